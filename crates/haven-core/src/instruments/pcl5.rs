@@ -1,0 +1,211 @@
+//! PCL-5 (PTSD symptoms, DSM-5): twenty items 0–4, cluster sums, the provisional DSM-5
+//! symptom pattern, and a configurable cut-point (31–33, default 33). It has no severity bands.
+
+use std::ops::RangeInclusive;
+
+use super::{Band, Detail, Score, band_for, endorsed, flag, sum};
+
+/// The cut-points the published guidance allows; Haven uses 33 unless configured.
+pub const PCL5_CUTOFF_RANGE: RangeInclusive<u8> = 31..=33;
+pub const PCL5_DEFAULT_CUTOFF: u8 = 33;
+
+const BELOW: &str = "below-cutoff";
+const ABOVE: &str = "above-cutoff";
+
+// One static table per allowed cut-point, so `bands` can hand out `&'static` data.
+const BANDS_31: &[Band] = &[(0, 30, BELOW), (31, 80, ABOVE)];
+const BANDS_32: &[Band] = &[(0, 31, BELOW), (32, 80, ABOVE)];
+const BANDS_33: &[Band] = &[(0, 32, BELOW), (33, 80, ABOVE)];
+
+/// Item index ranges (0-based) of the DSM-5 clusters: B 1–5, C 6–7, D 8–14, E 15–20.
+const B: RangeInclusive<usize> = 0..=4;
+const C: RangeInclusive<usize> = 5..=6;
+const D: RangeInclusive<usize> = 7..=13;
+const E: RangeInclusive<usize> = 14..=19;
+
+pub(super) const LABELS: [&str; 20] = [
+    "Item 1 — intrusive memories",
+    "Item 2 — nightmares",
+    "Item 3 — flashbacks",
+    "Item 4 — upset by reminders",
+    "Item 5 — bodily reactions to reminders",
+    "Item 6 — avoiding memories, thoughts or feelings",
+    "Item 7 — avoiding people, places or situations",
+    "Item 8 — gaps in memory of the event",
+    "Item 9 — negative beliefs about self, others or the world",
+    "Item 10 — blame for the event",
+    "Item 11 — persistent negative emotions",
+    "Item 12 — loss of interest",
+    "Item 13 — feeling cut off from others",
+    "Item 14 — unable to feel positive emotions",
+    "Item 15 — irritability or anger",
+    "Item 16 — risk-taking or self-destructive behaviour",
+    "Item 17 — on guard",
+    "Item 18 — easily startled",
+    "Item 19 — trouble concentrating",
+    "Item 20 — sleep problems",
+];
+
+/// Sums of the four DSM-5 symptom clusters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pcl5Clusters {
+    /// Intrusion, items 1–5 (0–20).
+    pub b: u8,
+    /// Avoidance, items 6–7 (0–8).
+    pub c: u8,
+    /// Negative alterations in cognition and mood, items 8–14 (0–28).
+    pub d: u8,
+    /// Alterations in arousal and reactivity, items 15–20 (0–24).
+    pub e: u8,
+}
+
+/// PCL-5 specifics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pcl5Detail {
+    pub clusters: Pcl5Clusters,
+    /// Provisional PTSD by DSM-5 pattern: items endorsed (≥ 2) in at least 1 B, 1 C, 2 D, 2 E.
+    pub dsm5_pattern: bool,
+    /// The cut-point this score was judged against.
+    pub cutoff: u8,
+}
+
+pub(super) fn item_max(index: usize) -> Option<u8> {
+    (index < LABELS.len()).then_some(4)
+}
+
+pub(super) fn bands(cutoff: u8) -> &'static [Band] {
+    match cutoff {
+        31 => BANDS_31,
+        32 => BANDS_32,
+        // `score_with` rejects other cut-points, so only the default remains.
+        _ => BANDS_33,
+    }
+}
+
+/// Scores answers already checked by `answers::check`, against a checked cut-point.
+pub(super) fn score(answers: &[u8], cutoff: u8) -> Score {
+    let cluster = |r: RangeInclusive<usize>| answers.get(r).unwrap_or(&[]);
+    let endorsed_in =
+        |r: RangeInclusive<usize>| cluster(r).iter().filter(|&&a| endorsed(a)).count();
+    let clusters = Pcl5Clusters {
+        b: sum(cluster(B)),
+        c: sum(cluster(C)),
+        d: sum(cluster(D)),
+        e: sum(cluster(E)),
+    };
+    let dsm5_pattern =
+        endorsed_in(B) >= 1 && endorsed_in(C) >= 1 && endorsed_in(D) >= 2 && endorsed_in(E) >= 2;
+    let total = sum(answers);
+    let mut flags = Vec::new();
+    if total >= cutoff {
+        flags.push(flag::POSITIVE_SCREEN);
+    }
+    Score {
+        answers: answers.to_vec(),
+        total: Some(total),
+        band: band_for(bands(cutoff), total),
+        flags,
+        detail: Detail::Pcl5(Pcl5Detail {
+            clusters,
+            dsm5_pattern,
+            cutoff,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::with_total;
+    use super::super::{Detail, Instrument, ScoringOptions, flag, score, score_with};
+    use super::*;
+
+    fn detail(answers: &[u8]) -> Option<Pcl5Detail> {
+        match score(Instrument::Pcl5, answers).map(|s| *s.detail()) {
+            Ok(Detail::Pcl5(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn band_and_flag_at_each_cutoff_edge() {
+        let cases = [
+            (33, 0, BELOW),
+            (33, 32, BELOW),
+            (33, 33, ABOVE),
+            (33, 80, ABOVE),
+            (32, 31, BELOW),
+            (32, 32, ABOVE),
+            (31, 30, BELOW),
+            (31, 31, ABOVE),
+        ];
+        for (cutoff, total, band) in cases {
+            let options = ScoringOptions {
+                pcl5_cutoff: cutoff,
+            };
+            let s = score_with(
+                Instrument::Pcl5,
+                &with_total(Instrument::Pcl5, total),
+                &options,
+            );
+            let positive = band == ABOVE;
+            let got = s
+                .as_ref()
+                .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
+            assert_eq!(got, Ok((Some(total), band, positive)), "{cutoff} {total}");
+        }
+    }
+
+    #[test]
+    fn default_cutoff_is_33() {
+        let s = score(Instrument::Pcl5, &with_total(Instrument::Pcl5, 32));
+        assert_eq!(s.map(|s| s.band()), Ok(BELOW));
+        assert_eq!(detail(&[0; 20]).map(|d| d.cutoff), Some(33));
+    }
+
+    #[test]
+    fn cluster_sums() {
+        //              B: 1–5          C: 6–7  D: 8–14               E: 15–20
+        let answers = [1, 1, 1, 1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4];
+        let clusters = Pcl5Clusters {
+            b: 5,
+            c: 4,
+            d: 21,
+            e: 24,
+        };
+        assert_eq!(detail(&answers).map(|d| d.clusters), Some(clusters));
+        assert_eq!(
+            score(Instrument::Pcl5, &answers).map(|s| s.total()),
+            Ok(Some(54))
+        );
+    }
+
+    #[test]
+    fn dsm5_pattern() {
+        // The minimum pattern: one B, one C, two D, two E at exactly 2.
+        let minimum = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0];
+        let cases: [(&str, [u8; 20], bool); 7] = [
+            ("minimum", minimum, true),
+            ("all zero", [0; 20], false),
+            ("all 1: high total, nothing endorsed", [1; 20], false),
+            ("no B", with(minimum, 0, 1), false),
+            ("no C", with(minimum, 5, 1), false),
+            ("one D", with(minimum, 8, 1), false),
+            ("one E", with(minimum, 15, 1), false),
+        ];
+        for (name, answers, pattern) in cases {
+            assert_eq!(
+                detail(&answers).map(|d| d.dsm5_pattern),
+                Some(pattern),
+                "{name}"
+            );
+        }
+        // The pattern is independent of the cut-point: a total of 12 can still meet it.
+        let s = score(Instrument::Pcl5, &minimum);
+        assert_eq!(s.map(|s| (s.total(), s.band())), Ok((Some(12), BELOW)));
+    }
+
+    fn with(mut answers: [u8; 20], index: usize, value: u8) -> [u8; 20] {
+        answers[index] = value;
+        answers
+    }
+}

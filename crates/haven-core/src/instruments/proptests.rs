@@ -1,0 +1,96 @@
+//! Property tests over every instrument: totals stay in range, raising an answer never lowers
+//! a result, ITQ never reports both diagnoses, and answer text round-trips.
+
+use proptest::prelude::*;
+
+use super::{
+    Detail, Instrument, PCL5_CUTOFF_RANGE, ScoringOptions, format_answers, parse_answers, score,
+    score_with,
+};
+
+/// Valid answers for one instrument, sometimes including PHQ-9's optional 10th answer.
+fn answers_for(instrument: Instrument) -> impl Strategy<Value = Vec<u8>> {
+    (instrument.item_count()..=instrument.max_answers()).prop_flat_map(move |count| {
+        (0..count)
+            .map(|index| instrument.item_range(index).unwrap_or(0..=0))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// Valid answers for a random instrument.
+fn instrument_and_answers() -> impl Strategy<Value = (Instrument, Vec<u8>)> {
+    proptest::sample::select(Instrument::all())
+        .prop_flat_map(|instrument| (Just(instrument), answers_for(instrument)))
+}
+
+/// What raising an answer must never lower: the total, ITQ's two sums, and the screen result.
+fn monotone_parts(instrument: Instrument, answers: &[u8]) -> (Option<u8>, u8, u8, bool) {
+    let s = score(instrument, answers).expect("valid answers score");
+    let (a, b) = match s.detail() {
+        Detail::Itq(d) => (d.ptsd_score, d.dso_score),
+        _ => (0, 0),
+    };
+    (s.total(), a, b, s.is_positive_screen())
+}
+
+proptest! {
+    #[test]
+    fn totals_are_within_range((instrument, answers) in instrument_and_answers()) {
+        let s = score(instrument, &answers).expect("valid answers score");
+        prop_assert_eq!(s.instrument(), instrument);
+        prop_assert_eq!(s.answers(), &answers[..]);
+        prop_assert_eq!(s.total().is_some(), instrument.total_max().is_some());
+        if let (Some(total), Some(max)) = (s.total(), instrument.total_max()) {
+            prop_assert!(total <= max);
+            let band = super::bands(instrument).iter().find(|b| b.0 <= total && total <= b.1);
+            prop_assert_eq!(band.map(|b| b.2), Some(s.band()));
+        }
+    }
+
+    #[test]
+    fn itq_never_both(answers in answers_for(Instrument::Itq))
+    {
+        let s = score(Instrument::Itq, &answers).expect("valid answers score");
+        let Detail::Itq(d) = s.detail() else {
+            return Err(TestCaseError::fail("ITQ detail"));
+        };
+        prop_assert!(!(d.ptsd() && d.cptsd()));
+        prop_assert!(d.ptsd_score <= 24 && d.dso_score <= 24);
+    }
+
+    #[test]
+    fn raising_one_answer_never_lowers_a_result(
+        (instrument, answers) in instrument_and_answers(),
+        pick in any::<proptest::sample::Index>(),
+    ) {
+        let index = pick.index(answers.len());
+        let max = instrument.item_range(index).map_or(0, |r| *r.end());
+        prop_assume!(answers[index] < max);
+        let mut raised = answers.clone();
+        raised[index] += 1;
+        let (before, after) = (monotone_parts(instrument, &answers), monotone_parts(instrument, &raised));
+        prop_assert!(after.0 >= before.0);
+        prop_assert!(after.1 >= before.1 && after.2 >= before.2);
+        prop_assert!(after.3 >= before.3);
+    }
+
+    #[test]
+    fn parse_answers_round_trips((instrument, answers) in instrument_and_answers()) {
+        prop_assert_eq!(parse_answers(instrument, &format_answers(&answers)), Ok(answers));
+    }
+
+    #[test]
+    fn parse_answers_never_panics(instrument in proptest::sample::select(Instrument::all()), text in ".{0,60}") {
+        let _ = parse_answers(instrument, &text);
+    }
+
+    #[test]
+    fn pcl5_screen_is_total_at_or_above_cutoff(
+        answers in answers_for(Instrument::Pcl5),
+        cutoff in PCL5_CUTOFF_RANGE,
+    ) {
+        let s = score_with(Instrument::Pcl5, &answers, &ScoringOptions { pcl5_cutoff: cutoff })
+            .expect("valid answers score");
+        prop_assert_eq!(s.is_positive_screen(), s.total() >= Some(cutoff));
+    }
+}

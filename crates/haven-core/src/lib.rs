@@ -1,0 +1,18 @@
+//! Haven's clinical domain: the record model, terminology, questionnaires, care rules and policy.
+//!
+//! Architecture invariant: this crate does no I/O, reads no clock and spawns nothing. Every
+//! function that depends on "today" takes the date as an argument, so the whole domain is
+//! deterministic and unit-tested in microseconds.
+
+pub mod ids;
+pub mod instruments;
+pub mod language;
+pub mod nhs_number;
+pub mod record;
+pub mod terminology;
+pub mod text;
+
+pub use ids::{EntryId, PatientId, UserId};
+pub use language::LanguageTag;
+pub use nhs_number::NhsNumber;
+pub use time::Date;

@@ -1,0 +1,544 @@
+//! The kinds of clinical entry and their coded values. Each coded value has a stable id (the
+//! same string as Haven's FHIR code systems), a label for people, and — where one is verified —
+//! a terminology key into `codes.tsv`.
+
+use crate::Date;
+use crate::instruments::Instrument;
+
+/// Declares an enum of coded values with `id`, `label`, `parse` and `ALL`.
+macro_rules! coded {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $id:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        pub enum $name {
+            $(#[cfg_attr(feature = "serde", serde(rename = $id))] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable code, as in Haven's FHIR code system.
+            pub fn id(self) -> &'static str {
+                match self { $($name::$variant => $id,)+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            pub fn parse(id: &str) -> Option<Self> {
+                match id { $($id => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+coded!(
+    /// Asylum situation (Haven code system `asylum-status`).
+    AsylumStatus {
+        ClaimLodged = "claim-lodged", "Claim lodged";
+        AwaitingDecision = "awaiting-decision", "Awaiting decision";
+        Refused = "refused", "Claim refused";
+        Appeal = "appeal", "Appeal lodged";
+        GrantedRefugee = "granted-refugee", "Granted refugee status";
+        GrantedHumanitarian = "granted-humanitarian", "Granted humanitarian protection";
+        GrantedOther = "granted-other", "Granted other leave to remain";
+        Detained = "detained", "Detained";
+        FacingRemoval = "facing-removal", "Facing removal";
+    }
+);
+
+impl AsylumStatus {
+    /// Granted statuses end the uncertainty that keeps review intervals short (§1, §5).
+    pub fn is_granted(self) -> bool {
+        matches!(
+            self,
+            Self::GrantedRefugee | Self::GrantedHumanitarian | Self::GrantedOther
+        )
+    }
+
+    /// The most specific verified SNOMED CT concept for this status.
+    pub fn snomed_key(self) -> &'static str {
+        match self {
+            Self::ClaimLodged | Self::AwaitingDecision | Self::Appeal => "asylum.awaiting-decision",
+            Self::Refused => "asylum.refused",
+            Self::GrantedRefugee => "asylum.refugee",
+            Self::GrantedHumanitarian => "asylum.humanitarian-protection",
+            Self::GrantedOther => "asylum.discretionary-leave",
+            Self::Detained | Self::FacingRemoval => "asylum.seeker",
+        }
+    }
+}
+
+coded!(
+    /// Negative life events (RULES.md §6); each one calls for a risk review.
+    LifeEventKind {
+        AsylumRefused = "asylum-refused", "Asylum claim refused";
+        AppealDismissed = "appeal-dismissed", "Appeal dismissed";
+        BadNewsFromHome = "bad-news-from-home", "Bad news from home";
+        SeparatedFromSupport = "separated-from-support", "Separated from friends or support";
+        FacingReturn = "facing-return", "Facing return or removal";
+        LossOfHope = "loss-of-hope", "Loss of hope";
+        EvictionOrDestitution = "eviction-or-destitution", "Eviction or destitution";
+        OtherNegative = "other-negative", "Other negative development";
+    }
+);
+
+coded!(
+    /// Human rights abuses disclosed (Haven code system `abuse-history`).
+    AbuseKind {
+        Torture = "torture", "Torture";
+        SexualViolence = "sexual-violence", "Rape or sexual violence";
+        Trafficking = "trafficking", "Human trafficking";
+        ModernSlavery = "modern-slavery", "Modern slavery";
+        Detention = "detention", "Detention";
+        Fgm = "fgm", "Female genital mutilation";
+        Persecution = "persecution", "Persecution";
+        WitnessedViolence = "witnessed-violence", "Witnessed killing or violence";
+        OtherAbuse = "other-abuse", "Other abuse";
+    }
+);
+
+impl AbuseKind {
+    /// Verified SNOMED CT key where one exists; the rest use Haven's code system only.
+    pub fn snomed_key(self) -> Option<&'static str> {
+        match self {
+            Self::Trafficking => Some("abuse.trafficking"),
+            Self::ModernSlavery => Some("abuse.modern-slavery"),
+            Self::Detention => Some("abuse.detention-irc"),
+            _ => None,
+        }
+    }
+}
+
+coded!(
+    /// Coded problems that the rules read (§5, §6, §4).
+    ProblemKind {
+        Ptsd = "ptsd", "Post-traumatic stress disorder";
+        ComplexPtsd = "complex-ptsd", "Complex PTSD";
+        ChronicPtsd = "chronic-ptsd", "Chronic PTSD";
+        Depression = "depression", "Depressive disorder";
+        MajorDepression = "major-depression", "Major depressive disorder";
+        SuicidalThoughts = "suicidal-thoughts", "Suicidal thoughts";
+        SelfHarm = "self-harm", "Self-harm";
+        SocialIsolation = "social-isolation", "Social isolation";
+        FeelingLonely = "feeling-lonely", "Feeling lonely";
+        LivesAlone = "lives-alone", "Lives alone";
+    }
+);
+
+impl ProblemKind {
+    pub fn snomed_key(self) -> &'static str {
+        match self {
+            Self::Ptsd => "problem.ptsd",
+            Self::ComplexPtsd => "problem.complex-ptsd",
+            Self::ChronicPtsd => "problem.chronic-ptsd",
+            Self::Depression => "problem.depression",
+            Self::MajorDepression => "problem.major-depression",
+            Self::SuicidalThoughts => "problem.suicidal-thoughts",
+            Self::SelfHarm => "problem.self-harm",
+            Self::SocialIsolation => "problem.social-isolation",
+            Self::FeelingLonely => "problem.feeling-lonely",
+            Self::LivesAlone => "problem.lives-alone",
+        }
+    }
+
+    pub fn is_ptsd(self) -> bool {
+        matches!(self, Self::Ptsd | Self::ComplexPtsd | Self::ChronicPtsd)
+    }
+
+    pub fn is_mental_health(self) -> bool {
+        self.is_ptsd() || matches!(self, Self::Depression | Self::MajorDepression)
+    }
+}
+
+coded!(
+    /// How language support was provided at an encounter (Haven code system `interpreter-use`).
+    InterpreterUse {
+        ProfessionalTelephone = "professional-telephone", "Professional interpreter by telephone";
+        ProfessionalVideo = "professional-video", "Professional interpreter by video";
+        ProfessionalInPerson = "professional-in-person", "Professional interpreter in person";
+        FamilyOrFriend = "family-or-friend", "Family member or friend interpreted";
+        NoInterpreter = "none", "No interpreter";
+        NotNeeded = "not-needed", "Not needed";
+    }
+);
+
+impl InterpreterUse {
+    pub fn is_professional(self) -> bool {
+        matches!(
+            self,
+            Self::ProfessionalTelephone | Self::ProfessionalVideo | Self::ProfessionalInPerson
+        )
+    }
+}
+
+coded!(
+    /// Somatic complaints at an encounter (§7), each with a verified SNOMED CT code.
+    SomaticComplaint {
+        Headache = "headache", "Headache";
+        ChronicHeadache = "chronic-headache", "Chronic headache";
+        BackPain = "back-pain", "Back pain";
+        ChronicBackPain = "chronic-back-pain", "Chronic back pain";
+        ChronicPain = "widespread-pain", "Chronic or widespread pain";
+    }
+);
+
+impl SomaticComplaint {
+    pub fn snomed_key(self) -> &'static str {
+        match self {
+            Self::Headache => "somatic.headache",
+            Self::ChronicHeadache => "somatic.chronic-headache",
+            Self::BackPain => "somatic.backache",
+            Self::ChronicBackPain => "somatic.chronic-back-pain",
+            Self::ChronicPain => "somatic.chronic-pain",
+        }
+    }
+}
+
+coded!(
+    /// Planned contact outcome (FHIR `Appointment.status`).
+    ContactStatus {
+        Booked = "booked", "Booked";
+        Attended = "fulfilled", "Attended";
+        DidNotAttend = "noshow", "Did not attend";
+        Cancelled = "cancelled", "Cancelled";
+    }
+);
+
+coded!(
+    SuicidalThoughts {
+        None = "none", "None";
+        Passive = "passive", "Passive (wishes to be dead, no intent)";
+        Active = "active", "Active";
+    }
+);
+
+coded!(
+    /// Blood-borne virus tests offered under §8 (Haven code system `screening`).
+    ScreeningTest {
+        HepatitisB = "hepatitis-b", "Hepatitis B";
+        HepatitisC = "hepatitis-c", "Hepatitis C";
+        Hiv = "hiv", "HIV";
+    }
+);
+
+coded!(
+    ScreeningStatus {
+        Offered = "offered", "Offered";
+        Accepted = "accepted", "Accepted";
+        Declined = "declined", "Declined";
+        ResultNegative = "result-negative", "Result: negative";
+        ResultPositive = "result-positive", "Result: positive";
+    }
+);
+
+coded!(
+    /// Referral destinations (Haven code system `referral-type`).
+    ReferralType {
+        PsychologicalTherapy = "psychological-therapy", "Psychological therapy";
+        SpecialistTrauma = "specialist-trauma", "Specialist trauma service";
+        TalkingTherapies = "talking-therapies", "NHS Talking Therapies";
+        SocialPrescribing = "social-prescribing", "Social prescribing";
+        RefugeeSupport = "refugee-support", "Refugee support organisation";
+        SexualHealth = "sexual-health", "Sexual health";
+    }
+);
+
+impl ReferralType {
+    /// Referrals that count as psychological therapy for §5.
+    pub fn is_psychological(self) -> bool {
+        matches!(
+            self,
+            Self::PsychologicalTherapy | Self::SpecialistTrauma | Self::TalkingTherapies
+        )
+    }
+
+    pub fn snomed_key(self) -> Option<&'static str> {
+        match self {
+            Self::SocialPrescribing => Some("referral.social-prescribing"),
+            Self::PsychologicalTherapy => Some("referral.psychologist"),
+            _ => None,
+        }
+    }
+}
+
+coded!(
+    ReferralStatus {
+        Sent = "sent", "Sent";
+        Completed = "completed", "Completed";
+        Declined = "declined", "Declined by the person";
+        NotTakenUp = "not-taken-up", "Not taken up";
+    }
+);
+
+coded!(
+    AdviceKind {
+        Wellbeing = "wellbeing-advice", "Wellbeing advice";
+        PsychologicalEnquiry = "psychological-enquiry", "Psychological enquiry";
+    }
+);
+
+coded!(
+    /// Topics of wellbeing advice (§3).
+    AdviceTopic {
+        EatingWell = "eating-well", "Eating well";
+        OutdoorsAndActive = "outdoors-active", "Being outdoors and active";
+        SocialContact = "social-contact", "Social contact";
+        Sleep = "sleep", "Sleep";
+    }
+);
+
+coded!(
+    FlagKind {
+        InterpreterNeeded = "interpreter-needed", "Interpreter needed";
+        SensitiveHistory = "sensitive-history", "Sensitive history";
+    }
+);
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AsylumSituation {
+    pub status: AsylumStatus,
+    /// When this situation began.
+    pub since: Date,
+    /// Whether the record carries the asylum seeker / refugee SNOMED CT code (§9). Haven codes
+    /// what it records itself; imported or migrated entries may lack it.
+    pub coded: bool,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Disclosure {
+    /// `None` when recorded as free text only (rule `coding.abuse-uncoded`).
+    pub kind: Option<AbuseKind>,
+    pub disclosed: Date,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LifeEvent {
+    pub kind: LifeEventKind,
+    pub date: Date,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub onset: Date,
+    pub resolved: Option<Date>,
+    pub note: String,
+}
+
+/// A contact that happened (attended).
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Encounter {
+    pub date: Date,
+    pub interpreter: InterpreterUse,
+    pub somatic_complaints: Vec<SomaticComplaint>,
+    /// A physical cause was found for the somatic complaints (§7).
+    pub physical_cause_found: bool,
+    pub suicidal_thoughts_noted: bool,
+    pub self_harm_noted: bool,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PlannedContact {
+    pub date: Date,
+    pub status: ContactStatus,
+    pub interpreter_booked: bool,
+    pub purpose: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct QuestionnaireResult {
+    pub instrument: Instrument,
+    pub date: Date,
+    /// Item answers in published order; scores are always derived from them.
+    pub answers: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RiskReview {
+    pub date: Date,
+    pub suicidal_thoughts: SuicidalThoughts,
+    pub plans_or_intent: bool,
+    pub recent_self_harm: bool,
+    pub stressors: String,
+    pub protective_factors: String,
+    pub formulation: String,
+    pub next_review: Option<Date>,
+}
+
+impl RiskReview {
+    /// Thoughts (passive or active), plans, intent or recent self-harm: a safety plan is due.
+    pub fn needs_safety_plan(&self) -> bool {
+        self.suicidal_thoughts != SuicidalThoughts::None
+            || self.plans_or_intent
+            || self.recent_self_harm
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SafetyPlan {
+    pub date: Date,
+    pub warning_signs: String,
+    pub coping_strategies: String,
+    pub people_and_places: String,
+    pub professionals_and_crisis: String,
+    pub safer_surroundings: String,
+    pub reasons_for_living: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Screening {
+    pub test: ScreeningTest,
+    pub status: ScreeningStatus,
+    pub date: Date,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Referral {
+    pub kind: ReferralType,
+    pub status: ReferralStatus,
+    pub date: Date,
+    pub organisation: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Medication {
+    pub name: String,
+    pub started: Date,
+    pub stopped: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Advice {
+    pub kind: AdviceKind,
+    pub date: Date,
+    pub topics: Vec<AdviceTopic>,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Flag {
+    pub kind: FlagKind,
+    pub date: Date,
+}
+
+/// The content of one clinical entry.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "kind", rename_all = "kebab-case")
+)]
+pub enum EntryBody {
+    Asylum(AsylumSituation),
+    Disclosure(Disclosure),
+    LifeEvent(LifeEvent),
+    Problem(Problem),
+    Encounter(Encounter),
+    PlannedContact(PlannedContact),
+    Questionnaire(QuestionnaireResult),
+    RiskReview(RiskReview),
+    SafetyPlan(SafetyPlan),
+    Screening(Screening),
+    Referral(Referral),
+    Medication(Medication),
+    Advice(Advice),
+    Flag(Flag),
+}
+
+/// Generates `as_x(&EntryBody) -> Option<&X>` pickers used with `PatientRecord::bodies`.
+macro_rules! pickers {
+    ($($fn:ident => $variant:ident($ty:ty);)+) => {
+        impl EntryBody {
+            $(pub fn $fn(&self) -> Option<&$ty> {
+                match self { EntryBody::$variant(x) => Some(x), _ => None }
+            })+
+        }
+    };
+}
+
+pickers! {
+    as_asylum => Asylum(AsylumSituation);
+    as_disclosure => Disclosure(Disclosure);
+    as_life_event => LifeEvent(LifeEvent);
+    as_problem => Problem(Problem);
+    as_encounter => Encounter(Encounter);
+    as_planned_contact => PlannedContact(PlannedContact);
+    as_questionnaire => Questionnaire(QuestionnaireResult);
+    as_risk_review => RiskReview(RiskReview);
+    as_safety_plan => SafetyPlan(SafetyPlan);
+    as_screening => Screening(Screening);
+    as_referral => Referral(Referral);
+    as_medication => Medication(Medication);
+    as_advice => Advice(Advice);
+    as_flag => Flag(Flag);
+}
+
+impl EntryBody {
+    /// Stable kind id, as used in URLs and the database.
+    pub fn kind_id(&self) -> &'static str {
+        match self {
+            Self::Asylum(_) => "asylum",
+            Self::Disclosure(_) => "disclosure",
+            Self::LifeEvent(_) => "life-event",
+            Self::Problem(_) => "problem",
+            Self::Encounter(_) => "encounter",
+            Self::PlannedContact(_) => "planned-contact",
+            Self::Questionnaire(_) => "questionnaire",
+            Self::RiskReview(_) => "risk-review",
+            Self::SafetyPlan(_) => "safety-plan",
+            Self::Screening(_) => "screening",
+            Self::Referral(_) => "referral",
+            Self::Medication(_) => "medication",
+            Self::Advice(_) => "advice",
+            Self::Flag(_) => "flag",
+        }
+    }
+
+    /// The clinically meaningful date of the entry (not when it was typed in).
+    pub fn date(&self) -> Date {
+        match self {
+            Self::Asylum(x) => x.since,
+            Self::Disclosure(x) => x.disclosed,
+            Self::LifeEvent(x) => x.date,
+            Self::Problem(x) => x.onset,
+            Self::Encounter(x) => x.date,
+            Self::PlannedContact(x) => x.date,
+            Self::Questionnaire(x) => x.date,
+            Self::RiskReview(x) => x.date,
+            Self::SafetyPlan(x) => x.date,
+            Self::Screening(x) => x.date,
+            Self::Referral(x) => x.date,
+            Self::Medication(x) => x.started,
+            Self::Advice(x) => x.date,
+            Self::Flag(x) => x.date,
+        }
+    }
+}

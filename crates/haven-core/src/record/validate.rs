@@ -1,0 +1,173 @@
+//! Record-level validation at the boundary: impossible dates and values are refused with a
+//! message naming the field, before anything is written.
+
+use super::{EntryBody, Patient};
+use crate::Date;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    /// The form field or data path at fault, e.g. `birth_date`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ValidationError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Checks demographics against `today`.
+pub fn validate_patient(patient: &Patient, today: Date) -> Result<(), ValidationError> {
+    if patient.given_name.trim().is_empty() && patient.family_name.trim().is_empty() {
+        return Err(ValidationError::new(
+            "given_name",
+            "enter at least one name",
+        ));
+    }
+    if let Some(born) = patient.birth_date {
+        if born > today {
+            return Err(ValidationError::new(
+                "birth_date",
+                format!("date of birth {born} is in the future"),
+            ));
+        }
+        if today.year() - born.year() > 120 {
+            return Err(ValidationError::new(
+                "birth_date",
+                format!("date of birth {born} is more than 120 years ago"),
+            ));
+        }
+    }
+    if let Some(country) = &patient.country_of_origin {
+        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(ValidationError::new(
+                "country_of_origin",
+                format!("{country:?} is not an ISO 3166 two-letter country code"),
+            ));
+        }
+    }
+    if patient.interpreter_required != Some(true)
+        && (patient.interpreter_gender.is_some() || patient.dialect.is_some())
+    {
+        // Preferences without a need are harmless, but they usually mean the need was not ticked.
+        return Err(ValidationError::new(
+            "interpreter_required",
+            "interpreter preferences are recorded but no interpreter need",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an entry against the patient and `today`: no event before birth; no past event in
+/// the future (planned contacts and agreed review dates may be ahead).
+pub fn validate_entry(
+    patient: &Patient,
+    body: &EntryBody,
+    today: Date,
+) -> Result<(), ValidationError> {
+    let date = body.date();
+    if let Some(born) = patient.birth_date {
+        if date < born {
+            return Err(ValidationError::new(
+                "date",
+                format!("{date} is before the date of birth ({born})"),
+            ));
+        }
+    }
+    let may_be_ahead = matches!(body, EntryBody::PlannedContact(_));
+    if !may_be_ahead && date > today {
+        return Err(ValidationError::new(
+            "date",
+            format!("{date} is in the future"),
+        ));
+    }
+    match body {
+        EntryBody::RiskReview(r) => {
+            if let Some(next) = r.next_review {
+                if next < r.date {
+                    return Err(ValidationError::new(
+                        "next_review",
+                        format!(
+                            "the next review ({next}) is before this review ({})",
+                            r.date
+                        ),
+                    ));
+                }
+            }
+        }
+        EntryBody::Problem(p) => {
+            if let Some(end) = p.resolved {
+                if end < p.onset {
+                    return Err(ValidationError::new(
+                        "resolved",
+                        "the problem cannot end before it began",
+                    ));
+                }
+            }
+        }
+        EntryBody::Medication(m) => {
+            if let Some(end) = m.stopped {
+                if end < m.started {
+                    return Err(ValidationError::new(
+                        "stopped",
+                        "the medication cannot stop before it started",
+                    ));
+                }
+            }
+        }
+        EntryBody::Questionnaire(q) => {
+            crate::instruments::score(q.instrument, &q.answers)
+                .map_err(|e| ValidationError::new("answers", e.to_string()))?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{LifeEvent, LifeEventKind};
+    use time::macros::date;
+
+    fn patient() -> Patient {
+        let mut p = Patient::new("pat-1".into(), "Amina", "Haddad");
+        p.birth_date = Some(date!(1990 - 05 - 01));
+        p
+    }
+
+    #[test]
+    fn future_birth_date_is_refused_naming_the_field() {
+        let mut p = patient();
+        p.birth_date = Some(date!(2030 - 01 - 01));
+        let err = validate_patient(&p, date!(2026 - 11 - 28)).expect_err("future");
+        assert_eq!(err.field, "birth_date");
+        assert!(validate_patient(&patient(), date!(2026 - 11 - 28)).is_ok());
+    }
+
+    #[test]
+    fn event_before_birth_or_in_future_is_refused() {
+        let ev = |d| {
+            EntryBody::LifeEvent(LifeEvent {
+                kind: LifeEventKind::LossOfHope,
+                date: d,
+                note: String::new(),
+            })
+        };
+        let today = date!(2026 - 11 - 28);
+        assert_eq!(
+            validate_entry(&patient(), &ev(date!(1980 - 01 - 01)), today).map_err(|e| e.field),
+            Err("date")
+        );
+        assert_eq!(
+            validate_entry(&patient(), &ev(date!(2026 - 12 - 01)), today).map_err(|e| e.field),
+            Err("date")
+        );
+        assert!(validate_entry(&patient(), &ev(date!(2026 - 11 - 28)), today).is_ok());
+    }
+}

@@ -1,0 +1,21 @@
+//! Conversions between domain values and database columns. Dates are ISO 8601 text, which
+//! sorts correctly and reads the same in SQLite and PostgreSQL.
+
+use haven_core::Date;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::{Result, StoreError};
+
+pub fn date_text(date: Date) -> String {
+    // `Date`'s Display is ISO 8601 (YYYY-MM-DD) for years 0..=9999.
+    date.to_string()
+}
+
+pub fn timestamp_text(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+pub fn parse_timestamp(text: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
+}

@@ -1,0 +1,151 @@
+//! Clinical entries: add, amend or mark entered-in-error (never delete), and read history.
+
+use haven_core::record::{Change, Entry, EntryBody, EntryStatus, PatientRecord, Visibility};
+use haven_core::{EntryId, PatientId, UserId};
+use sqlx::{Row, SqliteConnection};
+
+use crate::codec::{date_text, parse_timestamp, timestamp_text};
+use crate::{Actor, Result, Store, StoreError, audit};
+
+impl Store {
+    /// Adds a new entry (version 1) with its audit row.
+    pub async fn add_entry(&self, actor: &Actor, entry: &Entry) -> Result<()> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?").bind(entry.patient.as_str()).fetch_optional(&mut *tx).await?;
+        if exists.is_none() {
+            return Err(StoreError::PatientNotFound(entry.patient.to_string()));
+        }
+        insert(&mut tx, entry).await?;
+        audit::append(&mut tx, actor, "entry.add", Some(entry.patient.as_str()), &format!("{} {}", entry.body.kind_id(), entry.id)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores the next version of an entry (an amendment or an entered-in-error marking made by
+    /// `haven_core::record::Entry`), moving the current version to history.
+    pub async fn change_entry(&self, actor: &Actor, next: &Entry) -> Result<()> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query("SELECT version, status, data, changed_at, changed_by, reason FROM entries WHERE id = ?")
+            .bind(next.id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::EntryNotFound(next.id.to_string()))?;
+        let current = row.try_get::<i64, _>("version")? as u32;
+        if current + 1 != next.version {
+            return Err(StoreError::VersionConflict { current });
+        }
+        sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(next.id.as_str())
+            .bind(i64::from(current))
+            .bind(row.try_get::<String, _>("status")?)
+            .bind(row.try_get::<String, _>("data")?)
+            .bind(row.try_get::<String, _>("changed_at")?)
+            .bind(row.try_get::<String, _>("changed_by")?)
+            .bind(row.try_get::<String, _>("reason")?)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE entries SET version = ?, status = ?, entry_date = ?, data = ?, changed_at = ?, changed_by = ?, reason = ? WHERE id = ?")
+            .bind(i64::from(next.version))
+            .bind(next.status.id())
+            .bind(date_text(next.body.date()))
+            .bind(serde_json::to_string(&next.body)?)
+            .bind(timestamp_text(next.change.at))
+            .bind(next.change.by.as_str())
+            .bind(&next.change.reason)
+            .bind(next.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let action = if next.status == EntryStatus::EnteredInError { "entry.entered-in-error" } else { "entry.amend" };
+        audit::append(&mut tx, actor, action, Some(next.patient.as_str()), &format!("{} v{}: {}", next.id, next.version, next.change.reason)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn entry(&self, id: &str) -> Result<Entry> {
+        let row = sqlx::query("SELECT * FROM entries WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::EntryNotFound(id.to_owned()))?;
+        entry_from_row(&row)
+    }
+
+    /// Every version of an entry, oldest first (the current one last).
+    pub async fn entry_history(&self, id: &str) -> Result<Vec<Entry>> {
+        let current = self.entry(id).await?;
+        let rows = sqlx::query("SELECT * FROM entry_history WHERE entry_id = ? ORDER BY version").bind(id).fetch_all(self.pool()).await?;
+        let mut out = Vec::with_capacity(rows.len() + 1);
+        for r in &rows {
+            out.push(Entry {
+                id: current.id.clone(),
+                patient: current.patient.clone(),
+                version: r.try_get::<i64, _>("version")? as u32,
+                status: status(&r.try_get::<String, _>("status")?)?,
+                change: change_from_row(r)?,
+                body: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+            });
+        }
+        out.push(current);
+        Ok(out)
+    }
+
+    /// A patient's record with every current entry (entered-in-error ones included, marked;
+    /// the rules skip them), filtered to what `visible` allows.
+    pub async fn record(&self, id: &str, visible: Visibility) -> Result<PatientRecord> {
+        let patient = self.patient(id).await?.patient;
+        let rows = sqlx::query("SELECT * FROM entries WHERE patient_id = ? ORDER BY entry_date, id").bind(id).fetch_all(self.pool()).await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let e = entry_from_row(r)?;
+            if e.visibility() <= visible {
+                entries.push(e);
+            }
+        }
+        Ok(PatientRecord { patient, entries })
+    }
+}
+
+fn status(text: &str) -> Result<EntryStatus> {
+    EntryStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("entry status {text:?}")))
+}
+
+fn change_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Change> {
+    Ok(Change {
+        by: UserId::new(r.try_get::<String, _>("changed_by")?),
+        at: parse_timestamp(&r.try_get::<String, _>("changed_at")?)?,
+        reason: r.try_get("reason")?,
+    })
+}
+
+pub(crate) fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
+    let body: EntryBody = serde_json::from_str(&r.try_get::<String, _>("data")?)?;
+    Ok(Entry {
+        id: EntryId::new(r.try_get::<String, _>("id")?),
+        patient: PatientId::new(r.try_get::<String, _>("patient_id")?),
+        version: r.try_get::<i64, _>("version")? as u32,
+        status: status(&r.try_get::<String, _>("status")?)?,
+        change: change_from_row(r)?,
+        body,
+    })
+}
+
+pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(entry.id.as_str())
+    .bind(entry.patient.as_str())
+    .bind(entry.body.kind_id())
+    .bind(i64::from(entry.version))
+    .bind(entry.status.id())
+    .bind(date_text(entry.body.date()))
+    .bind(entry.visibility() == Visibility::Sensitive)
+    .bind(serde_json::to_string(&entry.body)?)
+    .bind(timestamp_text(entry.change.at))
+    .bind(entry.change.by.as_str())
+    .bind(&entry.change.reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

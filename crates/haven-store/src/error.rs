@@ -1,0 +1,37 @@
+//! Storage errors, each with a sentence a user can act on.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not a Haven database (it has other tables and no Haven marker); it was left untouched")]
+    NotHaven { path: String },
+    #[error("{path} is not a SQLite database; it was left untouched")]
+    NotSqlite { path: String },
+    #[error("{path} has schema version {found}, newer than this Haven understands ({known}); upgrade Haven — the file was left untouched")]
+    NewerSchema { path: String, found: i64, known: i64 },
+    #[error("unsupported database URL {0:?}: use a SQLite path or sqlite://PATH")]
+    UnsupportedUrl(String),
+    #[error("no patient with id {0}")]
+    PatientNotFound(String),
+    #[error("no entry with id {0}")]
+    EntryNotFound(String),
+    #[error("the entry was changed by someone else (now version {current}); reload and try again")]
+    VersionConflict { current: u32 },
+    #[error("a user named {0:?} already exists")]
+    DuplicateUser(String),
+    #[error("no user named {0:?}")]
+    UserNotFound(String),
+    #[error("restore refused: the target database already holds data (use --force to overwrite)")]
+    RestoreTargetNotEmpty,
+    #[error("stored data could not be read ({0}); the database may have been edited by hand")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Corrupt(e.to_string())
+    }
+}

@@ -1,0 +1,54 @@
+//! Haven's storage: one [`Store`] over an embedded SQLite file (the default) — the clinical
+//! record, accounts, sessions, settings and the tamper-evident audit log.
+//!
+//! Architecture invariants:
+//! - every public write runs in one transaction together with its audit row;
+//! - clinical entries, patient history and the audit log are append-only (enforced again by
+//!   database triggers, so even a hand-written SQL statement cannot delete history);
+//! - a database that is not Haven's, or has a newer schema, is refused and never modified.
+
+mod audit;
+mod codec;
+mod entries;
+mod error;
+mod open;
+mod patients;
+mod records;
+mod sessions;
+mod settings;
+mod users;
+
+pub use audit::{AuditEntry, AuditVerification};
+pub use error::StoreError;
+pub use patients::{PatientQuery, PatientSummary};
+pub use records::RecordStream;
+pub use sessions::Session;
+pub use users::{Role, User};
+
+use sqlx::SqlitePool;
+
+/// The Haven database. Cheap to clone (a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// Who is acting, for the audit log and the `changed_by` of every write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+    /// The command line acting as the operating-system user who ran it.
+    pub fn cli(command: &str) -> Self {
+        Self(format!("cli:{command}"))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub(crate) fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

@@ -1,0 +1,111 @@
+//! Opening a database: refuse foreign or newer files before touching them, then migrate.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, Row, SqliteConnection};
+
+
+use crate::{Result, Store, StoreError};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The newest schema version this build knows.
+pub fn known_schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Turns `--db` into a file path: a plain path or `sqlite://PATH`.
+fn sqlite_path(url: &str) -> Result<&str> {
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        return Ok(rest);
+    }
+    if url.contains("://") {
+        return Err(StoreError::UnsupportedUrl(url.to_owned()));
+    }
+    Ok(url.strip_prefix("sqlite:").unwrap_or(url))
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database at `url`.
+    pub async fn open(url: &str) -> Result<Store> {
+        let path = sqlite_path(url)?;
+        if Path::new(path).exists() {
+            inspect_existing(path).await?;
+        }
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-32000");
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// An in-memory database for tests of code built on the store.
+    pub async fn open_in_memory() -> Result<Store> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        // One connection: every connection to `:memory:` would be a separate database.
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    pub async fn health(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Whether the database holds any patient or user (restore and `serve --demo` ask this).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = sqlx::query("SELECT (SELECT COUNT(*) FROM patients) + (SELECT COUNT(*) FROM users) AS n")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? == 0)
+    }
+
+    pub(crate) fn pool(&self) -> &sqlx::SqlitePool {
+        &self.pool
+    }
+}
+
+/// Reads an existing file read-only and refuses it unless it is an empty database or Haven's
+/// at a schema version this build knows. Read-only, so a refused file is never modified.
+async fn inspect_existing(path: &str) -> Result<()> {
+    let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?.read_only(true);
+    let mut conn = match SqliteConnection::connect_with(&options).await {
+        Ok(conn) => conn,
+        Err(_) => return Err(StoreError::NotSqlite { path: path.to_owned() }),
+    };
+    let tables: Vec<String> = match sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut conn).await {
+        Ok(t) => t,
+        Err(_) => return Err(StoreError::NotSqlite { path: path.to_owned() }),
+    };
+    let result = if tables.is_empty() {
+        Ok(())
+    } else if !tables.iter().any(|t| t == "haven_meta") {
+        Err(StoreError::NotHaven { path: path.to_owned() })
+    } else {
+        let marker: Option<String> =
+            sqlx::query_scalar("SELECT value FROM haven_meta WHERE key = 'application'").fetch_optional(&mut conn).await?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&mut conn).await.ok().flatten();
+        match (marker.as_deref(), found) {
+            (Some("haven"), Some(found)) if found > known_schema_version() => {
+                Err(StoreError::NewerSchema { path: path.to_owned(), found, known: known_schema_version() })
+            }
+            (Some("haven"), _) => Ok(()),
+            _ => Err(StoreError::NotHaven { path: path.to_owned() }),
+        }
+    };
+    let _ = conn.close().await;
+    result
+}

@@ -1,0 +1,222 @@
+//! Patients: registration, demographic changes with history, look-up and search.
+
+use haven_core::record::{Entry, Patient};
+use haven_core::{PatientId, text};
+use sqlx::{Row, SqliteConnection};
+
+use crate::codec::{date_text, timestamp_text};
+use crate::{Actor, Result, Store, StoreError, audit, entries, now};
+
+/// A row of the patient list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatientSummary {
+    pub patient: Patient,
+    pub version: u32,
+}
+
+/// Patient list filters; every field is optional and they combine with AND.
+#[derive(Clone, Debug, Default)]
+pub struct PatientQuery {
+    /// Name (any part, accent- and case-insensitive), NHS number, local id or date of birth.
+    pub text: Option<String>,
+    pub clinician: Option<String>,
+    pub language: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Store {
+    /// The next free `pat-N` id.
+    pub async fn next_patient_seq(&self) -> Result<i64> {
+        next_seq(&mut *self.pool().acquire().await?).await
+    }
+
+    /// Registers a patient with any first entries (for example the interpreter flag), in one
+    /// transaction with its audit row. The id is assigned here when `patient.id` is empty.
+    pub async fn create_patient(&self, actor: &Actor, mut patient: Patient, first_entries: Vec<Entry>) -> Result<Patient> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let seq = next_seq(&mut tx).await?;
+        if patient.id.as_str().is_empty() {
+            patient.id = PatientId::new(format!("pat-{seq}"));
+        }
+        insert_patient(&mut tx, &patient, seq, actor).await?;
+        for mut entry in first_entries {
+            entry.patient = patient.id.clone();
+            entries::insert(&mut tx, &entry).await?;
+        }
+        audit::append(&mut tx, actor, "patient.create", Some(patient.id.as_str()), "registered").await?;
+        tx.commit().await?;
+        Ok(patient)
+    }
+
+    /// Saves new demographics, keeping the previous version in `patient_history`.
+    /// `expected_version` guards against two people editing at once.
+    pub async fn update_patient(&self, actor: &Actor, patient: &Patient, expected_version: u32, reason: &str) -> Result<u32> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query("SELECT version, data, changed_at, changed_by FROM patients WHERE id = ?")
+            .bind(patient.id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::PatientNotFound(patient.id.to_string()))?;
+        let current: i64 = row.try_get("version")?;
+        if current != i64::from(expected_version) {
+            return Err(StoreError::VersionConflict { current: current as u32 });
+        }
+        sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(patient.id.as_str())
+            .bind(current)
+            .bind(row.try_get::<String, _>("data")?)
+            .bind(row.try_get::<String, _>("changed_at")?)
+            .bind(row.try_get::<String, _>("changed_by")?)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+        let c = Columns::of(patient)?;
+        sqlx::query(
+            "UPDATE patients SET version = ?, search_name = ?, family_name = ?, given_name = ?, birth_date = ?, nhs_number = ?,
+             local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?, changed_by = ? WHERE id = ?",
+        )
+        .bind(current + 1)
+        .bind(&c.search_name)
+        .bind(&patient.family_name)
+        .bind(&patient.given_name)
+        .bind(&c.birth_date)
+        .bind(&c.nhs_number)
+        .bind(&patient.local_id)
+        .bind(&c.language)
+        .bind(&c.clinician)
+        .bind(&c.data)
+        .bind(timestamp_text(now()))
+        .bind(&actor.0)
+        .bind(patient.id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        audit::append(&mut tx, actor, "patient.update", Some(patient.id.as_str()), reason).await?;
+        tx.commit().await?;
+        Ok((current + 1) as u32)
+    }
+
+    pub async fn patient(&self, id: &str) -> Result<PatientSummary> {
+        let row = sqlx::query("SELECT data, version FROM patients WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::PatientNotFound(id.to_owned()))?;
+        summary(&row)
+    }
+
+    /// Earlier versions of a patient's demographics, newest first, with who changed them and why.
+    pub async fn patient_history(&self, id: &str) -> Result<Vec<(u32, Patient, String, String, String)>> {
+        let rows = sqlx::query("SELECT version, data, changed_at, changed_by, reason FROM patient_history WHERE patient_id = ? ORDER BY version DESC")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>("version")? as u32,
+                    serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+                    r.try_get("changed_at")?,
+                    r.try_get("changed_by")?,
+                    r.try_get("reason")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Searches the patient list. Returns one page and the total number of matches.
+    pub async fn search_patients(&self, q: &PatientQuery) -> Result<(Vec<PatientSummary>, i64)> {
+        let folded = q.text.as_deref().map(text::fold).filter(|t| !t.is_empty());
+        let digits: Option<String> = q.text.as_deref().map(|t| t.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| d.len() >= 6);
+        let raw = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let like = folded.as_ref().map(|f| format!("%{}%", f.replace('%', "").replace('_', "")));
+        const WHERE: &str = "WHERE (?1 IS NULL OR search_name LIKE ?1 OR nhs_number = ?2 OR local_id = ?3 OR birth_date = ?3)
+             AND (?4 IS NULL OR named_clinician = ?4) AND (?5 IS NULL OR main_language = ?5 OR main_language LIKE ?5 || '-%')";
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM patients {WHERE}")))
+            .bind(&like)
+            .bind(&digits)
+            .bind(raw)
+            .bind(&q.clinician)
+            .bind(&q.language)
+            .fetch_one(self.pool())
+            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT data, version FROM patients {WHERE} ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq LIMIT ?6 OFFSET ?7"
+        )))
+        .bind(&like)
+        .bind(&digits)
+        .bind(raw)
+        .bind(&q.clinician)
+        .bind(&q.language)
+        .bind(q.limit.clamp(1, 500))
+        .bind(q.offset.max(0))
+        .fetch_all(self.pool())
+        .await?;
+        let page = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
+        Ok((page, total))
+    }
+
+    pub async fn count_patients(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM patients").fetch_one(self.pool()).await?)
+    }
+}
+
+fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<PatientSummary> {
+    Ok(PatientSummary { patient: serde_json::from_str(&row.try_get::<String, _>("data")?)?, version: row.try_get::<i64, _>("version")? as u32 })
+}
+
+pub(crate) async fn next_seq(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) + 1 FROM patients").fetch_one(conn).await?)
+}
+
+/// The indexed columns derived from a patient.
+pub(crate) struct Columns {
+    pub search_name: String,
+    pub birth_date: Option<String>,
+    pub nhs_number: Option<String>,
+    pub language: Option<String>,
+    pub clinician: Option<String>,
+    pub data: String,
+}
+
+impl Columns {
+    pub fn of(p: &Patient) -> Result<Self> {
+        let mut names = format!("{} {}", p.given_name, p.family_name);
+        if let Some(native) = &p.native_name {
+            names.push(' ');
+            names.push_str(native);
+        }
+        Ok(Self {
+            search_name: text::fold(&names),
+            birth_date: p.birth_date.map(date_text),
+            nhs_number: p.nhs_number.as_ref().map(|n| n.as_str().to_owned()),
+            language: p.main_language.as_ref().map(|l| l.as_str().to_owned()),
+            clinician: p.named_clinician.as_ref().map(|c| c.as_str().to_owned()),
+            data: serde_json::to_string(p)?,
+        })
+    }
+}
+
+pub(crate) async fn insert_patient(conn: &mut SqliteConnection, patient: &Patient, seq: i64, actor: &Actor) -> Result<()> {
+    let c = Columns::of(patient)?;
+    sqlx::query(
+        "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id,
+         main_language, named_clinician, data, changed_at, changed_by) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(patient.id.as_str())
+    .bind(seq)
+    .bind(&c.search_name)
+    .bind(&patient.family_name)
+    .bind(&patient.given_name)
+    .bind(&c.birth_date)
+    .bind(&c.nhs_number)
+    .bind(&patient.local_id)
+    .bind(&c.language)
+    .bind(&c.clinician)
+    .bind(&c.data)
+    .bind(timestamp_text(now()))
+    .bind(&actor.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

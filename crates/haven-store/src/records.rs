@@ -1,0 +1,139 @@
+//! Whole records in bulk: loading a generated or imported population in few statements, and
+//! streaming every record in patient order with bounded memory (worklists, exports, reports).
+
+use futures_util::TryStreamExt;
+use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use crate::codec::{date_text, timestamp_text};
+use crate::entries::entry_from_row;
+use crate::patients::{Columns, next_seq};
+use crate::{Actor, Result, Store, audit, now};
+
+/// Which records a scan visits.
+#[derive(Clone, Debug, Default)]
+pub struct RecordStream {
+    pub patient: Option<String>,
+    pub clinician: Option<String>,
+}
+
+/// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters.
+const CHUNK: usize = 1_000;
+
+impl Store {
+    /// Inserts whole records in one transaction, assigning `pat-N` ids to patients whose id is
+    /// empty (entry ids keep their own values; entries take the patient's final id). One audit
+    /// row per patient. Returns the records as stored.
+    pub async fn insert_records(&self, actor: &Actor, action: &str, mut records: Vec<PatientRecord>) -> Result<Vec<PatientRecord>> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let first = next_seq(&mut tx).await?;
+        let stamp = timestamp_text(now());
+        for (i, r) in records.iter_mut().enumerate() {
+            if r.patient.id.as_str().is_empty() {
+                r.patient.id = format!("pat-{}", first + i as i64).as_str().into();
+            }
+            let pid = r.patient.id.clone();
+            for e in &mut r.entries {
+                e.patient = pid.clone();
+            }
+        }
+        for (c, chunk) in records.chunks(CHUNK).enumerate() {
+            let cols = chunk.iter().map(|r| Columns::of(&r.patient)).collect::<Result<Vec<_>>>()?;
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by) ",
+            );
+            q.push_values(chunk.iter().zip(cols).enumerate(), |mut b, (i, (r, col))| {
+                let p: &Patient = &r.patient;
+                b.push_bind(p.id.as_str().to_owned())
+                    .push_bind(first + (c * CHUNK + i) as i64)
+                    .push_bind(1i64)
+                    .push_bind(col.search_name)
+                    .push_bind(p.family_name.clone())
+                    .push_bind(p.given_name.clone())
+                    .push_bind(col.birth_date)
+                    .push_bind(col.nhs_number)
+                    .push_bind(p.local_id.clone())
+                    .push_bind(col.language)
+                    .push_bind(col.clinician)
+                    .push_bind(col.data)
+                    .push_bind(stamp.clone())
+                    .push_bind(actor.0.clone());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        let all_entries: Vec<&Entry> = records.iter().flat_map(|r| r.entries.iter()).collect();
+        for chunk in all_entries.chunks(CHUNK) {
+            let data = chunk.iter().map(|e| serde_json::to_string(&e.body)).collect::<Result<Vec<_>, _>>()?;
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason) ",
+            );
+            q.push_values(chunk.iter().zip(data), |mut b, (e, data)| {
+                b.push_bind(e.id.as_str().to_owned())
+                    .push_bind(e.patient.as_str().to_owned())
+                    .push_bind(e.body.kind_id())
+                    .push_bind(i64::from(e.version))
+                    .push_bind(e.status.id())
+                    .push_bind(date_text(e.body.date()))
+                    .push_bind(e.visibility() == Visibility::Sensitive)
+                    .push_bind(data)
+                    .push_bind(timestamp_text(e.change.at))
+                    .push_bind(e.change.by.as_str().to_owned())
+                    .push_bind(e.change.reason.clone());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        for r in &records {
+            audit::append(&mut tx, actor, action, Some(r.patient.id.as_str()), &format!("{} entries", r.entries.len())).await?;
+        }
+        tx.commit().await?;
+        Ok(records)
+    }
+
+    /// Visits every matching record in patient-id order, one at a time, with at most one
+    /// record in memory: two ordered cursors (patients, entries) merged on the patient id.
+    /// Entries entered-in-error are included (marked); sensitive ones only when `visible` allows.
+    pub async fn scan_records(&self, filter: &RecordStream, visible: Visibility, mut visit: impl FnMut(PatientRecord)) -> Result<u64> {
+        let mut patients = sqlx::query(
+            "SELECT id, data FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2) ORDER BY id",
+        )
+        .bind(&filter.patient)
+        .bind(&filter.clinician)
+        .fetch(self.pool());
+        let mut entries = sqlx::query(
+            "SELECT e.* FROM entries e WHERE (?1 IS NULL OR e.patient_id = ?1)
+             AND (?2 IS NULL OR e.patient_id IN (SELECT id FROM patients WHERE named_clinician = ?2))
+             AND (?3 OR e.sensitive = 0) ORDER BY e.patient_id, e.entry_date, e.id",
+        )
+        .bind(&filter.patient)
+        .bind(&filter.clinician)
+        .bind(visible == Visibility::Sensitive)
+        .fetch(self.pool());
+        let mut pending: Option<Entry> = None;
+        let mut count = 0;
+        while let Some(row) = patients.try_next().await? {
+            let patient: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+            let mut record = PatientRecord::new(patient);
+            loop {
+                let next = match pending.take() {
+                    Some(e) => Some(e),
+                    None => entries.try_next().await?.map(|r| entry_from_row(&r)).transpose()?,
+                };
+                match next {
+                    Some(e) if e.patient == record.patient.id => {
+                        if e.visibility() <= visible {
+                            record.entries.push(e);
+                        }
+                    }
+                    Some(e) if e.patient.as_str() < record.patient.id.as_str() => {} // belongs to a filtered-out patient
+                    other => {
+                        pending = other;
+                        break;
+                    }
+                }
+            }
+            count += 1;
+            visit(record);
+        }
+        Ok(count)
+    }
+}
