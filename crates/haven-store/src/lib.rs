@@ -8,6 +8,7 @@
 //! - a database that is not Haven's, or has a newer schema, is refused and never modified.
 
 mod audit;
+mod backup;
 mod codec;
 mod entries;
 mod error;

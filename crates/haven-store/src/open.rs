@@ -18,7 +18,7 @@ pub fn known_schema_version() -> i64 {
 }
 
 /// Turns `--db` into a file path: a plain path or `sqlite://PATH`.
-fn sqlite_path(url: &str) -> Result<&str> {
+pub(crate) fn sqlite_path(url: &str) -> Result<&str> {
     if let Some(rest) = url.strip_prefix("sqlite://") {
         return Ok(rest);
     }

@@ -3,7 +3,7 @@
 
 use futures_util::TryStreamExt;
 use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::codec::{date_text, timestamp_text};
 use crate::entries::entry_from_row;
@@ -22,71 +22,39 @@ const CHUNK: usize = 1_000;
 
 impl Store {
     /// Inserts whole records in one transaction, assigning `pat-N` ids to patients whose id is
-    /// empty (entry ids keep their own values; entries take the patient's final id). One audit
-    /// row per patient. Returns the records as stored.
-    pub async fn insert_records(&self, actor: &Actor, action: &str, mut records: Vec<PatientRecord>) -> Result<Vec<PatientRecord>> {
+    /// empty (entries take the patient's final id). One audit row per patient. `batches` yields
+    /// groups of records so a large population streams through with bounded memory; `progress`
+    /// is called with the running count. All or nothing: an error rolls everything back.
+    pub async fn insert_records<I>(&self, actor: &Actor, action: &str, batches: I, mut progress: impl FnMut(u64)) -> Result<Vec<String>>
+    where
+        I: IntoIterator<Item = Vec<PatientRecord>>,
+    {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let first = next_seq(&mut tx).await?;
+        let mut seq = next_seq(&mut tx).await?;
         let stamp = timestamp_text(now());
-        for (i, r) in records.iter_mut().enumerate() {
-            if r.patient.id.as_str().is_empty() {
-                r.patient.id = format!("pat-{}", first + i as i64).as_str().into();
+        let mut ids = Vec::new();
+        for mut batch in batches {
+            for r in &mut batch {
+                if r.patient.id.as_str().is_empty() {
+                    r.patient.id = format!("pat-{seq}").as_str().into();
+                }
+                let pid = r.patient.id.clone();
+                for e in &mut r.entries {
+                    e.patient = pid.clone();
+                }
+                seq += 1;
             }
-            let pid = r.patient.id.clone();
-            for e in &mut r.entries {
-                e.patient = pid.clone();
+            let first_seq = seq - batch.len() as i64;
+            insert_patients(&mut tx, &batch, first_seq, actor, &stamp).await?;
+            insert_entries(&mut tx, batch.iter().flat_map(|r| r.entries.iter())).await?;
+            for r in &batch {
+                audit::append(&mut tx, actor, action, Some(r.patient.id.as_str()), &format!("{} entries", r.entries.len())).await?;
+                ids.push(r.patient.id.to_string());
             }
-        }
-        for (c, chunk) in records.chunks(CHUNK).enumerate() {
-            let cols = chunk.iter().map(|r| Columns::of(&r.patient)).collect::<Result<Vec<_>>>()?;
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by) ",
-            );
-            q.push_values(chunk.iter().zip(cols).enumerate(), |mut b, (i, (r, col))| {
-                let p: &Patient = &r.patient;
-                b.push_bind(p.id.as_str().to_owned())
-                    .push_bind(first + (c * CHUNK + i) as i64)
-                    .push_bind(1i64)
-                    .push_bind(col.search_name)
-                    .push_bind(p.family_name.clone())
-                    .push_bind(p.given_name.clone())
-                    .push_bind(col.birth_date)
-                    .push_bind(col.nhs_number)
-                    .push_bind(p.local_id.clone())
-                    .push_bind(col.language)
-                    .push_bind(col.clinician)
-                    .push_bind(col.data)
-                    .push_bind(stamp.clone())
-                    .push_bind(actor.0.clone());
-            });
-            q.build().execute(&mut *tx).await?;
-        }
-        let all_entries: Vec<&Entry> = records.iter().flat_map(|r| r.entries.iter()).collect();
-        for chunk in all_entries.chunks(CHUNK) {
-            let data = chunk.iter().map(|e| serde_json::to_string(&e.body)).collect::<Result<Vec<_>, _>>()?;
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason) ",
-            );
-            q.push_values(chunk.iter().zip(data), |mut b, (e, data)| {
-                b.push_bind(e.id.as_str().to_owned())
-                    .push_bind(e.patient.as_str().to_owned())
-                    .push_bind(e.body.kind_id())
-                    .push_bind(i64::from(e.version))
-                    .push_bind(e.status.id())
-                    .push_bind(date_text(e.body.date()))
-                    .push_bind(e.visibility() == Visibility::Sensitive)
-                    .push_bind(data)
-                    .push_bind(timestamp_text(e.change.at))
-                    .push_bind(e.change.by.as_str().to_owned())
-                    .push_bind(e.change.reason.clone());
-            });
-            q.build().execute(&mut *tx).await?;
-        }
-        for r in &records {
-            audit::append(&mut tx, actor, action, Some(r.patient.id.as_str()), &format!("{} entries", r.entries.len())).await?;
+            progress(ids.len() as u64);
         }
         tx.commit().await?;
-        Ok(records)
+        Ok(ids)
     }
 
     /// Visits every matching record in patient-id order, one at a time, with at most one
@@ -136,4 +104,57 @@ impl Store {
         }
         Ok(count)
     }
+}
+
+async fn insert_patients(conn: &mut SqliteConnection, records: &[PatientRecord], first_seq: i64, actor: &Actor, stamp: &str) -> Result<()> {
+    for (c, chunk) in records.chunks(CHUNK).enumerate() {
+        let cols = chunk.iter().map(|r| Columns::of(&r.patient)).collect::<Result<Vec<_>>>()?;
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by) ",
+        );
+        q.push_values(chunk.iter().zip(cols).enumerate(), |mut b, (i, (r, col))| {
+            let p: &Patient = &r.patient;
+            b.push_bind(p.id.as_str().to_owned())
+                .push_bind(first_seq + (c * CHUNK + i) as i64)
+                .push_bind(1i64)
+                .push_bind(col.search_name)
+                .push_bind(p.family_name.clone())
+                .push_bind(p.given_name.clone())
+                .push_bind(col.birth_date)
+                .push_bind(col.nhs_number)
+                .push_bind(p.local_id.clone())
+                .push_bind(col.language)
+                .push_bind(col.clinician)
+                .push_bind(col.data)
+                .push_bind(stamp.to_owned())
+                .push_bind(actor.0.clone());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn insert_entries<'a>(conn: &mut SqliteConnection, entries: impl Iterator<Item = &'a Entry>) -> Result<()> {
+    let all: Vec<&Entry> = entries.collect();
+    for chunk in all.chunks(CHUNK) {
+        let data = chunk.iter().map(|e| serde_json::to_string(&e.body)).collect::<Result<Vec<_>, _>>()?;
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason) ",
+        );
+        q.push_values(chunk.iter().zip(data), |mut b, (e, data)| {
+            b.push_bind(e.id.as_str().to_owned())
+                .push_bind(e.patient.as_str().to_owned())
+                .push_bind(e.body.kind_id())
+                .push_bind(i64::from(e.version))
+                .push_bind(e.status.id())
+                .push_bind(date_text(e.body.date()))
+                .push_bind(e.visibility() == Visibility::Sensitive)
+                .push_bind(data)
+                .push_bind(timestamp_text(e.change.at))
+                .push_bind(e.change.by.as_str().to_owned())
+                .push_bind(e.change.reason.clone());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }

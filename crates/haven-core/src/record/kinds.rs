@@ -454,7 +454,7 @@ pub struct Flag {
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(tag = "kind", rename_all = "kebab-case")
+    serde(tag = "type", rename_all = "kebab-case")
 )]
 pub enum EntryBody {
     Asylum(AsylumSituation),

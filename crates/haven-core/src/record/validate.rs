@@ -43,13 +43,13 @@ pub fn validate_patient(patient: &Patient, today: Date) -> Result<(), Validation
             ));
         }
     }
-    if let Some(country) = &patient.country_of_origin {
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(ValidationError::new(
-                "country_of_origin",
-                format!("{country:?} is not an ISO 3166 two-letter country code"),
-            ));
-        }
+    if let Some(country) = &patient.country_of_origin
+        && (country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        return Err(ValidationError::new(
+            "country_of_origin",
+            format!("{country:?} is not an ISO 3166 two-letter country code"),
+        ));
     }
     if patient.interpreter_required != Some(true)
         && (patient.interpreter_gender.is_some() || patient.dialect.is_some())
@@ -71,13 +71,13 @@ pub fn validate_entry(
     today: Date,
 ) -> Result<(), ValidationError> {
     let date = body.date();
-    if let Some(born) = patient.birth_date {
-        if date < born {
-            return Err(ValidationError::new(
-                "date",
-                format!("{date} is before the date of birth ({born})"),
-            ));
-        }
+    if let Some(born) = patient.birth_date
+        && date < born
+    {
+        return Err(ValidationError::new(
+            "date",
+            format!("{date} is before the date of birth ({born})"),
+        ));
     }
     let may_be_ahead = matches!(body, EntryBody::PlannedContact(_));
     if !may_be_ahead && date > today {
@@ -88,36 +88,36 @@ pub fn validate_entry(
     }
     match body {
         EntryBody::RiskReview(r) => {
-            if let Some(next) = r.next_review {
-                if next < r.date {
-                    return Err(ValidationError::new(
-                        "next_review",
-                        format!(
-                            "the next review ({next}) is before this review ({})",
-                            r.date
-                        ),
-                    ));
-                }
+            if let Some(next) = r.next_review
+                && next < r.date
+            {
+                return Err(ValidationError::new(
+                    "next_review",
+                    format!(
+                        "the next review ({next}) is before this review ({})",
+                        r.date
+                    ),
+                ));
             }
         }
         EntryBody::Problem(p) => {
-            if let Some(end) = p.resolved {
-                if end < p.onset {
-                    return Err(ValidationError::new(
-                        "resolved",
-                        "the problem cannot end before it began",
-                    ));
-                }
+            if let Some(end) = p.resolved
+                && end < p.onset
+            {
+                return Err(ValidationError::new(
+                    "resolved",
+                    "the problem cannot end before it began",
+                ));
             }
         }
         EntryBody::Medication(m) => {
-            if let Some(end) = m.stopped {
-                if end < m.started {
-                    return Err(ValidationError::new(
-                        "stopped",
-                        "the medication cannot stop before it started",
-                    ));
-                }
+            if let Some(end) = m.stopped
+                && end < m.started
+            {
+                return Err(ValidationError::new(
+                    "stopped",
+                    "the medication cannot stop before it started",
+                ));
             }
         }
         EntryBody::Questionnaire(q) => {

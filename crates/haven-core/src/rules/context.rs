@@ -1,0 +1,269 @@
+//! The per-evaluation context: the entries a rule may see, questionnaires scored once, and the
+//! small look-ups (latest entry, windows, referral resolution) the rules share.
+//!
+//! Building it costs one pass over the record plus one scoring per questionnaire; every rule
+//! then reads from it, so adding a rule does not re-score anything.
+
+use time::{Duration, OffsetDateTime};
+
+use super::{Action, RuleId};
+use crate::instruments::{Instrument, Score, ScoringOptions, score_with};
+use crate::policy::Policy;
+use crate::record::{
+    AsylumSituation, EntryBody, Entry, PatientRecord, Problem, ReferralStatus, ReferralType,
+    RiskReview,
+};
+use crate::Date;
+
+/// A questionnaire entry with its score.
+pub(crate) struct Scored<'a> {
+    pub entry: &'a Entry,
+    pub date: Date,
+    pub score: Score,
+}
+
+impl Scored<'_> {
+    pub fn instrument(&self) -> Instrument {
+        self.score.instrument()
+    }
+}
+
+/// What every rule reads: the record, the policy, the evaluation date and derived facts.
+pub(crate) struct Context<'a> {
+    pub record: &'a PatientRecord,
+    pub policy: &'a Policy,
+    pub today: Date,
+    /// Scored questionnaires, oldest first (see [`order_key`]).
+    pub scores: Vec<Scored<'a>>,
+    pub latest_review: Option<&'a RiskReview>,
+    pub asylum: Option<&'a AsylumSituation>,
+    pub last_encounter: Option<Date>,
+}
+
+/// The order of entries in time: clinical date, then when it was recorded, then entry id. It
+/// does not depend on the order of `record.entries`, so neither does anything built on it.
+pub(crate) fn order_key(entry: &Entry) -> (Date, OffsetDateTime, &str) {
+    (entry.body.date(), entry.change.at, entry.id.as_str())
+}
+
+/// `date` plus `days`, saturating at the end of the calendar (policy caps days far below it).
+pub(crate) fn add_days(date: Date, days: u32) -> Date {
+    date.checked_add(Duration::days(days.into()))
+        .unwrap_or(Date::MAX)
+}
+
+pub(crate) fn sub_days(date: Date, days: u32) -> Date {
+    date.checked_sub(Duration::days(days.into()))
+        .unwrap_or(Date::MIN)
+}
+
+/// Scores of one instrument over a patient's active entries, oldest first — the series the
+/// trend charts draw and `risk.possible-relapse` compares. Entries whose answers cannot be
+/// scored (validation refuses them on entry) are left out.
+pub fn score_series(
+    record: &PatientRecord,
+    instrument: Instrument,
+    options: &ScoringOptions,
+) -> Vec<(Date, Score)> {
+    scored(record.active(), options, |i| i == instrument)
+        .into_iter()
+        .map(|s| (s.date, s.score))
+        .collect()
+}
+
+fn scored<'a>(
+    entries: impl Iterator<Item = &'a Entry>,
+    options: &ScoringOptions,
+    wanted: impl Fn(Instrument) -> bool,
+) -> Vec<Scored<'a>> {
+    let mut out: Vec<Scored<'a>> = entries
+        .filter_map(|entry| {
+            let q = entry.body.as_questionnaire()?;
+            if !wanted(q.instrument) {
+                return None;
+            }
+            let score = score_with(q.instrument, &q.answers, options).ok()?;
+            Some(Scored {
+                entry,
+                date: q.date,
+                score,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| order_key(a.entry).cmp(&order_key(b.entry)));
+    out
+}
+
+impl<'a> Context<'a> {
+    pub fn new(record: &'a PatientRecord, policy: &'a Policy, today: Date) -> Self {
+        let mut ctx = Context {
+            record,
+            policy,
+            today,
+            scores: Vec::new(),
+            latest_review: None,
+            asylum: None,
+            last_encounter: None,
+        };
+        let options = policy.scoring_options();
+        let rhs15 = policy.rhs15_enabled();
+        ctx.scores = scored(ctx.visible(), &options, |i| rhs15 || i != Instrument::Rhs15);
+        ctx.latest_review = ctx.latest(EntryBody::as_risk_review).map(|(_, r)| r);
+        ctx.asylum = ctx.latest(EntryBody::as_asylum).map(|(_, a)| a);
+        ctx.last_encounter = ctx.bodies(EntryBody::as_encounter).map(|e| e.date).max();
+        ctx
+    }
+
+    /// Entries the rules see: active (not entered-in-error) and not dated after `today`.
+    /// Planned contacts are the exception, since they are meant to lie ahead; so the rules
+    /// evaluated "as of" a past date see the record as it stood clinically then.
+    pub fn visible(&self) -> impl Iterator<Item = &'a Entry> + 'a {
+        let today = self.today;
+        self.record.active().filter(move |e| {
+            matches!(e.body, EntryBody::PlannedContact(_)) || e.body.date() <= today
+        })
+    }
+
+    /// Visible entry bodies of one kind.
+    pub fn bodies<T: 'a>(
+        &self,
+        pick: fn(&'a EntryBody) -> Option<&'a T>,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        self.visible().filter_map(move |e| pick(&e.body))
+    }
+
+    /// The latest visible entry of one kind, by [`order_key`].
+    pub fn latest<T: 'a>(
+        &self,
+        pick: fn(&'a EntryBody) -> Option<&'a T>,
+    ) -> Option<(&'a Entry, &'a T)> {
+        self.visible()
+            .filter_map(|e| pick(&e.body).map(|b| (e, b)))
+            .max_by(|a, b| order_key(a.0).cmp(&order_key(b.0)))
+    }
+
+    /// Whether `date` lies in the last `days` days: on or after `today - days`, up to today.
+    pub fn within_last(&self, date: Date, days: u32) -> bool {
+        date <= self.today && date >= sub_days(self.today, days)
+    }
+
+    /// Whole days from `date` to today.
+    pub fn days_since(&self, date: Date) -> i64 {
+        (self.today - date).whole_days()
+    }
+
+    /// Whether an encounter is recorded strictly after `date`.
+    pub fn encounter_after(&self, date: Date) -> bool {
+        self.last_encounter.is_some_and(|d| d > date)
+    }
+
+    /// Whether an encounter is recorded on or after `date`.
+    pub fn encounter_since(&self, date: Date) -> bool {
+        self.last_encounter.is_some_and(|d| d >= date)
+    }
+
+    /// Problems current today: not resolved, or resolved after today.
+    pub fn current_problems(&self) -> impl Iterator<Item = &'a Problem> + 'a {
+        let today = self.today;
+        self.bodies(EntryBody::as_problem)
+            .filter(move |p| p.resolved.is_none_or(|end| end > today))
+    }
+
+    /// The latest score of each instrument.
+    pub fn latest_scores(&self) -> impl Iterator<Item = &Scored<'a>> {
+        Instrument::all()
+            .iter()
+            .filter_map(|&i| self.scores.iter().rev().find(|s| s.instrument() == i))
+    }
+
+    /// The latest positive screen among each instrument's latest score, if any.
+    pub fn positive_screen(&self) -> Option<&Scored<'a>> {
+        self.latest_scores()
+            .filter(|s| s.score.is_positive_screen())
+            .max_by(|a, b| order_key(a.entry).cmp(&order_key(b.entry)))
+    }
+
+    /// Whether the claim is decided with leave to remain. No asylum entry at all counts as
+    /// undecided: Haven's population is people seeking asylum, and guessing "settled" would
+    /// lengthen follow-up for exactly the people nobody has asked.
+    pub fn asylum_granted(&self) -> bool {
+        self.asylum.is_some_and(|a| a.status.is_granted())
+    }
+
+    /// Whether a referral of a matching type resolves a rule triggered on `since` (any date
+    /// when `None`): one sent or completed on or after it resolves for good; one declined or
+    /// not taken up resolves until the policy's re-offer interval has passed (RULES.md: "a rule
+    /// may fire again after a policy interval, never sooner").
+    pub fn referral_resolves(&self, kind: fn(ReferralType) -> bool, since: Option<Date>) -> bool {
+        let reoffer = self.policy.referral_reoffer_days;
+        self.bodies(crate::record::EntryBody::as_referral)
+            .filter(|r| kind(r.kind) && since.is_none_or(|s| r.date >= s))
+            .any(|r| match r.status {
+                ReferralStatus::Sent | ReferralStatus::Completed => true,
+                ReferralStatus::Declined | ReferralStatus::NotTakenUp => {
+                    self.days_since(r.date) <= i64::from(reoffer)
+                }
+            })
+    }
+
+    /// An action of `rule`, with the catalogue's section, urgency and resolution.
+    pub fn action(&self, rule: RuleId, due: Option<Date>, reason: String) -> Action {
+        let info = rule.info();
+        Action {
+            rule,
+            section: info.section,
+            urgency: info.urgency,
+            due,
+            reason,
+            resolve: info.resolve,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::{Builder, d, with_total};
+
+    #[test]
+    fn series_is_in_date_order_whatever_the_entry_order_and_skips_errors() {
+        let rec = Builder::new()
+            .questionnaire(Instrument::Phq9, d("2026-10-01"), with_total(Instrument::Phq9, 12))
+            .questionnaire(Instrument::Phq9, d("2026-06-01"), with_total(Instrument::Phq9, 4))
+            .questionnaire(Instrument::Gad7, d("2026-07-01"), with_total(Instrument::Gad7, 9))
+            .questionnaire(Instrument::Phq9, d("2026-08-01"), with_total(Instrument::Phq9, 20))
+            .in_error()
+            .questionnaire(Instrument::Phq9, d("2026-09-01"), vec![9; 9])
+            .build();
+        let series = score_series(&rec, Instrument::Phq9, &ScoringOptions::default());
+        let got: Vec<(Date, Option<u8>)> = series.iter().map(|(d, s)| (*d, s.total())).collect();
+        assert_eq!(
+            got,
+            [(d("2026-06-01"), Some(4)), (d("2026-10-01"), Some(12))]
+        );
+    }
+
+    #[test]
+    fn visible_hides_future_dated_entries_but_not_planned_contacts() {
+        let rec = Builder::new()
+            .encounter(d("2026-12-01"))
+            .planned(d("2026-12-02"), crate::record::ContactStatus::Booked, false)
+            .build();
+        let policy = Policy::default();
+        let ctx = Context::new(&rec, &policy, d("2026-11-28"));
+        let kinds: Vec<&str> = ctx.visible().map(|e| e.body.kind_id()).collect();
+        assert_eq!(kinds, ["planned-contact"]);
+        assert_eq!(ctx.last_encounter, None);
+    }
+
+    #[test]
+    fn within_last_includes_both_ends() {
+        let rec = Builder::new().build();
+        let policy = Policy::default();
+        let ctx = Context::new(&rec, &policy, d("2026-11-28"));
+        assert!(ctx.within_last(d("2026-10-31"), 28));
+        assert!(!ctx.within_last(d("2026-10-30"), 28));
+        assert!(ctx.within_last(d("2026-11-28"), 28));
+        assert!(!ctx.within_last(d("2026-11-29"), 28));
+    }
+}

@@ -1,0 +1,43 @@
+//! State shared by every request: the store, the practice policy and the server settings.
+
+use std::sync::{Arc, RwLock};
+
+use haven_core::policy::Policy;
+use haven_store::Store;
+
+/// Settings fixed at start-up.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Set the `Secure` attribute on cookies (when served over TLS or behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// Idle minutes before a session ends (policy, default 30).
+    pub idle_timeout_minutes: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: false, idle_timeout_minutes: 30 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The care-rule policy, reloaded when an admin changes a setting.
+    pub policy: Arc<RwLock<Policy>>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, policy: Policy, config: WebConfig) -> Self {
+        Self { store, policy: Arc::new(RwLock::new(policy)), config: Arc::new(config) }
+    }
+
+    /// A snapshot of the current policy (cheap to clone; rules run on the copy).
+    pub fn policy(&self) -> Policy {
+        match self.policy.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}

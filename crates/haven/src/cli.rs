@@ -1,0 +1,180 @@
+//! Command-line arguments, parsed and validated before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use time::Date;
+
+#[derive(Debug, Parser)]
+#[command(name = "haven", version, about = "Haven: care for people seeking asylum who have lived through torture and other human rights abuses")]
+pub struct Cli {
+    /// Database: a SQLite path, sqlite://PATH, or postgres://… (default ./haven.db).
+    #[arg(long, global = true, env = "HAVEN_DB", default_value = "haven.db")]
+    pub db: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database or bring its schema up to date.
+    Migrate,
+    /// Start the web UI, FHIR API and CDS Hooks service.
+    Serve(ServeArgs),
+    /// Add deterministic synthetic demo patients.
+    Demo(DemoArgs),
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The care rules over the stored population.
+    Worklist(WorklistArgs),
+    /// Score one questionnaire.
+    Score(ScoreArgs),
+    /// Import FHIR R4 JSON: a resource, a Bundle or NDJSON (`-` for stdin).
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Bulk NDJSON export, one file per resource type.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        /// Include sensitive history (abuse disclosures).
+        #[arg(long)]
+        include_sensitive: bool,
+    },
+    /// Evaluate the care rules on FHIR input without touching any database.
+    Evaluate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports for commissioners.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Practice policy for the care rules (intervals, thresholds, rules switched off).
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Consistent online backup to a file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into the database; refuses a non-empty database without --force.
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "HAVEN_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Load demo patients and demo logins into an empty database first.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies Secure (set when Haven is served over TLS, e.g. behind a TLS proxy).
+    #[arg(long, env = "HAVEN_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 200)]
+    pub patients: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The date the demo history is written relative to (default today).
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from stdin with --password-stdin, else prompted.
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["admin", "clinician", "receptionist", "analyst"])]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct WorklistArgs {
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    #[arg(long)]
+    pub json: bool,
+    /// Only patients whose named clinician is this user.
+    #[arg(long)]
+    pub clinician: Option<String>,
+    #[arg(long)]
+    pub patient: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// phq9, gad7, phq15, pcl5, itq or rhs15.
+    pub instrument: String,
+    /// Item answers in published order, comma-separated.
+    #[arg(long, allow_hyphen_values = true)]
+    pub answers: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Interpreter demand and unmet need by language.
+    Interpreters {
+        #[arg(long, value_parser = parse_date)]
+        from: Date,
+        #[arg(long, value_parser = parse_date)]
+        to: Date,
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain end to end.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Show every policy setting with its value and default.
+    Show,
+    /// Change one setting (audited).
+    Set { key: String, value: String },
+}
+
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text, &time::format_description::well_known::Iso8601::DATE)
+        .map_err(|_| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+}

@@ -1,0 +1,42 @@
+//! One module per command; `run` dispatches.
+
+mod audit;
+mod backup;
+mod demo;
+mod serve;
+mod user;
+
+use anyhow::{Context, Result};
+use haven_store::Store;
+use time::Date;
+
+use crate::cli::{AuditCommand, Cli, Command, UserCommand};
+
+/// Today's date in UTC: the only place the binary reads the calendar for the domain.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+pub async fn open(db: &str) -> Result<Store> {
+    Store::open(db).await.with_context(|| format!("cannot open the database {db}"))
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Migrate => {
+            open(&cli.db).await?;
+            println!("database {} is ready", cli.db);
+            Ok(())
+        }
+        Command::Serve(args) => serve::run(&cli.db, args).await,
+        Command::Demo(args) => demo::run(&open(&cli.db).await?, &args).await.map(|_| ()),
+        Command::User { command: UserCommand::Add { name, role, display_name, password_stdin } } => {
+            user::add(&open(&cli.db).await?, &name, &role, display_name, password_stdin).await
+        }
+        Command::User { command: UserCommand::List } => user::list(&open(&cli.db).await?).await,
+        Command::Audit { command: AuditCommand::Verify } => audit::verify(&open(&cli.db).await?).await,
+        Command::Backup { out } => backup::backup(&open(&cli.db).await?, &out).await,
+        Command::Restore { file, force } => backup::restore(&cli.db, &file, force).await,
+        other => anyhow::bail!("{other:?} is not available in this build yet"),
+    }
+}
