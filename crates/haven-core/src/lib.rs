@@ -4,11 +4,14 @@
 //! function that depends on "today" takes the date as an argument, so the whole domain is
 //! deterministic and unit-tested in microseconds.
 
+pub mod guidance;
 pub mod ids;
 pub mod instruments;
 pub mod language;
 pub mod nhs_number;
+pub mod policy;
 pub mod record;
+pub mod rules;
 pub mod terminology;
 pub mod text;
 

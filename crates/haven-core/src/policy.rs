@@ -113,7 +113,8 @@ pub const KEY_PCL5_CUTOFF: &str = "pcl5.cutoff";
 pub const KEY_RHS15_ENABLED: &str = "rhs15.enabled";
 pub const KEY_RULES_DISABLED: &str = "rules.disabled";
 
-const PCL5_DESCRIPTION: &str = "PCL-5 total at or above which the screen counts as positive (31–33).";
+const PCL5_DESCRIPTION: &str =
+    "PCL-5 total at or above which the screen counts as positive (31–33).";
 const RHS15_DESCRIPTION: &str =
     "Whether RHS-15 results are used (switch off where the practice has no licence).";
 const DISABLED_DESCRIPTION: &str =
@@ -307,9 +308,7 @@ impl Policy {
         match key {
             KEY_PCL5_CUTOFF => Some(self.pcl5_cutoff.to_string()),
             KEY_RHS15_ENABLED => Some(self.rhs15_enabled.to_string()),
-            KEY_RULES_DISABLED => Some(
-                self.disabled_ids().collect::<Vec<_>>().join(", "),
-            ),
+            KEY_RULES_DISABLED => Some(self.disabled_ids().collect::<Vec<_>>().join(", ")),
             _ => None,
         }
     }
@@ -413,10 +412,7 @@ mod tests {
             ("rules.disabled", ""),
         ];
         let entries = Policy::default().entries();
-        let got: Vec<(&str, &str)> = entries
-            .iter()
-            .map(|e| (e.key, e.value.as_str()))
-            .collect();
+        let got: Vec<(&str, &str)> = entries.iter().map(|e| (e.key, e.value.as_str())).collect();
         assert_eq!(got, expected);
         assert!(entries.iter().all(|e| e.value == e.default));
         assert!(entries.iter().all(|e| e.description.ends_with('.')));
@@ -426,18 +422,24 @@ mod tests {
     #[test]
     fn set_changes_one_value_and_entries_show_it() {
         let mut p = Policy::default();
-        p.set("followup.interval-undecided-days", " 21 ").expect("valid");
+        p.set("followup.interval-undecided-days", " 21 ")
+            .expect("valid");
         p.set("pcl5.cutoff", "31").expect("valid");
         p.set("rhs15.enabled", "False").expect("valid");
-        p.set("rules.disabled", "social.prescribing, advice.wellbeing-not-given,")
-            .expect("valid");
+        p.set(
+            "rules.disabled",
+            "social.prescribing, advice.wellbeing-not-given,",
+        )
+        .expect("valid");
         assert_eq!(p.interval_undecided_days, 21);
         assert_eq!(p.scoring_options().pcl5_cutoff, 31);
         assert!(!p.rhs15_enabled());
         assert!(!p.is_enabled(RuleId::SocialPrescribing));
         assert!(p.is_enabled(RuleId::FollowupOverdue));
         let e = p.entries();
-        let undecided = e.iter().find(|e| e.key == "followup.interval-undecided-days");
+        let undecided = e
+            .iter()
+            .find(|e| e.key == "followup.interval-undecided-days");
         assert_eq!(
             undecided.map(|e| (e.value.as_str(), e.default.as_str())),
             Some(("21", "28"))
@@ -466,16 +468,56 @@ mod tests {
     fn bad_values_are_refused_naming_the_key_and_change_nothing() {
         let mut p = Policy::default();
         let cases = [
-            ("followup.interval-acute-days", "0", "followup.interval-acute-days: 0 is outside the allowed range 1–3650"),
-            ("followup.interval-acute-days", "-3", "followup.interval-acute-days: -3 is outside the allowed range 1–3650"),
-            ("somatic.window-days", "3651", "somatic.window-days: 3651 is outside the allowed range 1–3650"),
-            ("advice.reinforce-after-days", "ninety", "advice.reinforce-after-days: \"ninety\" is not a whole number"),
-            ("advice.reinforce-after-days", "1.5", "advice.reinforce-after-days: \"1.5\" is not a whole number"),
-            ("pcl5.cutoff", "34", "pcl5.cutoff: 34 is outside the allowed range 31–33"),
-            ("pcl5.cutoff", "30", "pcl5.cutoff: 30 is outside the allowed range 31–33"),
-            ("rhs15.enabled", "yes", "rhs15.enabled: \"yes\" is neither true nor false"),
-            ("rules.disabled", "screening.hiv, risk.everything", "rules.disabled: \"risk.everything\" is not a rule id"),
-            ("followup.interval", "7", "unknown policy setting \"followup.interval\""),
+            (
+                "followup.interval-acute-days",
+                "0",
+                "followup.interval-acute-days: 0 is outside the allowed range 1–3650",
+            ),
+            (
+                "followup.interval-acute-days",
+                "-3",
+                "followup.interval-acute-days: -3 is outside the allowed range 1–3650",
+            ),
+            (
+                "somatic.window-days",
+                "3651",
+                "somatic.window-days: 3651 is outside the allowed range 1–3650",
+            ),
+            (
+                "advice.reinforce-after-days",
+                "ninety",
+                "advice.reinforce-after-days: \"ninety\" is not a whole number",
+            ),
+            (
+                "advice.reinforce-after-days",
+                "1.5",
+                "advice.reinforce-after-days: \"1.5\" is not a whole number",
+            ),
+            (
+                "pcl5.cutoff",
+                "34",
+                "pcl5.cutoff: 34 is outside the allowed range 31–33",
+            ),
+            (
+                "pcl5.cutoff",
+                "30",
+                "pcl5.cutoff: 30 is outside the allowed range 31–33",
+            ),
+            (
+                "rhs15.enabled",
+                "yes",
+                "rhs15.enabled: \"yes\" is neither true nor false",
+            ),
+            (
+                "rules.disabled",
+                "screening.hiv, risk.everything",
+                "rules.disabled: \"risk.everything\" is not a rule id",
+            ),
+            (
+                "followup.interval",
+                "7",
+                "unknown policy setting \"followup.interval\"",
+            ),
         ];
         for (key, value, message) in cases {
             let err = p.set(key, value).expect_err(key);
@@ -497,7 +539,10 @@ mod tests {
     #[test]
     fn from_settings_is_all_or_nothing() {
         let ok = Policy::from_settings([("pcl5.cutoff", "32"), ("somatic.window-days", "90")]);
-        assert_eq!(ok.map(|p| (p.pcl5_cutoff, p.somatic_window_days)), Ok((32, 90)));
+        assert_eq!(
+            ok.map(|p| (p.pcl5_cutoff, p.somatic_window_days)),
+            Ok((32, 90))
+        );
         let bad = Policy::from_settings([("pcl5.cutoff", "32"), ("nope", "1")]);
         assert_eq!(
             bad,

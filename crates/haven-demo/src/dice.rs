@@ -25,9 +25,9 @@ impl Dice {
         }
     }
 
-    /// True with probability `p` (clamped to 0..=1).
+    /// True with probability `p` (never below 0, always above 1).
     pub(crate) fn chance(&mut self, p: f64) -> bool {
-        self.rng.random_bool(p.clamp(0.0, 1.0))
+        self.unit() < p
     }
 
     /// Uniform in `0.0..1.0`.

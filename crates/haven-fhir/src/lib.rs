@@ -1,1 +1,26 @@
-//! placeholder
+//! FHIR R4 (UK Core where it applies) and CDS Hooks wire formats for Haven, and the mapping
+//! between them and `haven_core::record::PatientRecord` — both ways, exactly per the mapping
+//! table in INTERFACES.md, with Haven's own additions written down in `MAPPING.md`.
+//!
+//! - [`model`]: precise serde types for the small FHIR subset Haven uses.
+//! - [`to_resources`]: a record → resources (export); [`ndjson`] writes them for bulk export.
+//! - [`parse_input`] and [`assemble`]: JSON, Bundle or NDJSON → records (import), refusing
+//!   bad input with the source, line or entry, and field path.
+//! - [`cds`]: CDS Hooks request, discovery and card types, and cards from rule actions.
+//!
+//! Architecture invariant: no I/O but the NDJSON file writer, no clock — "today" is an
+//! argument — and no SNOMED CT or LOINC literal (codes come from `haven_core::terminology`).
+
+pub mod cds;
+mod export;
+mod import;
+mod instrument_codes;
+pub mod model;
+pub mod ndjson;
+pub mod uris;
+
+pub use export::{country_id, resource_type_of, response_id, to_resources, to_typed};
+pub use import::{
+    Assembly, ImportError, ImportErrorKind, ImportedResource, Location, MAX_DOCUMENT_BYTES,
+    MAX_RESOURCE_BYTES, Position, Skipped, Target, assemble, assemble_with, parse_input, parse_value,
+};

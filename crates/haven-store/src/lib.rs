@@ -24,6 +24,7 @@ pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};
 pub use records::RecordStream;
 pub use sessions::Session;
+pub use settings::PolicyChangeError;
 pub use users::{Role, User};
 
 use sqlx::SqlitePool;

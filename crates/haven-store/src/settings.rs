@@ -22,3 +22,39 @@ impl Store {
         Ok(())
     }
 }
+
+/// Settings keys for the care-rule policy carry this prefix.
+const POLICY_PREFIX: &str = "policy.";
+
+impl Store {
+    /// The practice policy: defaults with every stored change applied.
+    pub async fn policy(&self) -> Result<haven_core::policy::Policy> {
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'policy.%' ORDER BY key")
+            .fetch_all(self.pool())
+            .await?;
+        let pairs = rows.iter().map(|(k, v)| (&k[POLICY_PREFIX.len()..], v.as_str()));
+        haven_core::policy::Policy::from_settings(pairs).map_err(|e| crate::StoreError::Corrupt(format!("stored policy: {e}")))
+    }
+
+    /// Changes one policy setting after checking it; audited with the old and new value.
+    /// Returns whether anything changed.
+    pub async fn set_policy(&self, actor: &Actor, key: &str, value: &str) -> Result<bool, PolicyChangeError> {
+        let mut policy = self.policy().await?;
+        let before = policy.get(key);
+        policy.set(key, value)?;
+        let after = policy.get(key).unwrap_or_default();
+        if before.as_deref() == Some(after.as_str()) {
+            return Ok(false);
+        }
+        self.set_setting(actor, &format!("{POLICY_PREFIX}{key}"), &after).await?;
+        Ok(true)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyChangeError {
+    #[error(transparent)]
+    Invalid(#[from] haven_core::policy::PolicyError),
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
+}

@@ -3,7 +3,45 @@
 //!
 //! Architecture invariant: handlers are thin — extract the user and the input, parse into
 //! domain types, call haven-core / haven-store, render. No care rule lives here.
+//!
+//! Module map:
+//! - [`auth`]: passwords, sessions, CSRF, login throttling, role guard ([`auth::CurrentUser`]);
+//! - [`ui`]: the HTML pages, one module per area, with the shared layout and form-error pattern;
+//! - [`error`]: [`AppError`], the one error type, rendered as a safe page and logged once;
+//! - [`reference`]: country and language tables for forms;
+//! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing.
 
+pub mod auth;
+pub mod error;
+pub mod reference;
 pub mod state;
+pub mod ui;
 
+mod assets;
+mod health;
+mod layers;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+
+pub use error::AppError;
 pub use state::{AppState, WebConfig};
+
+/// The whole application. Serve it with [`serve`] (or
+/// `into_make_service_with_connect_info::<SocketAddr>()`), so that login throttling can count
+/// attempts per client address.
+pub fn router(state: AppState) -> Router {
+    let ui = ui::routes().layer(from_fn_with_state(state.clone(), auth::session_layer));
+    // The FHIR API and CDS Hooks authenticate with bearer tokens, not the session cookie, so
+    // they are merged beside the UI, outside the session layer:
+    // `.merge(fhir_api::router()).merge(cds::router())`.
+    let app = Router::new().merge(health::routes()).merge(assets::routes()).merge(ui).fallback(|| async { AppError::NotFound });
+    layers::apply(app).with_state(state)
+}
+
+/// Serves the application on `listener` until the future `shutdown` completes.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+}

@@ -26,11 +26,18 @@ pub struct AppState {
     /// The care-rule policy, reloaded when an admin changes a setting.
     pub policy: Arc<RwLock<Policy>>,
     pub config: Arc<WebConfig>,
+    /// Failed sign-in attempts per username and address (in memory, per instance).
+    pub login_throttle: Arc<crate::auth::LoginThrottle>,
 }
 
 impl AppState {
     pub fn new(store: Store, policy: Policy, config: WebConfig) -> Self {
-        Self { store, policy: Arc::new(RwLock::new(policy)), config: Arc::new(config) }
+        Self {
+            store,
+            policy: Arc::new(RwLock::new(policy)),
+            config: Arc::new(config),
+            login_throttle: Arc::new(crate::auth::LoginThrottle::new()),
+        }
     }
 
     /// A snapshot of the current policy (cheap to clone; rules run on the copy).

@@ -2,7 +2,9 @@
 //! haven-web. Each command parses its arguments into domain types, does its work, and reports
 //! errors as one sentence on stderr (exit 1; bad usage exits 2, from clap).
 
+mod actions_output;
 mod cli;
+mod output;
 mod cmd;
 mod progress;
 mod score_output;
@@ -13,7 +15,7 @@ fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HAVEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,haven=info,haven_web=info")),
+            tracing_subscriber::EnvFilter::try_from_env("HAVEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error,haven=info,haven_web=info")),
         )
         .with_writer(std::io::stderr)
         .init();

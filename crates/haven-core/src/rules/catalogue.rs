@@ -8,6 +8,7 @@
 use std::fmt;
 
 use super::Urgency;
+use crate::record::Visibility;
 
 /// A care rule of RULES.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -135,6 +136,9 @@ pub struct RuleInfo {
     pub resolve: &'static str,
     /// The entry kind id (or `patient` for demographics) whose form resolves the action.
     pub resolve_form: &'static str,
+    /// Who may see the rule's actions, on the same scale as entries: reasons of sensitive
+    /// rules name disclosed abuse, clinical ones name diagnoses, scores or risk.
+    pub visibility: Visibility,
 }
 
 /// Every rule's catalogue entry, in [`RuleId::ALL`] order.
@@ -154,6 +158,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Name a lead clinician",
         rationale: "Trust grows with one clinician or a small team who knows the person; naming one makes continuity possible.",
         resolve: "Record the named lead clinician on the patient's details.",
+        visibility: Visibility::Administrative,
         resolve_form: "patient",
     },
     RuleInfo {
@@ -164,6 +169,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Follow-up contact overdue",
         rationale: "Regular, frequent contact is what treatment rests on; the interval shortens after bad news, with suicidal thoughts or new medication.",
         resolve: "Record an attended contact (encounter).",
+        visibility: Visibility::Clinical,
         resolve_form: "encounter",
     },
     RuleInfo {
@@ -174,6 +180,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Reach out after a missed appointment",
         rationale: "A missed appointment can mean fear, a move, or a crisis; reaching out keeps the relationship going.",
         resolve: "Record a contact with the person, or book a new appointment.",
+        visibility: Visibility::Administrative,
         resolve_form: "encounter",
     },
     RuleInfo {
@@ -184,6 +191,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Record language and interpreter need",
         rationale: "Language support is a right; it can only be arranged when the main language and the need are known.",
         resolve: "Record the main spoken language and whether an interpreter is needed.",
+        visibility: Visibility::Administrative,
         resolve_form: "patient",
     },
     RuleInfo {
@@ -194,6 +202,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Book an interpreter",
         rationale: "An appointment without the interpreter the person needs is a wasted or unsafe appointment.",
         resolve: "Record that an interpreter is booked for the appointment.",
+        visibility: Visibility::Administrative,
         resolve_form: "planned-contact",
     },
     RuleInfo {
@@ -204,6 +213,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Flag the interpreter need",
         rationale: "A communication flag makes the need visible to everyone who opens the record, not only to whoever recorded it.",
         resolve: "Add the interpreter-needed flag.",
+        visibility: Visibility::Administrative,
         resolve_form: "flag",
     },
     RuleInfo {
@@ -214,6 +224,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Give wellbeing advice",
         rationale: "Everyone benefits from simple advice on eating, activity outdoors, social contact and sleep.",
         resolve: "Record that wellbeing advice was given.",
+        visibility: Visibility::Clinical,
         resolve_form: "advice",
     },
     RuleInfo {
@@ -224,6 +235,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Reinforce wellbeing advice",
         rationale: "Advice often needs repeating, especially while someone is unwell.",
         resolve: "Record that wellbeing advice was given again.",
+        visibility: Visibility::Clinical,
         resolve_form: "advice",
     },
     RuleInfo {
@@ -234,6 +246,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Connect with a refugee support organisation",
         rationale: "Support organisations help with practical problems that affect mental health and are a source of company.",
         resolve: "Record a contact or referral to a refugee support organisation, or that the person declined.",
+        visibility: Visibility::Clinical,
         resolve_form: "referral",
     },
     RuleInfo {
@@ -244,6 +257,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Consider social prescribing",
         rationale: "Isolation and lost support are near universal; social prescribing opens a way to activity and company.",
         resolve: "Record a social prescribing referral, or that the person declined.",
+        visibility: Visibility::Clinical,
         resolve_form: "referral",
     },
     RuleInfo {
@@ -254,6 +268,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Consider psychological therapy",
         rationale: "Structured psychological help, ideally from a service experienced with asylum seekers, can ease symptoms and help people cope with uncertainty.",
         resolve: "Record a psychological therapy referral, or that the person declined.",
+        visibility: Visibility::Clinical,
         resolve_form: "referral",
     },
     RuleInfo {
@@ -264,6 +279,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Timing of trauma-focused therapy",
         rationale: "Before leave to remain, trauma-focused therapy may help less and sometimes harm; other psychological input should still be offered, and some people do benefit.",
         resolve: "Information only; it no longer shows once leave to remain is recorded.",
+        visibility: Visibility::Clinical,
         resolve_form: "asylum",
     },
     RuleInfo {
@@ -274,6 +290,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Follow up new medication",
         rationale: "Medication for symptoms works best with close follow-up inside a trusting relationship.",
         resolve: "Record an attended contact after the start of the medication.",
+        visibility: Visibility::Clinical,
         resolve_form: "encounter",
     },
     RuleInfo {
@@ -284,6 +301,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Medication without psychological therapy",
         rationale: "Even when medication helps, treatment should ideally include psychological therapy.",
         resolve: "Record a psychological therapy referral, or that the person declined.",
+        visibility: Visibility::Clinical,
         resolve_form: "referral",
     },
     RuleInfo {
@@ -294,6 +312,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Review risk after a negative event",
         rationale: "Suicide and self-harm risk can rise quickly after bad news, separation, threatened return or lost hope.",
         resolve: "Record a suicide and self-harm risk review.",
+        visibility: Visibility::Clinical,
         resolve_form: "risk-review",
     },
     RuleInfo {
@@ -304,6 +323,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Review risk now",
         rationale: "Suicidal thoughts or self-harm have been noted and no risk review has followed.",
         resolve: "Record a suicide and self-harm risk review.",
+        visibility: Visibility::Clinical,
         resolve_form: "risk-review",
     },
     RuleInfo {
@@ -314,6 +334,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Make a safety plan",
         rationale: "When a review finds suicidal thoughts, plans or self-harm, a safety plan agreed with the person is the next step.",
         resolve: "Record a safety plan.",
+        visibility: Visibility::Clinical,
         resolve_form: "safety-plan",
     },
     RuleInfo {
@@ -324,6 +345,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Possible relapse",
         rationale: "Depression and PTSD often relapse during the asylum process; a clear rise in scores deserves a conversation.",
         resolve: "Record an attended contact after the rise.",
+        visibility: Visibility::Clinical,
         resolve_form: "encounter",
     },
     RuleInfo {
@@ -334,6 +356,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Explore psychological causes of pain",
         rationale: "Repeated pain or headaches without a physical cause are common after trauma; asking about mood and circumstances often helps.",
         resolve: "Record a PHQ-15 or PHQ-9, or a psychological enquiry.",
+        visibility: Visibility::Clinical,
         resolve_form: "questionnaire",
     },
     RuleInfo {
@@ -344,6 +367,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Offer a hepatitis B test",
         rationale: "Torture and sexual violence can transmit blood-borne viruses; testing is offered if not already done.",
         resolve: "Record the offer, the result, or that the person declined.",
+        visibility: Visibility::Clinical,
         resolve_form: "screening",
     },
     RuleInfo {
@@ -354,6 +378,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Offer a hepatitis C test",
         rationale: "Torture and sexual violence can transmit blood-borne viruses; testing is offered if not already done.",
         resolve: "Record the offer, the result, or that the person declined.",
+        visibility: Visibility::Clinical,
         resolve_form: "screening",
     },
     RuleInfo {
@@ -364,6 +389,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Offer an HIV test",
         rationale: "Torture and sexual violence can transmit blood-borne viruses; testing is offered if not already done.",
         resolve: "Record the offer, the result, or that the person declined.",
+        visibility: Visibility::Clinical,
         resolve_form: "screening",
     },
     RuleInfo {
@@ -374,6 +400,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Refer for sexual health screening",
         rationale: "After a disclosure of rape or sexual violence, help the person reach full sexual health screening.",
         resolve: "Record a sexual health referral, or that the person declined.",
+        visibility: Visibility::Sensitive,
         resolve_form: "referral",
     },
     RuleInfo {
@@ -384,6 +411,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Code the disclosed abuse",
         rationale: "Abuse recorded only in free text is easily lost; a coded problem keeps it visible for life.",
         resolve: "Record the kind of abuse as a coded entry.",
+        visibility: Visibility::Sensitive,
         resolve_form: "disclosure",
     },
     RuleInfo {
@@ -394,6 +422,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         title: "Code the asylum situation",
         rationale: "The asylum seeker or refugee code lets searches, reports and other systems see the person's situation.",
         resolve: "Add the asylum seeker or refugee code to the current asylum situation.",
+        visibility: Visibility::Clinical,
         resolve_form: "asylum",
     },
 ];
@@ -471,6 +500,13 @@ mod tests {
             assert_eq!(info.section, expected, "{}", info.id);
             assert!(!info.title.is_empty() && !info.rationale.is_empty());
             assert!(info.resolve.ends_with('.'), "{}", info.id);
+            let sensitive = info.visibility == Visibility::Sensitive;
+            assert_eq!(
+                sensitive,
+                matches!(info.id, R::SexualHealthReferral | R::CodingAbuseUncoded),
+                "{}",
+                info.id
+            );
         }
     }
 }

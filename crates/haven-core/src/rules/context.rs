@@ -7,13 +7,13 @@
 use time::{Duration, OffsetDateTime};
 
 use super::{Action, RuleId};
-use crate::instruments::{Instrument, Score, ScoringOptions, score_with};
+use crate::Date;
+use crate::instruments::{Detail, Instrument, ItqDiagnosis, Score, ScoringOptions, score_with};
 use crate::policy::Policy;
 use crate::record::{
-    AsylumSituation, EntryBody, Entry, PatientRecord, Problem, ReferralStatus, ReferralType,
+    AsylumSituation, Entry, EntryBody, PatientRecord, Problem, ReferralStatus, ReferralType,
     RiskReview,
 };
-use crate::Date;
 
 /// A questionnaire entry with its score.
 pub(crate) struct Scored<'a> {
@@ -25,6 +25,26 @@ pub(crate) struct Scored<'a> {
 impl Scored<'_> {
     pub fn instrument(&self) -> Instrument {
         self.score.instrument()
+    }
+
+    /// The score as a reason names it, e.g. `PHQ-9 total 14 on 2026-11-01`.
+    pub fn describe(&self) -> String {
+        let name = self.instrument().name();
+        match (self.score.detail(), self.score.total()) {
+            (Detail::Itq(itq), _) => {
+                let result = match itq.diagnosis {
+                    ItqDiagnosis::Cptsd => "complex PTSD",
+                    ItqDiagnosis::Ptsd => "PTSD",
+                    ItqDiagnosis::Neither => "neither PTSD nor complex PTSD",
+                };
+                format!("{name} on {} indicating {result}", self.date)
+            }
+            (Detail::Rhs15(_), Some(total)) => {
+                format!("{name} on {} with an RHS-13 total of {total}", self.date)
+            }
+            (_, Some(total)) => format!("{name} total {total} on {}", self.date),
+            (_, None) => format!("{name} on {}", self.date),
+        }
     }
 }
 
@@ -196,7 +216,7 @@ impl<'a> Context<'a> {
     /// may fire again after a policy interval, never sooner").
     pub fn referral_resolves(&self, kind: fn(ReferralType) -> bool, since: Option<Date>) -> bool {
         let reoffer = self.policy.referral_reoffer_days;
-        self.bodies(crate::record::EntryBody::as_referral)
+        self.bodies(EntryBody::as_referral)
             .filter(|r| kind(r.kind) && since.is_none_or(|s| r.date >= s))
             .any(|r| match r.status {
                 ReferralStatus::Sent | ReferralStatus::Completed => true,
@@ -204,6 +224,43 @@ impl<'a> Context<'a> {
                     self.days_since(r.date) <= i64::from(reoffer)
                 }
             })
+    }
+
+    /// The latest referral of a matching type declined or not taken up on or after `since`.
+    pub fn latest_decline(
+        &self,
+        kind: fn(ReferralType) -> bool,
+        since: Option<Date>,
+    ) -> Option<Date> {
+        self.bodies(EntryBody::as_referral)
+            .filter(|r| kind(r.kind) && since.is_none_or(|s| r.date >= s))
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    ReferralStatus::Declined | ReferralStatus::NotTakenUp
+                )
+            })
+            .map(|r| r.date)
+            .max()
+    }
+
+    /// How a firing referral rule ends its reason: `"no <what> referral since"` (or "is
+    /// recorded" without a start date), or — when a lapsed decline is why it fires again — the
+    /// date of that decline.
+    pub fn referral_gap(
+        &self,
+        kind: fn(ReferralType) -> bool,
+        since: Option<Date>,
+        what: &str,
+    ) -> String {
+        match (self.latest_decline(kind, since), since) {
+            (Some(date), _) => format!(
+                "the {what} referral declined or not taken up on {date} was more than {} days ago",
+                self.policy.referral_reoffer_days
+            ),
+            (None, Some(_)) => format!("no {what} referral since"),
+            (None, None) => format!("no {what} referral is recorded"),
+        }
     }
 
     /// An action of `rule`, with the catalogue's section, urgency and resolution.
@@ -228,10 +285,26 @@ mod tests {
     #[test]
     fn series_is_in_date_order_whatever_the_entry_order_and_skips_errors() {
         let rec = Builder::new()
-            .questionnaire(Instrument::Phq9, d("2026-10-01"), with_total(Instrument::Phq9, 12))
-            .questionnaire(Instrument::Phq9, d("2026-06-01"), with_total(Instrument::Phq9, 4))
-            .questionnaire(Instrument::Gad7, d("2026-07-01"), with_total(Instrument::Gad7, 9))
-            .questionnaire(Instrument::Phq9, d("2026-08-01"), with_total(Instrument::Phq9, 20))
+            .questionnaire(
+                Instrument::Phq9,
+                d("2026-10-01"),
+                with_total(Instrument::Phq9, 12),
+            )
+            .questionnaire(
+                Instrument::Phq9,
+                d("2026-06-01"),
+                with_total(Instrument::Phq9, 4),
+            )
+            .questionnaire(
+                Instrument::Gad7,
+                d("2026-07-01"),
+                with_total(Instrument::Gad7, 9),
+            )
+            .questionnaire(
+                Instrument::Phq9,
+                d("2026-08-01"),
+                with_total(Instrument::Phq9, 20),
+            )
             .in_error()
             .questionnaire(Instrument::Phq9, d("2026-09-01"), vec![9; 9])
             .build();

@@ -72,7 +72,7 @@ CREATE TABLE entries (
     changed_by TEXT NOT NULL,
     reason     TEXT NOT NULL
 );
-CREATE INDEX entries_patient ON entries (patient_id, kind);
+CREATE INDEX entries_patient ON entries (patient_id, entry_date);
 
 CREATE TABLE entry_history (
     entry_id   TEXT NOT NULL REFERENCES entries (id),

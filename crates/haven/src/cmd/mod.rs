@@ -3,14 +3,17 @@
 mod audit;
 mod backup;
 mod demo;
+mod policy;
+mod score;
 mod serve;
 mod user;
+mod worklist;
 
 use anyhow::{Context, Result};
 use haven_store::Store;
 use time::Date;
 
-use crate::cli::{AuditCommand, Cli, Command, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, PolicyCommand, UserCommand};
 
 /// Today's date in UTC: the only place the binary reads the calendar for the domain.
 pub fn today() -> Date {
@@ -37,6 +40,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit { command: AuditCommand::Verify } => audit::verify(&open(&cli.db).await?).await,
         Command::Backup { out } => backup::backup(&open(&cli.db).await?, &out).await,
         Command::Restore { file, force } => backup::restore(&cli.db, &file, force).await,
+        Command::Worklist(args) => worklist::run(&open(&cli.db).await?, &args).await,
+        Command::Score(args) => score::run(&args),
+        Command::Policy { command: PolicyCommand::Show } => policy::show(&open(&cli.db).await?).await,
+        Command::Policy { command: PolicyCommand::Set { key, value } } => policy::set(&open(&cli.db).await?, &key, &value).await,
         other => anyhow::bail!("{other:?} is not available in this build yet"),
     }
 }

@@ -1,0 +1,109 @@
+//! Haven record → FHIR R4 resources, exactly per the INTERFACES.md mapping table (deviations
+//! and additions in MAPPING.md). Pure and deterministic: the same record always gives the
+//! same JSON, which is what the round-trip tests and snapshots rely on.
+
+mod entries;
+mod patient;
+mod questionnaire;
+
+use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord};
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+
+use crate::model::{Annotation, CodeableConcept, Coding, Extension, Meta, Reference, Resource};
+use crate::uris::{self, ext};
+
+/// Every resource for one patient, Patient first, in record order. Sensitive entries (abuse
+/// disclosures) are left out unless `include_sensitive`.
+pub fn to_resources(record: &PatientRecord, include_sensitive: bool) -> Vec<(&'static str, Value)> {
+    to_typed(record, include_sensitive).into_iter().map(|r| (r.resource_type(), r.to_value())).collect()
+}
+
+/// [`to_resources`] before serialisation.
+pub fn to_typed(record: &PatientRecord, include_sensitive: bool) -> Vec<Resource> {
+    let mut out = vec![Resource::from(patient::patient(&record.patient))];
+    if let Some(country) = patient::country_of_origin(&record.patient) {
+        out.push(country.into());
+    }
+    for entry in &record.entries {
+        if matches!(entry.body, EntryBody::Disclosure(_)) && !include_sensitive {
+            continue;
+        }
+        out.extend(entries::entry(&record.patient.id, entry));
+    }
+    out
+}
+
+/// The FHIR resource type an entry is exported as (its main resource).
+pub fn resource_type_of(body: &EntryBody) -> &'static str {
+    match body {
+        EntryBody::Asylum(_) | EntryBody::LifeEvent(_) | EntryBody::Questionnaire(_) | EntryBody::Screening(_) => "Observation",
+        EntryBody::Disclosure(_) | EntryBody::Problem(_) => "Condition",
+        EntryBody::Encounter(_) => "Encounter",
+        EntryBody::PlannedContact(_) => "Appointment",
+        EntryBody::RiskReview(_) => "RiskAssessment",
+        EntryBody::SafetyPlan(_) => "CarePlan",
+        EntryBody::Referral(_) => "ServiceRequest",
+        EntryBody::Medication(_) => "MedicationStatement",
+        EntryBody::Advice(_) => "Procedure",
+        EntryBody::Flag(_) => "Flag",
+    }
+}
+
+/// The id of the QuestionnaireResponse exported beside a questionnaire result entry.
+pub fn response_id(entry_id: &str) -> String {
+    format!("{entry_id}-response")
+}
+
+/// The id of the country-of-origin Observation made from a patient's demographics.
+pub fn country_id(patient_id: &str) -> String {
+    format!("{patient_id}-country-of-origin")
+}
+
+/// Version, last change and (for disclosures) the Restricted confidentiality label.
+fn meta(entry: &Entry) -> Option<Meta> {
+    let mut extension = vec![Extension::string(uris::extension(ext::CHANGED_BY), entry.change.by.as_str())];
+    if !entry.change.reason.is_empty() {
+        extension.push(Extension::string(uris::extension(ext::CHANGE_REASON), &entry.change.reason));
+    }
+    let security = match entry.body {
+        EntryBody::Disclosure(_) => vec![Coding::new(uris::CONFIDENTIALITY, "R", "restricted")],
+        _ => Vec::new(),
+    };
+    Some(Meta {
+        extension,
+        version_id: Some(entry.version.to_string()),
+        last_updated: Some(instant(entry.change.at)),
+        security,
+        ..Meta::default()
+    })
+}
+
+pub(crate) fn instant(at: time::OffsetDateTime) -> String {
+    // RFC 3339 formatting fails only for years outside 0..=9999, which Haven never stores.
+    at.format(&Rfc3339).unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+fn subject(patient: &haven_core::PatientId) -> Option<Reference> {
+    Some(Reference::to("Patient", patient.as_str()))
+}
+
+/// FHIR status for an entry: `active_status` unless it is entered-in-error.
+fn status(entry: &Entry, active_status: &str) -> String {
+    match entry.status {
+        EntryStatus::Active => active_status.to_owned(),
+        EntryStatus::EnteredInError => "entered-in-error".to_owned(),
+    }
+}
+
+fn note(text: &str) -> Vec<Annotation> {
+    if text.is_empty() { Vec::new() } else { vec![Annotation { text: text.to_owned() }] }
+}
+
+fn concept(coding: Vec<Coding>) -> CodeableConcept {
+    CodeableConcept::of(coding)
+}
+
+fn category(system: &str, code: &str, display: &str) -> CodeableConcept {
+    concept(vec![Coding::new(system, code, display)])
+}

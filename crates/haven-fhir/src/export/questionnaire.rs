@@ -1,0 +1,102 @@
+//! A questionnaire result → a survey `Observation` (total, item answers and derived results as
+//! components, band and flags as interpretation) plus the item-by-item `QuestionnaireResponse`
+//! it was derived from. Scores are computed by `haven_core::instruments::score`, never stored.
+
+use haven_core::PatientId;
+use haven_core::instruments::{self, Detail};
+use haven_core::record::{Entry, QuestionnaireResult};
+
+use super::{category, concept, meta, status, subject};
+use crate::instrument_codes;
+use crate::model::{
+    Observation, ObservationComponent, QuestionnaireAnswer, QuestionnaireItem,
+    QuestionnaireResponse, Reference, Resource,
+};
+use crate::uris::{self, cs};
+
+pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult) -> Vec<Resource> {
+    let response_id = super::response_id(e.id.as_str());
+    let mut component: Vec<ObservationComponent> = q
+        .answers
+        .iter()
+        .enumerate()
+        .map(|(index, &answer)| ObservationComponent {
+            code: concept(vec![instrument_codes::item_coding(q.instrument, index)]),
+            value_integer: Some(i64::from(answer)),
+            ..ObservationComponent::default()
+        })
+        .collect();
+    let mut interpretation = Vec::new();
+    let mut total = None;
+    // A stored result always scores; should one not (a hand-edited database), the answers are
+    // still exported and the derived values are left out rather than invented.
+    if let Ok(score) = instruments::score(q.instrument, &q.answers) {
+        total = score.total().map(i64::from);
+        interpretation.push(concept(vec![uris::haven(cs::SCORE_BAND, score.band(), score.band())]));
+        for flag in score.flags() {
+            interpretation.push(concept(vec![uris::haven(cs::SCORE_FLAG, flag, flag)]));
+        }
+        component.extend(derived(score.detail()));
+    }
+    let observation = Observation {
+        id: Some(e.id.as_str().to_owned()),
+        meta: meta(e),
+        status: status(e, "final"),
+        category: vec![category(uris::OBSERVATION_CATEGORY, "survey", "Survey")],
+        code: concept(instrument_codes::result_codings(q.instrument)),
+        subject: subject(patient),
+        effective_date_time: Some(q.date.to_string()),
+        value_integer: total,
+        interpretation,
+        derived_from: vec![Reference::to("QuestionnaireResponse", &response_id)],
+        component,
+        ..Observation::default()
+    };
+    let response = QuestionnaireResponse {
+        id: Some(response_id),
+        meta: meta(e),
+        extension: Vec::new(),
+        questionnaire: Some(uris::questionnaire(q.instrument.id())),
+        status: status(e, "completed"),
+        subject: subject(patient),
+        authored: Some(q.date.to_string()),
+        item: q
+            .answers
+            .iter()
+            .enumerate()
+            .map(|(index, &answer)| QuestionnaireItem {
+                link_id: (index + 1).to_string(),
+                text: None,
+                answer: vec![QuestionnaireAnswer { value_integer: Some(i64::from(answer)), value_coding: None }],
+                item: Vec::new(),
+            })
+            .collect(),
+    };
+    vec![observation.into(), response.into()]
+}
+
+/// Derived results Haven also shows: ITQ diagnosis and sub-scores, the RHS-13 screen and the
+/// PCL-5 DSM-5 pattern. Import ignores them and scores again from the answers.
+fn derived(detail: &Detail) -> Vec<ObservationComponent> {
+    let boolean = |code: &str, label: &str, value: bool| ObservationComponent {
+        code: concept(vec![uris::haven(cs::HAVEN, code, label)]),
+        value_boolean: Some(value),
+        ..ObservationComponent::default()
+    };
+    let integer = |code: &str, label: &str, value: u8| ObservationComponent {
+        code: concept(vec![uris::haven(cs::HAVEN, code, label)]),
+        value_integer: Some(i64::from(value)),
+        ..ObservationComponent::default()
+    };
+    match detail {
+        Detail::Itq(d) => vec![
+            boolean("itq-ptsd", "ITQ PTSD", d.ptsd()),
+            boolean("itq-cptsd", "ITQ complex PTSD", d.cptsd()),
+            integer("itq-ptsd-score", "ITQ PTSD symptom score", d.ptsd_score),
+            integer("itq-dso-score", "ITQ DSO symptom score", d.dso_score),
+        ],
+        Detail::Rhs15(d) => vec![boolean("rhs13-positive", "RHS-13 positive screen", d.positive())],
+        Detail::Pcl5(d) => vec![boolean("pcl5-dsm5-pattern", "PCL-5 DSM-5 symptom pattern", d.dsm5_pattern)],
+        Detail::Phq9(_) | Detail::Gad7 | Detail::Phq15 => Vec::new(),
+    }
+}

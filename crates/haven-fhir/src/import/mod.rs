@@ -1,0 +1,40 @@
+//! FHIR R4 input → Haven records: [`parse_input`] reads a resource, a Bundle or NDJSON;
+//! [`assemble`] resolves references, groups by patient, maps each resource to an entry and
+//! validates everything through haven-core, failing on the first problem with its location.
+
+mod assemble;
+mod codes;
+mod entries;
+mod error;
+mod observation;
+mod parse;
+mod patient;
+mod refs;
+mod values;
+
+pub use assemble::{Assembly, Skipped, assemble, assemble_with};
+pub use error::{ImportError, ImportErrorKind, Location, Position};
+pub use parse::{ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, parse_input, parse_value};
+pub use refs::Target;
+
+use haven_core::record::{EntryBody, EntryStatus};
+
+/// What one resource means to Haven.
+pub(crate) enum Mapped {
+    Entry {
+        body: EntryBody,
+        status: EntryStatus,
+        /// The element holding the entry's date, for validation messages.
+        date_path: &'static str,
+    },
+    /// The country-of-origin Observation fills a demographic field.
+    Country { code: String, date: Option<haven_core::Date> },
+    /// A resource of a known type that records nothing Haven keeps, and why.
+    Skip(String),
+}
+
+/// Every FHIR status but `entered-in-error` is an active entry; callers handle the statuses
+/// that mean "did not happen" first.
+pub(crate) fn status_of(fhir_status: &str) -> EntryStatus {
+    if fhir_status == "entered-in-error" { EntryStatus::EnteredInError } else { EntryStatus::Active }
+}

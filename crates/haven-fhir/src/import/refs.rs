@@ -1,0 +1,75 @@
+//! Reference resolution inside one input: `urn:uuid:` (or any) Bundle fullUrls, relative
+//! `Type/id`, and absolute `…/Type/id[/_history/n]` URLs all resolve to a (type, id).
+
+use std::collections::HashMap;
+
+use super::parse::ImportedResource;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub resource_type: String,
+    pub id: String,
+}
+
+pub(crate) struct Resolver {
+    by_full_url: HashMap<String, Target>,
+}
+
+impl Resolver {
+    pub fn new(resources: &[ImportedResource]) -> Self {
+        let by_full_url = resources
+            .iter()
+            .filter_map(|r| {
+                let url = r.full_url.clone()?;
+                let id = r.id.clone()?;
+                Some((url, Target { resource_type: r.resource.resource_type().to_owned(), id }))
+            })
+            .collect();
+        Self { by_full_url }
+    }
+
+    /// The target of `reference`, or `None` when it cannot be read (an unknown `urn:uuid:`,
+    /// a contained `#ref`, a malformed string).
+    pub fn resolve(&self, reference: &str) -> Option<Target> {
+        if let Some(t) = self.by_full_url.get(reference) {
+            return Some(t.clone());
+        }
+        if reference.starts_with("urn:") || reference.starts_with('#') {
+            return None;
+        }
+        let path = match reference.find("/_history/") {
+            Some(at) => &reference[..at],
+            None => reference,
+        };
+        let mut parts = path.rsplit('/');
+        let id = parts.next()?;
+        let resource_type = parts.next()?;
+        let type_ok = resource_type.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && resource_type.chars().all(|c| c.is_ascii_alphabetic());
+        (type_ok && super::values::is_fhir_id(id)).then(|| Target { resource_type: resource_type.to_owned(), id: id.to_owned() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::error::{Location, Position};
+    use crate::model::{Patient, Resource};
+
+    #[test]
+    fn resolves_every_reference_form() {
+        let patient = ImportedResource {
+            location: Location::new("t", Position::Entry(0)),
+            full_url: Some("urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a".into()),
+            id: Some("61ebe359-bfdc-4613-8bf2-c5e300945f0a".into()),
+            resource: Resource::from(Patient::default()),
+        };
+        let r = Resolver::new(&[patient]);
+        let target = |id: &str| Some(Target { resource_type: "Patient".into(), id: id.into() });
+        assert_eq!(r.resolve("urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a"), target("61ebe359-bfdc-4613-8bf2-c5e300945f0a"));
+        assert_eq!(r.resolve("Patient/pat-1"), target("pat-1"));
+        assert_eq!(r.resolve("https://ehr.example/fhir/Patient/pat-1/_history/3"), target("pat-1"));
+        assert_eq!(r.resolve("urn:uuid:00000000-0000-0000-0000-000000000000"), None);
+        assert_eq!(r.resolve("#contained"), None);
+        assert_eq!(r.resolve("pat-1"), None);
+    }
+}

@@ -1,0 +1,125 @@
+//! Codes for questionnaire results, shared by export and import: the LOINC total and item
+//! codes where verified, Haven's own codes (`haven#<instrument>-total`, `haven#pcl5-item-3`)
+//! everywhere else.
+
+use haven_core::instruments::Instrument;
+use haven_core::terminology::{self, LOINC};
+
+use crate::model::Coding;
+use crate::uris::{self, cs};
+
+/// The verified LOINC total-score key, where one exists (ITQ and RHS-15 have none).
+pub fn total_key(instrument: Instrument) -> Option<&'static str> {
+    match instrument {
+        Instrument::Phq9 => Some("phq9.total"),
+        Instrument::Gad7 => Some("gad7.total"),
+        Instrument::Phq15 => Some("phq15.total"),
+        Instrument::Pcl5 => Some("pcl5.total"),
+        Instrument::Itq | Instrument::Rhs15 => None,
+    }
+}
+
+/// The LOINC panel key, accepted on import as the code of a whole-questionnaire Observation.
+pub fn panel_key(instrument: Instrument) -> Option<&'static str> {
+    match instrument {
+        Instrument::Phq9 => Some("phq9.panel"),
+        Instrument::Gad7 => Some("gad7.panel"),
+        Instrument::Phq15 => Some("phq15.panel"),
+        Instrument::Pcl5 => Some("pcl5.panel"),
+        Instrument::Itq | Instrument::Rhs15 => None,
+    }
+}
+
+/// Haven's code for the result: `phq9-total` … `pcl5-total`, `itq-result`, `rhs15-result`.
+pub fn haven_result_code(instrument: Instrument) -> String {
+    match instrument {
+        Instrument::Itq | Instrument::Rhs15 => format!("{}-result", instrument.id()),
+        _ => format!("{}-total", instrument.id()),
+    }
+}
+
+/// The codings of a result Observation's `code`: the LOINC total first where verified, then
+/// Haven's code.
+pub fn result_codings(instrument: Instrument) -> Vec<Coding> {
+    let mut out = Vec::new();
+    if let Some(key) = total_key(instrument) {
+        out.push(uris::verified(terminology::by_key(key)));
+    }
+    let display = match instrument {
+        Instrument::Itq | Instrument::Rhs15 => format!("{} result", instrument.name()),
+        _ => format!("{} total score", instrument.name()),
+    };
+    out.push(uris::haven(cs::HAVEN, &haven_result_code(instrument), &display));
+    out
+}
+
+/// Which instrument a result or panel code names, in any accepted form.
+pub fn instrument_of(coding: &Coding) -> Option<Instrument> {
+    let (system, code) = (coding.system.as_deref()?, coding.code.as_deref()?);
+    Instrument::all().iter().copied().find(|&i| {
+        if system == LOINC {
+            [total_key(i), panel_key(i)].into_iter().flatten().any(|k| terminology::by_key(k).code == code)
+        } else {
+            system == uris::system(cs::HAVEN) && code == haven_result_code(i)
+        }
+    })
+}
+
+/// The verified LOINC item key for answer `index` (0-based), for PHQ-9 (with its difficulty
+/// question as the 10th answer) and GAD-7.
+fn item_key(instrument: Instrument, index: usize) -> Option<String> {
+    match (instrument, index) {
+        (Instrument::Phq9, 0..=8) => Some(format!("phq9.item{}", index + 1)),
+        (Instrument::Phq9, 9) => Some("phq9.difficulty".to_owned()),
+        (Instrument::Gad7, 0..=6) => Some(format!("gad7.item{}", index + 1)),
+        _ => None,
+    }
+}
+
+/// The coding of answer `index` (0-based): LOINC for PHQ-9 and GAD-7, `haven#<id>-item-<n>`
+/// otherwise.
+pub fn item_coding(instrument: Instrument, index: usize) -> Coding {
+    match item_key(instrument, index) {
+        Some(key) => uris::verified(terminology::by_key(&key)),
+        None => {
+            let label = instrument.item_labels().get(index).copied().unwrap_or("item");
+            uris::haven(cs::HAVEN, &format!("{}-item-{}", instrument.id(), index + 1), label)
+        }
+    }
+}
+
+/// The answer index (0-based) that a component coding names, in either form.
+pub fn item_index(instrument: Instrument, coding: &Coding) -> Option<usize> {
+    let (system, code) = (coding.system.as_deref()?, coding.code.as_deref()?);
+    (0..instrument.max_answers()).find(|&index| {
+        let expected = item_coding(instrument, index);
+        let haven = format!("{}-item-{}", instrument.id(), index + 1);
+        (expected.system.as_deref() == Some(system) && expected.code.as_deref() == Some(code))
+            || (system == uris::system(cs::HAVEN) && code == haven)
+    })
+}
+
+/// The LOINC answer code key for a PHQ/GAD answer value (`answer.0` … `answer.3`).
+pub fn answer_value(coding: &Coding) -> Option<u8> {
+    let code = terminology::lookup(coding.system.as_deref()?, coding.code.as_deref()?)?;
+    code.key.strip_prefix("answer.")?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_codes_round_trip_for_every_instrument() {
+        for &i in Instrument::all() {
+            for index in 0..i.max_answers() {
+                assert_eq!(item_index(i, &item_coding(i, index)), Some(index), "{i} {index}");
+            }
+            for coding in result_codings(i) {
+                assert_eq!(instrument_of(&coding), Some(i));
+            }
+        }
+        assert_eq!(item_coding(Instrument::Phq9, 8).code.as_deref(), Some(terminology::by_key("phq9.item9").code));
+        assert_eq!(item_coding(Instrument::Pcl5, 2).code.as_deref(), Some("pcl5-item-3"));
+    }
+}

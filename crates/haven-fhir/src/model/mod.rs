@@ -1,0 +1,161 @@
+//! Precise serde types for the small FHIR R4 subset Haven exchanges — not a general FHIR
+//! model (see `shared/conventions.md`, "Known traps"). [`Resource`] is the tagged union; it is
+//! read from JSON one resource at a time so that a structural error names its field path.
+
+mod clinical;
+mod datatypes;
+mod infra;
+
+pub use clinical::*;
+pub use datatypes::*;
+pub use infra::*;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A structural problem in one resource: the FHIRPath-like location and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeError {
+    pub path: String,
+    pub message: String,
+}
+
+macro_rules! resources {
+    ($($variant:ident),+ $(,)?) => {
+        /// One FHIR resource of a type Haven knows.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Resource {
+            $($variant(Box<$variant>),)+
+        }
+
+        /// Every `resourceType` Haven reads.
+        pub const RESOURCE_TYPES: &[&str] = &[$(stringify!($variant),)+];
+
+        impl Resource {
+            pub fn resource_type(&self) -> &'static str {
+                match self { $(Resource::$variant(_) => stringify!($variant),)+ }
+            }
+
+            /// The JSON form, with `resourceType`.
+            pub fn to_value(&self) -> Value {
+                match self { $(Resource::$variant(r) => with_type(stringify!($variant), r.as_ref()),)+ }
+            }
+
+            /// Reads one resource. Errors name the path inside it, e.g.
+            /// `Observation.code.coding[0].system`.
+            pub fn from_value(value: Value) -> Result<Resource, ShapeError> {
+                let kind = match value.get("resourceType") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(_) => return Err(ShapeError { path: "resourceType".into(), message: "must be a string".into() }),
+                    None if value.is_object() => return Err(ShapeError { path: "resourceType".into(), message: "missing: this is not a FHIR resource".into() }),
+                    None => return Err(ShapeError { path: String::new(), message: "a FHIR resource must be a JSON object".into() }),
+                };
+                match kind.as_str() {
+                    $(stringify!($variant) => typed::<$variant>(stringify!($variant), value).map(|r| Resource::$variant(Box::new(r))),)+
+                    other => Err(ShapeError {
+                        path: "resourceType".into(),
+                        message: format!("unknown resource type {other:?} (Haven reads {})", RESOURCE_TYPES.join(", ")),
+                    }),
+                }
+            }
+        }
+
+        $(impl From<$variant> for Resource {
+            fn from(r: $variant) -> Self { Resource::$variant(Box::new(r)) }
+        })+
+    };
+}
+
+resources!(
+    Patient,
+    Practitioner,
+    Observation,
+    Condition,
+    RiskAssessment,
+    CarePlan,
+    Appointment,
+    Encounter,
+    ServiceRequest,
+    MedicationStatement,
+    Procedure,
+    Flag,
+    QuestionnaireResponse,
+    Bundle,
+    OperationOutcome,
+    CapabilityStatement,
+);
+
+fn with_type<T: Serialize>(resource_type: &str, resource: &T) -> Value {
+    // These types have only string keys and plain values: serialising cannot fail.
+    let mut value = serde_json::to_value(resource).expect("FHIR model types always serialise");
+    if let Value::Object(map) = &mut value {
+        map.insert("resourceType".into(), Value::String(resource_type.into()));
+    }
+    value
+}
+
+fn typed<T: DeserializeOwned>(resource_type: &str, value: Value) -> Result<T, ShapeError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = e.path().to_string();
+        let path = if inner == "." || inner.is_empty() { resource_type.to_owned() } else { format!("{resource_type}.{inner}") };
+        ShapeError { path, message: e.into_inner().to_string() }
+    })
+}
+
+impl Resource {
+    /// The logical id, where the resource has one.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Resource::Patient(r) => r.id.as_deref(),
+            Resource::Practitioner(r) => r.id.as_deref(),
+            Resource::Observation(r) => r.id.as_deref(),
+            Resource::Condition(r) => r.id.as_deref(),
+            Resource::RiskAssessment(r) => r.id.as_deref(),
+            Resource::CarePlan(r) => r.id.as_deref(),
+            Resource::Appointment(r) => r.id.as_deref(),
+            Resource::Encounter(r) => r.id.as_deref(),
+            Resource::ServiceRequest(r) => r.id.as_deref(),
+            Resource::MedicationStatement(r) => r.id.as_deref(),
+            Resource::Procedure(r) => r.id.as_deref(),
+            Resource::Flag(r) => r.id.as_deref(),
+            Resource::QuestionnaireResponse(r) => r.id.as_deref(),
+            Resource::Bundle(r) => r.id.as_deref(),
+            Resource::OperationOutcome(r) => r.id.as_deref(),
+            Resource::CapabilityStatement(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_fields_are_tolerated_and_types_checked_with_a_path() {
+        let ok = Resource::from_value(json!({
+            "resourceType": "Observation", "status": "final", "code": {"text": "x"},
+            "somethingNew": [1, 2], "_status": {"extension": []}
+        }));
+        assert!(matches!(ok, Ok(Resource::Observation(_))), "{ok:?}");
+        let bad = Resource::from_value(json!({
+            "resourceType": "Observation", "status": "final",
+            "code": {"coding": [{"system": 7}]}
+        }));
+        assert_eq!(bad.map_err(|e| e.path), Err("Observation.code.coding[0].system".to_owned()));
+    }
+
+    #[test]
+    fn unknown_resource_types_are_named() {
+        let err = Resource::from_value(json!({"resourceType": "Foo"})).expect_err("unknown");
+        assert!(err.message.contains("unknown resource type \"Foo\""), "{}", err.message);
+        assert!(Resource::from_value(json!([1])).is_err());
+    }
+
+    #[test]
+    fn serialising_adds_the_resource_type() {
+        let r = Resource::from(Flag { status: "active".into(), ..Flag::default() });
+        assert_eq!(r.to_value()["resourceType"], "Flag");
+    }
+}

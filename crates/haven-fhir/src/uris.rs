@@ -1,0 +1,93 @@
+//! Every system and extension URI Haven writes or reads, in one place. SNOMED CT and LOINC
+//! codes themselves come only from `haven_core::terminology` (never literals here).
+
+use haven_core::terminology::{Code, HAVEN_BASE};
+
+pub use haven_core::terminology::{LOINC, SNOMED};
+
+pub const NHS_NUMBER: &str = "https://fhir.nhs.uk/Id/nhs-number";
+pub const BCP47: &str = "urn:ietf:bcp:47";
+pub const ISO3166: &str = "urn:iso:std:iso:3166";
+pub const INTERPRETER_REQUIRED: &str = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
+/// The retired UK Core extension: read on import, never written.
+pub const UKCORE_NHS_COMMUNICATION: &str = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSCommunication";
+pub const CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+pub const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
+pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+pub const CONDITION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/condition-category";
+pub const CONDITION_CLINICAL: &str = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+pub const CONDITION_VERIFICATION: &str = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+/// `H/CodeSystem/<name>`.
+pub fn system(name: &str) -> String {
+    format!("{HAVEN_BASE}/CodeSystem/{name}")
+}
+
+/// `H/StructureDefinition/<name>`.
+pub fn extension(name: &str) -> String {
+    format!("{HAVEN_BASE}/StructureDefinition/{name}")
+}
+
+/// `H/Questionnaire/<instrument>`: the canonical of Haven's questionnaire for an instrument.
+pub fn questionnaire(instrument: &str) -> String {
+    format!("{HAVEN_BASE}/Questionnaire/{instrument}")
+}
+
+/// `H/Id/local`: the practice's own patient reference.
+pub fn local_id_system() -> String {
+    format!("{HAVEN_BASE}/Id/local")
+}
+
+/// Haven's code systems (each `H/CodeSystem/<name>`).
+pub mod cs {
+    pub const HAVEN: &str = "haven";
+    pub const ASYLUM_STATUS: &str = "asylum-status";
+    pub const LIFE_EVENT: &str = "life-event";
+    pub const ABUSE_HISTORY: &str = "abuse-history";
+    pub const SCREENING: &str = "screening";
+    pub const SCREENING_STATUS: &str = "screening-status";
+    pub const REFERRAL_TYPE: &str = "referral-type";
+    pub const INTERPRETER_USE: &str = "interpreter-use";
+    /// Additions of Haven's own (MAPPING.md): score bands, score flags, advice topics.
+    pub const SCORE_BAND: &str = "score-band";
+    pub const SCORE_FLAG: &str = "score-flag";
+    pub const ADVICE_TOPIC: &str = "advice-topic";
+}
+
+/// Haven's extensions (each `H/StructureDefinition/<name>`); listed in MAPPING.md.
+pub mod ext {
+    pub const INTERPRETER_GENDER: &str = "interpreter-gender";
+    pub const DIALECT: &str = "dialect";
+    pub const ACCOMMODATION: &str = "accommodation";
+    pub const SUPPORT_CONTACTS: &str = "support-contacts";
+    pub const NATIVE_NAME: &str = "native-name";
+    pub const CHANGED_BY: &str = "changed-by";
+    pub const CHANGE_REASON: &str = "change-reason";
+    pub const PRIOR_STATUS: &str = "prior-status";
+    pub const NOTE: &str = "note";
+    pub const INTERPRETER_USE: &str = "interpreter-use";
+    pub const PHYSICAL_CAUSE_FOUND: &str = "physical-cause-found";
+    pub const SUICIDAL_THOUGHTS_NOTED: &str = "suicidal-thoughts-noted";
+    pub const SELF_HARM_NOTED: &str = "self-harm-noted";
+    pub const INTERPRETER_BOOKED: &str = "interpreter-booked";
+    pub const SUICIDAL_THOUGHTS: &str = "suicidal-thoughts";
+    pub const PLANS_OR_INTENT: &str = "plans-or-intent";
+    pub const RECENT_SELF_HARM: &str = "recent-self-harm";
+    pub const NEXT_REVIEW: &str = "next-review";
+    pub const STRESSORS: &str = "stressors";
+    pub const PROTECTIVE_FACTORS: &str = "protective-factors";
+    pub const SAFETY_PLAN: &str = "safety-plan";
+    pub const REFERRAL_STATUS: &str = "referral-status";
+    pub const ADVICE_TOPIC: &str = "advice-topic";
+}
+
+/// A verified code as a FHIR coding.
+pub fn verified(code: &Code) -> crate::model::Coding {
+    crate::model::Coding::new(code.system.uri(), code.code, code.display)
+}
+
+/// A coding in one of Haven's code systems.
+pub fn haven(system_name: &str, code: &str, display: &str) -> crate::model::Coding {
+    crate::model::Coding::new(system(system_name), code, display)
+}

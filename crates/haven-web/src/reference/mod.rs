@@ -1,0 +1,4 @@
+//! Small reference tables for forms and display: countries and languages.
+
+pub mod countries;
+pub mod languages;

@@ -1,0 +1,154 @@
+//! One entry's history (`/patients/{id}/entries/{entry_id}`): every version with who changed
+//! it, when and why — and marking an entry entered-in-error, which keeps it (struck through)
+//! and removes it from the rules. Entries are never deleted.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use haven_core::record::{Entry, EntryStatus};
+use haven_store::StoreError;
+use serde::Deserialize;
+
+use super::form::FormErrors;
+use super::forms;
+use super::layout::Layout;
+use super::patient_page::{Banner, PatientContext};
+use super::summary::{details, kind_label};
+use super::{encode_segment, now, page_status, patient_href, see_other};
+use crate::AppState;
+use crate::auth::{CurrentUser, PATIENT_ROLES};
+use crate::error::AppError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/patients/{id}/entries/{entry_id}", get(history))
+        .route("/patients/{id}/entries/{entry_id}/error", post(mark_in_error))
+}
+
+pub struct VersionView {
+    pub version: u32,
+    pub in_error: bool,
+    pub at: String,
+    pub by: String,
+    pub reason: String,
+    pub details: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "patients/entry.html")]
+struct HistoryPage {
+    layout: Layout,
+    banner: Banner,
+    kind: &'static str,
+    /// Newest first.
+    versions: Vec<VersionView>,
+    /// Whether the current version may still be changed (not already entered-in-error).
+    can_change: bool,
+    amend_href: Option<String>,
+    error_action: String,
+    current_version: u32,
+    reason: String,
+    errors: FormErrors,
+}
+
+/// The entry's versions, after checking it belongs to this patient and that the user may see
+/// it. A receptionist asking for a clinical entry is refused, not shown an empty page.
+async fn load_versions(state: &AppState, user: &CurrentUser, id: &str, entry_id: &str) -> Result<Vec<Entry>, AppError> {
+    user.require(PATIENT_ROLES)?;
+    let versions = state.store.entry_history(entry_id).await?;
+    let current = versions.last().ok_or(AppError::NotFound)?;
+    if current.patient.as_str() != id {
+        return Err(AppError::NotFound);
+    }
+    if !user.may_see(current.visibility()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(versions)
+}
+
+async fn render(state: &AppState, user: &CurrentUser, id: &str, versions: Vec<Entry>, status: StatusCode, reason: String, errors: FormErrors) -> Result<Response, AppError> {
+    let ctx = PatientContext::load(state, user, id).await?;
+    let current = versions.last().ok_or(AppError::NotFound)?;
+    let kind = kind_label(&current.body);
+    let can_change = current.status == EntryStatus::Active;
+    let amend_href = if can_change { forms::amend_href(current) } else { None };
+    let error_action = format!("{}/entries/{}/error", patient_href(id), encode_segment(current.id.as_str()));
+    let current_version = current.version;
+    let versions = versions
+        .iter()
+        .rev()
+        .map(|v| VersionView {
+            version: v.version,
+            in_error: v.status == EntryStatus::EnteredInError,
+            at: v.change.at.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_default(),
+            by: ctx.names.get(v.change.by.as_str()).cloned().unwrap_or_else(|| v.change.by.to_string()),
+            reason: v.change.reason.clone(),
+            details: details(&v.body),
+        })
+        .collect();
+    let page = HistoryPage {
+        layout: Layout::new(user, format!("{kind} – history"), "/patients"),
+        banner: ctx.banner,
+        kind,
+        versions,
+        can_change,
+        amend_href,
+        error_action,
+        current_version,
+        reason,
+        errors,
+    };
+    page_status(status, &page)
+}
+
+async fn history(State(state): State<AppState>, user: CurrentUser, Path((id, entry_id)): Path<(String, String)>) -> Result<Response, AppError> {
+    let versions = load_versions(&state, &user, &id, &entry_id).await?;
+    state.store.audit_read(&user.actor(), "entry.view", Some(&id), &entry_id).await?;
+    render(&state, &user, &id, versions, StatusCode::OK, String::new(), FormErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ErrorForm {
+    reason: String,
+    version: String,
+}
+
+async fn mark_in_error(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, entry_id)): Path<(String, String)>,
+    Form(form): Form<ErrorForm>,
+) -> Result<Response, AppError> {
+    let versions = load_versions(&state, &user, &id, &entry_id).await?;
+    let current = versions.last().ok_or(AppError::NotFound)?;
+    let mut errors = FormErrors::default();
+    let reason = errors.required(&form.reason, "reason", "Say why this entry is wrong, for example “recorded for the wrong patient”");
+    let seen: Option<u32> = form.version.trim().parse().ok();
+    if errors.is_empty() && seen != Some(current.version) {
+        errors.add("reason", "This entry changed after you opened it. Check the latest version below, then mark it again if it is still wrong.");
+    }
+    if !errors.is_empty() {
+        let status = if errors.get("reason").is_some_and(|m| m.starts_with("This entry changed")) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+        return render(&state, &user, &id, versions, status, form.reason, errors).await;
+    }
+    let next = match current.mark_entered_in_error(user.user_id(), now(), &reason) {
+        Ok(next) => next,
+        Err(e) => {
+            errors.add("reason", e.to_string());
+            return render(&state, &user, &id, versions, StatusCode::CONFLICT, form.reason, errors).await;
+        }
+    };
+    match state.store.change_entry(&user.actor(), &next).await {
+        Ok(()) => Ok(see_other(&format!("{}/entries/{}", patient_href(&id), encode_segment(&entry_id)))),
+        Err(StoreError::VersionConflict { .. }) => {
+            errors.add("reason", "This entry changed after you opened it. Check the latest version below, then mark it again if it is still wrong.");
+            let versions = load_versions(&state, &user, &id, &entry_id).await?;
+            render(&state, &user, &id, versions, StatusCode::CONFLICT, form.reason, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,149 @@
+//! Signing in and out. Failed attempts are counted per username and per client address
+//! ([`crate::auth::LoginThrottle`]); the message never says which of username or password was
+//! wrong, or whether the account exists or is deactivated.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use serde::Deserialize;
+
+use super::form::FormErrors;
+use super::layout::Layout;
+use super::{now, page_status, see_other};
+use crate::AppState;
+use crate::auth::{
+    self, CurrentUser, LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, SessionContext, ThrottleKey, cookie, safe_next, set_cookie,
+};
+use crate::error::AppError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route(LOGIN_PATH, get(login_page).post(login)).route("/logout", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    errors: FormErrors,
+    username: String,
+    next: String,
+    /// Double-submit token: the same value is in the cookie.
+    csrf: String,
+    notice: &'static str,
+}
+
+#[derive(Deserialize, Default)]
+struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+}
+
+/// Shows the form with a fresh double-submit token, set as a cookie scoped to `/login`.
+fn render_login(state: &AppState, status: StatusCode, username: String, next: String, errors: FormErrors, notice: &'static str) -> Result<Response, AppError> {
+    let csrf = auth::new_token();
+    let page = LoginPage { layout: Layout::anonymous("Sign in"), errors, username, next, csrf: csrf.clone(), notice };
+    let mut response = page_status(status, &page)?;
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, LOGIN_PATH, state.config.secure_cookies, Some(3600)));
+    Ok(response)
+}
+
+async fn login_page(State(state): State<AppState>, Extension(ctx): Extension<SessionContext>, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+    let next = safe_next(q.next.as_deref()).to_owned();
+    if matches!(ctx, SessionContext::Active(_)) {
+        return Ok(see_other(&next));
+    }
+    let notice = if q.expired.is_some() || matches!(ctx, SessionContext::Expired) {
+        "You were signed out because the session was idle. Sign in again to continue."
+    } else {
+        ""
+    };
+    render_login(&state, StatusCode::OK, String::new(), next, FormErrors::default(), notice)
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let username = form.username.trim().to_owned();
+    let next = safe_next(Some(&form.next)).to_owned();
+    let mut errors = FormErrors::default();
+    if username.is_empty() {
+        errors.add("username", "Enter your username");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    if !errors.is_empty() {
+        return render_login(&state, StatusCode::UNPROCESSABLE_ENTITY, username, next, errors, "");
+    }
+
+    let mut keys = vec![ThrottleKey::User(username.to_lowercase())];
+    if let Some(Extension(ConnectInfo(addr))) = connect {
+        keys.push(ThrottleKey::Address(addr.ip().to_string()));
+    }
+    if state.login_throttle.is_locked(&keys, Instant::now()) {
+        tracing::warn!("login refused: too many failed attempts");
+        errors.add("username", "Too many unsuccessful attempts. Wait 15 minutes, then try again, or ask an administrator to reset your password.");
+        return render_login(&state, StatusCode::TOO_MANY_REQUESTS, username, next, errors, "");
+    }
+
+    let user = state.store.user(&username).await?;
+    let password = form.password;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => auth::verify_password(&password, &hash),
+        None => {
+            auth::burn_verification(&password);
+            Ok(false)
+        }
+    })
+    .await??;
+    let user = match user {
+        Some(u) if matches && u.active => u,
+        _ => {
+            state.login_throttle.record_failure(&keys, Instant::now());
+            tracing::info!("login refused: wrong credentials or inactive account");
+            errors.add("username", "The username or password is not right, or the account is not active.");
+            return render_login(&state, StatusCode::UNAUTHORIZED, username, next, errors, "");
+        }
+    };
+    state.login_throttle.record_success(&keys[0]);
+
+    // A new session on every sign-in (never reuse a token the browser already had).
+    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(&auth::token_hash(old)).await?;
+    }
+    let session = auth::create_session(&state.store, &user.username, now()).await?;
+    state.store.audit_read(&haven_store::Actor::new(user.username.clone()), "user.login", None, "").await?;
+    let mut response = see_other(&next);
+    let secure = state.config.secure_cookies;
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, "/", secure, None));
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", LOGIN_PATH, secure, Some(0)));
+    Ok(response)
+}
+
+async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    state.store.delete_session(&user.token_hash).await?;
+    state.store.audit_read(&user.actor(), "user.logout", None, "").await?;
+    let mut response = see_other(LOGIN_PATH);
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", "/", state.config.secure_cookies, Some(0)));
+    Ok(response.into_response())
+}

@@ -1,0 +1,111 @@
+//! The server-rendered clinical UI: one module per area, each exporting `routes()`; this module
+//! merges them and provides the small helpers every handler uses.
+//!
+//! Adding an area: create `ui/<area>.rs` with `pub fn routes() -> Router<AppState>`, merge it
+//! below, add its templates under `templates/<area>/`, a nav row in [`layout`] if it has a top
+//! level page, and rows to the route table in `tests/web/routes.rs`. Every handler starts with
+//! `user.require(ROLES)?` (see [`crate::auth`]); every POST form includes
+//! `<input type="hidden" name="csrf" value="{{ layout.csrf }}">` (the session middleware
+//! rejects any state-changing request without it).
+
+pub mod admin;
+pub mod due;
+pub mod entries;
+pub mod form;
+pub mod forms;
+pub mod home;
+pub mod layout;
+pub mod login;
+pub mod patient_form;
+pub mod patient_page;
+pub mod patients;
+pub mod registration;
+pub mod summary;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use haven_core::{Date, EntryId};
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::error::AppError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(patients::routes())
+        .merge(registration::routes())
+        .merge(patient_page::routes())
+        .merge(entries::routes())
+        .merge(admin::routes())
+        .merge(forms::routes())
+}
+
+/// Renders a page with status 200.
+pub fn page(template: &impl Template) -> Result<Response, AppError> {
+    page_status(StatusCode::OK, template)
+}
+
+/// Renders a page with a chosen status (422 for a form shown again with errors).
+pub fn page_status(status: StatusCode, template: &impl Template) -> Result<Response, AppError> {
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+/// 303 See Other: where a successful POST sends the browser (so reload does not resubmit).
+pub fn see_other(location: &str) -> Response {
+    Redirect::to(location).into_response()
+}
+
+/// Now, for `Change::at` of new entries and for session times.
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// Today's date for validation and for the rules. The web layer may read the clock; the core
+/// never does.
+pub fn today() -> Date {
+    now().date()
+}
+
+/// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.
+pub fn new_entry_id() -> EntryId {
+    EntryId::new(uuid::Uuid::now_v7().to_string())
+}
+
+/// Percent-encodes a path segment (ids are generated, but usernames and imported ids may
+/// contain anything).
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode_query(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The link to a patient's page.
+pub fn patient_href(id: &str) -> String {
+    format!("/patients/{}", encode_segment(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(patient_href("pat-17"), "/patients/pat-17");
+        assert_eq!(encode_segment("a b/é"), "a%20b%2F%C3%A9");
+    }
+}

@@ -1,0 +1,215 @@
+//! The patient page (`/patients/{id}`): the banner that heads every patient-level page, the
+//! "What is due" list, demographics, and one table per kind of entry.
+//!
+//! What is loaded depends on the role, on the server: receptionists load the record at
+//! administrative visibility (demographics, planned contacts, flags) and never receive
+//! clinical or sensitive entries; analysts are refused. Every view is audited.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use haven_core::Date;
+use haven_core::record::{EntryBody, InterpreterGender, PatientRecord};
+
+use super::due::{DueItem, due_items};
+use super::layout::Layout;
+use super::patient_form::{SEXES, accommodation_label, label_of, sex_id};
+use super::patients::{NativeName, age_text};
+use super::summary::EntryRow;
+use super::{page, patient_href, today};
+use crate::AppState;
+use crate::auth::{CurrentUser, PATIENT_ROLES};
+use crate::error::AppError;
+use crate::reference::{countries, languages};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/patients/{id}", get(show))
+}
+
+/// The banner at the top of every patient-level page (`templates/patients/_banner.html`).
+#[derive(Clone, Debug)]
+pub struct Banner {
+    pub id: String,
+    pub href: String,
+    pub name: String,
+    pub native: Option<NativeName>,
+    pub age: String,
+    pub birth_date: String,
+    pub sex: &'static str,
+    pub nhs_number: String,
+    pub language: String,
+    /// `Some(true)` required, `Some(false)` not needed, `None` not asked yet.
+    pub interpreter: Option<bool>,
+    /// "Female interpreter preferred · dialect: Levantine", when required.
+    pub interpreter_prefs: String,
+    /// "Awaiting decision since 2026-03-01" (clinical roles only: receptionists do not load it).
+    pub asylum: String,
+    pub clinician: String,
+    /// Clinical roles only, and only when an active sensitive entry exists.
+    pub sensitive: bool,
+}
+
+impl Banner {
+    pub fn build(record: &PatientRecord, user: &CurrentUser, names: &HashMap<String, String>, today: Date) -> Self {
+        let p = &record.patient;
+        let mut prefs = Vec::new();
+        if p.interpreter_required == Some(true) {
+            match p.interpreter_gender {
+                Some(InterpreterGender::Female) => prefs.push("female interpreter preferred".to_owned()),
+                Some(InterpreterGender::Male) => prefs.push("male interpreter preferred".to_owned()),
+                Some(InterpreterGender::Any) => prefs.push("no preference for the interpreter’s gender".to_owned()),
+                None => {}
+            }
+            if let Some(d) = &p.dialect {
+                prefs.push(format!("dialect: {d}"));
+            }
+        }
+        // The current situation is the one that began last.
+        let asylum = record
+            .bodies(EntryBody::as_asylum)
+            .max_by_key(|a| a.since)
+            .map(|a| format!("{} since {}", a.status.label(), a.since))
+            .unwrap_or_default();
+        Self {
+            id: p.id.to_string(),
+            href: patient_href(p.id.as_str()),
+            name: p.display_name(),
+            native: NativeName::of(p),
+            age: age_text(p, today),
+            birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            sex: p.sex.map(|s| label_of(SEXES, sex_id(s))).unwrap_or_default(),
+            nhs_number: p.nhs_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+            language: p.main_language.as_ref().map(languages::name).unwrap_or_default(),
+            interpreter: p.interpreter_required,
+            interpreter_prefs: prefs.join(" · "),
+            asylum: if user.is_clinical() { asylum } else { String::new() },
+            clinician: p.named_clinician.as_ref().map(|c| names.get(c.as_str()).cloned().unwrap_or_else(|| c.to_string())).unwrap_or_default(),
+            sensitive: user.is_clinical() && record.has_sensitive_history(),
+        }
+    }
+}
+
+/// The record, banner and user names every patient-level page needs, loaded in three queries
+/// at the user's visibility. Callers check the role first.
+pub struct PatientContext {
+    pub record: PatientRecord,
+    pub banner: Banner,
+    /// Username → display name, for "named clinician" and "changed by".
+    pub names: HashMap<String, String>,
+}
+
+impl PatientContext {
+    pub async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<Self, AppError> {
+        user.require(PATIENT_ROLES)?;
+        let record = state.store.record(id, user.visibility()).await?;
+        let names: HashMap<String, String> = state.store.users().await?.into_iter().map(|u| (u.username, u.display_name)).collect();
+        let banner = Banner::build(&record, user, &names, today());
+        Ok(Self { record, banner, names })
+    }
+}
+
+/// One table of entries on the page.
+pub struct Section {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub rows: Vec<EntryRow>,
+}
+
+/// Which section an entry belongs to, in page order; the first column says whether only
+/// clinical roles see it (receptionists never load those entries in the first place).
+const SECTIONS: &[(&str, &str, bool)] = &[
+    ("problems", "Problems and history of abuse", true),
+    ("asylum", "Asylum situation", true),
+    ("life-events", "Life events", true),
+    ("encounters", "Consultations", true),
+    ("planned-contacts", "Planned contacts", false),
+    ("assessments", "Questionnaires", true),
+    ("risk", "Risk reviews and safety plans", true),
+    ("screening", "Screening", true),
+    ("referrals", "Referrals", true),
+    ("medication", "Medication", true),
+    ("advice", "Advice given", true),
+    ("flags", "Flags", false),
+];
+
+fn section_of(body: &EntryBody) -> &'static str {
+    match body {
+        EntryBody::Problem(_) | EntryBody::Disclosure(_) => "problems",
+        EntryBody::Asylum(_) => "asylum",
+        EntryBody::LifeEvent(_) => "life-events",
+        EntryBody::Encounter(_) => "encounters",
+        EntryBody::PlannedContact(_) => "planned-contacts",
+        EntryBody::Questionnaire(_) => "assessments",
+        EntryBody::RiskReview(_) | EntryBody::SafetyPlan(_) => "risk",
+        EntryBody::Screening(_) => "screening",
+        EntryBody::Referral(_) => "referrals",
+        EntryBody::Medication(_) => "medication",
+        EntryBody::Advice(_) => "advice",
+        EntryBody::Flag(_) => "flags",
+    }
+}
+
+/// The record's entries grouped into the sections this user may see, newest first.
+pub fn sections(record: &PatientRecord, user: &CurrentUser) -> Vec<Section> {
+    let mut out: Vec<Section> = SECTIONS
+        .iter()
+        .filter(|(_, _, clinical)| !clinical || user.is_clinical())
+        .map(|&(id, heading, _)| Section { id, heading, rows: Vec::new() })
+        .collect();
+    let mut entries: Vec<_> = record.entries.iter().filter(|e| user.may_see(e.visibility())).collect();
+    entries.sort_by(|a, b| b.body.date().cmp(&a.body.date()).then_with(|| b.id.cmp(&a.id)));
+    for e in entries {
+        let id = section_of(&e.body);
+        if let Some(section) = out.iter_mut().find(|s| s.id == id) {
+            section.rows.push(EntryRow::of(e));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "patients/page.html")]
+struct PatientPage {
+    layout: Layout,
+    banner: Banner,
+    clinical: bool,
+    due: Vec<DueItem>,
+    details: Vec<(&'static str, String)>,
+    sections: Vec<Section>,
+}
+
+/// Demographics and contact details, labelled; empty values are left out.
+fn details(record: &PatientRecord) -> Vec<(&'static str, String)> {
+    let p = &record.patient;
+    let mut out = vec![
+        ("Country of origin", p.country_of_origin.as_deref().map(|c| countries::name(c).to_owned()).unwrap_or_default()),
+        ("Main language", p.main_language.as_ref().map(languages::name).unwrap_or_default()),
+        ("Other languages", p.other_languages.iter().map(languages::name).collect::<Vec<_>>().join(", ")),
+        ("Accommodation", p.accommodation.map(accommodation_label).unwrap_or_default().to_owned()),
+        ("Phone", p.phone.clone().unwrap_or_default()),
+        ("Email", p.email.clone().unwrap_or_default()),
+        ("Address", p.address.clone().unwrap_or_default()),
+        ("Support organisations and key workers", p.support_contacts.clone().unwrap_or_default()),
+        ("Practice reference", p.local_id.clone().unwrap_or_default()),
+    ];
+    out.retain(|(_, v)| !v.is_empty());
+    out
+}
+
+async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+    let ctx = PatientContext::load(&state, &user, &id).await?;
+    state.store.audit_read(&user.actor(), "patient.view", Some(&id), "").await?;
+    let page_data = PatientPage {
+        layout: Layout::new(&user, ctx.banner.name.clone(), "/patients"),
+        clinical: user.is_clinical(),
+        due: due_items(&state, &user, &ctx.record, today()),
+        details: details(&ctx.record),
+        sections: sections(&ctx.record, &user),
+        banner: ctx.banner,
+    };
+    page(&page_data)
+}

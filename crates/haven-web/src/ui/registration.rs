@@ -1,0 +1,138 @@
+//! Registering a patient and changing their demographics (`/patients/new`,
+//! `/patients/{id}/edit`). Open to admins, clinicians and receptionists.
+//!
+//! When an interpreter need is recorded here, Haven adds the communication flag itself in the
+//! same save (rule `interpreter.flag-missing`, §2, §9).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
+use haven_core::record::{Entry, EntryBody, Flag, FlagKind, Patient, Visibility};
+use haven_core::{PatientId, UserId};
+use haven_store::{Role, Store, StoreError};
+
+use super::form::FormErrors;
+use super::layout::Layout;
+use super::patient_form::{ClinicianOption, FormChoices, PatientForm};
+use super::{new_entry_id, now, page_status, patient_href, see_other, today};
+use crate::AppState;
+use crate::auth::{CurrentUser, PATIENT_ROLES};
+use crate::error::AppError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/patients/new", get(new_form).post(create))
+        .route("/patients/{id}/edit", get(edit_form).post(update))
+}
+
+#[derive(Template)]
+#[template(path = "patients/form.html")]
+struct PatientFormPage {
+    layout: Layout,
+    form: PatientForm,
+    errors: FormErrors,
+    choices: FormChoices,
+    /// `None` when registering; the patient's id when editing.
+    editing: Option<String>,
+    action: String,
+    cancel_href: String,
+}
+
+/// Every clinician account, for the named-clinician select (inactive ones only appear when
+/// already named, so that an edit does not silently drop them).
+pub async fn clinician_options(store: &Store) -> Result<Vec<ClinicianOption>, StoreError> {
+    Ok(store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Clinician)
+        .map(|u| ClinicianOption { username: u.username, display_name: u.display_name, active: u.active })
+        .collect())
+}
+
+fn render(user: &CurrentUser, status: StatusCode, form: PatientForm, errors: FormErrors, clinicians: &[ClinicianOption], editing: Option<String>) -> Result<Response, AppError> {
+    let (title, action, cancel_href) = match &editing {
+        None => ("Register a patient".to_owned(), "/patients/new".to_owned(), "/patients".to_owned()),
+        Some(id) => ("Change personal details".to_owned(), format!("{}/edit", patient_href(id)), patient_href(id)),
+    };
+    let current = if editing.is_some() { "/patients" } else { "/patients/new" };
+    let choices = form.choices(clinicians);
+    page_status(status, &PatientFormPage { layout: Layout::new(user, title, current), form, errors, choices, editing, action, cancel_href })
+}
+
+async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    user.require(PATIENT_ROLES)?;
+    let clinicians = clinician_options(&state.store).await?;
+    let form = PatientForm { interpreter_required: String::new(), ..Default::default() };
+    render(&user, StatusCode::OK, form, FormErrors::default(), &clinicians, None)
+}
+
+fn interpreter_flag(patient: &Patient, by: UserId) -> Entry {
+    let body = EntryBody::Flag(Flag { kind: FlagKind::InterpreterNeeded, date: today() });
+    Entry::new(new_entry_id(), patient.id.clone(), body, by, now())
+}
+
+async fn create(State(state): State<AppState>, user: CurrentUser, Form(form): Form<PatientForm>) -> Result<Response, AppError> {
+    user.require(PATIENT_ROLES)?;
+    let clinicians = clinician_options(&state.store).await?;
+    let patient = match form.to_patient(PatientId::new(""), &clinicians, today()) {
+        Ok(p) => p,
+        Err(errors) => return render(&user, StatusCode::UNPROCESSABLE_ENTITY, form, errors, &clinicians, None),
+    };
+    let first_entries = if patient.interpreter_required == Some(true) { vec![interpreter_flag(&patient, user.user_id())] } else { Vec::new() };
+    let saved = state.store.create_patient(&user.actor(), patient, first_entries).await?;
+    tracing::info!(patient = %saved.id, "patient registered");
+    Ok(see_other(&patient_href(saved.id.as_str())))
+}
+
+async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+    user.require(PATIENT_ROLES)?;
+    let current = state.store.patient(&id).await?;
+    let clinicians = clinician_options(&state.store).await?;
+    let form = PatientForm::from_patient(&current.patient, current.version);
+    render(&user, StatusCode::OK, form, FormErrors::default(), &clinicians, Some(id))
+}
+
+async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Form(form): Form<PatientForm>) -> Result<Response, AppError> {
+    user.require(PATIENT_ROLES)?;
+    let clinicians = clinician_options(&state.store).await?;
+    // Ensures the patient exists (404 otherwise) before anything else.
+    let stored = state.store.patient(&id).await?;
+    let mut errors = FormErrors::default();
+    let reason = errors.required(&form.reason, "reason", "Say why the details are being changed");
+    let version: Option<u32> = form.version.trim().parse().ok();
+    if version.is_none() {
+        errors.add("reason", "The form was incomplete; reload the page and make the change again");
+    }
+    let patient = match form.to_patient(stored.patient.id.clone(), &clinicians, today()) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            for item in e.items() {
+                errors.add(item.field.clone(), item.message.clone());
+            }
+            None
+        }
+    };
+    let (Some(patient), Some(version), true) = (patient, version, errors.is_empty()) else {
+        return render(&user, StatusCode::UNPROCESSABLE_ENTITY, form, errors, &clinicians, Some(id));
+    };
+    match state.store.update_patient(&user.actor(), &patient, version, &reason).await {
+        Ok(_) => {}
+        Err(StoreError::VersionConflict { current }) => {
+            errors.add("reason", format!("Someone else changed these details while you were editing (they are now at version {current}). Open the patient again to see their change, then make yours."));
+            return render(&user, StatusCode::CONFLICT, form, errors, &clinicians, Some(id));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if patient.interpreter_required == Some(true) {
+        let record = state.store.record(&id, Visibility::Administrative).await?;
+        let flagged = record.bodies(EntryBody::as_flag).any(|f| f.kind == FlagKind::InterpreterNeeded);
+        if !flagged {
+            state.store.add_entry(&user.actor(), &interpreter_flag(&patient, user.user_id())).await?;
+        }
+    }
+    Ok(see_other(&patient_href(&id)))
+}

@@ -1,0 +1,206 @@
+//! How any entry reads on screen: a kind label, a one-line summary for tables and a list of
+//! labelled details for the history view. One function per purpose, one match arm per kind,
+//! so a new kind of entry fails to compile here until it has wording.
+
+use haven_core::instruments;
+use haven_core::record::{Entry, EntryBody, EntryStatus};
+
+/// The kind of entry, as a heading or table label.
+pub fn kind_label(body: &EntryBody) -> &'static str {
+    match body {
+        EntryBody::Asylum(_) => "Asylum situation",
+        EntryBody::Disclosure(_) => "Human rights abuse disclosed",
+        EntryBody::LifeEvent(_) => "Life event",
+        EntryBody::Problem(_) => "Problem",
+        EntryBody::Encounter(_) => "Consultation",
+        EntryBody::PlannedContact(_) => "Planned contact",
+        EntryBody::Questionnaire(_) => "Questionnaire",
+        EntryBody::RiskReview(_) => "Suicide and self-harm risk review",
+        EntryBody::SafetyPlan(_) => "Safety plan",
+        EntryBody::Screening(_) => "Screening",
+        EntryBody::Referral(_) => "Referral",
+        EntryBody::Medication(_) => "Medication",
+        EntryBody::Advice(_) => "Advice",
+        EntryBody::Flag(_) => "Flag",
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// A short line for tables. Free-text notes are left out (they are in the details).
+pub fn summary(body: &EntryBody) -> String {
+    match body {
+        EntryBody::Asylum(a) => {
+            let uncoded = if a.coded { "" } else { " (not coded)" };
+            format!("{}{uncoded}", a.status.label())
+        }
+        EntryBody::Disclosure(d) => match d.kind {
+            Some(k) => k.label().to_owned(),
+            None => "Abuse disclosed (free text, not coded)".to_owned(),
+        },
+        EntryBody::LifeEvent(e) => e.kind.label().to_owned(),
+        EntryBody::Problem(p) => match p.resolved {
+            Some(end) => format!("{} (resolved {end})", p.kind.label()),
+            None => p.kind.label().to_owned(),
+        },
+        EntryBody::Encounter(e) => {
+            let mut s = format!("Interpreter: {}", e.interpreter.label().to_lowercase());
+            if !e.somatic_complaints.is_empty() {
+                let list: Vec<&str> = e.somatic_complaints.iter().map(|c| c.label()).collect();
+                s.push_str(&format!("; complaints: {}", list.join(", ").to_lowercase()));
+            }
+            if e.suicidal_thoughts_noted {
+                s.push_str("; suicidal thoughts noted");
+            }
+            if e.self_harm_noted {
+                s.push_str("; self-harm noted");
+            }
+            s
+        }
+        EntryBody::PlannedContact(c) => {
+            let booked = if c.interpreter_booked { "interpreter booked" } else { "no interpreter booked" };
+            if c.purpose.is_empty() { format!("{} — {booked}", c.status.label()) } else { format!("{}: {} — {booked}", c.status.label(), c.purpose) }
+        }
+        EntryBody::Questionnaire(q) => match instruments::score(q.instrument, &q.answers) {
+            Ok(score) => match score.total() {
+                Some(total) => format!("{}: total {total} ({})", q.instrument.name(), score.band().replace('-', " ")),
+                None => format!("{}: {}", q.instrument.name(), score.band().replace('-', " ")),
+            },
+            Err(_) => format!("{}: the stored answers could not be scored", q.instrument.name()),
+        },
+        EntryBody::RiskReview(r) => {
+            let mut s = format!(
+                "Suicidal thoughts: {}; plans or intent: {}; recent self-harm: {}",
+                r.suicidal_thoughts.label().to_lowercase(),
+                yes_no(r.plans_or_intent),
+                yes_no(r.recent_self_harm)
+            );
+            if let Some(next) = r.next_review {
+                s.push_str(&format!("; next review {next}"));
+            }
+            s
+        }
+        EntryBody::SafetyPlan(_) => "Safety plan agreed".to_owned(),
+        EntryBody::Screening(s) => format!("{}: {}", s.test.label(), s.status.label().to_lowercase()),
+        EntryBody::Referral(r) => {
+            let to = if r.organisation.is_empty() { String::new() } else { format!(" to {}", r.organisation) };
+            format!("{}{to} — {}", r.kind.label(), r.status.label().to_lowercase())
+        }
+        EntryBody::Medication(m) => match m.stopped {
+            Some(end) => format!("{} (stopped {end})", m.name),
+            None => m.name.clone(),
+        },
+        EntryBody::Advice(a) => {
+            if a.topics.is_empty() {
+                a.kind.label().to_owned()
+            } else {
+                let topics: Vec<&str> = a.topics.iter().map(|t| t.label()).collect();
+                format!("{}: {}", a.kind.label(), topics.join(", ").to_lowercase())
+            }
+        }
+        EntryBody::Flag(f) => f.kind.label().to_owned(),
+    }
+}
+
+/// Every field of an entry with a label, for the history view.
+pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
+    let date = |label, d: haven_core::Date| (label, d.to_string());
+    let text = |label, t: &str| (label, t.to_owned());
+    let mut out = vec![("Summary", summary(body))];
+    match body {
+        EntryBody::Asylum(a) => out.extend([date("Since", a.since), text("Coded (asylum seeker / refugee code)", yes_no(a.coded)), text("Note", &a.note)]),
+        EntryBody::Disclosure(d) => out.extend([date("Disclosed", d.disclosed), text("Note", &d.note)]),
+        EntryBody::LifeEvent(e) => out.extend([date("Date", e.date), text("Note", &e.note)]),
+        EntryBody::Problem(p) => {
+            out.push(date("Onset", p.onset));
+            out.extend(p.resolved.map(|r| date("Resolved", r)));
+            out.push(text("Note", &p.note));
+        }
+        EntryBody::Encounter(e) => out.extend([
+            date("Date", e.date),
+            text("Physical cause found for the complaints", yes_no(e.physical_cause_found)),
+            text("Note", &e.note),
+        ]),
+        EntryBody::PlannedContact(c) => out.extend([date("Date", c.date), text("Interpreter booked", yes_no(c.interpreter_booked))]),
+        EntryBody::Questionnaire(q) => {
+            let answers: Vec<String> = q.answers.iter().map(u8::to_string).collect();
+            out.extend([date("Date", q.date), ("Answers, item by item", answers.join(", "))]);
+        }
+        EntryBody::RiskReview(r) => {
+            out.extend([
+                date("Date", r.date),
+                text("Current stressors", &r.stressors),
+                text("Protective factors", &r.protective_factors),
+                text("Formulation", &r.formulation),
+            ]);
+            out.extend(r.next_review.map(|d| date("Next review", d)));
+        }
+        EntryBody::SafetyPlan(s) => out.extend([
+            date("Date", s.date),
+            text("Warning signs", &s.warning_signs),
+            text("Coping strategies", &s.coping_strategies),
+            text("People and places that help", &s.people_and_places),
+            text("Professionals and crisis contacts", &s.professionals_and_crisis),
+            text("Making surroundings safer", &s.safer_surroundings),
+            text("Reasons for living", &s.reasons_for_living),
+        ]),
+        EntryBody::Screening(s) => out.push(date("Date", s.date)),
+        EntryBody::Referral(r) => out.extend([date("Date", r.date), text("Note", &r.note)]),
+        EntryBody::Medication(m) => {
+            out.push(date("Started", m.started));
+            out.extend(m.stopped.map(|d| date("Stopped", d)));
+        }
+        EntryBody::Advice(a) => out.extend([date("Date", a.date), text("Note", &a.note)]),
+        EntryBody::Flag(f) => out.push(date("Since", f.date)),
+    }
+    out.retain(|(_, v)| !v.is_empty());
+    out
+}
+
+/// An entry as a row of a patient-page table.
+#[derive(Clone, Debug)]
+pub struct EntryRow {
+    pub href: String,
+    pub date: String,
+    pub summary: String,
+    pub in_error: bool,
+    /// Why it was marked entered-in-error (empty otherwise).
+    pub error_reason: String,
+    /// `true` when the entry has been amended (version > 1).
+    pub amended: bool,
+}
+
+impl EntryRow {
+    pub fn of(entry: &Entry) -> Self {
+        let in_error = entry.status == EntryStatus::EnteredInError;
+        Self {
+            href: format!("{}/entries/{}", super::patient_href(entry.patient.as_str()), super::encode_segment(entry.id.as_str())),
+            date: entry.body.date().to_string(),
+            summary: summary(&entry.body),
+            in_error,
+            error_reason: if in_error { entry.change.reason.clone() } else { String::new() },
+            amended: entry.version > 1 && !in_error,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use haven_core::instruments::Instrument;
+    use haven_core::record::{AsylumSituation, AsylumStatus, QuestionnaireResult};
+    use time::macros::date;
+
+    #[test]
+    fn summaries_read_naturally() {
+        let asylum = EntryBody::Asylum(AsylumSituation { status: AsylumStatus::AwaitingDecision, since: date!(2026 - 03 - 01), coded: false, note: String::new() });
+        assert_eq!(summary(&asylum), "Awaiting decision (not coded)");
+        let phq = EntryBody::Questionnaire(QuestionnaireResult { instrument: Instrument::Phq9, date: date!(2026 - 11 - 01), answers: vec![2, 2, 2, 1, 1, 1, 2, 1, 1] });
+        assert!(summary(&phq).starts_with("PHQ-9: total 13"), "{}", summary(&phq));
+        let d = details(&phq);
+        assert!(d.iter().any(|(l, v)| *l == "Answers, item by item" && v == "2, 2, 2, 1, 1, 1, 2, 1, 1"));
+        assert!(!d.iter().any(|(l, _)| *l == "Note"), "empty values are left out");
+    }
+}

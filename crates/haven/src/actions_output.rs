@@ -1,0 +1,38 @@
+//! The shape of `worklist --json` and `evaluate --json` (INTERFACES.md), and the readable
+//! table both print by default. One place, so the two commands cannot drift apart.
+
+use haven_core::Date;
+use haven_core::rules::Action;
+use serde_json::{Value, json};
+
+/// `(patient id, action)` pairs, already sorted by `haven_core::rules` ordering.
+pub fn to_json(as_of: Date, actions: &[(String, Action)]) -> Value {
+    let actions: Vec<Value> = actions
+        .iter()
+        .map(|(patient, a)| {
+            json!({
+                "patient": patient,
+                "rule": a.rule.id(),
+                "section": a.section,
+                "urgency": a.urgency.id(),
+                "due": a.due.map(|d| d.to_string()),
+                "reason": a.reason,
+                "resolve": a.resolve,
+            })
+        })
+        .collect();
+    json!({ "as_of": as_of.to_string(), "actions": actions })
+}
+
+pub fn to_table(as_of: Date, actions: &[(String, Action)]) -> String {
+    let mut out = format!("Actions as of {as_of}: {}\n", actions.len());
+    if actions.is_empty() {
+        return out;
+    }
+    out.push_str(&format!("{:<8} {:<10} {:<10} {:<34} {}\n", "URGENCY", "DUE", "PATIENT", "RULE", "REASON"));
+    for (patient, a) in actions {
+        let due = a.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        out.push_str(&format!("{:<8} {:<10} {:<10} {:<34} {} ({})\n", a.urgency.id(), due, patient, a.rule.id(), a.reason, a.section));
+    }
+    out
+}
