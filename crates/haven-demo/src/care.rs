@@ -111,6 +111,7 @@ pub(crate) fn peak_severity(story: &Story) -> f64 {
 pub(crate) struct Problems {
     /// Onset of the first PTSD, complex PTSD or depression.
     pub mental_health: Option<Date>,
+    /// Latest onset of social isolation, loneliness or living alone.
     pub isolation: Option<Date>,
 }
 
@@ -165,13 +166,14 @@ pub(crate) fn problems(
             .map(|g| g.max(d) + Duration::days(dice.int(90, 300)));
         add(sink, kind, d, resolved);
     }
-    out.isolation = dice.chance(0.3).then(|| onset(dice, 0, 200));
-    if let Some(d) = out.isolation {
-        add(sink, ProblemKind::SocialIsolation, d, None);
-    }
-    for (kind, p) in [(ProblemKind::FeelingLonely, 0.1), (ProblemKind::LivesAlone, 0.08)] {
+    for (kind, p) in [
+        (ProblemKind::SocialIsolation, 0.3),
+        (ProblemKind::FeelingLonely, 0.1),
+        (ProblemKind::LivesAlone, 0.08),
+    ] {
         if dice.chance(p) {
             let d = onset(dice, 0, 300);
+            out.isolation = out.isolation.max(Some(d));
             add(sink, kind, d, None);
         }
     }

@@ -2,8 +2,8 @@
 //! §8), wellbeing advice and psychological enquiry (§3, §7), and the record's flags (§2, §9).
 
 use haven_core::record::{
-    Advice, AdviceKind, AdviceTopic, EntryBody, Flag, FlagKind, Patient, Referral, ReferralStatus,
-    ReferralType, Screening, ScreeningStatus, ScreeningTest,
+    Advice, AdviceKind, AdviceTopic, EntryBody, Flag, FlagKind, LifeEventKind, Patient, Referral,
+    ReferralStatus, ReferralType, Screening, ScreeningStatus, ScreeningTest,
 };
 use time::{Date, Duration};
 
@@ -122,9 +122,14 @@ pub(crate) fn referrals(
     } else if dice.chance(0.05) {
         refer(sink, dice, ReferralType::TalkingTherapies, story.registered, 30, 500);
     }
-    match problems.isolation {
+    // Social prescribing answers isolation and a recent separation from support (§4).
+    let separated = story
+        .events_before(today, 90)
+        .find(|e| e.kind == LifeEventKind::SeparatedFromSupport)
+        .map(|e| e.date);
+    match problems.isolation.max(separated) {
         Some(d) if dice.chance(0.6) => {
-            refer(sink, dice, ReferralType::SocialPrescribing, d, 0, 45);
+            refer(sink, dice, ReferralType::SocialPrescribing, d, 0, 30);
         }
         None if dice.chance(0.12) => {
             refer(sink, dice, ReferralType::SocialPrescribing, story.registered, 0, 400);
@@ -204,7 +209,7 @@ const REFERRAL_NOTES: &[&str] = &[
 pub(crate) fn advice(story: &Story, visits: &[Date], sink: &mut Sink, dice: &mut Dice) {
     let recent_window = story.today - Duration::days(200);
     for (n, &date) in visits.iter().enumerate() {
-        let odds = if n == 0 { 0.5 } else { 0.18 };
+        let odds = if n == 0 { 0.75 } else { 0.2 };
         if !story.traits.no_advice && dice.chance(odds) {
             let mut topics = Vec::with_capacity(3);
             for _ in 0..dice.int(1, 3) {

@@ -37,7 +37,7 @@ impl Traits {
             flag_missing: dice.chance(0.05),
             booking_gap: dice.chance(0.08),
             no_advice: dice.chance(0.10),
-            no_support_org: dice.chance(0.15),
+            no_support_org: dice.chance(0.12),
             dna_outreach: dice.chance(0.08),
             // A relapse needs PHQ-9s in the recent window that somatic_unexplored avoids.
             relapse_recent: !somatic_unexplored && dice.chance(0.05),

@@ -1,8 +1,10 @@
 //! The per-evaluation context: the entries a rule may see, questionnaires scored once, and the
 //! small look-ups (latest entry, windows, referral resolution) the rules share.
 //!
-//! Building it costs one pass over the record plus one scoring per questionnaire; every rule
-//! then reads from it, so adding a rule does not re-score anything.
+//! Building it costs a few passes over the record and one scoring per questionnaire that can
+//! change a rule's outcome; every rule then reads from it, so adding a rule re-scores nothing.
+//! Scoring is the expensive part (about a microsecond each), so old questionnaires that no
+//! rule looks at are not scored at all.
 
 use time::{Duration, OffsetDateTime};
 
@@ -11,8 +13,8 @@ use crate::Date;
 use crate::instruments::{Detail, Instrument, ItqDiagnosis, Score, ScoringOptions, score_with};
 use crate::policy::Policy;
 use crate::record::{
-    AsylumSituation, Entry, EntryBody, PatientRecord, Problem, ReferralStatus, ReferralType,
-    RiskReview,
+    AsylumSituation, Entry, EntryBody, PatientRecord, Problem, QuestionnaireResult, ReferralStatus,
+    ReferralType, RiskReview,
 };
 
 /// A questionnaire entry with its score.
@@ -53,7 +55,12 @@ pub(crate) struct Context<'a> {
     pub record: &'a PatientRecord,
     pub policy: &'a Policy,
     pub today: Date,
-    /// Scored questionnaires, oldest first (see [`order_key`]).
+    /// Questionnaire entries the rules see, unscored, oldest first (see [`order_key`]).
+    /// RHS-15 entries are left out when the policy switches RHS-15 off.
+    pub questionnaires: Vec<(&'a Entry, &'a QuestionnaireResult)>,
+    /// The scores the rules need, oldest first: the latest two valid scores of each instrument
+    /// (positive screens, relapse) and every PHQ-9 after the latest risk review (item 9).
+    /// Older scores cannot change any rule's outcome.
     pub scores: Vec<Scored<'a>>,
     pub latest_review: Option<&'a RiskReview>,
     pub asylum: Option<&'a AsylumSituation>,
@@ -85,33 +92,22 @@ pub fn score_series(
     instrument: Instrument,
     options: &ScoringOptions,
 ) -> Vec<(Date, Score)> {
-    scored(record.active(), options, |i| i == instrument)
-        .into_iter()
-        .map(|s| (s.date, s.score))
-        .collect()
-}
-
-fn scored<'a>(
-    entries: impl Iterator<Item = &'a Entry>,
-    options: &ScoringOptions,
-    wanted: impl Fn(Instrument) -> bool,
-) -> Vec<Scored<'a>> {
-    let mut out: Vec<Scored<'a>> = entries
+    let mut series: Vec<(&Entry, Date, Score)> = record
+        .active()
         .filter_map(|entry| {
             let q = entry.body.as_questionnaire()?;
-            if !wanted(q.instrument) {
+            if q.instrument != instrument {
                 return None;
             }
             let score = score_with(q.instrument, &q.answers, options).ok()?;
-            Some(Scored {
-                entry,
-                date: q.date,
-                score,
-            })
+            Some((entry, q.date, score))
         })
         .collect();
-    out.sort_by(|a, b| order_key(a.entry).cmp(&order_key(b.entry)));
-    out
+    series.sort_by(|a, b| order_key(a.0).cmp(&order_key(b.0)));
+    series
+        .into_iter()
+        .map(|(_, date, score)| (date, score))
+        .collect()
 }
 
 impl<'a> Context<'a> {
@@ -120,18 +116,55 @@ impl<'a> Context<'a> {
             record,
             policy,
             today,
+            questionnaires: Vec::new(),
             scores: Vec::new(),
             latest_review: None,
             asylum: None,
             last_encounter: None,
         };
-        let options = policy.scoring_options();
-        let rhs15 = policy.rhs15_enabled();
-        ctx.scores = scored(ctx.visible(), &options, |i| rhs15 || i != Instrument::Rhs15);
         ctx.latest_review = ctx.latest(EntryBody::as_risk_review).map(|(_, r)| r);
+        let rhs15 = policy.rhs15_enabled();
+        ctx.questionnaires = ctx
+            .visible()
+            .filter_map(|e| e.body.as_questionnaire().map(|q| (e, q)))
+            .filter(|(_, q)| rhs15 || q.instrument != Instrument::Rhs15)
+            .collect();
+        ctx.questionnaires
+            .sort_by(|a, b| order_key(a.0).cmp(&order_key(b.0)));
+        ctx.scores = ctx.needed_scores();
         ctx.asylum = ctx.latest(EntryBody::as_asylum).map(|(_, a)| a);
         ctx.last_encounter = ctx.bodies(EntryBody::as_encounter).map(|e| e.date).max();
         ctx
+    }
+
+    /// Scores the newest questionnaires first, skipping those no rule needs (see `scores`).
+    fn needed_scores(&self) -> Vec<Scored<'a>> {
+        let options = self.policy.scoring_options();
+        let reviewed = self.latest_review.map(|r| r.date);
+        // Valid scores kept so far per instrument, indexed by declaration order. An instrument
+        // beyond the array (one added later) is simply always scored.
+        let mut kept = [0u8; 8];
+        let mut out = Vec::with_capacity(self.questionnaires.len().min(12));
+        for &(entry, q) in self.questionnaires.iter().rev() {
+            let slot = kept.get_mut(q.instrument as usize);
+            let enough = slot.as_ref().is_some_and(|n| **n >= 2);
+            let item9 = q.instrument == Instrument::Phq9 && reviewed.is_none_or(|r| q.date > r);
+            if enough && !item9 {
+                continue;
+            }
+            if let Ok(score) = score_with(q.instrument, &q.answers, &options) {
+                if let Some(n) = slot {
+                    *n = n.saturating_add(1);
+                }
+                out.push(Scored {
+                    entry,
+                    date: q.date,
+                    score,
+                });
+            }
+        }
+        out.reverse();
+        out
     }
 
     /// Entries the rules see: active (not entered-in-error) and not dated after `today`.

@@ -22,8 +22,8 @@ pub(super) fn explore_psychological(ctx: &Context<'_>) -> Option<Action> {
     if count < 2 {
         return None;
     }
-    let questionnaire = ctx.scores.iter().any(|s| {
-        matches!(s.instrument(), Instrument::Phq9 | Instrument::Phq15) && in_window(s.date)
+    let questionnaire = ctx.questionnaires.iter().any(|(_, q)| {
+        matches!(q.instrument, Instrument::Phq9 | Instrument::Phq15) && in_window(q.date)
     });
     let enquiry = ctx
         .bodies(EntryBody::as_advice)

@@ -20,7 +20,7 @@ use crate::import::{ImportError, ImportErrorKind, ImportedResource, Location, Po
 use crate::model::{AppointmentParticipant, Reference, Resource};
 
 fn is_patient_reference(reference: &str) -> bool {
-    reference.starts_with("Patient/") || reference.contains("/Patient/") || reference.starts_with("urn:uuid:")
+    reference.starts_with("Patient/") || reference.contains("/Patient/")
 }
 
 pub const PATIENT_VIEW: &str = "haven-patient-view";

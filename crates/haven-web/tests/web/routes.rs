@@ -1,0 +1,102 @@
+//! Every route × every role, in one table. When you add a route, add a row here: the
+//! expected status for [anonymous, admin, clinician, receptionist, analyst].
+//!
+//! Path placeholders: `{patient}`, `{clinical}` (a life event), `{admin_entry}` (a planned
+//! contact), `{sensitive}` (a disclosure), `{other_user}` (an account to administer).
+//! POST rows send the session's CSRF token and this site's Origin, with the fields given —
+//! usually an incomplete form, so an allowed role gets 422 (shown again) and nothing changes.
+
+use haven_store::Role;
+
+use crate::support::{Fixture, TestApp, seed_patient, spawn_app};
+
+struct Case {
+    method: &'static str,
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    /// [anonymous, admin, clinician, receptionist, analyst]
+    expect: [u16; 5],
+}
+
+const fn get(path: &'static str, expect: [u16; 5]) -> Case {
+    Case { method: "GET", path, form: &[], expect }
+}
+
+const fn post(path: &'static str, form: &'static [(&'static str, &'static str)], expect: [u16; 5]) -> Case {
+    Case { method: "POST", path, form, expect }
+}
+
+const ROUTES: &[Case] = &[
+    get("/healthz", [200, 200, 200, 200, 200]),
+    get("/static/haven.css", [200, 200, 200, 200, 200]),
+    get("/no/such/page", [404, 404, 404, 404, 404]),
+    get("/login", [200, 303, 303, 303, 303]),
+    get("/", [303, 200, 200, 200, 200]),
+    get("/patients", [303, 200, 200, 200, 403]),
+    get("/patients?q=amina&page=2", [303, 200, 200, 200, 403]),
+    get("/patients/new", [303, 200, 200, 200, 403]),
+    get("/patients/{patient}", [303, 200, 200, 200, 403]),
+    get("/patients/pat-999999", [303, 404, 404, 404, 403]),
+    get("/patients/{patient}/edit", [303, 200, 200, 200, 403]),
+    get("/patients/{patient}/entries/{admin_entry}", [303, 200, 200, 200, 403]),
+    get("/patients/{patient}/entries/{clinical}", [303, 200, 200, 403, 403]),
+    get("/patients/{patient}/entries/{sensitive}", [303, 200, 200, 403, 403]),
+    get("/patients/{patient}/entries/no-such-entry", [303, 404, 404, 404, 403]),
+    get("/admin/users", [303, 200, 403, 403, 403]),
+    post("/patients/new", &[], [303, 422, 422, 422, 403]),
+    post("/patients/{patient}/edit", &[], [303, 422, 422, 422, 403]),
+    post("/patients/{patient}/entries/{admin_entry}/error", &[], [303, 422, 422, 422, 403]),
+    post("/patients/{patient}/entries/{clinical}/error", &[], [303, 422, 422, 403, 403]),
+    post("/patients/{patient}/entries/{sensitive}/error", &[], [303, 422, 422, 403, 403]),
+    post("/admin/users", &[], [303, 422, 403, 403, 403]),
+    post("/admin/users/{other_user}/password", &[("password", "short")], [303, 422, 403, 403, 403]),
+    post("/admin/users/{other_user}/active", &[("active", "perhaps")], [303, 400, 403, 403, 403]),
+    post("/logout", &[], [303, 303, 303, 303, 303]),
+];
+
+const ROLES: [Option<Role>; 5] = [None, Some(Role::Admin), Some(Role::Clinician), Some(Role::Receptionist), Some(Role::Analyst)];
+
+fn fill(path: &str, f: &Fixture) -> String {
+    path.replace("{patient}", &f.patient)
+        .replace("{clinical}", &f.clinical_entry)
+        .replace("{admin_entry}", &f.admin_entry)
+        .replace("{sensitive}", &f.sensitive_entry)
+        .replace("{other_user}", "other.user")
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_table_says() {
+    let app: TestApp = spawn_app().await;
+    for role in Role::ALL {
+        app.add_user(role.id(), role, None).await;
+    }
+    app.add_user("other.user", Role::Clinician, None).await;
+    let fixture = seed_patient(&app.store, Some("clinician")).await;
+
+    let mut failures = Vec::new();
+    for case in ROUTES {
+        let path = fill(case.path, &fixture);
+        for (role, expected) in ROLES.iter().zip(case.expect) {
+            // A fresh session per request: the logout row must not end the next row's session.
+            let browser = match role {
+                Some(r) => app.signed_in(r.id()).await,
+                None => app.anonymous(),
+            };
+            let res = match case.method {
+                "GET" => browser.get(&path).await,
+                _ => browser.post(&path, case.form).await,
+            };
+            let got = res.status().as_u16();
+            if got != expected {
+                failures.push(format!("{} {path} as {}: expected {expected}, got {got}", case.method, role.map_or("anonymous", Role::id)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+
+    // None of the refused or incomplete POSTs changed anything.
+    assert_eq!(app.store.count_patients().await.expect("count"), 1);
+    let history = app.store.entry_history(&fixture.clinical_entry).await.expect("history");
+    assert_eq!(history.len(), 1, "no entry was marked in error");
+    assert!(app.store.user("other.user").await.expect("user").is_some_and(|u| u.active));
+}

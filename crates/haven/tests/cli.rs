@@ -1,0 +1,152 @@
+//! The `haven` binary end to end, on a real SQLite file per test.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Haven {
+    dir: tempfile::TempDir,
+}
+
+impl Haven {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn db(&self) -> String {
+        self.dir.path().join("haven.db").to_string_lossy().into_owned()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("HAVEN_DB")
+            .spawn()
+            .expect("spawn haven");
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+        child.wait_with_output().expect("wait")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "haven {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(code), "haven {args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        String::from_utf8(out.stderr).expect("utf-8")
+    }
+}
+
+#[test]
+fn demo_then_worklist_lists_every_rule_in_the_contract_shape() {
+    let h = Haven::new();
+    h.ok(&["migrate"]);
+    assert!(h.ok(&["demo", "--patients", "200", "--seed", "3", "--as-of", "2026-11-28"]).contains("added 200 demo patients"));
+    let json: Value = serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"])).expect("json");
+    assert_eq!(json["as_of"], "2026-11-28");
+    let actions = json["actions"].as_array().expect("actions");
+    let rules: std::collections::BTreeSet<&str> = actions.iter().filter_map(|a| a["rule"].as_str()).collect();
+    for info in haven_core::rules::catalogue() {
+        assert!(rules.contains(info.id.id()), "no demo patient triggers {}", info.id.id());
+    }
+    let first = &actions[0];
+    for key in ["patient", "rule", "section", "urgency", "due", "reason", "resolve"] {
+        assert!(first.get(key).is_some(), "missing {key} in {first}");
+    }
+    let rank = |u: &str| ["urgent", "soon", "routine", "info"].iter().position(|x| *x == u).expect("urgency");
+    let order: Vec<usize> = actions.iter().map(|a| rank(a["urgency"].as_str().expect("urgency"))).collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "actions are sorted by urgency");
+
+    let one: Value = serde_json::from_str(&h.ok(&["worklist", "--json", "--patient", "pat-7", "--as-of", "2026-11-28"])).expect("json");
+    assert!(one["actions"].as_array().expect("actions").iter().all(|a| a["patient"] == "pat-7"));
+    assert!(h.fails(&["worklist", "--patient", "pat-99999"], 1).contains("pat-99999"));
+    assert!(h.ok(&["audit", "verify"]).contains("intact"));
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    let (a, b) = (Haven::new(), Haven::new());
+    for h in [&a, &b] {
+        h.ok(&["demo", "--patients", "30", "--seed", "9", "--as-of", "2026-11-28"]);
+    }
+    let args = ["worklist", "--json", "--as-of", "2026-11-28"];
+    assert_eq!(a.ok(&args), b.ok(&args));
+}
+
+#[test]
+fn user_add_hashes_and_refuses_duplicates() {
+    let h = Haven::new();
+    let out = h.run_with_stdin(&["user", "add", "dr.amari", "--role", "clinician", "--password-stdin"], "correct horse battery\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = h.run_with_stdin(&["user", "add", "dr.amari", "--role", "clinician", "--password-stdin"], "another long password\n");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let short = h.run_with_stdin(&["user", "add", "dr.b", "--role", "admin", "--password-stdin"], "short\n");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(h.fails(&["user", "add", "x", "--role", "wizard", "--password-stdin"], 2).contains("wizard"));
+    assert!(h.ok(&["user", "list"]).contains("dr.amari"));
+}
+
+#[test]
+fn score_prints_contract_json_and_names_the_bad_item() {
+    let h = Haven::new();
+    let json: Value = serde_json::from_str(&h.ok(&["score", "phq9", "--answers", "1,2,1,2,1,2,1,2,1", "--json"])).expect("json");
+    assert_eq!(json["instrument"], "phq9");
+    assert_eq!(json["total"], 13);
+    assert_eq!(json["band"], "moderate");
+    assert_eq!(json["flags"], serde_json::json!(["item9-positive"]));
+    assert!(h.fails(&["score", "phq9", "--answers", "1,2,1,9,1,2,1,2,1"], 1).contains("item 4"));
+    assert!(h.fails(&["score", "gad7", "--answers", "1,2"], 1).contains("7"));
+    assert!(h.fails(&["score", "nope", "--answers", "1"], 1).contains("nope"));
+}
+
+#[test]
+fn foreign_files_are_refused_and_left_untouched() {
+    let h = Haven::new();
+    std::fs::write(h.db(), b"this is somebody's notes file, not a database").expect("write");
+    let err = h.fails(&["migrate"], 1);
+    assert!(err.contains("not a SQLite database"), "{err}");
+    assert_eq!(std::fs::read(h.db()).expect("read"), b"this is somebody's notes file, not a database");
+    assert!(h.fails(&["worklist", "--as-of", "2026-13-01"], 2).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn policy_changes_are_validated_audited_and_change_the_worklist() {
+    let h = Haven::new();
+    h.ok(&["demo", "--patients", "40", "--as-of", "2026-11-28"]);
+    let count = |h: &Haven, rule: &str| -> usize {
+        let json: Value = serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"])).expect("json");
+        json["actions"].as_array().expect("actions").iter().filter(|a| a["rule"] == rule).count()
+    };
+    assert!(count(&h, "advice.wellbeing-not-given") > 0);
+    h.ok(&["policy", "set", "rules.disabled", "advice.wellbeing-not-given"]);
+    assert_eq!(count(&h, "advice.wellbeing-not-given"), 0);
+    assert!(h.fails(&["policy", "set", "pcl5.cutoff", "40"], 1).contains("pcl5.cutoff"));
+    assert!(h.ok(&["policy", "show"]).contains("(changed)"));
+    assert!(h.ok(&["audit", "verify"]).contains("intact"));
+}
+
+#[test]
+fn backup_and_restore() {
+    let h = Haven::new();
+    h.ok(&["demo", "--patients", "5", "--as-of", "2026-11-28"]);
+    let backup = h.dir.path().join("b.db").to_string_lossy().into_owned();
+    h.ok(&["backup", "--out", &backup]);
+    assert!(h.fails(&["restore", &backup], 1).contains("--force"));
+    let other = Haven::new();
+    other.ok(&["restore", &backup]);
+    assert_eq!(h.ok(&["worklist", "--as-of", "2026-11-28"]), other.ok(&["worklist", "--as-of", "2026-11-28"]));
+}
