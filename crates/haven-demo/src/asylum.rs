@@ -38,7 +38,12 @@ fn history(story: &mut Story, dice: &mut Dice) {
     let claim = (story.registered - Duration::days(dice.int(0, 240))).max(story.born);
     let mut s = Steps { story, today };
     s.push(AsylumStatus::ClaimLodged, claim);
-    if dice.chance(0.6) && !s.push(AsylumStatus::AwaitingDecision, dice.days_after(claim, 20, 90)) {
+    if dice.chance(0.6)
+        && !s.push(
+            AsylumStatus::AwaitingDecision,
+            dice.days_after(claim, 20, 90),
+        )
+    {
         return;
     }
     let decision = dice.days_after(claim, 150, 800);
@@ -157,10 +162,7 @@ fn background_events(story: &mut Story, dice: &mut Dice) {
     let rates = [
         (LifeEventKind::BadNewsFromHome, 0.35),
         (LifeEventKind::SeparatedFromSupport, 0.22),
-        (
-            LifeEventKind::LossOfHope,
-            if refused { 0.35 } else { 0.12 },
-        ),
+        (LifeEventKind::LossOfHope, if refused { 0.35 } else { 0.12 }),
         (LifeEventKind::EvictionOrDestitution, 0.07),
         (LifeEventKind::OtherNegative, 0.06),
     ];
@@ -200,15 +202,21 @@ pub(crate) fn record(story: &Story, sink: &mut Sink, dice: &mut Dice) {
         sink.push(EntryBody::LifeEvent(LifeEvent {
             kind: e.kind,
             date: e.date,
-            note: (*dice.pick(event_notes(e.kind))).to_owned(),
+            note: dice.text(event_notes(e.kind)).to_owned(),
         }));
     }
 }
 
 fn event_notes(kind: LifeEventKind) -> &'static [&'static str] {
     match kind {
-        LifeEventKind::AsylumRefused => &["Home Office refused the claim.", "Refusal letter received; very distressed."],
-        LifeEventKind::AppealDismissed => &["Tribunal dismissed the appeal.", "Appeal dismissed; no further appeal rights."],
+        LifeEventKind::AsylumRefused => &[
+            "Home Office refused the claim.",
+            "Refusal letter received; very distressed.",
+        ],
+        LifeEventKind::AppealDismissed => &[
+            "Tribunal dismissed the appeal.",
+            "Appeal dismissed; no further appeal rights.",
+        ],
         LifeEventKind::BadNewsFromHome => &[
             "Brother detained by the authorities at home.",
             "Father died; unable to attend the funeral.",
@@ -220,13 +228,21 @@ fn event_notes(kind: LifeEventKind) -> &'static [&'static str] {
             "Close friend dispersed to another region.",
             "Housemate and friend detained at reporting.",
         ],
-        LifeEventKind::FacingReturn => &["Removal directions served.", "Reporting changed to weekly; fears detention."],
-        LifeEventKind::LossOfHope => &["Says there is no point any more.", "Feels the waiting will never end."],
+        LifeEventKind::FacingReturn => &[
+            "Removal directions served.",
+            "Reporting changed to weekly; fears detention.",
+        ],
+        LifeEventKind::LossOfHope => &[
+            "Says there is no point any more.",
+            "Feels the waiting will never end.",
+        ],
         LifeEventKind::EvictionOrDestitution => &[
             "Asylum support stopped; sleeping at friends' homes.",
             "Evicted at the end of the move-on period.",
         ],
-        LifeEventKind::OtherNegative => &["Assaulted in the street.", "Phone and documents stolen."],
+        LifeEventKind::OtherNegative => {
+            &["Assaulted in the street.", "Phone and documents stolen."]
+        }
     }
 }
 
@@ -268,24 +284,50 @@ pub(crate) fn housing(p: &mut Patient, story: &Story, dice: &mut Dice) {
     if matches!(place, NightShelter | Homeless | DetentionCentre) || dice.chance(0.3) {
         return;
     }
-    let town = *dice.pick(TOWNS);
+    let town = dice.text(TOWNS);
     p.address = Some(match place {
         Hotel | InitialAccommodation => {
-            format!("Room {}, {}, {town}", dice.int(101, 420), dice.pick(HOTELS))
+            format!("Room {}, {}, {town}", dice.int(101, 420), dice.text(HOTELS))
         }
-        _ => format!("{} {}, {town}", dice.int(1, 180), dice.pick(STREETS)),
+        _ => format!("{} {}, {town}", dice.int(1, 180), dice.text(STREETS)),
     });
 }
 
 const TOWNS: &[&str] = &[
-    "Birmingham", "Liverpool", "Manchester", "Leeds", "Sheffield", "Bradford", "Middlesbrough",
-    "Stoke-on-Trent", "Coventry", "Leicester", "Nottingham", "Newcastle upon Tyne", "Bristol",
-    "Plymouth", "Peterborough", "Wolverhampton",
+    "Birmingham",
+    "Liverpool",
+    "Manchester",
+    "Leeds",
+    "Sheffield",
+    "Bradford",
+    "Middlesbrough",
+    "Stoke-on-Trent",
+    "Coventry",
+    "Leicester",
+    "Nottingham",
+    "Newcastle upon Tyne",
+    "Bristol",
+    "Plymouth",
+    "Peterborough",
+    "Wolverhampton",
 ];
 const STREETS: &[&str] = &[
-    "Station Road", "Church Street", "Victoria Road", "Park Avenue", "Mill Lane", "High Street",
-    "Albert Road", "Queen Street", "North Road", "Springfield Road", "Grove Terrace",
+    "Station Road",
+    "Church Street",
+    "Victoria Road",
+    "Park Avenue",
+    "Mill Lane",
+    "High Street",
+    "Albert Road",
+    "Queen Street",
+    "North Road",
+    "Springfield Road",
+    "Grove Terrace",
 ];
 const HOTELS: &[&str] = &[
-    "Parkside Hotel", "Riverside Lodge", "Station Hotel", "The Grange Hotel", "Airport Inn",
+    "Parkside Hotel",
+    "Riverside Lodge",
+    "Station Hotel",
+    "The Grange Hotel",
+    "Airport Inn",
 ];

@@ -29,7 +29,10 @@ pub(crate) fn disclosures(story: &mut Story, sink: &mut Sink, dice: &mut Dice) -
         .find(|(s, _)| *s == AsylumStatus::Detained)
         .map(|(_, d)| *d);
     let odds = [
-        (AbuseKind::Torture, o.torture * if female { 0.7 } else { 1.0 }),
+        (
+            AbuseKind::Torture,
+            o.torture * if female { 0.7 } else { 1.0 },
+        ),
         (
             AbuseKind::SexualViolence,
             match (female, libya_route) {
@@ -40,7 +43,10 @@ pub(crate) fn disclosures(story: &mut Story, sink: &mut Sink, dice: &mut Dice) -
         ),
         (AbuseKind::Trafficking, o.trafficking),
         (AbuseKind::ModernSlavery, o.trafficking * 0.4),
-        (AbuseKind::Detention, if detained.is_some() { 0.7 } else { 0.0 }),
+        (
+            AbuseKind::Detention,
+            if detained.is_some() { 0.7 } else { 0.0 },
+        ),
         (AbuseKind::Fgm, if female { o.fgm * 0.5 } else { 0.0 }),
         (AbuseKind::Persecution, 0.35),
         (AbuseKind::WitnessedViolence, 0.30),
@@ -56,7 +62,7 @@ pub(crate) fn disclosures(story: &mut Story, sink: &mut Sink, dice: &mut Dice) -
             (AbuseKind::Detention, Some(d)) => d,
             _ => story.registered,
         };
-        let date = dice.days_after(after, 7, 400).min(story.today);
+        let date = dice.within(after, 7, 400, story.today);
         story.abuse.push(kind);
         out.first = Some(out.first.map_or(date, |f: Date| f.min(date)));
         if kind == AbuseKind::SexualViolence {
@@ -67,7 +73,7 @@ pub(crate) fn disclosures(story: &mut Story, sink: &mut Sink, dice: &mut Dice) -
             kind: coded.then_some(kind),
             disclosed: date,
             note: if coded {
-                (*dice.pick(CODED_NOTES)).to_owned()
+                dice.text(CODED_NOTES).to_owned()
             } else {
                 free_text(kind).to_owned()
             },
@@ -87,7 +93,9 @@ fn free_text(kind: AbuseKind) -> &'static str {
     match kind {
         AbuseKind::Torture => "Described beatings in custody by the security services.",
         AbuseKind::SexualViolence => "Disclosed sexual assault during the journey.",
-        AbuseKind::Trafficking => "Brought to the UK by traffickers and made to work to pay a debt.",
+        AbuseKind::Trafficking => {
+            "Brought to the UK by traffickers and made to work to pay a debt."
+        }
         AbuseKind::ModernSlavery => "Forced to work without pay and unable to leave.",
         AbuseKind::Detention => "Held in an immigration removal centre.",
         AbuseKind::Fgm => "Told the nurse she was cut as a child.",
@@ -133,7 +141,7 @@ pub(crate) fn problems(
             note: String::new(),
         }));
     };
-    let onset = |dice: &mut Dice, lo, hi| dice.days_after(story.registered, lo, hi).min(today);
+    let onset = |dice: &mut Dice, lo, hi| dice.within(story.registered, lo, hi, today);
     let prolonged = story.had_abuse(AbuseKind::Torture)
         || story.had_abuse(AbuseKind::Trafficking)
         || story.had_abuse(AbuseKind::ModernSlavery)
@@ -181,7 +189,12 @@ pub(crate) fn problems(
         if self_harm && dice.chance(0.6) {
             add(sink, ProblemKind::SelfHarm, date, None);
         } else if !self_harm && dice.chance(0.3) {
-            add(sink, ProblemKind::SuicidalThoughts, date, Some(date + Duration::days(90)));
+            add(
+                sink,
+                ProblemKind::SuicidalThoughts,
+                date,
+                Some(date + Duration::days(90)),
+            );
         }
     }
     out
@@ -234,10 +247,10 @@ pub(crate) fn medication(
             }
             let start = *dice.pick(&candidates);
             let follow_up = dice.days_after(start, 7, 14);
-            if story.encounter_allowed(follow_up) {
-                if let Err(at) = visits.binary_search(&follow_up) {
-                    visits.insert(at, follow_up);
-                }
+            if story.encounter_allowed(follow_up)
+                && let Err(at) = visits.binary_search(&follow_up)
+            {
+                visits.insert(at, follow_up);
             }
             start
         }

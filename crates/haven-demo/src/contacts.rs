@@ -41,10 +41,12 @@ pub(crate) fn visit_dates(story: &Story, dice: &mut Dice) -> Vec<Date> {
         d += Duration::days(dice.gap_days(365.0 / mean_gap).max(5));
     }
     for e in &story.events {
-        if let Some(r) = e.review {
-            if Some(r) != story.relapse && dice.chance(0.7) && story.encounter_allowed(r) {
-                dates.push(r);
-            }
+        if let Some(r) = e.review
+            && Some(r) != story.relapse
+            && dice.chance(0.7)
+            && story.encounter_allowed(r)
+        {
+            dates.push(r);
         }
     }
     if story.traits.somatic_unexplored {
@@ -59,6 +61,13 @@ pub(crate) fn visit_dates(story: &Story, dice: &mut Dice) -> Vec<Date> {
             if story.encounter_allowed(d) {
                 dates.push(d);
             }
+        }
+    }
+    if story.traits.unassessed_concern {
+        // A consultation in the last weeks at which suicidal thoughts came up.
+        let d = story.today - Duration::days(dice.int(1, 25));
+        if story.encounter_allowed(d) {
+            dates.push(d);
         }
     }
     dates.sort_unstable();
@@ -100,10 +109,10 @@ pub(crate) fn encounters(
         }
         let note = if n == 0 {
             "New patient registration and health check."
-        } else if !complaints.is_empty() {
-            dice.pick(SOMATIC_NOTES)
+        } else if let Some(first) = complaints.first() {
+            dice.text(somatic_notes(*first))
         } else {
-            dice.pick(VISIT_NOTES)
+            dice.text(VISIT_NOTES)
         };
         sink.push(EntryBody::Encounter(Encounter {
             date,
@@ -159,20 +168,44 @@ pub(crate) fn planned(
     for pair in dates.windows(2) {
         let (from, to) = (pair[0], pair[1]);
         if dice.chance(0.45) {
-            contact(sink, to, ContactStatus::Attended, dice.chance(0.9), *dice.pick(PURPOSES));
+            contact(
+                sink,
+                to,
+                ContactStatus::Attended,
+                dice.chance(0.9),
+                dice.text(PURPOSES),
+            );
         }
         let gap = (to - from).whole_days();
         if gap > 21 {
             let between = dice.days_after(from, 7, gap - 7);
             if dice.chance(0.10) {
-                contact(sink, between, ContactStatus::DidNotAttend, dice.chance(0.8), *dice.pick(PURPOSES));
+                contact(
+                    sink,
+                    between,
+                    ContactStatus::DidNotAttend,
+                    dice.chance(0.8),
+                    dice.text(PURPOSES),
+                );
             } else if dice.chance(0.06) {
-                contact(sink, between, ContactStatus::Cancelled, dice.chance(0.5), *dice.pick(PURPOSES));
+                contact(
+                    sink,
+                    between,
+                    ContactStatus::Cancelled,
+                    dice.chance(0.5),
+                    dice.text(PURPOSES),
+                );
             }
         }
     }
     if let Some(d) = missed {
-        contact(sink, d, ContactStatus::DidNotAttend, dice.chance(0.8), "Review");
+        contact(
+            sink,
+            d,
+            ContactStatus::DidNotAttend,
+            dice.chance(0.8),
+            "Review",
+        );
         return;
     }
     let detained = story.current_status() == Some(haven_core::record::AsylumStatus::Detained);
@@ -182,26 +215,31 @@ pub(crate) fn planned(
     let today = story.today;
     if needs && story.traits.booking_gap {
         let d = dice.days_after(today, 2, 12);
-        contact(sink, d, ContactStatus::Booked, false, *dice.pick(PURPOSES));
+        contact(sink, d, ContactStatus::Booked, false, dice.text(PURPOSES));
     } else if dice.chance(0.6) {
         let d = dice.days_after(today, 1, 60);
         let soon = (d - today).whole_days() <= 14;
         let booked = dice.chance(if soon { 0.97 } else { 0.5 });
-        contact(sink, d, ContactStatus::Booked, booked, *dice.pick(PURPOSES));
+        contact(sink, d, ContactStatus::Booked, booked, dice.text(PURPOSES));
     }
     if dice.chance(0.25) {
         let d = dice.days_after(today, 20, 120);
-        contact(sink, d, ContactStatus::Booked, dice.chance(0.4), *dice.pick(PURPOSES));
+        contact(
+            sink,
+            d,
+            ContactStatus::Booked,
+            dice.chance(0.4),
+            dice.text(PURPOSES),
+        );
     }
 }
 
 const PURPOSES: &[&str] = &[
     "Review",
     "Mental health review",
-    "Medication review",
     "Blood test results",
     "Follow-up after risk review",
-    "Long appointment with interpreter",
+    "Long appointment",
     "Nurse appointment",
 ];
 
@@ -211,13 +249,22 @@ const VISIT_NOTES: &[&str] = &[
     "Seen with key worker; practical problems with accommodation discussed.",
     "Review; nightmares and poor concentration continue.",
     "Brief review; feels a little more settled.",
-    "Review of medication and mood.",
+    "Review; asked for a letter about sleep problems for the solicitor.",
 ];
 
-const SOMATIC_NOTES: &[&str] = &[
-    "Headaches most days; examination normal.",
-    "Low back pain for months; no red flags on examination.",
-    "Pain moving between shoulders, back and legs; examination unremarkable.",
-    "Headaches and poor sleep; blood pressure normal.",
-    "Widespread aches; tired all the time.",
-];
+fn somatic_notes(complaint: SomaticComplaint) -> &'static [&'static str] {
+    match complaint {
+        SomaticComplaint::Headache | SomaticComplaint::ChronicHeadache => &[
+            "Headaches most days; examination normal.",
+            "Headaches and poor sleep; blood pressure normal.",
+        ],
+        SomaticComplaint::BackPain | SomaticComplaint::ChronicBackPain => &[
+            "Low back pain for months; no red flags on examination.",
+            "Back pain, worse at night; examination unremarkable.",
+        ],
+        SomaticComplaint::ChronicPain => &[
+            "Pain moving between shoulders, back and legs; examination unremarkable.",
+            "Widespread aches; tired all the time.",
+        ],
+    }
+}

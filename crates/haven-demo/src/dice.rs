@@ -53,6 +53,11 @@ impl Dice {
         &items[self.index(items.len())]
     }
 
+    /// One of a table of phrases.
+    pub(crate) fn text(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.index(items.len())]
+    }
+
     /// Picks from `(weight, item)` pairs in proportion to the weights.
     pub(crate) fn weighted<'a, T>(&mut self, items: &'a [(u32, T)]) -> &'a T {
         let total: u32 = items.iter().map(|(w, _)| w).sum();
@@ -81,6 +86,17 @@ impl Dice {
     pub(crate) fn days_after(&mut self, from: Date, lo: i64, hi: i64) -> Date {
         from + Duration::days(self.int(lo, hi))
     }
+
+    /// A date `lo..=hi` days after `from` but not after `until`: the range shrinks rather than
+    /// piling dates up on `until` (and is `until` itself if `from` is later).
+    pub(crate) fn within(&mut self, from: Date, lo: i64, hi: i64, until: Date) -> Date {
+        let room = (until - from).whole_days();
+        if room < 0 {
+            return until;
+        }
+        let hi = hi.min(room);
+        from + Duration::days(self.int(lo.min(hi), hi))
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +112,24 @@ mod tests {
         assert_eq!(draw(1, 7), draw(1, 7));
         assert_ne!(draw(1, 7), draw(1, 8));
         assert_ne!(draw(1, 7), draw(2, 7));
+    }
+
+    #[test]
+    fn dates_within_a_limit_spread_out() {
+        use time::macros::date;
+        let mut d = Dice::for_patient(5, 5);
+        let (from, until) = (date!(2026 - 11 - 20), date!(2026 - 11 - 28));
+        let dates: Vec<Date> = (0..200).map(|_| d.within(from, 7, 400, until)).collect();
+        assert!(
+            dates
+                .iter()
+                .all(|x| *x >= from + Duration::days(7) && *x <= until)
+        );
+        assert!(
+            dates.iter().any(|x| *x < until),
+            "not piled up on the limit"
+        );
+        assert_eq!(d.within(until, 0, 10, from), from);
     }
 
     #[test]

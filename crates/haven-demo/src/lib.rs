@@ -78,7 +78,15 @@ pub fn patient(options: &DemoOptions, index: u64) -> PatientRecord {
 
     let problems = care::problems(&story, &found, &concerns, sink, dice);
     services::screening(&story, sink, dice);
-    services::referrals(&story, &mut patient, &found, &problems, &disclosed, sink, dice);
+    services::referrals(
+        &story,
+        &mut patient,
+        &found,
+        &problems,
+        &disclosed,
+        sink,
+        dice,
+    );
     services::advice(&story, &visits, sink, dice);
     services::flags(&story, &disclosed, sink, dice);
 

@@ -36,7 +36,8 @@ pub(crate) struct Origin {
 
 const NO_DIALECT: &[&str] = &[];
 
-/// `(weight per mille, origin)`.
+/// `(weight per mille, origin)`. One line per language keeps the table readable as a table.
+#[rustfmt::skip]
 pub(crate) const ORIGINS: &[(u32, Origin)] = &[
     (160, Origin {
         country: "AF", grant_rate: 0.75, male_share: 0.86, torture: 0.30, trafficking: 0.08, fgm: 0.0, high_hiv: false,

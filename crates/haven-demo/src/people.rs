@@ -30,10 +30,10 @@ pub(crate) fn register(options: &DemoOptions, index: u64, dice: &mut Dice) -> (P
     let (family, family_native) = speech.family.get(dice.index(speech.family.len()));
 
     let mut p = Patient::new(PatientId::new(String::new()), given, family);
-    if let (Some(g), Some(f)) = (given_native, family_native) {
-        if dice.chance(0.7) {
-            p.native_name = Some(format!("{g} {f}"));
-        }
+    if let (Some(g), Some(f)) = (given_native, family_native)
+        && dice.chance(0.7)
+    {
+        p.native_name = Some(format!("{g} {f}"));
     }
     // Some people do not know their date of birth; none is recorded for a few.
     p.birth_date = (!dice.chance(0.01)).then_some(born);
@@ -59,14 +59,14 @@ pub(crate) fn register(options: &DemoOptions, index: u64, dice: &mut Dice) -> (P
         p.main_language = LanguageTag::parse(speech.tag).ok();
         if !speech.others.is_empty() && dice.chance(0.35) {
             p.other_languages
-                .extend(LanguageTag::parse(*dice.pick(speech.others)).ok());
+                .extend(LanguageTag::parse(dice.text(speech.others)).ok());
         }
     }
     p.interpreter_required = interpreter;
     if interpreter == Some(true) {
         p.interpreter_gender = interpreter_gender(female, dice);
         if dice.chance(speech.dialect_share) {
-            p.dialect = Some((*dice.pick(speech.dialects)).to_owned());
+            p.dialect = Some(dice.text(speech.dialects).to_owned());
         }
     }
     identifiers(&mut p, options, index, dice);

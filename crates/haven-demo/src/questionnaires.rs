@@ -75,7 +75,14 @@ fn schedule(
         None
     };
     for (instrument, odds) in [
-        (Phq9, if story.traits.relapse_recent { 1.0 } else { 0.85 }),
+        (
+            Phq9,
+            if story.traits.relapse_recent {
+                1.0
+            } else {
+                0.85
+            },
+        ),
         (Gad7, 0.7),
         (Rhs15, 0.3),
         (Phq15, somatic_odds),
@@ -192,9 +199,14 @@ fn positive_screen(instrument: Instrument, answers: &[u8]) -> bool {
         Instrument::Rhs15 => sum(&answers[..13]) >= 11,
         Instrument::Phq15 => false,
         // Complex PTSD needs the PTSD criteria too, so these decide either diagnosis.
-        Instrument::Itq => [&answers[0..2], &answers[2..4], &answers[4..6], &answers[6..9]]
-            .into_iter()
-            .all(endorsed),
+        Instrument::Itq => [
+            &answers[0..2],
+            &answers[2..4],
+            &answers[4..6],
+            &answers[6..9],
+        ]
+        .into_iter()
+        .all(endorsed),
     }
 }
 
@@ -244,6 +256,10 @@ mod tests {
         assert_eq!(answers.iter().sum::<u8>(), 8);
         let mut full = vec![3, 3, 3, 3, 3, 3, 3, 3, 0];
         force_rise(&mut full, 30);
-        assert_eq!(full.iter().sum::<u8>(), 24, "stops when items 1-8 are all at 3");
+        assert_eq!(
+            full.iter().sum::<u8>(),
+            24,
+            "stops when items 1-8 are all at 3"
+        );
     }
 }

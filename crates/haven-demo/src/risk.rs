@@ -17,18 +17,23 @@ pub(crate) fn plan_reviews(story: &mut Story, dice: &mut Dice) {
     let relapse_event = story
         .traits
         .relapse_recent
-        .then(|| story.events.iter().rposition(|e| (today - e.date).whole_days() <= 25))
+        .then(|| {
+            story
+                .events
+                .iter()
+                .rposition(|e| (today - e.date).whole_days() <= 25)
+        })
         .flatten();
     for (i, e) in story.events.iter_mut().enumerate() {
         if Some(i) == relapse_event {
-            let r = dice.days_after(e.date, 0, 2).min(today);
+            let r = dice.within(e.date, 0, 2, today);
             e.review = Some(r);
             story.relapse = Some(r);
             continue;
         }
         let review = dice.days_after(e.date, 0, 4);
         let recent = (today - e.date).whole_days() <= 28;
-        e.review = (review <= today && !(recent && dice.chance(0.35))).then_some(review);
+        e.review = (review <= today && !(recent && dice.chance(0.45))).then_some(review);
     }
 }
 
@@ -66,7 +71,13 @@ pub(crate) fn reviews(
     done
 }
 
-fn review(story: &Story, date: Date, concern: bool, self_harm: bool, dice: &mut Dice) -> RiskReview {
+fn review(
+    story: &Story,
+    date: Date,
+    concern: bool,
+    self_harm: bool,
+    dice: &mut Dice,
+) -> RiskReview {
     let sev = story.severity(date);
     let roll = dice.unit();
     let (active, passive) = match sev {
@@ -101,7 +112,7 @@ fn review(story: &Story, date: Date, concern: bool, self_harm: bool, dice: &mut 
 }
 
 fn protective(dice: &mut Dice) -> String {
-    let (a, b) = (*dice.pick(PROTECTIVE), *dice.pick(PROTECTIVE));
+    let (a, b) = (dice.text(PROTECTIVE), dice.text(PROTECTIVE));
     let mut out = String::with_capacity(a.len() + b.len() + 2);
     out.push_str(a);
     if a != b {
@@ -154,7 +165,7 @@ fn formulation(thoughts: SuicidalThoughts, plans: bool, harm: bool, dice: &mut D
         text.push_str(" Recent self-harm (superficial cuts); wounds checked.");
     }
     text.push(' ');
-    text.push_str(*dice.pick(PLANS));
+    text.push_str(dice.text(PLANS));
     text
 }
 
@@ -180,21 +191,26 @@ fn push_date(out: &mut String, date: Date) {
 }
 
 /// Safety plans on or soon after reviews that need one; a few are still to be written.
-pub(crate) fn safety_plans(story: &Story, reviews: &[(Date, bool)], sink: &mut Sink, dice: &mut Dice) {
+pub(crate) fn safety_plans(
+    story: &Story,
+    reviews: &[(Date, bool)],
+    sink: &mut Sink,
+    dice: &mut Dice,
+) {
     for &(date, needs) in reviews {
         if !needs || dice.chance(0.15) {
             continue;
         }
         sink.push(EntryBody::SafetyPlan(SafetyPlan {
-            date: dice.days_after(date, 0, 2).min(story.today),
-            warning_signs: (*dice.pick(WARNING_SIGNS)).to_owned(),
-            coping_strategies: (*dice.pick(COPING)).to_owned(),
-            people_and_places: (*dice.pick(PEOPLE)).to_owned(),
+            date: dice.within(date, 0, 2, story.today),
+            warning_signs: dice.text(WARNING_SIGNS).to_owned(),
+            coping_strategies: dice.text(COPING).to_owned(),
+            people_and_places: dice.text(PEOPLE).to_owned(),
             professionals_and_crisis:
                 "Practice duty doctor in hours; NHS 111 (option 2, mental health) at any time; Samaritans 116 123; 999 in an emergency."
                     .to_owned(),
-            safer_surroundings: (*dice.pick(SAFER)).to_owned(),
-            reasons_for_living: (*dice.pick(REASONS)).to_owned(),
+            safer_surroundings: dice.text(SAFER).to_owned(),
+            reasons_for_living: dice.text(REASONS).to_owned(),
         }));
     }
 }
@@ -250,7 +266,11 @@ mod tests {
 
     #[test]
     fn dates_are_written_as_iso() {
-        for d in [date!(2026 - 11 - 28), date!(2024 - 01 - 05), date!(1999 - 12 - 31)] {
+        for d in [
+            date!(2026 - 11 - 28),
+            date!(2024 - 01 - 05),
+            date!(1999 - 12 - 31),
+        ] {
             let mut out = String::new();
             push_date(&mut out, d);
             assert_eq!(out, d.to_string());

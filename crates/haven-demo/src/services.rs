@@ -36,7 +36,7 @@ const OFFERS: &[(u32, Offer)] = &[
 pub(crate) fn screening(story: &Story, sink: &mut Sink, dice: &mut Dice) {
     let today = story.today;
     let together = dice.chance(0.7).then(|| *dice.weighted(OFFERS));
-    let offered = dice.days_after(story.registered, 0, 90).min(today);
+    let offered = dice.within(story.registered, 0, 90, today);
     for test in ScreeningTest::ALL.iter().copied() {
         let offer = together.unwrap_or_else(|| *dice.weighted(OFFERS));
         let mut push = |status, date| {
@@ -48,7 +48,10 @@ pub(crate) fn screening(story: &Story, sink: &mut Sink, dice: &mut Dice) {
             Offer::Offered => push(ScreeningStatus::Offered, offered),
             Offer::Accepted => {
                 push(ScreeningStatus::Offered, offered);
-                push(ScreeningStatus::Accepted, dice.days_after(offered, 0, 14).min(today));
+                push(
+                    ScreeningStatus::Accepted,
+                    dice.within(offered, 0, 14, today),
+                );
             }
             Offer::DeclinedLongAgo if known > 400 => {
                 let date = dice.days_after(story.registered, 0, known - 366);
@@ -61,9 +64,21 @@ pub(crate) fn screening(story: &Story, sink: &mut Sink, dice: &mut Dice) {
             Offer::Result => {
                 let high = story.origin.high_hiv;
                 let positive = match test {
-                    ScreeningTest::HepatitisB => if high { 0.06 } else { 0.035 },
+                    ScreeningTest::HepatitisB => {
+                        if high {
+                            0.06
+                        } else {
+                            0.035
+                        }
+                    }
                     ScreeningTest::HepatitisC => 0.012,
-                    ScreeningTest::Hiv => if high { 0.04 } else { 0.004 },
+                    ScreeningTest::Hiv => {
+                        if high {
+                            0.04
+                        } else {
+                            0.004
+                        }
+                    }
                 };
                 push(ScreeningStatus::Offered, offered);
                 let status = if dice.chance(positive) {
@@ -71,7 +86,7 @@ pub(crate) fn screening(story: &Story, sink: &mut Sink, dice: &mut Dice) {
                 } else {
                     ScreeningStatus::ResultNegative
                 };
-                push(status, dice.days_after(offered, 7, 28).min(today));
+                push(status, dice.within(offered, 7, 28, today));
             }
         }
     }
@@ -90,7 +105,7 @@ pub(crate) fn referrals(
 ) {
     let today = story.today;
     let refer = |sink: &mut Sink, dice: &mut Dice, kind, after: Date, lo, hi| {
-        let date = dice.days_after(after, lo, hi).min(today);
+        let date = dice.within(after, lo, hi, today);
         let status = status_on(date, today, dice);
         let organisation = organisation(kind, story, dice);
         sink.push(EntryBody::Referral(Referral {
@@ -98,12 +113,19 @@ pub(crate) fn referrals(
             status,
             date,
             organisation: organisation.to_owned(),
-            note: (*dice.pick(REFERRAL_NOTES)).to_owned(),
+            note: dice.text(REFERRAL_NOTES).to_owned(),
         }));
         (status, organisation)
     };
     if !story.traits.no_support_org {
-        let (status, org) = refer(sink, dice, ReferralType::RefugeeSupport, story.registered, 0, 90);
+        let (status, org) = refer(
+            sink,
+            dice,
+            ReferralType::RefugeeSupport,
+            story.registered,
+            0,
+            90,
+        );
         if matches!(status, ReferralStatus::Sent | ReferralStatus::Completed) {
             patient.support_contacts = Some(format!("{org}: caseworker, weekly drop-in"));
         }
@@ -120,7 +142,14 @@ pub(crate) fn referrals(
             refer(sink, dice, second, t, 60, 300);
         }
     } else if dice.chance(0.05) {
-        refer(sink, dice, ReferralType::TalkingTherapies, story.registered, 30, 500);
+        refer(
+            sink,
+            dice,
+            ReferralType::TalkingTherapies,
+            story.registered,
+            30,
+            500,
+        );
     }
     // Social prescribing answers isolation and a recent separation from support (§4).
     let separated = story
@@ -132,16 +161,30 @@ pub(crate) fn referrals(
             refer(sink, dice, ReferralType::SocialPrescribing, d, 0, 30);
         }
         None if dice.chance(0.12) => {
-            refer(sink, dice, ReferralType::SocialPrescribing, story.registered, 0, 400);
+            refer(
+                sink,
+                dice,
+                ReferralType::SocialPrescribing,
+                story.registered,
+                0,
+                400,
+            );
         }
         _ => {}
     }
     match disclosed.sexual_violence {
-        Some(d) if dice.chance(0.75) => {
+        Some(d) if dice.chance(0.65) => {
             refer(sink, dice, ReferralType::SexualHealth, d, 0, 30);
         }
         None if dice.chance(0.02) => {
-            refer(sink, dice, ReferralType::SexualHealth, story.registered, 0, 200);
+            refer(
+                sink,
+                dice,
+                ReferralType::SexualHealth,
+                story.registered,
+                0,
+                200,
+            );
         }
         _ => {}
     }
@@ -167,7 +210,10 @@ fn psych_kind(story: &Story, dice: &mut Dice) -> ReferralType {
     *dice.weighted(&[
         (40, ReferralType::TalkingTherapies),
         (30, ReferralType::PsychologicalTherapy),
-        (if story.abuse.is_empty() { 5 } else { 30 }, ReferralType::SpecialistTrauma),
+        (
+            if story.abuse.is_empty() { 5 } else { 30 },
+            ReferralType::SpecialistTrauma,
+        ),
     ])
 }
 
@@ -188,7 +234,7 @@ fn organisation(kind: ReferralType, story: &Story, dice: &mut Dice) -> &'static 
         ReferralType::TalkingTherapies => "NHS Talking Therapies",
         ReferralType::SocialPrescribing => "Practice social prescribing link worker",
         ReferralType::SexualHealth => "Sexual health clinic",
-        ReferralType::RefugeeSupport => *dice.pick(&[
+        ReferralType::RefugeeSupport => dice.text(&[
             "Refugee Council",
             "British Red Cross refugee support",
             "City of Sanctuary drop-in",

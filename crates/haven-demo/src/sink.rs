@@ -75,7 +75,7 @@ impl Sink {
                     at + Duration::minutes(1),
                 );
                 let corrected = (at + Duration::days(1)).min(stamp(today, 479));
-                let reason = *dice.pick(ERROR_REASONS);
+                let reason = dice.text(ERROR_REASONS);
                 out.push(
                     first
                         .mark_entered_in_error(author.clone(), corrected, reason)

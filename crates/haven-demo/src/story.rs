@@ -34,7 +34,7 @@ impl Traits {
         let somatic = dice.chance(0.35);
         let somatic_unexplored = somatic && dice.chance(0.2);
         Self {
-            flag_missing: dice.chance(0.05),
+            flag_missing: dice.chance(0.07),
             booking_gap: dice.chance(0.08),
             no_advice: dice.chance(0.10),
             no_support_org: dice.chance(0.12),
@@ -43,9 +43,9 @@ impl Traits {
             relapse_recent: !somatic_unexplored && dice.chance(0.05),
             somatic,
             somatic_unexplored,
-            med_no_followup: dice.chance(0.04),
+            med_no_followup: dice.chance(0.06),
             asylum_uncoded: dice.chance(0.05),
-            unassessed_concern: dice.chance(0.03),
+            unassessed_concern: dice.chance(0.05),
         }
     }
 }

@@ -53,6 +53,9 @@ pub mod cs {
     pub const SCORE_BAND: &str = "score-band";
     pub const SCORE_FLAG: &str = "score-flag";
     pub const ADVICE_TOPIC: &str = "advice-topic";
+    /// On an exported QuestionnaireResponse: the result Observation that carries the same
+    /// answers, so that import reads them once even when the two arrive in different files.
+    pub const RESULT_OBSERVATION: &str = "result-observation";
 }
 
 /// Haven's extensions (each `H/StructureDefinition/<name>`); listed in MAPPING.md.
@@ -80,6 +83,9 @@ pub mod ext {
     pub const SAFETY_PLAN: &str = "safety-plan";
     pub const REFERRAL_STATUS: &str = "referral-status";
     pub const ADVICE_TOPIC: &str = "advice-topic";
+    /// On an exported QuestionnaireResponse: the result Observation that carries the same
+    /// answers, so that import reads them once even when the two arrive in different files.
+    pub const RESULT_OBSERVATION: &str = "result-observation";
 }
 
 /// A verified code as a FHIR coding.

@@ -3,13 +3,17 @@
 
 use haven_core::Date;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+use time::format_description::well_known::{Iso8601, Rfc3339};
 
 use crate::{Result, StoreError};
 
 pub fn date_text(date: Date) -> String {
     // `Date`'s Display is ISO 8601 (YYYY-MM-DD) for years 0..=9999.
     date.to_string()
+}
+
+pub fn parse_date(text: &str) -> Result<Date> {
+    Date::parse(text, &Iso8601::DATE).map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
 }
 
 pub fn timestamp_text(at: OffsetDateTime) -> String {

@@ -16,6 +16,7 @@ impl Store {
             return Err(StoreError::PatientNotFound(entry.patient.to_string()));
         }
         insert(&mut tx, entry).await?;
+        crate::actions::after_patient_change(&mut tx, entry.patient.as_str()).await?;
         audit::append(&mut tx, actor, "entry.add", Some(entry.patient.as_str()), &format!("{} {}", entry.body.kind_id(), entry.id)).await?;
         tx.commit().await?;
         Ok(())
@@ -56,6 +57,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let action = if next.status == EntryStatus::EnteredInError { "entry.entered-in-error" } else { "entry.amend" };
+        crate::actions::after_patient_change(&mut tx, next.patient.as_str()).await?;
         audit::append(&mut tx, actor, action, Some(next.patient.as_str()), &format!("{} v{}: {}", next.id, next.version, next.change.reason)).await?;
         tx.commit().await?;
         Ok(())

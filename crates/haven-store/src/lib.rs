@@ -7,18 +7,23 @@
 //!   database triggers, so even a hand-written SQL statement cannot delete history);
 //! - a database that is not Haven's, or has a newer schema, is refused and never modified.
 
+mod actions;
+pub mod api_tokens;
 mod audit;
 mod backup;
 mod codec;
 mod entries;
 mod error;
+pub mod fhir_import;
 mod open;
 mod patients;
+pub mod projection;
 mod records;
 mod sessions;
 mod settings;
 mod users;
 
+pub use actions::{ActionCounts, ActionQuery, PatientAction};
 pub use audit::{AuditEntry, AuditVerification};
 pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};

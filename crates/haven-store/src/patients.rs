@@ -44,6 +44,7 @@ impl Store {
             entry.patient = patient.id.clone();
             entries::insert(&mut tx, &entry).await?;
         }
+        crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
         audit::append(&mut tx, actor, "patient.create", Some(patient.id.as_str()), "registered").await?;
         tx.commit().await?;
         Ok(patient)
@@ -91,6 +92,7 @@ impl Store {
         .bind(patient.id.as_str())
         .execute(&mut *tx)
         .await?;
+        crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
         audit::append(&mut tx, actor, "patient.update", Some(patient.id.as_str()), reason).await?;
         tx.commit().await?;
         Ok((current + 1) as u32)

@@ -30,6 +30,9 @@ impl Store {
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        // A bigger page cache for this load keeps index pages in memory (256 MB, this
+        // connection only, restored below).
+        sqlx::query("PRAGMA cache_size = -262144").execute(&mut *tx).await?;
         let mut seq = next_seq(&mut tx).await?;
         let stamp = timestamp_text(now());
         let mut ids = Vec::new();
@@ -47,12 +50,14 @@ impl Store {
             let first_seq = seq - batch.len() as i64;
             insert_patients(&mut tx, &batch, first_seq, actor, &stamp).await?;
             insert_entries(&mut tx, batch.iter().flat_map(|r| r.entries.iter())).await?;
-            for r in &batch {
-                audit::append(&mut tx, actor, action, Some(r.patient.id.as_str()), &format!("{} entries", r.entries.len())).await?;
-                ids.push(r.patient.id.to_string());
-            }
+            let rows = batch.iter().map(|r| (Some(r.patient.id.as_str()), format!("{} entries", r.entries.len())));
+            audit::append_many(&mut tx, actor, action, rows).await?;
+            ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
             progress(ids.len() as u64);
         }
+        sqlx::query("PRAGMA cache_size = -32000").execute(&mut *tx).await?;
+        // New patients have no stored actions yet: the next worklist view re-evaluates everyone.
+        sqlx::query("DELETE FROM settings WHERE key = 'actions.as-of'").execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -108,11 +113,11 @@ impl Store {
 
 async fn insert_patients(conn: &mut SqliteConnection, records: &[PatientRecord], first_seq: i64, actor: &Actor, stamp: &str) -> Result<()> {
     for (c, chunk) in records.chunks(CHUNK).enumerate() {
-        let cols = chunk.iter().map(|r| Columns::of(&r.patient)).collect::<Result<Vec<_>>>()?;
+        let cols = chunk.iter().map(|r| Ok((Columns::of(&r.patient)?, crate::projection::encode(r)?))).collect::<Result<Vec<_>>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by) ",
+            "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view) ",
         );
-        q.push_values(chunk.iter().zip(cols).enumerate(), |mut b, (i, (r, col))| {
+        q.push_values(chunk.iter().zip(cols).enumerate(), |mut b, (i, (r, (col, view)))| {
             let p: &Patient = &r.patient;
             b.push_bind(p.id.as_str().to_owned())
                 .push_bind(first_seq + (c * CHUNK + i) as i64)
@@ -127,7 +132,8 @@ async fn insert_patients(conn: &mut SqliteConnection, records: &[PatientRecord],
                 .push_bind(col.clinician)
                 .push_bind(col.data)
                 .push_bind(stamp.to_owned())
-                .push_bind(actor.0.clone());
+                .push_bind(actor.0.clone())
+                .push_bind(view);
         });
         q.build().execute(&mut *conn).await?;
     }
@@ -157,4 +163,25 @@ async fn insert_entries<'a>(conn: &mut SqliteConnection, entries: impl Iterator<
         q.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+impl Store {
+    /// Visits every matching patient's rules view (see [`crate::projection`]): one row per
+    /// patient, decoded into a record fit for evaluation only. This is the population path of
+    /// the worklist and reports.
+    pub async fn scan_rule_records(&self, filter: &RecordStream, mut visit: impl FnMut(PatientRecord)) -> Result<u64> {
+        let mut rows = sqlx::query(
+            "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL AND (?1 IS NULL OR id = ?1)
+             AND (?2 IS NULL OR named_clinician = ?2) ORDER BY seq",
+        )
+        .bind(&filter.patient)
+        .bind(&filter.clinician)
+        .fetch(self.pool());
+        let mut count = 0;
+        while let Some(row) = rows.try_next().await? {
+            visit(crate::projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?)?);
+            count += 1;
+        }
+        Ok(count)
+    }
 }

@@ -29,11 +29,7 @@ const POLICY_PREFIX: &str = "policy.";
 impl Store {
     /// The practice policy: defaults with every stored change applied.
     pub async fn policy(&self) -> Result<haven_core::policy::Policy> {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'policy.%' ORDER BY key")
-            .fetch_all(self.pool())
-            .await?;
-        let pairs = rows.iter().map(|(k, v)| (&k[POLICY_PREFIX.len()..], v.as_str()));
-        haven_core::policy::Policy::from_settings(pairs).map_err(|e| crate::StoreError::Corrupt(format!("stored policy: {e}")))
+        load_policy(&mut *self.pool().acquire().await?).await
     }
 
     /// Changes one policy setting after checking it; audited with the old and new value.
@@ -57,4 +53,11 @@ pub enum PolicyChangeError {
     Invalid(#[from] haven_core::policy::PolicyError),
     #[error(transparent)]
     Store(#[from] crate::StoreError),
+}
+
+/// The stored policy, read on the caller's connection (inside a transaction when there is one).
+pub(crate) async fn load_policy(conn: &mut sqlx::SqliteConnection) -> Result<haven_core::policy::Policy> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'policy.%' ORDER BY key").fetch_all(conn).await?;
+    let pairs = rows.iter().map(|(k, v)| (&k[POLICY_PREFIX.len()..], v.as_str()));
+    haven_core::policy::Policy::from_settings(pairs).map_err(|e| crate::StoreError::Corrupt(format!("stored policy: {e}")))
 }

@@ -200,3 +200,34 @@ async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
     assert!(matches!(Store::restore(&target, &backup, &actor(), false).await, Err(StoreError::RestoreTargetNotEmpty)));
     assert!(Store::restore(&target, &backup, &actor(), true).await.is_ok());
 }
+
+#[tokio::test]
+async fn actions_follow_every_change_and_refresh_when_the_day_or_policy_changes() {
+    use haven_core::policy::Policy;
+    use haven_store::ActionQuery;
+    let db = db().await;
+    let p = db.store.create_patient(&actor(), patient("Hana", "Abebe"), vec![]).await.expect("create");
+    let rules_of = |store: Store| async move {
+        let q = ActionQuery { limit: 100, ..Default::default() };
+        store.actions(&q).await.expect("actions").0.into_iter().map(|a| a.action.rule.id()).collect::<Vec<_>>()
+    };
+    assert!(!rules_of(db.store.clone()).await.contains(&"risk.reassess-after-event"));
+    // A refusal yesterday: the urgent review appears at once, in the same transaction.
+    let today = time::OffsetDateTime::now_utc().date();
+    let body = EntryBody::LifeEvent(LifeEvent { kind: LifeEventKind::AsylumRefused, date: today.previous_day().expect("date"), note: String::new() });
+    let entry = Entry::new("ev".into(), p.id.clone(), body, "dr.test".into(), time::OffsetDateTime::now_utc());
+    db.store.add_entry(&actor(), &entry).await.expect("add");
+    let first = rules_of(db.store.clone()).await;
+    assert_eq!(first.first(), Some(&"risk.reassess-after-event"), "urgent first: {first:?}");
+    // Entered in error: the action goes away.
+    let gone = entry.mark_entered_in_error("dr.test".into(), time::OffsetDateTime::now_utc(), "wrong patient").expect("eie");
+    db.store.change_entry(&actor(), &gone).await.expect("change");
+    assert!(!rules_of(db.store.clone()).await.contains(&"risk.reassess-after-event"));
+    // A policy that switches a rule off takes effect on the next refresh.
+    let mut policy = Policy::default();
+    assert!(db.store.refresh_actions_if_stale(&policy, today).await.expect("refresh"));
+    assert!(!db.store.refresh_actions_if_stale(&policy, today).await.expect("fresh"), "nothing to do the second time");
+    policy.set("rules.disabled", "advice.wellbeing-not-given").expect("policy");
+    assert!(db.store.refresh_actions_if_stale(&policy, today).await.expect("refresh"));
+    assert!(!rules_of(db.store.clone()).await.contains(&"advice.wellbeing-not-given"));
+}

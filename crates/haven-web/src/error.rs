@@ -34,32 +34,51 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::NotFound | Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_) | StoreError::UserNotFound(_)) => {
-                StatusCode::NOT_FOUND
-            }
+            Self::NotFound
+            | Self::Store(
+                StoreError::PatientNotFound(_)
+                | StoreError::EntryNotFound(_)
+                | StoreError::UserNotFound(_),
+            ) => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Store(StoreError::VersionConflict { .. } | StoreError::DuplicateUser(_)) => StatusCode::CONFLICT,
-            Self::Store(_) | Self::Template(_) | Self::Password(_) | Self::Task(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Store(StoreError::VersionConflict { .. } | StoreError::DuplicateUser(_)) => {
+                StatusCode::CONFLICT
+            }
+            Self::Store(_) | Self::Template(_) | Self::Password(_) | Self::Task(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
     /// Heading and explanation shown to the user, in plain words.
     fn wording(&self) -> (&'static str, &'static str) {
         match self.status() {
-            StatusCode::NOT_FOUND => ("Page not found", "There is nothing at this address. Check the link, or find the patient from the patient list."),
+            StatusCode::NOT_FOUND => (
+                "Page not found",
+                "There is nothing at this address. Check the link, or find the patient from the patient list.",
+            ),
             StatusCode::FORBIDDEN if matches!(self, Self::Csrf) => (
                 "This form could not be accepted",
                 "The form had expired or did not come from this Haven page. Go back, reload the page and try again. Nothing was saved.",
             ),
-            StatusCode::FORBIDDEN => ("You do not have access to this page", "Your role does not include this page. Ask a Haven administrator if you need it for your work."),
+            StatusCode::FORBIDDEN => (
+                "You do not have access to this page",
+                "Your role does not include this page. Ask a Haven administrator if you need it for your work.",
+            ),
             StatusCode::CONFLICT => (
                 "Someone else changed this record",
                 "The record changed while you were editing it, so nothing was saved. Reload the page to see the latest version and make your change again.",
             ),
-            StatusCode::PAYLOAD_TOO_LARGE => ("The form was too large", "Nothing was saved. Shorten the text and try again."),
-            StatusCode::BAD_REQUEST => ("Something in the request was not understood", "Nothing was saved. Go back and try again."),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "The form was too large",
+                "Nothing was saved. Shorten the text and try again.",
+            ),
+            StatusCode::BAD_REQUEST => (
+                "Something in the request was not understood",
+                "Nothing was saved. Go back and try again.",
+            ),
             _ => (
                 "Sorry, something went wrong",
                 "Haven could not complete this request and nothing was changed. Try again in a moment; if it keeps happening, tell your Haven administrator the time it happened.",
@@ -86,7 +105,11 @@ impl IntoResponse for AppError {
             tracing::info!(status = status.as_u16(), error = %self, "request refused");
         }
         let (heading, message) = self.wording();
-        let page = ErrorPage { layout: Layout::anonymous(heading), heading, message };
+        let page = ErrorPage {
+            layout: Layout::anonymous(heading),
+            heading,
+            message,
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {

@@ -13,10 +13,16 @@ use crate::AppState;
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let version = env!("CARGO_PKG_VERSION");
     match state.store.health().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ok", "version": version, "database": "ok"}))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "version": version, "database": "ok"})),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "health check: database did not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "error", "version": version, "database": "error"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "error", "version": version, "database": "error"})),
+            )
         }
     }
 }

@@ -12,7 +12,9 @@
 //! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing.
 
 pub mod auth;
+pub mod cds;
 pub mod error;
+pub mod fhir_api;
 pub mod reference;
 pub mod state;
 pub mod ui;
@@ -37,11 +39,24 @@ pub fn router(state: AppState) -> Router {
     // The FHIR API and CDS Hooks authenticate with bearer tokens, not the session cookie, so
     // they are merged beside the UI, outside the session layer:
     // `.merge(fhir_api::router()).merge(cds::router())`.
-    let app = Router::new().merge(health::routes()).merge(assets::routes()).merge(ui).fallback(|| async { AppError::NotFound });
+    let app = Router::new()
+        .merge(health::routes())
+        .merge(assets::routes())
+        .merge(ui)
+        .fallback(|| async { AppError::NotFound });
     layers::apply(app).with_state(state)
 }
 
 /// Serves the application on `listener` until the future `shutdown` completes.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -454,7 +454,7 @@ pub struct Flag {
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(tag = "type", rename_all = "kebab-case")
+    serde(rename_all = "kebab-case")
 )]
 pub enum EntryBody {
     Asylum(AsylumSituation),
@@ -540,5 +540,47 @@ impl EntryBody {
             Self::Advice(x) => x.date,
             Self::Flag(x) => x.date,
         }
+    }
+}
+
+impl EntryBody {
+    /// The same entry with every free-text field emptied. The care rules read only coded facts
+    /// and dates, so population-wide evaluation works on this smaller form (and so free text
+    /// never reaches a worklist by accident).
+    pub fn without_free_text(&self) -> EntryBody {
+        let mut body = self.clone();
+        match &mut body {
+            Self::Asylum(x) => x.note.clear(),
+            Self::Disclosure(x) => x.note.clear(),
+            Self::LifeEvent(x) => x.note.clear(),
+            Self::Problem(x) => x.note.clear(),
+            Self::Encounter(x) => x.note.clear(),
+            Self::PlannedContact(x) => x.purpose.clear(),
+            Self::RiskReview(x) => {
+                x.stressors.clear();
+                x.protective_factors.clear();
+                x.formulation.clear();
+            }
+            Self::SafetyPlan(x) => {
+                for text in [
+                    &mut x.warning_signs,
+                    &mut x.coping_strategies,
+                    &mut x.people_and_places,
+                    &mut x.professionals_and_crisis,
+                    &mut x.safer_surroundings,
+                    &mut x.reasons_for_living,
+                ] {
+                    text.clear();
+                }
+            }
+            Self::Referral(x) => {
+                x.organisation.clear();
+                x.note.clear();
+            }
+            Self::Medication(x) => x.name.clear(),
+            Self::Advice(x) => x.note.clear(),
+            Self::Questionnaire(_) | Self::Screening(_) | Self::Flag(_) => {}
+        }
+        body
     }
 }

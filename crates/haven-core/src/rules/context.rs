@@ -363,6 +363,57 @@ mod tests {
     }
 
     #[test]
+    fn only_the_scores_a_rule_can_use_are_scored() {
+        let rec = Builder::new()
+            .scored(Instrument::Gad7, d("2026-01-01"), 3)
+            .scored(Instrument::Gad7, d("2026-02-01"), 4)
+            .scored(Instrument::Gad7, d("2026-03-01"), 5)
+            .scored(Instrument::Phq9, d("2026-01-10"), 1)
+            .scored(Instrument::Phq9, d("2026-02-10"), 2)
+            .review(d("2026-02-15"))
+            .scored(Instrument::Phq9, d("2026-03-10"), 3)
+            .scored(Instrument::Phq9, d("2026-04-10"), 4)
+            .scored(Instrument::Phq9, d("2026-05-10"), 5)
+            // Unscorable answers are skipped and the next older one takes their place.
+            .questionnaire(Instrument::Pcl5, d("2026-06-01"), vec![9; 20])
+            .scored(Instrument::Pcl5, d("2026-05-01"), 30)
+            .scored(Instrument::Pcl5, d("2026-04-01"), 20)
+            .scored(Instrument::Pcl5, d("2026-03-01"), 10)
+            .build();
+        let policy = Policy::default();
+        let ctx = Context::new(&rec, &policy, d("2026-11-28"));
+        let got: Vec<(&str, Option<u8>)> = ctx
+            .scores
+            .iter()
+            .map(|s| (s.instrument().id(), s.score.total()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("gad7", Some(4)),
+                ("gad7", Some(5)),
+                ("phq9", Some(3)),
+                ("pcl5", Some(20)),
+                ("phq9", Some(4)),
+                ("pcl5", Some(30)),
+                ("phq9", Some(5)),
+            ]
+        );
+        assert_eq!(ctx.questionnaires.len(), 12);
+        let mut no_rhs = Policy::default();
+        no_rhs.set("rhs15.enabled", "false").expect("valid");
+        let rhs = Builder::new()
+            .scored(Instrument::Rhs15, d("2026-01-01"), 20)
+            .build();
+        assert!(
+            Context::new(&rhs, &no_rhs, d("2026-11-28"))
+                .questionnaires
+                .is_empty()
+        );
+        assert_eq!(Context::new(&rhs, &policy, d("2026-11-28")).scores.len(), 1);
+    }
+
+    #[test]
     fn within_last_includes_both_ends() {
         let rec = Builder::new().build();
         let policy = Policy::default();

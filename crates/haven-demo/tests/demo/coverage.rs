@@ -24,7 +24,11 @@ fn fired(opts: &haven_demo::DemoOptions, n: u64) -> BTreeMap<&'static str, usize
 
 fn check(opts: &haven_demo::DemoOptions) {
     let counts = fired(opts, 200);
-    let silent: Vec<_> = counts.iter().filter(|(_, n)| **n == 0).map(|(id, _)| *id).collect();
+    let silent: Vec<_> = counts
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(id, _)| *id)
+        .collect();
     assert!(
         silent.is_empty(),
         "seed {} on {}: rules that never fired: {silent:?}",
@@ -44,7 +48,10 @@ fn every_rule_fires_for_seeds_one_to_five() {
 fn every_rule_fires_for_arbitrary_seeds_and_dates() {
     check(&options(0x5EED_CAFE_F00D));
     check(&options(u64::MAX - 12_345));
-    check(&options_on(987_654_321, time::macros::date!(2025 - 02 - 03)));
+    check(&options_on(
+        987_654_321,
+        time::macros::date!(2025 - 02 - 03),
+    ));
 }
 
 #[test]
@@ -53,7 +60,11 @@ fn each_rule_fires_for_at_least_a_few_in_a_hundred() {
     for (rule, count) in fired(&options(99), n) {
         let share = count as f64 / n as f64;
         assert!(share >= 0.01, "{rule} fires for only {:.2}%", share * 100.0);
-        assert!(share <= 0.9, "{rule} fires for {:.2}%: hardly a gap in care", share * 100.0);
+        assert!(
+            share <= 0.9,
+            "{rule} fires for {:.2}%: hardly a gap in care",
+            share * 100.0
+        );
     }
     let _ = TODAY;
 }

@@ -46,7 +46,13 @@ fn the_date_moves_the_whole_story() {
     let earlier = time::macros::date!(2025 - 03 - 15);
     let a = patient(&options_on(3, TODAY), 5);
     let b = patient(&options_on(3, earlier), 5);
-    assert_eq!(a.patient.given_name, b.patient.given_name, "who they are stays");
-    assert_ne!(a.entries, b.entries, "when things happened moves with today");
+    assert_eq!(
+        a.patient.given_name, b.patient.given_name,
+        "who they are stays"
+    );
+    assert_ne!(
+        a.entries, b.entries,
+        "when things happened moves with today"
+    );
     assert_eq!(patient(&options_on(3, earlier), 5), b);
 }

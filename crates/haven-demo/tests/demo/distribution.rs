@@ -27,20 +27,50 @@ fn within(name: &str, value: f64, lo: f64, hi: f64) {
 fn demographics_are_plausible() {
     let all = people();
     let p = |f: &dyn Fn(&PatientRecord) -> bool| share(&all, f);
-    within("interpreter required", p(&|r| r.patient.interpreter_required == Some(true)), 0.5, 0.95);
-    within("interpreter need unknown", p(&|r| r.patient.interpreter_required.is_none()), 0.05, 0.13);
+    within(
+        "interpreter required",
+        p(&|r| r.patient.interpreter_required == Some(true)),
+        0.5,
+        0.95,
+    );
+    within(
+        "interpreter need unknown",
+        p(&|r| r.patient.interpreter_required.is_none()),
+        0.05,
+        0.13,
+    );
     within("male", p(&|r| r.patient.sex == Some(Sex::Male)), 0.6, 0.85);
-    within("NHS number", p(&|r| r.patient.nhs_number.is_some()), 0.5, 0.7);
+    within(
+        "NHS number",
+        p(&|r| r.patient.nhs_number.is_some()),
+        0.5,
+        0.7,
+    );
     within("local id", p(&|r| r.patient.local_id.is_some()), 0.8, 0.95);
-    within("named clinician", p(&|r| r.patient.named_clinician.is_some()), 0.85, 0.95);
+    within(
+        "named clinician",
+        p(&|r| r.patient.named_clinician.is_some()),
+        0.85,
+        0.95,
+    );
     let age = |r: &PatientRecord| r.patient.age_on(TODAY).unwrap_or(30);
     within("aged 18-45", p(&|r| (18..=45).contains(&age(r))), 0.7, 0.9);
-    within("aged 16-17", p(&|r| (16..=17).contains(&age(r))), 0.01, 0.08);
+    within(
+        "aged 16-17",
+        p(&|r| (16..=17).contains(&age(r))),
+        0.01,
+        0.08,
+    );
     within("over 45", p(&|r| age(r) > 45), 0.05, 0.25);
     assert!(all.iter().all(|r| (16..=75).contains(&age(r))));
 
-    let countries: BTreeSet<_> = all.iter().filter_map(|r| r.patient.country_of_origin.clone()).collect();
-    for c in ["AF", "IR", "ER", "SD", "SY", "IQ", "YE", "TR", "AL", "VN", "ET", "SO", "CD", "NG", "ZW"] {
+    let countries: BTreeSet<_> = all
+        .iter()
+        .filter_map(|r| r.patient.country_of_origin.clone())
+        .collect();
+    for c in [
+        "AF", "IR", "ER", "SD", "SY", "IQ", "YE", "TR", "AL", "VN", "ET", "SO", "CD", "NG", "ZW",
+    ] {
         assert!(countries.contains(c), "{c} missing");
     }
 }
@@ -48,7 +78,12 @@ fn demographics_are_plausible() {
 #[test]
 fn languages_match_countries_and_scripts() {
     let all = people();
-    let lang = |r: &PatientRecord| r.patient.main_language.as_ref().map(|l| l.as_str().to_owned());
+    let lang = |r: &PatientRecord| {
+        r.patient
+            .main_language
+            .as_ref()
+            .map(|l| l.as_str().to_owned())
+    };
     for r in &all {
         let p = &r.patient;
         match (p.country_of_origin.as_deref(), lang(r).as_deref()) {
@@ -56,24 +91,52 @@ fn languages_match_countries_and_scripts() {
             (Some("ER"), Some(l)) => assert_eq!(l, "ti"),
             (Some("NG" | "ZW"), Some(l)) => {
                 assert_eq!(l, "en");
-                assert_ne!(p.interpreter_required, Some(true), "English speakers need no interpreter");
+                assert_ne!(
+                    p.interpreter_required,
+                    Some(true),
+                    "English speakers need no interpreter"
+                );
             }
             _ => {}
         }
         if p.native_name.is_some() {
             // Only Arabic-script names are written twice; the language may be unrecorded.
-            assert!(p.main_language.as_ref().is_none_or(|l| l.is_right_to_left()));
+            assert!(
+                p.main_language
+                    .as_ref()
+                    .is_none_or(|l| l.is_right_to_left())
+            );
         }
     }
     let arabic_script: Vec<_> = all
         .iter()
-        .filter(|r| r.patient.main_language.as_ref().is_some_and(|l| l.is_right_to_left()))
+        .filter(|r| {
+            r.patient
+                .main_language
+                .as_ref()
+                .is_some_and(|l| l.is_right_to_left())
+        })
         .cloned()
         .collect();
-    within("native name, Arabic script", share(&arabic_script, |r| r.patient.native_name.is_some()), 0.55, 0.85);
-    let dialects: HashSet<_> = all.iter().filter_map(|r| r.patient.dialect.clone()).collect();
-    assert!(dialects.contains("Hazaragi") && dialects.contains("Sorani"), "{dialects:?}");
-    let kurdish: HashSet<_> = all.iter().filter_map(lang).filter(|l| l == "ckb" || l == "kmr").collect();
+    within(
+        "native name, Arabic script",
+        share(&arabic_script, |r| r.patient.native_name.is_some()),
+        0.55,
+        0.85,
+    );
+    let dialects: HashSet<_> = all
+        .iter()
+        .filter_map(|r| r.patient.dialect.clone())
+        .collect();
+    assert!(
+        dialects.contains("Hazaragi") && dialects.contains("Sorani"),
+        "{dialects:?}"
+    );
+    let kurdish: HashSet<_> = all
+        .iter()
+        .filter_map(lang)
+        .filter(|l| l == "ckb" || l == "kmr")
+        .collect();
     assert_eq!(kurdish.len(), 2);
 }
 
@@ -95,15 +158,33 @@ fn every_clinical_situation_occurs() {
     let mut medicines = HashSet::new();
     for b in bodies(&all) {
         match b {
-            EntryBody::Asylum(a) => drop(statuses.insert(a.status)),
-            EntryBody::LifeEvent(e) => drop(events.insert(e.kind)),
-            EntryBody::Encounter(e) => drop(uses.insert(e.interpreter)),
-            EntryBody::PlannedContact(c) => drop(contacts.insert(c.status)),
-            EntryBody::Screening(s) => drop(screening.insert((s.test, s.status))),
-            EntryBody::Referral(r) => drop(referrals.insert((r.kind, r.status))),
-            EntryBody::RiskReview(r) => drop(thoughts.insert(r.suicidal_thoughts)),
-            EntryBody::Questionnaire(q) => drop(instruments.insert(q.instrument)),
-            EntryBody::Medication(m) => drop(medicines.insert(m.name.split(' ').next().map(str::to_owned))),
+            EntryBody::Asylum(a) => {
+                statuses.insert(a.status);
+            }
+            EntryBody::LifeEvent(e) => {
+                events.insert(e.kind);
+            }
+            EntryBody::Encounter(e) => {
+                uses.insert(e.interpreter);
+            }
+            EntryBody::PlannedContact(c) => {
+                contacts.insert(c.status);
+            }
+            EntryBody::Screening(s) => {
+                screening.insert((s.test, s.status));
+            }
+            EntryBody::Referral(r) => {
+                referrals.insert((r.kind, r.status));
+            }
+            EntryBody::RiskReview(r) => {
+                thoughts.insert(r.suicidal_thoughts);
+            }
+            EntryBody::Questionnaire(q) => {
+                instruments.insert(q.instrument);
+            }
+            EntryBody::Medication(m) => {
+                medicines.insert(m.name.split(' ').next().map(str::to_owned));
+            }
             _ => {}
         }
     }
@@ -111,11 +192,21 @@ fn every_clinical_situation_occurs() {
     assert_eq!(events.len(), LifeEventKind::ALL.len(), "{events:?}");
     assert_eq!(uses.len(), InterpreterUse::ALL.len(), "{uses:?}");
     assert_eq!(contacts.len(), ContactStatus::ALL.len(), "{contacts:?}");
-    assert_eq!(screening.len(), ScreeningTest::ALL.len() * ScreeningStatus::ALL.len());
-    assert_eq!(referrals.len(), ReferralType::ALL.len() * ReferralStatus::ALL.len(), "{referrals:?}");
+    assert_eq!(
+        screening.len(),
+        ScreeningTest::ALL.len() * ScreeningStatus::ALL.len()
+    );
+    assert_eq!(
+        referrals.len(),
+        ReferralType::ALL.len() * ReferralStatus::ALL.len(),
+        "{referrals:?}"
+    );
     assert_eq!(thoughts.len(), SuicidalThoughts::ALL.len());
     assert_eq!(instruments.len(), Instrument::all().len());
-    assert!(medicines.contains(&Some("Sertraline".to_owned())) && medicines.contains(&Some("Mirtazapine".to_owned())));
+    assert!(
+        medicines.contains(&Some("Sertraline".to_owned()))
+            && medicines.contains(&Some("Mirtazapine".to_owned()))
+    );
 }
 
 #[test]
@@ -129,13 +220,29 @@ fn coding_gaps_are_a_small_minority() {
     );
     let disclosures: Vec<_> = bodies(&all).filter_map(EntryBody::as_disclosure).collect();
     let uncoded = disclosures.iter().filter(|d| d.kind.is_none()).count() as f64;
-    within("disclosures uncoded", uncoded / disclosures.len() as f64, 0.05, 0.15);
+    within(
+        "disclosures uncoded",
+        uncoded / disclosures.len() as f64,
+        0.05,
+        0.15,
+    );
     let entries: Vec<_> = all.iter().flat_map(|r| &r.entries).collect();
-    let in_error = entries.iter().filter(|e| e.status == EntryStatus::EnteredInError).count() as f64;
-    within("entered in error", in_error / entries.len() as f64, 0.005, 0.03);
+    let in_error = entries
+        .iter()
+        .filter(|e| e.status == EntryStatus::EnteredInError)
+        .count() as f64;
+    within(
+        "entered in error",
+        in_error / entries.len() as f64,
+        0.005,
+        0.03,
+    );
     for r in &all {
         if r.patient.sex != Some(Sex::Female) {
-            assert!(r.bodies(EntryBody::as_disclosure).all(|d| d.kind != Some(haven_core::record::AbuseKind::Fgm)));
+            assert!(
+                r.bodies(EntryBody::as_disclosure)
+                    .all(|d| d.kind != Some(haven_core::record::AbuseKind::Fgm))
+            );
         }
     }
 }
@@ -188,17 +295,23 @@ fn symptoms_rise_after_refusal_and_settle_after_a_grant() {
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     assert!(before.len() > 100 && after.len() > 100);
-    assert!(mean(&after) + 2.0 < mean(&before), "{} vs {}", mean(&after), mean(&before));
+    assert!(
+        mean(&after) + 2.0 < mean(&before),
+        "{} vs {}",
+        mean(&after),
+        mean(&before)
+    );
 }
 
 #[test]
 fn item_nine_and_unmet_interpreter_need_occur() {
     let all = people();
-    let item9 = share(&all, |r| phq9_item9(r));
+    let item9 = share(&all, phq9_item9);
     within("PHQ-9 item 9 positive at some point", item9, 0.05, 0.5);
     let unmet = share(&all, |r| {
         r.patient.interpreter_required == Some(true)
-            && r.bodies(EntryBody::as_encounter).any(|e| !e.interpreter.is_professional())
+            && r.bodies(EntryBody::as_encounter)
+                .any(|e| !e.interpreter.is_professional())
     });
     within("unmet interpreter need", unmet, 0.05, 0.8);
 }

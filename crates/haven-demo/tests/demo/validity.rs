@@ -12,7 +12,11 @@ use crate::{TODAY, options, options_on};
 
 #[test]
 fn thousands_of_patients_are_valid() {
-    for (seed, today) in [(1, TODAY), (2, TODAY), (3, time::macros::date!(2025 - 06 - 30))] {
+    for (seed, today) in [
+        (1, TODAY),
+        (2, TODAY),
+        (3, time::macros::date!(2025 - 06 - 30)),
+    ] {
         let opts = options_on(seed, today);
         let mut nhs = HashSet::new();
         let mut ids = HashSet::new();
@@ -23,18 +27,31 @@ fn thousands_of_patients_are_valid() {
             if let Some(n) = &p.nhs_number {
                 assert_eq!(NhsNumber::parse(n.as_str()).as_ref(), Ok(n));
                 assert!(n.as_str().starts_with('9'), "test-range NHS number");
-                assert!(nhs.insert(n.clone()), "NHS numbers are unique within a seed");
+                assert!(
+                    nhs.insert(n.clone()),
+                    "NHS numbers are unique within a seed"
+                );
             }
             if let Some(phone) = &p.phone {
-                assert!(phone.starts_with("07700 900") && phone.len() == 12, "{phone}");
+                assert!(
+                    phone.starts_with("07700 900") && phone.len() == 12,
+                    "{phone}"
+                );
             }
             assert!(!p.given_name.is_empty() && !p.family_name.is_empty());
-            assert!(r.entries.len() >= 5, "seed {seed} patient {i}: a thin record");
+            assert!(
+                r.entries.len() >= 5,
+                "seed {seed} patient {i}: a thin record"
+            );
             for e in &r.entries {
                 validate_entry(p, &e.body, today)
                     .unwrap_or_else(|err| panic!("seed {seed} patient {i} {}: {err}", e.id));
                 assert!(ids.insert(e.id.clone()), "duplicate entry id {}", e.id);
-                assert!(e.id.as_str().starts_with(&format!("demo-{seed}-{i}-")), "{}", e.id);
+                assert!(
+                    e.id.as_str().starts_with(&format!("demo-{seed}-{i}-")),
+                    "{}",
+                    e.id
+                );
                 assert!(e.patient.as_str().is_empty());
                 assert_eq!(e.change.by.as_str(), "demo");
                 assert!(e.change.at.date() <= today, "no timestamp after today");
@@ -71,7 +88,11 @@ fn entries_are_in_date_order_and_only_planned_contacts_lie_ahead() {
 fn entered_in_error_entries_duplicate_an_active_one() {
     let mut seen = 0;
     for r in generate(&options(5), 0..500) {
-        for e in r.entries.iter().filter(|e| e.status == EntryStatus::EnteredInError) {
+        for e in r
+            .entries
+            .iter()
+            .filter(|e| e.status == EntryStatus::EnteredInError)
+        {
             seen += 1;
             assert!(
                 r.active().any(|a| a.body == e.body),
@@ -80,5 +101,8 @@ fn entered_in_error_entries_duplicate_an_active_one() {
             );
         }
     }
-    assert!(seen > 20, "some entries are marked entered-in-error ({seen})");
+    assert!(
+        seen > 20,
+        "some entries are marked entered-in-error ({seen})"
+    );
 }

@@ -14,7 +14,7 @@ pub const SUMMARY_MAX: usize = 140;
 
 /// Namespace for card uuids: v5 uuids from the action's content are stable, so the same
 /// advice keeps its uuid between calls and feedback can refer to it.
-const CARD_NAMESPACE: Uuid = Uuid::from_u128(0x6f3c_2a1e_8b4d_4c5e_9a7f_1d2e3c4b5a69);
+const CARD_NAMESPACE: Uuid = Uuid::from_u128(0x6f3c_2a1e_8b4d_4c5e_9a7f_1d2e_3c4b_5a69);
 
 /// One card per action, in the order given. `guidance_base_url` is Haven's public address
 /// (e.g. `https://haven.example.org`); links go to `/guidance/<n>` there.

@@ -16,7 +16,7 @@ use haven_core::record::{EntryBody, PatientRecord};
 use haven_core::rules::{self, Action, RuleId};
 use serde_json::Value;
 
-use crate::import::{ImportError, ImportErrorKind, ImportedResource, Location, Position, assemble, parse_value};
+use crate::import::{ImportError, ImportErrorKind, ImportedResource, Location, Position, Purpose, assemble_with, parse_value};
 use crate::model::{AppointmentParticipant, Reference, Resource};
 
 fn is_patient_reference(reference: &str) -> bool {
@@ -112,7 +112,7 @@ pub fn dedupe(resources: Vec<ImportedResource>) -> Vec<ImportedResource> {
 
 /// The record of `patient_id` from the request's FHIR data.
 pub fn record_for(patient_id: &str, resources: Vec<ImportedResource>, today: Date) -> Result<PatientRecord, ImportError> {
-    let records = assemble(resources, today)?;
+    let records = assemble_with(resources, today, &[], Purpose::Evaluate)?.records;
     records.into_iter().find(|r| r.patient.id.as_str() == patient_id).ok_or_else(|| {
         let location = Location::new("prefetch.patient", Position::Document);
         ImportError::new(ImportErrorKind::Reference, &location, "Patient", format!("no Patient resource with id {patient_id:?} (context.patientId)"))

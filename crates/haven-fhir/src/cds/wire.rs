@@ -9,8 +9,8 @@ use serde_json::Value;
 use crate::model::Coding;
 
 /// The access token an EHR passes so that a service may query its FHIR server.
+/// Its fields are OAuth 2.0's, in snake case, as the specification writes them.
 #[derive(Clone, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
 pub struct FhirAuthorization {
     pub access_token: String,
     #[serde(default)]

@@ -9,10 +9,10 @@ use haven_core::record::{Entry, QuestionnaireResult};
 use super::{category, concept, meta, status, subject};
 use crate::instrument_codes;
 use crate::model::{
-    Observation, ObservationComponent, QuestionnaireAnswer, QuestionnaireItem,
+    Extension, Observation, ObservationComponent, QuestionnaireAnswer, QuestionnaireItem,
     QuestionnaireResponse, Reference, Resource,
 };
-use crate::uris::{self, cs};
+use crate::uris::{self, cs, ext};
 
 pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult) -> Vec<Resource> {
     let response_id = super::response_id(e.id.as_str());
@@ -55,7 +55,7 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
     let response = QuestionnaireResponse {
         id: Some(response_id),
         meta: meta(e),
-        extension: Vec::new(),
+        extension: vec![Extension::reference(uris::extension(ext::RESULT_OBSERVATION), Reference::to("Observation", e.id.as_str()))],
         questionnaire: Some(uris::questionnaire(q.instrument.id())),
         status: status(e, "completed"),
         subject: subject(patient),

@@ -30,14 +30,24 @@ pub struct Assembly {
     pub skipped: Vec<Skipped>,
 }
 
-/// Groups resources into records; every resource's patient must be in the input.
-pub fn assemble(resources: Vec<ImportedResource>, today: Date) -> Result<Vec<PatientRecord>, ImportError> {
-    assemble_with(resources, today, &[]).map(|a| a.records)
+/// What the records are for, which decides how strictly demographics are checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// To be stored: every haven-core check, including that the patient has a name.
+    Store,
+    /// To be evaluated and thrown away (`haven evaluate`, CDS Hooks): an EHR's Patient may
+    /// come without a name, which the rules never read; every other check still applies.
+    Evaluate,
 }
 
-/// As [`assemble`], and resources may also refer to `known` patients (already stored); those
-/// come back as records holding only the new entries.
-pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Patient]) -> Result<Assembly, ImportError> {
+/// Groups resources into records for storing; every resource's patient must be in the input.
+pub fn assemble(resources: Vec<ImportedResource>, today: Date) -> Result<Vec<PatientRecord>, ImportError> {
+    assemble_with(resources, today, &[], Purpose::Store).map(|a| a.records)
+}
+
+/// As [`assemble`], for `purpose`, and resources may also refer to `known` patients (already
+/// stored); those come back as records holding only the new entries.
+pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Patient], purpose: Purpose) -> Result<Assembly, ImportError> {
     let resolver = Resolver::new(&resources);
     check_ids(&resources)?;
     let answered = derived_responses(&resources, &resolver);
@@ -107,12 +117,30 @@ pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Pat
                 }
             }
             Mapped::Skip(reason) => skipped.push(Skipped { location: r.location.clone(), resource: label(), reason }),
+            Mapped::Duplicate => {}
         }
     }
     for built in &records {
-        built.validate(today)?;
+        built.validate(today, purpose)?;
     }
     Ok(Assembly { records: records.into_iter().map(|b| b.record).collect(), skipped })
+}
+
+/// Ids of the patients that resources refer to but the input does not hold, in first-seen
+/// order: the caller looks them up (for example in the store) and passes them to
+/// [`assemble_with`] as `known`.
+pub fn unresolved_patients(resources: &[ImportedResource]) -> Vec<String> {
+    let resolver = Resolver::new(resources);
+    let present: HashSet<&str> = resources.iter().filter(|r| matches!(r.resource, Resource::Patient(_))).filter_map(|r| r.id.as_deref()).collect();
+    let mut out: Vec<String> = Vec::new();
+    for r in resources {
+        let Subject::Of(Some(reference), _) = subject_of(&r.resource, &resolver) else { continue };
+        let Some(target) = reference.reference.as_deref().and_then(|s| resolver.resolve(s)) else { continue };
+        if target.resource_type == "Patient" && !present.contains(target.id.as_str()) && !out.contains(&target.id) {
+            out.push(target.id);
+        }
+    }
+    out
 }
 
 /// A record being built, remembering where each part came from for validation messages.
@@ -130,10 +158,15 @@ impl Built {
         Self { record: PatientRecord::new(patient), patient_source, country_source: None, country_date: None, sources: Vec::new() }
     }
 
-    fn validate(&self, today: Date) -> Result<(), ImportError> {
+    fn validate(&self, today: Date, purpose: Purpose) -> Result<(), ImportError> {
         let patient = &self.record.patient;
+        let mut checked = patient.clone();
+        if purpose == Purpose::Evaluate && checked.given_name.trim().is_empty() && checked.family_name.trim().is_empty() {
+            // Stand-in so the remaining checks run; the record itself keeps no name.
+            checked.family_name = "(not given)".into();
+        }
         if let Some(location) = &self.patient_source
-            && let Err(e) = validate_patient(patient, today)
+            && let Err(e) = validate_patient(&checked, today)
         {
             let (location, path) = match e.field {
                 "birth_date" => (location, "Patient.birthDate"),

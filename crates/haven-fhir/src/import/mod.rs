@@ -12,7 +12,7 @@ mod patient;
 mod refs;
 mod values;
 
-pub use assemble::{Assembly, Skipped, assemble, assemble_with};
+pub use assemble::{Assembly, Purpose, Skipped, assemble, assemble_with, unresolved_patients};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use parse::{ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, parse_input, parse_value};
 pub use refs::Target;
@@ -31,6 +31,9 @@ pub(crate) enum Mapped {
     Country { code: String, date: Option<haven_core::Date> },
     /// A resource of a known type that records nothing Haven keeps, and why.
     Skip(String),
+    /// A resource whose content another resource carries (Haven's own QuestionnaireResponse
+    /// beside its result Observation): read once, from the other, and not reported.
+    Duplicate,
 }
 
 /// Every FHIR status but `entered-in-error` is an active entry; callers handle the statuses

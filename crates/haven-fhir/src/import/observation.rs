@@ -132,6 +132,9 @@ fn complete(ctx: &Ctx, path: &str, instrument: Instrument, answers: Vec<Option<u
 /// A QuestionnaireResponse for one of Haven's questionnaires, when no result Observation
 /// carries the same answers.
 pub(crate) fn questionnaire_response(ctx: &Ctx, q: &QuestionnaireResponse) -> Result<Mapped, ImportError> {
+    if super::values::find(&q.extension, crate::uris::ext::RESULT_OBSERVATION).is_some() {
+        return Ok(Mapped::Duplicate);
+    }
     let status = match q.status.as_str() {
         "completed" | "amended" => EntryStatus::Active,
         "entered-in-error" => EntryStatus::EnteredInError,

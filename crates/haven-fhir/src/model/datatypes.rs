@@ -103,6 +103,8 @@ pub struct Extension {
     pub value_codeable_concept: Option<CodeableConcept>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_coding: Option<Coding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_reference: Option<Reference>,
 }
 
 impl Extension {
@@ -124,6 +126,10 @@ impl Extension {
 
     pub fn date(url: impl Into<String>, value: impl Into<String>) -> Self {
         Self { value_date: Some(value.into()), ..Self::bare(url) }
+    }
+
+    pub fn reference(url: impl Into<String>, value: Reference) -> Self {
+        Self { value_reference: Some(value), ..Self::bare(url) }
     }
 
     pub fn complex(url: impl Into<String>, parts: Vec<Extension>) -> Self {

@@ -1,1 +1,124 @@
-//! placeholder
+//! CDS Hooks requests as the specification's examples write them, evaluated into cards.
+
+use haven_core::policy::Policy;
+use haven_core::rules::{self, Urgency};
+use haven_fhir::cds::{self, CdsRequest};
+use serde_json::json;
+use time::macros::date;
+
+use crate::support::{TODAY, full_record};
+
+/// The `patient-view` request example of the CDS Hooks 2.0 specification.
+fn spec_patient_view() -> serde_json::Value {
+    json!({
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "fhirServer": "http://hooks.smarthealthit.org:9080",
+        "hook": "patient-view",
+        "fhirAuthorization": {
+            "access_token": "some-opaque-fhir-access-token",
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "scope": "user/Patient.read user/Observation.read",
+            "subject": "cds-service4"
+        },
+        "context": {"userId": "Practitioner/example", "patientId": "1288992", "encounterId": "89284"},
+        "prefetch": {
+            "patientToGreet": {"resourceType": "Patient", "gender": "male", "birthDate": "1925-12-23", "id": "1288992", "active": true}
+        }
+    })
+}
+
+#[test]
+fn the_specification_patient_view_example_gives_cards() {
+    let request: CdsRequest = serde_json::from_value(spec_patient_view()).expect("request");
+    assert_eq!(request.patient_id(), Some("1288992"));
+    assert!(format!("{:?}", request.fhir_authorization).contains("Bearer") && !format!("{request:?}").contains("some-opaque"));
+    // None of Haven's own keys were prefetched, so they would be fetched from fhirServer.
+    assert_eq!(cds::missing_prefetch(&request).len(), cds::PREFETCH.len());
+    let resources = cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("resources");
+    let record = cds::record_for("1288992", resources, TODAY).expect("record");
+    let actions = cds::patient_view(&record, &Policy::default(), TODAY);
+    let ids: Vec<&str> = actions.iter().map(|a| a.rule.id()).collect();
+    assert!(ids.contains(&"interpreter.need-unknown") && ids.contains(&"continuity.no-named-clinician"), "{ids:?}");
+    let cards = cds::cards(&actions, "https://haven.example.org");
+    assert_eq!(cards.len(), actions.len());
+    for (card, action) in cards.iter().zip(&actions) {
+        assert!(card.summary.chars().count() <= cds::SUMMARY_MAX);
+        assert_eq!(card.indicator, cds::indicator(action.urgency));
+        assert!(card.source.label.starts_with("Haven") && card.source.label.contains(action.section), "{}", card.source.label);
+        let n = action.section.trim_start_matches('§');
+        assert_eq!(card.links[0].url, format!("https://haven.example.org/guidance/{n}"));
+    }
+}
+
+#[test]
+fn urgent_actions_become_critical_cards() {
+    let mut record = full_record();
+    let event = haven_core::record::EntryBody::LifeEvent(haven_core::record::LifeEvent {
+        kind: haven_core::record::LifeEventKind::FacingReturn,
+        date: date!(2026 - 11 - 27),
+        note: String::new(),
+    });
+    let at = time::macros::datetime!(2026-11-27 10:00 UTC);
+    record.entries.push(haven_core::record::Entry::new("e99".into(), "pat-17".into(), event, "dr.patel".into(), at));
+    let actions = rules::evaluate(&record, &Policy::default(), TODAY);
+    let cards = cds::cards(&actions, "https://haven.example.org");
+    let urgent = actions.iter().position(|a| a.urgency == Urgency::Urgent).expect("the full record has an urgent action");
+    assert_eq!(cards[urgent].indicator, "critical");
+    assert_eq!(cds::cards(&actions, "https://haven.example.org"), cards, "uuids are stable");
+}
+
+#[test]
+fn a_missing_patient_is_an_error_naming_the_context() {
+    let err = cds::record_for("nobody", Vec::new(), TODAY).expect_err("no patient");
+    assert!(err.to_string().contains("no Patient resource with id \"nobody\""));
+}
+
+/// The `appointment-book` example of the specification, for a patient who needs an
+/// interpreter: booking without one raises the §2 card, however far ahead the appointment is.
+#[test]
+fn appointment_book_warns_when_no_interpreter_is_booked() {
+    let request: CdsRequest = serde_json::from_value(json!({
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "fhirServer": "http://fhir.example.org",
+        "hook": "appointment-book",
+        "context": {
+            "userId": "PractitionerRole/A2340113",
+            "patientId": "1288992",
+            "encounterId": "456",
+            "appointments": {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
+                "resourceType": "Appointment", "id": "apt1", "status": "proposed",
+                "description": "Discussion on the results of your recent MRI",
+                "start": "2015-03-10T09:00:00Z", "end": "2015-03-10T10:00:00Z", "created": "2015-03-10",
+                "participant": [
+                    {"actor": {"reference": "Patient/example", "display": "Peter James Chalmers"}, "required": "required", "status": "tentative"},
+                    {"actor": {"reference": "Practitioner/example", "display": "Dr Adam Careful"}, "required": "required", "status": "accepted"},
+                    {"actor": {"reference": "Location/1", "display": "South Wing, second floor"}, "required": "required", "status": "accepted"}
+                ]}}]}
+        },
+        "prefetch": {"patient": {"resourceType": "Patient", "id": "1288992", "birthDate": "1960-01-01",
+            "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired", "valueBoolean": true}],
+            "communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "fa"}]}, "preferred": true}]}}
+    }))
+    .expect("request");
+    let today = date!(2015 - 01 - 05);
+    let drafts = cds::draft_appointments(&request).expect("drafts");
+    let ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
+    let mut resources = cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("prefetch");
+    resources.extend(drafts);
+    let record = cds::record_for("1288992", resources, today).expect("record");
+    let actions = cds::appointment_book(&record, &ids, &Policy::default(), today);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0].rule.id(), "interpreter.book");
+    assert!(actions[0].reason.contains("2015-03-10") && actions[0].reason.contains("Farsi"), "{}", actions[0].reason);
+    let cards = cds::cards(&actions, "https://haven.example.org");
+    assert_eq!(cards[0].indicator, "warning");
+    // Nothing is said when the interpreter is booked.
+    let mut booked = record.clone();
+    for e in &mut booked.entries {
+        if let haven_core::record::EntryBody::PlannedContact(c) = &mut e.body {
+            c.interpreter_booked = true;
+        }
+    }
+    assert!(cds::appointment_book(&booked, &ids, &Policy::default(), today).is_empty());
+}

@@ -199,7 +199,7 @@ fn unrelated_resources_are_skipped_and_reported() {
         "code": {"coding": [{"system": "http://example.org/local", "code": "BP"}]}, "effectiveDateTime": "2026-11-01"});
     let text = format!("{}\n{bp}\n", patient());
     let resources = haven_fhir::parse_input(text.as_bytes(), "ehr.ndjson").expect("parse");
-    let assembly = haven_fhir::assemble_with(resources, TODAY, &[]).expect("assemble");
+    let assembly = haven_fhir::assemble_with(resources, TODAY, &[], haven_fhir::Purpose::Store).expect("assemble");
     assert!(assembly.records[0].entries.is_empty());
     assert_eq!(assembly.skipped.len(), 1);
     assert_eq!(assembly.skipped[0].resource, "Observation/bp");

@@ -128,3 +128,14 @@ fn oversized_resources_are_refused() {
     let err = refused(&[patient(), big]);
     assert!(err.starts_with("test.ndjson: line 2: ") && err.contains("over the 1 MiB limit"), "{err}");
 }
+
+#[test]
+fn resources_may_refer_to_patients_already_known() {
+    let text = lines(&[asylum("refused")]);
+    let resources = haven_fhir::parse_input(text.as_bytes(), "more.ndjson").expect("parse");
+    assert_eq!(haven_fhir::unresolved_patients(&resources), vec!["p1".to_owned()]);
+    let known = haven_core::record::Patient::new("p1".into(), "Known", "Person");
+    let assembly = haven_fhir::assemble_with(resources, crate::support::TODAY, &[known.clone()], haven_fhir::Purpose::Store).expect("assemble");
+    assert_eq!(assembly.records.len(), 1);
+    assert_eq!((assembly.records[0].patient.clone(), assembly.records[0].entries.len()), (known, 1));
+}

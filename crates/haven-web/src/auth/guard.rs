@@ -34,7 +34,9 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             return AppError::Csrf.into_response();
         }
         let expected = if req.uri().path() == LOGIN_PATH {
-            session::cookie(req.headers(), LOGIN_CSRF_COOKIE).unwrap_or_default().to_owned()
+            session::cookie(req.headers(), LOGIN_CSRF_COOKIE)
+                .unwrap_or_default()
+                .to_owned()
         } else {
             match &ctx {
                 SessionContext::Active(user) => user.csrf.clone(),
@@ -55,7 +57,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     req.extensions_mut().insert(ctx);
     let mut response = next.run(req).await;
     // Pages carry patient data: never keep them in a shared or browser cache.
-    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }
 
@@ -93,7 +98,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 /// A `next` target is followed only when it is a path on this site (no open redirect).
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with(LOGIN_PATH) => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.starts_with(LOGIN_PATH) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -116,7 +128,10 @@ mod tests {
     fn login_redirect_keeps_the_page() {
         let uri: Uri = "/patients?q=ab".parse().expect("uri");
         let r = login_redirect(&Method::GET, &uri, true);
-        assert_eq!(r.headers()[header::LOCATION], "/login?next=%2Fpatients%3Fq%3Dab&expired=1");
+        assert_eq!(
+            r.headers()[header::LOCATION],
+            "/login?next=%2Fpatients%3Fq%3Dab&expired=1"
+        );
         let r = login_redirect(&Method::GET, &"/".parse().expect("uri"), false);
         assert_eq!(r.headers()[header::LOCATION], "/login");
     }

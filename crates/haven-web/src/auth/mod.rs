@@ -13,11 +13,14 @@ mod throttle;
 
 pub use csrf::{CSRF_FIELD, tokens_match};
 pub use guard::{LOGIN_PATH, safe_next, session_layer};
-pub use password::{MIN_PASSWORD_LEN, PasswordError, check_new_password, hash_password, verify_password};
 pub(crate) use password::burn_verification;
+pub use password::{
+    MIN_PASSWORD_LEN, PasswordError, check_new_password, hash_password, verify_password,
+};
 pub use roles::{ADMIN_ROLES, ALL_ROLES, CLINICAL_ROLES, PATIENT_ROLES};
 pub use session::{
-    CurrentUser, LOGIN_CSRF_COOKIE, NewSession, SESSION_COOKIE, SessionContext, cookie, create_session, set_cookie, token_hash,
+    CurrentUser, LOGIN_CSRF_COOKIE, NewSession, SESSION_COOKIE, SessionContext, cookie,
+    create_session, set_cookie, token_hash,
 };
 pub use throttle::{LoginThrottle, ThrottleKey};
 

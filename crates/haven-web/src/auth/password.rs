@@ -5,8 +5,8 @@
 
 use std::sync::LazyLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 
 /// The shortest password Haven accepts for an account (NCSC advice favours length over rules).
@@ -37,7 +37,9 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
 /// hash that cannot be read is an error.
 pub fn verify_password(password: &str, hash: &str) -> Result<bool, PasswordError> {
     let parsed = PasswordHash::new(hash).map_err(|_| PasswordError::MalformedHash)?;
-    Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    Ok(Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
 }
 
 /// Checks the length rule for new passwords (the admin page and `haven user add`).
@@ -73,7 +75,10 @@ mod tests {
         assert_ne!(a, b, "each hash has its own salt");
         assert!(verify_password("correct horse battery", &a).expect("verify"));
         assert!(!verify_password("correct horse batterY", &a).expect("verify"));
-        assert!(matches!(verify_password("x", "not a hash"), Err(PasswordError::MalformedHash)));
+        assert!(matches!(
+            verify_password("x", "not a hash"),
+            Err(PasswordError::MalformedHash)
+        ));
     }
 
     #[test]

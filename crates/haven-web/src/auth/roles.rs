@@ -20,7 +20,11 @@ impl CurrentUser {
     /// `Err(Forbidden)` unless the user's role is one of `allowed`. Call it first in a handler:
     /// `user.require(PATIENT_ROLES)?;`
     pub fn require(&self, allowed: &[Role]) -> Result<(), AppError> {
-        if allowed.contains(&self.role) { Ok(()) } else { Err(AppError::Forbidden) }
+        if allowed.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn is_clinical(&self) -> bool {
@@ -34,7 +38,11 @@ impl CurrentUser {
     /// How much of a record this user may load: receptionists see administrative entries only
     /// (planned contacts, flags); clinical roles see everything including sensitive history.
     pub fn visibility(&self) -> Visibility {
-        if self.is_clinical() { Visibility::Sensitive } else { Visibility::Administrative }
+        if self.is_clinical() {
+            Visibility::Sensitive
+        } else {
+            Visibility::Administrative
+        }
     }
 
     /// Whether this user may see (and so change) an entry of the given visibility.

@@ -32,7 +32,10 @@ pub struct CurrentUser {
 impl std::fmt::Debug for CurrentUser {
     // The token and its hash are secrets: never in logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CurrentUser").field("username", &self.username).field("role", &self.role).finish_non_exhaustive()
+        f.debug_struct("CurrentUser")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
     }
 }
 
@@ -56,12 +59,18 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Starts a session for `username` (the caller has checked the password).
-pub async fn create_session(store: &Store, username: &str, now: OffsetDateTime) -> Result<NewSession, StoreError> {
+pub async fn create_session(
+    store: &Store,
+    username: &str,
+    now: OffsetDateTime,
+) -> Result<NewSession, StoreError> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     let csrf = csrf::new_token();
-    store.create_session(&token_hash(&token), username, &csrf, now).await?;
+    store
+        .create_session(&token_hash(&token), username, &csrf, now)
+        .await?;
     Ok(NewSession { token, csrf })
 }
 
@@ -79,7 +88,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Secure when configured. `max_age` of
 /// `Some(0)` deletes the cookie; `None` makes a browser-session cookie.
-pub fn set_cookie(name: &str, value: &str, path: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    path: &str,
+    secure: bool,
+    max_age: Option<i64>,
+) -> HeaderValue {
     let mut text = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict");
     if secure {
         text.push_str("; Secure");
@@ -94,7 +109,9 @@ pub fn set_cookie(name: &str, value: &str, path: &str, secure: bool, max_age: Op
 /// Resolves the request's session cookie to a signed-in, active user, ending sessions that
 /// were idle too long or whose user was deactivated.
 pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionContext, StoreError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())) else {
+    let Some(token) = cookie(headers, SESSION_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    else {
         return Ok(SessionContext::None);
     };
     let hash = token_hash(token);
@@ -133,7 +150,10 @@ mod tests {
     #[test]
     fn reads_cookies_among_others() {
         let mut h = HeaderMap::new();
-        h.append(header::COOKIE, HeaderValue::from_static("a=1; haven_session=abc"));
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; haven_session=abc"),
+        );
         h.append(header::COOKIE, HeaderValue::from_static("b=2"));
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, "b"), Some("2"));
@@ -143,8 +163,14 @@ mod tests {
     #[test]
     fn cookie_attributes() {
         let c = set_cookie(SESSION_COOKIE, "t", "/", true, None);
-        assert_eq!(c, "haven_session=t; Path=/; HttpOnly; SameSite=Strict; Secure");
+        assert_eq!(
+            c,
+            "haven_session=t; Path=/; HttpOnly; SameSite=Strict; Secure"
+        );
         let gone = set_cookie(SESSION_COOKIE, "", "/", false, Some(0));
-        assert_eq!(gone, "haven_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        assert_eq!(
+            gone,
+            "haven_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+        );
     }
 }

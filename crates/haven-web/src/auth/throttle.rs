@@ -30,7 +30,11 @@ impl Attempts {
     }
 
     fn is_stale(&self, now: Instant) -> bool {
-        !self.is_locked(now) && self.failures.iter().all(|t| now.duration_since(*t) >= WINDOW)
+        !self.is_locked(now)
+            && self
+                .failures
+                .iter()
+                .all(|t| now.duration_since(*t) >= WINDOW)
     }
 }
 
@@ -62,7 +66,10 @@ impl LoginThrottle {
 
     /// Whether any of `keys` is currently locked out.
     pub fn is_locked(&self, keys: &[ThrottleKey], now: Instant) -> bool {
-        self.with_map(|map| keys.iter().any(|k| map.get(k).is_some_and(|a| a.is_locked(now))))
+        self.with_map(|map| {
+            keys.iter()
+                .any(|k| map.get(k).is_some_and(|a| a.is_locked(now)))
+        })
     }
 
     /// Counts a failed attempt against every key, locking those that reach the limit.
@@ -98,7 +105,10 @@ mod tests {
     use super::*;
 
     fn keys(user: &str, ip: &str) -> Vec<ThrottleKey> {
-        vec![ThrottleKey::User(user.into()), ThrottleKey::Address(ip.into())]
+        vec![
+            ThrottleKey::User(user.into()),
+            ThrottleKey::Address(ip.into()),
+        ]
     }
 
     #[test]
@@ -108,13 +118,19 @@ mod tests {
         let k = keys("dr.a", "10.0.0.1");
         for i in 0..4 {
             t.record_failure(&k, start + Duration::from_secs(i));
-            assert!(!t.is_locked(&k, start + Duration::from_secs(i)), "attempt {i}");
+            assert!(
+                !t.is_locked(&k, start + Duration::from_secs(i)),
+                "attempt {i}"
+            );
         }
         t.record_failure(&k, start + Duration::from_secs(4));
         assert!(t.is_locked(&k, start + Duration::from_secs(5)));
         // Another username from the same address is refused too, and the same username from
         // another address.
-        assert!(t.is_locked(&keys("someone.else", "10.0.0.1"), start + Duration::from_secs(6)));
+        assert!(t.is_locked(
+            &keys("someone.else", "10.0.0.1"),
+            start + Duration::from_secs(6)
+        ));
         assert!(t.is_locked(&keys("dr.a", "10.9.9.9"), start + Duration::from_secs(6)));
         let after = start + Duration::from_secs(4) + LOCKOUT;
         assert!(!t.is_locked(&k, after));
@@ -145,6 +161,9 @@ mod tests {
         t.record_failure(&[k[0].clone()], now);
         assert!(!t.is_locked(&[k[0].clone()], now));
         t.record_failure(&[k[1].clone()], now);
-        assert!(t.is_locked(&[k[1].clone()], now), "the address kept its four failures");
+        assert!(
+            t.is_locked(&[k[1].clone()], now),
+            "the address kept its four failures"
+        );
     }
 }

@@ -94,7 +94,10 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 /// The English name of a country code, or the code itself when Haven does not list it
 /// (an imported record may carry any ISO code).
 pub fn name(code: &str) -> &str {
-    COUNTRIES.iter().find(|(c, _)| *c == code).map_or(code, |(_, n)| n)
+    COUNTRIES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, n)| n)
 }
 
 pub fn is_listed(code: &str) -> bool {
@@ -109,10 +112,17 @@ mod tests {
     fn codes_are_unique_iso_shaped_and_include_the_common_origins() {
         let mut seen = std::collections::HashSet::new();
         for (code, _) in COUNTRIES {
-            assert!(code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()), "{code}");
+            assert!(
+                code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()),
+                "{code}"
+            );
             assert!(seen.insert(*code), "duplicate {code}");
         }
-        for code in ["AF", "IR", "IQ", "SY", "SD", "ER", "ET", "SO", "YE", "AL", "VN", "TR", "PK", "BD", "IN", "NG", "CD", "EG", "LY", "KW", "UA", "GE", "ZW", "CM", "GN", "CI", "SA", "PS", "LB", "MM"] {
+        for code in [
+            "AF", "IR", "IQ", "SY", "SD", "ER", "ET", "SO", "YE", "AL", "VN", "TR", "PK", "BD",
+            "IN", "NG", "CD", "EG", "LY", "KW", "UA", "GE", "ZW", "CM", "GN", "CI", "SA", "PS",
+            "LB", "MM",
+        ] {
             assert!(is_listed(code), "{code}");
         }
         assert_eq!(name("ER"), "Eritrea");
@@ -122,7 +132,10 @@ mod tests {
     #[test]
     fn sorted_by_name_with_other_last() {
         // Compared without the accent, as a reader would alphabetise "Côte d’Ivoire".
-        let names: Vec<String> = COUNTRIES[..COUNTRIES.len() - 1].iter().map(|(_, n)| n.replace('ô', "o")).collect();
+        let names: Vec<String> = COUNTRIES[..COUNTRIES.len() - 1]
+            .iter()
+            .map(|(_, n)| n.replace('ô', "o"))
+            .collect();
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);

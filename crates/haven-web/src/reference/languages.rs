@@ -84,7 +84,10 @@ mod tests {
     #[test]
     fn reads_names_tags_and_regional_variants() {
         assert_eq!(parse("tigrinya").map(|t| t.to_string()), Some("ti".into()));
-        assert_eq!(parse("ku-Arab").map(|t| t.to_string()), Some("ku-Arab".into()));
+        assert_eq!(
+            parse("ku-Arab").map(|t| t.to_string()),
+            Some("ku-Arab".into())
+        );
         assert_eq!(parse("Klingonese"), None);
         let ar_sd = LanguageTag::parse("ar-SD").expect("tag");
         assert_eq!(name(&ar_sd), "Arabic");

@@ -66,14 +66,23 @@ struct Done {
 fn notice(done: &str) -> &'static str {
     match done {
         "added" => "The account was added.",
-        "password" => "The password was reset. Give it to the user in person or by phone, never by email.",
+        "password" => {
+            "The password was reset. Give it to the user in person or by phone, never by email."
+        }
         "deactivated" => "The account was deactivated and its sessions ended.",
         "activated" => "The account was reactivated.",
         _ => "",
     }
 }
 
-async fn render(state: &AppState, user: &CurrentUser, status: StatusCode, form: AddUserForm, errors: FormErrors, notice: &'static str) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    form: AddUserForm,
+    errors: FormErrors,
+    notice: &'static str,
+) -> Result<Response, AppError> {
     let users = state.store.users().await?;
     let rows = users.into_iter().map(|u: User| {
         let base = format!("/admin/users/{}", encode_segment(&u.username));
@@ -88,52 +97,118 @@ async fn render(state: &AppState, user: &CurrentUser, status: StatusCode, form: 
             active: u.active,
         }
     });
-    let roles = choices_with_blank("Choose a role", Role::ALL.iter().map(|r| (r.id(), role_label(*r))), &form.role);
-    let form = AddUserForm { password: String::new(), ..form };
-    let page = UsersPage { layout: Layout::new(user, "Users", "/admin/users"), users: rows.collect(), form, roles, errors, notice, min_password: MIN_PASSWORD_LEN };
+    let roles = choices_with_blank(
+        "Choose a role",
+        Role::ALL.iter().map(|r| (r.id(), role_label(*r))),
+        &form.role,
+    );
+    let form = AddUserForm {
+        password: String::new(),
+        ..form
+    };
+    let page = UsersPage {
+        layout: Layout::new(user, "Users", "/admin/users"),
+        users: rows.collect(),
+        form,
+        roles,
+        errors,
+        notice,
+        min_password: MIN_PASSWORD_LEN,
+    };
     page_status(status, &page)
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Response, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    render(&state, &user, StatusCode::OK, AddUserForm::default(), FormErrors::default(), notice(&done.done)).await
+    render(
+        &state,
+        &user,
+        StatusCode::OK,
+        AddUserForm::default(),
+        FormErrors::default(),
+        notice(&done.done),
+    )
+    .await
 }
 
 /// Usernames: 2–64 of lower-case letters, digits, dot, hyphen, underscore (they appear in
 /// the audit log and in URLs).
 fn valid_username(name: &str) -> bool {
-    (2..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+    (2..=64).contains(&name.len())
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        })
 }
 
 async fn hash(password: String) -> Result<String, AppError> {
     Ok(tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??)
 }
 
-async fn add(State(state): State<AppState>, user: CurrentUser, Form(form): Form<AddUserForm>) -> Result<Response, AppError> {
+async fn add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<AddUserForm>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let mut errors = FormErrors::default();
     let username = form.username.trim().to_owned();
     if !valid_username(&username) {
-        errors.add("username", "Enter a username of 2 to 64 lower-case letters, digits, dots, hyphens or underscores");
+        errors.add(
+            "username",
+            "Enter a username of 2 to 64 lower-case letters, digits, dots, hyphens or underscores",
+        );
     }
-    let display_name = errors.required(&form.display_name, "display_name", "Enter the name shown to colleagues");
+    let display_name = errors.required(
+        &form.display_name,
+        "display_name",
+        "Enter the name shown to colleagues",
+    );
     let role = Role::parse(&form.role);
     if role.is_none() {
         errors.add("role", "Choose a role");
     }
     if auth::check_new_password(&form.password).is_err() {
-        errors.add("password", format!("Enter a password of at least {MIN_PASSWORD_LEN} characters"));
+        errors.add(
+            "password",
+            format!("Enter a password of at least {MIN_PASSWORD_LEN} characters"),
+        );
     }
     let (Some(role), true) = (role, errors.is_empty()) else {
-        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, errors, "").await;
+        return render(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+            "",
+        )
+        .await;
     };
     let password_hash = hash(form.password.clone()).await?;
-    let new = User { username, display_name, role, password_hash, active: true };
+    let new = User {
+        username,
+        display_name,
+        role,
+        password_hash,
+        active: true,
+    };
     match state.store.add_user(&user.actor(), &new).await {
         Ok(()) => Ok(see_other("/admin/users?done=added")),
         Err(StoreError::DuplicateUser(_)) => {
             errors.add("username", "There is already an account with this username");
-            render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, errors, "").await
+            render(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                errors,
+                "",
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -145,18 +220,37 @@ struct PasswordForm {
     password: String,
 }
 
-async fn reset_password(State(state): State<AppState>, user: CurrentUser, Path(username): Path<String>, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+async fn reset_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     if state.store.user(&username).await?.is_none() {
         return Err(AppError::NotFound);
     }
     if auth::check_new_password(&form.password).is_err() {
         let mut errors = FormErrors::default();
-        errors.add(format!("password-{username}"), format!("Enter a new password of at least {MIN_PASSWORD_LEN} characters"));
-        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, AddUserForm::default(), errors, "").await;
+        errors.add(
+            format!("password-{username}"),
+            format!("Enter a new password of at least {MIN_PASSWORD_LEN} characters"),
+        );
+        return render(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AddUserForm::default(),
+            errors,
+            "",
+        )
+        .await;
     }
     let password_hash = hash(form.password).await?;
-    state.store.set_password_hash(&user.actor(), &username, &password_hash).await?;
+    state
+        .store
+        .set_password_hash(&user.actor(), &username, &password_hash)
+        .await?;
     Ok(see_other("/admin/users?done=password"))
 }
 
@@ -166,7 +260,12 @@ struct ActiveForm {
     active: String,
 }
 
-async fn set_active(State(state): State<AppState>, user: CurrentUser, Path(username): Path<String>, Form(form): Form<ActiveForm>) -> Result<Response, AppError> {
+async fn set_active(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+    Form(form): Form<ActiveForm>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let active = match form.active.as_str() {
         "yes" => true,
@@ -176,9 +275,27 @@ async fn set_active(State(state): State<AppState>, user: CurrentUser, Path(usern
     if !active && username == user.username {
         // An administrator locking themselves out could leave the practice with no admin.
         let mut errors = FormErrors::default();
-        errors.add(format!("password-{username}"), "You cannot deactivate your own account; ask another administrator");
-        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, AddUserForm::default(), errors, "").await;
+        errors.add(
+            format!("password-{username}"),
+            "You cannot deactivate your own account; ask another administrator",
+        );
+        return render(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AddUserForm::default(),
+            errors,
+            "",
+        )
+        .await;
     }
-    state.store.set_user_active(&user.actor(), &username, active).await?;
-    Ok(see_other(if active { "/admin/users?done=activated" } else { "/admin/users?done=deactivated" }))
+    state
+        .store
+        .set_user_active(&user.actor(), &username, active)
+        .await?;
+    Ok(see_other(if active {
+        "/admin/users?done=activated"
+    } else {
+        "/admin/users?done=deactivated"
+    }))
 }

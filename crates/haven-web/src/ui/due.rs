@@ -1,12 +1,16 @@
 //! "What is due" for one patient: the care rules (haven-core `rules::evaluate`, the same
-//! engine as the worklist, the CLI and CDS Hooks) run on the record as loaded for the page.
+//! engine as the worklist, the CLI and CDS Hooks), evaluated when the page is viewed.
 //!
-//! Only clinical roles see the list: the actions name clinical facts (events, scores, risk).
+//! The rules always run on the whole record (the caller passes it loaded with sensitive
+//! entries); each role then sees the actions its catalogue visibility allows (`ui::actions`):
+//! receptionists the administrative ones, clinical roles all. Each item links to its guidance
+//! section and, where this user may use it, to the form that resolves it.
 
 use haven_core::Date;
 use haven_core::record::PatientRecord;
 use haven_core::rules;
 
+use super::actions;
 use crate::AppState;
 use crate::auth::CurrentUser;
 
@@ -23,15 +27,25 @@ pub struct DueItem {
     pub due: String,
     pub reason: String,
     pub resolve: &'static str,
+    /// `/guidance/{n}` for the section.
+    pub section_href: String,
+    /// The form that resolves the action, when this user may use it.
+    pub resolve_href: Option<String>,
 }
 
-pub fn due_items(state: &AppState, user: &CurrentUser, record: &PatientRecord, today: Date) -> Vec<DueItem> {
-    if !user.is_clinical() {
-        return Vec::new();
-    }
+pub fn due_items(
+    state: &AppState,
+    user: &CurrentUser,
+    record: &PatientRecord,
+    today: Date,
+) -> Vec<DueItem> {
+    let patient = record.patient.id.as_str();
     rules::evaluate(record, &state.policy(), today)
         .into_iter()
+        .filter(|a| actions::rule_visible(user, a.rule))
         .map(|a| DueItem {
+            section_href: actions::guidance_href(a.section),
+            resolve_href: actions::resolve_href(user, patient, a.info()),
             rule: a.rule.id(),
             title: a.info().title,
             section: a.section,

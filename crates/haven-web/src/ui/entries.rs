@@ -25,7 +25,10 @@ use crate::error::AppError;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/patients/{id}/entries/{entry_id}", get(history))
-        .route("/patients/{id}/entries/{entry_id}/error", post(mark_in_error))
+        .route(
+            "/patients/{id}/entries/{entry_id}/error",
+            post(mark_in_error),
+        )
 }
 
 pub struct VersionView {
@@ -56,7 +59,12 @@ struct HistoryPage {
 
 /// The entry's versions, after checking it belongs to this patient and that the user may see
 /// it. A receptionist asking for a clinical entry is refused, not shown an empty page.
-async fn load_versions(state: &AppState, user: &CurrentUser, id: &str, entry_id: &str) -> Result<Vec<Entry>, AppError> {
+async fn load_versions(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    entry_id: &str,
+) -> Result<Vec<Entry>, AppError> {
     user.require(PATIENT_ROLES)?;
     let versions = state.store.entry_history(entry_id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
@@ -69,13 +77,29 @@ async fn load_versions(state: &AppState, user: &CurrentUser, id: &str, entry_id:
     Ok(versions)
 }
 
-async fn render(state: &AppState, user: &CurrentUser, id: &str, versions: Vec<Entry>, status: StatusCode, reason: String, errors: FormErrors) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    versions: Vec<Entry>,
+    status: StatusCode,
+    reason: String,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
     let ctx = PatientContext::load(state, user, id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
     let kind = kind_label(&current.body);
     let can_change = current.status == EntryStatus::Active;
-    let amend_href = if can_change { forms::amend_href(current) } else { None };
-    let error_action = format!("{}/entries/{}/error", patient_href(id), encode_segment(current.id.as_str()));
+    let amend_href = if can_change {
+        forms::amend_href(current)
+    } else {
+        None
+    };
+    let error_action = format!(
+        "{}/entries/{}/error",
+        patient_href(id),
+        encode_segment(current.id.as_str())
+    );
     let current_version = current.version;
     let versions = versions
         .iter()
@@ -83,8 +107,18 @@ async fn render(state: &AppState, user: &CurrentUser, id: &str, versions: Vec<En
         .map(|v| VersionView {
             version: v.version,
             in_error: v.status == EntryStatus::EnteredInError,
-            at: v.change.at.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_default(),
-            by: ctx.names.get(v.change.by.as_str()).cloned().unwrap_or_else(|| v.change.by.to_string()),
+            at: v
+                .change
+                .at
+                .format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute] UTC"
+                ))
+                .unwrap_or_default(),
+            by: ctx
+                .names
+                .get(v.change.by.as_str())
+                .cloned()
+                .unwrap_or_else(|| v.change.by.to_string()),
             reason: v.change.reason.clone(),
             details: details(&v.body),
         })
@@ -104,10 +138,26 @@ async fn render(state: &AppState, user: &CurrentUser, id: &str, versions: Vec<En
     page_status(status, &page)
 }
 
-async fn history(State(state): State<AppState>, user: CurrentUser, Path((id, entry_id)): Path<(String, String)>) -> Result<Response, AppError> {
+async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, entry_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let versions = load_versions(&state, &user, &id, &entry_id).await?;
-    state.store.audit_read(&user.actor(), "entry.view", Some(&id), &entry_id).await?;
-    render(&state, &user, &id, versions, StatusCode::OK, String::new(), FormErrors::default()).await
+    state
+        .store
+        .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
+        .await?;
+    render(
+        &state,
+        &user,
+        &id,
+        versions,
+        StatusCode::OK,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -126,28 +176,61 @@ async fn mark_in_error(
     let versions = load_versions(&state, &user, &id, &entry_id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
-    let reason = errors.required(&form.reason, "reason", "Say why this entry is wrong, for example “recorded for the wrong patient”");
+    let reason = errors.required(
+        &form.reason,
+        "reason",
+        "Say why this entry is wrong, for example “recorded for the wrong patient”",
+    );
     let seen: Option<u32> = form.version.trim().parse().ok();
     if errors.is_empty() && seen != Some(current.version) {
         errors.add("reason", "This entry changed after you opened it. Check the latest version below, then mark it again if it is still wrong.");
     }
     if !errors.is_empty() {
-        let status = if errors.get("reason").is_some_and(|m| m.starts_with("This entry changed")) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if errors
+            .get("reason")
+            .is_some_and(|m| m.starts_with("This entry changed"))
+        {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         return render(&state, &user, &id, versions, status, form.reason, errors).await;
     }
     let next = match current.mark_entered_in_error(user.user_id(), now(), &reason) {
         Ok(next) => next,
         Err(e) => {
             errors.add("reason", e.to_string());
-            return render(&state, &user, &id, versions, StatusCode::CONFLICT, form.reason, errors).await;
+            return render(
+                &state,
+                &user,
+                &id,
+                versions,
+                StatusCode::CONFLICT,
+                form.reason,
+                errors,
+            )
+            .await;
         }
     };
     match state.store.change_entry(&user.actor(), &next).await {
-        Ok(()) => Ok(see_other(&format!("{}/entries/{}", patient_href(&id), encode_segment(&entry_id)))),
+        Ok(()) => Ok(see_other(&format!(
+            "{}/entries/{}",
+            patient_href(&id),
+            encode_segment(&entry_id)
+        ))),
         Err(StoreError::VersionConflict { .. }) => {
             errors.add("reason", "This entry changed after you opened it. Check the latest version below, then mark it again if it is still wrong.");
             let versions = load_versions(&state, &user, &id, &entry_id).await?;
-            render(&state, &user, &id, versions, StatusCode::CONFLICT, form.reason, errors).await
+            render(
+                &state,
+                &user,
+                &id,
+                versions,
+                StatusCode::CONFLICT,
+                form.reason,
+                errors,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

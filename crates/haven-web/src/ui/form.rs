@@ -31,12 +31,18 @@ impl FormErrors {
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         let field = field.into();
         if !self.has(&field) {
-            self.items.push(FieldError { field, message: message.into() });
+            self.items.push(FieldError {
+                field,
+                message: message.into(),
+            });
         }
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.items.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.items
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn has(&self, field: &str) -> bool {
@@ -69,7 +75,10 @@ impl FormErrors {
         match parse_date(v) {
             Some(d) => Some(d),
             None => {
-                self.add(field, format!("{what} must be a real date, for example 2026-11-28"));
+                self.add(
+                    field,
+                    format!("{what} must be a real date, for example 2026-11-28"),
+                );
                 None
             }
         }
@@ -87,7 +96,11 @@ impl FormErrors {
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Option<Date> {
-    Date::parse(text.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok()
+    Date::parse(
+        text.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
 }
 
 /// Trimmed text, `None` when empty.
@@ -105,13 +118,31 @@ pub struct Choice {
 }
 
 /// Options for a select or radio group from `(value, label)` pairs; `current` is selected.
-pub fn choices<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, current: &str) -> Vec<Choice> {
-    items.into_iter().map(|(value, label)| Choice { value: value.to_owned(), label: label.to_owned(), selected: value == current }).collect()
+pub fn choices<'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    current: &str,
+) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(value, label)| Choice {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: value == current,
+        })
+        .collect()
 }
 
 /// The same, with a first empty option ("Not recorded", "Any", …).
-pub fn choices_with_blank<'a>(blank: &str, items: impl IntoIterator<Item = (&'a str, &'a str)>, current: &str) -> Vec<Choice> {
-    let mut out = vec![Choice { value: String::new(), label: blank.to_owned(), selected: current.is_empty() }];
+pub fn choices_with_blank<'a>(
+    blank: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    current: &str,
+) -> Vec<Choice> {
+    let mut out = vec![Choice {
+        value: String::new(),
+        label: blank.to_owned(),
+        selected: current.is_empty(),
+    }];
     out.extend(choices(items, current));
     out
 }
@@ -125,18 +156,30 @@ mod tests {
         let mut e = FormErrors::default();
         assert_eq!(e.required("  ", "name", "Enter a name"), "");
         e.add("name", "second message is dropped");
-        assert!(e.optional_date("2026-02-30", "dob", "Date of birth").is_none());
+        assert!(
+            e.optional_date("2026-02-30", "dob", "Date of birth")
+                .is_none()
+        );
         assert_eq!(e.optional_date("", "other", "Date"), None);
         assert_eq!(e.items().len(), 2);
         assert_eq!(e.get("name"), Some("Enter a name"));
-        assert!(e.get("dob").is_some_and(|m| m.starts_with("Date of birth must be a real date")));
+        assert!(
+            e.get("dob")
+                .is_some_and(|m| m.starts_with("Date of birth must be a real date"))
+        );
         assert!(!e.has("other"));
     }
 
     #[test]
     fn choices_mark_the_current_value() {
         let c = choices_with_blank("Not recorded", [("a", "A"), ("b", "B")], "b");
-        assert_eq!(c.iter().filter(|c| c.selected).map(|c| c.value.as_str()).collect::<Vec<_>>(), vec!["b"]);
+        assert_eq!(
+            c.iter()
+                .filter(|c| c.selected)
+                .map(|c| c.value.as_str())
+                .collect::<Vec<_>>(),
+            vec!["b"]
+        );
         assert_eq!(c[0].label, "Not recorded");
     }
 }

@@ -25,5 +25,8 @@ struct HomePage {
 
 async fn home(user: CurrentUser) -> Result<Response, AppError> {
     let layout = Layout::new(&user, "Home", "/");
-    page(&HomePage { can_search: user.role != haven_store::Role::Analyst, layout })
+    page(&HomePage {
+        can_search: user.role != haven_store::Role::Analyst,
+        layout,
+    })
 }

@@ -4,14 +4,17 @@
 use haven_store::Role;
 
 use crate::assets;
-use crate::auth::{ADMIN_ROLES, CurrentUser, PATIENT_ROLES};
+use crate::auth::{ADMIN_ROLES, ALL_ROLES, CurrentUser, PATIENT_ROLES};
 
 /// The main navigation: `(href, label, roles that see it)`. Add a row here when a new area
 /// (worklist, guidance, reports…) gets its pages.
 const NAV: &[(&str, &str, &[Role])] = &[
     ("/patients", "Patients", PATIENT_ROLES),
     ("/patients/new", "Register a patient", PATIENT_ROLES),
+    ("/worklist", "Worklist", ALL_ROLES),
+    ("/guidance", "Guidance", ALL_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
+    ("/admin/policy", "Policy", ADMIN_ROLES),
 ];
 
 #[derive(Clone, Debug)]
@@ -39,7 +42,11 @@ impl Layout {
         let nav = NAV
             .iter()
             .filter(|(_, _, roles)| roles.contains(&user.role))
-            .map(|&(href, label, _)| NavItem { href, label, current: href == current })
+            .map(|&(href, label, _)| NavItem {
+                href,
+                label,
+                current: href == current,
+            })
             .collect();
         Self {
             title: title.into(),
@@ -52,7 +59,13 @@ impl Layout {
 
     /// A page shown without a session (login, errors).
     pub fn anonymous(title: impl Into<String>) -> Self {
-        Self { title: title.into(), css_href: assets::css_href(), user: None, csrf: String::new(), nav: Vec::new() }
+        Self {
+            title: title.into(),
+            css_href: assets::css_href(),
+            user: None,
+            csrf: String::new(),
+            nav: Vec::new(),
+        }
     }
 }
 

@@ -18,12 +18,15 @@ use super::layout::Layout;
 use super::{now, page_status, see_other};
 use crate::AppState;
 use crate::auth::{
-    self, CurrentUser, LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, SessionContext, ThrottleKey, cookie, safe_next, set_cookie,
+    self, CurrentUser, LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, SessionContext, ThrottleKey,
+    cookie, safe_next, set_cookie,
 };
 use crate::error::AppError;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(LOGIN_PATH, get(login_page).post(login)).route("/logout", post(logout))
+    Router::new()
+        .route(LOGIN_PATH, get(login_page).post(login))
+        .route("/logout", post(logout))
 }
 
 #[derive(Template)]
@@ -45,15 +48,42 @@ struct LoginQuery {
 }
 
 /// Shows the form with a fresh double-submit token, set as a cookie scoped to `/login`.
-fn render_login(state: &AppState, status: StatusCode, username: String, next: String, errors: FormErrors, notice: &'static str) -> Result<Response, AppError> {
+fn render_login(
+    state: &AppState,
+    status: StatusCode,
+    username: String,
+    next: String,
+    errors: FormErrors,
+    notice: &'static str,
+) -> Result<Response, AppError> {
     let csrf = auth::new_token();
-    let page = LoginPage { layout: Layout::anonymous("Sign in"), errors, username, next, csrf: csrf.clone(), notice };
+    let page = LoginPage {
+        layout: Layout::anonymous("Sign in"),
+        errors,
+        username,
+        next,
+        csrf: csrf.clone(),
+        notice,
+    };
     let mut response = page_status(status, &page)?;
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, LOGIN_PATH, state.config.secure_cookies, Some(3600)));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            LOGIN_CSRF_COOKIE,
+            &csrf,
+            LOGIN_PATH,
+            state.config.secure_cookies,
+            Some(3600),
+        ),
+    );
     Ok(response)
 }
 
-async fn login_page(State(state): State<AppState>, Extension(ctx): Extension<SessionContext>, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+async fn login_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<SessionContext>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
     let next = safe_next(q.next.as_deref()).to_owned();
     if matches!(ctx, SessionContext::Active(_)) {
         return Ok(see_other(&next));
@@ -63,7 +93,14 @@ async fn login_page(State(state): State<AppState>, Extension(ctx): Extension<Ses
     } else {
         ""
     };
-    render_login(&state, StatusCode::OK, String::new(), next, FormErrors::default(), notice)
+    render_login(
+        &state,
+        StatusCode::OK,
+        String::new(),
+        next,
+        FormErrors::default(),
+        notice,
+    )
 }
 
 #[derive(Deserialize)]
@@ -92,7 +129,14 @@ async fn login(
         errors.add("password", "Enter your password");
     }
     if !errors.is_empty() {
-        return render_login(&state, StatusCode::UNPROCESSABLE_ENTITY, username, next, errors, "");
+        return render_login(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            username,
+            next,
+            errors,
+            "",
+        );
     }
 
     let mut keys = vec![ThrottleKey::User(username.to_lowercase())];
@@ -102,7 +146,14 @@ async fn login(
     if state.login_throttle.is_locked(&keys, Instant::now()) {
         tracing::warn!("login refused: too many failed attempts");
         errors.add("username", "Too many unsuccessful attempts. Wait 15 minutes, then try again, or ask an administrator to reset your password.");
-        return render_login(&state, StatusCode::TOO_MANY_REQUESTS, username, next, errors, "");
+        return render_login(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            username,
+            next,
+            errors,
+            "",
+        );
     }
 
     let user = state.store.user(&username).await?;
@@ -121,7 +172,10 @@ async fn login(
         _ => {
             state.login_throttle.record_failure(&keys, Instant::now());
             tracing::info!("login refused: wrong credentials or inactive account");
-            errors.add("username", "The username or password is not right, or the account is not active.");
+            errors.add(
+                "username",
+                "The username or password is not right, or the account is not active.",
+            );
             return render_login(&state, StatusCode::UNAUTHORIZED, username, next, errors, "");
         }
     };
@@ -132,18 +186,44 @@ async fn login(
         state.store.delete_session(&auth::token_hash(old)).await?;
     }
     let session = auth::create_session(&state.store, &user.username, now()).await?;
-    state.store.audit_read(&haven_store::Actor::new(user.username.clone()), "user.login", None, "").await?;
+    state
+        .store
+        .audit_read(
+            &haven_store::Actor::new(user.username.clone()),
+            "user.login",
+            None,
+            "",
+        )
+        .await?;
     let mut response = see_other(&next);
     let secure = state.config.secure_cookies;
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, "/", secure, None));
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", LOGIN_PATH, secure, Some(0)));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &session.token, "/", secure, None),
+    );
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(LOGIN_CSRF_COOKIE, "", LOGIN_PATH, secure, Some(0)),
+    );
     Ok(response)
 }
 
 async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     state.store.delete_session(&user.token_hash).await?;
-    state.store.audit_read(&user.actor(), "user.logout", None, "").await?;
+    state
+        .store
+        .audit_read(&user.actor(), "user.logout", None, "")
+        .await?;
     let mut response = see_other(LOGIN_PATH);
-    response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", "/", state.config.secure_cookies, Some(0)));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            "",
+            "/",
+            state.config.secure_cookies,
+            Some(0),
+        ),
+    );
     Ok(response.into_response())
 }

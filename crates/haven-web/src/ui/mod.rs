@@ -8,19 +8,26 @@
 //! `<input type="hidden" name="csrf" value="{{ layout.csrf }}">` (the session middleware
 //! rejects any state-changing request without it).
 
+pub mod actions;
 pub mod admin;
+pub mod assessments;
 pub mod due;
 pub mod entries;
 pub mod form;
 pub mod forms;
+pub mod guidance;
 pub mod home;
 pub mod layout;
 pub mod login;
 pub mod patient_form;
 pub mod patient_page;
 pub mod patients;
+pub mod policy_admin;
 pub mod registration;
+pub mod risk;
 pub mod summary;
+pub mod trends;
+pub mod worklist;
 
 use askama::Template;
 use axum::Router;
@@ -42,6 +49,12 @@ pub fn routes() -> Router<AppState> {
         .merge(entries::routes())
         .merge(admin::routes())
         .merge(forms::routes())
+        .merge(assessments::routes())
+        .merge(risk::routes())
+        .merge(trends::routes())
+        .merge(worklist::routes())
+        .merge(guidance::routes())
+        .merge(policy_admin::routes())
 }
 
 /// Renders a page with status 200.

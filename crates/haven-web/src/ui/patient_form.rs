@@ -11,11 +11,21 @@ use serde::Deserialize;
 use super::form::{Choice, FormErrors, choices, choices_with_blank, optional};
 use crate::reference::{countries, languages};
 
-pub const SEXES: &[(&str, &str)] = &[("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known")];
+pub const SEXES: &[(&str, &str)] = &[
+    ("female", "Female"),
+    ("male", "Male"),
+    ("other", "Other"),
+    ("unknown", "Not known"),
+];
 
-pub const INTERPRETER_NEED: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No"), ("", "Not asked yet")];
+pub const INTERPRETER_NEED: &[(&str, &str)] =
+    &[("yes", "Yes"), ("no", "No"), ("", "Not asked yet")];
 
-pub const INTERPRETER_GENDERS: &[(&str, &str)] = &[("female", "Female"), ("male", "Male"), ("any", "No preference")];
+pub const INTERPRETER_GENDERS: &[(&str, &str)] = &[
+    ("female", "Female"),
+    ("male", "Male"),
+    ("any", "No preference"),
+];
 
 pub const ACCOMMODATION: &[(&str, &str)] = &[
     ("initial-accommodation", "Initial asylum accommodation"),
@@ -80,16 +90,26 @@ const ACCOMMODATION_VALUES: &[Accommodation] = &[
 ];
 
 pub fn accommodation_id(a: Accommodation) -> &'static str {
-    let i = ACCOMMODATION_VALUES.iter().position(|v| *v == a).expect("every Accommodation value is listed");
+    let i = ACCOMMODATION_VALUES
+        .iter()
+        .position(|v| *v == a)
+        .expect("every Accommodation value is listed");
     ACCOMMODATION[i].0
 }
 
 pub fn accommodation_label(a: Accommodation) -> &'static str {
-    ACCOMMODATION[ACCOMMODATION_VALUES.iter().position(|v| *v == a).expect("every Accommodation value is listed")].1
+    ACCOMMODATION[ACCOMMODATION_VALUES
+        .iter()
+        .position(|v| *v == a)
+        .expect("every Accommodation value is listed")]
+    .1
 }
 
 fn accommodation_of(id: &str) -> Option<Accommodation> {
-    ACCOMMODATION.iter().position(|(i, _)| *i == id).map(|p| ACCOMMODATION_VALUES[p])
+    ACCOMMODATION
+        .iter()
+        .position(|(i, _)| *i == id)
+        .map(|p| ACCOMMODATION_VALUES[p])
 }
 
 /// Label for a code from one of the tables above.
@@ -153,22 +173,57 @@ impl PatientForm {
         let clinician_items: Vec<(String, String)> = clinicians
             .iter()
             .filter(|c| c.active || c.username == self.named_clinician)
-            .map(|c| (c.username.clone(), if c.active { c.display_name.clone() } else { format!("{} (no longer active)", c.display_name) }))
+            .map(|c| {
+                (
+                    c.username.clone(),
+                    if c.active {
+                        c.display_name.clone()
+                    } else {
+                        format!("{} (no longer active)", c.display_name)
+                    },
+                )
+            })
             .collect();
         FormChoices {
             sexes: choices_with_blank("Not recorded", SEXES.iter().copied(), &self.sex),
-            countries: choices_with_blank("Not recorded", countries::COUNTRIES.iter().copied(), &self.country_of_origin),
-            languages: choices_with_blank("Not recorded", languages::LANGUAGES.iter().copied(), &self.main_language),
+            countries: choices_with_blank(
+                "Not recorded",
+                countries::COUNTRIES.iter().copied(),
+                &self.country_of_origin,
+            ),
+            languages: choices_with_blank(
+                "Not recorded",
+                languages::LANGUAGES.iter().copied(),
+                &self.main_language,
+            ),
             interpreter_need: choices(INTERPRETER_NEED.iter().copied(), &self.interpreter_required),
-            interpreter_genders: choices_with_blank("Not stated", INTERPRETER_GENDERS.iter().copied(), &self.interpreter_gender),
-            accommodation: choices_with_blank("Not recorded", ACCOMMODATION.iter().copied(), &self.accommodation),
-            clinicians: choices_with_blank("None yet", clinician_items.iter().map(|(u, n)| (u.as_str(), n.as_str())), &self.named_clinician),
+            interpreter_genders: choices_with_blank(
+                "Not stated",
+                INTERPRETER_GENDERS.iter().copied(),
+                &self.interpreter_gender,
+            ),
+            accommodation: choices_with_blank(
+                "Not recorded",
+                ACCOMMODATION.iter().copied(),
+                &self.accommodation,
+            ),
+            clinicians: choices_with_blank(
+                "None yet",
+                clinician_items
+                    .iter()
+                    .map(|(u, n)| (u.as_str(), n.as_str())),
+                &self.named_clinician,
+            ),
         }
     }
 
     /// Pre-fills the edit form from stored demographics.
     pub fn from_patient(p: &Patient, version: u32) -> Self {
-        let main = p.main_language.as_ref().map(LanguageTag::as_str).unwrap_or_default();
+        let main = p
+            .main_language
+            .as_ref()
+            .map(LanguageTag::as_str)
+            .unwrap_or_default();
         let listed = languages::LANGUAGES.iter().any(|(t, _)| *t == main);
         Self {
             given_name: p.given_name.clone(),
@@ -176,22 +231,51 @@ impl PatientForm {
             native_name: p.native_name.clone().unwrap_or_default(),
             birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
             sex: p.sex.map(sex_id).unwrap_or_default().to_owned(),
-            nhs_number: p.nhs_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+            nhs_number: p
+                .nhs_number
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             local_id: p.local_id.clone().unwrap_or_default(),
             country_of_origin: p.country_of_origin.clone().unwrap_or_default(),
-            main_language: if listed { main.to_owned() } else { String::new() },
-            main_language_other: if listed { String::new() } else { main.to_owned() },
-            other_languages: p.other_languages.iter().map(LanguageTag::as_str).collect::<Vec<_>>().join(", "),
+            main_language: if listed {
+                main.to_owned()
+            } else {
+                String::new()
+            },
+            main_language_other: if listed {
+                String::new()
+            } else {
+                main.to_owned()
+            },
+            other_languages: p
+                .other_languages
+                .iter()
+                .map(LanguageTag::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
             interpreter_required: match p.interpreter_required {
                 Some(true) => "yes",
                 Some(false) => "no",
                 None => "",
             }
             .to_owned(),
-            interpreter_gender: p.interpreter_gender.map(gender_id).unwrap_or_default().to_owned(),
+            interpreter_gender: p
+                .interpreter_gender
+                .map(gender_id)
+                .unwrap_or_default()
+                .to_owned(),
             dialect: p.dialect.clone().unwrap_or_default(),
-            accommodation: p.accommodation.map(accommodation_id).unwrap_or_default().to_owned(),
-            named_clinician: p.named_clinician.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            accommodation: p
+                .accommodation
+                .map(accommodation_id)
+                .unwrap_or_default()
+                .to_owned(),
+            named_clinician: p
+                .named_clinician
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
             phone: p.phone.clone().unwrap_or_default(),
             email: p.email.clone().unwrap_or_default(),
             address: p.address.clone().unwrap_or_default(),
@@ -203,11 +287,19 @@ impl PatientForm {
 
     /// Builds the patient (with `id`), or the messages for every field at fault. Nothing is
     /// saved unless this returns `Ok`.
-    pub fn to_patient(&self, id: PatientId, clinicians: &[ClinicianOption], today: Date) -> Result<Patient, FormErrors> {
+    pub fn to_patient(
+        &self,
+        id: PatientId,
+        clinicians: &[ClinicianOption],
+        today: Date,
+    ) -> Result<Patient, FormErrors> {
         let mut e = FormErrors::default();
         let mut p = Patient::new(id, self.given_name.trim(), self.family_name.trim());
         if p.given_name.is_empty() && p.family_name.is_empty() {
-            e.add("given_name", "Enter the person’s name: a given name, a family name, or both");
+            e.add(
+                "given_name",
+                "Enter the person’s name: a given name, a family name, or both",
+            );
         }
         p.native_name = optional(&self.native_name);
         p.birth_date = e.optional_date(&self.birth_date, "birth_date", "Date of birth");
@@ -235,7 +327,9 @@ impl PatientForm {
         p.local_id = optional(&self.local_id);
         p.country_of_origin = match self.country_of_origin.trim() {
             "" => None,
-            code if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) => Some(code.to_owned()),
+            code if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) => {
+                Some(code.to_owned())
+            }
             _ => {
                 e.add("country_of_origin", "Choose a country from the list");
                 None
@@ -255,7 +349,12 @@ impl PatientForm {
             })
         };
         let mut bad = Vec::new();
-        for item in self.other_languages.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+        for item in self
+            .other_languages
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             match languages::parse(item) {
                 Some(tag) if !p.other_languages.contains(&tag) => p.other_languages.push(tag),
                 Some(_) => {}
@@ -282,7 +381,9 @@ impl PatientForm {
             }),
         };
         p.dialect = optional(&self.dialect);
-        if p.interpreter_required != Some(true) && (p.interpreter_gender.is_some() || p.dialect.is_some()) {
+        if p.interpreter_required != Some(true)
+            && (p.interpreter_gender.is_some() || p.dialect.is_some())
+        {
             e.add("interpreter_required", "Interpreter preferences are filled in: choose “Yes” if an interpreter is needed, or clear the preferences");
         }
         p.accommodation = match self.accommodation.as_str() {
@@ -302,8 +403,14 @@ impl PatientForm {
         };
         p.phone = optional(&self.phone);
         p.email = optional(&self.email);
-        if p.email.as_deref().is_some_and(|m| !m.contains('@') || m.contains(char::is_whitespace)) {
-            e.add("email", "Enter an email address like name@example.org, or leave it empty");
+        if p.email
+            .as_deref()
+            .is_some_and(|m| !m.contains('@') || m.contains(char::is_whitespace))
+        {
+            e.add(
+                "email",
+                "Enter an email address like name@example.org, or leave it empty",
+            );
         }
         p.address = optional(&self.address);
         p.support_contacts = optional(&self.support_contacts);
@@ -320,7 +427,9 @@ impl PatientForm {
 
 fn capitalise(text: &str) -> String {
     let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -331,7 +440,11 @@ mod tests {
     const TODAY: Date = date!(2026 - 11 - 28);
 
     fn clinicians() -> Vec<ClinicianOption> {
-        vec![ClinicianOption { username: "dr.amal".into(), display_name: "Dr Amal".into(), active: true }]
+        vec![ClinicianOption {
+            username: "dr.amal".into(),
+            display_name: "Dr Amal".into(),
+            active: true,
+        }]
     }
 
     fn convert(f: &PatientForm) -> Result<Patient, FormErrors> {
@@ -340,7 +453,10 @@ mod tests {
 
     #[test]
     fn only_a_name_is_required() {
-        let f = PatientForm { family_name: "Haddad".into(), ..Default::default() };
+        let f = PatientForm {
+            family_name: "Haddad".into(),
+            ..Default::default()
+        };
         let p = convert(&f).expect("a name is enough");
         assert_eq!(p.family_name, "Haddad");
         assert_eq!(p.nhs_number, None);
@@ -374,7 +490,13 @@ mod tests {
             ..Default::default()
         };
         let p = convert(&f).expect("valid");
-        assert_eq!(p.other_languages.iter().map(LanguageTag::as_str).collect::<Vec<_>>(), vec!["fr", "en"]);
+        assert_eq!(
+            p.other_languages
+                .iter()
+                .map(LanguageTag::as_str)
+                .collect::<Vec<_>>(),
+            vec!["fr", "en"]
+        );
         let back = PatientForm::from_patient(&p, 3);
         assert_eq!(convert(&back).expect("still valid"), p);
         assert_eq!(back.version, "3");
@@ -395,10 +517,21 @@ mod tests {
             ..Default::default()
         };
         let e = convert(&f).expect_err("invalid");
-        for field in ["birth_date", "nhs_number", "main_language_other", "other_languages", "interpreter_required", "named_clinician", "email"] {
+        for field in [
+            "birth_date",
+            "nhs_number",
+            "main_language_other",
+            "other_languages",
+            "interpreter_required",
+            "named_clinician",
+            "email",
+        ] {
             assert!(e.has(field), "{field}: {e:?}");
         }
-        assert!(e.get("nhs_number").is_some_and(|m| m.contains("check digit")));
+        assert!(
+            e.get("nhs_number")
+                .is_some_and(|m| m.contains("check digit"))
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use haven_core::Date;
-use haven_core::record::{EntryBody, InterpreterGender, PatientRecord};
+use haven_core::record::{EntryBody, InterpreterGender, PatientRecord, Visibility};
 
 use super::due::{DueItem, due_items};
 use super::layout::Layout;
@@ -51,17 +51,30 @@ pub struct Banner {
     pub clinician: String,
     /// Clinical roles only, and only when an active sensitive entry exists.
     pub sensitive: bool,
+    /// Urgent care-rule actions, evaluated at view time (set by [`PatientContext::load`]).
+    pub urgent: Vec<super::actions::UrgentAction>,
 }
 
 impl Banner {
-    pub fn build(record: &PatientRecord, user: &CurrentUser, names: &HashMap<String, String>, today: Date) -> Self {
+    pub fn build(
+        record: &PatientRecord,
+        user: &CurrentUser,
+        names: &HashMap<String, String>,
+        today: Date,
+    ) -> Self {
         let p = &record.patient;
         let mut prefs = Vec::new();
         if p.interpreter_required == Some(true) {
             match p.interpreter_gender {
-                Some(InterpreterGender::Female) => prefs.push("female interpreter preferred".to_owned()),
-                Some(InterpreterGender::Male) => prefs.push("male interpreter preferred".to_owned()),
-                Some(InterpreterGender::Any) => prefs.push("no preference for the interpreter’s gender".to_owned()),
+                Some(InterpreterGender::Female) => {
+                    prefs.push("female interpreter preferred".to_owned())
+                }
+                Some(InterpreterGender::Male) => {
+                    prefs.push("male interpreter preferred".to_owned())
+                }
+                Some(InterpreterGender::Any) => {
+                    prefs.push("no preference for the interpreter’s gender".to_owned())
+                }
                 None => {}
             }
             if let Some(d) = &p.dialect {
@@ -81,14 +94,39 @@ impl Banner {
             native: NativeName::of(p),
             age: age_text(p, today),
             birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-            sex: p.sex.map(|s| label_of(SEXES, sex_id(s))).unwrap_or_default(),
-            nhs_number: p.nhs_number.as_ref().map(ToString::to_string).unwrap_or_default(),
-            language: p.main_language.as_ref().map(languages::name).unwrap_or_default(),
+            sex: p
+                .sex
+                .map(|s| label_of(SEXES, sex_id(s)))
+                .unwrap_or_default(),
+            nhs_number: p
+                .nhs_number
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            language: p
+                .main_language
+                .as_ref()
+                .map(languages::name)
+                .unwrap_or_default(),
             interpreter: p.interpreter_required,
             interpreter_prefs: prefs.join(" · "),
-            asylum: if user.is_clinical() { asylum } else { String::new() },
-            clinician: p.named_clinician.as_ref().map(|c| names.get(c.as_str()).cloned().unwrap_or_else(|| c.to_string())).unwrap_or_default(),
+            asylum: if user.is_clinical() {
+                asylum
+            } else {
+                String::new()
+            },
+            clinician: p
+                .named_clinician
+                .as_ref()
+                .map(|c| {
+                    names
+                        .get(c.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| c.to_string())
+                })
+                .unwrap_or_default(),
             sensitive: user.is_clinical() && record.has_sensitive_history(),
+            urgent: Vec::new(),
         }
     }
 }
@@ -106,9 +144,20 @@ impl PatientContext {
     pub async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<Self, AppError> {
         user.require(PATIENT_ROLES)?;
         let record = state.store.record(id, user.visibility()).await?;
-        let names: HashMap<String, String> = state.store.users().await?.into_iter().map(|u| (u.username, u.display_name)).collect();
-        let banner = Banner::build(&record, user, &names, today());
-        Ok(Self { record, banner, names })
+        let names: HashMap<String, String> = state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| (u.username, u.display_name))
+            .collect();
+        let mut banner = Banner::build(&record, user, &names, today());
+        banner.urgent = super::actions::urgent_actions(user, &record, &state.policy(), today());
+        Ok(Self {
+            record,
+            banner,
+            names,
+        })
     }
 }
 
@@ -158,10 +207,23 @@ pub fn sections(record: &PatientRecord, user: &CurrentUser) -> Vec<Section> {
     let mut out: Vec<Section> = SECTIONS
         .iter()
         .filter(|(_, _, clinical)| !clinical || user.is_clinical())
-        .map(|&(id, heading, _)| Section { id, heading, rows: Vec::new() })
+        .map(|&(id, heading, _)| Section {
+            id,
+            heading,
+            rows: Vec::new(),
+        })
         .collect();
-    let mut entries: Vec<_> = record.entries.iter().filter(|e| user.may_see(e.visibility())).collect();
-    entries.sort_by(|a, b| b.body.date().cmp(&a.body.date()).then_with(|| b.id.cmp(&a.id)));
+    let mut entries: Vec<_> = record
+        .entries
+        .iter()
+        .filter(|e| user.may_see(e.visibility()))
+        .collect();
+    entries.sort_by(|a, b| {
+        b.body
+            .date()
+            .cmp(&a.body.date())
+            .then_with(|| b.id.cmp(&a.id))
+    });
     for e in entries {
         let id = section_of(&e.body);
         if let Some(section) = out.iter_mut().find(|s| s.id == id) {
@@ -178,6 +240,9 @@ struct PatientPage {
     banner: Banner,
     clinical: bool,
     due: Vec<DueItem>,
+    /// Links to the entry forms this user may use.
+    record_links: Vec<(String, &'static str)>,
+    trends_href: Option<String>,
     details: Vec<(&'static str, String)>,
     sections: Vec<Section>,
 }
@@ -186,27 +251,76 @@ struct PatientPage {
 fn details(record: &PatientRecord) -> Vec<(&'static str, String)> {
     let p = &record.patient;
     let mut out = vec![
-        ("Country of origin", p.country_of_origin.as_deref().map(|c| countries::name(c).to_owned()).unwrap_or_default()),
-        ("Main language", p.main_language.as_ref().map(languages::name).unwrap_or_default()),
-        ("Other languages", p.other_languages.iter().map(languages::name).collect::<Vec<_>>().join(", ")),
-        ("Accommodation", p.accommodation.map(accommodation_label).unwrap_or_default().to_owned()),
+        (
+            "Country of origin",
+            p.country_of_origin
+                .as_deref()
+                .map(|c| countries::name(c).to_owned())
+                .unwrap_or_default(),
+        ),
+        (
+            "Main language",
+            p.main_language
+                .as_ref()
+                .map(languages::name)
+                .unwrap_or_default(),
+        ),
+        (
+            "Other languages",
+            p.other_languages
+                .iter()
+                .map(languages::name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Accommodation",
+            p.accommodation
+                .map(accommodation_label)
+                .unwrap_or_default()
+                .to_owned(),
+        ),
         ("Phone", p.phone.clone().unwrap_or_default()),
         ("Email", p.email.clone().unwrap_or_default()),
         ("Address", p.address.clone().unwrap_or_default()),
-        ("Support organisations and key workers", p.support_contacts.clone().unwrap_or_default()),
+        (
+            "Support organisations and key workers",
+            p.support_contacts.clone().unwrap_or_default(),
+        ),
         ("Practice reference", p.local_id.clone().unwrap_or_default()),
     ];
     out.retain(|(_, v)| !v.is_empty());
     out
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    state.store.audit_read(&user.actor(), "patient.view", Some(&id), "").await?;
+    state
+        .store
+        .audit_read(&user.actor(), "patient.view", Some(&id), "")
+        .await?;
     let page_data = PatientPage {
         layout: Layout::new(&user, ctx.banner.name.clone(), "/patients"),
         clinical: user.is_clinical(),
-        due: due_items(&state, &user, &ctx.record, today()),
+        // The rules need the whole record; receptionists' page record lacks clinical entries.
+        due: if user.is_clinical() {
+            due_items(&state, &user, &ctx.record, today())
+        } else {
+            due_items(
+                &state,
+                &user,
+                &state.store.record(&id, Visibility::Sensitive).await?,
+                today(),
+            )
+        },
+        record_links: super::forms::record_links(&user, &id),
+        trends_href: user
+            .is_clinical()
+            .then(|| format!("{}/trends", patient_href(&id))),
         details: details(&ctx.record),
         sections: sections(&ctx.record, &user),
         banner: ctx.banner,

@@ -49,8 +49,20 @@ pub struct NativeName {
 impl NativeName {
     pub fn of(p: &Patient) -> Option<Self> {
         let text = p.native_name.clone()?;
-        let lang = p.main_language.as_ref().map(LanguageTag::to_string).unwrap_or_default();
-        let dir = if p.main_language.as_ref().is_some_and(LanguageTag::is_right_to_left) { "rtl" } else { "auto" };
+        let lang = p
+            .main_language
+            .as_ref()
+            .map(LanguageTag::to_string)
+            .unwrap_or_default();
+        let dir = if p
+            .main_language
+            .as_ref()
+            .is_some_and(LanguageTag::is_right_to_left)
+        {
+            "rtl"
+        } else {
+            "auto"
+        };
         Some(Self { text, lang, dir })
     }
 }
@@ -89,7 +101,11 @@ pub fn age_text(p: &Patient, today: Date) -> String {
     p.age_on(today).map(|a| a.to_string()).unwrap_or_default()
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
     let page_no = q.page.trim().parse::<i64>().unwrap_or(1).max(1);
     let text = q.q.trim().to_owned();
@@ -102,7 +118,10 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
     };
     let (found, total) = state.store.search_patients(&query).await?;
     let users = state.store.users().await?;
-    let names: HashMap<&str, &str> = users.iter().map(|u| (u.username.as_str(), u.display_name.as_str())).collect();
+    let names: HashMap<&str, &str> = users
+        .iter()
+        .map(|u| (u.username.as_str(), u.display_name.as_str()))
+        .collect();
     let today = today();
     let rows = found
         .iter()
@@ -114,25 +133,58 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<
                 native: NativeName::of(p),
                 birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
                 age: age_text(p, today),
-                nhs_number: p.nhs_number.as_ref().map(ToString::to_string).unwrap_or_default(),
-                language: p.main_language.as_ref().map(languages::name).unwrap_or_default(),
+                nhs_number: p
+                    .nhs_number
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                language: p
+                    .main_language
+                    .as_ref()
+                    .map(languages::name)
+                    .unwrap_or_default(),
                 interpreter: p.interpreter_required == Some(true),
-                clinician: p.named_clinician.as_ref().map(|c| names.get(c.as_str()).map_or_else(|| c.to_string(), |n| (*n).to_owned())).unwrap_or_default(),
+                clinician: p
+                    .named_clinician
+                    .as_ref()
+                    .map(|c| {
+                        names
+                            .get(c.as_str())
+                            .map_or_else(|| c.to_string(), |n| (*n).to_owned())
+                    })
+                    .unwrap_or_default(),
             }
         })
         .collect();
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let href = |n: i64| {
-        format!("/patients?q={}&clinician={}&language={}&page={n}", encode_query(&text), encode_query(&q.clinician), encode_query(&q.language))
+        format!(
+            "/patients?q={}&clinician={}&language={}&page={n}",
+            encode_query(&text),
+            encode_query(&q.clinician),
+            encode_query(&q.language)
+        )
     };
-    let clinician_items: Vec<(&str, &str)> = users.iter().filter(|u| u.role == Role::Clinician).map(|u| (u.username.as_str(), u.display_name.as_str())).collect();
+    let clinician_items: Vec<(&str, &str)> = users
+        .iter()
+        .filter(|u| u.role == Role::Clinician)
+        .map(|u| (u.username.as_str(), u.display_name.as_str()))
+        .collect();
     let list_page = ListPage {
         layout: Layout::new(&user, "Patients", "/patients"),
         clinicians: choices_with_blank("Any clinician", clinician_items, &q.clinician),
-        languages: choices_with_blank("Any language", languages::LANGUAGES.iter().copied(), &q.language),
+        languages: choices_with_blank(
+            "Any language",
+            languages::LANGUAGES.iter().copied(),
+            &q.language,
+        ),
         rows,
         total,
-        first: if total == 0 { 0 } else { (page_no - 1) * PAGE_SIZE + 1 },
+        first: if total == 0 {
+            0
+        } else {
+            (page_no - 1) * PAGE_SIZE + 1
+        },
         last: (page_no * PAGE_SIZE).min(total),
         page: page_no,
         pages,

@@ -49,63 +49,153 @@ pub async fn clinician_options(store: &Store) -> Result<Vec<ClinicianOption>, St
         .await?
         .into_iter()
         .filter(|u| u.role == Role::Clinician)
-        .map(|u| ClinicianOption { username: u.username, display_name: u.display_name, active: u.active })
+        .map(|u| ClinicianOption {
+            username: u.username,
+            display_name: u.display_name,
+            active: u.active,
+        })
         .collect())
 }
 
-fn render(user: &CurrentUser, status: StatusCode, form: PatientForm, errors: FormErrors, clinicians: &[ClinicianOption], editing: Option<String>) -> Result<Response, AppError> {
+fn render(
+    user: &CurrentUser,
+    status: StatusCode,
+    form: PatientForm,
+    errors: FormErrors,
+    clinicians: &[ClinicianOption],
+    editing: Option<String>,
+) -> Result<Response, AppError> {
     let (title, action, cancel_href) = match &editing {
-        None => ("Register a patient".to_owned(), "/patients/new".to_owned(), "/patients".to_owned()),
-        Some(id) => ("Change personal details".to_owned(), format!("{}/edit", patient_href(id)), patient_href(id)),
+        None => (
+            "Register a patient".to_owned(),
+            "/patients/new".to_owned(),
+            "/patients".to_owned(),
+        ),
+        Some(id) => (
+            "Change personal details".to_owned(),
+            format!("{}/edit", patient_href(id)),
+            patient_href(id),
+        ),
     };
-    let current = if editing.is_some() { "/patients" } else { "/patients/new" };
+    let current = if editing.is_some() {
+        "/patients"
+    } else {
+        "/patients/new"
+    };
     let choices = form.choices(clinicians);
-    page_status(status, &PatientFormPage { layout: Layout::new(user, title, current), form, errors, choices, editing, action, cancel_href })
+    page_status(
+        status,
+        &PatientFormPage {
+            layout: Layout::new(user, title, current),
+            form,
+            errors,
+            choices,
+            editing,
+            action,
+            cancel_href,
+        },
+    )
 }
 
 async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
     let clinicians = clinician_options(&state.store).await?;
-    let form = PatientForm { interpreter_required: String::new(), ..Default::default() };
-    render(&user, StatusCode::OK, form, FormErrors::default(), &clinicians, None)
+    let form = PatientForm {
+        interpreter_required: String::new(),
+        ..Default::default()
+    };
+    render(
+        &user,
+        StatusCode::OK,
+        form,
+        FormErrors::default(),
+        &clinicians,
+        None,
+    )
 }
 
 fn interpreter_flag(patient: &Patient, by: UserId) -> Entry {
-    let body = EntryBody::Flag(Flag { kind: FlagKind::InterpreterNeeded, date: today() });
+    let body = EntryBody::Flag(Flag {
+        kind: FlagKind::InterpreterNeeded,
+        date: today(),
+    });
     Entry::new(new_entry_id(), patient.id.clone(), body, by, now())
 }
 
-async fn create(State(state): State<AppState>, user: CurrentUser, Form(form): Form<PatientForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<PatientForm>,
+) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
     let clinicians = clinician_options(&state.store).await?;
     let patient = match form.to_patient(PatientId::new(""), &clinicians, today()) {
         Ok(p) => p,
-        Err(errors) => return render(&user, StatusCode::UNPROCESSABLE_ENTITY, form, errors, &clinicians, None),
+        Err(errors) => {
+            return render(
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                errors,
+                &clinicians,
+                None,
+            );
+        }
     };
-    let first_entries = if patient.interpreter_required == Some(true) { vec![interpreter_flag(&patient, user.user_id())] } else { Vec::new() };
-    let saved = state.store.create_patient(&user.actor(), patient, first_entries).await?;
+    let first_entries = if patient.interpreter_required == Some(true) {
+        vec![interpreter_flag(&patient, user.user_id())]
+    } else {
+        Vec::new()
+    };
+    let saved = state
+        .store
+        .create_patient(&user.actor(), patient, first_entries)
+        .await?;
     tracing::info!(patient = %saved.id, "patient registered");
     Ok(see_other(&patient_href(saved.id.as_str())))
 }
 
-async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
     let current = state.store.patient(&id).await?;
     let clinicians = clinician_options(&state.store).await?;
     let form = PatientForm::from_patient(&current.patient, current.version);
-    render(&user, StatusCode::OK, form, FormErrors::default(), &clinicians, Some(id))
+    render(
+        &user,
+        StatusCode::OK,
+        form,
+        FormErrors::default(),
+        &clinicians,
+        Some(id),
+    )
 }
 
-async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>, Form(form): Form<PatientForm>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<PatientForm>,
+) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
     let clinicians = clinician_options(&state.store).await?;
     // Ensures the patient exists (404 otherwise) before anything else.
     let stored = state.store.patient(&id).await?;
     let mut errors = FormErrors::default();
-    let reason = errors.required(&form.reason, "reason", "Say why the details are being changed");
+    let reason = errors.required(
+        &form.reason,
+        "reason",
+        "Say why the details are being changed",
+    );
     let version: Option<u32> = form.version.trim().parse().ok();
     if version.is_none() {
-        errors.add("reason", "The form was incomplete; reload the page and make the change again");
+        errors.add(
+            "reason",
+            "The form was incomplete; reload the page and make the change again",
+        );
     }
     let patient = match form.to_patient(stored.patient.id.clone(), &clinicians, today()) {
         Ok(p) => Some(p),
@@ -117,21 +207,44 @@ async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path
         }
     };
     let (Some(patient), Some(version), true) = (patient, version, errors.is_empty()) else {
-        return render(&user, StatusCode::UNPROCESSABLE_ENTITY, form, errors, &clinicians, Some(id));
+        return render(
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+            &clinicians,
+            Some(id),
+        );
     };
-    match state.store.update_patient(&user.actor(), &patient, version, &reason).await {
+    match state
+        .store
+        .update_patient(&user.actor(), &patient, version, &reason)
+        .await
+    {
         Ok(_) => {}
         Err(StoreError::VersionConflict { current }) => {
             errors.add("reason", format!("Someone else changed these details while you were editing (they are now at version {current}). Open the patient again to see their change, then make yours."));
-            return render(&user, StatusCode::CONFLICT, form, errors, &clinicians, Some(id));
+            return render(
+                &user,
+                StatusCode::CONFLICT,
+                form,
+                errors,
+                &clinicians,
+                Some(id),
+            );
         }
         Err(e) => return Err(e.into()),
     }
     if patient.interpreter_required == Some(true) {
         let record = state.store.record(&id, Visibility::Administrative).await?;
-        let flagged = record.bodies(EntryBody::as_flag).any(|f| f.kind == FlagKind::InterpreterNeeded);
+        let flagged = record
+            .bodies(EntryBody::as_flag)
+            .any(|f| f.kind == FlagKind::InterpreterNeeded);
         if !flagged {
-            state.store.add_entry(&user.actor(), &interpreter_flag(&patient, user.user_id())).await?;
+            state
+                .store
+                .add_entry(&user.actor(), &interpreter_flag(&patient, user.user_id()))
+                .await?;
         }
     }
     Ok(see_other(&patient_href(&id)))

@@ -60,15 +60,34 @@ pub fn summary(body: &EntryBody) -> String {
             s
         }
         EntryBody::PlannedContact(c) => {
-            let booked = if c.interpreter_booked { "interpreter booked" } else { "no interpreter booked" };
-            if c.purpose.is_empty() { format!("{} — {booked}", c.status.label()) } else { format!("{}: {} — {booked}", c.status.label(), c.purpose) }
+            let booked = if c.interpreter_booked {
+                "interpreter booked"
+            } else {
+                "no interpreter booked"
+            };
+            if c.purpose.is_empty() {
+                format!("{} — {booked}", c.status.label())
+            } else {
+                format!("{}: {} — {booked}", c.status.label(), c.purpose)
+            }
         }
         EntryBody::Questionnaire(q) => match instruments::score(q.instrument, &q.answers) {
             Ok(score) => match score.total() {
-                Some(total) => format!("{}: total {total} ({})", q.instrument.name(), score.band().replace('-', " ")),
-                None => format!("{}: {}", q.instrument.name(), score.band().replace('-', " ")),
+                Some(total) => format!(
+                    "{}: total {total} ({})",
+                    q.instrument.name(),
+                    score.band().replace('-', " ")
+                ),
+                None => format!(
+                    "{}: {}",
+                    q.instrument.name(),
+                    score.band().replace('-', " ")
+                ),
             },
-            Err(_) => format!("{}: the stored answers could not be scored", q.instrument.name()),
+            Err(_) => format!(
+                "{}: the stored answers could not be scored",
+                q.instrument.name()
+            ),
         },
         EntryBody::RiskReview(r) => {
             let mut s = format!(
@@ -83,10 +102,20 @@ pub fn summary(body: &EntryBody) -> String {
             s
         }
         EntryBody::SafetyPlan(_) => "Safety plan agreed".to_owned(),
-        EntryBody::Screening(s) => format!("{}: {}", s.test.label(), s.status.label().to_lowercase()),
+        EntryBody::Screening(s) => {
+            format!("{}: {}", s.test.label(), s.status.label().to_lowercase())
+        }
         EntryBody::Referral(r) => {
-            let to = if r.organisation.is_empty() { String::new() } else { format!(" to {}", r.organisation) };
-            format!("{}{to} — {}", r.kind.label(), r.status.label().to_lowercase())
+            let to = if r.organisation.is_empty() {
+                String::new()
+            } else {
+                format!(" to {}", r.organisation)
+            };
+            format!(
+                "{}{to} — {}",
+                r.kind.label(),
+                r.status.label().to_lowercase()
+            )
         }
         EntryBody::Medication(m) => match m.stopped {
             Some(end) => format!("{} (stopped {end})", m.name),
@@ -110,8 +139,14 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
     let text = |label, t: &str| (label, t.to_owned());
     let mut out = vec![("Summary", summary(body))];
     match body {
-        EntryBody::Asylum(a) => out.extend([date("Since", a.since), text("Coded (asylum seeker / refugee code)", yes_no(a.coded)), text("Note", &a.note)]),
-        EntryBody::Disclosure(d) => out.extend([date("Disclosed", d.disclosed), text("Note", &d.note)]),
+        EntryBody::Asylum(a) => out.extend([
+            date("Since", a.since),
+            text("Coded (asylum seeker / refugee code)", yes_no(a.coded)),
+            text("Note", &a.note),
+        ]),
+        EntryBody::Disclosure(d) => {
+            out.extend([date("Disclosed", d.disclosed), text("Note", &d.note)])
+        }
         EntryBody::LifeEvent(e) => out.extend([date("Date", e.date), text("Note", &e.note)]),
         EntryBody::Problem(p) => {
             out.push(date("Onset", p.onset));
@@ -120,13 +155,22 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
         }
         EntryBody::Encounter(e) => out.extend([
             date("Date", e.date),
-            text("Physical cause found for the complaints", yes_no(e.physical_cause_found)),
+            text(
+                "Physical cause found for the complaints",
+                yes_no(e.physical_cause_found),
+            ),
             text("Note", &e.note),
         ]),
-        EntryBody::PlannedContact(c) => out.extend([date("Date", c.date), text("Interpreter booked", yes_no(c.interpreter_booked))]),
+        EntryBody::PlannedContact(c) => out.extend([
+            date("Date", c.date),
+            text("Interpreter booked", yes_no(c.interpreter_booked)),
+        ]),
         EntryBody::Questionnaire(q) => {
             let answers: Vec<String> = q.answers.iter().map(u8::to_string).collect();
-            out.extend([date("Date", q.date), ("Answers, item by item", answers.join(", "))]);
+            out.extend([
+                date("Date", q.date),
+                ("Answers, item by item", answers.join(", ")),
+            ]);
         }
         EntryBody::RiskReview(r) => {
             out.extend([
@@ -142,7 +186,10 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
             text("Warning signs", &s.warning_signs),
             text("Coping strategies", &s.coping_strategies),
             text("People and places that help", &s.people_and_places),
-            text("Professionals and crisis contacts", &s.professionals_and_crisis),
+            text(
+                "Professionals and crisis contacts",
+                &s.professionals_and_crisis,
+            ),
             text("Making surroundings safer", &s.safer_surroundings),
             text("Reasons for living", &s.reasons_for_living),
         ]),
@@ -176,11 +223,19 @@ impl EntryRow {
     pub fn of(entry: &Entry) -> Self {
         let in_error = entry.status == EntryStatus::EnteredInError;
         Self {
-            href: format!("{}/entries/{}", super::patient_href(entry.patient.as_str()), super::encode_segment(entry.id.as_str())),
+            href: format!(
+                "{}/entries/{}",
+                super::patient_href(entry.patient.as_str()),
+                super::encode_segment(entry.id.as_str())
+            ),
             date: entry.body.date().to_string(),
             summary: summary(&entry.body),
             in_error,
-            error_reason: if in_error { entry.change.reason.clone() } else { String::new() },
+            error_reason: if in_error {
+                entry.change.reason.clone()
+            } else {
+                String::new()
+            },
             amended: entry.version > 1 && !in_error,
         }
     }
@@ -195,12 +250,31 @@ mod tests {
 
     #[test]
     fn summaries_read_naturally() {
-        let asylum = EntryBody::Asylum(AsylumSituation { status: AsylumStatus::AwaitingDecision, since: date!(2026 - 03 - 01), coded: false, note: String::new() });
+        let asylum = EntryBody::Asylum(AsylumSituation {
+            status: AsylumStatus::AwaitingDecision,
+            since: date!(2026 - 03 - 01),
+            coded: false,
+            note: String::new(),
+        });
         assert_eq!(summary(&asylum), "Awaiting decision (not coded)");
-        let phq = EntryBody::Questionnaire(QuestionnaireResult { instrument: Instrument::Phq9, date: date!(2026 - 11 - 01), answers: vec![2, 2, 2, 1, 1, 1, 2, 1, 1] });
-        assert!(summary(&phq).starts_with("PHQ-9: total 13"), "{}", summary(&phq));
+        let phq = EntryBody::Questionnaire(QuestionnaireResult {
+            instrument: Instrument::Phq9,
+            date: date!(2026 - 11 - 01),
+            answers: vec![2, 2, 2, 1, 1, 1, 2, 1, 1],
+        });
+        assert!(
+            summary(&phq).starts_with("PHQ-9: total 13"),
+            "{}",
+            summary(&phq)
+        );
         let d = details(&phq);
-        assert!(d.iter().any(|(l, v)| *l == "Answers, item by item" && v == "2, 2, 2, 1, 1, 1, 2, 1, 1"));
-        assert!(!d.iter().any(|(l, _)| *l == "Note"), "empty values are left out");
+        assert!(
+            d.iter()
+                .any(|(l, v)| *l == "Answers, item by item" && v == "2, 2, 2, 1, 1, 1, 2, 1, 1")
+        );
+        assert!(
+            !d.iter().any(|(l, _)| *l == "Note"),
+            "empty values are left out"
+        );
     }
 }

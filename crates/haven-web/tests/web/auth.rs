@@ -10,16 +10,37 @@ use crate::support::{Browser, body, hidden_csrf, location, spawn_app, spawn_app_
 const PASSWORD: &str = "a long enough passphrase";
 
 /// Fetches the login page and signs in through the form, as a person would.
-async fn sign_in(browser: &Browser, username: &str, password: &str, next: &str) -> reqwest::Response {
+async fn sign_in(
+    browser: &Browser,
+    username: &str,
+    password: &str,
+    next: &str,
+) -> reqwest::Response {
     let page = body(browser.get("/login").await).await;
     let token = hidden_csrf(&page);
-    browser.post_with("/login", &[("username", username), ("password", password), ("next", next)], Some(&token), None).await
+    browser
+        .post_with(
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", next),
+            ],
+            Some(&token),
+            None,
+        )
+        .await
 }
 
 #[tokio::test]
 async fn signing_in_sets_a_strict_http_only_cookie_and_returns_to_the_page() {
-    let app = spawn_app_with(WebConfig { secure_cookies: true, ..WebConfig::default() }).await;
-    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD)).await;
+    let app = spawn_app_with(WebConfig {
+        secure_cookies: true,
+        ..WebConfig::default()
+    })
+    .await;
+    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))
+        .await;
     let browser = app.anonymous();
 
     let res = browser.get("/patients?q=x").await;
@@ -29,35 +50,65 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_returns_to_the_page() {
     let res = sign_in(&browser, "dr.amal", PASSWORD, "/patients?q=x").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/patients?q=x");
-    let cookies: Vec<String> = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(str::to_owned)).collect();
-    let session = cookies.iter().find(|c| c.starts_with("haven_session=")).expect("session cookie");
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("haven_session="))
+        .expect("session cookie");
     for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
         assert!(session.contains(attribute), "{session} lacks {attribute}");
     }
-    let token = session.trim_start_matches("haven_session=").split(';').next().unwrap_or_default();
+    let token = session
+        .trim_start_matches("haven_session=")
+        .split(';')
+        .next()
+        .unwrap_or_default();
     assert_eq!(token.len(), 64, "32 random bytes, hex");
     // Only the token's hash is stored.
     assert!(app.store.session(token).await.expect("lookup").is_none());
-    assert!(app.store.session(&haven_web::auth::token_hash(token)).await.expect("lookup").is_some());
+    assert!(
+        app.store
+            .session(&haven_web::auth::token_hash(token))
+            .await
+            .expect("lookup")
+            .is_some()
+    );
 }
 
 #[tokio::test]
 async fn wrong_passwords_and_deactivated_accounts_are_refused_alike() {
     let app = spawn_app().await;
-    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD)).await;
-    app.add_user("left.practice", Role::Clinician, Some(PASSWORD)).await;
-    app.store.set_user_active(&Actor::cli("test"), "left.practice", false).await.expect("deactivate");
+    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))
+        .await;
+    app.add_user("left.practice", Role::Clinician, Some(PASSWORD))
+        .await;
+    app.store
+        .set_user_active(&Actor::cli("test"), "left.practice", false)
+        .await
+        .expect("deactivate");
 
     let browser = app.anonymous();
     let wrong = sign_in(&browser, "dr.amal", "not the password!", "/").await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let wrong_page = body(wrong).await;
     assert!(wrong_page.contains("The username or password is not right"));
-    assert!(wrong_page.contains("value=\"dr.amal\""), "the username is kept");
+    assert!(
+        wrong_page.contains("value=\"dr.amal\""),
+        "the username is kept"
+    );
 
     let inactive = sign_in(&browser, "left.practice", PASSWORD, "/").await;
     assert_eq!(inactive.status(), StatusCode::UNAUTHORIZED);
-    assert!(body(inactive).await.contains("The username or password is not right"));
+    assert!(
+        body(inactive)
+            .await
+            .contains("The username or password is not right")
+    );
 
     let ok = sign_in(&browser, "dr.amal", PASSWORD, "/").await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
@@ -67,14 +118,19 @@ async fn wrong_passwords_and_deactivated_accounts_are_refused_alike() {
 #[tokio::test]
 async fn five_failures_lock_the_username_for_fifteen_minutes() {
     let app = spawn_app().await;
-    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD)).await;
+    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))
+        .await;
     let browser = app.anonymous();
     for attempt in 1..=5 {
         let res = sign_in(&browser, "dr.amal", "wrong password here", "/").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
     let locked = sign_in(&browser, "dr.amal", PASSWORD, "/").await;
-    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password is refused while locked");
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password is refused while locked"
+    );
     assert!(body(locked).await.contains("Wait 15 minutes"));
 }
 
@@ -96,14 +152,18 @@ async fn signing_out_ends_the_session() {
 async fn idle_sessions_expire_and_say_so() {
     let app = spawn_app().await;
     app.add_user("dr.amal", Role::Clinician, None).await;
-    let browser = app.signed_in_at("dr.amal", OffsetDateTime::now_utc() - Duration::minutes(31)).await;
+    let browser = app
+        .signed_in_at("dr.amal", OffsetDateTime::now_utc() - Duration::minutes(31))
+        .await;
     let res = browser.get("/patients").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/login?next=%2Fpatients&expired=1");
     let login = body(browser.get("/login?expired=1").await).await;
     assert!(login.contains("signed out because the session was idle"));
 
-    let recent = app.signed_in_at("dr.amal", OffsetDateTime::now_utc() - Duration::minutes(29)).await;
+    let recent = app
+        .signed_in_at("dr.amal", OffsetDateTime::now_utc() - Duration::minutes(29))
+        .await;
     assert_eq!(recent.get("/patients").await.status(), StatusCode::OK);
 }
 
@@ -112,8 +172,14 @@ async fn deactivating_a_user_ends_their_sessions() {
     let app = spawn_app().await;
     app.add_user("dr.amal", Role::Clinician, None).await;
     let browser = app.signed_in("dr.amal").await;
-    app.store.set_user_active(&Actor::cli("test"), "dr.amal", false).await.expect("deactivate");
-    assert_eq!(browser.get("/patients").await.status(), StatusCode::SEE_OTHER);
+    app.store
+        .set_user_active(&Actor::cli("test"), "dr.amal", false)
+        .await
+        .expect("deactivate");
+    assert_eq!(
+        browser.get("/patients").await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -124,20 +190,41 @@ async fn state_changes_need_the_session_token_and_this_origin() {
     let form = [("given_name", "Yonas"), ("family_name", "Tesfaye")];
     let base = app.base.clone();
 
-    let missing = browser.post_with("/patients/new", &form, None, Some(&base)).await;
+    let missing = browser
+        .post_with("/patients/new", &form, None, Some(&base))
+        .await;
     assert_eq!(missing.status(), StatusCode::FORBIDDEN);
-    assert!(body(missing).await.contains("This form could not be accepted"));
-    let wrong = browser.post_with("/patients/new", &form, Some(&"0".repeat(64)), Some(&base)).await;
+    assert!(
+        body(missing)
+            .await
+            .contains("This form could not be accepted")
+    );
+    let wrong = browser
+        .post_with("/patients/new", &form, Some(&"0".repeat(64)), Some(&base))
+        .await;
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
     let token = browser.csrf.clone();
-    let cross_site = browser.post_with("/patients/new", &form, Some(&token), Some("https://evil.example")).await;
+    let cross_site = browser
+        .post_with(
+            "/patients/new",
+            &form,
+            Some(&token),
+            Some("https://evil.example"),
+        )
+        .await;
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.store.count_patients().await.expect("count"), 0, "nothing was saved");
+    assert_eq!(
+        app.store.count_patients().await.expect("count"),
+        0,
+        "nothing was saved"
+    );
 
     // Another user's token does not work either.
     app.add_user("desk2", Role::Receptionist, None).await;
     let other = app.signed_in("desk2").await;
-    let borrowed = browser.post_with("/patients/new", &form, Some(&other.csrf), Some(&base)).await;
+    let borrowed = browser
+        .post_with("/patients/new", &form, Some(&other.csrf), Some(&base))
+        .await;
     assert_eq!(borrowed.status(), StatusCode::FORBIDDEN);
 
     let ok = browser.post("/patients/new", &form).await;
@@ -151,6 +238,13 @@ async fn the_login_form_needs_its_own_token() {
     app.add_user("dr.amal", Role::Clinician, None).await;
     // No login page visited, so no double-submit cookie: refused before any password check.
     let browser = app.anonymous();
-    let res = browser.post_with("/login", &[("username", "dr.amal"), ("password", "x")], Some("forged"), None).await;
+    let res = browser
+        .post_with(
+            "/login",
+            &[("username", "dr.amal"), ("password", "x")],
+            Some("forged"),
+            None,
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

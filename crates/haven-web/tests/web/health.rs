@@ -29,15 +29,28 @@ async fn every_response_carries_the_security_headers() {
     app.add_user("desk", Role::Receptionist, None).await;
     let browser = app.signed_in("desk").await;
     for path in ["/login", "/patients", "/healthz", "/no-such-page"] {
-        let res = if path == "/login" { app.anonymous().get(path).await } else { browser.get(path).await };
+        let res = if path == "/login" {
+            app.anonymous().get(path).await
+        } else {
+            browser.get(path).await
+        };
         let h = res.headers();
-        assert!(h["content-security-policy"].to_str().is_ok_and(|v| v.starts_with("default-src 'self'")), "{path}");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .is_ok_and(|v| v.starts_with("default-src 'self'")),
+            "{path}"
+        );
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
     }
     let page = browser.get("/patients").await;
-    assert_eq!(page.headers()["cache-control"], "no-store", "patient data is never cached");
+    assert_eq!(
+        page.headers()["cache-control"],
+        "no-store",
+        "patient data is never cached"
+    );
 }
 
 #[tokio::test]
@@ -50,7 +63,11 @@ async fn the_stylesheet_is_content_addressed_and_cached_long() {
     let res = app.anonymous().get(&href).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
-    assert!(res.headers()["cache-control"].to_str().is_ok_and(|v| v.contains("immutable")));
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .is_ok_and(|v| v.contains("immutable"))
+    );
     let css = body(res).await;
     assert!(css.contains("@media print") && css.contains("#ffeb3b"));
 }
@@ -71,7 +88,11 @@ async fn pages_have_language_skip_link_and_labelled_inputs() {
             if attrs.contains("type=\"hidden\"") {
                 continue;
             }
-            let id = attrs.split("id=\"").nth(1).and_then(|s| s.split('"').next()).expect("input has an id");
+            let id = attrs
+                .split("id=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .expect("input has an id");
             ids.push(id.to_owned());
         }
     }

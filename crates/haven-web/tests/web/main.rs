@@ -2,10 +2,15 @@
 //! driven over HTTP by a real client with a cookie jar, as a browser would.
 
 mod admin;
+mod assessments;
 mod auth;
+mod clinical;
+mod entry_forms;
 mod health;
 mod patient_page;
 mod patients;
+mod policy;
 mod registration;
 mod routes;
 mod support;
+mod worklist;

@@ -5,7 +5,10 @@ use haven_core::record::EntryStatus;
 use haven_store::Role;
 use reqwest::StatusCode;
 
-use crate::support::{FIXTURE_CONTACT_PURPOSE, FIXTURE_DISCLOSURE_NOTE, FIXTURE_EVENT_NOTE, FIXTURE_PHONE, body, location, seed_patient, spawn_app};
+use crate::support::{
+    FIXTURE_CONTACT_PURPOSE, FIXTURE_DISCLOSURE_NOTE, FIXTURE_EVENT_NOTE, FIXTURE_PHONE, body,
+    location, seed_patient, spawn_app,
+};
 
 #[tokio::test]
 async fn clinicians_see_the_whole_record_and_every_view_is_audited() {
@@ -31,10 +34,20 @@ async fn clinicians_see_the_whole_record_and_every_view_is_audited() {
     ] {
         assert!(page.contains(expected), "page lacks {expected:?}");
     }
-    assert!(page.find("class=\"banner\"") < page.find("id=\"due\""), "the banner comes first");
-    assert!(page.contains(&format!("href=\"/patients/{}/entries/{}\"", f.patient, f.sensitive_entry)));
+    assert!(
+        page.find("class=\"banner\"") < page.find("id=\"due\""),
+        "the banner comes first"
+    );
+    assert!(page.contains(&format!(
+        "href=\"/patients/{}/entries/{}\"",
+        f.patient, f.sensitive_entry
+    )));
 
-    let audit = app.store.audit_recent(Some(&f.patient), 10).await.expect("audit");
+    let audit = app
+        .store
+        .audit_recent(Some(&f.patient), 10)
+        .await
+        .expect("audit");
     assert_eq!(audit[0].action, "patient.view");
     assert_eq!(audit[0].actor, "dr.amal");
 }
@@ -50,18 +63,41 @@ async fn receptionists_never_receive_clinical_or_sensitive_history() {
     assert_eq!(res.status(), StatusCode::OK);
     let page = body(res).await;
     assert!(page.contains("Amina Haddad") && page.contains("Interpreter required"));
-    assert!(page.contains(FIXTURE_CONTACT_PURPOSE), "planned contacts are administrative");
+    assert!(
+        page.contains(FIXTURE_CONTACT_PURPOSE),
+        "planned contacts are administrative"
+    );
     assert!(page.contains(FIXTURE_PHONE));
-    for hidden in ["Sensitive history", "Torture", FIXTURE_DISCLOSURE_NOTE, "Asylum claim refused", FIXTURE_EVENT_NOTE, "Awaiting decision", "id=\"due\"", "Risk reviews"] {
+    // "What is due" shows administrative actions only (ui::actions), never clinical ones.
+    for hidden in [
+        "Sensitive history",
+        "Torture",
+        FIXTURE_DISCLOSURE_NOTE,
+        "Asylum claim refused",
+        FIXTURE_EVENT_NOTE,
+        "Awaiting decision",
+        "risk.reassess-after-event",
+        "screening.",
+        "Risk reviews",
+    ] {
         assert!(!page.contains(hidden), "receptionist page shows {hidden:?}");
     }
     for entry in [&f.clinical_entry, &f.sensitive_entry] {
-        let res = browser.get(&format!("/patients/{}/entries/{entry}", f.patient)).await;
+        let res = browser
+            .get(&format!("/patients/{}/entries/{entry}", f.patient))
+            .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert!(!body(res).await.contains(FIXTURE_DISCLOSURE_NOTE));
     }
-    let audit = app.store.audit_recent(Some(&f.patient), 1).await.expect("audit");
-    assert_eq!((audit[0].action.as_str(), audit[0].actor.as_str()), ("patient.view", "desk"));
+    let audit = app
+        .store
+        .audit_recent(Some(&f.patient), 1)
+        .await
+        .expect("audit");
+    assert_eq!(
+        (audit[0].action.as_str(), audit[0].actor.as_str()),
+        ("patient.view", "desk")
+    );
 }
 
 #[tokio::test]
@@ -74,7 +110,14 @@ async fn analysts_get_no_patient_level_page() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let page = body(res).await;
     assert!(!page.contains("Amina"));
-    assert!(app.store.audit_recent(Some(&f.patient), 10).await.expect("audit").iter().all(|a| a.action != "patient.view"));
+    assert!(
+        app.store
+            .audit_recent(Some(&f.patient), 10)
+            .await
+            .expect("audit")
+            .iter()
+            .all(|a| a.action != "patient.view")
+    );
 }
 
 #[tokio::test]
@@ -90,17 +133,39 @@ async fn an_entry_marked_in_error_is_kept_struck_through_with_its_history() {
     assert!(history.contains(FIXTURE_EVENT_NOTE));
     assert!(history.contains("name=\"version\" value=\"1\""));
 
-    let blank = browser.post(&format!("{entry_path}/error"), &[("reason", "  "), ("version", "1")]).await;
+    let blank = browser
+        .post(
+            &format!("{entry_path}/error"),
+            &[("reason", "  "), ("version", "1")],
+        )
+        .await;
     assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(blank).await.contains("href=\"#reason\""));
 
-    let stale = browser.post(&format!("{entry_path}/error"), &[("reason", "wrong patient"), ("version", "0")]).await;
+    let stale = browser
+        .post(
+            &format!("{entry_path}/error"),
+            &[("reason", "wrong patient"), ("version", "0")],
+        )
+        .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
 
-    let done = browser.post(&format!("{entry_path}/error"), &[("reason", "recorded for the wrong patient"), ("version", "1")]).await;
+    let done = browser
+        .post(
+            &format!("{entry_path}/error"),
+            &[
+                ("reason", "recorded for the wrong patient"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&done), entry_path);
-    let versions = app.store.entry_history(&f.clinical_entry).await.expect("history");
+    let versions = app
+        .store
+        .entry_history(&f.clinical_entry)
+        .await
+        .expect("history");
     assert_eq!(versions.len(), 2, "the first version is kept");
     assert_eq!(versions[1].status, EntryStatus::EnteredInError);
     assert_eq!(versions[1].change.by.as_str(), "dr.amal");
@@ -108,13 +173,25 @@ async fn an_entry_marked_in_error_is_kept_struck_through_with_its_history() {
     let history = body(browser.get(&entry_path).await).await;
     assert!(history.contains("Version 2 (current)") && history.contains("Version 1"));
     assert!(history.contains("recorded for the wrong patient"));
-    assert!(!history.contains("Mark as entered in error</button>"), "an entry in error cannot be marked again");
+    assert!(
+        !history.contains("Mark as entered in error</button>"),
+        "an entry in error cannot be marked again"
+    );
 
     let page = body(browser.get(&format!("/patients/{}", f.patient)).await).await;
     assert!(page.contains("<s>Asylum claim refused</s>"));
-    assert!(page.contains("Entered in error</span> <span class=\"muted\">recorded for the wrong patient"));
+    assert!(
+        page.contains(
+            "Entered in error</span> <span class=\"muted\">recorded for the wrong patient"
+        )
+    );
 
-    let again = browser.post(&format!("{entry_path}/error"), &[("reason", "again"), ("version", "2")]).await;
+    let again = browser
+        .post(
+            &format!("{entry_path}/error"),
+            &[("reason", "again"), ("version", "2")],
+        )
+        .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
 
@@ -123,8 +200,17 @@ async fn an_entry_of_another_patient_is_not_found() {
     let app = spawn_app().await;
     app.add_user("dr.amal", Role::Clinician, None).await;
     let f = seed_patient(&app.store, None).await;
-    app.store.create_patient(&haven_store::Actor::cli("test"), haven_core::record::Patient::new("".into(), "Other", "Person"), vec![]).await.expect("other");
+    app.store
+        .create_patient(
+            &haven_store::Actor::cli("test"),
+            haven_core::record::Patient::new("".into(), "Other", "Person"),
+            vec![],
+        )
+        .await
+        .expect("other");
     let browser = app.signed_in("dr.amal").await;
-    let res = browser.get(&format!("/patients/pat-2/entries/{}", f.clinical_entry)).await;
+    let res = browser
+        .get(&format!("/patients/pat-2/entries/{}", f.clinical_entry))
+        .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

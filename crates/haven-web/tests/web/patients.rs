@@ -27,16 +27,33 @@ async fn search_finds_names_in_any_script_numbers_and_dates() {
     jose.nhs_number = Some(NhsNumber::parse("9434765919").expect("nhs"));
     jose.main_language = Some(LanguageTag::parse("es").expect("tag"));
     jose.named_clinician = Some(UserId::new("dr.ben"));
-    let records: Vec<PatientRecord> = [amina, jose, patient("Yonas", "Tesfaye")].into_iter().map(PatientRecord::new).collect();
-    app.store.insert_records(&Actor::cli("test"), "test.seed", records).await.expect("seed");
+    let records: Vec<PatientRecord> = [amina, jose, patient("Yonas", "Tesfaye")]
+        .into_iter()
+        .map(PatientRecord::new)
+        .collect();
+    app.store
+        .insert_records(&Actor::cli("test"), "test.seed", vec![records], |_| {})
+        .await
+        .expect("seed");
 
     let browser = app.signed_in("dr.amal").await;
     let found = |html: &str, name: &str| html.contains(name);
 
-    let arabic = body(browser.get("/patients?q=%D8%A7%D9%85%D9%8A%D9%86%D9%87").await).await; // امينه: no hamza, ta marbuta as ha
-    assert!(found(&arabic, "Amina Haddad"), "Arabic-script search with spelling variants");
+    let arabic = body(
+        browser
+            .get("/patients?q=%D8%A7%D9%85%D9%8A%D9%86%D9%87")
+            .await,
+    )
+    .await; // امينه: no hamza, ta marbuta as ha
+    assert!(
+        found(&arabic, "Amina Haddad"),
+        "Arabic-script search with spelling variants"
+    );
     assert!(!found(&arabic, "Ramírez"));
-    assert!(arabic.contains("lang=\"ar\" dir=\"rtl\">أمينة حداد"), "native name marked right-to-left");
+    assert!(
+        arabic.contains("lang=\"ar\" dir=\"rtl\">أمينة حداد"),
+        "native name marked right-to-left"
+    );
     assert!(arabic.contains("Interpreter</span>"));
     assert!(arabic.contains("Showing 1–1 of 1 patient."));
 
@@ -61,8 +78,13 @@ async fn search_finds_names_in_any_script_numbers_and_dates() {
 async fn the_list_pages_fifty_at_a_time() {
     let app = spawn_app().await;
     app.add_user("desk", Role::Receptionist, None).await;
-    let records: Vec<PatientRecord> = (0..120).map(|i| PatientRecord::new(patient("Test", &format!("Person{i:03}")))).collect();
-    app.store.insert_records(&Actor::cli("test"), "test.seed", records).await.expect("seed");
+    let records: Vec<PatientRecord> = (0..120)
+        .map(|i| PatientRecord::new(patient("Test", &format!("Person{i:03}"))))
+        .collect();
+    app.store
+        .insert_records(&Actor::cli("test"), "test.seed", vec![records], |_| {})
+        .await
+        .expect("seed");
     let browser = app.signed_in("desk").await;
 
     let first = body(browser.get("/patients").await).await;
@@ -75,6 +97,10 @@ async fn the_list_pages_fifty_at_a_time() {
     assert_eq!(last.status(), StatusCode::OK);
     let last = body(last).await;
     assert!(last.contains("Showing 101–120 of 120 patients."));
-    assert_eq!(last.matches("<tr>").count(), 1 + 20, "header row and twenty patients");
+    assert_eq!(
+        last.matches("<tr>").count(),
+        1 + 20,
+        "header row and twenty patients"
+    );
     assert!(!last.contains("rel=\"next\""));
 }

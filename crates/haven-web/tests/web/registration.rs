@@ -17,14 +17,23 @@ async fn a_name_is_enough_to_register() {
     assert!(form_page.contains("Registering does not need ID"));
     assert!(form_page.contains("does not share information with immigration enforcement"));
 
-    let res = browser.post("/patients/new", &[("family_name", "Tesfaye")]).await;
+    let res = browser
+        .post("/patients/new", &[("family_name", "Tesfaye")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/patients/pat-1");
     let stored = app.store.patient("pat-1").await.expect("stored").patient;
     assert_eq!(stored.family_name, "Tesfaye");
     assert_eq!(stored.nhs_number, None);
-    let record = app.store.record("pat-1", Visibility::Sensitive).await.expect("record");
-    assert!(record.entries.is_empty(), "no interpreter flag when the need was not recorded");
+    let record = app
+        .store
+        .record("pat-1", Visibility::Sensitive)
+        .await
+        .expect("record");
+    assert!(
+        record.entries.is_empty(),
+        "no interpreter flag when the need was not recorded"
+    );
 }
 
 #[tokio::test]
@@ -57,7 +66,11 @@ async fn interpreter_need_is_flagged_and_shown_in_the_banner() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", body(res).await);
-    let record = app.store.record("pat-1", Visibility::Administrative).await.expect("record");
+    let record = app
+        .store
+        .record("pat-1", Visibility::Administrative)
+        .await
+        .expect("record");
     let flags: Vec<FlagKind> = record.bodies(EntryBody::as_flag).map(|f| f.kind).collect();
     assert_eq!(flags, vec![FlagKind::InterpreterNeeded]);
     assert_eq!(record.patient.other_languages.len(), 2);
@@ -69,7 +82,10 @@ async fn interpreter_need_is_flagged_and_shown_in_the_banner() {
     assert!(page.contains("Name of dr.amal"));
     assert!(page.contains("943 476 5919"));
     assert!(page.contains("Eritrea"));
-    assert!(page.contains("dir=\"auto\""), "Tigrinya (Ge'ez script) is left to right");
+    assert!(
+        page.contains("dir=\"auto\""),
+        "Tigrinya (Ge'ez script) is left to right"
+    );
 }
 
 #[tokio::test]
@@ -80,15 +96,26 @@ async fn errors_are_shown_beside_the_fields_and_nothing_is_saved() {
     let res = browser
         .post(
             "/patients/new",
-            &[("given_name", "Amina"), ("nhs_number", "900 000 0008"), ("birth_date", "2999-01-01"), ("main_language_other", "Klingonese")],
+            &[
+                ("given_name", "Amina"),
+                ("nhs_number", "900 000 0008"),
+                ("birth_date", "2999-01-01"),
+                ("main_language_other", "Klingonese"),
+            ],
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(res).await;
     assert!(page.contains("There is a problem"));
     for field in ["nhs_number", "birth_date", "main_language_other"] {
-        assert!(page.contains(&format!("href=\"#{field}\"")), "summary links to {field}");
-        assert!(page.contains(&format!("id=\"{field}-error\"")), "message beside {field}");
+        assert!(
+            page.contains(&format!("href=\"#{field}\"")),
+            "summary links to {field}"
+        );
+        assert!(
+            page.contains(&format!("id=\"{field}-error\"")),
+            "message beside {field}"
+        );
     }
     assert!(page.contains("value=\"Amina\""), "what was typed is kept");
     assert!(page.contains("value=\"900 000 0008\""));
@@ -101,17 +128,38 @@ async fn editing_needs_a_reason_keeps_history_and_detects_a_stale_form() {
     let app = spawn_app().await;
     app.add_user("desk", Role::Receptionist, None).await;
     let browser = app.signed_in("desk").await;
-    browser.post("/patients/new", &[("given_name", "Amina"), ("family_name", "Haddad")]).await;
+    browser
+        .post(
+            "/patients/new",
+            &[("given_name", "Amina"), ("family_name", "Haddad")],
+        )
+        .await;
 
     let edit = body(browser.get("/patients/pat-1/edit").await).await;
     assert!(edit.contains("value=\"Haddad\""));
     assert!(edit.contains("name=\"version\" value=\"1\""));
 
-    let no_reason = browser.post("/patients/pat-1/edit", &[("given_name", "Amina"), ("family_name", "Haddad"), ("version", "1"), ("phone", "0123")]).await;
+    let no_reason = browser
+        .post(
+            "/patients/pat-1/edit",
+            &[
+                ("given_name", "Amina"),
+                ("family_name", "Haddad"),
+                ("version", "1"),
+                ("phone", "0123"),
+            ],
+        )
+        .await;
     assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.store.patient("pat-1").await.expect("p").version, 1);
 
-    let fields = [("given_name", "Amina"), ("family_name", "Haddad"), ("version", "1"), ("interpreter_required", "yes"), ("reason", "asked at reception")];
+    let fields = [
+        ("given_name", "Amina"),
+        ("family_name", "Haddad"),
+        ("version", "1"),
+        ("interpreter_required", "yes"),
+        ("reason", "asked at reception"),
+    ];
     let ok = browser.post("/patients/pat-1/edit", &fields).await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.store.patient("pat-1").await.expect("p").version, 2);
@@ -121,11 +169,32 @@ async fn editing_needs_a_reason_keeps_history_and_detects_a_stale_form() {
     // The same (now stale) form again: refused, nothing overwritten, and no second flag.
     let stale = browser.post("/patients/pat-1/edit", &fields).await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    assert!(body(stale).await.contains("Someone else changed these details"));
+    assert!(
+        body(stale)
+            .await
+            .contains("Someone else changed these details")
+    );
     let ok_again = browser
-        .post("/patients/pat-1/edit", &[("given_name", "Amina"), ("family_name", "Haddad"), ("version", "2"), ("interpreter_required", "yes"), ("reason", "typo")])
+        .post(
+            "/patients/pat-1/edit",
+            &[
+                ("given_name", "Amina"),
+                ("family_name", "Haddad"),
+                ("version", "2"),
+                ("interpreter_required", "yes"),
+                ("reason", "typo"),
+            ],
+        )
         .await;
     assert_eq!(ok_again.status(), StatusCode::SEE_OTHER);
-    let record = app.store.record("pat-1", Visibility::Administrative).await.expect("record");
-    assert_eq!(record.bodies(EntryBody::as_flag).count(), 1, "the flag is added once");
+    let record = app
+        .store
+        .record("pat-1", Visibility::Administrative)
+        .await
+        .expect("record");
+    assert_eq!(
+        record.bodies(EntryBody::as_flag).count(),
+        1,
+        "the flag is added once"
+    );
 }

@@ -19,11 +19,25 @@ struct Case {
 }
 
 const fn get(path: &'static str, expect: [u16; 5]) -> Case {
-    Case { method: "GET", path, form: &[], expect }
+    Case {
+        method: "GET",
+        path,
+        form: &[],
+        expect,
+    }
 }
 
-const fn post(path: &'static str, form: &'static [(&'static str, &'static str)], expect: [u16; 5]) -> Case {
-    Case { method: "POST", path, form, expect }
+const fn post(
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    expect: [u16; 5],
+) -> Case {
+    Case {
+        method: "POST",
+        path,
+        form,
+        expect,
+    }
 }
 
 const ROUTES: &[Case] = &[
@@ -38,23 +52,190 @@ const ROUTES: &[Case] = &[
     get("/patients/{patient}", [303, 200, 200, 200, 403]),
     get("/patients/pat-999999", [303, 404, 404, 404, 403]),
     get("/patients/{patient}/edit", [303, 200, 200, 200, 403]),
-    get("/patients/{patient}/entries/{admin_entry}", [303, 200, 200, 200, 403]),
-    get("/patients/{patient}/entries/{clinical}", [303, 200, 200, 403, 403]),
-    get("/patients/{patient}/entries/{sensitive}", [303, 200, 200, 403, 403]),
-    get("/patients/{patient}/entries/no-such-entry", [303, 404, 404, 404, 403]),
+    get(
+        "/patients/{patient}/entries/{admin_entry}",
+        [303, 200, 200, 200, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/{clinical}",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/{sensitive}",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/no-such-entry",
+        [303, 404, 404, 404, 403],
+    ),
     get("/admin/users", [303, 200, 403, 403, 403]),
     post("/patients/new", &[], [303, 422, 422, 422, 403]),
     post("/patients/{patient}/edit", &[], [303, 422, 422, 422, 403]),
-    post("/patients/{patient}/entries/{admin_entry}/error", &[], [303, 422, 422, 422, 403]),
-    post("/patients/{patient}/entries/{clinical}/error", &[], [303, 422, 422, 403, 403]),
-    post("/patients/{patient}/entries/{sensitive}/error", &[], [303, 422, 422, 403, 403]),
+    post(
+        "/patients/{patient}/entries/{admin_entry}/error",
+        &[],
+        [303, 422, 422, 422, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/{clinical}/error",
+        &[],
+        [303, 422, 422, 403, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/{sensitive}/error",
+        &[],
+        [303, 422, 422, 403, 403],
+    ),
     post("/admin/users", &[], [303, 422, 403, 403, 403]),
-    post("/admin/users/{other_user}/password", &[("password", "short")], [303, 422, 403, 403, 403]),
-    post("/admin/users/{other_user}/active", &[("active", "perhaps")], [303, 400, 403, 403, 403]),
+    post(
+        "/admin/users/{other_user}/password",
+        &[("password", "short")],
+        [303, 422, 403, 403, 403],
+    ),
+    post(
+        "/admin/users/{other_user}/active",
+        &[("active", "perhaps")],
+        [303, 400, 403, 403, 403],
+    ),
+    // Entry forms, questionnaires, risk, trends, worklists, guidance and policy (clinical forms).
+    get(
+        "/patients/{patient}/entries/new/life-event",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/new/risk-review",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/new/safety-plan",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/new/disclosure",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/new/planned-contact",
+        [303, 200, 200, 200, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/new/questionnaire",
+        [303, 303, 303, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/new/no-such-kind",
+        [303, 404, 404, 404, 403],
+    ),
+    get(
+        "/patients/pat-999999/entries/new/life-event",
+        [303, 404, 404, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/{clinical}/amend",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/{admin_entry}/amend",
+        [303, 200, 200, 200, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/{sensitive}/amend",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/no-such-entry/amend",
+        [303, 404, 404, 404, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/{admin_entry}/print",
+        [303, 404, 404, 403, 403],
+    ),
+    get("/patients/{patient}/assessments", [303, 200, 200, 403, 403]),
+    get(
+        "/patients/{patient}/assessments/new/phq9",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/assessments/new/no-such-instrument",
+        [303, 404, 404, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/assessments/{clinical}",
+        [303, 404, 404, 403, 403],
+    ),
+    get("/patients/{patient}/trends", [303, 200, 200, 403, 403]),
+    get("/static/assessment.js", [200, 200, 200, 200, 200]),
+    get("/worklist", [303, 200, 200, 303, 303]),
+    get("/worklist/practice", [303, 200, 200, 200, 200]),
+    get(
+        "/worklist/practice?urgency=urgent&rule=risk.reassess-after-event&language=ar",
+        [303, 200, 200, 200, 200],
+    ),
+    get("/guidance", [303, 200, 200, 200, 200]),
+    get("/guidance/6", [303, 200, 200, 200, 200]),
+    get("/guidance/prognosis-and-risk", [303, 200, 200, 200, 200]),
+    get("/guidance/11", [303, 404, 404, 404, 404]),
+    get("/admin/policy", [303, 200, 403, 403, 403]),
+    post(
+        "/patients/{patient}/entries/new/life-event",
+        &[],
+        [303, 422, 422, 403, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/new/planned-contact",
+        &[],
+        [303, 422, 422, 422, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/{clinical}/amend",
+        &[],
+        [303, 422, 422, 403, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/{sensitive}/amend",
+        &[],
+        [303, 422, 422, 403, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/{admin_entry}/amend",
+        &[],
+        [303, 422, 422, 422, 403],
+    ),
+    post(
+        "/patients/{patient}/assessments/new/phq9",
+        &[],
+        [303, 422, 422, 403, 403],
+    ),
+    post(
+        "/patients/{patient}/assessments/new/phq9",
+        &[("action", "calculate")],
+        [303, 422, 422, 403, 403],
+    ),
+    post(
+        "/admin/policy",
+        &[("key", "pcl5.cutoff"), ("value", "40")],
+        [303, 422, 403, 403, 403],
+    ),
+    post(
+        "/admin/policy/rules",
+        &[("rule", "no.such-rule"), ("enabled", "no")],
+        [303, 400, 403, 403, 403],
+    ),
+    post(
+        "/admin/policy/safety-text",
+        &[("language", "xx"), ("text", "t")],
+        [303, 422, 403, 403, 403],
+    ),
     post("/logout", &[], [303, 303, 303, 303, 303]),
 ];
 
-const ROLES: [Option<Role>; 5] = [None, Some(Role::Admin), Some(Role::Clinician), Some(Role::Receptionist), Some(Role::Analyst)];
+const ROLES: [Option<Role>; 5] = [
+    None,
+    Some(Role::Admin),
+    Some(Role::Clinician),
+    Some(Role::Receptionist),
+    Some(Role::Analyst),
+];
 
 fn fill(path: &str, f: &Fixture) -> String {
     path.replace("{patient}", &f.patient)
@@ -88,15 +269,49 @@ async fn every_route_answers_every_role_as_the_table_says() {
             };
             let got = res.status().as_u16();
             if got != expected {
-                failures.push(format!("{} {path} as {}: expected {expected}, got {got}", case.method, role.map_or("anonymous", Role::id)));
+                failures.push(format!(
+                    "{} {path} as {}: expected {expected}, got {got}",
+                    case.method,
+                    role.map_or("anonymous", Role::id)
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 
     // None of the refused or incomplete POSTs changed anything.
     assert_eq!(app.store.count_patients().await.expect("count"), 1);
-    let history = app.store.entry_history(&fixture.clinical_entry).await.expect("history");
+    let history = app
+        .store
+        .entry_history(&fixture.clinical_entry)
+        .await
+        .expect("history");
     assert_eq!(history.len(), 1, "no entry was marked in error");
-    assert!(app.store.user("other.user").await.expect("user").is_some_and(|u| u.active));
+    assert!(
+        app.store
+            .user("other.user")
+            .await
+            .expect("user")
+            .is_some_and(|u| u.active)
+    );
+    let record = app
+        .store
+        .record(&fixture.patient, haven_core::record::Visibility::Sensitive)
+        .await
+        .expect("record");
+    assert_eq!(record.entries.len(), 4, "no entry was added");
+    assert!(
+        record.entries.iter().all(|e| e.version == 1),
+        "no entry was amended"
+    );
+    assert_eq!(
+        app.store.policy().await.expect("policy"),
+        haven_core::policy::Policy::default(),
+        "no policy setting changed"
+    );
 }

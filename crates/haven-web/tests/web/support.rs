@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use haven_core::policy::Policy;
 use haven_core::record::{
-    AbuseKind, AsylumSituation, AsylumStatus, ContactStatus, Disclosure, Entry, EntryBody, LifeEvent, LifeEventKind, Patient, PlannedContact,
+    AbuseKind, AsylumSituation, AsylumStatus, ContactStatus, Disclosure, Entry, EntryBody,
+    LifeEvent, LifeEventKind, Patient, PlannedContact,
 };
 use haven_core::{EntryId, LanguageTag, PatientId, UserId};
 use haven_store::{Actor, Role, Store, User};
@@ -19,7 +20,6 @@ use time::macros::{date, datetime};
 pub struct TestApp {
     pub base: String,
     pub store: Store,
-    pub state: AppState,
     _dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -31,20 +31,28 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("haven.db");
-    let store = Store::open(path.to_str().expect("utf-8 path")).await.expect("open store");
+    let store = Store::open(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("open store");
     let state = AppState::new(store.clone(), Policy::default(), config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let serve_state = state.clone();
     tokio::spawn(async move {
-        haven_web::serve(listener, serve_state, async {
+        haven_web::serve(listener, state, async {
             let _ = rx.await;
         })
         .await
         .expect("server runs");
     });
-    TestApp { base: format!("http://{addr}"), store, state, _dir: dir, _shutdown: tx }
+    TestApp {
+        base: format!("http://{addr}"),
+        store,
+        _dir: dir,
+        _shutdown: tx,
+    }
 }
 
 /// A PHC string that is not a valid hash: accounts made with it cannot sign in by password,
@@ -62,8 +70,17 @@ impl TestApp {
             Some(p) => haven_web::auth::hash_password(p).expect("hash"),
             None => NO_PASSWORD.to_owned(),
         };
-        let user = User { username: username.into(), display_name: display_name(username), role, password_hash, active: true };
-        self.store.add_user(&Actor::cli("test"), &user).await.expect("add user");
+        let user = User {
+            username: username.into(),
+            display_name: display_name(username),
+            role,
+            password_hash,
+            active: true,
+        };
+        self.store
+            .add_user(&Actor::cli("test"), &user)
+            .await
+            .expect("add user");
     }
 
     /// A browser with no session.
@@ -77,9 +94,14 @@ impl TestApp {
     }
 
     pub async fn signed_in_at(&self, username: &str, at: OffsetDateTime) -> Browser {
-        let session = haven_web::auth::create_session(&self.store, username, at).await.expect("session");
+        let session = haven_web::auth::create_session(&self.store, username, at)
+            .await
+            .expect("session");
         let jar = Arc::new(Jar::default());
-        jar.add_cookie_str(&format!("haven_session={}; Path=/", session.token), &self.base.parse().expect("url"));
+        jar.add_cookie_str(
+            &format!("haven_session={}; Path=/", session.token),
+            &self.base.parse().expect("url"),
+        );
         Browser::new(&self.base, jar, session.csrf)
     }
 }
@@ -96,22 +118,41 @@ pub struct Browser {
 
 impl Browser {
     fn new(base: &str, jar: Arc<Jar>, csrf: String) -> Self {
-        let client = reqwest::Client::builder().cookie_provider(jar).redirect(RedirectPolicy::none()).build().expect("client");
-        Self { client, csrf, base: base.to_owned() }
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar)
+            .redirect(RedirectPolicy::none())
+            .build()
+            .expect("client");
+        Self {
+            client,
+            csrf,
+            base: base.to_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.expect("GET")
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
     }
 
     /// Posts a form as the page would: the session's token and this site's Origin.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let csrf = self.csrf.clone();
-        self.post_with(path, fields, Some(&csrf), Some(&self.base.clone())).await
+        self.post_with(path, fields, Some(&csrf), Some(&self.base.clone()))
+            .await
     }
 
     /// Posts with a chosen token and Origin (either may be left out).
-    pub async fn post_with(&self, path: &str, fields: &[(&str, &str)], csrf: Option<&str>, origin: Option<&str>) -> reqwest::Response {
+    pub async fn post_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        csrf: Option<&str>,
+        origin: Option<&str>,
+    ) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         if let Some(token) = csrf {
             form.push(("csrf", token));
@@ -125,7 +166,11 @@ impl Browser {
 }
 
 pub fn location(res: &reqwest::Response) -> String {
-    res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub async fn body(res: reqwest::Response) -> String {
@@ -136,7 +181,11 @@ pub async fn body(res: reqwest::Response) -> String {
 pub fn hidden_csrf(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).expect("page has a csrf field") + marker.len();
-    html[start..].split('"').next().unwrap_or_default().to_owned()
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A patient with one entry of each visibility, for role tests.
@@ -165,13 +214,52 @@ pub async fn seed_patient(store: &Store, clinician: Option<&str>) -> Fixture {
     p.named_clinician = clinician.map(UserId::new);
     let at = datetime!(2026-11-01 10:00 UTC);
     let by = UserId::new("seed");
-    let mk = |id: &str, body| Entry::new(EntryId::new(id), PatientId::new(""), body, by.clone(), at);
+    let mk =
+        |id: &str, body| Entry::new(EntryId::new(id), PatientId::new(""), body, by.clone(), at);
     let entries = vec![
-        mk("e-asylum", EntryBody::Asylum(AsylumSituation { status: AsylumStatus::AwaitingDecision, since: date!(2026 - 03 - 01), coded: true, note: String::new() })),
-        mk("e-event", EntryBody::LifeEvent(LifeEvent { kind: LifeEventKind::AsylumRefused, date: date!(2026 - 10 - 20), note: FIXTURE_EVENT_NOTE.into() })),
-        mk("e-contact", EntryBody::PlannedContact(PlannedContact { date: date!(2026 - 12 - 05), status: ContactStatus::Booked, interpreter_booked: false, purpose: FIXTURE_CONTACT_PURPOSE.into() })),
-        mk("e-disclosure", EntryBody::Disclosure(Disclosure { kind: Some(AbuseKind::Torture), disclosed: date!(2026 - 06 - 01), note: FIXTURE_DISCLOSURE_NOTE.into() })),
+        mk(
+            "e-asylum",
+            EntryBody::Asylum(AsylumSituation {
+                status: AsylumStatus::AwaitingDecision,
+                since: date!(2026 - 03 - 01),
+                coded: true,
+                note: String::new(),
+            }),
+        ),
+        mk(
+            "e-event",
+            EntryBody::LifeEvent(LifeEvent {
+                kind: LifeEventKind::AsylumRefused,
+                date: date!(2026 - 10 - 20),
+                note: FIXTURE_EVENT_NOTE.into(),
+            }),
+        ),
+        mk(
+            "e-contact",
+            EntryBody::PlannedContact(PlannedContact {
+                date: date!(2026 - 12 - 05),
+                status: ContactStatus::Booked,
+                interpreter_booked: false,
+                purpose: FIXTURE_CONTACT_PURPOSE.into(),
+            }),
+        ),
+        mk(
+            "e-disclosure",
+            EntryBody::Disclosure(Disclosure {
+                kind: Some(AbuseKind::Torture),
+                disclosed: date!(2026 - 06 - 01),
+                note: FIXTURE_DISCLOSURE_NOTE.into(),
+            }),
+        ),
     ];
-    let saved = store.create_patient(&Actor::cli("test"), p, entries).await.expect("patient");
-    Fixture { patient: saved.id.to_string(), clinical_entry: "e-event".into(), admin_entry: "e-contact".into(), sensitive_entry: "e-disclosure".into() }
+    let saved = store
+        .create_patient(&Actor::cli("test"), p, entries)
+        .await
+        .expect("patient");
+    Fixture {
+        patient: saved.id.to_string(),
+        clinical_entry: "e-event".into(),
+        admin_entry: "e-contact".into(),
+        sensitive_entry: "e-disclosure".into(),
+    }
 }

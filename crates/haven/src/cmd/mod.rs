@@ -3,6 +3,10 @@
 mod audit;
 mod backup;
 mod demo;
+mod evaluate;
+mod export;
+mod fhir_input;
+mod import;
 mod policy;
 mod score;
 mod serve;
@@ -44,6 +48,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Score(args) => score::run(&args),
         Command::Policy { command: PolicyCommand::Show } => policy::show(&open(&cli.db).await?).await,
         Command::Policy { command: PolicyCommand::Set { key, value } } => policy::set(&open(&cli.db).await?, &key, &value).await,
+        Command::Import { files } => import::run(&open(&cli.db).await?, &files).await,
+        Command::Export { out, include_sensitive } => export::run(&open(&cli.db).await?, &out, include_sensitive).await,
+        Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await,
         other => anyhow::bail!("{other:?} is not available in this build yet"),
     }
 }

@@ -1,7 +1,6 @@
 //! `haven worklist`: the care rules over the stored population, streamed patient by patient.
 
 use anyhow::Result;
-use haven_core::record::Visibility;
 use haven_core::rules::{self, Action};
 use haven_store::{Actor, RecordStream, Store};
 
@@ -21,7 +20,7 @@ pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
     // The rules read sensitive entries (e.g. an uncoded disclosure); the output names only
     // rule ids and dates, never the disclosure itself.
     let scanned = store
-        .scan_records(&filter, Visibility::Sensitive, |record| {
+        .scan_rule_records(&filter, |record| {
             let id = record.patient.id.to_string();
             actions.extend(rules::evaluate(&record, &policy, today).into_iter().map(|a| (id.clone(), a)));
             bar.inc(1);

@@ -1,0 +1,212 @@
+//! The population's current actions: the care rules' output kept in a table so worklists are a
+//! query, not an evaluation of everyone. Refreshed for one patient in the same transaction as
+//! any change to their record, and for everyone when the date or the policy has changed since
+//! the last full evaluation (`refresh_actions_if_stale`).
+
+use futures_util::TryStreamExt;
+use haven_core::Date;
+use haven_core::policy::Policy;
+use haven_core::record::PatientRecord;
+use haven_core::rules::{self, Action, Urgency};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+
+use crate::codec::date_text;
+use crate::{Result, Store, projection};
+
+const AS_OF_KEY: &str = "actions.as-of";
+const POLICY_KEY: &str = "actions.policy";
+
+/// One stored action with the patient it belongs to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatientAction {
+    pub patient: String,
+    pub clinician: Option<String>,
+    pub language: Option<String>,
+    pub action: Action,
+}
+
+/// Worklist filters; they combine with AND.
+#[derive(Clone, Debug, Default)]
+pub struct ActionQuery {
+    pub clinician: Option<String>,
+    pub urgency: Option<Urgency>,
+    pub rule: Option<String>,
+    pub language: Option<String>,
+    /// Only these rules (for example the administrative ones a receptionist may see).
+    pub rules_in: Option<Vec<&'static str>>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Counts for the worklist header.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ActionCounts {
+    pub total: i64,
+    pub by_urgency: Vec<(Urgency, i64)>,
+    pub by_rule: Vec<(String, i64)>,
+}
+
+fn policy_fingerprint(policy: &Policy) -> String {
+    policy.entries().iter().map(|e| format!("{}={}", e.key, e.value)).collect::<Vec<_>>().join(";")
+}
+
+/// Replaces one patient's actions inside the caller's transaction.
+pub(crate) async fn replace_for_patient(conn: &mut SqliteConnection, record: &PatientRecord, policy: &Policy, today: Date) -> Result<()> {
+    sqlx::query("DELETE FROM actions WHERE patient_id = ?").bind(record.patient.id.as_str()).execute(&mut *conn).await?;
+    let rows: Vec<(&PatientRecord, Action)> = rules::evaluate(record, policy, today).into_iter().map(|a| (record, a)).collect();
+    insert(conn, &rows).await
+}
+
+async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, Action)]) -> Result<()> {
+    for chunk in rows.chunks(1_000) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO actions (patient_id, rule, section, urgency_rank, due, reason, clinician, language) ");
+        q.push_values(chunk, |mut b, (record, a)| {
+            let p = &record.patient;
+            b.push_bind(p.id.as_str().to_owned())
+                .push_bind(a.rule.id())
+                .push_bind(a.section)
+                .push_bind(urgency_rank(a.urgency))
+                .push_bind(a.due.map(date_text))
+                .push_bind(a.reason.clone())
+                .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
+                .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()));
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn urgency_rank(u: Urgency) -> i64 {
+    Urgency::ALL.iter().position(|x| *x == u).unwrap_or(Urgency::ALL.len()) as i64
+}
+
+/// Everything the store does after a patient's record changed, in the same transaction: the
+/// rules view and the patient's actions (as of today's UTC date and the stored policy).
+pub(crate) async fn after_patient_change(conn: &mut SqliteConnection, patient_id: &str) -> Result<()> {
+    let record = projection::refresh(conn, patient_id).await?;
+    let policy = crate::settings::load_policy(conn).await?;
+    replace_for_patient(conn, &record, &policy, crate::now().date()).await
+}
+
+impl Store {
+    /// Re-evaluates everyone when the stored actions are from another day or policy. Returns
+    /// whether a refresh ran. Streams the rules views; one transaction.
+    pub async fn refresh_actions_if_stale(&self, policy: &Policy, today: Date) -> Result<bool> {
+        let fingerprint = policy_fingerprint(policy);
+        if self.setting(AS_OF_KEY).await?.as_deref() == Some(&date_text(today)) && self.setting(POLICY_KEY).await?.as_deref() == Some(&fingerprint) {
+            return Ok(false);
+        }
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM actions").execute(&mut *tx).await?;
+        let mut batch: Vec<(PatientRecord, Vec<Action>)> = Vec::new();
+        {
+            let mut rows = sqlx::query("SELECT rules_view FROM patients WHERE rules_view IS NOT NULL").fetch(self.pool());
+            while let Some(row) = rows.try_next().await? {
+                let record = projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?)?;
+                let actions = rules::evaluate(&record, policy, today);
+                batch.push((record, actions));
+                if batch.len() >= 2_000 {
+                    flush(&mut tx, &mut batch).await?;
+                }
+            }
+        }
+        flush(&mut tx, &mut batch).await?;
+        for (key, value) in [(AS_OF_KEY, date_text(today)), (POLICY_KEY, fingerprint)] {
+            sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// One page of the stored actions in INTERFACES.md order, and the counts for the filters.
+    pub async fn actions(&self, q: &ActionQuery) -> Result<(Vec<PatientAction>, ActionCounts)> {
+        let mut page: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM actions");
+        push_filters(&mut page, q);
+        page.push(" ORDER BY urgency_rank, due IS NULL, due, patient_id, rule LIMIT ")
+            .push_bind(q.limit.clamp(1, 1_000))
+            .push(" OFFSET ")
+            .push_bind(q.offset.max(0));
+        let rows = page.build().fetch_all(self.pool()).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let rule_id: String = r.try_get("rule")?;
+            let Some(rule) = rules::RuleId::parse(&rule_id) else { continue };
+            let rank: i64 = r.try_get("urgency_rank")?;
+            let due: Option<String> = r.try_get("due")?;
+            out.push(PatientAction {
+                patient: r.try_get("patient_id")?,
+                clinician: r.try_get("clinician")?,
+                language: r.try_get("language")?,
+                action: Action {
+                    rule,
+                    section: rule.info().section,
+                    urgency: Urgency::ALL.get(rank as usize).copied().unwrap_or(Urgency::Info),
+                    due: due.as_deref().map(crate::codec::parse_date).transpose()?,
+                    reason: r.try_get("reason")?,
+                    resolve: rule.info().resolve,
+                },
+            });
+        }
+        let mut counts = ActionCounts::default();
+        let mut by_urgency: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT urgency_rank AS k, COUNT(*) AS n FROM actions");
+        push_filters(&mut by_urgency, &ActionQuery { urgency: None, ..q.clone() });
+        by_urgency.push(" GROUP BY urgency_rank ORDER BY urgency_rank");
+        for r in by_urgency.build().fetch_all(self.pool()).await? {
+            let rank: i64 = r.try_get("k")?;
+            if let Some(u) = Urgency::ALL.get(rank as usize) {
+                counts.by_urgency.push((*u, r.try_get("n")?));
+            }
+        }
+        let mut by_rule: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT rule AS k, COUNT(*) AS n FROM actions");
+        push_filters(&mut by_rule, &ActionQuery { rule: None, ..q.clone() });
+        by_rule.push(" GROUP BY rule ORDER BY rule");
+        for r in by_rule.build().fetch_all(self.pool()).await? {
+            counts.by_rule.push((r.try_get("k")?, r.try_get("n")?));
+        }
+        counts.total = match (q.urgency, &q.rule) {
+            (None, None) => counts.by_urgency.iter().map(|(_, n)| n).sum(),
+            (Some(_), None) => counts.by_rule.iter().map(|(_, n)| n).sum(),
+            _ => {
+                let mut total: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM actions");
+                push_filters(&mut total, q);
+                total.build_query_scalar().fetch_one(self.pool()).await?
+            }
+        };
+        Ok((out, counts))
+    }
+}
+
+fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
+    q.push(" WHERE 1 = 1");
+    if let Some(c) = &f.clinician {
+        q.push(" AND clinician = ").push_bind(c.clone());
+    }
+    if let Some(u) = f.urgency {
+        q.push(" AND urgency_rank = ").push_bind(urgency_rank(u));
+    }
+    if let Some(r) = &f.rule {
+        q.push(" AND rule = ").push_bind(r.clone());
+    }
+    if let Some(l) = &f.language {
+        q.push(" AND language = ").push_bind(l.clone());
+    }
+    if let Some(rules) = &f.rules_in {
+        q.push(" AND rule IN (");
+        let mut list = q.separated(", ");
+        for r in rules {
+            list.push_bind(*r);
+        }
+        list.push_unseparated(")");
+    }
+}
+
+async fn flush(conn: &mut SqliteConnection, batch: &mut Vec<(PatientRecord, Vec<Action>)>) -> Result<()> {
+    let rows: Vec<(&PatientRecord, Action)> = batch.iter().flat_map(|(r, actions)| actions.iter().map(move |a| (r, a.clone()))).collect();
+    insert(conn, &rows).await?;
+    batch.clear();
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! Bearer API tokens for the FHIR REST API and CDS Hooks: issued by an admin with a scope
+//! (`read` or `write`), shown once, stored only as a SHA-256 hash, revoked rather than deleted.
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::codec::timestamp_text;
+use crate::{Actor, Result, Store, StoreError, audit, now};
+
+/// What a token may do; `write` includes `read`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiScope {
+    Read,
+    Write,
+}
+
+impl ApiScope {
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        match id {
+            "read" => Some(Self::Read),
+            "write" => Some(Self::Write),
+            _ => None,
+        }
+    }
+
+    /// Whether a token of this scope may do what `needed` requires.
+    pub fn allows(self, needed: ApiScope) -> bool {
+        self >= needed
+    }
+}
+
+/// A token's public description; the secret itself is never stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiToken {
+    /// A public handle (`tok-…`) for listing and revoking.
+    pub id: String,
+    pub name: String,
+    pub scope: ApiScope,
+    pub created_by: String,
+    pub created_at: String,
+    pub revoked: bool,
+}
+
+/// The stored form of a token: hex SHA-256.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// 244 random bits from the operating system (two v4 uuids), prefixed so that a leaked token
+/// is recognisable in logs and secret scanners.
+fn new_secret() -> String {
+    format!("hvn_{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+impl Store {
+    /// Issues a token. Returns its description and the secret, which is shown once and cannot
+    /// be recovered later.
+    pub async fn create_api_token(&self, actor: &Actor, name: &str, scope: ApiScope) -> Result<(ApiToken, String)> {
+        let secret = new_secret();
+        let id = format!("tok-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        let created_at = timestamp_text(now());
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(&id)
+            .bind(name)
+            .bind(hash_token(&secret))
+            .bind(scope.id())
+            .bind(&actor.0)
+            .bind(&created_at)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(&mut tx, actor, "api-token.create", None, &format!("{id} ({}) for {name:?}", scope.id())).await?;
+        tx.commit().await?;
+        let token = ApiToken { id, name: name.to_owned(), scope, created_by: actor.0.clone(), created_at, revoked: false };
+        Ok((token, secret))
+    }
+
+    /// The live (not revoked) token with this secret, if any.
+    pub async fn api_token_for(&self, secret: &str) -> Result<Option<ApiToken>> {
+        let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+            .bind(hash_token(secret))
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at, id").fetch_all(self.pool()).await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    /// Revokes a live token; `false` when there is no live token with that id.
+    pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> Result<bool> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(timestamp_text(now()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit::append(&mut tx, actor, "api-token.revoke", None, id).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ApiToken> {
+    let scope: String = row.try_get("scope")?;
+    Ok(ApiToken {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        scope: ApiScope::parse(&scope).ok_or_else(|| StoreError::Corrupt(format!("API token scope {scope:?}")))?,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+        revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn tokens_are_stored_hashed_found_by_secret_and_revocable() {
+        let store = Store::open_in_memory().await.expect("store");
+        let admin = Actor::new("admin");
+        let (token, secret) = store.create_api_token(&admin, "EHR integration", ApiScope::Read).await.expect("create");
+        assert!(secret.starts_with("hvn_") && secret.len() == 68);
+        let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens").fetch_one(store.pool()).await.expect("row");
+        assert_eq!(stored, hash_token(&secret));
+        assert_ne!(stored, secret);
+        assert_eq!(store.api_token_for(&secret).await.expect("find").map(|t| t.id), Some(token.id.clone()));
+        assert_eq!(store.api_token_for("hvn_wrong").await.expect("find"), None);
+        assert!(store.revoke_api_token(&admin, &token.id).await.expect("revoke"));
+        assert_eq!(store.api_token_for(&secret).await.expect("find"), None);
+        assert!(store.list_api_tokens().await.expect("list")[0].revoked);
+        assert!(!store.revoke_api_token(&admin, &token.id).await.expect("revoke"), "already revoked");
+    }
+
+    #[test]
+    fn write_includes_read() {
+        assert!(ApiScope::Write.allows(ApiScope::Read));
+        assert!(!ApiScope::Read.allows(ApiScope::Write));
+    }
+}

@@ -1,0 +1,71 @@
+//! Fetching what an EHR did not prefetch from its `fhirServer`, with the access token it gave
+//! in `fhirAuthorization` — the CDS Hooks fallback. Searchset pages are followed (bounded).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use haven_fhir::cds::{CdsRequest, prefetch_query};
+use serde_json::Value;
+
+use crate::fhir_api::{FHIR_JSON, FhirError};
+
+/// Searchset pages followed per query; more than this is not one patient's record.
+const MAX_PAGES: usize = 20;
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+}
+
+/// Fetches `keys` for the request's patient; 412 (PreconditionFailed) when the request gives
+/// no way to, or the server does not answer.
+pub async fn missing(http: &reqwest::Client, request: &CdsRequest, keys: &[&str]) -> Result<BTreeMap<String, Value>, FhirError> {
+    let precondition = |why: String| FhirError::PreconditionFailed(format!("{why}; prefetch it or give fhirServer and fhirAuthorization"));
+    let (Some(server), Some(auth)) = (request.fhir_server.as_deref(), request.fhir_authorization.as_ref()) else {
+        return Err(precondition(format!("{} not prefetched", keys.join(", "))));
+    };
+    if !(server.starts_with("https://") || server.starts_with("http://")) {
+        return Err(precondition("fhirServer is not an http(s) URL".into()));
+    }
+    let patient = request.patient_id().ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?;
+    let mut out = BTreeMap::new();
+    for key in keys {
+        let Some(query) = prefetch_query(key, patient) else { continue };
+        let url = format!("{}/{query}", server.trim_end_matches('/'));
+        let mut value = get(http, &url, &auth.access_token).await.map_err(|e| precondition(format!("{key}: {e}")))?;
+        let mut next = next_link(&value);
+        let mut pages = 1;
+        while let Some(url) = next.filter(|_| pages < MAX_PAGES) {
+            let page = get(http, &url, &auth.access_token).await.map_err(|e| precondition(format!("{key}: {e}")))?;
+            next = next_link(&page);
+            if let (Some(all), Some(more)) = (value.get_mut("entry").and_then(Value::as_array_mut), page.get("entry").and_then(Value::as_array)) {
+                all.extend(more.iter().cloned());
+            }
+            pages += 1;
+        }
+        out.insert((*key).to_owned(), value);
+    }
+    Ok(out)
+}
+
+async fn get(http: &reqwest::Client, url: &str, token: &str) -> Result<Value, String> {
+    let response = http
+        .get(url)
+        .bearer_auth(token)
+        .header(reqwest::header::ACCEPT, FHIR_JSON)
+        .send()
+        .await
+        .map_err(|e| format!("the FHIR server could not be reached ({})", e.without_url()))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("the FHIR server answered {status}"));
+    }
+    response.json::<Value>().await.map_err(|_| "the FHIR server's answer is not JSON".to_owned())
+}
+
+fn next_link(bundle: &Value) -> Option<String> {
+    bundle.get("link")?.as_array()?.iter().find(|l| l.get("relation").and_then(Value::as_str) == Some("next"))?.get("url")?.as_str().map(str::to_owned)
+}

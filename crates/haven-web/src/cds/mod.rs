@@ -1,0 +1,155 @@
+//! The CDS Hooks service: `GET /cds-services` (discovery, public), `POST
+//! /cds-services/haven-patient-view` and `/haven-appointment-book` (cards from the same care
+//! rules as the worklist, over the prefetched FHIR data, fetching from `fhirServer` what was
+//! not prefetched), and `POST /cds-services/{id}/feedback`. Calls carry the EHR's signed JWT,
+//! checked against trusted issuers; a Haven API token (read scope) is accepted as well, for
+//! integrations that cannot sign.
+//!
+//! Self-contained like [`crate::fhir_api`]: [`router`] reads `HAVEN_PUBLIC_URL` (the service
+//! URLs the JWT `aud` must name; otherwise taken from the request's Host) and
+//! `HAVEN_CDS_ISSUERS` (a JSON file `{"issuers": [{"iss": …, "jwks": {…}}]}`, see
+//! [`TrustedIssuer::from_json`]); with no issuers configured only API tokens are accepted.
+
+mod fetch;
+mod jwt;
+
+pub use jwt::{Caller, ReplayCache, TrustedIssuer, TrustedKey, verify};
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router, middleware};
+use haven_fhir::cds::{self, CardsResponse, CdsRequest, Feedback};
+use haven_store::Actor;
+use haven_store::api_tokens::ApiScope;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::fhir_api::{FhirError, base_url, cors};
+
+/// Prefetched records can be large; a whole population is not.
+const MAX_REQUEST_BYTES: usize = 16 << 20;
+
+#[derive(Clone, Debug, Default)]
+pub struct CdsConfig {
+    pub public_url: Option<String>,
+    pub issuers: Vec<TrustedIssuer>,
+}
+
+impl CdsConfig {
+    /// Settings from the environment; a broken issuers file is logged and trusts no one.
+    pub fn from_env() -> Self {
+        let public_url = std::env::var("HAVEN_PUBLIC_URL").ok().filter(|s| !s.trim().is_empty());
+        let issuers = match std::env::var_os("HAVEN_CDS_ISSUERS") {
+            Some(path) => match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| Self::issuers_from_json(&b)) {
+                Ok(issuers) => issuers,
+                Err(e) => {
+                    tracing::error!(error = %e, "HAVEN_CDS_ISSUERS could not be read: no CDS Hooks issuer is trusted");
+                    Vec::new()
+                }
+            },
+            None => Vec::new(),
+        };
+        Self { public_url, issuers }
+    }
+
+    /// `{"issuers": [...]}`.
+    pub fn issuers_from_json(bytes: &[u8]) -> Result<Vec<TrustedIssuer>, String> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+        value.get("issuers").and_then(Value::as_array).ok_or("no \"issuers\" list")?.iter().map(TrustedIssuer::from_json).collect()
+    }
+}
+
+struct Shared {
+    config: CdsConfig,
+    replay: ReplayCache,
+    http: reqwest::Client,
+}
+
+pub fn router() -> Router<AppState> {
+    router_with(CdsConfig::from_env())
+}
+
+pub fn router_with(config: CdsConfig) -> Router<AppState> {
+    let shared = Arc::new(Shared { config, replay: ReplayCache::default(), http: fetch::client() });
+    Router::new()
+        .route("/cds-services", get(discovery))
+        .route("/cds-services/{service}", post(service))
+        .route("/cds-services/{service}/feedback", post(feedback))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(Extension(shared))
+        .layer(middleware::from_fn(cors::layer))
+}
+
+fn json(status: StatusCode, body: &impl serde::Serialize) -> Response {
+    let mut response = (status, serde_json::to_string(body).unwrap_or_default()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+async fn discovery() -> Response {
+    json(StatusCode::OK, &cds::discovery())
+}
+
+/// The caller, by JWT (three dot-separated parts) or by Haven API token.
+async fn authenticate(state: &AppState, shared: &Shared, headers: &HeaderMap, path: &str) -> Result<Actor, FhirError> {
+    let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or(FhirError::Unauthenticated)?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim).ok_or(FhirError::Unauthenticated)?;
+    if token.matches('.').count() == 2 {
+        let audience = format!("{}{path}", base_url(headers, shared.config.public_url.as_deref()));
+        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay).map_err(FhirError::Jwt)?;
+        return Ok(Actor::new(format!("cds:{}", caller.iss)));
+    }
+    let api = state.store.api_token_for(token).await?.ok_or(FhirError::BadToken)?;
+    if !api.scope.allows(ApiScope::Read) {
+        return Err(FhirError::Forbidden("CDS Hooks calls"));
+    }
+    Ok(Actor::new(format!("api:{}", api.id)))
+}
+
+async fn service(State(state): State<AppState>, Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
+    let hook = match id.as_str() {
+        cds::PATIENT_VIEW => "patient-view",
+        cds::APPOINTMENT_BOOK => "appointment-book",
+        _ => return Err(FhirError::NotFound(format!("there is no CDS service {id:?} (see /cds-services)"))),
+    };
+    authenticate(&state, &shared, &headers, &format!("/cds-services/{id}")).await?;
+    let request: CdsRequest = serde_json::from_slice(&body).map_err(|e| FhirError::BadRequest(format!("not a CDS Hooks request: {e}")))?;
+    if request.hook != hook {
+        return Err(FhirError::BadRequest(format!("service {id} answers the {hook} hook, not {}", request.hook)));
+    }
+    let patient = request.patient_id().ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?.to_owned();
+    let mut prefetch = request.prefetch.clone().unwrap_or_default();
+    let missing = cds::missing_prefetch(&request);
+    if !missing.is_empty() {
+        prefetch.extend(fetch::missing(&shared.http, &request, &missing).await?);
+    }
+    let mut resources = cds::prefetch_resources(&prefetch)?;
+    let drafts = if hook == "appointment-book" { cds::draft_appointments(&request)? } else { Vec::new() };
+    let draft_ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
+    resources.extend(drafts);
+    let today = time::OffsetDateTime::now_utc().date();
+    let record = cds::record_for(&patient, cds::dedupe(resources), today)?;
+    let policy = state.policy();
+    let actions = if hook == "appointment-book" { cds::appointment_book(&record, &draft_ids, &policy, today) } else { cds::patient_view(&record, &policy, today) };
+    let base = base_url(&headers, shared.config.public_url.as_deref());
+    Ok(json(StatusCode::OK, &CardsResponse { cards: cds::cards(&actions, &base) }))
+}
+
+async fn feedback(State(state): State<AppState>, Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
+    if id != cds::PATIENT_VIEW && id != cds::APPOINTMENT_BOOK {
+        return Err(FhirError::NotFound(format!("there is no CDS service {id:?}")));
+    }
+    let actor = authenticate(&state, &shared, &headers, &format!("/cds-services/{id}/feedback")).await?;
+    let feedback: Feedback = serde_json::from_slice(&body).map_err(|e| FhirError::BadRequest(format!("not CDS Hooks feedback: {e}")))?;
+    for item in &feedback.feedback {
+        // Card and outcome only: a clinician's override comment may hold personal data.
+        let detail = format!("{id}: card {} {}", item.card, item.outcome);
+        state.store.audit_read(&actor, "cds.feedback", None, &detail).await?;
+    }
+    Ok(json(StatusCode::OK, &serde_json::json!({})))
+}

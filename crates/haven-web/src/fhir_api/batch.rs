@@ -1,0 +1,57 @@
+//! `POST /fhir`: a batch or transaction Bundle, stored all-or-nothing through the same import
+//! path as `haven import` — references may point into the Bundle or at patients Haven holds.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
+use haven_fhir::{Purpose, assemble_with, parse_input, unresolved_patients};
+use haven_store::StoreError;
+use haven_store::api_tokens::ApiScope;
+
+use super::{ApiClient, FhirError, fhir_json};
+use crate::AppState;
+
+pub(super) async fn batch(State(state): State<AppState>, client: ApiClient, body: Bytes) -> Result<Response, FhirError> {
+    client.require(ApiScope::Write)?;
+    let source = "request body";
+    let resources = parse_input(&body, source)?;
+    let bundle_type = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
+    let response_type = match bundle_type.as_deref() {
+        Some("batch") => "batch-response",
+        Some("transaction") => "transaction-response",
+        _ => return Err(FhirError::BadRequest("POST /fhir takes a Bundle of type batch or transaction".into())),
+    };
+    let mut known = Vec::new();
+    for id in unresolved_patients(&resources) {
+        match state.store.patient(&id).await {
+            Ok(summary) => known.push(summary.patient),
+            Err(StoreError::PatientNotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let labels: Vec<(String, Option<String>)> = resources.iter().map(|r| (r.resource.resource_type().to_owned(), r.id.clone())).collect();
+    let today = time::OffsetDateTime::now_utc().date();
+    let assembly = assemble_with(resources, today, &known, Purpose::Store)?;
+    let actor = client.actor();
+    state.store.upsert_records(&actor, &assembly.records, "FHIR API batch").await?;
+    // Haven applies a batch as one unit as well: every entry succeeded, or none did.
+    let entry = labels
+        .into_iter()
+        .map(|(resource_type, id)| {
+            let skipped = assembly.skipped.iter().find(|s| s.resource == format!("{resource_type}/{}", id.as_deref().unwrap_or("?")));
+            let outcome = skipped.map(|s| Resource::from(OperationOutcome::single("warning", "informational", format!("not stored: {}", s.reason), None)).to_value());
+            BundleEntry {
+                response: Some(BundleResponse {
+                    status: "200 OK".into(),
+                    location: id.map(|id| format!("{resource_type}/{id}")),
+                    outcome,
+                }),
+                ..BundleEntry::default()
+            }
+        })
+        .collect();
+    let bundle = Bundle { bundle_type: response_type.into(), entry, ..Bundle::default() };
+    Ok(fhir_json(StatusCode::OK, &Resource::from(bundle).to_value()))
+}

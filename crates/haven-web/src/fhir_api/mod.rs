@@ -1,0 +1,105 @@
+//! The FHIR R4 REST API under `/fhir`: `metadata`, read, search, batch/transaction `POST`, and
+//! FHIR Bulk Data `$export`, all as `application/fhir+json` with an OperationOutcome on every
+//! error, authenticated by admin-issued bearer API tokens (`read` or `write` scope).
+//!
+//! Self-contained: [`router`] brings its own state (export jobs, settings) as a request
+//! extension, so it merges into the application beside the UI without touching `AppState`.
+//! Settings come from the environment: `HAVEN_PUBLIC_URL` (the address clients use, for
+//! links; otherwise taken from the request's Host) and `HAVEN_EXPORT_DIR` (where bulk exports
+//! are written; otherwise the system temporary directory).
+
+mod auth;
+mod batch;
+mod bulk;
+mod capability;
+pub mod cors;
+mod read;
+mod response;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Extension, middleware};
+
+pub use auth::{ApiClient, bearer};
+pub use response::{FHIR_JSON, FHIR_NDJSON, FhirError, fhir_json};
+
+use crate::AppState;
+
+/// Resource types the API serves (those Haven's records map to).
+pub const SERVED_TYPES: &[&str] = &[
+    "Patient",
+    "Observation",
+    "Condition",
+    "RiskAssessment",
+    "CarePlan",
+    "Appointment",
+    "Encounter",
+    "ServiceRequest",
+    "MedicationStatement",
+    "Procedure",
+    "Flag",
+    "QuestionnaireResponse",
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct FhirConfig {
+    /// The base address clients reach Haven at, e.g. `https://haven.example.org`.
+    pub public_url: Option<String>,
+    /// Where bulk export jobs write their files.
+    pub export_dir: Option<PathBuf>,
+}
+
+impl FhirConfig {
+    pub fn from_env() -> Self {
+        Self {
+            public_url: std::env::var("HAVEN_PUBLIC_URL").ok().filter(|s| !s.trim().is_empty()),
+            export_dir: std::env::var_os("HAVEN_EXPORT_DIR").map(PathBuf::from),
+        }
+    }
+}
+
+/// State of this API that lives beside `AppState`.
+pub(crate) struct Shared {
+    config: FhirConfig,
+    jobs: bulk::Jobs,
+}
+
+/// The API with settings from the environment.
+pub fn router() -> Router<AppState> {
+    router_with(FhirConfig::from_env())
+}
+
+pub fn router_with(config: FhirConfig) -> Router<AppState> {
+    let shared = Arc::new(Shared { config, jobs: bulk::Jobs::default() });
+    Router::new()
+        .route("/fhir/metadata", get(capability::metadata))
+        .route("/fhir/$export", get(bulk::kick_off))
+        .route("/fhir/$export-status/{job}", get(bulk::status).delete(bulk::cancel))
+        .route("/fhir/$export-file/{job}/{file}", get(bulk::file))
+        .route("/fhir", post(batch::batch).layer(DefaultBodyLimit::max(haven_fhir::MAX_DOCUMENT_BYTES)))
+        .route("/fhir/{resource_type}", get(read::search))
+        .route("/fhir/{resource_type}/{id}", get(read::read))
+        .layer(Extension(shared))
+        .layer(middleware::from_fn(cors::layer))
+}
+
+/// The address links should use: the configured public URL, else this request's host.
+pub fn base_url(headers: &HeaderMap, public_url: Option<&str>) -> String {
+    if let Some(url) = public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let proto = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).filter(|p| matches!(*p, "http" | "https")).unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+impl Shared {
+    fn base(&self, headers: &HeaderMap) -> String {
+        base_url(headers, self.config.public_url.as_deref())
+    }
+}

@@ -1,0 +1,118 @@
+//! FHIR responses: `application/fhir+json` bodies, and [`FhirError`], which becomes an
+//! OperationOutcome with a fitting status on every failure and is logged once, without
+//! personal data.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use haven_fhir::model::{OperationOutcome, Resource};
+use haven_fhir::{ImportError, ImportErrorKind};
+use haven_store::StoreError;
+use haven_store::fhir_import::UpsertError;
+use serde_json::Value;
+
+pub const FHIR_JSON: &str = "application/fhir+json";
+pub const FHIR_NDJSON: &str = "application/fhir+ndjson";
+
+/// A JSON body with the FHIR media type.
+pub fn fhir_json(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FhirError {
+    #[error("authentication required: send an API token as 'Authorization: Bearer <token>'")]
+    Unauthenticated,
+    #[error("the API token is not valid (unknown or revoked)")]
+    BadToken,
+    #[error("this API token's scope does not allow {0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    NotSupported(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Import(#[from] ImportError),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+    /// A CDS Hooks JWT that is not accepted; the message says why.
+    #[error("{0}")]
+    Jwt(String),
+    /// CDS Hooks: the data needed was neither prefetched nor fetchable.
+    #[error("{0}")]
+    PreconditionFailed(String),
+}
+
+impl From<UpsertError> for FhirError {
+    fn from(e: UpsertError) -> Self {
+        match e {
+            UpsertError::Store(e) => Self::Store(e),
+            other => Self::Conflict(other.to_string()),
+        }
+    }
+}
+
+impl FhirError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthenticated | Self::BadToken | Self::Jwt(_) => StatusCode::UNAUTHORIZED,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) | Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => StatusCode::NOT_FOUND,
+            Self::NotSupported(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Import(e) => match e.kind {
+                ImportErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                ImportErrorKind::Syntax | ImportErrorKind::Structure | ImportErrorKind::Unsupported => StatusCode::BAD_REQUEST,
+                ImportErrorKind::Invalid | ImportErrorKind::Reference | ImportErrorKind::Duplicate => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn issue_code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated | Self::BadToken | Self::Jwt(_) => "login",
+            Self::PreconditionFailed(_) => "incomplete",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::NotSupported(_) => "not-supported",
+            Self::BadRequest(_) => "invalid",
+            Self::Import(e) => e.kind.issue_code(),
+            Self::Conflict(_) => "conflict",
+            Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => "not-found",
+            Self::Store(_) | Self::Internal(_) => "exception",
+        }
+    }
+}
+
+impl IntoResponse for FhirError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        // Server faults are logged with their cause; the client gets no internal detail.
+        let diagnostics = if status.is_server_error() {
+            tracing::error!(error = %self, "FHIR request failed");
+            "Haven could not complete the request; the error has been logged.".to_owned()
+        } else {
+            self.to_string()
+        };
+        let expression = match &self {
+            Self::Import(e) if !e.path.is_empty() => Some(e.path.clone()),
+            _ => None,
+        };
+        let outcome = Resource::from(OperationOutcome::single("error", self.issue_code(), diagnostics, expression));
+        let mut response = fhir_json(status, &outcome.to_value());
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"haven\""));
+        }
+        response
+    }
+}

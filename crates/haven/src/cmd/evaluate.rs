@@ -1,0 +1,105 @@
+//! `haven evaluate FILE… [--as-of DATE] [--json]`: the care rules over FHIR input, without any
+//! database. All files are read together (a bulk export directory's `Patient.ndjson` and
+//! `Observation.ndjson` make one population), and the output is `worklist`'s, with `patient`
+//! the FHIR `Patient.id`.
+//!
+//! Wiring (cmd/mod.rs): `mod evaluate;` and
+//! `Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use haven_core::Date;
+use haven_core::policy::Policy;
+use haven_core::rules::{self, Action};
+use haven_fhir::{Purpose, assemble_with};
+
+use super::fhir_input::{read, report_skipped};
+use crate::{actions_output, output, progress};
+
+/// `pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> anyhow::Result<()>`
+pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<()> {
+    let today = super::today();
+    let as_of = as_of.unwrap_or(today);
+    let mut resources = Vec::new();
+    for path in files {
+        resources.extend(read(path).await?);
+    }
+    // Data is checked against the real date (nothing recorded in the future), while the rules
+    // look at the record as it stood on `as_of`, which may be earlier or later.
+    let assembly = assemble_with(resources, today.max(as_of), &[], Purpose::Evaluate)?;
+    report_skipped(&assembly.skipped);
+    let actions = evaluate(&assembly.records, &Policy::default(), as_of);
+    if json {
+        output::print(&format!("{}\n", actions_output::to_json(as_of, &actions)))
+    } else {
+        output::print(&actions_output::to_table(as_of, &actions))
+    }
+}
+
+/// Every record's actions, labelled with the FHIR Patient.id and sorted as INTERFACES.md says.
+pub fn evaluate(records: &[haven_core::record::PatientRecord], policy: &Policy, as_of: Date) -> Vec<(String, Action)> {
+    let bar = progress::bar(records.len() as u64, "patients");
+    let mut actions: Vec<(String, Action)> = Vec::new();
+    for record in records {
+        let id = record.patient.id.to_string();
+        actions.extend(rules::evaluate(record, policy, as_of).into_iter().map(|a| (id.clone(), a)));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    rules::sort_population(&mut actions);
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const PATIENT: &str = r#"{"resourceType":"Patient","id":"ehr-7","birthDate":"1990-01-01"}"#;
+
+    fn actions_for(text: &str, as_of: Date) -> Vec<(String, Action)> {
+        let resources = haven_fhir::parse_input(text.as_bytes(), "t.ndjson").expect("parse");
+        let assembly = assemble_with(resources, as_of, &[], Purpose::Evaluate).expect("assemble");
+        evaluate(&assembly.records, &Policy::default(), as_of)
+    }
+
+    #[test]
+    fn the_output_has_the_interfaces_shape_with_the_fhir_patient_id() {
+        let event = r#"{"resourceType":"Observation","id":"ev1","status":"final","subject":{"reference":"Patient/ehr-7"},
+            "code":{"coding":[{"system":"https://haven-health.github.io/fhir/CodeSystem/life-event","code":"asylum-refused"}]},
+            "effectiveDateTime":"2026-11-27"}"#
+            .replace('\n', "");
+        let as_of = date!(2026 - 11 - 28);
+        let actions = actions_for(&format!("{PATIENT}\n{event}\n"), as_of);
+        let json = actions_output::to_json(as_of, &actions);
+        assert_eq!(json["as_of"], "2026-11-28");
+        let first = &json["actions"][0];
+        assert_eq!(first["patient"], "ehr-7");
+        assert_eq!(first["rule"], "risk.reassess-after-event");
+        assert_eq!((first["section"].as_str(), first["urgency"].as_str(), first["due"].as_str()), (Some("§6"), Some("urgent"), Some("2026-11-29")));
+        assert!(first["reason"].as_str().is_some_and(|r| r.contains("2026-11-27")));
+        // Every field of the INTERFACES.md example is present.
+        let example: serde_json::Value = serde_json::from_str(
+            r#"{"as_of": "2026-11-28",
+ "actions": [{"patient": "pat-17", "rule": "risk.reassess-after-event", "section": "§6",
+              "urgency": "urgent", "due": "2026-11-30",
+              "reason": "Asylum claim refused on 2026-11-27; no risk assessment since.",
+              "resolve": "Record a suicide and self-harm risk assessment."}]}"#,
+        )
+        .expect("the INTERFACES.md example parses");
+        let keys = |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+        assert_eq!(keys(first), keys(&example["actions"][0]));
+        assert_eq!(keys(&json), keys(&example));
+    }
+
+    #[test]
+    fn urgent_actions_come_first() {
+        let actions = actions_for(&format!("{PATIENT}\n"), date!(2026 - 11 - 28));
+        let urgencies: Vec<_> = actions.iter().map(|(_, a)| a.urgency).collect();
+        let mut sorted = urgencies.clone();
+        sorted.sort();
+        assert_eq!(urgencies, sorted);
+        assert!(!actions.is_empty());
+    }
+}
