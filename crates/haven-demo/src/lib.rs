@@ -56,6 +56,9 @@ pub fn patient(options: &DemoOptions, index: u64) -> PatientRecord {
     let mut entries = Sink::new();
     let sink = &mut entries;
 
+    // The life story first (asylum journey, events, disclosures, which events were reviewed),
+    // then the windows in which nobody saw the person, then contacts, and last the entries
+    // that respond to what the contacts found. Each stage reads only what came before.
     asylum::journey(&mut story, dice);
     asylum::housing(&mut patient, &story, dice);
     asylum::record(&story, sink, dice);

@@ -110,7 +110,9 @@ impl IdPrefix {
         }
         let mut text = String::with_capacity(self.0.len() + digits.len() - at);
         text.push_str(&self.0);
-        text.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+        for &digit in &digits[at..] {
+            text.push(char::from(digit));
+        }
         EntryId::new(text)
     }
 }

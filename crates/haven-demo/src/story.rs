@@ -34,7 +34,7 @@ impl Traits {
         let somatic = dice.chance(0.35);
         let somatic_unexplored = somatic && dice.chance(0.2);
         Self {
-            flag_missing: dice.chance(0.07),
+            flag_missing: dice.chance(0.06),
             booking_gap: dice.chance(0.08),
             no_advice: dice.chance(0.10),
             no_support_org: dice.chance(0.12),

@@ -49,7 +49,11 @@ pub fn result_codings(instrument: Instrument) -> Vec<Coding> {
         Instrument::Itq | Instrument::Rhs15 => format!("{} result", instrument.name()),
         _ => format!("{} total score", instrument.name()),
     };
-    out.push(uris::haven(cs::HAVEN, &haven_result_code(instrument), &display));
+    out.push(uris::haven(
+        cs::HAVEN,
+        &haven_result_code(instrument),
+        &display,
+    ));
     out
 }
 
@@ -58,7 +62,10 @@ pub fn instrument_of(coding: &Coding) -> Option<Instrument> {
     let (system, code) = (coding.system.as_deref()?, coding.code.as_deref()?);
     Instrument::all().iter().copied().find(|&i| {
         if system == LOINC {
-            [total_key(i), panel_key(i)].into_iter().flatten().any(|k| terminology::by_key(k).code == code)
+            [total_key(i), panel_key(i)]
+                .into_iter()
+                .flatten()
+                .any(|k| terminology::by_key(k).code == code)
         } else {
             system == uris::system(cs::HAVEN) && code == haven_result_code(i)
         }
@@ -82,8 +89,16 @@ pub fn item_coding(instrument: Instrument, index: usize) -> Coding {
     match item_key(instrument, index) {
         Some(key) => uris::verified(terminology::by_key(&key)),
         None => {
-            let label = instrument.item_labels().get(index).copied().unwrap_or("item");
-            uris::haven(cs::HAVEN, &format!("{}-item-{}", instrument.id(), index + 1), label)
+            let label = instrument
+                .item_labels()
+                .get(index)
+                .copied()
+                .unwrap_or("item");
+            uris::haven(
+                cs::HAVEN,
+                &format!("{}-item-{}", instrument.id(), index + 1),
+                label,
+            )
         }
     }
 }
@@ -113,13 +128,23 @@ mod tests {
     fn item_codes_round_trip_for_every_instrument() {
         for &i in Instrument::all() {
             for index in 0..i.max_answers() {
-                assert_eq!(item_index(i, &item_coding(i, index)), Some(index), "{i} {index}");
+                assert_eq!(
+                    item_index(i, &item_coding(i, index)),
+                    Some(index),
+                    "{i} {index}"
+                );
             }
             for coding in result_codings(i) {
                 assert_eq!(instrument_of(&coding), Some(i));
             }
         }
-        assert_eq!(item_coding(Instrument::Phq9, 8).code.as_deref(), Some(terminology::by_key("phq9.item9").code));
-        assert_eq!(item_coding(Instrument::Pcl5, 2).code.as_deref(), Some("pcl5-item-3"));
+        assert_eq!(
+            item_coding(Instrument::Phq9, 8).code.as_deref(),
+            Some(terminology::by_key("phq9.item9").code)
+        );
+        assert_eq!(
+            item_coding(Instrument::Pcl5, 2).code.as_deref(),
+            Some("pcl5-item-3")
+        );
     }
 }

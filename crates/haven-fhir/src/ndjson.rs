@@ -42,7 +42,10 @@ pub struct NdjsonFiles {
 impl NdjsonFiles {
     /// `dir` must exist.
     pub fn new(dir: &Path) -> Self {
-        Self { dir: dir.to_owned(), files: BTreeMap::new() }
+        Self {
+            dir: dir.to_owned(),
+            files: BTreeMap::new(),
+        }
     }
 
     pub fn file_name(resource_type: &str) -> String {
@@ -52,7 +55,8 @@ impl NdjsonFiles {
     pub fn write(&mut self, resource_type: &str, resource: &Value) -> io::Result<()> {
         if !self.files.contains_key(resource_type) {
             let file = File::create(self.dir.join(Self::file_name(resource_type)))?;
-            self.files.insert(resource_type.to_owned(), (BufWriter::new(file), 0));
+            self.files
+                .insert(resource_type.to_owned(), (BufWriter::new(file), 0));
         }
         let Some((out, count)) = self.files.get_mut(resource_type) else {
             unreachable!("inserted above")
@@ -67,8 +71,15 @@ impl NdjsonFiles {
         let mut out = Vec::new();
         for (resource_type, (mut writer, count)) in self.files {
             writer.flush()?;
-            writer.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            out.push(NdjsonFile { path: self.dir.join(Self::file_name(&resource_type)), resource_type, count });
+            writer
+                .into_inner()
+                .map_err(|e| e.into_error())?
+                .sync_all()?;
+            out.push(NdjsonFile {
+                path: self.dir.join(Self::file_name(&resource_type)),
+                resource_type,
+                count,
+            });
         }
         Ok(out)
     }

@@ -8,15 +8,18 @@ pub use haven_core::terminology::{LOINC, SNOMED};
 pub const NHS_NUMBER: &str = "https://fhir.nhs.uk/Id/nhs-number";
 pub const BCP47: &str = "urn:ietf:bcp:47";
 pub const ISO3166: &str = "urn:iso:std:iso:3166";
-pub const INTERPRETER_REQUIRED: &str = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
+pub const INTERPRETER_REQUIRED: &str =
+    "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired";
 /// The retired UK Core extension: read on import, never written.
-pub const UKCORE_NHS_COMMUNICATION: &str = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSCommunication";
+pub const UKCORE_NHS_COMMUNICATION: &str =
+    "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSCommunication";
 pub const CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 pub const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
 pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 pub const CONDITION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/condition-category";
 pub const CONDITION_CLINICAL: &str = "http://terminology.hl7.org/CodeSystem/condition-clinical";
-pub const CONDITION_VERIFICATION: &str = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+pub const CONDITION_VERIFICATION: &str =
+    "http://terminology.hl7.org/CodeSystem/condition-ver-status";
 pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
 /// `H/CodeSystem/<name>`.

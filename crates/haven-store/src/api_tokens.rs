@@ -56,13 +56,22 @@ pub fn hash_token(token: &str) -> String {
 /// 244 random bits from the operating system (two v4 uuids), prefixed so that a leaked token
 /// is recognisable in logs and secret scanners.
 fn new_secret() -> String {
-    format!("hvn_{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+    format!(
+        "hvn_{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 impl Store {
     /// Issues a token. Returns its description and the secret, which is shown once and cannot
     /// be recovered later.
-    pub async fn create_api_token(&self, actor: &Actor, name: &str, scope: ApiScope) -> Result<(ApiToken, String)> {
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        scope: ApiScope,
+    ) -> Result<(ApiToken, String)> {
         let secret = new_secret();
         let id = format!("tok-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let created_at = timestamp_text(now());
@@ -76,34 +85,52 @@ impl Store {
             .bind(&created_at)
             .execute(&mut *tx)
             .await?;
-        audit::append(&mut tx, actor, "api-token.create", None, &format!("{id} ({}) for {name:?}", scope.id())).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "api-token.create",
+            None,
+            &format!("{id} ({}) for {name:?}", scope.id()),
+        )
+        .await?;
         tx.commit().await?;
-        let token = ApiToken { id, name: name.to_owned(), scope, created_by: actor.0.clone(), created_at, revoked: false };
+        let token = ApiToken {
+            id,
+            name: name.to_owned(),
+            scope,
+            created_by: actor.0.clone(),
+            created_at,
+            revoked: false,
+        };
         Ok((token, secret))
     }
 
     /// The live (not revoked) token with this secret, if any.
     pub async fn api_token_for(&self, secret: &str) -> Result<Option<ApiToken>> {
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
-            .bind(hash_token(secret))
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+                .bind(hash_token(secret))
+                .fetch_optional(self.pool())
+                .await?;
         row.as_ref().map(token_from_row).transpose()
     }
 
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
-        let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at, id").fetch_all(self.pool()).await?;
+        let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at, id")
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(token_from_row).collect()
     }
 
     /// Revokes a live token; `false` when there is no live token with that id.
     pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> Result<bool> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-            .bind(timestamp_text(now()))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(timestamp_text(now()))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
@@ -118,7 +145,8 @@ fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ApiToken> {
     Ok(ApiToken {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        scope: ApiScope::parse(&scope).ok_or_else(|| StoreError::Corrupt(format!("API token scope {scope:?}")))?,
+        scope: ApiScope::parse(&scope)
+            .ok_or_else(|| StoreError::Corrupt(format!("API token scope {scope:?}")))?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
         revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
@@ -133,17 +161,41 @@ mod tests {
     async fn tokens_are_stored_hashed_found_by_secret_and_revocable() {
         let store = Store::open_in_memory().await.expect("store");
         let admin = Actor::new("admin");
-        let (token, secret) = store.create_api_token(&admin, "EHR integration", ApiScope::Read).await.expect("create");
+        let (token, secret) = store
+            .create_api_token(&admin, "EHR integration", ApiScope::Read)
+            .await
+            .expect("create");
         assert!(secret.starts_with("hvn_") && secret.len() == 68);
-        let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens").fetch_one(store.pool()).await.expect("row");
+        let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+            .fetch_one(store.pool())
+            .await
+            .expect("row");
         assert_eq!(stored, hash_token(&secret));
         assert_ne!(stored, secret);
-        assert_eq!(store.api_token_for(&secret).await.expect("find").map(|t| t.id), Some(token.id.clone()));
+        assert_eq!(
+            store
+                .api_token_for(&secret)
+                .await
+                .expect("find")
+                .map(|t| t.id),
+            Some(token.id.clone())
+        );
         assert_eq!(store.api_token_for("hvn_wrong").await.expect("find"), None);
-        assert!(store.revoke_api_token(&admin, &token.id).await.expect("revoke"));
+        assert!(
+            store
+                .revoke_api_token(&admin, &token.id)
+                .await
+                .expect("revoke")
+        );
         assert_eq!(store.api_token_for(&secret).await.expect("find"), None);
         assert!(store.list_api_tokens().await.expect("list")[0].revoked);
-        assert!(!store.revoke_api_token(&admin, &token.id).await.expect("revoke"), "already revoked");
+        assert!(
+            !store
+                .revoke_api_token(&admin, &token.id)
+                .await
+                .expect("revoke"),
+            "already revoked"
+        );
     }
 
     #[test]

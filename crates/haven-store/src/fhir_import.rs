@@ -21,11 +21,25 @@ pub struct UpsertSummary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpsertError {
-    #[error("entry {entry} already belongs to patient {stored}, not {incoming}; nothing was imported")]
-    EntryOfAnotherPatient { entry: String, stored: String, incoming: String },
-    #[error("entry {entry} is stored as a {stored} entry and cannot become a {incoming} entry; nothing was imported")]
-    KindChanged { entry: String, stored: String, incoming: &'static str },
-    #[error("entry {entry} is marked entered-in-error and can no longer be changed; nothing was imported")]
+    #[error(
+        "entry {entry} already belongs to patient {stored}, not {incoming}; nothing was imported"
+    )]
+    EntryOfAnotherPatient {
+        entry: String,
+        stored: String,
+        incoming: String,
+    },
+    #[error(
+        "entry {entry} is stored as a {stored} entry and cannot become a {incoming} entry; nothing was imported"
+    )]
+    KindChanged {
+        entry: String,
+        stored: String,
+        incoming: &'static str,
+    },
+    #[error(
+        "entry {entry} is marked entered-in-error and can no longer be changed; nothing was imported"
+    )]
     EnteredInError { entry: String },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -48,21 +62,44 @@ impl Store {
     /// entries keep their ids. A new entry is stored as given (version and last change from
     /// the source); a changed one becomes the next version, attributed to `actor` with
     /// `reason`. One audit row per patient touched.
-    pub async fn upsert_records(&self, actor: &Actor, records: &[PatientRecord], reason: &str) -> Result<UpsertSummary, UpsertError> {
+    pub async fn upsert_records(
+        &self,
+        actor: &Actor,
+        records: &[PatientRecord],
+        reason: &str,
+    ) -> Result<UpsertSummary, UpsertError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let mut summary = UpsertSummary::default();
         for record in records {
             let before = summary;
             upsert_patient(&mut tx, actor, &record.patient, reason, &mut summary).await?;
             for entry in &record.entries {
-                upsert_entry(&mut tx, actor, record.patient.id.as_str(), entry, reason, &mut summary).await?;
+                upsert_entry(
+                    &mut tx,
+                    actor,
+                    record.patient.id.as_str(),
+                    entry,
+                    reason,
+                    &mut summary,
+                )
+                .await?;
             }
             let added = summary.entries_added - before.entries_added;
             let changed = summary.entries_changed - before.entries_changed;
-            if added + changed > 0 || summary.patients_added + summary.patients_updated > before.patients_added + before.patients_updated {
+            if added + changed > 0
+                || summary.patients_added + summary.patients_updated
+                    > before.patients_added + before.patients_updated
+            {
                 crate::actions::after_patient_change(&mut tx, record.patient.id.as_str()).await?;
                 let detail = format!("{reason}: {added} entries added, {changed} changed");
-                audit::append(&mut tx, actor, "fhir.import", Some(record.patient.id.as_str()), &detail).await?;
+                audit::append(
+                    &mut tx,
+                    actor,
+                    "fhir.import",
+                    Some(record.patient.id.as_str()),
+                    &detail,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
@@ -70,8 +107,18 @@ impl Store {
     }
 }
 
-async fn upsert_patient(conn: &mut SqliteConnection, actor: &Actor, patient: &Patient, reason: &str, summary: &mut UpsertSummary) -> Result<(), UpsertError> {
-    let row = sqlx::query("SELECT version, data, changed_at, changed_by FROM patients WHERE id = ?").bind(patient.id.as_str()).fetch_optional(&mut *conn).await?;
+async fn upsert_patient(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    patient: &Patient,
+    reason: &str,
+    summary: &mut UpsertSummary,
+) -> Result<(), UpsertError> {
+    let row =
+        sqlx::query("SELECT version, data, changed_at, changed_by FROM patients WHERE id = ?")
+            .bind(patient.id.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(row) = row else {
         let seq = next_seq(&mut *conn).await?;
         insert_patient(&mut *conn, patient, seq, actor).await?;
@@ -116,7 +163,14 @@ async fn upsert_patient(conn: &mut SqliteConnection, actor: &Actor, patient: &Pa
     Ok(())
 }
 
-async fn upsert_entry(conn: &mut SqliteConnection, actor: &Actor, patient: &str, entry: &Entry, reason: &str, summary: &mut UpsertSummary) -> Result<(), UpsertError> {
+async fn upsert_entry(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    patient: &str,
+    entry: &Entry,
+    reason: &str,
+    summary: &mut UpsertSummary,
+) -> Result<(), UpsertError> {
     let row = sqlx::query("SELECT patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id = ?")
         .bind(entry.id.as_str())
         .fetch_optional(&mut *conn)
@@ -130,11 +184,19 @@ async fn upsert_entry(conn: &mut SqliteConnection, actor: &Actor, patient: &str,
     };
     let stored_patient: String = row.try_get("patient_id")?;
     if stored_patient != patient {
-        return Err(UpsertError::EntryOfAnotherPatient { entry: entry.id.to_string(), stored: stored_patient, incoming: patient.to_owned() });
+        return Err(UpsertError::EntryOfAnotherPatient {
+            entry: entry.id.to_string(),
+            stored: stored_patient,
+            incoming: patient.to_owned(),
+        });
     }
     let kind: String = row.try_get("kind")?;
     if kind != entry.body.kind_id() {
-        return Err(UpsertError::KindChanged { entry: entry.id.to_string(), stored: kind, incoming: entry.body.kind_id() });
+        return Err(UpsertError::KindChanged {
+            entry: entry.id.to_string(),
+            stored: kind,
+            incoming: entry.body.kind_id(),
+        });
     }
     let data = serde_json::to_string(&entry.body)?;
     let status: String = row.try_get("status")?;
@@ -145,7 +207,9 @@ async fn upsert_entry(conn: &mut SqliteConnection, actor: &Actor, patient: &str,
         return Ok(());
     }
     if status == EntryStatus::EnteredInError.id() {
-        return Err(UpsertError::EnteredInError { entry: entry.id.to_string() });
+        return Err(UpsertError::EnteredInError {
+            entry: entry.id.to_string(),
+        });
     }
     let version: i64 = row.try_get("version")?;
     sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -177,13 +241,25 @@ async fn upsert_entry(conn: &mut SqliteConnection, actor: &Actor, patient: &str,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use haven_core::record::{EntryBody, LifeEvent, LifeEventKind, Screening, ScreeningStatus, ScreeningTest};
+    use haven_core::record::{
+        EntryBody, LifeEvent, LifeEventKind, Screening, ScreeningStatus, ScreeningTest,
+    };
     use time::macros::{date, datetime};
 
     fn record(kind: LifeEventKind) -> PatientRecord {
         let mut r = PatientRecord::new(Patient::new("ehr-1".into(), "Selam", "Tesfaye"));
-        let body = EntryBody::LifeEvent(LifeEvent { kind, date: date!(2026 - 11 - 01), note: String::new() });
-        r.entries.push(Entry::new("ev-1".into(), "ehr-1".into(), body, "fhir-import".into(), datetime!(2026-11-01 0:00 UTC)));
+        let body = EntryBody::LifeEvent(LifeEvent {
+            kind,
+            date: date!(2026 - 11 - 01),
+            note: String::new(),
+        });
+        r.entries.push(Entry::new(
+            "ev-1".into(),
+            "ehr-1".into(),
+            body,
+            "fhir-import".into(),
+            datetime!(2026-11-01 0:00 UTC),
+        ));
         r
     }
 
@@ -191,11 +267,38 @@ mod tests {
     async fn reimport_is_idempotent_and_changes_make_versions() {
         let store = Store::open_in_memory().await.expect("store");
         let actor = Actor::cli("import");
-        let first = store.upsert_records(&actor, &[record(LifeEventKind::LossOfHope)], "import a.json").await.expect("first");
+        let first = store
+            .upsert_records(
+                &actor,
+                &[record(LifeEventKind::LossOfHope)],
+                "import a.json",
+            )
+            .await
+            .expect("first");
         assert_eq!((first.patients_added, first.entries_added), (1, 1));
-        let again = store.upsert_records(&actor, &[record(LifeEventKind::LossOfHope)], "import a.json").await.expect("again");
-        assert_eq!(again, UpsertSummary { entries_unchanged: 1, ..UpsertSummary::default() });
-        let changed = store.upsert_records(&actor, &[record(LifeEventKind::FacingReturn)], "import b.json").await.expect("changed");
+        let again = store
+            .upsert_records(
+                &actor,
+                &[record(LifeEventKind::LossOfHope)],
+                "import a.json",
+            )
+            .await
+            .expect("again");
+        assert_eq!(
+            again,
+            UpsertSummary {
+                entries_unchanged: 1,
+                ..UpsertSummary::default()
+            }
+        );
+        let changed = store
+            .upsert_records(
+                &actor,
+                &[record(LifeEventKind::FacingReturn)],
+                "import b.json",
+            )
+            .await
+            .expect("changed");
         assert_eq!(changed.entries_changed, 1);
         let history = store.entry_history("ev-1").await.expect("history");
         assert_eq!(history.len(), 2, "the old version is kept");
@@ -207,12 +310,31 @@ mod tests {
     async fn conflicts_change_nothing() {
         let store = Store::open_in_memory().await.expect("store");
         let actor = Actor::cli("import");
-        store.upsert_records(&actor, &[record(LifeEventKind::LossOfHope)], "a").await.expect("first");
+        store
+            .upsert_records(&actor, &[record(LifeEventKind::LossOfHope)], "a")
+            .await
+            .expect("first");
         let mut other = record(LifeEventKind::LossOfHope);
         other.patient.given_name = "Changed".into();
-        other.entries[0].body = EntryBody::Screening(Screening { test: ScreeningTest::Hiv, status: ScreeningStatus::Offered, date: date!(2026 - 11 - 01) });
-        let err = store.upsert_records(&actor, &[other], "b").await.expect_err("kind change");
+        other.entries[0].body = EntryBody::Screening(Screening {
+            test: ScreeningTest::Hiv,
+            status: ScreeningStatus::Offered,
+            date: date!(2026 - 11 - 01),
+        });
+        let err = store
+            .upsert_records(&actor, &[other], "b")
+            .await
+            .expect_err("kind change");
         assert!(matches!(err, UpsertError::KindChanged { .. }), "{err}");
-        assert_eq!(store.patient("ehr-1").await.expect("patient").patient.given_name, "Selam", "rolled back");
+        assert_eq!(
+            store
+                .patient("ehr-1")
+                .await
+                .expect("patient")
+                .patient
+                .given_name,
+            "Selam",
+            "rolled back"
+        );
     }
 }

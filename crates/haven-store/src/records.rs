@@ -166,10 +166,10 @@ async fn insert_entries<'a>(conn: &mut SqliteConnection, entries: impl Iterator<
 }
 
 impl Store {
-    /// Visits every matching patient's rules view (see [`crate::projection`]): one row per
-    /// patient, decoded into a record fit for evaluation only. This is the population path of
-    /// the worklist and reports.
-    pub async fn scan_rule_records(&self, filter: &RecordStream, mut visit: impl FnMut(PatientRecord)) -> Result<u64> {
+    /// Visits every matching patient's rules view (see [`crate::projection`]) as encoded bytes,
+    /// one row per patient in registration order; decode with [`crate::projection::decode`],
+    /// possibly on other threads. This is the population path of the worklist and reports.
+    pub async fn scan_rule_views(&self, filter: &RecordStream, mut visit: impl FnMut(Vec<u8>)) -> Result<u64> {
         let mut rows = sqlx::query(
             "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL AND (?1 IS NULL OR id = ?1)
              AND (?2 IS NULL OR named_clinician = ?2) ORDER BY seq",
@@ -179,7 +179,7 @@ impl Store {
         .fetch(self.pool());
         let mut count = 0;
         while let Some(row) = rows.try_next().await? {
-            visit(crate::projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?)?);
+            visit(row.try_get::<Vec<u8>, _>("rules_view")?);
             count += 1;
         }
         Ok(count)

@@ -5,23 +5,28 @@ use haven_core::Date;
 use haven_core::rules::Action;
 use serde_json::{Value, json};
 
-/// `(patient id, action)` pairs, already sorted by `haven_core::rules` ordering.
-pub fn to_json(as_of: Date, actions: &[(String, Action)]) -> Value {
-    let actions: Vec<Value> = actions
-        .iter()
-        .map(|(patient, a)| {
-            json!({
-                "patient": patient,
-                "rule": a.rule.id(),
-                "section": a.section,
-                "urgency": a.urgency.id(),
-                "due": a.due.map(|d| d.to_string()),
-                "reason": a.reason,
-                "resolve": a.resolve,
-            })
-        })
-        .collect();
-    json!({ "as_of": as_of.to_string(), "actions": actions })
+/// `(patient id, action)` pairs, already sorted by `haven_core::rules` ordering. Written one
+/// action at a time, so a population's list never exists twice in memory.
+pub fn to_json(as_of: Date, actions: &[(String, Action)]) -> String {
+    let mut out = String::with_capacity(64 + actions.len() * 256);
+    out.push_str(&format!("{{\"as_of\":\"{as_of}\",\"actions\":["));
+    for (i, (patient, a)) in actions.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let one: Value = json!({
+            "patient": patient,
+            "rule": a.rule.id(),
+            "section": a.section,
+            "urgency": a.urgency.id(),
+            "due": a.due.map(|d| d.to_string()),
+            "reason": a.reason,
+            "resolve": a.resolve,
+        });
+        out.push_str(&one.to_string());
+    }
+    out.push_str("]}\n");
+    out
 }
 
 pub fn to_table(as_of: Date, actions: &[(String, Action)]) -> String {

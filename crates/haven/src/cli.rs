@@ -132,6 +132,9 @@ pub struct WorklistArgs {
     pub clinician: Option<String>,
     #[arg(long)]
     pub patient: Option<String>,
+    /// Print counts by urgency and rule instead of the list (any population size).
+    #[arg(long)]
+    pub counts: bool,
 }
 
 #[derive(Debug, Args)]

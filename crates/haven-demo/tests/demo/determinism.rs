@@ -56,3 +56,23 @@ fn the_date_moves_the_whole_story() {
     );
     assert_eq!(patient(&options_on(3, earlier), 5), b);
 }
+
+#[test]
+fn chunks_made_on_other_threads_agree_with_the_whole() {
+    let opts = options(8);
+    let whole: Vec<_> = generate(&opts, 0..60).collect();
+    let parts: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = [0..20, 20..40, 40..60]
+            .into_iter()
+            .map(|range| {
+                let opts = &opts;
+                s.spawn(move || generate(opts, range).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a generating thread panicked"))
+            .collect()
+    });
+    assert_eq!(whole, parts);
+}

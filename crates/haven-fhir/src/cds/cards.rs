@@ -32,9 +32,20 @@ fn card(action: &Action, base: &str) -> Card {
         Some(s) => format!("{} {}", action.section, s.title),
         None => action.section.to_owned(),
     };
-    let due = action.due.map(|d| format!(" (due {d})")).unwrap_or_default();
-    let detail = format!("{}\n\n**To resolve:** {}\n\n*Why:* {}", action.reason, action.resolve, info.rationale);
-    let identity = format!("{}|{}|{}", action.rule.id(), action.due.map(|d| d.to_string()).unwrap_or_default(), action.reason);
+    let due = action
+        .due
+        .map(|d| format!(" (due {d})"))
+        .unwrap_or_default();
+    let detail = format!(
+        "{}\n\n**To resolve:** {}\n\n*Why:* {}",
+        action.reason, action.resolve, info.rationale
+    );
+    let identity = format!(
+        "{}|{}|{}",
+        action.rule.id(),
+        action.due.map(|d| d.to_string()).unwrap_or_default(),
+        action.reason
+    );
     Card {
         uuid: Uuid::new_v5(&CARD_NAMESPACE, identity.as_bytes()).to_string(),
         summary: truncate(&format!("{}{due}", info.title), SUMMARY_MAX),
@@ -43,9 +54,20 @@ fn card(action: &Action, base: &str) -> Card {
         source: Source {
             label: format!("Haven care rules — guidance {section_name}"),
             url: page.clone(),
-            topic: Some(crate::model::Coding::new(uris::system("care-rule"), action.rule.id(), info.title)),
+            topic: Some(crate::model::Coding::new(
+                uris::system("care-rule"),
+                action.rule.id(),
+                info.title,
+            )),
         },
-        links: page.into_iter().map(|url| Link { label: format!("Guidance {section_name}"), url, link_type: "absolute".into() }).collect(),
+        links: page
+            .into_iter()
+            .map(|url| Link {
+                label: format!("Guidance {section_name}"),
+                url,
+                link_type: "absolute".into(),
+            })
+            .collect(),
     }
 }
 
@@ -64,7 +86,10 @@ fn truncate(text: &str, max: usize) -> String {
         return text.to_owned();
     }
     let head: String = text.chars().take(max - 1).collect();
-    let cut = head.rfind(' ').filter(|&i| i > max / 2).unwrap_or(head.len());
+    let cut = head
+        .rfind(' ')
+        .filter(|&i| i > max / 2)
+        .unwrap_or(head.len());
     format!("{}…", head[..cut].trim_end())
 }
 
@@ -76,7 +101,10 @@ mod tests {
     fn long_summaries_are_cut_at_a_word_within_the_limit() {
         let long = "word ".repeat(60);
         let cut = truncate(&long, SUMMARY_MAX);
-        assert!(cut.chars().count() <= SUMMARY_MAX && cut.ends_with("word…"), "{cut}");
+        assert!(
+            cut.chars().count() <= SUMMARY_MAX && cut.ends_with("word…"),
+            "{cut}"
+        );
         assert_eq!(truncate("short", SUMMARY_MAX), "short");
         let unbroken = "x".repeat(200);
         assert_eq!(truncate(&unbroken, 10).chars().count(), 10);

@@ -16,7 +16,10 @@ use haven_core::record::{EntryBody, PatientRecord};
 use haven_core::rules::{self, Action, RuleId};
 use serde_json::Value;
 
-use crate::import::{ImportError, ImportErrorKind, ImportedResource, Location, Position, Purpose, assemble_with, parse_value};
+use crate::import::{
+    ImportError, ImportErrorKind, ImportedResource, Location, Position, Purpose, assemble_with,
+    parse_value,
+};
 use crate::model::{AppointmentParticipant, Reference, Resource};
 
 fn is_patient_reference(reference: &str) -> bool {
@@ -33,16 +36,28 @@ pub const PREFETCH: &[(&str, &str)] = &[
     ("conditions", "Condition?patient={{context.patientId}}"),
     ("encounters", "Encounter?patient={{context.patientId}}"),
     ("appointments", "Appointment?patient={{context.patientId}}"),
-    ("serviceRequests", "ServiceRequest?patient={{context.patientId}}"),
-    ("medicationStatements", "MedicationStatement?patient={{context.patientId}}"),
+    (
+        "serviceRequests",
+        "ServiceRequest?patient={{context.patientId}}",
+    ),
+    (
+        "medicationStatements",
+        "MedicationStatement?patient={{context.patientId}}",
+    ),
     ("procedures", "Procedure?patient={{context.patientId}}"),
     ("flags", "Flag?patient={{context.patientId}}"),
-    ("riskAssessments", "RiskAssessment?patient={{context.patientId}}"),
+    (
+        "riskAssessments",
+        "RiskAssessment?patient={{context.patientId}}",
+    ),
     ("carePlans", "CarePlan?patient={{context.patientId}}"),
 ];
 
 fn templates() -> BTreeMap<String, String> {
-    PREFETCH.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    PREFETCH
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 /// The discovery document served at `GET /cds-services`.
@@ -72,7 +87,10 @@ pub fn discovery() -> Discovery {
 /// The query for a prefetch key with the patient filled in, for fetching what the EHR did
 /// not prefetch.
 pub fn prefetch_query(key: &str, patient_id: &str) -> Option<String> {
-    PREFETCH.iter().find(|(k, _)| *k == key).map(|(_, q)| q.replace("{{context.patientId}}", patient_id))
+    PREFETCH
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, q)| q.replace("{{context.patientId}}", patient_id))
 }
 
 /// Prefetch keys the request did not send at all (a key sent as `null` means "nothing
@@ -81,13 +99,20 @@ pub fn missing_prefetch(request: &CdsRequest) -> Vec<&'static str> {
     PREFETCH
         .iter()
         .map(|(k, _)| *k)
-        .filter(|k| request.prefetch.as_ref().is_none_or(|p| !p.contains_key(*k)))
+        .filter(|k| {
+            request
+                .prefetch
+                .as_ref()
+                .is_none_or(|p| !p.contains_key(*k))
+        })
         .collect()
 }
 
 /// Resources from prefetch values (single resources or searchset Bundles). A resource that
 /// two keys both return is kept once.
-pub fn prefetch_resources(prefetch: &BTreeMap<String, Value>) -> Result<Vec<ImportedResource>, ImportError> {
+pub fn prefetch_resources(
+    prefetch: &BTreeMap<String, Value>,
+) -> Result<Vec<ImportedResource>, ImportError> {
     let mut out = Vec::new();
     for (key, value) in prefetch {
         if value.is_null() {
@@ -111,12 +136,24 @@ pub fn dedupe(resources: Vec<ImportedResource>) -> Vec<ImportedResource> {
 }
 
 /// The record of `patient_id` from the request's FHIR data.
-pub fn record_for(patient_id: &str, resources: Vec<ImportedResource>, today: Date) -> Result<PatientRecord, ImportError> {
+pub fn record_for(
+    patient_id: &str,
+    resources: Vec<ImportedResource>,
+    today: Date,
+) -> Result<PatientRecord, ImportError> {
     let records = assemble_with(resources, today, &[], Purpose::Evaluate)?.records;
-    records.into_iter().find(|r| r.patient.id.as_str() == patient_id).ok_or_else(|| {
-        let location = Location::new("prefetch.patient", Position::Document);
-        ImportError::new(ImportErrorKind::Reference, &location, "Patient", format!("no Patient resource with id {patient_id:?} (context.patientId)"))
-    })
+    records
+        .into_iter()
+        .find(|r| r.patient.id.as_str() == patient_id)
+        .ok_or_else(|| {
+            let location = Location::new("prefetch.patient", Position::Document);
+            ImportError::new(
+                ImportErrorKind::Reference,
+                &location,
+                "Patient",
+                format!("no Patient resource with id {patient_id:?} (context.patientId)"),
+            )
+        })
 }
 
 /// `patient-view`: every rule, as the worklist would show them.
@@ -138,8 +175,19 @@ pub fn draft_appointments(request: &CdsRequest) -> Result<Vec<ImportedResource>,
         // whatever id their own patient participant carries (the specification's example
         // itself names another).
         if let Resource::Appointment(a) = &mut d.resource {
-            a.participant.retain(|p| !p.actor.as_ref().and_then(|r| r.reference.as_deref()).is_some_and(is_patient_reference));
-            a.participant.insert(0, AppointmentParticipant { actor: Some(patient.clone()), status: "accepted".into() });
+            a.participant.retain(|p| {
+                !p.actor
+                    .as_ref()
+                    .and_then(|r| r.reference.as_deref())
+                    .is_some_and(is_patient_reference)
+            });
+            a.participant.insert(
+                0,
+                AppointmentParticipant {
+                    actor: Some(patient.clone()),
+                    status: "accepted".into(),
+                },
+            );
         }
     }
     Ok(drafts)
@@ -148,7 +196,12 @@ pub fn draft_appointments(request: &CdsRequest) -> Result<Vec<ImportedResource>,
 /// `appointment-book`: `interpreter.book` over the record with the drafts added, its window
 /// widened to reach the furthest draft, because at booking time every appointment being made
 /// needs its interpreter, however far ahead it is.
-pub fn appointment_book(record: &PatientRecord, draft_ids: &[String], policy: &Policy, today: Date) -> Vec<Action> {
+pub fn appointment_book(
+    record: &PatientRecord,
+    draft_ids: &[String],
+    policy: &Policy,
+    today: Date,
+) -> Vec<Action> {
     let furthest = record
         .entries
         .iter()
@@ -160,12 +213,19 @@ pub fn appointment_book(record: &PatientRecord, draft_ids: &[String], policy: &P
         .max();
     let mut policy = policy.clone();
     if let Some(furthest) = furthest {
-        let days = (furthest - today).whole_days().clamp(0, i64::from(haven_core::policy::MAX_DAYS));
-        let current: i64 = policy.get("interpreter.booking-window-days").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let days = (furthest - today)
+            .whole_days()
+            .clamp(0, i64::from(haven_core::policy::MAX_DAYS));
+        let current: i64 = policy
+            .get("interpreter.booking-window-days")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         if days > current {
             // Within 0..=MAX_DAYS, which the policy accepts.
             let _ = policy.set("interpreter.booking-window-days", &days.to_string());
         }
     }
-    rules::evaluate_rule(RuleId::InterpreterBook, record, &policy, today).into_iter().collect()
+    rules::evaluate_rule(RuleId::InterpreterBook, record, &policy, today)
+        .into_iter()
+        .collect()
 }

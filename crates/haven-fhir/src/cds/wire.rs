@@ -28,7 +28,10 @@ pub struct FhirAuthorization {
 impl std::fmt::Debug for FhirAuthorization {
     // The token is a credential: never in logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FhirAuthorization").field("token_type", &self.token_type).field("scope", &self.scope).finish_non_exhaustive()
+        f.debug_struct("FhirAuthorization")
+            .field("token_type", &self.token_type)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
     }
 }
 

@@ -21,7 +21,11 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             meta: meta(e),
             status: status(e, "final"),
             category: vec![social_history()],
-            code: concept(vec![uris::haven(cs::HAVEN, "asylum-status", "Asylum status")]),
+            code: concept(vec![uris::haven(
+                cs::HAVEN,
+                "asylum-status",
+                "Asylum status",
+            )]),
             subject: subject(patient),
             effective_date_time: Some(a.since.to_string()),
             value_codeable_concept: Some(asylum_value(a)),
@@ -34,10 +38,20 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             meta: meta(e),
             clinical_status: clinical_status(e, "active"),
             verification_status: verification_status(e),
-            category: vec![problem_list(), concept(vec![uris::haven(cs::HAVEN, "sensitive-history", "Sensitive history")])],
+            category: vec![
+                problem_list(),
+                concept(vec![uris::haven(
+                    cs::HAVEN,
+                    "sensitive-history",
+                    "Sensitive history",
+                )]),
+            ],
             code: Some(match d.kind {
                 Some(kind) => abuse_code(kind),
-                None => CodeableConcept { coding: Vec::new(), text: Some("Human rights abuse disclosed (not coded)".into()) },
+                None => CodeableConcept {
+                    coding: Vec::new(),
+                    text: Some("Human rights abuse disclosed (not coded)".into()),
+                },
             }),
             subject: subject(patient),
             recorded_date: Some(d.disclosed.to_string()),
@@ -48,10 +62,19 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
         EntryBody::Problem(p) => one(Condition {
             id,
             meta: meta(e),
-            clinical_status: clinical_status(e, if p.resolved.is_some() { "resolved" } else { "active" }),
+            clinical_status: clinical_status(
+                e,
+                if p.resolved.is_some() {
+                    "resolved"
+                } else {
+                    "active"
+                },
+            ),
             verification_status: verification_status(e),
             category: vec![problem_list()],
-            code: Some(concept(vec![uris::verified(terminology::by_key(p.kind.snomed_key()))])),
+            code: Some(concept(vec![uris::verified(terminology::by_key(
+                p.kind.snomed_key(),
+            ))])),
             subject: subject(patient),
             onset_date_time: Some(p.onset.to_string()),
             abatement_date_time: p.resolved.map(|d| d.to_string()),
@@ -64,7 +87,11 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             meta: meta(e),
             status: status(e, "final"),
             category: vec![social_history()],
-            code: concept(vec![uris::haven(cs::LIFE_EVENT, l.kind.id(), l.kind.label())]),
+            code: concept(vec![uris::haven(
+                cs::LIFE_EVENT,
+                l.kind.id(),
+                l.kind.label(),
+            )]),
             subject: subject(patient),
             effective_date_time: Some(l.date.to_string()),
             note: note(&l.note),
@@ -80,10 +107,18 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             id,
             meta: meta(e),
             status: status(e, "final"),
-            code: concept(vec![uris::haven(cs::SCREENING, s.test.id(), s.test.label())]),
+            code: concept(vec![uris::haven(
+                cs::SCREENING,
+                s.test.id(),
+                s.test.label(),
+            )]),
             subject: subject(patient),
             effective_date_time: Some(s.date.to_string()),
-            value_codeable_concept: Some(concept(vec![uris::haven(cs::SCREENING_STATUS, s.status.id(), s.status.label())])),
+            value_codeable_concept: Some(concept(vec![uris::haven(
+                cs::SCREENING_STATUS,
+                s.status.id(),
+                s.status.label(),
+            )])),
             ..Observation::default()
         }
         .into()),
@@ -92,21 +127,46 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             id,
             meta: meta(e),
             extension: Vec::new(),
-            status: status(e, if m.stopped.is_some() { "stopped" } else { "active" }),
-            category: Some(concept(vec![uris::haven(cs::HAVEN, "psychotropic", "Psychotropic medication")])),
-            medication_codeable_concept: Some(CodeableConcept { coding: Vec::new(), text: Some(m.name.clone()) }),
+            status: status(
+                e,
+                if m.stopped.is_some() {
+                    "stopped"
+                } else {
+                    "active"
+                },
+            ),
+            category: Some(concept(vec![uris::haven(
+                cs::HAVEN,
+                "psychotropic",
+                "Psychotropic medication",
+            )])),
+            medication_codeable_concept: Some(CodeableConcept {
+                coding: Vec::new(),
+                text: Some(m.name.clone()),
+            }),
             medication_reference: None,
             subject: subject(patient),
             effective_date_time: None,
-            effective_period: Some(Period { start: Some(m.started.to_string()), end: m.stopped.map(|d| d.to_string()) }),
+            effective_period: Some(Period {
+                start: Some(m.started.to_string()),
+                end: m.stopped.map(|d| d.to_string()),
+            }),
         }
         .into()),
         EntryBody::Advice(a) => one(Procedure {
             id,
             meta: meta(e),
-            extension: a.topics.iter().map(|t| Extension::code(uris::extension(ext::ADVICE_TOPIC), t.id())).collect(),
+            extension: a
+                .topics
+                .iter()
+                .map(|t| Extension::code(uris::extension(ext::ADVICE_TOPIC), t.id()))
+                .collect(),
             status: status(e, "completed"),
-            code: Some(concept(vec![uris::haven(cs::HAVEN, a.kind.id(), a.kind.label())])),
+            code: Some(concept(vec![uris::haven(
+                cs::HAVEN,
+                a.kind.id(),
+                a.kind.label(),
+            )])),
             subject: subject(patient),
             performed_date_time: Some(a.date.to_string()),
             performed_period: None,
@@ -119,26 +179,43 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             extension: Vec::new(),
             status: status(e, "active"),
             category: vec![match f.kind {
-                FlagKind::InterpreterNeeded => category(uris::FLAG_CATEGORY, "admin", "Administrative"),
+                FlagKind::InterpreterNeeded => {
+                    category(uris::FLAG_CATEGORY, "admin", "Administrative")
+                }
                 FlagKind::SensitiveHistory => category(uris::FLAG_CATEGORY, "clinical", "Clinical"),
             }],
             code: concept(vec![match f.kind {
-                FlagKind::InterpreterNeeded => uris::verified(terminology::by_key("interpreter.needed")),
-                FlagKind::SensitiveHistory => uris::haven(cs::HAVEN, "sensitive-history", "Sensitive history"),
+                FlagKind::InterpreterNeeded => {
+                    uris::verified(terminology::by_key("interpreter.needed"))
+                }
+                FlagKind::SensitiveHistory => {
+                    uris::haven(cs::HAVEN, "sensitive-history", "Sensitive history")
+                }
             }]),
             subject: subject(patient),
-            period: Some(Period { start: Some(f.date.to_string()), end: None }),
+            period: Some(Period {
+                start: Some(f.date.to_string()),
+                end: None,
+            }),
         }
         .into()),
     }
 }
 
 fn social_history() -> CodeableConcept {
-    category(uris::OBSERVATION_CATEGORY, "social-history", "Social History")
+    category(
+        uris::OBSERVATION_CATEGORY,
+        "social-history",
+        "Social History",
+    )
 }
 
 fn problem_list() -> CodeableConcept {
-    category(uris::CONDITION_CATEGORY, "problem-list-item", "Problem List Item")
+    category(
+        uris::CONDITION_CATEGORY,
+        "problem-list-item",
+        "Problem List Item",
+    )
 }
 
 /// Conditions carry entered-in-error in `verificationStatus`; `clinicalStatus` must then be
@@ -149,8 +226,16 @@ fn clinical_status(e: &Entry, code: &str) -> Option<CodeableConcept> {
 
 fn verification_status(e: &Entry) -> Option<CodeableConcept> {
     match e.status {
-        EntryStatus::Active => Some(category(uris::CONDITION_VERIFICATION, "confirmed", "Confirmed")),
-        EntryStatus::EnteredInError => Some(category(uris::CONDITION_VERIFICATION, "entered-in-error", "Entered in Error")),
+        EntryStatus::Active => Some(category(
+            uris::CONDITION_VERIFICATION,
+            "confirmed",
+            "Confirmed",
+        )),
+        EntryStatus::EnteredInError => Some(category(
+            uris::CONDITION_VERIFICATION,
+            "entered-in-error",
+            "Entered in Error",
+        )),
     }
 }
 
@@ -159,12 +244,20 @@ fn asylum_value(a: &AsylumSituation) -> CodeableConcept {
     if a.coded {
         coding.push(uris::verified(terminology::by_key(a.status.snomed_key())));
     }
-    coding.push(uris::haven(cs::ASYLUM_STATUS, a.status.id(), a.status.label()));
+    coding.push(uris::haven(
+        cs::ASYLUM_STATUS,
+        a.status.id(),
+        a.status.label(),
+    ));
     concept(coding)
 }
 
 fn abuse_code(kind: AbuseKind) -> CodeableConcept {
-    let mut coding: Vec<Coding> = kind.snomed_key().map(|k| uris::verified(terminology::by_key(k))).into_iter().collect();
+    let mut coding: Vec<Coding> = kind
+        .snomed_key()
+        .map(|k| uris::verified(terminology::by_key(k)))
+        .into_iter()
+        .collect();
     coding.push(uris::haven(cs::ABUSE_HISTORY, kind.id(), kind.label()));
     concept(coding)
 }
@@ -173,10 +266,24 @@ fn flag_ext(name: &str, value: bool) -> Option<Extension> {
     value.then(|| Extension::boolean(uris::extension(name), true))
 }
 
-fn encounter(id: Option<String>, patient: &PatientId, e: &Entry, enc: &haven_core::record::Encounter) -> crate::model::Encounter {
-    let mut extension = vec![Extension::code(uris::extension(ext::INTERPRETER_USE), enc.interpreter.id())];
-    extension.extend(flag_ext(ext::PHYSICAL_CAUSE_FOUND, enc.physical_cause_found));
-    extension.extend(flag_ext(ext::SUICIDAL_THOUGHTS_NOTED, enc.suicidal_thoughts_noted));
+fn encounter(
+    id: Option<String>,
+    patient: &PatientId,
+    e: &Entry,
+    enc: &haven_core::record::Encounter,
+) -> crate::model::Encounter {
+    let mut extension = vec![Extension::code(
+        uris::extension(ext::INTERPRETER_USE),
+        enc.interpreter.id(),
+    )];
+    extension.extend(flag_ext(
+        ext::PHYSICAL_CAUSE_FOUND,
+        enc.physical_cause_found,
+    ));
+    extension.extend(flag_ext(
+        ext::SUICIDAL_THOUGHTS_NOTED,
+        enc.suicidal_thoughts_noted,
+    ));
     extension.extend(flag_ext(ext::SELF_HARM_NOTED, enc.self_harm_noted));
     if !enc.note.is_empty() {
         // R4 Encounter has no note element.
@@ -189,15 +296,33 @@ fn encounter(id: Option<String>, patient: &PatientId, e: &Entry, enc: &haven_cor
         status: status(e, "finished"),
         class: Some(Coding::new(uris::ACT_CODE, "AMB", "ambulatory")),
         subject: subject(patient),
-        period: Some(Period { start: Some(enc.date.to_string()), end: None }),
-        reason_code: enc.somatic_complaints.iter().map(|c| concept(vec![uris::verified(terminology::by_key(c.snomed_key()))])).collect(),
+        period: Some(Period {
+            start: Some(enc.date.to_string()),
+            end: None,
+        }),
+        reason_code: enc
+            .somatic_complaints
+            .iter()
+            .map(|c| concept(vec![uris::verified(terminology::by_key(c.snomed_key()))]))
+            .collect(),
     }
 }
 
-fn appointment(id: Option<String>, patient: &PatientId, e: &Entry, c: &PlannedContact) -> crate::model::Appointment {
-    let mut extension = vec![Extension::boolean(uris::extension(ext::INTERPRETER_BOOKED), c.interpreter_booked)];
+fn appointment(
+    id: Option<String>,
+    patient: &PatientId,
+    e: &Entry,
+    c: &PlannedContact,
+) -> crate::model::Appointment {
+    let mut extension = vec![Extension::boolean(
+        uris::extension(ext::INTERPRETER_BOOKED),
+        c.interpreter_booked,
+    )];
     if e.status == EntryStatus::EnteredInError {
-        extension.push(Extension::code(uris::extension(ext::PRIOR_STATUS), c.status.id()));
+        extension.push(Extension::code(
+            uris::extension(ext::PRIOR_STATUS),
+            c.status.id(),
+        ));
     }
     // Haven plans contacts by day; FHIR needs an instant, so the day starts at 00:00 UTC and
     // import reads the day back from the text as written.
@@ -210,31 +335,55 @@ fn appointment(id: Option<String>, patient: &PatientId, e: &Entry, c: &PlannedCo
         description: (!c.purpose.is_empty()).then(|| c.purpose.clone()),
         start: Some(start.clone()),
         end: Some(start),
-        participant: vec![AppointmentParticipant { actor: subject(patient), status: "accepted".into() }],
+        participant: vec![AppointmentParticipant {
+            actor: subject(patient),
+            status: "accepted".into(),
+        }],
     }
 }
 
-fn risk_assessment(id: Option<String>, patient: &PatientId, e: &Entry, r: &RiskReview) -> RiskAssessment {
+fn risk_assessment(
+    id: Option<String>,
+    patient: &PatientId,
+    e: &Entry,
+    r: &RiskReview,
+) -> RiskAssessment {
     let mut extension = vec![
-        Extension::code(uris::extension(ext::SUICIDAL_THOUGHTS), r.suicidal_thoughts.id()),
+        Extension::code(
+            uris::extension(ext::SUICIDAL_THOUGHTS),
+            r.suicidal_thoughts.id(),
+        ),
         Extension::boolean(uris::extension(ext::PLANS_OR_INTENT), r.plans_or_intent),
         Extension::boolean(uris::extension(ext::RECENT_SELF_HARM), r.recent_self_harm),
     ];
     if let Some(next) = r.next_review {
-        extension.push(Extension::date(uris::extension(ext::NEXT_REVIEW), next.to_string()));
+        extension.push(Extension::date(
+            uris::extension(ext::NEXT_REVIEW),
+            next.to_string(),
+        ));
     }
     if !r.stressors.is_empty() {
-        extension.push(Extension::string(uris::extension(ext::STRESSORS), &r.stressors));
+        extension.push(Extension::string(
+            uris::extension(ext::STRESSORS),
+            &r.stressors,
+        ));
     }
     if !r.protective_factors.is_empty() {
-        extension.push(Extension::string(uris::extension(ext::PROTECTIVE_FACTORS), &r.protective_factors));
+        extension.push(Extension::string(
+            uris::extension(ext::PROTECTIVE_FACTORS),
+            &r.protective_factors,
+        ));
     }
     RiskAssessment {
         id,
         meta: meta(e),
         extension,
         status: status(e, "final"),
-        code: Some(concept(vec![uris::haven(cs::HAVEN, "suicide-self-harm-review", "Suicide and self-harm review")])),
+        code: Some(concept(vec![uris::haven(
+            cs::HAVEN,
+            "suicide-self-harm-review",
+            "Suicide and self-harm review",
+        )])),
         subject: subject(patient),
         occurrence_date_time: Some(r.date.to_string()),
         note: note(&r.formulation),
@@ -265,7 +414,11 @@ fn safety_plan(id: Option<String>, patient: &PatientId, e: &Entry, s: &SafetyPla
         extension: vec![Extension::complex(uris::extension(ext::SAFETY_PLAN), parts)],
         status: status(e, "active"),
         intent: "plan".into(),
-        category: vec![concept(vec![uris::haven(cs::HAVEN, "safety-plan", "Safety plan")])],
+        category: vec![concept(vec![uris::haven(
+            cs::HAVEN,
+            "safety-plan",
+            "Safety plan",
+        )])],
         title: None,
         subject: subject(patient),
         created: Some(s.date.to_string()),
@@ -278,20 +431,32 @@ fn referral(id: Option<String>, patient: &PatientId, e: &Entry, r: &Referral) ->
         ReferralStatus::Completed => "completed",
         ReferralStatus::Declined | ReferralStatus::NotTakenUp => "revoked",
     };
-    let mut coding: Vec<Coding> = r.kind.snomed_key().map(|k| uris::verified(terminology::by_key(k))).into_iter().collect();
+    let mut coding: Vec<Coding> = r
+        .kind
+        .snomed_key()
+        .map(|k| uris::verified(terminology::by_key(k)))
+        .into_iter()
+        .collect();
     coding.push(uris::haven(cs::REFERRAL_TYPE, r.kind.id(), r.kind.label()));
     ServiceRequest {
         id,
         meta: meta(e),
         // FHIR's `revoked` covers both "declined" and "not taken up"; the extension keeps which.
-        extension: vec![Extension::code(uris::extension(ext::REFERRAL_STATUS), r.status.id())],
+        extension: vec![Extension::code(
+            uris::extension(ext::REFERRAL_STATUS),
+            r.status.id(),
+        )],
         status: status(e, fhir_status),
         intent: "order".into(),
         category: vec![concept(coding)],
         code: None,
         subject: subject(patient),
         authored_on: Some(r.date.to_string()),
-        performer: if r.organisation.is_empty() { Vec::new() } else { vec![Reference::display_only(&r.organisation)] },
+        performer: if r.organisation.is_empty() {
+            Vec::new()
+        } else {
+            vec![Reference::display_only(&r.organisation)]
+        },
         note: note(&r.note),
     }
 }

@@ -16,7 +16,10 @@ use crate::uris::{self, ext};
 /// Every resource for one patient, Patient first, in record order. Sensitive entries (abuse
 /// disclosures) are left out unless `include_sensitive`.
 pub fn to_resources(record: &PatientRecord, include_sensitive: bool) -> Vec<(&'static str, Value)> {
-    to_typed(record, include_sensitive).into_iter().map(|r| (r.resource_type(), r.to_value())).collect()
+    to_typed(record, include_sensitive)
+        .into_iter()
+        .map(|r| (r.resource_type(), r.to_value()))
+        .collect()
 }
 
 /// [`to_resources`] before serialisation.
@@ -37,7 +40,10 @@ pub fn to_typed(record: &PatientRecord, include_sensitive: bool) -> Vec<Resource
 /// The FHIR resource type an entry is exported as (its main resource).
 pub fn resource_type_of(body: &EntryBody) -> &'static str {
     match body {
-        EntryBody::Asylum(_) | EntryBody::LifeEvent(_) | EntryBody::Questionnaire(_) | EntryBody::Screening(_) => "Observation",
+        EntryBody::Asylum(_)
+        | EntryBody::LifeEvent(_)
+        | EntryBody::Questionnaire(_)
+        | EntryBody::Screening(_) => "Observation",
         EntryBody::Disclosure(_) | EntryBody::Problem(_) => "Condition",
         EntryBody::Encounter(_) => "Encounter",
         EntryBody::PlannedContact(_) => "Appointment",
@@ -62,9 +68,15 @@ pub fn country_id(patient_id: &str) -> String {
 
 /// Version, last change and (for disclosures) the Restricted confidentiality label.
 fn meta(entry: &Entry) -> Option<Meta> {
-    let mut extension = vec![Extension::string(uris::extension(ext::CHANGED_BY), entry.change.by.as_str())];
+    let mut extension = vec![Extension::string(
+        uris::extension(ext::CHANGED_BY),
+        entry.change.by.as_str(),
+    )];
     if !entry.change.reason.is_empty() {
-        extension.push(Extension::string(uris::extension(ext::CHANGE_REASON), &entry.change.reason));
+        extension.push(Extension::string(
+            uris::extension(ext::CHANGE_REASON),
+            &entry.change.reason,
+        ));
     }
     let security = match entry.body {
         EntryBody::Disclosure(_) => vec![Coding::new(uris::CONFIDENTIALITY, "R", "restricted")],
@@ -81,7 +93,8 @@ fn meta(entry: &Entry) -> Option<Meta> {
 
 pub(crate) fn instant(at: time::OffsetDateTime) -> String {
     // RFC 3339 formatting fails only for years outside 0..=9999, which Haven never stores.
-    at.format(&Rfc3339).unwrap_or_else(|_| at.unix_timestamp().to_string())
+    at.format(&Rfc3339)
+        .unwrap_or_else(|_| at.unix_timestamp().to_string())
 }
 
 fn subject(patient: &haven_core::PatientId) -> Option<Reference> {
@@ -97,7 +110,13 @@ fn status(entry: &Entry, active_status: &str) -> String {
 }
 
 fn note(text: &str) -> Vec<Annotation> {
-    if text.is_empty() { Vec::new() } else { vec![Annotation { text: text.to_owned() }] }
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![Annotation {
+            text: text.to_owned(),
+        }]
+    }
 }
 
 fn concept(coding: Vec<Coding>) -> CodeableConcept {

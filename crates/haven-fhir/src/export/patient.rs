@@ -16,23 +16,38 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         extension.push(Extension::boolean(uris::INTERPRETER_REQUIRED, required));
     }
     if let Some(gender) = p.interpreter_gender {
-        extension.push(Extension::code(uris::extension(ext::INTERPRETER_GENDER), code_of(&gender)));
+        extension.push(Extension::code(
+            uris::extension(ext::INTERPRETER_GENDER),
+            code_of(&gender),
+        ));
     }
     if let Some(dialect) = &p.dialect {
         extension.push(Extension::string(uris::extension(ext::DIALECT), dialect));
     }
     if let Some(accommodation) = p.accommodation {
-        extension.push(Extension::code(uris::extension(ext::ACCOMMODATION), code_of(&accommodation)));
+        extension.push(Extension::code(
+            uris::extension(ext::ACCOMMODATION),
+            code_of(&accommodation),
+        ));
     }
     if let Some(contacts) = &p.support_contacts {
-        extension.push(Extension::string(uris::extension(ext::SUPPORT_CONTACTS), contacts));
+        extension.push(Extension::string(
+            uris::extension(ext::SUPPORT_CONTACTS),
+            contacts,
+        ));
     }
     let mut identifier = Vec::new();
     if let Some(nhs) = &p.nhs_number {
-        identifier.push(Identifier { system: Some(uris::NHS_NUMBER.into()), value: Some(nhs.as_str().into()) });
+        identifier.push(Identifier {
+            system: Some(uris::NHS_NUMBER.into()),
+            value: Some(nhs.as_str().into()),
+        });
     }
     if let Some(local) = &p.local_id {
-        identifier.push(Identifier { system: Some(uris::local_id_system()), value: Some(local.clone()) });
+        identifier.push(Identifier {
+            system: Some(uris::local_id_system()),
+            value: Some(local.clone()),
+        });
     }
     let mut name = vec![HumanName {
         use_: Some("official".into()),
@@ -50,13 +65,23 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
     }
     let mut telecom = Vec::new();
     if let Some(phone) = &p.phone {
-        telecom.push(ContactPoint { system: Some("phone".into()), value: Some(phone.clone()) });
+        telecom.push(ContactPoint {
+            system: Some("phone".into()),
+            value: Some(phone.clone()),
+        });
     }
     if let Some(email) = &p.email {
-        telecom.push(ContactPoint { system: Some("email".into()), value: Some(email.clone()) });
+        telecom.push(ContactPoint {
+            system: Some("email".into()),
+            value: Some(email.clone()),
+        });
     }
     let language = |tag: &haven_core::LanguageTag, preferred: bool| PatientCommunication {
-        language: CodeableConcept::of(vec![Coding::new(uris::BCP47, tag.as_str(), tag.english_name())]),
+        language: CodeableConcept::of(vec![Coding::new(
+            uris::BCP47,
+            tag.as_str(),
+            tag.english_name(),
+        )]),
         preferred: Some(preferred),
     };
     let communication = p
@@ -74,9 +99,20 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         telecom,
         gender: p.sex.map(|s| gender(s).into()),
         birth_date: p.birth_date.map(|d| d.to_string()),
-        address: p.address.iter().map(|a| Address { text: Some(a.clone()), ..Address::default() }).collect(),
+        address: p
+            .address
+            .iter()
+            .map(|a| Address {
+                text: Some(a.clone()),
+                ..Address::default()
+            })
+            .collect(),
         communication,
-        general_practitioner: p.named_clinician.iter().map(|c| Reference::to("Practitioner", c.as_str())).collect(),
+        general_practitioner: p
+            .named_clinician
+            .iter()
+            .map(|c| Reference::to("Practitioner", c.as_str()))
+            .collect(),
     }
 }
 
@@ -85,10 +121,22 @@ pub(super) fn country_of_origin(p: &Patient) -> Option<Observation> {
     Some(Observation {
         id: Some(super::country_id(p.id.as_str())),
         status: "final".into(),
-        category: vec![category(uris::OBSERVATION_CATEGORY, "social-history", "Social History")],
-        code: concept(vec![uris::haven(cs::HAVEN, "country-of-origin", "Country of origin")]),
+        category: vec![category(
+            uris::OBSERVATION_CATEGORY,
+            "social-history",
+            "Social History",
+        )],
+        code: concept(vec![uris::haven(
+            cs::HAVEN,
+            "country-of-origin",
+            "Country of origin",
+        )]),
         subject: subject(&p.id),
-        value_codeable_concept: Some(CodeableConcept::of(vec![Coding { system: Some(uris::ISO3166.into()), code: Some(country.clone()), display: None }])),
+        value_codeable_concept: Some(CodeableConcept::of(vec![Coding {
+            system: Some(uris::ISO3166.into()),
+            code: Some(country.clone()),
+            display: None,
+        }])),
         ..Observation::default()
     })
 }

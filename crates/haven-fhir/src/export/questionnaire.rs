@@ -32,7 +32,11 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
     // still exported and the derived values are left out rather than invented.
     if let Ok(score) = instruments::score(q.instrument, &q.answers) {
         total = score.total().map(i64::from);
-        interpretation.push(concept(vec![uris::haven(cs::SCORE_BAND, score.band(), score.band())]));
+        interpretation.push(concept(vec![uris::haven(
+            cs::SCORE_BAND,
+            score.band(),
+            score.band(),
+        )]));
         for flag in score.flags() {
             interpretation.push(concept(vec![uris::haven(cs::SCORE_FLAG, flag, flag)]));
         }
@@ -55,7 +59,10 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
     let response = QuestionnaireResponse {
         id: Some(response_id),
         meta: meta(e),
-        extension: vec![Extension::reference(uris::extension(ext::RESULT_OBSERVATION), Reference::to("Observation", e.id.as_str()))],
+        extension: vec![Extension::reference(
+            uris::extension(ext::RESULT_OBSERVATION),
+            Reference::to("Observation", e.id.as_str()),
+        )],
         questionnaire: Some(uris::questionnaire(q.instrument.id())),
         status: status(e, "completed"),
         subject: subject(patient),
@@ -67,7 +74,10 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
             .map(|(index, &answer)| QuestionnaireItem {
                 link_id: (index + 1).to_string(),
                 text: None,
-                answer: vec![QuestionnaireAnswer { value_integer: Some(i64::from(answer)), value_coding: None }],
+                answer: vec![QuestionnaireAnswer {
+                    value_integer: Some(i64::from(answer)),
+                    value_coding: None,
+                }],
                 item: Vec::new(),
             })
             .collect(),
@@ -95,8 +105,16 @@ fn derived(detail: &Detail) -> Vec<ObservationComponent> {
             integer("itq-ptsd-score", "ITQ PTSD symptom score", d.ptsd_score),
             integer("itq-dso-score", "ITQ DSO symptom score", d.dso_score),
         ],
-        Detail::Rhs15(d) => vec![boolean("rhs13-positive", "RHS-13 positive screen", d.positive())],
-        Detail::Pcl5(d) => vec![boolean("pcl5-dsm5-pattern", "PCL-5 DSM-5 symptom pattern", d.dsm5_pattern)],
+        Detail::Rhs15(d) => vec![boolean(
+            "rhs13-positive",
+            "RHS-13 positive screen",
+            d.positive(),
+        )],
+        Detail::Pcl5(d) => vec![boolean(
+            "pcl5-dsm5-pattern",
+            "PCL-5 DSM-5 symptom pattern",
+            d.dsm5_pattern,
+        )],
         Detail::Phq9(_) | Detail::Gad7 | Detail::Phq15 => Vec::new(),
     }
 }

@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use haven_core::record::{Entry, EntryStatus, Patient, PatientRecord, ValidationError, validate_entry, validate_patient};
+use haven_core::record::{
+    Entry, EntryStatus, Patient, PatientRecord, ValidationError, validate_entry, validate_patient,
+};
 use haven_core::{Date, EntryId};
 
 use super::error::{ImportError, ImportErrorKind as Kind, Location};
@@ -41,13 +43,22 @@ pub enum Purpose {
 }
 
 /// Groups resources into records for storing; every resource's patient must be in the input.
-pub fn assemble(resources: Vec<ImportedResource>, today: Date) -> Result<Vec<PatientRecord>, ImportError> {
+pub fn assemble(
+    resources: Vec<ImportedResource>,
+    today: Date,
+) -> Result<Vec<PatientRecord>, ImportError> {
     assemble_with(resources, today, &[], Purpose::Store).map(|a| a.records)
 }
 
 /// As [`assemble`], for `purpose`, and resources may also refer to `known` patients (already
-/// stored); those come back as records holding only the new entries.
-pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Patient], purpose: Purpose) -> Result<Assembly, ImportError> {
+/// stored); those come back as records holding only the new entries. A known patient that the
+/// input also holds keeps its country of origin unless the input has a country Observation.
+pub fn assemble_with(
+    resources: Vec<ImportedResource>,
+    today: Date,
+    known: &[Patient],
+    purpose: Purpose,
+) -> Result<Assembly, ImportError> {
     let resolver = Resolver::new(&resources);
     check_ids(&resources)?;
     let answered = derived_responses(&resources, &resolver);
@@ -55,8 +66,14 @@ pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Pat
     let mut index: HashMap<String, usize> = HashMap::new();
     for r in &resources {
         if let Resource::Patient(p) = &r.resource {
-            let ctx = Ctx { location: &r.location, rtype: "Patient" };
-            let id = r.id.as_deref().ok_or_else(|| ctx.missing("id", "Haven keeps Patient.id as the patient's id"))?;
+            let ctx = Ctx {
+                location: &r.location,
+                rtype: "Patient",
+            };
+            let id = r
+                .id
+                .as_deref()
+                .ok_or_else(|| ctx.missing("id", "Haven keeps Patient.id as the patient's id"))?;
             let patient = patient::patient(&ctx, id, p, &|reference| resolver.resolve(reference))?;
             index.insert(id.to_owned(), records.len());
             records.push(Built::new(patient, Some(r.location.clone())));
@@ -65,27 +82,50 @@ pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Pat
     let mut skipped = Vec::new();
     for r in &resources {
         let rtype = r.resource.resource_type();
-        let ctx = Ctx { location: &r.location, rtype };
+        let ctx = Ctx {
+            location: &r.location,
+            rtype,
+        };
         let label = || format!("{rtype}/{}", r.id.as_deref().unwrap_or("?"));
         let (subject, subject_path) = match subject_of(&r.resource, &resolver) {
             Subject::NotClinical => continue,
             Subject::Unsupported(why) => {
-                skipped.push(Skipped { location: r.location.clone(), resource: label(), reason: why.into() });
+                skipped.push(Skipped {
+                    location: r.location.clone(),
+                    resource: label(),
+                    reason: why.into(),
+                });
                 continue;
             }
             Subject::Of(reference, path) => (reference, path),
         };
-        if matches!(r.resource, Resource::QuestionnaireResponse(_)) && r.id.as_ref().is_some_and(|id| answered.contains(id)) {
+        if matches!(r.resource, Resource::QuestionnaireResponse(_))
+            && r.id.as_ref().is_some_and(|id| answered.contains(id))
+        {
             continue; // its answers arrive with the result Observation derived from it
         }
-        let id = r.id.as_deref().ok_or_else(|| ctx.missing("id", "Haven keeps the resource id as the entry id"))?;
-        let reference = subject.and_then(|s| s.reference.as_deref()).ok_or_else(|| ctx.missing(subject_path, "a reference to the Patient"))?;
+        let id =
+            r.id.as_deref()
+                .ok_or_else(|| ctx.missing("id", "Haven keeps the resource id as the entry id"))?;
+        let reference = subject
+            .and_then(|s| s.reference.as_deref())
+            .ok_or_else(|| ctx.missing(subject_path, "a reference to the Patient"))?;
         let target = resolver.resolve(reference).ok_or_else(|| {
-            ImportError::new(Kind::Reference, &r.location, ctx.path(subject_path), format!("reference {reference:?} does not resolve to a resource in this input"))
+            ImportError::new(
+                Kind::Reference,
+                &r.location,
+                ctx.path(subject_path),
+                format!("reference {reference:?} does not resolve to a resource in this input"),
+            )
         })?;
         if target.resource_type != "Patient" {
             let message = format!("refers to a {}, not a Patient", target.resource_type);
-            return Err(ImportError::new(Kind::Reference, &r.location, ctx.path(subject_path), message));
+            return Err(ImportError::new(
+                Kind::Reference,
+                &r.location,
+                ctx.path(subject_path),
+                message,
+            ));
         }
         let slot = match index.get(&target.id) {
             Some(&i) => i,
@@ -97,33 +137,71 @@ pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Pat
                 }
                 None => {
                     let message = format!("Patient/{} is not in this input", target.id);
-                    return Err(ImportError::new(Kind::Reference, &r.location, ctx.path(subject_path), message));
+                    return Err(ImportError::new(
+                        Kind::Reference,
+                        &r.location,
+                        ctx.path(subject_path),
+                        message,
+                    ));
                 }
             },
         };
         let record = &mut records[slot];
         match map(&ctx, &r.resource)? {
-            Mapped::Entry { body, status, date_path } => {
+            Mapped::Entry {
+                body,
+                status,
+                date_path,
+            } => {
                 let (version, change) = change(&ctx, meta_of(&r.resource), body.date())?;
                 let patient_id = record.record.patient.id.clone();
-                record.record.entries.push(Entry { id: EntryId::new(id), patient: patient_id, version, status, change, body });
+                record.record.entries.push(Entry {
+                    id: EntryId::new(id),
+                    patient: patient_id,
+                    version,
+                    status,
+                    change,
+                    body,
+                });
                 record.sources.push((r.location.clone(), rtype, date_path));
             }
             Mapped::Country { code, date } => {
-                if record.country_date.is_none_or(|d| date.is_none_or(|new| new >= d)) {
+                if record
+                    .country_date
+                    .is_none_or(|d| date.is_none_or(|new| new >= d))
+                {
                     record.record.patient.country_of_origin = Some(code);
                     record.country_date = date.or(record.country_date);
                     record.country_source = Some(r.location.clone());
                 }
             }
-            Mapped::Skip(reason) => skipped.push(Skipped { location: r.location.clone(), resource: label(), reason }),
+            Mapped::Skip(reason) => skipped.push(Skipped {
+                location: r.location.clone(),
+                resource: label(),
+                reason,
+            }),
             Mapped::Duplicate => {}
         }
     }
-    for built in &records {
+    for built in &mut records {
+        // The country of origin travels in its own Observation: an input holding a Patient
+        // but not that Observation (a bulk export's Patient.ndjson alone) keeps the one known.
+        if built.patient_source.is_some()
+            && built.country_source.is_none()
+            && let Some(before) = known.iter().find(|p| p.id == built.record.patient.id)
+        {
+            built
+                .record
+                .patient
+                .country_of_origin
+                .clone_from(&before.country_of_origin);
+        }
         built.validate(today, purpose)?;
     }
-    Ok(Assembly { records: records.into_iter().map(|b| b.record).collect(), skipped })
+    Ok(Assembly {
+        records: records.into_iter().map(|b| b.record).collect(),
+        skipped,
+    })
 }
 
 /// Ids of the patients that resources refer to but the input does not hold, in first-seen
@@ -131,12 +209,27 @@ pub fn assemble_with(resources: Vec<ImportedResource>, today: Date, known: &[Pat
 /// [`assemble_with`] as `known`.
 pub fn unresolved_patients(resources: &[ImportedResource]) -> Vec<String> {
     let resolver = Resolver::new(resources);
-    let present: HashSet<&str> = resources.iter().filter(|r| matches!(r.resource, Resource::Patient(_))).filter_map(|r| r.id.as_deref()).collect();
+    let present: HashSet<&str> = resources
+        .iter()
+        .filter(|r| matches!(r.resource, Resource::Patient(_)))
+        .filter_map(|r| r.id.as_deref())
+        .collect();
     let mut out: Vec<String> = Vec::new();
     for r in resources {
-        let Subject::Of(Some(reference), _) = subject_of(&r.resource, &resolver) else { continue };
-        let Some(target) = reference.reference.as_deref().and_then(|s| resolver.resolve(s)) else { continue };
-        if target.resource_type == "Patient" && !present.contains(target.id.as_str()) && !out.contains(&target.id) {
+        let Subject::Of(Some(reference), _) = subject_of(&r.resource, &resolver) else {
+            continue;
+        };
+        let Some(target) = reference
+            .reference
+            .as_deref()
+            .and_then(|s| resolver.resolve(s))
+        else {
+            continue;
+        };
+        if target.resource_type == "Patient"
+            && !present.contains(target.id.as_str())
+            && !out.contains(&target.id)
+        {
             out.push(target.id);
         }
     }
@@ -155,13 +248,22 @@ struct Built {
 
 impl Built {
     fn new(patient: Patient, patient_source: Option<Location>) -> Self {
-        Self { record: PatientRecord::new(patient), patient_source, country_source: None, country_date: None, sources: Vec::new() }
+        Self {
+            record: PatientRecord::new(patient),
+            patient_source,
+            country_source: None,
+            country_date: None,
+            sources: Vec::new(),
+        }
     }
 
     fn validate(&self, today: Date, purpose: Purpose) -> Result<(), ImportError> {
         let patient = &self.record.patient;
         let mut checked = patient.clone();
-        if purpose == Purpose::Evaluate && checked.given_name.trim().is_empty() && checked.family_name.trim().is_empty() {
+        if purpose == Purpose::Evaluate
+            && checked.given_name.trim().is_empty()
+            && checked.family_name.trim().is_empty()
+        {
             // Stand-in so the remaining checks run; the record itself keeps no name.
             checked.family_name = "(not given)".into();
         }
@@ -171,8 +273,13 @@ impl Built {
             let (location, path) = match e.field {
                 "birth_date" => (location, "Patient.birthDate"),
                 "given_name" => (location, "Patient.name"),
-                "interpreter_required" => (location, "Patient.extension(patient-interpreterRequired)"),
-                "country_of_origin" => (self.country_source.as_ref().unwrap_or(location), "Observation.valueCodeableConcept"),
+                "interpreter_required" => {
+                    (location, "Patient.extension(patient-interpreterRequired)")
+                }
+                "country_of_origin" => (
+                    self.country_source.as_ref().unwrap_or(location),
+                    "Observation.valueCodeableConcept",
+                ),
                 _ => (location, "Patient"),
             };
             return Err(invalid(location, path, &e));
@@ -209,14 +316,29 @@ fn check_ids(resources: &[ImportedResource]) -> Result<(), ImportError> {
         let Some(id) = r.id.as_deref() else { continue };
         let rtype = r.resource.resource_type();
         if !is_fhir_id(id) {
-            let message = format!("{id:?} is not a valid FHIR id (1–64 letters, digits, '-' or '.')");
-            return Err(ImportError::new(Kind::Invalid, &r.location, format!("{rtype}.id"), message));
+            let message =
+                format!("{id:?} is not a valid FHIR id (1–64 letters, digits, '-' or '.')");
+            return Err(ImportError::new(
+                Kind::Invalid,
+                &r.location,
+                format!("{rtype}.id"),
+                message,
+            ));
         }
         // Entries share one id space whatever their resource type; patients have their own.
-        let space = if matches!(r.resource, Resource::Patient(_) | Resource::Practitioner(_)) { rtype } else { "entry" };
+        let space = if matches!(r.resource, Resource::Patient(_) | Resource::Practitioner(_)) {
+            rtype
+        } else {
+            "entry"
+        };
         if let Some(first) = seen.insert(format!("{space}/{id}"), &r.location) {
             let message = format!("id {id:?} is used twice (first at {first})");
-            return Err(ImportError::new(Kind::Duplicate, &r.location, format!("{rtype}.id"), message));
+            return Err(ImportError::new(
+                Kind::Duplicate,
+                &r.location,
+                format!("{rtype}.id"),
+                message,
+            ));
         }
     }
     Ok(())
@@ -259,8 +381,18 @@ fn subject_of<'a>(resource: &'a Resource, resolver: &Resolver) -> Subject<'a> {
         Resource::Appointment(r) => {
             // The patient is one participant among practitioners and locations; an actor that
             // does not resolve at all is kept so that the error names it.
-            let actors: Vec<&Reference> = r.participant.iter().filter_map(|p| p.actor.as_ref()).filter(|a| a.reference.is_some()).collect();
-            let resolves_to = |a: &Reference| a.reference.as_deref().and_then(|s| resolver.resolve(s)).map(|t| t.resource_type);
+            let actors: Vec<&Reference> = r
+                .participant
+                .iter()
+                .filter_map(|p| p.actor.as_ref())
+                .filter(|a| a.reference.is_some())
+                .collect();
+            let resolves_to = |a: &Reference| {
+                a.reference
+                    .as_deref()
+                    .and_then(|s| resolver.resolve(s))
+                    .map(|t| t.resource_type)
+            };
             let patient = actors
                 .iter()
                 .find(|a| resolves_to(a).as_deref() == Some("Patient"))
@@ -268,8 +400,12 @@ fn subject_of<'a>(resource: &'a Resource, resolver: &Resolver) -> Subject<'a> {
                 .copied();
             Subject::Of(patient, "participant.actor")
         }
-        Resource::Patient(_) | Resource::Practitioner(_) | Resource::OperationOutcome(_) => Subject::NotClinical,
-        Resource::CapabilityStatement(_) | Resource::Bundle(_) => Subject::Unsupported("not patient data"),
+        Resource::Patient(_) | Resource::Practitioner(_) | Resource::OperationOutcome(_) => {
+            Subject::NotClinical
+        }
+        Resource::CapabilityStatement(_) | Resource::Bundle(_) => {
+            Subject::Unsupported("not patient data")
+        }
     }
 }
 
@@ -286,9 +422,11 @@ fn map(ctx: &Ctx, resource: &Resource) -> Result<Mapped, ImportError> {
         Resource::MedicationStatement(r) => entries::medication_statement(ctx, r),
         Resource::Procedure(r) => entries::procedure(ctx, r),
         Resource::Flag(r) => entries::flag(ctx, r),
-        Resource::Patient(_) | Resource::Practitioner(_) | Resource::OperationOutcome(_) | Resource::CapabilityStatement(_) | Resource::Bundle(_) => {
-            Ok(Mapped::Skip("not patient data".into()))
-        }
+        Resource::Patient(_)
+        | Resource::Practitioner(_)
+        | Resource::OperationOutcome(_)
+        | Resource::CapabilityStatement(_)
+        | Resource::Bundle(_) => Ok(Mapped::Skip("not patient data".into())),
     }
 }
 
@@ -307,6 +445,8 @@ fn meta_of(resource: &Resource) -> Option<&crate::model::Meta> {
         Resource::QuestionnaireResponse(r) => r.meta.as_ref(),
         Resource::Patient(r) => r.meta.as_ref(),
         Resource::Bundle(r) => r.meta.as_ref(),
-        Resource::Practitioner(_) | Resource::OperationOutcome(_) | Resource::CapabilityStatement(_) => None,
+        Resource::Practitioner(_)
+        | Resource::OperationOutcome(_)
+        | Resource::CapabilityStatement(_) => None,
     }
 }

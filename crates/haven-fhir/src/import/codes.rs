@@ -9,7 +9,9 @@ use haven_core::record::{AbuseKind, AsylumStatus, ProblemKind, ReferralType, Som
 /// other leave.
 pub(crate) fn asylum_from_snomed(key: &str) -> Option<AsylumStatus> {
     Some(match key {
-        "asylum.seeker" | "asylum.awaiting-decision" | "asylum.unaccompanied-child" => AsylumStatus::AwaitingDecision,
+        "asylum.seeker" | "asylum.awaiting-decision" | "asylum.unaccompanied-child" => {
+            AsylumStatus::AwaitingDecision
+        }
         "asylum.refused" => AsylumStatus::Refused,
         "asylum.refugee" => AsylumStatus::GrantedRefugee,
         "asylum.humanitarian-protection" => AsylumStatus::GrantedHumanitarian,
@@ -19,7 +21,10 @@ pub(crate) fn asylum_from_snomed(key: &str) -> Option<AsylumStatus> {
 }
 
 pub(crate) fn problem_from_key(key: &str) -> Option<ProblemKind> {
-    ProblemKind::ALL.iter().copied().find(|k| k.snomed_key() == key)
+    ProblemKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.snomed_key() == key)
 }
 
 /// Domestic servitude is a form of modern slavery; "at risk of trafficking" is not a
@@ -28,7 +33,10 @@ pub(crate) fn abuse_from_key(key: &str) -> Option<AbuseKind> {
     if key == "abuse.domestic-servitude" {
         return Some(AbuseKind::ModernSlavery);
     }
-    AbuseKind::ALL.iter().copied().find(|k| k.snomed_key() == Some(key))
+    AbuseKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.snomed_key() == Some(key))
 }
 
 pub(crate) fn somatic_from_key(key: &str) -> Option<SomaticComplaint> {
@@ -36,17 +44,29 @@ pub(crate) fn somatic_from_key(key: &str) -> Option<SomaticComplaint> {
         "somatic.chronic-tension-headache" => Some(SomaticComplaint::ChronicHeadache),
         "somatic.low-back-pain" => Some(SomaticComplaint::BackPain),
         "somatic.chronic-low-back-pain" => Some(SomaticComplaint::ChronicBackPain),
-        _ => SomaticComplaint::ALL.iter().copied().find(|k| k.snomed_key() == key),
+        _ => SomaticComplaint::ALL
+            .iter()
+            .copied()
+            .find(|k| k.snomed_key() == key),
     }
 }
 
 pub(crate) fn referral_from_key(key: &str) -> Option<ReferralType> {
-    ReferralType::ALL.iter().copied().find(|k| k.snomed_key() == Some(key))
+    ReferralType::ALL
+        .iter()
+        .copied()
+        .find(|k| k.snomed_key() == Some(key))
 }
 
 /// SNOMED CT concepts that mean "this person needs an interpreter".
 pub(crate) fn is_interpreter_need(key: &str) -> bool {
-    matches!(key, "interpreter.needed" | "interpreter.spoken" | "interpreter.in-person" | "interpreter.telephone-required") || key.starts_with("interpreter.needed.")
+    matches!(
+        key,
+        "interpreter.needed"
+            | "interpreter.spoken"
+            | "interpreter.in-person"
+            | "interpreter.telephone-required"
+    ) || key.starts_with("interpreter.needed.")
 }
 
 #[cfg(test)]

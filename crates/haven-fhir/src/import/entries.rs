@@ -4,19 +4,33 @@
 
 use haven_core::record::*;
 
-use super::codes::{abuse_from_key, asylum_from_snomed, is_interpreter_need, problem_from_key, referral_from_key, somatic_from_key};
+use super::codes::{
+    abuse_from_key, asylum_from_snomed, is_interpreter_need, problem_from_key, referral_from_key,
+    somatic_from_key,
+};
 use super::error::ImportError;
 use super::values::{Ctx, ext_flag, ext_path, ext_string, find, haven_code, notes, verified_keys};
 use super::{Mapped, status_of};
 use crate::model;
 use crate::uris::{self, cs, ext};
 
-fn entry(body: EntryBody, status: EntryStatus, date_path: &'static str) -> Result<Mapped, ImportError> {
-    Ok(Mapped::Entry { body, status, date_path })
+fn entry(
+    body: EntryBody,
+    status: EntryStatus,
+    date_path: &'static str,
+) -> Result<Mapped, ImportError> {
+    Ok(Mapped::Entry {
+        body,
+        status,
+        date_path,
+    })
 }
 
 pub(crate) fn condition(ctx: &Ctx, c: &model::Condition) -> Result<Mapped, ImportError> {
-    let verification = c.verification_status.as_ref().and_then(|v| v.code_in(uris::CONDITION_VERIFICATION));
+    let verification = c
+        .verification_status
+        .as_ref()
+        .and_then(|v| v.code_in(uris::CONDITION_VERIFICATION));
     let status = match verification {
         Some("entered-in-error") => EntryStatus::EnteredInError,
         Some("refuted") => return Ok(Mapped::Skip("the condition was refuted".into())),
@@ -25,17 +39,32 @@ pub(crate) fn condition(ctx: &Ctx, c: &model::Condition) -> Result<Mapped, Impor
     let code = c.code.as_slice();
     let keys = verified_keys(code);
     let abuse = match haven_code(code, cs::ABUSE_HISTORY) {
-        Some(h) => Some(AbuseKind::parse(h).ok_or_else(|| ctx.invalid("code", format!("unknown abuse-history code {h:?}")))?),
+        Some(h) => Some(
+            AbuseKind::parse(h)
+                .ok_or_else(|| ctx.invalid("code", format!("unknown abuse-history code {h:?}")))?,
+        ),
         None => keys.iter().find_map(|k| abuse_from_key(k)),
     };
-    let uncoded_disclosure = c.category.iter().any(|cat| cat.has(&uris::system(cs::HAVEN), "sensitive-history"));
-    if abuse.is_some() || (uncoded_disclosure && keys.iter().all(|k| problem_from_key(k).is_none())) {
+    let uncoded_disclosure = c
+        .category
+        .iter()
+        .any(|cat| cat.has(&uris::system(cs::HAVEN), "sensitive-history"));
+    if abuse.is_some() || (uncoded_disclosure && keys.iter().all(|k| problem_from_key(k).is_none()))
+    {
         let (path, text) = match (c.recorded_date.as_deref(), c.onset_date_time.as_deref()) {
             (Some(d), _) => ("recordedDate", Some(d)),
             (None, d) => ("onsetDateTime", d),
         };
         let disclosed = ctx.required_date(path, text, "the date of disclosure (recordedDate)")?;
-        return entry(EntryBody::Disclosure(Disclosure { kind: abuse, disclosed, note: notes(&c.note) }), status, "recordedDate");
+        return entry(
+            EntryBody::Disclosure(Disclosure {
+                kind: abuse,
+                disclosed,
+                note: notes(&c.note),
+            }),
+            status,
+            "recordedDate",
+        );
     }
     if let Some(kind) = keys.iter().find_map(|k| problem_from_key(k)) {
         let (path, text) = match (c.onset_date_time.as_deref(), c.recorded_date.as_deref()) {
@@ -44,12 +73,30 @@ pub(crate) fn condition(ctx: &Ctx, c: &model::Condition) -> Result<Mapped, Impor
         };
         let onset = ctx.required_date(path, text, "the onset date (onsetDateTime)")?;
         let resolved = ctx.optional_date("abatementDateTime", c.abatement_date_time.as_deref())?;
-        return entry(EntryBody::Problem(Problem { kind, onset, resolved, note: notes(&c.note) }), status, "onsetDateTime");
+        return entry(
+            EntryBody::Problem(Problem {
+                kind,
+                onset,
+                resolved,
+                note: notes(&c.note),
+            }),
+            status,
+            "onsetDateTime",
+        );
     }
     if let Some(asylum) = keys.iter().find_map(|k| asylum_from_snomed(k)) {
         let text = c.onset_date_time.as_deref().or(c.recorded_date.as_deref());
         let since = ctx.required_date("onsetDateTime", text, "when it began")?;
-        return entry(EntryBody::Asylum(AsylumSituation { status: asylum, since, coded: true, note: notes(&c.note) }), status, "onsetDateTime");
+        return entry(
+            EntryBody::Asylum(AsylumSituation {
+                status: asylum,
+                since,
+                coded: true,
+                note: notes(&c.note),
+            }),
+            status,
+            "onsetDateTime",
+        );
     }
     Ok(Mapped::Skip("its code is not one Haven records".into()))
 }
@@ -58,13 +105,31 @@ pub(crate) fn encounter(ctx: &Ctx, e: &model::Encounter) -> Result<Mapped, Impor
     let status = match e.status.as_str() {
         "finished" | "in-progress" | "arrived" | "triaged" | "onleave" => EntryStatus::Active,
         "entered-in-error" => EntryStatus::EnteredInError,
-        other => return Ok(Mapped::Skip(format!("an encounter that is {other} did not take place"))),
+        other => {
+            return Ok(Mapped::Skip(format!(
+                "an encounter that is {other} did not take place"
+            )));
+        }
     };
-    let date = ctx.required_date("period.start", e.period.as_ref().and_then(|p| p.start.as_deref()), "when it took place")?;
+    let date = ctx.required_date(
+        "period.start",
+        e.period.as_ref().and_then(|p| p.start.as_deref()),
+        "when it took place",
+    )?;
     // Encounters from other systems rarely say how language support was given; Haven reads
     // that as "not needed" rather than inventing unmet need (MAPPING.md).
-    let interpreter = ctx.ext_code(&e.extension, ext::INTERPRETER_USE, "interpreter-use", InterpreterUse::parse)?.unwrap_or(InterpreterUse::NotNeeded);
-    let somatic_complaints = verified_keys(&e.reason_code).into_iter().filter_map(somatic_from_key).collect();
+    let interpreter = ctx
+        .ext_code(
+            &e.extension,
+            ext::INTERPRETER_USE,
+            "interpreter-use",
+            InterpreterUse::parse,
+        )?
+        .unwrap_or(InterpreterUse::NotNeeded);
+    let somatic_complaints = verified_keys(&e.reason_code)
+        .into_iter()
+        .filter_map(somatic_from_key)
+        .collect();
     let body = haven_core::record::Encounter {
         date,
         interpreter,
@@ -87,10 +152,23 @@ pub(crate) fn appointment(ctx: &Ctx, a: &model::Appointment) -> Result<Mapped, I
     };
     let (status, contact_status) = match a.status.as_str() {
         "entered-in-error" => {
-            let prior = ctx.ext_code(&a.extension, ext::PRIOR_STATUS, "appointment status", ContactStatus::parse)?;
-            (EntryStatus::EnteredInError, prior.unwrap_or(ContactStatus::Booked))
+            let prior = ctx.ext_code(
+                &a.extension,
+                ext::PRIOR_STATUS,
+                "appointment status",
+                ContactStatus::parse,
+            )?;
+            (
+                EntryStatus::EnteredInError,
+                prior.unwrap_or(ContactStatus::Booked),
+            )
         }
-        s => (EntryStatus::Active, contact(s).ok_or_else(|| ctx.invalid("status", format!("unknown appointment status {s:?}")))?),
+        s => (
+            EntryStatus::Active,
+            contact(s).ok_or_else(|| {
+                ctx.invalid("status", format!("unknown appointment status {s:?}"))
+            })?,
+        ),
     };
     let date = ctx.required_date("start", a.start.as_deref(), "the appointment date")?;
     let body = PlannedContact {
@@ -104,7 +182,9 @@ pub(crate) fn appointment(ctx: &Ctx, a: &model::Appointment) -> Result<Mapped, I
 
 pub(crate) fn risk_assessment(ctx: &Ctx, r: &model::RiskAssessment) -> Result<Mapped, ImportError> {
     if haven_code(r.code.as_slice(), cs::HAVEN) != Some("suicide-self-harm-review") {
-        return Ok(Mapped::Skip("not Haven's suicide and self-harm review".into()));
+        return Ok(Mapped::Skip(
+            "not Haven's suicide and self-harm review".into(),
+        ));
     }
     let status = match r.status.as_str() {
         "cancelled" => return Ok(Mapped::Skip("the assessment was cancelled".into())),
@@ -112,14 +192,32 @@ pub(crate) fn risk_assessment(ctx: &Ctx, r: &model::RiskAssessment) -> Result<Ma
     };
     let x = &r.extension;
     let suicidal_thoughts = ctx
-        .ext_code(x, ext::SUICIDAL_THOUGHTS, "suicidal-thoughts", SuicidalThoughts::parse)?
-        .ok_or_else(|| ctx.missing(&ext_path(ext::SUICIDAL_THOUGHTS), "Haven needs this answer recorded"))?;
+        .ext_code(
+            x,
+            ext::SUICIDAL_THOUGHTS,
+            "suicidal-thoughts",
+            SuicidalThoughts::parse,
+        )?
+        .ok_or_else(|| {
+            ctx.missing(
+                &ext_path(ext::SUICIDAL_THOUGHTS),
+                "Haven needs this answer recorded",
+            )
+        })?;
     let next_review = match find(x, ext::NEXT_REVIEW) {
-        Some(e) => Some(ctx.required_date(&ext_path(ext::NEXT_REVIEW), e.value_date.as_deref(), "a valueDate")?),
+        Some(e) => Some(ctx.required_date(
+            &ext_path(ext::NEXT_REVIEW),
+            e.value_date.as_deref(),
+            "a valueDate",
+        )?),
         None => None,
     };
     let body = RiskReview {
-        date: ctx.required_date("occurrenceDateTime", r.occurrence_date_time.as_deref(), "the review date")?,
+        date: ctx.required_date(
+            "occurrenceDateTime",
+            r.occurrence_date_time.as_deref(),
+            "the review date",
+        )?,
         suicidal_thoughts,
         plans_or_intent: ctx.ext_bool(x, ext::PLANS_OR_INTENT)?,
         recent_self_harm: ctx.ext_bool(x, ext::RECENT_SELF_HARM)?,
@@ -132,13 +230,29 @@ pub(crate) fn risk_assessment(ctx: &Ctx, r: &model::RiskAssessment) -> Result<Ma
 }
 
 pub(crate) fn care_plan(ctx: &Ctx, c: &model::CarePlan) -> Result<Mapped, ImportError> {
-    if !c.category.iter().any(|cat| cat.has(&uris::system(cs::HAVEN), "safety-plan")) {
+    if !c
+        .category
+        .iter()
+        .any(|cat| cat.has(&uris::system(cs::HAVEN), "safety-plan"))
+    {
         return Ok(Mapped::Skip("not a safety plan".into()));
     }
-    let sections = find(&c.extension, ext::SAFETY_PLAN).map(|e| e.extension.as_slice()).unwrap_or(&[]);
-    let section = |name: &str| sections.iter().find(|s| s.url == name).and_then(|s| s.value_string.clone()).unwrap_or_default();
+    let sections = find(&c.extension, ext::SAFETY_PLAN)
+        .map(|e| e.extension.as_slice())
+        .unwrap_or(&[]);
+    let section = |name: &str| {
+        sections
+            .iter()
+            .find(|s| s.url == name)
+            .and_then(|s| s.value_string.clone())
+            .unwrap_or_default()
+    };
     let body = SafetyPlan {
-        date: ctx.required_date("created", c.created.as_deref(), "the date the plan was made")?,
+        date: ctx.required_date(
+            "created",
+            c.created.as_deref(),
+            "the date the plan was made",
+        )?,
         warning_signs: section("warning-signs"),
         coping_strategies: section("coping-strategies"),
         people_and_places: section("people-and-places"),
@@ -152,8 +266,12 @@ pub(crate) fn care_plan(ctx: &Ctx, c: &model::CarePlan) -> Result<Mapped, Import
 pub(crate) fn service_request(ctx: &Ctx, s: &model::ServiceRequest) -> Result<Mapped, ImportError> {
     let concepts: Vec<&model::CodeableConcept> = s.category.iter().chain(s.code.as_ref()).collect();
     let kind = match haven_code(concepts.iter().copied(), cs::REFERRAL_TYPE) {
-        Some(code) => Some(ReferralType::parse(code).ok_or_else(|| ctx.invalid("category", format!("unknown referral-type code {code:?}")))?),
-        None => verified_keys(concepts.iter().copied()).into_iter().find_map(referral_from_key),
+        Some(code) => Some(ReferralType::parse(code).ok_or_else(|| {
+            ctx.invalid("category", format!("unknown referral-type code {code:?}"))
+        })?),
+        None => verified_keys(concepts.iter().copied())
+            .into_iter()
+            .find_map(referral_from_key),
     };
     let Some(kind) = kind else {
         return Ok(Mapped::Skip("not a referral type Haven tracks".into()));
@@ -165,29 +283,62 @@ pub(crate) fn service_request(ctx: &Ctx, s: &model::ServiceRequest) -> Result<Ma
         "revoked" => ReferralStatus::NotTakenUp,
         _ => ReferralStatus::Sent,
     };
-    let referral_status = ctx.ext_code(&s.extension, ext::REFERRAL_STATUS, "referral-status", ReferralStatus::parse)?.unwrap_or_else(|| from_fhir(&s.status));
+    let referral_status = ctx
+        .ext_code(
+            &s.extension,
+            ext::REFERRAL_STATUS,
+            "referral-status",
+            ReferralStatus::parse,
+        )?
+        .unwrap_or_else(|| from_fhir(&s.status));
     let body = Referral {
         kind,
         status: referral_status,
         date: ctx.required_date("authoredOn", s.authored_on.as_deref(), "the referral date")?,
-        organisation: s.performer.first().and_then(|p| p.display.clone()).unwrap_or_default(),
+        organisation: s
+            .performer
+            .first()
+            .and_then(|p| p.display.clone())
+            .unwrap_or_default(),
         note: notes(&s.note),
     };
-    entry(EntryBody::Referral(body), status_of(&s.status), "authoredOn")
+    entry(
+        EntryBody::Referral(body),
+        status_of(&s.status),
+        "authoredOn",
+    )
 }
 
-pub(crate) fn medication_statement(ctx: &Ctx, m: &model::MedicationStatement) -> Result<Mapped, ImportError> {
-    if !m.category.as_ref().is_some_and(|c| c.has(&uris::system(cs::HAVEN), "psychotropic")) {
+pub(crate) fn medication_statement(
+    ctx: &Ctx,
+    m: &model::MedicationStatement,
+) -> Result<Mapped, ImportError> {
+    if !m
+        .category
+        .as_ref()
+        .is_some_and(|c| c.has(&uris::system(cs::HAVEN), "psychotropic"))
+    {
         return Ok(Mapped::Skip("not marked as psychotropic medication".into()));
     }
     if matches!(m.status.as_str(), "not-taken" | "intended") {
-        return Ok(Mapped::Skip(format!("the medication is {}, not started", m.status)));
+        return Ok(Mapped::Skip(format!(
+            "the medication is {}, not started",
+            m.status
+        )));
     }
     let name = m
         .medication_codeable_concept
         .as_ref()
-        .and_then(|c| c.text.clone().or_else(|| c.coding.iter().find_map(|c| c.display.clone())))
-        .or_else(|| m.medication_reference.as_ref().and_then(|r| r.display.clone()))
+        .and_then(|c| {
+            c.text
+                .clone()
+                .or_else(|| c.coding.iter().find_map(|c| c.display.clone()))
+        })
+        .or_else(|| {
+            m.medication_reference
+                .as_ref()
+                .and_then(|r| r.display.clone())
+        })
         .ok_or_else(|| ctx.missing("medicationCodeableConcept.text", "the medication's name"))?;
     let period = m.effective_period.as_ref();
     let (path, start) = match period.and_then(|p| p.start.as_deref()) {
@@ -199,7 +350,11 @@ pub(crate) fn medication_statement(ctx: &Ctx, m: &model::MedicationStatement) ->
         started: ctx.required_date(path, start, "when it was started")?,
         stopped: ctx.optional_date("effectivePeriod.end", period.and_then(|p| p.end.as_deref()))?,
     };
-    entry(EntryBody::Medication(body), status_of(&m.status), "effectivePeriod.start")
+    entry(
+        EntryBody::Medication(body),
+        status_of(&m.status),
+        "effectivePeriod.start",
+    )
 }
 
 pub(crate) fn procedure(ctx: &Ctx, p: &model::Procedure) -> Result<Mapped, ImportError> {
@@ -209,7 +364,10 @@ pub(crate) fn procedure(ctx: &Ctx, p: &model::Procedure) -> Result<Mapped, Impor
     if p.status == "not-done" {
         return Ok(Mapped::Skip("the procedure was not done".into()));
     }
-    let text = p.performed_date_time.as_deref().or(p.performed_period.as_ref().and_then(|x| x.start.as_deref()));
+    let text = p
+        .performed_date_time
+        .as_deref()
+        .or(p.performed_period.as_ref().and_then(|x| x.start.as_deref()));
     let url = uris::extension(ext::ADVICE_TOPIC);
     let topics = p
         .extension
@@ -217,11 +375,25 @@ pub(crate) fn procedure(ctx: &Ctx, p: &model::Procedure) -> Result<Mapped, Impor
         .filter(|e| e.url == url)
         .map(|e| {
             let code = e.value_code.as_deref().unwrap_or_default();
-            AdviceTopic::parse(code).ok_or_else(|| ctx.invalid(&ext_path(ext::ADVICE_TOPIC), format!("unknown advice-topic code {code:?}")))
+            AdviceTopic::parse(code).ok_or_else(|| {
+                ctx.invalid(
+                    &ext_path(ext::ADVICE_TOPIC),
+                    format!("unknown advice-topic code {code:?}"),
+                )
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let body = Advice { kind, date: ctx.required_date("performedDateTime", text, "when it was given")?, topics, note: notes(&p.note) };
-    entry(EntryBody::Advice(body), status_of(&p.status), "performedDateTime")
+    let body = Advice {
+        kind,
+        date: ctx.required_date("performedDateTime", text, "when it was given")?,
+        topics,
+        note: notes(&p.note),
+    };
+    entry(
+        EntryBody::Advice(body),
+        status_of(&p.status),
+        "performedDateTime",
+    )
 }
 
 pub(crate) fn flag(ctx: &Ctx, f: &model::Flag) -> Result<Mapped, ImportError> {
@@ -238,6 +410,14 @@ pub(crate) fn flag(ctx: &Ctx, f: &model::Flag) -> Result<Mapped, ImportError> {
         "entered-in-error" => EntryStatus::EnteredInError,
         other => return Ok(Mapped::Skip(format!("the flag is {other}"))),
     };
-    let date = ctx.required_date("period.start", f.period.as_ref().and_then(|p| p.start.as_deref()), "when the flag was raised")?;
-    entry(EntryBody::Flag(haven_core::record::Flag { kind, date }), status, "period.start")
+    let date = ctx.required_date(
+        "period.start",
+        f.period.as_ref().and_then(|p| p.start.as_deref()),
+        "when the flag was raised",
+    )?;
+    entry(
+        EntryBody::Flag(haven_core::record::Flag { kind, date }),
+        status,
+        "period.start",
+    )
 }

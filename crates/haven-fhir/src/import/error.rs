@@ -23,7 +23,10 @@ pub struct Location {
 
 impl Location {
     pub fn new(source: &str, position: Position) -> Self {
-        Self { source: source.to_owned(), position }
+        Self {
+            source: source.to_owned(),
+            position,
+        }
     }
 }
 
@@ -82,8 +85,18 @@ pub struct ImportError {
 }
 
 impl ImportError {
-    pub fn new(kind: ImportErrorKind, location: &Location, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { kind, location: location.clone(), path: path.into(), message: message.into() }
+    pub fn new(
+        kind: ImportErrorKind,
+        location: &Location,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            location: location.clone(),
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 

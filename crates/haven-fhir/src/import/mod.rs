@@ -14,7 +14,9 @@ mod values;
 
 pub use assemble::{Assembly, Purpose, Skipped, assemble, assemble_with, unresolved_patients};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
-pub use parse::{ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, parse_input, parse_value};
+pub use parse::{
+    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, parse_input, parse_value,
+};
 pub use refs::Target;
 
 use haven_core::record::{EntryBody, EntryStatus};
@@ -28,7 +30,10 @@ pub(crate) enum Mapped {
         date_path: &'static str,
     },
     /// The country-of-origin Observation fills a demographic field.
-    Country { code: String, date: Option<haven_core::Date> },
+    Country {
+        code: String,
+        date: Option<haven_core::Date>,
+    },
     /// A resource of a known type that records nothing Haven keeps, and why.
     Skip(String),
     /// A resource whose content another resource carries (Haven's own QuestionnaireResponse
@@ -39,5 +44,9 @@ pub(crate) enum Mapped {
 /// Every FHIR status but `entered-in-error` is an active entry; callers handle the statuses
 /// that mean "did not happen" first.
 pub(crate) fn status_of(fhir_status: &str) -> EntryStatus {
-    if fhir_status == "entered-in-error" { EntryStatus::EnteredInError } else { EntryStatus::Active }
+    if fhir_status == "entered-in-error" {
+        EntryStatus::EnteredInError
+    } else {
+        EntryStatus::Active
+    }
 }

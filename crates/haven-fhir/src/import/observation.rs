@@ -19,46 +19,118 @@ pub(crate) fn observation(ctx: &Ctx, o: &Observation) -> Result<Mapped, ImportEr
         s => status_of(s),
     };
     let code = std::slice::from_ref(&o.code);
-    let effective = o.effective_date_time.as_deref().or(o.effective_period.as_ref().and_then(|p| p.start.as_deref()));
-    let effective_path = if o.effective_date_time.is_some() { "effectiveDateTime" } else { "effectivePeriod.start" };
-    let entry = |body| Ok(Mapped::Entry { body, status, date_path: "effectiveDateTime" });
+    let effective = o
+        .effective_date_time
+        .as_deref()
+        .or(o.effective_period.as_ref().and_then(|p| p.start.as_deref()));
+    let effective_path = if o.effective_date_time.is_some() {
+        "effectiveDateTime"
+    } else {
+        "effectivePeriod.start"
+    };
+    let entry = |body| {
+        Ok(Mapped::Entry {
+            body,
+            status,
+            date_path: "effectiveDateTime",
+        })
+    };
     let date = |what: &str| ctx.required_date(effective_path, effective, what);
 
     if haven_code(code, cs::HAVEN) == Some("country-of-origin") {
-        let value = o.value_codeable_concept.as_ref().ok_or_else(|| ctx.missing("valueCodeableConcept", "the ISO 3166 country"))?;
+        let value = o
+            .value_codeable_concept
+            .as_ref()
+            .ok_or_else(|| ctx.missing("valueCodeableConcept", "the ISO 3166 country"))?;
         let country = value
             .coding
             .iter()
             .find(|c| c.system.as_deref().is_none_or(|s| s == uris::ISO3166))
             .and_then(|c| c.code.clone())
-            .ok_or_else(|| ctx.missing("valueCodeableConcept", "an ISO 3166 (urn:iso:std:iso:3166) coding"))?;
-        return Ok(Mapped::Country { code: country, date: ctx.optional_date(effective_path, effective)? });
+            .ok_or_else(|| {
+                ctx.missing(
+                    "valueCodeableConcept",
+                    "an ISO 3166 (urn:iso:std:iso:3166) coding",
+                )
+            })?;
+        return Ok(Mapped::Country {
+            code: country,
+            date: ctx.optional_date(effective_path, effective)?,
+        });
     }
     if haven_code(code, cs::HAVEN) == Some("asylum-status") {
-        let value = o.value_codeable_concept.as_ref().ok_or_else(|| ctx.missing("valueCodeableConcept", "the asylum status"))?;
+        let value = o
+            .value_codeable_concept
+            .as_ref()
+            .ok_or_else(|| ctx.missing("valueCodeableConcept", "the asylum status"))?;
         let (status_value, coded) = asylum_value(ctx, value)?;
-        return entry(EntryBody::Asylum(AsylumSituation { status: status_value, since: date("when it began")?, coded, note: notes(&o.note) }));
+        return entry(EntryBody::Asylum(AsylumSituation {
+            status: status_value,
+            since: date("when it began")?,
+            coded,
+            note: notes(&o.note),
+        }));
     }
     if let Some(kind) = verified_keys(code).into_iter().find_map(asylum_from_snomed) {
         // The EHR style: the SNOMED CT asylum concept as the observation's own code.
-        return entry(EntryBody::Asylum(AsylumSituation { status: kind, since: date("when it began")?, coded: true, note: notes(&o.note) }));
+        return entry(EntryBody::Asylum(AsylumSituation {
+            status: kind,
+            since: date("when it began")?,
+            coded: true,
+            note: notes(&o.note),
+        }));
     }
     if let Some(code) = haven_code(code, cs::LIFE_EVENT) {
-        let kind = LifeEventKind::parse(code).ok_or_else(|| ctx.invalid("code", format!("unknown life-event code {code:?}")))?;
-        return entry(EntryBody::LifeEvent(LifeEvent { kind, date: date("the event date")?, note: notes(&o.note) }));
+        let kind = LifeEventKind::parse(code)
+            .ok_or_else(|| ctx.invalid("code", format!("unknown life-event code {code:?}")))?;
+        return entry(EntryBody::LifeEvent(LifeEvent {
+            kind,
+            date: date("the event date")?,
+            note: notes(&o.note),
+        }));
     }
     if let Some(code) = haven_code(code, cs::SCREENING) {
-        let test = ScreeningTest::parse(code).ok_or_else(|| ctx.invalid("code", format!("unknown screening code {code:?}")))?;
-        let value = o.value_codeable_concept.as_ref().and_then(|v| haven_code(std::slice::from_ref(v), cs::SCREENING_STATUS));
-        let value = value.ok_or_else(|| ctx.missing("valueCodeableConcept", "a screening-status coding"))?;
-        let screening_status = ScreeningStatus::parse(value).ok_or_else(|| ctx.invalid("valueCodeableConcept", format!("unknown screening-status code {value:?}")))?;
-        return entry(EntryBody::Screening(Screening { test, status: screening_status, date: date("the screening date")? }));
+        let test = ScreeningTest::parse(code)
+            .ok_or_else(|| ctx.invalid("code", format!("unknown screening code {code:?}")))?;
+        let value = o
+            .value_codeable_concept
+            .as_ref()
+            .and_then(|v| haven_code(std::slice::from_ref(v), cs::SCREENING_STATUS));
+        let value = value
+            .ok_or_else(|| ctx.missing("valueCodeableConcept", "a screening-status coding"))?;
+        let screening_status = ScreeningStatus::parse(value).ok_or_else(|| {
+            ctx.invalid(
+                "valueCodeableConcept",
+                format!("unknown screening-status code {value:?}"),
+            )
+        })?;
+        return entry(EntryBody::Screening(Screening {
+            test,
+            status: screening_status,
+            date: date("the screening date")?,
+        }));
     }
-    if let Some(instrument) = o.code.coding.iter().find_map(instrument_codes::instrument_of) {
-        return questionnaire(ctx, o, instrument, status, date("the date it was completed")?);
+    if let Some(instrument) = o
+        .code
+        .coding
+        .iter()
+        .find_map(instrument_codes::instrument_of)
+    {
+        return questionnaire(
+            ctx,
+            o,
+            instrument,
+            status,
+            date("the date it was completed")?,
+        );
     }
     if let Some(kind) = verified_keys(code).into_iter().find_map(problem_from_key) {
-        return entry(EntryBody::Problem(Problem { kind, onset: date("the date it was noted")?, resolved: None, note: notes(&o.note) }));
+        return entry(EntryBody::Problem(Problem {
+            kind,
+            onset: date("the date it was noted")?,
+            resolved: None,
+            note: notes(&o.note),
+        }));
     }
     Ok(Mapped::Skip("its code is not one Haven records".into()))
 }
@@ -66,62 +138,139 @@ pub(crate) fn observation(ctx: &Ctx, o: &Observation) -> Result<Mapped, ImportEr
 /// The asylum status from Haven's code (preferred) or the SNOMED CT concept; `coded` is
 /// whether a SNOMED CT asylum concept is present.
 fn asylum_value(ctx: &Ctx, value: &CodeableConcept) -> Result<(AsylumStatus, bool), ImportError> {
-    let snomed = verified_keys(std::slice::from_ref(value)).into_iter().find_map(asylum_from_snomed);
+    let snomed = verified_keys(std::slice::from_ref(value))
+        .into_iter()
+        .find_map(asylum_from_snomed);
     match haven_code(std::slice::from_ref(value), cs::ASYLUM_STATUS) {
         Some(code) => {
-            let status = AsylumStatus::parse(code).ok_or_else(|| ctx.invalid("valueCodeableConcept", format!("unknown asylum-status code {code:?}")))?;
+            let status = AsylumStatus::parse(code).ok_or_else(|| {
+                ctx.invalid(
+                    "valueCodeableConcept",
+                    format!("unknown asylum-status code {code:?}"),
+                )
+            })?;
             Ok((status, snomed.is_some()))
         }
         None => match snomed {
             Some(status) => Ok((status, true)),
-            None => Err(ctx.invalid("valueCodeableConcept", "no asylum-status or SNOMED CT asylum coding Haven knows")),
+            None => Err(ctx.invalid(
+                "valueCodeableConcept",
+                "no asylum-status or SNOMED CT asylum coding Haven knows",
+            )),
         },
     }
 }
 
-fn questionnaire(ctx: &Ctx, o: &Observation, instrument: Instrument, status: EntryStatus, date: haven_core::Date) -> Result<Mapped, ImportError> {
+fn questionnaire(
+    ctx: &Ctx,
+    o: &Observation,
+    instrument: Instrument,
+    status: EntryStatus,
+    date: haven_core::Date,
+) -> Result<Mapped, ImportError> {
     let mut answers: Vec<Option<u8>> = vec![None; instrument.max_answers()];
     for (i, component) in o.component.iter().enumerate() {
-        let Some(index) = component.code.coding.iter().find_map(|c| instrument_codes::item_index(instrument, c)) else {
+        let Some(index) = component
+            .code
+            .coding
+            .iter()
+            .find_map(|c| instrument_codes::item_index(instrument, c))
+        else {
             continue; // derived results and codes Haven does not know
         };
         let path = format!("component[{i}]");
         if answers[index].is_some() {
-            return Err(ctx.invalid(&path, format!("{} item {} is answered twice", instrument.name(), index + 1)));
+            return Err(ctx.invalid(
+                &path,
+                format!("{} item {} is answered twice", instrument.name(), index + 1),
+            ));
         }
         answers[index] = Some(component_value(ctx, &path, component)?);
     }
     if answers.iter().all(Option::is_none) {
-        return Ok(Mapped::Skip(format!("a {} result without item answers (Haven stores the answers and scores them)", instrument.name())));
+        return Ok(Mapped::Skip(format!(
+            "a {} result without item answers (Haven stores the answers and scores them)",
+            instrument.name()
+        )));
     }
     let answers = complete(ctx, "component", instrument, answers)?;
-    let score = instruments::score(instrument, &answers).map_err(|e| ctx.invalid("component", e.to_string()))?;
+    let score = instruments::score(instrument, &answers)
+        .map_err(|e| ctx.invalid("component", e.to_string()))?;
     if let (Some(given), Some(total)) = (o.value_integer, score.total())
         && given != i64::from(total)
     {
-        return Err(ctx.invalid("valueInteger", format!("the total {given} does not match the item answers, which score {total}")));
+        return Err(ctx.invalid(
+            "valueInteger",
+            format!("the total {given} does not match the item answers, which score {total}"),
+        ));
     }
-    Ok(Mapped::Entry { body: EntryBody::Questionnaire(QuestionnaireResult { instrument, date, answers }), status, date_path: "effectiveDateTime" })
+    Ok(Mapped::Entry {
+        body: EntryBody::Questionnaire(QuestionnaireResult {
+            instrument,
+            date,
+            answers,
+        }),
+        status,
+        date_path: "effectiveDateTime",
+    })
 }
 
 fn component_value(ctx: &Ctx, path: &str, c: &ObservationComponent) -> Result<u8, ImportError> {
     let number = c
         .value_integer
-        .or_else(|| c.value_quantity.as_ref().and_then(|q| q.value).filter(|v| v.fract() == 0.0).map(|v| v as i64))
-        .or_else(|| c.value_codeable_concept.as_ref().and_then(|v| v.coding.iter().find_map(instrument_codes::answer_value)).map(i64::from));
-    let number = number.ok_or_else(|| ctx.missing(&format!("{path}.value[x]"), "a whole-number answer (valueInteger)"))?;
-    u8::try_from(number).map_err(|_| ctx.invalid(&format!("{path}.valueInteger"), format!("{number} is not a possible answer")))
+        .or_else(|| {
+            c.value_quantity
+                .as_ref()
+                .and_then(|q| q.value)
+                .filter(|v| v.fract() == 0.0)
+                .map(|v| v as i64)
+        })
+        .or_else(|| {
+            c.value_codeable_concept
+                .as_ref()
+                .and_then(|v| v.coding.iter().find_map(instrument_codes::answer_value))
+                .map(i64::from)
+        });
+    let number = number.ok_or_else(|| {
+        ctx.missing(
+            &format!("{path}.value[x]"),
+            "a whole-number answer (valueInteger)",
+        )
+    })?;
+    u8::try_from(number).map_err(|_| {
+        ctx.invalid(
+            &format!("{path}.valueInteger"),
+            format!("{number} is not a possible answer"),
+        )
+    })
 }
 
 /// Required answers must all be there; optional trailing ones (PHQ-9 difficulty) may not.
-fn complete(ctx: &Ctx, path: &str, instrument: Instrument, answers: Vec<Option<u8>>) -> Result<Vec<u8>, ImportError> {
+fn complete(
+    ctx: &Ctx,
+    path: &str,
+    instrument: Instrument,
+    answers: Vec<Option<u8>>,
+) -> Result<Vec<u8>, ImportError> {
     let mut out = Vec::with_capacity(answers.len());
     for (index, answer) in answers.into_iter().enumerate() {
         match answer {
             Some(a) if index == out.len() => out.push(a),
-            Some(_) => return Err(ctx.missing(path, &format!("{} item {}", instrument.name(), out.len() + 1))),
+            Some(_) => {
+                return Err(ctx.missing(
+                    path,
+                    &format!("{} item {}", instrument.name(), out.len() + 1),
+                ));
+            }
             None if index < instrument.item_count() => {
-                return Err(ctx.missing(path, &format!("{} item {} (every item must be answered)", instrument.name(), index + 1)));
+                return Err(ctx.missing(
+                    path,
+                    &format!(
+                        "{} item {} (every item must be answered)",
+                        instrument.name(),
+                        index + 1
+                    ),
+                ));
             }
             None => {}
         }
@@ -131,14 +280,21 @@ fn complete(ctx: &Ctx, path: &str, instrument: Instrument, answers: Vec<Option<u
 
 /// A QuestionnaireResponse for one of Haven's questionnaires, when no result Observation
 /// carries the same answers.
-pub(crate) fn questionnaire_response(ctx: &Ctx, q: &QuestionnaireResponse) -> Result<Mapped, ImportError> {
+pub(crate) fn questionnaire_response(
+    ctx: &Ctx,
+    q: &QuestionnaireResponse,
+) -> Result<Mapped, ImportError> {
     if super::values::find(&q.extension, crate::uris::ext::RESULT_OBSERVATION).is_some() {
         return Ok(Mapped::Duplicate);
     }
     let status = match q.status.as_str() {
         "completed" | "amended" => EntryStatus::Active,
         "entered-in-error" => EntryStatus::EnteredInError,
-        other => return Ok(Mapped::Skip(format!("the response is {other}, not completed"))),
+        other => {
+            return Ok(Mapped::Skip(format!(
+                "the response is {other}, not completed"
+            )));
+        }
     };
     let Some(instrument) = q.questionnaire.as_deref().and_then(instrument_of_canonical) else {
         return Ok(Mapped::Skip("not one of Haven's questionnaires".into()));
@@ -152,21 +308,63 @@ pub(crate) fn questionnaire_response(ctx: &Ctx, q: &QuestionnaireResponse) -> Re
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=answers.len()).contains(n))
-            .ok_or_else(|| ctx.invalid(&format!("{path}.linkId"), format!("{:?} is not an item of the {}", item.link_id, instrument.name())))?;
-        let answer = item.answer.first().ok_or_else(|| ctx.missing(&format!("{path}.answer"), "the answer"))?;
-        let value = answer.value_integer.or_else(|| answer.value_coding.as_ref().and_then(instrument_codes::answer_value).map(i64::from));
-        let value = value.ok_or_else(|| ctx.missing(&format!("{path}.answer[0].value[x]"), "a whole-number answer"))?;
-        let value = u8::try_from(value).map_err(|_| ctx.invalid(&format!("{path}.answer[0]"), format!("{value} is not a possible answer")))?;
+            .ok_or_else(|| {
+                ctx.invalid(
+                    &format!("{path}.linkId"),
+                    format!(
+                        "{:?} is not an item of the {}",
+                        item.link_id,
+                        instrument.name()
+                    ),
+                )
+            })?;
+        let answer = item
+            .answer
+            .first()
+            .ok_or_else(|| ctx.missing(&format!("{path}.answer"), "the answer"))?;
+        let value = answer.value_integer.or_else(|| {
+            answer
+                .value_coding
+                .as_ref()
+                .and_then(instrument_codes::answer_value)
+                .map(i64::from)
+        });
+        let value = value.ok_or_else(|| {
+            ctx.missing(
+                &format!("{path}.answer[0].value[x]"),
+                "a whole-number answer",
+            )
+        })?;
+        let value = u8::try_from(value).map_err(|_| {
+            ctx.invalid(
+                &format!("{path}.answer[0]"),
+                format!("{value} is not a possible answer"),
+            )
+        })?;
         if answers[index - 1].replace(value).is_some() {
-            return Err(ctx.invalid(&path, format!("{} item {index} is answered twice", instrument.name())));
+            return Err(ctx.invalid(
+                &path,
+                format!("{} item {index} is answered twice", instrument.name()),
+            ));
         }
     }
     let answers = complete(ctx, "item", instrument, answers)?;
     instruments::score(instrument, &answers).map_err(|e| ctx.invalid("item", e.to_string()))?;
-    Ok(Mapped::Entry { body: EntryBody::Questionnaire(QuestionnaireResult { instrument, date, answers }), status, date_path: "authored" })
+    Ok(Mapped::Entry {
+        body: EntryBody::Questionnaire(QuestionnaireResult {
+            instrument,
+            date,
+            answers,
+        }),
+        status,
+        date_path: "authored",
+    })
 }
 
 fn instrument_of_canonical(canonical: &str) -> Option<Instrument> {
-    let id = canonical.split('|').next()?.strip_prefix(&uris::questionnaire(""))?;
+    let id = canonical
+        .split('|')
+        .next()?
+        .strip_prefix(&uris::questionnaire(""))?;
     Instrument::parse(id)
 }

@@ -31,11 +31,22 @@ pub struct ImportedResource {
 /// Parses `bytes` from `source_name` into resources. Fails on the first problem, naming the
 /// line (NDJSON) or entry (Bundle) and the field.
 pub fn parse_input(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResource>, ImportError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
     let whole = Location::new(source_name, Position::Document);
-    let out = if looks_like_ndjson(bytes) { ndjson(bytes, source_name)? } else { document(bytes, &whole)? };
+    let out = if looks_like_ndjson(bytes) {
+        ndjson(bytes, source_name)?
+    } else {
+        document(bytes, &whole)?
+    };
     if out.is_empty() {
-        return Err(ImportError::new(Kind::Syntax, &whole, "", "no FHIR resources found"));
+        return Err(ImportError::new(
+            Kind::Syntax,
+            &whole,
+            "",
+            "no FHIR resources found",
+        ));
     }
     Ok(out)
 }
@@ -43,9 +54,13 @@ pub fn parse_input(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResour
 /// NDJSON when there are at least two non-blank lines and the first is a complete JSON object
 /// on its own; a pretty-printed document's first line never is.
 fn looks_like_ndjson(bytes: &[u8]) -> bool {
-    let mut lines = bytes.split(|&b| b == b'\n').filter(|l| !l.trim_ascii().is_empty());
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty());
     match (lines.next(), lines.next()) {
-        (Some(first), Some(_)) => matches!(serde_json::from_slice::<Value>(first), Ok(Value::Object(_))),
+        (Some(first), Some(_)) => {
+            matches!(serde_json::from_slice::<Value>(first), Ok(Value::Object(_)))
+        }
         _ => false,
     }
 }
@@ -58,27 +73,52 @@ fn ndjson(bytes: &[u8], source: &str) -> Result<Vec<ImportedResource>, ImportErr
             continue;
         }
         if line.len() > MAX_RESOURCE_BYTES {
-            return Err(too_large(&location, line.len(), MAX_RESOURCE_BYTES, "a resource"));
+            return Err(too_large(
+                &location,
+                line.len(),
+                MAX_RESOURCE_BYTES,
+                "a resource",
+            ));
         }
         let value: Value = serde_json::from_slice(line).map_err(|e| syntax(&location, &e))?;
         let resource = shape(&location, value)?;
         if let Resource::Bundle(_) = resource {
-            return Err(ImportError::new(Kind::Unsupported, &location, "Bundle", "NDJSON holds one resource per line, not Bundles"));
+            return Err(ImportError::new(
+                Kind::Unsupported,
+                &location,
+                "Bundle",
+                "NDJSON holds one resource per line, not Bundles",
+            ));
         }
         let id = resource.id().map(str::to_owned);
-        out.push(ImportedResource { location, full_url: None, id, resource });
+        out.push(ImportedResource {
+            location,
+            full_url: None,
+            id,
+            resource,
+        });
     }
     Ok(out)
 }
 
 fn document(bytes: &[u8], whole: &Location) -> Result<Vec<ImportedResource>, ImportError> {
     if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(too_large(whole, bytes.len(), MAX_DOCUMENT_BYTES, "a JSON document (use NDJSON for larger populations)"));
+        return Err(too_large(
+            whole,
+            bytes.len(),
+            MAX_DOCUMENT_BYTES,
+            "a JSON document (use NDJSON for larger populations)",
+        ));
     }
     let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax(whole, &e))?;
     let is_bundle = value.get("resourceType").and_then(Value::as_str) == Some("Bundle");
     if !is_bundle && bytes.len() > MAX_RESOURCE_BYTES {
-        return Err(too_large(whole, bytes.len(), MAX_RESOURCE_BYTES, "a resource"));
+        return Err(too_large(
+            whole,
+            bytes.len(),
+            MAX_RESOURCE_BYTES,
+            "a resource",
+        ));
     }
     parse_value(value, &whole.source)
 }
@@ -92,20 +132,29 @@ pub fn parse_value(value: Value, source_name: &str) -> Result<Vec<ImportedResour
     }
     let resource = shape(&whole, value)?;
     let id = resource.id().map(str::to_owned);
-    Ok(vec![ImportedResource { location: whole, full_url: None, id, resource }])
+    Ok(vec![ImportedResource {
+        location: whole,
+        full_url: None,
+        id,
+        resource,
+    }])
 }
 
 fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, ImportError> {
     let Resource::Bundle(bundle) = shape(whole, value)? else {
         unreachable!("resourceType was checked to be Bundle")
     };
-    let Bundle { bundle_type, entry, .. } = *bundle;
+    let Bundle {
+        bundle_type, entry, ..
+    } = *bundle;
     if !BUNDLE_TYPES.contains(&bundle_type.as_str()) {
         return Err(ImportError::new(
             Kind::Unsupported,
             whole,
             "Bundle.type",
-            format!("Bundle type {bundle_type:?} is not accepted (use batch, transaction, collection or searchset)"),
+            format!(
+                "Bundle type {bundle_type:?} is not accepted (use batch, transaction, collection or searchset)"
+            ),
         ));
     }
     let mut out = Vec::new();
@@ -118,30 +167,59 @@ fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, Impor
                 Kind::Unsupported,
                 &location,
                 "request.method",
-                format!("{} is not supported: Haven only adds or updates (POST, PUT) and never deletes", request.method),
+                format!(
+                    "{} is not supported: Haven only adds or updates (POST, PUT) and never deletes",
+                    request.method
+                ),
             ));
         }
         if entry.search.as_ref().and_then(|s| s.mode.as_deref()) == Some("outcome") {
             continue;
         }
         let Some(value) = entry.resource else {
-            return Err(ImportError::new(Kind::Structure, &location, "resource", "the entry has no resource"));
+            return Err(ImportError::new(
+                Kind::Structure,
+                &location,
+                "resource",
+                "the entry has no resource",
+            ));
         };
         let resource = shape(&location, value)?;
         if let Resource::Bundle(_) = resource {
-            return Err(ImportError::new(Kind::Unsupported, &location, "Bundle", "Bundles inside Bundles are not supported"));
+            return Err(ImportError::new(
+                Kind::Unsupported,
+                &location,
+                "Bundle",
+                "Bundles inside Bundles are not supported",
+            ));
         }
-        let from_url = entry.full_url.as_deref().and_then(|u| u.strip_prefix("urn:uuid:"));
-        let from_put = entry.request.as_ref().filter(|r| r.method == "PUT").and_then(|r| r.url.split('?').next()?.split('/').nth(1));
+        let from_url = entry
+            .full_url
+            .as_deref()
+            .and_then(|u| u.strip_prefix("urn:uuid:"));
+        let from_put = entry
+            .request
+            .as_ref()
+            .filter(|r| r.method == "PUT")
+            .and_then(|r| r.url.split('?').next()?.split('/').nth(1));
         let id = resource.id().or(from_url).or(from_put).map(str::to_owned);
-        out.push(ImportedResource { location, full_url: entry.full_url, id, resource });
+        out.push(ImportedResource {
+            location,
+            full_url: entry.full_url,
+            id,
+            resource,
+        });
     }
     Ok(out)
 }
 
 fn shape(location: &Location, value: Value) -> Result<Resource, ImportError> {
     Resource::from_value(value).map_err(|e| {
-        let kind = if e.path == "resourceType" && e.message.starts_with("unknown resource type") { Kind::Unsupported } else { Kind::Structure };
+        let kind = if e.path == "resourceType" && e.message.starts_with("unknown resource type") {
+            Kind::Unsupported
+        } else {
+            Kind::Structure
+        };
         ImportError::new(kind, location, e.path, e.message)
     })
 }
@@ -149,8 +227,17 @@ fn shape(location: &Location, value: Value) -> Result<Resource, ImportError> {
 fn syntax(location: &Location, e: &serde_json::Error) -> ImportError {
     let message = match location.position {
         // Inside one NDJSON line only the column matters.
-        Position::Line(_) => format!("not valid JSON at column {}: {}", e.column(), strip_position(e)),
-        _ => format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(e)),
+        Position::Line(_) => format!(
+            "not valid JSON at column {}: {}",
+            e.column(),
+            strip_position(e)
+        ),
+        _ => format!(
+            "not valid JSON at line {}, column {}: {}",
+            e.line(),
+            e.column(),
+            strip_position(e)
+        ),
     };
     ImportError::new(Kind::Syntax, location, "", message)
 }
@@ -168,7 +255,10 @@ fn too_large(location: &Location, size: usize, limit: usize, what: &str) -> Impo
         Kind::TooLarge,
         location,
         "",
-        format!("{size} bytes is over the {} MiB limit for {what}", limit >> 20),
+        format!(
+            "{size} bytes is over the {} MiB limit for {what}",
+            limit >> 20
+        ),
     )
 }
 
@@ -177,7 +267,10 @@ mod tests {
     use super::*;
 
     fn err(input: &str) -> String {
-        parse_input(input.as_bytes(), "in.json").map(|_| ()).expect_err("should fail").to_string()
+        parse_input(input.as_bytes(), "in.json")
+            .map(|_| ())
+            .expect_err("should fail")
+            .to_string()
     }
 
     #[test]
@@ -197,20 +290,40 @@ mod tests {
 
     #[test]
     fn refusals_name_where_and_why() {
-        assert_eq!(err("{\"resourceType\": \"Patient\","), "in.json: not valid JSON at line 1, column 27: EOF while parsing a value");
-        let ndjson = "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n{\"resourceType\":\"Patient\",\"id\":}\n";
-        assert!(err(ndjson).starts_with("in.json: line 2: not valid JSON at column 32"), "{}", err(ndjson));
-        assert!(err(r#"{"resourceType":"Basic"}"#).contains("resourceType: unknown resource type \"Basic\""));
+        assert_eq!(
+            err("{\"resourceType\": \"Patient\","),
+            "in.json: not valid JSON at line 1, column 27: EOF while parsing a value"
+        );
+        let ndjson =
+            "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n{\"resourceType\":\"Patient\",\"id\":}\n";
+        assert!(
+            err(ndjson).starts_with("in.json: line 2: not valid JSON at column 32"),
+            "{}",
+            err(ndjson)
+        );
+        assert!(
+            err(r#"{"resourceType":"Basic"}"#)
+                .contains("resourceType: unknown resource type \"Basic\"")
+        );
         let history = r#"{"resourceType":"Bundle","type":"history","entry":[]}"#;
         assert!(err(history).contains("Bundle.type: Bundle type \"history\" is not accepted"));
         let delete = r#"{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"DELETE","url":"Patient/1"}}]}"#;
-        assert!(err(delete).starts_with("in.json: Bundle.entry[0]: request.method: DELETE is not supported"));
-        assert_eq!(err("  \n"), "in.json: not valid JSON at line 2, column 0: EOF while parsing a value");
+        assert!(
+            err(delete)
+                .starts_with("in.json: Bundle.entry[0]: request.method: DELETE is not supported")
+        );
+        assert_eq!(
+            err("  \n"),
+            "in.json: not valid JSON at line 2, column 0: EOF while parsing a value"
+        );
     }
 
     #[test]
     fn oversized_input_is_refused_before_parsing() {
-        let big = format!("{{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":\"{}\"}}", "a".repeat(MAX_RESOURCE_BYTES));
+        let big = format!(
+            "{{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":\"{}\"}}",
+            "a".repeat(MAX_RESOURCE_BYTES)
+        );
         assert!(err(&big).contains("over the 1 MiB limit for a resource"));
         let two = format!("{big}\n{big}\n");
         assert!(err(&two).starts_with("in.json: line 1: "));

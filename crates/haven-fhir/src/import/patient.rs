@@ -10,9 +10,15 @@ use super::values::{Ctx, ext_string};
 use crate::model::{CodeableConcept, Extension};
 use crate::uris::{self, ext};
 
-pub(crate) fn patient(ctx: &Ctx, id: &str, p: &crate::model::Patient, resolve: &dyn Fn(&str) -> Option<Target>) -> Result<Patient, ImportError> {
+pub(crate) fn patient(
+    ctx: &Ctx,
+    id: &str,
+    p: &crate::model::Patient,
+    resolve: &dyn Fn(&str) -> Option<Target>,
+) -> Result<Patient, ImportError> {
     let native_marker = uris::extension(ext::NATIVE_NAME);
-    let is_native = |n: &crate::model::HumanName| n.extension.iter().any(|e| e.url == native_marker);
+    let is_native =
+        |n: &crate::model::HumanName| n.extension.iter().any(|e| e.url == native_marker);
     let official = p
         .name
         .iter()
@@ -22,13 +28,18 @@ pub(crate) fn patient(ctx: &Ctx, id: &str, p: &crate::model::Patient, resolve: &
         Some(n) => (n.given.join(" "), n.family.clone().unwrap_or_default()),
         None => (String::new(), String::new()),
     };
-    if given.is_empty() && family.is_empty()
+    if given.is_empty()
+        && family.is_empty()
         && let Some(text) = official.and_then(|n| n.text.clone())
     {
         given = text;
     }
     let mut out = Patient::new(id.into(), given, family);
-    out.native_name = p.name.iter().find(|n| is_native(n)).and_then(|n| n.text.clone());
+    out.native_name = p
+        .name
+        .iter()
+        .find(|n| is_native(n))
+        .and_then(|n| n.text.clone());
     out.birth_date = ctx.optional_date("birthDate", p.birth_date.as_deref())?;
     out.sex = match p.gender.as_deref() {
         None => None,
@@ -36,25 +47,48 @@ pub(crate) fn patient(ctx: &Ctx, id: &str, p: &crate::model::Patient, resolve: &
         Some("male") => Some(Sex::Male),
         Some("other") => Some(Sex::Other),
         Some("unknown") => Some(Sex::Unknown),
-        Some(other) => return Err(ctx.invalid("gender", format!("unknown administrative gender {other:?}"))),
+        Some(other) => {
+            return Err(ctx.invalid("gender", format!("unknown administrative gender {other:?}")));
+        }
     };
     let local_system = uris::local_id_system();
     for (i, identifier) in p.identifier.iter().enumerate() {
-        let Some(value) = identifier.value.as_deref() else { continue };
+        let Some(value) = identifier.value.as_deref() else {
+            continue;
+        };
         match identifier.system.as_deref() {
             Some(uris::NHS_NUMBER) => {
-                let nhs = NhsNumber::parse(value).map_err(|e| ctx.invalid(&format!("identifier[{i}].value"), format!("NHS number {value:?}: {e}")))?;
+                let nhs = NhsNumber::parse(value).map_err(|e| {
+                    ctx.invalid(
+                        &format!("identifier[{i}].value"),
+                        format!("NHS number {value:?}: {e}"),
+                    )
+                })?;
                 out.nhs_number = Some(nhs);
             }
             Some(s) if s == local_system => out.local_id = Some(value.to_owned()),
             _ => {}
         }
     }
-    out.phone = p.telecom.iter().find(|t| t.system.as_deref() == Some("phone")).and_then(|t| t.value.clone());
-    out.email = p.telecom.iter().find(|t| t.system.as_deref() == Some("email")).and_then(|t| t.value.clone());
+    out.phone = p
+        .telecom
+        .iter()
+        .find(|t| t.system.as_deref() == Some("phone"))
+        .and_then(|t| t.value.clone());
+    out.email = p
+        .telecom
+        .iter()
+        .find(|t| t.system.as_deref() == Some("email"))
+        .and_then(|t| t.value.clone());
     out.address = p.address.first().and_then(|a| {
         a.text.clone().or_else(|| {
-            let parts: Vec<&str> = a.line.iter().map(String::as_str).chain(a.city.as_deref()).chain(a.postal_code.as_deref()).collect();
+            let parts: Vec<&str> = a
+                .line
+                .iter()
+                .map(String::as_str)
+                .chain(a.city.as_deref())
+                .chain(a.postal_code.as_deref())
+                .collect();
             (!parts.is_empty()).then(|| parts.join(", "))
         })
     });
@@ -62,10 +96,22 @@ pub(crate) fn patient(ctx: &Ctx, id: &str, p: &crate::model::Patient, resolve: &
     interpreter(ctx, &p.extension, &mut out)?;
     out.dialect = ext_string(&p.extension, ext::DIALECT);
     out.support_contacts = ext_string(&p.extension, ext::SUPPORT_CONTACTS);
-    out.interpreter_gender = ctx.ext_code(&p.extension, ext::INTERPRETER_GENDER, "interpreter-gender", serde_code)?;
-    out.accommodation = ctx.ext_code(&p.extension, ext::ACCOMMODATION, "accommodation", serde_code)?;
+    out.interpreter_gender = ctx.ext_code(
+        &p.extension,
+        ext::INTERPRETER_GENDER,
+        "interpreter-gender",
+        serde_code,
+    )?;
+    out.accommodation = ctx.ext_code(
+        &p.extension,
+        ext::ACCOMMODATION,
+        "accommodation",
+        serde_code,
+    )?;
     for (i, gp) in p.general_practitioner.iter().enumerate() {
-        let Some(reference) = gp.reference.as_deref() else { continue };
+        let Some(reference) = gp.reference.as_deref() else {
+            continue;
+        };
         match resolve(reference) {
             Some(t) if t.resource_type == "Practitioner" => {
                 out.named_clinician = Some(t.id.as_str().into());
@@ -74,7 +120,10 @@ pub(crate) fn patient(ctx: &Ctx, id: &str, p: &crate::model::Patient, resolve: &
             // The GP practice (an Organization) is not a named clinician.
             Some(_) => {}
             None => {
-                return Err(ctx.invalid(&format!("generalPractitioner[{i}]"), format!("reference {reference:?} does not resolve")));
+                return Err(ctx.invalid(
+                    &format!("generalPractitioner[{i}]"),
+                    format!("reference {reference:?} does not resolve"),
+                ));
             }
         }
     }
@@ -87,17 +136,39 @@ pub(crate) fn patient(ctx: &Ctx, id: &str, p: &crate::model::Patient, resolve: &
 fn languages(ctx: &Ctx, p: &crate::model::Patient, out: &mut Patient) -> Result<(), ImportError> {
     let mut tags = Vec::new();
     for (i, c) in p.communication.iter().enumerate() {
-        tags.push((language_tag(ctx, &format!("communication[{i}].language"), &c.language)?, c.preferred));
+        tags.push((
+            language_tag(ctx, &format!("communication[{i}].language"), &c.language)?,
+            c.preferred,
+        ));
     }
     if tags.is_empty() {
         for e in uk_core_communication(&p.extension) {
-            if let Some(cc) = e.extension.iter().find(|s| s.url == "language").and_then(|s| s.value_codeable_concept.as_ref()) {
-                let preferred = e.extension.iter().find(|s| s.url == "preferred").and_then(|s| s.value_boolean);
-                tags.push((language_tag(ctx, "extension(Extension-UKCore-NHSCommunication).language", cc)?, preferred));
+            if let Some(cc) = e
+                .extension
+                .iter()
+                .find(|s| s.url == "language")
+                .and_then(|s| s.value_codeable_concept.as_ref())
+            {
+                let preferred = e
+                    .extension
+                    .iter()
+                    .find(|s| s.url == "preferred")
+                    .and_then(|s| s.value_boolean);
+                tags.push((
+                    language_tag(
+                        ctx,
+                        "extension(Extension-UKCore-NHSCommunication).language",
+                        cc,
+                    )?,
+                    preferred,
+                ));
             }
         }
     }
-    let main = tags.iter().position(|(_, p)| *p == Some(true)).or_else(|| tags.iter().position(|(_, p)| p.is_none()));
+    let main = tags
+        .iter()
+        .position(|(_, p)| *p == Some(true))
+        .or_else(|| tags.iter().position(|(_, p)| p.is_none()));
     for (i, (tag, _)) in tags.into_iter().enumerate() {
         if Some(i) == main {
             out.main_language = Some(tag);
@@ -119,12 +190,23 @@ fn language_tag(ctx: &Ctx, path: &str, cc: &CodeableConcept) -> Result<LanguageT
 }
 
 fn uk_core_communication(extensions: &[Extension]) -> impl Iterator<Item = &Extension> {
-    extensions.iter().filter(|e| e.url == uris::UKCORE_NHS_COMMUNICATION || e.url.ends_with("/Extension-UKCore-NHSCommunication"))
+    extensions.iter().filter(|e| {
+        e.url == uris::UKCORE_NHS_COMMUNICATION
+            || e.url.ends_with("/Extension-UKCore-NHSCommunication")
+    })
 }
 
 fn interpreter(ctx: &Ctx, extensions: &[Extension], out: &mut Patient) -> Result<(), ImportError> {
-    if let Some(e) = extensions.iter().find(|e| e.url == uris::INTERPRETER_REQUIRED) {
-        let value = e.value_boolean.ok_or_else(|| ctx.invalid("extension(patient-interpreterRequired)", "must be a valueBoolean"))?;
+    if let Some(e) = extensions
+        .iter()
+        .find(|e| e.url == uris::INTERPRETER_REQUIRED)
+    {
+        let value = e.value_boolean.ok_or_else(|| {
+            ctx.invalid(
+                "extension(patient-interpreterRequired)",
+                "must be a valueBoolean",
+            )
+        })?;
         out.interpreter_required = Some(value);
         return Ok(());
     }
@@ -155,9 +237,17 @@ mod tests {
     fn read(value: serde_json::Value) -> Result<Patient, String> {
         let p: crate::model::Patient = serde_json::from_value(value).expect("shape");
         let location = Location::new("t", Position::Document);
-        let ctx = Ctx { location: &location, rtype: "Patient" };
-        patient(&ctx, "p1", &p, &|r| r.strip_prefix("Practitioner/").map(|id| Target { resource_type: "Practitioner".into(), id: id.into() }))
-            .map_err(|e| e.to_string())
+        let ctx = Ctx {
+            location: &location,
+            rtype: "Patient",
+        };
+        patient(&ctx, "p1", &p, &|r| {
+            r.strip_prefix("Practitioner/").map(|id| Target {
+                resource_type: "Practitioner".into(),
+                id: id.into(),
+            })
+        })
+        .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -177,18 +267,31 @@ mod tests {
     #[test]
     fn refuses_a_bad_nhs_number_and_language_naming_the_field() {
         let err = read(json!({"identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9000000008"}]})).expect_err("nhs");
-        assert!(err.starts_with("t: Patient.identifier[0].value: NHS number \"9000000008\": the check digit"), "{err}");
+        assert!(
+            err.starts_with(
+                "t: Patient.identifier[0].value: NHS number \"9000000008\": the check digit"
+            ),
+            "{err}"
+        );
         let err = read(json!({"communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "arabic"}]}}]})).expect_err("lang");
-        assert!(err.starts_with("t: Patient.communication[0].language: \"arabic\" is not a BCP-47"), "{err}");
+        assert!(
+            err.starts_with("t: Patient.communication[0].language: \"arabic\" is not a BCP-47"),
+            "{err}"
+        );
     }
 
     #[test]
     fn main_language_is_the_preferred_one_or_the_first_unmarked() {
         let lang = |code: &str, preferred: Option<bool>| match preferred {
-            Some(p) => json!({"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]}, "preferred": p}),
+            Some(p) => {
+                json!({"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]}, "preferred": p})
+            }
             None => json!({"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]}}),
         };
-        let p = read(json!({"communication": [lang("fr", Some(false)), lang("ar", None), lang("en", None)]})).expect("p");
+        let p = read(
+            json!({"communication": [lang("fr", Some(false)), lang("ar", None), lang("en", None)]}),
+        )
+        .expect("p");
         assert_eq!(p.main_language.map(|l| l.to_string()), Some("ar".into()));
         assert_eq!(p.other_languages.len(), 2);
         let p = read(json!({"communication": [lang("fr", Some(false))]})).expect("p");

@@ -22,7 +22,13 @@ impl Resolver {
             .filter_map(|r| {
                 let url = r.full_url.clone()?;
                 let id = r.id.clone()?;
-                Some((url, Target { resource_type: r.resource.resource_type().to_owned(), id }))
+                Some((
+                    url,
+                    Target {
+                        resource_type: r.resource.resource_type().to_owned(),
+                        id,
+                    },
+                ))
             })
             .collect();
         Self { by_full_url }
@@ -44,8 +50,15 @@ impl Resolver {
         let mut parts = path.rsplit('/');
         let id = parts.next()?;
         let resource_type = parts.next()?;
-        let type_ok = resource_type.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && resource_type.chars().all(|c| c.is_ascii_alphabetic());
-        (type_ok && super::values::is_fhir_id(id)).then(|| Target { resource_type: resource_type.to_owned(), id: id.to_owned() })
+        let type_ok = resource_type
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+            && resource_type.chars().all(|c| c.is_ascii_alphabetic());
+        (type_ok && super::values::is_fhir_id(id)).then(|| Target {
+            resource_type: resource_type.to_owned(),
+            id: id.to_owned(),
+        })
     }
 }
 
@@ -64,11 +77,25 @@ mod tests {
             resource: Resource::from(Patient::default()),
         };
         let r = Resolver::new(&[patient]);
-        let target = |id: &str| Some(Target { resource_type: "Patient".into(), id: id.into() });
-        assert_eq!(r.resolve("urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a"), target("61ebe359-bfdc-4613-8bf2-c5e300945f0a"));
+        let target = |id: &str| {
+            Some(Target {
+                resource_type: "Patient".into(),
+                id: id.into(),
+            })
+        };
+        assert_eq!(
+            r.resolve("urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a"),
+            target("61ebe359-bfdc-4613-8bf2-c5e300945f0a")
+        );
         assert_eq!(r.resolve("Patient/pat-1"), target("pat-1"));
-        assert_eq!(r.resolve("https://ehr.example/fhir/Patient/pat-1/_history/3"), target("pat-1"));
-        assert_eq!(r.resolve("urn:uuid:00000000-0000-0000-0000-000000000000"), None);
+        assert_eq!(
+            r.resolve("https://ehr.example/fhir/Patient/pat-1/_history/3"),
+            target("pat-1")
+        );
+        assert_eq!(
+            r.resolve("urn:uuid:00000000-0000-0000-0000-000000000000"),
+            None
+        );
         assert_eq!(r.resolve("#contained"), None);
         assert_eq!(r.resolve("pat-1"), None);
     }

@@ -20,55 +20,97 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn path(&self, element: &str) -> String {
-        if element.is_empty() { self.rtype.to_owned() } else { format!("{}.{element}", self.rtype) }
+        if element.is_empty() {
+            self.rtype.to_owned()
+        } else {
+            format!("{}.{element}", self.rtype)
+        }
     }
 
     pub fn invalid(&self, element: &str, message: impl Into<String>) -> ImportError {
-        ImportError::new(ImportErrorKind::Invalid, self.location, self.path(element), message)
+        ImportError::new(
+            ImportErrorKind::Invalid,
+            self.location,
+            self.path(element),
+            message,
+        )
     }
 
     pub fn missing(&self, element: &str, what: &str) -> ImportError {
-        ImportError::new(ImportErrorKind::Structure, self.location, self.path(element), format!("missing: {what}"))
+        ImportError::new(
+            ImportErrorKind::Structure,
+            self.location,
+            self.path(element),
+            format!("missing: {what}"),
+        )
     }
 
     /// A FHIR date or dateTime, of which Haven keeps the day as written. Partial dates
     /// (`1990`, `1990-05`) are refused: Haven's dates are whole days.
     pub fn date(&self, element: &str, text: &str) -> Result<Date, ImportError> {
         let format = format_description!("[year]-[month]-[day]");
-        let day = text.get(..10).filter(|_| text.len() == 10 || text.as_bytes().get(10) == Some(&b'T'));
+        let day = text
+            .get(..10)
+            .filter(|_| text.len() == 10 || text.as_bytes().get(10) == Some(&b'T'));
         match day.and_then(|d| Date::parse(d, format).ok()) {
             Some(date) => Ok(date),
-            None if matches!(text.len(), 4 | 7) => {
-                Err(self.invalid(element, format!("partial date {text:?}: Haven records whole dates (YYYY-MM-DD)")))
-            }
+            None if matches!(text.len(), 4 | 7) => Err(self.invalid(
+                element,
+                format!("partial date {text:?}: Haven records whole dates (YYYY-MM-DD)"),
+            )),
             None => Err(self.invalid(element, format!("{text:?} is not a FHIR date (YYYY-MM-DD)"))),
         }
     }
 
-    pub fn required_date(&self, element: &str, text: Option<&str>, what: &str) -> Result<Date, ImportError> {
+    pub fn required_date(
+        &self,
+        element: &str,
+        text: Option<&str>,
+        what: &str,
+    ) -> Result<Date, ImportError> {
         match text {
             Some(t) => self.date(element, t),
             None => Err(self.missing(element, what)),
         }
     }
 
-    pub fn optional_date(&self, element: &str, text: Option<&str>) -> Result<Option<Date>, ImportError> {
+    pub fn optional_date(
+        &self,
+        element: &str,
+        text: Option<&str>,
+    ) -> Result<Option<Date>, ImportError> {
         text.map(|t| self.date(element, t)).transpose()
     }
 
     /// A required boolean Haven extension.
     pub fn ext_bool(&self, extensions: &[Extension], name: &str) -> Result<bool, ImportError> {
         match find(extensions, name) {
-            Some(e) => e.value_boolean.ok_or_else(|| self.invalid(&ext_path(name), "must be a valueBoolean")),
+            Some(e) => e
+                .value_boolean
+                .ok_or_else(|| self.invalid(&ext_path(name), "must be a valueBoolean")),
             None => Err(self.missing(&ext_path(name), "Haven needs this answer recorded")),
         }
     }
 
     /// An optional code-valued Haven extension, parsed by `parse`.
-    pub fn ext_code<T>(&self, extensions: &[Extension], name: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, ImportError> {
-        let Some(e) = find(extensions, name) else { return Ok(None) };
-        let code = e.value_code.as_deref().or(e.value_string.as_deref()).ok_or_else(|| self.invalid(&ext_path(name), "must be a valueCode"))?;
-        parse(code).map(Some).ok_or_else(|| self.invalid(&ext_path(name), format!("unknown {what} code {code:?}")))
+    pub fn ext_code<T>(
+        &self,
+        extensions: &[Extension],
+        name: &str,
+        what: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, ImportError> {
+        let Some(e) = find(extensions, name) else {
+            return Ok(None);
+        };
+        let code = e
+            .value_code
+            .as_deref()
+            .or(e.value_string.as_deref())
+            .ok_or_else(|| self.invalid(&ext_path(name), "must be a valueCode"))?;
+        parse(code)
+            .map(Some)
+            .ok_or_else(|| self.invalid(&ext_path(name), format!("unknown {what} code {code:?}")))
     }
 }
 
@@ -84,7 +126,9 @@ pub(crate) fn find<'a>(extensions: &'a [Extension], name: &str) -> Option<&'a Ex
 }
 
 pub(crate) fn ext_flag(extensions: &[Extension], name: &str) -> bool {
-    find(extensions, name).and_then(|e| e.value_boolean).unwrap_or(false)
+    find(extensions, name)
+        .and_then(|e| e.value_boolean)
+        .unwrap_or(false)
 }
 
 pub(crate) fn ext_string(extensions: &[Extension], name: &str) -> Option<String> {
@@ -93,11 +137,18 @@ pub(crate) fn ext_string(extensions: &[Extension], name: &str) -> Option<String>
 
 /// Notes joined by blank lines (Haven keeps one note per entry).
 pub(crate) fn notes(annotations: &[Annotation]) -> String {
-    annotations.iter().map(|a| a.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n\n")
+    annotations
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Any coding of `concepts` whose verified code has a key starting with `prefix`.
-pub(crate) fn verified_keys<'a>(concepts: impl IntoIterator<Item = &'a CodeableConcept>) -> Vec<&'static str> {
+pub(crate) fn verified_keys<'a>(
+    concepts: impl IntoIterator<Item = &'a CodeableConcept>,
+) -> Vec<&'static str> {
     concepts
         .into_iter()
         .flat_map(|c| c.coding.iter())
@@ -107,28 +158,54 @@ pub(crate) fn verified_keys<'a>(concepts: impl IntoIterator<Item = &'a CodeableC
 }
 
 /// The first code of a Haven code system across `concepts`, with the coding's index path.
-pub(crate) fn haven_code<'a>(concepts: impl IntoIterator<Item = &'a CodeableConcept>, system_name: &str) -> Option<&'a str> {
+pub(crate) fn haven_code<'a>(
+    concepts: impl IntoIterator<Item = &'a CodeableConcept>,
+    system_name: &str,
+) -> Option<&'a str> {
     let system = uris::system(system_name);
     concepts.into_iter().find_map(|c| c.code_in(&system))
 }
 
 /// The entry's version and last change from `meta`, with defaults for resources that did not
 /// come from Haven: version 1, changed at the start of the clinical date, by `fhir-import`.
-pub(crate) fn change(ctx: &Ctx, meta: Option<&Meta>, date: Date) -> Result<(u32, Change), ImportError> {
-    let version = meta.and_then(|m| m.version_id.as_deref()).and_then(|v| v.parse::<u32>().ok()).filter(|v| *v >= 1).unwrap_or(1);
+pub(crate) fn change(
+    ctx: &Ctx,
+    meta: Option<&Meta>,
+    date: Date,
+) -> Result<(u32, Change), ImportError> {
+    let version = meta
+        .and_then(|m| m.version_id.as_deref())
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|v| *v >= 1)
+        .unwrap_or(1);
     let at = match meta.and_then(|m| m.last_updated.as_deref()) {
-        Some(text) => OffsetDateTime::parse(text, &Rfc3339).map_err(|_| ctx.invalid("meta.lastUpdated", format!("{text:?} is not a FHIR instant")))?,
+        Some(text) => OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
+            ctx.invalid(
+                "meta.lastUpdated",
+                format!("{text:?} is not a FHIR instant"),
+            )
+        })?,
         None => date.midnight().assume_utc(),
     };
     let extensions = meta.map(|m| m.extension.as_slice()).unwrap_or(&[]);
     let by = ext_string(extensions, ext::CHANGED_BY).unwrap_or_else(|| "fhir-import".to_owned());
     let reason = ext_string(extensions, ext::CHANGE_REASON).unwrap_or_default();
-    Ok((version, Change { by: by.as_str().into(), at, reason }))
+    Ok((
+        version,
+        Change {
+            by: by.as_str().into(),
+            at,
+            reason,
+        },
+    ))
 }
 
 /// Whether a string is a valid FHIR id (`[A-Za-z0-9\-\.]{1,64}`).
 pub(crate) fn is_fhir_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 #[cfg(test)]
@@ -140,11 +217,23 @@ mod tests {
     #[test]
     fn dates_keep_the_day_and_refuse_partial_ones() {
         let location = Location::new("x", Position::Document);
-        let ctx = Ctx { location: &location, rtype: "Patient" };
-        assert_eq!(ctx.date("birthDate", "1990-05-01"), Ok(date!(1990 - 05 - 01)));
-        assert_eq!(ctx.date("a", "2026-11-28T23:30:00+01:00"), Ok(date!(2026 - 11 - 28)));
+        let ctx = Ctx {
+            location: &location,
+            rtype: "Patient",
+        };
+        assert_eq!(
+            ctx.date("birthDate", "1990-05-01"),
+            Ok(date!(1990 - 05 - 01))
+        );
+        assert_eq!(
+            ctx.date("a", "2026-11-28T23:30:00+01:00"),
+            Ok(date!(2026 - 11 - 28))
+        );
         let partial = ctx.date("birthDate", "1990").expect_err("partial");
-        assert_eq!(partial.to_string(), "x: Patient.birthDate: partial date \"1990\": Haven records whole dates (YYYY-MM-DD)");
+        assert_eq!(
+            partial.to_string(),
+            "x: Patient.birthDate: partial date \"1990\": Haven records whole dates (YYYY-MM-DD)"
+        );
         assert!(ctx.date("a", "2026-02-30").is_err());
         assert!(ctx.date("a", "2026-11-28junk").is_err());
     }
@@ -152,6 +241,11 @@ mod tests {
     #[test]
     fn ids_follow_the_fhir_pattern() {
         assert!(is_fhir_id("pat-17") && is_fhir_id("0192.abc"));
-        assert!(!is_fhir_id("") && !is_fhir_id("a b") && !is_fhir_id(&"a".repeat(65)) && !is_fhir_id("a/b"));
+        assert!(
+            !is_fhir_id("")
+                && !is_fhir_id("a b")
+                && !is_fhir_id(&"a".repeat(65))
+                && !is_fhir_id("a/b")
+        );
     }
 }

@@ -17,8 +17,16 @@ pub struct Coding {
 }
 
 impl Coding {
-    pub fn new(system: impl Into<String>, code: impl Into<String>, display: impl Into<String>) -> Self {
-        Self { system: Some(system.into()), code: Some(code.into()), display: Some(display.into()) }
+    pub fn new(
+        system: impl Into<String>,
+        code: impl Into<String>,
+        display: impl Into<String>,
+    ) -> Self {
+        Self {
+            system: Some(system.into()),
+            code: Some(code.into()),
+            display: Some(display.into()),
+        }
     }
 
     /// Whether this coding is `code` in `system`.
@@ -48,7 +56,10 @@ impl CodeableConcept {
 
     /// The first code given in `system`.
     pub fn code_in(&self, system: &str) -> Option<&str> {
-        self.coding.iter().find(|c| c.system.as_deref() == Some(system)).and_then(|c| c.code.as_deref())
+        self.coding
+            .iter()
+            .find(|c| c.system.as_deref() == Some(system))
+            .and_then(|c| c.code.as_deref())
     }
 }
 
@@ -64,11 +75,17 @@ pub struct Reference {
 
 impl Reference {
     pub fn to(resource_type: &str, id: &str) -> Self {
-        Self { reference: Some(format!("{resource_type}/{id}")), display: None }
+        Self {
+            reference: Some(format!("{resource_type}/{id}")),
+            display: None,
+        }
     }
 
     pub fn display_only(display: impl Into<String>) -> Self {
-        Self { reference: None, display: Some(display.into()) }
+        Self {
+            reference: None,
+            display: Some(display.into()),
+        }
     }
 }
 
@@ -109,31 +126,52 @@ pub struct Extension {
 
 impl Extension {
     fn bare(url: impl Into<String>) -> Self {
-        Self { url: url.into(), ..Self::default() }
+        Self {
+            url: url.into(),
+            ..Self::default()
+        }
     }
 
     pub fn boolean(url: impl Into<String>, value: bool) -> Self {
-        Self { value_boolean: Some(value), ..Self::bare(url) }
+        Self {
+            value_boolean: Some(value),
+            ..Self::bare(url)
+        }
     }
 
     pub fn code(url: impl Into<String>, value: impl Into<String>) -> Self {
-        Self { value_code: Some(value.into()), ..Self::bare(url) }
+        Self {
+            value_code: Some(value.into()),
+            ..Self::bare(url)
+        }
     }
 
     pub fn string(url: impl Into<String>, value: impl Into<String>) -> Self {
-        Self { value_string: Some(value.into()), ..Self::bare(url) }
+        Self {
+            value_string: Some(value.into()),
+            ..Self::bare(url)
+        }
     }
 
     pub fn date(url: impl Into<String>, value: impl Into<String>) -> Self {
-        Self { value_date: Some(value.into()), ..Self::bare(url) }
+        Self {
+            value_date: Some(value.into()),
+            ..Self::bare(url)
+        }
     }
 
     pub fn reference(url: impl Into<String>, value: Reference) -> Self {
-        Self { value_reference: Some(value), ..Self::bare(url) }
+        Self {
+            value_reference: Some(value),
+            ..Self::bare(url)
+        }
     }
 
     pub fn complex(url: impl Into<String>, parts: Vec<Extension>) -> Self {
-        Self { extension: parts, ..Self::bare(url) }
+        Self {
+            extension: parts,
+            ..Self::bare(url)
+        }
     }
 }
 

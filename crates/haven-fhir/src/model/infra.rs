@@ -95,7 +95,12 @@ pub struct OperationOutcome {
 impl OperationOutcome {
     /// One issue: `severity` (`error`, `warning`, `information`), an issue-type `code`
     /// (`invalid`, `not-found`, `security`, …), a sentence and optionally the FHIRPath at fault.
-    pub fn single(severity: &str, code: &str, diagnostics: impl Into<String>, expression: Option<String>) -> Self {
+    pub fn single(
+        severity: &str,
+        code: &str,
+        diagnostics: impl Into<String>,
+        expression: Option<String>,
+    ) -> Self {
         Self {
             id: None,
             issue: vec![OperationOutcomeIssue {

@@ -98,8 +98,15 @@ fn with_type<T: Serialize>(resource_type: &str, resource: &T) -> Value {
 fn typed<T: DeserializeOwned>(resource_type: &str, value: Value) -> Result<T, ShapeError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner = e.path().to_string();
-        let path = if inner == "." || inner.is_empty() { resource_type.to_owned() } else { format!("{resource_type}.{inner}") };
-        ShapeError { path, message: e.into_inner().to_string() }
+        let path = if inner == "." || inner.is_empty() {
+            resource_type.to_owned()
+        } else {
+            format!("{resource_type}.{inner}")
+        };
+        ShapeError {
+            path,
+            message: e.into_inner().to_string(),
+        }
     })
 }
 
@@ -143,19 +150,29 @@ mod tests {
             "resourceType": "Observation", "status": "final",
             "code": {"coding": [{"system": 7}]}
         }));
-        assert_eq!(bad.map_err(|e| e.path), Err("Observation.code.coding[0].system".to_owned()));
+        assert_eq!(
+            bad.map_err(|e| e.path),
+            Err("Observation.code.coding[0].system".to_owned())
+        );
     }
 
     #[test]
     fn unknown_resource_types_are_named() {
         let err = Resource::from_value(json!({"resourceType": "Foo"})).expect_err("unknown");
-        assert!(err.message.contains("unknown resource type \"Foo\""), "{}", err.message);
+        assert!(
+            err.message.contains("unknown resource type \"Foo\""),
+            "{}",
+            err.message
+        );
         assert!(Resource::from_value(json!([1])).is_err());
     }
 
     #[test]
     fn serialising_adds_the_resource_type() {
-        let r = Resource::from(Flag { status: "active".into(), ..Flag::default() });
+        let r = Resource::from(Flag {
+            status: "active".into(),
+            ..Flag::default()
+        });
         assert_eq!(r.to_value()["resourceType"], "Flag");
     }
 }

@@ -32,22 +32,36 @@ fn spec_patient_view() -> serde_json::Value {
 fn the_specification_patient_view_example_gives_cards() {
     let request: CdsRequest = serde_json::from_value(spec_patient_view()).expect("request");
     assert_eq!(request.patient_id(), Some("1288992"));
-    assert!(format!("{:?}", request.fhir_authorization).contains("Bearer") && !format!("{request:?}").contains("some-opaque"));
+    assert!(
+        format!("{:?}", request.fhir_authorization).contains("Bearer")
+            && !format!("{request:?}").contains("some-opaque")
+    );
     // None of Haven's own keys were prefetched, so they would be fetched from fhirServer.
     assert_eq!(cds::missing_prefetch(&request).len(), cds::PREFETCH.len());
-    let resources = cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("resources");
+    let resources =
+        cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("resources");
     let record = cds::record_for("1288992", resources, TODAY).expect("record");
     let actions = cds::patient_view(&record, &Policy::default(), TODAY);
     let ids: Vec<&str> = actions.iter().map(|a| a.rule.id()).collect();
-    assert!(ids.contains(&"interpreter.need-unknown") && ids.contains(&"continuity.no-named-clinician"), "{ids:?}");
+    assert!(
+        ids.contains(&"interpreter.need-unknown") && ids.contains(&"continuity.no-named-clinician"),
+        "{ids:?}"
+    );
     let cards = cds::cards(&actions, "https://haven.example.org");
     assert_eq!(cards.len(), actions.len());
     for (card, action) in cards.iter().zip(&actions) {
         assert!(card.summary.chars().count() <= cds::SUMMARY_MAX);
         assert_eq!(card.indicator, cds::indicator(action.urgency));
-        assert!(card.source.label.starts_with("Haven") && card.source.label.contains(action.section), "{}", card.source.label);
+        assert!(
+            card.source.label.starts_with("Haven") && card.source.label.contains(action.section),
+            "{}",
+            card.source.label
+        );
         let n = action.section.trim_start_matches('§');
-        assert_eq!(card.links[0].url, format!("https://haven.example.org/guidance/{n}"));
+        assert_eq!(
+            card.links[0].url,
+            format!("https://haven.example.org/guidance/{n}")
+        );
     }
 }
 
@@ -60,18 +74,34 @@ fn urgent_actions_become_critical_cards() {
         note: String::new(),
     });
     let at = time::macros::datetime!(2026-11-27 10:00 UTC);
-    record.entries.push(haven_core::record::Entry::new("e99".into(), "pat-17".into(), event, "dr.patel".into(), at));
+    record.entries.push(haven_core::record::Entry::new(
+        "e99".into(),
+        "pat-17".into(),
+        event,
+        "dr.patel".into(),
+        at,
+    ));
     let actions = rules::evaluate(&record, &Policy::default(), TODAY);
     let cards = cds::cards(&actions, "https://haven.example.org");
-    let urgent = actions.iter().position(|a| a.urgency == Urgency::Urgent).expect("the full record has an urgent action");
+    let urgent = actions
+        .iter()
+        .position(|a| a.urgency == Urgency::Urgent)
+        .expect("the full record has an urgent action");
     assert_eq!(cards[urgent].indicator, "critical");
-    assert_eq!(cds::cards(&actions, "https://haven.example.org"), cards, "uuids are stable");
+    assert_eq!(
+        cds::cards(&actions, "https://haven.example.org"),
+        cards,
+        "uuids are stable"
+    );
 }
 
 #[test]
 fn a_missing_patient_is_an_error_naming_the_context() {
     let err = cds::record_for("nobody", Vec::new(), TODAY).expect_err("no patient");
-    assert!(err.to_string().contains("no Patient resource with id \"nobody\""));
+    assert!(
+        err.to_string()
+            .contains("no Patient resource with id \"nobody\"")
+    );
 }
 
 /// The `appointment-book` example of the specification, for a patient who needs an
@@ -104,13 +134,18 @@ fn appointment_book_warns_when_no_interpreter_is_booked() {
     let today = date!(2015 - 01 - 05);
     let drafts = cds::draft_appointments(&request).expect("drafts");
     let ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
-    let mut resources = cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("prefetch");
+    let mut resources =
+        cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("prefetch");
     resources.extend(drafts);
     let record = cds::record_for("1288992", resources, today).expect("record");
     let actions = cds::appointment_book(&record, &ids, &Policy::default(), today);
     assert_eq!(actions.len(), 1, "{actions:?}");
     assert_eq!(actions[0].rule.id(), "interpreter.book");
-    assert!(actions[0].reason.contains("2015-03-10") && actions[0].reason.contains("Farsi"), "{}", actions[0].reason);
+    assert!(
+        actions[0].reason.contains("2015-03-10") && actions[0].reason.contains("Farsi"),
+        "{}",
+        actions[0].reason
+    );
     let cards = cds::cards(&actions, "https://haven.example.org");
     assert_eq!(cards[0].indicator, "warning");
     // Nothing is said when the interpreter is booked.

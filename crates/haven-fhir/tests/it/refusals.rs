@@ -16,7 +16,9 @@ fn lines(resources: &[Value]) -> String {
 }
 
 fn refused(resources: &[Value]) -> String {
-    import(&lines(resources)).map(|_| ()).expect_err("should be refused")
+    import(&lines(resources))
+        .map(|_| ())
+        .expect_err("should be refused")
 }
 
 fn asylum(code: &str) -> Value {
@@ -39,29 +41,50 @@ fn an_unknown_code_names_line_path_and_value() {
 
 #[test]
 fn malformed_json_and_wrong_shapes() {
-    assert!(import("{\"resourceType\": \"Patient\"").expect_err("json").starts_with("test.ndjson: not valid JSON at line 1"));
+    assert!(
+        import("{\"resourceType\": \"Patient\"")
+            .expect_err("json")
+            .starts_with("test.ndjson: not valid JSON at line 1")
+    );
     let wrong_type = json!({"resourceType": "Patient", "id": "p1", "birthDate": 19900101});
-    assert_eq!(refused(&[wrong_type]), "test.ndjson: Patient.birthDate: invalid type: integer `19900101`, expected a string");
+    assert_eq!(
+        refused(&[wrong_type]),
+        "test.ndjson: Patient.birthDate: invalid type: integer `19900101`, expected a string"
+    );
     let no_status = json!({"resourceType": "Observation", "id": "o1", "code": {}});
-    assert!(refused(&[patient(), no_status]).starts_with("test.ndjson: line 2: Observation: missing field `status`"));
+    assert!(
+        refused(&[patient(), no_status])
+            .starts_with("test.ndjson: line 2: Observation: missing field `status`")
+    );
 }
 
 #[test]
 fn unknown_resource_types_are_refused() {
     let basic = json!({"resourceType": "AllergyIntolerance", "id": "a1"});
     let err = refused(&[patient(), basic]);
-    assert!(err.starts_with("test.ndjson: line 2: resourceType: unknown resource type \"AllergyIntolerance\""), "{err}");
+    assert!(
+        err.starts_with(
+            "test.ndjson: line 2: resourceType: unknown resource type \"AllergyIntolerance\""
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn references_must_resolve_to_a_patient_in_the_input() {
     let mut obs = asylum("refused");
     obs["subject"] = json!({"reference": "Patient/p9"});
-    assert_eq!(refused(&[patient(), obs.clone()]), "test.ndjson: line 2: Observation.subject: Patient/p9 is not in this input");
+    assert_eq!(
+        refused(&[patient(), obs.clone()]),
+        "test.ndjson: line 2: Observation.subject: Patient/p9 is not in this input"
+    );
     obs["subject"] = json!({"reference": "urn:uuid:9f1c0c2e-0000-4000-8000-000000000000"});
     assert!(refused(&[patient(), obs.clone()]).contains("Observation.subject: reference \"urn:uuid:9f1c0c2e-0000-4000-8000-000000000000\" does not resolve"));
     obs["subject"] = json!({"reference": "Group/g1"});
-    assert_eq!(refused(&[patient(), obs.clone()]), "test.ndjson: line 2: Observation.subject: refers to a Group, not a Patient");
+    assert_eq!(
+        refused(&[patient(), obs.clone()]),
+        "test.ndjson: line 2: Observation.subject: refers to a Group, not a Patient"
+    );
     obs.as_object_mut().map(|o| o.remove("subject"));
     assert!(refused(&[patient(), obs]).contains("Observation.subject: missing"));
 }
@@ -72,34 +95,49 @@ fn bundle_errors_name_the_entry() {
     let err = haven_fhir::parse_input(bundle.to_string().as_bytes(), "b.json")
         .and_then(|r| haven_fhir::assemble(r, crate::support::TODAY))
         .expect_err("refused");
-    assert_eq!(err.to_string(), "b.json: Bundle.entry[1]: Observation.valueCodeableConcept: unknown asylum-status code \"nope\"");
+    assert_eq!(
+        err.to_string(),
+        "b.json: Bundle.entry[1]: Observation.valueCodeableConcept: unknown asylum-status code \"nope\""
+    );
     assert_eq!(err.kind, haven_fhir::ImportErrorKind::Invalid);
 }
 
 #[test]
 fn values_are_validated_through_haven_core() {
     let mut p = patient();
-    p["identifier"] = json!([{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9000000008"}]);
+    p["identifier"] =
+        json!([{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9000000008"}]);
     assert!(refused(&[p]).starts_with("test.ndjson: Patient.identifier[0].value: NHS number \"9000000008\": the check digit does not match"));
     let mut future = asylum("refused");
     future["effectiveDateTime"] = json!("2027-01-01");
-    assert_eq!(refused(&[patient(), future]), "test.ndjson: line 2: Observation.effectiveDateTime: 2027-01-01 is in the future");
+    assert_eq!(
+        refused(&[patient(), future]),
+        "test.ndjson: line 2: Observation.effectiveDateTime: 2027-01-01 is in the future"
+    );
     let mut before_birth = asylum("refused");
     before_birth["effectiveDateTime"] = json!("1980-01-01");
     assert!(refused(&[patient(), before_birth]).contains("is before the date of birth"));
     let mut p = patient();
     p["birthDate"] = json!("2030-01-01");
-    assert_eq!(refused(&[p]), "test.ndjson: Patient.birthDate: date of birth 2030-01-01 is in the future");
+    assert_eq!(
+        refused(&[p]),
+        "test.ndjson: Patient.birthDate: date of birth 2030-01-01 is in the future"
+    );
 }
 
 #[test]
 fn questionnaires_need_every_item_and_a_matching_total() {
     let item = |n: usize, v: i64| json!({"code": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": format!("gad7-item-{n}")}]}, "valueInteger": v});
-    let gad7 = |items: Vec<Value>, total: i64| json!({"resourceType": "Observation", "id": "g1", "status": "final", "subject": {"reference": "Patient/p1"},
+    let gad7 = |items: Vec<Value>, total: i64| {
+        json!({"resourceType": "Observation", "id": "g1", "status": "final", "subject": {"reference": "Patient/p1"},
         "code": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "gad7-total"}]}, "effectiveDateTime": "2026-11-01",
-        "valueInteger": total, "component": items});
+        "valueInteger": total, "component": items})
+    };
     let six: Vec<Value> = (1..=6).map(|n| item(n, 1)).collect();
-    assert!(refused(&[patient(), gad7(six, 6)]).contains("Observation.component: missing: GAD-7 item 7 (every item must be answered)"));
+    assert!(
+        refused(&[patient(), gad7(six, 6)])
+            .contains("Observation.component: missing: GAD-7 item 7 (every item must be answered)")
+    );
     let seven: Vec<Value> = (1..=7).map(|n| item(n, 1)).collect();
     assert_eq!(
         refused(&[patient(), gad7(seven.clone(), 9)]),
@@ -107,7 +145,10 @@ fn questionnaires_need_every_item_and_a_matching_total() {
     );
     let mut out_of_range = seven;
     out_of_range[2] = item(3, 4);
-    assert!(refused(&[patient(), gad7(out_of_range, 7)]).contains("Observation.component: "), "names the answers");
+    assert!(
+        refused(&[patient(), gad7(out_of_range, 7)]).contains("Observation.component: "),
+        "names the answers"
+    );
 }
 
 #[test]
@@ -115,10 +156,15 @@ fn duplicate_ids_and_bad_ids_are_refused() {
     let mut second = asylum("refused");
     second["resourceType"] = json!("Observation");
     let err = refused(&[patient(), asylum("refused"), second]);
-    assert_eq!(err, "test.ndjson: line 3: Observation.id: id \"o1\" is used twice (first at test.ndjson: line 2)");
+    assert_eq!(
+        err,
+        "test.ndjson: line 3: Observation.id: id \"o1\" is used twice (first at test.ndjson: line 2)"
+    );
     let mut bad = asylum("refused");
     bad["id"] = json!("has space");
-    assert!(refused(&[patient(), bad]).contains("Observation.id: \"has space\" is not a valid FHIR id"));
+    assert!(
+        refused(&[patient(), bad]).contains("Observation.id: \"has space\" is not a valid FHIR id")
+    );
 }
 
 #[test]
@@ -126,16 +172,69 @@ fn oversized_resources_are_refused() {
     let mut big = patient();
     big["name"][0]["family"] = json!("x".repeat(haven_fhir::MAX_RESOURCE_BYTES));
     let err = refused(&[patient(), big]);
-    assert!(err.starts_with("test.ndjson: line 2: ") && err.contains("over the 1 MiB limit"), "{err}");
+    assert!(
+        err.starts_with("test.ndjson: line 2: ") && err.contains("over the 1 MiB limit"),
+        "{err}"
+    );
 }
 
 #[test]
 fn resources_may_refer_to_patients_already_known() {
     let text = lines(&[asylum("refused")]);
     let resources = haven_fhir::parse_input(text.as_bytes(), "more.ndjson").expect("parse");
-    assert_eq!(haven_fhir::unresolved_patients(&resources), vec!["p1".to_owned()]);
+    assert_eq!(
+        haven_fhir::unresolved_patients(&resources),
+        vec!["p1".to_owned()]
+    );
     let known = haven_core::record::Patient::new("p1".into(), "Known", "Person");
-    let assembly = haven_fhir::assemble_with(resources, crate::support::TODAY, &[known.clone()], haven_fhir::Purpose::Store).expect("assemble");
+    let assembly = haven_fhir::assemble_with(
+        resources,
+        crate::support::TODAY,
+        std::slice::from_ref(&known),
+        haven_fhir::Purpose::Store,
+    )
+    .expect("assemble");
     assert_eq!(assembly.records.len(), 1);
-    assert_eq!((assembly.records[0].patient.clone(), assembly.records[0].entries.len()), (known, 1));
+    assert_eq!(
+        (
+            assembly.records[0].patient.clone(),
+            assembly.records[0].entries.len()
+        ),
+        (known, 1)
+    );
+}
+
+#[test]
+fn a_patient_without_its_country_observation_keeps_the_known_country() {
+    let mut known = haven_core::record::Patient::new("p1".into(), "Known", "Person");
+    known.country_of_origin = Some("ER".into());
+    let parse =
+        |text: &str| haven_fhir::parse_input(text.as_bytes(), "Patient.ndjson").expect("parse");
+    let records = |text: &str| {
+        haven_fhir::assemble_with(
+            parse(text),
+            crate::support::TODAY,
+            std::slice::from_ref(&known),
+            haven_fhir::Purpose::Store,
+        )
+        .expect("assemble")
+        .records
+    };
+    assert_eq!(
+        records(&lines(&[patient()]))[0]
+            .patient
+            .country_of_origin
+            .as_deref(),
+        Some("ER")
+    );
+    let country = json!({"resourceType": "Observation", "id": "p1-country-of-origin", "status": "final", "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "country-of-origin"}]},
+        "valueCodeableConcept": {"coding": [{"system": "urn:iso:std:iso:3166", "code": "SD"}]}});
+    assert_eq!(
+        records(&lines(&[patient(), country]))[0]
+            .patient
+            .country_of_origin
+            .as_deref(),
+        Some("SD")
+    );
 }

@@ -17,9 +17,18 @@ fn round_trip(records: &[PatientRecord]) {
         for (x, y) in a.entries.iter().zip(&b.entries) {
             assert_eq!(x, y, "entry {}", x.id);
         }
-        assert_eq!(a.entries.len(), b.entries.len(), "entries of {}", a.patient.id);
+        assert_eq!(
+            a.entries.len(),
+            b.entries.len(),
+            "entries of {}",
+            a.patient.id
+        );
     }
-    assert_eq!(export_ndjson(&back, true), first, "the second export differs");
+    assert_eq!(
+        export_ndjson(&back, true),
+        first,
+        "the second export differs"
+    );
 }
 
 #[test]
@@ -31,14 +40,25 @@ fn a_record_with_every_kind_of_entry_round_trips() {
 fn sensitive_entries_leave_only_when_asked_and_carry_the_restricted_label() {
     let record = full_record();
     let without = export_ndjson(std::slice::from_ref(&record), false);
-    assert!(!without.contains("abuse-history"), "disclosures must not be exported without the flag");
+    assert!(
+        !without.contains("abuse-history"),
+        "disclosures must not be exported without the flag"
+    );
     let back = import(&without).expect("import");
-    let disclosures = |r: &PatientRecord| r.entries.iter().filter(|e| matches!(e.body, EntryBody::Disclosure(_))).count();
+    let disclosures = |r: &PatientRecord| {
+        r.entries
+            .iter()
+            .filter(|e| matches!(e.body, EntryBody::Disclosure(_)))
+            .count()
+    };
     assert_eq!((disclosures(&record), disclosures(&back[0])), (3, 0));
     assert_eq!(back[0].entries.len(), record.entries.len() - 3);
     for (kind, value) in haven_fhir::to_resources(&record, true) {
-        let restricted = value["meta"]["security"].as_array().is_some_and(|s| s.iter().any(|c| c["code"] == "R"));
-        let sensitive = kind == "Condition" && value["category"].to_string().contains("sensitive-history");
+        let restricted = value["meta"]["security"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|c| c["code"] == "R"));
+        let sensitive =
+            kind == "Condition" && value["category"].to_string().contains("sensitive-history");
         assert_eq!(restricted, sensitive, "{value}");
     }
 }
@@ -59,14 +79,19 @@ fn a_transaction_bundle_with_uuid_references_reads_the_same() {
             json!({"fullUrl": uuid(n), "resource": value, "request": {"method": "PUT", "url": format!("{kind}/{}", value["id"].as_str().unwrap_or(""))}})
         })
         .collect();
-    let bundle = json!({"resourceType": "Bundle", "type": "transaction", "entry": entries}).to_string();
+    let bundle =
+        json!({"resourceType": "Bundle", "type": "transaction", "entry": entries}).to_string();
     let parsed = haven_fhir::parse_input(bundle.as_bytes(), "bundle.json").expect("parse");
     let back = haven_fhir::assemble(parsed, TODAY).expect("assemble");
     assert_eq!(back, vec![record]);
 }
 
 fn demo(seed: u64, count: u64) -> Vec<PatientRecord> {
-    let options = DemoOptions { seed, today: TODAY, clinicians: vec![UserId::new("dr.a"), UserId::new("dr.b")] };
+    let options = DemoOptions {
+        seed,
+        today: TODAY,
+        clinicians: vec![UserId::new("dr.a"), UserId::new("dr.b")],
+    };
     haven_demo::generate(&options, 0..count)
         .enumerate()
         .map(|(i, mut r)| {
@@ -99,7 +124,8 @@ proptest! {
 fn per_type_files_read_back_in_any_order_without_double_counting() {
     let record = full_record();
     let resources = haven_fhir::to_resources(&record, true);
-    let mut by_type: std::collections::BTreeMap<&str, Vec<Value>> = std::collections::BTreeMap::new();
+    let mut by_type: std::collections::BTreeMap<&str, Vec<Value>> =
+        std::collections::BTreeMap::new();
     for (kind, value) in resources {
         by_type.entry(kind).or_default().push(value);
     }
@@ -107,7 +133,17 @@ fn per_type_files_read_back_in_any_order_without_double_counting() {
     let back = import(&haven_fhir::ndjson::to_ndjson(&all)).expect("import");
     assert_eq!(back[0].entries.len(), record.entries.len());
     let responses = haven_fhir::ndjson::to_ndjson(&by_type["QuestionnaireResponse"]);
-    let parsed = haven_fhir::parse_input(responses.as_bytes(), "QuestionnaireResponse.ndjson").expect("parse");
-    let alone = haven_fhir::assemble_with(parsed, TODAY, std::slice::from_ref(&record.patient), haven_fhir::Purpose::Store).expect("assemble");
-    assert!(alone.records[0].entries.is_empty() && alone.skipped.is_empty(), "the answers come with the Observations");
+    let parsed = haven_fhir::parse_input(responses.as_bytes(), "QuestionnaireResponse.ndjson")
+        .expect("parse");
+    let alone = haven_fhir::assemble_with(
+        parsed,
+        TODAY,
+        std::slice::from_ref(&record.patient),
+        haven_fhir::Purpose::Store,
+    )
+    .expect("assemble");
+    assert!(
+        alone.records[0].entries.is_empty() && alone.skipped.is_empty(),
+        "the answers come with the Observations"
+    );
 }

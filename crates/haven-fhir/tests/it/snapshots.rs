@@ -8,7 +8,10 @@ use crate::support::{TODAY, full_record};
 
 #[test]
 fn one_exported_patient() {
-    let resources: Vec<serde_json::Value> = haven_fhir::to_resources(&full_record(), true).into_iter().map(|(_, v)| v).collect();
+    let resources: Vec<serde_json::Value> = haven_fhir::to_resources(&full_record(), true)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
     insta::assert_json_snapshot!("exported_patient", resources);
 }
 

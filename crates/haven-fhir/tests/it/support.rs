@@ -17,7 +17,10 @@ pub fn full_record() -> PatientRecord {
     p.local_id = Some("EMIS-4411".into());
     p.country_of_origin = Some("SY".into());
     p.main_language = LanguageTag::parse("ar").ok();
-    p.other_languages = vec![LanguageTag::parse("fr").expect("tag"), LanguageTag::parse("ckb").expect("tag")];
+    p.other_languages = vec![
+        LanguageTag::parse("fr").expect("tag"),
+        LanguageTag::parse("ckb").expect("tag"),
+    ];
     p.interpreter_required = Some(true);
     p.interpreter_gender = Some(InterpreterGender::Female);
     p.dialect = Some("Levantine".into());
@@ -28,29 +31,94 @@ pub fn full_record() -> PatientRecord {
     p.address = Some("1 Example Street, Leeds".into());
     p.support_contacts = Some("Refugee Council caseworker".into());
     let bodies = vec![
-        EntryBody::Asylum(AsylumSituation { status: AsylumStatus::Refused, since: date!(2026 - 11 - 20), coded: true, note: "Letter seen".into() }),
-        EntryBody::Asylum(AsylumSituation { status: AsylumStatus::ClaimLodged, since: date!(2025 - 01 - 10), coded: false, note: String::new() }),
-        EntryBody::Disclosure(Disclosure { kind: Some(AbuseKind::Torture), disclosed: date!(2026 - 03 - 02), note: "Disclosed at second visit".into() }),
-        EntryBody::Disclosure(Disclosure { kind: Some(AbuseKind::Trafficking), disclosed: date!(2026 - 03 - 02), note: String::new() }),
-        EntryBody::Disclosure(Disclosure { kind: None, disclosed: date!(2026 - 04 - 01), note: "Free text only".into() }),
-        EntryBody::LifeEvent(LifeEvent { kind: LifeEventKind::AsylumRefused, date: date!(2026 - 11 - 20), note: String::new() }),
-        EntryBody::Problem(Problem { kind: ProblemKind::Ptsd, onset: date!(2026 - 04 - 01), resolved: None, note: String::new() }),
-        EntryBody::Problem(Problem { kind: ProblemKind::SocialIsolation, onset: date!(2026 - 02 - 01), resolved: Some(date!(2026 - 06 - 01)), note: "Better with group".into() }),
+        EntryBody::Asylum(AsylumSituation {
+            status: AsylumStatus::Refused,
+            since: date!(2026 - 11 - 20),
+            coded: true,
+            note: "Letter seen".into(),
+        }),
+        EntryBody::Asylum(AsylumSituation {
+            status: AsylumStatus::ClaimLodged,
+            since: date!(2025 - 01 - 10),
+            coded: false,
+            note: String::new(),
+        }),
+        EntryBody::Disclosure(Disclosure {
+            kind: Some(AbuseKind::Torture),
+            disclosed: date!(2026 - 03 - 02),
+            note: "Disclosed at second visit".into(),
+        }),
+        EntryBody::Disclosure(Disclosure {
+            kind: Some(AbuseKind::Trafficking),
+            disclosed: date!(2026 - 03 - 02),
+            note: String::new(),
+        }),
+        EntryBody::Disclosure(Disclosure {
+            kind: None,
+            disclosed: date!(2026 - 04 - 01),
+            note: "Free text only".into(),
+        }),
+        EntryBody::LifeEvent(LifeEvent {
+            kind: LifeEventKind::AsylumRefused,
+            date: date!(2026 - 11 - 20),
+            note: String::new(),
+        }),
+        EntryBody::Problem(Problem {
+            kind: ProblemKind::Ptsd,
+            onset: date!(2026 - 04 - 01),
+            resolved: None,
+            note: String::new(),
+        }),
+        EntryBody::Problem(Problem {
+            kind: ProblemKind::SocialIsolation,
+            onset: date!(2026 - 02 - 01),
+            resolved: Some(date!(2026 - 06 - 01)),
+            note: "Better with group".into(),
+        }),
         EntryBody::Encounter(Encounter {
             date: date!(2026 - 11 - 21),
             interpreter: InterpreterUse::ProfessionalTelephone,
-            somatic_complaints: vec![SomaticComplaint::Headache, SomaticComplaint::ChronicBackPain],
+            somatic_complaints: vec![
+                SomaticComplaint::Headache,
+                SomaticComplaint::ChronicBackPain,
+            ],
             physical_cause_found: false,
             suicidal_thoughts_noted: true,
             self_harm_noted: false,
             note: "Low mood after refusal".into(),
         }),
-        EntryBody::PlannedContact(PlannedContact { date: date!(2026 - 12 - 03), status: ContactStatus::Booked, interpreter_booked: false, purpose: "Review".into() }),
-        EntryBody::PlannedContact(PlannedContact { date: date!(2026 - 10 - 01), status: ContactStatus::DidNotAttend, interpreter_booked: true, purpose: String::new() }),
-        EntryBody::Questionnaire(QuestionnaireResult { instrument: Instrument::Phq9, date: date!(2026 - 11 - 21), answers: vec![2, 2, 1, 2, 1, 2, 1, 1, 1, 2] }),
-        EntryBody::Questionnaire(QuestionnaireResult { instrument: Instrument::Pcl5, date: date!(2026 - 11 - 21), answers: vec![3, 2, 2, 1, 3, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2, 3, 1, 2, 2, 1] }),
-        EntryBody::Questionnaire(QuestionnaireResult { instrument: Instrument::Itq, date: date!(2026 - 10 - 01), answers: vec![3, 2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2] }),
-        EntryBody::Questionnaire(QuestionnaireResult { instrument: Instrument::Rhs15, date: date!(2026 - 10 - 01), answers: vec![1, 2, 1, 0, 1, 2, 1, 1, 0, 1, 2, 1, 0, 3, 6] }),
+        EntryBody::PlannedContact(PlannedContact {
+            date: date!(2026 - 12 - 03),
+            status: ContactStatus::Booked,
+            interpreter_booked: false,
+            purpose: "Review".into(),
+        }),
+        EntryBody::PlannedContact(PlannedContact {
+            date: date!(2026 - 10 - 01),
+            status: ContactStatus::DidNotAttend,
+            interpreter_booked: true,
+            purpose: String::new(),
+        }),
+        EntryBody::Questionnaire(QuestionnaireResult {
+            instrument: Instrument::Phq9,
+            date: date!(2026 - 11 - 21),
+            answers: vec![2, 2, 1, 2, 1, 2, 1, 1, 1, 2],
+        }),
+        EntryBody::Questionnaire(QuestionnaireResult {
+            instrument: Instrument::Pcl5,
+            date: date!(2026 - 11 - 21),
+            answers: vec![3, 2, 2, 1, 3, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2, 3, 1, 2, 2, 1],
+        }),
+        EntryBody::Questionnaire(QuestionnaireResult {
+            instrument: Instrument::Itq,
+            date: date!(2026 - 10 - 01),
+            answers: vec![3, 2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2],
+        }),
+        EntryBody::Questionnaire(QuestionnaireResult {
+            instrument: Instrument::Rhs15,
+            date: date!(2026 - 10 - 01),
+            answers: vec![1, 2, 1, 0, 1, 2, 1, 1, 0, 1, 2, 1, 0, 3, 6],
+        }),
         EntryBody::RiskReview(RiskReview {
             date: date!(2026 - 11 - 22),
             suicidal_thoughts: SuicidalThoughts::Passive,
@@ -70,38 +138,108 @@ pub fn full_record() -> PatientRecord {
             safer_surroundings: String::new(),
             reasons_for_living: "Children".into(),
         }),
-        EntryBody::Screening(Screening { test: ScreeningTest::HepatitisB, status: ScreeningStatus::Declined, date: date!(2026 - 03 - 02) }),
-        EntryBody::Referral(Referral { kind: ReferralType::SocialPrescribing, status: ReferralStatus::Declined, date: date!(2026 - 06 - 01), organisation: "Leeds Connect".into(), note: String::new() }),
-        EntryBody::Referral(Referral { kind: ReferralType::SpecialistTrauma, status: ReferralStatus::NotTakenUp, date: date!(2026 - 06 - 01), organisation: String::new(), note: "Waiting list".into() }),
-        EntryBody::Medication(Medication { name: "Sertraline 50 mg".into(), started: date!(2026 - 11 - 22), stopped: None }),
-        EntryBody::Medication(Medication { name: "Mirtazapine".into(), started: date!(2026 - 01 - 05), stopped: Some(date!(2026 - 03 - 01)) }),
-        EntryBody::Advice(Advice { kind: AdviceKind::Wellbeing, date: date!(2026 - 03 - 02), topics: vec![AdviceTopic::Sleep, AdviceTopic::SocialContact], note: String::new() }),
-        EntryBody::Advice(Advice { kind: AdviceKind::PsychologicalEnquiry, date: date!(2026 - 03 - 02), topics: Vec::new(), note: "Asked about mood".into() }),
-        EntryBody::Flag(Flag { kind: FlagKind::InterpreterNeeded, date: date!(2025 - 01 - 10) }),
-        EntryBody::Flag(Flag { kind: FlagKind::SensitiveHistory, date: date!(2026 - 03 - 02) }),
+        EntryBody::Screening(Screening {
+            test: ScreeningTest::HepatitisB,
+            status: ScreeningStatus::Declined,
+            date: date!(2026 - 03 - 02),
+        }),
+        EntryBody::Referral(Referral {
+            kind: ReferralType::SocialPrescribing,
+            status: ReferralStatus::Declined,
+            date: date!(2026 - 06 - 01),
+            organisation: "Leeds Connect".into(),
+            note: String::new(),
+        }),
+        EntryBody::Referral(Referral {
+            kind: ReferralType::SpecialistTrauma,
+            status: ReferralStatus::NotTakenUp,
+            date: date!(2026 - 06 - 01),
+            organisation: String::new(),
+            note: "Waiting list".into(),
+        }),
+        EntryBody::Medication(Medication {
+            name: "Sertraline 50 mg".into(),
+            started: date!(2026 - 11 - 22),
+            stopped: None,
+        }),
+        EntryBody::Medication(Medication {
+            name: "Mirtazapine".into(),
+            started: date!(2026 - 01 - 05),
+            stopped: Some(date!(2026 - 03 - 01)),
+        }),
+        EntryBody::Advice(Advice {
+            kind: AdviceKind::Wellbeing,
+            date: date!(2026 - 03 - 02),
+            topics: vec![AdviceTopic::Sleep, AdviceTopic::SocialContact],
+            note: String::new(),
+        }),
+        EntryBody::Advice(Advice {
+            kind: AdviceKind::PsychologicalEnquiry,
+            date: date!(2026 - 03 - 02),
+            topics: Vec::new(),
+            note: "Asked about mood".into(),
+        }),
+        EntryBody::Flag(Flag {
+            kind: FlagKind::InterpreterNeeded,
+            date: date!(2025 - 01 - 10),
+        }),
+        EntryBody::Flag(Flag {
+            kind: FlagKind::SensitiveHistory,
+            date: date!(2026 - 03 - 02),
+        }),
     ];
     let mut record = PatientRecord::new(p);
     for (n, body) in bodies.into_iter().enumerate() {
-        let entry = Entry::new(format!("e{n:02}").as_str().into(), "pat-17".into(), body, "dr.patel".into(), datetime!(2026-11-01 10:00 UTC));
+        let entry = Entry::new(
+            format!("e{n:02}").as_str().into(),
+            "pat-17".into(),
+            body,
+            "dr.patel".into(),
+            datetime!(2026-11-01 10:00 UTC),
+        );
         record.entries.push(entry);
     }
     // One amended and one entered-in-error entry, so versions and statuses travel too.
-    let amended = record.entries[5].amend(record.entries[5].body.clone(), "dr.jones".into(), datetime!(2026-11-25 09:30:15.5 +01:00), "date checked").expect("amend");
+    let amended = record.entries[5]
+        .amend(
+            record.entries[5].body.clone(),
+            "dr.jones".into(),
+            datetime!(2026-11-25 09:30:15.5 +01:00),
+            "date checked",
+        )
+        .expect("amend");
     record.entries[5] = amended;
-    let wrong = record.entries[10].mark_entered_in_error("dr.jones".into(), datetime!(2026-11-26 12:00 UTC), "wrong patient").expect("mark");
+    let wrong = record.entries[10]
+        .mark_entered_in_error(
+            "dr.jones".into(),
+            datetime!(2026-11-26 12:00 UTC),
+            "wrong patient",
+        )
+        .expect("mark");
     record.entries[10] = wrong;
-    let wrong = record.entries[19].mark_entered_in_error("dr.jones".into(), datetime!(2026-11-26 12:00 UTC), "duplicate").expect("mark");
+    let wrong = record.entries[19]
+        .mark_entered_in_error(
+            "dr.jones".into(),
+            datetime!(2026-11-26 12:00 UTC),
+            "duplicate",
+        )
+        .expect("mark");
     record.entries[19] = wrong;
     record
 }
 
 /// Export → NDJSON text.
 pub fn export_ndjson(records: &[PatientRecord], include_sensitive: bool) -> String {
-    let values: Vec<serde_json::Value> = records.iter().flat_map(|r| haven_fhir::to_resources(r, include_sensitive)).map(|(_, v)| v).collect();
+    let values: Vec<serde_json::Value> = records
+        .iter()
+        .flat_map(|r| haven_fhir::to_resources(r, include_sensitive))
+        .map(|(_, v)| v)
+        .collect();
     haven_fhir::ndjson::to_ndjson(&values)
 }
 
 pub fn import(text: &str) -> Result<Vec<PatientRecord>, String> {
-    let resources = haven_fhir::parse_input(text.as_bytes(), "test.ndjson").map_err(|e| e.to_string())?;
+    let resources =
+        haven_fhir::parse_input(text.as_bytes(), "test.ndjson").map_err(|e| e.to_string())?;
     haven_fhir::assemble(resources, TODAY).map_err(|e| e.to_string())
 }

@@ -22,26 +22,48 @@ pub fn client() -> reqwest::Client {
 
 /// Fetches `keys` for the request's patient; 412 (PreconditionFailed) when the request gives
 /// no way to, or the server does not answer.
-pub async fn missing(http: &reqwest::Client, request: &CdsRequest, keys: &[&str]) -> Result<BTreeMap<String, Value>, FhirError> {
-    let precondition = |why: String| FhirError::PreconditionFailed(format!("{why}; prefetch it or give fhirServer and fhirAuthorization"));
-    let (Some(server), Some(auth)) = (request.fhir_server.as_deref(), request.fhir_authorization.as_ref()) else {
+pub async fn missing(
+    http: &reqwest::Client,
+    request: &CdsRequest,
+    keys: &[&str],
+) -> Result<BTreeMap<String, Value>, FhirError> {
+    let precondition = |why: String| {
+        FhirError::PreconditionFailed(format!(
+            "{why}; prefetch it or give fhirServer and fhirAuthorization"
+        ))
+    };
+    let (Some(server), Some(auth)) = (
+        request.fhir_server.as_deref(),
+        request.fhir_authorization.as_ref(),
+    ) else {
         return Err(precondition(format!("{} not prefetched", keys.join(", "))));
     };
     if !(server.starts_with("https://") || server.starts_with("http://")) {
         return Err(precondition("fhirServer is not an http(s) URL".into()));
     }
-    let patient = request.patient_id().ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?;
+    let patient = request
+        .patient_id()
+        .ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?;
     let mut out = BTreeMap::new();
     for key in keys {
-        let Some(query) = prefetch_query(key, patient) else { continue };
+        let Some(query) = prefetch_query(key, patient) else {
+            continue;
+        };
         let url = format!("{}/{query}", server.trim_end_matches('/'));
-        let mut value = get(http, &url, &auth.access_token).await.map_err(|e| precondition(format!("{key}: {e}")))?;
+        let mut value = get(http, &url, &auth.access_token)
+            .await
+            .map_err(|e| precondition(format!("{key}: {e}")))?;
         let mut next = next_link(&value);
         let mut pages = 1;
         while let Some(url) = next.filter(|_| pages < MAX_PAGES) {
-            let page = get(http, &url, &auth.access_token).await.map_err(|e| precondition(format!("{key}: {e}")))?;
+            let page = get(http, &url, &auth.access_token)
+                .await
+                .map_err(|e| precondition(format!("{key}: {e}")))?;
             next = next_link(&page);
-            if let (Some(all), Some(more)) = (value.get_mut("entry").and_then(Value::as_array_mut), page.get("entry").and_then(Value::as_array)) {
+            if let (Some(all), Some(more)) = (
+                value.get_mut("entry").and_then(Value::as_array_mut),
+                page.get("entry").and_then(Value::as_array),
+            ) {
                 all.extend(more.iter().cloned());
             }
             pages += 1;
@@ -63,9 +85,19 @@ async fn get(http: &reqwest::Client, url: &str, token: &str) -> Result<Value, St
     if !status.is_success() {
         return Err(format!("the FHIR server answered {status}"));
     }
-    response.json::<Value>().await.map_err(|_| "the FHIR server's answer is not JSON".to_owned())
+    response
+        .json::<Value>()
+        .await
+        .map_err(|_| "the FHIR server's answer is not JSON".to_owned())
 }
 
 fn next_link(bundle: &Value) -> Option<String> {
-    bundle.get("link")?.as_array()?.iter().find(|l| l.get("relation").and_then(Value::as_str) == Some("next"))?.get("url")?.as_str().map(str::to_owned)
+    bundle
+        .get("link")?
+        .as_array()?
+        .iter()
+        .find(|l| l.get("relation").and_then(Value::as_str) == Some("next"))?
+        .get("url")?
+        .as_str()
+        .map(str::to_owned)
 }

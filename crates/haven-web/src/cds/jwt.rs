@@ -30,7 +30,10 @@ pub struct TrustedIssuer {
 
 impl std::fmt::Debug for TrustedIssuer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrustedIssuer").field("iss", &self.iss).field("keys", &self.keys.len()).finish()
+        f.debug_struct("TrustedIssuer")
+            .field("iss", &self.iss)
+            .field("keys", &self.keys.len())
+            .finish()
     }
 }
 
@@ -38,10 +41,15 @@ impl TrustedIssuer {
     /// One issuer from configuration: `{"iss": …, "jwks": {"keys": [JWK…]}}` and/or
     /// `{"iss": …, "keys": [{"kid": …, "alg": "ES384"|"RS384", "pem": "-----BEGIN PUBLIC KEY-----…"}]}`.
     pub fn from_json(value: &Value) -> Result<Self, String> {
-        let iss = value.get("iss").and_then(Value::as_str).ok_or("an issuer needs \"iss\"")?.to_owned();
+        let iss = value
+            .get("iss")
+            .and_then(Value::as_str)
+            .ok_or("an issuer needs \"iss\"")?
+            .to_owned();
         let mut keys = Vec::new();
         if let Some(jwks) = value.get("jwks") {
-            let set: JwkSet = serde_json::from_value(jwks.clone()).map_err(|e| format!("{iss}: jwks: {e}"))?;
+            let set: JwkSet =
+                serde_json::from_value(jwks.clone()).map_err(|e| format!("{iss}: jwks: {e}"))?;
             for jwk in &set.keys {
                 let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {
                     (Some(KeyAlgorithm::ES384), _) => Algorithm::ES384,
@@ -51,18 +59,38 @@ impl TrustedIssuer {
                     _ => continue, // keys for other algorithms are not used for CDS Hooks
                 };
                 let key = DecodingKey::from_jwk(jwk).map_err(|e| format!("{iss}: jwk: {e}"))?;
-                keys.push(TrustedKey { kid: jwk.common.key_id.clone(), alg, key });
+                keys.push(TrustedKey {
+                    kid: jwk.common.key_id.clone(),
+                    alg,
+                    key,
+                });
             }
         }
-        for k in value.get("keys").and_then(Value::as_array).into_iter().flatten() {
-            let pem = k.get("pem").and_then(Value::as_str).ok_or_else(|| format!("{iss}: a key needs \"pem\""))?;
+        for k in value
+            .get("keys")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let pem = k
+                .get("pem")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("{iss}: a key needs \"pem\""))?;
             let (alg, key) = match k.get("alg").and_then(Value::as_str) {
                 Some("ES384") => (Algorithm::ES384, DecodingKey::from_ec_pem(pem.as_bytes())),
                 Some("RS384") => (Algorithm::RS384, DecodingKey::from_rsa_pem(pem.as_bytes())),
-                other => return Err(format!("{iss}: key algorithm {other:?} is not ES384 or RS384")),
+                other => {
+                    return Err(format!(
+                        "{iss}: key algorithm {other:?} is not ES384 or RS384"
+                    ));
+                }
             };
             let key = key.map_err(|e| format!("{iss}: pem: {e}"))?;
-            keys.push(TrustedKey { kid: k.get("kid").and_then(Value::as_str).map(str::to_owned), alg, key });
+            keys.push(TrustedKey {
+                kid: k.get("kid").and_then(Value::as_str).map(str::to_owned),
+                alg,
+                key,
+            });
         }
         if keys.is_empty() {
             return Err(format!("{iss}: no ES384 or RS384 key"));
@@ -104,20 +132,34 @@ impl ReplayCache {
 }
 
 /// Checks `token` for a call to `audience` (this service's URL).
-pub fn verify(token: &str, audience: &str, issuers: &[TrustedIssuer], replay: &ReplayCache) -> Result<Caller, String> {
+pub fn verify(
+    token: &str,
+    audience: &str,
+    issuers: &[TrustedIssuer],
+    replay: &ReplayCache,
+) -> Result<Caller, String> {
     let header = decode_header(token).map_err(|_| "the bearer token is not a JWT".to_owned())?;
     if !matches!(header.alg, Algorithm::ES384 | Algorithm::RS384) {
-        return Err(format!("JWT algorithm {:?} is not accepted (ES384 or RS384)", header.alg));
+        return Err(format!(
+            "JWT algorithm {:?} is not accepted (ES384 or RS384)",
+            header.alg
+        ));
     }
     // Only to choose the issuer's keys; the claims are trusted after the signature check below.
-    let unverified = jsonwebtoken::dangerous::insecure_decode::<Claims>(token).map_err(|e| format!("the JWT claims cannot be read: {e}"))?;
-    let issuer = issuers.iter().find(|i| i.iss == unverified.claims.iss).ok_or_else(|| format!("JWT issuer {:?} is not trusted", unverified.claims.iss))?;
+    let unverified = jsonwebtoken::dangerous::insecure_decode::<Claims>(token)
+        .map_err(|e| format!("the JWT claims cannot be read: {e}"))?;
+    let issuer = issuers
+        .iter()
+        .find(|i| i.iss == unverified.claims.iss)
+        .ok_or_else(|| format!("JWT issuer {:?} is not trusted", unverified.claims.iss))?;
     let mut validation = Validation::new(header.alg);
     validation.set_audience(&[audience]);
     validation.set_issuer(&[issuer.iss.as_str()]);
     validation.set_required_spec_claims(&["exp", "iss", "aud"]);
     validation.leeway = LEEWAY_SECS;
-    let candidates = issuer.keys.iter().filter(|k| k.alg == header.alg && (header.kid.is_none() || k.kid.is_none() || k.kid == header.kid));
+    let candidates = issuer.keys.iter().filter(|k| {
+        k.alg == header.alg && (header.kid.is_none() || k.kid.is_none() || k.kid == header.kid)
+    });
     let mut last = "no key of this issuer matches the JWT's kid and algorithm".to_owned();
     for key in candidates {
         match decode::<Claims>(token, &key.key, &validation) {
@@ -133,11 +175,17 @@ fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, String> {
     if claims.exp > now + MAX_LIFETIME_SECS {
         return Err("the JWT lives too long (at most an hour)".into());
     }
-    let jti = claims.jti.filter(|j| !j.is_empty()).ok_or("the JWT has no jti")?;
+    let jti = claims
+        .jti
+        .filter(|j| !j.is_empty())
+        .ok_or("the JWT has no jti")?;
     if !replay.first_use(&claims.iss, &jti, claims.exp, now) {
         return Err("this JWT was already used (jti replay)".into());
     }
-    Ok(Caller { iss: claims.iss, sub: claims.sub })
+    Ok(Caller {
+        iss: claims.iss,
+        sub: claims.sub,
+    })
 }
 
 fn describe(e: &jsonwebtoken::errors::Error) -> String {

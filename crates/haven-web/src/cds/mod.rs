@@ -43,9 +43,14 @@ pub struct CdsConfig {
 impl CdsConfig {
     /// Settings from the environment; a broken issuers file is logged and trusts no one.
     pub fn from_env() -> Self {
-        let public_url = std::env::var("HAVEN_PUBLIC_URL").ok().filter(|s| !s.trim().is_empty());
+        let public_url = std::env::var("HAVEN_PUBLIC_URL")
+            .ok()
+            .filter(|s| !s.trim().is_empty());
         let issuers = match std::env::var_os("HAVEN_CDS_ISSUERS") {
-            Some(path) => match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| Self::issuers_from_json(&b)) {
+            Some(path) => match std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| Self::issuers_from_json(&b))
+            {
                 Ok(issuers) => issuers,
                 Err(e) => {
                     tracing::error!(error = %e, "HAVEN_CDS_ISSUERS could not be read: no CDS Hooks issuer is trusted");
@@ -54,13 +59,22 @@ impl CdsConfig {
             },
             None => Vec::new(),
         };
-        Self { public_url, issuers }
+        Self {
+            public_url,
+            issuers,
+        }
     }
 
     /// `{"issuers": [...]}`.
     pub fn issuers_from_json(bytes: &[u8]) -> Result<Vec<TrustedIssuer>, String> {
         let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
-        value.get("issuers").and_then(Value::as_array).ok_or("no \"issuers\" list")?.iter().map(TrustedIssuer::from_json).collect()
+        value
+            .get("issuers")
+            .and_then(Value::as_array)
+            .ok_or("no \"issuers\" list")?
+            .iter()
+            .map(TrustedIssuer::from_json)
+            .collect()
     }
 }
 
@@ -75,7 +89,11 @@ pub fn router() -> Router<AppState> {
 }
 
 pub fn router_with(config: CdsConfig) -> Router<AppState> {
-    let shared = Arc::new(Shared { config, replay: ReplayCache::default(), http: fetch::client() });
+    let shared = Arc::new(Shared {
+        config,
+        replay: ReplayCache::default(),
+        http: fetch::client(),
+    });
     Router::new()
         .route("/cds-services", get(discovery))
         .route("/cds-services/{service}", post(service))
@@ -87,7 +105,10 @@ pub fn router_with(config: CdsConfig) -> Router<AppState> {
 
 fn json(status: StatusCode, body: &impl serde::Serialize) -> Response {
     let mut response = (status, serde_json::to_string(body).unwrap_or_default()).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -96,60 +117,128 @@ async fn discovery() -> Response {
 }
 
 /// The caller, by JWT (three dot-separated parts) or by Haven API token.
-async fn authenticate(state: &AppState, shared: &Shared, headers: &HeaderMap, path: &str) -> Result<Actor, FhirError> {
-    let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or(FhirError::Unauthenticated)?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim).ok_or(FhirError::Unauthenticated)?;
+async fn authenticate(
+    state: &AppState,
+    shared: &Shared,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<Actor, FhirError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(FhirError::Unauthenticated)?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or(FhirError::Unauthenticated)?;
     if token.matches('.').count() == 2 {
-        let audience = format!("{}{path}", base_url(headers, shared.config.public_url.as_deref()));
-        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay).map_err(FhirError::Jwt)?;
+        let audience = format!(
+            "{}{path}",
+            base_url(headers, shared.config.public_url.as_deref())
+        );
+        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)
+            .map_err(FhirError::Jwt)?;
         return Ok(Actor::new(format!("cds:{}", caller.iss)));
     }
-    let api = state.store.api_token_for(token).await?.ok_or(FhirError::BadToken)?;
+    let api = state
+        .store
+        .api_token_for(token)
+        .await?
+        .ok_or(FhirError::BadToken)?;
     if !api.scope.allows(ApiScope::Read) {
         return Err(FhirError::Forbidden("CDS Hooks calls"));
     }
     Ok(Actor::new(format!("api:{}", api.id)))
 }
 
-async fn service(State(state): State<AppState>, Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
+async fn service(
+    State(state): State<AppState>,
+    Extension(shared): Extension<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, FhirError> {
     let hook = match id.as_str() {
         cds::PATIENT_VIEW => "patient-view",
         cds::APPOINTMENT_BOOK => "appointment-book",
-        _ => return Err(FhirError::NotFound(format!("there is no CDS service {id:?} (see /cds-services)"))),
+        _ => {
+            return Err(FhirError::NotFound(format!(
+                "there is no CDS service {id:?} (see /cds-services)"
+            )));
+        }
     };
     authenticate(&state, &shared, &headers, &format!("/cds-services/{id}")).await?;
-    let request: CdsRequest = serde_json::from_slice(&body).map_err(|e| FhirError::BadRequest(format!("not a CDS Hooks request: {e}")))?;
+    let request: CdsRequest = serde_json::from_slice(&body)
+        .map_err(|e| FhirError::BadRequest(format!("not a CDS Hooks request: {e}")))?;
     if request.hook != hook {
-        return Err(FhirError::BadRequest(format!("service {id} answers the {hook} hook, not {}", request.hook)));
+        return Err(FhirError::BadRequest(format!(
+            "service {id} answers the {hook} hook, not {}",
+            request.hook
+        )));
     }
-    let patient = request.patient_id().ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?.to_owned();
+    let patient = request
+        .patient_id()
+        .ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?
+        .to_owned();
     let mut prefetch = request.prefetch.clone().unwrap_or_default();
     let missing = cds::missing_prefetch(&request);
     if !missing.is_empty() {
         prefetch.extend(fetch::missing(&shared.http, &request, &missing).await?);
     }
     let mut resources = cds::prefetch_resources(&prefetch)?;
-    let drafts = if hook == "appointment-book" { cds::draft_appointments(&request)? } else { Vec::new() };
+    let drafts = if hook == "appointment-book" {
+        cds::draft_appointments(&request)?
+    } else {
+        Vec::new()
+    };
     let draft_ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
     resources.extend(drafts);
     let today = time::OffsetDateTime::now_utc().date();
     let record = cds::record_for(&patient, cds::dedupe(resources), today)?;
     let policy = state.policy();
-    let actions = if hook == "appointment-book" { cds::appointment_book(&record, &draft_ids, &policy, today) } else { cds::patient_view(&record, &policy, today) };
+    let actions = if hook == "appointment-book" {
+        cds::appointment_book(&record, &draft_ids, &policy, today)
+    } else {
+        cds::patient_view(&record, &policy, today)
+    };
     let base = base_url(&headers, shared.config.public_url.as_deref());
-    Ok(json(StatusCode::OK, &CardsResponse { cards: cds::cards(&actions, &base) }))
+    Ok(json(
+        StatusCode::OK,
+        &CardsResponse {
+            cards: cds::cards(&actions, &base),
+        },
+    ))
 }
 
-async fn feedback(State(state): State<AppState>, Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, FhirError> {
+async fn feedback(
+    State(state): State<AppState>,
+    Extension(shared): Extension<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, FhirError> {
     if id != cds::PATIENT_VIEW && id != cds::APPOINTMENT_BOOK {
-        return Err(FhirError::NotFound(format!("there is no CDS service {id:?}")));
+        return Err(FhirError::NotFound(format!(
+            "there is no CDS service {id:?}"
+        )));
     }
-    let actor = authenticate(&state, &shared, &headers, &format!("/cds-services/{id}/feedback")).await?;
-    let feedback: Feedback = serde_json::from_slice(&body).map_err(|e| FhirError::BadRequest(format!("not CDS Hooks feedback: {e}")))?;
+    let actor = authenticate(
+        &state,
+        &shared,
+        &headers,
+        &format!("/cds-services/{id}/feedback"),
+    )
+    .await?;
+    let feedback: Feedback = serde_json::from_slice(&body)
+        .map_err(|e| FhirError::BadRequest(format!("not CDS Hooks feedback: {e}")))?;
     for item in &feedback.feedback {
         // Card and outcome only: a clinician's override comment may hold personal data.
         let detail = format!("{id}: card {} {}", item.card, item.outcome);
-        state.store.audit_read(&actor, "cds.feedback", None, &detail).await?;
+        state
+            .store
+            .audit_read(&actor, "cds.feedback", None, &detail)
+            .await?;
     }
     Ok(json(StatusCode::OK, &serde_json::json!({})))
 }

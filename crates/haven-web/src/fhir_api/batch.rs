@@ -13,35 +13,66 @@ use haven_store::api_tokens::ApiScope;
 use super::{ApiClient, FhirError, fhir_json};
 use crate::AppState;
 
-pub(super) async fn batch(State(state): State<AppState>, client: ApiClient, body: Bytes) -> Result<Response, FhirError> {
+pub(super) async fn batch(
+    State(state): State<AppState>,
+    client: ApiClient,
+    body: Bytes,
+) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
     let source = "request body";
     let resources = parse_input(&body, source)?;
-    let bundle_type = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
+    let bundle_type = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
     let response_type = match bundle_type.as_deref() {
         Some("batch") => "batch-response",
         Some("transaction") => "transaction-response",
-        _ => return Err(FhirError::BadRequest("POST /fhir takes a Bundle of type batch or transaction".into())),
+        _ => {
+            return Err(FhirError::BadRequest(
+                "POST /fhir takes a Bundle of type batch or transaction".into(),
+            ));
+        }
     };
+    let present = resources
+        .iter()
+        .filter(|r| matches!(r.resource, Resource::Patient(_)))
+        .filter_map(|r| r.id.clone());
+    let wanted: Vec<String> = present.chain(unresolved_patients(&resources)).collect();
     let mut known = Vec::new();
-    for id in unresolved_patients(&resources) {
+    for id in wanted {
         match state.store.patient(&id).await {
             Ok(summary) => known.push(summary.patient),
             Err(StoreError::PatientNotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
     }
-    let labels: Vec<(String, Option<String>)> = resources.iter().map(|r| (r.resource.resource_type().to_owned(), r.id.clone())).collect();
+    let labels: Vec<(String, Option<String>)> = resources
+        .iter()
+        .map(|r| (r.resource.resource_type().to_owned(), r.id.clone()))
+        .collect();
     let today = time::OffsetDateTime::now_utc().date();
     let assembly = assemble_with(resources, today, &known, Purpose::Store)?;
     let actor = client.actor();
-    state.store.upsert_records(&actor, &assembly.records, "FHIR API batch").await?;
+    state
+        .store
+        .upsert_records(&actor, &assembly.records, "FHIR API batch")
+        .await?;
     // Haven applies a batch as one unit as well: every entry succeeded, or none did.
     let entry = labels
         .into_iter()
         .map(|(resource_type, id)| {
-            let skipped = assembly.skipped.iter().find(|s| s.resource == format!("{resource_type}/{}", id.as_deref().unwrap_or("?")));
-            let outcome = skipped.map(|s| Resource::from(OperationOutcome::single("warning", "informational", format!("not stored: {}", s.reason), None)).to_value());
+            let skipped = assembly.skipped.iter().find(|s| {
+                s.resource == format!("{resource_type}/{}", id.as_deref().unwrap_or("?"))
+            });
+            let outcome = skipped.map(|s| {
+                Resource::from(OperationOutcome::single(
+                    "warning",
+                    "informational",
+                    format!("not stored: {}", s.reason),
+                    None,
+                ))
+                .to_value()
+            });
             BundleEntry {
                 response: Some(BundleResponse {
                     status: "200 OK".into(),
@@ -52,6 +83,13 @@ pub(super) async fn batch(State(state): State<AppState>, client: ApiClient, body
             }
         })
         .collect();
-    let bundle = Bundle { bundle_type: response_type.into(), entry, ..Bundle::default() };
-    Ok(fhir_json(StatusCode::OK, &Resource::from(bundle).to_value()))
+    let bundle = Bundle {
+        bundle_type: response_type.into(),
+        entry,
+        ..Bundle::default()
+    };
+    Ok(fhir_json(
+        StatusCode::OK,
+        &Resource::from(bundle).to_value(),
+    ))
 }

@@ -50,14 +50,22 @@ struct Job {
 
 enum JobState {
     Running,
-    Complete { files: Vec<NdjsonFile>, finished: Instant },
-    Failed { message: String, finished: Instant },
+    Complete {
+        files: Vec<NdjsonFile>,
+        finished: Instant,
+    },
+    Failed {
+        message: String,
+        finished: Instant,
+    },
 }
 
 impl Jobs {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Job>> {
         // A panic while holding the lock leaves plain data behind; keep serving.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn purge_finished(&self) {
@@ -65,7 +73,9 @@ impl Jobs {
         let expired: Vec<String> = jobs
             .iter()
             .filter(|(_, j)| match &j.state {
-                JobState::Complete { finished, .. } | JobState::Failed { finished, .. } => finished.elapsed() > KEEP_FINISHED,
+                JobState::Complete { finished, .. } | JobState::Failed { finished, .. } => {
+                    finished.elapsed() > KEEP_FINISHED
+                }
                 JobState::Running => false,
             })
             .map(|(id, _)| id.clone())
@@ -88,20 +98,43 @@ struct Request {
 
 fn parse_request(query: Option<&str>) -> Result<Request, FhirError> {
     let params = params(query);
-    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     if let Some(format) = get("_outputFormat")
         && !OUTPUT_FORMATS.contains(&format)
     {
-        return Err(FhirError::BadRequest(format!("_outputFormat {format:?} is not supported: Haven writes application/fhir+ndjson")));
+        return Err(FhirError::BadRequest(format!(
+            "_outputFormat {format:?} is not supported: Haven writes application/fhir+ndjson"
+        )));
     }
-    let types: Vec<String> = get("_type").map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let types: Vec<String> = get("_type")
+        .map(|t| {
+            t.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
     if let Some(bad) = types.iter().find(|t| !SERVED_TYPES.contains(&t.as_str())) {
-        return Err(FhirError::BadRequest(format!("_type {bad:?} is not a resource type Haven exports")));
+        return Err(FhirError::BadRequest(format!(
+            "_type {bad:?} is not a resource type Haven exports"
+        )));
     }
     let since = get("_since")
-        .map(|s| OffsetDateTime::parse(s, &Rfc3339).map_err(|_| FhirError::BadRequest(format!("_since {s:?} is not a FHIR instant"))))
+        .map(|s| {
+            OffsetDateTime::parse(s, &Rfc3339)
+                .map_err(|_| FhirError::BadRequest(format!("_since {s:?} is not a FHIR instant")))
+        })
         .transpose()?;
-    Ok(Request { types, since, sensitive: include_sensitive(&params) })
+    Ok(Request {
+        types,
+        since,
+        sensitive: include_sensitive(&params),
+    })
 }
 
 fn status_url(base: &str, id: &str) -> String {
@@ -116,30 +149,55 @@ pub(super) async fn kick_off(
     RawQuery(query): RawQuery,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
-    let prefer = headers.get("prefer").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let prefer = headers
+        .get("prefer")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     if !prefer.split(',').any(|p| p.trim() == "respond-async") {
-        return Err(FhirError::BadRequest("a bulk export runs in the background: send 'Prefer: respond-async'".into()));
+        return Err(FhirError::BadRequest(
+            "a bulk export runs in the background: send 'Prefer: respond-async'".into(),
+        ));
     }
     let request = parse_request(query.as_deref())?;
     shared.jobs.purge_finished();
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let root = shared.config.export_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let root = shared
+        .config
+        .export_dir
+        .clone()
+        .unwrap_or_else(std::env::temp_dir);
     let dir = root.join(format!("haven-export-{id}"));
-    std::fs::create_dir_all(&dir).map_err(|e| FhirError::Internal(format!("cannot create the export directory: {e}")))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| FhirError::Internal(format!("cannot create the export directory: {e}")))?;
     let detail = format!(
         "bulk export {id}: {} {} sensitive history",
-        if request.types.is_empty() { "all types".to_owned() } else { request.types.join(",") },
+        if request.types.is_empty() {
+            "all types".to_owned()
+        } else {
+            request.types.join(",")
+        },
         if request.sensitive { "with" } else { "without" }
     );
     // Recorded before any data leaves, so an interrupted export is on record too.
-    state.store.audit_read(&client.actor(), "fhir.export", None, &detail).await?;
+    state
+        .store
+        .audit_read(&client.actor(), "fhir.export", None, &detail)
+        .await?;
     let base = shared.base(&headers);
     let done = Arc::new(AtomicU64::new(0));
     let total = state.store.count_patients().await?.max(0) as u64;
     let job = Job {
         owner: client.token.id.clone(),
-        request: format!("{base}/fhir/$export{}", query.as_deref().map(|q| format!("?{q}")).unwrap_or_default()),
-        transaction_time: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
+        request: format!(
+            "{base}/fhir/$export{}",
+            query
+                .as_deref()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default()
+        ),
+        transaction_time: OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_default(),
         dir: dir.clone(),
         done: done.clone(),
         total,
@@ -157,7 +215,11 @@ pub(super) async fn kick_off(
                     Ok(files) => JobState::Complete { files, finished },
                     Err(message) => {
                         tracing::error!(job = %id, error = %message, "bulk export failed");
-                        JobState::Failed { message: "the export could not be written; the error has been logged".into(), finished }
+                        JobState::Failed {
+                            message: "the export could not be written; the error has been logged"
+                                .into(),
+                            finished,
+                        }
                     }
                 };
             }
@@ -168,13 +230,24 @@ pub(super) async fn kick_off(
     }
     let mut response = StatusCode::ACCEPTED.into_response();
     if let Ok(value) = HeaderValue::from_str(&status_url(&base, &id)) {
-        response.headers_mut().insert(header::CONTENT_LOCATION, value);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LOCATION, value);
     }
     Ok(response)
 }
 
-async fn run(store: &Store, dir: PathBuf, request: Request, done: Arc<AtomicU64>) -> Result<Vec<NdjsonFile>, String> {
-    let visible = if request.sensitive { Visibility::Sensitive } else { Visibility::Clinical };
+async fn run(
+    store: &Store,
+    dir: PathBuf,
+    request: Request,
+    done: Arc<AtomicU64>,
+) -> Result<Vec<NdjsonFile>, String> {
+    let visible = if request.sensitive {
+        Visibility::Sensitive
+    } else {
+        Visibility::Clinical
+    };
     let mut files = NdjsonFiles::new(&dir);
     let mut failure: Option<std::io::Error> = None;
     store
@@ -209,7 +282,11 @@ async fn run(store: &Store, dir: PathBuf, request: Request, done: Arc<AtomicU64>
 /// Resources without a last-updated time (Patient, which Haven does not version in FHIR, and
 /// the country-of-origin Observation derived from it) are always included.
 fn updated_since(resource: &Value, since: OffsetDateTime) -> bool {
-    match resource.get("meta").and_then(|m| m.get("lastUpdated")).and_then(Value::as_str) {
+    match resource
+        .get("meta")
+        .and_then(|m| m.get("lastUpdated"))
+        .and_then(Value::as_str)
+    {
         Some(text) => OffsetDateTime::parse(text, &Rfc3339).map_or(true, |at| at >= since),
         None => true,
     }
@@ -228,15 +305,24 @@ pub(super) async fn status(
     client.require(ApiScope::Read)?;
     let base = shared.base(&headers);
     let jobs = shared.jobs.lock();
-    let job = jobs.get(&id).filter(|j| j.owner == client.token.id).ok_or_else(|| not_found(&id))?;
+    let job = jobs
+        .get(&id)
+        .filter(|j| j.owner == client.token.id)
+        .ok_or_else(|| not_found(&id))?;
     match &job.state {
         JobState::Running => {
             let mut response = StatusCode::ACCEPTED.into_response();
-            let progress = format!("{} of {} patients", job.done.load(Ordering::Relaxed).min(job.total), job.total);
+            let progress = format!(
+                "{} of {} patients",
+                job.done.load(Ordering::Relaxed).min(job.total),
+                job.total
+            );
             if let Ok(v) = HeaderValue::from_str(&progress) {
                 response.headers_mut().insert("x-progress", v);
             }
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
             Ok(response)
         }
         JobState::Complete { files, .. } => {
@@ -254,14 +340,21 @@ pub(super) async fn status(
                 "error": [],
             });
             let mut response = (StatusCode::OK, manifest.to_string()).into_response();
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             Ok(response)
         }
         JobState::Failed { message, .. } => Err(FhirError::Internal(message.clone())),
     }
 }
 
-pub(super) async fn cancel(Extension(shared): Extension<Arc<Shared>>, client: ApiClient, Path(id): Path<String>) -> Result<Response, FhirError> {
+pub(super) async fn cancel(
+    Extension(shared): Extension<Arc<Shared>>,
+    client: ApiClient,
+    Path(id): Path<String>,
+) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     let job = {
         let mut jobs = shared.jobs.lock();
@@ -278,19 +371,32 @@ pub(super) async fn cancel(Extension(shared): Extension<Arc<Shared>>, client: Ap
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-pub(super) async fn file(Extension(shared): Extension<Arc<Shared>>, client: ApiClient, Path((id, name)): Path<(String, String)>) -> Result<Response, FhirError> {
+pub(super) async fn file(
+    Extension(shared): Extension<Arc<Shared>>,
+    client: ApiClient,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     // Only a file the job itself listed can be served, so no path from the URL reaches the disk.
     let path = {
         let jobs = shared.jobs.lock();
-        let job = jobs.get(&id).filter(|j| j.owner == client.token.id).ok_or_else(|| not_found(&id))?;
+        let job = jobs
+            .get(&id)
+            .filter(|j| j.owner == client.token.id)
+            .ok_or_else(|| not_found(&id))?;
         match &job.state {
-            JobState::Complete { files, .. } => files.iter().find(|f| NdjsonFiles::file_name(&f.resource_type) == name).map(|f| f.path.clone()),
+            JobState::Complete { files, .. } => files
+                .iter()
+                .find(|f| NdjsonFiles::file_name(&f.resource_type) == name)
+                .map(|f| f.path.clone()),
             _ => None,
         }
     };
-    let path = path.ok_or_else(|| FhirError::NotFound(format!("export job {id} has no file {name}")))?;
-    let file = tokio::fs::File::open(&path).await.map_err(|e| FhirError::Internal(format!("cannot open an export file: {e}")))?;
+    let path =
+        path.ok_or_else(|| FhirError::NotFound(format!("export job {id} has no file {name}")))?;
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| FhirError::Internal(format!("cannot open an export file: {e}")))?;
     let stream = futures_util::stream::try_unfold(file, |mut file| async move {
         let mut chunk = vec![0u8; 64 * 1024];
         let n = file.read(&mut chunk).await?;
@@ -301,7 +407,11 @@ pub(super) async fn file(Extension(shared): Extension<Arc<Shared>>, client: ApiC
         Ok(Some((axum::body::Bytes::from(chunk), file)))
     });
     let mut response = Body::from_stream(stream).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_NDJSON));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_NDJSON));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

@@ -12,7 +12,10 @@ use super::{SERVED_TYPES, Shared, fhir_json};
 use crate::AppState;
 
 fn param(name: &str, param_type: &str) -> CapabilitySearchParam {
-    CapabilitySearchParam { name: name.into(), param_type: param_type.into() }
+    CapabilitySearchParam {
+        name: name.into(),
+        param_type: param_type.into(),
+    }
 }
 
 pub(super) fn statement(base: &str) -> CapabilityStatement {
@@ -27,7 +30,14 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             }
             CapabilityResource {
                 resource_type: t.into(),
-                interaction: vec![CapabilityInteraction { code: "read".into() }, CapabilityInteraction { code: "search-type".into() }],
+                interaction: vec![
+                    CapabilityInteraction {
+                        code: "read".into(),
+                    },
+                    CapabilityInteraction {
+                        code: "search-type".into(),
+                    },
+                ],
                 search_param,
             }
         })
@@ -39,7 +49,10 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
         kind: "instance".into(),
         fhir_version: "4.0.1".into(),
         format: vec!["application/fhir+json".into()],
-        software: Some(CapabilitySoftware { name: "Haven".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+        software: Some(CapabilitySoftware {
+            name: "Haven".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
         rest: vec![CapabilityRest {
             mode: "server".into(),
             security: Some(CapabilitySecurity {
@@ -48,12 +61,29 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 )),
             }),
             resource: resources,
-            interaction: vec![CapabilityInteraction { code: "batch".into() }, CapabilityInteraction { code: "transaction".into() }],
-            operation: vec![CapabilityOperation { name: "export".into(), definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export".into() }],
+            interaction: vec![
+                CapabilityInteraction {
+                    code: "batch".into(),
+                },
+                CapabilityInteraction {
+                    code: "transaction".into(),
+                },
+            ],
+            operation: vec![CapabilityOperation {
+                name: "export".into(),
+                definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export".into(),
+            }],
         }],
     }
 }
 
-pub(super) async fn metadata(State(_): State<AppState>, Extension(shared): Extension<Arc<Shared>>, headers: HeaderMap) -> Response {
-    fhir_json(StatusCode::OK, &Resource::from(statement(&shared.base(&headers))).to_value())
+pub(super) async fn metadata(
+    State(_): State<AppState>,
+    Extension(shared): Extension<Arc<Shared>>,
+    headers: HeaderMap,
+) -> Response {
+    fhir_json(
+        StatusCode::OK,
+        &Resource::from(statement(&shared.base(&headers))).to_value(),
+    )
 }

@@ -57,7 +57,9 @@ pub struct FhirConfig {
 impl FhirConfig {
     pub fn from_env() -> Self {
         Self {
-            public_url: std::env::var("HAVEN_PUBLIC_URL").ok().filter(|s| !s.trim().is_empty()),
+            public_url: std::env::var("HAVEN_PUBLIC_URL")
+                .ok()
+                .filter(|s| !s.trim().is_empty()),
             export_dir: std::env::var_os("HAVEN_EXPORT_DIR").map(PathBuf::from),
         }
     }
@@ -75,13 +77,22 @@ pub fn router() -> Router<AppState> {
 }
 
 pub fn router_with(config: FhirConfig) -> Router<AppState> {
-    let shared = Arc::new(Shared { config, jobs: bulk::Jobs::default() });
+    let shared = Arc::new(Shared {
+        config,
+        jobs: bulk::Jobs::default(),
+    });
     Router::new()
         .route("/fhir/metadata", get(capability::metadata))
         .route("/fhir/$export", get(bulk::kick_off))
-        .route("/fhir/$export-status/{job}", get(bulk::status).delete(bulk::cancel))
+        .route(
+            "/fhir/$export-status/{job}",
+            get(bulk::status).delete(bulk::cancel),
+        )
         .route("/fhir/$export-file/{job}/{file}", get(bulk::file))
-        .route("/fhir", post(batch::batch).layer(DefaultBodyLimit::max(haven_fhir::MAX_DOCUMENT_BYTES)))
+        .route(
+            "/fhir",
+            post(batch::batch).layer(DefaultBodyLimit::max(haven_fhir::MAX_DOCUMENT_BYTES)),
+        )
         .route("/fhir/{resource_type}", get(read::search))
         .route("/fhir/{resource_type}/{id}", get(read::read))
         .layer(Extension(shared))
@@ -93,8 +104,15 @@ pub fn base_url(headers: &HeaderMap, public_url: Option<&str>) -> String {
     if let Some(url) = public_url {
         return url.trim_end_matches('/').to_owned();
     }
-    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let proto = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).filter(|p| matches!(*p, "http" | "https")).unwrap_or("http");
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| matches!(*p, "http" | "https"))
+        .unwrap_or("http");
     format!("{proto}://{host}")
 }
 

@@ -26,21 +26,31 @@ pub(super) fn check_type(resource_type: &str) -> Result<(), FhirError> {
     if SERVED_TYPES.contains(&resource_type) {
         Ok(())
     } else {
-        Err(FhirError::NotSupported(format!("Haven does not serve {resource_type} resources (see /fhir/metadata)")))
+        Err(FhirError::NotSupported(format!(
+            "Haven does not serve {resource_type} resources (see /fhir/metadata)"
+        )))
     }
 }
 
 /// The query's parameters, repeated ones kept in order.
 pub(super) fn params(query: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect()
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
 }
 
 pub(super) fn include_sensitive(params: &[(String, String)]) -> bool {
-    params.iter().any(|(k, v)| k == "_includeSensitive" && v == "true")
+    params
+        .iter()
+        .any(|(k, v)| k == "_includeSensitive" && v == "true")
 }
 
 fn visibility(sensitive: bool) -> Visibility {
-    if sensitive { Visibility::Sensitive } else { Visibility::Clinical }
+    if sensitive {
+        Visibility::Sensitive
+    } else {
+        Visibility::Clinical
+    }
 }
 
 /// The patient whose record holds resource `resource_type/id`, if any.
@@ -55,7 +65,12 @@ async fn owner(store: &Store, resource_type: &str, id: &str) -> Result<Option<St
         return found(store.entry(entry).await.map(|e| e.patient.to_string()));
     }
     if let Some(patient) = id.strip_suffix("-country-of-origin") {
-        return found(store.patient(patient).await.map(|p| p.patient.id.to_string()));
+        return found(
+            store
+                .patient(patient)
+                .await
+                .map(|p| p.patient.id.to_string()),
+        );
     }
     Ok(None)
 }
@@ -69,7 +84,10 @@ fn found(result: Result<String, StoreError>) -> Result<Option<String>, StoreErro
 }
 
 fn resources_of(record: &PatientRecord, sensitive: bool, resource_type: &str) -> Vec<Resource> {
-    haven_fhir::to_typed(record, sensitive).into_iter().filter(|r| r.resource_type() == resource_type).collect()
+    haven_fhir::to_typed(record, sensitive)
+        .into_iter()
+        .filter(|r| r.resource_type() == resource_type)
+        .collect()
 }
 
 pub(super) async fn read(
@@ -82,10 +100,30 @@ pub(super) async fn read(
     check_type(&resource_type)?;
     let sensitive = include_sensitive(&params(query.as_deref()));
     let not_found = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
-    let patient = owner(&state.store, &resource_type, &id).await?.ok_or_else(not_found)?;
+    let patient = owner(&state.store, &resource_type, &id)
+        .await?
+        .ok_or_else(not_found)?;
     let record = state.store.record(&patient, visibility(sensitive)).await?;
-    let resource = resources_of(&record, sensitive, &resource_type).into_iter().find(|r| r.id() == Some(id.as_str())).ok_or_else(not_found)?;
-    state.store.audit_read(&client.actor(), "fhir.read", Some(&patient), &format!("{resource_type}/{id}{}", if sensitive { " (sensitive included)" } else { "" })).await?;
+    let resource = resources_of(&record, sensitive, &resource_type)
+        .into_iter()
+        .find(|r| r.id() == Some(id.as_str()))
+        .ok_or_else(not_found)?;
+    state
+        .store
+        .audit_read(
+            &client.actor(),
+            "fhir.read",
+            Some(&patient),
+            &format!(
+                "{resource_type}/{id}{}",
+                if sensitive {
+                    " (sensitive included)"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .await?;
     Ok(fhir_json(StatusCode::OK, &resource.to_value()))
 }
 
@@ -103,9 +141,17 @@ impl LastUpdated {
             Some(p @ ("eq" | "gt" | "ge" | "lt" | "le")) => (p.to_owned(), &value[2..]),
             _ => ("eq".to_owned(), value),
         };
-        let bad = || FhirError::BadRequest(format!("_lastUpdated {value:?} is not a FHIR date or instant (e.g. ge2026-11-01)"));
+        let bad = || {
+            FhirError::BadRequest(format!(
+                "_lastUpdated {value:?} is not a FHIR date or instant (e.g. ge2026-11-01)"
+            ))
+        };
         let (low, high) = if rest.len() == 10 {
-            let date = time::Date::parse(rest, time::macros::format_description!("[year]-[month]-[day]")).map_err(|_| bad())?;
+            let date = time::Date::parse(
+                rest,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .map_err(|_| bad())?;
             let low = date.midnight().assume_utc();
             (low, low + time::Duration::days(1))
         } else {
@@ -127,7 +173,11 @@ impl LastUpdated {
 }
 
 fn last_updated(resource: &Value) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(resource.get("meta")?.get("lastUpdated")?.as_str()?, &Rfc3339).ok()
+    OffsetDateTime::parse(
+        resource.get("meta")?.get("lastUpdated")?.as_str()?,
+        &Rfc3339,
+    )
+    .ok()
 }
 
 pub(super) async fn search(
@@ -142,19 +192,39 @@ pub(super) async fn search(
     check_type(&resource_type)?;
     let params = params(query.as_deref());
     let sensitive = include_sensitive(&params);
-    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let number = |name: &str, default: usize| -> Result<usize, FhirError> {
-        get(name).map_or(Ok(default), |v| v.parse().map_err(|_| FhirError::BadRequest(format!("{name} must be a whole number, not {v:?}"))))
+        get(name).map_or(Ok(default), |v| {
+            v.parse().map_err(|_| {
+                FhirError::BadRequest(format!("{name} must be a whole number, not {v:?}"))
+            })
+        })
     };
     let count = number("_count", DEFAULT_COUNT)?.clamp(1, MAX_COUNT);
     let offset = number("_offset", 0)?;
-    let updated = params.iter().filter(|(k, _)| k == "_lastUpdated").map(|(_, v)| LastUpdated::parse(v)).collect::<Result<Vec<_>, _>>()?;
-    let ids: Vec<&str> = get("_id").map(|v| v.split(',').collect()).unwrap_or_default();
+    let updated = params
+        .iter()
+        .filter(|(k, _)| k == "_lastUpdated")
+        .map(|(_, v)| LastUpdated::parse(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<&str> = get("_id")
+        .map(|v| v.split(',').collect())
+        .unwrap_or_default();
 
-    let patient = get("patient").or(get("subject")).map(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
+    let patient = get("patient")
+        .or(get("subject"))
+        .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
     let (resources, patients) = if let Some(patient) = &patient {
         match state.store.record(patient, visibility(sensitive)).await {
-            Ok(record) => (resources_of(&record, sensitive, &resource_type), vec![patient.clone()]),
+            Ok(record) => (
+                resources_of(&record, sensitive, &resource_type),
+                vec![patient.clone()],
+            ),
             Err(StoreError::PatientNotFound(_)) => (Vec::new(), Vec::new()),
             Err(e) => return Err(e.into()),
         }
@@ -163,7 +233,13 @@ pub(super) async fn search(
     {
         let matches = by_identifier(&state.store, identifier).await?;
         let ids = matches.iter().map(|r| r.patient.id.to_string()).collect();
-        (matches.iter().flat_map(|r| resources_of(r, false, "Patient")).collect(), ids)
+        (
+            matches
+                .iter()
+                .flat_map(|r| resources_of(r, false, "Patient"))
+                .collect(),
+            ids,
+        )
     } else {
         let mut out = Vec::new();
         let mut ids = Vec::new();
@@ -183,13 +259,35 @@ pub(super) async fn search(
         .into_iter()
         .filter(|r| ids.is_empty() || r.id().is_some_and(|id| ids.contains(&id)))
         .map(|r| r.to_value())
-        .filter(|v| updated.is_empty() || last_updated(v).is_some_and(|at| updated.iter().all(|u| u.matches(at))))
+        .filter(|v| {
+            updated.is_empty()
+                || last_updated(v).is_some_and(|at| updated.iter().all(|u| u.matches(at)))
+        })
         .collect();
-    let detail = format!("{resource_type} search: {} resources from {} patients{}", matching.len(), patients.len(), if sensitive { " (sensitive included)" } else { "" });
-    let audited_patient = if patients.len() == 1 { Some(patients[0].as_str()) } else { None };
-    state.store.audit_read(&client.actor(), "fhir.search", audited_patient, &detail).await?;
+    let detail = format!(
+        "{resource_type} search: {} resources from {} patients{}",
+        matching.len(),
+        patients.len(),
+        if sensitive {
+            " (sensitive included)"
+        } else {
+            ""
+        }
+    );
+    let audited_patient = if patients.len() == 1 {
+        Some(patients[0].as_str())
+    } else {
+        None
+    };
+    state
+        .store
+        .audit_read(&client.actor(), "fhir.search", audited_patient, &detail)
+        .await?;
     let base = shared.base(&headers);
-    Ok(fhir_json(StatusCode::OK, &searchset(&base, &resource_type, &params, matching, offset, count)))
+    Ok(fhir_json(
+        StatusCode::OK,
+        &searchset(&base, &resource_type, &params, matching, offset, count),
+    ))
 }
 
 /// Patients whose NHS number or local id matches `system|value` (or a bare value).
@@ -198,7 +296,11 @@ async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<PatientRec
         Some((s, v)) => (Some(s), v),
         None => (None, identifier),
     };
-    let query = PatientQuery { text: Some(value.to_owned()), limit: 500, ..PatientQuery::default() };
+    let query = PatientQuery {
+        text: Some(value.to_owned()),
+        limit: 500,
+        ..PatientQuery::default()
+    };
     let (page, _) = store.search_patients(&query).await?;
     let digits: String = value.chars().filter(char::is_ascii_digit).collect();
     Ok(page
@@ -218,35 +320,66 @@ async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<PatientRec
         .collect())
 }
 
-fn searchset(base: &str, resource_type: &str, params: &[(String, String)], matching: Vec<Value>, offset: usize, count: usize) -> Value {
+fn searchset(
+    base: &str,
+    resource_type: &str,
+    params: &[(String, String)],
+    matching: Vec<Value>,
+    offset: usize,
+    count: usize,
+) -> Value {
     let total = matching.len();
     let page_url = |offset: usize| {
         let mut query = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in params.iter().filter(|(k, _)| k != "_offset" && k != "_count") {
+        for (k, v) in params
+            .iter()
+            .filter(|(k, _)| k != "_offset" && k != "_count")
+        {
             query.append_pair(k, v);
         }
-        query.append_pair("_count", &count.to_string()).append_pair("_offset", &offset.to_string());
+        query
+            .append_pair("_count", &count.to_string())
+            .append_pair("_offset", &offset.to_string());
         format!("{base}/fhir/{resource_type}?{}", query.finish())
     };
-    let mut link = vec![BundleLink { relation: "self".into(), url: page_url(offset) }];
+    let mut link = vec![BundleLink {
+        relation: "self".into(),
+        url: page_url(offset),
+    }];
     if offset + count < total {
-        link.push(BundleLink { relation: "next".into(), url: page_url(offset + count) });
+        link.push(BundleLink {
+            relation: "next".into(),
+            url: page_url(offset + count),
+        });
     }
     if offset > 0 {
-        link.push(BundleLink { relation: "previous".into(), url: page_url(offset.saturating_sub(count)) });
+        link.push(BundleLink {
+            relation: "previous".into(),
+            url: page_url(offset.saturating_sub(count)),
+        });
     }
     let entry = matching
         .into_iter()
         .skip(offset)
         .take(count)
         .map(|resource| BundleEntry {
-            full_url: resource.get("id").and_then(Value::as_str).map(|id| format!("{base}/fhir/{resource_type}/{id}")),
+            full_url: resource
+                .get("id")
+                .and_then(Value::as_str)
+                .map(|id| format!("{base}/fhir/{resource_type}/{id}")),
             resource: Some(resource),
-            search: Some(BundleSearch { mode: Some("match".into()) }),
+            search: Some(BundleSearch {
+                mode: Some("match".into()),
+            }),
             ..BundleEntry::default()
         })
         .collect();
-    let bundle = Bundle { bundle_type: "searchset".into(), total: Some(total as u64), link, entry, ..Bundle::default() };
+    let bundle = Bundle {
+        bundle_type: "searchset".into(),
+        total: Some(total as u64),
+        link,
+        entry,
+        ..Bundle::default()
+    };
     Resource::from(bundle).to_value()
 }
-

@@ -16,8 +16,12 @@ pub const FHIR_NDJSON: &str = "application/fhir+ndjson";
 /// A JSON body with the FHIR media type.
 pub fn fhir_json(status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -66,12 +70,19 @@ impl FhirError {
             Self::Unauthenticated | Self::BadToken | Self::Jwt(_) => StatusCode::UNAUTHORIZED,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) | Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => StatusCode::NOT_FOUND,
+            Self::NotFound(_)
+            | Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => {
+                StatusCode::NOT_FOUND
+            }
             Self::NotSupported(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Import(e) => match e.kind {
                 ImportErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-                ImportErrorKind::Syntax | ImportErrorKind::Structure | ImportErrorKind::Unsupported => StatusCode::BAD_REQUEST,
-                ImportErrorKind::Invalid | ImportErrorKind::Reference | ImportErrorKind::Duplicate => StatusCode::UNPROCESSABLE_ENTITY,
+                ImportErrorKind::Syntax
+                | ImportErrorKind::Structure
+                | ImportErrorKind::Unsupported => StatusCode::BAD_REQUEST,
+                ImportErrorKind::Invalid
+                | ImportErrorKind::Reference
+                | ImportErrorKind::Duplicate => StatusCode::UNPROCESSABLE_ENTITY,
             },
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -88,7 +99,9 @@ impl FhirError {
             Self::BadRequest(_) => "invalid",
             Self::Import(e) => e.kind.issue_code(),
             Self::Conflict(_) => "conflict",
-            Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => "not-found",
+            Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => {
+                "not-found"
+            }
             Self::Store(_) | Self::Internal(_) => "exception",
         }
     }
@@ -108,10 +121,18 @@ impl IntoResponse for FhirError {
             Self::Import(e) if !e.path.is_empty() => Some(e.path.clone()),
             _ => None,
         };
-        let outcome = Resource::from(OperationOutcome::single("error", self.issue_code(), diagnostics, expression));
+        let outcome = Resource::from(OperationOutcome::single(
+            "error",
+            self.issue_code(),
+            diagnostics,
+            expression,
+        ));
         let mut response = fhir_json(status, &outcome.to_value());
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"haven\""));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"haven\""),
+            );
         }
         response
     }

@@ -29,7 +29,9 @@ pub fn rule_visible(user: &CurrentUser, rule: RuleId) -> bool {
 pub fn resolve_href(user: &CurrentUser, patient: &str, info: &RuleInfo) -> Option<String> {
     match info.resolve_form {
         "patient" => Some(format!("{}/edit", patient_href(patient))),
-        "questionnaire" => user.is_clinical().then(|| forms::new_href(patient, "questionnaire")),
+        "questionnaire" => user
+            .is_clinical()
+            .then(|| forms::new_href(patient, "questionnaire")),
         kind => forms::may_record(user, kind).then(|| forms::new_href(patient, kind)),
     }
 }
@@ -45,7 +47,12 @@ pub struct UrgentAction {
 
 /// The urgent actions this user may see, evaluated at view time. Only clinical roles load the
 /// whole record with every page, and every urgent rule is clinical, so others get none.
-pub fn urgent_actions(user: &CurrentUser, record: &PatientRecord, policy: &Policy, today: Date) -> Vec<UrgentAction> {
+pub fn urgent_actions(
+    user: &CurrentUser,
+    record: &PatientRecord,
+    policy: &Policy,
+    today: Date,
+) -> Vec<UrgentAction> {
     if !user.is_clinical() {
         return Vec::new();
     }
@@ -53,7 +60,12 @@ pub fn urgent_actions(user: &CurrentUser, record: &PatientRecord, policy: &Polic
     rules::evaluate(record, policy, today)
         .into_iter()
         .filter(|a| a.urgency == Urgency::Urgent && rule_visible(user, a.rule))
-        .map(|a: Action| UrgentAction { title: a.info().title, rule: a.rule.id(), due: a.due.map(|d| d.to_string()).unwrap_or_default(), href: resolve_href(user, patient, a.info()) })
+        .map(|a: Action| UrgentAction {
+            title: a.info().title,
+            rule: a.rule.id(),
+            due: a.due.map(|d| d.to_string()).unwrap_or_default(),
+            href: resolve_href(user, patient, a.info()),
+        })
         .collect()
 }
 

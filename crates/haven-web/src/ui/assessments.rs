@@ -24,10 +24,12 @@ use haven_core::{Date, LanguageTag};
 use haven_store::StoreError;
 use sha2::{Digest, Sha256};
 
+use super::form::FormErrors;
 use super::forms::data::FormData;
 use super::forms::fields::sentence;
-use super::forms::questionnaire::{ItemView, ScoreView, answer_values, bands_attribute, item_views, parse_answers};
-use super::form::FormErrors;
+use super::forms::questionnaire::{
+    ItemView, ScoreView, answer_values, bands_attribute, item_views, parse_answers,
+};
 use super::layout::Layout;
 use super::patient_page::{Banner, PatientContext};
 use super::{encode_segment, new_entry_id, now, page, page_status, patient_href, see_other, today};
@@ -45,13 +47,22 @@ static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/patients/{id}/assessments", get(choose))
-        .route("/patients/{id}/assessments/new/{instrument}", get(new_form).post(submit))
+        .route(
+            "/patients/{id}/assessments/new/{instrument}",
+            get(new_form).post(submit),
+        )
         .route("/patients/{id}/assessments/{entry_id}", get(result))
         .route("/static/assessment.js", get(script))
 }
 
 async fn script() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], SCRIPT)
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        SCRIPT,
+    )
 }
 
 /// Settings key prefix of the crisis text, per language: `safety-text.ar`, `safety-text.en`.
@@ -77,7 +88,10 @@ pub struct SafetyText {
 
 /// The practice's crisis text in the person's language where one is configured (full tag,
 /// then primary language), else the practice's English text, else Haven's default.
-pub async fn safety_text(state: &AppState, language: Option<&LanguageTag>) -> Result<SafetyText, StoreError> {
+pub async fn safety_text(
+    state: &AppState,
+    language: Option<&LanguageTag>,
+) -> Result<SafetyText, StoreError> {
     let mut keys: Vec<String> = Vec::new();
     if let Some(l) = language {
         keys.push(l.as_str().to_owned());
@@ -86,28 +100,51 @@ pub async fn safety_text(state: &AppState, language: Option<&LanguageTag>) -> Re
     keys.push("en".to_owned());
     keys.dedup();
     for key in keys {
-        if let Some(text) = state.store.setting(&format!("{SAFETY_TEXT_PREFIX}{key}")).await?
+        if let Some(text) = state
+            .store
+            .setting(&format!("{SAFETY_TEXT_PREFIX}{key}"))
+            .await?
             && !text.trim().is_empty()
         {
             let rtl = LanguageTag::parse(&key).is_ok_and(|t| t.is_right_to_left());
-            return Ok(SafetyText { text, dir: if rtl { "rtl" } else { "ltr" }, lang: key, configured: true });
+            return Ok(SafetyText {
+                text,
+                dir: if rtl { "rtl" } else { "ltr" },
+                lang: key,
+                configured: true,
+            });
         }
     }
-    Ok(SafetyText { text: DEFAULT_SAFETY_TEXT.to_owned(), lang: "en".to_owned(), dir: "ltr", configured: false })
+    Ok(SafetyText {
+        text: DEFAULT_SAFETY_TEXT.to_owned(),
+        lang: "en".to_owned(),
+        dir: "ltr",
+        configured: false,
+    })
 }
 
 /// The instruments this practice uses (RHS-15 only while the policy allows it).
 pub fn available(state: &AppState) -> Vec<Instrument> {
     let rhs15 = state.policy().rhs15_enabled();
-    Instrument::all().iter().copied().filter(|i| *i != Instrument::Rhs15 || rhs15).collect()
+    Instrument::all()
+        .iter()
+        .copied()
+        .filter(|i| *i != Instrument::Rhs15 || rhs15)
+        .collect()
 }
 
 fn instrument_of(state: &AppState, id: &str) -> Result<Instrument, AppError> {
-    Instrument::parse(id).filter(|i| available(state).contains(i)).ok_or(AppError::NotFound)
+    Instrument::parse(id)
+        .filter(|i| available(state).contains(i))
+        .ok_or(AppError::NotFound)
 }
 
 fn result_href(patient: &str, entry: &str) -> String {
-    format!("{}/assessments/{}", patient_href(patient), encode_segment(entry))
+    format!(
+        "{}/assessments/{}",
+        patient_href(patient),
+        encode_segment(entry)
+    )
 }
 
 pub struct Choice {
@@ -125,21 +162,40 @@ struct ChoosePage {
     trends_href: String,
 }
 
-async fn choose(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn choose(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let options = state.policy().scoring_options();
     let choices = available(&state)
         .into_iter()
         .map(|i| {
-            let last = haven_core::rules::score_series(&ctx.record, i, &options).last().map(|(d, s)| match s.total() {
-                Some(t) => format!("last {d}: total {t}"),
-                None => format!("last {d}"),
-            });
-            Choice { name: i.name(), href: format!("{}/assessments/new/{}", patient_href(&id), i.id()), last: last.unwrap_or_default() }
+            let last = haven_core::rules::score_series(&ctx.record, i, &options)
+                .last()
+                .map(|(d, s)| match s.total() {
+                    Some(t) => format!("last {d}: total {t}"),
+                    None => format!("last {d}"),
+                });
+            Choice {
+                name: i.name(),
+                href: format!("{}/assessments/new/{}", patient_href(&id), i.id()),
+                last: last.unwrap_or_default(),
+            }
         })
         .collect();
-    page(&ChoosePage { layout: Layout::new(&user, format!("Questionnaires – {}", ctx.banner.name), "/patients"), trends_href: format!("{}/trends", patient_href(&id)), choices, banner: ctx.banner })
+    page(&ChoosePage {
+        layout: Layout::new(
+            &user,
+            format!("Questionnaires – {}", ctx.banner.name),
+            "/patients",
+        ),
+        trends_href: format!("{}/trends", patient_href(&id)),
+        choices,
+        banner: ctx.banner,
+    })
 }
 
 #[derive(Template)]
@@ -174,16 +230,45 @@ struct FormState<'a> {
     amending: Option<(u32, &'a str)>,
 }
 
-async fn render(state: &AppState, user: &CurrentUser, ctx: PatientContext, status: StatusCode, f: FormState<'_>) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    ctx: PatientContext,
+    status: StatusCode,
+    f: FormState<'_>,
+) -> Result<Response, AppError> {
     let id = ctx.banner.id.clone();
     let (action, cancel_href) = match f.amending {
-        None => (format!("{}/assessments/new/{}", patient_href(&id), f.instrument.id()), format!("{}/assessments", patient_href(&id))),
-        Some((_, entry)) => (format!("{}/entries/{}/amend", patient_href(&id), encode_segment(entry)), result_href(&id, entry)),
+        None => (
+            format!(
+                "{}/assessments/new/{}",
+                patient_href(&id),
+                f.instrument.id()
+            ),
+            format!("{}/assessments", patient_href(&id)),
+        ),
+        Some((_, entry)) => (
+            format!(
+                "{}/entries/{}/amend",
+                patient_href(&id),
+                encode_segment(entry)
+            ),
+            result_href(&id, entry),
+        ),
     };
     let safety = safety_text(state, ctx.record.patient.main_language.as_ref()).await?;
-    let item9_now = f.instrument == Instrument::Phq9 && f.data.get("item-9").trim().parse::<u8>().is_ok_and(|v| v > 0);
+    let item9_now = f.instrument == Instrument::Phq9
+        && f.data
+            .get("item-9")
+            .trim()
+            .parse::<u8>()
+            .is_ok_and(|v| v > 0);
     let options = state.policy().scoring_options();
-    let title = if f.amending.is_some() { format!("Amend {}", f.instrument.name()) } else { f.instrument.name().to_owned() };
+    let title = if f.amending.is_some() {
+        format!("Amend {}", f.instrument.name())
+    } else {
+        f.instrument.name().to_owned()
+    };
     let page_data = FormPage {
         layout: Layout::new(user, format!("{title} – {}", ctx.banner.name), "/patients"),
         script_href: SCRIPT_HREF.as_str(),
@@ -209,17 +294,40 @@ async fn render(state: &AppState, user: &CurrentUser, ctx: PatientContext, statu
     page_status(status, &page_data)
 }
 
-async fn new_form(State(state): State<AppState>, user: CurrentUser, Path((id, instrument)): Path<(String, String)>) -> Result<Response, AppError> {
+async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, instrument)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     let instrument = instrument_of(&state, &instrument)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let mut data = FormData::default();
     data.set("date", today().to_string());
-    render(&state, &user, ctx, StatusCode::OK, FormState { instrument, data: &data, errors: FormErrors::default(), score: None, amending: None }).await
+    render(
+        &state,
+        &user,
+        ctx,
+        StatusCode::OK,
+        FormState {
+            instrument,
+            data: &data,
+            errors: FormErrors::default(),
+            score: None,
+            amending: None,
+        },
+    )
+    .await
 }
 
 /// The answers and date, scored and validated; errors beside the fields otherwise.
-fn parse(state: &AppState, instrument: Instrument, ctx: &PatientContext, data: &FormData, errors: &mut FormErrors) -> Option<(QuestionnaireResult, ScoreView)> {
+fn parse(
+    state: &AppState,
+    instrument: Instrument,
+    ctx: &PatientContext,
+    data: &FormData,
+    errors: &mut FormErrors,
+) -> Option<(QuestionnaireResult, ScoreView)> {
     let date: Option<Date> = data.date("date", errors, "The date the questionnaire was completed");
     let answers = parse_answers(instrument, data, errors)?;
     let score = match score_with(instrument, &answers, &state.policy().scoring_options()) {
@@ -229,9 +337,24 @@ fn parse(state: &AppState, instrument: Instrument, ctx: &PatientContext, data: &
             return None;
         }
     };
-    let q = QuestionnaireResult { instrument, date: date?, answers };
-    if let Err(e) = validate_entry(&ctx.record.patient, &EntryBody::Questionnaire(q.clone()), today()) {
-        errors.add(if e.field == "answers" { "item-1" } else { "date" }, sentence(&e.message));
+    let q = QuestionnaireResult {
+        instrument,
+        date: date?,
+        answers,
+    };
+    if let Err(e) = validate_entry(
+        &ctx.record.patient,
+        &EntryBody::Questionnaire(q.clone()),
+        today(),
+    ) {
+        errors.add(
+            if e.field == "answers" {
+                "item-1"
+            } else {
+                "date"
+            },
+            sentence(&e.message),
+        );
         return None;
     }
     Some((q, ScoreView::of(&score)))
@@ -239,56 +362,154 @@ fn parse(state: &AppState, instrument: Instrument, ctx: &PatientContext, data: &
 
 /// "Calculate" (no JavaScript): score what was typed without saving anything. Only the
 /// answers are checked; a date problem is reported when saving.
-fn calculate(state: &AppState, instrument: Instrument, data: &FormData) -> (Option<ScoreView>, FormErrors) {
+fn calculate(
+    state: &AppState,
+    instrument: Instrument,
+    data: &FormData,
+) -> (Option<ScoreView>, FormErrors) {
     let mut errors = FormErrors::default();
-    let score = parse_answers(instrument, data, &mut errors).and_then(|a| score_with(instrument, &a, &state.policy().scoring_options()).ok()).map(|s| ScoreView::of(&s));
+    let score = parse_answers(instrument, data, &mut errors)
+        .and_then(|a| score_with(instrument, &a, &state.policy().scoring_options()).ok())
+        .map(|s| ScoreView::of(&s));
     (score, errors)
 }
 
-async fn submit(State(state): State<AppState>, user: CurrentUser, Path((id, instrument)): Path<(String, String)>, body: Bytes) -> Result<Response, AppError> {
+async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, instrument)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     let instrument = instrument_of(&state, &instrument)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let data = FormData::parse(&body);
     if data.get("action") == "calculate" {
         let (score, errors) = calculate(&state, instrument, &data);
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return render(&state, &user, ctx, status, FormState { instrument, data: &data, errors, score, amending: None }).await;
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return render(
+            &state,
+            &user,
+            ctx,
+            status,
+            FormState {
+                instrument,
+                data: &data,
+                errors,
+                score,
+                amending: None,
+            },
+        )
+        .await;
     }
     let mut errors = FormErrors::default();
     let Some((q, _)) = parse(&state, instrument, &ctx, &data, &mut errors) else {
-        return render(&state, &user, ctx, StatusCode::UNPROCESSABLE_ENTITY, FormState { instrument, data: &data, errors, score: None, amending: None }).await;
+        return render(
+            &state,
+            &user,
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormState {
+                instrument,
+                data: &data,
+                errors,
+                score: None,
+                amending: None,
+            },
+        )
+        .await;
     };
-    let entry = Entry::new(new_entry_id(), ctx.record.patient.id.clone(), EntryBody::Questionnaire(q), user.user_id(), now());
+    let entry = Entry::new(
+        new_entry_id(),
+        ctx.record.patient.id.clone(),
+        EntryBody::Questionnaire(q),
+        user.user_id(),
+        now(),
+    );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, instrument = instrument.id(), "questionnaire recorded");
     Ok(see_other(&result_href(&id, entry.id.as_str())))
 }
 
 /// The amend form for a stored questionnaire (called by `ui::forms` for its amend route).
-pub async fn amend_page(state: &AppState, user: &CurrentUser, id: &str, entry: &Entry) -> Result<Response, AppError> {
-    let EntryBody::Questionnaire(q) = &entry.body else { return Err(AppError::NotFound) };
+pub async fn amend_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    entry: &Entry,
+) -> Result<Response, AppError> {
+    let EntryBody::Questionnaire(q) = &entry.body else {
+        return Err(AppError::NotFound);
+    };
     let ctx = PatientContext::load(state, user, id).await?;
     let mut data = answer_values(&q.answers);
     data.set("date", q.date.to_string());
-    let score = score_with(q.instrument, &q.answers, &state.policy().scoring_options()).ok().map(|s| ScoreView::of(&s));
-    render(state, user, ctx, StatusCode::OK, FormState { instrument: q.instrument, data: &data, errors: FormErrors::default(), score, amending: Some((entry.version, entry.id.as_str())) }).await
+    let score = score_with(q.instrument, &q.answers, &state.policy().scoring_options())
+        .ok()
+        .map(|s| ScoreView::of(&s));
+    render(
+        state,
+        user,
+        ctx,
+        StatusCode::OK,
+        FormState {
+            instrument: q.instrument,
+            data: &data,
+            errors: FormErrors::default(),
+            score,
+            amending: Some((entry.version, entry.id.as_str())),
+        },
+    )
+    .await
 }
 
 /// Saves (or, for "Calculate", only scores) an amended questionnaire.
-pub async fn amend_save(state: &AppState, user: &CurrentUser, id: &str, entry: &Entry, data: &FormData) -> Result<Response, AppError> {
-    let EntryBody::Questionnaire(stored) = &entry.body else { return Err(AppError::NotFound) };
+pub async fn amend_save(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    entry: &Entry,
+    data: &FormData,
+) -> Result<Response, AppError> {
+    let EntryBody::Questionnaire(stored) = &entry.body else {
+        return Err(AppError::NotFound);
+    };
     let instrument = stored.instrument;
     let ctx = PatientContext::load(state, user, id).await?;
     let amending = Some((entry.version, entry.id.as_str()));
     if data.get("action") == "calculate" {
         let (score, errors) = calculate(state, instrument, data);
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return render(state, user, ctx, status, FormState { instrument, data, errors, score, amending }).await;
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return render(
+            state,
+            user,
+            ctx,
+            status,
+            FormState {
+                instrument,
+                data,
+                errors,
+                score,
+                amending,
+            },
+        )
+        .await;
     }
     let mut errors = FormErrors::default();
     let parsed = parse(state, instrument, &ctx, data, &mut errors);
-    let reason = errors.required(data.get("reason"), "reason", "Say why the answers are being amended");
+    let reason = errors.required(
+        data.get("reason"),
+        "reason",
+        "Say why the answers are being amended",
+    );
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if errors.is_empty() && data.get("version").trim().parse::<u32>().ok() != Some(entry.version) {
         errors.add("reason", "These answers changed after you opened them. Check the history, then save again if your amendment still applies.");
@@ -308,7 +529,20 @@ pub async fn amend_save(state: &AppState, user: &CurrentUser, id: &str, entry: &
         }
     }
     let current = state.store.entry(entry.id.as_str()).await?.version;
-    render(state, user, ctx, status, FormState { instrument, data, errors, score: None, amending: Some((current, entry.id.as_str())) }).await
+    render(
+        state,
+        user,
+        ctx,
+        status,
+        FormState {
+            instrument,
+            data,
+            errors,
+            score: None,
+            amending: Some((current, entry.id.as_str())),
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -326,26 +560,49 @@ struct ResultPage {
     history_href: String,
 }
 
-async fn result(State(state): State<AppState>, user: CurrentUser, Path((id, entry_id)): Path<(String, String)>) -> Result<Response, AppError> {
+async fn result(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, entry_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     let entry = state.store.entry(&entry_id).await?;
-    let EntryBody::Questionnaire(q) = &entry.body else { return Err(AppError::NotFound) };
+    let EntryBody::Questionnaire(q) = &entry.body else {
+        return Err(AppError::NotFound);
+    };
     if entry.patient.as_str() != id {
         return Err(AppError::NotFound);
     }
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    state.store.audit_read(&user.actor(), "entry.view", Some(&id), &entry_id).await?;
-    let score = score_with(q.instrument, &q.answers, &state.policy().scoring_options()).map_err(|_| AppError::BadRequest("the stored answers could not be scored"))?;
+    state
+        .store
+        .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
+        .await?;
+    let score = score_with(q.instrument, &q.answers, &state.policy().scoring_options())
+        .map_err(|_| AppError::BadRequest("the stored answers could not be scored"))?;
     let page_data = ResultPage {
-        layout: Layout::new(&user, format!("{} result – {}", q.instrument.name(), ctx.banner.name), "/patients"),
+        layout: Layout::new(
+            &user,
+            format!("{} result – {}", q.instrument.name(), ctx.banner.name),
+            "/patients",
+        ),
         instrument: q.instrument.name(),
         date: q.date.to_string(),
         score: ScoreView::of(&score),
-        answers: q.answers.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
+        answers: q
+            .answers
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
         safety: safety_text(&state, ctx.record.patient.main_language.as_ref()).await?,
         risk_review_href: format!("{}/entries/new/risk-review", patient_href(&id)),
         trends_href: format!("{}/trends", patient_href(&id)),
-        history_href: format!("{}/entries/{}", patient_href(&id), encode_segment(&entry_id)),
+        history_href: format!(
+            "{}/entries/{}",
+            patient_href(&id),
+            encode_segment(&entry_id)
+        ),
         banner: ctx.banner,
     };
     page(&page_data)

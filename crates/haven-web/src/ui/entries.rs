@@ -51,6 +51,8 @@ struct HistoryPage {
     /// Whether the current version may still be changed (not already entered-in-error).
     can_change: bool,
     amend_href: Option<String>,
+    /// The print view, for kinds that have one (safety plans).
+    print_href: Option<String>,
     error_action: String,
     current_version: u32,
     reason: String,
@@ -95,6 +97,11 @@ async fn render(
     } else {
         None
     };
+    let print_href = if can_change {
+        forms::print_href(current)
+    } else {
+        None
+    };
     let error_action = format!(
         "{}/entries/{}/error",
         patient_href(id),
@@ -130,6 +137,7 @@ async fn render(
         versions,
         can_change,
         amend_href,
+        print_href,
         error_action,
         current_version,
         reason,

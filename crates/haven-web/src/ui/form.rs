@@ -3,7 +3,7 @@
 //! field, and the message beside the field. Nothing is written until the whole form is valid.
 //!
 //! Use it like this in a handler:
-//! ```ignore
+//! ```text
 //! let mut errors = FormErrors::default();
 //! let name = errors.required(&form.name, "name", "Enter a name");
 //! if !errors.is_empty() { return page_status(StatusCode::UNPROCESSABLE_ENTITY, &MyPage { form, errors, .. }); }

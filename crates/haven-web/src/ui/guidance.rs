@@ -19,7 +19,9 @@ use crate::auth::{ALL_ROLES, CurrentUser};
 use crate::error::AppError;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/guidance", get(index)).route("/guidance/{section}", get(show))
+    Router::new()
+        .route("/guidance", get(index))
+        .route("/guidance/{section}", get(show))
 }
 
 /// The link to a guidance section from its `§6`-style label; `None` for anything else.
@@ -73,7 +75,10 @@ struct SectionPage {
 
 async fn index(user: CurrentUser) -> Result<Response, AppError> {
     user.require(ALL_ROLES)?;
-    page(&IndexPage { layout: Layout::new(&user, "Clinical guidance", "/guidance"), sections: guidance::sections() })
+    page(&IndexPage {
+        layout: Layout::new(&user, "Clinical guidance", "/guidance"),
+        sections: guidance::sections(),
+    })
 }
 
 /// `/guidance/6` or `/guidance/prognosis-and-risk`.
@@ -84,15 +89,31 @@ fn find(key: &str) -> Option<&'static GuidanceSection> {
     }
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser, Path(key): Path<String>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> Result<Response, AppError> {
     user.require(ALL_ROLES)?;
     let section = find(key.trim_start_matches('§')).ok_or(AppError::NotFound)?;
     let policy = state.policy();
-    let rules = section.rules.iter().map(|&r| rule_view(r, policy.is_enabled(r))).collect();
+    let rules = section
+        .rules
+        .iter()
+        .map(|&r| rule_view(r, policy.is_enabled(r)))
+        .collect();
     let page_data = SectionPage {
-        layout: Layout::new(&user, format!("§{} {}", section.number, section.title), "/guidance"),
+        layout: Layout::new(
+            &user,
+            format!("§{} {}", section.number, section.title),
+            "/guidance",
+        ),
         rules,
-        resources: if section.number == 10 { guidance::resources() } else { &[] },
+        resources: if section.number == 10 {
+            guidance::resources()
+        } else {
+            &[]
+        },
         prev: section.number.checked_sub(1).and_then(guidance::section),
         next: guidance::section(section.number + 1),
         section,
@@ -108,12 +129,23 @@ mod tests {
     fn every_rule_section_has_a_page() {
         for info in haven_core::rules::catalogue() {
             let href = section_href(info.section).expect(info.section);
-            let n: u8 = href.trim_start_matches("/guidance/").parse().expect("number");
-            assert!(guidance::section(n).is_some_and(|s| s.rules.contains(&info.id)), "{} not listed under {}", info.id, info.section);
+            let n: u8 = href
+                .trim_start_matches("/guidance/")
+                .parse()
+                .expect("number");
+            assert!(
+                guidance::section(n).is_some_and(|s| s.rules.contains(&info.id)),
+                "{} not listed under {}",
+                info.id,
+                info.section
+            );
         }
         assert_eq!(section_href("6"), None);
         assert_eq!(section_href("§11"), None);
         assert!(find("2").is_some() && find("0").is_none());
-        assert_eq!(find(guidance::sections()[5].slug).map(|s| s.number), Some(6));
+        assert_eq!(
+            find(guidance::sections()[5].slug).map(|s| s.number),
+            Some(6)
+        );
     }
 }

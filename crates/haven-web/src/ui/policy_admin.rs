@@ -111,33 +111,79 @@ pub fn parse_change(detail: &str) -> Option<(String, String, String)> {
         }
     }
     let i = split?;
-    Some((key.to_owned(), unescape(&rest[..i]), unescape(&rest[i + 6..])))
+    Some((
+        key.to_owned(),
+        unescape(&rest[..i]),
+        unescape(&rest[i + 6..]),
+    ))
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\")
+    s.replace("\\n", "\n")
+        .replace("\\\"", "\"")
+        .replace("\\\\", "\\")
 }
 
-async fn render(state: &AppState, user: &CurrentUser, status: StatusCode, typed: Typed, errors: FormErrors, notice: &'static str) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    typed: Typed,
+    errors: FormErrors,
+    notice: &'static str,
+) -> Result<Response, AppError> {
     let policy = state.store.policy().await?;
     let settings = policy
         .entries()
         .into_iter()
         .map(|entry| {
             let field = field_of(entry.key);
-            let value = if typed.key == entry.key { typed.value.clone() } else { entry.value.clone() };
-            let options = (entry.key == KEY_RHS15_ENABLED).then(|| choices([("true", "Yes — RHS-15 is used"), ("false", "No — hidden and ignored")], &value));
-            SettingRow { entry, field, value, options }
+            let value = if typed.key == entry.key {
+                typed.value.clone()
+            } else {
+                entry.value.clone()
+            };
+            let options = (entry.key == KEY_RHS15_ENABLED).then(|| {
+                choices(
+                    [
+                        ("true", "Yes — RHS-15 is used"),
+                        ("false", "No — hidden and ignored"),
+                    ],
+                    &value,
+                )
+            });
+            SettingRow {
+                entry,
+                field,
+                value,
+                options,
+            }
         })
         .collect();
-    let rules = RuleId::ALL.iter().map(|&r| RuleRow { id: r.id(), title: r.info().title, section: r.info().section, enabled: policy.is_enabled(r) }).collect();
+    let rules = RuleId::ALL
+        .iter()
+        .map(|&r| RuleRow {
+            id: r.id(),
+            title: r.info().title,
+            section: r.info().section,
+            enabled: policy.is_enabled(r),
+        })
+        .collect();
     let mut safety = Vec::new();
     for &(code, name) in languages::LANGUAGES {
-        if let Some(text) = state.store.setting(&format!("{SAFETY_TEXT_PREFIX}{code}")).await?
+        if let Some(text) = state
+            .store
+            .setting(&format!("{SAFETY_TEXT_PREFIX}{code}"))
+            .await?
             && !text.trim().is_empty()
         {
             let rtl = haven_core::LanguageTag::parse(code).is_ok_and(|t| t.is_right_to_left());
-            safety.push(SafetyRow { language: name.to_owned(), lang: code.to_owned(), dir: if rtl { "rtl" } else { "ltr" }, text });
+            safety.push(SafetyRow {
+                language: name.to_owned(),
+                lang: code.to_owned(),
+                dir: if rtl { "rtl" } else { "ltr" },
+                text,
+            });
         }
     }
     let history = state
@@ -148,8 +194,15 @@ async fn render(state: &AppState, user: &CurrentUser, status: StatusCode, typed:
         .filter(|a: &AuditEntry| a.action == "setting.change")
         .take(HISTORY_SHOWN)
         .map(|a| {
-            let (key, old, new) = parse_change(&a.detail).unwrap_or_else(|| (a.detail.clone(), String::new(), String::new()));
-            ChangeRow { at: a.at, by: a.actor, key, old, new }
+            let (key, old, new) = parse_change(&a.detail)
+                .unwrap_or_else(|| (a.detail.clone(), String::new(), String::new()));
+            ChangeRow {
+                at: a.at,
+                by: a.actor,
+                key,
+                old,
+                new,
+            }
         })
         .collect();
     let page_data = PolicyPage {
@@ -157,7 +210,11 @@ async fn render(state: &AppState, user: &CurrentUser, status: StatusCode, typed:
         settings,
         rules,
         safety,
-        safety_languages: choices_with_blank("Choose a language", languages::LANGUAGES.iter().copied(), &typed.safety_language),
+        safety_languages: choices_with_blank(
+            "Choose a language",
+            languages::LANGUAGES.iter().copied(),
+            &typed.safety_language,
+        ),
         safety_text: typed.safety_text,
         default_safety_text: DEFAULT_SAFETY_TEXT,
         history,
@@ -183,9 +240,21 @@ fn notice(done: &str) -> &'static str {
     }
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    render(&state, &user, StatusCode::OK, Typed::default(), FormErrors::default(), notice(&done.done)).await
+    render(
+        &state,
+        &user,
+        StatusCode::OK,
+        Typed::default(),
+        FormErrors::default(),
+        notice(&done.done),
+    )
+    .await
 }
 
 /// Replaces the running policy with the stored one, so every request after a change uses it.
@@ -205,22 +274,46 @@ struct ChangeForm {
     value: String,
 }
 
-async fn change(State(state): State<AppState>, user: CurrentUser, Form(form): Form<ChangeForm>) -> Result<Response, AppError> {
+async fn change(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     if !haven_core::policy::Policy::keys().any(|k| k == form.key) {
         return Err(AppError::BadRequest("unknown policy setting"));
     }
-    match state.store.set_policy(&user.actor(), &form.key, &form.value).await {
+    match state
+        .store
+        .set_policy(&user.actor(), &form.key, &form.value)
+        .await
+    {
         Ok(changed) => {
             reload(&state).await?;
             tracing::info!(key = %form.key, changed, "policy setting changed");
-            Ok(see_other(if changed { "/admin/policy?done=changed" } else { "/admin/policy?done=unchanged" }))
+            Ok(see_other(if changed {
+                "/admin/policy?done=changed"
+            } else {
+                "/admin/policy?done=unchanged"
+            }))
         }
         Err(PolicyChangeError::Invalid(e)) => {
             let mut errors = FormErrors::default();
             // The message starts with the key itself, as the core words it.
             errors.add(field_of(&form.key), e.to_string());
-            render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Typed { key: form.key, value: form.value, ..Typed::default() }, errors, "").await
+            render(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Typed {
+                    key: form.key,
+                    value: form.value,
+                    ..Typed::default()
+                },
+                errors,
+                "",
+            )
+            .await
         }
         Err(PolicyChangeError::Store(e)) => Err(e.into()),
     }
@@ -233,7 +326,11 @@ struct RuleForm {
     enabled: String,
 }
 
-async fn toggle_rule(State(state): State<AppState>, user: CurrentUser, Form(form): Form<RuleForm>) -> Result<Response, AppError> {
+async fn toggle_rule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<RuleForm>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let rule = RuleId::parse(&form.rule).ok_or(AppError::BadRequest("unknown rule"))?;
     let enabled = match form.enabled.as_str() {
@@ -244,7 +341,11 @@ async fn toggle_rule(State(state): State<AppState>, user: CurrentUser, Form(form
     let mut policy = state.store.policy().await?;
     policy.set_enabled(rule, enabled);
     let list = policy.disabled_ids().collect::<Vec<_>>().join(", ");
-    match state.store.set_policy(&user.actor(), KEY_RULES_DISABLED, &list).await {
+    match state
+        .store
+        .set_policy(&user.actor(), KEY_RULES_DISABLED, &list)
+        .await
+    {
         Ok(_) => {
             reload(&state).await?;
             tracing::info!(rule = rule.id(), enabled, "rule switched");
@@ -262,22 +363,51 @@ struct SafetyForm {
     text: String,
 }
 
-async fn change_safety_text(State(state): State<AppState>, user: CurrentUser, Form(form): Form<SafetyForm>) -> Result<Response, AppError> {
+async fn change_safety_text(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<SafetyForm>,
+) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let mut errors = FormErrors::default();
-    if !languages::LANGUAGES.iter().any(|(code, _)| *code == form.language) {
+    if !languages::LANGUAGES
+        .iter()
+        .any(|(code, _)| *code == form.language)
+    {
         errors.add("safety-language", "Choose the language of the text");
     }
     let text = form.text.trim().replace("\r\n", "\n");
     if text.chars().count() > MAX_SAFETY_TEXT {
-        errors.add("safety-text", format!("Shorten the text to at most {MAX_SAFETY_TEXT} characters"));
+        errors.add(
+            "safety-text",
+            format!("Shorten the text to at most {MAX_SAFETY_TEXT} characters"),
+        );
     }
     if !errors.is_empty() {
-        let typed = Typed { safety_language: form.language, safety_text: form.text, ..Typed::default() };
-        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, typed, errors, "").await;
+        let typed = Typed {
+            safety_language: form.language,
+            safety_text: form.text,
+            ..Typed::default()
+        };
+        return render(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            typed,
+            errors,
+            "",
+        )
+        .await;
     }
     // An empty text removes the language's own text: its speakers then see the English one.
-    state.store.set_setting(&user.actor(), &format!("{SAFETY_TEXT_PREFIX}{}", form.language), &text).await?;
+    state
+        .store
+        .set_setting(
+            &user.actor(),
+            &format!("{SAFETY_TEXT_PREFIX}{}", form.language),
+            &text,
+        )
+        .await?;
     Ok(see_other("/admin/policy?done=safety"))
 }
 
@@ -287,10 +417,26 @@ mod tests {
 
     #[test]
     fn reads_the_audit_detail_of_a_setting_change() {
-        assert_eq!(parse_change(r#"policy.pcl5.cutoff: "33" -> "31""#), Some(("policy.pcl5.cutoff".into(), "33".into(), "31".into())));
-        assert_eq!(parse_change(r#"policy.rules.disabled: "" -> "screening.hiv""#), Some(("policy.rules.disabled".into(), String::new(), "screening.hiv".into())));
-        let text = format!("safety-text.en: {:?} -> {:?}", "", "Call \"111\" -> option 2\nor 999");
-        assert_eq!(parse_change(&text).map(|c| c.2), Some("Call \"111\" -> option 2\nor 999".to_owned()));
+        assert_eq!(
+            parse_change(r#"policy.pcl5.cutoff: "33" -> "31""#),
+            Some(("policy.pcl5.cutoff".into(), "33".into(), "31".into()))
+        );
+        assert_eq!(
+            parse_change(r#"policy.rules.disabled: "" -> "screening.hiv""#),
+            Some((
+                "policy.rules.disabled".into(),
+                String::new(),
+                "screening.hiv".into()
+            ))
+        );
+        let text = format!(
+            "safety-text.en: {:?} -> {:?}",
+            "", "Call \"111\" -> option 2\nor 999"
+        );
+        assert_eq!(
+            parse_change(&text).map(|c| c.2),
+            Some("Call \"111\" -> option 2\nor 999".to_owned())
+        );
         assert_eq!(parse_change("garbage"), None);
     }
 }

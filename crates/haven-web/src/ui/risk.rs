@@ -11,7 +11,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use haven_core::Date;
-use haven_core::record::{EntryBody, EntryStatus, PatientRecord, RiskReview, SafetyPlan, SuicidalThoughts};
+use haven_core::record::{
+    EntryBody, EntryStatus, PatientRecord, RiskReview, SafetyPlan, SuicidalThoughts,
+};
 
 use super::forms::data::{FormData, date_value, yes_no_value};
 use super::forms::fields::{Field, Input, options, yes_no};
@@ -34,21 +36,66 @@ pub fn routes() -> Router<AppState> {
 /// Negative life events in the stressor window, newest first, as "Kind (date)".
 pub fn recent_stressors(record: &PatientRecord, today: Date) -> Vec<String> {
     let from = today - time::Duration::days(STRESSOR_WINDOW_DAYS);
-    let mut events: Vec<_> = record.bodies(EntryBody::as_life_event).filter(|e| e.date >= from && e.date <= today).collect();
-    events.sort_by(|a, b| b.date.cmp(&a.date));
-    events.into_iter().map(|e| format!("{} ({})", e.kind.label(), e.date)).collect()
+    let mut events: Vec<_> = record
+        .bodies(EntryBody::as_life_event)
+        .filter(|e| e.date >= from && e.date <= today)
+        .collect();
+    events.sort_by_key(|e| std::cmp::Reverse(e.date));
+    events
+        .into_iter()
+        .map(|e| format!("{} ({})", e.kind.label(), e.date))
+        .collect()
 }
 
 pub fn review_fields() -> Vec<Field> {
     vec![
         Field::new("date", "Date of the review", "", Input::Date),
-        Field::new("suicidal_thoughts", "Current suicidal thoughts", "", Input::Radios(options(SuicidalThoughts::ALL, SuicidalThoughts::id, SuicidalThoughts::label))),
-        Field::new("plans_or_intent", "Plans or intent to act on them", "", Input::Radios(yes_no())),
-        Field::new("recent_self_harm", "Recent self-harm", "", Input::Radios(yes_no())),
-        Field::new("stressors", "Current stressors", "Pre-filled with negative life events of the last 90 days; add anything else the person describes (§6)", Input::Textarea),
-        Field::new("protective_factors", "Protective factors", "What keeps the person going: people, faith, plans, reasons for living", Input::Textarea),
-        Field::new("formulation", "Formulation", "Your understanding of the person’s situation and needs, in your own words", Input::Textarea),
-        Field::new("next_review", "Next review agreed with the person", "Optional. While this date is ahead, follow-up is due by it (§1)", Input::Date),
+        Field::new(
+            "suicidal_thoughts",
+            "Current suicidal thoughts",
+            "",
+            Input::Radios(options(
+                SuicidalThoughts::ALL,
+                SuicidalThoughts::id,
+                SuicidalThoughts::label,
+            )),
+        ),
+        Field::new(
+            "plans_or_intent",
+            "Plans or intent to act on them",
+            "",
+            Input::Radios(yes_no()),
+        ),
+        Field::new(
+            "recent_self_harm",
+            "Recent self-harm",
+            "",
+            Input::Radios(yes_no()),
+        ),
+        Field::new(
+            "stressors",
+            "Current stressors",
+            "Pre-filled with negative life events of the last 90 days; add anything else the person describes (§6)",
+            Input::Textarea,
+        ),
+        Field::new(
+            "protective_factors",
+            "Protective factors",
+            "What keeps the person going: people, faith, plans, reasons for living",
+            Input::Textarea,
+        ),
+        Field::new(
+            "formulation",
+            "Formulation",
+            "Your understanding of the person’s situation and needs, in your own words",
+            Input::Textarea,
+        ),
+        Field::new(
+            "next_review",
+            "Next review agreed with the person",
+            "Optional. While this date is ahead, follow-up is due by it (§1)",
+            Input::Date,
+        ),
     ]
 }
 
@@ -61,10 +108,27 @@ pub fn review_defaults(record: &PatientRecord, today: Date) -> FormData {
 
 pub fn review_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
     let date = data.date("date", errors, "The date of the review");
-    let thoughts = data.coded("suicidal_thoughts", SuicidalThoughts::parse, errors, "Record whether the person has suicidal thoughts now: none, passive or active");
-    let plans = data.yes_no("plans_or_intent", errors, "Record whether there are plans or intent");
-    let self_harm = data.yes_no("recent_self_harm", errors, "Record whether there has been recent self-harm");
-    let formulation = errors.required(data.get("formulation"), "formulation", "Write a formulation of the person’s situation");
+    let thoughts = data.coded(
+        "suicidal_thoughts",
+        SuicidalThoughts::parse,
+        errors,
+        "Record whether the person has suicidal thoughts now: none, passive or active",
+    );
+    let plans = data.yes_no(
+        "plans_or_intent",
+        errors,
+        "Record whether there are plans or intent",
+    );
+    let self_harm = data.yes_no(
+        "recent_self_harm",
+        errors,
+        "Record whether there has been recent self-harm",
+    );
+    let formulation = errors.required(
+        data.get("formulation"),
+        "formulation",
+        "Write a formulation of the person’s situation",
+    );
     let next_review = data.optional_date("next_review", errors, "The next review date");
     Some(EntryBody::RiskReview(RiskReview {
         date: date?,
@@ -97,31 +161,76 @@ pub fn review_values(body: &EntryBody) -> FormData {
 
 /// The six parts of a safety plan: `(field, heading on the form and the printout)`.
 pub const PLAN_PARTS: [(&str, &str); 6] = [
-    ("warning_signs", "Warning signs that a crisis may be starting"),
+    (
+        "warning_signs",
+        "Warning signs that a crisis may be starting",
+    ),
     ("coping_strategies", "Things I can do to help myself"),
     ("people_and_places", "People and places that help"),
-    ("professionals_and_crisis", "Professionals and crisis contacts"),
+    (
+        "professionals_and_crisis",
+        "Professionals and crisis contacts",
+    ),
     ("safer_surroundings", "Making my surroundings safer"),
     ("reasons_for_living", "My reasons for living"),
 ];
 
 pub fn plan_fields() -> Vec<Field> {
     let mut f = vec![Field::new("date", "Date agreed", "", Input::Date)];
-    f.extend(PLAN_PARTS.iter().map(|&(name, label)| Field::new(name, label, "In the person’s own words where possible", Input::Textarea)));
+    f.extend(PLAN_PARTS.iter().map(|&(name, label)| {
+        Field::new(
+            name,
+            label,
+            "In the person’s own words where possible",
+            Input::Textarea,
+        )
+    }));
     f
 }
 
 pub fn plan_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
     let date = data.date("date", errors, "The date the plan was agreed");
-    let [warning_signs, coping_strategies, people_and_places, professionals_and_crisis, safer_surroundings, reasons_for_living] = PLAN_PARTS.map(|(name, _)| data.text(name));
-    if [&warning_signs, &coping_strategies, &people_and_places, &professionals_and_crisis, &safer_surroundings, &reasons_for_living].iter().all(|t| t.is_empty()) {
+    let [
+        warning_signs,
+        coping_strategies,
+        people_and_places,
+        professionals_and_crisis,
+        safer_surroundings,
+        reasons_for_living,
+    ] = PLAN_PARTS.map(|(name, _)| data.text(name));
+    if [
+        &warning_signs,
+        &coping_strategies,
+        &people_and_places,
+        &professionals_and_crisis,
+        &safer_surroundings,
+        &reasons_for_living,
+    ]
+    .iter()
+    .all(|t| t.is_empty())
+    {
         errors.add("warning_signs", "Write at least one part of the plan");
     }
-    Some(EntryBody::SafetyPlan(SafetyPlan { date: date?, warning_signs, coping_strategies, people_and_places, professionals_and_crisis, safer_surroundings, reasons_for_living }))
+    Some(EntryBody::SafetyPlan(SafetyPlan {
+        date: date?,
+        warning_signs,
+        coping_strategies,
+        people_and_places,
+        professionals_and_crisis,
+        safer_surroundings,
+        reasons_for_living,
+    }))
 }
 
 fn plan_texts(p: &SafetyPlan) -> [&str; 6] {
-    [&p.warning_signs, &p.coping_strategies, &p.people_and_places, &p.professionals_and_crisis, &p.safer_surroundings, &p.reasons_for_living]
+    [
+        &p.warning_signs,
+        &p.coping_strategies,
+        &p.people_and_places,
+        &p.professionals_and_crisis,
+        &p.safer_surroundings,
+        &p.reasons_for_living,
+    ]
 }
 
 pub fn plan_values(body: &EntryBody) -> FormData {
@@ -156,7 +265,11 @@ struct PrintPage {
     crisis: SafetyText,
 }
 
-async fn print(State(state): State<AppState>, user: CurrentUser, Path((id, entry_id)): Path<(String, String)>) -> Result<Response, AppError> {
+async fn print(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, entry_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     let entry = state.store.entry(&entry_id).await?;
     if entry.patient.as_str() != id || entry.status != EntryStatus::Active {
@@ -166,14 +279,36 @@ async fn print(State(state): State<AppState>, user: CurrentUser, Path((id, entry
         return Err(AppError::NotFound);
     };
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    state.store.audit_read(&user.actor(), "entry.print", Some(&id), &entry_id).await?;
+    state
+        .store
+        .audit_read(&user.actor(), "entry.print", Some(&id), &entry_id)
+        .await?;
     let language = ctx.record.patient.main_language.clone();
     let crisis = safety_text(&state, language.as_ref()).await?;
-    let parts = PLAN_PARTS.iter().zip(plan_texts(plan)).filter(|(_, t)| !t.is_empty()).map(|(&(_, heading), text)| PlanPart { heading, text: text.to_owned() }).collect();
+    let parts = PLAN_PARTS
+        .iter()
+        .zip(plan_texts(plan))
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(&(_, heading), text)| PlanPart {
+            heading,
+            text: text.to_owned(),
+        })
+        .collect();
     let page_data = PrintPage {
-        layout: Layout::new(&user, format!("Safety plan – {}", ctx.banner.name), "/patients"),
-        lang: language.as_ref().map(ToString::to_string).unwrap_or_default(),
-        dir: if language.as_ref().is_some_and(|l| l.is_right_to_left()) { "rtl" } else { "ltr" },
+        layout: Layout::new(
+            &user,
+            format!("Safety plan – {}", ctx.banner.name),
+            "/patients",
+        ),
+        lang: language
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        dir: if language.as_ref().is_some_and(|l| l.is_right_to_left()) {
+            "rtl"
+        } else {
+            "ltr"
+        },
         agreed: plan.date.to_string(),
         printed: today().to_string(),
         version: entry.version,
@@ -193,8 +328,18 @@ mod tests {
     fn record_with_events(events: &[(LifeEventKind, Date)]) -> PatientRecord {
         let mut r = PatientRecord::new(Patient::new("pat-1".into(), "A", "B"));
         for (i, &(kind, date)) in events.iter().enumerate() {
-            let body = EntryBody::LifeEvent(LifeEvent { kind, date, note: "private words".into() });
-            r.entries.push(Entry::new(format!("e{i}").as_str().into(), "pat-1".into(), body, "dr.a".into(), datetime!(2026-11-01 9:00 UTC)));
+            let body = EntryBody::LifeEvent(LifeEvent {
+                kind,
+                date,
+                note: "private words".into(),
+            });
+            r.entries.push(Entry::new(
+                format!("e{i}").as_str().into(),
+                "pat-1".into(),
+                body,
+                "dr.a".into(),
+                datetime!(2026-11-01 9:00 UTC),
+            ));
         }
         r
     }
@@ -207,10 +352,22 @@ mod tests {
             (LifeEventKind::BadNewsFromHome, date!(2026 - 08 - 01)),
             (LifeEventKind::LossOfHope, date!(2026 - 10 - 01)),
         ]);
-        assert_eq!(recent_stressors(&r, today), ["Asylum claim refused (2026-11-27)", "Loss of hope (2026-10-01)"]);
+        assert_eq!(
+            recent_stressors(&r, today),
+            [
+                "Asylum claim refused (2026-11-27)",
+                "Loss of hope (2026-10-01)"
+            ]
+        );
         let d = review_defaults(&r, today);
-        assert_eq!(d.get("stressors"), "Asylum claim refused (2026-11-27)\nLoss of hope (2026-10-01)");
-        assert!(!d.get("stressors").contains("private words"), "notes are not copied");
+        assert_eq!(
+            d.get("stressors"),
+            "Asylum claim refused (2026-11-27)\nLoss of hope (2026-10-01)"
+        );
+        assert!(
+            !d.get("stressors").contains("private words"),
+            "notes are not copied"
+        );
     }
 
     #[test]
@@ -226,7 +383,10 @@ mod tests {
             next_review: Some(date!(2026 - 12 - 05)),
         });
         let mut errors = FormErrors::default();
-        assert_eq!(review_parse(&review_values(&review), &mut errors), Some(review));
+        assert_eq!(
+            review_parse(&review_values(&review), &mut errors),
+            Some(review)
+        );
         let plan = EntryBody::SafetyPlan(SafetyPlan {
             date: date!(2026 - 11 - 28),
             warning_signs: "w".into(),
@@ -238,9 +398,18 @@ mod tests {
         });
         assert_eq!(plan_parse(&plan_values(&plan), &mut errors), Some(plan));
         assert!(errors.is_empty());
-        let words: Vec<String> = review_fields().iter().flat_map(|f| [f.label.to_lowercase(), f.hint.to_lowercase()]).collect();
+        let words: Vec<String> = review_fields()
+            .iter()
+            .flat_map(|f| [f.label.to_lowercase(), f.hint.to_lowercase()])
+            .collect();
         for w in &words {
-            for banned in ["low risk", "medium risk", "high risk", "risk level", "risk score"] {
+            for banned in [
+                "low risk",
+                "medium risk",
+                "high risk",
+                "risk level",
+                "risk score",
+            ] {
                 assert!(!w.contains(banned), "{w}");
             }
         }
@@ -249,8 +418,16 @@ mod tests {
     #[test]
     fn a_review_needs_each_answer() {
         let mut errors = FormErrors::default();
-        assert_eq!(review_parse(&FormData::parse(b"date=2026-11-28"), &mut errors), None);
-        for f in ["suicidal_thoughts", "plans_or_intent", "recent_self_harm", "formulation"] {
+        assert_eq!(
+            review_parse(&FormData::parse(b"date=2026-11-28"), &mut errors),
+            None
+        );
+        for f in [
+            "suicidal_thoughts",
+            "plans_or_intent",
+            "recent_self_harm",
+            "formulation",
+        ] {
             assert!(errors.has(f), "{f}");
         }
         let mut errors = FormErrors::default();

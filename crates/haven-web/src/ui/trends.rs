@@ -76,7 +76,10 @@ fn escape(text: &str) -> String {
 }
 
 fn slug(text: &str) -> String {
-    text.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// The chart as a standalone SVG element: `role="img"` with a `<title>` and a `<desc>` that
@@ -84,8 +87,16 @@ fn slug(text: &str) -> String {
 pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[Band]) -> String {
     let instrument = series.instrument;
     let id = format!("chart-{}", slug(instrument.name()));
-    let max = instrument.total_max().or_else(|| bands.last().map(|b| b.1)).unwrap_or(1).max(1);
-    let dates = series.points.iter().map(|p| p.date).chain(markers.iter().map(|m| m.date));
+    let max = instrument
+        .total_max()
+        .or_else(|| bands.last().map(|b| b.1))
+        .unwrap_or(1)
+        .max(1);
+    let dates = series
+        .points
+        .iter()
+        .map(|p| p.date)
+        .chain(markers.iter().map(|m| m.date));
     let (first, last) = match (dates.clone().min(), dates.max()) {
         (Some(a), Some(b)) => (a, b),
         _ => return String::new(),
@@ -93,7 +104,10 @@ pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[Band]) -> String 
     // A little room either side so the first and last points are not on the frame.
     let span = (last - first).whole_days().max(1);
     let pad = (span / 20).max(3);
-    let (start, end) = (first.to_julian_day() - pad as i32, last.to_julian_day() + pad as i32);
+    let (start, end) = (
+        first.to_julian_day() - pad as i32,
+        last.to_julian_day() + pad as i32,
+    );
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |d: Date| LEFT + plot_w * f64::from(d.to_julian_day() - start) / f64::from(end - start);
@@ -104,8 +118,14 @@ pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[Band]) -> String 
     s.push_str(&format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc">"##
     ));
-    s.push_str(&format!(r##"<title id="{id}-title">{} totals over time</title>"##, escape(instrument.name())));
-    s.push_str(&format!(r##"<desc id="{id}-desc">{}</desc>"##, escape(&describe(series, markers, bands))));
+    s.push_str(&format!(
+        r##"<title id="{id}-title">{} totals over time</title>"##,
+        escape(instrument.name())
+    ));
+    s.push_str(&format!(
+        r##"<desc id="{id}-desc">{}</desc>"##,
+        escape(&describe(series, markers, bands))
+    ));
     // Bands: each shaded from its lowest total up to where the next begins.
     for (i, &(lo, hi, band)) in bands.iter().enumerate() {
         let top_value = bands.get(i + 1).map_or(max, |next| next.0);
@@ -139,8 +159,15 @@ pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[Band]) -> String 
     }
     // The totals.
     if series.points.len() > 1 {
-        let path: Vec<String> = series.points.iter().map(|p| format!("{:.1},{:.1}", x(p.date), y(p.total))).collect();
-        s.push_str(&format!(r##"<polyline points="{}" fill="none" stroke="#005eb8" stroke-width="2.5"/>"##, path.join(" ")));
+        let path: Vec<String> = series
+            .points
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", x(p.date), y(p.total)))
+            .collect();
+        s.push_str(&format!(
+            r##"<polyline points="{}" fill="none" stroke="#005eb8" stroke-width="2.5"/>"##,
+            path.join(" ")
+        ));
     }
     for p in &series.points {
         s.push_str(&format!(r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#005eb8"><title>{}: {}</title></circle>"##, x(p.date), y(p.total), p.date, p.total));
@@ -154,13 +181,29 @@ fn describe(series: &Series, markers: &[Marker], bands: &[Band]) -> String {
     let i = series.instrument;
     let mut text = match (series.points.first(), series.points.last()) {
         (Some(a), Some(b)) => {
-            let band = bands.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&b.total)).map(|(_, _, id)| band_label(i, id)).unwrap_or_default();
-            format!("{} {} totals from {} to {}; the latest, on {}, is {} ({}).", series.points.len(), i.name(), a.date, b.date, b.date, b.total, band.to_lowercase())
+            let band = bands
+                .iter()
+                .find(|(lo, hi, _)| (*lo..=*hi).contains(&b.total))
+                .map(|(_, _, id)| band_label(i, id))
+                .unwrap_or_default();
+            format!(
+                "{} {} totals from {} to {}; the latest, on {}, is {} ({}).",
+                series.points.len(),
+                i.name(),
+                a.date,
+                b.date,
+                b.date,
+                b.total,
+                band.to_lowercase()
+            )
         }
         _ => format!("No {} totals.", i.name()),
     };
     if !markers.is_empty() {
-        let list: Vec<String> = markers.iter().map(|m| format!("{} on {}", m.label, m.date)).collect();
+        let list: Vec<String> = markers
+            .iter()
+            .map(|m| format!("{} on {}", m.label, m.date))
+            .collect();
         text.push_str(&format!(" Events marked: {}.", list.join("; ")));
     }
     text
@@ -171,8 +214,16 @@ pub fn markers(record: &PatientRecord, from: Date, to: Date) -> Vec<Marker> {
     let mut out: Vec<Marker> = record
         .active()
         .filter_map(|e| match &e.body {
-            EntryBody::LifeEvent(ev) => Some(Marker { date: ev.date, label: ev.kind.label().to_owned() }),
-            EntryBody::Asylum(a) if a.status == AsylumStatus::Refused || a.status.is_granted() => Some(Marker { date: a.since, label: a.status.label().to_owned() }),
+            EntryBody::LifeEvent(ev) => Some(Marker {
+                date: ev.date,
+                label: ev.kind.label().to_owned(),
+            }),
+            EntryBody::Asylum(a) if a.status == AsylumStatus::Refused || a.status.is_granted() => {
+                Some(Marker {
+                    date: a.since,
+                    label: a.status.label().to_owned(),
+                })
+            }
             _ => None,
         })
         .filter(|m| m.date >= from && m.date <= to)
@@ -210,7 +261,12 @@ struct TrendsPage {
 const EVENTS_BEFORE_DAYS: i64 = 90;
 
 /// One chart per instrument with at least one score (ITQ, which has no total: table only).
-pub fn charts(record: &PatientRecord, instruments: &[Instrument], options: &haven_core::instruments::ScoringOptions, today: Date) -> Vec<Chart> {
+pub fn charts(
+    record: &PatientRecord,
+    instruments: &[Instrument],
+    options: &haven_core::instruments::ScoringOptions,
+    today: Date,
+) -> Vec<Chart> {
     instruments
         .iter()
         .filter_map(|&instrument| {
@@ -218,22 +274,72 @@ pub fn charts(record: &PatientRecord, instruments: &[Instrument], options: &have
             let first = scores.first()?.0;
             let rows = scores
                 .iter()
-                .map(|(d, s)| Row { date: d.to_string(), total: s.total().map(|t| t.to_string()).unwrap_or_else(|| "—".into()), band: band_label(instrument, s.band()) })
+                .map(|(d, s)| Row {
+                    date: d.to_string(),
+                    total: s
+                        .total()
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                    band: band_label(instrument, s.band()),
+                })
                 .collect();
-            let points: Vec<Point> = scores.iter().filter_map(|(d, s)| Some(Point { date: *d, total: s.total()? })).collect();
-            let marks = markers(record, first - time::Duration::days(EVENTS_BEFORE_DAYS), today);
-            let svg = if points.is_empty() { String::new() } else { chart_svg(&Series { instrument, points }, &marks, bands_with(instrument, options)) };
-            Some(Chart { name: instrument.name(), id: slug(instrument.name()), svg, rows, markers: marks })
+            let points: Vec<Point> = scores
+                .iter()
+                .filter_map(|(d, s)| {
+                    Some(Point {
+                        date: *d,
+                        total: s.total()?,
+                    })
+                })
+                .collect();
+            let marks = markers(
+                record,
+                first - time::Duration::days(EVENTS_BEFORE_DAYS),
+                today,
+            );
+            let svg = if points.is_empty() {
+                String::new()
+            } else {
+                chart_svg(
+                    &Series { instrument, points },
+                    &marks,
+                    bands_with(instrument, options),
+                )
+            };
+            Some(Chart {
+                name: instrument.name(),
+                id: slug(instrument.name()),
+                svg,
+                rows,
+                markers: marks,
+            })
         })
         .collect()
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    state.store.audit_read(&user.actor(), "patient.trends", Some(&id), "").await?;
-    let charts = charts(&ctx.record, &available(&state), &state.policy().scoring_options(), today());
-    page(&TrendsPage { layout: Layout::new(&user, format!("Trends – {}", ctx.banner.name), "/patients"), charts, new_href: format!("{}/assessments", patient_href(&id)), banner: ctx.banner })
+    state
+        .store
+        .audit_read(&user.actor(), "patient.trends", Some(&id), "")
+        .await?;
+    let charts = charts(
+        &ctx.record,
+        &available(&state),
+        &state.policy().scoring_options(),
+        today(),
+    );
+    page(&TrendsPage {
+        layout: Layout::new(&user, format!("Trends – {}", ctx.banner.name), "/patients"),
+        charts,
+        new_href: format!("{}/assessments", patient_href(&id)),
+        banner: ctx.banner,
+    })
 }
 
 #[cfg(test)]
@@ -246,15 +352,33 @@ mod tests {
         Series {
             instrument: Instrument::Phq9,
             points: vec![
-                Point { date: date!(2026 - 05 - 01), total: 8 },
-                Point { date: date!(2026 - 08 - 01), total: 12 },
-                Point { date: date!(2026 - 11 - 20), total: 19 },
+                Point {
+                    date: date!(2026 - 05 - 01),
+                    total: 8,
+                },
+                Point {
+                    date: date!(2026 - 08 - 01),
+                    total: 12,
+                },
+                Point {
+                    date: date!(2026 - 11 - 20),
+                    total: 19,
+                },
             ],
         }
     }
 
     fn events() -> Vec<Marker> {
-        vec![Marker { date: date!(2026 - 10 - 15), label: "Asylum claim refused".into() }, Marker { date: date!(2026 - 11 - 01), label: "Bad news <from> home & \"more\"".into() }]
+        vec![
+            Marker {
+                date: date!(2026 - 10 - 15),
+                label: "Asylum claim refused".into(),
+            },
+            Marker {
+                date: date!(2026 - 11 - 01),
+                label: "Bad news <from> home & \"more\"".into(),
+            },
+        ]
     }
 
     #[test]
@@ -263,11 +387,17 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains(r##"role="img""##));
         assert!(svg.contains(r##"<title id="chart-phq9-title">PHQ-9 totals over time</title>"##));
-        assert!(svg.contains("the latest, on 2026-11-20, is 19 (moderately severe)"), "{svg}");
+        assert!(
+            svg.contains("the latest, on 2026-11-20, is 19 (moderately severe)"),
+            "{svg}"
+        );
         assert_eq!(svg.matches("<circle").count(), 3);
         assert_eq!(svg.matches(r##"class="chart__band""##).count(), 5);
         assert_eq!(svg.matches(r##"class="chart__marker""##).count(), 2);
-        assert!(svg.contains("Bad news &lt;from&gt; home &amp; &quot;more&quot;"), "labels are escaped");
+        assert!(
+            svg.contains("Bad news &lt;from&gt; home &amp; &quot;more&quot;"),
+            "labels are escaped"
+        );
         assert!(!svg.contains("<from>"));
     }
 
@@ -278,22 +408,47 @@ mod tests {
             .split("<circle ")
             .skip(1)
             .map(|c| {
-                let attr = |name: &str| c.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse::<f64>().ok()).expect("coordinate");
+                let attr = |name: &str| {
+                    c.split(&format!("{name}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .and_then(|v| v.parse::<f64>().ok())
+                        .expect("coordinate")
+                };
                 (attr("cx"), attr("cy"))
             })
             .collect();
-        assert!(circles.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1), "{circles:?}");
-        assert!(circles.iter().all(|&(x, y)| (LEFT..=WIDTH - RIGHT).contains(&x) && (TOP..=HEIGHT - BOTTOM).contains(&y)));
+        assert!(
+            circles
+                .windows(2)
+                .all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1),
+            "{circles:?}"
+        );
+        assert!(
+            circles
+                .iter()
+                .all(|&(x, y)| (LEFT..=WIDTH - RIGHT).contains(&x)
+                    && (TOP..=HEIGHT - BOTTOM).contains(&y))
+        );
     }
 
     #[test]
     fn a_single_score_still_draws() {
-        let one = Series { instrument: Instrument::Gad7, points: vec![Point { date: date!(2026 - 11 - 28), total: 21 }] };
+        let one = Series {
+            instrument: Instrument::Gad7,
+            points: vec![Point {
+                date: date!(2026 - 11 - 28),
+                total: 21,
+            }],
+        };
         let svg = chart_svg(&one, &[], bands(Instrument::Gad7));
         assert_eq!(svg.matches("<circle").count(), 1);
         assert!(!svg.contains("<polyline"));
         assert!(!svg.contains("NaN"));
-        let empty = Series { instrument: Instrument::Gad7, points: vec![] };
+        let empty = Series {
+            instrument: Instrument::Gad7,
+            points: vec![],
+        };
         assert_eq!(chart_svg(&empty, &[], bands(Instrument::Gad7)), "");
     }
 

@@ -31,19 +31,27 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     report_skipped(&assembly.skipped);
     let actions = evaluate(&assembly.records, &Policy::default(), as_of);
     if json {
-        output::print(&format!("{}\n", actions_output::to_json(as_of, &actions)))
+        output::print(&actions_output::to_json(as_of, &actions))
     } else {
         output::print(&actions_output::to_table(as_of, &actions))
     }
 }
 
 /// Every record's actions, labelled with the FHIR Patient.id and sorted as INTERFACES.md says.
-pub fn evaluate(records: &[haven_core::record::PatientRecord], policy: &Policy, as_of: Date) -> Vec<(String, Action)> {
+pub fn evaluate(
+    records: &[haven_core::record::PatientRecord],
+    policy: &Policy,
+    as_of: Date,
+) -> Vec<(String, Action)> {
     let bar = progress::bar(records.len() as u64, "patients");
     let mut actions: Vec<(String, Action)> = Vec::new();
     for record in records {
         let id = record.patient.id.to_string();
-        actions.extend(rules::evaluate(record, policy, as_of).into_iter().map(|a| (id.clone(), a)));
+        actions.extend(
+            rules::evaluate(record, policy, as_of)
+                .into_iter()
+                .map(|a| (id.clone(), a)),
+        );
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -72,13 +80,24 @@ mod tests {
             .replace('\n', "");
         let as_of = date!(2026 - 11 - 28);
         let actions = actions_for(&format!("{PATIENT}\n{event}\n"), as_of);
-        let json = actions_output::to_json(as_of, &actions);
+        let json: serde_json::Value = serde_json::from_str(&actions_output::to_json(as_of, &actions)).expect("valid JSON");
         assert_eq!(json["as_of"], "2026-11-28");
         let first = &json["actions"][0];
         assert_eq!(first["patient"], "ehr-7");
         assert_eq!(first["rule"], "risk.reassess-after-event");
-        assert_eq!((first["section"].as_str(), first["urgency"].as_str(), first["due"].as_str()), (Some("§6"), Some("urgent"), Some("2026-11-29")));
-        assert!(first["reason"].as_str().is_some_and(|r| r.contains("2026-11-27")));
+        assert_eq!(
+            (
+                first["section"].as_str(),
+                first["urgency"].as_str(),
+                first["due"].as_str()
+            ),
+            (Some("§6"), Some("urgent"), Some("2026-11-29"))
+        );
+        assert!(
+            first["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("2026-11-27"))
+        );
         // Every field of the INTERFACES.md example is present.
         let example: serde_json::Value = serde_json::from_str(
             r#"{"as_of": "2026-11-28",
@@ -88,7 +107,8 @@ mod tests {
               "resolve": "Record a suicide and self-harm risk assessment."}]}"#,
         )
         .expect("the INTERFACES.md example parses");
-        let keys = |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+        let keys =
+            |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
         assert_eq!(keys(first), keys(&example["actions"][0]));
         assert_eq!(keys(&json), keys(&example));
     }

@@ -19,12 +19,21 @@ use crate::{output, progress};
 pub async fn run(store: &Store, out: &Path, include_sensitive: bool) -> Result<()> {
     prepare(out)?;
     let sensitive = if include_sensitive { "with" } else { "without" };
-    let detail = format!("bulk NDJSON export to {} {sensitive} sensitive history", out.display());
-    store.audit_read(&Actor::cli("export"), "export", None, &detail).await?;
+    let detail = format!(
+        "bulk NDJSON export to {} {sensitive} sensitive history",
+        out.display()
+    );
+    store
+        .audit_read(&Actor::cli("export"), "export", None, &detail)
+        .await?;
     let files = write(store, out, include_sensitive).await?;
     let mut text = String::new();
     for f in &files {
-        text.push_str(&format!("{:<32} {:>8}\n", NdjsonFiles::file_name(&f.resource_type), f.count));
+        text.push_str(&format!(
+            "{:<32} {:>8}\n",
+            NdjsonFiles::file_name(&f.resource_type),
+            f.count
+        ));
     }
     let total: u64 = files.iter().map(|f| f.count).sum();
     text.push_str(&format!("{total} resources written to {}\n", out.display()));
@@ -33,7 +42,11 @@ pub async fn run(store: &Store, out: &Path, include_sensitive: bool) -> Result<(
 
 /// Streams every record into the files, one record in memory at a time.
 pub async fn write(store: &Store, out: &Path, include_sensitive: bool) -> Result<Vec<NdjsonFile>> {
-    let visible = if include_sensitive { Visibility::Sensitive } else { Visibility::Clinical };
+    let visible = if include_sensitive {
+        Visibility::Sensitive
+    } else {
+        Visibility::Clinical
+    };
     let bar = progress::bar(store.count_patients().await?.max(0) as u64, "patients");
     let mut files = NdjsonFiles::new(out);
     let mut failure: Option<std::io::Error> = None;
@@ -55,19 +68,25 @@ pub async fn write(store: &Store, out: &Path, include_sensitive: bool) -> Result
     if let Some(e) = failure {
         return Err(e).with_context(|| format!("cannot write the export into {}", out.display()));
     }
-    files.finish().with_context(|| format!("cannot finish the export files in {}", out.display()))
+    files
+        .finish()
+        .with_context(|| format!("cannot finish the export files in {}", out.display()))
 }
 
 /// Creates `out` if needed and refuses one that already holds an export, so that files of an
 /// older export can never be mistaken for part of this one.
 fn prepare(out: &Path) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create the directory {}", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the directory {}", out.display()))?;
     let existing = std::fs::read_dir(out)
         .with_context(|| format!("cannot read the directory {}", out.display()))?
         .filter_map(|e| e.ok())
         .any(|e| e.path().extension().is_some_and(|x| x == "ndjson"));
     if existing {
-        bail!("{} already holds NDJSON files: export into an empty directory", out.display());
+        bail!(
+            "{} already holds NDJSON files: export into an empty directory",
+            out.display()
+        );
     }
     Ok(())
 }

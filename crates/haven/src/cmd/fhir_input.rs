@@ -9,7 +9,11 @@ use tokio::io::AsyncReadExt;
 
 /// The name errors use for a path (`stdin` for `-`).
 pub fn source_name(path: &Path) -> String {
-    if path == Path::new("-") { "stdin".to_owned() } else { path.display().to_string() }
+    if path == Path::new("-") {
+        "stdin".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Reads and parses one input. Errors are one sentence naming the file and, for content, the
@@ -18,10 +22,15 @@ pub async fn read(path: &Path) -> Result<Vec<ImportedResource>> {
     let name = source_name(path);
     let bytes = if path == Path::new("-") {
         let mut buf = Vec::new();
-        tokio::io::stdin().read_to_end(&mut buf).await.context("cannot read standard input")?;
+        tokio::io::stdin()
+            .read_to_end(&mut buf)
+            .await
+            .context("cannot read standard input")?;
         buf
     } else {
-        tokio::fs::read(path).await.with_context(|| format!("cannot read {name}"))?
+        tokio::fs::read(path)
+            .await
+            .with_context(|| format!("cannot read {name}"))?
     };
     Ok(parse_input(&bytes, &name)?)
 }

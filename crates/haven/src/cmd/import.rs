@@ -33,11 +33,17 @@ pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
             }
         }
     }
-    inputs.sort_by_key(|(_, resources)| !resources.iter().any(|r| matches!(r.resource, Resource::Patient(_))));
+    inputs.sort_by_key(|(_, resources)| {
+        !resources
+            .iter()
+            .any(|r| matches!(r.resource, Resource::Patient(_)))
+    });
     let bar = progress::bar(inputs.len() as u64, "files");
     for (name, resources) in inputs {
         match import_one(store, &name, resources).await {
-            Ok(summary) => bar.suspend(|| output::print(&format!("{name}: {}\n", describe(&summary))))?,
+            Ok(summary) => {
+                bar.suspend(|| output::print(&format!("{name}: {}\n", describe(&summary))))?
+            }
             Err(e) if files.len() == 1 => {
                 bar.finish_and_clear();
                 return Err(e);
@@ -52,14 +58,28 @@ pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
     bar.finish_and_clear();
     match failures.len() {
         0 => Ok(()),
-        n => Err(anyhow!("{n} of {} files were not imported and nothing from them was stored: {}", files.len(), failures.join(", "))),
+        n => Err(anyhow!(
+            "{n} of {} files were not imported and nothing from them was stored: {}",
+            files.len(),
+            failures.join(", ")
+        )),
     }
 }
 
-async fn import_one(store: &Store, name: &str, resources: Vec<ImportedResource>) -> Result<UpsertSummary> {
-    // Resources may add to patients already in Haven (new results for a known patient).
+async fn import_one(
+    store: &Store,
+    name: &str,
+    resources: Vec<ImportedResource>,
+) -> Result<UpsertSummary> {
+    // Resources may add to patients already in Haven (new results for a known patient), and
+    // a patient already stored keeps what this file does not carry (see `assemble_with`).
+    let present = resources
+        .iter()
+        .filter(|r| matches!(r.resource, Resource::Patient(_)))
+        .filter_map(|r| r.id.clone());
+    let wanted: Vec<String> = present.chain(unresolved_patients(&resources)).collect();
     let mut known = Vec::new();
-    for id in unresolved_patients(&resources) {
+    for id in wanted {
         match store.patient(&id).await {
             Ok(summary) => known.push(summary.patient),
             // Left out: assembly then names the resource whose patient is missing.
@@ -69,13 +89,23 @@ async fn import_one(store: &Store, name: &str, resources: Vec<ImportedResource>)
     }
     let assembly = assemble_with(resources, super::today(), &known, Purpose::Store)?;
     report_skipped(&assembly.skipped);
-    let summary = store.upsert_records(&Actor::cli("import"), &assembly.records, &format!("FHIR import from {name}")).await?;
+    let summary = store
+        .upsert_records(
+            &Actor::cli("import"),
+            &assembly.records,
+            &format!("FHIR import from {name}"),
+        )
+        .await?;
     Ok(summary)
 }
 
 fn describe(s: &UpsertSummary) -> String {
     format!(
         "{} patients added, {} updated; {} entries added, {} changed, {} unchanged",
-        s.patients_added, s.patients_updated, s.entries_added, s.entries_changed, s.entries_unchanged
+        s.patients_added,
+        s.patients_updated,
+        s.entries_added,
+        s.entries_changed,
+        s.entries_unchanged
     )
 }

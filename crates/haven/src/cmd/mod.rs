@@ -10,6 +10,8 @@ mod import;
 mod policy;
 mod score;
 mod serve;
+#[allow(dead_code)] // until `haven token` is wired in cli.rs
+mod token;
 mod user;
 mod worklist;
 

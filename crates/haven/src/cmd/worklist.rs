@@ -1,10 +1,12 @@
-//! `haven worklist`: the care rules over the stored population, streamed patient by patient.
+//! `haven worklist`: the care rules over the stored population, evaluated on every core.
 
 use anyhow::Result;
-use haven_core::rules::{self, Action};
+use haven_core::rules;
 use haven_store::{Actor, RecordStream, Store};
+use serde_json::json;
 
 use crate::cli::WorklistArgs;
+use crate::evaluation::{AllActions, Counts, evaluate_population};
 use crate::{actions_output, output, progress};
 
 pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
@@ -16,22 +18,39 @@ pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
         store.patient(id).await?;
     }
     let bar = progress::bar(store.count_patients().await?.max(0) as u64, "patients");
-    let mut actions: Vec<(String, Action)> = Vec::new();
     // The rules read sensitive entries (e.g. an uncoded disclosure); the output names only
     // rule ids and dates, never the disclosure itself.
-    let scanned = store
-        .scan_rule_records(&filter, |record| {
-            let id = record.patient.id.to_string();
-            actions.extend(rules::evaluate(&record, &policy, today).into_iter().map(|a| (id.clone(), a)));
-            bar.inc(1);
-        })
-        .await?;
-    bar.finish_and_clear();
-    rules::sort_population(&mut actions);
-    store.audit_read(&Actor::cli("worklist"), "worklist", args.patient.as_deref(), &format!("{scanned} patients as of {today}")).await?;
-    if args.json {
-        output::print(&format!("{}\n", actions_output::to_json(today, &actions)))
+    let text = if args.counts {
+        let counts: Counts = evaluate_population(store, &filter, policy, today, |n| bar.set_position(n)).await?;
+        audit(store, args, counts.patients, today).await?;
+        counts_output(today, &counts, args.json)
     } else {
-        output::print(&actions_output::to_table(today, &actions))
+        let AllActions(mut actions) = evaluate_population(store, &filter, policy, today, |n| bar.set_position(n)).await?;
+        rules::sort_population(&mut actions);
+        audit(store, args, bar.position(), today).await?;
+        if args.json { actions_output::to_json(today, &actions) } else { actions_output::to_table(today, &actions) }
+    };
+    bar.finish_and_clear();
+    output::print(&text)
+}
+
+async fn audit(store: &Store, args: &WorklistArgs, patients: u64, today: haven_core::Date) -> Result<()> {
+    let detail = format!("{patients} patients as of {today}");
+    store.audit_read(&Actor::cli("worklist"), "worklist", args.patient.as_deref(), &detail).await?;
+    Ok(())
+}
+
+fn counts_output(today: haven_core::Date, counts: &Counts, as_json: bool) -> String {
+    if as_json {
+        let by_urgency: serde_json::Map<String, serde_json::Value> = counts.by_urgency.iter().map(|(u, n)| (u.id().to_owned(), json!(n))).collect();
+        return format!("{}\n", json!({"as_of": today.to_string(), "patients": counts.patients, "by_urgency": by_urgency, "by_rule": counts.by_rule}));
     }
+    let mut out = format!("Worklist counts as of {today} over {} patients\n", counts.patients);
+    for (u, n) in &counts.by_urgency {
+        out.push_str(&format!("  {:<34} {n}\n", u.id()));
+    }
+    for (rule, n) in &counts.by_rule {
+        out.push_str(&format!("  {rule:<34} {n}\n"));
+    }
+    out
 }

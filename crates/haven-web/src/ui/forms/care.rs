@@ -4,8 +4,9 @@
 //! and record flags (§9).
 
 use haven_core::record::{
-    Advice, AdviceKind, AdviceTopic, ContactStatus, Encounter, EntryBody, Flag, FlagKind, InterpreterUse, Medication, PlannedContact, Referral, ReferralStatus,
-    ReferralType, Screening, ScreeningStatus, ScreeningTest, SomaticComplaint,
+    Advice, AdviceKind, AdviceTopic, ContactStatus, Encounter, EntryBody, Flag, FlagKind,
+    InterpreterUse, Medication, PlannedContact, Referral, ReferralStatus, ReferralType, Screening,
+    ScreeningStatus, ScreeningTest, SomaticComplaint,
 };
 
 use super::data::{FormData, date_value, yes_no_value};
@@ -21,19 +22,62 @@ fn tick(d: &mut FormData, name: &str, on: bool) {
 pub fn encounter_fields() -> Vec<Field> {
     vec![
         Field::new("date", "Date of the consultation", "", Input::Date),
-        Field::new("interpreter", "Language support", "Family and friends should not interpret; record it when it happened (§2)", Input::Radios(options(InterpreterUse::ALL, InterpreterUse::id, InterpreterUse::label))),
-        Field::new("complaints", "Somatic complaints", "Tick any the person presented with (§7)", Input::Checkboxes(options(SomaticComplaint::ALL, SomaticComplaint::id, SomaticComplaint::label))),
-        Field::new("physical_cause", "A physical cause was found for these complaints", "", Input::Checkbox),
-        Field::new("suicidal_thoughts", "Suicidal thoughts were mentioned", "A risk review becomes due at once (§6)", Input::Checkbox),
-        Field::new("self_harm", "Self-harm was mentioned", "A risk review becomes due at once (§6)", Input::Checkbox),
+        Field::new(
+            "interpreter",
+            "Language support",
+            "Family and friends should not interpret; record it when it happened (§2)",
+            Input::Radios(options(
+                InterpreterUse::ALL,
+                InterpreterUse::id,
+                InterpreterUse::label,
+            )),
+        ),
+        Field::new(
+            "complaints",
+            "Somatic complaints",
+            "Tick any the person presented with (§7)",
+            Input::Checkboxes(options(
+                SomaticComplaint::ALL,
+                SomaticComplaint::id,
+                SomaticComplaint::label,
+            )),
+        ),
+        Field::new(
+            "physical_cause",
+            "A physical cause was found for these complaints",
+            "",
+            Input::Checkbox,
+        ),
+        Field::new(
+            "suicidal_thoughts",
+            "Suicidal thoughts were mentioned",
+            "A risk review becomes due at once (§6)",
+            Input::Checkbox,
+        ),
+        Field::new(
+            "self_harm",
+            "Self-harm was mentioned",
+            "A risk review becomes due at once (§6)",
+            Input::Checkbox,
+        ),
         Field::new("note", "Note", "Optional", Input::Textarea),
     ]
 }
 
 pub fn encounter_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
     let date = data.date("date", errors, "The date of the consultation");
-    let interpreter = data.coded("interpreter", InterpreterUse::parse, errors, "Choose how language support was provided, or “Not needed”");
-    let complaints = data.coded_list("complaints", SomaticComplaint::parse, errors, "Choose complaints from the list");
+    let interpreter = data.coded(
+        "interpreter",
+        InterpreterUse::parse,
+        errors,
+        "Choose how language support was provided, or “Not needed”",
+    );
+    let complaints = data.coded_list(
+        "complaints",
+        SomaticComplaint::parse,
+        errors,
+        "Choose complaints from the list",
+    );
     Some(EntryBody::Encounter(Encounter {
         date: date?,
         interpreter: interpreter?,
@@ -63,17 +107,51 @@ pub fn encounter_values(body: &EntryBody) -> FormData {
 
 pub fn planned_contact_fields() -> Vec<Field> {
     vec![
-        Field::new("date", "Date of the appointment", "It may be in the future", Input::Date),
-        Field::new("status", "Status", "", Input::Radios(options(ContactStatus::ALL, ContactStatus::id, ContactStatus::label))),
-        Field::new("interpreter_booked", "An interpreter is booked for this appointment", "Book one whenever the person needs an interpreter (§2)", Input::Checkbox),
-        Field::new("purpose", "Purpose", "Optional, for example “review with Dr Hughes”. Do not write clinical details here: reception staff see it.", Input::Text),
+        Field::new(
+            "date",
+            "Date of the appointment",
+            "It may be in the future",
+            Input::Date,
+        ),
+        Field::new(
+            "status",
+            "Status",
+            "",
+            Input::Radios(options(
+                ContactStatus::ALL,
+                ContactStatus::id,
+                ContactStatus::label,
+            )),
+        ),
+        Field::new(
+            "interpreter_booked",
+            "An interpreter is booked for this appointment",
+            "Book one whenever the person needs an interpreter (§2)",
+            Input::Checkbox,
+        ),
+        Field::new(
+            "purpose",
+            "Purpose",
+            "Optional, for example “review with Dr Hughes”. Do not write clinical details here: reception staff see it.",
+            Input::Text,
+        ),
     ]
 }
 
 pub fn planned_contact_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
     let date = data.date("date", errors, "The date of the appointment");
-    let status = data.coded("status", ContactStatus::parse, errors, "Choose the status of the appointment");
-    Some(EntryBody::PlannedContact(PlannedContact { date: date?, status: status?, interpreter_booked: data.ticked("interpreter_booked"), purpose: data.text("purpose") }))
+    let status = data.coded(
+        "status",
+        ContactStatus::parse,
+        errors,
+        "Choose the status of the appointment",
+    );
+    Some(EntryBody::PlannedContact(PlannedContact {
+        date: date?,
+        status: status?,
+        interpreter_booked: data.ticked("interpreter_booked"),
+        purpose: data.text("purpose"),
+    }))
 }
 
 pub fn planned_contact_values(body: &EntryBody) -> FormData {
@@ -89,17 +167,44 @@ pub fn planned_contact_values(body: &EntryBody) -> FormData {
 
 pub fn screening_fields() -> Vec<Field> {
     vec![
-        Field::new("test", "Test", "", Input::Radios(options(ScreeningTest::ALL, ScreeningTest::id, ScreeningTest::label))),
-        Field::new("status", "What happened", "A declined test is offered again after the practice’s re-offer interval (§8)", Input::Radios(options(ScreeningStatus::ALL, ScreeningStatus::id, ScreeningStatus::label))),
+        Field::new(
+            "test",
+            "Test",
+            "",
+            Input::Radios(options(
+                ScreeningTest::ALL,
+                ScreeningTest::id,
+                ScreeningTest::label,
+            )),
+        ),
+        Field::new(
+            "status",
+            "What happened",
+            "A declined test is offered again after the practice’s re-offer interval (§8)",
+            Input::Radios(options(
+                ScreeningStatus::ALL,
+                ScreeningStatus::id,
+                ScreeningStatus::label,
+            )),
+        ),
         Field::new("date", "Date", "", Input::Date),
     ]
 }
 
 pub fn screening_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
     let test = data.coded("test", ScreeningTest::parse, errors, "Choose the test");
-    let status = data.coded("status", ScreeningStatus::parse, errors, "Choose what happened");
+    let status = data.coded(
+        "status",
+        ScreeningStatus::parse,
+        errors,
+        "Choose what happened",
+    );
     let date = data.date("date", errors, "The date");
-    Some(EntryBody::Screening(Screening { test: test?, status: status?, date: date? }))
+    Some(EntryBody::Screening(Screening {
+        test: test?,
+        status: status?,
+        date: date?,
+    }))
 }
 
 pub fn screening_values(body: &EntryBody) -> FormData {
@@ -114,19 +219,58 @@ pub fn screening_values(body: &EntryBody) -> FormData {
 
 pub fn referral_fields() -> Vec<Field> {
     vec![
-        Field::new("kind", "Referral to", "", Input::Select(options(ReferralType::ALL, ReferralType::id, ReferralType::label))),
-        Field::new("status", "Status", "", Input::Radios(options(ReferralStatus::ALL, ReferralStatus::id, ReferralStatus::label))),
+        Field::new(
+            "kind",
+            "Referral to",
+            "",
+            Input::Select(options(
+                ReferralType::ALL,
+                ReferralType::id,
+                ReferralType::label,
+            )),
+        ),
+        Field::new(
+            "status",
+            "Status",
+            "",
+            Input::Radios(options(
+                ReferralStatus::ALL,
+                ReferralStatus::id,
+                ReferralStatus::label,
+            )),
+        ),
         Field::new("date", "Date", "", Input::Date),
-        Field::new("organisation", "Organisation", "Optional, for example the service’s name", Input::Text),
+        Field::new(
+            "organisation",
+            "Organisation",
+            "Optional, for example the service’s name",
+            Input::Text,
+        ),
         Field::new("note", "Note", "Optional", Input::Textarea),
     ]
 }
 
 pub fn referral_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
-    let kind = data.coded("kind", ReferralType::parse, errors, "Choose where the referral is to");
-    let status = data.coded("status", ReferralStatus::parse, errors, "Choose the status of the referral");
+    let kind = data.coded(
+        "kind",
+        ReferralType::parse,
+        errors,
+        "Choose where the referral is to",
+    );
+    let status = data.coded(
+        "status",
+        ReferralStatus::parse,
+        errors,
+        "Choose the status of the referral",
+    );
     let date = data.date("date", errors, "The date");
-    Some(EntryBody::Referral(Referral { kind: kind?, status: status?, date: date?, organisation: data.text("organisation"), note: data.text("note") }))
+    Some(EntryBody::Referral(Referral {
+        kind: kind?,
+        status: status?,
+        date: date?,
+        organisation: data.text("organisation"),
+        note: data.text("note"),
+    }))
 }
 
 pub fn referral_values(body: &EntryBody) -> FormData {
@@ -143,9 +287,19 @@ pub fn referral_values(body: &EntryBody) -> FormData {
 
 pub fn medication_fields() -> Vec<Field> {
     vec![
-        Field::new("name", "Psychotropic medication", "Name and dose as prescribed in the GP system; Haven records it only for follow-up (§5)", Input::Text),
+        Field::new(
+            "name",
+            "Psychotropic medication",
+            "Name and dose as prescribed in the GP system; Haven records it only for follow-up (§5)",
+            Input::Text,
+        ),
         Field::new("date", "Started", "", Input::Date),
-        Field::new("stopped", "Stopped", "Optional — leave empty while it is taken", Input::Date),
+        Field::new(
+            "stopped",
+            "Stopped",
+            "Optional — leave empty while it is taken",
+            Input::Date,
+        ),
     ]
 }
 
@@ -153,7 +307,11 @@ pub fn medication_parse(data: &FormData, errors: &mut FormErrors) -> Option<Entr
     let name = errors.required(data.get("name"), "name", "Enter the medication’s name");
     let started = data.date("date", errors, "The start date");
     let stopped = data.optional_date("stopped", errors, "The stop date");
-    Some(EntryBody::Medication(Medication { name, started: started?, stopped }))
+    Some(EntryBody::Medication(Medication {
+        name,
+        started: started?,
+        stopped,
+    }))
 }
 
 pub fn medication_values(body: &EntryBody) -> FormData {
@@ -170,18 +328,52 @@ pub fn medication_values(body: &EntryBody) -> FormData {
 
 pub fn advice_fields() -> Vec<Field> {
     vec![
-        Field::new("kind", "What was done", "", Input::Radios(options(AdviceKind::ALL, AdviceKind::id, AdviceKind::label))),
+        Field::new(
+            "kind",
+            "What was done",
+            "",
+            Input::Radios(options(AdviceKind::ALL, AdviceKind::id, AdviceKind::label)),
+        ),
         Field::new("date", "Date", "", Input::Date),
-        Field::new("topics", "Wellbeing topics covered", "For wellbeing advice: tick what was discussed (§3)", Input::Checkboxes(options(AdviceTopic::ALL, AdviceTopic::id, AdviceTopic::label))),
-        Field::new("note", "Note", "Optional, for example the leaflet given and its language", Input::Textarea),
+        Field::new(
+            "topics",
+            "Wellbeing topics covered",
+            "For wellbeing advice: tick what was discussed (§3)",
+            Input::Checkboxes(options(
+                AdviceTopic::ALL,
+                AdviceTopic::id,
+                AdviceTopic::label,
+            )),
+        ),
+        Field::new(
+            "note",
+            "Note",
+            "Optional, for example the leaflet given and its language",
+            Input::Textarea,
+        ),
     ]
 }
 
 pub fn advice_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
-    let kind = data.coded("kind", AdviceKind::parse, errors, "Choose wellbeing advice or psychological enquiry");
+    let kind = data.coded(
+        "kind",
+        AdviceKind::parse,
+        errors,
+        "Choose wellbeing advice or psychological enquiry",
+    );
     let date = data.date("date", errors, "The date");
-    let topics = data.coded_list("topics", AdviceTopic::parse, errors, "Choose topics from the list");
-    Some(EntryBody::Advice(Advice { kind: kind?, date: date?, topics, note: data.text("note") }))
+    let topics = data.coded_list(
+        "topics",
+        AdviceTopic::parse,
+        errors,
+        "Choose topics from the list",
+    );
+    Some(EntryBody::Advice(Advice {
+        kind: kind?,
+        date: date?,
+        topics,
+        note: data.text("note"),
+    }))
 }
 
 pub fn advice_values(body: &EntryBody) -> FormData {
@@ -199,7 +391,12 @@ pub fn advice_values(body: &EntryBody) -> FormData {
 
 pub fn flag_fields() -> Vec<Field> {
     vec![
-        Field::new("kind", "Flag", "Flags show on the banner for everyone who opens the record (§9)", Input::Radios(options(FlagKind::ALL, FlagKind::id, FlagKind::label))),
+        Field::new(
+            "kind",
+            "Flag",
+            "Flags show on the banner for everyone who opens the record (§9)",
+            Input::Radios(options(FlagKind::ALL, FlagKind::id, FlagKind::label)),
+        ),
         Field::new("date", "Since", "", Input::Date),
     ]
 }
@@ -207,7 +404,10 @@ pub fn flag_fields() -> Vec<Field> {
 pub fn flag_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
     let kind = data.coded("kind", FlagKind::parse, errors, "Choose the flag");
     let date = data.date("date", errors, "The date");
-    Some(EntryBody::Flag(Flag { kind: kind?, date: date? }))
+    Some(EntryBody::Flag(Flag {
+        kind: kind?,
+        date: date?,
+    }))
 }
 
 pub fn flag_values(body: &EntryBody) -> FormData {
@@ -224,7 +424,10 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    type Pair = (fn(&EntryBody) -> FormData, fn(&FormData, &mut FormErrors) -> Option<EntryBody>);
+    type Pair = (
+        fn(&EntryBody) -> FormData,
+        fn(&FormData, &mut FormErrors) -> Option<EntryBody>,
+    );
 
     fn pair(body: &EntryBody) -> Pair {
         match body {
@@ -251,12 +454,39 @@ mod tests {
                 self_harm_noted: false,
                 note: "n".into(),
             }),
-            EntryBody::PlannedContact(PlannedContact { date: d, status: ContactStatus::DidNotAttend, interpreter_booked: true, purpose: "review".into() }),
-            EntryBody::Screening(Screening { test: ScreeningTest::Hiv, status: ScreeningStatus::Declined, date: d }),
-            EntryBody::Referral(Referral { kind: ReferralType::SexualHealth, status: ReferralStatus::Sent, date: d, organisation: "Clinic".into(), note: String::new() }),
-            EntryBody::Medication(Medication { name: "sertraline 50 mg".into(), started: d, stopped: None }),
-            EntryBody::Advice(Advice { kind: AdviceKind::Wellbeing, date: d, topics: vec![AdviceTopic::Sleep], note: String::new() }),
-            EntryBody::Flag(Flag { kind: FlagKind::InterpreterNeeded, date: d }),
+            EntryBody::PlannedContact(PlannedContact {
+                date: d,
+                status: ContactStatus::DidNotAttend,
+                interpreter_booked: true,
+                purpose: "review".into(),
+            }),
+            EntryBody::Screening(Screening {
+                test: ScreeningTest::Hiv,
+                status: ScreeningStatus::Declined,
+                date: d,
+            }),
+            EntryBody::Referral(Referral {
+                kind: ReferralType::SexualHealth,
+                status: ReferralStatus::Sent,
+                date: d,
+                organisation: "Clinic".into(),
+                note: String::new(),
+            }),
+            EntryBody::Medication(Medication {
+                name: "sertraline 50 mg".into(),
+                started: d,
+                stopped: None,
+            }),
+            EntryBody::Advice(Advice {
+                kind: AdviceKind::Wellbeing,
+                date: d,
+                topics: vec![AdviceTopic::Sleep],
+                note: String::new(),
+            }),
+            EntryBody::Flag(Flag {
+                kind: FlagKind::InterpreterNeeded,
+                date: d,
+            }),
         ];
         for body in bodies {
             let (values, parse) = pair(&body);
@@ -269,7 +499,13 @@ mod tests {
     #[test]
     fn a_consultation_needs_its_language_support_recorded() {
         let mut errors = FormErrors::default();
-        assert_eq!(encounter_parse(&FormData::parse(b"date=2026-11-01&complaints=nonsense"), &mut errors), None);
+        assert_eq!(
+            encounter_parse(
+                &FormData::parse(b"date=2026-11-01&complaints=nonsense"),
+                &mut errors
+            ),
+            None
+        );
         assert!(errors.has("interpreter"));
         assert!(errors.has("complaints"));
         let mut errors = FormErrors::default();

@@ -18,7 +18,11 @@ pub struct FormData {
 impl FormData {
     /// Parses an `application/x-www-form-urlencoded` body.
     pub fn parse(body: &[u8]) -> Self {
-        Self { pairs: form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect() }
+        Self {
+            pairs: form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        }
     }
 
     /// Sets a single-valued field, replacing any earlier value.
@@ -34,12 +38,19 @@ impl FormData {
 
     /// The first value of `name`, or "" when it was not sent.
     pub fn get(&self, name: &str) -> &str {
-        self.pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
     }
 
     /// Every value of `name`, in the order sent.
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// Trimmed free text.
@@ -53,7 +64,13 @@ impl FormData {
     }
 
     /// A required choice from a coded list (`parse` is the type's `parse` by id).
-    pub fn coded<T>(&self, name: &str, parse: fn(&str) -> Option<T>, errors: &mut FormErrors, message: &str) -> Option<T> {
+    pub fn coded<T>(
+        &self,
+        name: &str,
+        parse: fn(&str) -> Option<T>,
+        errors: &mut FormErrors,
+        message: &str,
+    ) -> Option<T> {
         let value = parse(self.get(name).trim());
         if value.is_none() {
             errors.add(name, message);
@@ -62,7 +79,13 @@ impl FormData {
     }
 
     /// An optional choice: empty means `None`; anything else must be a known id.
-    pub fn optional_coded<T>(&self, name: &str, parse: fn(&str) -> Option<T>, errors: &mut FormErrors, message: &str) -> Option<T> {
+    pub fn optional_coded<T>(
+        &self,
+        name: &str,
+        parse: fn(&str) -> Option<T>,
+        errors: &mut FormErrors,
+        message: &str,
+    ) -> Option<T> {
         let text = self.get(name).trim();
         if text.is_empty() {
             return None;
@@ -75,7 +98,13 @@ impl FormData {
     }
 
     /// Every ticked value of a checkbox group; an unknown id is an error.
-    pub fn coded_list<T: PartialEq>(&self, name: &str, parse: fn(&str) -> Option<T>, errors: &mut FormErrors, message: &str) -> Vec<T> {
+    pub fn coded_list<T: PartialEq>(
+        &self,
+        name: &str,
+        parse: fn(&str) -> Option<T>,
+        errors: &mut FormErrors,
+        message: &str,
+    ) -> Vec<T> {
         let mut out = Vec::new();
         for text in self.all(name) {
             match parse(text.trim()) {
@@ -132,17 +161,31 @@ mod tests {
 
     #[test]
     fn keeps_repeated_names_and_parses_values() {
-        let data = FormData::parse(b"topics=sleep&topics=eating-well&topics=sleep&date=2026-11-28&yn=no&bad=x");
+        let data = FormData::parse(
+            b"topics=sleep&topics=eating-well&topics=sleep&date=2026-11-28&yn=no&bad=x",
+        );
         let mut errors = FormErrors::default();
-        assert_eq!(data.coded_list("topics", AdviceTopic::parse, &mut errors, "Choose a topic"), vec![AdviceTopic::Sleep, AdviceTopic::EatingWell]);
+        assert_eq!(
+            data.coded_list("topics", AdviceTopic::parse, &mut errors, "Choose a topic"),
+            vec![AdviceTopic::Sleep, AdviceTopic::EatingWell]
+        );
         assert_eq!(data.yes_no("yn", &mut errors, "Answer"), Some(false));
         assert!(data.date("date", &mut errors, "The date").is_some());
         assert!(errors.is_empty());
-        assert_eq!(data.coded("bad", AdviceTopic::parse, &mut errors, "Choose a topic"), None);
+        assert_eq!(
+            data.coded("bad", AdviceTopic::parse, &mut errors, "Choose a topic"),
+            None
+        );
         assert_eq!(data.yes_no("missing", &mut errors, "Say yes or no"), None);
         assert_eq!(errors.get("missing"), Some("Say yes or no"));
-        assert_eq!(data.optional_coded("absent", AdviceTopic::parse, &mut errors, "x"), None);
-        assert!(!errors.has("absent"), "an empty optional choice is not an error");
+        assert_eq!(
+            data.optional_coded("absent", AdviceTopic::parse, &mut errors, "x"),
+            None
+        );
+        assert!(
+            !errors.has("absent"),
+            "an empty optional choice is not an error"
+        );
     }
 
     #[test]

@@ -34,12 +34,21 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: &'static str, label: &'static str, hint: &'static str, input: Input) -> Self {
-        Self { name, label, hint, input }
+        Self {
+            name,
+            label,
+            hint,
+            input,
+        }
     }
 }
 
 /// Options of a coded enum, `(id, label)`, for selects, radios and checkboxes.
-pub fn options<T: Copy>(all: &[T], id: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+pub fn options<T: Copy>(
+    all: &[T],
+    id: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
     all.iter().map(|&v| (id(v), label(v))).collect()
 }
 
@@ -69,9 +78,17 @@ impl FieldView {
             let chosen = data.all(field.name);
             let mut out: Vec<Choice> = Vec::new();
             if let Some(blank) = blank {
-                out.push(Choice { value: String::new(), label: blank.to_owned(), selected: value.is_empty() });
+                out.push(Choice {
+                    value: String::new(),
+                    label: blank.to_owned(),
+                    selected: value.is_empty(),
+                });
             }
-            out.extend(items.iter().map(|&(v, l)| Choice { value: v.to_owned(), label: l.to_owned(), selected: chosen.contains(&v) }));
+            out.extend(items.iter().map(|&(v, l)| Choice {
+                value: v.to_owned(),
+                label: l.to_owned(),
+                selected: chosen.contains(&v),
+            }));
             out
         };
         let (input, options) = match &field.input {
@@ -83,7 +100,15 @@ impl FieldView {
             Input::Checkboxes(items) => ("checkboxes", pick(items, None)),
             Input::Checkbox => ("checkbox", Vec::new()),
         };
-        Self { name: field.name, label: field.label, hint: field.hint, input, checked: data.ticked(field.name), value, options }
+        Self {
+            name: field.name,
+            label: field.label,
+            hint: field.hint,
+            input,
+            checked: data.ticked(field.name),
+            value,
+            options,
+        }
     }
 }
 
@@ -95,7 +120,13 @@ pub fn views(fields: &[Field], data: &FormData) -> Vec<FieldView> {
 /// Adds a core validation message (`validate_entry`) beside its field, or to the first field
 /// when the form has no field of that name. Messages from the core start in lower case.
 pub fn add_validation(errors: &mut FormErrors, fields: &[Field], field: &str, message: &str) {
-    let name = if fields.iter().any(|f| f.name == field) { field.to_owned() } else { fields.first().map_or_else(|| field.to_owned(), |f| f.name.to_owned()) };
+    let name = if fields.iter().any(|f| f.name == field) {
+        field.to_owned()
+    } else {
+        fields
+            .first()
+            .map_or_else(|| field.to_owned(), |f| f.name.to_owned())
+    };
     errors.add(name, sentence(message));
 }
 
@@ -115,8 +146,18 @@ mod tests {
     #[test]
     fn views_mark_chosen_options() {
         let fields = [
-            Field::new("kind", "Kind", "", Input::Select(vec![("a", "A"), ("b", "B")])),
-            Field::new("topics", "Topics", "", Input::Checkboxes(vec![("x", "X"), ("y", "Y")])),
+            Field::new(
+                "kind",
+                "Kind",
+                "",
+                Input::Select(vec![("a", "A"), ("b", "B")]),
+            ),
+            Field::new(
+                "topics",
+                "Topics",
+                "",
+                Input::Checkboxes(vec![("x", "X"), ("y", "Y")]),
+            ),
             Field::new("flag", "Tick", "", Input::Checkbox),
         ];
         let data = FormData::parse(b"kind=b&topics=x&topics=y&flag=yes");
@@ -135,7 +176,11 @@ mod tests {
         add_validation(&mut errors, &fields, "date", "2026-12-01 is in the future");
         add_validation(&mut errors, &fields, "answers", "expected 9 answers");
         assert_eq!(errors.get("date"), Some("2026-12-01 is in the future"));
-        assert_eq!(errors.items().len(), 1, "an unknown field falls back to the first field, which already has a message");
+        assert_eq!(
+            errors.items().len(),
+            1,
+            "an unknown field falls back to the first field, which already has a message"
+        );
         assert_eq!(sentence("item 3: x"), "Item 3: x");
     }
 }

@@ -35,10 +35,26 @@ fn counts_to_total(instrument: Instrument, index: usize) -> bool {
 
 /// Words for the answer values, in our own short phrasing (RHS-15: numbers only).
 fn answer_words(instrument: Instrument, index: usize, value: u8) -> &'static str {
-    const FREQUENCY: [&str; 4] = ["not at all", "several days", "more than half the days", "nearly every day"];
-    const DIFFICULTY: [&str; 4] = ["not difficult", "somewhat difficult", "very difficult", "extremely difficult"];
+    const FREQUENCY: [&str; 4] = [
+        "not at all",
+        "several days",
+        "more than half the days",
+        "nearly every day",
+    ];
+    const DIFFICULTY: [&str; 4] = [
+        "not difficult",
+        "somewhat difficult",
+        "very difficult",
+        "extremely difficult",
+    ];
     const BOTHERED: [&str; 3] = ["not bothered", "bothered a little", "bothered a lot"];
-    const INTENSITY: [&str; 5] = ["not at all", "a little bit", "moderately", "quite a bit", "extremely"];
+    const INTENSITY: [&str; 5] = [
+        "not at all",
+        "a little bit",
+        "moderately",
+        "quite a bit",
+        "extremely",
+    ];
     let v = usize::from(value);
     let table: &[&str] = match instrument {
         Instrument::Phq9 if index == 9 => &DIFFICULTY,
@@ -82,20 +98,43 @@ pub fn item_views(instrument: Instrument, data: &FormData) -> Vec<ItemView> {
             let mut options: Vec<AnswerOption> = (0..=max)
                 .map(|v| {
                     let words = answer_words(instrument, index, v);
-                    let label = if words.is_empty() { v.to_string() } else { format!("{v} — {words}") };
-                    AnswerOption { value: v.to_string(), label, checked: current == v.to_string() }
+                    let label = if words.is_empty() {
+                        v.to_string()
+                    } else {
+                        format!("{v} — {words}")
+                    };
+                    AnswerOption {
+                        value: v.to_string(),
+                        label,
+                        checked: current == v.to_string(),
+                    }
                 })
                 .collect();
             if not_applicable_allowed(instrument, index) {
-                options.push(AnswerOption { value: "na".into(), label: "Not applicable (scored 0)".into(), checked: current == "na" });
+                options.push(AnswerOption {
+                    value: "na".into(),
+                    label: "Not applicable (scored 0)".into(),
+                    checked: current == "na",
+                });
             }
-            ItemView { name, label, options, optional: optional(instrument, index), scored: counts_to_total(instrument, index), item9: instrument == Instrument::Phq9 && index == 8 }
+            ItemView {
+                name,
+                label,
+                options,
+                optional: optional(instrument, index),
+                scored: counts_to_total(instrument, index),
+                item9: instrument == Instrument::Phq9 && index == 8,
+            }
         })
         .collect()
 }
 
 /// The answers in published order, or `None` with a message beside every unanswered item.
-pub fn parse_answers(instrument: Instrument, data: &FormData, errors: &mut FormErrors) -> Option<Vec<u8>> {
+pub fn parse_answers(
+    instrument: Instrument,
+    data: &FormData,
+    errors: &mut FormErrors,
+) -> Option<Vec<u8>> {
     let mut answers = Vec::with_capacity(instrument.max_answers());
     let mut complete = true;
     for (index, label) in instrument.item_labels().iter().enumerate() {
@@ -110,7 +149,10 @@ pub fn parse_answers(instrument: Instrument, data: &FormData, errors: &mut FormE
                 continue;
             }
             "na" if not_applicable_allowed(instrument, index) => Some(0),
-            _ => text.parse::<u8>().ok().filter(|v| range.as_ref().is_some_and(|r| r.contains(v))),
+            _ => text
+                .parse::<u8>()
+                .ok()
+                .filter(|v| range.as_ref().is_some_and(|r| r.contains(v))),
         };
         match value {
             Some(v) => answers.push(v),
@@ -176,7 +218,9 @@ impl ScoreView {
     pub fn of(score: &Score) -> Self {
         let instrument = score.instrument();
         let total = match (score.total(), instrument.total_max()) {
-            (Some(t), Some(max)) if instrument == Instrument::Rhs15 => format!("RHS-13 total {t} of {max}"),
+            (Some(t), Some(max)) if instrument == Instrument::Rhs15 => {
+                format!("RHS-13 total {t} of {max}")
+            }
             (Some(t), Some(max)) => format!("Total {t} of {max}"),
             _ => String::new(),
         };
@@ -184,13 +228,23 @@ impl ScoreView {
         match score.detail() {
             Detail::Phq9(d) => {
                 if let Some(diff) = d.difficulty {
-                    details.push(format!("Difficulty in daily life: {}", answer_words(Instrument::Phq9, 9, diff)));
+                    details.push(format!(
+                        "Difficulty in daily life: {}",
+                        answer_words(Instrument::Phq9, 9, diff)
+                    ));
                 }
             }
             Detail::Pcl5(d) => {
                 let c = d.clusters;
-                details.push(format!("Cluster sums: B {}, C {}, D {}, E {}", c.b, c.c, c.d, c.e));
-                details.push(format!("DSM-5 symptom pattern {}met (cut-point {})", if d.dsm5_pattern { "" } else { "not " }, d.cutoff));
+                details.push(format!(
+                    "Cluster sums: B {}, C {}, D {}, E {}",
+                    c.b, c.c, c.d, c.e
+                ));
+                details.push(format!(
+                    "DSM-5 symptom pattern {}met (cut-point {})",
+                    if d.dsm5_pattern { "" } else { "not " },
+                    d.cutoff
+                ));
             }
             Detail::Itq(d) => {
                 let result = match d.diagnosis {
@@ -201,24 +255,40 @@ impl ScoreView {
                 details.push(format!("ITQ: {result}; PTSD symptom score {} of 24, disturbance in self-organisation score {} of 24", d.ptsd_score, d.dso_score));
             }
             Detail::Rhs15(d) => {
-                details.push(format!("Coping (item 14): {}; distress thermometer (item 15): {} of 10", d.coping, d.distress_thermometer));
+                details.push(format!(
+                    "Coping (item 14): {}; distress thermometer (item 15): {} of 10",
+                    d.coping, d.distress_thermometer
+                ));
             }
             Detail::Gad7 | Detail::Phq15 => {}
         }
-        if score.has_flag(flag::POSITIVE_SCREEN) || (instrument == Instrument::Phq9 && score.is_positive_screen()) {
-            details.push("Positive screen: consider referral for psychological therapy (§5).".to_owned());
+        if score.has_flag(flag::POSITIVE_SCREEN)
+            || (instrument == Instrument::Phq9 && score.is_positive_screen())
+        {
+            details.push(
+                "Positive screen: consider referral for psychological therapy (§5).".to_owned(),
+            );
         }
         let item9 = score.has_flag(flag::ITEM9_POSITIVE);
         if item9 {
             details.push("Item 9 was answered above 0: a suicide and self-harm risk review is due today, whatever the total (§6).".to_owned());
         }
-        Self { total, band: band_label(instrument, score.band()), details, item9 }
+        Self {
+            total,
+            band: band_label(instrument, score.band()),
+            details,
+            item9,
+        }
     }
 }
 
 /// Band boundaries for the live score script: `lo:hi:label|…`.
 pub fn bands_attribute(instrument: Instrument, bands: &[haven_core::instruments::Band]) -> String {
-    bands.iter().map(|&(lo, hi, id)| format!("{lo}:{hi}:{}", band_label(instrument, id))).collect::<Vec<_>>().join("|")
+    bands
+        .iter()
+        .map(|&(lo, hi, id)| format!("{lo}:{hi}:{}", band_label(instrument, id)))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 #[cfg(test)]
@@ -237,10 +307,26 @@ mod tests {
     #[test]
     fn a_missing_answer_is_named_and_nothing_is_scored() {
         let mut errors = FormErrors::default();
-        let data = form(&[(1, "1"), (2, "2"), (4, "0"), (5, "0"), (6, "0"), (7, "0"), (8, "0"), (9, "1")]);
+        let data = form(&[
+            (1, "1"),
+            (2, "2"),
+            (4, "0"),
+            (5, "0"),
+            (6, "0"),
+            (7, "0"),
+            (8, "0"),
+            (9, "1"),
+        ]);
         assert_eq!(parse_answers(Instrument::Phq9, &data, &mut errors), None);
-        assert_eq!(errors.get("item-3"), Some("Choose an answer for Item 3 — sleep problems"));
-        assert_eq!(errors.items().len(), 1, "the optional difficulty item is not required");
+        assert_eq!(
+            errors.get("item-3"),
+            Some("Choose an answer for Item 3 — sleep problems")
+        );
+        assert_eq!(
+            errors.items().len(),
+            1,
+            "the optional difficulty item is not required"
+        );
     }
 
     #[test]
@@ -261,15 +347,32 @@ mod tests {
     #[test]
     fn views_and_scores_read_well() {
         let views = item_views(Instrument::Rhs15, &answer_values(&[1; 15]));
-        assert_eq!(views[0].options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["0", "1", "2", "3", "4"], "RHS-15: numbers only");
+        assert_eq!(
+            views[0]
+                .options
+                .iter()
+                .map(|o| o.label.as_str())
+                .collect::<Vec<_>>(),
+            ["0", "1", "2", "3", "4"],
+            "RHS-15: numbers only"
+        );
         assert_eq!(views[14].options.len(), 11, "distress thermometer 0–10");
         assert!(views[0].options[1].checked);
         let phq = item_views(Instrument::Phq9, &FormData::default());
         assert!(phq[8].item9 && phq[8].scored && !phq[9].scored && phq[9].optional);
         let s = score(Instrument::Phq9, &[2, 2, 2, 1, 1, 1, 2, 1, 1]).expect("valid");
         let v = ScoreView::of(&s);
-        assert_eq!((v.total.as_str(), v.band.as_str(), v.item9), ("Total 13 of 27", "Moderate", true));
-        assert_eq!(band_label(Instrument::Phq15, "high"), "High somatic symptom severity");
-        assert_eq!(bands_attribute(Instrument::Gad7, bands(Instrument::Gad7)), "0:4:Minimal|5:9:Mild|10:14:Moderate|15:21:Severe");
+        assert_eq!(
+            (v.total.as_str(), v.band.as_str(), v.item9),
+            ("Total 13 of 27", "Moderate", true)
+        );
+        assert_eq!(
+            band_label(Instrument::Phq15, "high"),
+            "High somatic symptom severity"
+        );
+        assert_eq!(
+            bands_attribute(Instrument::Gad7, bands(Instrument::Gad7)),
+            "0:4:Minimal|5:9:Mild|10:14:Moderate|15:21:Severe"
+        );
     }
 }

@@ -1,0 +1,326 @@
+//! CDS Hooks over HTTP: discovery, the specification's example requests, JWT checks, fetching
+//! from the EHR's FHIR server when prefetch is missing, and feedback.
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::get;
+use haven_store::api_tokens::ApiScope;
+use jsonwebtoken::Algorithm;
+use serde_json::{Value, json};
+
+use crate::support::{EC_PRIVATE, EC_UNTRUSTED, RSA_PRIVATE, TestApp, jwt, spawn_app};
+
+const SERVICE: &str = "/cds-services/haven-patient-view";
+
+/// The `patient-view` example request of the CDS Hooks specification, with Haven's keys.
+fn patient_view(prefetch: Value, fhir_server: Option<&str>) -> Value {
+    let mut request = json!({
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "hook": "patient-view",
+        "context": {"userId": "Practitioner/example", "patientId": "1288992", "encounterId": "89284"},
+        "prefetch": prefetch
+    });
+    if let Some(server) = fhir_server {
+        request["fhirServer"] = json!(server);
+        request["fhirAuthorization"] = json!({"access_token": "some-opaque-fhir-access-token", "token_type": "Bearer", "expires_in": 300,
+            "scope": "user/Patient.read user/Observation.read", "subject": "cds-service4"});
+    }
+    request
+}
+
+fn full_prefetch() -> Value {
+    let empty = json!({"resourceType": "Bundle", "type": "searchset", "entry": []});
+    let mut prefetch = json!({"patient": {"resourceType": "Patient", "gender": "male", "birthDate": "1925-12-23", "id": "1288992", "active": true}});
+    for (key, _) in haven_fhir::cds::PREFETCH
+        .iter()
+        .filter(|(k, _)| *k != "patient")
+    {
+        prefetch[*key] = empty.clone();
+    }
+    prefetch
+}
+
+async fn call(app: &TestApp, token: &str, request: &Value) -> reqwest::Response {
+    app.http
+        .post(app.url(SERVICE))
+        .bearer_auth(token)
+        .json(request)
+        .send()
+        .await
+        .expect("call")
+}
+
+#[tokio::test]
+async fn discovery_lists_both_services_with_prefetch() {
+    let app = spawn_app().await;
+    let response = app
+        .http
+        .get(app.url("/cds-services"))
+        .header("origin", "https://sandbox.example")
+        .send()
+        .await
+        .expect("discovery");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let discovery: Value = response.json().await.expect("json");
+    let services = discovery["services"].as_array().expect("services");
+    assert_eq!(services[0]["id"], "haven-patient-view");
+    assert_eq!(
+        services[0]["prefetch"]["patient"],
+        "Patient/{{context.patientId}}"
+    );
+    assert_eq!(services[1]["hook"], "appointment-book");
+    let preflight = app
+        .http
+        .request(reqwest::Method::OPTIONS, app.url(SERVICE))
+        .header("origin", "https://sandbox.example")
+        .send()
+        .await
+        .expect("options");
+    assert_eq!(preflight.status(), 204);
+    assert!(
+        preflight.headers()["access-control-allow-headers"]
+            .to_str()
+            .expect("h")
+            .contains("Authorization")
+    );
+}
+
+#[tokio::test]
+async fn a_signed_request_gets_cards_and_cannot_be_replayed() {
+    let app = spawn_app().await;
+    let aud = app.url(SERVICE);
+    let token = jwt(Algorithm::ES384, "ehr-es384", EC_PRIVATE, &aud, json!({}));
+    let response = call(&app, &token, &patient_view(full_prefetch(), None)).await;
+    assert_eq!(response.status(), 200);
+    let cards: Value = response.json().await.expect("cards");
+    let cards = cards["cards"].as_array().expect("cards");
+    assert!(!cards.is_empty());
+    for card in cards {
+        assert!(card["summary"].as_str().expect("summary").chars().count() <= 140);
+        assert!(
+            ["info", "warning", "critical"]
+                .contains(&card["indicator"].as_str().expect("indicator"))
+        );
+        assert!(
+            card["source"]["label"]
+                .as_str()
+                .expect("label")
+                .starts_with("Haven")
+        );
+        assert!(
+            card["links"][0]["url"]
+                .as_str()
+                .expect("url")
+                .starts_with(&app.url("/guidance/"))
+        );
+    }
+    assert_eq!(
+        call(&app, &token, &patient_view(full_prefetch(), None))
+            .await
+            .status(),
+        401,
+        "jti replay"
+    );
+    let rsa = jwt(
+        Algorithm::RS384,
+        "rsa-1",
+        RSA_PRIVATE,
+        &aud,
+        json!({"iss": "https://other-ehr.example.org"}),
+    );
+    assert_eq!(
+        call(&app, &rsa, &patient_view(full_prefetch(), None))
+            .await
+            .status(),
+        200,
+        "RS384 from a PEM-configured issuer"
+    );
+}
+
+#[tokio::test]
+async fn bad_jwts_are_refused() {
+    let app = spawn_app().await;
+    let aud = app.url(SERVICE);
+    let now = jsonwebtoken::get_current_timestamp();
+    let cases = [
+        (
+            "wrong audience",
+            jwt(
+                Algorithm::ES384,
+                "ehr-es384",
+                EC_PRIVATE,
+                "https://elsewhere.example/cds-services/x",
+                json!({}),
+            ),
+        ),
+        (
+            "expired",
+            jwt(
+                Algorithm::ES384,
+                "ehr-es384",
+                EC_PRIVATE,
+                &aud,
+                json!({"exp": now - 600}),
+            ),
+        ),
+        (
+            "untrusted key",
+            jwt(Algorithm::ES384, "ehr-es384", EC_UNTRUSTED, &aud, json!({})),
+        ),
+        (
+            "unknown issuer",
+            jwt(
+                Algorithm::ES384,
+                "ehr-es384",
+                EC_PRIVATE,
+                &aud,
+                json!({"iss": "https://evil.example"}),
+            ),
+        ),
+        (
+            "no jti",
+            jwt(
+                Algorithm::ES384,
+                "ehr-es384",
+                EC_PRIVATE,
+                &aud,
+                json!({"jti": ""}),
+            ),
+        ),
+        (
+            "lives too long",
+            jwt(
+                Algorithm::ES384,
+                "ehr-es384",
+                EC_PRIVATE,
+                &aud,
+                json!({"exp": now + 86_400}),
+            ),
+        ),
+    ];
+    for (why, token) in cases {
+        let response = call(&app, &token, &patient_view(full_prefetch(), None)).await;
+        assert_eq!(response.status(), 401, "{why}");
+        let outcome: Value = response.json().await.expect("outcome");
+        assert_eq!(outcome["resourceType"], "OperationOutcome", "{why}");
+    }
+    assert_eq!(
+        app.http
+            .post(app.url(SERVICE))
+            .json(&patient_view(full_prefetch(), None))
+            .send()
+            .await
+            .expect("call")
+            .status(),
+        401
+    );
+}
+
+/// A stand-in EHR FHIR server that answers the prefetch queries and checks the bearer token.
+async fn fake_ehr() -> String {
+    async fn patient(headers: HeaderMap) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        if headers.get("authorization").and_then(|v| v.to_str().ok())
+            != Some("Bearer some-opaque-fhir-access-token")
+        {
+            return axum::http::StatusCode::UNAUTHORIZED.into_response();
+        }
+        axum::Json(json!({"resourceType": "Patient", "id": "1288992", "birthDate": "1980-01-01",
+            "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired", "valueBoolean": true}]}))
+        .into_response()
+    }
+    async fn search() -> axum::Json<Value> {
+        axum::Json(json!({"resourceType": "Bundle", "type": "searchset", "entry": []}))
+    }
+    async fn observations() -> axum::Json<Value> {
+        axum::Json(
+            json!({"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {
+            "resourceType": "Observation", "id": "ev1", "status": "final", "subject": {"reference": "Patient/1288992"},
+            "code": {"coding": [{"system": "https://haven-health.github.io/fhir/CodeSystem/life-event", "code": "asylum-refused"}]},
+            "effectiveDateTime": time::OffsetDateTime::now_utc().date().to_string()}}]}),
+        )
+    }
+    let router = Router::new()
+        .route("/fhir/Patient/1288992", get(patient))
+        .route("/fhir/Observation", get(observations))
+        .fallback(get(search));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("ehr") });
+    format!("http://{addr}/fhir")
+}
+
+#[tokio::test]
+async fn missing_prefetch_is_fetched_from_the_fhir_server_or_refused_with_412() {
+    let app = spawn_app().await;
+    let token = app.token(ApiScope::Read).await;
+    let ehr = fake_ehr().await;
+    let response = call(&app, &token, &patient_view(json!({}), Some(&ehr))).await;
+    assert_eq!(response.status(), 200);
+    let cards: Value = response.json().await.expect("cards");
+    let rules: Vec<&str> = cards["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .filter_map(|c| c["source"]["topic"]["code"].as_str())
+        .collect();
+    assert!(rules.contains(&"risk.reassess-after-event"), "{rules:?}");
+    assert!(cards["cards"][0]["indicator"] == "critical", "urgent first");
+    let without = call(&app, &token, &patient_view(json!({}), None)).await;
+    assert_eq!(without.status(), 412);
+}
+
+#[tokio::test]
+async fn appointment_book_and_feedback() {
+    let app = spawn_app().await;
+    let token = app.token(ApiScope::Read).await;
+    let when = (time::OffsetDateTime::now_utc().date() + time::Duration::days(40)).to_string();
+    let request = json!({
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2eb", "hook": "appointment-book",
+        "context": {"userId": "PractitionerRole/A2340113", "patientId": "1288992", "appointments": {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": {"resourceType": "Appointment", "id": "apt1", "status": "proposed", "start": format!("{when}T09:00:00Z"),
+                "participant": [{"actor": {"reference": "Patient/example"}, "status": "tentative"}]}}]}},
+        "prefetch": {"patient": {"resourceType": "Patient", "id": "1288992", "extension": [
+            {"url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired", "valueBoolean": true}]}}
+    });
+    let mut prefetch = full_prefetch();
+    prefetch["patient"] = request["prefetch"]["patient"].clone();
+    let mut request = request;
+    request["prefetch"] = prefetch;
+    let response = app
+        .http
+        .post(app.url("/cds-services/haven-appointment-book"))
+        .bearer_auth(&token)
+        .json(&request)
+        .send()
+        .await
+        .expect("call");
+    assert_eq!(response.status(), 200);
+    let cards: Value = response.json().await.expect("cards");
+    assert_eq!(cards["cards"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        cards["cards"][0]["source"]["topic"]["code"],
+        "interpreter.book"
+    );
+    let uuid = cards["cards"][0]["uuid"].as_str().expect("uuid").to_owned();
+
+    let feedback = json!({"feedback": [{"card": uuid, "outcome": "overridden", "overrideReason": {"userComment": "free text"}, "outcomeTimestamp": "2026-11-28T10:00:00Z"}]});
+    let response = app
+        .http
+        .post(app.url("/cds-services/haven-appointment-book/feedback"))
+        .bearer_auth(&token)
+        .json(&feedback)
+        .send()
+        .await
+        .expect("feedback");
+    assert_eq!(response.status(), 200);
+    let audit = app.store.audit_recent(None, 10).await.expect("audit");
+    let row = audit
+        .iter()
+        .find(|a| a.action == "cds.feedback")
+        .expect("feedback audited");
+    assert!(row.detail.contains(&uuid) && !row.detail.contains("free text"));
+}
