@@ -11,6 +11,7 @@ pub mod language;
 pub mod nhs_number;
 pub mod policy;
 pub mod record;
+pub mod reports;
 pub mod rules;
 pub mod terminology;
 pub mod text;

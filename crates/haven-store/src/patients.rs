@@ -2,7 +2,7 @@
 
 use haven_core::record::{Entry, Patient};
 use haven_core::{PatientId, text};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::codec::{date_text, timestamp_text};
 use crate::{Actor, Result, Store, StoreError, audit, entries, now};
@@ -127,33 +127,23 @@ impl Store {
     }
 
     /// Searches the patient list. Returns one page and the total number of matches.
+    ///
+    /// The text is classified first so each kind of search uses an index: ten digits are an
+    /// NHS number, `YYYY-MM-DD` a date of birth, anything else a local id or a part of a name
+    /// (folded, scanned through the covering name index, never the table).
     pub async fn search_patients(&self, q: &PatientQuery) -> Result<(Vec<PatientSummary>, i64)> {
-        let folded = q.text.as_deref().map(text::fold).filter(|t| !t.is_empty());
-        let digits: Option<String> = q.text.as_deref().map(|t| t.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| d.len() >= 6);
-        let raw = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let like = folded.as_ref().map(|f| format!("%{}%", f.replace('%', "").replace('_', "")));
-        const WHERE: &str = "WHERE (?1 IS NULL OR search_name LIKE ?1 OR nhs_number = ?2 OR local_id = ?3 OR birth_date = ?3)
-             AND (?4 IS NULL OR named_clinician = ?4) AND (?5 IS NULL OR main_language = ?5 OR main_language LIKE ?5 || '-%')";
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM patients {WHERE}")))
-            .bind(&like)
-            .bind(&digits)
-            .bind(raw)
-            .bind(&q.clinician)
-            .bind(&q.language)
-            .fetch_one(self.pool())
-            .await?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT data, version FROM patients {WHERE} ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq LIMIT ?6 OFFSET ?7"
-        )))
-        .bind(&like)
-        .bind(&digits)
-        .bind(raw)
-        .bind(&q.clinician)
-        .bind(&q.language)
-        .bind(q.limit.clamp(1, 500))
-        .bind(q.offset.max(0))
-        .fetch_all(self.pool())
-        .await?;
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM patients");
+        let mut page: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT data, version FROM patients");
+        // The same filter for both statements (a QueryBuilder owns its binds).
+        push_filter(&mut count, q, text);
+        push_filter(&mut page, q, text);
+        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+        page.push(" ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq LIMIT ")
+            .push_bind(q.limit.clamp(1, 500))
+            .push(" OFFSET ")
+            .push_bind(q.offset.max(0));
+        let rows = page.build().fetch_all(self.pool()).await?;
         let page = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
         Ok((page, total))
     }
@@ -221,4 +211,30 @@ pub(crate) async fn insert_patient(conn: &mut SqliteConnection, patient: &Patien
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Appends the WHERE clause of a patient search to `q`.
+fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, text: Option<&str>) {
+    q.push(" WHERE 1 = 1");
+    if let Some(text) = text {
+        let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            q.push(" AND nhs_number = ").push_bind(digits);
+        } else if crate::codec::parse_date(text).is_ok() {
+            q.push(" AND birth_date = ").push_bind(text.to_owned());
+        } else {
+            let like = format!("%{}%", text::fold(text).replace(['%', '_'], ""));
+            q.push(" AND rowid IN (SELECT rowid FROM patients WHERE local_id = ")
+                .push_bind(text.to_owned())
+                .push(" UNION ALL SELECT rowid FROM patients WHERE search_name LIKE ")
+                .push_bind(like)
+                .push(")");
+        }
+    }
+    if let Some(c) = &query.clinician {
+        q.push(" AND named_clinician = ").push_bind(c.clone());
+    }
+    if let Some(l) = &query.language {
+        q.push(" AND (main_language = ").push_bind(l.clone()).push(" OR main_language LIKE ").push_bind(format!("{l}-%")).push(")");
+    }
 }

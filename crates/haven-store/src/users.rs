@@ -78,8 +78,11 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
+    /// Sets a new password hash and ends the user's open sessions.
     pub async fn set_password_hash(&self, actor: &Actor, username: &str, hash: &str) -> Result<()> {
-        self.update_user(actor, username, "user.password-reset", "UPDATE users SET password_hash = ?1 WHERE username = ?2", hash).await
+        self.update_user(actor, username, "user.password-reset", "UPDATE users SET password_hash = ?1 WHERE username = ?2", hash).await?;
+        sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username).execute(self.pool()).await?;
+        Ok(())
     }
 
     pub async fn set_user_active(&self, actor: &Actor, username: &str, active: bool) -> Result<()> {

@@ -37,11 +37,12 @@ pub use state::{AppState, WebConfig};
 pub fn router(state: AppState) -> Router {
     let ui = ui::routes().layer(from_fn_with_state(state.clone(), auth::session_layer));
     // The FHIR API and CDS Hooks authenticate with bearer tokens, not the session cookie, so
-    // they are merged beside the UI, outside the session layer:
-    // `.merge(fhir_api::router()).merge(cds::router())`.
+    // they are merged beside the UI, outside the session layer.
     let app = Router::new()
         .merge(health::routes())
         .merge(assets::routes())
+        .merge(fhir_api::router())
+        .merge(cds::router())
         .merge(ui)
         .fallback(|| async { AppError::NotFound });
     layers::apply(app).with_state(state)

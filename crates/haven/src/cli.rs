@@ -11,6 +11,10 @@ pub struct Cli {
     /// Database: a SQLite path, sqlite://PATH, or postgres://… (default ./haven.db).
     #[arg(long, global = true, env = "HAVEN_DB", default_value = "haven.db")]
     pub db: String,
+    /// Practice policy file (`key = value` lines; see docs/policy.md). Its values are applied
+    /// to the database at start, each change audited.
+    #[arg(long, global = true, env = "HAVEN_POLICY_FILE")]
+    pub policy_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -68,6 +72,11 @@ pub enum Command {
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+    /// Bearer API tokens for the FHIR API and CDS Hooks.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Consistent online backup to a file.
     Backup {
@@ -161,6 +170,21 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token; the secret is printed once.
+    Add {
+        /// What the token is for, e.g. "EMIS integration".
+        name: String,
+        #[arg(long, default_value = "read", value_parser = ["read", "write"])]
+        scope: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by id.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Subcommand)]

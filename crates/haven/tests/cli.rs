@@ -150,3 +150,22 @@ fn backup_and_restore() {
     other.ok(&["restore", &backup]);
     assert_eq!(h.ok(&["worklist", "--as-of", "2026-11-28"]), other.ok(&["worklist", "--as-of", "2026-11-28"]));
 }
+
+#[test]
+fn interpreter_report_in_every_format_and_policy_file() {
+    let h = Haven::new();
+    h.ok(&["demo", "--patients", "60", "--as-of", "2026-11-28"]);
+    let csv = h.ok(&["report", "interpreters", "--from", "2026-01-01", "--to", "2026-11-28", "--csv"]);
+    assert!(csv.starts_with("language,language_name,patients_needing,encounters,encounters_needing,professional,unmet\n"), "{csv}");
+    let json: Value = serde_json::from_str(&h.ok(&["report", "interpreters", "--from", "2026-01-01", "--to", "2026-11-28", "--json"])).expect("json");
+    let rows = json["rows"].as_array().expect("rows");
+    assert!(rows.iter().all(|r| r["unmet"].as_u64() <= r["encounters_needing"].as_u64()));
+    assert!(h.fails(&["report", "interpreters", "--from", "2026-11-28", "--to", "2026-01-01"], 1).contains("before"));
+
+    let file = h.dir.path().join("policy.toml");
+    std::fs::write(&file, "# practice policy\npcl5.cutoff = 31\n").expect("write");
+    h.ok(&["--policy-file", &file.to_string_lossy(), "policy", "show"]);
+    assert!(h.ok(&["policy", "show"]).contains("pcl5.cutoff = 31"));
+    std::fs::write(&file, "pcl5.cutoff = 99\n").expect("write");
+    assert!(h.fails(&["--policy-file", &file.to_string_lossy(), "policy", "show"], 1).contains("line 1"));
+}

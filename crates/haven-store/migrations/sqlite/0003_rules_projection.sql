@@ -20,3 +20,6 @@ CREATE TABLE actions (
 );
 CREATE INDEX actions_clinician ON actions (clinician, urgency_rank, due);
 CREATE INDEX actions_order ON actions (urgency_rank, due, patient_id);
+
+-- The patient list's sort order, so browsing pages does not sort the whole table.
+CREATE INDEX patients_list_order ON patients (family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq);

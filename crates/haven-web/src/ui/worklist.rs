@@ -229,16 +229,21 @@ async fn render(
         .store
         .refresh_actions_if_stale(&state.policy(), today())
         .await?;
+    let refresh_ms = started.elapsed().as_millis() as u64;
     let limit = if counts_only { 1 } else { PAGE_SIZE };
     let (found, c) = state
         .store
         .actions(&query(clinician, &filters, rules_in, limit))
         .await?;
     let found = if counts_only { Vec::new() } else { found };
+    let query_ms = started.elapsed().as_millis() as u64;
     let names = people(state, &found).await?;
+    // Timings only (no patient data), to watch the worklist against its 50 ms target.
     tracing::info!(
         refreshed,
         tasks = c.total,
+        refresh_ms,
+        query_ms,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "worklist read"
     );

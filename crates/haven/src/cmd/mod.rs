@@ -8,9 +8,9 @@ mod export;
 mod fhir_input;
 mod import;
 mod policy;
+mod report;
 mod score;
 mod serve;
-#[allow(dead_code)] // until `haven token` is wired in cli.rs
 mod token;
 mod user;
 mod worklist;
@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use haven_store::Store;
 use time::Date;
 
-use crate::cli::{AuditCommand, Cli, Command, PolicyCommand, UserCommand};
+use crate::cli::{AuditCommand, Cli, Command, PolicyCommand, ReportCommand, TokenCommand, UserCommand};
 
 /// Today's date in UTC: the only place the binary reads the calendar for the domain.
 pub fn today() -> Date {
@@ -31,6 +31,9 @@ pub async fn open(db: &str) -> Result<Store> {
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
+    if let Some(path) = &cli.policy_file {
+        policy::apply_file(&open(&cli.db).await?, path).await?;
+    }
     match cli.command {
         Command::Migrate => {
             open(&cli.db).await?;
@@ -53,6 +56,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Import { files } => import::run(&open(&cli.db).await?, &files).await,
         Command::Export { out, include_sensitive } => export::run(&open(&cli.db).await?, &out, include_sensitive).await,
         Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await,
-        other => anyhow::bail!("{other:?} is not available in this build yet"),
+        Command::Token { command: TokenCommand::Add { name, scope } } => token::add(&open(&cli.db).await?, &name, &scope).await,
+        Command::Token { command: TokenCommand::List } => token::list(&open(&cli.db).await?).await,
+        Command::Token { command: TokenCommand::Revoke { id } } => token::revoke(&open(&cli.db).await?, &id).await,
+        Command::Report { command: ReportCommand::Interpreters { from, to, csv, json } } => {
+            report::interpreters(&open(&cli.db).await?, from, to, csv, json).await
+        }
     }
 }

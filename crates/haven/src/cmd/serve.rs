@@ -34,10 +34,8 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
         println!("  {:<13} user {username:<15} password {password}", role.id());
     }
     tracing::info!(%addr, "serving");
-    axum::serve(listener, haven_web::router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("the server stopped with an error")
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    haven_web::serve(listener, state, shutdown).await.context("the server stopped with an error")
 }
