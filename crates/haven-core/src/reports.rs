@@ -53,10 +53,11 @@ impl InterpreterReport {
             }
             seen = true;
         }
-        if seen && needs {
-            if let Some(row) = self.rows.get_mut(&language) {
-                row.patients_needing += 1;
-            }
+        if seen
+            && needs
+            && let Some(row) = self.rows.get_mut(&language)
+        {
+            row.patients_needing += 1;
         }
     }
 

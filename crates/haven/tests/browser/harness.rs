@@ -1,0 +1,250 @@
+//! Starts what each browser test needs, all its own: the real `haven` binary on a fresh SQLite
+//! file and port, a chromedriver on a free port, and headless Chromium with a fresh profile.
+//! Everything is stopped when the values are dropped.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tempfile::TempDir;
+
+use crate::webdriver::{Session, http};
+
+/// Every account the tests create signs in with this (Haven requires at least 12 characters).
+pub const PASSWORD: &str = "synthetic-test-passphrase";
+
+/// The window every test (and every screenshot) uses.
+pub const WINDOW: (u32, u32) = (1280, 900);
+
+/// Where Chromium and chromedriver were found.
+pub struct Tools {
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+}
+
+/// The browser tools, or `None` after saying the test is skipped. On CI (`CI=true`) a missing
+/// browser fails the test instead: CI installs Chromium, so its absence there is a fault.
+pub fn tools_or_skip() -> Option<Tools> {
+    let chromium = find_program("chromium");
+    let chromedriver = find_program("chromedriver");
+    match (chromium, chromedriver) {
+        (Some(chromium), Some(chromedriver)) => Some(Tools {
+            chromium,
+            chromedriver,
+        }),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but chromium/chromedriver are not installed (.ci/run installs them)")
+        }
+        _ => {
+            println!("SKIPPED: chromium/chromedriver not installed");
+            eprintln!("SKIPPED: chromium/chromedriver not installed");
+            None
+        }
+    }
+}
+
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/bin")])
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A port nobody is listening on right now.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Polls `check` every 50 ms until it is true or `limit` passes.
+pub fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        if check() {
+            return true;
+        }
+        if start.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The real `haven` binary serving its own database.
+pub struct Haven {
+    pub base: String,
+    // Declared before the directory so the server stops before its database is deleted.
+    _server: Process,
+    dir: TempDir,
+}
+
+/// How to prepare the database before the server starts.
+#[derive(Default)]
+pub struct Setup<'a> {
+    /// `(username, role)`: each signs in with [`PASSWORD`].
+    pub users: &'a [(&'a str, &'a str)],
+    /// Synthetic demo patients (`haven demo --patients N`).
+    pub demo_patients: Option<u32>,
+}
+
+impl Haven {
+    pub fn start(setup: &Setup<'_>) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("haven.db");
+        run_cli(&db, &["migrate"], "");
+        for (name, role) in setup.users {
+            run_cli(
+                &db,
+                &["user", "add", name, "--role", role, "--password-stdin"],
+                &format!("{PASSWORD}\n"),
+            );
+        }
+        if let Some(n) = setup.demo_patients {
+            run_cli(&db, &["demo", "--patients", &n.to_string()], "");
+        }
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("server log");
+        let mut child = haven_command(&db)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start haven serve");
+        let stdout = child.stdout.take().expect("server stdout");
+        let server = Process(child);
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Reads the address from the first line, then keeps draining so the pipe never fills.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Haven is ready at ") {
+                    let _ = tx.send(rest.trim_end_matches('/').to_owned());
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(15))
+            .expect("haven serve printed \"Haven is ready at http://…\" within 15 s");
+        Self {
+            base,
+            _server: server,
+            dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn temp_dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn haven_command(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_haven"));
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("HAVEN_DB")
+        .env_remove("HAVEN_ADDR")
+        .env_remove("HAVEN_POLICY_FILE")
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+fn run_cli(db: &Path, args: &[&str], stdin: &str) {
+    let mut child = haven_command(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run haven");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait for haven");
+    assert!(
+        out.status.success(),
+        "haven {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// chromedriver and one headless Chromium session.
+pub struct Browser {
+    pub session: Session,
+    pub base: String,
+    _driver: Process,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub fn launch(tools: &Tools, haven: &Haven) -> Self {
+        let port = free_port();
+        let driver = Process(
+            Command::new(&tools.chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let ready = wait_until(Duration::from_secs(10), || {
+            http(addr, "GET", "/status", None)
+                .is_ok_and(|(_, v)| v["value"]["ready"].as_bool() == Some(true))
+        });
+        assert!(ready, "chromedriver did not answer on port {port} within 10 s");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let args = [
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--lang=en-GB".into(),
+            format!("--window-size={},{}", WINDOW.0, WINDOW.1),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": tools.chromium.to_string_lossy(),
+                "args": args,
+            },
+        });
+        let session = Session::new(addr, caps).expect("start a Chromium session");
+        session
+            .set_timeouts(Duration::from_secs(15), Duration::from_secs(10))
+            .expect("timeouts");
+        session
+            .set_window_size(WINDOW.0, WINDOW.1)
+            .expect("window size");
+        Self {
+            session,
+            base: haven.base.clone(),
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+}
