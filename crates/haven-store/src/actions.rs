@@ -15,6 +15,8 @@ use crate::{Result, Store, projection};
 
 const AS_OF_KEY: &str = "actions.as-of";
 const POLICY_KEY: &str = "actions.policy";
+/// Sorts after every real date.
+const UNDATED: &str = "9999-99-99";
 
 /// One stored action with the patient it belongs to.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +61,7 @@ pub(crate) async fn replace_for_patient(conn: &mut SqliteConnection, record: &Pa
 
 async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, Action)]) -> Result<()> {
     for chunk in rows.chunks(1_000) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO actions (patient_id, rule, section, urgency_rank, due, reason, clinician, language) ");
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ");
         q.push_values(chunk, |mut b, (record, a)| {
             let p = &record.patient;
             b.push_bind(p.id.as_str().to_owned())
@@ -67,6 +69,7 @@ async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, Action)]) 
                 .push_bind(a.section)
                 .push_bind(urgency_rank(a.urgency))
                 .push_bind(a.due.map(date_text))
+                .push_bind(a.due.map_or_else(|| UNDATED.to_owned(), date_text))
                 .push_bind(a.reason.clone())
                 .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
                 .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()));
@@ -126,7 +129,7 @@ impl Store {
     pub async fn actions(&self, q: &ActionQuery) -> Result<(Vec<PatientAction>, ActionCounts)> {
         let mut page: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM actions");
         push_filters(&mut page, q);
-        page.push(" ORDER BY urgency_rank, due IS NULL, due, patient_id, rule LIMIT ")
+        page.push(" ORDER BY urgency_rank, due_sort, patient_id, rule LIMIT ")
             .push_bind(q.limit.clamp(1, 1_000))
             .push(" OFFSET ")
             .push_bind(q.offset.max(0));

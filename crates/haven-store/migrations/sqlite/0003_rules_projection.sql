@@ -13,13 +13,17 @@ CREATE TABLE actions (
     section      TEXT NOT NULL,
     urgency_rank INTEGER NOT NULL,
     due          TEXT,
+    -- `due` with undated actions last, so the worklist order is an index order.
+    due_sort     TEXT NOT NULL,
     reason       TEXT NOT NULL,
     clinician    TEXT,
     language     TEXT,
     PRIMARY KEY (patient_id, rule)
 );
-CREATE INDEX actions_clinician ON actions (clinician, urgency_rank, due);
-CREATE INDEX actions_order ON actions (urgency_rank, due, patient_id);
+CREATE INDEX actions_clinician_order ON actions (clinician, urgency_rank, due_sort, patient_id, rule);
+CREATE INDEX actions_order ON actions (urgency_rank, due_sort, patient_id, rule);
+CREATE INDEX actions_clinician_rule ON actions (clinician, rule);
+CREATE INDEX actions_rule ON actions (rule, urgency_rank);
 
 -- The patient list's sort order, so browsing pages does not sort the whole table.
 CREATE INDEX patients_list_order ON patients (family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq);

@@ -27,6 +27,7 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
     }
     let policy = store.policy().await?;
     let state = AppState::new(store, policy, WebConfig { secure_cookies: args.secure_cookies, ..WebConfig::default() });
+    spawn_actions_refresh(state.clone());
     let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     println!("Haven is ready at http://{addr}/");
@@ -38,4 +39,22 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
         let _ = tokio::signal::ctrl_c().await;
     };
     haven_web::serve(listener, state, shutdown).await.context("the server stopped with an error")
+}
+
+/// Keeps the stored actions current: at start and then every few minutes, re-evaluates everyone
+/// when the date or the policy has changed (a no-op otherwise), so no clinician waits for the
+/// first worklist of the day.
+fn spawn_actions_refresh(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            let started = std::time::Instant::now();
+            match state.store.refresh_actions_if_stale(&state.policy(), super::today()).await {
+                Ok(true) => tracing::info!(ms = started.elapsed().as_millis() as u64, "actions refreshed for the population"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "actions refresh failed; worklists refresh on view"),
+            }
+        }
+    });
 }

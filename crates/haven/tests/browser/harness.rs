@@ -20,38 +20,77 @@ pub const PASSWORD: &str = "synthetic-test-passphrase";
 pub const WINDOW: (u32, u32) = (1280, 900);
 
 /// Where Chromium and chromedriver were found.
+#[derive(Debug, PartialEq)]
 pub struct Tools {
     chromium: PathBuf,
     chromedriver: PathBuf,
 }
 
-/// The browser tools, or `None` after saying the test is skipped. On CI (`CI=true`) a missing
-/// browser fails the test instead: CI installs Chromium, so its absence there is a fault.
-pub fn tools_or_skip() -> Option<Tools> {
-    let chromium = find_program("chromium");
-    let chromedriver = find_program("chromedriver");
+pub const SKIPPED: &str = "SKIPPED: chromium/chromedriver not installed";
+
+/// What a test does given the programs found and whether it runs on CI.
+#[derive(Debug, PartialEq)]
+enum Availability {
+    Run(Tools),
+    Skip,
+    Fail,
+}
+
+fn availability(
+    chromium: Option<PathBuf>,
+    chromedriver: Option<PathBuf>,
+    ci: bool,
+) -> Availability {
     match (chromium, chromedriver) {
-        (Some(chromium), Some(chromedriver)) => Some(Tools {
+        (Some(chromium), Some(chromedriver)) => Availability::Run(Tools {
             chromium,
             chromedriver,
         }),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+        // CI installs Chromium (.ci/run), so its absence there is a fault, not a skip.
+        _ if ci => Availability::Fail,
+        _ => Availability::Skip,
+    }
+}
+
+/// The browser tools, or `None` after saying the test is skipped. On CI (`CI=true`) a missing
+/// browser fails the test instead.
+pub fn tools_or_skip() -> Option<Tools> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    match availability(find_program("chromium"), find_program("chromedriver"), ci) {
+        Availability::Run(tools) => Some(tools),
+        Availability::Fail => {
             panic!("CI=true but chromium/chromedriver are not installed (.ci/run installs them)")
         }
-        _ => {
-            println!("SKIPPED: chromium/chromedriver not installed");
-            eprintln!("SKIPPED: chromium/chromedriver not installed");
+        Availability::Skip => {
+            // Both streams: the harness shows stdout only for failures unless --nocapture.
+            println!("{SKIPPED}");
+            eprintln!("{SKIPPED}");
             None
         }
     }
 }
 
+/// The program on `PATH` (or in /usr/bin when `PATH` is unset).
 fn find_program(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin".into());
     std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/bin")])
         .map(|dir| dir.join(name))
         .find(|candidate| candidate.is_file())
+}
+
+#[test]
+fn a_missing_browser_skips_locally_and_fails_on_ci() {
+    let found = || Some(PathBuf::from("/usr/bin/x"));
+    for ci in [false, true] {
+        assert!(matches!(
+            availability(found(), found(), ci),
+            Availability::Run(_)
+        ));
+    }
+    assert_eq!(availability(None, found(), false), Availability::Skip);
+    assert_eq!(availability(found(), None, false), Availability::Skip);
+    assert_eq!(availability(None, None, true), Availability::Fail);
+    assert_eq!(availability(found(), None, true), Availability::Fail);
 }
 
 /// A port nobody is listening on right now.
@@ -144,10 +183,6 @@ impl Haven {
         }
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     pub fn temp_dir(&self) -> &Path {
         self.dir.path()
     }
@@ -160,7 +195,7 @@ fn haven_command(db: &Path) -> Command {
         .env_remove("HAVEN_DB")
         .env_remove("HAVEN_ADDR")
         .env_remove("HAVEN_POLICY_FILE")
-        .env("RUST_LOG", "warn");
+        .env("HAVEN_LOG", "warn");
     cmd
 }
 
@@ -210,7 +245,10 @@ impl Browser {
             http(addr, "GET", "/status", None)
                 .is_ok_and(|(_, v)| v["value"]["ready"].as_bool() == Some(true))
         });
-        assert!(ready, "chromedriver did not answer on port {port} within 10 s");
+        assert!(
+            ready,
+            "chromedriver did not answer on port {port} within 10 s"
+        );
         let profile = tempfile::tempdir().expect("profile dir");
         let args = [
             "--headless=new".to_owned(),
@@ -222,7 +260,7 @@ impl Browser {
             "--disable-background-networking".into(),
             "--disable-component-update".into(),
             "--disable-sync".into(),
-            "--lang=en-GB".into(),
+            "--hide-scrollbars".into(),
             format!("--window-size={},{}", WINDOW.0, WINDOW.1),
             format!("--user-data-dir={}", profile.path().display()),
         ];
@@ -237,9 +275,7 @@ impl Browser {
         session
             .set_timeouts(Duration::from_secs(15), Duration::from_secs(10))
             .expect("timeouts");
-        session
-            .set_window_size(WINDOW.0, WINDOW.1)
-            .expect("window size");
+        fit_viewport(&session);
         Self {
             session,
             base: haven.base.clone(),
@@ -247,4 +283,24 @@ impl Browser {
             _profile: profile,
         }
     }
+}
+
+/// Sizes the window so that the page area (what screenshots capture) is exactly [`WINDOW`]:
+/// the window size includes the browser's own frame, whose height varies by version.
+fn fit_viewport(session: &Session) {
+    let (mut width, mut height) = WINDOW;
+    for _ in 0..3 {
+        session.set_window_size(width, height).expect("window size");
+        let inner = session
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .expect("viewport size");
+        let inner_width = inner[0].as_u64().expect("innerWidth") as u32;
+        let inner_height = inner[1].as_u64().expect("innerHeight") as u32;
+        if (inner_width, inner_height) == WINDOW {
+            return;
+        }
+        width += WINDOW.0.saturating_sub(inner_width);
+        height += WINDOW.1.saturating_sub(inner_height);
+    }
+    panic!("could not size the page area to {WINDOW:?}");
 }

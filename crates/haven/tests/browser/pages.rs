@@ -74,7 +74,9 @@ impl Browser {
     pub fn choose(&self, name: &str, value: &str) {
         let option = self
             .session
-            .find(&format!("main select[name=\"{name}\"] option[value=\"{value}\"]"))
+            .find(&format!(
+                "main select[name=\"{name}\"] option[value=\"{value}\"]"
+            ))
             .unwrap_or_else(|e| panic!("no option {value} in {name}: {e}"));
         option.click().expect("choose option");
         assert_eq!(self.value(name), value, "{name} selected");
@@ -118,7 +120,10 @@ impl Browser {
     pub fn press(&self, text: &str) {
         let button = self
             .session
-            .find_xpath(&format!("//main//button[normalize-space()={}]", xpath_literal(text)))
+            .find_xpath(&format!(
+                "//main//button[normalize-space()={}]",
+                xpath_literal(text)
+            ))
             .unwrap_or_else(|e| panic!("no button {text:?} on {}: {e}", self.path()));
         self.navigate_by(|| button.click());
     }
@@ -127,7 +132,10 @@ impl Browser {
     pub fn follow(&self, text: &str) {
         let link = self
             .session
-            .find_xpath(&format!("//main//a[normalize-space()={}]", xpath_literal(text)))
+            .find_xpath(&format!(
+                "//main//a[normalize-space()={}]",
+                xpath_literal(text)
+            ))
             .unwrap_or_else(|e| panic!("no link {text:?} on {}: {e}", self.path()));
         self.navigate_by(|| link.click());
     }
@@ -146,7 +154,11 @@ impl Browser {
                 )
                 .is_ok_and(|v| v == Value::Bool(true))
         });
-        assert!(loaded, "no new page within {NAVIGATION:?} (still at {})", self.path());
+        assert!(
+            loaded,
+            "no new page within {NAVIGATION:?} (still at {})",
+            self.path()
+        );
     }
 
     /// Whether an element matching the selector exists.

@@ -58,7 +58,12 @@ impl WdError {
 pub type WdResult<T> = Result<T, WdError>;
 
 /// One HTTP exchange with the driver; returns the status and the parsed JSON body.
-pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> WdResult<(u16, Value)> {
+pub fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> WdResult<(u16, Value)> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     // Generous: a navigation command only answers once the page has loaded.
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
@@ -68,31 +73,71 @@ pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) ->
         payload.len()
     );
     stream.write_all(request.as_bytes())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| WdError::Malformed("no end of headers".into()))?;
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut content = raw[split + 4..].to_vec();
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| WdError::Malformed(format!("status line: {head}")))?;
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        content = dechunk(&content)?;
-    }
+    let (status, content) = read_response(&mut stream)?;
     if content.is_empty() {
         return Ok((status, Value::Null));
     }
     let value: Value = serde_json::from_slice(&content)
         .map_err(|e| WdError::Malformed(format!("{e}: {}", String::from_utf8_lossy(&content))))?;
     Ok((status, value))
+}
+
+/// Reads one response: status and body. chromedriver answers `Connection: close` but keeps the
+/// socket open, so the body is read by its length rather than to the end of the stream.
+fn read_response(stream: &mut TcpStream) -> WdResult<(u16, Vec<u8>)> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let split = loop {
+        if let Some(at) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(WdError::Malformed(
+                "connection closed before the headers ended".into(),
+            ));
+        }
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let mut content = raw[split + 4..].to_vec();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| WdError::Malformed(format!("status line: {head}")))?;
+    let header = |name: &str| {
+        head.lines().find_map(|l| {
+            l.strip_prefix(name)
+                .map(|v| v.trim_start_matches(':').trim().to_owned())
+        })
+    };
+    if let Some(length) = header("content-length") {
+        let length: usize = length
+            .parse()
+            .map_err(|_| WdError::Malformed(format!("content-length {length:?}")))?;
+        while content.len() < length {
+            let n = stream.read(&mut buf)?;
+            if n == 0 {
+                return Err(WdError::Malformed("body shorter than its length".into()));
+            }
+            content.extend_from_slice(&buf[..n]);
+        }
+        content.truncate(length);
+        Ok((status, content))
+    } else if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        while !content.ends_with(b"0\r\n\r\n") {
+            let n = stream.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            content.extend_from_slice(&buf[..n]);
+        }
+        Ok((status, dechunk(&content)?))
+    } else {
+        stream.read_to_end(&mut content)?;
+        Ok((status, content))
+    }
 }
 
 /// Decodes an HTTP/1.1 chunked body.
@@ -164,11 +209,6 @@ impl Session {
 
     pub fn current_url(&self) -> WdResult<String> {
         let v = self.command("GET", "/url", None)?;
-        Ok(v.as_str().unwrap_or_default().to_owned())
-    }
-
-    pub fn title(&self) -> WdResult<String> {
-        let v = self.command("GET", "/title", None)?;
         Ok(v.as_str().unwrap_or_default().to_owned())
     }
 
@@ -311,12 +351,6 @@ impl Element<'_> {
     pub fn is_displayed(&self) -> WdResult<bool> {
         let v = self.command("GET", "/displayed", None)?;
         Ok(v.as_bool().unwrap_or(false))
-    }
-
-    pub fn find(&self, css: &str) -> WdResult<Element<'_>> {
-        let body = json!({ "using": "css selector", "value": css });
-        let v = self.command("POST", "/element", Some(body))?;
-        self.session.element(&v)
     }
 }
 

@@ -1,0 +1,17 @@
+//! Haven's web UI in a real browser: headless Chromium driven over WebDriver against the real
+//! `haven` binary, one server, database and browser per test.
+//!
+//! Needs `chromium` and `chromedriver` (Debian packages `chromium`, `chromium-driver`). Without
+//! them each test prints "SKIPPED: chromium/chromedriver not installed" and passes, except when
+//! `CI=true`, where a missing browser fails. `HAVEN_SCREENSHOTS=1` also writes the screenshots
+//! in `docs/screenshots/` (see its README).
+
+mod accessibility;
+mod clinician;
+mod flows;
+mod harness;
+mod pages;
+mod reception;
+mod screenshots;
+mod validation;
+mod webdriver;

@@ -1,0 +1,77 @@
+//! Scenario 3: an invalid NHS number. The registration form comes back with the message beside
+//! the field and in the error summary (whose link moves focus to the field), keeps everything
+//! typed, and no patient is created.
+
+use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+
+/// Ten digits whose check digit is wrong.
+const BAD_NHS_NUMBER: &str = "900 000 0008";
+
+#[test]
+fn an_invalid_nhs_number_is_explained_beside_the_field_and_nothing_is_created() {
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let haven = Haven::start(&Setup {
+        users: &[("desk", "receptionist")],
+        ..Setup::default()
+    });
+    let b = Browser::launch(&tools, &haven);
+    b.sign_in("desk");
+
+    b.open("/patients/new");
+    b.fill("given_name", "Yonas");
+    b.fill("family_name", "Tesfaye");
+    b.fill("nhs_number", BAD_NHS_NUMBER);
+    b.fill("phone", "07700 900123");
+    b.press("Register");
+
+    assert_eq!(b.path(), "/patients/new", "shown again, not saved");
+    let summary = b.session.find(".error-summary").expect("an error summary");
+    assert!(summary.is_displayed().expect("displayed"));
+    assert!(summary.text().expect("text").contains("There is a problem"));
+    let summary_link = b
+        .session
+        .find(".error-summary a[href=\"#nhs_number\"]")
+        .expect("the summary links to the NHS number field");
+    let message = summary_link.text().expect("text");
+    assert!(!message.is_empty());
+
+    // The same message beside the field, tied to the input for screen readers.
+    let beside = b.text(".field--error #nhs_number-error");
+    assert!(beside.contains(&message), "{beside:?} vs {message:?}");
+    let input = b.field("nhs_number");
+    assert_eq!(
+        input.attr("aria-invalid").expect("attr").as_deref(),
+        Some("true")
+    );
+    assert!(
+        input
+            .attr("aria-describedby")
+            .expect("attr")
+            .is_some_and(|d| d.contains("nhs_number-error"))
+    );
+
+    // Everything typed is kept.
+    assert_eq!(b.value("given_name"), "Yonas");
+    assert_eq!(b.value("family_name"), "Tesfaye");
+    assert_eq!(b.value("nhs_number"), BAD_NHS_NUMBER);
+    assert_eq!(b.value("phone"), "07700 900123");
+
+    // The summary's link takes the keyboard to the field.
+    summary_link.click().expect("follow the summary link");
+    let focused = b
+        .session
+        .execute(
+            "return document.activeElement && document.activeElement.id;",
+            vec![],
+        )
+        .expect("active element");
+    assert_eq!(focused, "nhs_number");
+
+    // No patient was created.
+    b.open("/patients?q=Tesfaye");
+    assert!(b.text(".result-count").contains("No patients found"));
+    b.open("/patients");
+    assert!(b.text(".result-count").contains("No patients found"));
+}
