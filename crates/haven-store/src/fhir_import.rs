@@ -6,7 +6,7 @@ use haven_core::record::{Entry, EntryStatus, Patient, PatientRecord, Visibility}
 use sqlx::{Row, SqliteConnection};
 
 use crate::codec::{date_text, timestamp_text};
-use crate::patients::{Columns, insert_patient, next_seq};
+use crate::patients::{insert_patient, next_seq};
 use crate::{Actor, Store, StoreError, audit, entries, now};
 
 /// What an upsert did, for the command's summary line.
@@ -129,36 +129,7 @@ async fn upsert_patient(
     if &stored == patient {
         return Ok(());
     }
-    let version: i64 = row.try_get("version")?;
-    sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(patient.id.as_str())
-        .bind(version)
-        .bind(row.try_get::<String, _>("data")?)
-        .bind(row.try_get::<String, _>("changed_at")?)
-        .bind(row.try_get::<String, _>("changed_by")?)
-        .bind(reason)
-        .execute(&mut *conn)
-        .await?;
-    let c = Columns::of(patient)?;
-    sqlx::query(
-        "UPDATE patients SET version = ?, search_name = ?, family_name = ?, given_name = ?, birth_date = ?, nhs_number = ?,
-         local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?, changed_by = ? WHERE id = ?",
-    )
-    .bind(version + 1)
-    .bind(&c.search_name)
-    .bind(&patient.family_name)
-    .bind(&patient.given_name)
-    .bind(&c.birth_date)
-    .bind(&c.nhs_number)
-    .bind(&patient.local_id)
-    .bind(&c.language)
-    .bind(&c.clinician)
-    .bind(&c.data)
-    .bind(timestamp_text(now()))
-    .bind(&actor.0)
-    .bind(patient.id.as_str())
-    .execute(&mut *conn)
-    .await?;
+    crate::patients::supersede(&mut *conn, patient, &row, reason, actor).await?;
     summary.patients_updated += 1;
     Ok(())
 }

@@ -63,35 +63,7 @@ impl Store {
         if current != i64::from(expected_version) {
             return Err(StoreError::VersionConflict { current: current as u32 });
         }
-        sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(patient.id.as_str())
-            .bind(current)
-            .bind(row.try_get::<String, _>("data")?)
-            .bind(row.try_get::<String, _>("changed_at")?)
-            .bind(row.try_get::<String, _>("changed_by")?)
-            .bind(reason)
-            .execute(&mut *tx)
-            .await?;
-        let c = Columns::of(patient)?;
-        sqlx::query(
-            "UPDATE patients SET version = ?, search_name = ?, family_name = ?, given_name = ?, birth_date = ?, nhs_number = ?,
-             local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?, changed_by = ? WHERE id = ?",
-        )
-        .bind(current + 1)
-        .bind(&c.search_name)
-        .bind(&patient.family_name)
-        .bind(&patient.given_name)
-        .bind(&c.birth_date)
-        .bind(&c.nhs_number)
-        .bind(&patient.local_id)
-        .bind(&c.language)
-        .bind(&c.clinician)
-        .bind(&c.data)
-        .bind(timestamp_text(now()))
-        .bind(&actor.0)
-        .bind(patient.id.as_str())
-        .execute(&mut *tx)
-        .await?;
+        supersede(&mut tx, patient, &row, reason, actor).await?;
         crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
         audit::append(&mut tx, actor, "patient.update", Some(patient.id.as_str()), reason).await?;
         tx.commit().await?;
@@ -237,4 +209,40 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, text: Option<
     if let Some(l) = &query.language {
         q.push(" AND (main_language = ").push_bind(l.clone()).push(" OR main_language LIKE ").push_bind(format!("{l}-%")).push(")");
     }
+}
+
+/// Moves the current demographics (`row`: version, data, changed_at, changed_by) to history and
+/// writes `patient` as the next version. Returns the new version.
+pub(crate) async fn supersede(conn: &mut SqliteConnection, patient: &Patient, row: &sqlx::sqlite::SqliteRow, reason: &str, actor: &Actor) -> Result<i64> {
+    let version: i64 = row.try_get("version")?;
+    sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(patient.id.as_str())
+        .bind(version)
+        .bind(row.try_get::<String, _>("data")?)
+        .bind(row.try_get::<String, _>("changed_at")?)
+        .bind(row.try_get::<String, _>("changed_by")?)
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    let c = Columns::of(patient)?;
+    sqlx::query(
+        "UPDATE patients SET version = ?, search_name = ?, family_name = ?, given_name = ?, birth_date = ?, nhs_number = ?,
+         local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?, changed_by = ? WHERE id = ?",
+    )
+    .bind(version + 1)
+    .bind(&c.search_name)
+    .bind(&patient.family_name)
+    .bind(&patient.given_name)
+    .bind(&c.birth_date)
+    .bind(&c.nhs_number)
+    .bind(&patient.local_id)
+    .bind(&c.language)
+    .bind(&c.clinician)
+    .bind(&c.data)
+    .bind(timestamp_text(now()))
+    .bind(&actor.0)
+    .bind(patient.id.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(version + 1)
 }
