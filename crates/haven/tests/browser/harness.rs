@@ -187,6 +187,17 @@ impl Haven {
     }
 }
 
+impl Drop for Haven {
+    fn drop(&mut self) {
+        // A failing test's server log would go with its temporary directory: show it first.
+        if std::thread::panicking() {
+            let log =
+                std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
+            let _ = writeln!(std::io::stderr(), "haven serve log:\n{log}");
+        }
+    }
+}
+
 fn haven_command(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_haven"));
     cmd.arg("--db")
@@ -230,24 +241,7 @@ pub struct Browser {
 
 impl Browser {
     pub fn launch(tools: &Tools, haven: &Haven) -> Self {
-        let port = free_port();
-        let driver = Process(
-            Command::new(&tools.chromedriver)
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start chromedriver"),
-        );
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let ready = wait_until(Duration::from_secs(10), || {
-            http(addr, "GET", "/status", None)
-                .is_ok_and(|(_, v)| v["value"]["ready"].as_bool() == Some(true))
-        });
-        assert!(
-            ready,
-            "chromedriver did not answer on port {port} within 10 s"
-        );
+        let (driver, addr) = start_chromedriver(&tools.chromedriver);
         let profile = tempfile::tempdir().expect("profile dir");
         let args = [
             "--headless=new".to_owned(),
@@ -282,6 +276,34 @@ impl Browser {
             _profile: profile,
         }
     }
+}
+
+/// Starts chromedriver on a free port and waits until it is ready. The port is free when
+/// chosen but another test may take it first, so a driver that never answers is replaced.
+fn start_chromedriver(program: &Path) -> (Process, SocketAddr) {
+    for _ in 0..3 {
+        let port = free_port();
+        let mut driver = Process(
+            Command::new(program)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let ready = wait_until(Duration::from_secs(10), || {
+            if matches!(driver.0.try_wait(), Ok(Some(_))) {
+                return true; // exited: stop waiting, checked below
+            }
+            http(addr, "GET", "/status", None)
+                .is_ok_and(|(_, v)| v["value"]["ready"].as_bool() == Some(true))
+        });
+        if ready && matches!(driver.0.try_wait(), Ok(None)) {
+            return (driver, addr);
+        }
+    }
+    panic!("chromedriver did not start on a free port in three tries");
 }
 
 /// Sizes the window so that the page area (what screenshots capture) is exactly [`WINDOW`]:
