@@ -32,22 +32,42 @@ pub struct InterpreterReport {
 
 impl InterpreterReport {
     pub fn new(from: Date, to: Date) -> Self {
-        Self { from, to, rows: BTreeMap::new() }
+        Self {
+            from,
+            to,
+            rows: BTreeMap::new(),
+        }
     }
 
     pub fn add(&mut self, record: &PatientRecord) {
         let needs = record.patient.interpreter_required == Some(true);
-        let language = record.patient.main_language.as_ref().map_or_else(|| "unknown".to_owned(), |l| l.primary().to_owned());
+        let language = record
+            .patient
+            .main_language
+            .as_ref()
+            .map_or_else(|| "unknown".to_owned(), |l| l.primary().to_owned());
         let mut seen = false;
-        for e in record.bodies(|b| b.as_encounter()).filter(|e| e.date >= self.from && e.date <= self.to) {
-            let row = self.rows.entry(language.clone()).or_insert_with(|| InterpreterRow { language: language.clone(), ..Default::default() });
+        for e in record
+            .bodies(|b| b.as_encounter())
+            .filter(|e| e.date >= self.from && e.date <= self.to)
+        {
+            let row = self
+                .rows
+                .entry(language.clone())
+                .or_insert_with(|| InterpreterRow {
+                    language: language.clone(),
+                    ..Default::default()
+                });
             row.encounters += 1;
             let used = e.interpreter;
             if needs || used.is_professional() || used == InterpreterUse::FamilyOrFriend {
                 row.encounters_needing += 1;
                 if used.is_professional() {
                     row.professional += 1;
-                } else if matches!(used, InterpreterUse::FamilyOrFriend | InterpreterUse::NoInterpreter) {
+                } else if matches!(
+                    used,
+                    InterpreterUse::FamilyOrFriend | InterpreterUse::NoInterpreter
+                ) {
                     row.unmet += 1;
                 }
             }
@@ -64,13 +84,20 @@ impl InterpreterReport {
     /// Rows by language, busiest first.
     pub fn rows(&self) -> Vec<&InterpreterRow> {
         let mut rows: Vec<_> = self.rows.values().collect();
-        rows.sort_by(|a, b| b.encounters_needing.cmp(&a.encounters_needing).then_with(|| a.language.cmp(&b.language)));
+        rows.sort_by(|a, b| {
+            b.encounters_needing
+                .cmp(&a.encounters_needing)
+                .then_with(|| a.language.cmp(&b.language))
+        });
         rows
     }
 
     pub fn merge(&mut self, other: InterpreterReport) {
         for (k, v) in other.rows {
-            let row = self.rows.entry(k).or_insert_with(|| InterpreterRow { language: v.language.clone(), ..Default::default() });
+            let row = self.rows.entry(k).or_insert_with(|| InterpreterRow {
+                language: v.language.clone(),
+                ..Default::default()
+            });
             row.patients_needing += v.patients_needing;
             row.encounters += v.encounters;
             row.encounters_needing += v.encounters_needing;
@@ -102,7 +129,13 @@ mod tests {
                 self_harm_noted: false,
                 note: String::new(),
             });
-            r.entries.push(Entry::new(format!("e{i}").as_str().into(), "p".into(), body, "x".into(), datetime!(2026-01-01 0:00 UTC)));
+            r.entries.push(Entry::new(
+                format!("e{i}").as_str().into(),
+                "p".into(),
+                body,
+                "x".into(),
+                datetime!(2026-01-01 0:00 UTC),
+            ));
         }
         r
     }
@@ -120,11 +153,22 @@ mod tests {
                 (date!(2025 - 12 - 31), InterpreterUse::NoInterpreter),
             ],
         ));
-        report.add(&record("en", false, &[(date!(2026 - 02 - 01), InterpreterUse::NotNeeded)]));
+        report.add(&record(
+            "en",
+            false,
+            &[(date!(2026 - 02 - 01), InterpreterUse::NotNeeded)],
+        ));
         let rows = report.rows();
         assert_eq!(
             rows[0],
-            &InterpreterRow { language: "ar".into(), patients_needing: 1, encounters: 3, encounters_needing: 3, professional: 1, unmet: 2 }
+            &InterpreterRow {
+                language: "ar".into(),
+                patients_needing: 1,
+                encounters: 3,
+                encounters_needing: 3,
+                professional: 1,
+                unmet: 2
+            }
         );
         assert_eq!(rows[1].encounters_needing, 0);
     }

@@ -3,7 +3,6 @@
 //! any change to their record, and for everyone when the date or the policy has changed since
 //! the last full evaluation (`refresh_actions_if_stale`).
 
-use futures_util::TryStreamExt;
 use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::PatientRecord;
@@ -15,6 +14,8 @@ use crate::{Result, Store, projection};
 
 const AS_OF_KEY: &str = "actions.as-of";
 const POLICY_KEY: &str = "actions.policy";
+/// Patients per refresh transaction: short enough that writers hardly wait.
+const REFRESH_CHUNK: i64 = 2_000;
 /// Sorts after every real date.
 const UNDATED: &str = "9999-99-99";
 
@@ -49,19 +50,37 @@ pub struct ActionCounts {
 }
 
 fn policy_fingerprint(policy: &Policy) -> String {
-    policy.entries().iter().map(|e| format!("{}={}", e.key, e.value)).collect::<Vec<_>>().join(";")
+    policy
+        .entries()
+        .iter()
+        .map(|e| format!("{}={}", e.key, e.value))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// Replaces one patient's actions inside the caller's transaction.
-pub(crate) async fn replace_for_patient(conn: &mut SqliteConnection, record: &PatientRecord, policy: &Policy, today: Date) -> Result<()> {
-    sqlx::query("DELETE FROM actions WHERE patient_id = ?").bind(record.patient.id.as_str()).execute(&mut *conn).await?;
-    let rows: Vec<(&PatientRecord, Action)> = rules::evaluate(record, policy, today).into_iter().map(|a| (record, a)).collect();
+pub(crate) async fn replace_for_patient(
+    conn: &mut SqliteConnection,
+    record: &PatientRecord,
+    policy: &Policy,
+    today: Date,
+) -> Result<()> {
+    sqlx::query("DELETE FROM actions WHERE patient_id = ?")
+        .bind(record.patient.id.as_str())
+        .execute(&mut *conn)
+        .await?;
+    let rows: Vec<(&PatientRecord, Action)> = rules::evaluate(record, policy, today)
+        .into_iter()
+        .map(|a| (record, a))
+        .collect();
     insert(conn, &rows).await
 }
 
 async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, Action)]) -> Result<()> {
     for chunk in rows.chunks(1_000) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ");
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ",
+        );
         q.push_values(chunk, |mut b, (record, a)| {
             let p = &record.patient;
             b.push_bind(p.id.as_str().to_owned())
@@ -80,12 +99,18 @@ async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, Action)]) 
 }
 
 fn urgency_rank(u: Urgency) -> i64 {
-    Urgency::ALL.iter().position(|x| *x == u).unwrap_or(Urgency::ALL.len()) as i64
+    Urgency::ALL
+        .iter()
+        .position(|x| *x == u)
+        .unwrap_or(Urgency::ALL.len()) as i64
 }
 
 /// Everything the store does after a patient's record changed, in the same transaction: the
 /// rules view and the patient's actions (as of today's UTC date and the stored policy).
-pub(crate) async fn after_patient_change(conn: &mut SqliteConnection, patient_id: &str) -> Result<()> {
+pub(crate) async fn after_patient_change(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+) -> Result<()> {
     let record = projection::refresh(conn, patient_id).await?;
     let policy = crate::settings::load_policy(conn).await?;
     replace_for_patient(conn, &record, &policy, crate::now().date()).await
@@ -93,27 +118,47 @@ pub(crate) async fn after_patient_change(conn: &mut SqliteConnection, patient_id
 
 impl Store {
     /// Re-evaluates everyone when the stored actions are from another day or policy. Returns
-    /// whether a refresh ran. Streams the rules views; one transaction.
+    /// whether a refresh ran. Works in short transactions of a few thousand patients, each
+    /// reading the rules views it evaluates, so writers (a login, a saved entry) never wait
+    /// long and a patient changed meanwhile is never overwritten with an older evaluation.
     pub async fn refresh_actions_if_stale(&self, policy: &Policy, today: Date) -> Result<bool> {
         let fingerprint = policy_fingerprint(policy);
-        if self.setting(AS_OF_KEY).await?.as_deref() == Some(&date_text(today)) && self.setting(POLICY_KEY).await?.as_deref() == Some(&fingerprint) {
+        if self.setting(AS_OF_KEY).await?.as_deref() == Some(&date_text(today))
+            && self.setting(POLICY_KEY).await?.as_deref() == Some(&fingerprint)
+        {
             return Ok(false);
         }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM actions").execute(&mut *tx).await?;
-        let mut batch: Vec<(PatientRecord, Vec<Action>)> = Vec::new();
-        {
-            let mut rows = sqlx::query("SELECT rules_view FROM patients WHERE rules_view IS NOT NULL").fetch(self.pool());
-            while let Some(row) = rows.try_next().await? {
+        let mut after = 0i64;
+        loop {
+            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+            let rows = sqlx::query("SELECT seq, id, rules_view FROM patients WHERE seq > ? AND rules_view IS NOT NULL ORDER BY seq LIMIT ?")
+                .bind(after)
+                .bind(REFRESH_CHUNK)
+                .fetch_all(&mut *tx)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("seq")?;
+            let last_id: String = last.try_get("id")?;
+            let first_id: String = rows[0].try_get("id")?;
+            let mut batch = Vec::with_capacity(rows.len());
+            for row in &rows {
                 let record = projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?)?;
                 let actions = rules::evaluate(&record, policy, today);
                 batch.push((record, actions));
-                if batch.len() >= 2_000 {
-                    flush(&mut tx, &mut batch).await?;
-                }
             }
+            let mut delete: QueryBuilder<Sqlite> =
+                QueryBuilder::new("DELETE FROM actions WHERE patient_id IN (");
+            let mut ids = delete.separated(", ");
+            for (record, _) in &batch {
+                ids.push_bind(record.patient.id.as_str().to_owned());
+            }
+            ids.push_unseparated(")");
+            delete.build().execute(&mut *tx).await?;
+            flush(&mut tx, &mut batch).await?;
+            tx.commit().await?;
+            tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
-        flush(&mut tx, &mut batch).await?;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         for (key, value) in [(AS_OF_KEY, date_text(today)), (POLICY_KEY, fingerprint)] {
             sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(key)
@@ -137,7 +182,9 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let rule_id: String = r.try_get("rule")?;
-            let Some(rule) = rules::RuleId::parse(&rule_id) else { continue };
+            let Some(rule) = rules::RuleId::parse(&rule_id) else {
+                continue;
+            };
             let rank: i64 = r.try_get("urgency_rank")?;
             let due: Option<String> = r.try_get("due")?;
             out.push(PatientAction {
@@ -147,7 +194,10 @@ impl Store {
                 action: Action {
                     rule,
                     section: rule.info().section,
-                    urgency: Urgency::ALL.get(rank as usize).copied().unwrap_or(Urgency::Info),
+                    urgency: Urgency::ALL
+                        .get(rank as usize)
+                        .copied()
+                        .unwrap_or(Urgency::Info),
                     due: due.as_deref().map(crate::codec::parse_date).transpose()?,
                     reason: r.try_get("reason")?,
                     resolve: rule.info().resolve,
@@ -155,8 +205,15 @@ impl Store {
             });
         }
         let mut counts = ActionCounts::default();
-        let mut by_urgency: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT urgency_rank AS k, COUNT(*) AS n FROM actions");
-        push_filters(&mut by_urgency, &ActionQuery { urgency: None, ..q.clone() });
+        let mut by_urgency: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT urgency_rank AS k, COUNT(*) AS n FROM actions");
+        push_filters(
+            &mut by_urgency,
+            &ActionQuery {
+                urgency: None,
+                ..q.clone()
+            },
+        );
         by_urgency.push(" GROUP BY urgency_rank ORDER BY urgency_rank");
         for r in by_urgency.build().fetch_all(self.pool()).await? {
             let rank: i64 = r.try_get("k")?;
@@ -164,8 +221,15 @@ impl Store {
                 counts.by_urgency.push((*u, r.try_get("n")?));
             }
         }
-        let mut by_rule: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT rule AS k, COUNT(*) AS n FROM actions");
-        push_filters(&mut by_rule, &ActionQuery { rule: None, ..q.clone() });
+        let mut by_rule: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT rule AS k, COUNT(*) AS n FROM actions");
+        push_filters(
+            &mut by_rule,
+            &ActionQuery {
+                rule: None,
+                ..q.clone()
+            },
+        );
         by_rule.push(" GROUP BY rule ORDER BY rule");
         for r in by_rule.build().fetch_all(self.pool()).await? {
             counts.by_rule.push((r.try_get("k")?, r.try_get("n")?));
@@ -174,7 +238,8 @@ impl Store {
             (None, None) => counts.by_urgency.iter().map(|(_, n)| n).sum(),
             (Some(_), None) => counts.by_rule.iter().map(|(_, n)| n).sum(),
             _ => {
-                let mut total: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM actions");
+                let mut total: QueryBuilder<Sqlite> =
+                    QueryBuilder::new("SELECT COUNT(*) FROM actions");
                 push_filters(&mut total, q);
                 total.build_query_scalar().fetch_one(self.pool()).await?
             }
@@ -207,8 +272,14 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
     }
 }
 
-async fn flush(conn: &mut SqliteConnection, batch: &mut Vec<(PatientRecord, Vec<Action>)>) -> Result<()> {
-    let rows: Vec<(&PatientRecord, Action)> = batch.iter().flat_map(|(r, actions)| actions.iter().map(move |a| (r, a.clone()))).collect();
+async fn flush(
+    conn: &mut SqliteConnection,
+    batch: &mut Vec<(PatientRecord, Vec<Action>)>,
+) -> Result<()> {
+    let rows: Vec<(&PatientRecord, Action)> = batch
+        .iter()
+        .flat_map(|(r, actions)| actions.iter().map(move |a| (r, a.clone())))
+        .collect();
     insert(conn, &rows).await?;
     batch.clear();
     Ok(())

@@ -21,14 +21,35 @@ pub struct AuditEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuditVerification {
-    Intact { entries: i64 },
+    Intact {
+        entries: i64,
+    },
     /// The first row whose hash or link does not match.
-    Broken { seq: i64, why: String },
+    Broken {
+        seq: i64,
+        why: String,
+    },
 }
 
-fn chain_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, patient: Option<&str>, detail: &str) -> String {
+fn chain_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    patient: Option<&str>,
+    detail: &str,
+) -> String {
     let mut h = Sha256::new();
-    for part in [prev, &seq.to_string(), at, actor, action, patient.unwrap_or(""), detail] {
+    for part in [
+        prev,
+        &seq.to_string(),
+        at,
+        actor,
+        action,
+        patient.unwrap_or(""),
+        detail,
+    ] {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
@@ -37,8 +58,20 @@ fn chain_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, patient
 
 /// Appends one audit row inside the caller's transaction. SQLite serialises writers, and every
 /// writer begins with `BEGIN IMMEDIATE`, so reading the chain head here cannot race.
-pub(crate) async fn append(conn: &mut SqliteConnection, actor: &Actor, action: &str, patient: Option<&str>, detail: &str) -> Result<()> {
-    append_many(conn, actor, action, std::iter::once((patient, detail.to_owned()))).await
+pub(crate) async fn append(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    action: &str,
+    patient: Option<&str>,
+    detail: &str,
+) -> Result<()> {
+    append_many(
+        conn,
+        actor,
+        action,
+        std::iter::once((patient, detail.to_owned())),
+    )
+    .await
 }
 
 /// Appends many rows sharing an actor and action (a bulk load), chained in memory and written
@@ -49,9 +82,14 @@ pub(crate) async fn append_many<'a>(
     action: &str,
     rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
 ) -> Result<()> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
     let (mut seq, mut prev) = match head {
-        Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
+        Some(row) => (
+            row.try_get::<i64, _>("seq")?,
+            row.try_get::<String, _>("hash")?,
+        ),
         None => (0, GENESIS.to_owned()),
     };
     let at = timestamp_text(now());
@@ -59,13 +97,28 @@ pub(crate) async fn append_many<'a>(
     for (patient, detail) in rows {
         seq += 1;
         let hash = chain_hash(&prev, seq, &at, &actor.0, action, patient, &detail);
-        chained.push((seq, patient, detail, std::mem::replace(&mut prev, hash.clone()), hash));
+        chained.push((
+            seq,
+            patient,
+            detail,
+            std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        ));
     }
     // 8 parameters a row: 500 rows stay far below SQLite's parameter limit.
     for chunk in chained.chunks(500) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO audit_log (seq, at, actor, action, patient_id, detail, prev_hash, hash) ");
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO audit_log (seq, at, actor, action, patient_id, detail, prev_hash, hash) ",
+        );
         q.push_values(chunk, |mut b, (seq, patient, detail, prev, hash)| {
-            b.push_bind(*seq).push_bind(&at).push_bind(&actor.0).push_bind(action).push_bind(*patient).push_bind(detail).push_bind(prev).push_bind(hash);
+            b.push_bind(*seq)
+                .push_bind(&at)
+                .push_bind(&actor.0)
+                .push_bind(action)
+                .push_bind(*patient)
+                .push_bind(detail)
+                .push_bind(prev)
+                .push_bind(hash);
         });
         q.build().execute(&mut *conn).await?;
     }
@@ -74,7 +127,13 @@ pub(crate) async fn append_many<'a>(
 
 impl Store {
     /// Records a read of patient data (the patient page, an export, a FHIR read).
-    pub async fn audit_read(&self, actor: &Actor, action: &str, patient: Option<&str>, detail: &str) -> Result<()> {
+    pub async fn audit_read(
+        &self,
+        actor: &Actor,
+        action: &str,
+        patient: Option<&str>,
+        detail: &str,
+    ) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         append(&mut tx, actor, action, patient, detail).await?;
         tx.commit().await?;
@@ -118,10 +177,16 @@ impl Store {
             let stored_prev: String = r.try_get("prev_hash")?;
             let stored: String = r.try_get("hash")?;
             if seq != expected_seq {
-                return Ok(AuditVerification::Broken { seq, why: format!("entry {expected_seq} is missing") });
+                return Ok(AuditVerification::Broken {
+                    seq,
+                    why: format!("entry {expected_seq} is missing"),
+                });
             }
             if stored_prev != prev {
-                return Ok(AuditVerification::Broken { seq, why: "its link to the previous entry does not match".into() });
+                return Ok(AuditVerification::Broken {
+                    seq,
+                    why: "its link to the previous entry does not match".into(),
+                });
             }
             let patient: Option<String> = r.try_get("patient_id")?;
             let computed = chain_hash(
@@ -134,7 +199,10 @@ impl Store {
                 &r.try_get::<String, _>("detail")?,
             );
             if computed != stored {
-                return Ok(AuditVerification::Broken { seq, why: "its content does not match its hash".into() });
+                return Ok(AuditVerification::Broken {
+                    seq,
+                    why: "its content does not match its hash".into(),
+                });
             }
             prev = stored;
             expected_seq += 1;

@@ -11,7 +11,10 @@ impl Store {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         audit::append(&mut tx, actor, "backup", None, &out.display().to_string()).await?;
         tx.commit().await?;
-        sqlx::query("VACUUM INTO ?").bind(out.to_string_lossy().into_owned()).execute(self.pool()).await?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(out.to_string_lossy().into_owned())
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
@@ -27,13 +30,17 @@ impl Store {
         target.close().await;
         let path = sqlite_path(url)?;
         let staging = format!("{path}.restoring");
-        std::fs::copy(backup, &staging).map_err(|e| StoreError::Corrupt(format!("cannot copy the backup: {e}")))?;
+        std::fs::copy(backup, &staging)
+            .map_err(|e| StoreError::Corrupt(format!("cannot copy the backup: {e}")))?;
         for suffix in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }
-        std::fs::rename(&staging, path).map_err(|e| StoreError::Corrupt(format!("cannot replace the database: {e}")))?;
+        std::fs::rename(&staging, path)
+            .map_err(|e| StoreError::Corrupt(format!("cannot replace the database: {e}")))?;
         let store = Store::open(url).await?;
-        store.audit_read(actor, "restore", None, &backup.display().to_string()).await?;
+        store
+            .audit_read(actor, "restore", None, &backup.display().to_string())
+            .await?;
         Ok(store)
     }
 }

@@ -13,13 +13,16 @@ pub fn date_text(date: Date) -> String {
 }
 
 pub fn parse_date(text: &str) -> Result<Date> {
-    Date::parse(text, &Iso8601::DATE).map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
+    Date::parse(text, &Iso8601::DATE)
+        .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
 }
 
 pub fn timestamp_text(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_else(|_| at.unix_timestamp().to_string())
+    at.format(&Rfc3339)
+        .unwrap_or_else(|_| at.unix_timestamp().to_string())
 }
 
 pub fn parse_timestamp(text: &str) -> Result<OffsetDateTime> {
-    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
 }

@@ -11,13 +11,23 @@ impl Store {
     /// Adds a new entry (version 1) with its audit row.
     pub async fn add_entry(&self, actor: &Actor, entry: &Entry) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?").bind(entry.patient.as_str()).fetch_optional(&mut *tx).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
+            .bind(entry.patient.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_none() {
             return Err(StoreError::PatientNotFound(entry.patient.to_string()));
         }
         insert(&mut tx, entry).await?;
         crate::actions::after_patient_change(&mut tx, entry.patient.as_str()).await?;
-        audit::append(&mut tx, actor, "entry.add", Some(entry.patient.as_str()), &format!("{} {}", entry.body.kind_id(), entry.id)).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "entry.add",
+            Some(entry.patient.as_str()),
+            &format!("{} {}", entry.body.kind_id(), entry.id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -56,9 +66,20 @@ impl Store {
             .bind(next.id.as_str())
             .execute(&mut *tx)
             .await?;
-        let action = if next.status == EntryStatus::EnteredInError { "entry.entered-in-error" } else { "entry.amend" };
+        let action = if next.status == EntryStatus::EnteredInError {
+            "entry.entered-in-error"
+        } else {
+            "entry.amend"
+        };
         crate::actions::after_patient_change(&mut tx, next.patient.as_str()).await?;
-        audit::append(&mut tx, actor, action, Some(next.patient.as_str()), &format!("{} v{}: {}", next.id, next.version, next.change.reason)).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            action,
+            Some(next.patient.as_str()),
+            &format!("{} v{}: {}", next.id, next.version, next.change.reason),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -75,7 +96,10 @@ impl Store {
     /// Every version of an entry, oldest first (the current one last).
     pub async fn entry_history(&self, id: &str) -> Result<Vec<Entry>> {
         let current = self.entry(id).await?;
-        let rows = sqlx::query("SELECT * FROM entry_history WHERE entry_id = ? ORDER BY version").bind(id).fetch_all(self.pool()).await?;
+        let rows = sqlx::query("SELECT * FROM entry_history WHERE entry_id = ? ORDER BY version")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
         let mut out = Vec::with_capacity(rows.len() + 1);
         for r in &rows {
             out.push(Entry {
@@ -95,7 +119,11 @@ impl Store {
     /// the rules skip them), filtered to what `visible` allows.
     pub async fn record(&self, id: &str, visible: Visibility) -> Result<PatientRecord> {
         let patient = self.patient(id).await?.patient;
-        let rows = sqlx::query("SELECT * FROM entries WHERE patient_id = ? ORDER BY entry_date, id").bind(id).fetch_all(self.pool()).await?;
+        let rows =
+            sqlx::query("SELECT * FROM entries WHERE patient_id = ? ORDER BY entry_date, id")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?;
         let mut entries = Vec::with_capacity(rows.len());
         for r in &rows {
             let e = entry_from_row(r)?;

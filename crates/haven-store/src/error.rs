@@ -2,12 +2,20 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{path} is not a Haven database (it has other tables and no Haven marker); it was left untouched")]
+    #[error(
+        "{path} is not a Haven database (it has other tables and no Haven marker); it was left untouched"
+    )]
     NotHaven { path: String },
     #[error("{path} is not a SQLite database; it was left untouched")]
     NotSqlite { path: String },
-    #[error("{path} has schema version {found}, newer than this Haven understands ({known}); upgrade Haven — the file was left untouched")]
-    NewerSchema { path: String, found: i64, known: i64 },
+    #[error(
+        "{path} has schema version {found}, newer than this Haven understands ({known}); upgrade Haven — the file was left untouched"
+    )]
+    NewerSchema {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("unsupported database URL {0:?}: use a SQLite path or sqlite://PATH")]
     UnsupportedUrl(String),
     #[error("no patient with id {0}")]

@@ -7,7 +7,6 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, SqliteConnection};
 
-
 use crate::{Result, Store, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -42,7 +41,10 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
             .pragma("cache_size", "-32000");
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         MIGRATOR.run(&pool).await?;
         Ok(Store { pool })
     }
@@ -51,7 +53,10 @@ impl Store {
     pub async fn open_in_memory() -> Result<Store> {
         let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
         // One connection: every connection to `:memory:` would be a separate database.
-        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
         MIGRATOR.run(&pool).await?;
         Ok(Store { pool })
     }
@@ -67,9 +72,11 @@ impl Store {
 
     /// Whether the database holds any patient or user (restore and `serve --demo` ask this).
     pub async fn is_empty(&self) -> Result<bool> {
-        let row = sqlx::query("SELECT (SELECT COUNT(*) FROM patients) + (SELECT COUNT(*) FROM users) AS n")
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM patients) + (SELECT COUNT(*) FROM users) AS n",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(row.try_get::<i64, _>("n")? == 0)
     }
 
@@ -84,26 +91,52 @@ async fn inspect_existing(path: &str) -> Result<()> {
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?.read_only(true);
     let mut conn = match SqliteConnection::connect_with(&options).await {
         Ok(conn) => conn,
-        Err(_) => return Err(StoreError::NotSqlite { path: path.to_owned() }),
+        Err(_) => {
+            return Err(StoreError::NotSqlite {
+                path: path.to_owned(),
+            });
+        }
     };
-    let tables: Vec<String> = match sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut conn).await {
-        Ok(t) => t,
-        Err(_) => return Err(StoreError::NotSqlite { path: path.to_owned() }),
-    };
+    let tables: Vec<String> =
+        match sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut conn)
+            .await
+        {
+            Ok(t) => t,
+            Err(_) => {
+                return Err(StoreError::NotSqlite {
+                    path: path.to_owned(),
+                });
+            }
+        };
     let result = if tables.is_empty() {
         Ok(())
     } else if !tables.iter().any(|t| t == "haven_meta") {
-        Err(StoreError::NotHaven { path: path.to_owned() })
+        Err(StoreError::NotHaven {
+            path: path.to_owned(),
+        })
     } else {
         let marker: Option<String> =
-            sqlx::query_scalar("SELECT value FROM haven_meta WHERE key = 'application'").fetch_optional(&mut conn).await?;
-        let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&mut conn).await.ok().flatten();
+            sqlx::query_scalar("SELECT value FROM haven_meta WHERE key = 'application'")
+                .fetch_optional(&mut conn)
+                .await?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&mut conn)
+            .await
+            .ok()
+            .flatten();
         match (marker.as_deref(), found) {
             (Some("haven"), Some(found)) if found > known_schema_version() => {
-                Err(StoreError::NewerSchema { path: path.to_owned(), found, known: known_schema_version() })
+                Err(StoreError::NewerSchema {
+                    path: path.to_owned(),
+                    found,
+                    known: known_schema_version(),
+                })
             }
             (Some("haven"), _) => Ok(()),
-            _ => Err(StoreError::NotHaven { path: path.to_owned() }),
+            _ => Err(StoreError::NotHaven {
+                path: path.to_owned(),
+            }),
         }
     };
     let _ = conn.close().await;

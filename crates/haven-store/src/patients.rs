@@ -33,7 +33,12 @@ impl Store {
 
     /// Registers a patient with any first entries (for example the interpreter flag), in one
     /// transaction with its audit row. The id is assigned here when `patient.id` is empty.
-    pub async fn create_patient(&self, actor: &Actor, mut patient: Patient, first_entries: Vec<Entry>) -> Result<Patient> {
+    pub async fn create_patient(
+        &self,
+        actor: &Actor,
+        mut patient: Patient,
+        first_entries: Vec<Entry>,
+    ) -> Result<Patient> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let seq = next_seq(&mut tx).await?;
         if patient.id.as_str().is_empty() {
@@ -45,27 +50,50 @@ impl Store {
             entries::insert(&mut tx, &entry).await?;
         }
         crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
-        audit::append(&mut tx, actor, "patient.create", Some(patient.id.as_str()), "registered").await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "patient.create",
+            Some(patient.id.as_str()),
+            "registered",
+        )
+        .await?;
         tx.commit().await?;
         Ok(patient)
     }
 
     /// Saves new demographics, keeping the previous version in `patient_history`.
     /// `expected_version` guards against two people editing at once.
-    pub async fn update_patient(&self, actor: &Actor, patient: &Patient, expected_version: u32, reason: &str) -> Result<u32> {
+    pub async fn update_patient(
+        &self,
+        actor: &Actor,
+        patient: &Patient,
+        expected_version: u32,
+        reason: &str,
+    ) -> Result<u32> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT version, data, changed_at, changed_by FROM patients WHERE id = ?")
-            .bind(patient.id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::PatientNotFound(patient.id.to_string()))?;
+        let row =
+            sqlx::query("SELECT version, data, changed_at, changed_by FROM patients WHERE id = ?")
+                .bind(patient.id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::PatientNotFound(patient.id.to_string()))?;
         let current: i64 = row.try_get("version")?;
         if current != i64::from(expected_version) {
-            return Err(StoreError::VersionConflict { current: current as u32 });
+            return Err(StoreError::VersionConflict {
+                current: current as u32,
+            });
         }
         supersede(&mut tx, patient, &row, reason, actor).await?;
         crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
-        audit::append(&mut tx, actor, "patient.update", Some(patient.id.as_str()), reason).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "patient.update",
+            Some(patient.id.as_str()),
+            reason,
+        )
+        .await?;
         tx.commit().await?;
         Ok((current + 1) as u32)
     }
@@ -80,7 +108,10 @@ impl Store {
     }
 
     /// Earlier versions of a patient's demographics, newest first, with who changed them and why.
-    pub async fn patient_history(&self, id: &str) -> Result<Vec<(u32, Patient, String, String, String)>> {
+    pub async fn patient_history(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(u32, Patient, String, String, String)>> {
         let rows = sqlx::query("SELECT version, data, changed_at, changed_by, reason FROM patient_history WHERE patient_id = ? ORDER BY version DESC")
             .bind(id)
             .fetch_all(self.pool())
@@ -106,7 +137,8 @@ impl Store {
     pub async fn search_patients(&self, q: &PatientQuery) -> Result<(Vec<PatientSummary>, i64)> {
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM patients");
-        let mut page: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT data, version FROM patients");
+        let mut page: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT data, version FROM patients");
         // The same filter for both statements (a QueryBuilder owns its binds).
         push_filter(&mut count, q, text);
         push_filter(&mut page, q, text);
@@ -121,16 +153,25 @@ impl Store {
     }
 
     pub async fn count_patients(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM patients").fetch_one(self.pool()).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM patients")
+            .fetch_one(self.pool())
+            .await?)
     }
 }
 
 fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<PatientSummary> {
-    Ok(PatientSummary { patient: serde_json::from_str(&row.try_get::<String, _>("data")?)?, version: row.try_get::<i64, _>("version")? as u32 })
+    Ok(PatientSummary {
+        patient: serde_json::from_str(&row.try_get::<String, _>("data")?)?,
+        version: row.try_get::<i64, _>("version")? as u32,
+    })
 }
 
 pub(crate) async fn next_seq(conn: &mut SqliteConnection) -> Result<i64> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) + 1 FROM patients").fetch_one(conn).await?)
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) + 1 FROM patients")
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// The indexed columns derived from a patient.
@@ -161,7 +202,12 @@ impl Columns {
     }
 }
 
-pub(crate) async fn insert_patient(conn: &mut SqliteConnection, patient: &Patient, seq: i64, actor: &Actor) -> Result<()> {
+pub(crate) async fn insert_patient(
+    conn: &mut SqliteConnection,
+    patient: &Patient,
+    seq: i64,
+    actor: &Actor,
+) -> Result<()> {
     let c = Columns::of(patient)?;
     sqlx::query(
         "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id,
@@ -195,25 +241,43 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, text: Option<
         } else if crate::codec::parse_date(text).is_ok() {
             q.push(" AND birth_date = ").push_bind(text.to_owned());
         } else {
-            let like = format!("%{}%", text::fold(text).replace(['%', '_'], ""));
+            let folded = text::fold(text);
             q.push(" AND rowid IN (SELECT rowid FROM patients WHERE local_id = ")
                 .push_bind(text.to_owned())
-                .push(" UNION ALL SELECT rowid FROM patients WHERE search_name LIKE ")
-                .push_bind(like)
-                .push(")");
+                .push(" UNION ALL ");
+            if folded.chars().count() >= 3 {
+                // Trigram index: any part of a name of three letters or more. The phrase is
+                // quoted so the folded text is never read as FTS5 query syntax.
+                q.push("SELECT rowid FROM patient_names WHERE patient_names MATCH ")
+                    .push_bind(format!("\"{}\"", folded.replace('"', "")));
+            } else {
+                q.push("SELECT rowid FROM patients WHERE search_name LIKE ")
+                    .push_bind(format!("%{}%", folded.replace(['%', '_'], "")));
+            }
+            q.push(")");
         }
     }
     if let Some(c) = &query.clinician {
         q.push(" AND named_clinician = ").push_bind(c.clone());
     }
     if let Some(l) = &query.language {
-        q.push(" AND (main_language = ").push_bind(l.clone()).push(" OR main_language LIKE ").push_bind(format!("{l}-%")).push(")");
+        q.push(" AND (main_language = ")
+            .push_bind(l.clone())
+            .push(" OR main_language LIKE ")
+            .push_bind(format!("{l}-%"))
+            .push(")");
     }
 }
 
 /// Moves the current demographics (`row`: version, data, changed_at, changed_by) to history and
 /// writes `patient` as the next version. Returns the new version.
-pub(crate) async fn supersede(conn: &mut SqliteConnection, patient: &Patient, row: &sqlx::sqlite::SqliteRow, reason: &str, actor: &Actor) -> Result<i64> {
+pub(crate) async fn supersede(
+    conn: &mut SqliteConnection,
+    patient: &Patient,
+    row: &sqlx::sqlite::SqliteRow,
+    reason: &str,
+    actor: &Actor,
+) -> Result<i64> {
     let version: i64 = row.try_get("version")?;
     sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(patient.id.as_str())

@@ -25,14 +25,22 @@ impl Store {
     /// empty (entries take the patient's final id). One audit row per patient. `batches` yields
     /// groups of records so a large population streams through with bounded memory; `progress`
     /// is called with the running count. All or nothing: an error rolls everything back.
-    pub async fn insert_records<I>(&self, actor: &Actor, action: &str, batches: I, mut progress: impl FnMut(u64)) -> Result<Vec<String>>
+    pub async fn insert_records<I>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        batches: I,
+        mut progress: impl FnMut(u64),
+    ) -> Result<Vec<String>>
     where
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         // A bigger page cache for this load keeps index pages in memory (256 MB, this
         // connection only, restored below).
-        sqlx::query("PRAGMA cache_size = -262144").execute(&mut *tx).await?;
+        sqlx::query("PRAGMA cache_size = -262144")
+            .execute(&mut *tx)
+            .await?;
         let mut seq = next_seq(&mut tx).await?;
         let stamp = timestamp_text(now());
         let mut ids = Vec::new();
@@ -50,14 +58,23 @@ impl Store {
             let first_seq = seq - batch.len() as i64;
             insert_patients(&mut tx, &batch, first_seq, actor, &stamp).await?;
             insert_entries(&mut tx, batch.iter().flat_map(|r| r.entries.iter())).await?;
-            let rows = batch.iter().map(|r| (Some(r.patient.id.as_str()), format!("{} entries", r.entries.len())));
+            let rows = batch.iter().map(|r| {
+                (
+                    Some(r.patient.id.as_str()),
+                    format!("{} entries", r.entries.len()),
+                )
+            });
             audit::append_many(&mut tx, actor, action, rows).await?;
             ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
             progress(ids.len() as u64);
         }
-        sqlx::query("PRAGMA cache_size = -32000").execute(&mut *tx).await?;
+        sqlx::query("PRAGMA cache_size = -32000")
+            .execute(&mut *tx)
+            .await?;
         // New patients have no stored actions yet: the next worklist view re-evaluates everyone.
-        sqlx::query("DELETE FROM settings WHERE key = 'actions.as-of'").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM settings WHERE key = 'actions.as-of'")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -65,7 +82,12 @@ impl Store {
     /// Visits every matching record in patient-id order, one at a time, with at most one
     /// record in memory: two ordered cursors (patients, entries) merged on the patient id.
     /// Entries entered-in-error are included (marked); sensitive ones only when `visible` allows.
-    pub async fn scan_records(&self, filter: &RecordStream, visible: Visibility, mut visit: impl FnMut(PatientRecord)) -> Result<u64> {
+    pub async fn scan_records(
+        &self,
+        filter: &RecordStream,
+        visible: Visibility,
+        mut visit: impl FnMut(PatientRecord),
+    ) -> Result<u64> {
         let mut patients = sqlx::query(
             "SELECT id, data FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2) ORDER BY id",
         )
@@ -89,7 +111,11 @@ impl Store {
             loop {
                 let next = match pending.take() {
                     Some(e) => Some(e),
-                    None => entries.try_next().await?.map(|r| entry_from_row(&r)).transpose()?,
+                    None => entries
+                        .try_next()
+                        .await?
+                        .map(|r| entry_from_row(&r))
+                        .transpose()?,
                 };
                 match next {
                     Some(e) if e.patient == record.patient.id => {
@@ -111,39 +137,57 @@ impl Store {
     }
 }
 
-async fn insert_patients(conn: &mut SqliteConnection, records: &[PatientRecord], first_seq: i64, actor: &Actor, stamp: &str) -> Result<()> {
+async fn insert_patients(
+    conn: &mut SqliteConnection,
+    records: &[PatientRecord],
+    first_seq: i64,
+    actor: &Actor,
+    stamp: &str,
+) -> Result<()> {
     for (c, chunk) in records.chunks(CHUNK).enumerate() {
-        let cols = chunk.iter().map(|r| Ok((Columns::of(&r.patient)?, crate::projection::encode(r)?))).collect::<Result<Vec<_>>>()?;
+        let cols = chunk
+            .iter()
+            .map(|r| Ok((Columns::of(&r.patient)?, crate::projection::encode(r)?)))
+            .collect::<Result<Vec<_>>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view) ",
         );
-        q.push_values(chunk.iter().zip(cols).enumerate(), |mut b, (i, (r, (col, view)))| {
-            let p: &Patient = &r.patient;
-            b.push_bind(p.id.as_str().to_owned())
-                .push_bind(first_seq + (c * CHUNK + i) as i64)
-                .push_bind(1i64)
-                .push_bind(col.search_name)
-                .push_bind(p.family_name.clone())
-                .push_bind(p.given_name.clone())
-                .push_bind(col.birth_date)
-                .push_bind(col.nhs_number)
-                .push_bind(p.local_id.clone())
-                .push_bind(col.language)
-                .push_bind(col.clinician)
-                .push_bind(col.data)
-                .push_bind(stamp.to_owned())
-                .push_bind(actor.0.clone())
-                .push_bind(view);
-        });
+        q.push_values(
+            chunk.iter().zip(cols).enumerate(),
+            |mut b, (i, (r, (col, view)))| {
+                let p: &Patient = &r.patient;
+                b.push_bind(p.id.as_str().to_owned())
+                    .push_bind(first_seq + (c * CHUNK + i) as i64)
+                    .push_bind(1i64)
+                    .push_bind(col.search_name)
+                    .push_bind(p.family_name.clone())
+                    .push_bind(p.given_name.clone())
+                    .push_bind(col.birth_date)
+                    .push_bind(col.nhs_number)
+                    .push_bind(p.local_id.clone())
+                    .push_bind(col.language)
+                    .push_bind(col.clinician)
+                    .push_bind(col.data)
+                    .push_bind(stamp.to_owned())
+                    .push_bind(actor.0.clone())
+                    .push_bind(view);
+            },
+        );
         q.build().execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-async fn insert_entries<'a>(conn: &mut SqliteConnection, entries: impl Iterator<Item = &'a Entry>) -> Result<()> {
+async fn insert_entries<'a>(
+    conn: &mut SqliteConnection,
+    entries: impl Iterator<Item = &'a Entry>,
+) -> Result<()> {
     let all: Vec<&Entry> = entries.collect();
     for chunk in all.chunks(CHUNK) {
-        let data = chunk.iter().map(|e| serde_json::to_string(&e.body)).collect::<Result<Vec<_>, _>>()?;
+        let data = chunk
+            .iter()
+            .map(|e| serde_json::to_string(&e.body))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason) ",
         );
@@ -169,7 +213,11 @@ impl Store {
     /// Visits every matching patient's rules view (see [`crate::projection`]) as encoded bytes,
     /// one row per patient in registration order; decode with [`crate::projection::decode`],
     /// possibly on other threads. This is the population path of the worklist and reports.
-    pub async fn scan_rule_views(&self, filter: &RecordStream, mut visit: impl FnMut(Vec<u8>)) -> Result<u64> {
+    pub async fn scan_rule_views(
+        &self,
+        filter: &RecordStream,
+        mut visit: impl FnMut(Vec<u8>),
+    ) -> Result<u64> {
         let mut rows = sqlx::query(
             "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL AND (?1 IS NULL OR id = ?1)
              AND (?2 IS NULL OR named_clinician = ?2) ORDER BY seq",

@@ -16,12 +16,20 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("username", &self.username).finish_non_exhaustive()
+        f.debug_struct("Session")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
     }
 }
 
 impl Store {
-    pub async fn create_session(&self, token_hash: &str, username: &str, csrf_token: &str, at: OffsetDateTime) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        csrf_token: &str,
+        at: OffsetDateTime,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO sessions (token_hash, username, csrf_token, created_at, last_seen) VALUES (?, ?, ?, ?, ?)")
             .bind(token_hash)
             .bind(username)
@@ -34,10 +42,12 @@ impl Store {
     }
 
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let row = sqlx::query("SELECT username, csrf_token, last_seen FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT username, csrf_token, last_seen FROM sessions WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
         row.map(|r| {
             Ok(Session {
                 username: r.try_get("username")?,
@@ -49,12 +59,19 @@ impl Store {
     }
 
     pub async fn touch_session(&self, token_hash: &str, at: OffsetDateTime) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_hash = ?").bind(timestamp_text(at)).bind(token_hash).execute(self.pool()).await?;
+        sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_hash = ?")
+            .bind(timestamp_text(at))
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(self.pool()).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 }

@@ -5,12 +5,20 @@ use crate::{Actor, Result, Store, audit};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?").bind(key).fetch_optional(self.pool()).await?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let old: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?").bind(key).fetch_optional(&mut *tx).await?;
+        let old: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key)
             .bind(value)
@@ -34,7 +42,12 @@ impl Store {
 
     /// Changes one policy setting after checking it; audited with the old and new value.
     /// Returns whether anything changed.
-    pub async fn set_policy(&self, actor: &Actor, key: &str, value: &str) -> Result<bool, PolicyChangeError> {
+    pub async fn set_policy(
+        &self,
+        actor: &Actor,
+        key: &str,
+        value: &str,
+    ) -> Result<bool, PolicyChangeError> {
         let mut policy = self.policy().await?;
         let before = policy.get(key);
         policy.set(key, value)?;
@@ -42,7 +55,8 @@ impl Store {
         if before.as_deref() == Some(after.as_str()) {
             return Ok(false);
         }
-        self.set_setting(actor, &format!("{POLICY_PREFIX}{key}"), &after).await?;
+        self.set_setting(actor, &format!("{POLICY_PREFIX}{key}"), &after)
+            .await?;
         Ok(true)
     }
 }
@@ -56,8 +70,16 @@ pub enum PolicyChangeError {
 }
 
 /// The stored policy, read on the caller's connection (inside a transaction when there is one).
-pub(crate) async fn load_policy(conn: &mut sqlx::SqliteConnection) -> Result<haven_core::policy::Policy> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'policy.%' ORDER BY key").fetch_all(conn).await?;
-    let pairs = rows.iter().map(|(k, v)| (&k[POLICY_PREFIX.len()..], v.as_str()));
-    haven_core::policy::Policy::from_settings(pairs).map_err(|e| crate::StoreError::Corrupt(format!("stored policy: {e}")))
+pub(crate) async fn load_policy(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<haven_core::policy::Policy> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'policy.%' ORDER BY key")
+            .fetch_all(conn)
+            .await?;
+    let pairs = rows
+        .iter()
+        .map(|(k, v)| (&k[POLICY_PREFIX.len()..], v.as_str()));
+    haven_core::policy::Policy::from_settings(pairs)
+        .map_err(|e| crate::StoreError::Corrupt(format!("stored policy: {e}")))
 }

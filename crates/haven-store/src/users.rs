@@ -15,7 +15,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Clinician, Role::Receptionist, Role::Analyst];
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Clinician,
+        Role::Receptionist,
+        Role::Analyst,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -43,14 +48,21 @@ pub struct User {
 impl std::fmt::Debug for User {
     // The hash is a secret too: never in logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User").field("username", &self.username).field("role", &self.role).field("active", &self.active).finish_non_exhaustive()
+        f.debug_struct("User")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .finish_non_exhaustive()
     }
 }
 
 impl Store {
     pub async fn add_user(&self, actor: &Actor, user: &User) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE username = ?").bind(&user.username).fetch_optional(&mut *tx).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE username = ?")
+            .bind(&user.username)
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_some() {
             return Err(StoreError::DuplicateUser(user.username.clone()));
         }
@@ -63,40 +75,87 @@ impl Store {
             .bind(timestamp_text(now()))
             .execute(&mut *tx)
             .await?;
-        audit::append(&mut tx, actor, "user.add", None, &format!("{} as {}", user.username, user.role.id())).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "user.add",
+            None,
+            &format!("{} as {}", user.username, user.role.id()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn user(&self, username: &str) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT * FROM users WHERE username = ?").bind(username).fetch_optional(self.pool()).await?;
+        let row = sqlx::query("SELECT * FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(|r| user_from_row(&r)).transpose()
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY username").fetch_all(self.pool()).await?;
+        let rows = sqlx::query("SELECT * FROM users ORDER BY username")
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(user_from_row).collect()
     }
 
     /// Sets a new password hash and ends the user's open sessions.
     pub async fn set_password_hash(&self, actor: &Actor, username: &str, hash: &str) -> Result<()> {
-        self.update_user(actor, username, "user.password-reset", "UPDATE users SET password_hash = ?1 WHERE username = ?2", hash).await?;
-        sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username).execute(self.pool()).await?;
+        self.update_user(
+            actor,
+            username,
+            "user.password-reset",
+            "UPDATE users SET password_hash = ?1 WHERE username = ?2",
+            hash,
+        )
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE username = ?")
+            .bind(username)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
     pub async fn set_user_active(&self, actor: &Actor, username: &str, active: bool) -> Result<()> {
-        let (action, value) = if active { ("user.activate", "1") } else { ("user.deactivate", "0") };
-        self.update_user(actor, username, action, "UPDATE users SET active = CAST(?1 AS INTEGER) WHERE username = ?2", value).await?;
+        let (action, value) = if active {
+            ("user.activate", "1")
+        } else {
+            ("user.deactivate", "0")
+        };
+        self.update_user(
+            actor,
+            username,
+            action,
+            "UPDATE users SET active = CAST(?1 AS INTEGER) WHERE username = ?2",
+            value,
+        )
+        .await?;
         if !active {
-            sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username).execute(self.pool()).await?;
+            sqlx::query("DELETE FROM sessions WHERE username = ?")
+                .bind(username)
+                .execute(self.pool())
+                .await?;
         }
         Ok(())
     }
 
-    async fn update_user(&self, actor: &Actor, username: &str, action: &str, sql: &'static str, value: &str) -> Result<()> {
+    async fn update_user(
+        &self,
+        actor: &Actor,
+        username: &str,
+        action: &str,
+        sql: &'static str,
+        value: &str,
+    ) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let done = sqlx::query(sql).bind(value).bind(username).execute(&mut *tx).await?;
+        let done = sqlx::query(sql)
+            .bind(value)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::UserNotFound(username.to_owned()));
         }

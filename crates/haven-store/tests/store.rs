@@ -15,7 +15,11 @@ async fn db() -> Db {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("haven.db").to_string_lossy().into_owned();
     let store = Store::open(&path).await.expect("open");
-    Db { _dir: dir, path, store }
+    Db {
+        _dir: dir,
+        path,
+        store,
+    }
 }
 
 fn actor() -> Actor {
@@ -30,39 +34,80 @@ fn patient(given: &str, family: &str) -> Patient {
 }
 
 fn life_event(id: &str, pid: &PatientId) -> Entry {
-    let body = EntryBody::LifeEvent(LifeEvent { kind: LifeEventKind::AsylumRefused, date: date!(2026 - 11 - 01), note: String::new() });
-    Entry::new(id.into(), pid.clone(), body, "dr.test".into(), datetime!(2026-11-02 10:00 UTC))
+    let body = EntryBody::LifeEvent(LifeEvent {
+        kind: LifeEventKind::AsylumRefused,
+        date: date!(2026 - 11 - 01),
+        note: String::new(),
+    });
+    Entry::new(
+        id.into(),
+        pid.clone(),
+        body,
+        "dr.test".into(),
+        datetime!(2026-11-02 10:00 UTC),
+    )
 }
 
 #[tokio::test]
 async fn migrates_an_empty_file_and_reopens_an_existing_one() {
     let db = db().await;
-    let p = db.store.create_patient(&actor(), patient("Amina", "Haddad"), vec![]).await.expect("create");
+    let p = db
+        .store
+        .create_patient(&actor(), patient("Amina", "Haddad"), vec![])
+        .await
+        .expect("create");
     db.store.close().await;
     let again = Store::open(&db.path).await.expect("reopen");
-    assert_eq!(again.patient(p.id.as_str()).await.expect("patient").patient.given_name, "Amina");
+    assert_eq!(
+        again
+            .patient(p.id.as_str())
+            .await
+            .expect("patient")
+            .patient
+            .given_name,
+        "Amina"
+    );
 }
 
 #[tokio::test]
 async fn refuses_foreign_and_newer_databases_without_touching_them() {
     let dir = tempfile::tempdir().expect("dir");
     let text = dir.path().join("notes.txt");
-    std::fs::write(&text, "not a database at all, just some text that is long enough").expect("write");
+    std::fs::write(
+        &text,
+        "not a database at all, just some text that is long enough",
+    )
+    .expect("write");
     let before = std::fs::read(&text).expect("read");
-    assert!(matches!(Store::open(&text.to_string_lossy()).await, Err(StoreError::NotSqlite { .. })));
+    assert!(matches!(
+        Store::open(&text.to_string_lossy()).await,
+        Err(StoreError::NotSqlite { .. })
+    ));
     assert_eq!(std::fs::read(&text).expect("read"), before);
 
     let other = dir.path().join("other.db");
     {
         use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", other.display())).await.expect("connect");
-        sqlx::query("CREATE TABLE invoices (id INTEGER)").execute(&mut c).await.expect("create");
+        let mut c =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", other.display()))
+                .await
+                .expect("connect");
+        sqlx::query("CREATE TABLE invoices (id INTEGER)")
+            .execute(&mut c)
+            .await
+            .expect("create");
         c.close().await.expect("close");
     }
     let before = std::fs::read(&other).expect("read");
-    let err = Store::open(&other.to_string_lossy()).await.expect_err("foreign");
+    let err = Store::open(&other.to_string_lossy())
+        .await
+        .expect_err("foreign");
     assert!(matches!(err, StoreError::NotHaven { .. }), "{err}");
-    assert_eq!(std::fs::read(&other).expect("read"), before, "a refused file is not modified");
+    assert_eq!(
+        std::fs::read(&other).expect("read"),
+        before,
+        "a refused file is not modified"
+    );
 
     let db = db().await;
     sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
@@ -71,57 +116,135 @@ async fn refuses_foreign_and_newer_databases_without_touching_them() {
         .expect("insert");
     db.store.close().await;
     let err = Store::open(&db.path).await.expect_err("newer");
-    assert!(matches!(err, StoreError::NewerSchema { found: 9999, .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::NewerSchema { found: 9999, .. }),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn amend_and_entered_in_error_keep_every_version() {
     let db = db().await;
-    let p = db.store.create_patient(&actor(), patient("Dawit", "Tesfaye"), vec![]).await.expect("create");
+    let p = db
+        .store
+        .create_patient(&actor(), patient("Dawit", "Tesfaye"), vec![])
+        .await
+        .expect("create");
     let v1 = life_event("e1", &p.id);
     db.store.add_entry(&actor(), &v1).await.expect("add");
-    let body = EntryBody::LifeEvent(LifeEvent { kind: LifeEventKind::AppealDismissed, date: date!(2026 - 11 - 01), note: "corrected".into() });
-    let v2 = v1.amend(body, "dr.b".into(), datetime!(2026-11-03 9:00 UTC), "wrong event").expect("amend");
-    db.store.change_entry(&actor(), &v2).await.expect("store amend");
-    let v3 = v2.mark_entered_in_error("dr.c".into(), datetime!(2026-11-04 9:00 UTC), "wrong patient").expect("eie");
-    db.store.change_entry(&actor(), &v3).await.expect("store eie");
+    let body = EntryBody::LifeEvent(LifeEvent {
+        kind: LifeEventKind::AppealDismissed,
+        date: date!(2026 - 11 - 01),
+        note: "corrected".into(),
+    });
+    let v2 = v1
+        .amend(
+            body,
+            "dr.b".into(),
+            datetime!(2026-11-03 9:00 UTC),
+            "wrong event",
+        )
+        .expect("amend");
+    db.store
+        .change_entry(&actor(), &v2)
+        .await
+        .expect("store amend");
+    let v3 = v2
+        .mark_entered_in_error(
+            "dr.c".into(),
+            datetime!(2026-11-04 9:00 UTC),
+            "wrong patient",
+        )
+        .expect("eie");
+    db.store
+        .change_entry(&actor(), &v3)
+        .await
+        .expect("store eie");
 
     let history = db.store.entry_history("e1").await.expect("history");
-    assert_eq!(history.iter().map(|e| e.version).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!(
+        history.iter().map(|e| e.version).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
     assert_eq!(history[0].body, v1.body);
     assert_eq!(history[2].status, EntryStatus::EnteredInError);
     assert_eq!(history[2].change.reason, "wrong patient");
 
     // A stale writer (still at version 1) is refused.
-    assert!(matches!(db.store.change_entry(&actor(), &v2).await, Err(StoreError::VersionConflict { current: 3 })));
-    let record = db.store.record(p.id.as_str(), Visibility::Sensitive).await.expect("record");
-    assert_eq!(record.active().count(), 0, "entered-in-error entries are not active");
+    assert!(matches!(
+        db.store.change_entry(&actor(), &v2).await,
+        Err(StoreError::VersionConflict { current: 3 })
+    ));
+    let record = db
+        .store
+        .record(p.id.as_str(), Visibility::Sensitive)
+        .await
+        .expect("record");
+    assert_eq!(
+        record.active().count(),
+        0,
+        "entered-in-error entries are not active"
+    );
     assert_eq!(record.entries.len(), 1, "but they are kept");
 }
 
 #[tokio::test]
 async fn history_and_audit_cannot_be_deleted_even_with_sql() {
     let db = db().await;
-    let p = db.store.create_patient(&actor(), patient("Reza", "Ahmadi"), vec![]).await.expect("create");
-    db.store.add_entry(&actor(), &life_event("e1", &p.id)).await.expect("add");
+    let p = db
+        .store
+        .create_patient(&actor(), patient("Reza", "Ahmadi"), vec![])
+        .await
+        .expect("create");
+    db.store
+        .add_entry(&actor(), &life_event("e1", &p.id))
+        .await
+        .expect("add");
     let pool = sqlx::SqlitePool::connect(&db.path).await.expect("pool");
-    for sql in ["DELETE FROM entries", "DELETE FROM audit_log", "UPDATE audit_log SET actor = 'x'", "DELETE FROM patients"] {
+    for sql in [
+        "DELETE FROM entries",
+        "DELETE FROM audit_log",
+        "UPDATE audit_log SET actor = 'x'",
+        "DELETE FROM patients",
+    ] {
         let err = sqlx::query(sql).execute(&pool).await.expect_err(sql);
-        assert!(err.to_string().contains("never") || err.to_string().contains("append-only"), "{sql}: {err}");
+        assert!(
+            err.to_string().contains("never") || err.to_string().contains("append-only"),
+            "{sql}: {err}"
+        );
     }
 }
 
 #[tokio::test]
 async fn audit_chain_verifies_and_detects_tampering() {
     let db = db().await;
-    let p = db.store.create_patient(&actor(), patient("Leyla", "Karimi"), vec![]).await.expect("create");
-    db.store.audit_read(&actor(), "patient.view", Some(p.id.as_str()), "").await.expect("read");
-    assert_eq!(db.store.audit_verify().await.expect("verify"), AuditVerification::Intact { entries: 2 });
+    let p = db
+        .store
+        .create_patient(&actor(), patient("Leyla", "Karimi"), vec![])
+        .await
+        .expect("create");
+    db.store
+        .audit_read(&actor(), "patient.view", Some(p.id.as_str()), "")
+        .await
+        .expect("read");
+    assert_eq!(
+        db.store.audit_verify().await.expect("verify"),
+        AuditVerification::Intact { entries: 2 }
+    );
     let pool = sqlx::SqlitePool::connect(&db.path).await.expect("pool");
     // Tampering needs the trigger gone first: exactly what an attacker with file access does.
-    sqlx::query("DROP TRIGGER audit_no_update").execute(&pool).await.expect("drop");
-    sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1").execute(&pool).await.expect("tamper");
-    assert!(matches!(db.store.audit_verify().await.expect("verify"), AuditVerification::Broken { seq: 1, .. }));
+    sqlx::query("DROP TRIGGER audit_no_update")
+        .execute(&pool)
+        .await
+        .expect("drop");
+    sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1")
+        .execute(&pool)
+        .await
+        .expect("tamper");
+    assert!(matches!(
+        db.store.audit_verify().await.expect("verify"),
+        AuditVerification::Broken { seq: 1, .. }
+    ));
 }
 
 #[tokio::test]
@@ -132,20 +255,64 @@ async fn search_is_accent_case_and_script_insensitive() {
     a.local_id = Some("L-77".into());
     let mut b = patient("Ahmad", "Rahimi");
     b.native_name = Some("أحمد رحيمي".into());
-    let a = db.store.create_patient(&actor(), a, vec![]).await.expect("a");
-    let b = db.store.create_patient(&actor(), b, vec![]).await.expect("b");
+    let a = db
+        .store
+        .create_patient(&actor(), a, vec![])
+        .await
+        .expect("a");
+    let b = db
+        .store
+        .create_patient(&actor(), b, vec![])
+        .await
+        .expect("b");
     let find = |text: &str| {
         let store = db.store.clone();
-        let q = PatientQuery { text: Some(text.into()), limit: 50, ..Default::default() };
-        async move { store.search_patients(&q).await.expect("search").0.into_iter().map(|s| s.patient.id.to_string()).collect::<Vec<_>>() }
+        let q = PatientQuery {
+            text: Some(text.into()),
+            limit: 50,
+            ..Default::default()
+        };
+        async move {
+            store
+                .search_patients(&q)
+                .await
+                .expect("search")
+                .0
+                .into_iter()
+                .map(|s| s.patient.id.to_string())
+                .collect::<Vec<_>>()
+        }
     };
     assert_eq!(find("jose muller").await, vec![a.id.to_string()]);
     assert_eq!(find("MÜLL").await, vec![a.id.to_string()]);
     assert_eq!(find("943 476 5919").await, vec![a.id.to_string()]);
     assert_eq!(find("L-77").await, vec![a.id.to_string()]);
     assert_eq!(find("1990-01-01").await.len(), 2);
-    assert_eq!(find("احمد").await, vec![b.id.to_string()], "alef with hamza matches plain alef");
+    assert_eq!(
+        find("احمد").await,
+        vec![b.id.to_string()],
+        "alef with hamza matches plain alef"
+    );
     assert!(find("nobody").await.is_empty());
+    assert_eq!(
+        find("jo").await,
+        vec![a.id.to_string()],
+        "short queries still match"
+    );
+    // A renamed patient is found by the new name only.
+    let mut renamed = db.store.patient(a.id.as_str()).await.expect("patient");
+    renamed.patient.family_name = "Moreno".into();
+    db.store
+        .update_patient(
+            &actor(),
+            &renamed.patient,
+            renamed.version,
+            "name spelled as in passport",
+        )
+        .await
+        .expect("rename");
+    assert_eq!(find("moreno").await, vec![a.id.to_string()]);
+    assert!(find("muller").await.is_empty());
 }
 
 #[tokio::test]
@@ -154,51 +321,119 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
     let records: Vec<PatientRecord> = (0..5)
         .map(|i| {
             let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
-            r.entries.push(life_event(&format!("bulk-{i}"), &PatientId::new("")));
+            r.entries
+                .push(life_event(&format!("bulk-{i}"), &PatientId::new("")));
             r
         })
         .collect();
-    let ids = db.store.insert_records(&actor(), "test.load", vec![records[..2].to_vec(), records[2..].to_vec()], |_| {}).await.expect("bulk");
+    let ids = db
+        .store
+        .insert_records(
+            &actor(),
+            "test.load",
+            vec![records[..2].to_vec(), records[2..].to_vec()],
+            |_| {},
+        )
+        .await
+        .expect("bulk");
     assert_eq!(ids, vec!["pat-1", "pat-2", "pat-3", "pat-4", "pat-5"]);
     let mut seen = Vec::new();
     let n = db
         .store
-        .scan_records(&RecordStream::default(), Visibility::Sensitive, |r| seen.push((r.patient.id.to_string(), r.entries.len())))
+        .scan_records(&RecordStream::default(), Visibility::Sensitive, |r| {
+            seen.push((r.patient.id.to_string(), r.entries.len()))
+        })
         .await
         .expect("scan");
     assert_eq!(n, 5);
     assert!(seen.iter().all(|(_, n)| *n == 1));
-    let one = RecordStream { patient: Some("pat-3".into()), ..Default::default() };
+    let one = RecordStream {
+        patient: Some("pat-3".into()),
+        ..Default::default()
+    };
     let mut only = Vec::new();
-    db.store.scan_records(&one, Visibility::Sensitive, |r| only.push(r.entries[0].patient.to_string())).await.expect("scan one");
+    db.store
+        .scan_records(&one, Visibility::Sensitive, |r| {
+            only.push(r.entries[0].patient.to_string())
+        })
+        .await
+        .expect("scan one");
     assert_eq!(only, vec!["pat-3"]);
-    assert_eq!(db.store.audit_verify().await.expect("verify"), AuditVerification::Intact { entries: 5 });
+    assert_eq!(
+        db.store.audit_verify().await.expect("verify"),
+        AuditVerification::Intact { entries: 5 }
+    );
 }
 
 #[tokio::test]
 async fn sensitive_entries_stay_out_of_administrative_views() {
     let db = db().await;
-    let p = db.store.create_patient(&actor(), patient("Mariam", "Yusuf"), vec![]).await.expect("create");
-    let disclosure = EntryBody::Disclosure(Disclosure { kind: Some(AbuseKind::Torture), disclosed: date!(2026 - 10 - 01), note: String::new() });
-    db.store.add_entry(&actor(), &Entry::new("d1".into(), p.id.clone(), disclosure, "dr.test".into(), datetime!(2026-10-01 9:00 UTC))).await.expect("add");
-    let admin = db.store.record(p.id.as_str(), Visibility::Administrative).await.expect("admin view");
+    let p = db
+        .store
+        .create_patient(&actor(), patient("Mariam", "Yusuf"), vec![])
+        .await
+        .expect("create");
+    let disclosure = EntryBody::Disclosure(Disclosure {
+        kind: Some(AbuseKind::Torture),
+        disclosed: date!(2026 - 10 - 01),
+        note: String::new(),
+    });
+    db.store
+        .add_entry(
+            &actor(),
+            &Entry::new(
+                "d1".into(),
+                p.id.clone(),
+                disclosure,
+                "dr.test".into(),
+                datetime!(2026-10-01 9:00 UTC),
+            ),
+        )
+        .await
+        .expect("add");
+    let admin = db
+        .store
+        .record(p.id.as_str(), Visibility::Administrative)
+        .await
+        .expect("admin view");
     assert!(admin.entries.is_empty());
-    let clinical = db.store.record(p.id.as_str(), Visibility::Sensitive).await.expect("clinical view");
+    let clinical = db
+        .store
+        .record(p.id.as_str(), Visibility::Sensitive)
+        .await
+        .expect("clinical view");
     assert!(clinical.has_sensitive_history());
 }
 
 #[tokio::test]
 async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
     let db = db().await;
-    db.store.create_patient(&actor(), patient("Samir", "Nasser"), vec![]).await.expect("create");
+    db.store
+        .create_patient(&actor(), patient("Samir", "Nasser"), vec![])
+        .await
+        .expect("create");
     let backup = db._dir.path().join("backup.db");
     db.store.backup_to(&actor(), &backup).await.expect("backup");
-    let target = db._dir.path().join("restored.db").to_string_lossy().into_owned();
-    let restored = Store::restore(&target, &backup, &actor(), false).await.expect("restore");
+    let target = db
+        ._dir
+        .path()
+        .join("restored.db")
+        .to_string_lossy()
+        .into_owned();
+    let restored = Store::restore(&target, &backup, &actor(), false)
+        .await
+        .expect("restore");
     assert_eq!(restored.count_patients().await.expect("count"), 1);
     restored.close().await;
-    assert!(matches!(Store::restore(&target, &backup, &actor(), false).await, Err(StoreError::RestoreTargetNotEmpty)));
-    assert!(Store::restore(&target, &backup, &actor(), true).await.is_ok());
+    assert!(matches!(
+        Store::restore(&target, &backup, &actor(), false).await,
+        Err(StoreError::RestoreTargetNotEmpty)
+    ));
+    assert!(
+        Store::restore(&target, &backup, &actor(), true)
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -206,28 +441,95 @@ async fn actions_follow_every_change_and_refresh_when_the_day_or_policy_changes(
     use haven_core::policy::Policy;
     use haven_store::ActionQuery;
     let db = db().await;
-    let p = db.store.create_patient(&actor(), patient("Hana", "Abebe"), vec![]).await.expect("create");
+    let p = db
+        .store
+        .create_patient(&actor(), patient("Hana", "Abebe"), vec![])
+        .await
+        .expect("create");
     let rules_of = |store: Store| async move {
-        let q = ActionQuery { limit: 100, ..Default::default() };
-        store.actions(&q).await.expect("actions").0.into_iter().map(|a| a.action.rule.id()).collect::<Vec<_>>()
+        let q = ActionQuery {
+            limit: 100,
+            ..Default::default()
+        };
+        store
+            .actions(&q)
+            .await
+            .expect("actions")
+            .0
+            .into_iter()
+            .map(|a| a.action.rule.id())
+            .collect::<Vec<_>>()
     };
-    assert!(!rules_of(db.store.clone()).await.contains(&"risk.reassess-after-event"));
+    assert!(
+        !rules_of(db.store.clone())
+            .await
+            .contains(&"risk.reassess-after-event")
+    );
     // A refusal yesterday: the urgent review appears at once, in the same transaction.
     let today = time::OffsetDateTime::now_utc().date();
-    let body = EntryBody::LifeEvent(LifeEvent { kind: LifeEventKind::AsylumRefused, date: today.previous_day().expect("date"), note: String::new() });
-    let entry = Entry::new("ev".into(), p.id.clone(), body, "dr.test".into(), time::OffsetDateTime::now_utc());
+    let body = EntryBody::LifeEvent(LifeEvent {
+        kind: LifeEventKind::AsylumRefused,
+        date: today.previous_day().expect("date"),
+        note: String::new(),
+    });
+    let entry = Entry::new(
+        "ev".into(),
+        p.id.clone(),
+        body,
+        "dr.test".into(),
+        time::OffsetDateTime::now_utc(),
+    );
     db.store.add_entry(&actor(), &entry).await.expect("add");
     let first = rules_of(db.store.clone()).await;
-    assert_eq!(first.first(), Some(&"risk.reassess-after-event"), "urgent first: {first:?}");
+    assert_eq!(
+        first.first(),
+        Some(&"risk.reassess-after-event"),
+        "urgent first: {first:?}"
+    );
     // Entered in error: the action goes away.
-    let gone = entry.mark_entered_in_error("dr.test".into(), time::OffsetDateTime::now_utc(), "wrong patient").expect("eie");
-    db.store.change_entry(&actor(), &gone).await.expect("change");
-    assert!(!rules_of(db.store.clone()).await.contains(&"risk.reassess-after-event"));
+    let gone = entry
+        .mark_entered_in_error(
+            "dr.test".into(),
+            time::OffsetDateTime::now_utc(),
+            "wrong patient",
+        )
+        .expect("eie");
+    db.store
+        .change_entry(&actor(), &gone)
+        .await
+        .expect("change");
+    assert!(
+        !rules_of(db.store.clone())
+            .await
+            .contains(&"risk.reassess-after-event")
+    );
     // A policy that switches a rule off takes effect on the next refresh.
     let mut policy = Policy::default();
-    assert!(db.store.refresh_actions_if_stale(&policy, today).await.expect("refresh"));
-    assert!(!db.store.refresh_actions_if_stale(&policy, today).await.expect("fresh"), "nothing to do the second time");
-    policy.set("rules.disabled", "advice.wellbeing-not-given").expect("policy");
-    assert!(db.store.refresh_actions_if_stale(&policy, today).await.expect("refresh"));
-    assert!(!rules_of(db.store.clone()).await.contains(&"advice.wellbeing-not-given"));
+    assert!(
+        db.store
+            .refresh_actions_if_stale(&policy, today)
+            .await
+            .expect("refresh")
+    );
+    assert!(
+        !db.store
+            .refresh_actions_if_stale(&policy, today)
+            .await
+            .expect("fresh"),
+        "nothing to do the second time"
+    );
+    policy
+        .set("rules.disabled", "advice.wellbeing-not-given")
+        .expect("policy");
+    assert!(
+        db.store
+            .refresh_actions_if_stale(&policy, today)
+            .await
+            .expect("refresh")
+    );
+    assert!(
+        !rules_of(db.store.clone())
+            .await
+            .contains(&"advice.wellbeing-not-given")
+    );
 }

@@ -16,7 +16,10 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, idle_timeout_minutes: 30 }
+        Self {
+            secure_cookies: false,
+            idle_timeout_minutes: 30,
+        }
     }
 }
 

@@ -6,7 +6,9 @@
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
-    let dir = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: ndjson_ceiling DIR"))?;
+    let dir = std::env::args()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("usage: ndjson_ceiling DIR"))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();
@@ -24,6 +26,10 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("{resources} resources, {:.1} MB parsed in {secs:.2} s: {:.0} resources/s", bytes as f64 / 1e6, resources as f64 / secs);
+    println!(
+        "{resources} resources, {:.1} MB parsed in {secs:.2} s: {:.0} resources/s",
+        bytes as f64 / 1e6,
+        resources as f64 / secs
+    );
     Ok(())
 }

@@ -34,10 +34,21 @@ pub fn to_table(as_of: Date, actions: &[(String, Action)]) -> String {
     if actions.is_empty() {
         return out;
     }
-    out.push_str(&format!("{:<8} {:<10} {:<10} {:<34} {}\n", "URGENCY", "DUE", "PATIENT", "RULE", "REASON"));
+    out.push_str(&format!(
+        "{:<8} {:<10} {:<10} {:<34} {}\n",
+        "URGENCY", "DUE", "PATIENT", "RULE", "REASON"
+    ));
     for (patient, a) in actions {
         let due = a.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-        out.push_str(&format!("{:<8} {:<10} {:<10} {:<34} {} ({})\n", a.urgency.id(), due, patient, a.rule.id(), a.reason, a.section));
+        out.push_str(&format!(
+            "{:<8} {:<10} {:<10} {:<34} {} ({})\n",
+            a.urgency.id(),
+            due,
+            patient,
+            a.rule.id(),
+            a.reason,
+            a.section
+        ));
     }
     out
 }

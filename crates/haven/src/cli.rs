@@ -6,7 +6,11 @@ use clap::{Args, Parser, Subcommand};
 use time::Date;
 
 #[derive(Debug, Parser)]
-#[command(name = "haven", version, about = "Haven: care for people seeking asylum who have lived through torture and other human rights abuses")]
+#[command(
+    name = "haven",
+    version,
+    about = "Haven: care for people seeking asylum who have lived through torture and other human rights abuses"
+)]
 pub struct Cli {
     /// Database: a SQLite path, sqlite://PATH, or postgres://… (default ./haven.db).
     #[arg(long, global = true, env = "HAVEN_DB", default_value = "haven.db")]

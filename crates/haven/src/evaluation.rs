@@ -26,7 +26,8 @@ pub struct AllActions(pub Vec<(String, Action)>);
 
 impl Collect for AllActions {
     fn add(&mut self, patient: &str, actions: Vec<Action>) {
-        self.0.extend(actions.into_iter().map(|a| (patient.to_owned(), a)));
+        self.0
+            .extend(actions.into_iter().map(|a| (patient.to_owned(), a)));
     }
     fn merge(&mut self, other: Self) {
         self.0.extend(other.0);
@@ -60,8 +61,16 @@ impl Collect for Counts {
     }
 }
 
-pub async fn evaluate_population<C: Collect>(store: &Store, filter: &RecordStream, policy: Policy, today: Date, mut tick: impl FnMut(u64)) -> Result<C> {
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+pub async fn evaluate_population<C: Collect>(
+    store: &Store,
+    filter: &RecordStream,
+    policy: Policy,
+    today: Date,
+    mut tick: impl FnMut(u64),
+) -> Result<C> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     let policy = Arc::new(policy);
     let mut senders = Vec::with_capacity(workers);
     let mut handles = Vec::with_capacity(workers);
@@ -74,7 +83,10 @@ pub async fn evaluate_population<C: Collect>(store: &Store, filter: &RecordStrea
             for batch in rx {
                 for bytes in batch {
                     let record = projection::decode(&bytes)?;
-                    out.add(record.patient.id.as_str(), rules::evaluate(&record, &policy, today));
+                    out.add(
+                        record.patient.id.as_str(),
+                        rules::evaluate(&record, &policy, today),
+                    );
                 }
             }
             Ok(out)
@@ -90,7 +102,9 @@ pub async fn evaluate_population<C: Collect>(store: &Store, filter: &RecordStrea
             seen += 1;
             if batch.len() == BATCH {
                 // A worker that stopped (on a decode error) reports it at join.
-                failed |= senders[next % workers].send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err();
+                failed |= senders[next % workers]
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_err();
                 next += 1;
                 tick(seen);
             }
@@ -103,7 +117,10 @@ pub async fn evaluate_population<C: Collect>(store: &Store, filter: &RecordStrea
     drop(senders);
     let mut total = C::default();
     for h in handles {
-        total.merge(h.join().map_err(|_| anyhow::anyhow!("an evaluation worker panicked"))??);
+        total.merge(
+            h.join()
+                .map_err(|_| anyhow::anyhow!("an evaluation worker panicked"))??,
+        );
     }
     if failed {
         anyhow::bail!("evaluation stopped early");

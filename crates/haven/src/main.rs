@@ -4,9 +4,9 @@
 
 mod actions_output;
 mod cli;
-mod output;
 mod cmd;
 mod evaluation;
+mod output;
 mod progress;
 mod score_output;
 
@@ -21,11 +21,16 @@ fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HAVEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error,haven=info,haven_web=info")),
+            tracing_subscriber::EnvFilter::try_from_env("HAVEN_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("warn,sqlx=error,haven=info,haven_web=info")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

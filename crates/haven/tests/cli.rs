@@ -11,11 +11,17 @@ struct Haven {
 
 impl Haven {
     fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("temp dir") }
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     fn db(&self) -> String {
-        self.dir.path().join("haven.db").to_string_lossy().into_owned()
+        self.dir
+            .path()
+            .join("haven.db")
+            .to_string_lossy()
+            .into_owned()
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -33,19 +39,33 @@ impl Haven {
             .env_remove("HAVEN_DB")
             .spawn()
             .expect("spawn haven");
-        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
         child.wait_with_output().expect("wait")
     }
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "haven {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "haven {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).expect("utf-8")
     }
 
     fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);
-        assert_eq!(out.status.code(), Some(code), "haven {args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "haven {args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         String::from_utf8(out.stderr).expect("utf-8")
     }
 }
@@ -54,25 +74,72 @@ impl Haven {
 fn demo_then_worklist_lists_every_rule_in_the_contract_shape() {
     let h = Haven::new();
     h.ok(&["migrate"]);
-    assert!(h.ok(&["demo", "--patients", "200", "--seed", "3", "--as-of", "2026-11-28"]).contains("added 200 demo patients"));
-    let json: Value = serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"])).expect("json");
+    assert!(
+        h.ok(&[
+            "demo",
+            "--patients",
+            "200",
+            "--seed",
+            "3",
+            "--as-of",
+            "2026-11-28"
+        ])
+        .contains("added 200 demo patients")
+    );
+    let json: Value = serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"]))
+        .expect("json");
     assert_eq!(json["as_of"], "2026-11-28");
     let actions = json["actions"].as_array().expect("actions");
-    let rules: std::collections::BTreeSet<&str> = actions.iter().filter_map(|a| a["rule"].as_str()).collect();
+    let rules: std::collections::BTreeSet<&str> =
+        actions.iter().filter_map(|a| a["rule"].as_str()).collect();
     for info in haven_core::rules::catalogue() {
-        assert!(rules.contains(info.id.id()), "no demo patient triggers {}", info.id.id());
+        assert!(
+            rules.contains(info.id.id()),
+            "no demo patient triggers {}",
+            info.id.id()
+        );
     }
     let first = &actions[0];
-    for key in ["patient", "rule", "section", "urgency", "due", "reason", "resolve"] {
+    for key in [
+        "patient", "rule", "section", "urgency", "due", "reason", "resolve",
+    ] {
         assert!(first.get(key).is_some(), "missing {key} in {first}");
     }
-    let rank = |u: &str| ["urgent", "soon", "routine", "info"].iter().position(|x| *x == u).expect("urgency");
-    let order: Vec<usize> = actions.iter().map(|a| rank(a["urgency"].as_str().expect("urgency"))).collect();
-    assert!(order.windows(2).all(|w| w[0] <= w[1]), "actions are sorted by urgency");
+    let rank = |u: &str| {
+        ["urgent", "soon", "routine", "info"]
+            .iter()
+            .position(|x| *x == u)
+            .expect("urgency")
+    };
+    let order: Vec<usize> = actions
+        .iter()
+        .map(|a| rank(a["urgency"].as_str().expect("urgency")))
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] <= w[1]),
+        "actions are sorted by urgency"
+    );
 
-    let one: Value = serde_json::from_str(&h.ok(&["worklist", "--json", "--patient", "pat-7", "--as-of", "2026-11-28"])).expect("json");
-    assert!(one["actions"].as_array().expect("actions").iter().all(|a| a["patient"] == "pat-7"));
-    assert!(h.fails(&["worklist", "--patient", "pat-99999"], 1).contains("pat-99999"));
+    let one: Value = serde_json::from_str(&h.ok(&[
+        "worklist",
+        "--json",
+        "--patient",
+        "pat-7",
+        "--as-of",
+        "2026-11-28",
+    ]))
+    .expect("json");
+    assert!(
+        one["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .all(|a| a["patient"] == "pat-7")
+    );
+    assert!(
+        h.fails(&["worklist", "--patient", "pat-99999"], 1)
+            .contains("pat-99999")
+    );
     assert!(h.ok(&["audit", "verify"]).contains("intact"));
 }
 
@@ -80,7 +147,15 @@ fn demo_then_worklist_lists_every_rule_in_the_contract_shape() {
 fn demo_is_deterministic_for_a_seed() {
     let (a, b) = (Haven::new(), Haven::new());
     for h in [&a, &b] {
-        h.ok(&["demo", "--patients", "30", "--seed", "9", "--as-of", "2026-11-28"]);
+        h.ok(&[
+            "demo",
+            "--patients",
+            "30",
+            "--seed",
+            "9",
+            "--as-of",
+            "2026-11-28",
+        ]);
     }
     let args = ["worklist", "--json", "--as-of", "2026-11-28"];
     assert_eq!(a.ok(&args), b.ok(&args));
@@ -89,28 +164,72 @@ fn demo_is_deterministic_for_a_seed() {
 #[test]
 fn user_add_hashes_and_refuses_duplicates() {
     let h = Haven::new();
-    let out = h.run_with_stdin(&["user", "add", "dr.amari", "--role", "clinician", "--password-stdin"], "correct horse battery\n");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let again = h.run_with_stdin(&["user", "add", "dr.amari", "--role", "clinician", "--password-stdin"], "another long password\n");
+    let out = h.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "dr.amari",
+            "--role",
+            "clinician",
+            "--password-stdin",
+        ],
+        "correct horse battery\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = h.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "dr.amari",
+            "--role",
+            "clinician",
+            "--password-stdin",
+        ],
+        "another long password\n",
+    );
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    let short = h.run_with_stdin(&["user", "add", "dr.b", "--role", "admin", "--password-stdin"], "short\n");
+    let short = h.run_with_stdin(
+        &["user", "add", "dr.b", "--role", "admin", "--password-stdin"],
+        "short\n",
+    );
     assert_eq!(short.status.code(), Some(1));
-    assert!(h.fails(&["user", "add", "x", "--role", "wizard", "--password-stdin"], 2).contains("wizard"));
+    assert!(
+        h.fails(
+            &["user", "add", "x", "--role", "wizard", "--password-stdin"],
+            2
+        )
+        .contains("wizard")
+    );
     assert!(h.ok(&["user", "list"]).contains("dr.amari"));
 }
 
 #[test]
 fn score_prints_contract_json_and_names_the_bad_item() {
     let h = Haven::new();
-    let json: Value = serde_json::from_str(&h.ok(&["score", "phq9", "--answers", "1,2,1,2,1,2,1,2,1", "--json"])).expect("json");
+    let json: Value =
+        serde_json::from_str(&h.ok(&["score", "phq9", "--answers", "1,2,1,2,1,2,1,2,1", "--json"]))
+            .expect("json");
     assert_eq!(json["instrument"], "phq9");
     assert_eq!(json["total"], 13);
     assert_eq!(json["band"], "moderate");
     assert_eq!(json["flags"], serde_json::json!(["item9-positive"]));
-    assert!(h.fails(&["score", "phq9", "--answers", "1,2,1,9,1,2,1,2,1"], 1).contains("item 4"));
-    assert!(h.fails(&["score", "gad7", "--answers", "1,2"], 1).contains("7"));
-    assert!(h.fails(&["score", "nope", "--answers", "1"], 1).contains("nope"));
+    assert!(
+        h.fails(&["score", "phq9", "--answers", "1,2,1,9,1,2,1,2,1"], 1)
+            .contains("item 4")
+    );
+    assert!(
+        h.fails(&["score", "gad7", "--answers", "1,2"], 1)
+            .contains("7")
+    );
+    assert!(
+        h.fails(&["score", "nope", "--answers", "1"], 1)
+            .contains("nope")
+    );
 }
 
 #[test]
@@ -119,8 +238,14 @@ fn foreign_files_are_refused_and_left_untouched() {
     std::fs::write(h.db(), b"this is somebody's notes file, not a database").expect("write");
     let err = h.fails(&["migrate"], 1);
     assert!(err.contains("not a SQLite database"), "{err}");
-    assert_eq!(std::fs::read(h.db()).expect("read"), b"this is somebody's notes file, not a database");
-    assert!(h.fails(&["worklist", "--as-of", "2026-13-01"], 2).contains("YYYY-MM-DD"));
+    assert_eq!(
+        std::fs::read(h.db()).expect("read"),
+        b"this is somebody's notes file, not a database"
+    );
+    assert!(
+        h.fails(&["worklist", "--as-of", "2026-13-01"], 2)
+            .contains("YYYY-MM-DD")
+    );
 }
 
 #[test]
@@ -128,13 +253,28 @@ fn policy_changes_are_validated_audited_and_change_the_worklist() {
     let h = Haven::new();
     h.ok(&["demo", "--patients", "40", "--as-of", "2026-11-28"]);
     let count = |h: &Haven, rule: &str| -> usize {
-        let json: Value = serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"])).expect("json");
-        json["actions"].as_array().expect("actions").iter().filter(|a| a["rule"] == rule).count()
+        let json: Value =
+            serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"]))
+                .expect("json");
+        json["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .filter(|a| a["rule"] == rule)
+            .count()
     };
     assert!(count(&h, "advice.wellbeing-not-given") > 0);
-    h.ok(&["policy", "set", "rules.disabled", "advice.wellbeing-not-given"]);
+    h.ok(&[
+        "policy",
+        "set",
+        "rules.disabled",
+        "advice.wellbeing-not-given",
+    ]);
     assert_eq!(count(&h, "advice.wellbeing-not-given"), 0);
-    assert!(h.fails(&["policy", "set", "pcl5.cutoff", "40"], 1).contains("pcl5.cutoff"));
+    assert!(
+        h.fails(&["policy", "set", "pcl5.cutoff", "40"], 1)
+            .contains("pcl5.cutoff")
+    );
     assert!(h.ok(&["policy", "show"]).contains("(changed)"));
     assert!(h.ok(&["audit", "verify"]).contains("intact"));
 }
@@ -148,24 +288,66 @@ fn backup_and_restore() {
     assert!(h.fails(&["restore", &backup], 1).contains("--force"));
     let other = Haven::new();
     other.ok(&["restore", &backup]);
-    assert_eq!(h.ok(&["worklist", "--as-of", "2026-11-28"]), other.ok(&["worklist", "--as-of", "2026-11-28"]));
+    assert_eq!(
+        h.ok(&["worklist", "--as-of", "2026-11-28"]),
+        other.ok(&["worklist", "--as-of", "2026-11-28"])
+    );
 }
 
 #[test]
 fn interpreter_report_in_every_format_and_policy_file() {
     let h = Haven::new();
     h.ok(&["demo", "--patients", "60", "--as-of", "2026-11-28"]);
-    let csv = h.ok(&["report", "interpreters", "--from", "2026-01-01", "--to", "2026-11-28", "--csv"]);
+    let csv = h.ok(&[
+        "report",
+        "interpreters",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-11-28",
+        "--csv",
+    ]);
     assert!(csv.starts_with("language,language_name,patients_needing,encounters,encounters_needing,professional,unmet\n"), "{csv}");
-    let json: Value = serde_json::from_str(&h.ok(&["report", "interpreters", "--from", "2026-01-01", "--to", "2026-11-28", "--json"])).expect("json");
+    let json: Value = serde_json::from_str(&h.ok(&[
+        "report",
+        "interpreters",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-11-28",
+        "--json",
+    ]))
+    .expect("json");
     let rows = json["rows"].as_array().expect("rows");
-    assert!(rows.iter().all(|r| r["unmet"].as_u64() <= r["encounters_needing"].as_u64()));
-    assert!(h.fails(&["report", "interpreters", "--from", "2026-11-28", "--to", "2026-01-01"], 1).contains("before"));
+    assert!(
+        rows.iter()
+            .all(|r| r["unmet"].as_u64() <= r["encounters_needing"].as_u64())
+    );
+    assert!(
+        h.fails(
+            &[
+                "report",
+                "interpreters",
+                "--from",
+                "2026-11-28",
+                "--to",
+                "2026-01-01"
+            ],
+            1
+        )
+        .contains("before")
+    );
 
     let file = h.dir.path().join("policy.toml");
     std::fs::write(&file, "# practice policy\npcl5.cutoff = 31\n").expect("write");
     h.ok(&["--policy-file", &file.to_string_lossy(), "policy", "show"]);
     assert!(h.ok(&["policy", "show"]).contains("pcl5.cutoff = 31"));
     std::fs::write(&file, "pcl5.cutoff = 99\n").expect("write");
-    assert!(h.fails(&["--policy-file", &file.to_string_lossy(), "policy", "show"], 1).contains("line 1"));
+    assert!(
+        h.fails(
+            &["--policy-file", &file.to_string_lossy(), "policy", "show"],
+            1
+        )
+        .contains("line 1")
+    );
 }

@@ -15,20 +15,31 @@ use crate::progress;
 const BATCH: u64 = 1_000;
 
 /// Clinicians the demo population is shared between, created when the practice has none.
-const DEMO_CLINICIANS: [(&str, &str); 3] = [("dr.hughes", "Dr Sarah Hughes"), ("dr.rahman", "Dr Idris Rahman"), ("nurse.okoro", "Nurse Grace Okoro")];
+const DEMO_CLINICIANS: [(&str, &str); 3] = [
+    ("dr.hughes", "Dr Sarah Hughes"),
+    ("dr.rahman", "Dr Idris Rahman"),
+    ("nurse.okoro", "Nurse Grace Okoro"),
+];
 
 pub async fn run(store: &Store, args: &DemoArgs) -> Result<Vec<String>> {
     let today = args.as_of.unwrap_or_else(super::today);
     let clinicians = ensure_clinicians(store).await?;
     let first = u64::try_from(store.next_patient_seq().await? - 1).unwrap_or(0);
-    let options = DemoOptions { seed: args.seed, today, clinicians };
+    let options = DemoOptions {
+        seed: args.seed,
+        today,
+        clinicians,
+    };
     let end = first + args.patients;
     let (sender, receiver) = std::sync::mpsc::sync_channel(4);
     let generator = std::thread::spawn(move || {
         let mut start = first;
         while start < end {
             let stop = (start + BATCH).min(end);
-            if sender.send(haven_demo::generate(&options, start..stop).collect::<Vec<_>>()).is_err() {
+            if sender
+                .send(haven_demo::generate(&options, start..stop).collect::<Vec<_>>())
+                .is_err()
+            {
                 break;
             }
             start = stop;
@@ -37,20 +48,43 @@ pub async fn run(store: &Store, args: &DemoArgs) -> Result<Vec<String>> {
     let bar = progress::bar(args.patients, "patients");
     // block_in_place: the writer waits for the generator thread without stalling the runtime.
     let batches = std::iter::from_fn(|| tokio::task::block_in_place(|| receiver.recv().ok()));
-    let ids = store.insert_records(&Actor::cli("demo"), "demo.create", batches, |n| bar.set_position(n)).await?;
+    let ids = store
+        .insert_records(&Actor::cli("demo"), "demo.create", batches, |n| {
+            bar.set_position(n)
+        })
+        .await?;
     bar.finish_and_clear();
-    generator.join().map_err(|_| anyhow::anyhow!("the demo generator thread failed"))?;
-    println!("added {} demo patients (seed {}, as of {today})", ids.len(), args.seed);
+    generator
+        .join()
+        .map_err(|_| anyhow::anyhow!("the demo generator thread failed"))?;
+    println!(
+        "added {} demo patients (seed {}, as of {today})",
+        ids.len(),
+        args.seed
+    );
     Ok(ids)
 }
 
 /// Active clinicians' user names; creates the demo clinicians (with unusable random passwords)
 /// when there are none.
 async fn ensure_clinicians(store: &Store) -> Result<Vec<UserId>> {
-    let mut names: Vec<UserId> = store.users().await?.into_iter().filter(|u| u.active && u.role == Role::Clinician).map(|u| UserId::new(u.username)).collect();
+    let mut names: Vec<UserId> = store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.role == Role::Clinician)
+        .map(|u| UserId::new(u.username))
+        .collect();
     if names.is_empty() {
         for (username, display) in DEMO_CLINICIANS {
-            create_user(store, username, display, Role::Clinician, &random_password()).await?;
+            create_user(
+                store,
+                username,
+                display,
+                Role::Clinician,
+                &random_password(),
+            )
+            .await?;
             names.push(UserId::new(username));
         }
     }
@@ -58,13 +92,31 @@ async fn ensure_clinicians(store: &Store) -> Result<Vec<UserId>> {
 }
 
 pub fn random_password() -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
 }
 
-pub async fn create_user(store: &Store, username: &str, display: &str, role: Role, password: &str) -> Result<()> {
+pub async fn create_user(
+    store: &Store,
+    username: &str,
+    display: &str,
+    role: Role,
+    password: &str,
+) -> Result<()> {
     let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || haven_web::auth::hash_password(&password)).await?.context("cannot hash the password")?;
-    let user = User { username: username.to_owned(), display_name: display.to_owned(), role, password_hash: hash, active: true };
+    let hash = tokio::task::spawn_blocking(move || haven_web::auth::hash_password(&password))
+        .await?
+        .context("cannot hash the password")?;
+    let user = User {
+        username: username.to_owned(),
+        display_name: display.to_owned(),
+        role,
+        password_hash: hash,
+        active: true,
+    };
     store.add_user(&Actor::cli("demo"), &user).await?;
     Ok(())
 }

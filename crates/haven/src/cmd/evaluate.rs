@@ -80,7 +80,8 @@ mod tests {
             .replace('\n', "");
         let as_of = date!(2026 - 11 - 28);
         let actions = actions_for(&format!("{PATIENT}\n{event}\n"), as_of);
-        let json: serde_json::Value = serde_json::from_str(&actions_output::to_json(as_of, &actions)).expect("valid JSON");
+        let json: serde_json::Value =
+            serde_json::from_str(&actions_output::to_json(as_of, &actions)).expect("valid JSON");
         assert_eq!(json["as_of"], "2026-11-28");
         let first = &json["actions"][0];
         assert_eq!(first["patient"], "ehr-7");

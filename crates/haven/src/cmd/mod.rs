@@ -19,7 +19,9 @@ use anyhow::{Context, Result};
 use haven_store::Store;
 use time::Date;
 
-use crate::cli::{AuditCommand, Cli, Command, PolicyCommand, ReportCommand, TokenCommand, UserCommand};
+use crate::cli::{
+    AuditCommand, Cli, Command, PolicyCommand, ReportCommand, TokenCommand, UserCommand,
+};
 
 /// Today's date in UTC: the only place the binary reads the calendar for the domain.
 pub fn today() -> Date {
@@ -27,7 +29,9 @@ pub fn today() -> Date {
 }
 
 pub async fn open(db: &str) -> Result<Store> {
-    Store::open(db).await.with_context(|| format!("cannot open the database {db}"))
+    Store::open(db)
+        .await
+        .with_context(|| format!("cannot open the database {db}"))
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
@@ -42,25 +46,63 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::Demo(args) => demo::run(&open(&cli.db).await?, &args).await.map(|_| ()),
-        Command::User { command: UserCommand::Add { name, role, display_name, password_stdin } } => {
-            user::add(&open(&cli.db).await?, &name, &role, display_name, password_stdin).await
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    display_name,
+                    password_stdin,
+                },
+        } => {
+            user::add(
+                &open(&cli.db).await?,
+                &name,
+                &role,
+                display_name,
+                password_stdin,
+            )
+            .await
         }
-        Command::User { command: UserCommand::List } => user::list(&open(&cli.db).await?).await,
-        Command::Audit { command: AuditCommand::Verify } => audit::verify(&open(&cli.db).await?).await,
+        Command::User {
+            command: UserCommand::List,
+        } => user::list(&open(&cli.db).await?).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit::verify(&open(&cli.db).await?).await,
         Command::Backup { out } => backup::backup(&open(&cli.db).await?, &out).await,
         Command::Restore { file, force } => backup::restore(&cli.db, &file, force).await,
         Command::Worklist(args) => worklist::run(&open(&cli.db).await?, &args).await,
         Command::Score(args) => score::run(&args),
-        Command::Policy { command: PolicyCommand::Show } => policy::show(&open(&cli.db).await?).await,
-        Command::Policy { command: PolicyCommand::Set { key, value } } => policy::set(&open(&cli.db).await?, &key, &value).await,
+        Command::Policy {
+            command: PolicyCommand::Show,
+        } => policy::show(&open(&cli.db).await?).await,
+        Command::Policy {
+            command: PolicyCommand::Set { key, value },
+        } => policy::set(&open(&cli.db).await?, &key, &value).await,
         Command::Import { files } => import::run(&open(&cli.db).await?, &files).await,
-        Command::Export { out, include_sensitive } => export::run(&open(&cli.db).await?, &out, include_sensitive).await,
+        Command::Export {
+            out,
+            include_sensitive,
+        } => export::run(&open(&cli.db).await?, &out, include_sensitive).await,
         Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await,
-        Command::Token { command: TokenCommand::Add { name, scope } } => token::add(&open(&cli.db).await?, &name, &scope).await,
-        Command::Token { command: TokenCommand::List } => token::list(&open(&cli.db).await?).await,
-        Command::Token { command: TokenCommand::Revoke { id } } => token::revoke(&open(&cli.db).await?, &id).await,
-        Command::Report { command: ReportCommand::Interpreters { from, to, csv, json } } => {
-            report::interpreters(&open(&cli.db).await?, from, to, csv, json).await
-        }
+        Command::Token {
+            command: TokenCommand::Add { name, scope },
+        } => token::add(&open(&cli.db).await?, &name, &scope).await,
+        Command::Token {
+            command: TokenCommand::List,
+        } => token::list(&open(&cli.db).await?).await,
+        Command::Token {
+            command: TokenCommand::Revoke { id },
+        } => token::revoke(&open(&cli.db).await?, &id).await,
+        Command::Report {
+            command:
+                ReportCommand::Interpreters {
+                    from,
+                    to,
+                    csv,
+                    json,
+                },
+        } => report::interpreters(&open(&cli.db).await?, from, to, csv, json).await,
     }
 }

@@ -10,23 +10,42 @@ use serde_json::json;
 
 use crate::output;
 
-pub async fn interpreters(store: &Store, from: Date, to: Date, csv: bool, as_json: bool) -> Result<()> {
+pub async fn interpreters(
+    store: &Store,
+    from: Date,
+    to: Date,
+    csv: bool,
+    as_json: bool,
+) -> Result<()> {
     if to < from {
         bail!("--to ({to}) is before --from ({from})");
     }
     let mut report = InterpreterReport::new(from, to);
     let mut failure = None;
     store
-        .scan_rule_views(&RecordStream::default(), |bytes| match projection::decode(&bytes) {
-            Ok(record) => report.add(&record),
-            Err(e) => failure = Some(e),
+        .scan_rule_views(&RecordStream::default(), |bytes| {
+            match projection::decode(&bytes) {
+                Ok(record) => report.add(&record),
+                Err(e) => failure = Some(e),
+            }
         })
         .await?;
     if let Some(e) = failure {
         return Err(e.into());
     }
-    store.audit_read(&Actor::cli("report"), "report.interpreters", None, &format!("{from}..{to}")).await?;
-    let name = |code: &str| LanguageTag::parse(code).map(|t| t.english_name()).unwrap_or("Not recorded");
+    store
+        .audit_read(
+            &Actor::cli("report"),
+            "report.interpreters",
+            None,
+            &format!("{from}..{to}"),
+        )
+        .await?;
+    let name = |code: &str| {
+        LanguageTag::parse(code)
+            .map(|t| t.english_name())
+            .unwrap_or("Not recorded")
+    };
     let rows = report.rows();
     let text = if as_json {
         let rows: Vec<_> = rows
@@ -34,17 +53,42 @@ pub async fn interpreters(store: &Store, from: Date, to: Date, csv: bool, as_jso
             .map(|r| json!({"language": r.language, "language_name": name(&r.language), "patients_needing": r.patients_needing, "encounters": r.encounters,
                 "encounters_needing": r.encounters_needing, "professional": r.professional, "unmet": r.unmet}))
             .collect();
-        format!("{}\n", json!({"from": from.to_string(), "to": to.to_string(), "rows": rows}))
+        format!(
+            "{}\n",
+            json!({"from": from.to_string(), "to": to.to_string(), "rows": rows})
+        )
     } else if csv {
-        let mut out = String::from("language,language_name,patients_needing,encounters,encounters_needing,professional,unmet\n");
+        let mut out = String::from(
+            "language,language_name,patients_needing,encounters,encounters_needing,professional,unmet\n",
+        );
         for r in &rows {
-            out.push_str(&format!("{},{},{},{},{},{},{}\n", r.language, name(&r.language), r.patients_needing, r.encounters, r.encounters_needing, r.professional, r.unmet));
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                r.language,
+                name(&r.language),
+                r.patients_needing,
+                r.encounters,
+                r.encounters_needing,
+                r.professional,
+                r.unmet
+            ));
         }
         out
     } else {
-        let mut out = format!("Interpreter demand and unmet need, {from} to {to}\n{:<22} {:>9} {:>10} {:>9} {:>12} {:>6}\n", "LANGUAGE", "PATIENTS", "ENCOUNTERS", "NEEDING", "PROFESSIONAL", "UNMET");
+        let mut out = format!(
+            "Interpreter demand and unmet need, {from} to {to}\n{:<22} {:>9} {:>10} {:>9} {:>12} {:>6}\n",
+            "LANGUAGE", "PATIENTS", "ENCOUNTERS", "NEEDING", "PROFESSIONAL", "UNMET"
+        );
         for r in &rows {
-            out.push_str(&format!("{:<22} {:>9} {:>10} {:>9} {:>12} {:>6}\n", name(&r.language), r.patients_needing, r.encounters, r.encounters_needing, r.professional, r.unmet));
+            out.push_str(&format!(
+                "{:<22} {:>9} {:>10} {:>9} {:>12} {:>6}\n",
+                name(&r.language),
+                r.patients_needing,
+                r.encounters,
+                r.encounters_needing,
+                r.professional,
+                r.unmet
+            ));
         }
         out
     };

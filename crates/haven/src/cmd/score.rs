@@ -7,8 +7,12 @@ use crate::cli::ScoreArgs;
 use crate::score_output;
 
 pub fn run(args: &ScoreArgs) -> Result<()> {
-    let instrument = Instrument::parse(&args.instrument)
-        .ok_or_else(|| anyhow!("unknown instrument {:?}: use phq9, gad7, phq15, pcl5, itq or rhs15", args.instrument))?;
+    let instrument = Instrument::parse(&args.instrument).ok_or_else(|| {
+        anyhow!(
+            "unknown instrument {:?}: use phq9, gad7, phq15, pcl5, itq or rhs15",
+            args.instrument
+        )
+    })?;
     let answers = instruments::parse_answers(instrument, &args.answers)?;
     let score = instruments::score(instrument, &answers)?;
     if args.json {

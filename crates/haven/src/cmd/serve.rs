@@ -20,25 +20,47 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
                 super::demo::create_user(&store, username, display, role, &password).await?;
                 logins.push((username, role, password));
             }
-            super::demo::run(&store, &DemoArgs { patients: 200, seed: 1, as_of: None }).await?;
+            super::demo::run(
+                &store,
+                &DemoArgs {
+                    patients: 200,
+                    seed: 1,
+                    as_of: None,
+                },
+            )
+            .await?;
         } else {
             println!("{db} already holds data: --demo loads nothing into it");
         }
     }
     let policy = store.policy().await?;
-    let state = AppState::new(store, policy, WebConfig { secure_cookies: args.secure_cookies, ..WebConfig::default() });
+    let state = AppState::new(
+        store,
+        policy,
+        WebConfig {
+            secure_cookies: args.secure_cookies,
+            ..WebConfig::default()
+        },
+    );
     spawn_actions_refresh(state.clone());
-    let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     println!("Haven is ready at http://{addr}/");
     for (username, role, password) in &logins {
-        println!("  {:<13} user {username:<15} password {password}", role.id());
+        println!(
+            "  {:<13} user {username:<15} password {password}",
+            role.id()
+        );
     }
     tracing::info!(%addr, "serving");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    haven_web::serve(listener, state, shutdown).await.context("the server stopped with an error")
+    haven_web::serve(listener, state, shutdown)
+        .await
+        .context("the server stopped with an error")
 }
 
 /// Keeps the stored actions current: at start and then every few minutes, re-evaluates everyone
@@ -50,10 +72,19 @@ fn spawn_actions_refresh(state: AppState) {
         loop {
             tick.tick().await;
             let started = std::time::Instant::now();
-            match state.store.refresh_actions_if_stale(&state.policy(), super::today()).await {
-                Ok(true) => tracing::info!(ms = started.elapsed().as_millis() as u64, "actions refreshed for the population"),
+            match state
+                .store
+                .refresh_actions_if_stale(&state.policy(), super::today())
+                .await
+            {
+                Ok(true) => tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "actions refreshed for the population"
+                ),
                 Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "actions refresh failed; worklists refresh on view"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "actions refresh failed; worklists refresh on view")
+                }
             }
         }
     });
