@@ -7,6 +7,7 @@
 //! in `docs/screenshots/` (see its README).
 
 mod accessibility;
+mod assessments;
 mod clinician;
 mod flows;
 mod harness;
