@@ -209,25 +209,15 @@ pub(crate) async fn insert_patient(
     actor: &Actor,
 ) -> Result<()> {
     let c = Columns::of(patient)?;
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id,
          main_language, named_clinician, data, changed_at, changed_by) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(patient.id.as_str())
-    .bind(seq)
-    .bind(&c.search_name)
-    .bind(&patient.family_name)
-    .bind(&patient.given_name)
-    .bind(&c.birth_date)
-    .bind(&c.nhs_number)
-    .bind(&patient.local_id)
-    .bind(&c.language)
-    .bind(&c.clinician)
-    .bind(&c.data)
-    .bind(timestamp_text(now()))
-    .bind(&actor.0)
-    .execute(conn)
-    .await?;
+    .bind(seq);
+    bind_demographics(query, patient, &c, actor)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -289,24 +279,38 @@ pub(crate) async fn supersede(
         .execute(&mut *conn)
         .await?;
     let c = Columns::of(patient)?;
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE patients SET version = ?, search_name = ?, family_name = ?, given_name = ?, birth_date = ?, nhs_number = ?,
          local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?, changed_by = ? WHERE id = ?",
     )
-    .bind(version + 1)
-    .bind(&c.search_name)
-    .bind(&patient.family_name)
-    .bind(&patient.given_name)
-    .bind(&c.birth_date)
-    .bind(&c.nhs_number)
-    .bind(&patient.local_id)
-    .bind(&c.language)
-    .bind(&c.clinician)
-    .bind(&c.data)
-    .bind(timestamp_text(now()))
-    .bind(&actor.0)
-    .bind(patient.id.as_str())
-    .execute(&mut *conn)
-    .await?;
+    .bind(version + 1);
+    bind_demographics(query, patient, &c, actor)
+        .bind(patient.id.as_str())
+        .execute(&mut *conn)
+        .await?;
     Ok(version + 1)
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// Binds the demographic columns that INSERT and UPDATE list in the same order, from
+/// `search_name` to `changed_by`.
+fn bind_demographics<'q>(
+    query: SqliteQuery<'q>,
+    patient: &'q Patient,
+    c: &'q Columns,
+    actor: &'q Actor,
+) -> SqliteQuery<'q> {
+    query
+        .bind(&c.search_name)
+        .bind(&patient.family_name)
+        .bind(&patient.given_name)
+        .bind(&c.birth_date)
+        .bind(&c.nhs_number)
+        .bind(&patient.local_id)
+        .bind(&c.language)
+        .bind(&c.clinician)
+        .bind(&c.data)
+        .bind(timestamp_text(now()))
+        .bind(&actor.0)
 }

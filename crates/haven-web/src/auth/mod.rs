@@ -15,7 +15,8 @@ pub use csrf::{CSRF_FIELD, tokens_match};
 pub use guard::{LOGIN_PATH, safe_next, session_layer};
 pub(crate) use password::burn_verification;
 pub use password::{
-    MIN_PASSWORD_LEN, PasswordError, check_new_password, hash_password, verify_password,
+    MIN_PASSWORD_LEN, PasswordError, check_new_password, hash_password, valid_username,
+    verify_password,
 };
 pub use roles::{ADMIN_ROLES, ALL_ROLES, CLINICAL_ROLES, PATIENT_ROLES};
 pub use session::{

@@ -42,6 +42,15 @@ pub fn verify_password(password: &str, hash: &str) -> Result<bool, PasswordError
         .is_ok())
 }
 
+/// Usernames: 2–64 of lower-case letters, digits, dot, hyphen, underscore (they appear in
+/// the audit log and in URLs). The admin page and `haven user add` share this rule.
+pub fn valid_username(name: &str) -> bool {
+    (2..=64).contains(&name.len())
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        })
+}
+
 /// Checks the length rule for new passwords (the admin page and `haven user add`).
 pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
     if password.chars().count() < MIN_PASSWORD_LEN {

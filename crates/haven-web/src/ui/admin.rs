@@ -135,15 +135,6 @@ async fn list(
     .await
 }
 
-/// Usernames: 2–64 of lower-case letters, digits, dot, hyphen, underscore (they appear in
-/// the audit log and in URLs).
-fn valid_username(name: &str) -> bool {
-    (2..=64).contains(&name.len())
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
-        })
-}
-
 async fn hash(password: String) -> Result<String, AppError> {
     Ok(tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??)
 }
@@ -156,7 +147,7 @@ async fn add(
     user.require(ADMIN_ROLES)?;
     let mut errors = FormErrors::default();
     let username = form.username.trim().to_owned();
-    if !valid_username(&username) {
+    if !auth::valid_username(&username) {
         errors.add(
             "username",
             "Enter a username of 2 to 64 lower-case letters, digits, dots, hyphens or underscores",

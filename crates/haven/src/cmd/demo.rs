@@ -1,10 +1,10 @@
 //! `haven demo`: deterministic synthetic patients, generated on one thread while the other
 //! writes them, in one transaction.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use haven_core::UserId;
 use haven_demo::DemoOptions;
-use haven_store::{Actor, Role, Store, User};
+use haven_store::{Actor, Role, Store};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
@@ -77,8 +77,9 @@ async fn ensure_clinicians(store: &Store) -> Result<Vec<UserId>> {
         .collect();
     if names.is_empty() {
         for (username, display) in DEMO_CLINICIANS {
-            create_user(
+            super::user::create(
                 store,
+                &Actor::cli("demo"),
                 username,
                 display,
                 Role::Clinician,
@@ -97,26 +98,4 @@ pub fn random_password() -> String {
         .take(16)
         .map(char::from)
         .collect()
-}
-
-pub async fn create_user(
-    store: &Store,
-    username: &str,
-    display: &str,
-    role: Role,
-    password: &str,
-) -> Result<()> {
-    let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || haven_web::auth::hash_password(&password))
-        .await?
-        .context("cannot hash the password")?;
-    let user = User {
-        username: username.to_owned(),
-        display_name: display.to_owned(),
-        role,
-        password_hash: hash,
-        active: true,
-    };
-    store.add_user(&Actor::cli("demo"), &user).await?;
-    Ok(())
 }

@@ -1,7 +1,7 @@
 //! `haven serve`: the web UI, FHIR API and CDS Hooks on one address.
 
 use anyhow::{Context, Result};
-use haven_store::Role;
+use haven_store::{Actor, Role};
 use haven_web::{AppState, WebConfig};
 
 use crate::cli::{DemoArgs, ServeArgs};
@@ -17,7 +17,15 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
                 ("demo-reception", "Demo Receptionist", Role::Receptionist),
             ] {
                 let password = super::demo::random_password();
-                super::demo::create_user(&store, username, display, role, &password).await?;
+                super::user::create(
+                    &store,
+                    &Actor::cli("serve --demo"),
+                    username,
+                    display,
+                    role,
+                    &password,
+                )
+                .await?;
                 logins.push((username, role, password));
             }
             super::demo::run(

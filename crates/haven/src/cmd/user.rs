@@ -5,9 +5,6 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Context, Result, bail};
 use haven_store::{Actor, Role, Store, User};
 
-/// Minimum password length for accounts that can see clinical records.
-pub const MIN_PASSWORD: usize = 12;
-
 pub async fn add(
     store: &Store,
     name: &str,
@@ -16,25 +13,49 @@ pub async fn add(
     password_stdin: bool,
 ) -> Result<()> {
     let role = Role::parse(role).with_context(|| format!("unknown role {role:?}"))?;
-    validate_username(name)?;
+    if !haven_web::auth::valid_username(name) {
+        bail!("user name {name:?}: use 2–64 lower-case letters, digits, '.', '-' or '_'");
+    }
     if store.user(name).await?.is_some() {
         bail!("a user named {name:?} already exists; nothing was changed");
     }
     let password = read_password(password_stdin)?;
-    if password.chars().count() < MIN_PASSWORD {
-        bail!("the password must have at least {MIN_PASSWORD} characters");
-    }
-    let hash =
-        tokio::task::spawn_blocking(move || haven_web::auth::hash_password(&password)).await??;
+    haven_web::auth::check_new_password(&password)?;
+    let display = display_name.unwrap_or_else(|| name.to_owned());
+    create(
+        store,
+        &Actor::cli("user add"),
+        name,
+        &display,
+        role,
+        &password,
+    )
+    .await?;
+    println!("added {name} as {}", role.id());
+    Ok(())
+}
+
+/// Hashes the password (argon2id, off the async threads) and stores the new account.
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    username: &str,
+    display: &str,
+    role: Role,
+    password: &str,
+) -> Result<()> {
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || haven_web::auth::hash_password(&password))
+        .await?
+        .context("cannot hash the password")?;
     let user = User {
-        username: name.to_owned(),
-        display_name: display_name.unwrap_or_else(|| name.to_owned()),
+        username: username.to_owned(),
+        display_name: display.to_owned(),
         role,
         password_hash: hash,
         active: true,
     };
-    store.add_user(&Actor::cli("user add"), &user).await?;
-    println!("added {name} as {}", role.id());
+    store.add_user(actor, &user).await?;
     Ok(())
 }
 
@@ -47,17 +68,6 @@ pub async fn list(store: &Store) -> Result<()> {
             u.display_name,
             if u.active { "" } else { " (deactivated)" }
         );
-    }
-    Ok(())
-}
-
-pub fn validate_username(name: &str) -> Result<()> {
-    let ok = (2..=64).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
-    if !ok {
-        bail!("user name {name:?}: use 2–64 letters, digits, '.', '-', '_' or '@'");
     }
     Ok(())
 }
