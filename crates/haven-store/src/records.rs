@@ -3,7 +3,7 @@
 
 use futures_util::TryStreamExt;
 use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::codec::{date_text, timestamp_text};
 use crate::entries::entry_from_row;
@@ -35,48 +35,15 @@ impl Store {
     where
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        // A bigger page cache for this load keeps index pages in memory (256 MB, this
-        // connection only, restored below).
-        sqlx::query("PRAGMA cache_size = -262144")
-            .execute(&mut *tx)
-            .await?;
-        let mut seq = next_seq(&mut tx).await?;
-        let stamp = timestamp_text(now());
-        let mut ids = Vec::new();
-        for mut batch in batches {
-            for r in &mut batch {
-                if r.patient.id.as_str().is_empty() {
-                    r.patient.id = format!("pat-{seq}").as_str().into();
-                }
-                let pid = r.patient.id.clone();
-                for e in &mut r.entries {
-                    e.patient = pid.clone();
-                }
-                seq += 1;
-            }
-            let first_seq = seq - batch.len() as i64;
-            insert_patients(&mut tx, &batch, first_seq, actor, &stamp).await?;
-            insert_entries(&mut tx, batch.iter().flat_map(|r| r.entries.iter())).await?;
-            let rows = batch.iter().map(|r| {
-                (
-                    Some(r.patient.id.as_str()),
-                    format!("{} entries", r.entries.len()),
-                )
-            });
-            audit::append_many(&mut tx, actor, action, rows).await?;
-            ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
-            progress(ids.len() as u64);
+        let mut conn = self.pool().acquire().await?;
+        // Idle connections would keep the WAL in use; the pool reopens them on demand.
+        while let Some(idle) = self.pool().try_acquire() {
+            idle.close().await?;
         }
-        sqlx::query("PRAGMA cache_size = -32000")
-            .execute(&mut *tx)
-            .await?;
-        // New patients have no stored actions yet: the next worklist view re-evaluates everyone.
-        sqlx::query("DELETE FROM settings WHERE key = 'actions.as-of'")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(ids)
+        let journal = BulkJournal::enter(&mut conn, self.pool().size()).await?;
+        let result = load_records(&mut conn, actor, action, batches, &mut progress).await;
+        journal.leave(&mut conn).await?;
+        result
     }
 
     /// Visits every matching record in patient-id order, one at a time, with at most one
@@ -135,6 +102,109 @@ impl Store {
         }
         Ok(count)
     }
+}
+
+/// Connection settings for one bulk load, restored afterwards whether or not it succeeded.
+///
+/// A bigger page cache keeps the index pages being filled in memory. And when this is the
+/// only connection to the file, the load runs with a rollback journal instead of the WAL:
+/// pages that did not exist before the load need no journal at all, so each new page is
+/// written once instead of twice (to the WAL, then again at checkpoint). The transaction is
+/// just as atomic and durable (`synchronous = FULL` while it lasts); a crash mid-load leaves
+/// a hot journal that SQLite rolls back on the next open. With other connections open
+/// (a running server, say) the WAL stays and the load is simply slower.
+struct BulkJournal {
+    rollback_journal: bool,
+}
+
+impl BulkJournal {
+    async fn enter(conn: &mut SqliteConnection, pool_size: u32) -> Result<Self> {
+        sqlx::query("PRAGMA cache_size = -262144")
+            .execute(&mut *conn)
+            .await?;
+        let mut rollback_journal = false;
+        if pool_size == 1 {
+            // Leaving WAL needs every other connection gone; do not wait for one that is not.
+            sqlx::query("PRAGMA busy_timeout = 0")
+                .execute(&mut *conn)
+                .await?;
+            let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+                .fetch_one(&mut *conn)
+                .await;
+            rollback_journal = matches!(mode.as_deref(), Ok("delete"));
+            sqlx::query("PRAGMA busy_timeout = 30000")
+                .execute(&mut *conn)
+                .await?;
+            if rollback_journal {
+                sqlx::query("PRAGMA synchronous = FULL")
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(Self { rollback_journal })
+    }
+
+    async fn leave(self, conn: &mut SqliteConnection) -> Result<()> {
+        if self.rollback_journal {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("PRAGMA synchronous = NORMAL")
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("PRAGMA cache_size = -32000")
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The body of [`Store::insert_records`]: everything in one transaction on `conn`.
+async fn load_records<I>(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    action: &str,
+    batches: I,
+    progress: &mut impl FnMut(u64),
+) -> Result<Vec<String>>
+where
+    I: IntoIterator<Item = Vec<PatientRecord>>,
+{
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut seq = next_seq(&mut tx).await?;
+    let stamp = timestamp_text(now());
+    let mut ids = Vec::new();
+    for mut batch in batches {
+        for r in &mut batch {
+            if r.patient.id.as_str().is_empty() {
+                r.patient.id = format!("pat-{seq}").as_str().into();
+            }
+            let pid = r.patient.id.clone();
+            for e in &mut r.entries {
+                e.patient = pid.clone();
+            }
+            seq += 1;
+        }
+        let first_seq = seq - batch.len() as i64;
+        insert_patients(&mut tx, &batch, first_seq, actor, &stamp).await?;
+        insert_entries(&mut tx, batch.iter().flat_map(|r| r.entries.iter())).await?;
+        let rows = batch.iter().map(|r| {
+            (
+                Some(r.patient.id.as_str()),
+                format!("{} entries", r.entries.len()),
+            )
+        });
+        audit::append_many(&mut tx, actor, action, rows).await?;
+        ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
+        progress(ids.len() as u64);
+    }
+    // New patients have no stored actions yet: the next worklist view re-evaluates everyone.
+    sqlx::query("DELETE FROM settings WHERE key = 'actions.as-of'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ids)
 }
 
 async fn insert_patients(

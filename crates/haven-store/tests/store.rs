@@ -365,6 +365,58 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
     );
 }
 
+/// The journal mode the file is left in, read on a connection of its own.
+async fn journal_mode(path: &str) -> String {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+        .await
+        .expect("connect");
+    sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .expect("journal mode")
+}
+
+#[tokio::test]
+async fn a_failed_bulk_load_writes_nothing_and_leaves_the_wal_on() {
+    let db = db().await;
+    let record = |i: usize, entry: &str| {
+        let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
+        r.entries.push(life_event(entry, &PatientId::new("")));
+        r
+    };
+    // The second batch repeats an entry id of the first: the load fails part-way through.
+    let failed = db
+        .store
+        .insert_records(
+            &actor(),
+            "test.load",
+            vec![vec![record(0, "e-1")], vec![record(1, "e-1")]],
+            |_| {},
+        )
+        .await;
+    assert!(failed.is_err(), "a duplicate entry id is refused");
+    let (_, total) = db
+        .store
+        .search_patients(&PatientQuery::default())
+        .await
+        .expect("search");
+    assert_eq!(total, 0, "nothing of the first batch remains");
+    assert_eq!(journal_mode(&db.path).await, "wal");
+    // The same connections load again normally afterwards.
+    let ids = db
+        .store
+        .insert_records(&actor(), "test.load", vec![vec![record(2, "e-2")]], |_| {})
+        .await
+        .expect("load");
+    assert_eq!(ids, vec!["pat-1"]);
+    assert_eq!(journal_mode(&db.path).await, "wal");
+    assert_eq!(
+        db.store.audit_verify().await.expect("verify"),
+        AuditVerification::Intact { entries: 1 }
+    );
+}
+
 #[tokio::test]
 async fn sensitive_entries_stay_out_of_administrative_views() {
     let db = db().await;
