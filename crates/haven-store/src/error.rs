@@ -34,6 +34,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error("reading the population: {0}")]
+    Scan(#[from] rusqlite::Error),
+    #[error("population scans need a database file; this store is in memory")]
+    NoFile,
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -17,6 +17,7 @@ mod error;
 pub mod fhir_import;
 mod open;
 mod patients;
+mod population;
 pub mod projection;
 mod records;
 mod sessions;
@@ -38,6 +39,8 @@ use sqlx::SqlitePool;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// The database file, for the population scans' own read-only connections; `None` in memory.
+    path: Option<std::path::PathBuf>,
 }
 
 /// Who is acting, for the audit log and the `changed_by` of every write.

@@ -46,7 +46,10 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            path: Some(path.into()),
+        })
     }
 
     /// An in-memory database for tests of code built on the store.
@@ -58,7 +61,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, path: None })
     }
 
     pub async fn health(&self) -> Result<()> {

@@ -1,18 +1,12 @@
-//! Population evaluation on every core: the store streams encoded rules views, worker threads
-//! decode and evaluate them. Used by `haven worklist`; memory stays bounded by the batches in
-//! flight plus whatever the caller keeps of the results.
-
-use std::sync::Arc;
-use std::sync::mpsc;
+//! Population evaluation on every core: worker threads read, decode and evaluate their share
+//! of the stored rules views. Used by `haven worklist`; memory stays bounded by whatever the
+//! collector keeps of the results.
 
 use anyhow::Result;
 use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::rules::{self, Action};
 use haven_store::{RecordStream, Store, projection};
-
-/// Encoded views handed to a worker at a time: large enough to make channel costs vanish.
-const BATCH: usize = 512;
 
 /// What a worker keeps of each patient's actions.
 pub trait Collect: Send + Default + 'static {
@@ -61,69 +55,37 @@ impl Collect for Counts {
     }
 }
 
+/// Evaluates every matching patient on every core (see
+/// [`Store::scan_rule_views_parallel`]); `tick` is told how many patients are done so far.
 pub async fn evaluate_population<C: Collect>(
     store: &Store,
     filter: &RecordStream,
     policy: Policy,
     today: Date,
-    mut tick: impl FnMut(u64),
+    tick: impl Fn(u64) + Sync,
 ) -> Result<C> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
-    let policy = Arc::new(policy);
-    let mut senders = Vec::with_capacity(workers);
-    let mut handles = Vec::with_capacity(workers);
-    for _ in 0..workers {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Vec<u8>>>(4);
-        let policy = Arc::clone(&policy);
-        senders.push(tx);
-        handles.push(std::thread::spawn(move || -> Result<C> {
-            let mut out = C::default();
-            for batch in rx {
-                for bytes in batch {
-                    let record = projection::decode(&bytes)?;
-                    out.add(
-                        record.patient.id.as_str(),
-                        rules::evaluate(&record, &policy, today),
-                    );
-                }
-            }
-            Ok(out)
-        }));
-    }
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut next = 0;
-    let mut seen = 0;
-    let mut failed = false;
-    store
-        .scan_rule_views(filter, |bytes| {
-            batch.push(bytes);
-            seen += 1;
-            if batch.len() == BATCH {
-                // A worker that stopped (on a decode error) reports it at join.
-                failed |= senders[next % workers]
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    .is_err();
-                next += 1;
-                tick(seen);
-            }
-        })
-        .await?;
-    if !batch.is_empty() {
-        failed |= senders[next % workers].send(batch).is_err();
-    }
-    tick(seen);
-    drop(senders);
+    let parts = tokio::task::block_in_place(|| {
+        store.scan_rule_views_parallel(
+            filter,
+            workers,
+            C::default,
+            |out: &mut C, view| {
+                let record = projection::decode(view)?;
+                out.add(
+                    record.patient.id.as_str(),
+                    rules::evaluate(&record, &policy, today),
+                );
+                Ok(())
+            },
+            tick,
+        )
+    })?;
     let mut total = C::default();
-    for h in handles {
-        total.merge(
-            h.join()
-                .map_err(|_| anyhow::anyhow!("an evaluation worker panicked"))??,
-        );
-    }
-    if failed {
-        anyhow::bail!("evaluation stopped early");
+    for part in parts {
+        total.merge(part);
     }
     Ok(total)
 }

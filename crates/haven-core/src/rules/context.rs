@@ -55,6 +55,9 @@ pub(crate) struct Context<'a> {
     pub record: &'a PatientRecord,
     pub policy: &'a Policy,
     pub today: Date,
+    /// The entries the rules see (see [`Context::visible`]), oldest first by [`order_key`]:
+    /// sorted once here so that "the latest of a kind" is a short backwards walk.
+    visible: Vec<&'a Entry>,
     /// Questionnaire entries the rules see, unscored, oldest first (see [`order_key`]).
     /// RHS-15 entries are left out when the policy switches RHS-15 off.
     pub questionnaires: Vec<(&'a Entry, &'a QuestionnaireResult)>,
@@ -112,10 +115,17 @@ pub fn score_series(
 
 impl<'a> Context<'a> {
     pub fn new(record: &'a PatientRecord, policy: &'a Policy, today: Date) -> Self {
+        let mut visible: Vec<&Entry> = record
+            .active()
+            .filter(|e| matches!(e.body, EntryBody::PlannedContact(_)) || e.body.date() <= today)
+            .collect();
+        // Stable, so entries with equal keys keep their record order, as `max_by` did.
+        visible.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
         let mut ctx = Context {
             record,
             policy,
             today,
+            visible,
             questionnaires: Vec::new(),
             scores: Vec::new(),
             latest_review: None,
@@ -129,8 +139,6 @@ impl<'a> Context<'a> {
             .filter_map(|e| e.body.as_questionnaire().map(|q| (e, q)))
             .filter(|(_, q)| rhs15 || q.instrument != Instrument::Rhs15)
             .collect();
-        ctx.questionnaires
-            .sort_by(|a, b| order_key(a.0).cmp(&order_key(b.0)));
         ctx.scores = ctx.needed_scores();
         ctx.asylum = ctx.latest(EntryBody::as_asylum).map(|(_, a)| a);
         ctx.last_encounter = ctx.bodies(EntryBody::as_encounter).map(|e| e.date).max();
@@ -170,18 +178,15 @@ impl<'a> Context<'a> {
     /// Entries the rules see: active (not entered-in-error) and not dated after `today`.
     /// Planned contacts are the exception, since they are meant to lie ahead; so the rules
     /// evaluated "as of" a past date see the record as it stood clinically then.
-    pub fn visible(&self) -> impl Iterator<Item = &'a Entry> + 'a {
-        let today = self.today;
-        self.record.active().filter(move |e| {
-            matches!(e.body, EntryBody::PlannedContact(_)) || e.body.date() <= today
-        })
+    pub fn visible(&self) -> impl Iterator<Item = &'a Entry> + '_ {
+        self.visible.iter().copied()
     }
 
     /// Visible entry bodies of one kind.
     pub fn bodies<T: 'a>(
         &self,
         pick: fn(&'a EntryBody) -> Option<&'a T>,
-    ) -> impl Iterator<Item = &'a T> + 'a {
+    ) -> impl Iterator<Item = &'a T> + '_ {
         self.visible().filter_map(move |e| pick(&e.body))
     }
 
@@ -190,9 +195,10 @@ impl<'a> Context<'a> {
         &self,
         pick: fn(&'a EntryBody) -> Option<&'a T>,
     ) -> Option<(&'a Entry, &'a T)> {
-        self.visible()
-            .filter_map(|e| pick(&e.body).map(|b| (e, b)))
-            .max_by(|a, b| order_key(a.0).cmp(&order_key(b.0)))
+        self.visible
+            .iter()
+            .rev()
+            .find_map(|&e| pick(&e.body).map(|b| (e, b)))
     }
 
     /// Whether `date` lies in the last `days` days: on or after `today - days`, up to today.
@@ -216,7 +222,7 @@ impl<'a> Context<'a> {
     }
 
     /// Problems current today: not resolved, or resolved after today.
-    pub fn current_problems(&self) -> impl Iterator<Item = &'a Problem> + 'a {
+    pub fn current_problems(&self) -> impl Iterator<Item = &'a Problem> + '_ {
         let today = self.today;
         self.bodies(EntryBody::as_problem)
             .filter(move |p| p.resolved.is_none_or(|end| end > today))

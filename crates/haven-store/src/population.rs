@@ -1,0 +1,130 @@
+//! Population scans on every core. Each worker thread opens its own read-only connection, takes
+//! the next range of patients, and hands each rules view (see [`crate::projection`]) straight
+//! to the caller's visitor on that thread: no rows cross threads, nothing is copied out of
+//! SQLite's page, and memory stays bounded by what the visitors keep.
+//!
+//! The async pool is the wrong tool here: its rows arrive one by one through a channel from
+//! the connection's own thread, and at a million patients that hand-off cost more than the
+//! rules themselves (BENCHMARKS.md, issue 4). This path is synchronous; call it from a blocking
+//! context.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, params};
+
+use crate::{RecordStream, Result, Store, StoreError};
+
+/// Patients (row ids) a worker takes at a time: large enough that taking costs nothing, small
+/// enough that both workers finish together.
+const CHUNK: i64 = 4_096;
+
+impl Store {
+    /// Calls `visit(state, view)` for every matching patient's encoded rules view, on
+    /// `workers` threads, each with its own `init()` state; returns the states for the caller
+    /// to merge. Order across patients is not defined. `progress` is called with the running
+    /// count of patients visited. Each worker reads in one read transaction, so it sees one
+    /// consistent snapshot. The first error stops every worker and is returned.
+    pub fn scan_rule_views_parallel<S, I, V, P>(
+        &self,
+        filter: &RecordStream,
+        workers: usize,
+        init: I,
+        visit: V,
+        progress: P,
+    ) -> Result<Vec<S>>
+    where
+        S: Send,
+        I: Fn() -> S + Sync,
+        V: Fn(&mut S, &[u8]) -> Result<()> + Sync,
+        P: Fn(u64) + Sync,
+    {
+        let path = self.path.as_deref().ok_or(StoreError::NoFile)?;
+        // The row ids to visit: one patient's, or everyone's.
+        let ((first, last), workers) = {
+            let conn = open_reader(path)?;
+            let range = |sql: &str| {
+                conn.query_row(sql, [&filter.patient], |r| {
+                    Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?))
+                })
+            };
+            match &filter.patient {
+                Some(_) => (range("SELECT rowid, rowid FROM patients WHERE id = ?1")?, 1),
+                None => (
+                    range("SELECT min(rowid), max(rowid) FROM patients WHERE ?1 IS NULL")?,
+                    workers.max(1),
+                ),
+            }
+        };
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Vec::new());
+        };
+        let next = AtomicI64::new(first);
+        let visited = AtomicU64::new(0);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let worker = || -> Result<S> {
+            let mut state = init();
+            let mut conn = open_reader(path)?;
+            let tx = conn.transaction()?;
+            {
+                let mut chunk = tx.prepare(
+                    "SELECT rules_view FROM patients WHERE rowid >= ?1 AND rowid < ?2
+                     AND rules_view IS NOT NULL AND (?3 IS NULL OR id = ?3)
+                     AND (?4 IS NULL OR named_clinician = ?4)",
+                )?;
+                while !stop.load(Ordering::Relaxed) {
+                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                    if start > last {
+                        break;
+                    }
+                    let mut rows = chunk.query(params![
+                        start,
+                        start + CHUNK,
+                        filter.patient,
+                        filter.clinician
+                    ])?;
+                    let mut n = 0;
+                    while let Some(row) = rows.next()? {
+                        let view = row.get_ref(0)?.as_blob().map_err(|_| {
+                            StoreError::Corrupt("a rules view that is not a blob".into())
+                        })?;
+                        visit(&mut state, view)?;
+                        n += 1;
+                    }
+                    progress(visited.fetch_add(n, Ordering::Relaxed) + n);
+                }
+            }
+            tx.finish()?;
+            Ok(state)
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let result = worker();
+                        if result.is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        result
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    }
+}
+
+fn open_reader(path: &std::path::Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    Ok(conn)
+}
