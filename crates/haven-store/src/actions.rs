@@ -204,86 +204,56 @@ impl Store {
                 },
             });
         }
-        let mut counts = ActionCounts::default();
-        if q.urgency.is_none() && q.rule.is_none() {
-            // Unfiltered by urgency and rule: one pass over the covering (rule, urgency) index
-            // gives both breakdowns.
-            let mut both: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT rule, urgency_rank, COUNT(*) AS n FROM actions");
-            push_filters(&mut both, q);
-            both.push(" GROUP BY rule, urgency_rank");
-            let mut by_urgency = vec![0i64; Urgency::ALL.len()];
-            let mut by_rule: Vec<(String, i64)> = Vec::new();
-            for r in both.build().fetch_all(self.pool()).await? {
-                let (rule, rank, n): (String, i64, i64) = (
-                    r.try_get("rule")?,
-                    r.try_get("urgency_rank")?,
-                    r.try_get("n")?,
-                );
-                if let Some(slot) = by_urgency.get_mut(rank as usize) {
-                    *slot += n;
-                }
-                match by_rule.last_mut() {
-                    Some((last, total)) if *last == rule => *total += n,
-                    _ => by_rule.push((rule, n)),
-                }
-            }
-            by_rule.sort();
-            counts.by_rule = by_rule;
-            counts.by_urgency = Urgency::ALL
-                .iter()
-                .zip(by_urgency)
-                .filter(|(_, n)| *n > 0)
-                .map(|(u, n)| (*u, n))
-                .collect();
-        } else {
-            self.count_separately(q, &mut counts).await?;
-        }
-        counts.total = match (q.urgency, &q.rule) {
-            (None, None) => counts.by_urgency.iter().map(|(_, n)| n).sum(),
-            (Some(_), None) => counts.by_rule.iter().map(|(_, n)| n).sum(),
-            _ => {
-                let mut total: QueryBuilder<Sqlite> =
-                    QueryBuilder::new("SELECT COUNT(*) FROM actions");
-                push_filters(&mut total, q);
-                total.build_query_scalar().fetch_one(self.pool()).await?
-            }
-        };
-        Ok((out, counts))
+        Ok((out, self.action_counts(q).await?))
     }
 
-    /// Counts by urgency (ignoring the urgency filter) and by rule (ignoring the rule filter).
-    async fn count_separately(&self, q: &ActionQuery, counts: &mut ActionCounts) -> Result<()> {
-        let mut by_urgency: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT urgency_rank AS k, COUNT(*) AS n FROM actions");
+    /// Counts by urgency (ignoring the urgency filter), by rule (ignoring the rule filter) and
+    /// in total, from the `action_counts` summary the triggers keep: a few hundred rows
+    /// whatever the size of the list.
+    async fn action_counts(&self, q: &ActionQuery) -> Result<ActionCounts> {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT rule, urgency_rank, n FROM action_counts");
         push_filters(
-            &mut by_urgency,
+            &mut sql,
             &ActionQuery {
                 urgency: None,
-                ..q.clone()
-            },
-        );
-        by_urgency.push(" GROUP BY urgency_rank ORDER BY urgency_rank");
-        for r in by_urgency.build().fetch_all(self.pool()).await? {
-            let rank: i64 = r.try_get("k")?;
-            if let Some(u) = Urgency::ALL.get(rank as usize) {
-                counts.by_urgency.push((*u, r.try_get("n")?));
-            }
-        }
-        let mut by_rule: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT rule AS k, COUNT(*) AS n FROM actions");
-        push_filters(
-            &mut by_rule,
-            &ActionQuery {
                 rule: None,
                 ..q.clone()
             },
         );
-        by_rule.push(" GROUP BY rule ORDER BY rule");
-        for r in by_rule.build().fetch_all(self.pool()).await? {
-            counts.by_rule.push((r.try_get("k")?, r.try_get("n")?));
+        sql.push(" AND n > 0");
+        let wanted_rank = q.urgency.map(urgency_rank);
+        let mut by_urgency = vec![0i64; Urgency::ALL.len()];
+        let mut by_rule = std::collections::BTreeMap::<String, i64>::new();
+        let mut total = 0;
+        for r in sql.build().fetch_all(self.pool()).await? {
+            let (rule, rank, n): (String, i64, i64) = (
+                r.try_get("rule")?,
+                r.try_get("urgency_rank")?,
+                r.try_get("n")?,
+            );
+            let rule_matches = q.rule.as_deref().is_none_or(|wanted| wanted == rule);
+            let rank_matches = wanted_rank.is_none_or(|wanted| wanted == rank);
+            if rule_matches && let Some(slot) = by_urgency.get_mut(rank as usize) {
+                *slot += n;
+            }
+            if rule_matches && rank_matches {
+                total += n;
+            }
+            if rank_matches {
+                *by_rule.entry(rule).or_default() += n;
+            }
         }
-        Ok(())
+        Ok(ActionCounts {
+            total,
+            by_urgency: Urgency::ALL
+                .iter()
+                .zip(by_urgency)
+                .filter(|(_, n)| *n > 0)
+                .map(|(u, n)| (*u, n))
+                .collect(),
+            by_rule: by_rule.into_iter().collect(),
+        })
     }
 }
 

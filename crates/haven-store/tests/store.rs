@@ -585,3 +585,121 @@ async fn actions_follow_every_change_and_refresh_when_the_day_or_policy_changes(
             .contains(&"advice.wellbeing-not-given")
     );
 }
+
+#[tokio::test]
+async fn worklist_counts_match_the_actions_under_every_filter() {
+    use haven_core::policy::Policy;
+    use haven_core::rules::Urgency;
+    use haven_store::ActionQuery;
+    use sqlx::Connection;
+    let db = db().await;
+    let records: Vec<PatientRecord> = (0..12)
+        .map(|i| {
+            let mut p = patient(&format!("P{i}"), "Counted");
+            p.named_clinician = (i % 3 != 0).then(|| format!("dr.{}", i % 3).as_str().into());
+            p.main_language = LanguageTag::parse(["ar", "fa", "ti"][i % 3]).ok();
+            let mut r = PatientRecord::new(p);
+            if i % 2 == 0 {
+                r.entries
+                    .push(life_event(&format!("ev-{i}"), &PatientId::new("")));
+            }
+            r
+        })
+        .collect();
+    db.store
+        .insert_records(&actor(), "test.load", vec![records], |_| {})
+        .await
+        .expect("load");
+    let today = time::OffsetDateTime::now_utc().date();
+    db.store
+        .refresh_actions_if_stale(&Policy::default(), today)
+        .await
+        .expect("refresh");
+    let mut raw = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.path))
+        .await
+        .expect("connect");
+    let filters = [
+        ActionQuery::default(),
+        ActionQuery {
+            clinician: Some("dr.1".into()),
+            ..Default::default()
+        },
+        ActionQuery {
+            language: Some("fa".into()),
+            urgency: Some(Urgency::Urgent),
+            ..Default::default()
+        },
+        ActionQuery {
+            clinician: Some("dr.2".into()),
+            rule: Some("risk.reassess-after-event".into()),
+            ..Default::default()
+        },
+        ActionQuery {
+            rules_in: Some(vec!["interpreter.book", "continuity.no-named-clinician"]),
+            ..Default::default()
+        },
+    ];
+    let check = |counts: haven_store::ActionCounts, rows: Vec<(String, i64)>, q: &ActionQuery| {
+        let rank = |u: Urgency| Urgency::ALL.iter().position(|x| *x == u).expect("urgency") as i64;
+        let total = rows
+            .iter()
+            .filter(|(r, k)| {
+                q.rule.as_deref().is_none_or(|w| w == r) && q.urgency.is_none_or(|u| rank(u) == *k)
+            })
+            .count() as i64;
+        assert_eq!(counts.total, total, "total for {q:?}");
+        for (u, n) in &counts.by_urgency {
+            let want = rows
+                .iter()
+                .filter(|(r, k)| q.rule.as_deref().is_none_or(|w| w == r) && *k == rank(*u))
+                .count() as i64;
+            assert_eq!(*n, want, "{u:?} for {q:?}");
+        }
+        let by_rule_total: i64 = counts.by_rule.iter().map(|(_, n)| n).sum();
+        let want = rows
+            .iter()
+            .filter(|(_, k)| q.urgency.is_none_or(|u| rank(u) == *k))
+            .count() as i64;
+        assert_eq!(by_rule_total, want, "by rule for {q:?}");
+    };
+    for round in 0..2 {
+        for q in &filters {
+            let mut sql = String::from("SELECT rule, urgency_rank FROM actions WHERE 1 = 1");
+            if let Some(c) = &q.clinician {
+                sql += &format!(" AND clinician = '{c}'");
+            }
+            if let Some(l) = &q.language {
+                sql += &format!(" AND language = '{l}'");
+            }
+            if let Some(rules) = &q.rules_in {
+                sql += &format!(" AND rule IN ('{}')", rules.join("', '"));
+            }
+            let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut raw)
+                .await
+                .expect("raw");
+            assert!(round == 1 || !rows.is_empty() || q.rule.is_some(), "{q:?}");
+            let (_, counts) = db.store.actions(q).await.expect("actions");
+            check(counts, rows, q);
+        }
+        // A change to one patient moves their actions; the counts follow in the same transaction.
+        if round == 0 {
+            let ev = db
+                .store
+                .record("pat-3", Visibility::Sensitive)
+                .await
+                .expect("record")
+                .entries
+                .into_iter()
+                .find(|e| e.id.as_str() == "ev-2")
+                .expect("event");
+            let gone = ev
+                .mark_entered_in_error("dr.test".into(), time::OffsetDateTime::now_utc(), "wrong")
+                .expect("eie");
+            db.store
+                .change_entry(&actor(), &gone)
+                .await
+                .expect("change");
+        }
+    }
+}

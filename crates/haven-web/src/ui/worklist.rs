@@ -137,24 +137,29 @@ fn href(base: &str, f: &Filters) -> String {
     h
 }
 
-/// Names and languages of the patients on one page (at most [`PAGE_SIZE`] look-ups).
+/// Names and languages of the patients on one page, in one query.
 async fn people(
     state: &AppState,
     rows: &[PatientAction],
 ) -> Result<HashMap<String, (String, String)>, AppError> {
-    let mut out = HashMap::new();
-    for r in rows {
-        if !out.contains_key(&r.patient) {
-            let p = state.store.patient(&r.patient).await?.patient;
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.patient.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(state
+        .store
+        .patients(&ids)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let p = s.patient;
             let language = p
                 .main_language
                 .as_ref()
                 .map(languages::name)
                 .unwrap_or_default();
-            out.insert(r.patient.clone(), (p.display_name(), language));
-        }
-    }
-    Ok(out)
+            (p.id.to_string(), (p.display_name(), language))
+        })
+        .collect())
 }
 
 fn counts(base: &str, filters: &Filters, c: &ActionCounts) -> (Vec<Count>, Vec<Count>) {
