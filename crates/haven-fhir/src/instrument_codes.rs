@@ -67,7 +67,7 @@ pub fn instrument_of(coding: &Coding) -> Option<Instrument> {
                 .flatten()
                 .any(|k| terminology::by_key(k).code == code)
         } else {
-            system == uris::system(cs::HAVEN) && code == haven_result_code(i)
+            uris::is_system(system, cs::HAVEN) && code == haven_result_code(i)
         }
     })
 }
@@ -103,15 +103,22 @@ pub fn item_coding(instrument: Instrument, index: usize) -> Coding {
     }
 }
 
-/// The answer index (0-based) that a component coding names, in either form.
+/// The answer index (0-based) that a component coding names, in either form. Read from the
+/// code itself rather than by building every item's coding and comparing (a PCL-5 result has
+/// twenty components: that was four hundred codings per result).
 pub fn item_index(instrument: Instrument, coding: &Coding) -> Option<usize> {
     let (system, code) = (coding.system.as_deref()?, coding.code.as_deref()?);
-    (0..instrument.max_answers()).find(|&index| {
-        let expected = item_coding(instrument, index);
-        let haven = format!("{}-item-{}", instrument.id(), index + 1);
-        (expected.system.as_deref() == Some(system) && expected.code.as_deref() == Some(code))
-            || (system == uris::system(cs::HAVEN) && code == haven)
-    })
+    let index = if uris::is_system(system, cs::HAVEN) {
+        let number = code.strip_prefix(instrument.id())?.strip_prefix("-item-")?;
+        if number.starts_with('0') {
+            return None;
+        }
+        number.parse::<usize>().ok()?.checked_sub(1)?
+    } else {
+        let key = terminology::lookup(system, code)?.key;
+        (0..instrument.max_answers()).find(|&i| item_key(instrument, i).as_deref() == Some(key))?
+    };
+    (index < instrument.max_answers()).then_some(index)
 }
 
 /// The LOINC answer code key for a PHQ/GAD answer value (`answer.0` … `answer.3`).
@@ -146,5 +153,18 @@ mod tests {
             item_coding(Instrument::Pcl5, 2).code.as_deref(),
             Some("pcl5-item-3")
         );
+        let haven = |code: &str| Coding::new(uris::system(cs::HAVEN), code, "");
+        assert_eq!(item_index(Instrument::Phq9, &haven("phq9-item-3")), Some(2));
+        for wrong in [
+            "pcl5-item-0",
+            "pcl5-item-21",
+            "pcl5-item-03",
+            "pcl5-item-",
+            "gad7-item-1",
+        ] {
+            assert_eq!(item_index(Instrument::Pcl5, &haven(wrong)), None, "{wrong}");
+        }
+        assert!(uris::is_system(&uris::system(cs::HAVEN), cs::HAVEN));
+        assert!(!uris::is_system("http://loinc.org", cs::HAVEN));
     }
 }

@@ -23,5 +23,5 @@ pub use export::{country_id, resource_type_of, response_id, to_resources, to_typ
 pub use import::{
     Assembly, ImportError, ImportErrorKind, ImportedResource, Location, MAX_DOCUMENT_BYTES,
     MAX_RESOURCE_BYTES, Position, Purpose, Skipped, Target, assemble, assemble_with, parse_input,
-    parse_value, unresolved_patients,
+    parse_json, parse_value, unresolved_patients,
 };

@@ -27,6 +27,13 @@ pub fn system(name: &str) -> String {
     format!("{HAVEN_BASE}/CodeSystem/{name}")
 }
 
+/// Whether `uri` is `system(name)`, without building it.
+pub fn is_system(uri: &str, name: &str) -> bool {
+    uri.strip_prefix(HAVEN_BASE)
+        .and_then(|rest| rest.strip_prefix("/CodeSystem/"))
+        == Some(name)
+}
+
 /// `H/StructureDefinition/<name>`.
 pub fn extension(name: &str) -> String {
     format!("{HAVEN_BASE}/StructureDefinition/{name}")

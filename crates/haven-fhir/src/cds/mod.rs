@@ -14,11 +14,11 @@ use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::{EntryBody, PatientRecord};
 use haven_core::rules::{self, Action, RuleId};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::import::{
     ImportError, ImportErrorKind, ImportedResource, Location, Position, Purpose, assemble_with,
-    parse_value,
+    parse_json, parse_value,
 };
 use crate::model::{AppointmentParticipant, Reference, Resource};
 
@@ -111,14 +111,17 @@ pub fn missing_prefetch(request: &CdsRequest) -> Vec<&'static str> {
 /// Resources from prefetch values (single resources or searchset Bundles). A resource that
 /// two keys both return is kept once.
 pub fn prefetch_resources(
-    prefetch: &BTreeMap<String, Value>,
+    prefetch: BTreeMap<String, Box<RawValue>>,
 ) -> Result<Vec<ImportedResource>, ImportError> {
     let mut out = Vec::new();
     for (key, value) in prefetch {
-        if value.is_null() {
+        if value.get() == "null" {
             continue;
         }
-        out.extend(parse_value(value.clone(), &format!("prefetch.{key}"))?);
+        out.extend(parse_json(
+            value.get().as_bytes(),
+            &format!("prefetch.{key}"),
+        )?);
     }
     Ok(dedupe(out))
 }

@@ -37,7 +37,9 @@ impl std::fmt::Debug for FhirAuthorization {
 
 /// A hook invocation. `context` stays JSON because each hook defines its own; the fields
 /// Haven reads have accessors.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+/// A hook call. Prefetch values stay JSON text until Haven reads them as FHIR, so each
+/// resource is parsed once, straight into Haven's types (see `Resource::from_json`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CdsRequest {
     pub hook: String,
@@ -50,7 +52,7 @@ pub struct CdsRequest {
     /// Prefetch results by key; a key may be present with `null` when the EHR found nothing
     /// or chose not to prefetch it.
     #[serde(default)]
-    pub prefetch: Option<BTreeMap<String, Value>>,
+    pub prefetch: Option<BTreeMap<String, Box<serde_json::value::RawValue>>>,
 }
 
 impl CdsRequest {

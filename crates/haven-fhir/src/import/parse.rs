@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use super::error::{ImportError, ImportErrorKind as Kind, Location, Position};
-use crate::model::{Bundle, Resource};
+use serde_json::value::RawValue;
+
+use crate::model::{Bundle, BundleRequest, BundleSearch, JsonError, Resource, ShapeError};
 
 /// The largest single resource accepted (an NDJSON line or a one-resource document): 1 MiB.
 /// Haven's biggest resources (a PCL-5 result, a full safety plan) are a few kilobytes, so
@@ -65,10 +67,57 @@ fn looks_like_ndjson(bytes: &[u8]) -> bool {
     }
 }
 
+/// NDJSON of more than this is parsed on every core, in contiguous runs of lines.
+const PARALLEL_NDJSON_BYTES: usize = 4 << 20;
+
 fn ndjson(bytes: &[u8], source: &str) -> Result<Vec<ImportedResource>, ImportError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if workers < 2 || bytes.len() < PARALLEL_NDJSON_BYTES {
+        return ndjson_lines(bytes, source, 0);
+    }
+    // Cut at line ends, and note the number of the first line of each run.
+    let mut runs = Vec::with_capacity(workers);
+    let (mut start, mut first_line) = (0, 0);
+    for w in 1..=workers {
+        let mut end = (bytes.len() * w / workers).max(start);
+        while end < bytes.len() && bytes[end - 1] != b'\n' {
+            end += 1;
+        }
+        let run = &bytes[start..end];
+        runs.push((run, first_line));
+        first_line += run.iter().filter(|&&b| b == b'\n').count();
+        start = end;
+    }
+    let parsed: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|(run, first)| scope.spawn(move || ndjson_lines(run, source, first)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    // In file order, so the error reported is the first in the file.
+    let mut out = Vec::new();
+    for run in parsed {
+        out.extend(run?);
+    }
+    Ok(out)
+}
+
+/// Parses NDJSON lines; `skipped` lines came before these (for line numbers in errors).
+fn ndjson_lines(
+    bytes: &[u8],
+    source: &str,
+    skipped: usize,
+) -> Result<Vec<ImportedResource>, ImportError> {
     let mut out = Vec::new();
     for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let location = Location::new(source, Position::Line(index + 1));
+        let location = Location::new(source, Position::Line(skipped + index + 1));
         if line.trim_ascii().is_empty() {
             continue;
         }
@@ -80,8 +129,7 @@ fn ndjson(bytes: &[u8], source: &str) -> Result<Vec<ImportedResource>, ImportErr
                 "a resource",
             ));
         }
-        let value: Value = serde_json::from_slice(line).map_err(|e| syntax(&location, &e))?;
-        let resource = shape(&location, value)?;
+        let resource = read_resource(&location, line)?;
         if let Resource::Bundle(_) = resource {
             return Err(ImportError::new(
                 Kind::Unsupported,
@@ -147,6 +195,27 @@ fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, Impor
     let Bundle {
         bundle_type, entry, ..
     } = *bundle;
+    let entries = entry
+        .into_iter()
+        .map(|e| (e.full_url, e.resource, e.search, e.request));
+    bundle_entries(bundle_type, entries, whole, shape)
+}
+
+/// The entries of a Bundle (as parsed values or as JSON text, read by `read`), checked as
+/// one: an accepted type, only POST and PUT, a resource in every entry, no nested Bundles.
+fn bundle_entries<R>(
+    bundle_type: String,
+    entries: impl Iterator<
+        Item = (
+            Option<String>,
+            Option<R>,
+            Option<BundleSearch>,
+            Option<BundleRequest>,
+        ),
+    >,
+    whole: &Location,
+    read: impl Fn(&Location, R) -> Result<Resource, ImportError>,
+) -> Result<Vec<ImportedResource>, ImportError> {
     if !BUNDLE_TYPES.contains(&bundle_type.as_str()) {
         return Err(ImportError::new(
             Kind::Unsupported,
@@ -158,9 +227,9 @@ fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, Impor
         ));
     }
     let mut out = Vec::new();
-    for (index, entry) in entry.into_iter().enumerate() {
+    for (index, (full_url, resource, search, request)) in entries.enumerate() {
         let location = Location::new(&whole.source, Position::Entry(index));
-        if let Some(request) = &entry.request
+        if let Some(request) = &request
             && !matches!(request.method.as_str(), "POST" | "PUT")
         {
             return Err(ImportError::new(
@@ -173,10 +242,10 @@ fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, Impor
                 ),
             ));
         }
-        if entry.search.as_ref().and_then(|s| s.mode.as_deref()) == Some("outcome") {
+        if search.as_ref().and_then(|s| s.mode.as_deref()) == Some("outcome") {
             continue;
         }
-        let Some(value) = entry.resource else {
+        let Some(raw) = resource else {
             return Err(ImportError::new(
                 Kind::Structure,
                 &location,
@@ -184,7 +253,7 @@ fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, Impor
                 "the entry has no resource",
             ));
         };
-        let resource = shape(&location, value)?;
+        let resource = read(&location, raw)?;
         if let Resource::Bundle(_) = resource {
             return Err(ImportError::new(
                 Kind::Unsupported,
@@ -193,19 +262,17 @@ fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, Impor
                 "Bundles inside Bundles are not supported",
             ));
         }
-        let from_url = entry
-            .full_url
+        let from_url = full_url
             .as_deref()
             .and_then(|u| u.strip_prefix("urn:uuid:"));
-        let from_put = entry
-            .request
+        let from_put = request
             .as_ref()
             .filter(|r| r.method == "PUT")
             .and_then(|r| r.url.split('?').next()?.split('/').nth(1));
         let id = resource.id().or(from_url).or(from_put).map(str::to_owned);
         out.push(ImportedResource {
             location,
-            full_url: entry.full_url,
+            full_url,
             id,
             resource,
         });
@@ -213,15 +280,86 @@ fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, Impor
     Ok(out)
 }
 
-fn shape(location: &Location, value: Value) -> Result<Resource, ImportError> {
-    Resource::from_value(value).map_err(|e| {
-        let kind = if e.path == "resourceType" && e.message.starts_with("unknown resource type") {
-            Kind::Unsupported
-        } else {
-            Kind::Structure
-        };
-        ImportError::new(kind, location, e.path, e.message)
+/// One resource from its JSON text (see [`Resource::from_json`]).
+fn read_resource(location: &Location, bytes: &[u8]) -> Result<Resource, ImportError> {
+    Resource::from_json(bytes).map_err(|e| match e {
+        JsonError::Syntax(e) => syntax(location, &e),
+        JsonError::Shape(e) => shape_error(location, e),
     })
+}
+
+/// A Bundle read with each entry's resource left as text, so that entries go through the same
+/// fast path as NDJSON lines.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawBundle<'a> {
+    #[serde(rename = "resourceType", borrow, default)]
+    resource_type: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "type", default)]
+    bundle_type: Option<String>,
+    #[serde(default, borrow)]
+    entry: Vec<RawEntry<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawEntry<'a> {
+    #[serde(default)]
+    full_url: Option<String>,
+    #[serde(default, borrow)]
+    resource: Option<&'a RawValue>,
+    #[serde(default)]
+    search: Option<BundleSearch>,
+    #[serde(default)]
+    request: Option<BundleRequest>,
+}
+
+/// Reads JSON text holding one resource or a Bundle (a document, a CDS Hooks prefetch value).
+/// Size limits are the caller's.
+pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResource>, ImportError> {
+    let whole = Location::new(source_name, Position::Document);
+    let resource = match serde_json::from_slice::<RawBundle>(bytes) {
+        Ok(RawBundle {
+            resource_type: Some(kind),
+            bundle_type: Some(bundle_type),
+            entry,
+        }) if kind == "Bundle" => {
+            let entries = entry.into_iter().map(|e| {
+                (
+                    e.full_url,
+                    e.resource.map(|r| r.get().as_bytes()),
+                    e.search,
+                    e.request,
+                )
+            });
+            return bundle_entries(bundle_type, entries, &whole, read_resource);
+        }
+        // Not a well-formed Bundle: the general path reports exactly what is wrong.
+        _ => read_resource(&whole, bytes)?,
+    };
+    if let Resource::Bundle(_) = resource {
+        return parse_value(resource.to_value(), source_name);
+    }
+    let id = resource.id().map(str::to_owned);
+    Ok(vec![ImportedResource {
+        location: whole,
+        full_url: None,
+        id,
+        resource,
+    }])
+}
+
+fn shape_error(location: &Location, e: ShapeError) -> ImportError {
+    let kind = if e.path == "resourceType" && e.message.starts_with("unknown resource type") {
+        Kind::Unsupported
+    } else {
+        Kind::Structure
+    };
+    ImportError::new(kind, location, e.path, e.message)
+}
+
+fn shape(location: &Location, value: Value) -> Result<Resource, ImportError> {
+    Resource::from_value(value).map_err(|e| shape_error(location, e))
 }
 
 fn syntax(location: &Location, e: &serde_json::Error) -> ImportError {
@@ -315,6 +453,35 @@ mod tests {
         assert_eq!(
             err("  \n"),
             "in.json: not valid JSON at line 2, column 0: EOF while parsing a value"
+        );
+    }
+
+    #[test]
+    fn large_ndjson_is_read_on_every_core_with_true_line_numbers() {
+        let line = |i: usize| {
+            format!(
+                r#"{{"resourceType":"Patient","id":"p{i}","name":[{{"family":"Family{i}","given":["Given"]}}],"birthDate":"1990-01-01"}}"#
+            )
+        };
+        let count = PARALLEL_NDJSON_BYTES / 100 + 1_000;
+        let mut text: String = (0..count).map(|i| line(i) + "\n").collect();
+        let read = parse_input(text.as_bytes(), "big.ndjson").expect("parse");
+        assert_eq!(read.len(), count);
+        assert_eq!(
+            read[count - 1].id.as_deref(),
+            Some(format!("p{}", count - 1).as_str())
+        );
+        assert_eq!(read[count - 1].location.position, Position::Line(count));
+        // A broken line near the end is named by its real number.
+        text.push_str("{\"resourceType\":\"Patient\",\"birthDate\":7}\n");
+        text.push_str(&line(0));
+        let e = parse_input(text.as_bytes(), "big.ndjson").expect_err("bad line");
+        assert!(
+            e.to_string().starts_with(&format!(
+                "big.ndjson: line {}: Patient.birthDate",
+                count + 1
+            )),
+            "{e}"
         );
     }
 

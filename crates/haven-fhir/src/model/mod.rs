@@ -21,6 +21,20 @@ pub struct ShapeError {
     pub message: String,
 }
 
+/// Why JSON text is not a resource Haven reads.
+#[derive(Debug)]
+pub enum JsonError {
+    Syntax(serde_json::Error),
+    Shape(ShapeError),
+}
+
+/// Just the `resourceType` of a resource, every other member skipped unparsed.
+#[derive(serde::Deserialize)]
+struct Tag<'a> {
+    #[serde(rename = "resourceType", borrow, default)]
+    resource_type: Option<std::borrow::Cow<'a, str>>,
+}
+
 macro_rules! resources {
     ($($variant:ident),+ $(,)?) => {
         /// One FHIR resource of a type Haven knows.
@@ -40,6 +54,26 @@ macro_rules! resources {
             /// The JSON form, with `resourceType`.
             pub fn to_value(&self) -> Value {
                 match self { $(Resource::$variant(r) => with_type(stringify!($variant), r.as_ref()),)+ }
+            }
+
+            /// Reads one resource straight from its JSON text: typed parsing with no tree of
+            /// values in between (several times faster on bulk input). Only input that fails
+            /// is read again through [`Resource::from_value`], so that the error names the
+            /// field path exactly as it would have.
+            pub fn from_json(bytes: &[u8]) -> Result<Resource, JsonError> {
+                if let Ok(Tag { resource_type: Some(kind) }) = serde_json::from_slice::<Tag>(bytes) {
+                    let fast = match kind.as_ref() {
+                        $(stringify!($variant) => serde_json::from_slice::<$variant>(bytes)
+                            .ok()
+                            .map(|r| Resource::$variant(Box::new(r))),)+
+                        _ => None,
+                    };
+                    if let Some(resource) = fast {
+                        return Ok(resource);
+                    }
+                }
+                let value: Value = serde_json::from_slice(bytes).map_err(JsonError::Syntax)?;
+                Resource::from_value(value).map_err(JsonError::Shape)
             }
 
             /// Reads one resource. Errors name the path inside it, e.g.
@@ -154,6 +188,31 @@ mod tests {
             bad.map_err(|e| e.path),
             Err("Observation.code.coding[0].system".to_owned())
         );
+    }
+
+    #[test]
+    fn json_text_reads_as_the_value_path_does_and_fails_with_the_same_path() {
+        let text =
+            r#"{"status":"final","code":{"text":"x"},"resourceType":"Observation","new":[1]}"#;
+        let value: Value = serde_json::from_str(text).expect("json");
+        assert_eq!(
+            Resource::from_json(text.as_bytes()).expect("fast"),
+            Resource::from_value(value).expect("tree")
+        );
+        let bad =
+            r#"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":7}]}}"#;
+        match Resource::from_json(bad.as_bytes()) {
+            Err(JsonError::Shape(e)) => assert_eq!(e.path, "Observation.code.coding[0].system"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            Resource::from_json(br#"{"resourceType":"Foo"}"#),
+            Err(JsonError::Shape(e)) if e.message.contains("unknown resource type")
+        ));
+        assert!(matches!(
+            Resource::from_json(b"{\"resourceType\":"),
+            Err(JsonError::Syntax(_))
+        ));
     }
 
     #[test]

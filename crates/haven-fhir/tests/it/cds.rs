@@ -39,7 +39,7 @@ fn the_specification_patient_view_example_gives_cards() {
     // None of Haven's own keys were prefetched, so they would be fetched from fhirServer.
     assert_eq!(cds::missing_prefetch(&request).len(), cds::PREFETCH.len());
     let resources =
-        cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("resources");
+        cds::prefetch_resources(request.prefetch.clone().expect("prefetch")).expect("resources");
     let record = cds::record_for("1288992", resources, TODAY).expect("record");
     let actions = cds::patient_view(&record, &Policy::default(), TODAY);
     let ids: Vec<&str> = actions.iter().map(|a| a.rule.id()).collect();
@@ -135,7 +135,7 @@ fn appointment_book_warns_when_no_interpreter_is_booked() {
     let drafts = cds::draft_appointments(&request).expect("drafts");
     let ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
     let mut resources =
-        cds::prefetch_resources(request.prefetch.as_ref().expect("prefetch")).expect("prefetch");
+        cds::prefetch_resources(request.prefetch.clone().expect("prefetch")).expect("prefetch");
     resources.extend(drafts);
     let record = cds::record_for("1288992", resources, today).expect("record");
     let actions = cds::appointment_book(&record, &ids, &Policy::default(), today);

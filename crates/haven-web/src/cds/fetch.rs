@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use haven_fhir::cds::{CdsRequest, prefetch_query};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::fhir_api::{FHIR_JSON, FhirError};
 
@@ -26,7 +27,7 @@ pub async fn missing(
     http: &reqwest::Client,
     request: &CdsRequest,
     keys: &[&str],
-) -> Result<BTreeMap<String, Value>, FhirError> {
+) -> Result<BTreeMap<String, Box<RawValue>>, FhirError> {
     let precondition = |why: String| {
         FhirError::PreconditionFailed(format!(
             "{why}; prefetch it or give fhirServer and fhirAuthorization"
@@ -68,7 +69,9 @@ pub async fn missing(
             }
             pages += 1;
         }
-        out.insert((*key).to_owned(), value);
+        let raw = serde_json::value::to_raw_value(&value)
+            .map_err(|e| precondition(format!("{key}: {e}")))?;
+        out.insert((*key).to_owned(), raw);
     }
     Ok(out)
 }

@@ -169,7 +169,7 @@ async fn service(
         }
     };
     authenticate(&state, &shared, &headers, &format!("/cds-services/{id}")).await?;
-    let request: CdsRequest = serde_json::from_slice(&body)
+    let mut request: CdsRequest = serde_json::from_slice(&body)
         .map_err(|e| FhirError::BadRequest(format!("not a CDS Hooks request: {e}")))?;
     if request.hook != hook {
         return Err(FhirError::BadRequest(format!(
@@ -181,12 +181,12 @@ async fn service(
         .patient_id()
         .ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?
         .to_owned();
-    let mut prefetch = request.prefetch.clone().unwrap_or_default();
     let missing = cds::missing_prefetch(&request);
+    let mut prefetch = request.prefetch.take().unwrap_or_default();
     if !missing.is_empty() {
         prefetch.extend(fetch::missing(&shared.http, &request, &missing).await?);
     }
-    let mut resources = cds::prefetch_resources(&prefetch)?;
+    let mut resources = cds::prefetch_resources(prefetch)?;
     let drafts = if hook == "appointment-book" {
         cds::draft_appointments(&request)?
     } else {
