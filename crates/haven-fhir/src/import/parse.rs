@@ -30,6 +30,18 @@ pub struct ImportedResource {
     pub resource: Resource,
 }
 
+impl ImportedResource {
+    /// A resource read on its own (not from a Bundle entry).
+    fn single(location: Location, resource: Resource) -> Self {
+        Self {
+            location,
+            full_url: None,
+            id: resource.id().map(str::to_owned),
+            resource,
+        }
+    }
+}
+
 /// Parses `bytes` from `source_name` into resources. Fails on the first problem, naming the
 /// line (NDJSON) or entry (Bundle) and the field.
 pub fn parse_input(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResource>, ImportError> {
@@ -138,13 +150,7 @@ fn ndjson_lines(
                 "NDJSON holds one resource per line, not Bundles",
             ));
         }
-        let id = resource.id().map(str::to_owned);
-        out.push(ImportedResource {
-            location,
-            full_url: None,
-            id,
-            resource,
-        });
+        out.push(ImportedResource::single(location, resource));
     }
     Ok(out)
 }
@@ -179,13 +185,7 @@ pub fn parse_value(value: Value, source_name: &str) -> Result<Vec<ImportedResour
         return bundle(value, &whole);
     }
     let resource = shape(&whole, value)?;
-    let id = resource.id().map(str::to_owned);
-    Ok(vec![ImportedResource {
-        location: whole,
-        full_url: None,
-        id,
-        resource,
-    }])
+    Ok(vec![ImportedResource::single(whole, resource)])
 }
 
 fn bundle(value: Value, whole: &Location) -> Result<Vec<ImportedResource>, ImportError> {
@@ -340,13 +340,7 @@ pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResourc
     if let Resource::Bundle(_) = resource {
         return parse_value(resource.to_value(), source_name);
     }
-    let id = resource.id().map(str::to_owned);
-    Ok(vec![ImportedResource {
-        location: whole,
-        full_url: None,
-        id,
-        resource,
-    }])
+    Ok(vec![ImportedResource::single(whole, resource)])
 }
 
 fn shape_error(location: &Location, e: ShapeError) -> ImportError {
