@@ -146,15 +146,7 @@ impl Store {
                 let actions = rules::evaluate(&record, policy, today);
                 batch.push((record, actions));
             }
-            let mut delete: QueryBuilder<Sqlite> =
-                QueryBuilder::new("DELETE FROM actions WHERE patient_id IN (");
-            let mut ids = delete.separated(", ");
-            for (record, _) in &batch {
-                ids.push_bind(record.patient.id.as_str().to_owned());
-            }
-            ids.push_unseparated(")");
-            delete.build().execute(&mut *tx).await?;
-            flush(&mut tx, &mut batch).await?;
+            replace_many(&mut tx, &mut batch).await?;
             tx.commit().await?;
             tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
@@ -279,6 +271,26 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
         }
         list.push_unseparated(")");
     }
+}
+
+/// Replaces the actions of every patient in `batch` with the ones given (two statements for
+/// the lot, inside the caller's transaction), and empties `batch`.
+pub(crate) async fn replace_many(
+    conn: &mut SqliteConnection,
+    batch: &mut Vec<(PatientRecord, Vec<Action>)>,
+) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut delete: QueryBuilder<Sqlite> =
+        QueryBuilder::new("DELETE FROM actions WHERE patient_id IN (");
+    let mut ids = delete.separated(", ");
+    for (record, _) in batch.iter() {
+        ids.push_bind(record.patient.id.as_str().to_owned());
+    }
+    ids.push_unseparated(")");
+    delete.build().execute(&mut *conn).await?;
+    flush(conn, batch).await
 }
 
 async fn flush(

@@ -3,11 +3,15 @@
 //! alone — so importing the same resources again changes nothing. Never deletes.
 
 use haven_core::record::{Entry, EntryStatus, Patient, PatientRecord, Visibility};
-use sqlx::{Row, SqliteConnection};
+use haven_core::rules;
+use std::collections::{HashMap, HashSet};
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::codec::{date_text, timestamp_text};
 use crate::patients::{insert_patient, next_seq};
-use crate::{Actor, Store, StoreError, audit, entries, now};
+use crate::{Actor, Store, StoreError, audit, now};
 
 /// What an upsert did, for the command's summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -57,6 +61,10 @@ impl From<serde_json::Error> for UpsertError {
     }
 }
 
+/// Records handled together: their stored patients and entries are read in one query each and
+/// their new entries written in multi-row inserts, instead of a statement per resource.
+const CHUNK: usize = 250;
+
 impl Store {
     /// Adds or updates whole records in one transaction: all of them or none. Patients and
     /// entries keep their ids. A new entry is stored as given (version and last change from
@@ -69,90 +77,155 @@ impl Store {
         reason: &str,
     ) -> Result<UpsertSummary, UpsertError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let policy = crate::settings::load_policy(&mut tx).await?;
+        let today = now().date();
         let mut summary = UpsertSummary::default();
-        for record in records {
-            let before = summary;
-            upsert_patient(&mut tx, actor, &record.patient, reason, &mut summary).await?;
-            for entry in &record.entries {
-                upsert_entry(
-                    &mut tx,
-                    actor,
-                    record.patient.id.as_str(),
-                    entry,
-                    reason,
-                    &mut summary,
-                )
-                .await?;
+        for chunk in records.chunks(CHUNK) {
+            let patient_ids: Vec<&str> = chunk.iter().map(|r| r.patient.id.as_str()).collect();
+            let stored_patients = rows_by_id(
+                &mut tx,
+                "SELECT id, version, data, changed_at, changed_by FROM patients WHERE id IN (",
+                &patient_ids,
+            )
+            .await?;
+            let mut entry_ids: Vec<&str> = Vec::new();
+            for r in chunk {
+                entry_ids.extend(r.entries.iter().map(|e| e.id.as_str()));
             }
-            let added = summary.entries_added - before.entries_added;
-            let changed = summary.entries_changed - before.entries_changed;
-            if added + changed > 0
-                || summary.patients_added + summary.patients_updated
-                    > before.patients_added + before.patients_updated
-            {
-                crate::actions::after_patient_change(&mut tx, record.patient.id.as_str()).await?;
-                let detail = format!("{reason}: {added} entries added, {changed} changed");
-                audit::append(
-                    &mut tx,
-                    actor,
-                    "fhir.import",
-                    Some(record.patient.id.as_str()),
-                    &detail,
-                )
-                .await?;
+            let stored_entries = rows_by_id(
+                &mut tx,
+                "SELECT id, patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id IN (",
+                &entry_ids,
+            )
+            .await?;
+            let mut seq = next_seq(&mut tx).await?;
+            let mut new_entries: Vec<Entry> = Vec::new();
+            let mut pending: HashSet<&str> = HashSet::new();
+            let mut touched: Vec<(&str, String)> = Vec::new();
+            for record in chunk {
+                let id = record.patient.id.as_str();
+                let before = summary;
+                match stored_patients.get(id) {
+                    None => {
+                        insert_patient(&mut tx, &record.patient, seq, actor).await?;
+                        seq += 1;
+                        summary.patients_added += 1;
+                    }
+                    Some(row) => {
+                        let stored: Patient =
+                            serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+                        if stored != record.patient {
+                            crate::patients::supersede(
+                                &mut tx,
+                                &record.patient,
+                                row,
+                                reason,
+                                actor,
+                            )
+                            .await?;
+                            summary.patients_updated += 1;
+                        }
+                    }
+                }
+                for entry in &record.entries {
+                    let key = entry.id.as_str();
+                    match stored_entries.get(key) {
+                        // The same id twice in one import: store the first, then compare.
+                        _ if pending.contains(key) => {
+                            flush(&mut tx, &mut new_entries).await?;
+                            let row = stored_entry(&mut tx, key).await?;
+                            update_entry(&mut tx, actor, id, entry, &row, reason, &mut summary)
+                                .await?;
+                        }
+                        None => {
+                            let mut entry = entry.clone();
+                            entry.patient = id.into();
+                            new_entries.push(entry);
+                            pending.insert(key);
+                            summary.entries_added += 1;
+                        }
+                        Some(row) => {
+                            update_entry(&mut tx, actor, id, entry, row, reason, &mut summary)
+                                .await?;
+                        }
+                    }
+                }
+                let added = summary.entries_added - before.entries_added;
+                let changed = summary.entries_changed - before.entries_changed;
+                if added + changed > 0
+                    || summary.patients_added + summary.patients_updated
+                        > before.patients_added + before.patients_updated
+                {
+                    touched.push((
+                        id,
+                        format!("{reason}: {added} entries added, {changed} changed"),
+                    ));
+                }
             }
+            flush(&mut tx, &mut new_entries).await?;
+            let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
+            let mut evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
+                .await?
+                .into_iter()
+                .map(|record| {
+                    let actions = rules::evaluate(&record, &policy, today);
+                    (record, actions)
+                })
+                .collect();
+            crate::actions::replace_many(&mut tx, &mut evaluated).await?;
+            let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
+            audit::append_many(&mut tx, actor, "fhir.import", rows).await?;
         }
         tx.commit().await?;
         Ok(summary)
     }
 }
 
-async fn upsert_patient(
+/// The rows whose `id` is one of `ids`, by id; `select` ends with `WHERE id IN (`.
+async fn rows_by_id(
     conn: &mut SqliteConnection,
-    actor: &Actor,
-    patient: &Patient,
-    reason: &str,
-    summary: &mut UpsertSummary,
-) -> Result<(), UpsertError> {
-    let row =
-        sqlx::query("SELECT version, data, changed_at, changed_by FROM patients WHERE id = ?")
-            .bind(patient.id.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(row) = row else {
-        let seq = next_seq(&mut *conn).await?;
-        insert_patient(&mut *conn, patient, seq, actor).await?;
-        summary.patients_added += 1;
-        return Ok(());
-    };
-    let stored: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
-    if &stored == patient {
-        return Ok(());
+    select: &str,
+    ids: &[&str],
+) -> Result<HashMap<String, SqliteRow>, UpsertError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    // Well under SQLite's limit of bound parameters per statement.
+    for part in ids.chunks(10_000) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
+        let mut list = q.separated(", ");
+        for id in part {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+        for row in q.build().fetch_all(&mut *conn).await? {
+            out.insert(row.try_get("id")?, row);
+        }
     }
-    crate::patients::supersede(&mut *conn, patient, &row, reason, actor).await?;
-    summary.patients_updated += 1;
+    Ok(out)
+}
+
+async fn flush(conn: &mut SqliteConnection, entries: &mut Vec<Entry>) -> Result<(), UpsertError> {
+    crate::records::insert_entries(conn, entries.iter()).await?;
+    entries.clear();
     Ok(())
 }
 
-async fn upsert_entry(
+async fn stored_entry(conn: &mut SqliteConnection, id: &str) -> Result<SqliteRow, UpsertError> {
+    Ok(sqlx::query("SELECT patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// An incoming entry whose id is stored (`row`): unchanged, a new version, or refused.
+async fn update_entry(
     conn: &mut SqliteConnection,
     actor: &Actor,
     patient: &str,
     entry: &Entry,
+    row: &SqliteRow,
     reason: &str,
     summary: &mut UpsertSummary,
 ) -> Result<(), UpsertError> {
-    let row = sqlx::query("SELECT patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id = ?")
-        .bind(entry.id.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(row) = row else {
-        let mut entry = entry.clone();
-        entry.patient = patient.into();
-        entries::insert(&mut *conn, &entry).await?;
-        summary.entries_added += 1;
-        return Ok(());
-    };
     let stored_patient: String = row.try_get("patient_id")?;
     if stored_patient != patient {
         return Err(UpsertError::EntryOfAnotherPatient {
@@ -306,6 +379,58 @@ mod tests {
                 .given_name,
             "Selam",
             "rolled back"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_id_repeated_within_one_import_is_a_new_version_or_a_conflict() {
+        let store = Store::open_in_memory().await.expect("store");
+        let actor = Actor::cli("import");
+        let mut twice = record(LifeEventKind::LossOfHope);
+        let changed = record(LifeEventKind::FacingReturn).entries.remove(0);
+        twice.entries.push(changed.clone());
+        twice.entries.push(changed);
+        let summary = store
+            .upsert_records(&actor, &[twice], "a")
+            .await
+            .expect("import");
+        assert_eq!(
+            (
+                summary.entries_added,
+                summary.entries_changed,
+                summary.entries_unchanged
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(store.entry_history("ev-1").await.expect("history").len(), 2);
+        // Many records share a chunk: an entry id claimed by two patients is refused whole.
+        let store = Store::open_in_memory().await.expect("store");
+        let mut records: Vec<PatientRecord> = (0..CHUNK + 10)
+            .map(|i| {
+                let mut r = record(LifeEventKind::LossOfHope);
+                r.patient.id = format!("ehr-{i}").as_str().into();
+                r.entries[0].id = format!("ev-{i}").as_str().into();
+                r
+            })
+            .collect();
+        records[CHUNK + 5].entries[0].id = "ev-3".into();
+        let err = store
+            .upsert_records(&actor, &records, "b")
+            .await
+            .expect_err("conflict");
+        assert!(
+            matches!(err, UpsertError::EntryOfAnotherPatient { .. }),
+            "{err}"
+        );
+        assert!(store.patient("ehr-0").await.is_err(), "rolled back");
+        records[CHUNK + 5].entries[0].id = "ev-new".into();
+        let summary = store
+            .upsert_records(&actor, &records, "b")
+            .await
+            .expect("import");
+        assert_eq!(
+            (summary.patients_added, summary.entries_added),
+            (CHUNK as u64 + 10, CHUNK as u64 + 10)
         );
     }
 }

@@ -3,7 +3,9 @@
 //! value per patient instead of parsing every entry row.
 
 use haven_core::record::{Change, Entry, EntryBody, EntryStatus, Patient, PatientRecord};
-use sqlx::SqliteConnection;
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 
 use crate::{Result, StoreError};
@@ -85,6 +87,57 @@ fn evaluation_entry(body: EntryBody) -> Entry {
         },
         body,
     }
+}
+
+/// Rebuilds the rules views of several patients from the stored rows in a few statements
+/// (two reads for all, one write each), inside the caller's transaction; returns their
+/// records, in the order of `ids`.
+pub(crate) async fn refresh_many(
+    conn: &mut SqliteConnection,
+    ids: &[&str],
+) -> Result<Vec<PatientRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let in_list = |select: &str| {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+        q
+    };
+    let mut records: HashMap<String, PatientRecord> = HashMap::with_capacity(ids.len());
+    for row in in_list("SELECT id, data FROM patients WHERE id IN (")
+        .build()
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let patient: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+        records.insert(row.try_get("id")?, PatientRecord::new(patient));
+    }
+    let mut entries = in_list("SELECT * FROM entries WHERE status = 'active' AND patient_id IN (");
+    entries.push(" ORDER BY patient_id, entry_date, id");
+    for row in entries.build().fetch_all(&mut *conn).await? {
+        let entry = crate::entries::entry_from_row(&row)?;
+        if let Some(record) = records.get_mut(entry.patient.as_str()) {
+            record.entries.push(entry);
+        }
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let record = records
+            .remove(*id)
+            .ok_or_else(|| StoreError::PatientNotFound((*id).to_owned()))?;
+        sqlx::query("UPDATE patients SET rules_view = ? WHERE id = ?")
+            .bind(encode(&record)?)
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+        out.push(record);
+    }
+    Ok(out)
 }
 
 /// Rebuilds one patient's rules view from the stored rows, inside the caller's transaction.

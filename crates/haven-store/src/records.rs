@@ -248,7 +248,7 @@ async fn insert_patients(
     Ok(())
 }
 
-async fn insert_entries<'a>(
+pub(crate) async fn insert_entries<'a>(
     conn: &mut SqliteConnection,
     entries: impl Iterator<Item = &'a Entry>,
 ) -> Result<()> {

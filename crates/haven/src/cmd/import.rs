@@ -11,7 +11,7 @@ use anyhow::{Result, anyhow};
 use haven_fhir::model::Resource;
 use haven_fhir::{ImportedResource, Purpose, assemble_with, unresolved_patients};
 use haven_store::fhir_import::UpsertSummary;
-use haven_store::{Actor, Store, StoreError};
+use haven_store::{Actor, Store};
 
 use super::fhir_input::{read, report_skipped, source_name};
 use crate::{output, progress};
@@ -78,15 +78,15 @@ async fn import_one(
         .filter(|r| matches!(r.resource, Resource::Patient(_)))
         .filter_map(|r| r.id.clone());
     let wanted: Vec<String> = present.chain(unresolved_patients(&resources)).collect();
-    let mut known = Vec::new();
-    for id in wanted {
-        match store.patient(&id).await {
-            Ok(summary) => known.push(summary.patient),
-            // Left out: assembly then names the resource whose patient is missing.
-            Err(StoreError::PatientNotFound(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    // Patients not stored are left out: assembly then names the resource whose patient is
+    // missing.
+    let known: Vec<_> = store
+        .patients(&wanted)
+        .await?
+        .into_iter()
+        .map(|s| s.patient)
+        .collect();
     let assembly = assemble_with(resources, super::today(), &known, Purpose::Store)?;
     report_skipped(&assembly.skipped);
     let summary = store
