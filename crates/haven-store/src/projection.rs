@@ -145,28 +145,10 @@ pub(crate) async fn refresh(
     conn: &mut SqliteConnection,
     patient_id: &str,
 ) -> Result<PatientRecord> {
-    let data: String = sqlx::query_scalar("SELECT data FROM patients WHERE id = ?")
-        .bind(patient_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let patient: Patient = serde_json::from_str(&data)?;
-    let rows = sqlx::query(
-        "SELECT * FROM entries WHERE patient_id = ? AND status = 'active' ORDER BY entry_date, id",
-    )
-    .bind(patient_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let entries = rows
-        .iter()
-        .map(crate::entries::entry_from_row)
-        .collect::<Result<Vec<_>>>()?;
-    let record = PatientRecord { patient, entries };
-    sqlx::query("UPDATE patients SET rules_view = ? WHERE id = ?")
-        .bind(encode(&record)?)
-        .bind(patient_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(record)
+    refresh_many(conn, &[patient_id])
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::PatientNotFound(patient_id.to_owned()))
 }
 
 #[cfg(test)]
