@@ -48,7 +48,8 @@ impl Store {
         MIGRATOR.run(&pool).await?;
         Ok(Store {
             pool,
-            path: Some(path.into()),
+            // The file itself, without any `?option=` sqlx read from the URL.
+            path: Some(path.split('?').next().unwrap_or(path).into()),
         })
     }
 
