@@ -24,7 +24,8 @@ impl Store {
     /// `workers` threads, each with its own `init()` state; returns the states for the caller
     /// to merge. Order across patients is not defined. `progress` is called with the running
     /// count of patients visited. Each worker reads in one read transaction, so it sees one
-    /// consistent snapshot. The first error stops every worker and is returned.
+    /// consistent snapshot; two workers may start a write apart, which suits a count or report
+    /// of "now" but not an audit of one instant. The first error stops every worker and is returned.
     pub fn scan_rule_views_parallel<S, I, V, P>(
         &self,
         filter: &RecordStream,
