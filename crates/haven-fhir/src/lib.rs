@@ -22,6 +22,6 @@ pub mod uris;
 pub use export::{country_id, resource_type_of, response_id, to_resources, to_typed};
 pub use import::{
     Assembly, ImportError, ImportErrorKind, ImportedResource, Location, MAX_DOCUMENT_BYTES,
-    MAX_RESOURCE_BYTES, Position, Purpose, Skipped, Target, assemble, assemble_with, parse_input,
-    parse_json, parse_value, unresolved_patients,
+    MAX_RESOURCE_BYTES, Position, Purpose, Skipped, Target, assemble, assemble_with,
+    mentions_patients, parse_input, parse_json, parse_value, unresolved_patients,
 };

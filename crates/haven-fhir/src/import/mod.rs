@@ -15,7 +15,8 @@ mod values;
 pub use assemble::{Assembly, Purpose, Skipped, assemble, assemble_with, unresolved_patients};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use parse::{
-    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, parse_input, parse_json, parse_value,
+    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, mentions_patients, parse_input,
+    parse_json, parse_value,
 };
 pub use refs::Target;
 

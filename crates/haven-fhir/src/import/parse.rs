@@ -42,6 +42,17 @@ impl ImportedResource {
     }
 }
 
+/// Whether JSON text holds a Patient resource anywhere, found by a byte search without
+/// parsing: so that an import can store the files that hold patients first and still read
+/// each file only when its turn comes. A stray match only changes the order of files.
+pub fn mentions_patients(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"\"resourceType\"").any(|at| {
+        let rest = bytes[at + 14..].trim_ascii_start();
+        rest.strip_prefix(b":")
+            .is_some_and(|value| value.trim_ascii_start().starts_with(b"\"Patient\""))
+    })
+}
+
 /// Parses `bytes` from `source_name` into resources. Fails on the first problem, naming the
 /// line (NDJSON) or entry (Bundle) and the field.
 pub fn parse_input(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResource>, ImportError> {
@@ -477,6 +488,20 @@ mod tests {
             )),
             "{e}"
         );
+    }
+
+    #[test]
+    fn patients_are_found_without_parsing() {
+        assert!(mentions_patients(
+            br#"{"id":"1","resourceType" : "Patient"}"#
+        ));
+        assert!(mentions_patients(
+            b"{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\n  \"resourceType\":\n \"Patient\"}}]}"
+        ));
+        assert!(!mentions_patients(
+            br#"{"resourceType":"Observation","subject":{"reference":"Patient/1"}}"#
+        ));
+        assert!(!mentions_patients(br#"{"note":"resourceType Patient"}"#));
     }
 
     #[test]

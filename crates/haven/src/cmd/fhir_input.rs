@@ -19,20 +19,23 @@ pub fn source_name(path: &Path) -> String {
 /// Reads and parses one input. Errors are one sentence naming the file and, for content, the
 /// line or Bundle entry and the field.
 pub async fn read(path: &Path) -> Result<Vec<ImportedResource>> {
-    let name = source_name(path);
-    let bytes = if path == Path::new("-") {
+    Ok(parse_input(&read_bytes(path).await?, &source_name(path))?)
+}
+
+/// The bytes of one input: a file, or standard input for `-`.
+pub async fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    if path == Path::new("-") {
         let mut buf = Vec::new();
         tokio::io::stdin()
             .read_to_end(&mut buf)
             .await
             .context("cannot read standard input")?;
-        buf
+        Ok(buf)
     } else {
         tokio::fs::read(path)
             .await
-            .with_context(|| format!("cannot read {name}"))?
-    };
-    Ok(parse_input(&bytes, &name)?)
+            .with_context(|| format!("cannot read {}", source_name(path)))
+    }
 }
 
 /// Tells stderr which resources were read but hold nothing Haven keeps (ids only: no

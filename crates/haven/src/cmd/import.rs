@@ -1,31 +1,38 @@
 //! `haven import FILE…`: FHIR R4 JSON (a resource, a Bundle or NDJSON; `-` for stdin) into the
-//! store. All or nothing per file; importing the same resources again changes nothing, and a
+//! store, one file at a time. All or nothing per file; importing the same resources again changes nothing, and a
 //! changed resource becomes a new version of its entry (nothing is ever deleted).
 //!
 //! Wiring (cmd/mod.rs): `mod fhir_input; mod import;` and
 //! `Command::Import { files } => import::run(&open(&cli.db).await?, &files).await`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use haven_fhir::model::Resource;
-use haven_fhir::{ImportedResource, Purpose, assemble_with, unresolved_patients};
+use haven_fhir::{
+    ImportedResource, Purpose, assemble_with, mentions_patients, parse_input, unresolved_patients,
+};
 use haven_store::fhir_import::UpsertSummary;
 use haven_store::{Actor, Store};
 
-use super::fhir_input::{read, report_skipped, source_name};
+use super::fhir_input::{read_bytes, report_skipped, source_name};
 use crate::{output, progress};
 
 /// `pub async fn run(store: &Store, files: &[PathBuf]) -> anyhow::Result<()>`
 pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
-    // Every file is read and checked first; files holding patients are stored first, so that
-    // a bulk export's `Observation.ndjson` finds the patients of `Patient.ndjson` whatever
-    // order the shell lists them in.
+    // Files holding patients are stored first, so that a bulk export's `Observation.ndjson`
+    // finds the patients of `Patient.ndjson` whatever order the shell lists them in. Each file
+    // is parsed only when its turn comes and dropped after, so memory holds one file's
+    // resources at a time (standard input, readable once, is kept as bytes).
     let mut inputs = Vec::new();
     let mut failures = Vec::new();
     for path in files {
-        match read(path).await {
-            Ok(resources) => inputs.push((source_name(path), resources)),
+        match read_bytes(path).await {
+            Ok(bytes) => {
+                let patients = mentions_patients(&bytes);
+                let kept = (path == Path::new("-")).then_some(bytes);
+                inputs.push((patients, path, kept));
+            }
             Err(e) if files.len() == 1 => return Err(e),
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -33,14 +40,20 @@ pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
             }
         }
     }
-    inputs.sort_by_key(|(_, resources)| {
-        !resources
-            .iter()
-            .any(|r| matches!(r.resource, Resource::Patient(_)))
-    });
+    inputs.sort_by_key(|(patients, _, _)| !patients);
     let bar = progress::bar(inputs.len() as u64, "files");
-    for (name, resources) in inputs {
-        match import_one(store, &name, resources).await {
+    for (_, path, kept) in inputs {
+        let name = source_name(path);
+        let stored = async {
+            let bytes = match kept {
+                Some(bytes) => bytes,
+                None => read_bytes(path).await?,
+            };
+            let resources = parse_input(&bytes, &name)?;
+            drop(bytes);
+            import_one(store, &name, resources).await
+        };
+        match stored.await {
             Ok(summary) => {
                 bar.suspend(|| output::print(&format!("{name}: {}\n", describe(&summary))))?
             }
