@@ -109,7 +109,7 @@ pub fn missing_prefetch(request: &CdsRequest) -> Vec<&'static str> {
 }
 
 /// Resources from prefetch values (single resources or searchset Bundles). A resource that
-/// two keys both return is kept once.
+/// two keys both return is kept once by [`record_for`].
 pub fn prefetch_resources(
     prefetch: BTreeMap<String, Box<RawValue>>,
 ) -> Result<Vec<ImportedResource>, ImportError> {
@@ -127,24 +127,30 @@ pub fn prefetch_resources(
 }
 
 /// Keeps the first of resources with the same type and id.
-pub fn dedupe(resources: Vec<ImportedResource>) -> Vec<ImportedResource> {
+fn dedupe(resources: Vec<ImportedResource>) -> Vec<ImportedResource> {
     let mut seen = HashSet::new();
+    let keep: Vec<bool> = resources
+        .iter()
+        .map(|r| {
+            r.id.as_deref()
+                .is_none_or(|id| seen.insert((r.resource.resource_type(), id)))
+        })
+        .collect();
     resources
         .into_iter()
-        .filter(|r| match &r.id {
-            Some(id) => seen.insert(format!("{}/{id}", r.resource.resource_type())),
-            None => true,
-        })
+        .zip(keep)
+        .filter_map(|(r, keep)| keep.then_some(r))
         .collect()
 }
 
-/// The record of `patient_id` from the request's FHIR data.
+/// The record of `patient_id` from the request's FHIR data (prefetch, fetched and draft
+/// resources together; one that arrives twice is read once).
 pub fn record_for(
     patient_id: &str,
     resources: Vec<ImportedResource>,
     today: Date,
 ) -> Result<PatientRecord, ImportError> {
-    let records = assemble_with(resources, today, &[], Purpose::Evaluate)?.records;
+    let records = assemble_with(dedupe(resources), today, &[], Purpose::Evaluate)?.records;
     records
         .into_iter()
         .find(|r| r.patient.id.as_str() == patient_id)

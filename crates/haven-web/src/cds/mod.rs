@@ -195,7 +195,7 @@ async fn service(
     let draft_ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
     resources.extend(drafts);
     let today = time::OffsetDateTime::now_utc().date();
-    let record = cds::record_for(&patient, cds::dedupe(resources), today)?;
+    let record = cds::record_for(&patient, resources, today)?;
     let policy = state.policy();
     let actions = if hook == "appointment-book" {
         cds::appointment_book(&record, &draft_ids, &policy, today)
