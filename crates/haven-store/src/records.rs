@@ -1,5 +1,5 @@
 //! Whole records in bulk: loading a generated or imported population in few statements, and
-//! streaming every record in patient order with bounded memory (worklists, exports, reports).
+//! streaming every record in patient order with bounded memory (exports, the FHIR API).
 
 use futures_util::TryStreamExt;
 use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
@@ -277,29 +277,4 @@ pub(crate) async fn insert_entries<'a>(
         q.build().execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-impl Store {
-    /// Visits every matching patient's rules view (see [`crate::projection`]) as encoded bytes,
-    /// one row per patient in registration order; decode with [`crate::projection::decode`],
-    /// possibly on other threads. This is the population path of the worklist and reports.
-    pub async fn scan_rule_views(
-        &self,
-        filter: &RecordStream,
-        mut visit: impl FnMut(Vec<u8>),
-    ) -> Result<u64> {
-        let mut rows = sqlx::query(
-            "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL AND (?1 IS NULL OR id = ?1)
-             AND (?2 IS NULL OR named_clinician = ?2) ORDER BY seq",
-        )
-        .bind(&filter.patient)
-        .bind(&filter.clinician)
-        .fetch(self.pool());
-        let mut count = 0;
-        while let Some(row) = rows.try_next().await? {
-            visit(row.try_get::<Vec<u8>, _>("rules_view")?);
-            count += 1;
-        }
-        Ok(count)
-    }
 }

@@ -55,6 +55,11 @@ impl Collect for Counts {
     }
 }
 
+/// Threads for a population scan: one per core.
+pub fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// Evaluates every matching patient on every core (see
 /// [`Store::scan_rule_views_parallel`]); `tick` is told how many patients are done so far.
 pub async fn evaluate_population<C: Collect>(
@@ -64,13 +69,10 @@ pub async fn evaluate_population<C: Collect>(
     today: Date,
     tick: impl Fn(u64) + Sync,
 ) -> Result<C> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
     let parts = tokio::task::block_in_place(|| {
         store.scan_rule_views_parallel(
             filter,
-            workers,
+            workers(),
             C::default,
             |out: &mut C, view| {
                 let record = projection::decode(view)?;

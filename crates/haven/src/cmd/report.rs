@@ -20,18 +20,21 @@ pub async fn interpreters(
     if to < from {
         bail!("--to ({to}) is before --from ({from})");
     }
+    let parts = tokio::task::block_in_place(|| {
+        store.scan_rule_views_parallel(
+            &RecordStream::default(),
+            crate::evaluation::workers(),
+            || InterpreterReport::new(from, to),
+            |report, view| {
+                report.add(&projection::decode(view)?);
+                Ok(())
+            },
+            |_| {},
+        )
+    })?;
     let mut report = InterpreterReport::new(from, to);
-    let mut failure = None;
-    store
-        .scan_rule_views(&RecordStream::default(), |bytes| {
-            match projection::decode(&bytes) {
-                Ok(record) => report.add(&record),
-                Err(e) => failure = Some(e),
-            }
-        })
-        .await?;
-    if let Some(e) = failure {
-        return Err(e.into());
+    for part in parts {
+        report.merge(part);
     }
     store
         .audit_read(
