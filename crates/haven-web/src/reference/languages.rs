@@ -44,6 +44,11 @@ pub const LANGUAGES: &[(&str, &str)] = &[
 ];
 
 /// An English name for display: Haven's table first, then the core's names, then the tag.
+/// The name of a patient's main language, or nothing when none is recorded.
+pub fn main_of(patient: &haven_core::record::Patient) -> String {
+    patient.main_language.as_ref().map(name).unwrap_or_default()
+}
+
 pub fn name(tag: &LanguageTag) -> String {
     if let Some((_, n)) = LANGUAGES.iter().find(|(t, _)| *t == tag.as_str()) {
         return (*n).to_owned();

@@ -103,11 +103,7 @@ impl Banner {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            language: p
-                .main_language
-                .as_ref()
-                .map(languages::name)
-                .unwrap_or_default(),
+            language: languages::main_of(p),
             interpreter: p.interpreter_required,
             interpreter_prefs: prefs.join(" · "),
             asylum: if user.is_clinical() {
@@ -258,13 +254,7 @@ fn details(record: &PatientRecord) -> Vec<(&'static str, String)> {
                 .map(|c| countries::name(c).to_owned())
                 .unwrap_or_default(),
         ),
-        (
-            "Main language",
-            p.main_language
-                .as_ref()
-                .map(languages::name)
-                .unwrap_or_default(),
-        ),
+        ("Main language", languages::main_of(p)),
         (
             "Other languages",
             p.other_languages

@@ -138,11 +138,7 @@ async fn list(
                     .as_ref()
                     .map(ToString::to_string)
                     .unwrap_or_default(),
-                language: p
-                    .main_language
-                    .as_ref()
-                    .map(languages::name)
-                    .unwrap_or_default(),
+                language: languages::main_of(p),
                 interpreter: p.interpreter_required == Some(true),
                 clinician: p
                     .named_clinician

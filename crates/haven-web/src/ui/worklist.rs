@@ -151,13 +151,8 @@ async fn people(
         .await?
         .into_iter()
         .map(|s| {
-            let p = s.patient;
-            let language = p
-                .main_language
-                .as_ref()
-                .map(languages::name)
-                .unwrap_or_default();
-            (p.id.to_string(), (p.display_name(), language))
+            let p = &s.patient;
+            (p.id.to_string(), (p.display_name(), languages::main_of(p)))
         })
         .collect())
 }
