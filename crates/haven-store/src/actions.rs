@@ -9,7 +9,7 @@ use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action, Urgency};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
-use crate::codec::date_text;
+use crate::codec::{date_text, in_list};
 use crate::{Result, Store, projection};
 
 const AS_OF_KEY: &str = "actions.as-of";
@@ -282,14 +282,11 @@ pub(crate) async fn replace_many(
     if batch.is_empty() {
         return Ok(());
     }
-    let mut delete: QueryBuilder<Sqlite> =
-        QueryBuilder::new("DELETE FROM actions WHERE patient_id IN (");
-    let mut ids = delete.separated(", ");
-    for (record, _) in batch.iter() {
-        ids.push_bind(record.patient.id.as_str().to_owned());
-    }
-    ids.push_unseparated(")");
-    delete.build().execute(&mut *conn).await?;
+    let ids: Vec<&str> = batch.iter().map(|(r, _)| r.patient.id.as_str()).collect();
+    in_list("DELETE FROM actions WHERE patient_id IN (", &ids)
+        .build()
+        .execute(&mut *conn)
+        .await?;
     flush(conn, batch).await
 }
 

@@ -2,6 +2,7 @@
 //! sorts correctly and reads the same in SQLite and PostgreSQL.
 
 use haven_core::Date;
+use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 
@@ -25,4 +26,19 @@ pub fn timestamp_text(at: OffsetDateTime) -> String {
 pub fn parse_timestamp(text: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(text, &Rfc3339)
         .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
+}
+
+/// The most ids one [`in_list`] takes: well under SQLite's limit of bound parameters.
+pub(crate) const IN_LIST_MAX: usize = 10_000;
+
+/// `head` (ending in `IN (`) followed by `ids` bound one by one and the closing parenthesis.
+/// Callers pass at most [`IN_LIST_MAX`] ids.
+pub(crate) fn in_list(head: &str, ids: &[&str]) -> QueryBuilder<Sqlite> {
+    let mut q = QueryBuilder::new(head);
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    list.push_unseparated(")");
+    q
 }

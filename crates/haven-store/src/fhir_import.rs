@@ -7,9 +7,9 @@ use haven_core::rules;
 use std::collections::{HashMap, HashSet};
 
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{Row, SqliteConnection};
 
-use crate::codec::{date_text, timestamp_text};
+use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::patients::{insert_patient, next_seq};
 use crate::{Actor, Store, StoreError, audit, now};
 
@@ -188,15 +188,8 @@ async fn rows_by_id(
     ids: &[&str],
 ) -> Result<HashMap<String, SqliteRow>, UpsertError> {
     let mut out = HashMap::with_capacity(ids.len());
-    // Well under SQLite's limit of bound parameters per statement.
-    for part in ids.chunks(10_000) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
-        let mut list = q.separated(", ");
-        for id in part {
-            list.push_bind(*id);
-        }
-        list.push_unseparated(")");
-        for row in q.build().fetch_all(&mut *conn).await? {
+    for part in ids.chunks(IN_LIST_MAX) {
+        for row in in_list(select, part).build().fetch_all(&mut *conn).await? {
             out.insert(row.try_get("id")?, row);
         }
     }

@@ -4,7 +4,7 @@ use haven_core::record::{Entry, Patient};
 use haven_core::{PatientId, text};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
-use crate::codec::{date_text, timestamp_text};
+use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::{Actor, Result, Store, StoreError, audit, entries, now};
 
 /// A row of the patient list.
@@ -111,14 +111,8 @@ impl Store {
     /// match no patient are left out.
     pub async fn patients(&self, ids: &[&str]) -> Result<Vec<PatientSummary>> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT data, version FROM patients WHERE id IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            list.push_unseparated(")");
+        for chunk in ids.chunks(IN_LIST_MAX) {
+            let mut q = in_list("SELECT data, version FROM patients WHERE id IN (", chunk);
             for row in q.build().fetch_all(self.pool()).await? {
                 out.push(summary(&row)?);
             }

@@ -5,9 +5,10 @@
 use haven_core::record::{Change, Entry, EntryBody, EntryStatus, Patient, PatientRecord};
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
+use crate::codec::in_list;
 use crate::{Result, StoreError};
 
 /// The stored form: the patient, then the bodies of their active entries.
@@ -99,17 +100,8 @@ pub(crate) async fn refresh_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let in_list = |select: &str| {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
-        let mut list = q.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        list.push_unseparated(")");
-        q
-    };
     let mut records: HashMap<String, PatientRecord> = HashMap::with_capacity(ids.len());
-    for row in in_list("SELECT id, data FROM patients WHERE id IN (")
+    for row in in_list("SELECT id, data FROM patients WHERE id IN (", ids)
         .build()
         .fetch_all(&mut *conn)
         .await?
@@ -117,7 +109,10 @@ pub(crate) async fn refresh_many(
         let patient: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
         records.insert(row.try_get("id")?, PatientRecord::new(patient));
     }
-    let mut entries = in_list("SELECT * FROM entries WHERE status = 'active' AND patient_id IN (");
+    let mut entries = in_list(
+        "SELECT * FROM entries WHERE status = 'active' AND patient_id IN (",
+        ids,
+    );
     entries.push(" ORDER BY patient_id, entry_date, id");
     for row in entries.build().fetch_all(&mut *conn).await? {
         let entry = crate::entries::entry_from_row(&row)?;
