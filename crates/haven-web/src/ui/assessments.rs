@@ -512,7 +512,7 @@ pub async fn amend_save(
     );
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if errors.is_empty() && data.get("version").trim().parse::<u32>().ok() != Some(entry.version) {
-        errors.add("reason", "These answers changed after you opened them. Check the history, then save again if your amendment still applies.");
+        errors.add("reason", CHANGED_MEANWHILE);
         status = StatusCode::CONFLICT;
     }
     if let (Some((q, _)), true) = (parsed, errors.is_empty()) {
@@ -520,7 +520,7 @@ pub async fn amend_save(
             Ok(next) => match state.store.change_entry(&user.actor(), &next).await {
                 Ok(()) => return Ok(see_other(&result_href(id, entry.id.as_str()))),
                 Err(StoreError::VersionConflict { .. }) => {
-                    errors.add("reason", "These answers changed after you opened them. Check the history, then save again if your amendment still applies.");
+                    errors.add("reason", CHANGED_MEANWHILE);
                     status = StatusCode::CONFLICT;
                 }
                 Err(e) => return Err(e.into()),
@@ -559,6 +559,9 @@ struct ResultPage {
     trends_href: String,
     history_href: String,
 }
+
+/// Said beside the reason when the answers were amended by someone else meanwhile.
+const CHANGED_MEANWHILE: &str = "These answers changed after you opened them. Check the history, then save again if your amendment still applies.";
 
 async fn result(
     State(state): State<AppState>,

@@ -190,6 +190,10 @@ pub fn plan_fields() -> Vec<Field> {
 
 pub fn plan_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
     let date = data.date("date", errors, "The date the plan was agreed");
+    let parts = PLAN_PARTS.map(|(name, _)| data.text(name));
+    if parts.iter().all(String::is_empty) {
+        errors.add("warning_signs", "Write at least one part of the plan");
+    }
     let [
         warning_signs,
         coping_strategies,
@@ -197,20 +201,7 @@ pub fn plan_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody>
         professionals_and_crisis,
         safer_surroundings,
         reasons_for_living,
-    ] = PLAN_PARTS.map(|(name, _)| data.text(name));
-    if [
-        &warning_signs,
-        &coping_strategies,
-        &people_and_places,
-        &professionals_and_crisis,
-        &safer_surroundings,
-        &reasons_for_living,
-    ]
-    .iter()
-    .all(|t| t.is_empty())
-    {
-        errors.add("warning_signs", "Write at least one part of the plan");
-    }
+    ] = parts;
     Some(EntryBody::SafetyPlan(SafetyPlan {
         date: date?,
         warning_signs,
