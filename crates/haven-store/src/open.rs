@@ -12,6 +12,9 @@ use crate::{Result, Store, StoreError};
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The newest schema version this build knows.
+/// How long a connection waits for another's write lock before giving up.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub fn known_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
@@ -39,7 +42,7 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30))
+            .busy_timeout(BUSY_TIMEOUT)
             .pragma("cache_size", "-32000");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

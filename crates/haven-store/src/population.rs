@@ -9,7 +9,6 @@
 //! context.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, params};
 
@@ -126,6 +125,6 @@ fn open_reader(path: &std::path::Path) -> Result<Connection> {
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.busy_timeout(crate::open::BUSY_TIMEOUT)?;
     Ok(conn)
 }

@@ -132,9 +132,12 @@ impl BulkJournal {
                 .fetch_one(&mut *conn)
                 .await;
             rollback_journal = matches!(mode.as_deref(), Ok("delete"));
-            sqlx::query("PRAGMA busy_timeout = 30000")
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "PRAGMA busy_timeout = {}",
+                crate::open::BUSY_TIMEOUT.as_millis()
+            )))
+            .execute(&mut *conn)
+            .await?;
             if rollback_journal {
                 sqlx::query("PRAGMA synchronous = FULL")
                     .execute(&mut *conn)
