@@ -12,6 +12,9 @@ use crate::{Result, Store, StoreError};
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The newest schema version this build knows.
+/// Each connection's page cache, as SQLite's `cache_size` pragma takes it (negative: KiB).
+pub(crate) const CACHE_SIZE: &str = "-32000";
+
 /// How long a connection waits for another's write lock before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -43,7 +46,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
-            .pragma("cache_size", "-32000");
+            .pragma("cache_size", CACHE_SIZE);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

@@ -156,9 +156,12 @@ impl BulkJournal {
                 .execute(&mut *conn)
                 .await?;
         }
-        sqlx::query("PRAGMA cache_size = -32000")
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA cache_size = {}",
+            crate::open::CACHE_SIZE
+        )))
+        .execute(&mut *conn)
+        .await?;
         Ok(())
     }
 }
