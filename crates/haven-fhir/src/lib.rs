@@ -5,7 +5,8 @@
 //! - [`model`]: precise serde types for the small FHIR subset Haven uses.
 //! - [`to_resources`]: a record → resources (export); [`ndjson`] writes them for bulk export.
 //! - [`parse_input`] and [`assemble`]: JSON, Bundle or NDJSON → records (import), refusing
-//!   bad input with the source, line or entry, and field path.
+//!   bad input with the source, line or entry, and field path; [`Feed`] and [`Assembler`] do
+//!   the same for input of any size as it arrives, on every core.
 //! - [`cds`]: CDS Hooks request, discovery and card types, and cards from rule actions.
 //!
 //! Architecture invariant: no I/O but the NDJSON file writer, no clock — "today" is an
@@ -21,7 +22,7 @@ pub mod uris;
 
 pub use export::{country_id, resource_type_of, response_id, to_resources, to_typed};
 pub use import::{
-    Assembly, ImportError, ImportErrorKind, ImportedResource, Location, MAX_DOCUMENT_BYTES,
-    MAX_RESOURCE_BYTES, Position, Purpose, Skipped, Target, assemble, assemble_with,
-    mentions_patients, parse_input, parse_json, parse_value, unresolved_patients,
+    Assembler, Assembly, Feed, ImportError, ImportErrorKind, ImportedResource, Location,
+    MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, Position, Purpose, Skipped, Target, assemble,
+    assemble_with, mentions_patients, parse_input, parse_json, parse_value, unresolved_patients,
 };

@@ -3,6 +3,8 @@
 //! any change to their record, and for everyone when the date or the policy has changed since
 //! the last full evaluation (`refresh_actions_if_stale`).
 
+use std::borrow::Borrow;
+
 use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::PatientRecord;
@@ -69,14 +71,12 @@ pub(crate) async fn replace_for_patient(
         .bind(record.patient.id.as_str())
         .execute(&mut *conn)
         .await?;
-    let rows: Vec<(&PatientRecord, Action)> = rules::evaluate(record, policy, today)
-        .into_iter()
-        .map(|a| (record, a))
-        .collect();
+    let actions = rules::evaluate(record, policy, today);
+    let rows: Vec<(&PatientRecord, &Action)> = actions.iter().map(|a| (record, a)).collect();
     insert(conn, &rows).await
 }
 
-async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, Action)]) -> Result<()> {
+async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, &Action)]) -> Result<()> {
     for chunk in rows.chunks(1_000) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ",
@@ -146,7 +146,7 @@ impl Store {
                 let actions = rules::evaluate(&record, policy, today);
                 batch.push((record, actions));
             }
-            replace_many(&mut tx, &mut batch).await?;
+            replace_many(&mut tx, &batch).await?;
             tx.commit().await?;
             tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
@@ -275,30 +275,24 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
 
 /// Replaces the actions of every patient in `batch` with the ones given (two statements for
 /// the lot, inside the caller's transaction), and empties `batch`.
-pub(crate) async fn replace_many(
+pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     conn: &mut SqliteConnection,
-    batch: &mut Vec<(PatientRecord, Vec<Action>)>,
+    batch: &[(R, Vec<Action>)],
 ) -> Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
-    let ids: Vec<&str> = batch.iter().map(|(r, _)| r.patient.id.as_str()).collect();
+    let ids: Vec<&str> = batch
+        .iter()
+        .map(|(r, _)| r.borrow().patient.id.as_str())
+        .collect();
     in_list("DELETE FROM actions WHERE patient_id IN (", &ids)
         .build()
         .execute(&mut *conn)
         .await?;
-    flush(conn, batch).await
-}
-
-async fn flush(
-    conn: &mut SqliteConnection,
-    batch: &mut Vec<(PatientRecord, Vec<Action>)>,
-) -> Result<()> {
-    let rows: Vec<(&PatientRecord, Action)> = batch
+    let rows: Vec<(&PatientRecord, &Action)> = batch
         .iter()
-        .flat_map(|(r, actions)| actions.iter().map(move |a| (r, a.clone())))
+        .flat_map(|(r, actions)| actions.iter().map(move |a| (r.borrow(), a)))
         .collect();
-    insert(conn, &rows).await?;
-    batch.clear();
-    Ok(())
+    insert(conn, &rows).await
 }

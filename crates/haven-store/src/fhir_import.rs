@@ -102,8 +102,18 @@ impl Store {
             let mut new_entries: Vec<Entry> = Vec::new();
             let mut pending: HashSet<&str> = HashSet::new();
             let mut touched: Vec<(&str, String)> = Vec::new();
+            let mut fresh: Vec<(&PatientRecord, Vec<rules::Action>)> = Vec::new();
             for record in chunk {
                 let id = record.patient.id.as_str();
+                if is_new(record, &stored_patients, &stored_entries, &pending) {
+                    // Nothing of it is stored: written whole, its view and actions from the
+                    // record in hand rather than read back.
+                    pending.extend(record.entries.iter().map(|e| e.id.as_str()));
+                    summary.patients_added += 1;
+                    summary.entries_added += record.entries.len() as u64;
+                    fresh.push((record, rules::evaluate(record, &policy, today)));
+                    continue;
+                }
                 let before = summary;
                 match stored_patients.get(id) {
                     None => {
@@ -133,6 +143,7 @@ impl Store {
                         // The same id twice in one import: store the first, then compare.
                         _ if pending.contains(key) => {
                             flush(&mut tx, &mut new_entries).await?;
+                            write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
                             let row = stored_entry(&mut tx, key).await?;
                             update_entry(&mut tx, actor, id, entry, &row, reason, &mut summary)
                                 .await?;
@@ -163,8 +174,10 @@ impl Store {
                 }
             }
             flush(&mut tx, &mut new_entries).await?;
+            write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
+            // Patients already stored are read back whole: the chunk holds only what changed.
             let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
-            let mut evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
+            let evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
                 .await?
                 .into_iter()
                 .map(|record| {
@@ -172,13 +185,56 @@ impl Store {
                     (record, actions)
                 })
                 .collect();
-            crate::actions::replace_many(&mut tx, &mut evaluated).await?;
+            crate::actions::replace_many(&mut tx, &evaluated).await?;
             let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
             audit::append_many(&mut tx, actor, "fhir.import", rows).await?;
         }
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// Writes whole new records (see [`is_new`]): patients with their rules views, entries and
+/// actions in multi-row inserts, the actions from the records in hand rather than read back.
+async fn write_new(
+    conn: &mut SqliteConnection,
+    fresh: &mut Vec<(&PatientRecord, Vec<rules::Action>)>,
+    seq: &mut i64,
+    actor: &Actor,
+    reason: &str,
+) -> Result<(), UpsertError> {
+    let records: Vec<&PatientRecord> = fresh.iter().map(|(r, _)| *r).collect();
+    crate::records::insert_patients(conn, &records, *seq, actor, &timestamp_text(now())).await?;
+    *seq += records.len() as i64;
+    crate::records::insert_entries(conn, records.iter().flat_map(|r| &r.entries)).await?;
+    crate::actions::replace_many(conn, fresh).await?;
+    let rows = records.iter().map(|r| {
+        let detail = format!("{reason}: {} entries added, 0 changed", r.entries.len());
+        (Some(r.patient.id.as_str()), detail)
+    });
+    audit::append_many(conn, actor, "fhir.import", rows).await?;
+    fresh.clear();
+    Ok(())
+}
+
+/// Whether nothing of `record` is stored or already on its way in this import: a new patient
+/// whose entries are new, each once, and all its own.
+fn is_new(
+    record: &PatientRecord,
+    stored_patients: &HashMap<String, SqliteRow>,
+    stored_entries: &HashMap<String, SqliteRow>,
+    pending: &HashSet<&str>,
+) -> bool {
+    let id = &record.patient.id;
+    let mut ids = HashSet::with_capacity(record.entries.len());
+    !stored_patients.contains_key(id.as_str())
+        && record.entries.iter().all(|e| {
+            let key = e.id.as_str();
+            e.patient == *id
+                && !stored_entries.contains_key(key)
+                && !pending.contains(key)
+                && ids.insert(key)
+        })
 }
 
 /// The rows whose `id` is one of `ids`, by id; `select` ends with `WHERE id IN (`.
@@ -416,7 +472,18 @@ mod tests {
             "{err}"
         );
         assert!(store.patient("ehr-0").await.is_err(), "rolled back");
+        // The same within one chunk, where the first claim is a new patient written whole.
         records[CHUNK + 5].entries[0].id = "ev-new".into();
+        records[5].entries[0].id = "ev-3".into();
+        let err = store
+            .upsert_records(&actor, &records, "b")
+            .await
+            .expect_err("conflict in one chunk");
+        assert!(
+            matches!(&err, UpsertError::EntryOfAnotherPatient { stored, .. } if stored == "ehr-3"),
+            "{err}"
+        );
+        records[5].entries[0].id = "ev-5".into();
         let summary = store
             .upsert_records(&actor, &records, "b")
             .await
@@ -425,5 +492,33 @@ mod tests {
             (summary.patients_added, summary.entries_added),
             (CHUNK as u64 + 10, CHUNK as u64 + 10)
         );
+        // New patients are written whole, with their rules views and actions as a stored
+        // patient's would be rebuilt.
+        let view = || async {
+            sqlx::query_scalar::<_, Vec<u8>>("SELECT rules_view FROM patients WHERE id = 'ehr-7'")
+                .fetch_one(store.pool())
+                .await
+                .expect("view")
+        };
+        let written = view().await;
+        let rebuilt = {
+            let mut conn = store.pool().acquire().await.expect("conn");
+            crate::projection::refresh_many(&mut conn, &["ehr-7"])
+                .await
+                .expect("refresh")
+        };
+        assert_eq!(written, view().await, "the view as a rebuild writes it");
+        let actions: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM actions WHERE patient_id = 'ehr-7'")
+                .fetch_one(store.pool())
+                .await
+                .expect("count");
+        let today = now().date();
+        let policy = haven_core::policy::Policy::default();
+        assert_eq!(
+            actions as usize,
+            rules::evaluate(&rebuilt[0], &policy, today).len()
+        );
+        assert!(actions > 0);
     }
 }

@@ -51,14 +51,14 @@ impl<'de> serde::Deserialize<'de> for EvaluationEntries {
     }
 }
 
-/// Encodes the rules' view of `record` (entered-in-error entries are left out).
+/// Encodes the rules' view of `record` (entered-in-error entries are left out), its entries in
+/// the order `refresh_many` reads them, so that a view is the same however it was made.
 pub(crate) fn encode(record: &PatientRecord) -> Result<Vec<u8>> {
+    let mut active: Vec<_> = record.active().collect();
+    active.sort_by(|a, b| (a.body.date(), a.id.as_str()).cmp(&(b.body.date(), b.id.as_str())));
     let view = RulesView {
         patient: &record.patient,
-        bodies: record
-            .active()
-            .map(|e| e.body.without_free_text())
-            .collect(),
+        bodies: active.iter().map(|e| e.body.without_free_text()).collect(),
     };
     postcard::to_stdvec(&view).map_err(|e| StoreError::Corrupt(format!("rules view: {e}")))
 }

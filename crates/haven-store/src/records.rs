@@ -1,6 +1,8 @@
 //! Whole records in bulk: loading a generated or imported population in few statements, and
 //! streaming every record in patient order with bounded memory (exports, the FHIR API).
 
+use std::borrow::Borrow;
+
 use futures_util::TryStreamExt;
 use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
@@ -213,9 +215,10 @@ where
     Ok(ids)
 }
 
-async fn insert_patients(
+/// New patients with their rules views, numbered from `first_seq`, in multi-row inserts.
+pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
     conn: &mut SqliteConnection,
-    records: &[PatientRecord],
+    records: &[R],
     first_seq: i64,
     actor: &Actor,
     stamp: &str,
@@ -223,7 +226,10 @@ async fn insert_patients(
     for (c, chunk) in records.chunks(CHUNK).enumerate() {
         let cols = chunk
             .iter()
-            .map(|r| Ok((Columns::of(&r.patient)?, crate::projection::encode(r)?)))
+            .map(|r| {
+                let r = r.borrow();
+                Ok((Columns::of(&r.patient)?, crate::projection::encode(r)?))
+            })
             .collect::<Result<Vec<_>>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view) ",
@@ -231,7 +237,7 @@ async fn insert_patients(
         q.push_values(
             chunk.iter().zip(cols).enumerate(),
             |mut b, (i, (r, (col, view)))| {
-                let p: &Patient = &r.patient;
+                let p: &Patient = &r.borrow().patient;
                 b.push_bind(p.id.as_str().to_owned())
                     .push_bind(first_seq + (c * CHUNK + i) as i64)
                     .push_bind(1i64)

@@ -1,13 +1,18 @@
 //! Grouping parsed resources into patient records: ids checked and unique, every subject
 //! reference resolved to a Patient in the input (or one already known), each resource mapped,
 //! and the result validated against `today` with haven-core's own rules.
+//!
+//! An [`Assembler`] takes resources one at a time and keeps only what they map to, never the
+//! resources themselves, so a bulk export of any size streams through it. Parts assembled on
+//! several cores from consecutive runs of the input are merged in input order, and give the
+//! same records as one assembler reading the whole input.
 
 use std::collections::{HashMap, HashSet};
 
 use haven_core::record::{
     Entry, EntryStatus, Patient, PatientRecord, ValidationError, validate_entry, validate_patient,
 };
-use haven_core::{Date, EntryId};
+use haven_core::{Date, EntryId, PatientId};
 
 use super::error::{ImportError, ImportErrorKind as Kind, Location};
 use super::parse::ImportedResource;
@@ -27,7 +32,7 @@ pub struct Skipped {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Assembly {
-    /// In the order the patients appear in the input.
+    /// In the order the patients are first mentioned in the input.
     pub records: Vec<PatientRecord>,
     pub skipped: Vec<Skipped>,
 }
@@ -59,149 +64,9 @@ pub fn assemble_with(
     known: &[Patient],
     purpose: Purpose,
 ) -> Result<Assembly, ImportError> {
-    let resolver = Resolver::new(&resources);
-    check_ids(&resources)?;
-    let answered = derived_responses(&resources, &resolver);
-    let mut records: Vec<Built> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for r in &resources {
-        if let Resource::Patient(p) = &r.resource {
-            let ctx = Ctx {
-                location: &r.location,
-                rtype: "Patient",
-            };
-            let id = r
-                .id
-                .as_deref()
-                .ok_or_else(|| ctx.missing("id", "Haven keeps Patient.id as the patient's id"))?;
-            let patient = patient::patient(&ctx, id, p, &|reference| resolver.resolve(reference))?;
-            index.insert(id.to_owned(), records.len());
-            records.push(Built::new(patient, Some(r.location.clone())));
-        }
-    }
-    let mut skipped = Vec::new();
-    for r in &resources {
-        let rtype = r.resource.resource_type();
-        let ctx = Ctx {
-            location: &r.location,
-            rtype,
-        };
-        let label = || format!("{rtype}/{}", r.id.as_deref().unwrap_or("?"));
-        let (subject, subject_path) = match subject_of(&r.resource, &resolver) {
-            Subject::NotClinical => continue,
-            Subject::Unsupported(why) => {
-                skipped.push(Skipped {
-                    location: r.location.clone(),
-                    resource: label(),
-                    reason: why.into(),
-                });
-                continue;
-            }
-            Subject::Of(reference, path) => (reference, path),
-        };
-        if matches!(r.resource, Resource::QuestionnaireResponse(_))
-            && r.id.as_ref().is_some_and(|id| answered.contains(id))
-        {
-            continue; // its answers arrive with the result Observation derived from it
-        }
-        let id =
-            r.id.as_deref()
-                .ok_or_else(|| ctx.missing("id", "Haven keeps the resource id as the entry id"))?;
-        let reference = subject
-            .and_then(|s| s.reference.as_deref())
-            .ok_or_else(|| ctx.missing(subject_path, "a reference to the Patient"))?;
-        let target = resolver.resolve(reference).ok_or_else(|| {
-            ImportError::new(
-                Kind::Reference,
-                &r.location,
-                ctx.path(subject_path),
-                format!("reference {reference:?} does not resolve to a resource in this input"),
-            )
-        })?;
-        if target.resource_type != "Patient" {
-            let message = format!("refers to a {}, not a Patient", target.resource_type);
-            return Err(ImportError::new(
-                Kind::Reference,
-                &r.location,
-                ctx.path(subject_path),
-                message,
-            ));
-        }
-        let slot = match index.get(&target.id) {
-            Some(&i) => i,
-            None => match known.iter().find(|p| p.id.as_str() == target.id) {
-                Some(p) => {
-                    index.insert(target.id.clone(), records.len());
-                    records.push(Built::new(p.clone(), None));
-                    records.len() - 1
-                }
-                None => {
-                    let message = format!("Patient/{} is not in this input", target.id);
-                    return Err(ImportError::new(
-                        Kind::Reference,
-                        &r.location,
-                        ctx.path(subject_path),
-                        message,
-                    ));
-                }
-            },
-        };
-        let record = &mut records[slot];
-        match map(&ctx, &r.resource)? {
-            Mapped::Entry {
-                body,
-                status,
-                date_path,
-            } => {
-                let (version, change) = change(&ctx, meta_of(&r.resource), body.date())?;
-                let patient_id = record.record.patient.id.clone();
-                record.record.entries.push(Entry {
-                    id: EntryId::new(id),
-                    patient: patient_id,
-                    version,
-                    status,
-                    change,
-                    body,
-                });
-                record.sources.push((r.location.clone(), rtype, date_path));
-            }
-            Mapped::Country { code, date } => {
-                if record
-                    .country_date
-                    .is_none_or(|d| date.is_none_or(|new| new >= d))
-                {
-                    record.record.patient.country_of_origin = Some(code);
-                    record.country_date = date.or(record.country_date);
-                    record.country_source = Some(r.location.clone());
-                }
-            }
-            Mapped::Skip(reason) => skipped.push(Skipped {
-                location: r.location.clone(),
-                resource: label(),
-                reason,
-            }),
-            Mapped::Duplicate => {}
-        }
-    }
-    for built in &mut records {
-        // The country of origin travels in its own Observation: an input holding a Patient
-        // but not that Observation (a bulk export's Patient.ndjson alone) keeps the one known.
-        if built.patient_source.is_some()
-            && built.country_source.is_none()
-            && let Some(before) = known.iter().find(|p| p.id == built.record.patient.id)
-        {
-            built
-                .record
-                .patient
-                .country_of_origin
-                .clone_from(&before.country_of_origin);
-        }
-        built.validate(today, purpose)?;
-    }
-    Ok(Assembly {
-        records: records.into_iter().map(|b| b.record).collect(),
-        skipped,
-    })
+    let mut assembler = Assembler::default();
+    assembler.add_all(resources)?;
+    assembler.finish(today, known, purpose)
 }
 
 /// Ids of the patients that resources refer to but the input does not hold, in first-seen
@@ -236,24 +101,438 @@ pub fn unresolved_patients(resources: &[ImportedResource]) -> Vec<String> {
     out
 }
 
+/// Builds patient records from resources added one at a time (see the module comment).
+#[derive(Default)]
+pub struct Assembler {
+    records: Vec<Built>,
+    index: HashMap<String, usize>,
+    skipped: Vec<Skipped>,
+    /// Every id seen, in its id space, with where it was first seen and on what type.
+    ids: HashMap<(IdSpace, Box<str>), (Location, &'static str)>,
+    /// QuestionnaireResponses that a result Observation names in `derivedFrom`: their
+    /// answers arrive with that Observation, so they are read once, from it.
+    derived: HashSet<String>,
+    /// QuestionnaireResponses read before it was known whether an Observation names them;
+    /// placed (or their errors reported) by [`Assembler::finish`] if none does.
+    responses: Vec<Response>,
+}
+
+/// Entries share one id space whatever their resource type; patients and practitioners each
+/// have their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum IdSpace {
+    Patient,
+    Practitioner,
+    Entry,
+}
+
+struct Response {
+    id: String,
+    read: Result<Option<Read>, ImportError>,
+}
+
+/// What one clinical resource gave, before it is placed in its patient's record.
+struct Read {
+    location: Location,
+    /// `Type/id`, for skip notes.
+    label: String,
+    /// The patient's id, and the element that named it (for the error if it is missing).
+    patient: String,
+    subject_path: String,
+    placed: Placed,
+}
+
+// Short-lived (moved into a record at once): boxing the entry would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+enum Placed {
+    Entry {
+        entry: Entry,
+        rtype: &'static str,
+        date_path: &'static str,
+    },
+    Country {
+        code: String,
+        date: Option<Date>,
+    },
+    Skip(String),
+    Nothing,
+}
+
+impl Assembler {
+    /// Adds the resources of one input (a document, a Bundle, a CDS Hooks prefetch): their
+    /// `urn:uuid:` full URLs resolve among themselves.
+    pub fn add_all(&mut self, resources: Vec<ImportedResource>) -> Result<(), ImportError> {
+        let resolver = Resolver::new(&resources);
+        resources
+            .into_iter()
+            .try_for_each(|r| self.add(r, &resolver))
+    }
+
+    /// Adds one resource read on its own (an NDJSON line: its references are `Type/id`).
+    pub fn add_one(&mut self, resource: ImportedResource) -> Result<(), ImportError> {
+        self.add(resource, &Resolver::default())
+    }
+
+    fn add(&mut self, r: ImportedResource, resolver: &Resolver) -> Result<(), ImportError> {
+        self.check_id(&r)?;
+        match &r.resource {
+            Resource::Patient(p) => {
+                let ctx = Ctx {
+                    location: &r.location,
+                    rtype: "Patient",
+                };
+                let id = r.id.as_deref().ok_or_else(|| {
+                    ctx.missing("id", "Haven keeps Patient.id as the patient's id")
+                })?;
+                let patient =
+                    patient::patient(&ctx, id, p, &|reference| resolver.resolve(reference))?;
+                let slot = self.slot(id, None);
+                let built = &mut self.records[slot];
+                built.record.patient = patient;
+                built.patient_source = Some(r.location.clone());
+                return Ok(());
+            }
+            Resource::QuestionnaireResponse(_) => {
+                let id = r.id.clone().unwrap_or_default();
+                if self.derived.contains(&id) {
+                    return Ok(());
+                }
+                // Whether an Observation names it may only be known later: errors wait too.
+                let read = self.read(&r, resolver);
+                self.responses.push(Response { id, read });
+                return Ok(());
+            }
+            Resource::Observation(o) => {
+                let names = o
+                    .derived_from
+                    .iter()
+                    .filter_map(|reference| resolver.resolve(reference.reference.as_deref()?))
+                    .filter(|t| t.resource_type == "QuestionnaireResponse")
+                    .map(|t| t.id);
+                self.derived.extend(names);
+            }
+            _ => {}
+        }
+        if let Some(read) = self.read(&r, resolver)? {
+            self.place(read);
+        }
+        Ok(())
+    }
+
+    /// Maps a clinical resource; `None` for one that is not (a Practitioner, an outcome).
+    fn read(
+        &mut self,
+        r: &ImportedResource,
+        resolver: &Resolver,
+    ) -> Result<Option<Read>, ImportError> {
+        let rtype = r.resource.resource_type();
+        let ctx = Ctx {
+            location: &r.location,
+            rtype,
+        };
+        let label = format!("{rtype}/{}", r.id.as_deref().unwrap_or("?"));
+        let (subject, subject_path) = match subject_of(&r.resource, resolver) {
+            Subject::NotClinical => return Ok(None),
+            Subject::Unsupported(why) => {
+                self.skipped.push(Skipped {
+                    location: r.location.clone(),
+                    resource: label,
+                    reason: why.into(),
+                });
+                return Ok(None);
+            }
+            Subject::Of(reference, path) => (reference, path),
+        };
+        let id =
+            r.id.as_deref()
+                .ok_or_else(|| ctx.missing("id", "Haven keeps the resource id as the entry id"))?;
+        let reference = subject
+            .and_then(|s| s.reference.as_deref())
+            .ok_or_else(|| ctx.missing(subject_path, "a reference to the Patient"))?;
+        let target = resolver.resolve(reference).ok_or_else(|| {
+            ImportError::new(
+                Kind::Reference,
+                &r.location,
+                ctx.path(subject_path),
+                format!("reference {reference:?} does not resolve to a resource in this input"),
+            )
+        })?;
+        if target.resource_type != "Patient" {
+            let message = format!("refers to a {}, not a Patient", target.resource_type);
+            return Err(ImportError::new(
+                Kind::Reference,
+                &r.location,
+                ctx.path(subject_path),
+                message,
+            ));
+        }
+        let placed = match map(&ctx, &r.resource)? {
+            Mapped::Entry {
+                body,
+                status,
+                date_path,
+            } => {
+                let (version, change) = change(&ctx, meta_of(&r.resource), body.date())?;
+                Placed::Entry {
+                    entry: Entry {
+                        id: EntryId::new(id),
+                        patient: PatientId::new(target.id.as_str()),
+                        version,
+                        status,
+                        change,
+                        body,
+                    },
+                    rtype,
+                    date_path,
+                }
+            }
+            Mapped::Country { code, date } => Placed::Country { code, date },
+            Mapped::Skip(reason) => Placed::Skip(reason),
+            Mapped::Duplicate => Placed::Nothing,
+        };
+        Ok(Some(Read {
+            location: r.location.clone(),
+            label,
+            patient: target.id,
+            subject_path: ctx.path(subject_path),
+            placed,
+        }))
+    }
+
+    /// Puts what a resource gave into its patient's record, making a place for a patient not
+    /// seen yet (its Patient may come later in the input, or already be known).
+    fn place(&mut self, read: Read) {
+        let first_mention = (read.location.clone(), read.subject_path);
+        let slot = self.slot(&read.patient, Some(first_mention));
+        let built = &mut self.records[slot];
+        match read.placed {
+            Placed::Entry {
+                entry,
+                rtype,
+                date_path,
+            } => {
+                built.record.entries.push(entry);
+                built.sources.push((read.location, rtype, date_path));
+            }
+            Placed::Country { code, date } => built.countries.push((code, date, read.location)),
+            Placed::Skip(reason) => self.skipped.push(Skipped {
+                location: read.location,
+                resource: read.label,
+                reason,
+            }),
+            Placed::Nothing => {}
+        }
+    }
+
+    fn slot(&mut self, patient: &str, mention: Option<(Location, String)>) -> usize {
+        if let Some(&slot) = self.index.get(patient) {
+            let built = &mut self.records[slot];
+            if built.first_mention.is_none() {
+                built.first_mention = mention;
+            }
+            return slot;
+        }
+        self.index.insert(patient.to_owned(), self.records.len());
+        self.records.push(Built::new(patient, mention));
+        self.records.len() - 1
+    }
+
+    /// Ids are FHIR ids, and no (type, id) — nor any entry id across types — appears twice.
+    fn check_id(&mut self, r: &ImportedResource) -> Result<(), ImportError> {
+        let Some(id) = r.id.as_deref() else {
+            return Ok(());
+        };
+        let rtype = r.resource.resource_type();
+        if !is_fhir_id(id) {
+            let message =
+                format!("{id:?} is not a valid FHIR id (1–64 letters, digits, '-' or '.')");
+            return Err(ImportError::new(
+                Kind::Invalid,
+                &r.location,
+                format!("{rtype}.id"),
+                message,
+            ));
+        }
+        let space = match r.resource {
+            Resource::Patient(_) => IdSpace::Patient,
+            Resource::Practitioner(_) => IdSpace::Practitioner,
+            _ => IdSpace::Entry,
+        };
+        match self.ids.entry((space, id.into())) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                Err(used_twice(id, rtype, &r.location, &first.get().0))
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((r.location.clone(), rtype));
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds what `later` read from the input that follows this assembler's: the result is what
+    /// one assembler reading both in turn would hold.
+    pub fn merge(&mut self, later: Assembler) -> Result<(), ImportError> {
+        // The earliest repeat in the later part is the one a single pass would have met first.
+        let mut twice: Option<(Location, &'static str, Box<str>, Location)> = None;
+        for (key, (location, rtype)) in later.ids {
+            match self.ids.get(&key) {
+                Some((first, _)) => {
+                    if twice.as_ref().is_none_or(|(at, ..)| location < *at) {
+                        twice = Some((location, rtype, key.1, first.clone()));
+                    }
+                }
+                None => {
+                    self.ids.insert(key, (location, rtype));
+                }
+            }
+        }
+        if let Some((location, rtype, id, first)) = twice {
+            return Err(used_twice(&id, rtype, &location, &first));
+        }
+        self.derived.extend(later.derived);
+        self.skipped.extend(later.skipped);
+        self.responses.extend(later.responses);
+        for built in later.records {
+            let id = built.record.patient.id.as_str().to_owned();
+            match self.index.get(&id) {
+                Some(&slot) => self.records[slot].absorb(built),
+                None => {
+                    self.index.insert(id, self.records.len());
+                    self.records.push(built);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every patient the input holds or refers to, for looking up those already stored (to
+    /// pass to [`Assembler::finish`] as `known`).
+    pub fn patient_ids(&self) -> impl Iterator<Item = &str> {
+        self.index.keys().map(String::as_str).chain(
+            self.responses
+                .iter()
+                .filter_map(|r| r.read.as_ref().ok()?.as_ref())
+                .map(|r| r.patient.as_str()),
+        )
+    }
+
+    /// The records, each validated against `today` for `purpose`. Resources may refer to
+    /// `known` patients (already stored); those come back as records holding only the new
+    /// entries, and a known patient that the input also holds keeps its country of origin
+    /// unless the input has a country Observation.
+    pub fn finish(
+        mut self,
+        today: Date,
+        known: &[Patient],
+        purpose: Purpose,
+    ) -> Result<Assembly, ImportError> {
+        for response in std::mem::take(&mut self.responses) {
+            if !self.derived.contains(&response.id)
+                && let Some(read) = response.read?
+            {
+                self.place(read);
+            }
+        }
+        let known: HashMap<&str, &Patient> = known.iter().map(|p| (p.id.as_str(), p)).collect();
+        for built in &mut self.records {
+            let before = known.get(built.record.patient.id.as_str());
+            match (&built.patient_source, before) {
+                (Some(_), Some(before)) if built.countries.is_empty() => {
+                    // The country of origin travels in its own Observation: an input holding
+                    // a Patient but not that Observation (a bulk export's Patient.ndjson
+                    // alone) keeps the one known.
+                    built
+                        .record
+                        .patient
+                        .country_of_origin
+                        .clone_from(&before.country_of_origin);
+                }
+                (Some(_), _) => {}
+                (None, Some(before)) => built.record.patient = (*before).clone(),
+                (None, None) => {
+                    let id = built.record.patient.id.as_str();
+                    let (location, path) = built.first_mention.clone().unwrap_or_else(|| {
+                        unreachable!("a record is made by its Patient or by a mention")
+                    });
+                    return Err(ImportError::new(
+                        Kind::Reference,
+                        &location,
+                        path,
+                        format!("Patient/{id} is not in this input"),
+                    ));
+                }
+            }
+            built.apply_countries();
+        }
+        for built in &self.records {
+            built.validate(today, purpose)?;
+        }
+        Ok(Assembly {
+            records: self.records.into_iter().map(|b| b.record).collect(),
+            skipped: self.skipped,
+        })
+    }
+}
+
+fn used_twice(id: &str, rtype: &str, location: &Location, first: &Location) -> ImportError {
+    ImportError::new(
+        Kind::Duplicate,
+        location,
+        format!("{rtype}.id"),
+        format!("id {id:?} is used twice (first at {first})"),
+    )
+}
+
 /// A record being built, remembering where each part came from for validation messages.
 struct Built {
+    /// Holds only the patient's id until its Patient is read (or found among those known).
     record: PatientRecord,
-    /// `None` for a patient already known (not in the input): not validated again.
+    /// Where the Patient was read; `None` for a patient only referred to.
     patient_source: Option<Location>,
+    /// The first resource that referred to the patient, and the element, for the error if
+    /// the patient is neither in the input nor known.
+    first_mention: Option<(Location, String)>,
+    /// Country-of-origin Observations in input order, applied by the same rule in the end.
+    countries: Vec<(String, Option<Date>, Location)>,
     country_source: Option<Location>,
-    country_date: Option<Date>,
     sources: Vec<(Location, &'static str, &'static str)>,
 }
 
 impl Built {
-    fn new(patient: Patient, patient_source: Option<Location>) -> Self {
+    fn new(patient: &str, first_mention: Option<(Location, String)>) -> Self {
         Self {
-            record: PatientRecord::new(patient),
-            patient_source,
+            record: PatientRecord::new(Patient::new(PatientId::new(patient), "", "")),
+            patient_source: None,
+            first_mention,
+            countries: Vec::new(),
             country_source: None,
-            country_date: None,
             sources: Vec::new(),
+        }
+    }
+
+    /// Takes in what a later part of the input read for the same patient.
+    fn absorb(&mut self, later: Built) {
+        if later.patient_source.is_some() {
+            self.record.patient = later.record.patient;
+            self.patient_source = later.patient_source;
+        }
+        if self.first_mention.is_none() {
+            self.first_mention = later.first_mention;
+        }
+        self.record.entries.extend(later.record.entries);
+        self.sources.extend(later.sources);
+        self.countries.extend(later.countries);
+    }
+
+    /// The latest-dated country wins; one without a date wins over what came before it.
+    fn apply_countries(&mut self) {
+        let mut date: Option<Date> = None;
+        for (code, when, location) in self.countries.drain(..) {
+            if date.is_none_or(|d| when.is_none_or(|new| new >= d)) {
+                self.record.patient.country_of_origin = Some(code);
+                date = when.or(date);
+                self.country_source = Some(location);
+            }
         }
     }
 
@@ -307,56 +586,6 @@ impl Built {
 
 fn invalid(location: &Location, path: &str, e: &ValidationError) -> ImportError {
     ImportError::new(Kind::Invalid, location, path, e.message.clone())
-}
-
-/// Ids are FHIR ids, and no (type, id) — nor any entry id across types — appears twice.
-fn check_ids(resources: &[ImportedResource]) -> Result<(), ImportError> {
-    let mut seen: HashMap<String, &Location> = HashMap::new();
-    for r in resources {
-        let Some(id) = r.id.as_deref() else { continue };
-        let rtype = r.resource.resource_type();
-        if !is_fhir_id(id) {
-            let message =
-                format!("{id:?} is not a valid FHIR id (1–64 letters, digits, '-' or '.')");
-            return Err(ImportError::new(
-                Kind::Invalid,
-                &r.location,
-                format!("{rtype}.id"),
-                message,
-            ));
-        }
-        // Entries share one id space whatever their resource type; patients have their own.
-        let space = if matches!(r.resource, Resource::Patient(_) | Resource::Practitioner(_)) {
-            rtype
-        } else {
-            "entry"
-        };
-        if let Some(first) = seen.insert(format!("{space}/{id}"), &r.location) {
-            let message = format!("id {id:?} is used twice (first at {first})");
-            return Err(ImportError::new(
-                Kind::Duplicate,
-                &r.location,
-                format!("{rtype}.id"),
-                message,
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Ids of QuestionnaireResponses that a result Observation names in `derivedFrom`.
-fn derived_responses(resources: &[ImportedResource], resolver: &Resolver) -> HashSet<String> {
-    resources
-        .iter()
-        .filter_map(|r| match &r.resource {
-            Resource::Observation(o) => Some(o.derived_from.iter()),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|reference| resolver.resolve(reference.reference.as_deref()?))
-        .filter(|t| t.resource_type == "QuestionnaireResponse")
-        .map(|t| t.id)
-        .collect()
 }
 
 enum Subject<'a> {

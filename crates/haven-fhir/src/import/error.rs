@@ -2,9 +2,10 @@
 //! inside the resource, and what is wrong — one sentence a person can act on.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Where in a source a resource came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Position {
     /// The whole input (a single resource, or the Bundle itself).
     Document,
@@ -14,17 +15,26 @@ pub enum Position {
     Entry(usize),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
-    /// The file name (or `stdin`, or a request description) given to [`crate::parse_input`].
-    pub source: String,
+    /// The file name (or `stdin`, or a request description) given to [`crate::parse_input`];
+    /// shared by every location in that source, since each imported entry keeps one.
+    pub source: Arc<str>,
     pub position: Position,
 }
 
 impl Location {
     pub fn new(source: &str, position: Position) -> Self {
         Self {
-            source: source.to_owned(),
+            source: source.into(),
+            position,
+        }
+    }
+
+    /// Another position in the same source.
+    pub fn at(&self, position: Position) -> Self {
+        Self {
+            source: Arc::clone(&self.source),
             position,
         }
     }

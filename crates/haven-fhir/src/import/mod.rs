@@ -6,14 +6,18 @@ mod assemble;
 mod codes;
 mod entries;
 mod error;
+mod feed;
 mod observation;
 mod parse;
 mod patient;
 mod refs;
 mod values;
 
-pub use assemble::{Assembly, Purpose, Skipped, assemble, assemble_with, unresolved_patients};
+pub use assemble::{
+    Assembler, Assembly, Purpose, Skipped, assemble, assemble_with, unresolved_patients,
+};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
+pub use feed::Feed;
 pub use parse::{
     ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, mentions_patients, parse_input,
     parse_json, parse_value,

@@ -78,7 +78,7 @@ pub fn parse_input(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResour
 
 /// NDJSON when there are at least two non-blank lines and the first is a complete JSON object
 /// on its own; a pretty-printed document's first line never is.
-fn looks_like_ndjson(bytes: &[u8]) -> bool {
+pub fn looks_like_ndjson(bytes: &[u8]) -> bool {
     let mut lines = bytes
         .split(|&b| b == b'\n')
         .filter(|l| !l.trim_ascii().is_empty());
@@ -91,30 +91,54 @@ fn looks_like_ndjson(bytes: &[u8]) -> bool {
 }
 
 /// NDJSON of more than this is parsed on every core, in contiguous runs of lines.
-const PARALLEL_NDJSON_BYTES: usize = 4 << 20;
+pub(crate) const PARALLEL_NDJSON_BYTES: usize = 4 << 20;
 
 fn ndjson(bytes: &[u8], source: &str) -> Result<Vec<ImportedResource>, ImportError> {
+    let source = Location::new(source, Position::Document);
+    let runs = on_every_core(bytes, 0, |run, skipped| {
+        let mut out = Vec::new();
+        each_line(run, &source, skipped, |r| {
+            out.push(r);
+            Ok(())
+        })
+        .map(|()| out)
+    });
+    // In file order, so the error reported is the first in the file.
+    let mut out = Vec::new();
+    for run in runs {
+        out.extend(run?);
+    }
+    Ok(out)
+}
+
+/// Runs `read` on NDJSON cut into one run of whole lines per core, all at once (small input
+/// is one run, read on this thread). `read` is given its run and the number of lines before
+/// it, counting `skipped` lines before `bytes`; the results come back in input order.
+pub(crate) fn on_every_core<T: Send>(
+    bytes: &[u8],
+    skipped: usize,
+    read: impl Fn(&[u8], usize) -> T + Sync,
+) -> Vec<T> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     if workers < 2 || bytes.len() < PARALLEL_NDJSON_BYTES {
-        return ndjson_lines(bytes, source, 0);
+        return vec![read(bytes, skipped)];
     }
-    // Cut at line ends, and note the number of the first line of each run.
     let mut runs = Vec::with_capacity(workers);
-    let (mut start, mut first_line) = (0, 0);
+    let (mut start, mut first_line) = (0, skipped);
     for w in 1..=workers {
-        let mut end = (bytes.len() * w / workers).max(start);
-        while end < bytes.len() && bytes[end - 1] != b'\n' {
-            end += 1;
-        }
+        let cut = (bytes.len() * w / workers).max(start);
+        let end = memchr::memchr(b'\n', &bytes[cut..]).map_or(bytes.len(), |at| cut + at + 1);
+        let end = if w == workers { bytes.len() } else { end };
         let run = &bytes[start..end];
         runs.push((run, first_line));
-        first_line += run.iter().filter(|&&b| b == b'\n').count();
+        first_line += memchr::memchr_iter(b'\n', run).count();
         start = end;
     }
-    let parsed: Vec<_> = std::thread::scope(|scope| {
+    let read = &read;
+    std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .into_iter()
-            .map(|(run, first)| scope.spawn(move || ndjson_lines(run, source, first)))
+            .map(|(run, first)| scope.spawn(move || read(run, first)))
             .collect();
         handles
             .into_iter()
@@ -123,27 +147,28 @@ fn ndjson(bytes: &[u8], source: &str) -> Result<Vec<ImportedResource>, ImportErr
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    });
-    // In file order, so the error reported is the first in the file.
-    let mut out = Vec::new();
-    for run in parsed {
-        out.extend(run?);
-    }
-    Ok(out)
+    })
 }
 
-/// Parses NDJSON lines; `skipped` lines came before these (for line numbers in errors).
-fn ndjson_lines(
+/// Reads NDJSON lines one at a time and hands each resource to `visit`; `skipped` lines came
+/// before these (for line numbers in errors), and `source` names the input.
+pub(crate) fn each_line(
     bytes: &[u8],
-    source: &str,
+    source: &Location,
     skipped: usize,
-) -> Result<Vec<ImportedResource>, ImportError> {
-    let mut out = Vec::new();
-    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let location = Location::new(source, Position::Line(skipped + index + 1));
+    mut visit: impl FnMut(ImportedResource) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let mut start = 0;
+    for (index, end) in memchr::memchr_iter(b'\n', bytes)
+        .chain((bytes.last() != Some(&b'\n')).then_some(bytes.len()))
+        .enumerate()
+    {
+        let line = &bytes[start..end];
+        start = end + 1;
         if line.trim_ascii().is_empty() {
             continue;
         }
+        let location = source.at(Position::Line(skipped + index + 1));
         if line.len() > MAX_RESOURCE_BYTES {
             return Err(too_large(
                 &location,
@@ -161,9 +186,9 @@ fn ndjson_lines(
                 "NDJSON holds one resource per line, not Bundles",
             ));
         }
-        out.push(ImportedResource::single(location, resource));
+        visit(ImportedResource::single(location, resource))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn document(bytes: &[u8], whole: &Location) -> Result<Vec<ImportedResource>, ImportError> {

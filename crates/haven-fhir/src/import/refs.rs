@@ -11,6 +11,7 @@ pub struct Target {
     pub id: String,
 }
 
+#[derive(Default)]
 pub(crate) struct Resolver {
     by_full_url: HashMap<String, Target>,
 }

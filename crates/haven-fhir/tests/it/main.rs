@@ -6,4 +6,5 @@ mod examples;
 mod refusals;
 mod round_trip;
 mod snapshots;
+mod streaming;
 mod support;

@@ -86,7 +86,7 @@ fn a_transaction_bundle_with_uuid_references_reads_the_same() {
     assert_eq!(back, vec![record]);
 }
 
-fn demo(seed: u64, count: u64) -> Vec<PatientRecord> {
+pub fn demo(seed: u64, count: u64) -> Vec<PatientRecord> {
     let options = DemoOptions {
         seed,
         today: TODAY,

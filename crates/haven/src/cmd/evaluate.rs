@@ -11,23 +11,28 @@ use std::path::PathBuf;
 use anyhow::Result;
 use haven_core::Date;
 use haven_core::policy::Policy;
+use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action};
-use haven_fhir::{Purpose, assemble_with};
+use haven_fhir::{Assembler, Purpose};
 
-use super::fhir_input::{read, report_skipped};
-use crate::{actions_output, output, progress};
+use super::fhir_input::{Input, report_skipped};
+use crate::{actions_output, evaluation, output, progress};
 
 /// `pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> anyhow::Result<()>`
 pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<()> {
     let today = super::today();
     let as_of = as_of.unwrap_or(today);
-    let mut resources = Vec::new();
-    for path in files {
-        resources.extend(read(path).await?);
+    // Each file streams through the assembler, which keeps the records, not the resources.
+    let inputs = Input::all(files)?;
+    let bar = progress::bar(inputs.iter().map(Input::len).sum(), "bytes");
+    let mut assembler = Assembler::default();
+    for input in &inputs {
+        input.feed(&mut assembler, &bar)?;
     }
+    bar.finish_and_clear();
     // Data is checked against the real date (nothing recorded in the future), while the rules
     // look at the record as it stood on `as_of`, which may be earlier or later.
-    let assembly = assemble_with(resources, today.max(as_of), &[], Purpose::Evaluate)?;
+    let assembly = assembler.finish(today.max(as_of), &[], Purpose::Evaluate)?;
     report_skipped(&assembly.skipped);
     let actions = evaluate(&assembly.records, &Policy::default(), as_of);
     if json {
@@ -37,24 +42,36 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     }
 }
 
-/// Every record's actions, labelled with the FHIR Patient.id and sorted as INTERFACES.md says.
-pub fn evaluate(
-    records: &[haven_core::record::PatientRecord],
-    policy: &Policy,
-    as_of: Date,
-) -> Vec<(String, Action)> {
-    let bar = progress::bar(records.len() as u64, "patients");
-    let mut actions: Vec<(String, Action)> = Vec::new();
-    for record in records {
-        let id = record.patient.id.to_string();
-        actions.extend(
-            rules::evaluate(record, policy, as_of)
-                .into_iter()
-                .map(|a| (id.clone(), a)),
-        );
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
+/// Every record's actions, evaluated on every core, labelled with the FHIR Patient.id and
+/// sorted as INTERFACES.md says.
+pub fn evaluate(records: &[PatientRecord], policy: &Policy, as_of: Date) -> Vec<(String, Action)> {
+    let share = records.len().div_ceil(evaluation::workers()).max(1);
+    let mut actions: Vec<(String, Action)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = records
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for record in chunk {
+                        let id = record.patient.id.as_str();
+                        out.extend(
+                            rules::evaluate(record, policy, as_of)
+                                .into_iter()
+                                .map(|a| (id.to_owned(), a)),
+                        );
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     rules::sort_population(&mut actions);
     actions
 }
@@ -68,7 +85,8 @@ mod tests {
 
     fn actions_for(text: &str, as_of: Date) -> Vec<(String, Action)> {
         let resources = haven_fhir::parse_input(text.as_bytes(), "t.ndjson").expect("parse");
-        let assembly = assemble_with(resources, as_of, &[], Purpose::Evaluate).expect("assemble");
+        let assembly =
+            haven_fhir::assemble_with(resources, as_of, &[], Purpose::Evaluate).expect("assemble");
         evaluate(&assembly.records, &Policy::default(), as_of)
     }
 

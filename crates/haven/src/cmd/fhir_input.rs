@@ -1,40 +1,98 @@
 //! Reading FHIR input files for `import` and `evaluate`: a path, or `-` for standard input,
-//! parsed by haven-fhir with the file's name as the source in every error.
+//! read a block at a time into a haven-fhir [`Assembler`] with the file's name as the source in
+//! every error.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use haven_fhir::{ImportedResource, Skipped, parse_input};
-use tokio::io::AsyncReadExt;
+use haven_fhir::{Assembler, Feed, Skipped};
+use indicatif::ProgressBar;
 
-/// The name errors use for a path (`stdin` for `-`).
-pub fn source_name(path: &Path) -> String {
-    if path == Path::new("-") {
-        "stdin".to_owned()
-    } else {
-        path.display().to_string()
+/// Bytes read and handed on at a time: large enough that every core gets a long run of lines.
+const BLOCK: u64 = 32 << 20;
+
+/// One input: a file, or standard input read once and kept, so that it can be read again.
+pub enum Input {
+    File(PathBuf),
+    Kept(Vec<u8>),
+}
+
+impl Input {
+    /// The inputs for `paths`, reading standard input (`-`) now.
+    pub fn all(paths: &[PathBuf]) -> Result<Vec<Input>> {
+        paths
+            .iter()
+            .map(|path| {
+                if path == Path::new("-") {
+                    let mut buf = Vec::new();
+                    std::io::stdin()
+                        .lock()
+                        .read_to_end(&mut buf)
+                        .context("cannot read standard input")?;
+                    Ok(Input::Kept(buf))
+                } else {
+                    Ok(Input::File(path.clone()))
+                }
+            })
+            .collect()
     }
-}
 
-/// Reads and parses one input. Errors are one sentence naming the file and, for content, the
-/// line or Bundle entry and the field.
-pub async fn read(path: &Path) -> Result<Vec<ImportedResource>> {
-    Ok(parse_input(&read_bytes(path).await?, &source_name(path))?)
-}
+    /// The name errors use (`stdin` for standard input).
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Kept(_) => "stdin".to_owned(),
+        }
+    }
 
-/// The bytes of one input: a file, or standard input for `-`.
-pub async fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    if path == Path::new("-") {
+    /// Its size in bytes, for progress (0 when unknown).
+    pub fn len(&self) -> u64 {
+        match self {
+            Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Input::Kept(bytes) => bytes.len() as u64,
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read + '_>> {
+        Ok(match self {
+            Input::File(path) => Box::new(
+                std::fs::File::open(path)
+                    .with_context(|| format!("cannot read {}", self.name()))?,
+            ),
+            Input::Kept(bytes) => Box::new(bytes.as_slice()),
+        })
+    }
+
+    /// All of its bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>> {
         let mut buf = Vec::new();
-        tokio::io::stdin()
+        self.open()?
             .read_to_end(&mut buf)
-            .await
-            .context("cannot read standard input")?;
+            .with_context(|| format!("cannot read {}", self.name()))?;
         Ok(buf)
-    } else {
-        tokio::fs::read(path)
-            .await
-            .with_context(|| format!("cannot read {}", source_name(path)))
+    }
+
+    /// Reads it into `assembler` a block at a time; `progress` counts the bytes. Errors are
+    /// one sentence naming the file and, for content, the line or Bundle entry and the field.
+    pub fn feed(&self, assembler: &mut Assembler, progress: &ProgressBar) -> Result<()> {
+        let name = self.name();
+        let mut reader = self.open()?;
+        let mut feed = Feed::new(assembler, &name);
+        let mut block = Vec::with_capacity(BLOCK as usize);
+        loop {
+            block.clear();
+            let read = (&mut reader)
+                .take(BLOCK)
+                .read_to_end(&mut block)
+                .with_context(|| format!("cannot read {name}"))?;
+            if read == 0 {
+                break;
+            }
+            feed.push(&block)?;
+            progress.inc(read as u64);
+        }
+        Ok(feed.finish()?)
     }
 }
 

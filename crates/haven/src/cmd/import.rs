@@ -1,63 +1,65 @@
 //! `haven import FILE…`: FHIR R4 JSON (a resource, a Bundle or NDJSON; `-` for stdin) into the
-//! store, one file at a time. All or nothing per file; importing the same resources again changes nothing, and a
+//! store. All or nothing per file; importing the same resources again changes nothing, and a
 //! changed resource becomes a new version of its entry (nothing is ever deleted).
 //!
-//! Wiring (cmd/mod.rs): `mod fhir_input; mod import;` and
-//! `Command::Import { files } => import::run(&open(&cli.db).await?, &files).await`.
+//! The files are read together, streaming through one assembler, and stored in one
+//! transaction, so each patient's record is built and evaluated once whatever number of files
+//! it spans. If that fails, the files are imported one at a time instead, so that the error
+//! names its file and every good file is still stored.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
-use haven_fhir::model::Resource;
-use haven_fhir::{
-    ImportedResource, Purpose, assemble_with, mentions_patients, parse_input, unresolved_patients,
-};
+use haven_fhir::{Assembler, Purpose, mentions_patients};
 use haven_store::fhir_import::UpsertSummary;
 use haven_store::{Actor, Store};
 
-use super::fhir_input::{read_bytes, report_skipped, source_name};
+use super::fhir_input::{Input, report_skipped};
 use crate::{output, progress};
 
 /// `pub async fn run(store: &Store, files: &[PathBuf]) -> anyhow::Result<()>`
 pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
-    // Files holding patients are stored first, so that a bulk export's `Observation.ndjson`
-    // finds the patients of `Patient.ndjson` whatever order the shell lists them in. Each file
-    // is parsed only when its turn comes and dropped after, so memory holds one file's
-    // resources at a time (standard input, readable once, is kept as bytes).
-    let mut inputs = Vec::new();
-    let mut failures = Vec::new();
-    for path in files {
-        match read_bytes(path).await {
-            Ok(bytes) => {
-                let patients = mentions_patients(&bytes);
-                let kept = (path == Path::new("-")).then_some(bytes);
-                inputs.push((patients, path, kept));
+    let inputs = Input::all(files)?;
+    if inputs.len() > 1 {
+        let bar = progress::bar(inputs.iter().map(Input::len).sum(), "bytes");
+        let together = import(store, &inputs, &bar).await;
+        bar.finish_and_clear();
+        match together {
+            Ok(summary) => {
+                return output::print(&format!("{} files: {}\n", inputs.len(), describe(&summary)));
             }
-            Err(e) if files.len() == 1 => return Err(e),
+            Err(e) => tracing::debug!("importing the files together failed ({e:#}); one at a time"),
+        }
+    }
+    one_at_a_time(store, inputs).await
+}
+
+/// Each file in its own transaction, those holding patients first, so that a bulk export's
+/// `Observation.ndjson` finds the patients of `Patient.ndjson` whatever order the shell lists
+/// them in.
+async fn one_at_a_time(store: &Store, inputs: Vec<Input>) -> Result<()> {
+    let count = inputs.len();
+    let mut failures = Vec::new();
+    let mut ordered = Vec::new();
+    for input in inputs {
+        match input.bytes() {
+            Ok(bytes) => ordered.push((!mentions_patients(&bytes), input)),
+            Err(e) if count == 1 => return Err(e),
             Err(e) => {
                 eprintln!("error: {e:#}");
-                failures.push(source_name(path));
+                failures.push(input.name());
             }
         }
     }
-    inputs.sort_by_key(|(patients, _, _)| !patients);
-    let bar = progress::bar(inputs.len() as u64, "files");
-    for (_, path, kept) in inputs {
-        let name = source_name(path);
-        let stored = async {
-            let bytes = match kept {
-                Some(bytes) => bytes,
-                None => read_bytes(path).await?,
-            };
-            let resources = parse_input(&bytes, &name)?;
-            drop(bytes);
-            import_one(store, &name, resources).await
-        };
-        match stored.await {
+    ordered.sort_by_key(|(patients_later, _)| *patients_later);
+    let bar = progress::bar(ordered.iter().map(|(_, i)| i.len()).sum(), "bytes");
+    for (_, input) in ordered {
+        let name = input.name();
+        match import(store, std::slice::from_ref(&input), &bar).await {
             Ok(summary) => {
                 bar.suspend(|| output::print(&format!("{name}: {}\n", describe(&summary))))?
             }
-            Err(e) if files.len() == 1 => {
+            Err(e) if count == 1 => {
                 bar.finish_and_clear();
                 return Err(e);
             }
@@ -66,47 +68,44 @@ pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
                 failures.push(name);
             }
         }
-        bar.inc(1);
     }
     bar.finish_and_clear();
     match failures.len() {
         0 => Ok(()),
         n => Err(anyhow!(
-            "{n} of {} files were not imported and nothing from them was stored: {}",
-            files.len(),
+            "{n} of {count} files were not imported and nothing from them was stored: {}",
             failures.join(", ")
         )),
     }
 }
 
-async fn import_one(
+/// Reads `inputs` into records and stores them in one transaction.
+async fn import(
     store: &Store,
-    name: &str,
-    resources: Vec<ImportedResource>,
+    inputs: &[Input],
+    bar: &indicatif::ProgressBar,
 ) -> Result<UpsertSummary> {
+    let mut assembler = Assembler::default();
+    for input in inputs {
+        input.feed(&mut assembler, bar)?;
+    }
     // Resources may add to patients already in Haven (new results for a known patient), and
-    // a patient already stored keeps what this file does not carry (see `assemble_with`).
-    let present = resources
-        .iter()
-        .filter(|r| matches!(r.resource, Resource::Patient(_)))
-        .filter_map(|r| r.id.clone());
-    let wanted: Vec<String> = present.chain(unresolved_patients(&resources)).collect();
-    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    // Patients not stored are left out: assembly then names the resource whose patient is
-    // missing.
+    // a patient already stored keeps what this input does not carry (see `Assembler::finish`).
+    let wanted: Vec<&str> = assembler.patient_ids().collect();
     let known: Vec<_> = store
         .patients(&wanted)
         .await?
         .into_iter()
         .map(|s| s.patient)
         .collect();
-    let assembly = assemble_with(resources, super::today(), &known, Purpose::Store)?;
+    let assembly = assembler.finish(super::today(), &known, Purpose::Store)?;
     report_skipped(&assembly.skipped);
+    let names: Vec<String> = inputs.iter().map(Input::name).collect();
     let summary = store
         .upsert_records(
             &Actor::cli("import"),
             &assembly.records,
-            &format!("FHIR import from {name}"),
+            &format!("FHIR import from {}", names.join(", ")),
         )
         .await?;
     Ok(summary)

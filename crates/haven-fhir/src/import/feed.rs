@@ -1,0 +1,169 @@
+//! Reading one input as it arrives, block by block, into an [`Assembler`]: NDJSON is read a
+//! run of whole lines at a time on every core, so a file of any size passes through bounded
+//! memory; anything else (a resource, a Bundle) is gathered and read whole at the end, exactly
+//! as [`parse_input`] reads it.
+
+use super::assemble::Assembler;
+use super::error::{ImportError, Location, Position};
+use super::parse::{MAX_RESOURCE_BYTES, each_line, looks_like_ndjson, on_every_core, parse_input};
+
+/// Enough of the start of an input to tell NDJSON from a document, if two whole lines have
+/// not told already.
+const SNIFF_BYTES: usize = 4 << 20;
+
+/// Whether `bytes` holds two whole lines that are not blank: all that [`looks_like_ndjson`]
+/// reads.
+fn two_lines(bytes: &[u8]) -> bool {
+    let mut start = 0;
+    let mut whole = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        if !bytes[start..end].trim_ascii().is_empty() {
+            whole += 1;
+            if whole == 2 {
+                return true;
+            }
+        }
+        start = end + 1;
+    }
+    false
+}
+
+/// One input being read into an assembler. Errors name the source and line as
+/// [`parse_input`] would; the assembler must be dropped after one.
+pub struct Feed<'a> {
+    assembler: &'a mut Assembler,
+    source: Location,
+    form: Form,
+    /// Bytes not read yet: a part line, or everything while the form is unknown.
+    pending: Vec<u8>,
+    /// Lines already read.
+    lines: usize,
+}
+
+#[derive(PartialEq)]
+enum Form {
+    Unknown,
+    Ndjson,
+    Document,
+}
+
+impl<'a> Feed<'a> {
+    pub fn new(assembler: &'a mut Assembler, source: &str) -> Self {
+        Self {
+            assembler,
+            source: Location::new(source, Position::Document),
+            form: Form::Unknown,
+            pending: Vec::new(),
+            lines: 0,
+        }
+    }
+
+    /// Takes the next bytes of the input, reading every whole line they complete.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        self.pending.extend_from_slice(bytes);
+        if self.form == Form::Unknown
+            && (self.pending.len() >= SNIFF_BYTES || two_lines(&self.pending))
+        {
+            if let Some(rest) = self.pending.strip_prefix(b"\xEF\xBB\xBF".as_slice()) {
+                self.pending = rest.to_vec();
+            }
+            self.form = if looks_like_ndjson(&self.pending) {
+                Form::Ndjson
+            } else {
+                Form::Document
+            };
+        }
+        if self.form != Form::Ndjson {
+            return Ok(());
+        }
+        // A line longer than the limit is read as far as it goes, to be refused by number.
+        let end = match memchr::memrchr(b'\n', &self.pending) {
+            Some(at) => at + 1,
+            None if self.pending.len() > MAX_RESOURCE_BYTES => self.pending.len(),
+            None => return Ok(()),
+        };
+        let lines = std::mem::take(&mut self.pending);
+        self.read_lines(&lines[..end])?;
+        self.pending = lines[end..].to_vec();
+        Ok(())
+    }
+
+    /// The end of the input: reads what is left.
+    pub fn finish(mut self) -> Result<(), ImportError> {
+        if self.form == Form::Ndjson {
+            let rest = std::mem::take(&mut self.pending);
+            return self.read_lines(&rest);
+        }
+        let resources = parse_input(&self.pending, &self.source.source)?;
+        self.assembler.add_all(resources)
+    }
+
+    fn read_lines(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        let source = &self.source;
+        let parts = on_every_core(bytes, self.lines, |run, skipped| {
+            let mut part = Assembler::default();
+            each_line(run, source, skipped, |r| part.add_one(r)).map(|()| part)
+        });
+        self.lines += memchr::memchr_iter(b'\n', bytes).count();
+        // In input order, so that the error reported is the first in the input.
+        parts
+            .into_iter()
+            .try_for_each(|part| self.assembler.merge(part?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::parse::PARALLEL_NDJSON_BYTES;
+    use crate::import::{Purpose, assemble_with};
+    use time::macros::date;
+
+    /// Big enough to be read on every core: parts cut mid-population, merged back in order.
+    #[test]
+    fn input_read_on_every_core_gives_the_records_of_one_pass() {
+        let mut text = String::new();
+        for p in 0..2_000 {
+            text.push_str(&format!(
+                r#"{{"resourceType":"Patient","id":"p{p}","name":[{{"family":"F{p}"}}],"birthDate":"1990-01-01"}}"#
+            ));
+            text.push('\n');
+        }
+        for e in 0..24_000 {
+            text.push_str(&format!(
+                r#"{{"resourceType":"Observation","id":"e{e}","status":"final","subject":{{"reference":"Patient/p{}"}},"code":{{"coding":[{{"system":"https://haven-health.github.io/fhir/CodeSystem/life-event","code":"asylum-refused"}}]}},"effectiveDateTime":"2026-01-01"}}"#,
+                (e * 7) % 2_000
+            ));
+            text.push('\n');
+        }
+        assert!(text.len() > PARALLEL_NDJSON_BYTES + (1 << 20));
+        let today = date!(2026 - 11 - 28);
+        let whole = parse_input(text.as_bytes(), "big.ndjson").expect("parse");
+        let whole = assemble_with(whole, today, &[], Purpose::Store).expect("assemble");
+        for block in [text.len(), PARALLEL_NDJSON_BYTES + 1_000] {
+            let mut assembler = Assembler::default();
+            let mut feed = Feed::new(&mut assembler, "big.ndjson");
+            for chunk in text.as_bytes().chunks(block) {
+                feed.push(chunk).expect("push");
+            }
+            feed.finish().expect("finish");
+            let streamed = assembler
+                .finish(today, &[], Purpose::Store)
+                .expect("finish");
+            assert_eq!(streamed, whole, "blocks of {block}");
+        }
+        // A repeat in the second half is named with its true line and the first use.
+        let repeat = text.lines().nth(5_000).expect("line").to_owned();
+        text.push_str(&repeat);
+        let mut assembler = Assembler::default();
+        let mut feed = Feed::new(&mut assembler, "big.ndjson");
+        let err = feed
+            .push(text.as_bytes())
+            .and_then(|()| feed.finish())
+            .expect_err("repeat");
+        assert_eq!(
+            err.to_string(),
+            "big.ndjson: line 26001: Observation.id: id \"e3000\" is used twice (first at big.ndjson: line 5001)"
+        );
+    }
+}
