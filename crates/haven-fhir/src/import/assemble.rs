@@ -9,6 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use foldhash::fast::RandomState;
+
 use haven_core::record::{
     Entry, EntryStatus, Patient, PatientRecord, ValidationError, validate_entry, validate_patient,
 };
@@ -105,13 +107,13 @@ pub fn unresolved_patients(resources: &[ImportedResource]) -> Vec<String> {
 #[derive(Default)]
 pub struct Assembler {
     records: Vec<Built>,
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, RandomState>,
     skipped: Vec<Skipped>,
     /// Every id seen, in its id space, with where it was first seen and on what type.
-    ids: HashMap<(IdSpace, Box<str>), (Location, &'static str)>,
+    ids: HashMap<(IdSpace, Box<str>), (Location, &'static str), RandomState>,
     /// QuestionnaireResponses that a result Observation names in `derivedFrom`: their
     /// answers arrive with that Observation, so they are read once, from it.
-    derived: HashSet<String>,
+    derived: HashSet<String, RandomState>,
     /// QuestionnaireResponses read before it was known whether an Observation names them;
     /// placed (or their errors reported) by [`Assembler::finish`] if none does.
     responses: Vec<Response>,
@@ -134,11 +136,10 @@ struct Response {
 /// What one clinical resource gave, before it is placed in its patient's record.
 struct Read {
     location: Location,
-    /// `Type/id`, for skip notes.
-    label: String,
+    rtype: &'static str,
     /// The patient's id, and the element that named it (for the error if it is missing).
     patient: String,
-    subject_path: String,
+    subject_path: &'static str,
     placed: Placed,
 }
 
@@ -154,7 +155,11 @@ enum Placed {
         code: String,
         date: Option<Date>,
     },
-    Skip(String),
+    Skip {
+        /// `Type/id`.
+        resource: String,
+        reason: String,
+    },
     Nothing,
 }
 
@@ -230,13 +235,12 @@ impl Assembler {
             location: &r.location,
             rtype,
         };
-        let label = format!("{rtype}/{}", r.id.as_deref().unwrap_or("?"));
         let (subject, subject_path) = match subject_of(&r.resource, resolver) {
             Subject::NotClinical => return Ok(None),
             Subject::Unsupported(why) => {
                 self.skipped.push(Skipped {
                     location: r.location.clone(),
-                    resource: label,
+                    resource: format!("{rtype}/{}", r.id.as_deref().unwrap_or("?")),
                     reason: why.into(),
                 });
                 return Ok(None);
@@ -287,14 +291,17 @@ impl Assembler {
                 }
             }
             Mapped::Country { code, date } => Placed::Country { code, date },
-            Mapped::Skip(reason) => Placed::Skip(reason),
+            Mapped::Skip(reason) => Placed::Skip {
+                resource: format!("{rtype}/{id}"),
+                reason,
+            },
             Mapped::Duplicate => Placed::Nothing,
         };
         Ok(Some(Read {
             location: r.location.clone(),
-            label,
+            rtype,
             patient: target.id,
-            subject_path: ctx.path(subject_path),
+            subject_path,
             placed,
         }))
     }
@@ -302,8 +309,12 @@ impl Assembler {
     /// Puts what a resource gave into its patient's record, making a place for a patient not
     /// seen yet (its Patient may come later in the input, or already be known).
     fn place(&mut self, read: Read) {
-        let first_mention = (read.location.clone(), read.subject_path);
-        let slot = self.slot(&read.patient, Some(first_mention));
+        let mention = Mention {
+            location: read.location.clone(),
+            rtype: read.rtype,
+            element: read.subject_path,
+        };
+        let slot = self.slot(&read.patient, Some(mention));
         let built = &mut self.records[slot];
         match read.placed {
             Placed::Entry {
@@ -315,16 +326,16 @@ impl Assembler {
                 built.sources.push((read.location, rtype, date_path));
             }
             Placed::Country { code, date } => built.countries.push((code, date, read.location)),
-            Placed::Skip(reason) => self.skipped.push(Skipped {
+            Placed::Skip { resource, reason } => self.skipped.push(Skipped {
                 location: read.location,
-                resource: read.label,
+                resource,
                 reason,
             }),
             Placed::Nothing => {}
         }
     }
 
-    fn slot(&mut self, patient: &str, mention: Option<(Location, String)>) -> usize {
+    fn slot(&mut self, patient: &str, mention: Option<Mention>) -> usize {
         if let Some(&slot) = self.index.get(patient) {
             let built = &mut self.records[slot];
             if built.first_mention.is_none() {
@@ -451,13 +462,13 @@ impl Assembler {
                 (None, Some(before)) => built.record.patient = (*before).clone(),
                 (None, None) => {
                     let id = built.record.patient.id.as_str();
-                    let (location, path) = built.first_mention.clone().unwrap_or_else(|| {
+                    let Some(mention) = &built.first_mention else {
                         unreachable!("a record is made by its Patient or by a mention")
-                    });
+                    };
                     return Err(ImportError::new(
                         Kind::Reference,
-                        &location,
-                        path,
+                        &mention.location,
+                        format!("{}.{}", mention.rtype, mention.element),
                         format!("Patient/{id} is not in this input"),
                     ));
                 }
@@ -483,15 +494,22 @@ fn used_twice(id: &str, rtype: &str, location: &Location, first: &Location) -> I
     )
 }
 
+/// Where a resource named its patient: the resource, its type and the element.
+struct Mention {
+    location: Location,
+    rtype: &'static str,
+    element: &'static str,
+}
+
 /// A record being built, remembering where each part came from for validation messages.
 struct Built {
     /// Holds only the patient's id until its Patient is read (or found among those known).
     record: PatientRecord,
     /// Where the Patient was read; `None` for a patient only referred to.
     patient_source: Option<Location>,
-    /// The first resource that referred to the patient, and the element, for the error if
-    /// the patient is neither in the input nor known.
-    first_mention: Option<(Location, String)>,
+    /// The first resource that referred to the patient, for the error if the patient is
+    /// neither in the input nor known.
+    first_mention: Option<Mention>,
     /// Country-of-origin Observations in input order, applied by the same rule in the end.
     countries: Vec<(String, Option<Date>, Location)>,
     country_source: Option<Location>,
@@ -499,7 +517,7 @@ struct Built {
 }
 
 impl Built {
-    fn new(patient: &str, first_mention: Option<(Location, String)>) -> Self {
+    fn new(patient: &str, first_mention: Option<Mention>) -> Self {
         Self {
             record: PatientRecord::new(Patient::new(PatientId::new(patient), "", "")),
             patient_source: None,

@@ -5,7 +5,7 @@
 
 use super::assemble::Assembler;
 use super::error::{ImportError, Location, Position};
-use super::parse::{MAX_RESOURCE_BYTES, each_line, looks_like_ndjson, on_every_core, parse_input};
+use super::parse::{MAX_RESOURCE_BYTES, each_line, joined, looks_like_ndjson, parse_input, runs};
 
 /// Enough of the start of an input to tell NDJSON from a document, if two whole lines have
 /// not told already.
@@ -98,14 +98,29 @@ impl<'a> Feed<'a> {
         self.assembler.add_all(resources)
     }
 
+    /// Reads whole lines: the first run on this thread straight into the assembler, the
+    /// others beside it into parts merged after, in input order so that the error reported is
+    /// the first in the input.
     fn read_lines(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        let (runs, lines) = runs(bytes, self.lines);
+        self.lines = lines;
         let source = &self.source;
-        let parts = on_every_core(bytes, self.lines, |run, skipped| {
-            let mut part = Assembler::default();
-            each_line(run, source, skipped, |r| part.add_one(r)).map(|()| part)
+        let assembler = &mut *self.assembler;
+        let (first, parts) = std::thread::scope(|scope| {
+            let handles: Vec<_> = runs[1..]
+                .iter()
+                .map(|&(run, skipped)| {
+                    scope.spawn(move || {
+                        let mut part = Assembler::default();
+                        each_line(run, source, skipped, |r| part.add_one(r)).map(|()| part)
+                    })
+                })
+                .collect();
+            let (run, skipped) = runs[0];
+            let first = each_line(run, source, skipped, |r| assembler.add_one(r));
+            (first, handles.into_iter().map(joined).collect::<Vec<_>>())
         });
-        self.lines += memchr::memchr_iter(b'\n', bytes).count();
-        // In input order, so that the error reported is the first in the input.
+        first?;
         parts
             .into_iter()
             .try_for_each(|part| self.assembler.merge(part?))

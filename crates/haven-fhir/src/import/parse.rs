@@ -111,18 +111,40 @@ fn ndjson(bytes: &[u8], source: &str) -> Result<Vec<ImportedResource>, ImportErr
     Ok(out)
 }
 
-/// Runs `read` on NDJSON cut into one run of whole lines per core, all at once (small input
-/// is one run, read on this thread). `read` is given its run and the number of lines before
-/// it, counting `skipped` lines before `bytes`; the results come back in input order.
+/// Runs `read` on NDJSON cut into [`runs`], all at once; the results come back in input order.
 pub(crate) fn on_every_core<T: Send>(
     bytes: &[u8],
     skipped: usize,
     read: impl Fn(&[u8], usize) -> T + Sync,
 ) -> Vec<T> {
+    let read = &read;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs(bytes, skipped)
+            .0
+            .into_iter()
+            .map(|(run, first)| scope.spawn(move || read(run, first)))
+            .collect();
+        handles.into_iter().map(joined).collect()
+    })
+}
+
+/// The result of a scoped thread, its panic passed on.
+pub(crate) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// NDJSON cut into one run of whole lines per core (small input is one run), each with the
+/// number of lines before it, counting `skipped` lines before `bytes`; and the number of lines
+/// after them all.
+pub(crate) fn runs(bytes: &[u8], skipped: usize) -> (Vec<(&[u8], usize)>, usize) {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if workers < 2 || bytes.len() < PARALLEL_NDJSON_BYTES {
-        return vec![read(bytes, skipped)];
-    }
+    let workers = if bytes.len() < PARALLEL_NDJSON_BYTES {
+        1
+    } else {
+        workers
+    };
     let mut runs = Vec::with_capacity(workers);
     let (mut start, mut first_line) = (0, skipped);
     for w in 1..=workers {
@@ -134,20 +156,7 @@ pub(crate) fn on_every_core<T: Send>(
         first_line += memchr::memchr_iter(b'\n', run).count();
         start = end;
     }
-    let read = &read;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .into_iter()
-            .map(|(run, first)| scope.spawn(move || read(run, first)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    (runs, first_line)
 }
 
 /// Reads NDJSON lines one at a time and hands each resource to `visit`; `skipped` lines came
