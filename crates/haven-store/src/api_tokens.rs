@@ -1,6 +1,7 @@
 //! Bearer API tokens for the FHIR REST API and CDS Hooks: issued by an admin with a scope
 //! (`read` or `write`), shown once, stored only as a SHA-256 hash, revoked rather than deleted.
 
+use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -106,13 +107,54 @@ impl Store {
     }
 
     /// The live (not revoked) token with this secret, if any.
+    /// Read on the caller's thread where the store is a file (it is asked on every API call).
     pub async fn api_token_for(&self, secret: &str) -> Result<Option<ApiToken>> {
-        let row =
-            sqlx::query("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
-                .bind(hash_token(secret))
+        const LIVE: &str = "SELECT id, name, scope, created_by, created_at, revoked_at FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL";
+        let hash = hash_token(secret);
+        let quick = self.readers.read(|conn| {
+            conn.prepare_cached(LIVE)?
+                .query_row([&hash], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get::<_, Option<String>>(5)?.is_some(),
+                    ))
+                })
+                .optional()
+        });
+        type Row = (String, String, String, String, String, bool);
+        let row: Option<Row> = match quick {
+            Some(row) => row?,
+            None => sqlx::query(LIVE)
+                .bind(&hash)
                 .fetch_optional(self.pool())
-                .await?;
-        row.as_ref().map(token_from_row).transpose()
+                .await?
+                .map(|row| -> Result<Row> {
+                    Ok((
+                        row.try_get("id")?,
+                        row.try_get("name")?,
+                        row.try_get("scope")?,
+                        row.try_get("created_by")?,
+                        row.try_get("created_at")?,
+                        row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+                    ))
+                })
+                .transpose()?,
+        };
+        row.map(|(id, name, scope, created_by, created_at, revoked)| {
+            Ok(ApiToken {
+                id,
+                name,
+                scope: parse_scope(&scope)?,
+                created_by,
+                created_at,
+                revoked,
+            })
+        })
+        .transpose()
     }
 
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
@@ -140,13 +182,16 @@ impl Store {
     }
 }
 
+fn parse_scope(scope: &str) -> Result<ApiScope> {
+    ApiScope::parse(scope).ok_or_else(|| StoreError::Corrupt(format!("API token scope {scope:?}")))
+}
+
 fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ApiToken> {
     let scope: String = row.try_get("scope")?;
     Ok(ApiToken {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        scope: ApiScope::parse(&scope)
-            .ok_or_else(|| StoreError::Corrupt(format!("API token scope {scope:?}")))?,
+        scope: parse_scope(&scope)?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
         revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
@@ -157,9 +202,18 @@ fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ApiToken> {
 mod tests {
     use super::*;
 
+    /// In memory the token is read through the pool; from a file, on the caller's thread,
+    /// where a revocation must be seen at once all the same.
     #[tokio::test]
     async fn tokens_are_stored_hashed_found_by_secret_and_revocable() {
-        let store = Store::open_in_memory().await.expect("store");
+        check(Store::open_in_memory().await.expect("store")).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("haven.db");
+        let store = Store::open(&path.to_string_lossy()).await.expect("store");
+        check(store).await;
+    }
+
+    async fn check(store: Store) {
         let admin = Actor::new("admin");
         let (token, secret) = store
             .create_api_token(&admin, "EHR integration", ApiScope::Read)

@@ -19,6 +19,7 @@ mod open;
 mod patients;
 mod population;
 pub mod projection;
+mod readers;
 mod records;
 mod sessions;
 mod settings;
@@ -41,6 +42,8 @@ pub struct Store {
     pool: SqlitePool,
     /// The database file, for the population scans' own read-only connections; `None` in memory.
     path: Option<std::path::PathBuf>,
+    /// Read-only connections for point reads on hot paths.
+    readers: std::sync::Arc<readers::Readers>,
 }
 
 /// Who is acting, for the audit log and the `changed_by` of every write.

@@ -1,6 +1,8 @@
 //! Opening a database: refuse foreign or newer files before touching them, then migrate.
 
 use std::path::Path;
+
+use crate::readers::Readers;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -52,10 +54,12 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        // The file itself, without any `?option=` sqlx read from the URL.
+        let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
         Ok(Store {
             pool,
-            // The file itself, without any `?option=` sqlx read from the URL.
-            path: Some(path.split('?').next().unwrap_or(path).into()),
+            readers: std::sync::Arc::new(Readers::new(path.clone())),
+            path,
         })
     }
 
@@ -68,7 +72,11 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, path: None })
+        Ok(Store {
+            pool,
+            path: None,
+            readers: Default::default(),
+        })
     }
 
     pub async fn health(&self) -> Result<()> {

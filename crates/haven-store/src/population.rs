@@ -120,7 +120,7 @@ impl Store {
     }
 }
 
-fn open_reader(path: &std::path::Path) -> Result<Connection> {
+pub(crate) fn open_reader(path: &std::path::Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
