@@ -8,9 +8,23 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// Appends one resource as one line.
+/// Appends one resource as one line, `resourceType` first as most FHIR servers write it (a
+/// reader can then take the type before the rest, as Haven's does), the rest in key order.
 pub fn write_line<W: Write>(out: &mut W, resource: &Value) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, resource)?;
+    match resource {
+        Value::Object(map) if map.get("resourceType").is_some_and(Value::is_string) => {
+            out.write_all(b"{\"resourceType\":")?;
+            serde_json::to_writer(&mut *out, &map["resourceType"])?;
+            for (key, value) in map.iter().filter(|(k, _)| *k != "resourceType") {
+                out.write_all(b",")?;
+                serde_json::to_writer(&mut *out, key)?;
+                out.write_all(b":")?;
+                serde_json::to_writer(&mut *out, value)?;
+            }
+            out.write_all(b"}")?;
+        }
+        other => serde_json::to_writer(&mut *out, other)?,
+    }
     out.write_all(b"\n")
 }
 
@@ -82,5 +96,25 @@ impl NdjsonFiles {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_start_with_the_resource_type_and_read_back_the_same() {
+        let resource = serde_json::json!({"id": "p\"1", "name": [{"family": "Ó"}], "resourceType": "Patient", "active": true});
+        let text = to_ndjson([&resource]);
+        assert_eq!(
+            text,
+            "{\"resourceType\":\"Patient\",\"active\":true,\"id\":\"p\\\"1\",\"name\":[{\"family\":\"Ó\"}]}\n"
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).expect("json"),
+            resource
+        );
+        assert_eq!(to_ndjson([&serde_json::json!([1])]), "[1]\n");
     }
 }

@@ -17,7 +17,7 @@ use haven_core::record::{
 use haven_core::{Date, EntryId, PatientId};
 
 use super::error::{ImportError, ImportErrorKind as Kind, Location};
-use super::parse::ImportedResource;
+use super::parse::{ImportedResource, cores, joined};
 use super::refs::Resolver;
 use super::values::{Ctx, change, is_fhir_id};
 use super::{Mapped, entries, observation, patient};
@@ -475,12 +475,35 @@ impl Assembler {
             }
             built.apply_countries();
         }
-        for built in &self.records {
-            built.validate(today, purpose)?;
-        }
+        self.validate(today, purpose)?;
         Ok(Assembly {
             records: self.records.into_iter().map(|b| b.record).collect(),
             skipped: self.skipped,
+        })
+    }
+}
+
+impl Assembler {
+    /// Validates every record, on every core for a large population; the error reported is
+    /// the first in record order.
+    fn validate(&self, today: Date, purpose: Purpose) -> Result<(), ImportError> {
+        let share = self.records.len().div_ceil(cores()).max(4_096);
+        if self.records.len() <= share {
+            // One share (a CDS Hooks call, a Bundle): no thread to start.
+            return self
+                .records
+                .iter()
+                .try_for_each(|b| b.validate(today, purpose));
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = self
+                .records
+                .chunks(share)
+                .map(|chunk| {
+                    scope.spawn(move || chunk.iter().try_for_each(|b| b.validate(today, purpose)))
+                })
+                .collect();
+            handles.into_iter().try_for_each(joined)
         })
     }
 }

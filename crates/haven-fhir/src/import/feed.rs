@@ -82,49 +82,59 @@ impl<'a> Feed<'a> {
             None if self.pending.len() > MAX_RESOURCE_BYTES => self.pending.len(),
             None => return Ok(()),
         };
-        let lines = std::mem::take(&mut self.pending);
-        self.read_lines(&lines[..end])?;
-        self.pending = lines[end..].to_vec();
+        read_lines(
+            self.assembler,
+            &self.source,
+            &mut self.lines,
+            &self.pending[..end],
+        )?;
+        // The buffer is kept, so its pages are not faulted in afresh for every block.
+        self.pending.drain(..end);
         Ok(())
     }
 
     /// The end of the input: reads what is left.
     pub fn finish(mut self) -> Result<(), ImportError> {
         if self.form == Form::Ndjson {
-            let rest = std::mem::take(&mut self.pending);
-            return self.read_lines(&rest);
+            return read_lines(self.assembler, &self.source, &mut self.lines, &self.pending);
         }
         let resources = parse_input(&self.pending, &self.source.source)?;
         self.assembler.add_all(resources)
     }
+}
 
-    /// Reads whole lines: the first run on this thread straight into the assembler, the
-    /// others beside it into parts merged after, in input order so that the error reported is
-    /// the first in the input.
-    fn read_lines(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
-        let (runs, lines) = runs(bytes, self.lines);
-        self.lines = lines;
-        let source = &self.source;
-        let assembler = &mut *self.assembler;
-        let (first, parts) = std::thread::scope(|scope| {
-            let handles: Vec<_> = runs[1..]
-                .iter()
-                .map(|&(run, skipped)| {
-                    scope.spawn(move || {
-                        let mut part = Assembler::default();
-                        each_line(run, source, skipped, |r| part.add_one(r)).map(|()| part)
-                    })
-                })
-                .collect();
-            let (run, skipped) = runs[0];
-            let first = each_line(run, source, skipped, |r| assembler.add_one(r));
-            (first, handles.into_iter().map(joined).collect::<Vec<_>>())
-        });
-        first?;
-        parts
-            .into_iter()
-            .try_for_each(|part| self.assembler.merge(part?))
+/// Reads whole lines into `assembler`: the first run on this thread straight into it, the
+/// others beside it into parts merged after, in input order so that the error reported is the
+/// first in the input. `lines` counts the lines read before, and after.
+fn read_lines(
+    assembler: &mut Assembler,
+    source: &Location,
+    lines: &mut usize,
+    bytes: &[u8],
+) -> Result<(), ImportError> {
+    let (runs, after) = runs(bytes, *lines);
+    *lines = after;
+    if let [(run, skipped)] = runs[..] {
+        return each_line(run, source, skipped, |r| assembler.add_one(r));
     }
+    let (first, parts) = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs[1..]
+            .iter()
+            .map(|&(run, skipped)| {
+                scope.spawn(move || {
+                    let mut part = Assembler::default();
+                    each_line(run, source, skipped, |r| part.add_one(r)).map(|()| part)
+                })
+            })
+            .collect();
+        let (run, skipped) = runs[0];
+        let first = each_line(run, source, skipped, |r| assembler.add_one(r));
+        (first, handles.into_iter().map(joined).collect::<Vec<_>>())
+    });
+    first?;
+    parts
+        .into_iter()
+        .try_for_each(|part| assembler.merge(part?))
 }
 
 #[cfg(test)]

@@ -117,15 +117,25 @@ pub(crate) fn on_every_core<T: Send>(
     skipped: usize,
     read: impl Fn(&[u8], usize) -> T + Sync,
 ) -> Vec<T> {
+    let (runs, _) = runs(bytes, skipped);
+    if let [(run, first)] = runs[..] {
+        return vec![read(run, first)];
+    }
     let read = &read;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = runs(bytes, skipped)
-            .0
+        let handles: Vec<_> = runs
             .into_iter()
             .map(|(run, first)| scope.spawn(move || read(run, first)))
             .collect();
         handles.into_iter().map(joined).collect()
     })
+}
+
+/// The cores to read on, asked of the system once: the question reads cgroup files, which
+/// costs more than a small input's whole reading.
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// The result of a scoped thread, its panic passed on.
@@ -139,11 +149,10 @@ pub(crate) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 /// number of lines before it, counting `skipped` lines before `bytes`; and the number of lines
 /// after them all.
 pub(crate) fn runs(bytes: &[u8], skipped: usize) -> (Vec<(&[u8], usize)>, usize) {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = if bytes.len() < PARALLEL_NDJSON_BYTES {
         1
     } else {
-        workers
+        cores()
     };
     let mut runs = Vec::with_capacity(workers);
     let (mut start, mut first_line) = (0, skipped);

@@ -61,6 +61,16 @@ macro_rules! resources {
             /// is read again through [`Resource::from_value`], so that the error names the
             /// field path exactly as it would have.
             pub fn from_json(bytes: &[u8]) -> Result<Resource, JsonError> {
+                // Most writers (Haven's own export among them) put `resourceType` first: then
+                // one pass reads the type and hands the rest of the object to it.
+                if type_first(bytes) {
+                    let mut de = serde_json::Deserializer::from_slice(bytes);
+                    if let Ok(Some(resource)) = serde::Deserializer::deserialize_map(&mut de, TypeFirst)
+                        && de.end().is_ok()
+                    {
+                        return Ok(resource);
+                    }
+                }
                 if let Ok(Tag { resource_type: Some(kind) }) = serde_json::from_slice::<Tag>(bytes) {
                     let fast = match kind.as_ref() {
                         $(stringify!($variant) => serde_json::from_slice::<$variant>(bytes)
@@ -95,6 +105,30 @@ macro_rules! resources {
             }
         }
 
+        /// Reads an object whose first member is `resourceType`; `None` (or an error, which
+        /// the caller treats alike) for any other object.
+        struct TypeFirst;
+
+        impl<'de> serde::de::Visitor<'de> for TypeFirst {
+            type Value = Option<Resource>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a FHIR resource")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                if map.next_key::<&str>()? != Some("resourceType") {
+                    return Ok(None);
+                }
+                let kind: &str = map.next_value()?;
+                let rest = serde::de::value::MapAccessDeserializer::new(map);
+                Ok(match kind {
+                    $(stringify!($variant) => Some(Resource::$variant(Box::new(<$variant as serde::Deserialize>::deserialize(rest)?))),)+
+                    _ => None,
+                })
+            }
+        }
+
         $(impl From<$variant> for Resource {
             fn from(r: $variant) -> Self { Resource::$variant(Box::new(r)) }
         })+
@@ -119,6 +153,15 @@ resources!(
     OperationOutcome,
     CapabilityStatement,
 );
+
+/// Whether JSON text is an object whose first member is `resourceType`, by its first bytes
+/// (so that other input goes straight to the skim, without a failed attempt first).
+fn type_first(bytes: &[u8]) -> bool {
+    bytes
+        .trim_ascii_start()
+        .strip_prefix(b"{")
+        .is_some_and(|rest| rest.trim_ascii_start().starts_with(b"\"resourceType\""))
+}
 
 fn with_type<T: Serialize>(resource_type: &str, resource: &T) -> Value {
     // These types have only string keys and plain values: serialising cannot fail.
@@ -208,6 +251,23 @@ mod tests {
         assert!(matches!(
             Resource::from_json(br#"{"resourceType":"Foo"}"#),
             Err(JsonError::Shape(e)) if e.message.contains("unknown resource type")
+        ));
+        // The same with the type first (read in one pass), and with it first but broken.
+        let first =
+            r#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"new":[1]}"#;
+        assert_eq!(
+            Resource::from_json(first.as_bytes()).expect("type first"),
+            Resource::from_json(text.as_bytes()).expect("type later")
+        );
+        let bad_first =
+            r#"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":7}]}}"#;
+        match Resource::from_json(bad_first.as_bytes()) {
+            Err(JsonError::Shape(e)) => assert_eq!(e.path, "Observation.code.coding[0].system"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            Resource::from_json(br#"{"resourceType":"Patient","id":"p"} trailing"#),
+            Err(JsonError::Syntax(_))
         ));
         assert!(matches!(
             Resource::from_json(b"{\"resourceType\":"),

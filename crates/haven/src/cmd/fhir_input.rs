@@ -54,7 +54,7 @@ impl Input {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read + '_>> {
+    fn open(&self) -> Result<Box<dyn Read + Send + '_>> {
         Ok(match self {
             Input::File(path) => Box::new(
                 std::fs::File::open(path)
@@ -73,26 +73,44 @@ impl Input {
         Ok(buf)
     }
 
-    /// Reads it into `assembler` a block at a time; `progress` counts the bytes. Errors are
-    /// one sentence naming the file and, for content, the line or Bundle entry and the field.
+    /// Reads it into `assembler` a block at a time, the next block read from disk while this
+    /// one is parsed; `progress` counts the bytes. Errors are one sentence naming the file
+    /// and, for content, the line or Bundle entry and the field.
     pub fn feed(&self, assembler: &mut Assembler, progress: &ProgressBar) -> Result<()> {
         let name = self.name();
         let mut reader = self.open()?;
-        let mut feed = Feed::new(assembler, &name);
-        let mut block = Vec::with_capacity(BLOCK as usize);
-        loop {
-            block.clear();
-            let read = (&mut reader)
-                .take(BLOCK)
-                .read_to_end(&mut block)
-                .with_context(|| format!("cannot read {name}"))?;
-            if read == 0 {
-                break;
-            }
-            feed.push(&block)?;
-            progress.inc(read as u64);
+        let (full_tx, full) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
+        let (empty_tx, empty) = std::sync::mpsc::channel::<Vec<u8>>();
+        for _ in 0..2 {
+            let _ = empty_tx.send(Vec::with_capacity(BLOCK as usize));
         }
-        Ok(feed.finish()?)
+        // Everything moves in, so that an early return drops both channel ends the reader is
+        // waiting on and it stops.
+        std::thread::scope(move |scope| {
+            scope.spawn(move || {
+                // Ends when the input does, on a read error, or when the parser stops asking.
+                while let Ok(mut block) = empty.recv() {
+                    block.clear();
+                    let read = (&mut reader).take(BLOCK).read_to_end(&mut block);
+                    let done = !matches!(read, Ok(n) if n > 0);
+                    if full_tx.send(read.map(|_| block)).is_err() || done {
+                        break;
+                    }
+                }
+            });
+            let mut feed = Feed::new(assembler, &name);
+            // A closed channel means the reader is done; it always sends the end first.
+            while let Ok(block) = full.recv() {
+                let block = block.with_context(|| format!("cannot read {name}"))?;
+                if block.is_empty() {
+                    break;
+                }
+                feed.push(&block)?;
+                progress.inc(block.len() as u64);
+                let _ = empty_tx.send(block);
+            }
+            Ok(feed.finish()?)
+        })
     }
 }
 
