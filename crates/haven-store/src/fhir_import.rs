@@ -7,7 +7,7 @@ use haven_core::rules;
 use std::collections::{HashMap, HashSet};
 
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{Connection, Row, SqliteConnection};
 
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::patients::{insert_patient, next_seq};
@@ -76,122 +76,139 @@ impl Store {
         records: &[PatientRecord],
         reason: &str,
     ) -> Result<UpsertSummary, UpsertError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let policy = crate::settings::load_policy(&mut tx).await?;
-        let today = now().date();
-        let mut summary = UpsertSummary::default();
-        for chunk in records.chunks(CHUNK) {
-            let patient_ids: Vec<&str> = chunk.iter().map(|r| r.patient.id.as_str()).collect();
-            let stored_patients = rows_by_id(
-                &mut tx,
-                "SELECT id, version, data, changed_at, changed_by FROM patients WHERE id IN (",
-                &patient_ids,
-            )
-            .await?;
-            let mut entry_ids: Vec<&str> = Vec::new();
-            for r in chunk {
-                entry_ids.extend(r.entries.iter().map(|e| e.id.as_str()));
+        let mut conn = self.pool().acquire().await?;
+        upsert(&mut conn, actor, records, reason).await
+    }
+
+    /// [`Store::upsert_records`] for a bulk import by a process that has the file to itself
+    /// (`haven import`): loaded as [`Store::insert_records`] loads, with a rollback journal
+    /// when no other connection is open, so that new pages are written once.
+    pub async fn bulk_upsert_records(
+        &self,
+        actor: &Actor,
+        records: &[PatientRecord],
+        reason: &str,
+    ) -> Result<UpsertSummary, UpsertError> {
+        let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
+        let result = upsert(&mut conn, actor, records, reason).await;
+        journal.leave(&mut conn).await?;
+        result
+    }
+}
+
+/// The body of both upserts: everything in one transaction on `conn`.
+async fn upsert(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    records: &[PatientRecord],
+    reason: &str,
+) -> Result<UpsertSummary, UpsertError> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let policy = crate::settings::load_policy(&mut tx).await?;
+    let today = now().date();
+    let mut summary = UpsertSummary::default();
+    for chunk in records.chunks(CHUNK) {
+        let patient_ids: Vec<&str> = chunk.iter().map(|r| r.patient.id.as_str()).collect();
+        let stored_patients = rows_by_id(
+            &mut tx,
+            "SELECT id, version, data, changed_at, changed_by FROM patients WHERE id IN (",
+            &patient_ids,
+        )
+        .await?;
+        let mut entry_ids: Vec<&str> = Vec::new();
+        for r in chunk {
+            entry_ids.extend(r.entries.iter().map(|e| e.id.as_str()));
+        }
+        let stored_entries = rows_by_id(
+            &mut tx,
+            "SELECT id, patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id IN (",
+            &entry_ids,
+        )
+        .await?;
+        let mut seq = next_seq(&mut tx).await?;
+        let mut new_entries: Vec<Entry> = Vec::new();
+        let mut pending: HashSet<&str> = HashSet::new();
+        let mut touched: Vec<(&str, String)> = Vec::new();
+        let mut fresh: Vec<(&PatientRecord, Vec<rules::Action>)> = Vec::new();
+        for record in chunk {
+            let id = record.patient.id.as_str();
+            if is_new(record, &stored_patients, &stored_entries, &pending) {
+                // Nothing of it is stored: written whole, its view and actions from the
+                // record in hand rather than read back.
+                pending.extend(record.entries.iter().map(|e| e.id.as_str()));
+                summary.patients_added += 1;
+                summary.entries_added += record.entries.len() as u64;
+                fresh.push((record, rules::evaluate(record, &policy, today)));
+                continue;
             }
-            let stored_entries = rows_by_id(
-                &mut tx,
-                "SELECT id, patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id IN (",
-                &entry_ids,
-            )
-            .await?;
-            let mut seq = next_seq(&mut tx).await?;
-            let mut new_entries: Vec<Entry> = Vec::new();
-            let mut pending: HashSet<&str> = HashSet::new();
-            let mut touched: Vec<(&str, String)> = Vec::new();
-            let mut fresh: Vec<(&PatientRecord, Vec<rules::Action>)> = Vec::new();
-            for record in chunk {
-                let id = record.patient.id.as_str();
-                if is_new(record, &stored_patients, &stored_entries, &pending) {
-                    // Nothing of it is stored: written whole, its view and actions from the
-                    // record in hand rather than read back.
-                    pending.extend(record.entries.iter().map(|e| e.id.as_str()));
+            let before = summary;
+            match stored_patients.get(id) {
+                None => {
+                    insert_patient(&mut tx, &record.patient, seq, actor).await?;
+                    seq += 1;
                     summary.patients_added += 1;
-                    summary.entries_added += record.entries.len() as u64;
-                    fresh.push((record, rules::evaluate(record, &policy, today)));
-                    continue;
                 }
-                let before = summary;
-                match stored_patients.get(id) {
+                Some(row) => {
+                    let stored: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+                    if stored != record.patient {
+                        crate::patients::supersede(&mut tx, &record.patient, row, reason, actor)
+                            .await?;
+                        summary.patients_updated += 1;
+                    }
+                }
+            }
+            for entry in &record.entries {
+                let key = entry.id.as_str();
+                match stored_entries.get(key) {
+                    // The same id twice in one import: store the first, then compare.
+                    _ if pending.contains(key) => {
+                        flush(&mut tx, &mut new_entries).await?;
+                        write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
+                        let row = stored_entry(&mut tx, key).await?;
+                        update_entry(&mut tx, actor, id, entry, &row, reason, &mut summary).await?;
+                    }
                     None => {
-                        insert_patient(&mut tx, &record.patient, seq, actor).await?;
-                        seq += 1;
-                        summary.patients_added += 1;
+                        let mut entry = entry.clone();
+                        entry.patient = id.into();
+                        new_entries.push(entry);
+                        pending.insert(key);
+                        summary.entries_added += 1;
                     }
                     Some(row) => {
-                        let stored: Patient =
-                            serde_json::from_str(&row.try_get::<String, _>("data")?)?;
-                        if stored != record.patient {
-                            crate::patients::supersede(
-                                &mut tx,
-                                &record.patient,
-                                row,
-                                reason,
-                                actor,
-                            )
-                            .await?;
-                            summary.patients_updated += 1;
-                        }
+                        update_entry(&mut tx, actor, id, entry, row, reason, &mut summary).await?;
                     }
-                }
-                for entry in &record.entries {
-                    let key = entry.id.as_str();
-                    match stored_entries.get(key) {
-                        // The same id twice in one import: store the first, then compare.
-                        _ if pending.contains(key) => {
-                            flush(&mut tx, &mut new_entries).await?;
-                            write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
-                            let row = stored_entry(&mut tx, key).await?;
-                            update_entry(&mut tx, actor, id, entry, &row, reason, &mut summary)
-                                .await?;
-                        }
-                        None => {
-                            let mut entry = entry.clone();
-                            entry.patient = id.into();
-                            new_entries.push(entry);
-                            pending.insert(key);
-                            summary.entries_added += 1;
-                        }
-                        Some(row) => {
-                            update_entry(&mut tx, actor, id, entry, row, reason, &mut summary)
-                                .await?;
-                        }
-                    }
-                }
-                let added = summary.entries_added - before.entries_added;
-                let changed = summary.entries_changed - before.entries_changed;
-                if added + changed > 0
-                    || summary.patients_added + summary.patients_updated
-                        > before.patients_added + before.patients_updated
-                {
-                    touched.push((
-                        id,
-                        format!("{reason}: {added} entries added, {changed} changed"),
-                    ));
                 }
             }
-            flush(&mut tx, &mut new_entries).await?;
-            write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
-            // Patients already stored are read back whole: the chunk holds only what changed.
-            let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
-            let evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
-                .await?
-                .into_iter()
-                .map(|record| {
-                    let actions = rules::evaluate(&record, &policy, today);
-                    (record, actions)
-                })
-                .collect();
-            crate::actions::replace_many(&mut tx, &evaluated).await?;
-            let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
-            audit::append_many(&mut tx, actor, "fhir.import", rows).await?;
+            let added = summary.entries_added - before.entries_added;
+            let changed = summary.entries_changed - before.entries_changed;
+            if added + changed > 0
+                || summary.patients_added + summary.patients_updated
+                    > before.patients_added + before.patients_updated
+            {
+                touched.push((
+                    id,
+                    format!("{reason}: {added} entries added, {changed} changed"),
+                ));
+            }
         }
-        tx.commit().await?;
-        Ok(summary)
+        flush(&mut tx, &mut new_entries).await?;
+        write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
+        // Patients already stored are read back whole: the chunk holds only what changed.
+        let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
+        let evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
+            .await?
+            .into_iter()
+            .map(|record| {
+                let actions = rules::evaluate(&record, &policy, today);
+                (record, actions)
+            })
+            .collect();
+        crate::actions::replace_many(&mut tx, &evaluated).await?;
+        let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
+        audit::append_many(&mut tx, actor, "fhir.import", rows).await?;
     }
+    tx.commit().await?;
+    Ok(summary)
 }
 
 /// Writes whole new records (see [`is_new`]): patients with their rules views, entries and

@@ -5,6 +5,7 @@ use std::borrow::Borrow;
 
 use futures_util::TryStreamExt;
 use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
+use sqlx::pool::PoolConnection;
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::codec::{date_text, timestamp_text};
@@ -37,12 +38,7 @@ impl Store {
     where
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
-        let mut conn = self.pool().acquire().await?;
-        // Idle connections would keep the WAL in use; the pool reopens them on demand.
-        while let Some(idle) = self.pool().try_acquire() {
-            idle.close().await?;
-        }
-        let journal = BulkJournal::enter(&mut conn, self.pool().size()).await?;
+        let (mut conn, journal) = BulkJournal::begin(self).await?;
         let result = load_records(&mut conn, actor, action, batches, &mut progress).await;
         journal.leave(&mut conn).await?;
         result
@@ -115,11 +111,22 @@ impl Store {
 /// just as atomic and durable (`synchronous = FULL` while it lasts); a crash mid-load leaves
 /// a hot journal that SQLite rolls back on the next open. With other connections open
 /// (a running server, say) the WAL stays and the load is simply slower.
-struct BulkJournal {
+pub(crate) struct BulkJournal {
     rollback_journal: bool,
 }
 
 impl BulkJournal {
+    /// A connection set up for a bulk load, the store's others closed first: idle connections
+    /// would keep the WAL in use (the pool reopens them on demand).
+    pub(crate) async fn begin(store: &Store) -> Result<(PoolConnection<Sqlite>, Self)> {
+        let mut conn = store.pool().acquire().await?;
+        while let Some(idle) = store.pool().try_acquire() {
+            idle.close().await?;
+        }
+        let journal = Self::enter(&mut conn, store.pool().size()).await?;
+        Ok((conn, journal))
+    }
+
     async fn enter(conn: &mut SqliteConnection, pool_size: u32) -> Result<Self> {
         sqlx::query("PRAGMA cache_size = -262144")
             .execute(&mut *conn)
@@ -149,7 +156,7 @@ impl BulkJournal {
         Ok(Self { rollback_journal })
     }
 
-    async fn leave(self, conn: &mut SqliteConnection) -> Result<()> {
+    pub(crate) async fn leave(self, conn: &mut SqliteConnection) -> Result<()> {
         if self.rollback_journal {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&mut *conn)

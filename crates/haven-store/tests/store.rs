@@ -417,6 +417,51 @@ async fn a_failed_bulk_load_writes_nothing_and_leaves_the_wal_on() {
     );
 }
 
+/// `haven import`'s upsert loads as a bulk load does, and keeps the same promises: all or
+/// nothing, the WAL back on afterwards, and the same records as the ordinary upsert.
+#[tokio::test]
+async fn a_bulk_upsert_is_all_or_nothing_and_leaves_the_wal_on() {
+    let db = db().await;
+    let record = |i: usize, entry: &str| {
+        let id = PatientId::new(format!("ehr-{i}"));
+        let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
+        r.patient.id = id.clone();
+        r.entries.push(life_event(entry, &id));
+        r
+    };
+    // The second patient claims the first one's entry: refused whole.
+    let failed = db
+        .store
+        .bulk_upsert_records(&actor(), &[record(0, "e-1"), record(1, "e-1")], "test")
+        .await;
+    assert!(failed.is_err(), "an entry of another patient is refused");
+    let (_, total) = db
+        .store
+        .search_patients(&PatientQuery::default())
+        .await
+        .expect("search");
+    assert_eq!(total, 0, "nothing of the import remains");
+    assert_eq!(journal_mode(&db.path).await, "wal");
+    let records = [record(0, "e-1"), record(1, "e-2")];
+    let summary = db
+        .store
+        .bulk_upsert_records(&actor(), &records, "test")
+        .await
+        .expect("import");
+    assert_eq!((summary.patients_added, summary.entries_added), (2, 2));
+    let again = db
+        .store
+        .bulk_upsert_records(&actor(), &records, "test")
+        .await
+        .expect("again");
+    assert_eq!((again.patients_added, again.entries_unchanged), (0, 2));
+    assert_eq!(journal_mode(&db.path).await, "wal");
+    assert_eq!(
+        db.store.audit_verify().await.expect("verify"),
+        AuditVerification::Intact { entries: 2 }
+    );
+}
+
 #[tokio::test]
 async fn sensitive_entries_stay_out_of_administrative_views() {
     let db = db().await;

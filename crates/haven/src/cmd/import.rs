@@ -102,7 +102,7 @@ async fn import(
     report_skipped(&assembly.skipped);
     let names: Vec<String> = inputs.iter().map(Input::name).collect();
     let summary = store
-        .upsert_records(
+        .bulk_upsert_records(
             &Actor::cli("import"),
             &assembly.records,
             &format!("FHIR import from {}", names.join(", ")),
