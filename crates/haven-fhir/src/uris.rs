@@ -39,6 +39,13 @@ pub fn extension(name: &str) -> String {
     format!("{HAVEN_BASE}/StructureDefinition/{name}")
 }
 
+/// Whether `url` is `extension(name)`, without building it.
+pub fn is_extension(url: &str, name: &str) -> bool {
+    url.strip_prefix(HAVEN_BASE)
+        .and_then(|rest| rest.strip_prefix("/StructureDefinition/"))
+        == Some(name)
+}
+
 /// `H/Questionnaire/<instrument>`: the canonical of Haven's questionnaire for an instrument.
 pub fn questionnaire(instrument: &str) -> String {
     format!("{HAVEN_BASE}/Questionnaire/{instrument}")

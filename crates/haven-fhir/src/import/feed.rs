@@ -58,12 +58,15 @@ impl<'a> Feed<'a> {
         }
     }
 
-    /// Takes the next bytes of the input, reading every whole line they complete.
-    pub fn push(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
-        self.pending.extend_from_slice(bytes);
-        if self.form == Form::Unknown
-            && (self.pending.len() >= SNIFF_BYTES || two_lines(&self.pending))
-        {
+    /// Takes the next bytes of the input, reading every whole line they complete. Once the
+    /// input is known to be NDJSON, the lines are read where they lie in `bytes`; only a line
+    /// cut by the end of a block is copied, to be completed by the next.
+    pub fn push(&mut self, mut bytes: &[u8]) -> Result<(), ImportError> {
+        if self.form == Form::Unknown {
+            self.pending.extend_from_slice(bytes);
+            if self.pending.len() < SNIFF_BYTES && !two_lines(&self.pending) {
+                return Ok(());
+            }
             if let Some(rest) = self.pending.strip_prefix(b"\xEF\xBB\xBF".as_slice()) {
                 self.pending = rest.to_vec();
             }
@@ -72,24 +75,37 @@ impl<'a> Feed<'a> {
             } else {
                 Form::Document
             };
+            bytes = &[];
         }
-        if self.form != Form::Ndjson {
-            return Ok(());
+        match self.form {
+            Form::Ndjson => {}
+            _ => {
+                self.pending.extend_from_slice(bytes);
+                return Ok(());
+            }
         }
-        // A line longer than the limit is read as far as it goes, to be refused by number.
-        let end = match memchr::memrchr(b'\n', &self.pending) {
+        if !self.pending.is_empty() {
+            // Complete the cut line (or, before the first, the sniffed lines) and read it.
+            let line_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |at| at + 1);
+            self.pending.extend_from_slice(&bytes[..line_end]);
+            bytes = &bytes[line_end..];
+            // A line longer than the limit is read as far as it goes, to be refused by number.
+            let end = match memchr::memrchr(b'\n', &self.pending) {
+                Some(at) => at + 1,
+                None if self.pending.len() > MAX_RESOURCE_BYTES => self.pending.len(),
+                None => return Ok(()),
+            };
+            let (lines, pending) = (&mut self.lines, &self.pending[..end]);
+            read_lines(self.assembler, &self.source, lines, pending)?;
+            self.pending.drain(..end);
+        }
+        let end = match memchr::memrchr(b'\n', bytes) {
             Some(at) => at + 1,
-            None if self.pending.len() > MAX_RESOURCE_BYTES => self.pending.len(),
-            None => return Ok(()),
+            None if bytes.len() > MAX_RESOURCE_BYTES => bytes.len(),
+            None => 0,
         };
-        read_lines(
-            self.assembler,
-            &self.source,
-            &mut self.lines,
-            &self.pending[..end],
-        )?;
-        // The buffer is kept, so its pages are not faulted in afresh for every block.
-        self.pending.drain(..end);
+        read_lines(self.assembler, &self.source, &mut self.lines, &bytes[..end])?;
+        self.pending.extend_from_slice(&bytes[end..]);
         Ok(())
     }
 

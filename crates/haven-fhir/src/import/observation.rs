@@ -178,14 +178,15 @@ fn questionnaire(
         else {
             continue; // derived results and codes Haven does not know
         };
-        let path = format!("component[{i}]");
+        // Built only for an error: this runs for every answer of every questionnaire.
+        let path = || format!("component[{i}]");
         if answers[index].is_some() {
             return Err(ctx.invalid(
-                &path,
+                &path(),
                 format!("{} item {} is answered twice", instrument.name(), index + 1),
             ));
         }
-        answers[index] = Some(component_value(ctx, &path, component)?);
+        answers[index] = Some(component_value(ctx, path, component)?);
     }
     if answers.iter().all(Option::is_none) {
         return Ok(Mapped::Skip(format!(
@@ -215,7 +216,11 @@ fn questionnaire(
     })
 }
 
-fn component_value(ctx: &Ctx, path: &str, c: &ObservationComponent) -> Result<u8, ImportError> {
+fn component_value(
+    ctx: &Ctx,
+    path: impl Fn() -> String,
+    c: &ObservationComponent,
+) -> Result<u8, ImportError> {
     let number = c
         .value_integer
         .or_else(|| {
@@ -233,13 +238,13 @@ fn component_value(ctx: &Ctx, path: &str, c: &ObservationComponent) -> Result<u8
         });
     let number = number.ok_or_else(|| {
         ctx.missing(
-            &format!("{path}.value[x]"),
+            &format!("{}.value[x]", path()),
             "a whole-number answer (valueInteger)",
         )
     })?;
     u8::try_from(number).map_err(|_| {
         ctx.invalid(
-            &format!("{path}.valueInteger"),
+            &format!("{}.valueInteger", path()),
             format!("{number} is not a possible answer"),
         )
     })

@@ -121,8 +121,7 @@ pub(crate) fn ext_path(name: &str) -> String {
 
 /// The first Haven extension with this name.
 pub(crate) fn find<'a>(extensions: &'a [Extension], name: &str) -> Option<&'a Extension> {
-    let url = uris::extension(name);
-    extensions.iter().find(|e| e.url == url)
+    extensions.iter().find(|e| uris::is_extension(&e.url, name))
 }
 
 pub(crate) fn ext_flag(extensions: &[Extension], name: &str) -> bool {
@@ -162,8 +161,16 @@ pub(crate) fn haven_code<'a>(
     concepts: impl IntoIterator<Item = &'a CodeableConcept>,
     system_name: &str,
 ) -> Option<&'a str> {
-    let system = uris::system(system_name);
-    concepts.into_iter().find_map(|c| c.code_in(&system))
+    concepts.into_iter().find_map(|c| {
+        c.coding
+            .iter()
+            .find(|k| {
+                k.system
+                    .as_deref()
+                    .is_some_and(|s| uris::is_system(s, system_name))
+            })
+            .and_then(|k| k.code.as_deref())
+    })
 }
 
 /// The entry's version and last change from `meta`, with defaults for resources that did not
