@@ -310,9 +310,12 @@ async fn update_entry(
     }
     let data = serde_json::to_string(&entry.body)?;
     let status: String = row.try_get("status")?;
-    // Compare parsed values, not text, so that a different but equal serialisation is no change.
-    let stored_body: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
-    if stored_body == serde_json::to_value(&entry.body)? && status == entry.status.id() {
+    let stored: &str = row.try_get("data")?;
+    // The same text is the same entry (the usual re-import); otherwise compare parsed values,
+    // so that a different but equal serialisation is no change.
+    let same = stored == data
+        || serde_json::from_str::<serde_json::Value>(stored)? == serde_json::to_value(&entry.body)?;
+    if same && status == entry.status.id() {
         summary.entries_unchanged += 1;
         return Ok(());
     }

@@ -252,16 +252,17 @@ mod tests {
             Resource::from_json(br#"{"resourceType":"Foo"}"#),
             Err(JsonError::Shape(e)) if e.message.contains("unknown resource type")
         ));
-        // The same with the type first (read in one pass), and with it first but broken.
+        // With the type first (read in one pass) the same; broken with the type later, the
+        // same path.
         let first =
             r#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"new":[1]}"#;
         assert_eq!(
             Resource::from_json(first.as_bytes()).expect("type first"),
             Resource::from_json(text.as_bytes()).expect("type later")
         );
-        let bad_first =
-            r#"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":7}]}}"#;
-        match Resource::from_json(bad_first.as_bytes()) {
+        let bad_later =
+            r#"{"status":"final","code":{"coding":[{"system":7}]},"resourceType":"Observation"}"#;
+        match Resource::from_json(bad_later.as_bytes()) {
             Err(JsonError::Shape(e)) => assert_eq!(e.path, "Observation.code.coding[0].system"),
             other => panic!("{other:?}"),
         }

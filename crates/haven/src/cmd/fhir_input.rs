@@ -64,13 +64,26 @@ impl Input {
         })
     }
 
-    /// All of its bytes.
-    pub fn bytes(&self) -> Result<Vec<u8>> {
-        let mut buf = Vec::new();
-        self.open()?
-            .read_to_end(&mut buf)
-            .with_context(|| format!("cannot read {}", self.name()))?;
-        Ok(buf)
+    /// Whether it holds a Patient resource anywhere (see [`haven_fhir::mentions_patients`]),
+    /// read a block at a time; the end of each block is kept with the next, so that a mention
+    /// cut by a block boundary is still found.
+    pub fn mentions_patients(&self) -> Result<bool> {
+        const OVERLAP: usize = 4 << 10;
+        let mut reader = self.open()?;
+        let mut block = Vec::with_capacity(BLOCK as usize);
+        loop {
+            let read = (&mut reader)
+                .take(BLOCK)
+                .read_to_end(&mut block)
+                .with_context(|| format!("cannot read {}", self.name()))?;
+            if haven_fhir::mentions_patients(&block) {
+                return Ok(true);
+            }
+            if read == 0 {
+                return Ok(false);
+            }
+            block.drain(..block.len().saturating_sub(OVERLAP));
+        }
     }
 
     /// Reads it into `assembler` a block at a time, the next block read from disk while this

@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
-use haven_fhir::{Assembler, Purpose, mentions_patients};
+use haven_fhir::{Assembler, Purpose};
 use haven_store::fhir_import::UpsertSummary;
 use haven_store::{Actor, Store};
 
@@ -42,8 +42,13 @@ async fn one_at_a_time(store: &Store, inputs: Vec<Input>) -> Result<()> {
     let mut failures = Vec::new();
     let mut ordered = Vec::new();
     for input in inputs {
-        match input.bytes() {
-            Ok(bytes) => ordered.push((!mentions_patients(&bytes), input)),
+        let patients = if count == 1 {
+            Ok(true)
+        } else {
+            input.mentions_patients()
+        };
+        match patients {
+            Ok(patients) => ordered.push((!patients, input)),
             Err(e) if count == 1 => return Err(e),
             Err(e) => {
                 eprintln!("error: {e:#}");
