@@ -24,5 +24,5 @@ pub use export::{country_id, resource_type_of, response_id, to_resources, to_typ
 pub use import::{
     Assembler, Assembly, Feed, ImportError, ImportErrorKind, ImportedResource, Location,
     MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, Position, Purpose, Skipped, Target, assemble,
-    assemble_with, mentions_patients, parse_input, parse_json, parse_value, unresolved_patients,
+    assemble_with, mentions_patients, parse_input, parse_json, parse_value,
 };

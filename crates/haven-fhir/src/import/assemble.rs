@@ -71,38 +71,6 @@ pub fn assemble_with(
     assembler.finish(today, known, purpose)
 }
 
-/// Ids of the patients that resources refer to but the input does not hold, in first-seen
-/// order: the caller looks them up (for example in the store) and passes them to
-/// [`assemble_with`] as `known`.
-pub fn unresolved_patients(resources: &[ImportedResource]) -> Vec<String> {
-    let resolver = Resolver::new(resources);
-    let present: HashSet<&str> = resources
-        .iter()
-        .filter(|r| matches!(r.resource, Resource::Patient(_)))
-        .filter_map(|r| r.id.as_deref())
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    for r in resources {
-        let Subject::Of(Some(reference), _) = subject_of(&r.resource, &resolver) else {
-            continue;
-        };
-        let Some(target) = reference
-            .reference
-            .as_deref()
-            .and_then(|s| resolver.resolve(s))
-        else {
-            continue;
-        };
-        if target.resource_type == "Patient"
-            && !present.contains(target.id.as_str())
-            && !out.contains(&target.id)
-        {
-            out.push(target.id);
-        }
-    }
-    out
-}
-
 /// Builds patient records from resources added one at a time (see the module comment).
 #[derive(Default)]
 pub struct Assembler {

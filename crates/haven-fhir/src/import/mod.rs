@@ -13,9 +13,7 @@ mod patient;
 mod refs;
 mod values;
 
-pub use assemble::{
-    Assembler, Assembly, Purpose, Skipped, assemble, assemble_with, unresolved_patients,
-};
+pub use assemble::{Assembler, Assembly, Purpose, Skipped, assemble, assemble_with};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use parse::{

@@ -182,18 +182,17 @@ fn oversized_resources_are_refused() {
 fn resources_may_refer_to_patients_already_known() {
     let text = lines(&[asylum("refused")]);
     let resources = haven_fhir::parse_input(text.as_bytes(), "more.ndjson").expect("parse");
-    assert_eq!(
-        haven_fhir::unresolved_patients(&resources),
-        vec!["p1".to_owned()]
-    );
+    let mut assembler = haven_fhir::Assembler::default();
+    assembler.add_all(resources).expect("read");
+    assert_eq!(assembler.patient_ids().collect::<Vec<_>>(), vec!["p1"]);
     let known = haven_core::record::Patient::new("p1".into(), "Known", "Person");
-    let assembly = haven_fhir::assemble_with(
-        resources,
-        crate::support::TODAY,
-        std::slice::from_ref(&known),
-        haven_fhir::Purpose::Store,
-    )
-    .expect("assemble");
+    let assembly = assembler
+        .finish(
+            crate::support::TODAY,
+            std::slice::from_ref(&known),
+            haven_fhir::Purpose::Store,
+        )
+        .expect("assemble");
     assert_eq!(assembly.records.len(), 1);
     assert_eq!(
         (

@@ -6,8 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
-use haven_fhir::{Purpose, assemble_with, parse_input, unresolved_patients};
-use haven_store::StoreError;
+use haven_fhir::{Assembler, Purpose, parse_input};
 use haven_store::api_tokens::ApiScope;
 
 use super::{ApiClient, FhirError, fhir_json};
@@ -33,25 +32,24 @@ pub(super) async fn batch(
             ));
         }
     };
-    let present = resources
-        .iter()
-        .filter(|r| matches!(r.resource, Resource::Patient(_)))
-        .filter_map(|r| r.id.clone());
-    let wanted: Vec<String> = present.chain(unresolved_patients(&resources)).collect();
-    let mut known = Vec::new();
-    for id in wanted {
-        match state.store.patient(&id).await {
-            Ok(summary) => known.push(summary.patient),
-            Err(StoreError::PatientNotFound(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
     let labels: Vec<(String, Option<String>)> = resources
         .iter()
         .map(|r| (r.resource.resource_type().to_owned(), r.id.clone()))
         .collect();
+    // Patients the Bundle holds or refers to may already be stored (new results for a known
+    // patient); those found are passed on as known.
+    let mut assembler = Assembler::default();
+    assembler.add_all(resources)?;
+    let wanted: Vec<&str> = assembler.patient_ids().collect();
+    let known: Vec<_> = state
+        .store
+        .patients(&wanted)
+        .await?
+        .into_iter()
+        .map(|s| s.patient)
+        .collect();
     let today = time::OffsetDateTime::now_utc().date();
-    let assembly = assemble_with(resources, today, &known, Purpose::Store)?;
+    let assembly = assembler.finish(today, &known, Purpose::Store)?;
     let actor = client.actor();
     state
         .store
