@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
+# A patient every population has (pat-5000 from 10,000 patients up, as in BENCHMARKS.md).
+PID=pat-$(( N >= 10000 ? 5000 : (N + 1) / 2 ))
 WORK=${BENCH_DIR:-/tmp/haven-bench}
 rm -rf "$WORK" && mkdir -p "$WORK"
 DB="$WORK/haven.db"
@@ -36,7 +38,7 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
 COOKIE=$(python3 scripts/bench_login.py http://127.0.0.1:18080 bench bench-password-123)
-for path in "/patients/pat-5000" "/patients?q=ahmad" "/patients?q=1990-01-01" "/worklist/practice"; do
+for path in "/patients/$PID" "/patients?q=ahmad" "/patients?q=1990-01-01" "/worklist/practice"; do
     echo "-- GET $path"
     wrk -t2 -c4 -d20s --latency -H "Cookie: $COOKIE" "http://127.0.0.1:18080$path" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
 done
@@ -44,7 +46,7 @@ echo "-- server resident memory: $(ps -o rss= -p $SERVER) KB"
 
 echo "== CDS Hooks patient-view with prefetch (wrk, 50 connections, 20 s)"
 TOKEN=$($H --db "$DB" token add bench --scope read | awk 'NF==1 {print $1}' | head -n 1)
-python3 scripts/bench_cds_body.py "$WORK/export" pat-5000 >"$WORK/cds.json"
+python3 scripts/bench_cds_body.py "$WORK/export" "$PID" >"$WORK/cds.json"
 cat >"$WORK/cds.lua" <<LUA
 wrk.method = "POST"
 wrk.body = io.open("$WORK/cds.json"):read("*a")
