@@ -24,7 +24,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     let as_of = as_of.unwrap_or(today);
     // Each file streams through the assembler, which keeps the records, not the resources.
     let inputs = Input::all(files)?;
-    let bar = progress::bar(inputs.iter().map(Input::len).sum(), "bytes");
+    let bar = progress::bytes(inputs.iter().map(Input::len).sum(), "reading");
     let mut assembler = Assembler::default();
     for input in &inputs {
         input.feed(&mut assembler, &bar)?;

@@ -21,7 +21,7 @@ use crate::{output, progress};
 pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
     let inputs = Input::all(files)?;
     if inputs.len() > 1 {
-        let bar = progress::bar(inputs.iter().map(Input::len).sum(), "bytes");
+        let bar = progress::bytes(inputs.iter().map(Input::len).sum(), "reading");
         let together = import(store, &inputs, &bar).await;
         bar.finish_and_clear();
         match together {
@@ -57,7 +57,7 @@ async fn one_at_a_time(store: &Store, inputs: Vec<Input>) -> Result<()> {
         }
     }
     ordered.sort_by_key(|(patients_later, _)| *patients_later);
-    let bar = progress::bar(ordered.iter().map(|(_, i)| i.len()).sum(), "bytes");
+    let bar = progress::bytes(ordered.iter().map(|(_, i)| i.len()).sum(), "importing");
     for (_, input) in ordered {
         let name = input.name();
         match import(store, std::slice::from_ref(&input), &bar).await {
@@ -94,6 +94,7 @@ async fn import(
     for input in inputs {
         input.feed(&mut assembler, bar)?;
     }
+    bar.set_message("storing");
     // Resources may add to patients already in Haven (new results for a known patient), and
     // a patient already stored keeps what this input does not carry (see `Assembler::finish`).
     let wanted: Vec<&str> = assembler.patient_ids().collect();
