@@ -57,7 +57,7 @@ async fn one_at_a_time(store: &Store, inputs: Vec<Input>) -> Result<()> {
         }
     }
     ordered.sort_by_key(|(patients_later, _)| *patients_later);
-    let bar = progress::bytes(ordered.iter().map(|(_, i)| i.len()).sum(), "importing");
+    let bar = progress::bytes(ordered.iter().map(|(_, i)| i.len()).sum(), "reading");
     for (_, input) in ordered {
         let name = input.name();
         match import(store, std::slice::from_ref(&input), &bar).await {
@@ -91,6 +91,7 @@ async fn import(
     bar: &indicatif::ProgressBar,
 ) -> Result<UpsertSummary> {
     let mut assembler = Assembler::default();
+    bar.set_message("reading");
     for input in inputs {
         input.feed(&mut assembler, bar)?;
     }
