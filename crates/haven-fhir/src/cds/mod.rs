@@ -17,8 +17,8 @@ use haven_core::rules::{self, Action, RuleId};
 use serde_json::value::RawValue;
 
 use crate::import::{
-    ImportError, ImportErrorKind, ImportedResource, Location, Position, Purpose, assemble_with,
-    parse_json, parse_value,
+    ImportError, ImportErrorKind, ImportedResource, Location, OnePass, Position, Purpose,
+    assemble_with, parse_json, parse_value,
 };
 use crate::model::{AppointmentParticipant, Reference, Resource};
 
@@ -95,7 +95,7 @@ pub fn prefetch_query(key: &str, patient_id: &str) -> Option<String> {
 
 /// Prefetch keys the request did not send at all (a key sent as `null` means "nothing
 /// found" and needs no fetching).
-pub fn missing_prefetch(request: &CdsRequest) -> Vec<&'static str> {
+pub fn missing_prefetch<P>(request: &CdsRequest<P>) -> Vec<&'static str> {
     PREFETCH
         .iter()
         .map(|(k, _)| *k)
@@ -106,6 +106,44 @@ pub fn missing_prefetch(request: &CdsRequest) -> Vec<&'static str> {
                 .is_none_or(|p| !p.contains_key(*k))
         })
         .collect()
+}
+
+/// A hook call and its prefetched resources read in one pass over the body, when every
+/// prefetch key is there and every prefetched resource has `resourceType` first (as Haven's
+/// export and most FHIR servers write them); the request comes back without its prefetch.
+/// `None` when that is not so: read the body as a [`CdsRequest`], and the prefetch with
+/// [`prefetch_resources`], which name any problem exactly.
+pub fn read_in_one_pass(
+    body: &[u8],
+) -> Option<Result<(CdsRequest, Vec<ImportedResource>), ImportError>> {
+    let request: CdsRequest<OnePass> = serde_json::from_slice(body).ok()?;
+    if !missing_prefetch(&request).is_empty() {
+        return None;
+    }
+    let CdsRequest {
+        hook,
+        hook_instance,
+        fhir_server,
+        fhir_authorization,
+        context,
+        prefetch,
+    } = request;
+    let mut resources = Vec::new();
+    for (key, value) in prefetch.unwrap_or_default() {
+        match value.resources(&format!("prefetch.{key}")) {
+            Ok(read) => resources.extend(read),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    let request = CdsRequest {
+        hook,
+        hook_instance,
+        fhir_server,
+        fhir_authorization,
+        context,
+        prefetch: None,
+    };
+    Some(Ok((request, resources)))
 }
 
 /// Resources from prefetch values (single resources or searchset Bundles). A resource that

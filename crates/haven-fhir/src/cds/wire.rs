@@ -40,8 +40,11 @@ impl std::fmt::Debug for FhirAuthorization {
 /// A hook call. Prefetch values stay JSON text until Haven reads them as FHIR, so each
 /// resource is parsed once, straight into Haven's types (see `Resource::from_json`).
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CdsRequest {
+#[serde(
+    rename_all = "camelCase",
+    bound(deserialize = "P: Deserialize<'de>", serialize = "P: Serialize")
+)]
+pub struct CdsRequest<P = Box<serde_json::value::RawValue>> {
     pub hook: String,
     pub hook_instance: String,
     #[serde(default)]
@@ -52,10 +55,10 @@ pub struct CdsRequest {
     /// Prefetch results by key; a key may be present with `null` when the EHR found nothing
     /// or chose not to prefetch it.
     #[serde(default)]
-    pub prefetch: Option<BTreeMap<String, Box<serde_json::value::RawValue>>>,
+    pub prefetch: Option<BTreeMap<String, P>>,
 }
 
-impl CdsRequest {
+impl<P> CdsRequest<P> {
     pub fn patient_id(&self) -> Option<&str> {
         self.context.get("patientId").and_then(Value::as_str)
     }

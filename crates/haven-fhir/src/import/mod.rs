@@ -17,8 +17,8 @@ pub use assemble::{Assembler, Assembly, Purpose, Skipped, assemble, assemble_wit
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use parse::{
-    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, mentions_patients, parse_input,
-    parse_json, parse_value,
+    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, OnePass, mentions_patients,
+    parse_input, parse_json, parse_value,
 };
 pub use refs::Target;
 

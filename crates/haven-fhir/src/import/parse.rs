@@ -397,6 +397,110 @@ pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResourc
     Ok(vec![ImportedResource::single(whole, resource)])
 }
 
+/// JSON holding one resource, a Bundle or `null` (a CDS Hooks prefetch value), read in the
+/// same pass as the text around it: possible only when every resource in it has
+/// `resourceType` first. Anything else fails to deserialise, and the caller reads the text
+/// the general way ([`parse_json`]), which then names any error exactly.
+pub enum OnePass {
+    Null,
+    Resource(Resource),
+    Bundle {
+        bundle_type: String,
+        entries: Vec<OnePassEntry>,
+    },
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnePassEntry {
+    #[serde(default)]
+    full_url: Option<String>,
+    #[serde(default)]
+    resource: Option<OnePassResource>,
+    #[serde(default)]
+    search: Option<BundleSearch>,
+    #[serde(default)]
+    request: Option<BundleRequest>,
+}
+
+struct OnePassResource(Resource);
+
+impl<'de> serde::Deserialize<'de> for OnePassResource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(crate::model::TypeFirst)?
+            .map(OnePassResource)
+            .ok_or_else(|| serde::de::Error::custom("resourceType is not first"))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OnePass {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(OnePassVisitor)
+    }
+}
+
+struct OnePassVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OnePassVisitor {
+    type Value = OnePass;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a FHIR resource or Bundle with resourceType first, or null")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<OnePass, E> {
+        Ok(OnePass::Null)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OnePass, A::Error> {
+        use serde::de::Error;
+        if map.next_key::<&str>()? != Some("resourceType") {
+            return Err(A::Error::custom("resourceType is not first"));
+        }
+        let kind: &str = map.next_value()?;
+        if kind != "Bundle" {
+            return Resource::read_rest(kind, map)?
+                .map(OnePass::Resource)
+                .ok_or_else(|| A::Error::custom("not a resource type Haven reads"));
+        }
+        let (mut bundle_type, mut entries) = (None, Vec::new());
+        while let Some(key) = map.next_key::<&str>()? {
+            match key {
+                "type" => bundle_type = Some(map.next_value()?),
+                "entry" => entries = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let bundle_type = bundle_type.ok_or_else(|| A::Error::custom("Bundle.type missing"))?;
+        Ok(OnePass::Bundle {
+            bundle_type,
+            entries,
+        })
+    }
+}
+
+impl OnePass {
+    /// The resources, checked as [`parse_json`] checks them; `source` names the value.
+    pub fn resources(self, source_name: &str) -> Result<Vec<ImportedResource>, ImportError> {
+        let whole = Location::new(source_name, Position::Document);
+        match self {
+            OnePass::Null => Ok(Vec::new()),
+            OnePass::Resource(resource) => Ok(vec![ImportedResource::single(whole, resource)]),
+            OnePass::Bundle {
+                bundle_type,
+                entries,
+            } => {
+                let entries = entries
+                    .into_iter()
+                    .map(|e| (e.full_url, e.resource.map(|r| r.0), e.search, e.request));
+                bundle_entries(bundle_type, entries, &whole, |_, r| Ok(r))
+            }
+        }
+    }
+}
+
 fn shape_error(location: &Location, e: ShapeError) -> ImportError {
     let kind = if e.path == "resourceType" && e.message.starts_with("unknown resource type") {
         Kind::Unsupported

@@ -107,7 +107,7 @@ macro_rules! resources {
 
         /// Reads an object whose first member is `resourceType`; `None` (or an error, which
         /// the caller treats alike) for any other object.
-        struct TypeFirst;
+        pub(crate) struct TypeFirst;
 
         impl<'de> serde::de::Visitor<'de> for TypeFirst {
             type Value = Option<Resource>;
@@ -121,6 +121,14 @@ macro_rules! resources {
                     return Ok(None);
                 }
                 let kind: &str = map.next_value()?;
+                Resource::read_rest(kind, map)
+            }
+        }
+
+        impl Resource {
+            /// Reads the members after `resourceType` as a resource of type `kind`; `None`
+            /// for a type Haven does not read.
+            pub(crate) fn read_rest<'de, A: serde::de::MapAccess<'de>>(kind: &str, map: A) -> Result<Option<Resource>, A::Error> {
                 let rest = serde::de::value::MapAccessDeserializer::new(map);
                 Ok(match kind {
                     $(stringify!($variant) => Some(Resource::$variant(Box::new(<$variant as serde::Deserialize>::deserialize(rest)?))),)+

@@ -169,8 +169,19 @@ async fn service(
         }
     };
     authenticate(&state, &shared, &headers, &format!("/cds-services/{id}")).await?;
-    let mut request: CdsRequest = serde_json::from_slice(&body)
-        .map_err(|e| FhirError::BadRequest(format!("not a CDS Hooks request: {e}")))?;
+    // Most calls are read in one pass; any other is read the general way, which names what is
+    // wrong exactly and fetches what the EHR did not prefetch (once the call is known good).
+    let (mut request, read) = match cds::read_in_one_pass(&body) {
+        Some(read) => {
+            let (request, resources) = read?;
+            (request, Some(resources))
+        }
+        None => {
+            let request: CdsRequest = serde_json::from_slice(&body)
+                .map_err(|e| FhirError::BadRequest(format!("not a CDS Hooks request: {e}")))?;
+            (request, None)
+        }
+    };
     if request.hook != hook {
         return Err(FhirError::BadRequest(format!(
             "service {id} answers the {hook} hook, not {}",
@@ -181,12 +192,17 @@ async fn service(
         .patient_id()
         .ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?
         .to_owned();
-    let missing = cds::missing_prefetch(&request);
-    let mut prefetch = request.prefetch.take().unwrap_or_default();
-    if !missing.is_empty() {
-        prefetch.extend(fetch::missing(&shared.http, &request, &missing).await?);
-    }
-    let mut resources = cds::prefetch_resources(prefetch)?;
+    let mut resources = match read {
+        Some(resources) => resources,
+        None => {
+            let missing = cds::missing_prefetch(&request);
+            let mut prefetch = request.prefetch.take().unwrap_or_default();
+            if !missing.is_empty() {
+                prefetch.extend(fetch::missing(&shared.http, &request, &missing).await?);
+            }
+            cds::prefetch_resources(prefetch)?
+        }
+    };
     let drafts = if hook == "appointment-book" {
         cds::draft_appointments(&request)?
     } else {
