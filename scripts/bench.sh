@@ -44,13 +44,19 @@ for path in "/patients/$PID" "/patients?q=ahmad" "/patients?q=1990-01-01" "/work
 done
 echo "-- server resident memory: $(ps -o rss= -p $SERVER) KB"
 
-echo "== CDS Hooks patient-view with prefetch (wrk, 50 connections, 20 s)"
 TOKEN=$($H --db "$DB" token add bench --scope read | awk 'NF==1 {print $1}' | head -n 1)
-python3 scripts/bench_cds_body.py "$WORK/export" "$PID" >"$WORK/cds.json"
-cat >"$WORK/cds.lua" <<LUA
+# From 10,000 patients up (seed 1): pat-5000 is light (20 resources), pat-8649 the median
+# (37), pat-5051 at the 90th percentile (68).
+CDS_PATIENTS=$PID
+[ "$N" -ge 10000 ] && CDS_PATIENTS="pat-5000 pat-8649 pat-5051"
+for patient in $CDS_PATIENTS; do
+    echo "== CDS Hooks patient-view with prefetch for $patient (wrk, 50 connections, 20 s)"
+    python3 scripts/bench_cds_body.py "$WORK/export" "$patient" >"$WORK/cds.json"
+    cat >"$WORK/cds.lua" <<LUA
 wrk.method = "POST"
 wrk.body = io.open("$WORK/cds.json"):read("*a")
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
-wrk -t2 -c50 -d20s --latency -s "$WORK/cds.lua" http://127.0.0.1:18080/cds-services/haven-patient-view | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+    wrk -t2 -c50 -d20s --latency -s "$WORK/cds.lua" http://127.0.0.1:18080/cds-services/haven-patient-view | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
+done
