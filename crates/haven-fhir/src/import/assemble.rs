@@ -116,7 +116,6 @@ struct Read {
 enum Placed {
     Entry {
         entry: Entry,
-        rtype: &'static str,
         date_path: &'static str,
     },
     Country {
@@ -159,7 +158,7 @@ impl Assembler {
                 })?;
                 let patient =
                     patient::patient(&ctx, id, p, &|reference| resolver.resolve(reference))?;
-                let slot = self.slot(id, None);
+                let slot = self.slot(id, || None);
                 let built = &mut self.records[slot];
                 built.record.patient = patient;
                 built.patient_source = Some(r.location.clone());
@@ -254,7 +253,6 @@ impl Assembler {
                         change,
                         body,
                     },
-                    rtype,
                     date_path,
                 }
             }
@@ -277,21 +275,20 @@ impl Assembler {
     /// Puts what a resource gave into its patient's record, making a place for a patient not
     /// seen yet (its Patient may come later in the input, or already be known).
     fn place(&mut self, read: Read) {
-        let mention = Mention {
-            location: read.location.clone(),
-            rtype: read.rtype,
-            element: read.subject_path,
+        // Kept only until some resource names the patient; most find it named already.
+        let mention = || {
+            Some(Mention {
+                location: read.location.clone(),
+                rtype: read.rtype,
+                element: read.subject_path,
+            })
         };
-        let slot = self.slot(&read.patient, Some(mention));
+        let slot = self.slot(&read.patient, mention);
         let built = &mut self.records[slot];
         match read.placed {
-            Placed::Entry {
-                entry,
-                rtype,
-                date_path,
-            } => {
+            Placed::Entry { entry, date_path } => {
                 built.record.entries.push(entry);
-                built.sources.push((read.location, rtype, date_path));
+                built.sources.push((read.location, read.rtype, date_path));
             }
             Placed::Country { code, date } => built.countries.push((code, date, read.location)),
             Placed::Skip { resource, reason } => self.skipped.push(Skipped {
@@ -303,16 +300,16 @@ impl Assembler {
         }
     }
 
-    fn slot(&mut self, patient: &str, mention: Option<Mention>) -> usize {
+    fn slot(&mut self, patient: &str, mention: impl FnOnce() -> Option<Mention>) -> usize {
         if let Some(&slot) = self.index.get(patient) {
             let built = &mut self.records[slot];
             if built.first_mention.is_none() {
-                built.first_mention = mention;
+                built.first_mention = mention();
             }
             return slot;
         }
         self.index.insert(patient.to_owned(), self.records.len());
-        self.records.push(Built::new(patient, mention));
+        self.records.push(Built::new(patient, mention()));
         self.records.len() - 1
     }
 
