@@ -273,8 +273,8 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
     }
 }
 
-/// Replaces the actions of every patient in `batch` with the ones given (two statements for
-/// the lot, inside the caller's transaction), and empties `batch`.
+/// Replaces the actions of every patient in `batch` with the ones given (a few statements for
+/// the lot, inside the caller's transaction).
 pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     conn: &mut SqliteConnection,
     batch: &[(R, Vec<Action>)],
@@ -290,6 +290,14 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
         .build()
         .execute(&mut *conn)
         .await?;
+    add_many(conn, batch).await
+}
+
+/// Adds the actions of patients who have none yet (new ones), in multi-row inserts.
+pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
+    conn: &mut SqliteConnection,
+    batch: &[(R, Vec<Action>)],
+) -> Result<()> {
     let rows: Vec<(&PatientRecord, &Action)> = batch
         .iter()
         .flat_map(|(r, actions)| actions.iter().map(move |a| (r.borrow(), a)))

@@ -224,7 +224,7 @@ async fn write_new(
     crate::records::insert_patients(conn, &records, *seq, actor, &timestamp_text(now())).await?;
     *seq += records.len() as i64;
     crate::records::insert_entries(conn, records.iter().flat_map(|r| &r.entries)).await?;
-    crate::actions::replace_many(conn, fresh).await?;
+    crate::actions::add_many(conn, fresh).await?;
     let rows = records.iter().map(|r| {
         let detail = format!("{reason}: {} entries added, 0 changed", r.entries.len());
         (Some(r.patient.id.as_str()), detail)
