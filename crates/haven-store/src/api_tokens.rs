@@ -114,47 +114,35 @@ impl Store {
         let quick = self.readers.read(|conn| {
             conn.prepare_cached(LIVE)?
                 .query_row([&hash], |row| {
-                    Ok((
+                    let (id, name, scope, created_by, created_at) = (
                         row.get(0)?,
                         row.get(1)?,
                         row.get::<_, String>(2)?,
                         row.get(3)?,
                         row.get(4)?,
-                        row.get::<_, Option<String>>(5)?.is_some(),
-                    ))
+                    );
+                    let revoked = row.get::<_, Option<String>>(5)?.is_some();
+                    Ok(parse_scope(&scope).map(|scope| ApiToken {
+                        id,
+                        name,
+                        scope,
+                        created_by,
+                        created_at,
+                        revoked,
+                    }))
                 })
                 .optional()
         });
-        type Row = (String, String, String, String, String, bool);
-        let row: Option<Row> = match quick {
-            Some(row) => row?,
+        match quick {
+            Some(found) => found?.transpose(),
             None => sqlx::query(LIVE)
                 .bind(&hash)
                 .fetch_optional(self.pool())
                 .await?
-                .map(|row| -> Result<Row> {
-                    Ok((
-                        row.try_get("id")?,
-                        row.try_get("name")?,
-                        row.try_get("scope")?,
-                        row.try_get("created_by")?,
-                        row.try_get("created_at")?,
-                        row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
-                    ))
-                })
-                .transpose()?,
-        };
-        row.map(|(id, name, scope, created_by, created_at, revoked)| {
-            Ok(ApiToken {
-                id,
-                name,
-                scope: parse_scope(&scope)?,
-                created_by,
-                created_at,
-                revoked,
-            })
-        })
-        .transpose()
+                .as_ref()
+                .map(token_from_row)
+                .transpose(),
+        }
     }
 
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
