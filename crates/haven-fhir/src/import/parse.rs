@@ -93,42 +93,16 @@ pub fn looks_like_ndjson(bytes: &[u8]) -> bool {
 /// NDJSON of more than this is parsed on every core, in contiguous runs of lines.
 pub(crate) const PARALLEL_NDJSON_BYTES: usize = 4 << 20;
 
+/// NDJSON read whole, on this thread (input of any size goes through [`crate::Feed`], which
+/// reads it on every core).
 fn ndjson(bytes: &[u8], source: &str) -> Result<Vec<ImportedResource>, ImportError> {
     let source = Location::new(source, Position::Document);
-    let runs = on_every_core(bytes, 0, |run, skipped| {
-        let mut out = Vec::new();
-        each_line(run, &source, skipped, |r| {
-            out.push(r);
-            Ok(())
-        })
-        .map(|()| out)
-    });
-    // In file order, so the error reported is the first in the file.
     let mut out = Vec::new();
-    for run in runs {
-        out.extend(run?);
-    }
+    each_line(bytes, &source, 0, |r| {
+        out.push(r);
+        Ok(())
+    })?;
     Ok(out)
-}
-
-/// Runs `read` on NDJSON cut into [`runs`], all at once; the results come back in input order.
-pub(crate) fn on_every_core<T: Send>(
-    bytes: &[u8],
-    skipped: usize,
-    read: impl Fn(&[u8], usize) -> T + Sync,
-) -> Vec<T> {
-    let (runs, _) = runs(bytes, skipped);
-    if let [(run, first)] = runs[..] {
-        return vec![read(run, first)];
-    }
-    let read = &read;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .into_iter()
-            .map(|(run, first)| scope.spawn(move || read(run, first)))
-            .collect();
-        handles.into_iter().map(joined).collect()
-    })
 }
 
 /// The cores to read on, asked of the system once: the question reads cgroup files, which
@@ -609,7 +583,7 @@ mod tests {
     }
 
     #[test]
-    fn large_ndjson_is_read_on_every_core_with_true_line_numbers() {
+    fn large_ndjson_errors_name_the_true_line() {
         let line = |i: usize| {
             format!(
                 r#"{{"resourceType":"Patient","id":"p{i}","name":[{{"family":"Family{i}","given":["Given"]}}],"birthDate":"1990-01-01"}}"#
