@@ -28,6 +28,16 @@ fn two_lines(bytes: &[u8]) -> bool {
     false
 }
 
+/// How much of `bytes` can be read now: its whole lines, or all of it when it is one line
+/// already longer than the limit (read as far as it goes, to be refused by its number).
+fn readable(bytes: &[u8]) -> usize {
+    match memchr::memrchr(b'\n', bytes) {
+        Some(at) => at + 1,
+        None if bytes.len() > MAX_RESOURCE_BYTES => bytes.len(),
+        None => 0,
+    }
+}
+
 /// One input being read into an assembler. Errors name the source and line as
 /// [`parse_input`] would; the assembler must be dropped after one.
 pub struct Feed<'a> {
@@ -77,33 +87,21 @@ impl<'a> Feed<'a> {
             };
             bytes = &[];
         }
-        match self.form {
-            Form::Ndjson => {}
-            _ => {
-                self.pending.extend_from_slice(bytes);
-                return Ok(());
-            }
+        if self.form != Form::Ndjson {
+            self.pending.extend_from_slice(bytes);
+            return Ok(());
         }
         if !self.pending.is_empty() {
             // Complete the cut line (or, before the first, the sniffed lines) and read it.
             let line_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |at| at + 1);
             self.pending.extend_from_slice(&bytes[..line_end]);
             bytes = &bytes[line_end..];
-            // A line longer than the limit is read as far as it goes, to be refused by number.
-            let end = match memchr::memrchr(b'\n', &self.pending) {
-                Some(at) => at + 1,
-                None if self.pending.len() > MAX_RESOURCE_BYTES => self.pending.len(),
-                None => return Ok(()),
-            };
+            let end = readable(&self.pending);
             let (lines, pending) = (&mut self.lines, &self.pending[..end]);
             read_lines(self.assembler, &self.source, lines, pending)?;
             self.pending.drain(..end);
         }
-        let end = match memchr::memrchr(b'\n', bytes) {
-            Some(at) => at + 1,
-            None if bytes.len() > MAX_RESOURCE_BYTES => bytes.len(),
-            None => 0,
-        };
+        let end = readable(bytes);
         read_lines(self.assembler, &self.source, &mut self.lines, &bytes[..end])?;
         self.pending.extend_from_slice(&bytes[end..]);
         Ok(())
@@ -128,6 +126,9 @@ fn read_lines(
     lines: &mut usize,
     bytes: &[u8],
 ) -> Result<(), ImportError> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
     let (runs, after) = runs(bytes, *lines);
     *lines = after;
     if let [(run, skipped)] = runs[..] {
