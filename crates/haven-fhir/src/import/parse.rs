@@ -582,6 +582,21 @@ mod tests {
         );
     }
 
+    /// Text is read as UTF-8 checked once, whole; a byte that is not UTF-8 (here Latin-1 "é")
+    /// is still refused with its line and column.
+    #[test]
+    fn text_that_is_not_utf8_is_refused_where_it_is() {
+        let mut ndjson = b"{\"resourceType\":\"Patient\",\"id\":\"a\"}\n".to_vec();
+        ndjson.extend_from_slice(
+            b"{\"resourceType\":\"Patient\",\"id\":\"b\",\"name\":[{\"family\":\"Ren\xe9\"}]}\n",
+        );
+        let error = parse_input(&ndjson, "in.ndjson").expect_err("not UTF-8");
+        assert_eq!(
+            error.to_string(),
+            "in.ndjson: line 2: not valid JSON at column 58: invalid unicode code point"
+        );
+    }
+
     #[test]
     fn large_ndjson_errors_name_the_true_line() {
         let line = |i: usize| {

