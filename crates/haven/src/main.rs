@@ -25,6 +25,8 @@ fn main() -> std::process::ExitCode {
                 tracing_subscriber::EnvFilter::new("warn,sqlx=error,haven=info,haven_web=info")
             }),
         )
+        // Colour for a person at a terminal; none in a log file or journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

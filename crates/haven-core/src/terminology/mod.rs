@@ -9,6 +9,7 @@ mod check_digits;
 
 pub use check_digits::{loinc_check_digit_valid, verhoeff_valid};
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub const SNOMED: &str = "http://snomed.info/sct";
@@ -44,9 +45,34 @@ pub struct Code {
 
 const DATA: &str = include_str!("codes.tsv");
 
+/// The table, and where each code is by key and by (system URI, code): import maps every
+/// coding it reads through [`lookup`], so a scan of the table per coding would show.
+struct Table {
+    codes: Vec<Code>,
+    by_key: HashMap<&'static str, usize>,
+    by_code: HashMap<(&'static str, &'static str), usize>,
+}
+
+fn indexed() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let codes = parse(DATA);
+        let (mut by_key, mut by_code) = (HashMap::new(), HashMap::new());
+        for (at, c) in codes.iter().enumerate() {
+            // The first row wins, as a scan from the top would find it.
+            by_key.entry(c.key).or_insert(at);
+            by_code.entry((c.system.uri(), c.code)).or_insert(at);
+        }
+        Table {
+            codes,
+            by_key,
+            by_code,
+        }
+    })
+}
+
 fn table() -> &'static [Code] {
-    static TABLE: OnceLock<Vec<Code>> = OnceLock::new();
-    TABLE.get_or_init(|| parse(DATA))
+    &indexed().codes
 }
 
 fn parse(data: &'static str) -> Vec<Code> {
@@ -84,20 +110,33 @@ pub fn by_key(key: &str) -> &'static Code {
 }
 
 pub fn find_key(key: &str) -> Option<&'static Code> {
-    table().iter().find(|c| c.key == key)
+    let table = indexed();
+    table.by_key.get(key).map(|&at| &table.codes[at])
 }
 
 /// Looks up a code by FHIR system URI and code value.
 pub fn lookup(system_uri: &str, code: &str) -> Option<&'static Code> {
-    table()
-        .iter()
-        .find(|c| c.system.uri() == system_uri && c.code == code)
+    let table = indexed();
+    table
+        .by_code
+        .get(&(system_uri, code))
+        .map(|&at| &table.codes[at])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_code_is_found_by_its_key_and_by_its_system_and_code() {
+        for c in all() {
+            assert_eq!(find_key(c.key), Some(c));
+            assert_eq!(lookup(c.system.uri(), c.code), Some(c));
+        }
+        assert_eq!(lookup(SNOMED, "no-such-code"), None);
+        assert_eq!(find_key("no-such-key"), None);
+    }
 
     #[test]
     fn every_row_is_well_formed_and_unique() {
