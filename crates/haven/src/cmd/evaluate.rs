@@ -35,11 +35,15 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     let assembly = assembler.finish(today.max(as_of), &[], Purpose::Evaluate)?;
     report_skipped(&assembly.skipped);
     let actions = evaluate(&assembly.records, &Policy::default(), as_of);
-    if json {
+    let printed = if json {
         output::print(&actions_output::to_json(as_of, &actions))
     } else {
         output::print(&actions_output::to_table(as_of, &actions))
-    }
+    };
+    // The process ends here: freeing millions of records one by one only delays the exit
+    // (0.7 s for 100,000 patients); the system takes the memory back whole.
+    std::mem::forget((assembly, actions));
+    printed
 }
 
 /// Every record's actions, evaluated on every core, labelled with the FHIR Patient.id and
