@@ -5,6 +5,7 @@
 use anyhow::Result;
 use haven_core::Date;
 use haven_core::policy::Policy;
+use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action};
 use haven_store::{RecordStream, Store, projection};
 
@@ -58,6 +59,37 @@ impl Collect for Counts {
 /// Threads for a population scan: one per core.
 pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Evaluates records in memory (`haven evaluate`'s, read from FHIR) on every core, each
+/// worker collecting its share as a stored population's are collected.
+pub fn evaluate_records<C: Collect>(records: &[PatientRecord], policy: &Policy, today: Date) -> C {
+    let share = records.len().div_ceil(workers()).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = records
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut part = C::default();
+                    for record in chunk {
+                        part.add(
+                            record.patient.id.as_str(),
+                            rules::evaluate(record, policy, today),
+                        );
+                    }
+                    part
+                })
+            })
+            .collect();
+        let mut total = C::default();
+        for handle in handles {
+            let part = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            total.merge(part);
+        }
+        total
+    })
 }
 
 /// Evaluates every matching patient on every core (see

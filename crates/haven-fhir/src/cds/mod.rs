@@ -122,14 +122,7 @@ pub fn read_in_one_pass(
     if !missing_prefetch(&request).is_empty() {
         return None;
     }
-    let CdsRequest {
-        hook,
-        hook_instance,
-        fhir_server,
-        fhir_authorization,
-        context,
-        prefetch,
-    } = request;
+    let (request, prefetch) = request.take_prefetch();
     let mut resources = Vec::new();
     for (key, value) in prefetch.unwrap_or_default() {
         match value.resources(&format!("prefetch.{key}")) {
@@ -137,14 +130,6 @@ pub fn read_in_one_pass(
             Err(e) => return Some(Err(e)),
         }
     }
-    let request = CdsRequest {
-        hook,
-        hook_instance,
-        fhir_server,
-        fhir_authorization,
-        context,
-        prefetch: None,
-    };
     Some(Ok((request, resources)))
 }
 

@@ -35,10 +35,9 @@ impl std::fmt::Debug for FhirAuthorization {
     }
 }
 
-/// A hook invocation. `context` stays JSON because each hook defines its own; the fields
-/// Haven reads have accessors.
-/// A hook call. Prefetch values stay JSON text until Haven reads them as FHIR, so each
-/// resource is parsed once, straight into Haven's types (see `Resource::from_json`).
+/// A hook call. `context` stays JSON because each hook defines its own; the fields Haven
+/// reads have accessors. Prefetch values are `P`: JSON text by default, read as FHIR later so
+/// that each resource is parsed once, straight into Haven's types (see `Resource::from_json`).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(
     rename_all = "camelCase",
@@ -59,6 +58,19 @@ pub struct CdsRequest<P = Box<serde_json::value::RawValue>> {
 }
 
 impl<P> CdsRequest<P> {
+    /// The call without its prefetch, and the prefetch.
+    pub fn take_prefetch<Q>(self) -> (CdsRequest<Q>, Option<BTreeMap<String, P>>) {
+        let request = CdsRequest {
+            hook: self.hook,
+            hook_instance: self.hook_instance,
+            fhir_server: self.fhir_server,
+            fhir_authorization: self.fhir_authorization,
+            context: self.context,
+            prefetch: None,
+        };
+        (request, self.prefetch)
+    }
+
     pub fn patient_id(&self) -> Option<&str> {
         self.context.get("patientId").and_then(Value::as_str)
     }

@@ -446,9 +446,7 @@ impl Assembler {
             skipped: self.skipped,
         })
     }
-}
 
-impl Assembler {
     /// Validates every record, on every core for a large population; the error reported is
     /// the first in record order.
     fn validate(&self, today: Date, purpose: Purpose) -> Result<(), ImportError> {

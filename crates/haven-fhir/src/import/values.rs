@@ -156,21 +156,14 @@ pub(crate) fn verified_keys<'a>(
         .collect()
 }
 
-/// The first code of a Haven code system across `concepts`, with the coding's index path.
+/// The first code of a Haven code system across `concepts`.
 pub(crate) fn haven_code<'a>(
     concepts: impl IntoIterator<Item = &'a CodeableConcept>,
     system_name: &str,
 ) -> Option<&'a str> {
-    concepts.into_iter().find_map(|c| {
-        c.coding
-            .iter()
-            .find(|k| {
-                k.system
-                    .as_deref()
-                    .is_some_and(|s| uris::is_system(s, system_name))
-            })
-            .and_then(|k| k.code.as_deref())
-    })
+    concepts
+        .into_iter()
+        .find_map(|c| c.code_where(|s| uris::is_system(s, system_name)))
 }
 
 /// The entry's version and last change from `meta`, with defaults for resources that did not

@@ -56,9 +56,14 @@ impl CodeableConcept {
 
     /// The first code given in `system`.
     pub fn code_in(&self, system: &str) -> Option<&str> {
+        self.code_where(|s| s == system)
+    }
+
+    /// The first code given in a system that `is_system` accepts.
+    pub fn code_where(&self, is_system: impl Fn(&str) -> bool) -> Option<&str> {
         self.coding
             .iter()
-            .find(|c| c.system.as_deref() == Some(system))
+            .find(|c| c.system.as_deref().is_some_and(&is_system))
             .and_then(|c| c.code.as_deref())
     }
 }

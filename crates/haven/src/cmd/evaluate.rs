@@ -16,7 +16,8 @@ use haven_core::rules::{self, Action};
 use haven_fhir::{Assembler, Purpose};
 
 use super::fhir_input::{Input, report_skipped};
-use crate::{actions_output, evaluation, output, progress};
+use crate::evaluation::{self, AllActions};
+use crate::{actions_output, output, progress};
 
 /// `pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> anyhow::Result<()>`
 pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<()> {
@@ -49,33 +50,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
 /// Every record's actions, evaluated on every core, labelled with the FHIR Patient.id and
 /// sorted as INTERFACES.md says.
 pub fn evaluate(records: &[PatientRecord], policy: &Policy, as_of: Date) -> Vec<(String, Action)> {
-    let share = records.len().div_ceil(evaluation::workers()).max(1);
-    let mut actions: Vec<(String, Action)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = records
-            .chunks(share)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for record in chunk {
-                        let id = record.patient.id.as_str();
-                        out.extend(
-                            rules::evaluate(record, policy, as_of)
-                                .into_iter()
-                                .map(|a| (id.to_owned(), a)),
-                        );
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    let mut actions = evaluation::evaluate_records::<AllActions>(records, policy, as_of).0;
     rules::sort_population(&mut actions);
     actions
 }
