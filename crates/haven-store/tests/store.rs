@@ -365,6 +365,17 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
     );
 }
 
+/// What a refused bulk load leaves: no patient stored, and the WAL back on.
+async fn assert_refused_load_left_nothing(db: &Db) {
+    let (_, total) = db
+        .store
+        .search_patients(&PatientQuery::default())
+        .await
+        .expect("search");
+    assert_eq!(total, 0, "nothing of the refused load remains");
+    assert_eq!(journal_mode(&db.path).await, "wal");
+}
+
 /// The journal mode the file is left in, read on a connection of its own.
 async fn journal_mode(path: &str) -> String {
     use sqlx::Connection;
@@ -396,13 +407,7 @@ async fn a_failed_bulk_load_writes_nothing_and_leaves_the_wal_on() {
         )
         .await;
     assert!(failed.is_err(), "a duplicate entry id is refused");
-    let (_, total) = db
-        .store
-        .search_patients(&PatientQuery::default())
-        .await
-        .expect("search");
-    assert_eq!(total, 0, "nothing of the first batch remains");
-    assert_eq!(journal_mode(&db.path).await, "wal");
+    assert_refused_load_left_nothing(&db).await;
     // The same connections load again normally afterwards.
     let ids = db
         .store
@@ -435,13 +440,7 @@ async fn a_bulk_upsert_is_all_or_nothing_and_leaves_the_wal_on() {
         .bulk_upsert_records(&actor(), &[record(0, "e-1"), record(1, "e-1")], "test")
         .await;
     assert!(failed.is_err(), "an entry of another patient is refused");
-    let (_, total) = db
-        .store
-        .search_patients(&PatientQuery::default())
-        .await
-        .expect("search");
-    assert_eq!(total, 0, "nothing of the import remains");
-    assert_eq!(journal_mode(&db.path).await, "wal");
+    assert_refused_load_left_nothing(&db).await;
     let records = [record(0, "e-1"), record(1, "e-2")];
     let summary = db
         .store
