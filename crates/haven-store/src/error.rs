@@ -32,6 +32,12 @@ pub enum StoreError {
     RestoreTargetNotEmpty,
     #[error("stored data could not be read ({0}); the database may have been edited by hand")]
     Corrupt(String),
+    #[error(
+        "a patient's rules view is in {} and this build reads format {}; reopen the database to rebuild it",
+        .0.map_or("no known format".to_owned(), |v| format!("format {v}")),
+        crate::projection::FORMAT_VERSION
+    )]
+    StaleView(Option<u8>),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error("reading the population: {0}")]

@@ -24,6 +24,7 @@ mod records;
 mod sessions;
 mod settings;
 mod users;
+mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction};
 pub use audit::{AuditEntry, AuditVerification};
@@ -33,6 +34,7 @@ pub use records::RecordStream;
 pub use sessions::Session;
 pub use settings::PolicyChangeError;
 pub use users::{Role, User};
+pub use view_rebuild::{ViewFailure, ViewRebuild};
 
 use sqlx::SqlitePool;
 

@@ -36,8 +36,17 @@ pub(crate) fn sqlite_path(url: &str) -> Result<&str> {
 }
 
 impl Store {
-    /// Opens (creating if missing) and migrates the database at `url`.
+    /// Opens (creating if missing) and migrates the database at `url`, and rebuilds any rules
+    /// view that is missing or in an older format.
     pub async fn open(url: &str) -> Result<Store> {
+        Self::open_with_progress(url, &|_, _| {}).await
+    }
+
+    /// [`Store::open`], calling `progress(done, total)` while rules views are rebuilt.
+    pub async fn open_with_progress(
+        url: &str,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Store> {
         let path = sqlite_path(url)?;
         if Path::new(path).exists() {
             inspect_existing(path).await?;
@@ -56,11 +65,13 @@ impl Store {
         MIGRATOR.run(&pool).await?;
         // The file itself, without any `?option=` sqlx read from the URL.
         let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
-        Ok(Store {
+        let store = Store {
             pool,
             readers: std::sync::Arc::new(Readers::new(path.clone())),
             path,
-        })
+        };
+        store.rebuild_stale_rule_views(progress).await?;
+        Ok(store)
     }
 
     /// An in-memory database for tests of code built on the store.
@@ -72,11 +83,13 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store {
+        let store = Store {
             pool,
             path: None,
             readers: Default::default(),
-        })
+        };
+        store.rebuild_stale_rule_views(&|_, _| {}).await?;
+        Ok(store)
     }
 
     pub async fn health(&self) -> Result<()> {

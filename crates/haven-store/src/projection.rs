@@ -1,6 +1,12 @@
 //! The rules' view of a record: the patient and their active entries with free text removed,
 //! encoded compactly (postcard) in `patients.rules_view`. Population scans decode one small
 //! value per patient instead of parsing every entry row.
+//!
+//! postcard is positional: a view written before a field was added to a record would be misread,
+//! not refused. So every view starts with [`HEADER`], carrying [`FORMAT_VERSION`]; a view in any
+//! other format is refused by [`decode`] and rebuilt from the entries when the store opens
+//! (`view_rebuild.rs`). `the_format_is_pinned` fails when the encoding changes, until the version
+//! is bumped.
 
 use haven_core::record::{Change, Entry, EntryBody, EntryStatus, Patient, PatientRecord};
 use std::collections::HashMap;
@@ -10,6 +16,15 @@ use time::OffsetDateTime;
 
 use crate::codec::in_list;
 use crate::{Result, StoreError};
+
+/// The version of the stored form. Bump it whenever anything the view encodes changes shape (a
+/// field of `Patient` or of an entry kind, a new kind): every stored view is then rebuilt at the
+/// next open instead of being misread.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// The first bytes of every view: a marker no unversioned view could start with (its first
+/// byte was the length of a patient id, never 0xFF), then the format version.
+const HEADER: [u8; 3] = [0xFF, b'v', FORMAT_VERSION];
 
 /// The stored form: the patient, then the bodies of their active entries.
 #[derive(serde::Serialize)]
@@ -60,15 +75,21 @@ pub(crate) fn encode(record: &PatientRecord) -> Result<Vec<u8>> {
         patient: &record.patient,
         bodies: active.iter().map(|e| e.body.without_free_text()).collect(),
     };
-    postcard::to_stdvec(&view).map_err(|e| StoreError::Corrupt(format!("rules view: {e}")))
+    postcard::to_extend(&view, HEADER.to_vec())
+        .map_err(|e| StoreError::Corrupt(format!("rules view: {e}")))
 }
 
 /// Decodes a rules view into a record the engine can evaluate. Entries carry no id, patient
 /// id (the record's patient has it), author or free text: this record is for evaluation only,
 /// never for display. Leaving them empty saves an allocation per entry on population scans.
 pub fn decode(bytes: &[u8]) -> Result<PatientRecord> {
+    let body = match bytes.split_first_chunk::<3>() {
+        Some((header, body)) if *header == HEADER => body,
+        Some(([0xFF, b'v', found], _)) => return Err(StoreError::StaleView(Some(*found))),
+        _ => return Err(StoreError::StaleView(None)),
+    };
     let view: DecodedView =
-        postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt(format!("rules view: {e}")))?;
+        postcard::from_bytes(body).map_err(|e| StoreError::Corrupt(format!("rules view: {e}")))?;
     Ok(PatientRecord {
         patient: view.patient,
         entries: view.bodies.0,
@@ -184,6 +205,48 @@ mod tests {
         assert!(
             decode(b"\xff\xff").is_err(),
             "garbage is refused, not guessed"
+        );
+    }
+
+    /// The encoding of a demo population, every entry kind among it. When this fails the stored
+    /// format changed: bump `FORMAT_VERSION` (so stored views are rebuilt, not misread), then
+    /// update the digest. A change of the demo alone only needs the digest updated.
+    #[test]
+    fn the_format_is_pinned() {
+        use sha2::{Digest, Sha256};
+        let options = haven_demo::DemoOptions {
+            seed: 7,
+            today: date!(2026 - 12 - 01),
+            clinicians: vec!["dr.pin".into()],
+        };
+        let mut digest = Sha256::new();
+        for record in haven_demo::generate(&options, 0..64) {
+            digest.update(encode(&record).expect("encode"));
+        }
+        assert_eq!(
+            (FORMAT_VERSION, hex::encode(digest.finalize())),
+            (
+                1,
+                "670408d0514f95acdcd477bec40d57758e1f4cfc8f911040aa16c0068db1ee07".to_owned()
+            ),
+            "the rules view's encoding changed: bump FORMAT_VERSION, then update this digest"
+        );
+    }
+
+    #[test]
+    fn a_view_without_the_header_is_stale_not_misread() {
+        let record = PatientRecord::new(Patient::new("pat-1".into(), "Amira", "Haddad"));
+        let current = encode(&record).expect("encode");
+        assert!(decode(&current).is_ok());
+        let unversioned = &current[HEADER.len()..];
+        assert!(matches!(
+            decode(unversioned),
+            Err(StoreError::StaleView(None))
+        ));
+        let mut older = current.clone();
+        older[2] = FORMAT_VERSION - 1;
+        assert!(
+            matches!(decode(&older), Err(StoreError::StaleView(Some(v))) if v == FORMAT_VERSION - 1)
         );
     }
 }

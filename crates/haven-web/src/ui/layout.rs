@@ -15,6 +15,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/guidance", "Guidance", ALL_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
     ("/admin/policy", "Policy", ADMIN_ROLES),
+    ("/admin/record-health", "Record health", ADMIN_ROLES),
 ];
 
 #[derive(Clone, Debug)]

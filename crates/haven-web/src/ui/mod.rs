@@ -23,6 +23,7 @@ pub mod patient_form;
 pub mod patient_page;
 pub mod patients;
 pub mod policy_admin;
+pub mod record_health;
 pub mod registration;
 pub mod risk;
 pub mod summary;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(worklist::routes())
         .merge(guidance::routes())
         .merge(policy_admin::routes())
+        .merge(record_health::routes())
 }
 
 /// Renders a page with status 200.

@@ -122,6 +122,8 @@ struct WorklistPage {
     prev_href: Option<String>,
     next_href: Option<String>,
     other_href: Option<(&'static str, &'static str)>,
+    /// Patients whose rules view could not be rebuilt: their tasks are missing from this list.
+    unevaluated: usize,
 }
 
 fn href(base: &str, f: &Filters) -> String {
@@ -238,6 +240,7 @@ async fn render(
     let found = if counts_only { Vec::new() } else { found };
     let query_ms = started.elapsed().as_millis() as u64;
     let names = people(state, &found).await?;
+    let unevaluated = state.store.rule_view_failures().await?.len();
     // Timings only (no patient data), to watch the worklist against its 50 ms target.
     tracing::info!(
         refreshed,
@@ -293,6 +296,7 @@ async fn render(
         layout: Layout::new(user, heading, "/worklist"),
         heading: heading.to_owned(),
         intro: intro.to_owned(),
+        unevaluated,
         action: base,
         counts_only,
         total: c.total,

@@ -64,6 +64,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The database file, for tests that must damage it the way only hand edits could.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("haven.db")
+    }
+
     /// Adds an account; with `password`, one that can sign in through the form.
     pub async fn add_user(&self, username: &str, role: Role, password: Option<&str>) {
         let password_hash = match password {

@@ -188,3 +188,56 @@ async fn receptionists_see_administrative_tasks_and_analysts_counts_only() {
         "no patient is named or linked"
     );
 }
+
+#[tokio::test]
+async fn a_patient_the_rules_cannot_see_is_reported_on_the_worklist_and_to_admins() {
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, None).await;
+    app.add_user("admin", Role::Admin, None).await;
+    let unreadable = patient_with(
+        &app.store,
+        "Mariam",
+        "ar",
+        Some("dr.amal"),
+        vec![refusal(1)],
+    )
+    .await;
+    let clinician = app.signed_in("dr.amal").await;
+    assert!(
+        !body(clinician.get("/worklist").await)
+            .await
+            .contains("could not be evaluated")
+    );
+
+    // An entry a later version of Haven wrote, say: the record can be shown, not evaluated.
+    let db = rusqlite::Connection::open(app.db_path()).expect("open");
+    db.execute(
+        "UPDATE entries SET data = '{\"kind\": \"from-the-future\"}' WHERE patient_id = ?1",
+        [unreadable.as_str()],
+    )
+    .expect("damage an entry");
+    db.execute(
+        "UPDATE patients SET rules_view = NULL WHERE id = ?1",
+        [unreadable.as_str()],
+    )
+    .expect("clear the view");
+    let done = app
+        .store
+        .rebuild_stale_rule_views(&|_, _| {})
+        .await
+        .expect("rebuild");
+    assert_eq!((done.rebuilt, done.failed), (0, 1));
+
+    let page = body(clinician.get("/worklist").await).await;
+    assert!(page.contains("1 patient could not be evaluated"), "{page}");
+    let admin = app.signed_in("admin").await;
+    let health = body(admin.get("/admin/record-health").await).await;
+    assert!(
+        health.contains(&format!("href=\"/patients/{unreadable}\">{unreadable}</a>")),
+        "{health}"
+    );
+    assert_eq!(
+        clinician.get("/admin/record-health").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -28,10 +28,33 @@ pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
+/// Opens the database, with a progress bar while stale rules views are rebuilt, and warns on
+/// stderr of any patient the rules cannot see.
 pub async fn open(db: &str) -> Result<Store> {
-    Store::open(db)
+    let bar = std::sync::OnceLock::new();
+    let progress = |done: u64, total: u64| {
+        bar.get_or_init(|| crate::progress::bar(total, "rebuilding"))
+            .set_position(done);
+    };
+    let store = Store::open_with_progress(db, &progress)
         .await
-        .with_context(|| format!("cannot open the database {db}"))
+        .with_context(|| format!("cannot open the database {db}"))?;
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    let failures = store.rule_view_failures().await?;
+    if !failures.is_empty() {
+        eprintln!(
+            "warning: {} patient(s) could not be evaluated and are missing from worklists: {} (see Admin, Record health)",
+            failures.len(),
+            failures
+                .iter()
+                .map(|f| f.patient_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(store)
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
