@@ -72,6 +72,7 @@ static SECTIONS: [GuidanceSection; 10] = [
         points: &[
             "Name a lead clinician for each person and keep appointments with them where possible (continuity.no-named-clinician).",
             "Keep contact regular: Haven works out a review interval — shorter after bad news, with suicidal thoughts or after new medication, 28 days while the claim is undecided — and lists people whose contact is overdue (followup.overdue).",
+            "A next review agreed with the person in a risk review sets the date while it lies ahead. If that date passes and the person has not been seen since the review, Haven shows the contact as overdue from the agreed date, even when the usual interval would allow longer: a missed agreed review is never hidden.",
             "A missed appointment is a reason to reach out, not to discharge: Haven asks for contact within a few days (followup.dna-outreach).",
             "Explain that the practice is not part of the immigration system and that what is said in the consultation stays in the health record.",
         ],
@@ -148,6 +149,7 @@ static SECTIONS: [GuidanceSection; 10] = [
         summary: "Trauma symptoms come and go and are easily set off again by new adversity; the asylum process keeps uncertainty and fear alive, so relapses of depression and PTSD are common. Risk of suicide and self-harm can climb quickly after a setback and should be looked at each time one happens.",
         points: &[
             "Record setbacks as life events — a refusal or dismissed appeal, bad news from home, separation from friends or support, threatened return, loss of hope, eviction — and Haven asks for a risk review within two days (risk.reassess-after-event).",
+            "An asylum situation recorded as refused, detained or facing removal counts as such a setback on the date it began, so the risk review is asked for without a separate life event; the same setback recorded both ways counts once.",
             "PHQ-9 item 9 answered above zero, or suicidal thoughts or self-harm noted anywhere, call for a risk review the same day (risk.assess-now).",
             "When a review finds suicidal thoughts, plans or recent self-harm, agree a safety plan (risk.safety-plan).",
             "A clear rise in PHQ-9 or PCL-5 scores prompts a contact to look for relapse (risk.possible-relapse).",

@@ -1,7 +1,7 @@
 //! The population's current actions: the care rules' output kept in a table so worklists are a
 //! query, not an evaluation of everyone. Refreshed for one patient in the same transaction as
-//! any change to their record, and for everyone when the date or the policy has changed since
-//! the last full evaluation (`refresh_actions_if_stale`).
+//! any change to their record, and for everyone when the date, the policy or a rule's version
+//! has changed since the last full evaluation (`refresh_actions_if_stale`).
 
 use std::borrow::Borrow;
 
@@ -51,13 +51,16 @@ pub struct ActionCounts {
     pub by_rule: Vec<(String, i64)>,
 }
 
+/// What the stored actions were computed with: every policy value and every rule's version.
+/// The versions make a build whose rule logic changed re-evaluate everyone on its first
+/// refresh, not only on the next day, so no stored list lags behind the rules it runs.
 fn policy_fingerprint(policy: &Policy) -> String {
-    policy
-        .entries()
+    let entries = policy.entries();
+    let values = entries.iter().map(|e| format!("{}={}", e.key, e.value));
+    let rules = rules::catalogue()
         .iter()
-        .map(|e| format!("{}={}", e.key, e.value))
-        .collect::<Vec<_>>()
-        .join(";")
+        .map(|r| format!("{}@{}", r.id, r.version));
+    values.chain(rules).collect::<Vec<_>>().join(";")
 }
 
 /// Replaces one patient's actions inside the caller's transaction.
@@ -117,10 +120,11 @@ pub(crate) async fn after_patient_change(
 }
 
 impl Store {
-    /// Re-evaluates everyone when the stored actions are from another day or policy. Returns
-    /// whether a refresh ran. Works in short transactions of a few thousand patients, each
-    /// reading the rules views it evaluates, so writers (a login, a saved entry) never wait
-    /// long and a patient changed meanwhile is never overwritten with an older evaluation.
+    /// Re-evaluates everyone when the stored actions are from another day, policy or rule
+    /// version. Returns whether a refresh ran. Works in short transactions of a few thousand
+    /// patients, each reading the rules views it evaluates, so writers (a login, a saved entry)
+    /// never wait long and a patient changed meanwhile is never overwritten with an older
+    /// evaluation.
     pub async fn refresh_actions_if_stale(&self, policy: &Policy, today: Date) -> Result<bool> {
         let fingerprint = policy_fingerprint(policy);
         if self.setting(AS_OF_KEY).await?.as_deref() == Some(&date_text(today))
@@ -303,4 +307,28 @@ pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
         .flat_map(|(r, actions)| actions.iter().map(move |a| (r.borrow(), a)))
         .collect();
     insert(conn, &rows).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_names_every_rule_version_and_changes_with_the_policy() {
+        let policy = Policy::default();
+        let fingerprint = policy_fingerprint(&policy);
+        for info in rules::catalogue() {
+            assert!(
+                fingerprint.contains(&format!(";{}@{};", info.id, info.version))
+                    || fingerprint.ends_with(&format!(";{}@{}", info.id, info.version)),
+                "{} is part of the fingerprint",
+                info.id
+            );
+        }
+        let mut changed = Policy::default();
+        changed
+            .set("rules.disabled", "advice.wellbeing-not-given")
+            .expect("policy");
+        assert_ne!(policy_fingerprint(&changed), fingerprint);
+    }
 }

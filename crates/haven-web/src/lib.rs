@@ -9,7 +9,9 @@
 //! - [`ui`]: the HTML pages, one module per area, with the shared layout and form-error pattern;
 //! - [`error`]: [`AppError`], the one error type, rendered as a safe page and logged once;
 //! - [`reference`]: country and language tables for forms;
-//! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing.
+//! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing;
+//! - `bidi`: the `isolate_ltr` template filter, which keeps numbers, dates and Latin text in
+//!   order inside right-to-left text.
 
 pub mod auth;
 pub mod cds;
@@ -20,6 +22,7 @@ pub mod state;
 pub mod ui;
 
 mod assets;
+mod bidi;
 mod health;
 mod layers;
 

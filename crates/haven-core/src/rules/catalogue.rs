@@ -164,10 +164,12 @@ static CATALOGUE: [RuleInfo; 25] = [
     RuleInfo {
         id: R::FollowupOverdue,
         section: "§1",
-        version: 1,
+        // 2: a next review agreed in a risk review that passes with no contact is overdue
+        // from that date, whatever the policy interval would say.
+        version: 2,
         urgency: Soon,
         title: "Follow-up contact overdue",
-        rationale: "Regular, frequent contact is what treatment rests on; the interval shortens after bad news, with suicidal thoughts or new medication.",
+        rationale: "Regular, frequent contact is what treatment rests on; the interval shortens after bad news, with suicidal thoughts or new medication, and a review date agreed with the person is kept to.",
         resolve: "Record an attended contact (encounter).",
         visibility: Visibility::Clinical,
         resolve_form: "encounter",
@@ -307,10 +309,11 @@ static CATALOGUE: [RuleInfo; 25] = [
     RuleInfo {
         id: R::RiskReassessAfterEvent,
         section: "§6",
-        version: 1,
+        // 2: an asylum situation of refused, detained or facing removal is itself an event.
+        version: 2,
         urgency: Urgent,
         title: "Review risk after a negative event",
-        rationale: "Suicide and self-harm risk can rise quickly after bad news, separation, threatened return or lost hope.",
+        rationale: "Suicide and self-harm risk can rise quickly after a refusal, detention or threatened return, bad news, separation or lost hope.",
         resolve: "Record a suicide and self-harm risk review.",
         visibility: Visibility::Clinical,
         resolve_form: "risk-review",

@@ -8,6 +8,7 @@
 
 use time::{Duration, OffsetDateTime};
 
+use super::events::{self, NegativeEvent};
 use super::{Action, RuleId};
 use crate::Date;
 use crate::instruments::{Detail, Instrument, ItqDiagnosis, Score, ScoringOptions, score_with};
@@ -68,12 +69,26 @@ pub(crate) struct Context<'a> {
     pub latest_review: Option<&'a RiskReview>,
     pub asylum: Option<&'a AsylumSituation>,
     pub last_encounter: Option<Date>,
+    /// Every negative life event, oldest first: life-event entries and the events asylum
+    /// situations stand for (see [`events`]). Rules read events only from here.
+    pub negative_events: Vec<NegativeEvent>,
 }
 
 /// The order of entries in time: clinical date, then when it was recorded, then entry id. It
 /// does not depend on the order of `record.entries`, so neither does anything built on it.
 pub(crate) fn order_key(entry: &Entry) -> (Date, OffsetDateTime, &str) {
     (entry.body.date(), entry.change.at, entry.id.as_str())
+}
+
+/// The entries the rules see on `today` (see [`Context::visible`]), in [`order_key`] order.
+pub(crate) fn visible_entries(record: &PatientRecord, today: Date) -> Vec<&Entry> {
+    let mut visible: Vec<&Entry> = record
+        .active()
+        .filter(|e| matches!(e.body, EntryBody::PlannedContact(_)) || e.body.date() <= today)
+        .collect();
+    // Stable, so entries with equal keys keep their record order, as `max_by` did.
+    visible.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+    visible
 }
 
 /// `date` plus `days`, saturating at the end of the calendar (policy caps days far below it).
@@ -115,12 +130,8 @@ pub fn score_series(
 
 impl<'a> Context<'a> {
     pub fn new(record: &'a PatientRecord, policy: &'a Policy, today: Date) -> Self {
-        let mut visible: Vec<&Entry> = record
-            .active()
-            .filter(|e| matches!(e.body, EntryBody::PlannedContact(_)) || e.body.date() <= today)
-            .collect();
-        // Stable, so entries with equal keys keep their record order, as `max_by` did.
-        visible.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        let visible = visible_entries(record, today);
+        let negative_events = events::derive(visible.iter().copied());
         let mut ctx = Context {
             record,
             policy,
@@ -131,6 +142,7 @@ impl<'a> Context<'a> {
             latest_review: None,
             asylum: None,
             last_encounter: None,
+            negative_events,
         };
         ctx.latest_review = ctx.latest(EntryBody::as_risk_review).map(|(_, r)| r);
         let rhs15 = policy.rhs15_enabled();

@@ -12,6 +12,10 @@ use crate::record::{ContactStatus, EntryBody, LifeEventKind, PatientRecord, Suic
 pub enum ReviewInterval {
     /// The latest risk review agreed a next review that is still after today.
     Agreed { review: Date, next: Date },
+    /// The latest risk review agreed a next review that is today or has passed, with no
+    /// contact since the review: follow-up is due on the agreed date, whatever a policy
+    /// interval would say.
+    Missed { review: Date, next: Date },
     /// A policy interval, and what chose it.
     Policy { days: u32, basis: IntervalBasis },
 }
@@ -73,17 +77,26 @@ pub(super) fn interval(ctx: &Context<'_>) -> ReviewInterval {
     let review = ctx.latest_review;
     if let Some(r) = review
         && let Some(next) = r.next_review
-        && next > ctx.today
     {
-        return ReviewInterval::Agreed {
-            review: r.date,
-            next,
-        };
+        if next > ctx.today {
+            return ReviewInterval::Agreed {
+                review: r.date,
+                next,
+            };
+        }
+        // A contact on the review's own day is the one the review was part of; only a later
+        // one is the agreed review taking place.
+        if !ctx.encounter_after(r.date) {
+            return ReviewInterval::Missed {
+                review: r.date,
+                next,
+            };
+        }
     }
     let policy = |days, basis| ReviewInterval::Policy { days, basis };
     let recent_event = ctx
-        .latest(EntryBody::as_life_event)
-        .map(|(_, e)| e)
+        .negative_events
+        .last()
         .filter(|e| ctx.within_last(e.date, p.event_window_days));
     if let Some(e) = recent_event {
         let basis = IntervalBasis::NegativeEvent {
@@ -139,8 +152,18 @@ pub(super) fn no_named_clinician(ctx: &Context<'_>) -> Option<Action> {
 
 /// `followup.overdue`
 pub(super) fn overdue(ctx: &Context<'_>) -> Option<Action> {
-    let ReviewInterval::Policy { days, basis } = interval(ctx) else {
-        return None;
+    let (days, basis) = match interval(ctx) {
+        ReviewInterval::Agreed { .. } => return None,
+        ReviewInterval::Missed { review, next } => {
+            return Some(ctx.action(
+                RuleId::FollowupOverdue,
+                Some(next),
+                format!(
+                    "The risk review on {review} agreed the next review for {next}; no contact since the review."
+                ),
+            ));
+        }
+        ReviewInterval::Policy { days, basis } => (days, basis),
     };
     let every = format!("contact is due every {days} days{}", basis.clause());
     let (due, reason) = match ctx.last_encounter {
@@ -199,7 +222,7 @@ mod tests {
     fn days(b: Builder, today: &str) -> u32 {
         match interval_on(b, today) {
             ReviewInterval::Policy { days, .. } => days,
-            ReviewInterval::Agreed { .. } => 0,
+            ReviewInterval::Agreed { .. } | ReviewInterval::Missed { .. } => 0,
         }
     }
 
@@ -256,6 +279,42 @@ mod tests {
     }
 
     #[test]
+    fn a_recent_refusal_or_detention_recorded_as_the_situation_shortens_the_interval() {
+        for (status, kind) in [
+            (AsylumStatus::Refused, AsylumRefused),
+            (AsylumStatus::Detained, FacingReturn),
+            (AsylumStatus::FacingRemoval, FacingReturn),
+        ] {
+            let b = Builder::new()
+                .asylum(AsylumStatus::AwaitingDecision, d("2026-01-01"), true)
+                .asylum(status, d("2026-11-20"), true);
+            assert_eq!(
+                interval_on(b, TODAY),
+                ReviewInterval::Policy {
+                    days: 7,
+                    basis: IntervalBasis::NegativeEvent {
+                        date: d("2026-11-20"),
+                        kind
+                    }
+                },
+                "{status:?}"
+            );
+        }
+        let dismissed = Builder::new()
+            .asylum(AsylumStatus::Appeal, d("2026-06-01"), true)
+            .asylum(AsylumStatus::Refused, d("2026-11-20"), true)
+            .encounter(d("2026-11-01"))
+            .build();
+        assert_eq!(
+            check(OVERDUE, &dismissed, TODAY),
+            "2026-11-08 | Last contact on 2026-11-01; contact is due every 7 days after a negative life event on 2026-11-20 (appeal dismissed)."
+        );
+        // Outside the 28-day window the claim is simply undecided.
+        let old = Builder::new().asylum(AsylumStatus::Detained, d("2026-10-30"), true);
+        assert_eq!(days(old, TODAY), 28);
+    }
+
+    #[test]
     fn interval_windows_include_their_first_day() {
         let granted = || Builder::new().asylum(AsylumStatus::GrantedOther, d("2025-01-01"), true);
         // 2026-10-31 is 28 days before 2026-11-28.
@@ -291,16 +350,86 @@ mod tests {
                 next: d("2026-11-29")
             }
         );
-        assert_eq!(
-            days(with_next("2026-11-28"), TODAY),
-            14,
-            "on the day it is no longer ahead"
-        );
         // A long-overdue contact is not flagged while the agreed date is ahead.
         let rec = with_next("2026-12-05").encounter(d("2026-08-01")).build();
         assert_eq!(check(OVERDUE, &rec, TODAY), "none");
-        let rec = with_next("2026-11-20").encounter(d("2026-08-01")).build();
-        assert!(fires(OVERDUE, &rec, TODAY));
+        // On the agreed day it is no longer ahead: with no contact since the review, the
+        // agreed review is due that day.
+        assert_eq!(
+            interval_on(with_next("2026-11-28"), TODAY),
+            ReviewInterval::Missed {
+                review: d("2026-11-01"),
+                next: d("2026-11-28")
+            }
+        );
+        // After it, a contact since the review hands over to the policy interval (passive
+        // thoughts: 14 days from that contact).
+        let seen = with_next("2026-11-20").encounter(d("2026-11-10"));
+        assert_eq!(days(seen, TODAY), 14);
+        let rec = with_next("2026-11-20").encounter(d("2026-11-10")).build();
+        assert_eq!(
+            check(OVERDUE, &rec, TODAY),
+            "2026-11-24 | Last contact on 2026-11-10; contact is due every 14 days as the risk review on 2026-11-01 recorded passive suicidal thoughts."
+        );
+    }
+
+    #[test]
+    fn a_passed_agreed_review_with_no_contact_since_is_overdue_from_the_agreed_date() {
+        let with_next = |next: &'static str| {
+            Builder::new().review_with(d("2026-11-01"), move |r| {
+                r.next_review = Some(d(next));
+            })
+        };
+        let expected = "2026-11-20 | The risk review on 2026-11-01 agreed the next review for 2026-11-20; no contact since the review.";
+        // The policy interval (28 days, undecided claim) from the contact on the review's day
+        // would not be due until 2026-11-29: the agreed date is not hidden behind it.
+        let rec = with_next("2026-11-20").encounter(d("2026-11-01")).build();
+        assert_eq!(check(OVERDUE, &rec, TODAY), expected);
+        // A longer settled interval (84 days) hides nothing either.
+        let settled = with_next("2026-11-20")
+            .asylum(AsylumStatus::GrantedRefugee, d("2025-01-01"), true)
+            .encounter(d("2026-11-01"))
+            .build();
+        assert_eq!(check(OVERDUE, &settled, TODAY), expected);
+        // Nor does a shorter one move the due date: it is the date the person agreed to.
+        let after_event = with_next("2026-11-20")
+            .encounter(d("2026-10-01"))
+            .event(LossOfHope, d("2026-10-20"))
+            .build();
+        assert_eq!(check(OVERDUE, &after_event, TODAY), expected);
+        // No contact at all since the review, not even on its day.
+        assert_eq!(
+            check(OVERDUE, &with_next("2026-11-20").build(), TODAY),
+            expected
+        );
+        // Due on the agreed day itself, not before.
+        assert_eq!(
+            check(OVERDUE, &with_next("2026-11-28").build(), TODAY),
+            "2026-11-28 | The risk review on 2026-11-01 agreed the next review for 2026-11-28; no contact since the review."
+        );
+        assert_eq!(
+            check(OVERDUE, &with_next("2026-11-28").build(), "2026-11-27"),
+            "none"
+        );
+        // A contact after the review, before or on the agreed date, resolves it.
+        for seen in ["2026-11-02", "2026-11-20"] {
+            let rec = with_next("2026-11-20").encounter(d(seen)).build();
+            assert_eq!(check(OVERDUE, &rec, TODAY), "none", "seen on {seen}");
+        }
+        // A contact entered in error does not.
+        let in_error = with_next("2026-11-20")
+            .encounter(d("2026-11-25"))
+            .in_error()
+            .build();
+        assert_eq!(check(OVERDUE, &in_error, TODAY), expected);
+        // Only the latest review's agreement counts: a later review without a date returns
+        // to the policy interval.
+        let later_review = with_next("2026-11-20")
+            .encounter(d("2026-11-01"))
+            .review(d("2026-11-05"))
+            .build();
+        assert_eq!(check(OVERDUE, &later_review, TODAY), "none");
+        assert_switch_off(OVERDUE, &rec, TODAY);
     }
 
     #[test]

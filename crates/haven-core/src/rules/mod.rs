@@ -41,15 +41,21 @@
 //! **§1**
 //! - A *contact* is an encounter (Haven records only attended encounters).
 //! - Review interval, exactly as RULES.md orders it: the agreed `next_review` of the latest
-//!   risk review while it is strictly after today; otherwise the policy intervals (7 days after
-//!   a negative event in the event window or when the latest review recorded active thoughts,
-//!   plans/intent or recent self-harm; 14 days for passive thoughts or medication started in
-//!   the medication window; 28 days while the claim is undecided; 84 days otherwise). See
-//!   [`review_interval`].
+//!   risk review while it is strictly after today; once it is today or past, with no contact
+//!   strictly after the review's date, the agreed review is missed ([`ReviewInterval::Missed`]);
+//!   otherwise the policy intervals (7 days after a negative event in the event window or when
+//!   the latest review recorded active thoughts, plans/intent or recent self-harm; 14 days for
+//!   passive thoughts or medication started in the medication window; 28 days while the claim
+//!   is undecided; 84 days otherwise). See [`review_interval`].
+//! - A contact on the review's own date does not count as "since the review": it is the
+//!   consultation the review was part of, and counting it would hide every missed agreed
+//!   review recorded at a consultation.
 //! - `followup.overdue` fires when the due date (last contact + interval) is on or before
 //!   today, so an item shows on the day it falls due. While an agreed date is ahead nothing is
-//!   overdue. With no encounter ever, the interval runs from the earliest dated entry (the
-//!   first the practice knew of the person); with no dated entry at all, contact is due today.
+//!   overdue; a missed agreed review is due on the agreed date itself, whatever a policy
+//!   interval would give. With no encounter ever, the interval runs from the earliest dated
+//!   entry (the first the practice knew of the person); with no dated entry at all, contact is
+//!   due today.
 //! - `followup.dna-outreach` looks at the latest planned contact, future ones included: a new
 //!   booking after a missed appointment means the outreach happened. An encounter on or after
 //!   the missed date resolves it.
@@ -73,6 +79,13 @@
 //!   PTSD-family problem or an ITQ whose latest result is PTSD or CPTSD.
 //!
 //! **§6**
+//! - *Negative life events* are the life-event entries plus the events asylum situations stand
+//!   for: `refused` is `asylum-refused` (`appeal-dismissed` when the situation before it, in
+//!   date order, was `appeal`), `detained` and `facing-removal` are `facing-return`, each on
+//!   the date the situation began. A situation event with a life-event entry of the same type
+//!   on the same date, or a second situation entry saying the same, counts once. They are
+//!   derived once per evaluation ([`negative_events`]) and every rule reads them from there:
+//!   `risk.reassess-after-event`, the §1 review interval and `social.prescribing`.
 //! - `risk.reassess-after-event` and `risk.assess-now` count a risk review dated on or after
 //!   the triggering fact as resolving it; due dates come from the earliest unresolved trigger.
 //! - `risk.possible-relapse` compares the latest two scores of PHQ-9 (rise ≥ 5) and PCL-5
@@ -94,6 +107,7 @@ mod advice;
 mod catalogue;
 mod coding;
 mod context;
+mod events;
 mod followup;
 mod interpreter;
 #[cfg(test)]
@@ -110,6 +124,7 @@ use std::cmp::Ordering;
 
 pub use catalogue::{RuleId, RuleInfo, catalogue};
 pub use context::score_series;
+pub use events::{EventSource, NegativeEvent, negative_events};
 pub use followup::{IntervalBasis, ReviewInterval, review_interval};
 
 use crate::Date;

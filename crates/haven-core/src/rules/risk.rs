@@ -23,18 +23,17 @@ fn unreviewed(ctx: &Context<'_>, date: Date) -> bool {
 
 /// `risk.reassess-after-event`
 pub(super) fn reassess_after_event(ctx: &Context<'_>) -> Option<Action> {
-    let mut events: Vec<(Date, &str)> = ctx
-        .bodies(EntryBody::as_life_event)
-        .filter(|e| unreviewed(ctx, e.date))
-        .map(|e| (e.date, e.kind.label()))
-        .collect();
-    events.sort_unstable();
-    let &(date, label) = events.first()?;
-    let later = and_later(events.len() - 1, "negative event");
+    let events = || {
+        ctx.negative_events
+            .iter()
+            .filter(|e| unreviewed(ctx, e.date))
+    };
+    let first = events().min_by_key(|e| (e.date, e.kind.label(), e.source))?;
+    let later = and_later(events().count() - 1, "negative event");
     Some(ctx.action(
         RuleId::RiskReassessAfterEvent,
-        Some(add_days(date, ctx.policy.reassess_due_days)),
-        format!("{label} on {date}{later}; no risk review since."),
+        Some(add_days(first.date, ctx.policy.reassess_due_days)),
+        format!("{}{later}; no risk review since.", first.describe()),
     ))
 }
 
@@ -209,6 +208,83 @@ mod tests {
             Some("2026-11-27")
         );
         assert_switch_off(AFTER_EVENT, &refused().build(), TODAY);
+    }
+
+    #[test]
+    fn reassess_after_an_asylum_situation_that_is_itself_a_negative_event() {
+        use crate::record::AsylumStatus;
+        let situation = |status| {
+            Builder::new()
+                .asylum(AsylumStatus::AwaitingDecision, d("2026-03-01"), true)
+                .asylum(status, d("2026-11-27"), true)
+        };
+        assert_eq!(
+            check(
+                AFTER_EVENT,
+                &situation(AsylumStatus::Refused).build(),
+                TODAY
+            ),
+            "2026-11-29 | Asylum claim refused on 2026-11-27 (recorded as the asylum situation); no risk review since."
+        );
+        for status in [AsylumStatus::Detained, AsylumStatus::FacingRemoval] {
+            assert_eq!(
+                check(AFTER_EVENT, &situation(status).build(), TODAY),
+                "2026-11-29 | Facing return or removal on 2026-11-27 (recorded as the asylum situation); no risk review since.",
+                "{status:?}"
+            );
+        }
+        for status in [
+            AsylumStatus::Appeal,
+            AsylumStatus::AwaitingDecision,
+            AsylumStatus::GrantedRefugee,
+        ] {
+            assert!(
+                !fires(AFTER_EVENT, &situation(status).build(), TODAY),
+                "{status:?}"
+            );
+        }
+        let dismissed = Builder::new()
+            .asylum(AsylumStatus::Appeal, d("2026-06-01"), true)
+            .asylum(AsylumStatus::Refused, d("2026-11-27"), true);
+        assert_eq!(
+            check(AFTER_EVENT, &dismissed.build(), TODAY),
+            "2026-11-29 | Appeal dismissed on 2026-11-27 (recorded as the asylum situation); no risk review since."
+        );
+        // A review on or after the date it began resolves it, as for any event.
+        let reviewed = situation(AsylumStatus::Refused).review(d("2026-11-27"));
+        assert!(!fires(AFTER_EVENT, &reviewed.build(), TODAY));
+        assert!(!fires(
+            AFTER_EVENT,
+            &situation(AsylumStatus::Refused).in_error().build(),
+            TODAY
+        ));
+        assert_switch_off(
+            AFTER_EVENT,
+            &situation(AsylumStatus::Refused).build(),
+            TODAY,
+        );
+    }
+
+    #[test]
+    fn an_event_recorded_both_as_life_event_and_situation_counts_once() {
+        use crate::record::AsylumStatus;
+        let both = Builder::new()
+            .asylum(AsylumStatus::Refused, d("2026-11-27"), true)
+            .event(AsylumRefused, d("2026-11-27"))
+            .build();
+        assert_eq!(
+            check(AFTER_EVENT, &both, TODAY),
+            "2026-11-29 | Asylum claim refused on 2026-11-27; no risk review since."
+        );
+        let with_other = Builder::new()
+            .event(BadNewsFromHome, d("2026-11-25"))
+            .asylum(AsylumStatus::Detained, d("2026-11-26"), true)
+            .event(FacingReturn, d("2026-11-26"))
+            .build();
+        assert_eq!(
+            check(AFTER_EVENT, &with_other, TODAY),
+            "2026-11-27 | Bad news from home on 2026-11-25, and 1 later negative event; no risk review since."
+        );
     }
 
     #[test]

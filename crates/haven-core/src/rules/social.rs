@@ -4,7 +4,7 @@
 use super::context::Context;
 use super::{Action, RuleId};
 use crate::Date;
-use crate::record::{EntryBody, LifeEventKind, ProblemKind, ReferralType};
+use crate::record::{LifeEventKind, ProblemKind, ReferralType};
 
 fn refugee_support(kind: ReferralType) -> bool {
     kind == ReferralType::RefugeeSupport
@@ -50,7 +50,8 @@ pub(super) fn prescribing(ctx: &Context<'_>) -> Option<Action> {
         .map(|p| (p.onset, p.kind.label()));
     let window = ctx.policy.separation_window_days;
     let separation = ctx
-        .bodies(EntryBody::as_life_event)
+        .negative_events
+        .iter()
         .filter(|e| {
             e.kind == LifeEventKind::SeparatedFromSupport && ctx.within_last(e.date, window)
         })

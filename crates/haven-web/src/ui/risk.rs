@@ -14,6 +14,7 @@ use haven_core::Date;
 use haven_core::record::{
     EntryBody, EntryStatus, PatientRecord, RiskReview, SafetyPlan, SuicidalThoughts,
 };
+use haven_core::rules::negative_events;
 
 use super::forms::data::{FormData, date_value, yes_no_value};
 use super::forms::fields::{Field, Input, options, yes_no};
@@ -33,16 +34,14 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/patients/{id}/entries/{entry_id}/print", get(print))
 }
 
-/// Negative life events in the stressor window, newest first, as "Kind (date)".
+/// Negative life events in the stressor window, newest first, as "Kind (date)": the same
+/// events the care rules see, so a refusal recorded only as the asylum situation is there too.
 pub fn recent_stressors(record: &PatientRecord, today: Date) -> Vec<String> {
     let from = today - time::Duration::days(STRESSOR_WINDOW_DAYS);
-    let mut events: Vec<_> = record
-        .bodies(EntryBody::as_life_event)
-        .filter(|e| e.date >= from && e.date <= today)
-        .collect();
-    events.sort_by_key(|e| std::cmp::Reverse(e.date));
-    events
-        .into_iter()
+    negative_events(record, today)
+        .iter()
+        .rev()
+        .filter(|e| e.date >= from)
         .map(|e| format!("{} ({})", e.kind.label(), e.date))
         .collect()
 }
@@ -93,7 +92,7 @@ pub fn review_fields() -> Vec<Field> {
         Field::new(
             "next_review",
             "Next review agreed with the person",
-            "Optional. While this date is ahead, follow-up is due by it (§1)",
+            "Optional. While this date is ahead, follow-up is due by it; if it passes without a contact, the follow-up shows as overdue from this date (§1)",
             Input::Date,
         ),
     ]
@@ -358,6 +357,38 @@ mod tests {
         assert!(
             !d.get("stressors").contains("private words"),
             "notes are not copied"
+        );
+    }
+
+    #[test]
+    fn stressors_include_a_refusal_recorded_as_the_asylum_situation() {
+        use haven_core::record::{AsylumSituation, AsylumStatus};
+        let today = date!(2026 - 11 - 28);
+        let mut r = record_with_events(&[(LifeEventKind::LossOfHope, date!(2026 - 11 - 01))]);
+        for (i, (status, since)) in [
+            (AsylumStatus::Appeal, date!(2026 - 06 - 01)),
+            (AsylumStatus::Refused, date!(2026 - 11 - 20)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let body = EntryBody::Asylum(AsylumSituation {
+                status,
+                since,
+                coded: true,
+                note: String::new(),
+            });
+            r.entries.push(Entry::new(
+                format!("a{i}").as_str().into(),
+                "pat-1".into(),
+                body,
+                "dr.a".into(),
+                datetime!(2026-11-20 9:00 UTC),
+            ));
+        }
+        assert_eq!(
+            recent_stressors(&r, today),
+            ["Appeal dismissed (2026-11-20)", "Loss of hope (2026-11-01)"]
         );
     }
 

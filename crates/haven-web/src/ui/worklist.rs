@@ -5,9 +5,10 @@
 //! The rows come from the store's actions table (`store.actions`), which holds the care
 //! rules' output for every patient: rewritten for a patient in the same transaction as any
 //! change to their record (so a saved entry shows at once), and for everyone on the first
-//! view after the date or the policy changed (`refresh_actions_if_stale`). Evaluating the
-//! population at view time instead (`scan_records` + `rules::evaluate`) took about a minute
-//! for one clinician's 30,000 of 100,000 demo patients; the table answers in milliseconds.
+//! view after the date, the policy or a rule's version changed (`refresh_actions_if_stale`).
+//! Evaluating the population at view time instead (`scan_records` + `rules::evaluate`) took
+//! about a minute for one clinician's 30,000 of 100,000 demo patients; the table answers in
+//! milliseconds.
 //!
 //! Roles: clinicians and administrators see every rule; receptionists the administrative
 //! rules only (see `ui::actions`), on the practice list; analysts the practice counts only,

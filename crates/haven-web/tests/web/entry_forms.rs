@@ -6,7 +6,7 @@ use haven_core::record::{EntryBody, EntryStatus, LifeEventKind};
 use haven_store::Role;
 use reqwest::StatusCode;
 
-use crate::clinical::{between, entries, today};
+use crate::clinical::{between, days_from_today, entries, patient_with, today};
 use crate::support::{body, location, seed_patient, spawn_app};
 
 const KINDS: [&str; 13] = [
@@ -457,4 +457,53 @@ async fn a_safety_plan_prints_in_the_persons_language_direction() {
         .await
         .expect("audit");
     assert_eq!(audit[0].action, "entry.print");
+}
+
+#[tokio::test]
+async fn a_refused_asylum_situation_raises_a_risk_review_and_the_form_says_it_will() {
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, None).await;
+    let patient = patient_with(&app.store, "Samir", "ar", Some("dr.amal"), Vec::new()).await;
+    let browser = app.signed_in("dr.amal").await;
+    let form = format!("/patients/{patient}/entries/new/asylum");
+    let page = body(browser.get(&form).await).await;
+    let status = between(&page, "for=\"status\"", "</select>");
+    assert!(
+        status.contains("risk review") && status.contains("(§6)"),
+        "the situation field says a review will be asked for: {status}"
+    );
+    let due = |html: &str| between(html, "id=\"due-heading\"", "</section>").to_owned();
+    let before = body(browser.get(&format!("/patients/{patient}")).await).await;
+    assert!(!due(&before).contains("risk.reassess-after-event"));
+
+    let yesterday = days_from_today(-1).to_string();
+    let res = browser
+        .post(
+            &form,
+            &[
+                ("status", "refused"),
+                ("date", &yesterday),
+                ("coded", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/patients/{patient}"));
+    let after = due(&body(browser.get(&format!("/patients/{patient}")).await).await);
+    assert!(
+        after.contains("risk.reassess-after-event")
+            && after.contains(&format!(
+                "Asylum claim refused on {yesterday} (recorded as the asylum situation)"
+            )),
+        "the refusal alone asks for a risk review: {after}"
+    );
+    assert_eq!(
+        entries(&app.store, &patient)
+            .await
+            .iter()
+            .filter(|e| e.body.as_life_event().is_some())
+            .count(),
+        0,
+        "no life event was needed"
+    );
 }

@@ -179,7 +179,7 @@ async fn an_entry_marked_in_error_is_kept_struck_through_with_its_history() {
     );
 
     let page = body(browser.get(&format!("/patients/{}", f.patient)).await).await;
-    assert!(page.contains("<s>Asylum claim refused</s>"));
+    assert!(page.contains("<s><bdi dir=\"ltr\">Asylum claim refused</bdi></s>"));
     assert!(
         page.contains(
             "Entered in error</span> <span class=\"muted\">recorded for the wrong patient"

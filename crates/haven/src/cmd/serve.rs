@@ -72,8 +72,8 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
 }
 
 /// Keeps the stored actions current: at start and then every few minutes, re-evaluates everyone
-/// when the date or the policy has changed (a no-op otherwise), so no clinician waits for the
-/// first worklist of the day.
+/// when the date, the policy or a rule's version has changed (a no-op otherwise), so no
+/// clinician waits for the first worklist of the day or after an upgrade.
 fn spawn_actions_refresh(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));

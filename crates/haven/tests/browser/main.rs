@@ -8,6 +8,7 @@
 
 mod accessibility;
 mod assessments;
+mod bidi;
 mod clinician;
 mod flows;
 mod harness;
