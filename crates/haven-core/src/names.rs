@@ -26,6 +26,11 @@ use std::cmp::Ordering;
 
 use crate::text::fold;
 
+/// The version of [`name_key`] (and of [`crate::duplicates::phone_key`]): change it whenever
+/// either would give a different result for some input, and stores recompute the keys they
+/// keep.
+pub const KEY_VERSION: &str = "1";
+
 /// Characters that mark a glottal stop or ayn inside a Latin name (`Ja'far`, `ʿAli`): dropped
 /// from the key rather than splitting the word.
 const APOSTROPHES: &[char] = &['\'', '’', '‘', 'ʼ', 'ʾ', 'ʿ', '`', '´'];
@@ -305,9 +310,28 @@ pub struct PersonName<'a> {
 /// spelling, the family name first, or a name registered without its family name all count;
 /// a different given name in the same family does not.
 pub fn names_alike(a: &PersonName<'_>, b: &PersonName<'_>) -> bool {
-    let latin = |p: &PersonName<'_>| key_words(&format!("{} {}", p.given, p.family));
-    let native = |p: &PersonName<'_>| p.native.map(key_words).unwrap_or_default();
-    words_alike(&latin(a), &latin(b)) || words_alike(&native(a), &native(b))
+    NameKeys::of(a).alike(&NameKeys::of(b))
+}
+
+/// A person's key words, computed once to compare with many others ([`names_alike`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameKeys {
+    latin: Vec<String>,
+    native: Vec<String>,
+}
+
+impl NameKeys {
+    pub fn of(p: &PersonName<'_>) -> Self {
+        Self {
+            latin: key_words(&format!("{} {}", p.given, p.family)),
+            native: p.native.map(key_words).unwrap_or_default(),
+        }
+    }
+
+    /// [`names_alike`] of the two people these keys are of.
+    pub fn alike(&self, other: &Self) -> bool {
+        words_alike(&self.latin, &other.latin) || words_alike(&self.native, &other.native)
+    }
 }
 
 fn words_alike(a: &[String], b: &[String]) -> bool {

@@ -54,6 +54,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        crate::search::refresh_keys(&pool).await?;
         // The file itself, without any `?option=` sqlx read from the URL.
         let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
         Ok(Store {
@@ -72,6 +73,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        crate::search::refresh_keys(&pool).await?;
         Ok(Store {
             pool,
             path: None,
