@@ -483,12 +483,12 @@ mod tests {
                 'a' | 'e' | 'i' | 'o' | 'u' if i > 0 => {
                     out.push_str(["a", "e", "i", "o", "u", "ou", "ee"][usize::from(pick % 7)])
                 }
-                ' ' if pick % 2 == 0 => out.push('-'),
-                _ if c.is_ascii_alphabetic() && pick % 5 == 0 => {
+                ' ' if pick.is_multiple_of(2) => out.push('-'),
+                _ if c.is_ascii_alphabetic() && pick.is_multiple_of(5) => {
                     out.push(c);
                     out.push(lower);
                 }
-                _ if pick % 3 == 0 => out.push(c.to_ascii_uppercase()),
+                _ if pick.is_multiple_of(3) => out.push(c.to_ascii_uppercase()),
                 _ => out.push(c),
             }
         }

@@ -34,7 +34,10 @@ async fn registration_warns_of_a_possible_duplicate_and_needs_a_reason() {
     assert_eq!(warned.status(), StatusCode::CONFLICT);
     let page = body(warned).await;
     assert!(page.contains("This person may already be registered"));
-    assert!(page.contains(&format!("href=\"/patients/{}\">Amina Haddad</a>", fixture.patient)));
+    assert!(page.contains(&format!(
+        "href=\"/patients/{}\">Amina Haddad</a>",
+        fixture.patient
+    )));
     assert!(page.contains("أمينة حداد"));
     assert!(page.contains("same date of birth and a similar name"));
     assert!(page.contains(&format!(
@@ -42,8 +45,16 @@ async fn registration_warns_of_a_possible_duplicate_and_needs_a_reason() {
         fixture.patient
     )));
     assert!(page.contains("value=\"Aminah\""), "what was typed is kept");
-    for hidden in [FIXTURE_DISCLOSURE_NOTE, FIXTURE_EVENT_NOTE, "Torture", "torture"] {
-        assert!(!page.contains(hidden), "a receptionist never sees {hidden:?}");
+    for hidden in [
+        FIXTURE_DISCLOSURE_NOTE,
+        FIXTURE_EVENT_NOTE,
+        "Torture",
+        "torture",
+    ] {
+        assert!(
+            !page.contains(hidden),
+            "a receptionist never sees {hidden:?}"
+        );
     }
     assert_eq!(app.store.count_patients().await.expect("count"), 1);
 
@@ -105,16 +116,27 @@ async fn either_script_the_nhs_number_or_the_phone_is_enough_to_ask() {
         let res = browser.post("/patients/new", &fields).await;
         assert_eq!(res.status(), StatusCode::CONFLICT, "{fields:?}");
         let page = body(res).await;
-        assert!(page.contains(&fixture.patient) && page.contains(why), "{why}");
+        assert!(
+            page.contains(&fixture.patient) && page.contains(why),
+            "{why}"
+        );
     }
     // Nothing alike: registered straight away.
     let res = browser
         .post(
             "/patients/new",
-            &[("given_name", "Amina"), ("family_name", "Haddad"), ("birth_date", "1991-05-01")],
+            &[
+                ("given_name", "Amina"),
+                ("family_name", "Haddad"),
+                ("birth_date", "1991-05-01"),
+            ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "another birthday, another person");
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "another birthday, another person"
+    );
 }
 
 #[tokio::test]
@@ -155,7 +177,10 @@ async fn search_finds_spelling_variants_family_name_first_and_uk_dates() {
     let mut mahmoud = Patient::new(PatientId::new(""), "Mahmoud", "Abdelrahman");
     mahmoud.birth_date = Some(date!(1994 - 06 - 19));
     mahmoud.main_language = LanguageTag::parse("ar").ok();
-    for p in [mahmoud, Patient::new(PatientId::new(""), "Kourosh", "Ahmadi")] {
+    for p in [
+        mahmoud,
+        Patient::new(PatientId::new(""), "Kourosh", "Ahmadi"),
+    ] {
         app.store
             .create_patient(&Actor::cli("test"), p, vec![])
             .await

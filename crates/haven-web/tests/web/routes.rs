@@ -88,7 +88,11 @@ const ROUTES: &[Case] = &[
         [303, 422, 422, 403, 403],
     ),
     post("/admin/users", &[], [303, 422, 403, 403, 403]),
-    post("/admin/duplicates/different", &[], [303, 400, 403, 403, 403]),
+    post(
+        "/admin/duplicates/different",
+        &[],
+        [303, 400, 403, 403, 403],
+    ),
     post(
         "/admin/users/{other_user}/password",
         &[("password", "short")],

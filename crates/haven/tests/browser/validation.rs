@@ -99,21 +99,39 @@ fn a_second_registration_under_another_spelling_is_caught_before_saving() {
     b.press("Register");
     assert_eq!(b.path(), "/patients/new", "not saved: {}", b.main_text());
     let listed = b.text(".duplicates");
-    assert!(listed.contains("This person may already be registered"), "{listed}");
+    assert!(
+        listed.contains("This person may already be registered"),
+        "{listed}"
+    );
     assert!(listed.contains("Amina Haddad"), "{listed}");
-    assert!(listed.contains("same date of birth and a similar name"), "{listed}");
+    assert!(
+        listed.contains("same date of birth and a similar name"),
+        "{listed}"
+    );
 
     b.press("Register as a different person");
-    assert_eq!(b.path(), "/patients/new", "a reason is needed: {}", b.main_text());
+    assert_eq!(
+        b.path(),
+        "/patients/new",
+        "a reason is needed: {}",
+        b.main_text()
+    );
     assert!(!b.text(".field--error #duplicate_reason-error").is_empty());
     assert_eq!(b.value("given_name"), "Aminah", "what was typed is kept");
 
     b.fill("duplicate_reason", "Her cousin; different mother and phone");
     b.press("Register as a different person");
     let second = b.path();
-    assert!(second.starts_with("/patients/pat-"), "saved: {}", b.main_text());
+    assert!(
+        second.starts_with("/patients/pat-"),
+        "saved: {}",
+        b.main_text()
+    );
     assert_ne!(second, first);
 
     b.open("/patients?q=haddad");
-    assert!(b.text(".result-count").contains("of 2 patients"), "both spellings found");
+    assert!(
+        b.text(".result-count").contains("of 2 patients"),
+        "both spellings found"
+    );
 }
