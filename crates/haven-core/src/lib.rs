@@ -4,15 +4,18 @@
 //! function that depends on "today" takes the date as an argument, so the whole domain is
 //! deterministic and unit-tested in microseconds.
 
+pub mod duplicates;
 pub mod guidance;
 pub mod ids;
 pub mod instruments;
 pub mod language;
+pub mod names;
 pub mod nhs_number;
 pub mod policy;
 pub mod record;
 pub mod reports;
 pub mod rules;
+pub mod search;
 pub mod terminology;
 pub mod text;
 

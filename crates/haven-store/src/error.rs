@@ -20,6 +20,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("no patient with id {0}")]
     PatientNotFound(String),
+    #[error("a patient ({0}) cannot be marked as a different person from themselves")]
+    SamePatient(String),
     #[error("no entry with id {0}")]
     EntryNotFound(String),
     #[error("the entry was changed by someone else (now version {current}); reload and try again")]

@@ -63,6 +63,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        crate::search::refresh_keys(&pool).await?;
         // The file itself, without any `?option=` sqlx read from the URL.
         let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
         let store = Store {
@@ -83,6 +84,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        crate::search::refresh_keys(&pool).await?;
         let store = Store {
             pool,
             path: None,

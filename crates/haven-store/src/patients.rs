@@ -1,6 +1,8 @@
 //! Patients: registration, demographic changes with history, look-up and search.
 
+use haven_core::duplicates::phone_key;
 use haven_core::record::{Entry, Patient};
+use haven_core::search::PatientSearch;
 use haven_core::{PatientId, text};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
@@ -36,8 +38,20 @@ impl Store {
     pub async fn create_patient(
         &self,
         actor: &Actor,
+        patient: Patient,
+        first_entries: Vec<Entry>,
+    ) -> Result<Patient> {
+        self.register(actor, patient, first_entries, None).await
+    }
+
+    /// [`Store::create_patient`], with the audit row of a registration made although it may
+    /// duplicate others when `duplicates` is given.
+    pub(crate) async fn register(
+        &self,
+        actor: &Actor,
         mut patient: Patient,
         first_entries: Vec<Entry>,
+        duplicates: Option<&crate::DuplicateOverride>,
     ) -> Result<Patient> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let seq = next_seq(&mut tx).await?;
@@ -58,6 +72,16 @@ impl Store {
             "registered",
         )
         .await?;
+        if let Some(d) = duplicates {
+            audit::append(
+                &mut tx,
+                actor,
+                "patient.duplicate-override",
+                Some(patient.id.as_str()),
+                &d.audit_detail(),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(patient)
     }
@@ -144,17 +168,26 @@ impl Store {
 
     /// Searches the patient list. Returns one page and the total number of matches.
     ///
-    /// The text is classified first so each kind of search uses an index: ten digits are an
-    /// NHS number, `YYYY-MM-DD` a date of birth, anything else a local id or a part of a name
-    /// (folded, scanned through the covering name index, never the table).
+    /// The text is classified first ([`PatientSearch`]) so each kind of search uses an index:
+    /// ten digits are an NHS number, a date (`1994-06-19` or `19/06/1994`) a date of birth,
+    /// anything else a local id or a name, found in any spelling and ranked best match first
+    /// (`search.rs`). Without a name the list is in name order.
     pub async fn search_patients(&self, q: &PatientQuery) -> Result<(Vec<PatientSummary>, i64)> {
-        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let text = q.text.as_deref().map(str::trim).unwrap_or_default();
+        let search = PatientSearch::parse(text);
+        if let Some(PatientSearch::Terms {
+            birth_date,
+            name: Some(name),
+        }) = &search
+        {
+            return self.search_by_name(q, name, text, *birth_date).await;
+        }
         let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM patients");
         let mut page: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT data, version FROM patients");
         // The same filter for both statements (a QueryBuilder owns its binds).
-        push_filter(&mut count, q, text);
-        push_filter(&mut page, q, text);
+        push_filter(&mut count, q, search.as_ref());
+        push_filter(&mut page, q, search.as_ref());
         let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
         page.push(" ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq LIMIT ")
             .push_bind(q.limit.clamp(1, 500))
@@ -172,7 +205,7 @@ impl Store {
     }
 }
 
-fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<PatientSummary> {
+pub(crate) fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<PatientSummary> {
     Ok(PatientSummary {
         patient: serde_json::from_str(&row.try_get::<String, _>("data")?)?,
         version: row.try_get::<i64, _>("version")? as u32,
@@ -190,6 +223,9 @@ pub(crate) async fn next_seq(conn: &mut SqliteConnection) -> Result<i64> {
 /// The indexed columns derived from a patient.
 pub(crate) struct Columns {
     pub search_name: String,
+    /// See [`crate::search::stored_key`].
+    pub search_key: String,
+    pub phone_key: Option<String>,
     pub birth_date: Option<String>,
     pub nhs_number: Option<String>,
     pub language: Option<String>,
@@ -205,6 +241,8 @@ impl Columns {
             names.push_str(native);
         }
         Ok(Self {
+            search_key: crate::search::stored_key(&names),
+            phone_key: p.phone.as_deref().and_then(phone_key),
             search_name: text::fold(&names),
             birth_date: p.birth_date.map(date_text),
             nhs_number: p.nhs_number.as_ref().map(|n| n.as_str().to_owned()),
@@ -223,8 +261,9 @@ pub(crate) async fn insert_patient(
 ) -> Result<()> {
     let c = Columns::of(patient)?;
     let query = sqlx::query(
-        "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id,
-         main_language, named_clinician, data, changed_at, changed_by) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date,
+         nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by)
+         VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(patient.id.as_str())
     .bind(seq);
@@ -234,32 +273,26 @@ pub(crate) async fn insert_patient(
     Ok(())
 }
 
-/// Appends the WHERE clause of a patient search to `q`.
-fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, text: Option<&str>) {
+/// Appends the WHERE clause of a patient search without a name to `q`.
+fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, search: Option<&PatientSearch>) {
     q.push(" WHERE 1 = 1");
-    if let Some(text) = text {
-        let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
-            q.push(" AND nhs_number = ").push_bind(digits);
-        } else if crate::codec::parse_date(text).is_ok() {
-            q.push(" AND birth_date = ").push_bind(text.to_owned());
-        } else {
-            let folded = text::fold(text);
-            q.push(" AND rowid IN (SELECT rowid FROM patients WHERE local_id = ")
-                .push_bind(text.to_owned())
-                .push(" UNION ALL ");
-            if folded.chars().count() >= 3 {
-                // Trigram index: any part of a name of three letters or more. The phrase is
-                // quoted so the folded text is never read as FTS5 query syntax.
-                q.push("SELECT rowid FROM patient_names WHERE patient_names MATCH ")
-                    .push_bind(format!("\"{}\"", folded.replace('"', "")));
-            } else {
-                q.push("SELECT rowid FROM patients WHERE search_name LIKE ")
-                    .push_bind(format!("%{}%", folded.replace(['%', '_'], "")));
-            }
-            q.push(")");
+    match search {
+        Some(PatientSearch::NhsNumber(digits)) => {
+            q.push(" AND nhs_number = ").push_bind(digits.clone());
         }
+        Some(PatientSearch::Terms {
+            birth_date: Some(d),
+            ..
+        }) => {
+            q.push(" AND birth_date = ").push_bind(date_text(*d));
+        }
+        _ => {}
     }
+    push_list_filters(q, query);
+}
+
+/// The clinician and language filters, as ` AND …` conditions.
+pub(crate) fn push_list_filters(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery) {
     if let Some(c) = &query.clinician {
         q.push(" AND named_clinician = ").push_bind(c.clone());
     }
@@ -293,8 +326,9 @@ pub(crate) async fn supersede(
         .await?;
     let c = Columns::of(patient)?;
     let query = sqlx::query(
-        "UPDATE patients SET version = ?, search_name = ?, family_name = ?, given_name = ?, birth_date = ?, nhs_number = ?,
-         local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?, changed_by = ? WHERE id = ?",
+        "UPDATE patients SET version = ?, search_name = ?, search_key = ?, phone_key = ?, family_name = ?, given_name = ?,
+         birth_date = ?, nhs_number = ?, local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?,
+         changed_by = ? WHERE id = ?",
     )
     .bind(version + 1);
     bind_demographics(query, patient, &c, actor)
@@ -316,6 +350,8 @@ fn bind_demographics<'q>(
 ) -> SqliteQuery<'q> {
     query
         .bind(&c.search_name)
+        .bind(&c.search_key)
+        .bind(&c.phone_key)
         .bind(&patient.family_name)
         .bind(&patient.given_name)
         .bind(&c.birth_date)

@@ -239,7 +239,7 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
             })
             .collect::<Result<Vec<_>>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO patients (id, seq, version, search_name, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view) ",
+            "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view) ",
         );
         q.push_values(
             chunk.iter().zip(cols).enumerate(),
@@ -249,6 +249,8 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
                     .push_bind(first_seq + (c * CHUNK + i) as i64)
                     .push_bind(1i64)
                     .push_bind(col.search_name)
+                    .push_bind(col.search_key)
+                    .push_bind(col.phone_key)
                     .push_bind(p.family_name.clone())
                     .push_bind(p.given_name.clone())
                     .push_bind(col.birth_date)

@@ -316,6 +316,48 @@ async fn search_is_accent_case_and_script_insensitive() {
 }
 
 #[tokio::test]
+async fn patients_stored_before_name_keys_get_them_when_the_file_is_opened() {
+    let db = db().await;
+    let mut p = patient("Mahmoud", "Abdelrahman");
+    p.phone = Some("07700 900123".into());
+    let p = db
+        .store
+        .create_patient(&actor(), p, vec![])
+        .await
+        .expect("create");
+    db.store.close().await;
+    // The file as a build before migration 0006's keys (or with another key version) left it.
+    {
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.path)
+            .await
+            .expect("connect");
+        for sql in [
+            "UPDATE patients SET search_key = NULL, phone_key = NULL",
+            "DELETE FROM haven_meta WHERE key = 'name-keys'",
+        ] {
+            sqlx::query(sql)
+                .execute(&mut conn)
+                .await
+                .expect("strip keys");
+        }
+    }
+    let store = Store::open(&db.path).await.expect("reopen");
+    let q = PatientQuery {
+        text: Some("Abd al-Rahman".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    let (found, _) = store.search_patients(&q).await.expect("search");
+    assert_eq!(found.len(), 1, "found by key");
+    assert_eq!(found[0].patient.id, p.id);
+    let mut again = patient("Other", "Person");
+    again.birth_date = None;
+    again.phone = Some("+44 7700 900123".into());
+    let dupes = store.possible_duplicates(&again).await.expect("check");
+    assert_eq!(dupes.len(), 1, "found by phone key");
+}
+
+#[tokio::test]
 async fn bulk_insert_and_scan_stream_records_in_order() {
     let db = db().await;
     let records: Vec<PatientRecord> = (0..5)

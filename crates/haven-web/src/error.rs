@@ -42,7 +42,9 @@ impl AppError {
             ) => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::Store(StoreError::SamePatient(_)) => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Store(StoreError::VersionConflict { .. } | StoreError::DuplicateUser(_)) => {
                 StatusCode::CONFLICT
             }

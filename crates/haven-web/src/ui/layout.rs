@@ -14,6 +14,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/worklist", "Worklist", ALL_ROLES),
     ("/guidance", "Guidance", ALL_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
+    ("/admin/duplicates", "Possible duplicates", ADMIN_ROLES),
     ("/admin/policy", "Policy", ADMIN_ROLES),
     ("/admin/record-health", "Record health", ADMIN_ROLES),
 ];

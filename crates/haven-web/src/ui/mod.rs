@@ -12,6 +12,7 @@ pub mod actions;
 pub mod admin;
 pub mod assessments;
 pub mod due;
+pub mod duplicates;
 pub mod entries;
 pub mod form;
 pub mod forms;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patient_page::routes())
         .merge(entries::routes())
         .merge(admin::routes())
+        .merge(duplicates::routes())
         .merge(forms::routes())
         .merge(assessments::routes())
         .merge(risk::routes())

@@ -147,6 +147,10 @@ pub struct PatientForm {
     pub reason: String,
     /// Edit only: the version the form was loaded from.
     pub version: String,
+    /// Registration only: the ids of the possible duplicates already shown, comma-separated.
+    pub duplicates_seen: String,
+    /// Registration only: why this is a different person from those shown.
+    pub duplicate_reason: String,
 }
 
 /// A clinician who may be named as lead clinician.
@@ -282,6 +286,8 @@ impl PatientForm {
             support_contacts: p.support_contacts.clone().unwrap_or_default(),
             reason: String::new(),
             version: version.to_string(),
+            duplicates_seen: String::new(),
+            duplicate_reason: String::new(),
         }
     }
 

@@ -3,6 +3,11 @@
 //!
 //! When an interpreter need is recorded here, Haven adds the communication flag itself in the
 //! same save (rule `interpreter.flag-missing`, §2, §9).
+//!
+//! Before a new patient is saved, Haven looks for people already registered who may be the same
+//! person (the same NHS number, the same phone number, or the same date of birth and a similar
+//! name in either script, however it is transliterated) and shows them, with demographics only.
+//! Registering anyway needs a reason, which is audited with the ids that were shown.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -12,11 +17,12 @@ use axum::routing::get;
 use axum::{Form, Router};
 use haven_core::record::{Entry, EntryBody, Flag, FlagKind, Patient, Visibility};
 use haven_core::{PatientId, UserId};
-use haven_store::{Role, Store, StoreError};
+use haven_store::{DuplicateCandidate, DuplicateOverride, Role, Store, StoreError};
 
 use super::form::FormErrors;
 use super::layout::Layout;
 use super::patient_form::{ClinicianOption, FormChoices, PatientForm};
+use super::patients::NativeName;
 use super::{new_entry_id, now, page_status, patient_href, see_other, today};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
@@ -39,6 +45,50 @@ struct PatientFormPage {
     editing: Option<String>,
     action: String,
     cancel_href: String,
+    /// Registration only: people already registered who may be this person.
+    duplicates: Vec<DuplicateRow>,
+}
+
+/// A possible duplicate as the registration form lists it: demographics only, never history,
+/// so the list is the same for every role that may register.
+pub struct DuplicateRow {
+    pub href: String,
+    pub id: String,
+    pub name: String,
+    pub native: Option<NativeName>,
+    pub birth_date: String,
+    pub nhs_number: String,
+    /// Why Haven asks, in plain words.
+    pub reasons: String,
+}
+
+impl DuplicateRow {
+    pub fn of(c: &DuplicateCandidate) -> Self {
+        let p = &c.patient.patient;
+        Self {
+            href: patient_href(p.id.as_str()),
+            id: p.id.to_string(),
+            name: p.display_name(),
+            native: NativeName::of(p),
+            birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            nhs_number: p
+                .nhs_number
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            reasons: reasons_text(&c.reasons),
+        }
+    }
+}
+
+/// The reasons as one phrase: "same NHS number and same phone number".
+pub fn reasons_text(reasons: &[haven_core::duplicates::DuplicateReason]) -> String {
+    let labels: Vec<&str> = reasons.iter().map(|r| r.label()).collect();
+    match labels.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// Every clinician account, for the named-clinician select (inactive ones only appear when
@@ -64,6 +114,7 @@ fn render(
     errors: FormErrors,
     clinicians: &[ClinicianOption],
     editing: Option<String>,
+    duplicates: Vec<DuplicateRow>,
 ) -> Result<Response, AppError> {
     let (title, action, cancel_href) = match &editing {
         None => (
@@ -93,6 +144,7 @@ fn render(
             editing,
             action,
             cancel_href,
+            duplicates,
         },
     )
 }
@@ -111,6 +163,7 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Re
         FormErrors::default(),
         &clinicians,
         None,
+        Vec::new(),
     )
 }
 
@@ -139,6 +192,7 @@ async fn create(
                 errors,
                 &clinicians,
                 None,
+                Vec::new(),
             );
         }
     };
@@ -147,10 +201,55 @@ async fn create(
     } else {
         Vec::new()
     };
-    let saved = state
-        .store
-        .create_patient(&user.actor(), patient, first_entries)
-        .await?;
+    let candidates = state.store.possible_duplicates(&patient).await?;
+    let saved = if candidates.is_empty() {
+        state
+            .store
+            .create_patient(&user.actor(), patient, first_entries)
+            .await?
+    } else {
+        let ids: Vec<String> = candidates
+            .iter()
+            .map(|c| c.patient.patient.id.to_string())
+            .collect();
+        let seen: Vec<&str> = form.duplicates_seen.split(',').map(str::trim).collect();
+        let all_seen = ids.iter().all(|id| seen.contains(&id.as_str()));
+        let reason = form.duplicate_reason.trim().to_owned();
+        if !all_seen || reason.is_empty() {
+            // First the list; then, if saved again without a reason, the list and a message.
+            // Anyone newly registered in between is shown before the save can go ahead.
+            let mut errors = FormErrors::default();
+            let status = if all_seen {
+                errors.add(
+                    "duplicate_reason",
+                    "Say why this is a different person from the people listed, or open their record instead of registering again",
+                );
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            let form = PatientForm {
+                duplicates_seen: ids.join(","),
+                ..form
+            };
+            let rows = candidates.iter().map(DuplicateRow::of).collect();
+            return render(&user, status, form, errors, &clinicians, None, rows);
+        }
+        let decision = DuplicateOverride {
+            candidates: ids,
+            reason,
+        };
+        let saved = state
+            .store
+            .create_patient_despite_duplicates(&user.actor(), patient, first_entries, &decision)
+            .await?;
+        tracing::info!(
+            patient = %saved.id,
+            possible_duplicates = decision.candidates.len(),
+            "patient registered although possibly registered already"
+        );
+        saved
+    };
     tracing::info!(patient = %saved.id, "patient registered");
     Ok(see_other(&patient_href(saved.id.as_str())))
 }
@@ -171,6 +270,7 @@ async fn edit_form(
         FormErrors::default(),
         &clinicians,
         Some(id),
+        Vec::new(),
     )
 }
 
@@ -214,6 +314,7 @@ async fn update(
             errors,
             &clinicians,
             Some(id),
+            Vec::new(),
         );
     };
     match state
@@ -231,6 +332,7 @@ async fn update(
                 errors,
                 &clinicians,
                 Some(id),
+                Vec::new(),
             );
         }
         Err(e) => return Err(e.into()),

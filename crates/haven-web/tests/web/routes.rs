@@ -70,6 +70,7 @@ const ROUTES: &[Case] = &[
     ),
     get("/admin/users", [303, 200, 403, 403, 403]),
     get("/admin/record-health", [303, 200, 403, 403, 403]),
+    get("/admin/duplicates", [303, 200, 403, 403, 403]),
     post("/patients/new", &[], [303, 422, 422, 422, 403]),
     post("/patients/{patient}/edit", &[], [303, 422, 422, 422, 403]),
     post(
@@ -88,6 +89,11 @@ const ROUTES: &[Case] = &[
         [303, 422, 422, 403, 403],
     ),
     post("/admin/users", &[], [303, 422, 403, 403, 403]),
+    post(
+        "/admin/duplicates/different",
+        &[],
+        [303, 400, 403, 403, 403],
+    ),
     post(
         "/admin/users/{other_user}/password",
         &[("password", "short")],

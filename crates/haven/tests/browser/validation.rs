@@ -75,3 +75,63 @@ fn an_invalid_nhs_number_is_explained_beside_the_field_and_nothing_is_created() 
     b.open("/patients");
     assert!(b.text(".result-count").contains("No patients found"));
 }
+
+/// Scenario 3b: the same person registered again under another spelling. The form lists the
+/// existing record instead of saving, and registering anyway needs a reason, asked for beside
+/// its field.
+#[test]
+fn a_second_registration_under_another_spelling_is_caught_before_saving() {
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let haven = Haven::start(&Setup {
+        users: &[("desk", "receptionist")],
+        ..Setup::default()
+    });
+    let b = Browser::launch(&tools, &haven);
+    b.sign_in("desk");
+    let first = crate::flows::register_arabic_patient(&b);
+
+    b.open("/patients/new");
+    b.fill("given_name", "Aminah");
+    b.fill("family_name", "Hadad");
+    b.set_date("birth_date", "1990-05-01");
+    b.press("Register");
+    assert_eq!(b.path(), "/patients/new", "not saved: {}", b.main_text());
+    let listed = b.text(".duplicates");
+    assert!(
+        listed.contains("This person may already be registered"),
+        "{listed}"
+    );
+    assert!(listed.contains("Amina Haddad"), "{listed}");
+    assert!(
+        listed.contains("same date of birth and a similar name"),
+        "{listed}"
+    );
+
+    b.press("Register as a different person");
+    assert_eq!(
+        b.path(),
+        "/patients/new",
+        "a reason is needed: {}",
+        b.main_text()
+    );
+    assert!(!b.text(".field--error #duplicate_reason-error").is_empty());
+    assert_eq!(b.value("given_name"), "Aminah", "what was typed is kept");
+
+    b.fill("duplicate_reason", "Her cousin; different mother and phone");
+    b.press("Register as a different person");
+    let second = b.path();
+    assert!(
+        second.starts_with("/patients/pat-"),
+        "saved: {}",
+        b.main_text()
+    );
+    assert_ne!(second, first);
+
+    b.open("/patients?q=haddad");
+    assert!(
+        b.text(".result-count").contains("of 2 patients"),
+        "both spellings found"
+    );
+}
