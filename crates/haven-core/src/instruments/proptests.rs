@@ -27,7 +27,7 @@ fn instrument_and_answers() -> impl Strategy<Value = (Instrument, Vec<u8>)> {
 fn monotone_parts(instrument: Instrument, answers: &[u8]) -> (Option<u8>, u8, u8, bool) {
     let s = score(instrument, answers).expect("valid answers score");
     let (a, b) = match s.detail() {
-        Detail::Itq(d) => (d.ptsd_score, d.dso_score),
+        Some(Detail::Itq(d)) => (d.ptsd_score, d.dso_score),
         _ => (0, 0),
     };
     (s.total(), a, b, s.is_positive_screen())
@@ -38,12 +38,14 @@ proptest! {
     fn totals_are_within_range((instrument, answers) in instrument_and_answers()) {
         let s = score(instrument, &answers).expect("valid answers score");
         prop_assert_eq!(s.instrument(), instrument);
-        prop_assert_eq!(s.answers(), &answers[..]);
+        let given: Vec<Option<u8>> = answers.iter().copied().map(Some).collect();
+        prop_assert_eq!(s.items(), &given[..]);
+        prop_assert!(!s.items_missing() && s.has_result());
         prop_assert_eq!(s.total().is_some(), instrument.total_max().is_some());
         if let (Some(total), Some(max)) = (s.total(), instrument.total_max()) {
             prop_assert!(total <= max);
             let band = super::bands(instrument).iter().find(|b| b.0 <= total && total <= b.1);
-            prop_assert_eq!(band.map(|b| b.2), Some(s.band()));
+            prop_assert_eq!(band.map(|b| b.2), s.band());
         }
     }
 
@@ -51,7 +53,7 @@ proptest! {
     fn itq_never_both(answers in answers_for(Instrument::Itq))
     {
         let s = score(Instrument::Itq, &answers).expect("valid answers score");
-        let Detail::Itq(d) = s.detail() else {
+        let Some(Detail::Itq(d)) = s.detail() else {
             return Err(TestCaseError::fail("ITQ detail"));
         };
         prop_assert!(!(d.ptsd() && d.cptsd()));

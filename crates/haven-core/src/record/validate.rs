@@ -3,6 +3,7 @@
 
 use super::{EntryBody, Patient};
 use crate::Date;
+use crate::instruments::ScoringOptions;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -121,8 +122,14 @@ pub fn validate_entry(
             }
         }
         EntryBody::Questionnaire(q) => {
-            crate::instruments::score(q.instrument, &q.answers)
-                .map_err(|e| ValidationError::new("answers", e.to_string()))?;
+            q.score(&ScoringOptions::default()).map_err(|e| {
+                let field = if e.is_about_total() {
+                    "recorded_total"
+                } else {
+                    "answers"
+                };
+                ValidationError::new(field, e.to_string())
+            })?;
         }
         _ => {}
     }

@@ -108,11 +108,7 @@ fn contact() -> impl Strategy<Value = EntryBody> {
             })
         }),
         (select(Instrument::all()), date(), vec(0u8..=4, 20)).prop_map(|(i, date, raw)| {
-            EntryBody::Questionnaire(QuestionnaireResult {
-                instrument: i,
-                date,
-                answers: answers(i, raw),
-            })
+            EntryBody::Questionnaire(QuestionnaireResult::answered(i, date, &answers(i, raw)))
         }),
         (
             date(),

@@ -64,7 +64,7 @@ fn ptsd(ctx: &Context<'_>) -> Option<(Date, String)> {
         .filter(|s| {
             matches!(
                 s.score.detail(),
-                Detail::Itq(d) if d.diagnosis != ItqDiagnosis::Neither
+                Some(Detail::Itq(d)) if d.diagnosis != ItqDiagnosis::Neither
             )
         })
         .map(|s| (s.date, s.describe()));

@@ -4,7 +4,7 @@
 use super::context::{Context, add_days};
 use super::{Action, RuleId};
 use crate::Date;
-use crate::instruments::{Detail, Instrument};
+use crate::instruments::{Instrument, flag};
 use crate::record::{EntryBody, ProblemKind, SuicidalThoughts};
 
 /// `" and 2 later ones"` style tail for reasons naming the earliest of several facts.
@@ -40,12 +40,18 @@ pub(super) fn reassess_after_event(ctx: &Context<'_>) -> Option<Action> {
 
 /// `risk.assess-now`
 pub(super) fn assess_now(ctx: &Context<'_>) -> Option<Action> {
-    let item9 = ctx.scores.iter().filter_map(|s| match s.score.detail() {
-        Detail::Phq9(p) if p.item9 >= 1 => Some((
+    // Item 9 wherever it was recorded: with every item, or with only the total from elsewhere.
+    let item9 = ctx.scores.iter().filter_map(|s| {
+        let answer = s.score.item(9).filter(|_| s.score.has_flag(flag::ITEM9_POSITIVE))?;
+        let elsewhere = if s.score.items_missing() {
+            " (recorded with only some items)"
+        } else {
+            ""
+        };
+        Some((
             s.date,
-            format!("PHQ-9 item 9 answered {} on {}", p.item9, s.date),
-        )),
-        _ => None,
+            format!("PHQ-9 item 9 answered {answer} on {}{elsewhere}", s.date),
+        ))
     });
     let coded = ctx
         .bodies(EntryBody::as_problem)
@@ -129,7 +135,7 @@ pub(super) fn possible_relapse(ctx: &Context<'_>) -> Option<Action> {
             .scores
             .iter()
             .rev()
-            .filter(|s| s.instrument() == instrument);
+            .filter(|s| s.instrument() == instrument && s.score.total().is_some());
         let (latest, previous) = (series.next()?, series.next()?);
         let (to, from) = (latest.score.total()?, previous.score.total()?);
         if to < from.saturating_add(threshold) || ctx.encounter_after(latest.date) {

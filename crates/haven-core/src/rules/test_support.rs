@@ -216,11 +216,9 @@ impl Builder {
     }
 
     pub fn questionnaire(self, instrument: Instrument, date: Date, answers: Vec<u8>) -> Self {
-        self.entry(EntryBody::Questionnaire(QuestionnaireResult {
-            instrument,
-            date,
-            answers,
-        }))
+        self.entry(EntryBody::Questionnaire(QuestionnaireResult::answered(
+            instrument, date, &answers,
+        )))
     }
 
     pub fn scored(self, instrument: Instrument, date: Date, total: u8) -> Self {
