@@ -151,7 +151,11 @@ mod tests {
             let got = s
                 .as_ref()
                 .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
-            assert_eq!(got, Ok((Some(total), Some(band), positive)), "{cutoff} {total}");
+            assert_eq!(
+                got,
+                Ok((Some(total), Some(band), positive)),
+                "{cutoff} {total}"
+            );
         }
     }
 
@@ -201,7 +205,10 @@ mod tests {
         }
         // The pattern is independent of the cut-point: a total of 12 can still meet it.
         let s = score(Instrument::Pcl5, &minimum);
-        assert_eq!(s.map(|s| (s.total(), s.band())), Ok((Some(12), Some(BELOW))));
+        assert_eq!(
+            s.map(|s| (s.total(), s.band())),
+            Ok((Some(12), Some(BELOW)))
+        );
     }
 
     fn with(mut answers: [u8; 20], index: usize, value: u8) -> [u8; 20] {

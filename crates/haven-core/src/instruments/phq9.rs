@@ -86,7 +86,10 @@ mod tests {
         ];
         for (total, band) in cases {
             let s = score(Instrument::Phq9, &with_total(Instrument::Phq9, total));
-            assert_eq!(s.map(|s| (s.total(), s.band())), Ok((Some(total), Some(band))));
+            assert_eq!(
+                s.map(|s| (s.total(), s.band())),
+                Ok((Some(total), Some(band)))
+            );
         }
     }
 

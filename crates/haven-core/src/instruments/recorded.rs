@@ -230,7 +230,10 @@ mod tests {
         // A trailing unanswered difficulty question is not a missing item.
         let mut with_difficulty = items.clone();
         with_difficulty.push(None);
-        assert_eq!(recorded(Instrument::Phq9, &with_difficulty, Some(12)), expect);
+        assert_eq!(
+            recorded(Instrument::Phq9, &with_difficulty, Some(12)),
+            expect
+        );
     }
 
     #[test]

@@ -393,9 +393,10 @@ impl QuestionnaireResult {
         }
     }
 
-    /// A result as recorded elsewhere: whichever items came, and the total if one came. When
-    /// every required item is there the total is left to be derived (an import checks first
-    /// that the items add up to it), so the same result reads the same however it arrived.
+    /// A result as recorded elsewhere: whichever items came, and the total if one came. A total
+    /// that comes with every item and equals their total is left to be derived, so the same
+    /// result reads the same however it arrived; any other total is kept, for validation to
+    /// accept or refuse.
     pub fn recorded(
         instrument: Instrument,
         date: Date,
@@ -405,14 +406,24 @@ impl QuestionnaireResult {
         while answers.last() == Some(&None) {
             answers.pop();
         }
-        let complete = (0..instrument.item_count())
-            .all(|index| answers.get(index).copied().flatten().is_some());
-        Self {
+        let mut result = Self {
             instrument,
             date,
             answers,
-            recorded_total: if complete { None } else { total },
+            recorded_total: None,
+        };
+        let derived = if result.items_missing() {
+            None
+        } else {
+            result
+                .score(&ScoringOptions::default())
+                .ok()
+                .and_then(|s| s.total())
+        };
+        if derived.is_none() || total != derived {
+            result.recorded_total = total;
         }
+        result
     }
 
     /// Whether any required item was not recorded ("items not recorded").

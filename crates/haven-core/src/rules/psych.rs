@@ -206,6 +206,44 @@ mod tests {
     }
 
     #[test]
+    fn consider_referral_on_a_total_recorded_elsewhere() {
+        for (instrument, positive, negative) in [
+            (Instrument::Phq9, 10, 9),
+            (Instrument::Gad7, 10, 9),
+            (Instrument::Pcl5, 33, 32),
+        ] {
+            let at = |total| {
+                Builder::new()
+                    .recorded(instrument, d("2026-11-01"), &[], Some(total))
+                    .build()
+            };
+            assert!(fires(CONSIDER, &at(positive), TODAY), "{instrument}");
+            assert!(!fires(CONSIDER, &at(negative), TODAY), "{instrument}");
+        }
+        let phq = Builder::new()
+            .recorded(Instrument::Phq9, d("2026-11-01"), &[(9, 0)], Some(14))
+            .build();
+        assert_eq!(
+            check(CONSIDER, &phq, TODAY),
+            "- | PHQ-9 total 14 on 2026-11-01; no psychological therapy referral is recorded."
+        );
+        // A later result without a total is not a negative screen: the total before it counts.
+        let later = Builder::new()
+            .recorded(Instrument::Phq9, d("2026-11-01"), &[], Some(14))
+            .recorded(Instrument::Phq9, d("2026-11-10"), &[(9, 0)], None)
+            .build();
+        assert!(fires(CONSIDER, &later, TODAY));
+        let lower = Builder::new()
+            .recorded(Instrument::Phq9, d("2026-11-01"), &[], Some(14))
+            .recorded(Instrument::Phq9, d("2026-11-10"), &[], Some(4))
+            .build();
+        assert!(
+            !fires(CONSIDER, &lower, TODAY),
+            "only the latest total counts"
+        );
+    }
+
+    #[test]
     fn consider_referral_follows_policy_cutoff_and_rhs15_switch() {
         let pcl = Builder::new()
             .scored(Instrument::Pcl5, d("2026-11-01"), 31)

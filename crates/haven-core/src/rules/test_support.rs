@@ -221,6 +221,23 @@ impl Builder {
         )))
     }
 
+    /// A result recorded elsewhere: `items` as (item number, answer) pairs, the rest missing.
+    pub fn recorded(
+        self,
+        instrument: Instrument,
+        date: Date,
+        items: &[(usize, u8)],
+        total: Option<u8>,
+    ) -> Self {
+        let mut answers = vec![None; instrument.max_answers()];
+        for &(number, answer) in items {
+            answers[number - 1] = Some(answer);
+        }
+        self.entry(EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            instrument, date, answers, total,
+        )))
+    }
+
     pub fn scored(self, instrument: Instrument, date: Date, total: u8) -> Self {
         self.questionnaire(instrument, date, with_total(instrument, total))
     }
