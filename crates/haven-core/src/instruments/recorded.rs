@@ -240,7 +240,9 @@ mod tests {
     fn impossible_results_are_refused_naming_what_is_wrong() {
         let mut rhs13 = vec![Some(1); 13];
         rhs13.push(None);
-        let cases: Vec<(Instrument, Vec<Option<u8>>, Option<u8>, &str)> = vec![
+        /// Instrument, items, recorded total, and the message expected.
+        type Case = (Instrument, Vec<Option<u8>>, Option<u8>, &'static str);
+        let cases: Vec<Case> = vec![
             (
                 Instrument::Phq9,
                 vec![],
