@@ -186,4 +186,36 @@ mod tests {
             "garbage is refused, not guessed"
         );
     }
+
+    #[test]
+    fn results_recorded_elsewhere_keep_their_total_and_items_in_the_view() {
+        use haven_core::instruments::Instrument;
+        use haven_core::record::QuestionnaireResult;
+        let mut item9 = vec![None; 9];
+        item9[8] = Some(2);
+        let bodies = [
+            QuestionnaireResult::recorded(
+                Instrument::Phq9,
+                date!(2026 - 11 - 01),
+                vec![],
+                Some(14),
+            ),
+            QuestionnaireResult::recorded(Instrument::Phq9, date!(2026 - 11 - 02), item9, Some(6)),
+            QuestionnaireResult::answered(Instrument::Gad7, date!(2026 - 11 - 03), &[1; 7]),
+        ]
+        .map(EntryBody::Questionnaire);
+        let mut record = PatientRecord::new(Patient::new("pat-8".into(), "Reza", "Karimi"));
+        for (n, body) in bodies.iter().enumerate() {
+            record.entries.push(Entry::new(
+                format!("q-{n}").as_str().into(),
+                "pat-8".into(),
+                body.clone(),
+                "dr.test".into(),
+                datetime!(2026-11-04 10:00 UTC),
+            ));
+        }
+        let back = decode(&encode(&record).expect("encode")).expect("decode");
+        let got: Vec<EntryBody> = back.entries.into_iter().map(|e| e.body).collect();
+        assert_eq!(got, bodies);
+    }
 }
