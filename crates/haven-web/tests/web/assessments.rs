@@ -226,7 +226,7 @@ async fn questionnaires_are_amended_with_a_reason_and_drawn_as_trends() {
     let versions = app.store.entry_history(&entry_id).await.expect("history");
     assert_eq!(versions.len(), 2);
     assert!(
-        matches!(&versions[1].body, EntryBody::Questionnaire(q) if q.answers == [3, 3, 3, 3, 2, 2, 2])
+        matches!(&versions[1].body, EntryBody::Questionnaire(q) if q.answers == [3, 3, 3, 3, 2, 2, 2].map(Some))
     );
 
     let trends = body(browser.get(&format!("/patients/{patient}/trends")).await).await;
