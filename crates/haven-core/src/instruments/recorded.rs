@@ -9,6 +9,9 @@ use super::{
     items_missing, phq9, rhs15, score_with, scored_items,
 };
 
+/// The most answers any instrument takes (PCL-5's twenty); a test checks.
+const MAX_ANSWERS: usize = 20;
+
 /// Scores a result that may be missing items. `items` are in published order, `None` where an
 /// item was not recorded; `total` is the total as recorded, if it was.
 ///
@@ -47,9 +50,15 @@ pub fn score_recorded(
         }
     }
     if !items_missing(instrument, items) {
-        // Required items first, then at most PHQ-9's optional difficulty answer.
-        let answers: Vec<u8> = items.iter().map_while(|a| *a).collect();
-        let score = score_with(instrument, &answers, options)?;
+        // Required items first, then at most PHQ-9's optional difficulty answer. Copied to the
+        // stack: this runs for every questionnaire the rules score.
+        let mut answers = [0u8; MAX_ANSWERS];
+        let mut count = 0;
+        for (slot, answer) in answers.iter_mut().zip(items.iter().map_while(|a| *a)) {
+            *slot = answer;
+            count += 1;
+        }
+        let score = score_with(instrument, &answers[..count], options)?;
         return match (total, score.total()) {
             (Some(total), Some(sum)) if total != sum => Err(ScoreError::TotalMismatch {
                 instrument,
@@ -305,6 +314,12 @@ mod tests {
                 "{instrument} {items:?} {total:?}"
             );
         }
+    }
+
+    #[test]
+    fn max_answers_covers_every_instrument() {
+        let most = Instrument::all().iter().map(Instrument::max_answers).max();
+        assert_eq!(most, Some(MAX_ANSWERS));
     }
 
     #[test]
