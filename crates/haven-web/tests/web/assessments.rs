@@ -301,6 +301,16 @@ async fn results_recorded_elsewhere_show_total_band_the_items_there_and_say_so()
     assert!(score.contains("Recorded elsewhere; item answers not available."));
     assert!(!gad7.contains("id=\"safety-text\""));
 
+    let amend = body(
+        browser
+            .get(&format!("/patients/{patient}/entries/Farid-1/amend"))
+            .await,
+    )
+    .await;
+    assert!(amend.contains(
+        "Recorded elsewhere; item answers not available. To amend it, answer every item"
+    ));
+
     let trends = body(browser.get(&format!("/patients/{patient}/trends")).await).await;
     assert!(
         trends.contains("<td>14</td><td>Moderate"),
