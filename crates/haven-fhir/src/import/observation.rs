@@ -124,6 +124,13 @@ pub(crate) fn observation(ctx: &Ctx, o: &Observation) -> Result<Mapped, ImportEr
             date("the date it was completed")?,
         );
     }
+    if let Some(item) = o.code.coding.iter().find_map(|c| {
+        Instrument::all()
+            .iter()
+            .find_map(|&i| instrument_codes::item_index(i, c).map(|index| (i, index)))
+    }) {
+        return lone_item(ctx, o, item, status, date("the date it was answered")?);
+    }
     if let Some(kind) = verified_keys(code).into_iter().find_map(problem_from_key) {
         return entry(EntryBody::Problem(Problem {
             kind,
@@ -191,7 +198,8 @@ fn questionnaire(
                 format!("{} item {} is answered twice", instrument.name(), index + 1),
             ));
         }
-        answers[index] = Some(component_value(ctx, path, component, instrument, index)?);
+        let at = |leaf: &str| format!("{}.{leaf}", path());
+        answers[index] = Some(answer_value(ctx, &at, component, instrument, index)?);
     }
     let total = recorded_total(ctx, o, instrument)?;
     if total.is_none() && answers.iter().all(Option::is_none) {
@@ -265,10 +273,12 @@ fn recorded_total(
 }
 
 /// One item answer: `valueInteger`, a whole-number `valueQuantity`, or a verified LOINC answer
-/// code in `valueCodeableConcept`; checked against the item's range.
-fn component_value(
+/// code in `valueCodeableConcept`; checked against the item's range. `at` gives the path of an
+/// element of the answer (`component[3].valueInteger`, or `valueInteger` for an Observation
+/// that is itself the answer).
+fn answer_value(
     ctx: &Ctx,
-    path: impl Fn() -> String,
+    at: &impl Fn(&str) -> String,
     c: &ObservationComponent,
     instrument: Instrument,
     index: usize,
@@ -279,19 +289,19 @@ fn component_value(
     } else if let Some(v) = c.value_quantity.as_ref().and_then(|q| q.value) {
         if v.fract() != 0.0 || v.abs() >= 1e6 {
             return Err(ctx.invalid(
-                &format!("{}.valueQuantity.value", path()),
+                &at("valueQuantity.value"),
                 format!("{v} is not a whole-number answer to {}", item()),
             ));
         }
         (v as i64, "valueQuantity.value")
     } else if let Some(concept) = &c.value_codeable_concept {
         (
-            coded_answer(ctx, &path, concept, instrument, index)?,
+            coded_answer(ctx, at, concept, instrument, index)?,
             "valueCodeableConcept",
         )
     } else {
         return Err(ctx.missing(
-            &format!("{}.value[x]", path()),
+            &at("value[x]"),
             &format!("the answer to {} (valueInteger)", item()),
         ));
     };
@@ -299,7 +309,7 @@ fn component_value(
     match u8::try_from(number) {
         Ok(answer) if range.contains(&answer) => Ok(answer),
         _ => Err(ctx.invalid(
-            &format!("{}.{element}", path()),
+            &at(element),
             format!(
                 "{number} is not a possible answer to {} ({}–{})",
                 item(),
@@ -314,12 +324,11 @@ fn component_value(
 /// the code (a code Haven cannot read safely as a number is never guessed at).
 fn coded_answer(
     ctx: &Ctx,
-    path: &impl Fn() -> String,
+    at: &impl Fn(&str) -> String,
     concept: &CodeableConcept,
     instrument: Instrument,
     index: usize,
 ) -> Result<i64, ImportError> {
-    let element = || format!("{}.valueCodeableConcept", path());
     for coding in &concept.coding {
         if let CodedAnswer::Value(v) = instrument_codes::answer_value(instrument, index, coding) {
             return Ok(i64::from(v));
@@ -328,7 +337,7 @@ fn coded_answer(
     let item = format!("{} item {}", instrument.name(), index + 1);
     match concept.coding.first() {
         Some(coding) => Err(ctx.invalid(
-            &element(),
+            &at("valueCodeableConcept"),
             format!(
                 "the answer code {} is not one Haven can read as a number for {item}; \
                  give the answer as valueInteger",
@@ -336,10 +345,52 @@ fn coded_answer(
             ),
         )),
         None => Err(ctx.missing(
-            &element(),
+            &at("valueCodeableConcept"),
             &format!("a coded answer to {item}, or the answer as valueInteger"),
         )),
     }
+}
+
+/// An Observation that is itself one item's answer (some systems record PHQ-9 item 9 on its
+/// own): kept as a result with only that item, so that item 9 counts wherever it is recorded.
+fn lone_item(
+    ctx: &Ctx,
+    o: &Observation,
+    (instrument, index): (Instrument, usize),
+    status: EntryStatus,
+    date: haven_core::Date,
+) -> Result<Mapped, ImportError> {
+    if o.value_integer.is_none() && o.value_quantity.is_none() && o.value_codeable_concept.is_none()
+    {
+        return Ok(Mapped::Skip(format!(
+            "a {} item {} without an answer",
+            instrument.name(),
+            index + 1
+        )));
+    }
+    let answer = ObservationComponent {
+        code: o.code.clone(),
+        value_integer: o.value_integer,
+        value_boolean: None,
+        value_codeable_concept: o.value_codeable_concept.clone(),
+        value_quantity: o.value_quantity.clone(),
+    };
+    let value = answer_value(
+        ctx,
+        &|leaf: &str| leaf.to_owned(),
+        &answer,
+        instrument,
+        index,
+    )?;
+    let mut answers = vec![None; index + 1];
+    answers[index] = Some(value);
+    Ok(Mapped::Entry {
+        body: EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            instrument, date, answers, None,
+        )),
+        status,
+        date_path: "effectiveDateTime",
+    })
 }
 
 /// A QuestionnaireResponse for one of Haven's questionnaires, when no result Observation

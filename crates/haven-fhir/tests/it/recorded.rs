@@ -294,3 +294,34 @@ fn a_partial_questionnaire_response_keeps_the_items_it_has() {
     assert_eq!(q.recorded_total, None);
     assert!(fired(&record).contains(&RuleId::RiskAssessNow));
 }
+
+#[test]
+fn item9_recorded_as_an_observation_of_its_own_is_kept_and_counts() {
+    let lone = |value: Value| {
+        let mut o = json!({"resourceType": "Observation", "id": "item9-1", "status": "final",
+            "subject": {"reference": "Patient/gp-1"}, "code": loinc("phq9.item9"),
+            "effectiveDateTime": "2026-11-20"});
+        if let (Value::Object(o), Value::Object(v)) = (&mut o, value) {
+            o.extend(v);
+        }
+        o
+    };
+    let answer = json!({"valueCodeableConcept": {"coding": [{"system": LOINC, "code": by_key("answer.1").code}]}});
+    let (record, q) = one_result(lone(answer));
+    let mut item9 = vec![None; 9];
+    item9[8] = Some(1);
+    assert_eq!(
+        q,
+        QuestionnaireResult::recorded(Instrument::Phq9, date!(2026 - 11 - 20), item9, None)
+    );
+    assert!(fired(&record).contains(&RuleId::RiskAssessNow));
+    assert_eq!(
+        refused(lone(json!({"valueInteger": 7}))),
+        "test.ndjson: line 2: Observation.valueInteger: 7 is not a possible answer to PHQ-9 item 9 (0–3)"
+    );
+    let back = import(&export_ndjson(std::slice::from_ref(&record), true)).expect("re-import");
+    assert_eq!(
+        back[0].entries, record.entries,
+        "exported and read back the same"
+    );
+}
