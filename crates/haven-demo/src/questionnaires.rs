@@ -47,11 +47,9 @@ pub(crate) fn administer(
             found.first_positive.get_or_insert(date);
             found.itq_ptsd |= instrument == Instrument::Itq;
         }
-        sink.push(EntryBody::Questionnaire(QuestionnaireResult {
-            instrument,
-            date,
-            answers,
-        }));
+        sink.push(EntryBody::Questionnaire(QuestionnaireResult::answered(
+            instrument, date, &answers,
+        )));
     }
     found
 }

@@ -121,10 +121,42 @@ pub fn item_index(instrument: Instrument, coding: &Coding) -> Option<usize> {
     (index < instrument.max_answers()).then_some(index)
 }
 
-/// The LOINC answer code key for a PHQ/GAD answer value (`answer.0` … `answer.3`).
-pub fn answer_value(coding: &Coding) -> Option<u8> {
-    let code = terminology::lookup(coding.system.as_deref()?, coding.code.as_deref()?)?;
-    code.key.strip_prefix("answer.")?.parse().ok()
+/// How an answer given as a code reads for answer `index` (0-based) of `instrument`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodedAnswer {
+    /// A verified LOINC answer code for this item, and the number it stands for.
+    Value(u8),
+    /// A code Haven cannot read as a number for this item: not a verified answer code, or a
+    /// PHQ/GAD answer code on an item whose answers are worded differently.
+    Unreadable,
+}
+
+/// Reads an answer code. Only the verified PHQ/GAD answer codes (`answer.0` … `answer.3` in
+/// `codes.tsv`: "not at all" … "nearly every day") are read, and only for PHQ-9 items 1–9 and
+/// GAD-7 items 1–7, whose answers they are; PHQ-9's difficulty question, PHQ-15 and the others
+/// have differently worded answers with no verified codes.
+pub fn answer_value(instrument: Instrument, index: usize, coding: &Coding) -> CodedAnswer {
+    let value = (|| {
+        let code = terminology::lookup(coding.system.as_deref()?, coding.code.as_deref()?)?;
+        code.key.strip_prefix("answer.")?.parse::<u8>().ok()
+    })();
+    let frequency_item = matches!(
+        (instrument, index),
+        (Instrument::Phq9, 0..=8) | (Instrument::Gad7, 0..=6)
+    );
+    match value {
+        Some(v) if frequency_item => CodedAnswer::Value(v),
+        _ => CodedAnswer::Unreadable,
+    }
+}
+
+/// `system|code` of a coding, for messages.
+pub fn describe(coding: &Coding) -> String {
+    format!(
+        "{}|{}",
+        coding.system.as_deref().unwrap_or(""),
+        coding.code.as_deref().unwrap_or("")
+    )
 }
 
 #[cfg(test)]
@@ -166,5 +198,42 @@ mod tests {
         }
         assert!(uris::is_system(&uris::system(cs::HAVEN), cs::HAVEN));
         assert!(!uris::is_system("http://loinc.org", cs::HAVEN));
+    }
+
+    #[test]
+    fn answer_codes_are_read_only_for_the_items_they_belong_to() {
+        let la = |key| uris::verified(terminology::by_key(key));
+        assert_eq!(
+            answer_value(Instrument::Phq9, 8, &la("answer.2")),
+            CodedAnswer::Value(2)
+        );
+        assert_eq!(
+            answer_value(Instrument::Gad7, 0, &la("answer.0")),
+            CodedAnswer::Value(0)
+        );
+        assert_eq!(
+            answer_value(Instrument::Gad7, 6, &la("answer.3")),
+            CodedAnswer::Value(3)
+        );
+        for (instrument, index) in [
+            (Instrument::Phq9, 9),
+            (Instrument::Phq15, 0),
+            (Instrument::Pcl5, 2),
+        ] {
+            assert_eq!(
+                answer_value(instrument, index, &la("answer.1")),
+                CodedAnswer::Unreadable,
+                "{instrument} {index}"
+            );
+        }
+        let unverified = Coding::new(LOINC, "an-unverified-answer", "");
+        assert_eq!(
+            answer_value(Instrument::Phq9, 0, &unverified),
+            CodedAnswer::Unreadable
+        );
+        assert_eq!(
+            describe(&unverified),
+            "http://loinc.org|an-unverified-answer"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! changed ones get a new version with the old one kept in history, unchanged ones are left
 //! alone — so importing the same resources again changes nothing. Never deletes.
 
-use haven_core::record::{Entry, EntryStatus, Patient, PatientRecord, Visibility};
+use haven_core::record::{Entry, EntryBody, EntryStatus, Patient, PatientRecord, Visibility};
 use haven_core::rules;
 use std::collections::{HashMap, HashSet};
 
@@ -311,10 +311,10 @@ async fn update_entry(
     let data = serde_json::to_string(&entry.body)?;
     let status: String = row.try_get("status")?;
     let stored: &str = row.try_get("data")?;
-    // The same text is the same entry (the usual re-import); otherwise compare parsed values,
-    // so that a different but equal serialisation is no change.
-    let same = stored == data
-        || serde_json::from_str::<serde_json::Value>(stored)? == serde_json::to_value(&entry.body)?;
+    // The same text is the same entry (the usual re-import); otherwise compare the decoded
+    // entries, so that a different but equal serialisation is no change — including a row
+    // written before a field was added, which reads back with the field's default.
+    let same = stored == data || serde_json::from_str::<EntryBody>(stored)? == entry.body;
     if same && status == entry.status.id() {
         summary.entries_unchanged += 1;
         return Ok(());
@@ -417,6 +417,48 @@ mod tests {
         assert_eq!(history.len(), 2, "the old version is kept");
         assert_eq!(history[1].version, 2);
         assert_eq!(history[1].change.reason, "import b.json");
+    }
+
+    #[tokio::test]
+    async fn a_row_stored_before_recorded_totals_existed_reimports_unchanged() {
+        use haven_core::instruments::Instrument;
+        use haven_core::record::QuestionnaireResult;
+        let store = Store::open_in_memory().await.expect("store");
+        let actor = Actor::cli("import");
+        let mut r = PatientRecord::new(Patient::new("ehr-1".into(), "Selam", "Tesfaye"));
+        r.entries.push(Entry::new(
+            "q-1".into(),
+            "ehr-1".into(),
+            EntryBody::Questionnaire(QuestionnaireResult::answered(
+                Instrument::Phq9,
+                date!(2026 - 11 - 01),
+                &[1; 9],
+            )),
+            "fhir-import".into(),
+            datetime!(2026-11-01 0:00 UTC),
+        ));
+        store
+            .upsert_records(&actor, std::slice::from_ref(&r), "a")
+            .await
+            .expect("first");
+        // The row as earlier builds wrote it: answers as plain numbers, no recorded total.
+        let data: String = sqlx::query_scalar("SELECT data FROM entries WHERE id = 'q-1'")
+            .fetch_one(store.pool())
+            .await
+            .expect("row");
+        let older = data.replace(",\"recorded_total\":null", "");
+        assert_ne!(older, data);
+        sqlx::query("UPDATE entries SET data = ? WHERE id = 'q-1'")
+            .bind(&older)
+            .execute(store.pool())
+            .await
+            .expect("write the older form");
+        let again = store
+            .upsert_records(&actor, std::slice::from_ref(&r), "a")
+            .await
+            .expect("again");
+        assert_eq!((again.entries_unchanged, again.entries_changed), (1, 0));
+        assert_eq!(store.entry_history("q-1").await.expect("history").len(), 1);
     }
 
     #[tokio::test]

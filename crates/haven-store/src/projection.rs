@@ -20,7 +20,7 @@ use crate::{Result, StoreError};
 /// The version of the stored form. Bump it whenever anything the view encodes changes shape (a
 /// field of `Patient` or of an entry kind, a new kind): every stored view is then rebuilt at the
 /// next open instead of being misread.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 
 /// The first bytes of every view: a marker no unversioned view could start with (its first
 /// byte was the length of a patient id, never 0xFF), then the format version.
@@ -226,8 +226,8 @@ mod tests {
         assert_eq!(
             (FORMAT_VERSION, hex::encode(digest.finalize())),
             (
-                1,
-                "670408d0514f95acdcd477bec40d57758e1f4cfc8f911040aa16c0068db1ee07".to_owned()
+                2,
+                "270d6cef38d87817da05bbff49bc722d5d6ad69a4a492854f22fac3d195c4674".to_owned()
             ),
             "the rules view's encoding changed: bump FORMAT_VERSION, then update this digest"
         );
@@ -248,5 +248,37 @@ mod tests {
         assert!(
             matches!(decode(&older), Err(StoreError::StaleView(Some(v))) if v == FORMAT_VERSION - 1)
         );
+    }
+
+    #[test]
+    fn results_recorded_elsewhere_keep_their_total_and_items_in_the_view() {
+        use haven_core::instruments::Instrument;
+        use haven_core::record::QuestionnaireResult;
+        let mut item9 = vec![None; 9];
+        item9[8] = Some(2);
+        let bodies = [
+            QuestionnaireResult::recorded(
+                Instrument::Phq9,
+                date!(2026 - 11 - 01),
+                vec![],
+                Some(14),
+            ),
+            QuestionnaireResult::recorded(Instrument::Phq9, date!(2026 - 11 - 02), item9, Some(6)),
+            QuestionnaireResult::answered(Instrument::Gad7, date!(2026 - 11 - 03), &[1; 7]),
+        ]
+        .map(EntryBody::Questionnaire);
+        let mut record = PatientRecord::new(Patient::new("pat-8".into(), "Reza", "Karimi"));
+        for (n, body) in bodies.iter().enumerate() {
+            record.entries.push(Entry::new(
+                format!("q-{n}").as_str().into(),
+                "pat-8".into(),
+                body.clone(),
+                "dr.test".into(),
+                datetime!(2026-11-04 10:00 UTC),
+            ));
+        }
+        let back = decode(&encode(&record).expect("encode")).expect("decode");
+        let got: Vec<EntryBody> = back.entries.into_iter().map(|e| e.body).collect();
+        assert_eq!(got, bodies);
     }
 }

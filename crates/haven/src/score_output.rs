@@ -16,23 +16,23 @@ pub fn to_json(score: &Score) -> Value {
     out.insert("band".into(), json!(score.band()));
     out.insert("flags".into(), json!(score.flags()));
     let extra = match score.detail() {
-        Detail::Phq9(d) => match d.difficulty {
+        Some(Detail::Phq9(d)) => match d.difficulty {
             Some(difficulty) => json!({ "difficulty": difficulty }),
             None => json!({}),
         },
-        Detail::Gad7 | Detail::Phq15 => json!({}),
-        Detail::Pcl5(d) => json!({
+        Some(Detail::Gad7 | Detail::Phq15) | None => json!({}),
+        Some(Detail::Pcl5(d)) => json!({
             "clusters": { "b": d.clusters.b, "c": d.clusters.c, "d": d.clusters.d, "e": d.clusters.e },
             "dsm5_pattern": d.dsm5_pattern,
             "cutoff": d.cutoff,
         }),
-        Detail::Itq(d) => json!({
+        Some(Detail::Itq(d)) => json!({
             "ptsd": d.ptsd(),
             "cptsd": d.cptsd(),
             "ptsd_score": d.ptsd_score,
             "dso_score": d.dso_score,
         }),
-        Detail::Rhs15(d) => json!({
+        Some(Detail::Rhs15(d)) => json!({
             "rhs13_total": d.rhs13_total,
             "positive": d.positive(),
             "coping": d.coping,
@@ -51,7 +51,7 @@ pub fn to_text(score: &Score) -> String {
     let name = instrument.name();
     let mut lines = Vec::new();
     match score.detail() {
-        Detail::Itq(d) => {
+        Some(Detail::Itq(d)) => {
             let result = match (d.ptsd(), d.cptsd()) {
                 (_, true) => "provisional CPTSD",
                 (true, false) => "provisional PTSD",
@@ -63,7 +63,7 @@ pub fn to_text(score: &Score) -> String {
                 d.ptsd_score, d.dso_score
             ));
         }
-        Detail::Rhs15(d) => {
+        Some(Detail::Rhs15(d)) => {
             let result = if d.positive() { "positive" } else { "negative" };
             lines.push(format!(
                 "{name}: {result} screen (RHS-13 total {}/52; positive at 11 or more)",
@@ -77,14 +77,17 @@ pub fn to_text(score: &Score) -> String {
         detail => {
             let total = score.total().unwrap_or(0);
             let max = instrument.total_max().unwrap_or(0);
-            lines.push(format!("{name}: {total}/{max}, {}", score.band()));
+            lines.push(format!(
+                "{name}: {total}/{max}, {}",
+                score.band().unwrap_or_default()
+            ));
             match detail {
-                Detail::Phq9(d) => {
+                Some(Detail::Phq9(d)) => {
                     if let Some(difficulty) = d.difficulty {
                         lines.push(format!("Difficulty (not scored): {difficulty}/3"));
                     }
                 }
-                Detail::Pcl5(d) => {
+                Some(Detail::Pcl5(d)) => {
                     let c = d.clusters;
                     lines.push(format!(
                         "Clusters B {}, C {}, D {}, E {}; DSM-5 pattern {}; cut-point {}",

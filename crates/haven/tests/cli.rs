@@ -400,3 +400,141 @@ fn export_then_import_in_any_file_order_round_trips_one_file_at_a_time() {
         );
     }
 }
+
+/// A GP system's record as it exports it: PHQ-9 as its total with only item 9 (as a LOINC
+/// answer code), and a GAD-7 as its total only. Codes from haven-core's terminology.
+fn recorded_elsewhere_ndjson(phq9_total: i64) -> String {
+    use haven_core::terminology::{LOINC, by_key};
+    let code =
+        |key: &str| serde_json::json!({"coding": [{"system": LOINC, "code": by_key(key).code}]});
+    let patient = serde_json::json!({"resourceType": "Patient", "id": "gp-1",
+        "name": [{"family": "Rahimi", "given": ["Farid"]}], "birthDate": "1988-04-02"});
+    let phq9 = serde_json::json!({"resourceType": "Observation", "id": "gp-phq9", "status": "final",
+        "subject": {"reference": "Patient/gp-1"}, "code": code("phq9.total"),
+        "effectiveDateTime": "2026-11-20", "valueInteger": phq9_total,
+        "component": [{"code": code("phq9.item9"), "valueCodeableConcept": code("answer.2")}]});
+    let gad7 = serde_json::json!({"resourceType": "Observation", "id": "gp-gad7", "status": "final",
+        "subject": {"reference": "Patient/gp-1"}, "code": code("gad7.total"),
+        "effectiveDateTime": "2026-11-20", "valueInteger": 12});
+    [patient, phq9, gad7]
+        .iter()
+        .map(|r| format!("{r}\n"))
+        .collect()
+}
+
+fn rules_for(actions: &Value, patient: &str) -> Vec<String> {
+    actions["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| a["patient"] == patient)
+        .filter_map(|a| a["rule"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn evaluate_reads_totals_recorded_elsewhere_and_item9_alone() {
+    let h = Haven::new();
+    let file = h.dir.path().join("gp.ndjson");
+    std::fs::write(&file, recorded_elsewhere_ndjson(6)).expect("write");
+    let path = file.to_str().expect("path");
+    let json: Value =
+        serde_json::from_str(&h.ok(&["evaluate", path, "--as-of", "2026-11-28", "--json"]))
+            .expect("json");
+    let rules = rules_for(&json, "gp-1");
+    assert!(rules.iter().any(|r| r == "risk.assess-now"), "{rules:?}");
+    assert!(
+        rules.iter().any(|r| r == "psych.consider-referral"),
+        "{rules:?}"
+    );
+    let assess = json["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["rule"] == "risk.assess-now")
+        .expect("assess-now");
+    assert_eq!(assess["due"], "2026-11-20");
+    assert!(
+        !h.dir.path().join("haven.db").exists(),
+        "evaluate touches no database"
+    );
+    // An impossible total (item 9 alone is 2) is refused, naming file, line and field.
+    std::fs::write(&file, recorded_elsewhere_ndjson(1)).expect("write");
+    let err = h.fails(&["evaluate", path, "--as-of", "2026-11-28"], 1);
+    assert!(
+        err.contains("gp.ndjson: line 2: Observation.valueInteger: PHQ-9 total 1 is less than the item answers recorded, which add up to 2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_keeps_results_recorded_elsewhere_and_refuses_the_impossible_whole() {
+    let h = Haven::new();
+    let bad = h.dir.path().join("bad.ndjson");
+    std::fs::write(&bad, recorded_elsewhere_ndjson(28)).expect("write");
+    let err = h.fails(&["import", bad.to_str().expect("path")], 1);
+    assert!(
+        err.contains(
+            "bad.ndjson: line 2: Observation.valueInteger: 28 is not a possible PHQ-9 total (0–27)"
+        ),
+        "{err}"
+    );
+    assert!(
+        h.fails(&["worklist", "--patient", "gp-1"], 1)
+            .contains("gp-1"),
+        "nothing of the refused file is stored"
+    );
+    let good = h.dir.path().join("gp.ndjson");
+    std::fs::write(&good, recorded_elsewhere_ndjson(6)).expect("write");
+    let path = good.to_str().expect("path");
+    h.ok(&["import", path]);
+    let worklist: Value = serde_json::from_str(&h.ok(&[
+        "worklist",
+        "--json",
+        "--patient",
+        "gp-1",
+        "--as-of",
+        "2026-11-28",
+    ]))
+    .expect("json");
+    let rules = rules_for(&worklist, "gp-1");
+    assert!(rules.iter().any(|r| r == "risk.assess-now"), "{rules:?}");
+    assert!(
+        rules.iter().any(|r| r == "psych.consider-referral"),
+        "{rules:?}"
+    );
+    let again = h.ok(&["import", path]);
+    assert!(
+        again.contains("2 unchanged"),
+        "re-import changes nothing: {again}"
+    );
+    // Exported as recorded (totals, item 9 only, no item-by-item response), and back again.
+    let out = h.dir.path().join("export");
+    h.ok(&["export", "--out", out.to_str().expect("path")]);
+    let observations =
+        std::fs::read_to_string(out.join("Observation.ndjson")).expect("observations");
+    let phq9: Value = observations
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .find(|o| o["id"] == "gp-phq9")
+        .expect("exported");
+    assert_eq!(phq9["valueInteger"], 6);
+    assert_eq!(phq9["component"].as_array().map(Vec::len), Some(1));
+    assert!(!out.join("QuestionnaireResponse.ndjson").exists());
+    let copy = Haven::new();
+    let mut args = vec!["import".to_owned()];
+    for entry in std::fs::read_dir(&out).expect("export dir") {
+        args.push(entry.expect("entry").path().to_string_lossy().into_owned());
+    }
+    copy.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let back: Value = serde_json::from_str(&copy.ok(&[
+        "worklist",
+        "--json",
+        "--patient",
+        "gp-1",
+        "--as-of",
+        "2026-11-28",
+    ]))
+    .expect("json");
+    assert_eq!(rules_for(&back, "gp-1"), rules);
+}

@@ -67,7 +67,7 @@ fn parse_one(instrument: Instrument, index: usize, field: &str) -> Result<u8, Sc
 }
 
 /// `value` is checked; `shown` is how the error message writes it.
-fn check_range(
+pub(super) fn check_range(
     instrument: Instrument,
     index: usize,
     value: i128,

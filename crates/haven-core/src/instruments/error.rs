@@ -24,12 +24,84 @@ pub enum ScoreError {
         max: u8,
     },
 
+    /// A total given for the ITQ, which has none.
+    #[error("the {} has no total; it is recorded item by item", .instrument.name())]
+    NoTotal { instrument: Instrument },
+
+    #[error("{} total {total} is above the maximum of {max}", .instrument.name())]
+    TotalAboveMax {
+        instrument: Instrument,
+        total: u8,
+        max: u8,
+    },
+
+    /// Every scored item is recorded and they do not add up to the recorded total.
+    #[error(
+        "{} total {total} does not match the item answers, which add up to {sum}",
+        .instrument.name()
+    )]
+    TotalMismatch {
+        instrument: Instrument,
+        total: u8,
+        sum: u8,
+    },
+
+    /// Some items are missing and those recorded already add up to more than the total.
+    #[error(
+        "{} total {total} is less than the item answers recorded, which add up to {sum}",
+        .instrument.name()
+    )]
+    TotalBelowItems {
+        instrument: Instrument,
+        total: u8,
+        sum: u8,
+    },
+
+    /// Some items are missing and even at their maximum the total could not be reached.
+    #[error(
+        "{} total {total} cannot be reached: with the item answers recorded it is at most {most}",
+        .instrument.name()
+    )]
+    TotalUnreachable {
+        instrument: Instrument,
+        total: u8,
+        most: u8,
+    },
+
+    /// An item missing from an instrument without a total (ITQ), whose result needs them all.
+    #[error(
+        "{name} item {item} is not recorded; the {name} has no total, so every item is needed",
+        name = .instrument.name()
+    )]
+    ItemRequired { instrument: Instrument, item: usize },
+
+    #[error(
+        "nothing recorded: a {} result needs its total or at least one item answer",
+        .instrument.name()
+    )]
+    NothingRecorded { instrument: Instrument },
+
     #[error(
         "PCL-5 cut-point {cutoff} is outside {}–{}",
         PCL5_CUTOFF_RANGE.start(),
         PCL5_CUTOFF_RANGE.end()
     )]
     Pcl5Cutoff { cutoff: u8 },
+}
+
+impl ScoreError {
+    /// Whether the fault is in the recorded total rather than in the item answers, so that a
+    /// message can point at the right field.
+    pub fn is_about_total(&self) -> bool {
+        matches!(
+            self,
+            Self::NoTotal { .. }
+                | Self::TotalAboveMax { .. }
+                | Self::TotalMismatch { .. }
+                | Self::TotalBelowItems { .. }
+                | Self::TotalUnreachable { .. }
+        )
+    }
 }
 
 /// The instrument id was not one Haven knows.

@@ -3,7 +3,7 @@
 use super::{Band, Detail, Score, band_for, flag, sum};
 
 /// GAD-7 ≥ 10 warrants further evaluation (`positive-screen`).
-const POSITIVE_SCREEN_FROM: u8 = 10;
+pub(super) const POSITIVE_SCREEN_FROM: u8 = 10;
 
 pub(super) const LABELS: [&str; 7] = [
     "Item 1 — nervousness",
@@ -33,13 +33,13 @@ pub(super) fn score(answers: &[u8]) -> Score {
     if total >= POSITIVE_SCREEN_FROM {
         flags.push(flag::POSITIVE_SCREEN);
     }
-    Score {
-        answers: answers.to_vec(),
-        total: Some(total),
-        band: band_for(BANDS, total),
+    Score::answered(
+        answers,
+        Some(total),
+        band_for(BANDS, total),
         flags,
-        detail: Detail::Gad7,
-    }
+        Detail::Gad7,
+    )
 }
 
 #[cfg(test)]
@@ -64,7 +64,7 @@ mod tests {
         for (total, band, flags) in cases {
             let s = score(Instrument::Gad7, &with_total(Instrument::Gad7, total));
             let got = s.as_ref().map(|s| (s.total(), s.band(), s.flags()));
-            assert_eq!(got, Ok((Some(total), band, flags)), "total {total}");
+            assert_eq!(got, Ok((Some(total), Some(band), flags)), "total {total}");
         }
     }
 }

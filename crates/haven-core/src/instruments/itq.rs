@@ -99,17 +99,17 @@ pub(super) fn score(answers: &[u8]) -> Score {
     if diagnosis != ItqDiagnosis::Neither {
         flags.push(flag::POSITIVE_SCREEN);
     }
-    Score {
-        answers: answers.to_vec(),
-        total: None,
-        band: diagnosis.id(),
+    Score::answered(
+        answers,
+        None,
+        diagnosis.id(),
         flags,
-        detail: Detail::Itq(ItqDetail {
+        Detail::Itq(ItqDetail {
             diagnosis,
             ptsd_score: sum(answers.get(0..6).unwrap_or(&[])),
             dso_score: sum(answers.get(9..15).unwrap_or(&[])),
         }),
-    }
+    )
 }
 
 #[cfg(test)]
@@ -119,8 +119,8 @@ mod tests {
 
     fn check(answers: [u8; 18], expect: (ItqDiagnosis, u8, u8)) {
         let s = score(Instrument::Itq, &answers);
-        let d = match s.as_ref().map(|s| *s.detail()) {
-            Ok(Detail::Itq(d)) => d,
+        let d = match s.as_ref().map(|s| s.detail().copied()) {
+            Ok(Some(Detail::Itq(d))) => d,
             other => panic!("{other:?}"),
         };
         assert_eq!(
@@ -133,7 +133,7 @@ mod tests {
             .as_ref()
             .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
         let positive = expect.0 != ItqDiagnosis::Neither;
-        assert_eq!(s, Ok((None, expect.0.id(), positive)));
+        assert_eq!(s, Ok((None, Some(expect.0.id()), positive)));
     }
 
     //          Re    Av    Th    P7-9     AD    NSC   DR    C7-9

@@ -4,6 +4,9 @@
 //! Every score goes through one door, [`score_with`], which checks the answers against the
 //! instrument's item ranges before any arithmetic, so the per-instrument modules can assume
 //! valid input. A [`Score`] can only be built here, so its fields always agree with each other.
+//! Results recorded elsewhere — a total only, or a total with some items — come in through
+//! [`score_recorded`], which keeps the recorded total and checks it against what items there
+//! are (`recorded.rs`).
 //!
 //! Band ids, flags and detail field names are the ones `facts/instruments.md` lists. Where the
 //! facts define no band, Haven chooses one and documents it on [`bands`]:
@@ -22,6 +25,7 @@ mod phq15;
 mod phq9;
 #[cfg(test)]
 mod proptests;
+mod recorded;
 mod rhs15;
 #[cfg(test)]
 mod test_support;
@@ -35,6 +39,7 @@ pub use error::{ScoreError, UnknownInstrument};
 pub use itq::{ItqDetail, ItqDiagnosis};
 pub use pcl5::{PCL5_CUTOFF_RANGE, PCL5_DEFAULT_CUTOFF, Pcl5Clusters, Pcl5Detail};
 pub use phq9::Phq9Detail;
+pub use recorded::score_recorded;
 pub use rhs15::Rhs15Detail;
 
 /// Flag ids carried in [`Score::flags`]; the same strings appear in `score --json`.
@@ -232,41 +237,91 @@ pub enum Detail {
     Rhs15(Rhs15Detail),
 }
 
-/// A scored questionnaire. Only [`score`] and [`score_with`] make one, so the answers, total,
-/// band, flags and detail always agree.
+/// A scored questionnaire. Only [`score`], [`score_with`] and [`score_recorded`] make one, so
+/// the items, total, band, flags and detail always agree.
+///
+/// Most scores come from every item answered, and everything is derived from the answers. A
+/// result recorded elsewhere may hold only its total, or the total with some items: then the
+/// total is the one recorded (never re-derived), the band and the total's flags follow from it,
+/// the items that came are kept, and [`Score::detail`] is `None`, since cluster sums, ITQ
+/// diagnoses and the like need every item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Score {
-    answers: Vec<u8>,
+    instrument: Instrument,
+    items: Vec<Option<u8>>,
     total: Option<u8>,
-    band: &'static str,
+    band: Option<&'static str>,
     flags: Vec<&'static str>,
-    detail: Detail,
+    detail: Option<Detail>,
 }
 
 impl Score {
-    pub fn instrument(&self) -> Instrument {
-        match self.detail {
+    /// A score of every item answered; the per-instrument modules build theirs through this.
+    fn answered(
+        answers: &[u8],
+        total: Option<u8>,
+        band: &'static str,
+        flags: Vec<&'static str>,
+        detail: Detail,
+    ) -> Score {
+        let instrument = match detail {
             Detail::Phq9(_) => Instrument::Phq9,
             Detail::Gad7 => Instrument::Gad7,
             Detail::Phq15 => Instrument::Phq15,
             Detail::Pcl5(_) => Instrument::Pcl5,
             Detail::Itq(_) => Instrument::Itq,
             Detail::Rhs15(_) => Instrument::Rhs15,
+        };
+        Score {
+            instrument,
+            items: answers.iter().copied().map(Some).collect(),
+            total,
+            band: Some(band),
+            flags,
+            detail: Some(detail),
         }
     }
 
-    /// The answers as given, item by item (Haven never stores only the total).
-    pub fn answers(&self) -> &[u8] {
-        &self.answers
+    pub fn instrument(&self) -> Instrument {
+        self.instrument
     }
 
-    /// The total, or `None` for ITQ, which has none. For RHS-15 this is the RHS-13 total.
+    /// The item answers in published order, `None` where an item was not recorded. Items past
+    /// the last one recorded are simply absent.
+    pub fn items(&self) -> &[Option<u8>] {
+        &self.items
+    }
+
+    /// The answer to item `number` (1-based, as on the form), where it was recorded.
+    pub fn item(&self, number: usize) -> Option<u8> {
+        number
+            .checked_sub(1)
+            .and_then(|index| self.items.get(index).copied().flatten())
+    }
+
+    /// Whether any required item was not recorded: a result recorded elsewhere as a total, or a
+    /// total with only some items. Such a result is shown as "items not recorded".
+    pub fn items_missing(&self) -> bool {
+        items_missing(self.instrument, &self.items)
+    }
+
+    /// Whether the score carries the instrument's result: a total, or for ITQ its diagnosis.
+    /// Only a result recorded elsewhere with some items and no total has none; the rules that
+    /// read totals (screens, relapse, trends) pass over it, and item 9 still counts.
+    pub fn has_result(&self) -> bool {
+        self.total.is_some() || self.detail.is_some()
+    }
+
+    /// The total, or `None` for ITQ (which has none) and for a result recorded elsewhere
+    /// without one. For RHS-15 this is the RHS-13 total. A result recorded elsewhere keeps the
+    /// total it was recorded with.
     pub fn total(&self) -> Option<u8> {
         self.total
     }
 
-    /// The band id (see the module documentation for the ids Haven chose).
-    pub fn band(&self) -> &'static str {
+    /// The band id (see the module documentation for the ids Haven chose), always from the
+    /// total; `None` only where there is no result (see [`Score::has_result`]).
+    pub fn band(&self) -> Option<&'static str> {
         self.band
     }
 
@@ -279,8 +334,10 @@ impl Score {
         self.flags.contains(&flag)
     }
 
-    pub fn detail(&self) -> &Detail {
-        &self.detail
+    /// The instrument's derived results, or `None` when items are missing (they need every
+    /// item).
+    pub fn detail(&self) -> Option<&Detail> {
+        self.detail.as_ref()
     }
 
     /// See [`is_positive_screen`].
@@ -293,10 +350,10 @@ impl Score {
 /// it: PHQ-9 ≥ 10, GAD-7 ≥ 10, PCL-5 at or above the cut-point it was scored with, ITQ PTSD or
 /// CPTSD, RHS-13 ≥ 11. PHQ-15 is never a positive screen for that rule.
 pub fn is_positive_screen(score: &Score) -> bool {
-    match score.detail {
-        Detail::Phq9(_) => score.total.is_some_and(|t| t >= phq9::POSITIVE_SCREEN_FROM),
-        Detail::Phq15 => false,
-        Detail::Gad7 | Detail::Pcl5(_) | Detail::Itq(_) | Detail::Rhs15(_) => {
+    match score.instrument {
+        Instrument::Phq9 => score.total.is_some_and(|t| t >= phq9::POSITIVE_SCREEN_FROM),
+        Instrument::Phq15 => false,
+        Instrument::Gad7 | Instrument::Pcl5 | Instrument::Itq | Instrument::Rhs15 => {
             score.has_flag(flag::POSITIVE_SCREEN)
         }
     }
@@ -342,6 +399,22 @@ pub fn bands_with(instrument: Instrument, options: &ScoringOptions) -> &'static 
         Instrument::Itq => &[],
         Instrument::Rhs15 => rhs15::BANDS,
     }
+}
+
+/// The items that make up the total: PHQ-9's difficulty question and RHS-15's items 14 and 15
+/// are not part of it, and the ITQ has no total.
+fn scored_items(instrument: Instrument) -> std::ops::Range<usize> {
+    match instrument {
+        Instrument::Phq9 => 0..phq9::ITEMS,
+        Instrument::Rhs15 => 0..rhs15::RHS13_ITEMS,
+        Instrument::Itq => 0..0,
+        Instrument::Gad7 | Instrument::Phq15 | Instrument::Pcl5 => 0..instrument.item_count(),
+    }
+}
+
+/// Whether any required item (every item but PHQ-9's optional difficulty question) is absent.
+fn items_missing(instrument: Instrument, items: &[Option<u8>]) -> bool {
+    (0..instrument.item_count()).any(|index| items.get(index).copied().flatten().is_none())
 }
 
 /// The id of the band holding `total`. The tables start at 0 and are contiguous (a test checks),

@@ -100,17 +100,17 @@ pub(super) fn score(answers: &[u8], cutoff: u8) -> Score {
     if total >= cutoff {
         flags.push(flag::POSITIVE_SCREEN);
     }
-    Score {
-        answers: answers.to_vec(),
-        total: Some(total),
-        band: band_for(bands(cutoff), total),
+    Score::answered(
+        answers,
+        Some(total),
+        band_for(bands(cutoff), total),
         flags,
-        detail: Detail::Pcl5(Pcl5Detail {
+        Detail::Pcl5(Pcl5Detail {
             clusters,
             dsm5_pattern,
             cutoff,
         }),
-    }
+    )
 }
 
 #[cfg(test)]
@@ -120,8 +120,8 @@ mod tests {
     use super::*;
 
     fn detail(answers: &[u8]) -> Option<Pcl5Detail> {
-        match score(Instrument::Pcl5, answers).map(|s| *s.detail()) {
-            Ok(Detail::Pcl5(d)) => Some(d),
+        match score(Instrument::Pcl5, answers).map(|s| s.detail().copied()) {
+            Ok(Some(Detail::Pcl5(d))) => Some(d),
             _ => None,
         }
     }
@@ -151,14 +151,18 @@ mod tests {
             let got = s
                 .as_ref()
                 .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
-            assert_eq!(got, Ok((Some(total), band, positive)), "{cutoff} {total}");
+            assert_eq!(
+                got,
+                Ok((Some(total), Some(band), positive)),
+                "{cutoff} {total}"
+            );
         }
     }
 
     #[test]
     fn default_cutoff_is_33() {
         let s = score(Instrument::Pcl5, &with_total(Instrument::Pcl5, 32));
-        assert_eq!(s.map(|s| s.band()), Ok(BELOW));
+        assert_eq!(s.map(|s| s.band()), Ok(Some(BELOW)));
         assert_eq!(detail(&[0; 20]).map(|d| d.cutoff), Some(33));
     }
 
@@ -201,7 +205,10 @@ mod tests {
         }
         // The pattern is independent of the cut-point: a total of 12 can still meet it.
         let s = score(Instrument::Pcl5, &minimum);
-        assert_eq!(s.map(|s| (s.total(), s.band())), Ok((Some(12), BELOW)));
+        assert_eq!(
+            s.map(|s| (s.total(), s.band())),
+            Ok((Some(12), Some(BELOW)))
+        );
     }
 
     fn with(mut answers: [u8; 20], index: usize, value: u8) -> [u8; 20] {

@@ -35,13 +35,13 @@ pub(super) fn item_max(index: usize) -> Option<u8> {
 /// Scores answers already checked by `answers::check`. PHQ-15 has no flags.
 pub(super) fn score(answers: &[u8]) -> Score {
     let total = sum(answers);
-    Score {
-        answers: answers.to_vec(),
-        total: Some(total),
-        band: band_for(BANDS, total),
-        flags: Vec::new(),
-        detail: Detail::Phq15,
-    }
+    Score::answered(
+        answers,
+        Some(total),
+        band_for(BANDS, total),
+        Vec::new(),
+        Detail::Phq15,
+    )
 }
 
 #[cfg(test)]
@@ -64,7 +64,7 @@ mod tests {
         for (total, band) in cases {
             let s = score(Instrument::Phq15, &with_total(Instrument::Phq15, total));
             let got = s.as_ref().map(|s| (s.total(), s.band(), s.flags().len()));
-            assert_eq!(got, Ok((Some(total), band, 0)), "total {total}");
+            assert_eq!(got, Ok((Some(total), Some(band), 0)), "total {total}");
         }
     }
 }

@@ -6,7 +6,7 @@ use super::{Band, Detail, Score, band_for, flag, sum};
 pub(super) const ITEMS: usize = 9;
 
 /// Item 9 is the question about death and self-harm.
-const ITEM9: usize = 8;
+pub(super) const ITEM9: usize = 8;
 
 /// PHQ-9 ≥ 10 is a positive screen for `psych.consider-referral`.
 pub(super) const POSITIVE_SCREEN_FROM: u8 = 10;
@@ -52,16 +52,16 @@ pub(super) fn score(answers: &[u8]) -> Score {
     if item9 >= 1 {
         flags.push(flag::ITEM9_POSITIVE);
     }
-    Score {
-        answers: answers.to_vec(),
-        total: Some(total),
-        band: band_for(BANDS, total),
+    Score::answered(
+        answers,
+        Some(total),
+        band_for(BANDS, total),
         flags,
-        detail: Detail::Phq9(Phq9Detail {
+        Detail::Phq9(Phq9Detail {
             item9,
             difficulty: rest.first().copied(),
         }),
-    }
+    )
 }
 
 #[cfg(test)]
@@ -86,7 +86,10 @@ mod tests {
         ];
         for (total, band) in cases {
             let s = score(Instrument::Phq9, &with_total(Instrument::Phq9, total));
-            assert_eq!(s.map(|s| (s.total(), s.band())), Ok((Some(total), band)));
+            assert_eq!(
+                s.map(|s| (s.total(), s.band())),
+                Ok((Some(total), Some(band)))
+            );
         }
     }
 
@@ -113,12 +116,12 @@ mod tests {
             item9: 2,
             difficulty: Some(3),
         });
-        assert_eq!(s, Ok((Some(10), &detail)));
+        assert_eq!(s, Ok((Some(10), Some(&detail))));
         let s = score(Instrument::Phq9, &[0; 9]);
         let none = Detail::Phq9(Phq9Detail {
             item9: 0,
             difficulty: None,
         });
-        assert_eq!(s.as_ref().map(|s| s.detail()), Ok(&none));
+        assert_eq!(s.as_ref().map(|s| s.detail()), Ok(Some(&none)));
     }
 }

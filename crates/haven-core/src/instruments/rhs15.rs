@@ -6,12 +6,12 @@
 use super::{Band, Detail, Score, band_for, flag, sum};
 
 /// Items 1–13 make up the RHS-13.
-const RHS13_ITEMS: usize = 13;
+pub(super) const RHS13_ITEMS: usize = 13;
 const COPING: usize = 13;
 const THERMOMETER: usize = 14;
 
 /// RHS-13 ≥ 11 is a positive screen.
-const POSITIVE_FROM: u8 = 11;
+pub(super) const POSITIVE_FROM: u8 = 11;
 
 pub(super) const LABELS: [&str; 15] = [
     "Item 1",
@@ -73,13 +73,13 @@ pub(super) fn score(answers: &[u8]) -> Score {
     if detail.positive() {
         flags.push(flag::POSITIVE_SCREEN);
     }
-    Score {
-        answers: answers.to_vec(),
-        total: Some(detail.rhs13_total),
-        band: band_for(BANDS, detail.rhs13_total),
+    Score::answered(
+        answers,
+        Some(detail.rhs13_total),
+        band_for(BANDS, detail.rhs13_total),
         flags,
-        detail: Detail::Rhs15(detail),
-    }
+        Detail::Rhs15(detail),
+    )
 }
 
 #[cfg(test)]
@@ -89,8 +89,8 @@ mod tests {
 
     fn check(answers: &[u8], expect: (u8, bool, u8, u8)) {
         let s = score(Instrument::Rhs15, answers);
-        let d = match s.as_ref().map(|s| *s.detail()) {
-            Ok(Detail::Rhs15(d)) => d,
+        let d = match s.as_ref().map(|s| s.detail().copied()) {
+            Ok(Some(Detail::Rhs15(d))) => d,
             other => panic!("{other:?}"),
         };
         let got = (
@@ -104,7 +104,7 @@ mod tests {
         let s = s
             .as_ref()
             .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
-        assert_eq!(s, Ok((Some(expect.0), band, expect.1)));
+        assert_eq!(s, Ok((Some(expect.0), Some(band), expect.1)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! a terminology key into `codes.tsv`.
 
 use crate::Date;
-use crate::instruments::Instrument;
+use crate::instruments::{Instrument, Score, ScoreError, ScoringOptions, score_recorded};
 
 /// Declares an enum of coded values with `id`, `label`, `parse` and `ALL`.
 macro_rules! coded {
@@ -364,13 +364,79 @@ pub struct PlannedContact {
     pub purpose: String,
 }
 
+/// A questionnaire result. Entered in Haven, every item is answered and the score is derived
+/// from the answers. Recorded elsewhere, it may hold only its total, or the total with some
+/// items (typically PHQ-9 item 9): the total is kept exactly as recorded, never re-derived, and
+/// the entry is shown as "items not recorded".
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct QuestionnaireResult {
     pub instrument: Instrument,
     pub date: Date,
-    /// Item answers in published order; scores are always derived from them.
-    pub answers: Vec<u8>,
+    /// Item answers in published order, `None` where the item was not recorded; nothing after
+    /// the last one recorded. (Stored as before: a list of numbers, `null` for a missing item.)
+    pub answers: Vec<Option<u8>>,
+    /// The total as another system recorded it, when items are missing. `None` when every item
+    /// is answered (the total is then the items' sum, checked on import) or no total came.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub recorded_total: Option<u8>,
+}
+
+impl QuestionnaireResult {
+    /// A result with every item answered, as entered in Haven.
+    pub fn answered(instrument: Instrument, date: Date, answers: &[u8]) -> Self {
+        Self {
+            instrument,
+            date,
+            answers: answers.iter().copied().map(Some).collect(),
+            recorded_total: None,
+        }
+    }
+
+    /// A result as recorded elsewhere: whichever items came, and the total if one came. A total
+    /// that comes with every item and equals their total is left to be derived, so the same
+    /// result reads the same however it arrived; any other total is kept, for validation to
+    /// accept or refuse.
+    pub fn recorded(
+        instrument: Instrument,
+        date: Date,
+        mut answers: Vec<Option<u8>>,
+        total: Option<u8>,
+    ) -> Self {
+        while answers.last() == Some(&None) {
+            answers.pop();
+        }
+        let mut result = Self {
+            instrument,
+            date,
+            answers,
+            recorded_total: None,
+        };
+        let derived = if result.items_missing() {
+            None
+        } else {
+            result
+                .score(&ScoringOptions::default())
+                .ok()
+                .and_then(|s| s.total())
+        };
+        if derived.is_none() || total != derived {
+            result.recorded_total = total;
+        }
+        result
+    }
+
+    /// Whether any required item was not recorded ("items not recorded").
+    pub fn items_missing(&self) -> bool {
+        (0..self.instrument.item_count())
+            .any(|index| self.answers.get(index).copied().flatten().is_none())
+    }
+
+    /// The score: from the answers when every item is there, otherwise the recorded total
+    /// with whichever items came (see [`crate::instruments::score_recorded`]).
+    pub fn score(&self, options: &ScoringOptions) -> Result<Score, ScoreError> {
+        score_recorded(self.instrument, &self.answers, self.recorded_total, options)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

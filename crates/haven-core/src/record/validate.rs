@@ -3,6 +3,7 @@
 
 use super::{EntryBody, Patient};
 use crate::Date;
+use crate::instruments::ScoringOptions;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -121,8 +122,14 @@ pub fn validate_entry(
             }
         }
         EntryBody::Questionnaire(q) => {
-            crate::instruments::score(q.instrument, &q.answers)
-                .map_err(|e| ValidationError::new("answers", e.to_string()))?;
+            q.score(&ScoringOptions::default()).map_err(|e| {
+                let field = if e.is_about_total() {
+                    "recorded_total"
+                } else {
+                    "answers"
+                };
+                ValidationError::new(field, e.to_string())
+            })?;
         }
         _ => {}
     }
@@ -139,6 +146,49 @@ mod tests {
         let mut p = Patient::new("pat-1".into(), "Amina", "Haddad");
         p.birth_date = Some(date!(1990 - 05 - 01));
         p
+    }
+
+    #[test]
+    fn questionnaire_results_are_checked_naming_the_total_or_the_answers() {
+        use crate::instruments::Instrument;
+        use crate::record::QuestionnaireResult;
+        let today = date!(2026 - 11 - 28);
+        let on = date!(2026 - 11 - 01);
+        let check = |items: Vec<Option<u8>>, total| {
+            let q = QuestionnaireResult::recorded(Instrument::Phq9, on, items, total);
+            validate_entry(&patient(), &EntryBody::Questionnaire(q), today)
+                .map_err(|e| (e.field, e.message))
+        };
+        assert_eq!(check(vec![], Some(27)), Ok(()));
+        assert_eq!(
+            check(vec![], Some(28)),
+            Err((
+                "recorded_total",
+                "PHQ-9 total 28 is above the maximum of 27".to_owned()
+            ))
+        );
+        let mut item9 = vec![None; 9];
+        item9[8] = Some(5);
+        assert_eq!(
+            check(item9, Some(10)),
+            Err(("answers", "item 9: 5 is out of range 0–3".to_owned()))
+        );
+        let answered = QuestionnaireResult::answered(Instrument::Phq9, on, &[1; 9]);
+        assert!(!answered.items_missing());
+        assert_eq!(answered.recorded_total, None);
+        let all_items: Vec<Option<u8>> = vec![Some(1); 9];
+        assert_eq!(
+            QuestionnaireResult::recorded(Instrument::Phq9, on, all_items, Some(9)),
+            answered,
+            "a total that comes with every item is derived, so both read the same"
+        );
+        assert_eq!(
+            check(vec![Some(1); 9], Some(10)),
+            Err((
+                "recorded_total",
+                "PHQ-9 total 10 does not match the item answers, which add up to 9".to_owned()
+            ))
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 use super::events::{self, NegativeEvent};
 use super::{Action, RuleId};
 use crate::Date;
-use crate::instruments::{Detail, Instrument, ItqDiagnosis, Score, ScoringOptions, score_with};
+use crate::instruments::{Detail, Instrument, ItqDiagnosis, Score, ScoringOptions};
 use crate::policy::Policy;
 use crate::record::{
     AsylumSituation, Entry, EntryBody, PatientRecord, Problem, QuestionnaireResult, ReferralStatus,
@@ -34,7 +34,7 @@ impl Scored<'_> {
     pub fn describe(&self) -> String {
         let name = self.instrument().name();
         match (self.score.detail(), self.score.total()) {
-            (Detail::Itq(itq), _) => {
+            (Some(Detail::Itq(itq)), _) => {
                 let result = match itq.diagnosis {
                     ItqDiagnosis::Cptsd => "complex PTSD",
                     ItqDiagnosis::Ptsd => "PTSD",
@@ -42,7 +42,7 @@ impl Scored<'_> {
                 };
                 format!("{name} on {} indicating {result}", self.date)
             }
-            (Detail::Rhs15(_), Some(total)) => {
+            (_, Some(total)) if self.instrument() == Instrument::Rhs15 => {
                 format!("{name} on {} with an RHS-13 total of {total}", self.date)
             }
             (_, Some(total)) => format!("{name} total {total} on {}", self.date),
@@ -62,9 +62,10 @@ pub(crate) struct Context<'a> {
     /// Questionnaire entries the rules see, unscored, oldest first (see [`order_key`]).
     /// RHS-15 entries are left out when the policy switches RHS-15 off.
     pub questionnaires: Vec<(&'a Entry, &'a QuestionnaireResult)>,
-    /// The scores the rules need, oldest first: the latest two valid scores of each instrument
-    /// (positive screens, relapse) and every PHQ-9 after the latest risk review (item 9).
-    /// Older scores cannot change any rule's outcome.
+    /// The scores the rules need, oldest first: the latest two valid scores with a result of
+    /// each instrument (positive screens, relapse) and every PHQ-9 after the latest risk review
+    /// (item 9, read whenever it was recorded, with or without the other items). Older scores
+    /// cannot change any rule's outcome.
     pub scores: Vec<Scored<'a>>,
     pub latest_review: Option<&'a RiskReview>,
     pub asylum: Option<&'a AsylumSituation>,
@@ -104,7 +105,9 @@ pub(crate) fn sub_days(date: Date, days: u32) -> Date {
 
 /// Scores of one instrument over a patient's active entries, oldest first — the series the
 /// trend charts draw and `risk.possible-relapse` compares. Entries whose answers cannot be
-/// scored (validation refuses them on entry) are left out.
+/// scored (validation refuses them on entry) are left out, and so are results recorded
+/// elsewhere with some items but no total, which have no result to draw (see
+/// [`Score::has_result`]).
 pub fn score_series(
     record: &PatientRecord,
     instrument: Instrument,
@@ -117,7 +120,7 @@ pub fn score_series(
             if q.instrument != instrument {
                 return None;
             }
-            let score = score_with(q.instrument, &q.answers, options).ok()?;
+            let score = q.score(options).ok().filter(Score::has_result)?;
             Some((entry, q.date, score))
         })
         .collect();
@@ -161,8 +164,8 @@ impl<'a> Context<'a> {
     fn needed_scores(&self) -> Vec<Scored<'a>> {
         let options = self.policy.scoring_options();
         let reviewed = self.latest_review.map(|r| r.date);
-        // Valid scores kept so far per instrument, indexed by declaration order. An instrument
-        // beyond the array (one added later) is simply always scored.
+        // Valid scores with a result kept so far per instrument, indexed by declaration order.
+        // An instrument beyond the array (one added later) is simply always scored.
         let mut kept = [0u8; 8];
         let mut out = Vec::with_capacity(self.questionnaires.len().min(12));
         for &(entry, q) in self.questionnaires.iter().rev() {
@@ -172,8 +175,8 @@ impl<'a> Context<'a> {
             if enough && !item9 {
                 continue;
             }
-            if let Ok(score) = score_with(q.instrument, &q.answers, &options) {
-                if let Some(n) = slot {
+            if let Ok(score) = q.score(&options) {
+                if let Some(n) = slot.filter(|_| score.has_result()) {
                     *n = n.saturating_add(1);
                 }
                 out.push(Scored {
@@ -240,11 +243,14 @@ impl<'a> Context<'a> {
             .filter(move |p| p.resolved.is_none_or(|end| end > today))
     }
 
-    /// The latest score of each instrument.
+    /// The latest score with a result (a total, or an ITQ diagnosis) of each instrument.
     pub fn latest_scores(&self) -> impl Iterator<Item = &Scored<'a>> {
-        Instrument::all()
-            .iter()
-            .filter_map(|&i| self.scores.iter().rev().find(|s| s.instrument() == i))
+        Instrument::all().iter().filter_map(|&i| {
+            self.scores
+                .iter()
+                .rev()
+                .find(|s| s.instrument() == i && s.score.has_result())
+        })
     }
 
     /// The latest positive screen among each instrument's latest score, if any.

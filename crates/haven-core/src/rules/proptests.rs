@@ -108,12 +108,28 @@ fn contact() -> impl Strategy<Value = EntryBody> {
             })
         }),
         (select(Instrument::all()), date(), vec(0u8..=4, 20)).prop_map(|(i, date, raw)| {
-            EntryBody::Questionnaire(QuestionnaireResult {
-                instrument: i,
-                date,
-                answers: answers(i, raw),
-            })
+            EntryBody::Questionnaire(QuestionnaireResult::answered(i, date, &answers(i, raw)))
         }),
+        // Recorded elsewhere: the true total with some items left out.
+        (
+            select(Instrument::all()),
+            date(),
+            vec(0u8..=4, 20),
+            vec(any::<bool>(), 20)
+        )
+            .prop_filter("ITQ has no total", |(i, ..)| *i != Instrument::Itq)
+            .prop_map(|(i, date, raw, gaps)| {
+                let answers = answers(i, raw);
+                let total = crate::instruments::score(i, &answers)
+                    .ok()
+                    .and_then(|s| s.total());
+                let items = answers
+                    .iter()
+                    .zip(gaps)
+                    .map(|(&a, gap)| (!gap).then_some(a))
+                    .collect();
+                EntryBody::Questionnaire(QuestionnaireResult::recorded(i, date, items, total))
+            }),
         (
             date(),
             select(SuicidalThoughts::ALL),

@@ -64,7 +64,7 @@ fn ptsd(ctx: &Context<'_>) -> Option<(Date, String)> {
         .filter(|s| {
             matches!(
                 s.score.detail(),
-                Detail::Itq(d) if d.diagnosis != ItqDiagnosis::Neither
+                Some(Detail::Itq(d)) if d.diagnosis != ItqDiagnosis::Neither
             )
         })
         .map(|s| (s.date, s.describe()));
@@ -203,6 +203,44 @@ mod tests {
             TODAY
         ));
         assert_switch_off(CONSIDER, &phq, TODAY);
+    }
+
+    #[test]
+    fn consider_referral_on_a_total_recorded_elsewhere() {
+        for (instrument, positive, negative) in [
+            (Instrument::Phq9, 10, 9),
+            (Instrument::Gad7, 10, 9),
+            (Instrument::Pcl5, 33, 32),
+        ] {
+            let at = |total| {
+                Builder::new()
+                    .recorded(instrument, d("2026-11-01"), &[], Some(total))
+                    .build()
+            };
+            assert!(fires(CONSIDER, &at(positive), TODAY), "{instrument}");
+            assert!(!fires(CONSIDER, &at(negative), TODAY), "{instrument}");
+        }
+        let phq = Builder::new()
+            .recorded(Instrument::Phq9, d("2026-11-01"), &[(9, 0)], Some(14))
+            .build();
+        assert_eq!(
+            check(CONSIDER, &phq, TODAY),
+            "- | PHQ-9 total 14 on 2026-11-01; no psychological therapy referral is recorded."
+        );
+        // A later result without a total is not a negative screen: the total before it counts.
+        let later = Builder::new()
+            .recorded(Instrument::Phq9, d("2026-11-01"), &[], Some(14))
+            .recorded(Instrument::Phq9, d("2026-11-10"), &[(9, 0)], None)
+            .build();
+        assert!(fires(CONSIDER, &later, TODAY));
+        let lower = Builder::new()
+            .recorded(Instrument::Phq9, d("2026-11-01"), &[], Some(14))
+            .recorded(Instrument::Phq9, d("2026-11-10"), &[], Some(4))
+            .build();
+        assert!(
+            !fires(CONSIDER, &lower, TODAY),
+            "only the latest total counts"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::context::{Context, add_days};
 use super::{Action, RuleId};
 use crate::Date;
-use crate::instruments::{Detail, Instrument};
+use crate::instruments::{Instrument, flag};
 use crate::record::{EntryBody, ProblemKind, SuicidalThoughts};
 
 /// `" and 2 later ones"` style tail for reasons naming the earliest of several facts.
@@ -39,12 +39,21 @@ pub(super) fn reassess_after_event(ctx: &Context<'_>) -> Option<Action> {
 
 /// `risk.assess-now`
 pub(super) fn assess_now(ctx: &Context<'_>) -> Option<Action> {
-    let item9 = ctx.scores.iter().filter_map(|s| match s.score.detail() {
-        Detail::Phq9(p) if p.item9 >= 1 => Some((
+    // Item 9 wherever it was recorded: with every item, or with only the total from elsewhere.
+    let item9 = ctx.scores.iter().filter_map(|s| {
+        let answer = s
+            .score
+            .item(9)
+            .filter(|_| s.score.has_flag(flag::ITEM9_POSITIVE))?;
+        let elsewhere = if s.score.items_missing() {
+            " (recorded with only some items)"
+        } else {
+            ""
+        };
+        Some((
             s.date,
-            format!("PHQ-9 item 9 answered {} on {}", p.item9, s.date),
-        )),
-        _ => None,
+            format!("PHQ-9 item 9 answered {answer} on {}{elsewhere}", s.date),
+        ))
     });
     let coded = ctx
         .bodies(EntryBody::as_problem)
@@ -128,7 +137,7 @@ pub(super) fn possible_relapse(ctx: &Context<'_>) -> Option<Action> {
             .scores
             .iter()
             .rev()
-            .filter(|s| s.instrument() == instrument);
+            .filter(|s| s.instrument() == instrument && s.score.total().is_some());
         let (latest, previous) = (series.next()?, series.next()?);
         let (to, from) = (latest.score.total()?, previous.score.total()?);
         if to < from.saturating_add(threshold) || ctx.encounter_after(latest.date) {
@@ -322,6 +331,30 @@ mod tests {
     }
 
     #[test]
+    fn assess_now_on_item9_recorded_elsewhere_with_only_some_items() {
+        let b = |item9, total| {
+            Builder::new().recorded(Instrument::Phq9, d("2026-11-20"), &[(9, item9)], total)
+        };
+        assert_eq!(
+            check(NOW, &b(2, Some(6)).build(), TODAY),
+            "2026-11-20 | PHQ-9 item 9 answered 2 on 2026-11-20 (recorded with only some items); no risk review since."
+        );
+        assert!(
+            fires(NOW, &b(1, None).build(), TODAY),
+            "item 9 without a total"
+        );
+        assert!(!fires(NOW, &b(0, Some(20)).build(), TODAY));
+        assert!(!fires(
+            NOW,
+            &b(2, Some(6)).review(d("2026-11-20")).build(),
+            TODAY
+        ));
+        // A total alone says nothing about item 9.
+        let total_only = Builder::new().recorded(Instrument::Phq9, d("2026-11-20"), &[], Some(27));
+        assert!(!fires(NOW, &total_only.build(), TODAY));
+    }
+
+    #[test]
     fn assess_now_on_coded_or_noted_thoughts_and_self_harm() {
         let coded = Builder::new()
             .problem(ProblemKind::SelfHarm, d("2026-11-10"), None)
@@ -430,6 +463,27 @@ mod tests {
         let settled = rise(13).scored(Instrument::Phq9, d("2026-11-25"), 12);
         assert!(!fires(RELAPSE, &settled.build(), TODAY));
         assert_switch_off(RELAPSE, &rise(13).build(), TODAY);
+    }
+
+    #[test]
+    fn relapse_reads_recorded_totals_and_passes_over_results_without_one() {
+        let rise = || {
+            Builder::new()
+                .recorded(Instrument::Phq9, d("2026-10-01"), &[], Some(8))
+                .recorded(Instrument::Phq9, d("2026-11-20"), &[(9, 0)], Some(13))
+        };
+        assert_eq!(
+            check(RELAPSE, &rise().build(), TODAY),
+            "- | PHQ-9 total rose from 8 on 2026-10-01 to 13 on 2026-11-20; no contact since."
+        );
+        // A later result with item 9 but no total hides neither score.
+        let item9_only = rise().recorded(Instrument::Phq9, d("2026-11-25"), &[(9, 0)], None);
+        assert!(fires(RELAPSE, &item9_only.build(), TODAY));
+        let mixed = Builder::new()
+            .scored(Instrument::Pcl5, d("2026-09-01"), 20)
+            .recorded(Instrument::Pcl5, d("2026-11-01"), &[], Some(30))
+            .build();
+        assert!(fires(RELAPSE, &mixed, TODAY));
     }
 
     #[test]

@@ -216,11 +216,26 @@ impl Builder {
     }
 
     pub fn questionnaire(self, instrument: Instrument, date: Date, answers: Vec<u8>) -> Self {
-        self.entry(EntryBody::Questionnaire(QuestionnaireResult {
-            instrument,
-            date,
-            answers,
-        }))
+        self.entry(EntryBody::Questionnaire(QuestionnaireResult::answered(
+            instrument, date, &answers,
+        )))
+    }
+
+    /// A result recorded elsewhere: `items` as (item number, answer) pairs, the rest missing.
+    pub fn recorded(
+        self,
+        instrument: Instrument,
+        date: Date,
+        items: &[(usize, u8)],
+        total: Option<u8>,
+    ) -> Self {
+        let mut answers = vec![None; instrument.max_answers()];
+        for &(number, answer) in items {
+            answers[number - 1] = Some(answer);
+        }
+        self.entry(EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            instrument, date, answers, total,
+        )))
     }
 
     pub fn scored(self, instrument: Instrument, date: Date, total: u8) -> Self {

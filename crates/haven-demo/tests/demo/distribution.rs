@@ -251,7 +251,10 @@ fn coding_gaps_are_a_small_minority() {
 fn phq9(r: &PatientRecord) -> Vec<(time::Date, u32)> {
     r.bodies(EntryBody::as_questionnaire)
         .filter(|q| q.instrument == Instrument::Phq9)
-        .map(|q| (q.date, q.answers[..9].iter().map(|&a| u32::from(a)).sum()))
+        .map(|q| {
+            let items = q.answers[..9].iter().flatten();
+            (q.date, items.map(|&a| u32::from(a)).sum())
+        })
         .collect()
 }
 
@@ -318,5 +321,5 @@ fn item_nine_and_unmet_interpreter_need_occur() {
 
 fn phq9_item9(r: &PatientRecord) -> bool {
     r.bodies(EntryBody::as_questionnaire)
-        .any(|q| q.instrument == Instrument::Phq9 && q.answers[8] >= 1)
+        .any(|q| q.instrument == Instrument::Phq9 && q.answers[8] >= Some(1))
 }

@@ -1,9 +1,11 @@
 //! A questionnaire result → a survey `Observation` (total, item answers and derived results as
 //! components, band and flags as interpretation) plus the item-by-item `QuestionnaireResponse`
-//! it was derived from. Scores are computed by `haven_core::instruments::score`, never stored.
+//! it was derived from. Scores are computed by `haven_core::instruments`, never stored; a
+//! result recorded elsewhere with items missing exports its recorded total and the items it
+//! has, and no response.
 
 use haven_core::PatientId;
-use haven_core::instruments::{self, Detail};
+use haven_core::instruments::{Detail, ScoringOptions};
 use haven_core::record::{Entry, QuestionnaireResult};
 
 use super::{category, concept, meta, status, subject};
@@ -16,11 +18,8 @@ use crate::uris::{self, cs, ext};
 
 pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult) -> Vec<Resource> {
     let response_id = super::response_id(e.id.as_str());
-    let mut component: Vec<ObservationComponent> = q
-        .answers
-        .iter()
-        .enumerate()
-        .map(|(index, &answer)| ObservationComponent {
+    let mut component: Vec<ObservationComponent> = answered(q)
+        .map(|(index, answer)| ObservationComponent {
             code: concept(vec![instrument_codes::item_coding(q.instrument, index)]),
             value_integer: Some(i64::from(answer)),
             ..ObservationComponent::default()
@@ -30,18 +29,21 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
     let mut total = None;
     // A stored result always scores; should one not (a hand-edited database), the answers are
     // still exported and the derived values are left out rather than invented.
-    if let Ok(score) = instruments::score(q.instrument, &q.answers) {
+    if let Ok(score) = q.score(&ScoringOptions::default()) {
         total = score.total().map(i64::from);
-        interpretation.push(concept(vec![uris::haven(
-            cs::SCORE_BAND,
-            score.band(),
-            score.band(),
-        )]));
+        if let Some(band) = score.band() {
+            interpretation.push(concept(vec![uris::haven(cs::SCORE_BAND, band, band)]));
+        }
         for flag in score.flags() {
             interpretation.push(concept(vec![uris::haven(cs::SCORE_FLAG, flag, flag)]));
         }
-        component.extend(derived(score.detail()));
+        if let Some(detail) = score.detail() {
+            component.extend(derived(detail));
+        }
     }
+    // A result recorded elsewhere with items missing was not entered item by item: it is
+    // exported as it was recorded (the total, and whichever items came), with no response.
+    let item_by_item = !q.items_missing();
     let observation = Observation {
         id: Some(e.id.as_str().to_owned()),
         meta: meta(e),
@@ -52,10 +54,17 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
         effective_date_time: Some(q.date.to_string()),
         value_integer: total,
         interpretation,
-        derived_from: vec![Reference::to("QuestionnaireResponse", &response_id)],
+        derived_from: if item_by_item {
+            vec![Reference::to("QuestionnaireResponse", &response_id)]
+        } else {
+            Vec::new()
+        },
         component,
         ..Observation::default()
     };
+    if !item_by_item {
+        return vec![observation.into()];
+    }
     let response = QuestionnaireResponse {
         id: Some(response_id),
         meta: meta(e),
@@ -67,11 +76,8 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
         status: status(e, "completed"),
         subject: subject(patient),
         authored: Some(q.date.to_string()),
-        item: q
-            .answers
-            .iter()
-            .enumerate()
-            .map(|(index, &answer)| QuestionnaireItem {
+        item: answered(q)
+            .map(|(index, answer)| QuestionnaireItem {
                 link_id: (index + 1).to_string(),
                 text: None,
                 answer: vec![QuestionnaireAnswer {
@@ -83,6 +89,14 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
             .collect(),
     };
     vec![observation.into(), response.into()]
+}
+
+/// The answers that were recorded, with their 0-based item index.
+fn answered(q: &QuestionnaireResult) -> impl Iterator<Item = (usize, u8)> + '_ {
+    q.answers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, answer)| answer.map(|a| (index, a)))
 }
 
 /// Derived results Haven also shows: ITQ diagnosis and sub-scores, the RHS-13 screen and the

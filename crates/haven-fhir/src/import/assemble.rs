@@ -579,6 +579,7 @@ impl Built {
                     "resolved" => "abatementDateTime".to_owned(),
                     "stopped" => "effectivePeriod.end".to_owned(),
                     "answers" => "component".to_owned(),
+                    "recorded_total" => "valueInteger".to_owned(),
                     other => other.to_owned(),
                 };
                 return Err(invalid(location, &format!("{rtype}.{element}"), &e));

@@ -2,14 +2,14 @@
 //! origin, asylum situation, life events, screening, questionnaire results, and problems that
 //! other systems record as observations (suicidal thoughts, self-harm, social isolation).
 
-use haven_core::instruments::{self, Instrument};
+use haven_core::instruments::{Instrument, ScoringOptions};
 use haven_core::record::*;
 
 use super::codes::{asylum_from_snomed, problem_from_key};
 use super::error::ImportError;
 use super::values::{Ctx, haven_code, notes, verified_keys};
 use super::{Mapped, status_of};
-use crate::instrument_codes;
+use crate::instrument_codes::{self, CodedAnswer};
 use crate::model::{CodeableConcept, Observation, ObservationComponent, QuestionnaireResponse};
 use crate::uris::{self, cs};
 
@@ -124,6 +124,13 @@ pub(crate) fn observation(ctx: &Ctx, o: &Observation) -> Result<Mapped, ImportEr
             date("the date it was completed")?,
         );
     }
+    if let Some(item) = o.code.coding.iter().find_map(|c| {
+        Instrument::all()
+            .iter()
+            .find_map(|&i| instrument_codes::item_index(i, c).map(|index| (i, index)))
+    }) {
+        return lone_item(ctx, o, item, status, date("the date it was answered")?);
+    }
     if let Some(kind) = verified_keys(code).into_iter().find_map(problem_from_key) {
         return entry(EntryBody::Problem(Problem {
             kind,
@@ -161,6 +168,11 @@ fn asylum_value(ctx: &Ctx, value: &CodeableConcept) -> Result<(AsylumStatus, boo
     }
 }
 
+/// A questionnaire result Observation: the total (`value[x]`) and item answers
+/// (`component`s). Other systems often record only the total, or the total with some items
+/// (PHQ-9 item 9 above all): both are kept as recorded, the total never re-derived. What can be
+/// checked is checked (each item in range, the total within the maximum and consistent with the
+/// items there), and only what is impossible is refused.
 fn questionnaire(
     ctx: &Ctx,
     o: &Observation,
@@ -186,101 +198,199 @@ fn questionnaire(
                 format!("{} item {} is answered twice", instrument.name(), index + 1),
             ));
         }
-        answers[index] = Some(component_value(ctx, path, component)?);
+        let at = |leaf: &str| format!("{}.{leaf}", path());
+        answers[index] = Some(answer_value(ctx, &at, component, instrument, index)?);
     }
-    if answers.iter().all(Option::is_none) {
+    let total = recorded_total(ctx, o, instrument)?;
+    if total.is_none() && answers.iter().all(Option::is_none) {
         return Ok(Mapped::Skip(format!(
-            "a {} result without item answers (Haven stores the answers and scores them)",
+            "a {} result with neither a total nor item answers",
             instrument.name()
         )));
     }
-    let answers = complete(ctx, "component", instrument, answers)?;
-    let score = instruments::score(instrument, &answers)
-        .map_err(|e| ctx.invalid("component", e.to_string()))?;
-    if let (Some(given), Some(total)) = (o.value_integer, score.total())
-        && given != i64::from(total)
-    {
-        return Err(ctx.invalid(
-            "valueInteger",
-            format!("the total {given} does not match the item answers, which score {total}"),
-        ));
-    }
+    let result = QuestionnaireResult::recorded(instrument, date, answers, total);
+    result.score(&ScoringOptions::default()).map_err(|e| {
+        let element = if e.is_about_total() {
+            total_path(o)
+        } else {
+            "component"
+        };
+        ctx.invalid(element, e.to_string())
+    })?;
     Ok(Mapped::Entry {
-        body: EntryBody::Questionnaire(QuestionnaireResult {
-            instrument,
-            date,
-            answers,
-        }),
+        body: EntryBody::Questionnaire(result),
         status,
         date_path: "effectiveDateTime",
     })
 }
 
-fn component_value(
-    ctx: &Ctx,
-    path: impl Fn() -> String,
-    c: &ObservationComponent,
-) -> Result<u8, ImportError> {
-    let number = c
-        .value_integer
-        .or_else(|| {
-            c.value_quantity
-                .as_ref()
-                .and_then(|q| q.value)
-                .filter(|v| v.fract() == 0.0)
-                .map(|v| v as i64)
-        })
-        .or_else(|| {
-            c.value_codeable_concept
-                .as_ref()
-                .and_then(|v| v.coding.iter().find_map(instrument_codes::answer_value))
-                .map(i64::from)
-        });
-    let number = number.ok_or_else(|| {
-        ctx.missing(
-            &format!("{}.value[x]", path()),
-            "a whole-number answer (valueInteger)",
-        )
-    })?;
-    u8::try_from(number).map_err(|_| {
-        ctx.invalid(
-            &format!("{}.valueInteger", path()),
-            format!("{number} is not a possible answer"),
-        )
-    })
+/// Where the total was given: `valueInteger`, or `valueQuantity` as some systems send it.
+fn total_path(o: &Observation) -> &'static str {
+    if o.value_integer.is_none() && o.value_quantity.is_some() {
+        "valueQuantity.value"
+    } else {
+        "valueInteger"
+    }
 }
 
-/// Required answers must all be there; optional trailing ones (PHQ-9 difficulty) may not.
-fn complete(
+/// The total as recorded: `valueInteger`, or a whole-number `valueQuantity`.
+fn recorded_total(
     ctx: &Ctx,
-    path: &str,
+    o: &Observation,
     instrument: Instrument,
-    answers: Vec<Option<u8>>,
-) -> Result<Vec<u8>, ImportError> {
-    let mut out = Vec::with_capacity(answers.len());
-    for (index, answer) in answers.into_iter().enumerate() {
-        match answer {
-            Some(a) if index == out.len() => out.push(a),
-            Some(_) => {
-                return Err(ctx.missing(
-                    path,
-                    &format!("{} item {}", instrument.name(), out.len() + 1),
-                ));
-            }
-            None if index < instrument.item_count() => {
-                return Err(ctx.missing(
-                    path,
-                    &format!(
-                        "{} item {} (every item must be answered)",
-                        instrument.name(),
-                        index + 1
-                    ),
-                ));
-            }
-            None => {}
+) -> Result<Option<u8>, ImportError> {
+    let path = total_path(o);
+    let number = match (
+        o.value_integer,
+        o.value_quantity.as_ref().and_then(|q| q.value),
+    ) {
+        (Some(n), _) => n,
+        (None, Some(v)) if v.fract() == 0.0 && v.abs() < 1e6 => v as i64,
+        (None, Some(v)) => {
+            return Err(ctx.invalid(path, format!("{v} is not a whole-number total")));
+        }
+        (None, None) => return Ok(None),
+    };
+    let Some(max) = instrument.total_max() else {
+        return Err(ctx.invalid(
+            path,
+            format!(
+                "the {} has no total; it is recorded item by item",
+                instrument.name()
+            ),
+        ));
+    };
+    match u8::try_from(number) {
+        Ok(total) if total <= max => Ok(Some(total)),
+        _ => Err(ctx.invalid(
+            path,
+            format!(
+                "{number} is not a possible {} total (0–{max})",
+                instrument.name()
+            ),
+        )),
+    }
+}
+
+/// One item answer: `valueInteger`, a whole-number `valueQuantity`, or a verified LOINC answer
+/// code in `valueCodeableConcept`; checked against the item's range. `at` gives the path of an
+/// element of the answer (`component[3].valueInteger`, or `valueInteger` for an Observation
+/// that is itself the answer).
+fn answer_value(
+    ctx: &Ctx,
+    at: &impl Fn(&str) -> String,
+    c: &ObservationComponent,
+    instrument: Instrument,
+    index: usize,
+) -> Result<u8, ImportError> {
+    let item = || format!("{} item {}", instrument.name(), index + 1);
+    let (number, element) = if let Some(n) = c.value_integer {
+        (n, "valueInteger")
+    } else if let Some(v) = c.value_quantity.as_ref().and_then(|q| q.value) {
+        if v.fract() != 0.0 || v.abs() >= 1e6 {
+            return Err(ctx.invalid(
+                &at("valueQuantity.value"),
+                format!("{v} is not a whole-number answer to {}", item()),
+            ));
+        }
+        (v as i64, "valueQuantity.value")
+    } else if let Some(concept) = &c.value_codeable_concept {
+        (
+            coded_answer(ctx, at, concept, instrument, index)?,
+            "valueCodeableConcept",
+        )
+    } else {
+        return Err(ctx.missing(
+            &at("value[x]"),
+            &format!("the answer to {} (valueInteger)", item()),
+        ));
+    };
+    let range = instrument.item_range(index).unwrap_or(0..=0);
+    match u8::try_from(number) {
+        Ok(answer) if range.contains(&answer) => Ok(answer),
+        _ => Err(ctx.invalid(
+            &at(element),
+            format!(
+                "{number} is not a possible answer to {} ({}–{})",
+                item(),
+                range.start(),
+                range.end()
+            ),
+        )),
+    }
+}
+
+/// An answer given as a code: a verified LOINC answer code for this item, or a refusal naming
+/// the code (a code Haven cannot read safely as a number is never guessed at).
+fn coded_answer(
+    ctx: &Ctx,
+    at: &impl Fn(&str) -> String,
+    concept: &CodeableConcept,
+    instrument: Instrument,
+    index: usize,
+) -> Result<i64, ImportError> {
+    for coding in &concept.coding {
+        if let CodedAnswer::Value(v) = instrument_codes::answer_value(instrument, index, coding) {
+            return Ok(i64::from(v));
         }
     }
-    Ok(out)
+    let item = format!("{} item {}", instrument.name(), index + 1);
+    match concept.coding.first() {
+        Some(coding) => Err(ctx.invalid(
+            &at("valueCodeableConcept"),
+            format!(
+                "the answer code {} is not one Haven can read as a number for {item}; \
+                 give the answer as valueInteger",
+                instrument_codes::describe(coding)
+            ),
+        )),
+        None => Err(ctx.missing(
+            &at("valueCodeableConcept"),
+            &format!("a coded answer to {item}, or the answer as valueInteger"),
+        )),
+    }
+}
+
+/// An Observation that is itself one item's answer (some systems record PHQ-9 item 9 on its
+/// own): kept as a result with only that item, so that item 9 counts wherever it is recorded.
+fn lone_item(
+    ctx: &Ctx,
+    o: &Observation,
+    (instrument, index): (Instrument, usize),
+    status: EntryStatus,
+    date: haven_core::Date,
+) -> Result<Mapped, ImportError> {
+    if o.value_integer.is_none() && o.value_quantity.is_none() && o.value_codeable_concept.is_none()
+    {
+        return Ok(Mapped::Skip(format!(
+            "a {} item {} without an answer",
+            instrument.name(),
+            index + 1
+        )));
+    }
+    let answer = ObservationComponent {
+        code: o.code.clone(),
+        value_integer: o.value_integer,
+        value_boolean: None,
+        value_codeable_concept: o.value_codeable_concept.clone(),
+        value_quantity: o.value_quantity.clone(),
+    };
+    let value = answer_value(
+        ctx,
+        &|leaf: &str| leaf.to_owned(),
+        &answer,
+        instrument,
+        index,
+    )?;
+    let mut answers = vec![None; index + 1];
+    answers[index] = Some(value);
+    Ok(Mapped::Entry {
+        body: EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            instrument, date, answers, None,
+        )),
+        status,
+        date_path: "effectiveDateTime",
+    })
 }
 
 /// A QuestionnaireResponse for one of Haven's questionnaires, when no result Observation
@@ -327,19 +437,31 @@ pub(crate) fn questionnaire_response(
             .answer
             .first()
             .ok_or_else(|| ctx.missing(&format!("{path}.answer"), "the answer"))?;
-        let value = answer.value_integer.or_else(|| {
-            answer
-                .value_coding
-                .as_ref()
-                .and_then(instrument_codes::answer_value)
-                .map(i64::from)
-        });
-        let value = value.ok_or_else(|| {
-            ctx.missing(
-                &format!("{path}.answer[0].value[x]"),
-                "a whole-number answer",
-            )
-        })?;
+        let value = match (answer.value_integer, &answer.value_coding) {
+            (Some(n), _) => n,
+            (None, Some(coding)) => {
+                match instrument_codes::answer_value(instrument, index - 1, coding) {
+                    CodedAnswer::Value(v) => i64::from(v),
+                    CodedAnswer::Unreadable => {
+                        return Err(ctx.invalid(
+                        &format!("{path}.answer[0].valueCoding"),
+                        format!(
+                            "the answer code {} is not one Haven can read as a number for {} item {index}; \
+                             give the answer as valueInteger",
+                            instrument_codes::describe(coding),
+                            instrument.name()
+                        ),
+                    ));
+                    }
+                }
+            }
+            (None, None) => {
+                return Err(ctx.missing(
+                    &format!("{path}.answer[0].value[x]"),
+                    "a whole-number answer",
+                ));
+            }
+        };
         let value = u8::try_from(value).map_err(|_| {
             ctx.invalid(
                 &format!("{path}.answer[0]"),
@@ -353,14 +475,19 @@ pub(crate) fn questionnaire_response(
             ));
         }
     }
-    let answers = complete(ctx, "item", instrument, answers)?;
-    instruments::score(instrument, &answers).map_err(|e| ctx.invalid("item", e.to_string()))?;
+    if answers.iter().all(Option::is_none) {
+        return Ok(Mapped::Skip(format!(
+            "a {} response without answers",
+            instrument.name()
+        )));
+    }
+    // A response carries no total: items left unanswered are kept as not recorded.
+    let result = QuestionnaireResult::recorded(instrument, date, answers, None);
+    result
+        .score(&ScoringOptions::default())
+        .map_err(|e| ctx.invalid("item", e.to_string()))?;
     Ok(Mapped::Entry {
-        body: EntryBody::Questionnaire(QuestionnaireResult {
-            instrument,
-            date,
-            answers,
-        }),
+        body: EntryBody::Questionnaire(result),
         status,
         date_path: "authored",
     })

@@ -190,11 +190,11 @@ fn phq9_with_loinc_items_and_answer_codes() {
     );
     assert_eq!(
         e.body,
-        EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: Instrument::Phq9,
-            date: date!(2026 - 11 - 20),
-            answers: answers.to_vec()
-        })
+        EntryBody::Questionnaire(QuestionnaireResult::answered(
+            Instrument::Phq9,
+            date!(2026 - 11 - 20),
+            &answers,
+        ))
     );
 }
 
@@ -209,11 +209,11 @@ fn gad7_as_a_standalone_questionnaire_response() {
     );
     assert_eq!(
         e.body,
-        EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: Instrument::Gad7,
-            date: date!(2026 - 11 - 01),
-            answers: vec![2; 7]
-        })
+        EntryBody::Questionnaire(QuestionnaireResult::answered(
+            Instrument::Gad7,
+            date!(2026 - 11 - 01),
+            &[2; 7],
+        ))
     );
 }
 

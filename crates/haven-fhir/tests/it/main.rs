@@ -1,8 +1,10 @@
 //! haven-fhir's integration tests: round trips, the INTERFACES.md examples, refusals of bad
-//! input, and snapshots of exported FHIR and CDS cards.
+//! input, questionnaire results recorded elsewhere, and snapshots of exported FHIR and CDS
+//! cards.
 
 mod cds;
 mod examples;
+mod recorded;
 mod refusals;
 mod round_trip;
 mod snapshots;

@@ -99,26 +99,26 @@ pub fn full_record() -> PatientRecord {
             interpreter_booked: true,
             purpose: String::new(),
         }),
-        EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: Instrument::Phq9,
-            date: date!(2026 - 11 - 21),
-            answers: vec![2, 2, 1, 2, 1, 2, 1, 1, 1, 2],
-        }),
-        EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: Instrument::Pcl5,
-            date: date!(2026 - 11 - 21),
-            answers: vec![3, 2, 2, 1, 3, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2, 3, 1, 2, 2, 1],
-        }),
-        EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: Instrument::Itq,
-            date: date!(2026 - 10 - 01),
-            answers: vec![3, 2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2],
-        }),
-        EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: Instrument::Rhs15,
-            date: date!(2026 - 10 - 01),
-            answers: vec![1, 2, 1, 0, 1, 2, 1, 1, 0, 1, 2, 1, 0, 3, 6],
-        }),
+        EntryBody::Questionnaire(QuestionnaireResult::answered(
+            Instrument::Phq9,
+            date!(2026 - 11 - 21),
+            &[2, 2, 1, 2, 1, 2, 1, 1, 1, 2],
+        )),
+        EntryBody::Questionnaire(QuestionnaireResult::answered(
+            Instrument::Pcl5,
+            date!(2026 - 11 - 21),
+            &[3, 2, 2, 1, 3, 2, 2, 1, 1, 2, 2, 1, 1, 2, 2, 3, 1, 2, 2, 1],
+        )),
+        EntryBody::Questionnaire(QuestionnaireResult::answered(
+            Instrument::Itq,
+            date!(2026 - 10 - 01),
+            &[3, 2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2],
+        )),
+        EntryBody::Questionnaire(QuestionnaireResult::answered(
+            Instrument::Rhs15,
+            date!(2026 - 10 - 01),
+            &[1, 2, 1, 0, 1, 2, 1, 1, 0, 1, 2, 1, 0, 3, 6],
+        )),
         EntryBody::RiskReview(RiskReview {
             date: date!(2026 - 11 - 22),
             suicidal_thoughts: SuicidalThoughts::Passive,

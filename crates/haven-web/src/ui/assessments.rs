@@ -28,7 +28,7 @@ use super::form::FormErrors;
 use super::forms::data::FormData;
 use super::forms::fields::sentence;
 use super::forms::questionnaire::{
-    ItemView, ScoreView, answer_values, bands_attribute, item_views, parse_answers,
+    ItemView, ScoreView, answer_values, answers_text, bands_attribute, item_views, parse_answers,
 };
 use super::layout::Layout;
 use super::patient_page::{Banner, PatientContext};
@@ -337,11 +337,7 @@ fn parse(
             return None;
         }
     };
-    let q = QuestionnaireResult {
-        instrument,
-        date: date?,
-        answers,
-    };
+    let q = QuestionnaireResult::answered(instrument, date?, &answers);
     if let Err(e) = validate_entry(
         &ctx.record.patient,
         &EntryBody::Questionnaire(q.clone()),
@@ -448,7 +444,8 @@ pub async fn amend_page(
     let ctx = PatientContext::load(state, user, id).await?;
     let mut data = answer_values(&q.answers);
     data.set("date", q.date.to_string());
-    let score = score_with(q.instrument, &q.answers, &state.policy().scoring_options())
+    let score = q
+        .score(&state.policy().scoring_options())
         .ok()
         .map(|s| ScoreView::of(&s));
     render(
@@ -553,6 +550,7 @@ struct ResultPage {
     instrument: &'static str,
     date: String,
     score: ScoreView,
+    /// Every answer in order, or the items recorded elsewhere, or empty (see `answers_text`).
     answers: String,
     safety: SafetyText,
     risk_review_href: String,
@@ -581,7 +579,8 @@ async fn result(
         .store
         .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
         .await?;
-    let score = score_with(q.instrument, &q.answers, &state.policy().scoring_options())
+    let score = q
+        .score(&state.policy().scoring_options())
         .map_err(|_| AppError::BadRequest("the stored answers could not be scored"))?;
     let page_data = ResultPage {
         layout: Layout::new(
@@ -592,12 +591,7 @@ async fn result(
         instrument: q.instrument.name(),
         date: q.date.to_string(),
         score: ScoreView::of(&score),
-        answers: q
-            .answers
-            .iter()
-            .map(u8::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
+        answers: answers_text(q.instrument, &q.answers),
         safety: safety_text(&state, ctx.record.patient.main_language.as_ref()).await?,
         risk_review_href: format!("{}/entries/new/risk-review", patient_href(&id)),
         trends_href: format!("{}/trends", patient_href(&id)),

@@ -2,8 +2,10 @@
 //! labelled details for the history view. One function per purpose, one match arm per kind,
 //! so a new kind of entry fails to compile here until it has wording.
 
-use haven_core::instruments;
+use haven_core::instruments::ScoringOptions;
 use haven_core::record::{Entry, EntryBody, EntryStatus};
+
+use super::forms::questionnaire::{RECORDED_ELSEWHERE, RECORDED_ELSEWHERE_SOME, recorded_items};
 
 /// The kind of entry, as a heading or table label.
 pub fn kind_label(body: &EntryBody) -> &'static str {
@@ -71,19 +73,24 @@ pub fn summary(body: &EntryBody) -> String {
                 format!("{}: {} — {booked}", c.status.label(), c.purpose)
             }
         }
-        EntryBody::Questionnaire(q) => match instruments::score(q.instrument, &q.answers) {
-            Ok(score) => match score.total() {
-                Some(total) => format!(
-                    "{}: total {total} ({})",
-                    q.instrument.name(),
-                    score.band().replace('-', " ")
-                ),
-                None => format!(
-                    "{}: {}",
-                    q.instrument.name(),
-                    score.band().replace('-', " ")
-                ),
-            },
+        EntryBody::Questionnaire(q) => match q.score(&ScoringOptions::default()) {
+            Ok(score) => {
+                let name = q.instrument.name();
+                let band = score.band().map(|b| b.replace('-', " "));
+                let mut s = match (score.total(), band) {
+                    (Some(total), Some(band)) => format!("{name}: total {total} ({band})"),
+                    (None, Some(band)) => format!("{name}: {band}"),
+                    (_, None) => format!("{name}: total not recorded"),
+                };
+                if q.items_missing() {
+                    s.push_str(" — recorded elsewhere; item answers not available");
+                    let recorded = recorded_items(q.instrument, &q.answers);
+                    if !recorded.is_empty() {
+                        s.push_str(&format!(" except {}", recorded.join("; ")));
+                    }
+                }
+                s
+            }
             Err(_) => format!(
                 "{}: the stored answers could not be scored",
                 q.instrument.name()
@@ -166,11 +173,27 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
             text("Interpreter booked", yes_no(c.interpreter_booked)),
         ]),
         EntryBody::Questionnaire(q) => {
-            let answers: Vec<String> = q.answers.iter().map(u8::to_string).collect();
-            out.extend([
-                date("Date", q.date),
-                ("Answers, item by item", answers.join(", ")),
-            ]);
+            out.push(date("Date", q.date));
+            if q.items_missing() {
+                let recorded = recorded_items(q.instrument, &q.answers);
+                out.extend(
+                    q.recorded_total
+                        .map(|t| ("Total as recorded", t.to_string())),
+                );
+                out.push((
+                    "Recorded elsewhere",
+                    if recorded.is_empty() {
+                        RECORDED_ELSEWHERE
+                    } else {
+                        RECORDED_ELSEWHERE_SOME
+                    }
+                    .to_owned(),
+                ));
+                out.push(text("Items recorded", &recorded.join("; ")));
+            } else {
+                let answers: Vec<String> = q.answers.iter().flatten().map(u8::to_string).collect();
+                out.push(("Answers, item by item", answers.join(", ")));
+            }
         }
         EntryBody::RiskReview(r) => {
             out.extend([
@@ -257,11 +280,11 @@ mod tests {
             note: String::new(),
         });
         assert_eq!(summary(&asylum), "Awaiting decision (not coded)");
-        let phq = EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: Instrument::Phq9,
-            date: date!(2026 - 11 - 01),
-            answers: vec![2, 2, 2, 1, 1, 1, 2, 1, 1],
-        });
+        let phq = EntryBody::Questionnaire(QuestionnaireResult::answered(
+            Instrument::Phq9,
+            date!(2026 - 11 - 01),
+            &[2, 2, 2, 1, 1, 1, 2, 1, 1],
+        ));
         assert!(
             summary(&phq).starts_with("PHQ-9: total 13"),
             "{}",
@@ -276,5 +299,48 @@ mod tests {
             !d.iter().any(|(l, _)| *l == "Note"),
             "empty values are left out"
         );
+    }
+
+    #[test]
+    fn results_recorded_elsewhere_say_so_with_their_total_and_items() {
+        let mut item9 = vec![None; 9];
+        item9[8] = Some(2);
+        let on = date!(2026 - 11 - 01);
+        let partial = EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            Instrument::Phq9,
+            on,
+            item9.clone(),
+            Some(14),
+        ));
+        assert_eq!(
+            summary(&partial),
+            "PHQ-9: total 14 (moderate) — recorded elsewhere; item answers not available except Item 9 — thoughts of death or self-harm: 2"
+        );
+        let d = details(&partial);
+        assert!(d.contains(&("Total as recorded", "14".to_owned())));
+        assert!(d.contains(&("Recorded elsewhere", RECORDED_ELSEWHERE_SOME.to_owned())));
+        let total_only = EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            Instrument::Gad7,
+            on,
+            vec![],
+            Some(9),
+        ));
+        assert_eq!(
+            summary(&total_only),
+            "GAD-7: total 9 (mild) — recorded elsewhere; item answers not available"
+        );
+        assert!(
+            !details(&total_only)
+                .iter()
+                .any(|(l, _)| *l == "Items recorded"),
+            "empty values are left out"
+        );
+        let no_total = EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            Instrument::Phq9,
+            on,
+            item9,
+            None,
+        ));
+        assert!(summary(&no_total).starts_with("PHQ-9: total not recorded — recorded elsewhere"));
     }
 }

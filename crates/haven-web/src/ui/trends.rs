@@ -17,7 +17,7 @@ use haven_core::record::{AsylumStatus, EntryBody, PatientRecord};
 use haven_core::rules::score_series;
 
 use super::assessments::available;
-use super::forms::questionnaire::band_label;
+use super::forms::questionnaire::{RECORDED_ELSEWHERE, band_label};
 use super::layout::Layout;
 use super::patient_page::{Banner, PatientContext};
 use super::{page, patient_href, today};
@@ -237,6 +237,8 @@ pub struct Row {
     pub date: String,
     pub total: String,
     pub band: String,
+    /// "Recorded elsewhere; item answers not available." for a result without every item.
+    pub note: &'static str,
 }
 
 pub struct Chart {
@@ -280,7 +282,15 @@ pub fn charts(
                         .total()
                         .map(|t| t.to_string())
                         .unwrap_or_else(|| "—".into()),
-                    band: band_label(instrument, s.band()),
+                    band: s
+                        .band()
+                        .map(|band| band_label(instrument, band))
+                        .unwrap_or_default(),
+                    note: if s.items_missing() {
+                        RECORDED_ELSEWHERE
+                    } else {
+                        ""
+                    },
                 })
                 .collect();
             let points: Vec<Point> = scores

@@ -1,7 +1,8 @@
 //! End-to-end tests of the interoperability endpoints over real HTTP: the FHIR REST API, Bulk
-//! Data `$export`, and CDS Hooks with signed JWTs. Each test starts its own server on port 0
-//! with a throwaway database.
+//! Data `$export`, CDS Hooks with signed JWTs, and questionnaire results recorded elsewhere.
+//! Each test starts its own server on port 0 with a throwaway database.
 
 mod cds;
 mod fhir;
+mod recorded;
 mod support;

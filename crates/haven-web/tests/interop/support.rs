@@ -166,11 +166,11 @@ pub fn record() -> haven_core::record::PatientRecord {
             status: ScreeningStatus::Offered,
             date: date!(2026 - 03 - 02),
         }),
-        EntryBody::Questionnaire(QuestionnaireResult {
-            instrument: haven_core::instruments::Instrument::Gad7,
-            date: date!(2026 - 11 - 01),
-            answers: vec![2; 7],
-        }),
+        EntryBody::Questionnaire(QuestionnaireResult::answered(
+            haven_core::instruments::Instrument::Gad7,
+            date!(2026 - 11 - 01),
+            &[2; 7],
+        )),
     ];
     let mut r = PatientRecord::new(p);
     for (n, body) in bodies.into_iter().enumerate() {

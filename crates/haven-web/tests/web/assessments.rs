@@ -1,7 +1,7 @@
 //! Questionnaires: item-by-item entry, missing answers named, "Calculate" without saving, the
 //! crisis text when PHQ-9 item 9 is positive (in the person's language), the risk rule that
-//! follows at once and the risk review that resolves it, amendments, RHS-15 switched off, and
-//! the trends page.
+//! follows at once and the risk review that resolves it, amendments, RHS-15 switched off, the
+//! trends page, and results recorded elsewhere (a total, or a total with only some items).
 
 use haven_core::record::EntryBody;
 use haven_store::{Actor, Role};
@@ -228,7 +228,7 @@ async fn questionnaires_are_amended_with_a_reason_and_drawn_as_trends() {
     let versions = app.store.entry_history(&entry_id).await.expect("history");
     assert_eq!(versions.len(), 2);
     assert!(
-        matches!(&versions[1].body, EntryBody::Questionnaire(q) if q.answers == [3, 3, 3, 3, 2, 2, 2])
+        matches!(&versions[1].body, EntryBody::Questionnaire(q) if q.answers == [3, 3, 3, 3, 2, 2, 2].map(Some))
     );
 
     let trends = body(browser.get(&format!("/patients/{patient}/trends")).await).await;
@@ -244,6 +244,92 @@ async fn questionnaires_are_amended_with_a_reason_and_drawn_as_trends() {
     assert!(
         trends.contains("Claim refused"),
         "the asylum decision is marked"
+    );
+}
+
+#[tokio::test]
+async fn results_recorded_elsewhere_show_total_band_the_items_there_and_say_so() {
+    use haven_core::instruments::Instrument;
+    use haven_core::record::QuestionnaireResult;
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, None).await;
+    let when = today() - time::Duration::days(2);
+    let mut item9 = vec![None; 9];
+    item9[8] = Some(2);
+    let bodies = vec![
+        EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            Instrument::Phq9,
+            when,
+            item9,
+            Some(14),
+        )),
+        EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            Instrument::Gad7,
+            when,
+            vec![],
+            Some(12),
+        )),
+    ];
+    let patient = patient_with(&app.store, "Farid", "fa", Some("dr.amal"), bodies).await;
+    let browser = app.signed_in("dr.amal").await;
+
+    let phq9 = body(
+        browser
+            .get(&format!("/patients/{patient}/assessments/Farid-0"))
+            .await,
+    )
+    .await;
+    let score = between(&phq9, "id=\"score-heading\"", "</section>");
+    assert!(
+        score.contains("Total 14 of 27") && score.contains("Moderate"),
+        "{score}"
+    );
+    assert!(score.contains("Recorded elsewhere; item answers not available except those listed."));
+    assert!(score.contains("Items recorded: Item 9 — thoughts of death or self-harm: 2"));
+    assert!(!score.contains("Answers, item by item"));
+    assert!(
+        phq9.contains("id=\"safety-text\""),
+        "item 9 above 0 shows the crisis text, whatever else is missing"
+    );
+
+    let gad7 = body(
+        browser
+            .get(&format!("/patients/{patient}/assessments/Farid-1"))
+            .await,
+    )
+    .await;
+    let score = between(&gad7, "id=\"score-heading\"", "</section>");
+    assert!(score.contains("Total 12 of 21") && score.contains("Moderate"));
+    assert!(score.contains("Recorded elsewhere; item answers not available."));
+    assert!(!gad7.contains("id=\"safety-text\""));
+
+    let amend = body(
+        browser
+            .get(&format!("/patients/{patient}/entries/Farid-1/amend"))
+            .await,
+    )
+    .await;
+    assert!(amend.contains(
+        "Recorded elsewhere; item answers not available. To amend it, answer every item"
+    ));
+
+    let trends = body(browser.get(&format!("/patients/{patient}/trends")).await).await;
+    assert!(
+        trends.contains("<td>14</td><td>Moderate"),
+        "drawn from the recorded total"
+    );
+    assert!(trends.contains("Recorded elsewhere; item answers not available."));
+
+    let page = body(browser.get(&format!("/patients/{patient}")).await).await;
+    let due = between(&page, "id=\"due-heading\"", "</section>");
+    assert!(
+        due.contains("risk.assess-now") && due.contains("psych.consider-referral"),
+        "{due}"
+    );
+    assert!(
+        page.contains(
+            "PHQ-9: total 14 (moderate) — recorded elsewhere; item answers not available"
+        )
     );
 }
 

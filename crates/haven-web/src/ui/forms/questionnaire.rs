@@ -165,13 +165,53 @@ pub fn parse_answers(
     complete.then_some(answers)
 }
 
-/// Form values for stored answers (to pre-fill an amendment).
-pub fn answer_values(answers: &[u8]) -> FormData {
+/// Form values for stored answers (to pre-fill an amendment); items not recorded stay empty.
+pub fn answer_values(answers: &[Option<u8>]) -> FormData {
     let mut d = FormData::default();
     for (i, a) in answers.iter().enumerate() {
-        d.set(&item_name(i + 1), a.to_string());
+        if let Some(a) = a {
+            d.set(&item_name(i + 1), a.to_string());
+        }
     }
     d
+}
+
+/// Said of a result recorded elsewhere as a total, or a total with only some items.
+pub const RECORDED_ELSEWHERE: &str = "Recorded elsewhere; item answers not available.";
+
+/// Said of a result recorded elsewhere with some items: which are listed below it.
+pub const RECORDED_ELSEWHERE_SOME: &str =
+    "Recorded elsewhere; item answers not available except those listed.";
+
+/// The items recorded, each with its label: "Item 9 — thoughts of death or self-harm: 2".
+pub fn recorded_items(instrument: Instrument, answers: &[Option<u8>]) -> Vec<String> {
+    let labels = instrument.item_labels();
+    answers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, a)| {
+            let label = labels.get(index).copied().unwrap_or("Item");
+            a.map(|a| format!("{label}: {a}"))
+        })
+        .collect()
+}
+
+/// The stored answers in words for the result page and the entry details: every answer in
+/// order when all were given; otherwise the items that were recorded, each with its label,
+/// or nothing at all.
+pub fn answers_text(instrument: Instrument, answers: &[Option<u8>]) -> String {
+    let complete =
+        (0..instrument.item_count()).all(|index| answers.get(index).copied().flatten().is_some());
+    if complete {
+        let all: Vec<String> = answers.iter().flatten().map(u8::to_string).collect();
+        return format!("Answers, item by item: {}", all.join(", "));
+    }
+    let recorded = recorded_items(instrument, answers);
+    if recorded.is_empty() {
+        String::new()
+    } else {
+        format!("Items recorded: {}", recorded.join("; "))
+    }
 }
 
 /// A band id in words. PHQ-15's bands describe somatic symptom severity and say so, so that
@@ -207,11 +247,14 @@ pub fn band_label(instrument: Instrument, band: &str) -> String {
 /// A score as shown after "Calculate" and on the result page.
 #[derive(Clone, Debug, Default)]
 pub struct ScoreView {
-    /// "Total 13 of 27", or empty for ITQ.
+    /// "Total 13 of 27", "Total not recorded" for a result recorded elsewhere without one, or
+    /// empty for ITQ.
     pub total: String,
     pub band: String,
     pub details: Vec<String>,
     pub item9: bool,
+    /// [`RECORDED_ELSEWHERE`] (or its "except those listed" form) when items are missing.
+    pub recorded_elsewhere: String,
 }
 
 impl ScoreView {
@@ -222,11 +265,20 @@ impl ScoreView {
                 format!("RHS-13 total {t} of {max}")
             }
             (Some(t), Some(max)) => format!("Total {t} of {max}"),
+            (None, Some(_)) => "Total not recorded".to_owned(),
             _ => String::new(),
+        };
+        let recorded_elsewhere = match (
+            score.items_missing(),
+            score.items().iter().any(Option::is_some),
+        ) {
+            (false, _) => "",
+            (true, false) => RECORDED_ELSEWHERE,
+            (true, true) => RECORDED_ELSEWHERE_SOME,
         };
         let mut details = Vec::new();
         match score.detail() {
-            Detail::Phq9(d) => {
+            Some(Detail::Phq9(d)) => {
                 if let Some(diff) = d.difficulty {
                     details.push(format!(
                         "Difficulty in daily life: {}",
@@ -234,7 +286,7 @@ impl ScoreView {
                     ));
                 }
             }
-            Detail::Pcl5(d) => {
+            Some(Detail::Pcl5(d)) => {
                 let c = d.clusters;
                 details.push(format!(
                     "Cluster sums: B {}, C {}, D {}, E {}",
@@ -246,7 +298,7 @@ impl ScoreView {
                     d.cutoff
                 ));
             }
-            Detail::Itq(d) => {
+            Some(Detail::Itq(d)) => {
                 let result = match d.diagnosis {
                     ItqDiagnosis::Cptsd => "criteria for complex PTSD met",
                     ItqDiagnosis::Ptsd => "criteria for PTSD met",
@@ -254,13 +306,13 @@ impl ScoreView {
                 };
                 details.push(format!("ITQ: {result}; PTSD symptom score {} of 24, disturbance in self-organisation score {} of 24", d.ptsd_score, d.dso_score));
             }
-            Detail::Rhs15(d) => {
+            Some(Detail::Rhs15(d)) => {
                 details.push(format!(
                     "Coping (item 14): {}; distress thermometer (item 15): {} of 10",
                     d.coping, d.distress_thermometer
                 ));
             }
-            Detail::Gad7 | Detail::Phq15 => {}
+            Some(Detail::Gad7 | Detail::Phq15) | None => {}
         }
         if score.has_flag(flag::POSITIVE_SCREEN)
             || (instrument == Instrument::Phq9 && score.is_positive_screen())
@@ -275,9 +327,13 @@ impl ScoreView {
         }
         Self {
             total,
-            band: band_label(instrument, score.band()),
+            band: score
+                .band()
+                .map(|band| band_label(instrument, band))
+                .unwrap_or_default(),
             details,
             item9,
+            recorded_elsewhere: recorded_elsewhere.to_owned(),
         }
     }
 }
@@ -346,7 +402,7 @@ mod tests {
 
     #[test]
     fn views_and_scores_read_well() {
-        let views = item_views(Instrument::Rhs15, &answer_values(&[1; 15]));
+        let views = item_views(Instrument::Rhs15, &answer_values(&[Some(1); 15]));
         assert_eq!(
             views[0]
                 .options
