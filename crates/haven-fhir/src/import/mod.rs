@@ -11,9 +11,12 @@ mod observation;
 mod parse;
 mod patient;
 mod refs;
+mod requests;
 mod values;
 
-pub use assemble::{Assembler, Assembly, Purpose, Skipped, assemble, assemble_with};
+pub use assemble::{
+    Assembler, Assembly, PatientGiven, Purpose, Skipped, assemble, assemble_with,
+};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use parse::{
@@ -21,6 +24,7 @@ pub use parse::{
     parse_input, parse_json, parse_value,
 };
 pub use refs::Target;
+pub use requests::{assign_new_ids, etag, version_of_etag};
 
 use haven_core::record::{EntryBody, EntryStatus};
 

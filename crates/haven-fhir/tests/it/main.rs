@@ -2,6 +2,7 @@
 //! input, and snapshots of exported FHIR and CDS cards.
 
 mod cds;
+mod creates;
 mod examples;
 mod refusals;
 mod round_trip;
