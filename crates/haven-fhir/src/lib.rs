@@ -20,7 +20,7 @@ pub mod model;
 pub mod ndjson;
 pub mod uris;
 
-pub use export::{country_id, resource_type_of, response_id, to_resources, to_typed};
+pub use export::{country_id, resource_type_of, response_id, to_patient, to_resources, to_typed};
 pub use import::{
     Assembler, Assembly, Feed, ImportError, ImportErrorKind, ImportedResource, Location,
     MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, PatientGiven, Position, Purpose, Skipped, Target,

@@ -181,7 +181,10 @@ impl Store {
         reason: &str,
     ) -> Result<UpsertSummary, UpsertError> {
         let incoming = upserts(records);
-        Ok(self.bulk_upsert_incoming(actor, incoming, reason).await?.summary)
+        Ok(self
+            .bulk_upsert_incoming(actor, incoming, reason)
+            .await?
+            .summary)
     }
 }
 
@@ -200,18 +203,18 @@ fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
 enum Demographics {
     /// A patient not stored yet.
     New,
-    /// The stored patient's next version.
-    Change { next: Patient, stored: Patient },
+    /// The stored patient's next version (boxed: most records of an import are new).
+    Change {
+        next: Box<Patient>,
+        stored: Box<Patient>,
+    },
     /// Nothing to change.
     Keep,
 }
 
 /// Checks `incoming` against the patient stored under its id (`row`) and decides what is
 /// written; a conflict of identity or version refuses the whole write.
-fn demographics(
-    incoming: &Incoming,
-    row: Option<&SqliteRow>,
-) -> Result<Demographics, UpsertError> {
+fn demographics(incoming: &Incoming, row: Option<&SqliteRow>) -> Result<Demographics, UpsertError> {
     let patient = &incoming.record.patient;
     let id = || patient.id.to_string();
     let Some(row) = row else {
@@ -226,12 +229,10 @@ fn demographics(
         PatientWrite::Create => return Err(UpsertError::IdTaken { id: id() }),
         PatientWrite::Upsert => {
             if stored != *patient {
-                same_identity(&stored, patient).map_err(|field| {
-                    UpsertError::IdentityConflict {
-                        incoming: id(),
-                        stored: stored.id.to_string(),
-                        field: field.label(),
-                    }
+                same_identity(&stored, patient).map_err(|field| UpsertError::IdentityConflict {
+                    incoming: id(),
+                    stored: stored.id.to_string(),
+                    field: field.label(),
                 })?;
             }
             patient.clone()
@@ -255,7 +256,10 @@ fn demographics(
     Ok(if next == stored {
         Demographics::Keep
     } else {
-        Demographics::Change { next, stored }
+        Demographics::Change {
+            next: Box::new(next),
+            stored: Box::new(stored),
+        }
     })
 }
 
@@ -304,10 +308,7 @@ impl NhsHolders {
             .stored
             .get(nhs.as_str())
             .and_then(|ids| ids.iter().find(|other| *other != id));
-        let claimed = self
-            .claimed
-            .get(nhs.as_str())
-            .filter(|other| *other != id);
+        let claimed = self.claimed.get(nhs.as_str()).filter(|other| *other != id);
         if let Some(existing) = stored.or(claimed) {
             return Err(UpsertError::DuplicateNhsNumber {
                 incoming: id.to_owned(),
@@ -361,10 +362,7 @@ async fn upsert(
     assign_new_ids(&mut tx, &mut incoming).await?;
     let mut summary = UpsertSummary::default();
     for chunk in incoming.chunks(CHUNK) {
-        let patient_ids: Vec<&str> = chunk
-            .iter()
-            .map(|i| i.record.patient.id.as_str())
-            .collect();
+        let patient_ids: Vec<&str> = chunk.iter().map(|i| i.record.patient.id.as_str()).collect();
         let stored_patients = rows_by_id(
             &mut tx,
             "SELECT id, version, data, changed_at, changed_by FROM patients WHERE id IN (",
@@ -836,7 +834,11 @@ mod tests {
         assert_eq!((now.version, now.patient), (2, renamed.patient.clone()));
         let before = everything(&store).await;
         let err = store
-            .upsert_incoming(&actor, incoming(renamed.clone(), PatientWrite::UpdateAt(1)), "c")
+            .upsert_incoming(
+                &actor,
+                incoming(renamed.clone(), PatientWrite::UpdateAt(1)),
+                "c",
+            )
             .await
             .expect_err("stale");
         assert_eq!(
@@ -848,7 +850,10 @@ mod tests {
             .upsert_incoming(&actor, incoming(renamed, PatientWrite::UpdateAt(1)), "d")
             .await
             .expect_err("not stored");
-        assert!(matches!(err, UpsertError::NotStoredForUpdate { .. }), "{err}");
+        assert!(
+            matches!(err, UpsertError::NotStoredForUpdate { .. }),
+            "{err}"
+        );
         assert_eq!(everything(&store).await, before, "nothing changed");
     }
 
@@ -878,7 +883,10 @@ mod tests {
         let now = store.patient("ehr-1").await.expect("patient").patient;
         assert_eq!(now.phone.as_deref(), Some("07700 900123"));
         assert_eq!(now.country_of_origin.as_deref(), Some("SD"));
-        assert_eq!(store.entry("ev-2").await.expect("entry").patient.as_str(), "ehr-1");
+        assert_eq!(
+            store.entry("ev-2").await.expect("entry").patient.as_str(),
+            "ehr-1"
+        );
     }
 
     #[tokio::test]

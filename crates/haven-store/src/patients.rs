@@ -121,6 +121,21 @@ impl Store {
         Ok(out)
     }
 
+    /// The patients holding any of these NHS numbers (ten digits), in no particular order.
+    pub async fn patients_by_nhs(&self, numbers: &[&str]) -> Result<Vec<PatientSummary>> {
+        let mut out = Vec::new();
+        for chunk in numbers.chunks(IN_LIST_MAX) {
+            let mut q = in_list(
+                "SELECT data, version FROM patients WHERE nhs_number IN (",
+                chunk,
+            );
+            for row in q.build().fetch_all(self.pool()).await? {
+                out.push(summary(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Earlier versions of a patient's demographics, newest first, with who changed them and why.
     pub async fn patient_history(
         &self,

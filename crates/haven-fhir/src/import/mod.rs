@@ -14,9 +14,7 @@ mod refs;
 mod requests;
 mod values;
 
-pub use assemble::{
-    Assembler, Assembly, PatientGiven, Purpose, Skipped, assemble, assemble_with,
-};
+pub use assemble::{Assembler, Assembly, PatientGiven, Purpose, Skipped, assemble, assemble_with};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use parse::{

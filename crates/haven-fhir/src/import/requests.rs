@@ -45,9 +45,8 @@ pub(crate) fn conditions(
         return Ok((None, None));
     };
     let is_patient = r.resource.resource_type() == "Patient";
-    let refuse = |kind, path: &str, message: String| {
-        Err(ImportError::new(kind, &r.location, path, message))
-    };
+    let refuse =
+        |kind, path: &str, message: String| Err(ImportError::new(kind, &r.location, path, message));
     let nhs = match &request.if_none_exist {
         None => None,
         Some(_) if !(is_patient && request.method == "POST") => {

@@ -157,6 +157,13 @@ pub struct CapabilityResource {
     pub resource_type: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interaction: Vec<CapabilityInteraction>,
+    /// `versioned-update` where an update may name the version it changes (`If-Match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versioning: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_create: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_create: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub search_param: Vec<CapabilitySearchParam>,
 }

@@ -71,7 +71,11 @@ fn a_create_takes_a_new_id_and_references_follow_it() {
             event("ev-1", "urn:uuid:0b6e1c5a"),
             post("Observation"),
         ),
-        ("urn:uuid:2", event("ev-2", "Patient/pat-3"), post("Observation")),
+        (
+            "urn:uuid:2",
+            event("ev-2", "Patient/pat-3"),
+            post("Observation"),
+        ),
         (
             "urn:uuid:3",
             event("ev-3", "Patient/pat-9"),
@@ -121,7 +125,11 @@ fn a_stated_id_that_another_entry_keeps_is_that_entry_s() {
             json!({"resourceType": "Patient", "name": [{"family": "Kept"}]}),
             json!({"method": "PUT", "url": "Patient/pat-3"}),
         ),
-        ("urn:uuid:b", event("ev-1", "Patient/pat-3"), post("Observation")),
+        (
+            "urn:uuid:b",
+            event("ev-1", "Patient/pat-3"),
+            post("Observation"),
+        ),
     ]);
     let assembly = assemble(resources, &[]).expect("assemble");
     let held: Vec<(&str, usize)> = assembly
@@ -145,7 +153,11 @@ fn a_conditional_create_becomes_the_stored_patient_it_finds() {
                 patient("their-id", "Haddad", "9434765919"),
                 conditional(nhs),
             ),
-            ("urn:uuid:d", event("ev-1", "urn:uuid:c"), post("Observation")),
+            (
+                "urn:uuid:d",
+                event("ev-1", "urn:uuid:c"),
+                post("Observation"),
+            ),
             (
                 "urn:uuid:e",
                 event("ev-2", "Patient/pat-1"),
@@ -185,8 +197,8 @@ fn a_conditional_create_becomes_the_stored_patient_it_finds() {
         assembly.is_err(),
         "Patient/pat-1 is neither in the input nor known"
     );
-    let assembly = assemble(bundle("9000000009"), std::slice::from_ref(&on_file))
-        .expect("not found, created");
+    let assembly =
+        assemble(bundle("9000000009"), std::slice::from_ref(&on_file)).expect("not found, created");
     assert_eq!(
         assembly.given,
         [

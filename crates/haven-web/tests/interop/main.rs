@@ -4,4 +4,5 @@
 
 mod cds;
 mod fhir;
+mod identity;
 mod support;
