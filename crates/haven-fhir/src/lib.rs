@@ -24,6 +24,6 @@ pub use export::{country_id, resource_type_of, response_id, to_patient, to_resou
 pub use import::{
     Assembler, Assembly, Feed, ImportError, ImportErrorKind, ImportedResource, Location,
     MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, PatientGiven, Position, Purpose, Skipped, Target,
-    assemble, assemble_with, assign_new_ids, etag, mentions_patients, parse_input, parse_json,
-    parse_value, version_of_etag,
+    assemble, assemble_with, assign_new_ids, etag, is_stored, mentions_patients, parse_input,
+    parse_json, parse_value, version_of_etag,
 };

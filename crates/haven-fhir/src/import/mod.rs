@@ -22,7 +22,7 @@ pub use parse::{
     parse_input, parse_json, parse_value,
 };
 pub use refs::Target;
-pub use requests::{assign_new_ids, etag, version_of_etag};
+pub use requests::{assign_new_ids, etag, is_stored, version_of_etag};
 
 use haven_core::record::{EntryBody, EntryStatus};
 

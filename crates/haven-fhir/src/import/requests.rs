@@ -6,17 +6,33 @@ use haven_core::NhsNumber;
 
 use super::error::{ImportError, ImportErrorKind as Kind};
 use super::parse::ImportedResource;
+use crate::model::Resource;
 use crate::uris;
 
 /// FHIR create for a server (`POST /fhir`): every `POST` entry gets a new id from `new_id`,
 /// whatever id it stated, so that a create can never land on a resource already stored.
 /// References in the same input to its fullUrl, or to the id it stated (`Type/<id>`), follow it
-/// to the new id when the input is assembled. `haven import` does not call this: a load keeps
-/// the ids of the system it came from.
+/// to the new id when the input is assembled. Resources Haven does not store keep their ids
+/// (a Practitioner's names the user who is a patient's lead clinician). `haven import` does
+/// not call this: a load keeps the ids of the system it came from.
 pub fn assign_new_ids(resources: &mut [ImportedResource], mut new_id: impl FnMut() -> String) {
-    for r in resources.iter_mut().filter(|r| r.is_create()) {
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.is_create() && is_stored(&r.resource))
+    {
         r.id = Some(new_id());
     }
+}
+
+/// Whether Haven stores what the resource holds (a patient or a clinical entry).
+pub fn is_stored(resource: &Resource) -> bool {
+    !matches!(
+        resource,
+        Resource::Practitioner(_)
+            | Resource::OperationOutcome(_)
+            | Resource::CapabilityStatement(_)
+            | Resource::Bundle(_)
+    )
 }
 
 /// The weak ETag of a version, as `ETag` headers and `Bundle.entry.response.etag` carry it.
@@ -142,9 +158,14 @@ mod tests {
 
     #[test]
     fn creates_get_new_ids_and_updates_keep_theirs() {
+        let practitioner = r#"{"resourceType":"Bundle","type":"transaction","entry":[
+            {"resource":{"resourceType":"Practitioner","id":"dr.patel"},"request":{"method":"POST","url":"Practitioner"}}]}"#;
         let mut resources = vec![
             entry(r#"{"method":"POST","url":"Patient"}"#),
             entry(r#"{"method":"PUT","url":"Patient/pat-3"}"#),
+            parse_input(practitioner.as_bytes(), "t.json")
+                .expect("bundle")
+                .remove(0),
         ];
         let mut n = 0;
         assign_new_ids(&mut resources, || {
@@ -153,6 +174,11 @@ mod tests {
         });
         assert_eq!(resources[0].id.as_deref(), Some("new-1"));
         assert_eq!(resources[1].id.as_deref(), Some("pat-3"));
+        assert_eq!(
+            resources[2].id.as_deref(),
+            Some("dr.patel"),
+            "not stored: kept"
+        );
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub(super) async fn batch(
         .map(|r| Label {
             resource_type: r.resource.resource_type(),
             id: r.id.clone(),
-            create: r.is_create(),
+            create: r.is_create() && haven_fhir::is_stored(&r.resource),
         })
         .collect();
     let created_patients: HashSet<&str> = labels
