@@ -1,8 +1,16 @@
-//! Storing imported records (FHIR import, `POST /fhir`): new patients and entries are added,
-//! changed ones get a new version with the old one kept in history, unchanged ones are left
-//! alone — so importing the same resources again changes nothing. Never deletes.
+//! Storing imported records (FHIR import, `POST /fhir`, `PUT /fhir/Patient/{id}`): new
+//! patients and entries are added, changed ones get a new version with the old one kept in
+//! history, unchanged ones are left alone — so importing the same resources again changes
+//! nothing. Never deletes.
+//!
+//! A create never overwrites: a create ([`PatientWrite::Create`]) is given a new id here, in
+//! the write's own transaction; demographics that arrive for a stored id replace the stored
+//! ones only when the identity agrees ([`haven_core::record::same_identity`]) or the update
+//! names the version it changes; and no second patient is created with an NHS number already
+//! on file. Any refusal leaves everything as it was.
 
-use haven_core::record::{Entry, EntryBody, EntryStatus, Patient, PatientRecord, Visibility};
+use haven_core::PatientId;
+use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord, Visibility};
 use haven_core::rules;
 use std::collections::{HashMap, HashSet};
 
@@ -12,6 +20,9 @@ use sqlx::{Connection, Row, SqliteConnection};
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::patients::{insert_patient, next_seq};
 use crate::{Actor, Store, StoreError, audit, now};
+
+mod identity;
+use identity::{Demographics, NhsHolders, assign_new_ids, demographics};
 
 /// What an upsert did, for the command's summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -23,8 +34,66 @@ pub struct UpsertSummary {
     pub entries_unchanged: u64,
 }
 
+/// What storing a record may do to its patient's demographics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatientWrite {
+    /// The input holds the patient (`haven import`, a `PUT`): stored under its id when that
+    /// id is new; otherwise an update, applied only when the identities agree.
+    Upsert,
+    /// A deliberate update of the patient stored at this version (`If-Match`): the identity
+    /// may change; any other stored version is refused.
+    UpdateAt(u32),
+    /// A create (`POST`): stored under a new `pat-N` id that the store assigns; the record's
+    /// id only groups it.
+    Create,
+    /// The input only refers to the patient, who is stored: the stored demographics stay,
+    /// except the country of origin, which the input's Observations may set.
+    Refer,
+}
+
+/// One record to store and what it may do to its patient.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incoming {
+    pub record: PatientRecord,
+    pub write: PatientWrite,
+}
+
+/// What an upsert did, and the id each incoming record was stored under (in order; a
+/// create's is new).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upserted {
+    pub summary: UpsertSummary,
+    pub ids: Vec<PatientId>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum UpsertError {
+    #[error(
+        "Patient {incoming} in the input is not the patient stored as {stored} (the {field} differs), so nothing was imported; a deliberate change of identity is made on the patient's page or by a FHIR update with If-Match"
+    )]
+    IdentityConflict {
+        incoming: String,
+        stored: String,
+        field: &'static str,
+    },
+    #[error(
+        "Patient {incoming} in the input has the same NHS number as patient {existing}; a second patient with one NHS number is never created, so nothing was imported"
+    )]
+    DuplicateNhsNumber { incoming: String, existing: String },
+    #[error(
+        "patient {id} is at version {current}, not version {expected} as If-Match says: it has changed since it was read, so nothing was changed"
+    )]
+    VersionMismatch {
+        id: String,
+        current: u32,
+        expected: u32,
+    },
+    #[error(
+        "patient {id} is not stored, so If-Match cannot name a version of it; nothing was changed"
+    )]
+    NotStoredForUpdate { id: String },
+    #[error("a create was to be stored under {id}, which is taken; nothing was imported")]
+    IdTaken { id: String },
     #[error(
         "entry {entry} already belongs to patient {stored}, not {incoming}; nothing was imported"
     )]
@@ -66,49 +135,86 @@ impl From<serde_json::Error> for UpsertError {
 const CHUNK: usize = 250;
 
 impl Store {
-    /// Adds or updates whole records in one transaction: all of them or none. Patients and
-    /// entries keep their ids. A new entry is stored as given (version and last change from
-    /// the source); a changed one becomes the next version, attributed to `actor` with
-    /// `reason`. One audit row per patient touched.
+    /// Adds or updates whole records in one transaction: all of them or none, each patient
+    /// as its [`PatientWrite`] allows. Entries keep their ids. A new entry is stored as given
+    /// (version and last change from the source); a changed one becomes the next version,
+    /// attributed to `actor` with `reason`. One audit row per patient touched.
+    pub async fn upsert_incoming(
+        &self,
+        actor: &Actor,
+        incoming: Vec<Incoming>,
+        reason: &str,
+    ) -> Result<Upserted, UpsertError> {
+        let mut conn = self.pool().acquire().await?;
+        upsert(&mut conn, actor, incoming, reason).await
+    }
+
+    /// [`Store::upsert_incoming`] for a bulk import by a process that has the file to itself
+    /// (`haven import`): loaded as [`Store::insert_records`] loads, with a rollback journal
+    /// when no other connection is open, so that new pages are written once.
+    pub async fn bulk_upsert_incoming(
+        &self,
+        actor: &Actor,
+        incoming: Vec<Incoming>,
+        reason: &str,
+    ) -> Result<Upserted, UpsertError> {
+        let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
+        let result = upsert(&mut conn, actor, incoming, reason).await;
+        journal.leave(&mut conn).await?;
+        result
+    }
+
+    /// [`Store::upsert_incoming`] of records that each hold their patient
+    /// ([`PatientWrite::Upsert`]).
     pub async fn upsert_records(
         &self,
         actor: &Actor,
         records: &[PatientRecord],
         reason: &str,
     ) -> Result<UpsertSummary, UpsertError> {
-        let mut conn = self.pool().acquire().await?;
-        upsert(&mut conn, actor, records, reason).await
+        let incoming = upserts(records);
+        Ok(self.upsert_incoming(actor, incoming, reason).await?.summary)
     }
 
-    /// [`Store::upsert_records`] for a bulk import by a process that has the file to itself
-    /// (`haven import`): loaded as [`Store::insert_records`] loads, with a rollback journal
-    /// when no other connection is open, so that new pages are written once.
+    /// [`Store::bulk_upsert_incoming`] of records that each hold their patient.
     pub async fn bulk_upsert_records(
         &self,
         actor: &Actor,
         records: &[PatientRecord],
         reason: &str,
     ) -> Result<UpsertSummary, UpsertError> {
-        let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
-        let result = upsert(&mut conn, actor, records, reason).await;
-        journal.leave(&mut conn).await?;
-        result
+        let incoming = upserts(records);
+        Ok(self
+            .bulk_upsert_incoming(actor, incoming, reason)
+            .await?
+            .summary)
     }
+}
+
+fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
+    records
+        .iter()
+        .map(|r| Incoming {
+            record: r.clone(),
+            write: PatientWrite::Upsert,
+        })
+        .collect()
 }
 
 /// The body of both upserts: everything in one transaction on `conn`.
 async fn upsert(
     conn: &mut SqliteConnection,
     actor: &Actor,
-    records: &[PatientRecord],
+    mut incoming: Vec<Incoming>,
     reason: &str,
-) -> Result<UpsertSummary, UpsertError> {
+) -> Result<Upserted, UpsertError> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let policy = crate::settings::load_policy(&mut tx).await?;
     let today = now().date();
+    assign_new_ids(&mut tx, &mut incoming).await?;
     let mut summary = UpsertSummary::default();
-    for chunk in records.chunks(CHUNK) {
-        let patient_ids: Vec<&str> = chunk.iter().map(|r| r.patient.id.as_str()).collect();
+    for chunk in incoming.chunks(CHUNK) {
+        let patient_ids: Vec<&str> = chunk.iter().map(|i| i.record.patient.id.as_str()).collect();
         let stored_patients = rows_by_id(
             &mut tx,
             "SELECT id, version, data, changed_at, changed_by FROM patients WHERE id IN (",
@@ -116,8 +222,8 @@ async fn upsert(
         )
         .await?;
         let mut entry_ids: Vec<&str> = Vec::new();
-        for r in chunk {
-            entry_ids.extend(r.entries.iter().map(|e| e.id.as_str()));
+        for i in chunk {
+            entry_ids.extend(i.record.entries.iter().map(|e| e.id.as_str()));
         }
         let stored_entries = rows_by_id(
             &mut tx,
@@ -125,14 +231,25 @@ async fn upsert(
             &entry_ids,
         )
         .await?;
+        let mut holders = NhsHolders::load(&mut tx, chunk).await?;
         let mut seq = next_seq(&mut tx).await?;
         let mut new_entries: Vec<Entry> = Vec::new();
         let mut pending: HashSet<&str> = HashSet::new();
         let mut touched: Vec<(&str, String)> = Vec::new();
         let mut fresh: Vec<(&PatientRecord, Vec<rules::Action>)> = Vec::new();
-        for record in chunk {
+        for incoming in chunk {
+            let record = &incoming.record;
             let id = record.patient.id.as_str();
-            if is_new(record, &stored_patients, &stored_entries, &pending) {
+            let row = stored_patients.get(id);
+            let demographics = demographics(incoming, row)?;
+            match &demographics {
+                Demographics::New => holders.claim(&record.patient, None)?,
+                Demographics::Change { next, stored } => holders.claim(next, Some(stored))?,
+                Demographics::Keep => {}
+            }
+            if matches!(demographics, Demographics::New)
+                && is_new(record, &stored_patients, &stored_entries, &pending)
+            {
                 // Nothing of it is stored: written whole, its view and actions from the
                 // record in hand rather than read back.
                 pending.extend(record.entries.iter().map(|e| e.id.as_str()));
@@ -142,20 +259,17 @@ async fn upsert(
                 continue;
             }
             let before = summary;
-            match stored_patients.get(id) {
-                None => {
+            match (demographics, row) {
+                (Demographics::New, _) => {
                     insert_patient(&mut tx, &record.patient, seq, actor).await?;
                     seq += 1;
                     summary.patients_added += 1;
                 }
-                Some(row) => {
-                    let stored: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
-                    if stored != record.patient {
-                        crate::patients::supersede(&mut tx, &record.patient, row, reason, actor)
-                            .await?;
-                        summary.patients_updated += 1;
-                    }
+                (Demographics::Change { next, .. }, Some(row)) => {
+                    crate::patients::supersede(&mut tx, &next, row, reason, actor).await?;
+                    summary.patients_updated += 1;
                 }
+                (Demographics::Change { .. } | Demographics::Keep, _) => {}
             }
             for entry in &record.entries {
                 let key = entry.id.as_str();
@@ -208,7 +322,8 @@ async fn upsert(
         audit::append_many(&mut tx, actor, "fhir.import", rows).await?;
     }
     tx.commit().await?;
-    Ok(summary)
+    let ids = incoming.into_iter().map(|i| i.record.patient.id).collect();
+    Ok(Upserted { summary, ids })
 }
 
 /// Writes whole new records (see [`is_new`]): patients with their rules views, entries and
@@ -355,7 +470,7 @@ async fn update_entry(
 mod tests {
     use super::*;
     use haven_core::record::{
-        EntryBody, LifeEvent, LifeEventKind, Screening, ScreeningStatus, ScreeningTest,
+        EntryBody, LifeEvent, LifeEventKind, Patient, Screening, ScreeningStatus, ScreeningTest,
     };
     use time::macros::{date, datetime};
 

@@ -56,7 +56,8 @@ impl Store {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let seq = next_seq(&mut tx).await?;
         if patient.id.as_str().is_empty() {
-            patient.id = PatientId::new(format!("pat-{seq}"));
+            let mut from = seq;
+            patient.id = free_id(&mut tx, &mut from, |_| false).await?;
         }
         insert_patient(&mut tx, &patient, seq, actor).await?;
         for mut entry in first_entries {
@@ -144,6 +145,21 @@ impl Store {
         Ok(out)
     }
 
+    /// The patients holding any of these NHS numbers (ten digits), in no particular order.
+    pub async fn patients_by_nhs(&self, numbers: &[&str]) -> Result<Vec<PatientSummary>> {
+        let mut out = Vec::new();
+        for chunk in numbers.chunks(IN_LIST_MAX) {
+            let mut q = in_list(
+                "SELECT data, version FROM patients WHERE nhs_number IN (",
+                chunk,
+            );
+            for row in q.build().fetch_all(self.pool()).await? {
+                out.push(summary(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Earlier versions of a patient's demographics, newest first, with who changed them and why.
     pub async fn patient_history(
         &self,
@@ -218,6 +234,26 @@ pub(crate) async fn next_seq(conn: &mut SqliteConnection) -> Result<i64> {
             .fetch_one(conn)
             .await?,
     )
+}
+
+/// The first `pat-N` id from `pat-{seq}` on that no stored patient has and `taken` does not
+/// hold (an imported patient's id may look like one of Haven's); `seq` moves past it.
+pub(crate) async fn free_id(
+    conn: &mut SqliteConnection,
+    seq: &mut i64,
+    taken: impl Fn(&str) -> bool,
+) -> Result<PatientId> {
+    loop {
+        let id = format!("pat-{seq}");
+        *seq += 1;
+        let stored = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM patients WHERE id = ?")
+            .bind(&id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if stored == 0 && !taken(&id) {
+            return Ok(PatientId::new(id));
+        }
+    }
 }
 
 /// The indexed columns derived from a patient.

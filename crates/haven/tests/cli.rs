@@ -538,3 +538,161 @@ fn import_keeps_results_recorded_elsewhere_and_refuses_the_impossible_whole() {
     .expect("json");
     assert_eq!(rules_for(&back, "gp-1"), rules);
 }
+
+/// `haven import` keeps the ids of the system it came from, so an id can equal a stored
+/// patient's by chance: the record is never given to another person, and a refusal stores
+/// nothing of the file (the export before and after is byte-identical).
+#[test]
+fn import_never_gives_a_record_to_another_person() {
+    const NHS: &str = "https://fhir.nhs.uk/Id/nhs-number";
+    const EVENTS: &str = "https://haven-health.github.io/fhir/CodeSystem/life-event";
+    let h = Haven::new();
+    let file = |name: &str, entries: Vec<Value>| -> String {
+        let bundle =
+            serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entries});
+        let path = h.dir.path().join(name);
+        std::fs::write(&path, bundle.to_string()).expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let patient = |id: &str, family: &str, nhs: Option<&str>| {
+        let mut p = serde_json::json!({"resourceType": "Patient", "id": id,
+            "name": [{"family": family, "given": ["Amina"]}], "birthDate": "1990-05-01"});
+        if let Some(nhs) = nhs {
+            p["identifier"] = serde_json::json!([{"system": NHS, "value": nhs}]);
+        }
+        serde_json::json!({"fullUrl": format!("urn:uuid:{id}"), "resource": p,
+            "request": {"method": "PUT", "url": format!("Patient/{id}")}})
+    };
+    let event = |id: &str, subject: &str| {
+        serde_json::json!({"resource": {"resourceType": "Observation", "id": id, "status": "final",
+            "subject": {"reference": subject},
+            "code": {"coding": [{"system": EVENTS, "code": "asylum-refused"}]},
+            "effectiveDateTime": "2026-11-20"},
+            "request": {"method": "PUT", "url": format!("Observation/{id}")}})
+    };
+    let exported = |name: &str| -> Vec<(String, String)> {
+        let out = h.dir.path().join(name);
+        h.ok(&[
+            "export",
+            "--out",
+            out.to_str().expect("path"),
+            "--include-sensitive",
+        ]);
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&out)
+            .expect("export dir")
+            .map(|e| {
+                let path = e.expect("entry").path();
+                let text = std::fs::read_to_string(&path).expect("read");
+                (
+                    path.file_name()
+                        .expect("name")
+                        .to_string_lossy()
+                        .into_owned(),
+                    text,
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let first = file(
+        "first.json",
+        vec![
+            patient("pat-3", "Haddad", Some("9000000009")),
+            event("ev-1", "Patient/pat-3"),
+        ],
+    );
+    h.ok(&["import", &first]);
+    let before = exported("before");
+
+    // Another person under pat-3's id: refused, naming the file, both ids and the field.
+    let other = file(
+        "other.json",
+        vec![
+            patient("pat-3", "Tesfaye", None),
+            event("ev-2", "Patient/pat-3"),
+        ],
+    );
+    let err = h.fails(&["import", &other], 1);
+    assert!(
+        err.contains("other.json: Patient pat-3 in the input is not the patient stored as pat-3 (the family name differs), so nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
+    let other = file(
+        "other-nhs.json",
+        vec![patient("pat-3", "Haddad", Some("9434765919"))],
+    );
+    assert!(
+        h.fails(&["import", &other], 1)
+            .contains("(the NHS number differs)")
+    );
+    // A second patient with pat-3's NHS number is never created.
+    let twin = file(
+        "twin.json",
+        vec![patient("ehr-9", "Haddad", Some("9000000009"))],
+    );
+    assert!(
+        h.fails(&["import", &twin], 1)
+            .contains("Patient ehr-9 in the input has the same NHS number as patient pat-3")
+    );
+    // A deliberate change names the stored version; a stale one is refused.
+    let mut stale = patient("pat-3", "Haddad-Noor", Some("9000000009"));
+    stale["resource"]["birthDate"] = serde_json::json!("1990-05-02");
+    stale["request"]["ifMatch"] = serde_json::json!("W/\"4\"");
+    let stale_file = file("stale.json", vec![stale.clone()]);
+    assert!(
+        h.fails(&["import", &stale_file], 1)
+            .contains("patient pat-3 is at version 1, not version 4 as If-Match says")
+    );
+    assert_eq!(exported("after"), before, "nothing was stored");
+
+    // A conditional create that finds pat-3 by NHS number adds to pat-3.
+    let mut conditional = patient("their-7", "Someone Else", Some("9000000009"));
+    conditional["request"] = serde_json::json!({"method": "POST", "url": "Patient",
+        "ifNoneExist": format!("identifier={NHS}|9000000009")});
+    let found = file(
+        "found.json",
+        vec![conditional, event("ev-3", "urn:uuid:their-7")],
+    );
+    h.ok(&["import", &found]);
+    let after = exported("found");
+    let patients = &after
+        .iter()
+        .find(|(n, _)| n == "Patient.ndjson")
+        .expect("patients")
+        .1;
+    assert_eq!(
+        patients,
+        &before
+            .iter()
+            .find(|(n, _)| n == "Patient.ndjson")
+            .expect("patients")
+            .1
+    );
+    let observations = &after
+        .iter()
+        .find(|(n, _)| n == "Observation.ndjson")
+        .expect("obs")
+        .1;
+    assert!(
+        observations
+            .lines()
+            .any(|l| l.contains("\"id\":\"ev-3\"") && l.contains("\"reference\":\"Patient/pat-3\"")),
+        "{observations}"
+    );
+
+    stale["request"]["ifMatch"] = serde_json::json!("W/\"1\"");
+    let deliberate = file("deliberate.json", vec![stale]);
+    h.ok(&["import", &deliberate]);
+    let changed = exported("changed");
+    let patients = &changed
+        .iter()
+        .find(|(n, _)| n == "Patient.ndjson")
+        .expect("patients")
+        .1;
+    assert!(
+        patients.contains("Haddad-Noor") && patients.contains("1990-05-02"),
+        "{patients}"
+    );
+}

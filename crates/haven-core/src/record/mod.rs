@@ -6,11 +6,13 @@
 //! when and why.
 
 mod entry;
+mod identity;
 mod kinds;
 mod patient;
 mod validate;
 
 pub use entry::{Change, ChangeError, Entry, EntryStatus, Visibility};
+pub use identity::{IdentityField, same_identity};
 pub use kinds::*;
 pub use patient::{Accommodation, InterpreterGender, Patient, Sex};
 pub use validate::{ValidationError, validate_entry, validate_patient};

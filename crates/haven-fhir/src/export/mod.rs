@@ -22,6 +22,11 @@ pub fn to_resources(record: &PatientRecord, include_sensitive: bool) -> Vec<(&'s
         .collect()
 }
 
+/// The Patient resource of a patient's demographics (the first of [`to_typed`]).
+pub fn to_patient(patient: &haven_core::record::Patient) -> crate::model::Patient {
+    patient::patient(patient)
+}
+
 /// [`to_resources`] before serialisation.
 pub fn to_typed(record: &PatientRecord, include_sensitive: bool) -> Vec<Resource> {
     let mut out = vec![Resource::from(patient::patient(&record.patient))];

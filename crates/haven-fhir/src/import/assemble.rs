@@ -14,14 +14,18 @@ use foldhash::fast::RandomState;
 use haven_core::record::{
     Entry, EntryStatus, Patient, PatientRecord, ValidationError, validate_entry, validate_patient,
 };
-use haven_core::{Date, EntryId, PatientId};
+use haven_core::{Date, EntryId, NhsNumber, PatientId};
 
 use super::error::{ImportError, ImportErrorKind as Kind, Location};
 use super::parse::{ImportedResource, cores, joined};
 use super::refs::Resolver;
+use super::requests;
 use super::values::{Ctx, change, is_fhir_id};
 use super::{Mapped, entries, observation, patient};
 use crate::model::{Reference, Resource};
+
+mod conditions;
+use conditions::Condition;
 
 /// A resource that was read but records nothing Haven keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +40,24 @@ pub struct Skipped {
 pub struct Assembly {
     /// In the order the patients are first mentioned in the input.
     pub records: Vec<PatientRecord>,
+    /// How the input gave each record's patient: one per record, in the same order.
+    pub given: Vec<PatientGiven>,
     pub skipped: Vec<Skipped>,
+}
+
+/// How an input gave a record's patient, which decides what storing it may change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PatientGiven {
+    /// The input holds the Patient resource. `if_match` is the version its update was made
+    /// to, when the Bundle entry named one (`request.ifMatch`).
+    Resource { if_match: Option<u32> },
+    /// The input only refers to the patient, already stored: the record holds the stored
+    /// demographics, and only what the input's other resources set (the country of origin).
+    Referred,
+    /// A conditional create (`request.ifNoneExist`) found this patient stored: the input's
+    /// Patient resource was set aside, and what referred to it now refers to this patient.
+    /// `stated` is the id the input gave the Patient.
+    Found { stated: String },
 }
 
 /// What the records are for, which decides how strictly demographics are checked.
@@ -85,6 +106,8 @@ pub struct Assembler {
     /// QuestionnaireResponses read before it was known whether an Observation names them;
     /// placed (or their errors reported) by [`Assembler::finish`] if none does.
     responses: Vec<Response>,
+    /// Conditional creates, looked for among the known patients by [`Assembler::finish`].
+    conditions: Vec<Condition>,
 }
 
 /// Entries share one id space whatever their resource type; patients and practitioners each
@@ -147,6 +170,7 @@ impl Assembler {
 
     fn add(&mut self, r: ImportedResource, resolver: &Resolver) -> Result<(), ImportError> {
         self.check_id(&r)?;
+        let (if_none_exist, if_match) = requests::conditions(&r)?;
         match &r.resource {
             Resource::Patient(p) => {
                 let ctx = Ctx {
@@ -162,6 +186,14 @@ impl Assembler {
                 let built = &mut self.records[slot];
                 built.record.patient = patient;
                 built.patient_source = Some(r.location.clone());
+                built.if_match = if_match;
+                if let Some(nhs) = if_none_exist {
+                    self.conditions.push(Condition {
+                        patient: id.to_owned(),
+                        nhs,
+                        location: r.location,
+                    });
+                }
                 return Ok(());
             }
             Resource::QuestionnaireResponse(_) => {
@@ -368,6 +400,7 @@ impl Assembler {
         self.derived.extend(later.derived);
         self.skipped.extend(later.skipped);
         self.responses.extend(later.responses);
+        self.conditions.extend(later.conditions);
         for built in later.records {
             let id = built.record.patient.id.as_str().to_owned();
             match self.index.get(&id) {
@@ -379,6 +412,12 @@ impl Assembler {
             }
         }
         Ok(())
+    }
+
+    /// The NHS numbers that conditional creates (`ifNoneExist`) look for: the stored patients
+    /// with these numbers go to [`Assembler::finish`] among `known`.
+    pub fn conditional_nhs_numbers(&self) -> impl Iterator<Item = &NhsNumber> {
+        self.conditions.iter().map(|c| &c.nhs)
     }
 
     /// Every patient the input holds or refers to, for looking up those already stored (to
@@ -395,7 +434,9 @@ impl Assembler {
     /// The records, each validated against `today` for `purpose`. Resources may refer to
     /// `known` patients (already stored); those come back as records holding only the new
     /// entries, and a known patient that the input also holds keeps its country of origin
-    /// unless the input has a country Observation.
+    /// unless the input has a country Observation. `known` also holds the stored patients
+    /// with the [`Assembler::conditional_nhs_numbers`]: a conditional create that finds one
+    /// becomes that patient ([`PatientGiven::Found`]); one that finds several is refused.
     pub fn finish(
         mut self,
         today: Date,
@@ -409,6 +450,7 @@ impl Assembler {
                 self.place(read);
             }
         }
+        self.apply_conditions(known)?;
         let known: HashMap<&str, &Patient> = known.iter().map(|p| (p.id.as_str(), p)).collect();
         for built in &mut self.records {
             let before = known.get(built.record.patient.id.as_str());
@@ -441,8 +483,10 @@ impl Assembler {
             built.apply_countries();
         }
         self.validate(today, purpose)?;
+        let given = self.records.iter().map(Built::given).collect();
         Ok(Assembly {
             records: self.records.into_iter().map(|b| b.record).collect(),
+            given,
             skipped: self.skipped,
         })
     }
@@ -493,6 +537,10 @@ struct Built {
     record: PatientRecord,
     /// Where the Patient was read; `None` for a patient only referred to.
     patient_source: Option<Location>,
+    /// The version the Patient's update was made to (`request.ifMatch`).
+    if_match: Option<u32>,
+    /// The id the input gave a conditional create that found this stored patient.
+    found: Option<String>,
     /// The first resource that referred to the patient, for the error if the patient is
     /// neither in the input nor known.
     first_mention: Option<Mention>,
@@ -507,6 +555,8 @@ impl Built {
         Self {
             record: PatientRecord::new(Patient::new(PatientId::new(patient), "", "")),
             patient_source: None,
+            if_match: None,
+            found: None,
             first_mention,
             countries: Vec::new(),
             country_source: None,
@@ -519,6 +569,10 @@ impl Built {
         if later.patient_source.is_some() {
             self.record.patient = later.record.patient;
             self.patient_source = later.patient_source;
+            self.if_match = later.if_match;
+        }
+        if self.found.is_none() {
+            self.found = later.found;
         }
         if self.first_mention.is_none() {
             self.first_mention = later.first_mention;
@@ -526,6 +580,18 @@ impl Built {
         self.record.entries.extend(later.record.entries);
         self.sources.extend(later.sources);
         self.countries.extend(later.countries);
+    }
+
+    fn given(&self) -> PatientGiven {
+        match (&self.patient_source, &self.found) {
+            (Some(_), _) => PatientGiven::Resource {
+                if_match: self.if_match,
+            },
+            (None, Some(stated)) => PatientGiven::Found {
+                stated: stated.clone(),
+            },
+            (None, None) => PatientGiven::Referred,
+        }
     }
 
     /// The latest-dated country wins; one without a date wins over what came before it.

@@ -69,6 +69,8 @@ pub enum ImportErrorKind {
     Reference,
     /// The same resource or entry id twice.
     Duplicate,
+    /// A conditional create whose search found more than one stored patient.
+    MultipleMatches,
 }
 
 impl ImportErrorKind {
@@ -80,6 +82,7 @@ impl ImportErrorKind {
             Self::Unsupported => "not-supported",
             Self::Invalid | Self::Reference => "invalid",
             Self::Duplicate => "duplicate",
+            Self::MultipleMatches => "multiple-matches",
         }
     }
 }

@@ -11,9 +11,10 @@ mod observation;
 mod parse;
 mod patient;
 mod refs;
+mod requests;
 mod values;
 
-pub use assemble::{Assembler, Assembly, Purpose, Skipped, assemble, assemble_with};
+pub use assemble::{Assembler, Assembly, PatientGiven, Purpose, Skipped, assemble, assemble_with};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use parse::{
@@ -21,6 +22,7 @@ pub use parse::{
     parse_input, parse_json, parse_value,
 };
 pub use refs::Target;
+pub use requests::{assign_new_ids, etag, is_stored, version_of_etag};
 
 use haven_core::record::{EntryBody, EntryStatus};
 

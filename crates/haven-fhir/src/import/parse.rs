@@ -28,6 +28,9 @@ pub struct ImportedResource {
     /// a transaction `PUT Type/id`.
     pub id: Option<String>,
     pub resource: Resource,
+    /// The Bundle entry's `request`: what a transaction asks of a server (create or update,
+    /// conditions). `None` for a resource read on its own.
+    pub request: Option<BundleRequest>,
 }
 
 impl ImportedResource {
@@ -38,7 +41,13 @@ impl ImportedResource {
             full_url: None,
             id: resource.id().map(str::to_owned),
             resource,
+            request: None,
         }
+    }
+
+    /// Whether the entry asks for a create (`request.method` `POST`).
+    pub fn is_create(&self) -> bool {
+        self.request.as_ref().is_some_and(|r| r.method == "POST")
     }
 }
 
@@ -303,6 +312,7 @@ fn bundle_entries<R>(
             full_url,
             id,
             resource,
+            request,
         });
     }
     Ok(out)

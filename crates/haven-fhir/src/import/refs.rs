@@ -1,7 +1,7 @@
 //! Reference resolution inside one input: `urn:uuid:` (or any) Bundle fullUrls, relative
 //! `Type/id`, and absolute `…/Type/id[/_history/n]` URLs all resolve to a (type, id).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::parse::ImportedResource;
 
@@ -14,25 +14,48 @@ pub struct Target {
 #[derive(Default)]
 pub(crate) struct Resolver {
     by_full_url: HashMap<String, Target>,
+    /// Resources given a new id by a create ([`super::assign_new_ids`]), by the id they
+    /// stated: `Type/<stated id>` in the same input means the new one.
+    renamed: HashMap<Target, String>,
 }
 
 impl Resolver {
     pub fn new(resources: &[ImportedResource]) -> Self {
+        let target = |r: &ImportedResource, id: &str| Target {
+            resource_type: r.resource.resource_type().to_owned(),
+            id: id.to_owned(),
+        };
         let by_full_url = resources
             .iter()
-            .filter_map(|r| {
-                let url = r.full_url.clone()?;
-                let id = r.id.clone()?;
-                Some((
-                    url,
-                    Target {
-                        resource_type: r.resource.resource_type().to_owned(),
-                        id,
-                    },
-                ))
-            })
+            .filter_map(|r| Some((r.full_url.clone()?, target(r, r.id.as_deref()?))))
             .collect();
-        Self { by_full_url }
+        fn renamed(r: &ImportedResource) -> Option<(&str, &str)> {
+            match (r.resource.id(), r.id.as_deref()) {
+                (Some(stated), Some(id)) if stated != id => Some((stated, id)),
+                _ => None,
+            }
+        }
+        let renamed = if resources.iter().any(|r| renamed(r).is_some()) {
+            let kept: HashSet<Target> = resources
+                .iter()
+                .filter_map(|r| Some(target(r, r.id.as_deref()?)))
+                .collect();
+            // A stated id that another resource of the input keeps is that resource's.
+            resources
+                .iter()
+                .filter_map(|r| {
+                    let (stated, id) = renamed(r)?;
+                    let old = target(r, stated);
+                    (!kept.contains(&old)).then(|| (old, id.to_owned()))
+                })
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Self {
+            by_full_url,
+            renamed,
+        }
     }
 
     /// The target of `reference`, or `None` when it cannot be read (an unknown `urn:uuid:`,
@@ -56,10 +79,17 @@ impl Resolver {
             .next()
             .is_some_and(|c| c.is_ascii_uppercase())
             && resource_type.chars().all(|c| c.is_ascii_alphabetic());
-        (type_ok && super::values::is_fhir_id(id)).then(|| Target {
+        if !(type_ok && super::values::is_fhir_id(id)) {
+            return None;
+        }
+        let mut target = Target {
             resource_type: resource_type.to_owned(),
             id: id.to_owned(),
-        })
+        };
+        if let Some(new) = self.renamed.get(&target) {
+            target.id.clone_from(new);
+        }
+        Some(target)
     }
 }
 
@@ -76,6 +106,7 @@ mod tests {
             full_url: Some("urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a".into()),
             id: Some("61ebe359-bfdc-4613-8bf2-c5e300945f0a".into()),
             resource: Resource::from(Patient::default()),
+            request: None,
         };
         let r = Resolver::new(&[patient]);
         let target = |id: &str| {

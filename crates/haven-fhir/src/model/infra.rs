@@ -18,6 +18,12 @@ pub struct BundleRequest {
     pub method: String,
     #[serde(default)]
     pub url: String,
+    /// A conditional create's search (`identifier=system|value`): create only if nothing matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_none_exist: Option<String>,
+    /// An update's precondition: the version (ETag, `W/"3"`) the change was made to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_match: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -26,6 +32,8 @@ pub struct BundleResponse {
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Value>,
 }
@@ -149,6 +157,13 @@ pub struct CapabilityResource {
     pub resource_type: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interaction: Vec<CapabilityInteraction>,
+    /// `versioned-update` where an update may name the version it changes (`If-Match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versioning: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_create: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_create: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub search_param: Vec<CapabilitySearchParam>,
 }

@@ -3,6 +3,7 @@
 //! cards.
 
 mod cds;
+mod creates;
 mod examples;
 mod recorded;
 mod refusals;

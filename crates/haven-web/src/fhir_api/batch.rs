@@ -1,16 +1,34 @@
 //! `POST /fhir`: a batch or transaction Bundle, stored all-or-nothing through the same import
 //! path as `haven import` — references may point into the Bundle or at patients Haven holds.
+//!
+//! A create never overwrites. Every `POST` entry gets a new id whatever id it stated (a
+//! Patient `pat-N`, assigned in the write's own transaction; any other resource a v7 uuid), and
+//! references in the Bundle to its fullUrl or stated id follow it. A `PUT` keeps its id: a
+//! stored patient is updated only when the identity agrees, or when `request.ifMatch` names
+//! its current version. A conditional create (`request.ifNoneExist`, by NHS number) that finds
+//! a stored patient uses that patient (200, nothing created). No second patient is created
+//! with an NHS number already on file.
+
+use std::collections::{HashMap, HashSet};
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
-use haven_fhir::{Assembler, Purpose, parse_input};
+use haven_fhir::{Assembler, Assembly, PatientGiven, Purpose, parse_input};
 use haven_store::api_tokens::ApiScope;
 
-use super::{ApiClient, FhirError, fhir_json};
+use super::{ApiClient, FhirError, fhir_json, write};
 use crate::AppState;
+
+/// One entry of the request, for its response.
+struct Label {
+    resource_type: &'static str,
+    /// The id Haven gave it (a create's new one).
+    id: Option<String>,
+    create: bool,
+}
 
 pub(super) async fn batch(
     State(state): State<AppState>,
@@ -19,7 +37,7 @@ pub(super) async fn batch(
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
     let source = "request body";
-    let resources = parse_input(&body, source)?;
+    let mut resources = parse_input(&body, source)?;
     let bundle_type = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
@@ -32,36 +50,71 @@ pub(super) async fn batch(
             ));
         }
     };
-    let labels: Vec<(String, Option<String>)> = resources
+    haven_fhir::assign_new_ids(&mut resources, || uuid::Uuid::now_v7().to_string());
+    let labels: Vec<Label> = resources
         .iter()
-        .map(|r| (r.resource.resource_type().to_owned(), r.id.clone()))
+        .map(|r| Label {
+            resource_type: r.resource.resource_type(),
+            id: r.id.clone(),
+            create: r.is_create() && haven_fhir::is_stored(&r.resource),
+        })
         .collect();
-    // Patients the Bundle holds or refers to may already be stored (new results for a known
-    // patient); those found are passed on as known.
+    let created_patients: HashSet<&str> = labels
+        .iter()
+        .filter(|l| l.create && l.resource_type == "Patient")
+        .filter_map(|l| l.id.as_deref())
+        .collect();
     let mut assembler = Assembler::default();
     assembler.add_all(resources)?;
-    let wanted: Vec<&str> = assembler.patient_ids().collect();
-    let known: Vec<_> = state
+    let known = write::known(&state.store, &assembler).await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let Assembly {
+        records,
+        given,
+        skipped,
+    } = assembler.finish(today, &known, Purpose::Store)?;
+    // The ids Patients end up with: a create's is assigned by the store, and a conditional
+    // create that found a stored patient is that patient.
+    let mut patient_ids: HashMap<String, String> = HashMap::new();
+    for (record, given) in records.iter().zip(&given) {
+        if let PatientGiven::Found { stated } = given {
+            patient_ids.insert(stated.clone(), record.patient.id.to_string());
+        }
+    }
+    let found: HashSet<String> = patient_ids.keys().cloned().collect();
+    let grouped: Vec<String> = records.iter().map(|r| r.patient.id.to_string()).collect();
+    let incoming = write::incoming(records, &given, |id| created_patients.contains(id));
+    let upserted = state
         .store
-        .patients(&wanted)
+        .upsert_incoming(&client.actor(), incoming, "FHIR API batch")
+        .await?;
+    patient_ids.extend(
+        grouped
+            .into_iter()
+            .zip(upserted.ids.iter().map(ToString::to_string)),
+    );
+    let patient_id = |id: &str| patient_ids.get(id).map_or(id, String::as_str).to_owned();
+    let stored_ids: Vec<String> = labels
+        .iter()
+        .filter(|l| l.resource_type == "Patient")
+        .filter_map(|l| l.id.as_deref())
+        .map(patient_id)
+        .collect();
+    let stored_ids: Vec<&str> = stored_ids.iter().map(String::as_str).collect();
+    let versions: HashMap<String, u32> = state
+        .store
+        .patients(&stored_ids)
         .await?
         .into_iter()
-        .map(|s| s.patient)
+        .map(|s| (s.patient.id.to_string(), s.version))
         .collect();
-    let today = time::OffsetDateTime::now_utc().date();
-    let assembly = assembler.finish(today, &known, Purpose::Store)?;
-    let actor = client.actor();
-    state
-        .store
-        .upsert_records(&actor, &assembly.records, "FHIR API batch")
-        .await?;
     // Haven applies a batch as one unit as well: every entry succeeded, or none did.
     let entry = labels
         .into_iter()
-        .map(|(resource_type, id)| {
-            let skipped = assembly.skipped.iter().find(|s| {
-                s.resource == format!("{resource_type}/{}", id.as_deref().unwrap_or("?"))
-            });
+        .map(|label| {
+            let stated = label.id.as_deref().unwrap_or("?");
+            let reference = format!("{}/{stated}", label.resource_type);
+            let skipped = skipped.iter().find(|s| s.resource == reference);
             let outcome = skipped.map(|s| {
                 Resource::from(OperationOutcome::single(
                     "warning",
@@ -71,10 +124,27 @@ pub(super) async fn batch(
                 ))
                 .to_value()
             });
+            let id = match label.resource_type {
+                "Patient" => label.id.as_deref().map(patient_id),
+                _ => label.id.clone(),
+            };
+            let status = if label.create && skipped.is_none() && !found.contains(stated) {
+                "201 Created"
+            } else {
+                "200 OK"
+            };
+            let etag = id
+                .as_ref()
+                .and_then(|id| versions.get(id))
+                .filter(|_| label.resource_type == "Patient")
+                .map(|&v| haven_fhir::etag(v));
             BundleEntry {
                 response: Some(BundleResponse {
-                    status: "200 OK".into(),
-                    location: id.map(|id| format!("{resource_type}/{id}")),
+                    status: status.into(),
+                    location: id
+                        .filter(|_| !(label.create && skipped.is_some()))
+                        .map(|id| format!("{}/{id}", label.resource_type)),
+                    etag,
                     outcome,
                 }),
                 ..BundleEntry::default()

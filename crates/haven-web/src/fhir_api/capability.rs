@@ -1,5 +1,6 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
-//! read and search on the served types, batch/transaction, and system-level `$export`.
+//! read and search on the served types, update (`If-Match` aware) and conditional create of
+//! Patients, batch/transaction, and system-level `$export`.
 
 use axum::Extension;
 use axum::extract::State;
@@ -28,16 +29,27 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             } else {
                 search_param.extend([param("patient", "reference"), param("_lastUpdated", "date")]);
             }
+            let patient = t == "Patient";
+            let mut interaction = vec![
+                CapabilityInteraction {
+                    code: "read".into(),
+                },
+                CapabilityInteraction {
+                    code: "search-type".into(),
+                },
+            ];
+            if patient {
+                // PUT /fhir/Patient/{id}; creates and conditional creates go through POST /fhir.
+                interaction.push(CapabilityInteraction {
+                    code: "update".into(),
+                });
+            }
             CapabilityResource {
                 resource_type: t.into(),
-                interaction: vec![
-                    CapabilityInteraction {
-                        code: "read".into(),
-                    },
-                    CapabilityInteraction {
-                        code: "search-type".into(),
-                    },
-                ],
+                interaction,
+                versioning: patient.then(|| "versioned-update".into()),
+                conditional_create: patient.then_some(true),
+                update_create: patient.then_some(true),
                 search_param,
             }
         })

@@ -7,9 +7,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Prefer";
-const ALLOW_METHODS: &str = "GET, POST, DELETE, OPTIONS";
-const EXPOSE_HEADERS: &str = "Content-Location, Location, X-Progress, Retry-After";
+const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Prefer, If-Match";
+const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
+const EXPOSE_HEADERS: &str = "Content-Location, Location, ETag, X-Progress, Retry-After";
 
 pub async fn layer(req: Request, next: Next) -> Response {
     let has_origin = req.headers().contains_key(header::ORIGIN);

@@ -1,6 +1,7 @@
-//! The FHIR R4 REST API under `/fhir`: `metadata`, read, search, batch/transaction `POST`, and
-//! FHIR Bulk Data `$export`, all as `application/fhir+json` with an OperationOutcome on every
-//! error, authenticated by admin-issued bearer API tokens (`read` or `write` scope).
+//! The FHIR R4 REST API under `/fhir`: `metadata`, read, search, batch/transaction `POST`,
+//! update of a Patient's demographics (`PUT /fhir/Patient/{id}`), and FHIR Bulk Data
+//! `$export`, all as `application/fhir+json` with an OperationOutcome on every error,
+//! authenticated by admin-issued bearer API tokens (`read` or `write` scope).
 //!
 //! Self-contained: [`router`] brings its own state (export jobs, settings) as a request
 //! extension, so it merges into the application beside the UI without touching `AppState`.
@@ -15,6 +16,8 @@ mod capability;
 pub mod cors;
 mod read;
 mod response;
+mod update;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -94,7 +97,10 @@ pub fn router_with(config: FhirConfig) -> Router<AppState> {
             post(batch::batch).layer(DefaultBodyLimit::max(haven_fhir::MAX_DOCUMENT_BYTES)),
         )
         .route("/fhir/{resource_type}", get(read::search))
-        .route("/fhir/{resource_type}/{id}", get(read::read))
+        .route(
+            "/fhir/{resource_type}/{id}",
+            get(read::read).put(update::update),
+        )
         .layer(Extension(shared))
         .layer(middleware::from_fn(cors::layer))
 }

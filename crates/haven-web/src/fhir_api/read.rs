@@ -1,6 +1,8 @@
 //! Read (`GET /fhir/{type}/{id}`) and search (`GET /fhir/{type}?…`) over Haven's records,
 //! exported on the fly with haven-fhir so the API shows exactly what an export would. Every
-//! access is audited; sensitive history only with `_includeSensitive=true`.
+//! access is audited; sensitive history only with `_includeSensitive=true`. A Patient carries
+//! its stored version as `meta.versionId` (and, read alone, as the `ETag` `W/"<version>"`),
+//! which an update names in `If-Match`.
 
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{ApiClient, FhirError, SERVED_TYPES, Shared, fhir_json};
+use super::{ApiClient, FhirError, SERVED_TYPES, Shared, fhir_json, write};
 use crate::AppState;
 
 const DEFAULT_COUNT: usize = 50;
@@ -104,10 +106,17 @@ pub(super) async fn read(
         .await?
         .ok_or_else(not_found)?;
     let record = state.store.record(&patient, visibility(sensitive)).await?;
-    let resource = resources_of(&record, sensitive, &resource_type)
+    let mut resource = resources_of(&record, sensitive, &resource_type)
         .into_iter()
         .find(|r| r.id() == Some(id.as_str()))
         .ok_or_else(not_found)?;
+    let version = if resource_type == "Patient" {
+        let version = state.store.patient(&patient).await?.version;
+        write::with_version(&mut resource, version);
+        Some(version)
+    } else {
+        None
+    };
     state
         .store
         .audit_read(
@@ -124,7 +133,11 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    Ok(fhir_json(StatusCode::OK, &resource.to_value()))
+    let response = fhir_json(StatusCode::OK, &resource.to_value());
+    Ok(match version {
+        Some(version) => write::with_etag(response, version),
+        None => response,
+    })
 }
 
 /// A `_lastUpdated` test: prefix and the instant range its value covers (a date covers the
@@ -255,7 +268,7 @@ pub(super) async fn search(
             .await?;
         (out, ids)
     };
-    let matching: Vec<Value> = resources
+    let mut matching: Vec<Value> = resources
         .into_iter()
         .filter(|r| ids.is_empty() || r.id().is_some_and(|id| ids.contains(&id)))
         .map(|r| r.to_value())
@@ -264,6 +277,9 @@ pub(super) async fn search(
                 || last_updated(v).is_some_and(|at| updated.iter().all(|u| u.matches(at)))
         })
         .collect();
+    if resource_type == "Patient" {
+        add_versions(&state.store, &mut matching, offset, count).await?;
+    }
     let detail = format!(
         "{resource_type} search: {} resources from {} patients{}",
         matching.len(),
@@ -288,6 +304,44 @@ pub(super) async fn search(
         StatusCode::OK,
         &searchset(&base, &resource_type, &params, matching, offset, count),
     ))
+}
+
+/// Sets `meta.versionId` on the Patients of the page (`count` from `offset`) to their stored
+/// versions, as a read shows them.
+async fn add_versions(
+    store: &Store,
+    patients: &mut [Value],
+    offset: usize,
+    count: usize,
+) -> Result<(), FhirError> {
+    let page = patients.iter_mut().skip(offset).take(count);
+    let page: Vec<&mut Value> = page.collect();
+    let ids: Vec<String> = page
+        .iter()
+        .filter_map(|v| v.get("id")?.as_str().map(str::to_owned))
+        .collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let versions: std::collections::HashMap<String, u32> = store
+        .patients(&ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.patient.id.to_string(), s.version))
+        .collect();
+    for value in page {
+        let version = value
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| versions.get(id));
+        if let (Some(version), Some(object)) = (version, value.as_object_mut()) {
+            let meta = object
+                .entry("meta")
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if let Some(meta) = meta.as_object_mut() {
+                meta.insert("versionId".into(), Value::String(version.to_string()));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Patients whose NHS number or local id matches `system|value` (or a bare value).

@@ -43,6 +43,12 @@ pub enum FhirError {
     Import(#[from] ImportError),
     #[error("{0}")]
     Conflict(String),
+    /// A second patient with an NHS number already on file.
+    #[error("{0}")]
+    Duplicate(String),
+    /// An update whose `If-Match` names a version that is not the current one.
+    #[error("{0}")]
+    VersionConflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -59,6 +65,10 @@ impl From<UpsertError> for FhirError {
     fn from(e: UpsertError) -> Self {
         match e {
             UpsertError::Store(e) => Self::Store(e),
+            UpsertError::VersionMismatch { .. } | UpsertError::NotStoredForUpdate { .. } => {
+                Self::VersionConflict(e.to_string())
+            }
+            UpsertError::DuplicateNhsNumber { .. } => Self::Duplicate(e.to_string()),
             other => Self::Conflict(other.to_string()),
         }
     }
@@ -68,7 +78,9 @@ impl FhirError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Unauthenticated | Self::BadToken | Self::Jwt(_) => StatusCode::UNAUTHORIZED,
-            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionFailed(_) | Self::VersionConflict(_) => {
+                StatusCode::PRECONDITION_FAILED
+            }
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_)
             | Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => {
@@ -83,8 +95,9 @@ impl FhirError {
                 ImportErrorKind::Invalid
                 | ImportErrorKind::Reference
                 | ImportErrorKind::Duplicate => StatusCode::UNPROCESSABLE_ENTITY,
+                ImportErrorKind::MultipleMatches => StatusCode::PRECONDITION_FAILED,
             },
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Duplicate(_) => StatusCode::CONFLICT,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,7 +111,8 @@ impl FhirError {
             Self::NotSupported(_) => "not-supported",
             Self::BadRequest(_) => "invalid",
             Self::Import(e) => e.kind.issue_code(),
-            Self::Conflict(_) => "conflict",
+            Self::Conflict(_) | Self::VersionConflict(_) => "conflict",
+            Self::Duplicate(_) => "duplicate",
             Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => {
                 "not-found"
             }

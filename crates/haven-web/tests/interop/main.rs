@@ -4,5 +4,6 @@
 
 mod cds;
 mod fhir;
+mod identity;
 mod recorded;
 mod support;

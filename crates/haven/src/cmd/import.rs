@@ -6,12 +6,19 @@
 //! transaction, so each patient's record is built and evaluated once whatever number of files
 //! it spans. If that fails, the files are imported one at a time instead, so that the error
 //! names its file and every good file is still stored.
+//!
+//! An import keeps the ids of the system it came from, so an id may equal a stored patient's
+//! by chance: a Patient updates the stored one only when the identity agrees (or its Bundle
+//! entry's `ifMatch` names the stored version), a new Patient with an NHS number already on
+//! file is refused, and a conditional create (`ifNoneExist`) that finds a stored patient adds
+//! to that patient. A refusal names both ids and stores nothing of the file.
 
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
-use haven_fhir::{Assembler, Purpose};
-use haven_store::fhir_import::UpsertSummary;
+use haven_core::NhsNumber;
+use haven_fhir::{Assembler, PatientGiven, Purpose};
+use haven_store::fhir_import::{Incoming, PatientWrite, UpsertSummary};
 use haven_store::{Actor, Store};
 
 use super::fhir_input::{Input, report_skipped};
@@ -97,25 +104,59 @@ async fn import(
     }
     bar.set_message("storing");
     // Resources may add to patients already in Haven (new results for a known patient), and
-    // a patient already stored keeps what this input does not carry (see `Assembler::finish`).
+    // a patient already stored keeps what this input does not carry (see `Assembler::finish`);
+    // conditional creates look for their NHS numbers among those stored.
     let wanted: Vec<&str> = assembler.patient_ids().collect();
-    let known: Vec<_> = store
+    let mut known: Vec<_> = store
         .patients(&wanted)
         .await?
         .into_iter()
         .map(|s| s.patient)
         .collect();
+    let numbers: Vec<&str> = assembler
+        .conditional_nhs_numbers()
+        .map(NhsNumber::as_str)
+        .collect();
+    if !numbers.is_empty() {
+        known.extend(
+            store
+                .patients_by_nhs(&numbers)
+                .await?
+                .into_iter()
+                .map(|s| s.patient),
+        );
+    }
     let assembly = assembler.finish(super::today(), &known, Purpose::Store)?;
     report_skipped(&assembly.skipped);
-    let names: Vec<String> = inputs.iter().map(Input::name).collect();
-    let summary = store
-        .bulk_upsert_records(
+    let incoming = assembly
+        .records
+        .into_iter()
+        .zip(&assembly.given)
+        .map(|(record, given)| Incoming {
+            record,
+            write: match given {
+                PatientGiven::Resource {
+                    if_match: Some(version),
+                } => PatientWrite::UpdateAt(*version),
+                PatientGiven::Resource { if_match: None } => PatientWrite::Upsert,
+                PatientGiven::Referred | PatientGiven::Found { .. } => PatientWrite::Refer,
+            },
+        })
+        .collect();
+    let names = inputs
+        .iter()
+        .map(Input::name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let upserted = store
+        .bulk_upsert_incoming(
             &Actor::cli("import"),
-            &assembly.records,
-            &format!("FHIR import from {}", names.join(", ")),
+            incoming,
+            &format!("FHIR import from {names}"),
         )
-        .await?;
-    Ok(summary)
+        .await
+        .map_err(|e| anyhow!("{names}: {e}"))?;
+    Ok(upserted.summary)
 }
 
 fn describe(s: &UpsertSummary) -> String {
