@@ -54,7 +54,16 @@ pub(super) fn demographics(
                     field: field.label(),
                 })?;
             }
-            patient.clone()
+            // An NHS number is never dropped by a system that does not hold it (a later create
+            // would then be free to give it to someone else); removing one is a deliberate
+            // change, made with If-Match.
+            Patient {
+                nhs_number: patient
+                    .nhs_number
+                    .clone()
+                    .or_else(|| stored.nhs_number.clone()),
+                ..patient.clone()
+            }
         }
         PatientWrite::UpdateAt(expected) => {
             let current = row.try_get::<i64, _>("version")? as u32;
@@ -263,6 +272,12 @@ mod tests {
             .await
             .expect("same person");
         assert_eq!(done.summary.patients_updated, 1);
+        let kept = store.patient("ehr-1").await.expect("patient").patient;
+        assert_eq!(
+            kept.nhs_number.map(|n| n.to_string()),
+            Some("943 476 5919".to_owned()),
+            "an update that does not carry the NHS number keeps it"
+        );
     }
 
     #[tokio::test]
