@@ -77,11 +77,13 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         });
     }
     let language = |tag: &haven_core::LanguageTag, preferred: bool| PatientCommunication {
-        language: CodeableConcept::of(vec![Coding::new(
-            uris::BCP47,
-            tag.as_str(),
-            tag.english_name(),
-        )]),
+        // A language Haven does not know by name goes without a display rather than with
+        // a made-up one.
+        language: CodeableConcept::of(vec![Coding {
+            system: Some(uris::BCP47.into()),
+            code: Some(tag.as_str().into()),
+            display: tag.language().map(|_| tag.name()),
+        }]),
         preferred: Some(preferred),
     };
     let communication = p

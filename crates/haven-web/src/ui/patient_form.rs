@@ -193,7 +193,7 @@ impl PatientForm {
             ),
             languages: choices_with_blank(
                 "Not recorded",
-                languages::LANGUAGES.iter().copied(),
+                languages::choices(),
                 &self.main_language,
             ),
             interpreter_need: choices(INTERPRETER_NEED.iter().copied(), &self.interpreter_required),
@@ -224,7 +224,7 @@ impl PatientForm {
             .as_ref()
             .map(LanguageTag::as_str)
             .unwrap_or_default();
-        let listed = languages::LANGUAGES.iter().any(|(t, _)| *t == main);
+        let listed = languages::is_offered(main);
         Self {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),

@@ -259,7 +259,7 @@ fn details(record: &PatientRecord) -> Vec<(&'static str, String)> {
             "Other languages",
             p.other_languages
                 .iter()
-                .map(languages::name)
+                .map(haven_core::LanguageTag::name)
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
