@@ -19,6 +19,7 @@ use haven_core::{Date, EntryId, PatientId};
 use super::error::{ImportError, ImportErrorKind as Kind, Location};
 use super::parse::{ImportedResource, cores, joined};
 use super::refs::Resolver;
+use super::unused::UnusedTypes;
 use super::values::{Ctx, change, is_fhir_id};
 use super::{Mapped, entries, observation, patient};
 use crate::model::{Reference, Resource};
@@ -37,6 +38,8 @@ pub struct Assembly {
     /// In the order the patients are first mentioned in the input.
     pub records: Vec<PatientRecord>,
     pub skipped: Vec<Skipped>,
+    /// Resources of types Haven does not use, counted by type.
+    pub unused: UnusedTypes,
 }
 
 /// What the records are for, which decides how strictly demographics are checked.
@@ -77,6 +80,7 @@ pub struct Assembler {
     records: Vec<Built>,
     index: HashMap<String, usize, RandomState>,
     skipped: Vec<Skipped>,
+    unused: UnusedTypes,
     /// Every id seen, in its id space, with where it was first seen and on what type.
     ids: HashMap<(IdSpace, Box<str>), (Location, &'static str), RandomState>,
     /// QuestionnaireResponses that a result Observation names in `derivedFrom`: their
@@ -146,6 +150,11 @@ impl Assembler {
     }
 
     fn add(&mut self, r: ImportedResource, resolver: &Resolver) -> Result<(), ImportError> {
+        if let Resource::Unread(unread) = &r.resource {
+            // Its id is in the type's own space, which no resource Haven reads shares.
+            self.unused.count(unread.resource_type);
+            return Ok(());
+        }
         self.check_id(&r)?;
         match &r.resource {
             Resource::Patient(p) => {
@@ -367,6 +376,7 @@ impl Assembler {
         }
         self.derived.extend(later.derived);
         self.skipped.extend(later.skipped);
+        self.unused.merge(later.unused);
         self.responses.extend(later.responses);
         for built in later.records {
             let id = built.record.patient.id.as_str().to_owned();
@@ -444,6 +454,7 @@ impl Assembler {
         Ok(Assembly {
             records: self.records.into_iter().map(|b| b.record).collect(),
             skipped: self.skipped,
+            unused: self.unused,
         })
     }
 
@@ -636,7 +647,7 @@ fn subject_of<'a>(resource: &'a Resource, resolver: &Resolver) -> Subject<'a> {
         Resource::Patient(_) | Resource::Practitioner(_) | Resource::OperationOutcome(_) => {
             Subject::NotClinical
         }
-        Resource::CapabilityStatement(_) | Resource::Bundle(_) => {
+        Resource::CapabilityStatement(_) | Resource::Bundle(_) | Resource::Unread(_) => {
             Subject::Unsupported("not patient data")
         }
     }
@@ -659,7 +670,8 @@ fn map(ctx: &Ctx, resource: &Resource) -> Result<Mapped, ImportError> {
         | Resource::Practitioner(_)
         | Resource::OperationOutcome(_)
         | Resource::CapabilityStatement(_)
-        | Resource::Bundle(_) => Ok(Mapped::Skip("not patient data".into())),
+        | Resource::Bundle(_)
+        | Resource::Unread(_) => Ok(Mapped::Skip("not patient data".into())),
     }
 }
 
@@ -680,6 +692,7 @@ fn meta_of(resource: &Resource) -> Option<&crate::model::Meta> {
         Resource::Bundle(r) => r.meta.as_ref(),
         Resource::Practitioner(_)
         | Resource::OperationOutcome(_)
-        | Resource::CapabilityStatement(_) => None,
+        | Resource::CapabilityStatement(_)
+        | Resource::Unread(_) => None,
     }
 }

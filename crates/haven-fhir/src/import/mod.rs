@@ -11,6 +11,7 @@ mod observation;
 mod parse;
 mod patient;
 mod refs;
+mod unused;
 mod values;
 
 pub use assemble::{Assembler, Assembly, Purpose, Skipped, assemble, assemble_with};
@@ -21,6 +22,7 @@ pub use parse::{
     parse_input, parse_json, parse_value,
 };
 pub use refs::Target;
+pub use unused::UnusedTypes;
 
 use haven_core::record::{EntryBody, EntryStatus};
 

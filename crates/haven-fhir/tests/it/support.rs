@@ -243,3 +243,40 @@ pub fn import(text: &str) -> Result<Vec<PatientRecord>, String> {
         haven_fhir::parse_input(text.as_bytes(), "test.ndjson").map_err(|e| e.to_string())?;
     haven_fhir::assemble(resources, TODAY).map_err(|e| e.to_string())
 }
+
+/// JSON text with every object that has a `resourceType` written with it first, as Haven's
+/// export and most servers write it (`serde_json` alone orders keys alphabetically).
+pub fn type_first(value: &serde_json::Value) -> String {
+    fn first(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort_by_key(|k| *k != "resourceType");
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::to_string(k).expect("key"));
+                    out.push(':');
+                    first(&map[k], out);
+                }
+                out.push('}');
+            }
+            serde_json::Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    first(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    first(value, &mut out);
+    out
+}

@@ -32,9 +32,12 @@ pub(super) async fn batch(
             ));
         }
     };
-    let labels: Vec<(String, Option<String>)> = resources
+    let labels: Vec<(String, Option<String>, bool)> = resources
         .iter()
-        .map(|r| (r.resource.resource_type().to_owned(), r.id.clone()))
+        .map(|r| {
+            let unused = matches!(r.resource, Resource::Unread(_));
+            (r.resource.resource_type().to_owned(), r.id.clone(), unused)
+        })
         .collect();
     // Patients the Bundle holds or refers to may already be stored (new results for a known
     // patient); those found are passed on as known.
@@ -56,25 +59,41 @@ pub(super) async fn batch(
         .upsert_records(&actor, &assembly.records, "FHIR API batch")
         .await?;
     // Haven applies a batch as one unit as well: every entry succeeded, or none did.
+    let note = |text: String| {
+        Some(
+            Resource::from(OperationOutcome::single(
+                "warning",
+                "informational",
+                text,
+                None,
+            ))
+            .to_value(),
+        )
+    };
     let entry = labels
         .into_iter()
-        .map(|(resource_type, id)| {
-            let skipped = assembly.skipped.iter().find(|s| {
-                s.resource == format!("{resource_type}/{}", id.as_deref().unwrap_or("?"))
-            });
-            let outcome = skipped.map(|s| {
-                Resource::from(OperationOutcome::single(
-                    "warning",
-                    "informational",
-                    format!("not stored: {}", s.reason),
-                    None,
-                ))
-                .to_value()
-            });
+        .map(|(resource_type, id, unused)| {
+            // A resource of a type Haven does not use is not stored, and has no location to
+            // read it back from; its outcome also sums up all such in the Bundle.
+            let (location, outcome) = if unused {
+                let text = format!(
+                    "not stored: Haven does not use {resource_type} resources ({})",
+                    assembly.unused
+                );
+                (None, note(text))
+            } else {
+                let skipped = assembly.skipped.iter().find(|s| {
+                    s.resource == format!("{resource_type}/{}", id.as_deref().unwrap_or("?"))
+                });
+                (
+                    id.map(|id| format!("{resource_type}/{id}")),
+                    skipped.and_then(|s| note(format!("not stored: {}", s.reason))),
+                )
+            };
             BundleEntry {
                 response: Some(BundleResponse {
                     status: "200 OK".into(),
-                    location: id.map(|id| format!("{resource_type}/{id}")),
+                    location,
                     outcome,
                 }),
                 ..BundleEntry::default()

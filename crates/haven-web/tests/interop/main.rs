@@ -4,4 +4,5 @@
 
 mod cds;
 mod fhir;
+mod ordinary;
 mod support;

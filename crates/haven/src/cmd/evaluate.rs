@@ -35,6 +35,10 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     // look at the record as it stood on `as_of`, which may be earlier or later.
     let assembly = assembler.finish(today.max(as_of), &[], Purpose::Evaluate)?;
     report_skipped(&assembly.skipped);
+    if !assembly.unused.is_empty() {
+        // Standard error: standard output is the worklist (its JSON stays as INTERFACES.md says).
+        eprintln!("note: {}", assembly.unused);
+    }
     let actions = evaluate(&assembly.records, &Policy::default(), as_of);
     let printed = if json {
         output::print(&actions_output::to_json(as_of, &actions))

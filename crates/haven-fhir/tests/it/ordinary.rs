@@ -1,0 +1,175 @@
+//! Ordinary FHIR from other systems: resource types Haven does not use are counted and
+//! skipped, valid FHIR that Haven maps is read whatever form it takes, and what would change
+//! a resource's meaning unseen (a modifier extension) refuses it with a message naming it.
+
+use haven_core::record::PatientRecord;
+use haven_fhir::cds::{self, CdsRequest};
+use haven_fhir::{Assembler, Assembly, Feed, Purpose, assemble_with, parse_input};
+use serde_json::{Value, json};
+
+use crate::support::{TODAY, type_first};
+
+const H: &str = "https://haven-health.github.io/fhir";
+
+fn patient() -> Value {
+    json!({"resourceType": "Patient", "id": "p1", "name": [{"family": "Test", "given": ["Ana"]}], "birthDate": "1990-01-01"})
+}
+
+fn life_event() -> Value {
+    json!({"resourceType": "Observation", "id": "o1", "status": "final", "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": format!("{H}/CodeSystem/life-event"), "code": "asylum-refused"}]},
+        "effectiveDateTime": "2026-11-20"})
+}
+
+/// What another system's record holds besides: four types Haven does not use.
+fn others() -> Vec<Value> {
+    let of = |resource_type: &str, id: &str| {
+        json!({"resourceType": resource_type, "id": id, "status": "active",
+            "subject": {"reference": "Patient/p1"}, "patient": {"reference": "Patient/p1"},
+            "code": {"text": "something Haven does not use"}})
+    };
+    vec![
+        of("AllergyIntolerance", "a1"),
+        of("MedicationRequest", "m1"),
+        of("MedicationRequest", "m2"),
+        of("Immunization", "i1"),
+        of("DiagnosticReport", "d1"),
+        of("AllergyIntolerance", "a2"),
+        // An id Haven's own resources also use: the types are different resources.
+        of("Immunization", "o1"),
+    ]
+}
+
+const SUMMARY: &str = "7 resources of 4 types Haven does not use were skipped: AllergyIntolerance (2), DiagnosticReport (1), Immunization (2), MedicationRequest (2)";
+
+fn lines(resources: &[Value]) -> String {
+    resources.iter().map(|r| format!("{r}\n")).collect()
+}
+
+fn read(text: &str) -> Assembly {
+    let resources = parse_input(text.as_bytes(), "other.json").expect("parse");
+    assemble_with(resources, TODAY, &[], Purpose::Store).expect("assemble")
+}
+
+/// The same input streamed block by block, as `haven import` and `haven evaluate` read it.
+fn streamed(text: &str, block: usize) -> Assembly {
+    let mut assembler = Assembler::default();
+    let mut feed = Feed::new(&mut assembler, "other.json");
+    for chunk in text.as_bytes().chunks(block) {
+        feed.push(chunk).expect("push");
+    }
+    feed.finish().expect("finish");
+    assembler
+        .finish(TODAY, &[], Purpose::Store)
+        .expect("finish")
+}
+
+fn only_record(assembly: &Assembly) -> &PatientRecord {
+    assert_eq!(assembly.records.len(), 1);
+    &assembly.records[0]
+}
+
+#[test]
+fn types_haven_does_not_use_are_counted_and_skipped_in_ndjson() {
+    let mut resources = vec![patient()];
+    resources.extend(others());
+    resources.push(life_event());
+    let text = lines(&resources);
+    let whole = read(&text);
+    assert_eq!(only_record(&whole).entries.len(), 1);
+    assert_eq!(whole.unused.to_string(), SUMMARY);
+    assert!(whole.skipped.is_empty(), "{:?}", whole.skipped);
+    for block in [7, 100, text.len()] {
+        assert_eq!(streamed(&text, block), whole, "blocks of {block}");
+    }
+}
+
+#[test]
+fn types_haven_does_not_use_are_counted_and_skipped_in_every_kind_of_bundle() {
+    for bundle_type in [
+        "collection",
+        "document",
+        "batch",
+        "transaction",
+        "searchset",
+    ] {
+        let mut entries = Vec::new();
+        if bundle_type == "document" {
+            // A document starts with its Composition, another type Haven does not use.
+            entries.push(
+                json!({"fullUrl": "urn:uuid:0c3b1f4e-9d0a-4a53-8f1e-1a2b3c4d5e6f",
+                "resource": {"resourceType": "Composition", "id": "c1", "status": "final",
+                    "type": {"text": "Discharge summary"}, "subject": {"reference": "Patient/p1"},
+                    "date": "2026-11-20", "title": "Summary", "author": [{"display": "Dr A"}]}}),
+            );
+        }
+        for resource in [patient()]
+            .into_iter()
+            .chain(others())
+            .chain([life_event()])
+        {
+            let rtype = resource["resourceType"].as_str().expect("type").to_owned();
+            let id = resource["id"].as_str().expect("id").to_owned();
+            let mut entry = json!({"fullUrl": format!("https://ehr.example/fhir/{rtype}/{id}"), "resource": resource});
+            if matches!(bundle_type, "batch" | "transaction") {
+                entry["request"] = json!({"method": "PUT", "url": format!("{rtype}/{id}")});
+            }
+            entries.push(entry);
+        }
+        let bundle = json!({"resourceType": "Bundle", "type": bundle_type, "entry": entries});
+        let assembly = read(&bundle.to_string());
+        assert_eq!(only_record(&assembly).entries.len(), 1, "{bundle_type}");
+        let expected = if bundle_type == "document" {
+            SUMMARY
+                .replace("7 resources of 4 types", "8 resources of 5 types")
+                .replace(
+                    "AllergyIntolerance (2), ",
+                    "AllergyIntolerance (2), Composition (1), ",
+                )
+        } else {
+            SUMMARY.to_owned()
+        };
+        assert_eq!(assembly.unused.to_string(), expected, "{bundle_type}");
+    }
+}
+
+/// A `patient-view` call, every resource with its type first so that it is read in one pass.
+fn hook_call(prefetch: Value) -> String {
+    type_first(
+        &json!({"hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "hook": "patient-view",
+        "context": {"userId": "Practitioner/example", "patientId": "p1"}, "prefetch": prefetch}),
+    )
+}
+
+#[test]
+fn types_haven_does_not_use_in_a_cds_hooks_prefetch_are_passed_over() {
+    let searchset = |resources: Vec<Value>| {
+        json!({"resourceType": "Bundle", "type": "searchset",
+            "entry": resources.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>()})
+    };
+    let mut prefetch = serde_json::Map::new();
+    for (key, _) in cds::PREFETCH {
+        prefetch.insert((*key).to_owned(), Value::Null);
+    }
+    prefetch.insert("patient".into(), patient());
+    let mut observations = others();
+    observations.push(life_event());
+    prefetch.insert("observations".into(), searchset(observations));
+    let body = hook_call(Value::Object(prefetch));
+    // Read in one pass (every resource has its type first) and the general way: the same.
+    let (_, one_pass) = cds::read_in_one_pass(body.as_bytes())
+        .expect("one pass")
+        .expect("read");
+    let mut request: CdsRequest = serde_json::from_str(&body).expect("request");
+    let general =
+        cds::prefetch_resources(request.prefetch.take().expect("prefetch")).expect("read");
+    assert_eq!(one_pass, general);
+    let record = cds::record_for("p1", general, TODAY).expect("record");
+    assert_eq!(record.entries.len(), 1);
+    let actions = cds::patient_view(&record, &haven_core::policy::Policy::default(), TODAY);
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.rule.id() == "risk.reassess-after-event")
+    );
+}

@@ -1,0 +1,69 @@
+//! Ordinary FHIR from other systems over `POST /fhir`: what Haven does not use is passed over
+//! and said so in the response, and what it maps is read whatever valid form it takes.
+
+use haven_core::record::Visibility;
+use haven_store::api_tokens::ApiScope;
+use serde_json::{Value, json};
+
+use crate::support::{record, spawn_app, transaction};
+
+/// The full record's transaction with resources of types Haven does not use among its
+/// entries (after the Patient, so the entry positions of the record's own are unchanged).
+fn with_others(mut bundle: Value) -> Value {
+    let entries = bundle["entry"].as_array_mut().expect("entries");
+    for (i, (resource_type, id)) in [
+        ("AllergyIntolerance", "a1"),
+        ("MedicationRequest", "m1"),
+        ("Immunization", "i1"),
+        ("MedicationRequest", "m2"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        entries.insert(
+            1 + i,
+            json!({"resource": {"resourceType": resource_type, "id": id, "status": "active",
+                    "patient": {"reference": "Patient/pat-17"}, "subject": {"reference": "Patient/pat-17"}},
+                "request": {"method": "PUT", "url": format!("{resource_type}/{id}")}}),
+        );
+    }
+    bundle
+}
+
+#[tokio::test]
+async fn a_batch_stores_what_haven_uses_and_says_which_types_it_passed_over() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let bundle = with_others(transaction(&record()));
+    let response = app.post_json("/fhir", &write, &bundle).await;
+    assert_eq!(response.status(), 200);
+    let response: Value = response.json().await.expect("json");
+    let entries = response["entry"].as_array().expect("entries");
+    assert_eq!(
+        entries.len(),
+        bundle["entry"].as_array().map_or(0, Vec::len)
+    );
+    let summary = "4 resources of 3 types Haven does not use were skipped: AllergyIntolerance (1), Immunization (1), MedicationRequest (2)";
+    for (i, resource_type) in [
+        (1, "AllergyIntolerance"),
+        (2, "MedicationRequest"),
+        (3, "Immunization"),
+        (4, "MedicationRequest"),
+    ] {
+        let outcome = &entries[i]["response"];
+        assert_eq!(outcome["status"], "200 OK");
+        assert!(outcome.get("location").is_none(), "nothing to read back");
+        assert_eq!(
+            outcome["outcome"]["issue"][0]["diagnostics"],
+            format!("not stored: Haven does not use {resource_type} resources ({summary})")
+        );
+    }
+    assert_eq!(entries[0]["response"]["location"], "Patient/pat-17");
+    assert!(entries[0]["response"].get("outcome").is_none());
+    let stored = app
+        .store
+        .record("pat-17", Visibility::Sensitive)
+        .await
+        .expect("stored");
+    assert_eq!(stored.entries.len(), record().entries.len());
+}
