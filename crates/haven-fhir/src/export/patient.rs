@@ -77,6 +77,7 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         });
     }
     let language = |tag: &haven_core::LanguageTag, preferred: bool| PatientCommunication {
+        modifier_extension: Vec::new(),
         // A language Haven does not know by name goes without a display rather than with
         // a made-up one.
         language: CodeableConcept::of(vec![Coding {
@@ -93,6 +94,7 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         .chain(p.other_languages.iter().map(|t| language(t, false)))
         .collect();
     crate::model::Patient {
+        modifier_extension: Vec::new(),
         id: Some(p.id.as_str().into()),
         meta: None,
         extension,

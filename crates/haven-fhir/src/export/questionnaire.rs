@@ -57,6 +57,7 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
         ..Observation::default()
     };
     let response = QuestionnaireResponse {
+        modifier_extension: Vec::new(),
         id: Some(response_id),
         meta: meta(e),
         extension: vec![Extension::reference(
@@ -72,9 +73,11 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
             .iter()
             .enumerate()
             .map(|(index, &answer)| QuestionnaireItem {
+                modifier_extension: Vec::new(),
                 link_id: (index + 1).to_string(),
                 text: None,
                 answer: vec![QuestionnaireAnswer {
+                    modifier_extension: Vec::new(),
                     value_integer: Some(i64::from(answer)),
                     value_coding: None,
                 }],

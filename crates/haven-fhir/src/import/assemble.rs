@@ -17,6 +17,7 @@ use haven_core::record::{
 use haven_core::{Date, EntryId, PatientId};
 
 use super::error::{ImportError, ImportErrorKind as Kind, Location};
+use super::modifiers::refuse_modifiers;
 use super::parse::{ImportedResource, cores, joined};
 use super::refs::Resolver;
 use super::unused::UnusedTypes;
@@ -165,6 +166,7 @@ impl Assembler {
                 let id = r.id.as_deref().ok_or_else(|| {
                     ctx.missing("id", "Haven keeps Patient.id as the patient's id")
                 })?;
+                refuse_modifiers(&r.location, &r.resource)?;
                 let patient =
                     patient::patient(&ctx, id, p, &|reference| resolver.resolve(reference))?;
                 let slot = self.slot(id, || None);
@@ -183,6 +185,7 @@ impl Assembler {
                 self.responses.push(Response { id, read });
                 return Ok(());
             }
+            Resource::Practitioner(_) => refuse_modifiers(&r.location, &r.resource)?,
             Resource::Observation(o) => {
                 let names = o
                     .derived_from
@@ -246,7 +249,13 @@ impl Assembler {
                 message,
             ));
         }
-        let placed = match map(&ctx, &r.resource)? {
+        let mapped = map(&ctx, &r.resource);
+        if !matches!(mapped, Ok(Mapped::Skip(_))) {
+            // What Haven passes over may carry modifiers; what it reads may not, and a
+            // modifier is named before anything it may have made look wrong.
+            refuse_modifiers(&r.location, &r.resource)?;
+        }
+        let placed = match mapped? {
             Mapped::Entry {
                 body,
                 status,

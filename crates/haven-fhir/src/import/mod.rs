@@ -7,6 +7,7 @@ mod codes;
 mod entries;
 mod error;
 mod feed;
+mod modifiers;
 mod observation;
 mod parse;
 mod patient;

@@ -14,6 +14,8 @@ pub struct PatientCommunication {
     pub language: CodeableConcept,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -25,6 +27,10 @@ pub struct Patient {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    /// Extensions that change the meaning of the element they are on: Haven knows none, so
+    /// any present refuses the resource (FHIR requires that they are not ignored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifier: Vec<Identifier>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -51,6 +57,8 @@ pub struct Practitioner {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub name: Vec<HumanName>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -65,6 +73,8 @@ pub struct ObservationComponent {
     pub value_codeable_concept: Option<CodeableConcept>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_quantity: Option<Quantity>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -76,6 +86,8 @@ pub struct Observation {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category: Vec<CodeableConcept>,
@@ -111,6 +123,8 @@ pub struct Condition {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinical_status: Option<CodeableConcept>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +154,8 @@ pub struct RiskAssessment {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<CodeableConcept>,
@@ -160,6 +176,8 @@ pub struct CarePlan {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default)]
     pub intent: String,
@@ -180,6 +198,8 @@ pub struct AppointmentParticipant {
     pub actor: Option<Reference>,
     #[serde(default)]
     pub status: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -191,6 +211,8 @@ pub struct Appointment {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -211,6 +233,8 @@ pub struct Encounter {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<Coding>,
@@ -231,6 +255,8 @@ pub struct ServiceRequest {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default)]
     pub intent: String,
@@ -257,6 +283,8 @@ pub struct MedicationStatement {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CodeableConcept>,
@@ -281,6 +309,8 @@ pub struct Procedure {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<CodeableConcept>,
@@ -303,6 +333,8 @@ pub struct Flag {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category: Vec<CodeableConcept>,
@@ -320,6 +352,8 @@ pub struct QuestionnaireAnswer {
     pub value_integer: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_coding: Option<Coding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -332,6 +366,8 @@ pub struct QuestionnaireItem {
     pub answer: Vec<QuestionnaireAnswer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item: Vec<QuestionnaireItem>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -343,6 +379,8 @@ pub struct QuestionnaireResponse {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaire: Option<String>,
     pub status: String,
