@@ -124,6 +124,7 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
         .into()),
         EntryBody::Referral(r) => one(referral(id, patient, e, r).into()),
         EntryBody::Medication(m) => one(crate::model::MedicationStatement {
+            contained: Vec::new(),
             modifier_extension: Vec::new(),
             id,
             meta: meta(e),
@@ -447,6 +448,7 @@ fn referral(id: Option<String>, patient: &PatientId, e: &Entry, r: &Referral) ->
         .collect();
     coding.push(uris::haven(cs::REFERRAL_TYPE, r.kind.id(), r.kind.label()));
     ServiceRequest {
+        contained: Vec::new(),
         modifier_extension: Vec::new(),
         id,
         meta: meta(e),

@@ -94,6 +94,7 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         .chain(p.other_languages.iter().map(|t| language(t, false)))
         .collect();
     crate::model::Patient {
+        contained: Vec::new(),
         modifier_extension: Vec::new(),
         id: Some(p.id.as_str().into()),
         meta: None,

@@ -9,6 +9,7 @@ use super::codes::{
     somatic_from_key,
 };
 use super::error::ImportError;
+use super::refs::{contained, contained_name};
 use super::values::{Ctx, ext_flag, ext_path, ext_string, find, haven_code, notes, verified_keys};
 use super::{Mapped, status_of};
 use crate::model;
@@ -298,7 +299,11 @@ pub(crate) fn service_request(ctx: &Ctx, s: &model::ServiceRequest) -> Result<Ma
         organisation: s
             .performer
             .first()
-            .and_then(|p| p.display.clone())
+            .and_then(|p| {
+                p.display
+                    .clone()
+                    .or_else(|| contained_name(contained(&s.contained, p.reference.as_deref()?)?))
+            })
             .unwrap_or_default(),
         note: notes(&s.note),
     };
@@ -335,9 +340,10 @@ pub(crate) fn medication_statement(
                 .or_else(|| c.coding.iter().find_map(|c| c.display.clone()))
         })
         .or_else(|| {
-            m.medication_reference
-                .as_ref()
-                .and_then(|r| r.display.clone())
+            let reference = m.medication_reference.as_ref()?;
+            reference.display.clone().or_else(|| {
+                contained_name(contained(&m.contained, reference.reference.as_deref()?)?)
+            })
         })
         .ok_or_else(|| ctx.missing("medicationCodeableConcept.text", "the medication's name"))?;
     let period = m.effective_period.as_ref();

@@ -5,7 +5,7 @@ use haven_core::record::{Patient, Sex};
 use haven_core::{LanguageTag, NhsNumber};
 
 use super::error::ImportError;
-use super::refs::Target;
+use super::refs::{Target, contained};
 use super::values::{Ctx, ext_string};
 use crate::model::{CodeableConcept, Extension};
 use crate::uris::{self, ext};
@@ -112,6 +112,17 @@ pub(crate) fn patient(
         let Some(reference) = gp.reference.as_deref() else {
             continue;
         };
+        if reference.starts_with('#') {
+            // A practice or clinician held inside the Patient: its id is the other system's,
+            // never a Haven user, so it names no lead clinician here.
+            if contained(&p.contained, reference).is_none() {
+                return Err(ctx.invalid(
+                    &format!("generalPractitioner[{i}]"),
+                    format!("{reference:?} names no resource in Patient.contained"),
+                ));
+            }
+            continue;
+        }
         match resolve(reference) {
             Some(t) if t.resource_type == "Practitioner" => {
                 out.named_clinician = Some(t.id.as_str().into());

@@ -25,6 +25,10 @@ pub struct Patient {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
+    /// Resources held inside this one, read only for what a `#id` reference to them tells
+    /// Haven (a GP practice, a medication's name); kept as JSON since they may be of any type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contained: Vec<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
     /// Extensions that change the meaning of the element they are on: Haven knows none, so
@@ -254,6 +258,8 @@ pub struct ServiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contained: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifier_extension: Vec<Extension>,
@@ -281,6 +287,8 @@ pub struct MedicationStatement {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contained: Vec<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -173,3 +173,48 @@ fn types_haven_does_not_use_in_a_cds_hooks_prefetch_are_passed_over() {
             .any(|a| a.rule.id() == "risk.reassess-after-event")
     );
 }
+
+/// Resources held inside others (`contained`) and named by `#id`: the practice a Patient is
+/// registered with, a medication's name, the service a referral went to.
+#[test]
+fn contained_resources_named_by_local_references_are_read() {
+    let mut p = patient();
+    p["contained"] = json!([
+        {"resourceType": "Organization", "id": "gp1", "name": "Hillside Surgery"},
+        {"resourceType": "Practitioner", "id": "pr1", "name": [{"family": "Okafor"}]}
+    ]);
+    p["generalPractitioner"] = json!([{"reference": "#gp1"}, {"reference": "#pr1"}]);
+    let medication = json!({"resourceType": "MedicationStatement", "id": "m1", "status": "active",
+        "contained": [{"resourceType": "Medication", "id": "med", "code": {"coding": [{"display": "Sertraline 50mg tablets"}]}}],
+        "category": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "psychotropic"}]},
+        "medicationReference": {"reference": "#med"}, "subject": {"reference": "Patient/p1"},
+        "effectivePeriod": {"start": "2026-10-01"}});
+    let referral = json!({"resourceType": "ServiceRequest", "id": "r1", "status": "active", "intent": "order",
+        "contained": [{"resourceType": "Organization", "id": "svc", "name": "Freedom from Torture"}],
+        "category": [{"coding": [{"system": format!("{H}/CodeSystem/referral-type"), "code": "specialist-trauma"}]}],
+        "performer": [{"reference": "#svc"}], "subject": {"reference": "Patient/p1"}, "authoredOn": "2026-10-02"});
+    let assembly = read(&lines(&[p.clone(), medication, referral]));
+    let record = only_record(&assembly);
+    // A clinician held inside the Patient is the other system's, not a Haven user.
+    assert_eq!(record.patient.named_clinician, None);
+    let names: Vec<String> = record
+        .entries
+        .iter()
+        .map(|e| match &e.body {
+            haven_core::record::EntryBody::Medication(m) => m.name.clone(),
+            haven_core::record::EntryBody::Referral(r) => r.organisation.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(names, ["Sertraline 50mg tablets", "Freedom from Torture"]);
+    // A local reference that names nothing held is refused, naming it.
+    p["generalPractitioner"] = json!([{"reference": "#gp9"}]);
+    let resources = parse_input(lines(&[p]).as_bytes(), "other.ndjson").expect("parse");
+    assert_eq!(
+        assemble_with(resources, TODAY, &[], Purpose::Store)
+            .map(|_| ())
+            .expect_err("dangling")
+            .to_string(),
+        "other.ndjson: Patient.generalPractitioner[0]: \"#gp9\" names no resource in Patient.contained"
+    );
+}
