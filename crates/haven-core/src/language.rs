@@ -66,9 +66,25 @@ const fn lang(
 /// Any other valid tag can still be recorded; it is shown as the tag itself.
 pub static LANGUAGES: &[Language] = &[
     lang("sq", "Albanian", "Shqip", L, &[], &["sqi", "alb"]),
+    lang(
+        "ase",
+        "American Sign Language",
+        "American Sign Language",
+        L,
+        &["ASL"],
+        &["ase"],
+    ),
     lang("am", "Amharic", "አማርኛ", L, &[], &["amh"]),
     lang("ar", "Arabic", "العربية", R, &[], &["ara"]),
     lang("hy", "Armenian", "Հայերեն", L, &[], &["hye", "arm"]),
+    lang(
+        "asf",
+        "Australian Sign Language",
+        "Auslan",
+        L,
+        &["Auslan"],
+        &["asf"],
+    ),
     lang("bal", "Balochi", "بلوچی", R, &["Baluchi"], &["bal"]),
     lang("bn", "Bengali", "বাংলা", L, &["Bangla"], &["ben"]),
     lang(

@@ -23,6 +23,6 @@ pub mod uris;
 pub use export::{country_id, resource_type_of, response_id, to_resources, to_typed};
 pub use import::{
     Assembler, Assembly, Feed, ImportError, ImportErrorKind, ImportedResource, Location,
-    MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, Position, Purpose, Skipped, Target, UnusedTypes,
-    assemble, assemble_with, mentions_patients, parse_input, parse_json, parse_value,
+    MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, Position, Purpose, Skipped, Target,
+    UnusedTypes, assemble, assemble_with, mentions_patients, parse_input, parse_json, parse_value,
 };

@@ -34,6 +34,28 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Something a stored resource held that Haven could not record (a language it does not know
+/// by name): the rest of the resource was read, and this is said, never dropped unseen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotRecorded {
+    pub location: Location,
+    /// `Type/id`.
+    pub resource: String,
+    /// The element's FHIRPath, e.g. `Patient.communication[1].language`.
+    pub path: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for NotRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}: {}",
+            self.location, self.resource, self.path, self.reason
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Assembly {
     /// In the order the patients are first mentioned in the input.
@@ -41,6 +63,7 @@ pub struct Assembly {
     pub skipped: Vec<Skipped>,
     /// Resources of types Haven does not use, counted by type.
     pub unused: UnusedTypes,
+    pub not_recorded: Vec<NotRecorded>,
 }
 
 /// What the records are for, which decides how strictly demographics are checked.
@@ -82,6 +105,7 @@ pub struct Assembler {
     index: HashMap<String, usize, RandomState>,
     skipped: Vec<Skipped>,
     unused: UnusedTypes,
+    not_recorded: Vec<NotRecorded>,
     /// Every id seen, in its id space, with where it was first seen and on what type.
     ids: HashMap<(IdSpace, Box<str>), (Location, &'static str), RandomState>,
     /// QuestionnaireResponses that a result Observation names in `derivedFrom`: their
@@ -167,8 +191,21 @@ impl Assembler {
                     ctx.missing("id", "Haven keeps Patient.id as the patient's id")
                 })?;
                 refuse_modifiers(&r.location, &r.resource)?;
-                let patient =
-                    patient::patient(&ctx, id, p, &|reference| resolver.resolve(reference))?;
+                let mut unrecorded = Vec::new();
+                let patient = patient::patient(
+                    &ctx,
+                    id,
+                    p,
+                    &|reference| resolver.resolve(reference),
+                    &mut unrecorded,
+                )?;
+                self.not_recorded
+                    .extend(unrecorded.into_iter().map(|(path, reason)| NotRecorded {
+                        location: r.location.clone(),
+                        resource: format!("Patient/{id}"),
+                        path,
+                        reason,
+                    }));
                 let slot = self.slot(id, || None);
                 let built = &mut self.records[slot];
                 built.record.patient = patient;
@@ -386,6 +423,7 @@ impl Assembler {
         self.derived.extend(later.derived);
         self.skipped.extend(later.skipped);
         self.unused.merge(later.unused);
+        self.not_recorded.extend(later.not_recorded);
         self.responses.extend(later.responses);
         for built in later.records {
             let id = built.record.patient.id.as_str().to_owned();
@@ -464,6 +502,7 @@ impl Assembler {
             records: self.records.into_iter().map(|b| b.record).collect(),
             skipped: self.skipped,
             unused: self.unused,
+            not_recorded: self.not_recorded,
         })
     }
 

@@ -15,7 +15,7 @@ mod refs;
 mod unused;
 mod values;
 
-pub use assemble::{Assembler, Assembly, Purpose, Skipped, assemble, assemble_with};
+pub use assemble::{Assembler, Assembly, NotRecorded, Purpose, Skipped, assemble, assemble_with};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use parse::{

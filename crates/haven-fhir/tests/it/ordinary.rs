@@ -218,3 +218,121 @@ fn contained_resources_named_by_local_references_are_read() {
         "other.ndjson: Patient.generalPractitioner[0]: \"#gp9\" names no resource in Patient.contained"
     );
 }
+
+fn with_languages(communication: Value) -> Value {
+    let mut p = patient();
+    p["communication"] = communication;
+    p
+}
+
+/// `communication.language` as other systems send it: as text only, with the UK Core or
+/// ISO 639 code systems, or as a SNOMED CT "main spoken language" concept.
+#[test]
+fn languages_are_read_as_text_and_from_other_code_systems() {
+    let main_spoken_arabic = haven_core::terminology::by_key("language.main.ar");
+    let p = with_languages(json!([
+        {"language": {"text": "Tigrinya"}, "preferred": true},
+        {"language": {"coding": [{"system": "https://fhir.hl7.org.uk/CodeSystem/UKCore-HumanLanguage", "code": "am", "display": "Amharic"}]}},
+        {"language": {"coding": [{"system": "https://fhir.hl7.org.uk/CodeSystem/UKCore-HumanLanguage", "code": "q4", "display": "British Sign Language"}]}},
+        {"language": {"coding": [{"system": "urn:iso:std:iso:639-2", "code": "per"}]}},
+        {"language": {"coding": [{"system": main_spoken_arabic.system.uri(), "code": main_spoken_arabic.code}]}},
+        {"language": {"coding": [{"system": "https://ehr.example/languages", "code": "17", "display": "Sorani"}]}},
+    ]));
+    let assembly = read(&lines(&[p]));
+    let patient = &only_record(&assembly).patient;
+    let tag = |t: &Option<haven_core::LanguageTag>| t.as_ref().map(|t| t.to_string());
+    assert_eq!(tag(&patient.main_language), Some("ti".into()));
+    let others: Vec<String> = patient
+        .other_languages
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(others, ["am", "bfi", "fa", "ar", "ckb"]);
+    assert!(assembly.not_recorded.is_empty());
+}
+
+/// A language Haven cannot record is left out and said so; it keeps its place, so that an
+/// unknown main language is not replaced by a language the person only also speaks.
+#[test]
+fn a_language_haven_cannot_record_is_left_out_and_said() {
+    let p = with_languages(json!([
+        {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "en"}]}, "preferred": false},
+        {"language": {"text": "Eritrean"}, "preferred": true},
+        {"language": {"coding": [{"system": "https://fhir.hl7.org.uk/CodeSystem/UKCore-HumanLanguage", "code": "q5", "display": "Makaton"}]}, "preferred": false},
+    ]));
+    let assembly = read(&lines(&[p]));
+    let patient = &only_record(&assembly).patient;
+    assert_eq!(patient.main_language, None);
+    assert_eq!(
+        patient.other_languages,
+        [haven_core::LanguageTag::parse("en").expect("tag")]
+    );
+    let notes: Vec<String> = assembly
+        .not_recorded
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "other.json: Patient/p1: Patient.communication[1].language: \"Eritrean\" is not a language Haven can record; it was left out",
+            "other.json: Patient/p1: Patient.communication[2].language: \"Makaton\" is not a language Haven can record; it was left out",
+        ]
+    );
+    // An invalid BCP-47 code is still refused: it claims to be a tag and is not one.
+    let bad = with_languages(
+        json!([{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "arabic"}]}}]),
+    );
+    let resources = parse_input(lines(&[bad]).as_bytes(), "other.json").expect("parse");
+    assert!(
+        assemble_with(resources, TODAY, &[], Purpose::Store)
+            .map(|_| ())
+            .expect_err("not a tag")
+            .to_string()
+            .starts_with(
+                "other.json: Patient.communication[0].language: \"arabic\" is not a BCP-47"
+            )
+    );
+}
+
+/// Export names every language from haven-core's one table: no "Other language" for the
+/// languages the issue found so written.
+#[test]
+fn exported_languages_carry_their_names_from_the_one_table() {
+    let mut record =
+        PatientRecord::new(haven_core::record::Patient::new("p1".into(), "Ana", "Test"));
+    let tags = ["it", "el", "yo", "sn", "ha", "ig", "nd", "ln"];
+    record.patient.main_language = haven_core::LanguageTag::parse("it").ok();
+    record.patient.other_languages = tags[1..]
+        .iter()
+        .map(|t| haven_core::LanguageTag::parse(t).expect("tag"))
+        .collect();
+    record
+        .patient
+        .other_languages
+        .push(haven_core::LanguageTag::parse("xx").expect("tag"));
+    let (_, patient) = haven_fhir::to_resources(&record, false)
+        .into_iter()
+        .find(|(kind, _)| *kind == "Patient")
+        .expect("patient");
+    let displays: Vec<Option<&str>> = patient["communication"]
+        .as_array()
+        .expect("communication")
+        .iter()
+        .map(|c| c["language"]["coding"][0]["display"].as_str())
+        .collect();
+    assert_eq!(
+        displays,
+        [
+            Some("Italian"),
+            Some("Greek"),
+            Some("Yoruba"),
+            Some("Shona"),
+            Some("Hausa"),
+            Some("Igbo"),
+            Some("Ndebele (North)"),
+            Some("Lingala"),
+            None
+        ]
+    );
+}

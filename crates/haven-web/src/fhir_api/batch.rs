@@ -82,13 +82,22 @@ pub(super) async fn batch(
                 );
                 (None, note(text))
             } else {
-                let skipped = assembly.skipped.iter().find(|s| {
-                    s.resource == format!("{resource_type}/{}", id.as_deref().unwrap_or("?"))
-                });
-                (
-                    id.map(|id| format!("{resource_type}/{id}")),
-                    skipped.and_then(|s| note(format!("not stored: {}", s.reason))),
-                )
+                let label = format!("{resource_type}/{}", id.as_deref().unwrap_or("?"));
+                let skipped = assembly.skipped.iter().find(|s| s.resource == label);
+                let unrecorded: Vec<String> = assembly
+                    .not_recorded
+                    .iter()
+                    .filter(|n| n.resource == label)
+                    .map(|n| format!("{}: {}", n.path, n.reason))
+                    .collect();
+                let outcome = match skipped {
+                    Some(s) => note(format!("not stored: {}", s.reason)),
+                    None if !unrecorded.is_empty() => {
+                        note(format!("stored without: {}", unrecorded.join("; ")))
+                    }
+                    None => None,
+                };
+                (id.map(|id| format!("{resource_type}/{id}")), outcome)
             };
             BundleEntry {
                 response: Some(BundleResponse {

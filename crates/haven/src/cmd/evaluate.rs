@@ -15,7 +15,7 @@ use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action};
 use haven_fhir::{Assembler, Purpose};
 
-use super::fhir_input::{Input, report_skipped};
+use super::fhir_input::{Input, report_notes};
 use crate::evaluation::{self, AllActions};
 use crate::{actions_output, output, progress};
 
@@ -34,7 +34,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     // Data is checked against the real date (nothing recorded in the future), while the rules
     // look at the record as it stood on `as_of`, which may be earlier or later.
     let assembly = assembler.finish(today.max(as_of), &[], Purpose::Evaluate)?;
-    report_skipped(&assembly.skipped);
+    report_notes(&assembly);
     if !assembly.unused.is_empty() {
         // Standard error: standard output is the worklist (its JSON stays as INTERFACES.md says).
         eprintln!("note: {}", assembly.unused);

@@ -14,7 +14,7 @@ use haven_fhir::{Assembler, Purpose, UnusedTypes};
 use haven_store::fhir_import::UpsertSummary;
 use haven_store::{Actor, Store};
 
-use super::fhir_input::{Input, report_skipped};
+use super::fhir_input::{Input, report_notes};
 use crate::{output, progress};
 
 /// `pub async fn run(store: &Store, files: &[PathBuf]) -> anyhow::Result<()>`
@@ -106,7 +106,7 @@ async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -
         .map(|s| s.patient)
         .collect();
     let assembly = assembler.finish(super::today(), &known, Purpose::Store)?;
-    report_skipped(&assembly.skipped);
+    report_notes(&assembly);
     let names: Vec<String> = inputs.iter().map(Input::name).collect();
     let stored = store
         .bulk_upsert_records(
