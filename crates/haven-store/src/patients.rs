@@ -4,7 +4,7 @@ use haven_core::record::{Entry, Patient};
 use haven_core::{PatientId, text};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
-use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
+use crate::codec::{IN_LIST_MAX, in_list, timestamp_text};
 use crate::{Actor, Result, Store, StoreError, audit, entries, now};
 
 /// A row of the patient list.
@@ -206,7 +206,8 @@ impl Columns {
         }
         Ok(Self {
             search_name: text::fold(&names),
-            birth_date: p.birth_date.map(date_text),
+            // As recorded (`1988`, `1988-04` or a whole date): ISO text sorts either way.
+            birth_date: p.birth_date.map(|d| d.to_string()),
             nhs_number: p.nhs_number.as_ref().map(|n| n.as_str().to_owned()),
             language: p.main_language.as_ref().map(|l| l.as_str().to_owned()),
             clinician: p.named_clinician.as_ref().map(|c| c.as_str().to_owned()),

@@ -87,6 +87,7 @@ fn evaluation_entry(body: EntryBody) -> Entry {
             reason: String::new(),
         },
         body,
+        partial_date: None,
     }
 }
 

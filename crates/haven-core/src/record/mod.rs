@@ -7,11 +7,13 @@
 
 mod entry;
 mod kinds;
+mod partial;
 mod patient;
 mod validate;
 
 pub use entry::{Change, ChangeError, Entry, EntryStatus, Visibility};
 pub use kinds::*;
+pub use partial::Reading;
 pub use patient::{Accommodation, InterpreterGender, Patient, Sex};
 pub use validate::{ValidationError, validate_entry, validate_patient};
 

@@ -106,6 +106,9 @@ pub struct Assembler {
     skipped: Vec<Skipped>,
     unused: UnusedTypes,
     not_recorded: Vec<NotRecorded>,
+    /// The day partial entry dates are read as of, when not `today` (see
+    /// [`Assembler::read_partial_dates_as_of`]).
+    partial_dates_as_of: Option<Date>,
     /// Every id seen, in its id space, with where it was first seen and on what type.
     ids: HashMap<(IdSpace, Box<str>), (Location, &'static str), RandomState>,
     /// QuestionnaireResponses that a result Observation names in `derivedFrom`: their
@@ -183,10 +186,7 @@ impl Assembler {
         self.check_id(&r)?;
         match &r.resource {
             Resource::Patient(p) => {
-                let ctx = Ctx {
-                    location: &r.location,
-                    rtype: "Patient",
-                };
+                let ctx = Ctx::new(&r.location, "Patient");
                 let id = r.id.as_deref().ok_or_else(|| {
                     ctx.missing("id", "Haven keeps Patient.id as the patient's id")
                 })?;
@@ -247,10 +247,7 @@ impl Assembler {
         resolver: &Resolver,
     ) -> Result<Option<Read>, ImportError> {
         let rtype = r.resource.resource_type();
-        let ctx = Ctx {
-            location: &r.location,
-            rtype,
-        };
+        let ctx = Ctx::new(&r.location, rtype);
         let (subject, subject_path) = match subject_of(&r.resource, resolver) {
             Subject::NotClinical => return Ok(None),
             Subject::Unsupported(why) => {
@@ -307,6 +304,9 @@ impl Assembler {
                         status,
                         change,
                         body,
+                        // Placed on the day the rules read for it at `finish`, which knows
+                        // today.
+                        partial_date: ctx.take_partial(),
                     },
                     date_path,
                 }
@@ -438,6 +438,13 @@ impl Assembler {
         Ok(())
     }
 
+    /// Reads the entries' partial dates as of `as_of` rather than the day `finish` checks
+    /// against: `haven evaluate --as-of` looks at the record as it stood then, and a date known
+    /// only to its month is then read no later than that day, so that it is in the record.
+    pub fn read_partial_dates_as_of(&mut self, as_of: Date) {
+        self.partial_dates_as_of = Some(as_of);
+    }
+
     /// Every patient the input holds or refers to, for looking up those already stored (to
     /// pass to [`Assembler::finish`] as `known`).
     pub fn patient_ids(&self) -> impl Iterator<Item = &str> {
@@ -496,6 +503,12 @@ impl Assembler {
                 }
             }
             built.apply_countries();
+            let as_of = self.partial_dates_as_of.unwrap_or(today);
+            for entry in &mut built.record.entries {
+                if let Some(partial) = &entry.partial_date {
+                    entry.body.place_partial(partial, as_of);
+                }
+            }
         }
         self.validate(today, purpose)?;
         Ok(Assembly {

@@ -73,7 +73,8 @@ pub(crate) fn condition(ctx: &Ctx, c: &model::Condition) -> Result<Mapped, Impor
             (None, d) => ("recordedDate", d),
         };
         let onset = ctx.required_date(path, text, "the onset date (onsetDateTime)")?;
-        let resolved = ctx.optional_date("abatementDateTime", c.abatement_date_time.as_deref())?;
+        let resolved =
+            ctx.optional_end_date("abatementDateTime", c.abatement_date_time.as_deref())?;
         return entry(
             EntryBody::Problem(Problem {
                 kind,
@@ -171,7 +172,7 @@ pub(crate) fn appointment(ctx: &Ctx, a: &model::Appointment) -> Result<Mapped, I
             })?,
         ),
     };
-    let date = ctx.required_date("start", a.start.as_deref(), "the appointment date")?;
+    let date = ctx.required_day("start", a.start.as_deref(), "the appointment date")?;
     let body = PlannedContact {
         date,
         status: contact_status,
@@ -206,11 +207,16 @@ pub(crate) fn risk_assessment(ctx: &Ctx, r: &model::RiskAssessment) -> Result<Ma
             )
         })?;
     let next_review = match find(x, ext::NEXT_REVIEW) {
-        Some(e) => Some(ctx.required_date(
-            &ext_path(ext::NEXT_REVIEW),
-            e.value_date.as_deref(),
-            "a valueDate",
-        )?),
+        // Not the review's own date: a partial one is read on its first day, so the review
+        // comes due no later than agreed.
+        Some(e) => {
+            let path = ext_path(ext::NEXT_REVIEW);
+            let text = e
+                .value_date
+                .as_deref()
+                .ok_or_else(|| ctx.missing(&path, "a valueDate"))?;
+            Some(ctx.date(&path, text)?)
+        }
         None => None,
     };
     let body = RiskReview {
@@ -354,7 +360,8 @@ pub(crate) fn medication_statement(
     let body = Medication {
         name,
         started: ctx.required_date(path, start, "when it was started")?,
-        stopped: ctx.optional_date("effectivePeriod.end", period.and_then(|p| p.end.as_deref()))?,
+        stopped: ctx
+            .optional_end_date("effectivePeriod.end", period.and_then(|p| p.end.as_deref()))?,
     };
     entry(
         EntryBody::Medication(body),

@@ -44,7 +44,11 @@ pub(crate) fn patient(
         .iter()
         .find(|n| is_native(n))
         .and_then(|n| n.text.clone());
-    out.birth_date = ctx.optional_date("birthDate", p.birth_date.as_deref())?;
+    out.birth_date = p
+        .birth_date
+        .as_deref()
+        .map(|text| ctx.partial_date("birthDate", text))
+        .transpose()?;
     out.sex = match p.gender.as_deref() {
         None => None,
         Some("female") => Some(Sex::Female),
@@ -316,10 +320,7 @@ mod tests {
     fn read(value: serde_json::Value) -> Result<Patient, String> {
         let p: crate::model::Patient = serde_json::from_value(value).expect("shape");
         let location = Location::new("t", Position::Document);
-        let ctx = Ctx {
-            location: &location,
-            rtype: "Patient",
-        };
+        let ctx = Ctx::new(&location, "Patient");
         let mut unrecorded = Vec::new();
         patient(
             &ctx,

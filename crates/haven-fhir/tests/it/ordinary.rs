@@ -336,3 +336,129 @@ fn exported_languages_carry_their_names_from_the_one_table() {
         ]
     );
 }
+
+fn observation(id: &str, code_system: &str, code: &str, effective: &str) -> Value {
+    json!({"resourceType": "Observation", "id": id, "status": "final", "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": format!("{H}/CodeSystem/{code_system}"), "code": code}]},
+        "effectiveDateTime": effective})
+}
+
+fn encounter(id: &str, start: &str) -> Value {
+    json!({"resourceType": "Encounter", "id": id, "status": "finished", "class": {"code": "AMB"},
+        "subject": {"reference": "Patient/p1"}, "period": {"start": start}})
+}
+
+fn review(id: &str, date: &str) -> Value {
+    json!({"resourceType": "RiskAssessment", "id": id, "status": "final", "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "suicide-self-harm-review"}]},
+        "occurrenceDateTime": date,
+        "extension": [
+            {"url": format!("{H}/StructureDefinition/suicidal-thoughts"), "valueCode": "none"},
+            {"url": format!("{H}/StructureDefinition/plans-or-intent"), "valueBoolean": false},
+            {"url": format!("{H}/StructureDefinition/recent-self-harm"), "valueBoolean": false}]})
+}
+
+/// Partial dates where FHIR allows them: a birth year is kept as a year and shown and
+/// exported as one, and an entry's year or month likewise, while the rules read it on the day
+/// that hides no due action (MAPPING.md, "Partial dates").
+#[test]
+fn partial_dates_are_kept_as_given_and_read_so_as_to_hide_no_due_action() {
+    let mut p = patient();
+    p["birthDate"] = json!("1988");
+    let resources = vec![
+        p,
+        // Refused in October, a review on 15 October: which came first is unknown, so the
+        // event is read on the last day of October and the review does not settle it.
+        observation("ev1", "life-event", "asylum-refused", "2026-10"),
+        review("rr1", "2026-10-15"),
+        encounter("enc1", "2026-10"),
+    ];
+    let text = lines(&resources);
+    let assembly = read(&text);
+    for block in [11, 300, text.len()] {
+        assert_eq!(streamed(&text, block), assembly, "blocks of {block}");
+    }
+    let record = only_record(&assembly);
+    assert_eq!(
+        record.patient.birth_date.map(|d| d.to_string()),
+        Some("1988".into())
+    );
+    let dates: Vec<(String, String)> = record
+        .entries
+        .iter()
+        .map(|e| (e.date_text(), e.body.date().to_string()))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("2026-10".into(), "2026-10-31".into()),
+            ("2026-10-15".into(), "2026-10-15".into()),
+            ("2026-10".into(), "2026-10-01".into()),
+        ]
+    );
+    let actions =
+        haven_core::rules::evaluate(record, &haven_core::policy::Policy::default(), TODAY);
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.rule.id() == "risk.reassess-after-event"),
+        "{actions:?}"
+    );
+    // Exported as given, and read back the same.
+    let exported = crate::support::export_ndjson(&assembly.records, true);
+    assert!(exported.contains(r#""birthDate":"1988""#), "{exported}");
+    assert!(exported.contains(r#""effectiveDateTime":"2026-10""#));
+    assert!(
+        exported.contains(r#""period":{"start":"2026-10"}"#),
+        "{exported}"
+    );
+    let again = read(&exported);
+    assert_eq!(again.records, assembly.records);
+    assert_eq!(
+        crate::support::export_ndjson(&again.records, true),
+        exported
+    );
+}
+
+/// A period that includes today is read no later than today (a date in the future would be
+/// outside the record the rules look at); and `haven evaluate --as-of` reads it as of then.
+#[test]
+fn a_partial_date_of_this_month_is_read_no_later_than_today() {
+    let event = observation("ev1", "life-event", "asylum-refused", "2026-11");
+    let assembly = read(&lines(&[patient(), event.clone()]));
+    let record = only_record(&assembly);
+    assert_eq!(record.entries[0].body.date(), TODAY);
+    let actions =
+        haven_core::rules::evaluate(record, &haven_core::policy::Policy::default(), TODAY);
+    let reassess = actions
+        .iter()
+        .find(|a| a.rule.id() == "risk.reassess-after-event")
+        .expect("fires");
+    assert_eq!(reassess.due, Some(time::macros::date!(2026 - 11 - 30)));
+    let as_of = time::macros::date!(2026 - 11 - 10);
+    let resources = parse_input(lines(&[patient(), event]).as_bytes(), "t").expect("parse");
+    let mut assembler = Assembler::default();
+    assembler.read_partial_dates_as_of(as_of);
+    assembler.add_all(resources).expect("add");
+    let assembly = assembler
+        .finish(TODAY, &[], Purpose::Evaluate)
+        .expect("finish");
+    assert_eq!(assembly.records[0].entries[0].body.date(), as_of);
+}
+
+/// Where the FHIR type does not allow a partial date (an appointment's start is an
+/// `instant`), one is refused, naming the element.
+#[test]
+fn a_partial_instant_is_refused() {
+    let appointment = json!({"resourceType": "Appointment", "id": "ap1", "status": "booked", "start": "2026-12",
+        "participant": [{"actor": {"reference": "Patient/p1"}, "status": "accepted"}]});
+    let resources =
+        parse_input(lines(&[patient(), appointment]).as_bytes(), "t.ndjson").expect("parse");
+    assert_eq!(
+        assemble_with(resources, TODAY, &[], Purpose::Store)
+            .map(|_| ())
+            .expect_err("instant")
+            .to_string(),
+        "t.ndjson: line 2: Appointment.start: \"2026-12\": a FHIR instant is a whole date and time"
+    );
+}

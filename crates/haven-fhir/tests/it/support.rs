@@ -11,7 +11,7 @@ pub const TODAY: Date = date!(2026 - 11 - 28);
 pub fn full_record() -> PatientRecord {
     let mut p = Patient::new("pat-17".into(), "Amina Noor", "Haddad");
     p.native_name = Some("أمينة حداد".into());
-    p.birth_date = Some(date!(1990 - 05 - 01));
+    p.birth_date = Some(date!(1990 - 05 - 01).into());
     p.sex = Some(Sex::Female);
     p.nhs_number = NhsNumber::parse("9000000009").ok();
     p.local_id = Some("EMIS-4411".into());

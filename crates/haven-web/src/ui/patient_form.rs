@@ -302,9 +302,9 @@ impl PatientForm {
             );
         }
         p.native_name = optional(&self.native_name);
-        p.birth_date = e.optional_date(&self.birth_date, "birth_date", "Date of birth");
+        p.birth_date = e.optional_partial_date(&self.birth_date, "birth_date", "Date of birth");
         if let Some(born) = p.birth_date
-            && born > today
+            && born.earliest() > today
         {
             e.add("birth_date", "Date of birth must be today or in the past");
         }

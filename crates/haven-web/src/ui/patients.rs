@@ -98,7 +98,7 @@ struct ListPage {
 }
 
 pub fn age_text(p: &Patient, today: Date) -> String {
-    p.age_on(today).map(|a| a.to_string()).unwrap_or_default()
+    p.age_text_on(today).unwrap_or_default()
 }
 
 async fn list(

@@ -27,6 +27,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     let inputs = Input::all(files)?;
     let bar = progress::bytes(inputs.iter().map(Input::len).sum(), "reading");
     let mut assembler = Assembler::default();
+    assembler.read_partial_dates_as_of(as_of);
     for input in &inputs {
         input.feed(&mut assembler, &bar)?;
     }
