@@ -142,7 +142,7 @@ fn hook_call(prefetch: Value) -> String {
 }
 
 #[test]
-fn types_haven_does_not_use_in_a_cds_hooks_prefetch_are_passed_over() {
+fn a_cds_hooks_prefetch_passes_over_unused_types_and_reads_partial_dates() {
     let searchset = |resources: Vec<Value>| {
         json!({"resourceType": "Bundle", "type": "searchset",
             "entry": resources.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>()})
@@ -155,6 +155,11 @@ fn types_haven_does_not_use_in_a_cds_hooks_prefetch_are_passed_over() {
     let mut observations = others();
     observations.push(life_event());
     prefetch.insert("observations".into(), searchset(observations));
+    // A contact known only to its month, as read from another system.
+    prefetch.insert(
+        "encounters".into(),
+        searchset(vec![encounter("enc1", "2026-10")]),
+    );
     let body = hook_call(Value::Object(prefetch));
     // Read in one pass (every resource has its type first) and the general way: the same.
     let (_, one_pass) = cds::read_in_one_pass(body.as_bytes())
@@ -165,7 +170,12 @@ fn types_haven_does_not_use_in_a_cds_hooks_prefetch_are_passed_over() {
         cds::prefetch_resources(request.prefetch.take().expect("prefetch")).expect("read");
     assert_eq!(one_pass, general);
     let record = cds::record_for("p1", general, TODAY).expect("record");
-    assert_eq!(record.entries.len(), 1);
+    let dates: Vec<String> = record.entries.iter().map(|e| e.date_text()).collect();
+    assert_eq!(
+        dates,
+        ["2026-10", "2026-11-20"],
+        "prefetch keys are read in order"
+    );
     let actions = cds::patient_view(&record, &haven_core::policy::Policy::default(), TODAY);
     assert!(
         actions

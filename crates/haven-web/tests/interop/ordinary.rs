@@ -67,3 +67,49 @@ async fn a_batch_stores_what_haven_uses_and_says_which_types_it_passed_over() {
         .expect("stored");
     assert_eq!(stored.entries.len(), record().entries.len());
 }
+
+/// Partial dates and languages by name over REST: stored as given, served as given, and what
+/// could not be recorded named in the response.
+#[tokio::test]
+async fn partial_dates_and_languages_by_name_are_stored_and_served_as_given() {
+    let app = spawn_app().await;
+    let (read, write) = (
+        app.token(ApiScope::Read).await,
+        app.token(ApiScope::Write).await,
+    );
+    let h = "https://haven-health.github.io/fhir";
+    let bundle = json!({"resourceType": "Bundle", "type": "batch", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "ehr-9", "name": [{"family": "Kidane"}], "birthDate": "1988-04",
+            "communication": [{"language": {"text": "Eritrean"}, "preferred": true}, {"language": {"text": "Tigrinya"}}]},
+         "request": {"method": "PUT", "url": "Patient/ehr-9"}},
+        {"resource": {"resourceType": "Observation", "id": "ev-9", "status": "final", "subject": {"reference": "Patient/ehr-9"},
+            "code": {"coding": [{"system": format!("{h}/CodeSystem/life-event"), "code": "asylum-refused"}]},
+            "effectiveDateTime": "2021-02"},
+         "request": {"method": "PUT", "url": "Observation/ev-9"}}
+    ]});
+    let response = app.post_json("/fhir", &write, &bundle).await;
+    assert_eq!(response.status(), 200);
+    let response: Value = response.json().await.expect("json");
+    assert_eq!(
+        response["entry"][0]["response"]["outcome"]["issue"][0]["diagnostics"],
+        "stored without: Patient.communication[0].language: \"Eritrean\" is not a language Haven can record; it was left out"
+    );
+    let patient: Value = app
+        .get("/fhir/Patient/ehr-9", &read)
+        .await
+        .json()
+        .await
+        .expect("patient");
+    assert_eq!(patient["birthDate"], "1988-04");
+    assert_eq!(
+        patient["communication"],
+        json!([{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "ti", "display": "Tigrinya"}]}, "preferred": false}])
+    );
+    let event: Value = app
+        .get("/fhir/Observation/ev-9", &read)
+        .await
+        .json()
+        .await
+        .expect("observation");
+    assert_eq!(event["effectiveDateTime"], "2021-02");
+}
