@@ -458,3 +458,30 @@ fn import_and_evaluate_say_which_resource_types_they_skipped() {
             .any(|a| a["patient"] == "ehr-1" && a["rule"] == "risk.reassess-after-event")
     );
 }
+
+/// A resource Haven would read that carries a modifier extension refuses the whole file,
+/// naming the line, the element and the extension; nothing of the file is stored.
+#[test]
+fn a_modifier_extension_refuses_the_file_and_stores_nothing() {
+    let h = Haven::new();
+    let mut text = other_system_ndjson();
+    text = text.replacen(
+        r#""effectiveDateTime":"2026-11-20"}"#,
+        r#""effectiveDateTime":"2026-11-20","modifierExtension":[{"url":"https://ehr.example/not-the-patient","valueBoolean":true}]}"#,
+        1,
+    );
+    let file = h.dir.path().join("modified.ndjson");
+    std::fs::write(&file, text).expect("write");
+    let path = file.to_string_lossy().into_owned();
+    let stderr = h.fails(&["import", &path], 1);
+    assert!(
+        stderr.contains(&format!(
+            "{path}: line 2: Observation.modifierExtension[0]: the modifier extension \"https://ehr.example/not-the-patient\" changes what this Observation means"
+        )),
+        "{stderr}"
+    );
+    let worklist: Value =
+        serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"]))
+            .expect("json");
+    assert_eq!(worklist["actions"], serde_json::json!([]), "nothing stored");
+}

@@ -113,3 +113,26 @@ async fn partial_dates_and_languages_by_name_are_stored_and_served_as_given() {
         .expect("observation");
     assert_eq!(event["effectiveDateTime"], "2021-02");
 }
+
+/// A modifier extension on a resource Haven reads refuses the whole Bundle with an
+/// OperationOutcome naming the entry and the element; nothing is stored.
+#[tokio::test]
+async fn a_modifier_extension_refuses_the_bundle_and_stores_nothing() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let mut bundle = transaction(&record());
+    bundle["entry"][1]["resource"]["modifierExtension"] =
+        json!([{"url": "https://ehr.example/family-history", "valueBoolean": true}]);
+    let refused = app.post_json("/fhir", &write, &bundle).await;
+    assert_eq!(refused.status(), 400);
+    let outcome: Value = refused.json().await.expect("json");
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    assert_eq!(outcome["issue"][0]["code"], "not-supported");
+    let text = outcome["issue"][0]["diagnostics"].as_str().expect("text");
+    assert!(
+        text.starts_with("request body: Bundle.entry[1]: ")
+            && text.contains(".modifierExtension[0]: the modifier extension \"https://ehr.example/family-history\""),
+        "{text}"
+    );
+    assert_eq!(app.store.count_patients().await.expect("count"), 0);
+}
