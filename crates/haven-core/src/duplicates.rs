@@ -115,8 +115,8 @@ mod tests {
             "a name alone is not evidence"
         );
 
-        a.birth_date = Some(date!(1994 - 06 - 19));
-        b.birth_date = Some(date!(1994 - 06 - 19));
+        a.birth_date = Some(date!(1994 - 06 - 19).into());
+        b.birth_date = Some(date!(1994 - 06 - 19).into());
         assert_eq!(
             duplicate_reasons(&a, &b),
             vec![DuplicateReason::SameBirthDateAndName]
@@ -144,7 +144,7 @@ mod tests {
         );
         let mut twin = person("Hassan", "Rahimi");
         let mut brother = person("Ali", "Rahimi");
-        twin.birth_date = Some(date!(2001 - 01 - 01));
+        twin.birth_date = Some(date!(2001 - 01 - 01).into());
         brother.birth_date = twin.birth_date;
         assert!(
             duplicate_reasons(&twin, &brother).is_empty(),
@@ -162,8 +162,8 @@ mod tests {
         ) {
             let mut a = person(&ga, &fa);
             let mut b = person(&gb, &fb);
-            a.birth_date = Some(date!(1990 - 01 - 01));
-            b.birth_date = Some(if same_date { date!(1990 - 01 - 01) } else { date!(1991 - 01 - 01) });
+            a.birth_date = Some(date!(1990 - 01 - 01).into());
+            b.birth_date = Some(if same_date { date!(1990 - 01 - 01).into() } else { date!(1991 - 01 - 01).into() });
             a.phone = pa;
             b.phone = pb;
             prop_assert_eq!(duplicate_reasons(&a, &b), duplicate_reasons(&b, &a));

@@ -36,7 +36,7 @@ pub(crate) fn register(options: &DemoOptions, index: u64, dice: &mut Dice) -> (P
         p.native_name = Some(format!("{g} {f}"));
     }
     // Some people do not know their date of birth; none is recorded for a few.
-    p.birth_date = (!dice.chance(0.01)).then_some(born);
+    p.birth_date = (!dice.chance(0.01)).then_some(born.into());
     p.sex = Some(sex);
     p.country_of_origin = Some(origin.country.to_owned());
 

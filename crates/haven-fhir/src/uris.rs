@@ -22,6 +22,21 @@ pub const CONDITION_VERIFICATION: &str =
     "http://terminology.hl7.org/CodeSystem/condition-ver-status";
 pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
+/// The UK Core human-language code system (retired, still sent), its draft address and the
+/// Care Connect one before it: ISO 639-1 codes, and `q1`–`q5` for Braille, sign languages
+/// and Makaton. Read on import, never written.
+pub fn is_uk_human_language(system: &str) -> bool {
+    system.ends_with("/UKCore-HumanLanguage")
+        || system.ends_with("/CodeSystem-UKCore-HumanLanguage")
+        || system.ends_with("/CareConnect-HumanLanguage-1")
+}
+
+/// An ISO 639 code system, however it is written (`urn:iso:std:iso:639-2`,
+/// `http://terminology.hl7.org/CodeSystem/iso639-3`, …).
+pub fn is_iso639(system: &str) -> bool {
+    system.to_ascii_lowercase().contains("639")
+}
+
 /// `H/CodeSystem/<name>`.
 pub fn system(name: &str) -> String {
     format!("{HAVEN_BASE}/CodeSystem/{name}")

@@ -13,7 +13,7 @@ use haven_core::names::{NameKeys, PersonName};
 use haven_core::record::{Entry, Patient};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-use crate::codec::{date_text, timestamp_text};
+use crate::codec::timestamp_text;
 use crate::patients::{PatientSummary, summary};
 use crate::{Actor, Result, Store, StoreError, audit, now};
 
@@ -92,7 +92,7 @@ impl Store {
         )
         .bind(patient.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
         .bind(patient.phone.as_deref().and_then(phone_key))
-        .bind(patient.birth_date.map(date_text))
+        .bind(patient.birth_date.map(|d| d.to_string()))
         .fetch_all(self.pool())
         .await?;
         let id = patient.id.as_str();
@@ -299,7 +299,7 @@ mod tests {
 
     fn person(given: &str, family: &str) -> Patient {
         let mut p = Patient::new(PatientId::new(""), given, family);
-        p.birth_date = Some(date!(1994 - 06 - 19));
+        p.birth_date = Some(date!(1994 - 06 - 19).into());
         p
     }
 

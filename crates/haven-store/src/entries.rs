@@ -1,7 +1,7 @@
 //! Clinical entries: add, amend or mark entered-in-error (never delete), and read history.
 
 use haven_core::record::{Change, Entry, EntryBody, EntryStatus, PatientRecord, Visibility};
-use haven_core::{EntryId, PatientId, UserId};
+use haven_core::{EntryId, PartialDate, PatientId, UserId};
 use sqlx::{Row, SqliteConnection};
 
 use crate::codec::{date_text, parse_timestamp, timestamp_text};
@@ -36,7 +36,7 @@ impl Store {
     /// `haven_core::record::Entry`), moving the current version to history.
     pub async fn change_entry(&self, actor: &Actor, next: &Entry) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT version, status, data, changed_at, changed_by, reason FROM entries WHERE id = ?")
+        let row = sqlx::query("SELECT version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id = ?")
             .bind(next.id.as_str())
             .fetch_optional(&mut *tx)
             .await?
@@ -45,7 +45,7 @@ impl Store {
         if current + 1 != next.version {
             return Err(StoreError::VersionConflict { current });
         }
-        sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(next.id.as_str())
             .bind(i64::from(current))
             .bind(row.try_get::<String, _>("status")?)
@@ -53,9 +53,10 @@ impl Store {
             .bind(row.try_get::<String, _>("changed_at")?)
             .bind(row.try_get::<String, _>("changed_by")?)
             .bind(row.try_get::<String, _>("reason")?)
+            .bind(row.try_get::<Option<String>, _>("partial_date")?)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE entries SET version = ?, status = ?, entry_date = ?, data = ?, changed_at = ?, changed_by = ?, reason = ? WHERE id = ?")
+        sqlx::query("UPDATE entries SET version = ?, status = ?, entry_date = ?, data = ?, changed_at = ?, changed_by = ?, reason = ?, partial_date = ? WHERE id = ?")
             .bind(i64::from(next.version))
             .bind(next.status.id())
             .bind(date_text(next.body.date()))
@@ -63,6 +64,7 @@ impl Store {
             .bind(timestamp_text(next.change.at))
             .bind(next.change.by.as_str())
             .bind(&next.change.reason)
+            .bind(next.partial_date.map(|p| p.to_string()))
             .bind(next.id.as_str())
             .execute(&mut *tx)
             .await?;
@@ -109,6 +111,7 @@ impl Store {
                 status: status(&r.try_get::<String, _>("status")?)?,
                 change: change_from_row(r)?,
                 body: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+                partial_date: partial_from_row(r)?,
             });
         }
         out.push(current);
@@ -156,13 +159,24 @@ pub(crate) fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
         status: status(&r.try_get::<String, _>("status")?)?,
         change: change_from_row(r)?,
         body,
+        partial_date: partial_from_row(r)?,
     })
+}
+
+/// The `partial_date` column: the entry's date as its source gave it, when only in part.
+pub(crate) fn partial_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<PartialDate>> {
+    r.try_get::<Option<String>, _>("partial_date")?
+        .map(|text| {
+            PartialDate::parse(&text)
+                .map_err(|_| StoreError::Corrupt(format!("partial date {text:?}")))
+        })
+        .transpose()
 }
 
 pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result<()> {
     sqlx::query(
-        "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(entry.id.as_str())
     .bind(entry.patient.as_str())
@@ -175,6 +189,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result
     .bind(timestamp_text(entry.change.at))
     .bind(entry.change.by.as_str())
     .bind(&entry.change.reason)
+    .bind(entry.partial_date.map(|p| p.to_string()))
     .execute(conn)
     .await?;
     Ok(())

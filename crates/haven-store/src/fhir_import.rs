@@ -227,7 +227,7 @@ async fn upsert(
         }
         let stored_entries = rows_by_id(
             &mut tx,
-            "SELECT id, patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id IN (",
+            "SELECT id, patient_id, kind, version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id IN (",
             &entry_ids,
         )
         .await?;
@@ -391,7 +391,7 @@ async fn flush(conn: &mut SqliteConnection, entries: &mut Vec<Entry>) -> Result<
 }
 
 async fn stored_entry(conn: &mut SqliteConnection, id: &str) -> Result<SqliteRow, UpsertError> {
-    Ok(sqlx::query("SELECT patient_id, kind, version, status, data, changed_at, changed_by, reason FROM entries WHERE id = ?")
+    Ok(sqlx::query("SELECT patient_id, kind, version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?)
@@ -423,14 +423,25 @@ async fn update_entry(
             incoming: entry.body.kind_id(),
         });
     }
-    let data = serde_json::to_string(&entry.body)?;
     let status: String = row.try_get("status")?;
     let stored: &str = row.try_get("data")?;
+    let stored_partial: Option<String> = row.try_get("partial_date")?;
+    let partial = entry.partial_date.map(|p| p.to_string());
+    let mut body = std::borrow::Cow::Borrowed(&entry.body);
+    if partial.is_some() && partial == stored_partial {
+        // The same partial date, read on another day (a late reading is never after the day
+        // of the import): the day already stored stands, so a re-import changes nothing.
+        let stored_day = serde_json::from_str::<EntryBody>(stored)?.date();
+        if stored_day != body.date() {
+            *body.to_mut().date_mut() = stored_day;
+        }
+    }
+    let data = serde_json::to_string(&*body)?;
     // The same text is the same entry (the usual re-import); otherwise compare the decoded
     // entries, so that a different but equal serialisation is no change — including a row
     // written before a field was added, which reads back with the field's default.
-    let same = stored == data || serde_json::from_str::<EntryBody>(stored)? == entry.body;
-    if same && status == entry.status.id() {
+    let same = stored == data || serde_json::from_str::<EntryBody>(stored)? == *body;
+    if same && status == entry.status.id() && partial == stored_partial {
         summary.entries_unchanged += 1;
         return Ok(());
     }
@@ -440,7 +451,7 @@ async fn update_entry(
         });
     }
     let version: i64 = row.try_get("version")?;
-    sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(entry.id.as_str())
         .bind(version)
         .bind(&status)
@@ -448,17 +459,19 @@ async fn update_entry(
         .bind(row.try_get::<String, _>("changed_at")?)
         .bind(row.try_get::<String, _>("changed_by")?)
         .bind(row.try_get::<String, _>("reason")?)
+        .bind(&stored_partial)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE entries SET version = ?, status = ?, entry_date = ?, sensitive = ?, data = ?, changed_at = ?, changed_by = ?, reason = ? WHERE id = ?")
+    sqlx::query("UPDATE entries SET version = ?, status = ?, entry_date = ?, sensitive = ?, data = ?, changed_at = ?, changed_by = ?, reason = ?, partial_date = ? WHERE id = ?")
         .bind(version + 1)
         .bind(entry.status.id())
-        .bind(date_text(entry.body.date()))
+        .bind(date_text(body.date()))
         .bind(entry.visibility() == Visibility::Sensitive)
         .bind(data)
         .bind(timestamp_text(now()))
         .bind(&actor.0)
         .bind(reason)
+        .bind(&partial)
         .bind(entry.id.as_str())
         .execute(&mut *conn)
         .await?;
@@ -532,6 +545,73 @@ mod tests {
         assert_eq!(history.len(), 2, "the old version is kept");
         assert_eq!(history[1].version, 2);
         assert_eq!(history[1].change.reason, "import b.json");
+    }
+
+    /// A date known only to its month is stored as such; imported again on a later day of
+    /// that month (when its late reading falls on a later day) it is the same entry, and a
+    /// change to the date as given is a new version that keeps the old one.
+    #[tokio::test]
+    async fn partial_dates_are_stored_as_given_and_reimport_changes_nothing() {
+        let store = Store::open_in_memory().await.expect("store");
+        let actor = Actor::cli("import");
+        let with = |day, partial: &str| {
+            let mut r = record(LifeEventKind::LossOfHope);
+            r.patient.birth_date = haven_core::PartialDate::parse("1988").ok();
+            *r.entries[0].body.date_mut() = day;
+            r.entries[0].partial_date = haven_core::PartialDate::parse(partial).ok();
+            r
+        };
+        store
+            .upsert_records(&actor, &[with(date!(2026 - 11 - 10), "2026-11")], "a")
+            .await
+            .expect("first");
+        let again = store
+            .upsert_records(&actor, &[with(date!(2026 - 11 - 20), "2026-11")], "a")
+            .await
+            .expect("again");
+        assert_eq!(again.entries_unchanged, 1, "{again:?}");
+        let stored = store
+            .record("ehr-1", Visibility::Sensitive)
+            .await
+            .expect("record");
+        assert_eq!(
+            stored.patient.birth_date.map(|d| d.to_string()),
+            Some("1988".into())
+        );
+        let entry = &stored.entries[0];
+        assert_eq!(
+            (entry.date_text(), entry.body.date()),
+            ("2026-11".into(), date!(2026 - 11 - 10))
+        );
+        let changed = store
+            .upsert_records(&actor, &[with(date!(2026 - 10 - 31), "2026-10")], "b")
+            .await
+            .expect("changed");
+        assert_eq!(changed.entries_changed, 1);
+        let history = store.entry_history("ev-1").await.expect("history");
+        let texts: Vec<String> = history.iter().map(Entry::date_text).collect();
+        assert_eq!(texts, ["2026-11", "2026-10"]);
+        // The rules' view decodes with the partial birth date.
+        let view: Vec<u8> =
+            sqlx::query_scalar("SELECT rules_view FROM patients WHERE id = 'ehr-1'")
+                .fetch_one(store.pool())
+                .await
+                .expect("view");
+        let decoded = crate::projection::decode(&view).expect("decodes");
+        assert_eq!(decoded.patient.birth_date, stored.patient.birth_date);
+    }
+
+    /// Whole birth dates stored before partial dates were kept (as `[year, day of year]`) read
+    /// back as the same day.
+    #[test]
+    fn birth_dates_stored_the_old_way_read_back() {
+        let mut p = Patient::new("p1".into(), "A", "B");
+        p.birth_date = Some(date!(1990 - 05 - 01).into());
+        let text = serde_json::to_string(&p).expect("json");
+        assert!(text.contains(r#""birth_date":"1990-05-01""#), "{text}");
+        let old = text.replace(r#""1990-05-01""#, "[1990,121]");
+        let read: Patient = serde_json::from_str(&old).expect("old form");
+        assert_eq!(read, p);
     }
 
     #[tokio::test]

@@ -280,7 +280,8 @@ impl Columns {
             search_key: crate::search::stored_key(&names),
             phone_key: p.phone.as_deref().and_then(phone_key),
             search_name: text::fold(&names),
-            birth_date: p.birth_date.map(date_text),
+            // As recorded (`1988`, `1988-04` or a whole date): ISO text sorts either way.
+            birth_date: p.birth_date.map(|d| d.to_string()),
             nhs_number: p.nhs_number.as_ref().map(|n| n.as_str().to_owned()),
             language: p.main_language.as_ref().map(|l| l.as_str().to_owned()),
             clinician: p.named_clinician.as_ref().map(|c| c.as_str().to_owned()),

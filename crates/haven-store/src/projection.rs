@@ -20,7 +20,7 @@ use crate::{Result, StoreError};
 /// The version of the stored form. Bump it whenever anything the view encodes changes shape (a
 /// field of `Patient` or of an entry kind, a new kind): every stored view is then rebuilt at the
 /// next open instead of being misread.
-pub const FORMAT_VERSION: u8 = 2;
+pub const FORMAT_VERSION: u8 = 3;
 
 /// The first bytes of every view: a marker no unversioned view could start with (its first
 /// byte was the length of a patient id, never 0xFF), then the format version.
@@ -108,6 +108,7 @@ fn evaluation_entry(body: EntryBody) -> Entry {
             reason: String::new(),
         },
         body,
+        partial_date: None,
     }
 }
 
@@ -226,8 +227,8 @@ mod tests {
         assert_eq!(
             (FORMAT_VERSION, hex::encode(digest.finalize())),
             (
-                2,
-                "270d6cef38d87817da05bbff49bc722d5d6ad69a4a492854f22fac3d195c4674".to_owned()
+                3,
+                "cbac8e217bd2e1492abcc2588efc0b545313f40b9ce9cf0f7fb8b3f29d9d94db".to_owned()
             ),
             "the rules view's encoding changed: bump FORMAT_VERSION, then update this digest"
         );

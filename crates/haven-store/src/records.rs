@@ -280,7 +280,7 @@ pub(crate) async fn insert_entries<'a>(
             .map(|e| serde_json::to_string(&e.body))
             .collect::<Result<Vec<_>, _>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason) ",
+            "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date) ",
         );
         q.push_values(chunk.iter().zip(data), |mut b, (e, data)| {
             b.push_bind(e.id.as_str().to_owned())
@@ -293,7 +293,8 @@ pub(crate) async fn insert_entries<'a>(
                 .push_bind(data)
                 .push_bind(timestamp_text(e.change.at))
                 .push_bind(e.change.by.as_str().to_owned())
-                .push_bind(e.change.reason.clone());
+                .push_bind(e.change.reason.clone())
+                .push_bind(e.partial_date.map(|p| p.to_string()));
         });
         q.build().execute(&mut *conn).await?;
     }

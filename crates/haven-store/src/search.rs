@@ -244,7 +244,7 @@ mod tests {
         let store = Store::open_in_memory().await.expect("store");
         for (given, family) in people {
             let mut p = Patient::new(PatientId::new(""), *given, *family);
-            p.birth_date = Some(date!(1990 - 01 - 01));
+            p.birth_date = Some(date!(1990 - 01 - 01).into());
             store
                 .create_patient(&Actor::new("test"), p, vec![])
                 .await
@@ -323,7 +323,7 @@ mod tests {
     async fn dates_of_birth_as_uk_staff_write_them_and_with_a_name() {
         let store = store_with(&[("Mahmoud", "Abdelrahman"), ("Amina", "Haddad")]).await;
         let mut june = Patient::new(PatientId::new(""), "Mahmud", "Abdul Rahman");
-        june.birth_date = Some(date!(1994 - 06 - 19));
+        june.birth_date = Some(date!(1994 - 06 - 19).into());
         june.nhs_number = NhsNumber::parse("9434765919").ok();
         store
             .create_patient(&Actor::new("test"), june, vec![])

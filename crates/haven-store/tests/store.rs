@@ -28,7 +28,7 @@ fn actor() -> Actor {
 
 fn patient(given: &str, family: &str) -> Patient {
     let mut p = Patient::new(PatientId::new(""), given, family);
-    p.birth_date = Some(date!(1990 - 01 - 01));
+    p.birth_date = Some(date!(1990 - 01 - 01).into());
     p.main_language = LanguageTag::parse("ar").ok();
     p
 }

@@ -696,3 +696,88 @@ fn import_never_gives_a_record_to_another_person() {
         "{patients}"
     );
 }
+
+/// A record from another system: one patient and a life event Haven uses, and seven resources
+/// of four types it does not (one line each, NDJSON).
+fn other_system_ndjson() -> String {
+    let h = "https://haven-health.github.io/fhir";
+    let mut lines = vec![
+        r#"{"resourceType":"Patient","id":"ehr-1","name":[{"family":"Rahimi","given":["Sara"]}],"birthDate":"1988"}"#.to_owned(),
+        format!(
+            r#"{{"resourceType":"Observation","id":"ev1","status":"final","subject":{{"reference":"Patient/ehr-1"}},"code":{{"coding":[{{"system":"{h}/CodeSystem/life-event","code":"asylum-refused"}}]}},"effectiveDateTime":"2026-11-20"}}"#
+        ),
+    ];
+    for (resource_type, id) in [
+        ("AllergyIntolerance", "a1"),
+        ("AllergyIntolerance", "a2"),
+        ("MedicationRequest", "m1"),
+        ("MedicationRequest", "m2"),
+        ("Immunization", "i1"),
+        ("Immunization", "i2"),
+        ("DiagnosticReport", "d1"),
+    ] {
+        lines.push(format!(
+            r#"{{"resourceType":"{resource_type}","id":"{id}","status":"active","patient":{{"reference":"Patient/ehr-1"}},"subject":{{"reference":"Patient/ehr-1"}}}}"#
+        ));
+    }
+    lines.join("\n") + "\n"
+}
+
+const SKIPPED_TYPES: &str = "7 resources of 4 types Haven does not use were skipped: AllergyIntolerance (2), DiagnosticReport (1), Immunization (2), MedicationRequest (2)";
+
+#[test]
+fn import_and_evaluate_say_which_resource_types_they_skipped() {
+    let h = Haven::new();
+    let file = h.dir.path().join("other-system.ndjson");
+    std::fs::write(&file, other_system_ndjson()).expect("write");
+    let path = file.to_string_lossy().into_owned();
+    let imported = h.ok(&["import", &path]);
+    assert_eq!(
+        imported,
+        format!(
+            "{path}: 1 patients added, 0 updated; 1 entries added, 0 changed, 0 unchanged; {SKIPPED_TYPES}\n"
+        )
+    );
+    let out = h.run(&["evaluate", &path, "--as-of", "2026-11-28", "--json"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("note: {SKIPPED_TYPES}")),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("the worklist JSON is untouched");
+    assert!(
+        json["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .any(|a| a["patient"] == "ehr-1" && a["rule"] == "risk.reassess-after-event")
+    );
+}
+
+/// A resource Haven would read that carries a modifier extension refuses the whole file,
+/// naming the line, the element and the extension; nothing of the file is stored.
+#[test]
+fn a_modifier_extension_refuses_the_file_and_stores_nothing() {
+    let h = Haven::new();
+    let mut text = other_system_ndjson();
+    text = text.replacen(
+        r#""effectiveDateTime":"2026-11-20"}"#,
+        r#""effectiveDateTime":"2026-11-20","modifierExtension":[{"url":"https://ehr.example/not-the-patient","valueBoolean":true}]}"#,
+        1,
+    );
+    let file = h.dir.path().join("modified.ndjson");
+    std::fs::write(&file, text).expect("write");
+    let path = file.to_string_lossy().into_owned();
+    let stderr = h.fails(&["import", &path], 1);
+    assert!(
+        stderr.contains(&format!(
+            "{path}: line 2: Observation.modifierExtension[0]: the modifier extension \"https://ehr.example/not-the-patient\" changes what this Observation means"
+        )),
+        "{stderr}"
+    );
+    let worklist: Value =
+        serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"]))
+            .expect("json");
+    assert_eq!(worklist["actions"], serde_json::json!([]), "nothing stored");
+}

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 use super::EntryBody;
-use crate::{EntryId, PatientId, UserId};
+use crate::{EntryId, PartialDate, PatientId, UserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(
@@ -65,6 +65,11 @@ pub struct Entry {
     pub status: EntryStatus,
     pub change: Change,
     pub body: EntryBody,
+    /// The entry's date as its source gave it, when that was only a year or a month
+    /// (`2019`, `2019-04`); the body's date is then the day the rules read for it
+    /// ([`EntryBody::place_partial`]). `None` for a whole day.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub partial_date: Option<PartialDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,6 +104,15 @@ impl Entry {
                 reason: String::new(),
             },
             body,
+            partial_date: None,
+        }
+    }
+
+    /// The entry's date as pages and exports show it: as recorded, so `2019` stays `2019`.
+    pub fn date_text(&self) -> String {
+        match &self.partial_date {
+            Some(partial) => partial.to_string(),
+            None => self.body.date().to_string(),
         }
     }
 
@@ -125,6 +139,11 @@ impl Entry {
                 found: body.kind_id(),
             });
         }
+        // A date known only in part stays so while the amendment leaves it where it was; a
+        // date the clinician changes is a whole day.
+        let partial_date = self
+            .partial_date
+            .filter(|_| body.date() == self.body.date());
         Ok(Entry {
             version: self.version + 1,
             change: Change {
@@ -133,6 +152,7 @@ impl Entry {
                 reason: reason.trim().to_owned(),
             },
             body,
+            partial_date,
             ..self.clone()
         })
     }
@@ -231,6 +251,33 @@ mod tests {
             v1.amend(other, "x".into(), at, "r"),
             Err(ChangeError::KindChanged { .. })
         ));
+    }
+
+    #[test]
+    fn an_amendment_keeps_a_partial_date_only_where_it_leaves_the_date() {
+        let mut v1 = entry();
+        v1.partial_date = PartialDate::parse("2026-11").ok();
+        let at = datetime!(2026-11-02 9:00 UTC);
+        let same_day = v1
+            .amend(
+                event(LifeEventKind::AppealDismissed),
+                "x".into(),
+                at,
+                "type",
+            )
+            .expect("amend");
+        assert_eq!(same_day.date_text(), "2026-11");
+        let mut moved = event(LifeEventKind::AsylumRefused);
+        if let EntryBody::LifeEvent(e) = &mut moved {
+            e.date = date!(2026 - 11 - 14);
+        }
+        let exact = v1
+            .amend(moved, "x".into(), at, "exact date")
+            .expect("amend");
+        assert_eq!(
+            (exact.partial_date, exact.date_text()),
+            (None, "2026-11-14".into())
+        );
     }
 
     #[test]

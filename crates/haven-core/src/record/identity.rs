@@ -57,7 +57,7 @@ mod tests {
     fn person(family: &str, nhs: Option<&str>, born: Option<crate::Date>) -> Patient {
         let mut p = Patient::new("pat-3".into(), "Amina", family);
         p.nhs_number = nhs.map(|n| NhsNumber::parse(n).expect("valid NHS number"));
-        p.birth_date = born;
+        p.birth_date = born.map(Into::into);
         p
     }
 

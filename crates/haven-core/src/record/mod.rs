@@ -8,12 +8,14 @@
 mod entry;
 mod identity;
 mod kinds;
+mod partial;
 mod patient;
 mod validate;
 
 pub use entry::{Change, ChangeError, Entry, EntryStatus, Visibility};
 pub use identity::{IdentityField, same_identity};
 pub use kinds::*;
+pub use partial::Reading;
 pub use patient::{Accommodation, InterpreterGender, Patient, Sex};
 pub use validate::{ValidationError, validate_entry, validate_patient};
 

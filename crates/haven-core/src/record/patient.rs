@@ -1,7 +1,7 @@
 //! Patient demographics and registration, following Safe Surgeries practice: nothing but a name
 //! is required — no NHS number, ID document, address or immigration status.
 
-use crate::{Date, LanguageTag, NhsNumber, PatientId, UserId};
+use crate::{Date, LanguageTag, NhsNumber, PartialDate, PatientId, UserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(
@@ -56,7 +56,8 @@ pub struct Patient {
     pub family_name: String,
     /// The name as the person writes it, in their own script, where different.
     pub native_name: Option<String>,
-    pub birth_date: Option<Date>,
+    /// As recorded: other systems may know only the year or the month (`1988`, `1988-04`).
+    pub birth_date: Option<PartialDate>,
     pub sex: Option<Sex>,
     pub nhs_number: Option<NhsNumber>,
     /// The practice's own reference (for example from the GP system).
@@ -117,13 +118,26 @@ impl Patient {
         }
     }
 
-    /// Age in whole years on `today`.
+    /// Age in whole years on `today`; for a birth date known only to the year or month, the
+    /// youngest the person may be (see [`Patient::age_range_on`]).
     pub fn age_on(&self, today: Date) -> Option<i32> {
-        let born = self.birth_date?;
-        let mut years = today.year() - born.year();
-        if (today.month() as u8, today.day()) < (born.month() as u8, born.day()) {
-            years -= 1;
-        }
-        Some(years)
+        self.age_range_on(today).map(|(youngest, _)| youngest)
+    }
+
+    /// The youngest and oldest the person may be on `today` (the same for a whole date).
+    pub fn age_range_on(&self, today: Date) -> Option<(i32, i32)> {
+        self.birth_date.map(|born| born.age_range_on(today))
+    }
+
+    /// The age as pages show it: `36`, or `35 or 36` when the birth date is partial and the
+    /// birthday may or may not have passed.
+    pub fn age_text_on(&self, today: Date) -> Option<String> {
+        self.age_range_on(today).map(|(youngest, oldest)| {
+            if youngest == oldest {
+                youngest.to_string()
+            } else {
+                format!("{youngest} or {oldest}")
+            }
+        })
     }
 }

@@ -50,10 +50,7 @@ pub(super) fn book(ctx: &Context<'_>) -> Option<Action> {
         .patient
         .main_language
         .as_ref()
-        .map(|l| match l.english_name() {
-            "Other language" => format!(" for {l}"),
-            name => format!(" for {name}"),
-        })
+        .map(|l| format!(" for {}", l.name()))
         .unwrap_or_default();
     let more = match others {
         0 => String::new(),

@@ -75,6 +75,22 @@ fn demographics_are_plausible() {
     }
 }
 
+/// Every language the demo records is named from haven-core's table, so no page, export or
+/// report shows one as an anonymous "other language".
+#[test]
+fn every_language_spoken_is_in_the_language_table() {
+    let all = people();
+    let mut spoken = BTreeSet::new();
+    for r in &all {
+        spoken.extend(r.patient.main_language.iter().cloned());
+        spoken.extend(r.patient.other_languages.iter().cloned());
+    }
+    assert!(spoken.len() > 20, "{spoken:?}");
+    for tag in spoken {
+        assert!(tag.language().is_some(), "{tag} is not in the table");
+    }
+}
+
 #[test]
 fn languages_match_countries_and_scripts() {
     let all = people();

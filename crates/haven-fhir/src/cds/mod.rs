@@ -218,6 +218,7 @@ pub fn draft_appointments(request: &CdsRequest) -> Result<Vec<ImportedResource>,
             a.participant.insert(
                 0,
                 AppointmentParticipant {
+                    modifier_extension: Vec::new(),
                     actor: Some(patient.clone()),
                     status: "accepted".into(),
                 },

@@ -124,6 +124,8 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
         .into()),
         EntryBody::Referral(r) => one(referral(id, patient, e, r).into()),
         EntryBody::Medication(m) => one(crate::model::MedicationStatement {
+            contained: Vec::new(),
+            modifier_extension: Vec::new(),
             id,
             meta: meta(e),
             extension: Vec::new(),
@@ -154,6 +156,7 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
         }
         .into()),
         EntryBody::Advice(a) => one(Procedure {
+            modifier_extension: Vec::new(),
             id,
             meta: meta(e),
             extension: a
@@ -174,6 +177,7 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
         }
         .into()),
         EntryBody::Flag(f) => one(crate::model::Flag {
+            modifier_extension: Vec::new(),
             id,
             meta: meta(e),
             extension: Vec::new(),
@@ -290,6 +294,7 @@ fn encounter(
         extension.push(Extension::string(uris::extension(ext::NOTE), &enc.note));
     }
     crate::model::Encounter {
+        modifier_extension: Vec::new(),
         id,
         meta: meta(e),
         extension,
@@ -328,6 +333,7 @@ fn appointment(
     // import reads the day back from the text as written.
     let start = format!("{}T00:00:00Z", c.date);
     crate::model::Appointment {
+        modifier_extension: Vec::new(),
         id,
         meta: meta(e),
         extension,
@@ -336,6 +342,7 @@ fn appointment(
         start: Some(start.clone()),
         end: Some(start),
         participant: vec![AppointmentParticipant {
+            modifier_extension: Vec::new(),
             actor: subject(patient),
             status: "accepted".into(),
         }],
@@ -375,6 +382,7 @@ fn risk_assessment(
         ));
     }
     RiskAssessment {
+        modifier_extension: Vec::new(),
         id,
         meta: meta(e),
         extension,
@@ -409,6 +417,7 @@ fn safety_plan(id: Option<String>, patient: &PatientId, e: &Entry, s: &SafetyPla
         .map(|(name, text)| Extension::string(name, text.as_str()))
         .collect();
     CarePlan {
+        modifier_extension: Vec::new(),
         id,
         meta: meta(e),
         extension: vec![Extension::complex(uris::extension(ext::SAFETY_PLAN), parts)],
@@ -439,6 +448,8 @@ fn referral(id: Option<String>, patient: &PatientId, e: &Entry, r: &Referral) ->
         .collect();
     coding.push(uris::haven(cs::REFERRAL_TYPE, r.kind.id(), r.kind.label()));
     ServiceRequest {
+        contained: Vec::new(),
+        modifier_extension: Vec::new(),
         id,
         meta: meta(e),
         // FHIR's `revoked` covers both "declined" and "not taken up"; the extension keeps which.

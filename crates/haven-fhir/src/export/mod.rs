@@ -3,6 +3,7 @@
 //! same JSON, which is what the round-trip tests and snapshots rely on.
 
 mod entries;
+mod partial;
 mod patient;
 mod questionnaire;
 
@@ -37,7 +38,14 @@ pub fn to_typed(record: &PatientRecord, include_sensitive: bool) -> Vec<Resource
         if matches!(entry.body, EntryBody::Disclosure(_)) && !include_sensitive {
             continue;
         }
-        out.extend(entries::entry(&record.patient.id, entry));
+        out.extend(
+            entries::entry(&record.patient.id, entry)
+                .into_iter()
+                .map(|mut resource| {
+                    partial::keep_partial(&mut resource, entry);
+                    resource
+                }),
+        );
     }
     out
 }

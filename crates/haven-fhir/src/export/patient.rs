@@ -77,11 +77,14 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         });
     }
     let language = |tag: &haven_core::LanguageTag, preferred: bool| PatientCommunication {
-        language: CodeableConcept::of(vec![Coding::new(
-            uris::BCP47,
-            tag.as_str(),
-            tag.english_name(),
-        )]),
+        modifier_extension: Vec::new(),
+        // A language Haven does not know by name goes without a display rather than with
+        // a made-up one.
+        language: CodeableConcept::of(vec![Coding {
+            system: Some(uris::BCP47.into()),
+            code: Some(tag.as_str().into()),
+            display: tag.language().map(|_| tag.name()),
+        }]),
         preferred: Some(preferred),
     };
     let communication = p
@@ -91,6 +94,8 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
         .chain(p.other_languages.iter().map(|t| language(t, false)))
         .collect();
     crate::model::Patient {
+        contained: Vec::new(),
+        modifier_extension: Vec::new(),
         id: Some(p.id.as_str().into()),
         meta: None,
         extension,

@@ -66,6 +66,7 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
         return vec![observation.into()];
     }
     let response = QuestionnaireResponse {
+        modifier_extension: Vec::new(),
         id: Some(response_id),
         meta: meta(e),
         extension: vec![Extension::reference(
@@ -78,9 +79,11 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
         authored: Some(q.date.to_string()),
         item: answered(q)
             .map(|(index, answer)| QuestionnaireItem {
+                modifier_extension: Vec::new(),
                 link_id: (index + 1).to_string(),
                 text: None,
                 answer: vec![QuestionnaireAnswer {
+                    modifier_extension: Vec::new(),
                     value_integer: Some(i64::from(answer)),
                     value_coding: None,
                 }],

@@ -17,9 +17,11 @@ use haven_core::record::{
 use haven_core::{Date, EntryId, NhsNumber, PatientId};
 
 use super::error::{ImportError, ImportErrorKind as Kind, Location};
+use super::modifiers::refuse_modifiers;
 use super::parse::{ImportedResource, cores, joined};
 use super::refs::Resolver;
 use super::requests;
+use super::unused::UnusedTypes;
 use super::values::{Ctx, change, is_fhir_id};
 use super::{Mapped, entries, observation, patient};
 use crate::model::{Reference, Resource};
@@ -36,6 +38,28 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Something a stored resource held that Haven could not record (a language it does not know
+/// by name): the rest of the resource was read, and this is said, never dropped unseen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotRecorded {
+    pub location: Location,
+    /// `Type/id`.
+    pub resource: String,
+    /// The element's FHIRPath, e.g. `Patient.communication[1].language`.
+    pub path: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for NotRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}: {}",
+            self.location, self.resource, self.path, self.reason
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Assembly {
     /// In the order the patients are first mentioned in the input.
@@ -43,6 +67,9 @@ pub struct Assembly {
     /// How the input gave each record's patient: one per record, in the same order.
     pub given: Vec<PatientGiven>,
     pub skipped: Vec<Skipped>,
+    /// Resources of types Haven does not use, counted by type.
+    pub unused: UnusedTypes,
+    pub not_recorded: Vec<NotRecorded>,
 }
 
 /// How an input gave a record's patient, which decides what storing it may change.
@@ -98,6 +125,11 @@ pub struct Assembler {
     records: Vec<Built>,
     index: HashMap<String, usize, RandomState>,
     skipped: Vec<Skipped>,
+    unused: UnusedTypes,
+    not_recorded: Vec<NotRecorded>,
+    /// The day partial entry dates are read as of, when not `today` (see
+    /// [`Assembler::read_partial_dates_as_of`]).
+    partial_dates_as_of: Option<Date>,
     /// Every id seen, in its id space, with where it was first seen and on what type.
     ids: HashMap<(IdSpace, Box<str>), (Location, &'static str), RandomState>,
     /// QuestionnaireResponses that a result Observation names in `derivedFrom`: their
@@ -169,19 +201,35 @@ impl Assembler {
     }
 
     fn add(&mut self, r: ImportedResource, resolver: &Resolver) -> Result<(), ImportError> {
+        if let Resource::Unread(unread) = &r.resource {
+            // Its id is in the type's own space, which no resource Haven reads shares.
+            self.unused.count(unread.resource_type);
+            return Ok(());
+        }
         self.check_id(&r)?;
         let (if_none_exist, if_match) = requests::conditions(&r)?;
         match &r.resource {
             Resource::Patient(p) => {
-                let ctx = Ctx {
-                    location: &r.location,
-                    rtype: "Patient",
-                };
+                let ctx = Ctx::new(&r.location, "Patient");
                 let id = r.id.as_deref().ok_or_else(|| {
                     ctx.missing("id", "Haven keeps Patient.id as the patient's id")
                 })?;
-                let patient =
-                    patient::patient(&ctx, id, p, &|reference| resolver.resolve(reference))?;
+                refuse_modifiers(&r.location, &r.resource)?;
+                let mut unrecorded = Vec::new();
+                let patient = patient::patient(
+                    &ctx,
+                    id,
+                    p,
+                    &|reference| resolver.resolve(reference),
+                    &mut unrecorded,
+                )?;
+                self.not_recorded
+                    .extend(unrecorded.into_iter().map(|(path, reason)| NotRecorded {
+                        location: r.location.clone(),
+                        resource: format!("Patient/{id}"),
+                        path,
+                        reason,
+                    }));
                 let slot = self.slot(id, || None);
                 let built = &mut self.records[slot];
                 built.record.patient = patient;
@@ -206,6 +254,7 @@ impl Assembler {
                 self.responses.push(Response { id, read });
                 return Ok(());
             }
+            Resource::Practitioner(_) => refuse_modifiers(&r.location, &r.resource)?,
             Resource::Observation(o) => {
                 let names = o
                     .derived_from
@@ -230,10 +279,7 @@ impl Assembler {
         resolver: &Resolver,
     ) -> Result<Option<Read>, ImportError> {
         let rtype = r.resource.resource_type();
-        let ctx = Ctx {
-            location: &r.location,
-            rtype,
-        };
+        let ctx = Ctx::new(&r.location, rtype);
         let (subject, subject_path) = match subject_of(&r.resource, resolver) {
             Subject::NotClinical => return Ok(None),
             Subject::Unsupported(why) => {
@@ -269,7 +315,13 @@ impl Assembler {
                 message,
             ));
         }
-        let placed = match map(&ctx, &r.resource)? {
+        let mapped = map(&ctx, &r.resource);
+        if !matches!(mapped, Ok(Mapped::Skip(_))) {
+            // What Haven passes over may carry modifiers; what it reads may not, and a
+            // modifier is named before anything it may have made look wrong.
+            refuse_modifiers(&r.location, &r.resource)?;
+        }
+        let placed = match mapped? {
             Mapped::Entry {
                 body,
                 status,
@@ -284,6 +336,9 @@ impl Assembler {
                         status,
                         change,
                         body,
+                        // Placed on the day the rules read for it at `finish`, which knows
+                        // today.
+                        partial_date: ctx.take_partial(),
                     },
                     date_path,
                 }
@@ -399,6 +454,8 @@ impl Assembler {
         }
         self.derived.extend(later.derived);
         self.skipped.extend(later.skipped);
+        self.unused.merge(later.unused);
+        self.not_recorded.extend(later.not_recorded);
         self.responses.extend(later.responses);
         self.conditions.extend(later.conditions);
         for built in later.records {
@@ -418,6 +475,13 @@ impl Assembler {
     /// with these numbers go to [`Assembler::finish`] among `known`.
     pub fn conditional_nhs_numbers(&self) -> impl Iterator<Item = &NhsNumber> {
         self.conditions.iter().map(|c| &c.nhs)
+    }
+
+    /// Reads the entries' partial dates as of `as_of` rather than the day `finish` checks
+    /// against: `haven evaluate --as-of` looks at the record as it stood then, and a date known
+    /// only to its month is then read no later than that day, so that it is in the record.
+    pub fn read_partial_dates_as_of(&mut self, as_of: Date) {
+        self.partial_dates_as_of = Some(as_of);
     }
 
     /// Every patient the input holds or refers to, for looking up those already stored (to
@@ -481,6 +545,12 @@ impl Assembler {
                 }
             }
             built.apply_countries();
+            let as_of = self.partial_dates_as_of.unwrap_or(today);
+            for entry in &mut built.record.entries {
+                if let Some(partial) = &entry.partial_date {
+                    entry.body.place_partial(partial, as_of);
+                }
+            }
         }
         self.validate(today, purpose)?;
         let given = self.records.iter().map(Built::given).collect();
@@ -488,6 +558,8 @@ impl Assembler {
             records: self.records.into_iter().map(|b| b.record).collect(),
             given,
             skipped: self.skipped,
+            unused: self.unused,
+            not_recorded: self.not_recorded,
         })
     }
 
@@ -703,7 +775,7 @@ fn subject_of<'a>(resource: &'a Resource, resolver: &Resolver) -> Subject<'a> {
         Resource::Patient(_) | Resource::Practitioner(_) | Resource::OperationOutcome(_) => {
             Subject::NotClinical
         }
-        Resource::CapabilityStatement(_) | Resource::Bundle(_) => {
+        Resource::CapabilityStatement(_) | Resource::Bundle(_) | Resource::Unread(_) => {
             Subject::Unsupported("not patient data")
         }
     }
@@ -726,7 +798,8 @@ fn map(ctx: &Ctx, resource: &Resource) -> Result<Mapped, ImportError> {
         | Resource::Practitioner(_)
         | Resource::OperationOutcome(_)
         | Resource::CapabilityStatement(_)
-        | Resource::Bundle(_) => Ok(Mapped::Skip("not patient data".into())),
+        | Resource::Bundle(_)
+        | Resource::Unread(_) => Ok(Mapped::Skip("not patient data".into())),
     }
 }
 
@@ -747,6 +820,7 @@ fn meta_of(resource: &Resource) -> Option<&crate::model::Meta> {
         Resource::Bundle(r) => r.meta.as_ref(),
         Resource::Practitioner(_)
         | Resource::OperationOutcome(_)
-        | Resource::CapabilityStatement(_) => None,
+        | Resource::CapabilityStatement(_)
+        | Resource::Unread(_) => None,
     }
 }

@@ -9,6 +9,7 @@ use super::codes::{
     somatic_from_key,
 };
 use super::error::ImportError;
+use super::refs::{contained, contained_name};
 use super::values::{Ctx, ext_flag, ext_path, ext_string, find, haven_code, notes, verified_keys};
 use super::{Mapped, status_of};
 use crate::model;
@@ -72,7 +73,8 @@ pub(crate) fn condition(ctx: &Ctx, c: &model::Condition) -> Result<Mapped, Impor
             (None, d) => ("recordedDate", d),
         };
         let onset = ctx.required_date(path, text, "the onset date (onsetDateTime)")?;
-        let resolved = ctx.optional_date("abatementDateTime", c.abatement_date_time.as_deref())?;
+        let resolved =
+            ctx.optional_end_date("abatementDateTime", c.abatement_date_time.as_deref())?;
         return entry(
             EntryBody::Problem(Problem {
                 kind,
@@ -170,7 +172,7 @@ pub(crate) fn appointment(ctx: &Ctx, a: &model::Appointment) -> Result<Mapped, I
             })?,
         ),
     };
-    let date = ctx.required_date("start", a.start.as_deref(), "the appointment date")?;
+    let date = ctx.required_day("start", a.start.as_deref(), "the appointment date")?;
     let body = PlannedContact {
         date,
         status: contact_status,
@@ -205,11 +207,16 @@ pub(crate) fn risk_assessment(ctx: &Ctx, r: &model::RiskAssessment) -> Result<Ma
             )
         })?;
     let next_review = match find(x, ext::NEXT_REVIEW) {
-        Some(e) => Some(ctx.required_date(
-            &ext_path(ext::NEXT_REVIEW),
-            e.value_date.as_deref(),
-            "a valueDate",
-        )?),
+        // Not the review's own date: a partial one is read on its first day, so the review
+        // comes due no later than agreed.
+        Some(e) => {
+            let path = ext_path(ext::NEXT_REVIEW);
+            let text = e
+                .value_date
+                .as_deref()
+                .ok_or_else(|| ctx.missing(&path, "a valueDate"))?;
+            Some(ctx.date(&path, text)?)
+        }
         None => None,
     };
     let body = RiskReview {
@@ -298,7 +305,11 @@ pub(crate) fn service_request(ctx: &Ctx, s: &model::ServiceRequest) -> Result<Ma
         organisation: s
             .performer
             .first()
-            .and_then(|p| p.display.clone())
+            .and_then(|p| {
+                p.display
+                    .clone()
+                    .or_else(|| contained_name(contained(&s.contained, p.reference.as_deref()?)?))
+            })
             .unwrap_or_default(),
         note: notes(&s.note),
     };
@@ -335,9 +346,10 @@ pub(crate) fn medication_statement(
                 .or_else(|| c.coding.iter().find_map(|c| c.display.clone()))
         })
         .or_else(|| {
-            m.medication_reference
-                .as_ref()
-                .and_then(|r| r.display.clone())
+            let reference = m.medication_reference.as_ref()?;
+            reference.display.clone().or_else(|| {
+                contained_name(contained(&m.contained, reference.reference.as_deref()?)?)
+            })
         })
         .ok_or_else(|| ctx.missing("medicationCodeableConcept.text", "the medication's name"))?;
     let period = m.effective_period.as_ref();
@@ -348,7 +360,8 @@ pub(crate) fn medication_statement(
     let body = Medication {
         name,
         started: ctx.required_date(path, start, "when it was started")?,
-        stopped: ctx.optional_date("effectivePeriod.end", period.and_then(|p| p.end.as_deref()))?,
+        stopped: ctx
+            .optional_end_date("effectivePeriod.end", period.and_then(|p| p.end.as_deref()))?,
     };
     entry(
         EntryBody::Medication(body),

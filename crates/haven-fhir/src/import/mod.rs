@@ -7,14 +7,18 @@ mod codes;
 mod entries;
 mod error;
 mod feed;
+mod modifiers;
 mod observation;
 mod parse;
 mod patient;
 mod refs;
 mod requests;
+mod unused;
 mod values;
 
-pub use assemble::{Assembler, Assembly, PatientGiven, Purpose, Skipped, assemble, assemble_with};
+pub use assemble::{
+    Assembler, Assembly, NotRecorded, PatientGiven, Purpose, Skipped, assemble, assemble_with,
+};
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use parse::{
@@ -23,6 +27,7 @@ pub use parse::{
 };
 pub use refs::Target;
 pub use requests::{assign_new_ids, etag, is_stored, version_of_etag};
+pub use unused::UnusedTypes;
 
 use haven_core::record::{EntryBody, EntryStatus};
 

@@ -374,6 +374,7 @@ fn lone_item(
         value_boolean: None,
         value_codeable_concept: o.value_codeable_concept.clone(),
         value_quantity: o.value_quantity.clone(),
+        modifier_extension: Vec::new(),
     };
     let value = answer_value(
         ctx,

@@ -1,5 +1,5 @@
-//! Reading input: a single resource, a Bundle (batch, transaction, collection or searchset)
-//! or NDJSON, detected from the content. Size limits are checked before any parsing.
+//! Reading input: a single resource, a Bundle (batch, transaction, collection, searchset or
+//! document) or NDJSON, detected from the content. Size limits are checked before any parsing.
 
 use serde_json::Value;
 
@@ -16,7 +16,15 @@ pub const MAX_RESOURCE_BYTES: usize = 1 << 20;
 /// NDJSON, which has no total limit because it is checked line by line.
 pub const MAX_DOCUMENT_BYTES: usize = 64 << 20;
 
-const BUNDLE_TYPES: &[&str] = &["batch", "transaction", "collection", "searchset"];
+/// Bundles that carry resources to read. `history` is not among them (its entries may be
+/// deletions), nor `message` (a message is acted on, not filed).
+const BUNDLE_TYPES: &[&str] = &[
+    "batch",
+    "transaction",
+    "collection",
+    "searchset",
+    "document",
+];
 
 /// One resource read from the input, with where it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -259,7 +267,7 @@ fn bundle_entries<R>(
             whole,
             "Bundle.type",
             format!(
-                "Bundle type {bundle_type:?} is not accepted (use batch, transaction, collection or searchset)"
+                "Bundle type {bundle_type:?} is not accepted (use batch, transaction, collection, searchset or document)"
             ),
         ));
     }
@@ -575,10 +583,9 @@ mod tests {
             "{}",
             err(ndjson)
         );
-        assert!(
-            err(r#"{"resourceType":"Basic"}"#)
-                .contains("resourceType: unknown resource type \"Basic\"")
-        );
+        assert!(err(r#"{"resourceType":"Pateint"}"#).contains(
+            "resourceType: unknown resource type \"Pateint\": not a FHIR R4 resource type"
+        ));
         let history = r#"{"resourceType":"Bundle","type":"history","entry":[]}"#;
         assert!(err(history).contains("Bundle.type: Bundle type \"history\" is not accepted"));
         let delete = r#"{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"DELETE","url":"Patient/1"}}]}"#;

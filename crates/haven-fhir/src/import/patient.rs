@@ -1,20 +1,24 @@
 //! FHIR `Patient` → Haven demographics, validating through haven-core's parsers (NHS number
 //! check digit, BCP-47 tags). Reads the retired UK Core NHSCommunication extension too.
 
+use haven_core::language::{self, LanguageTag};
 use haven_core::record::{Patient, Sex};
-use haven_core::{LanguageTag, NhsNumber};
+use haven_core::{NhsNumber, terminology};
 
 use super::error::ImportError;
-use super::refs::Target;
+use super::refs::{Target, contained};
 use super::values::{Ctx, ext_string};
 use crate::model::{CodeableConcept, Extension};
 use crate::uris::{self, ext};
 
+/// The Patient's demographics; what it holds that Haven cannot record is noted in
+/// `unrecorded` as (path, reason).
 pub(crate) fn patient(
     ctx: &Ctx,
     id: &str,
     p: &crate::model::Patient,
     resolve: &dyn Fn(&str) -> Option<Target>,
+    unrecorded: &mut Vec<(String, String)>,
 ) -> Result<Patient, ImportError> {
     let native_marker = uris::extension(ext::NATIVE_NAME);
     let is_native =
@@ -40,7 +44,11 @@ pub(crate) fn patient(
         .iter()
         .find(|n| is_native(n))
         .and_then(|n| n.text.clone());
-    out.birth_date = ctx.optional_date("birthDate", p.birth_date.as_deref())?;
+    out.birth_date = p
+        .birth_date
+        .as_deref()
+        .map(|text| ctx.partial_date("birthDate", text))
+        .transpose()?;
     out.sex = match p.gender.as_deref() {
         None => None,
         Some("female") => Some(Sex::Female),
@@ -92,7 +100,7 @@ pub(crate) fn patient(
             (!parts.is_empty()).then(|| parts.join(", "))
         })
     });
-    languages(ctx, p, &mut out)?;
+    languages(ctx, p, &mut out, unrecorded)?;
     interpreter(ctx, &p.extension, &mut out)?;
     out.dialect = ext_string(&p.extension, ext::DIALECT);
     out.support_contacts = ext_string(&p.extension, ext::SUPPORT_CONTACTS);
@@ -112,6 +120,17 @@ pub(crate) fn patient(
         let Some(reference) = gp.reference.as_deref() else {
             continue;
         };
+        if reference.starts_with('#') {
+            // A practice or clinician held inside the Patient: its id is the other system's,
+            // never a Haven user, so it names no lead clinician here.
+            if contained(&p.contained, reference).is_none() {
+                return Err(ctx.invalid(
+                    &format!("generalPractitioner[{i}]"),
+                    format!("{reference:?} names no resource in Patient.contained"),
+                ));
+            }
+            continue;
+        }
         match resolve(reference) {
             Some(t) if t.resource_type == "Practitioner" => {
                 out.named_clinician = Some(t.id.as_str().into());
@@ -132,12 +151,20 @@ pub(crate) fn patient(
 
 /// `communication[]`: the first `preferred: true` is the main language; if none is marked,
 /// the first without an explicit `preferred: false` is. Falls back to the retired UK Core
-/// NHSCommunication extension when there is no `communication`.
-fn languages(ctx: &Ctx, p: &crate::model::Patient, out: &mut Patient) -> Result<(), ImportError> {
+/// NHSCommunication extension when there is no `communication`. A language Haven cannot
+/// record keeps its place (an unknown main language is not replaced by another) and is
+/// noted in `unrecorded`.
+fn languages(
+    ctx: &Ctx,
+    p: &crate::model::Patient,
+    out: &mut Patient,
+    unrecorded: &mut Vec<(String, String)>,
+) -> Result<(), ImportError> {
     let mut tags = Vec::new();
     for (i, c) in p.communication.iter().enumerate() {
+        let path = format!("communication[{i}].language");
         tags.push((
-            language_tag(ctx, &format!("communication[{i}].language"), &c.language)?,
+            language_tag(ctx, &path, &c.language, unrecorded)?,
             c.preferred,
         ));
     }
@@ -154,14 +181,8 @@ fn languages(ctx: &Ctx, p: &crate::model::Patient, out: &mut Patient) -> Result<
                     .iter()
                     .find(|s| s.url == "preferred")
                     .and_then(|s| s.value_boolean);
-                tags.push((
-                    language_tag(
-                        ctx,
-                        "extension(Extension-UKCore-NHSCommunication).language",
-                        cc,
-                    )?,
-                    preferred,
-                ));
+                let path = "extension(Extension-UKCore-NHSCommunication).language";
+                tags.push((language_tag(ctx, path, cc, unrecorded)?, preferred));
             }
         }
     }
@@ -171,22 +192,84 @@ fn languages(ctx: &Ctx, p: &crate::model::Patient, out: &mut Patient) -> Result<
         .or_else(|| tags.iter().position(|(_, p)| p.is_none()));
     for (i, (tag, _)) in tags.into_iter().enumerate() {
         if Some(i) == main {
-            out.main_language = Some(tag);
-        } else {
+            out.main_language = tag;
+        } else if let Some(tag) = tag {
             out.other_languages.push(tag);
         }
     }
     Ok(())
 }
 
-fn language_tag(ctx: &Ctx, path: &str, cc: &CodeableConcept) -> Result<LanguageTag, ImportError> {
-    let code = cc
+/// What a language concept says, read in turn from: a BCP-47 coding (or one without a
+/// system), the UK Core human-language codes, ISO 639 codes, SNOMED CT "main spoken language"
+/// concepts, and finally the names in a display or the text ("Tigrinya", "Farsi"). `None`,
+/// noted, when none of them names a language Haven can record; an invalid BCP-47 code is an
+/// error.
+fn language_tag(
+    ctx: &Ctx,
+    path: &str,
+    cc: &CodeableConcept,
+    unrecorded: &mut Vec<(String, String)>,
+) -> Result<Option<LanguageTag>, ImportError> {
+    let coded = |pick: &dyn Fn(&str, &str) -> Option<LanguageTag>| {
+        cc.coding.iter().find_map(|c| {
+            let code = c.code.as_deref()?;
+            pick(c.system.as_deref().unwrap_or(uris::BCP47), code)
+        })
+    };
+    if let Some(code) = cc
         .coding
         .iter()
-        .find(|c| c.system.as_deref().is_none_or(|s| s == uris::BCP47))
-        .and_then(|c| c.code.as_deref())
-        .ok_or_else(|| ctx.missing(path, "a BCP-47 language coding (urn:ietf:bcp:47)"))?;
-    LanguageTag::parse(code).map_err(|e| ctx.invalid(path, e.to_string()))
+        .filter(|c| c.system.as_deref().is_none_or(|s| s == uris::BCP47))
+        .find_map(|c| c.code.as_deref())
+    {
+        return LanguageTag::parse(code)
+            .map(Some)
+            .map_err(|e| ctx.invalid(path, e.to_string()));
+    }
+    let found = coded(&|system, code| {
+        if uris::is_uk_human_language(system) {
+            uk_human_language(code)
+        } else if uris::is_iso639(system) {
+            language::by_iso639(code).map(language::Language::tag)
+        } else {
+            let key = terminology::lookup(system, code)?.key;
+            LanguageTag::parse(key.strip_prefix("language.main.")?).ok()
+        }
+    })
+    .or_else(|| {
+        cc.coding
+            .iter()
+            .filter_map(|c| c.display.as_deref())
+            .chain(cc.text.as_deref())
+            .find_map(language::by_name)
+            .map(language::Language::tag)
+    });
+    if found.is_none() {
+        let given = cc
+            .text
+            .as_deref()
+            .or_else(|| cc.coding.iter().find_map(|c| c.display.as_deref()))
+            .or_else(|| cc.coding.iter().find_map(|c| c.code.as_deref()))
+            .unwrap_or("(nothing)");
+        unrecorded.push((
+            ctx.path(path),
+            format!("{given:?} is not a language Haven can record; it was left out"),
+        ));
+    }
+    Ok(found)
+}
+
+/// A UK Core human-language code: ISO 639-1 (the same as BCP-47), or one of its own `q`
+/// codes, of which the sign languages have BCP-47 tags and Braille and Makaton have none.
+fn uk_human_language(code: &str) -> Option<LanguageTag> {
+    match code {
+        "q2" => LanguageTag::parse("ase").ok(),
+        "q3" => LanguageTag::parse("asf").ok(),
+        "q4" => LanguageTag::parse("bfi").ok(),
+        c if c.len() == 2 => LanguageTag::parse(c).ok(),
+        _ => None,
+    }
 }
 
 fn uk_core_communication(extensions: &[Extension]) -> impl Iterator<Item = &Extension> {
@@ -237,16 +320,20 @@ mod tests {
     fn read(value: serde_json::Value) -> Result<Patient, String> {
         let p: crate::model::Patient = serde_json::from_value(value).expect("shape");
         let location = Location::new("t", Position::Document);
-        let ctx = Ctx {
-            location: &location,
-            rtype: "Patient",
-        };
-        patient(&ctx, "p1", &p, &|r| {
-            r.strip_prefix("Practitioner/").map(|id| Target {
-                resource_type: "Practitioner".into(),
-                id: id.into(),
-            })
-        })
+        let ctx = Ctx::new(&location, "Patient");
+        let mut unrecorded = Vec::new();
+        patient(
+            &ctx,
+            "p1",
+            &p,
+            &|r| {
+                r.strip_prefix("Practitioner/").map(|id| Target {
+                    resource_type: "Practitioner".into(),
+                    id: id.into(),
+                })
+            },
+            &mut unrecorded,
+        )
         .map_err(|e| e.to_string())
     }
 

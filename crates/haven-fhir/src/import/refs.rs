@@ -93,6 +93,34 @@ impl Resolver {
     }
 }
 
+/// The contained resource a local reference (`#gp1`) names, among `contained`; `None` for
+/// any other reference, or a `#id` that none of them has.
+pub(crate) fn contained<'a>(
+    contained: &'a [serde_json::Value],
+    reference: &str,
+) -> Option<&'a serde_json::Value> {
+    let id = reference.strip_prefix('#')?;
+    contained
+        .iter()
+        .find(|r| r.get("id").and_then(serde_json::Value::as_str) == Some(id))
+}
+
+/// A name to show for a contained resource: its `name` (an Organization's), or its `code`'s
+/// text or first display (a Medication's).
+pub(crate) fn contained_name(resource: &serde_json::Value) -> Option<String> {
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    if let Some(name) = resource.get("name").and_then(text) {
+        return Some(name);
+    }
+    let code = resource.get("code")?;
+    code.get("text").and_then(text).or_else(|| {
+        code.get("coding")?
+            .as_array()?
+            .iter()
+            .find_map(|c| c.get("display").and_then(text))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +158,22 @@ mod tests {
         );
         assert_eq!(r.resolve("#contained"), None);
         assert_eq!(r.resolve("pat-1"), None);
+    }
+
+    #[test]
+    fn local_references_find_contained_resources_and_their_names() {
+        let held = [
+            serde_json::json!({"resourceType": "Organization", "id": "gp1", "name": "Hillside Surgery"}),
+            serde_json::json!({"resourceType": "Medication", "id": "m1", "code": {"coding": [{"display": "Sertraline 50mg tablets"}]}}),
+        ];
+        let gp = contained(&held, "#gp1").expect("gp1");
+        assert_eq!(contained_name(gp).as_deref(), Some("Hillside Surgery"));
+        let med = contained(&held, "#m1").expect("m1");
+        assert_eq!(
+            contained_name(med).as_deref(),
+            Some("Sertraline 50mg tablets")
+        );
+        assert_eq!(contained(&held, "#gp2"), None);
+        assert_eq!(contained(&held, "Organization/gp1"), None);
     }
 }

@@ -1,24 +1,42 @@
 //! Small readers shared by the resource mappers: dates, extensions, notes, entry metadata,
 //! each failing with the element path at fault.
 
-use haven_core::Date;
+use std::cell::Cell;
+
 use haven_core::record::Change;
 use haven_core::terminology;
+use haven_core::{Date, DatePrecision, PartialDate};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 
 use super::error::{ImportError, ImportErrorKind, Location};
 use crate::model::{Annotation, CodeableConcept, Extension, Meta};
 use crate::uris::{self, ext};
 
-/// Where a mapper is: the resource's location and type, to build errors.
+/// Where a mapper is: the resource's location and type, to build errors; and the entry's own
+/// date, when its source gave only a year or a month.
 pub(crate) struct Ctx<'a> {
     pub location: &'a Location,
     pub rtype: &'static str,
+    /// Set by [`Ctx::required_date`] when the entry's date is partial.
+    partial: Cell<Option<PartialDate>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(location: &'a Location, rtype: &'static str) -> Self {
+        Self {
+            location,
+            rtype,
+            partial: Cell::new(None),
+        }
+    }
+
+    /// The entry's date as its source gave it, if only in part (read by
+    /// [`Ctx::required_date`]).
+    pub fn take_partial(&self) -> Option<PartialDate> {
+        self.partial.take()
+    }
+
     pub fn path(&self, element: &str) -> String {
         if element.is_empty() {
             self.rtype.to_owned()
@@ -45,33 +63,68 @@ impl Ctx<'_> {
         )
     }
 
-    /// A FHIR date or dateTime, of which Haven keeps the day as written. Partial dates
-    /// (`1990`, `1990-05`) are refused: Haven's dates are whole days.
-    pub fn date(&self, element: &str, text: &str) -> Result<Date, ImportError> {
-        let format = format_description!("[year]-[month]-[day]");
-        let day = text
-            .get(..10)
-            .filter(|_| text.len() == 10 || text.as_bytes().get(10) == Some(&b'T'));
-        match day.and_then(|d| Date::parse(d, format).ok()) {
-            Some(date) => Ok(date),
-            None if matches!(text.len(), 4 | 7) => Err(self.invalid(
+    /// A FHIR date or dateTime as far as it goes: a year, a month or a day (of a dateTime,
+    /// the day as written, whatever its time and offset).
+    pub fn partial_date(&self, element: &str, text: &str) -> Result<PartialDate, ImportError> {
+        let day = match text.as_bytes().get(10) {
+            Some(b'T') => &text[..10],
+            _ => text,
+        };
+        PartialDate::parse(day).map_err(|_| {
+            self.invalid(
                 element,
-                format!("partial date {text:?}: Haven records whole dates (YYYY-MM-DD)"),
-            )),
-            None => Err(self.invalid(element, format!("{text:?} is not a FHIR date (YYYY-MM-DD)"))),
-        }
+                format!("{text:?} is not a FHIR date (YYYY-MM-DD, or YYYY-MM or YYYY)"),
+            )
+        })
     }
 
+    /// A date that is not the entry's own (a next review, a country's record): its first day
+    /// when only the year or month is given.
+    pub fn date(&self, element: &str, text: &str) -> Result<Date, ImportError> {
+        self.partial_date(element, text).map(|d| d.earliest())
+    }
+
+    /// An end (a problem resolved, a medication stopped): its last day when only the year or
+    /// month is given, so that what may still be current counts as current.
+    pub fn optional_end_date(
+        &self,
+        element: &str,
+        text: Option<&str>,
+    ) -> Result<Option<Date>, ImportError> {
+        text.map(|t| self.partial_date(element, t).map(|d| d.latest()))
+            .transpose()
+    }
+
+    /// The entry's own date. When only its year or month is given, that is kept (see
+    /// [`Ctx::take_partial`]) and the first day returned; the assembler then puts the entry on
+    /// the day the rules read for it ([`haven_core::record::EntryBody::place_partial`]).
     pub fn required_date(
         &self,
         element: &str,
         text: Option<&str>,
         what: &str,
     ) -> Result<Date, ImportError> {
-        match text {
-            Some(t) => self.date(element, t),
-            None => Err(self.missing(element, what)),
-        }
+        let date = self.partial_date(element, text.ok_or_else(|| self.missing(element, what))?)?;
+        self.partial
+            .set((date.precision() != DatePrecision::Day).then_some(date));
+        Ok(date.earliest())
+    }
+
+    /// A FHIR `instant` (an appointment's start), which is always a whole day and time; Haven
+    /// also takes the day alone, as before.
+    pub fn required_day(
+        &self,
+        element: &str,
+        text: Option<&str>,
+        what: &str,
+    ) -> Result<Date, ImportError> {
+        let text = text.ok_or_else(|| self.missing(element, what))?;
+        self.partial_date(element, text)?.as_day().ok_or_else(|| {
+            self.invalid(
+                element,
+                format!("{text:?}: a FHIR instant is a whole date and time"),
+            )
+        })
     }
 
     pub fn optional_date(
@@ -215,12 +268,9 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn dates_keep_the_day_and_refuse_partial_ones() {
+    fn dates_keep_the_day_and_what_is_known_of_partial_ones() {
         let location = Location::new("x", Position::Document);
-        let ctx = Ctx {
-            location: &location,
-            rtype: "Patient",
-        };
+        let ctx = Ctx::new(&location, "Patient");
         assert_eq!(
             ctx.date("birthDate", "1990-05-01"),
             Ok(date!(1990 - 05 - 01))
@@ -229,10 +279,37 @@ mod tests {
             ctx.date("a", "2026-11-28T23:30:00+01:00"),
             Ok(date!(2026 - 11 - 28))
         );
-        let partial = ctx.date("birthDate", "1990").expect_err("partial");
         assert_eq!(
-            partial.to_string(),
-            "x: Patient.birthDate: partial date \"1990\": Haven records whole dates (YYYY-MM-DD)"
+            ctx.partial_date("birthDate", "1990").map(|d| d.to_string()),
+            Ok("1990".into())
+        );
+        assert_eq!(ctx.date("a", "1990-05"), Ok(date!(1990 - 05 - 01)));
+        assert_eq!(
+            ctx.optional_end_date("a", Some("1990-05")),
+            Ok(Some(date!(1990 - 05 - 31)))
+        );
+        // The entry's own date is kept as given when partial, and only then.
+        assert_eq!(
+            ctx.required_date("a", Some("2019"), "x"),
+            Ok(date!(2019 - 01 - 01))
+        );
+        assert_eq!(
+            ctx.take_partial().map(|d| d.to_string()),
+            Some("2019".into())
+        );
+        assert_eq!(
+            ctx.required_date("a", Some("2019-03-04"), "x"),
+            Ok(date!(2019 - 03 - 04))
+        );
+        assert_eq!(ctx.take_partial(), None);
+        assert_eq!(
+            ctx.required_day("start", Some("2026-12"), "the appointment date")
+                .map_err(|e| e.to_string()),
+            Err("x: Patient.start: \"2026-12\": a FHIR instant is a whole date and time".into())
+        );
+        assert_eq!(
+            ctx.date("birthDate", "1990-5").map_err(|e| e.to_string()),
+            Err("x: Patient.birthDate: \"1990-5\" is not a FHIR date (YYYY-MM-DD, or YYYY-MM or YYYY)".into())
         );
         assert!(ctx.date("a", "2026-02-30").is_err());
         assert!(ctx.date("a", "2026-11-28junk").is_err());

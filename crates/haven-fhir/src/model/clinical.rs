@@ -14,6 +14,8 @@ pub struct PatientCommunication {
     pub language: CodeableConcept,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -23,8 +25,16 @@ pub struct Patient {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
+    /// Resources held inside this one, read only for what a `#id` reference to them tells
+    /// Haven (a GP practice, a medication's name); kept as JSON since they may be of any type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contained: Vec<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    /// Extensions that change the meaning of the element they are on: Haven knows none, so
+    /// any present refuses the resource (FHIR requires that they are not ignored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifier: Vec<Identifier>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -51,6 +61,8 @@ pub struct Practitioner {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub name: Vec<HumanName>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -65,6 +77,8 @@ pub struct ObservationComponent {
     pub value_codeable_concept: Option<CodeableConcept>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_quantity: Option<Quantity>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -76,6 +90,8 @@ pub struct Observation {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category: Vec<CodeableConcept>,
@@ -111,6 +127,8 @@ pub struct Condition {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinical_status: Option<CodeableConcept>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +158,8 @@ pub struct RiskAssessment {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<CodeableConcept>,
@@ -160,6 +180,8 @@ pub struct CarePlan {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default)]
     pub intent: String,
@@ -180,6 +202,8 @@ pub struct AppointmentParticipant {
     pub actor: Option<Reference>,
     #[serde(default)]
     pub status: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -191,6 +215,8 @@ pub struct Appointment {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -211,6 +237,8 @@ pub struct Encounter {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<Coding>,
@@ -230,7 +258,11 @@ pub struct ServiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contained: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default)]
     pub intent: String,
@@ -256,7 +288,11 @@ pub struct MedicationStatement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contained: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CodeableConcept>,
@@ -281,6 +317,8 @@ pub struct Procedure {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<CodeableConcept>,
@@ -303,6 +341,8 @@ pub struct Flag {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category: Vec<CodeableConcept>,
@@ -320,6 +360,8 @@ pub struct QuestionnaireAnswer {
     pub value_integer: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_coding: Option<Coding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -332,6 +374,8 @@ pub struct QuestionnaireItem {
     pub answer: Vec<QuestionnaireAnswer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item: Vec<QuestionnaireItem>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -343,6 +387,8 @@ pub struct QuestionnaireResponse {
     pub meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifier_extension: Vec<Extension>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaire: Option<String>,
     pub status: String,

@@ -5,10 +5,12 @@
 mod clinical;
 mod datatypes;
 mod infra;
+mod unread;
 
 pub use clinical::*;
 pub use datatypes::*;
 pub use infra::*;
+pub use unread::{R4_RESOURCE_TYPES, Unread, r4_type};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -37,10 +39,12 @@ struct Tag<'a> {
 
 macro_rules! resources {
     ($($variant:ident),+ $(,)?) => {
-        /// One FHIR resource of a type Haven knows.
+        /// One FHIR resource: of a type Haven reads, or of another R4 type, kept only to be
+        /// counted and skipped ([`Unread`]).
         #[derive(Clone, Debug, PartialEq)]
         pub enum Resource {
             $($variant(Box<$variant>),)+
+            Unread(Box<Unread>),
         }
 
         /// Every `resourceType` Haven reads.
@@ -48,12 +52,25 @@ macro_rules! resources {
 
         impl Resource {
             pub fn resource_type(&self) -> &'static str {
-                match self { $(Resource::$variant(_) => stringify!($variant),)+ }
+                match self {
+                    $(Resource::$variant(_) => stringify!($variant),)+
+                    Resource::Unread(r) => r.resource_type,
+                }
             }
 
-            /// The JSON form, with `resourceType`.
+            /// The JSON form, with `resourceType` (of an unread resource, only its type and id).
             pub fn to_value(&self) -> Value {
-                match self { $(Resource::$variant(r) => with_type(stringify!($variant), r.as_ref()),)+ }
+                match self {
+                    $(Resource::$variant(r) => with_type(stringify!($variant), r.as_ref()),)+
+                    Resource::Unread(r) => {
+                        let mut map = serde_json::Map::new();
+                        map.insert("resourceType".into(), Value::String(r.resource_type.into()));
+                        if let Some(id) = &r.id {
+                            map.insert("id".into(), Value::String(id.clone()));
+                        }
+                        Value::Object(map)
+                    }
+                }
             }
 
             /// Reads one resource straight from its JSON text: typed parsing with no tree of
@@ -80,7 +97,11 @@ macro_rules! resources {
                         $(stringify!($variant) => serde_json::from_slice::<$variant>(bytes)
                             .ok()
                             .map(|r| Resource::$variant(Box::new(r))),)+
-                        _ => None,
+                        other => r4_type(other).and_then(|resource_type| {
+                            serde_json::from_slice::<unread::IdOnly>(bytes).ok().map(|r| {
+                                Resource::Unread(Box::new(Unread { resource_type, id: r.id }))
+                            })
+                        }),
                     };
                     if let Some(resource) = fast {
                         return Ok(resource);
@@ -101,10 +122,17 @@ macro_rules! resources {
                 };
                 match kind.as_str() {
                     $(stringify!($variant) => typed::<$variant>(stringify!($variant), value).map(|r| Resource::$variant(Box::new(r))),)+
-                    other => Err(ShapeError {
-                        path: "resourceType".into(),
-                        message: format!("unknown resource type {other:?} (Haven reads {})", RESOURCE_TYPES.join(", ")),
-                    }),
+                    other => match r4_type(other) {
+                        // Only counted and skipped: an id that is not a string is no concern.
+                        Some(resource_type) => Ok(Resource::Unread(Box::new(Unread {
+                            resource_type,
+                            id: value.get("id").and_then(Value::as_str).map(str::to_owned),
+                        }))),
+                        None => Err(ShapeError {
+                            path: "resourceType".into(),
+                            message: format!("unknown resource type {other:?}: not a FHIR R4 resource type"),
+                        }),
+                    },
                 }
             }
         }
@@ -131,12 +159,17 @@ macro_rules! resources {
 
         impl Resource {
             /// Reads the members after `resourceType` as a resource of type `kind`; `None`
-            /// for a type Haven does not read.
+            /// for a type that is not an R4 resource type.
             pub(crate) fn read_rest<'de, A: serde::de::MapAccess<'de>>(kind: &str, map: A) -> Result<Option<Resource>, A::Error> {
-                let rest = serde::de::value::MapAccessDeserializer::new(map);
                 Ok(match kind {
-                    $(stringify!($variant) => Some(Resource::$variant(Box::new(<$variant as serde::Deserialize>::deserialize(rest)?))),)+
-                    _ => None,
+                    $(stringify!($variant) => {
+                        let rest = serde::de::value::MapAccessDeserializer::new(map);
+                        Some(Resource::$variant(Box::new(<$variant as serde::Deserialize>::deserialize(rest)?)))
+                    })+
+                    other => match r4_type(other) {
+                        Some(resource_type) => Some(Resource::Unread(Box::new(Unread::read_rest(resource_type, map)?))),
+                        None => None,
+                    },
                 })
             }
         }
@@ -219,6 +252,7 @@ impl Resource {
             Resource::Bundle(r) => r.id.as_deref(),
             Resource::OperationOutcome(r) => r.id.as_deref(),
             Resource::CapabilityStatement(_) => None,
+            Resource::Unread(r) => r.id.as_deref(),
         }
     }
 }
@@ -296,6 +330,39 @@ mod tests {
             err.message
         );
         assert!(Resource::from_value(json!([1])).is_err());
+    }
+
+    /// An R4 type Haven does not read comes back as its type and id, whichever way it is
+    /// read; a name that is no R4 type is refused on every path.
+    #[test]
+    fn other_r4_types_are_read_as_type_and_id_only() {
+        let unread = Resource::Unread(Box::new(Unread {
+            resource_type: "AllergyIntolerance",
+            id: Some("a1".into()),
+        }));
+        for text in [
+            r#"{"resourceType":"AllergyIntolerance","id":"a1","code":{"text":"penicillin"},"patient":{"reference":"Patient/p1"}}"#,
+            r#"{"code":{"text":"penicillin"},"id":"a1","resourceType":"AllergyIntolerance"}"#,
+        ] {
+            assert_eq!(Resource::from_json(text.as_bytes()).expect("read"), unread);
+            let value: Value = serde_json::from_str(text).expect("json");
+            assert_eq!(Resource::from_value(value).expect("tree"), unread);
+        }
+        assert_eq!(unread.resource_type(), "AllergyIntolerance");
+        assert_eq!(unread.id(), Some("a1"));
+        assert_eq!(
+            unread.to_value(),
+            json!({"resourceType": "AllergyIntolerance", "id": "a1"})
+        );
+        for text in [
+            r#"{"resourceType":"Pateint","id":"p"}"#,
+            r#"{"id":"p","resourceType":"Pateint"}"#,
+        ] {
+            assert!(matches!(
+                Resource::from_json(text.as_bytes()),
+                Err(JsonError::Shape(e)) if e.message.contains("not a FHIR R4 resource type")
+            ));
+        }
     }
 
     #[test]

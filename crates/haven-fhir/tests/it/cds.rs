@@ -186,39 +186,7 @@ fn full_prefetch_body(type_first: bool) -> String {
     if !type_first {
         return body.to_string();
     }
-    // Re-write every object that has a resourceType with it first, as Haven's export does.
-    fn first(value: &serde_json::Value, out: &mut String) {
-        match value {
-            serde_json::Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort_by_key(|k| *k != "resourceType");
-                out.push('{');
-                for (i, k) in keys.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&serde_json::to_string(k).expect("key"));
-                    out.push(':');
-                    first(&map[k], out);
-                }
-                out.push('}');
-            }
-            serde_json::Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    first(item, out);
-                }
-                out.push(']');
-            }
-            other => out.push_str(&other.to_string()),
-        }
-    }
-    let mut out = String::new();
-    first(&body, &mut out);
-    out
+    crate::support::type_first(&body)
 }
 
 /// The one-pass reading of a call gives what the general reading gives, and steps aside

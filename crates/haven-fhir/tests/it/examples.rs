@@ -76,7 +76,7 @@ fn patient_demographics_languages_and_interpreter_need() {
         Some("dr.tekle"),
         "the Organization is skipped"
     );
-    assert_eq!(p.birth_date, Some(date!(1994 - 02 - 11)));
+    assert_eq!(p.birth_date, Some(date!(1994 - 02 - 11).into()));
 }
 
 #[test]

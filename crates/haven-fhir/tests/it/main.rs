@@ -1,10 +1,11 @@
-//! haven-fhir's integration tests: round trips, the INTERFACES.md examples, refusals of bad
-//! input, questionnaire results recorded elsewhere, and snapshots of exported FHIR and CDS
-//! cards.
+//! haven-fhir's integration tests: round trips, the INTERFACES.md examples, ordinary FHIR from
+//! other systems, refusals of bad input, questionnaire results recorded elsewhere, and
+//! snapshots of exported FHIR and CDS cards.
 
 mod cds;
 mod creates;
 mod examples;
+mod ordinary;
 mod recorded;
 mod refusals;
 mod round_trip;

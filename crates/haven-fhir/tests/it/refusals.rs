@@ -58,15 +58,14 @@ fn malformed_json_and_wrong_shapes() {
     );
 }
 
+/// R4 types Haven does not use are skipped (`ordinary.rs`); a name that is not an R4
+/// resource type is a mistake, not a resource to pass over, and refuses the input.
 #[test]
-fn unknown_resource_types_are_refused() {
-    let basic = json!({"resourceType": "AllergyIntolerance", "id": "a1"});
-    let err = refused(&[patient(), basic]);
-    assert!(
-        err.starts_with(
-            "test.ndjson: line 2: resourceType: unknown resource type \"AllergyIntolerance\""
-        ),
-        "{err}"
+fn resource_types_that_are_not_fhir_are_refused() {
+    let typo = json!({"resourceType": "Pateint", "id": "p2"});
+    assert_eq!(
+        refused(&[patient(), typo]),
+        "test.ndjson: line 2: resourceType: unknown resource type \"Pateint\": not a FHIR R4 resource type"
     );
 }
 
@@ -240,4 +239,35 @@ fn a_patient_without_its_country_observation_keeps_the_known_country() {
             .as_deref(),
         Some("SD")
     );
+}
+
+/// A modifier extension changes what its element means; Haven knows none, so a resource it
+/// would read that carries one is refused with the extension named (FHIR forbids reading
+/// past it). One on a resource Haven passes over anyway refuses nothing.
+#[test]
+fn an_unknown_modifier_extension_refuses_the_resource_naming_it() {
+    let modifier = json!([{"url": "https://ehr.example/fhir/StructureDefinition/not-the-patient", "valueBoolean": true}]);
+    let mut event = asylum("refused");
+    event["modifierExtension"] = modifier.clone();
+    assert_eq!(
+        refused(&[patient(), event]),
+        "test.ndjson: line 2: Observation.modifierExtension[0]: the modifier extension \"https://ehr.example/fhir/StructureDefinition/not-the-patient\" changes what this Observation means, and Haven does not know it, so the resource cannot be read safely"
+    );
+    let mut p = patient();
+    p["communication"] = json!([{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "ar"}]}},
+        {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "fr"}]}, "modifierExtension": modifier}]);
+    assert!(refused(&[p]).starts_with(
+        "test.ndjson: Patient.communication[1].modifierExtension[0]: the modifier extension"
+    ));
+    let mut phq = json!({"resourceType": "QuestionnaireResponse", "id": "q1", "status": "completed",
+        "subject": {"reference": "Patient/p1"}, "authored": "2026-11-01",
+        "questionnaire": format!("{H}/Questionnaire/phq-9"),
+        "item": [{"linkId": "1", "answer": [{"valueInteger": 1}]}, {"linkId": "2", "answer": [{"valueInteger": 1, "modifierExtension": modifier}]}]});
+    assert!(refused(&[patient(), phq.clone()]).starts_with(
+        "test.ndjson: line 2: QuestionnaireResponse.item[1].answer[0].modifierExtension[0]: "
+    ));
+    // Passed over all the same (a blood pressure means nothing to Haven, modifier or not).
+    phq = json!({"resourceType": "Observation", "id": "bp", "status": "final", "subject": {"reference": "Patient/p1"},
+        "code": {"text": "Blood pressure"}, "modifierExtension": modifier});
+    assert!(import(&lines(&[patient(), phq])).is_ok());
 }

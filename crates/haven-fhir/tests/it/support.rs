@@ -11,7 +11,7 @@ pub const TODAY: Date = date!(2026 - 11 - 28);
 pub fn full_record() -> PatientRecord {
     let mut p = Patient::new("pat-17".into(), "Amina Noor", "Haddad");
     p.native_name = Some("أمينة حداد".into());
-    p.birth_date = Some(date!(1990 - 05 - 01));
+    p.birth_date = Some(date!(1990 - 05 - 01).into());
     p.sex = Some(Sex::Female);
     p.nhs_number = NhsNumber::parse("9000000009").ok();
     p.local_id = Some("EMIS-4411".into());
@@ -242,4 +242,41 @@ pub fn import(text: &str) -> Result<Vec<PatientRecord>, String> {
     let resources =
         haven_fhir::parse_input(text.as_bytes(), "test.ndjson").map_err(|e| e.to_string())?;
     haven_fhir::assemble(resources, TODAY).map_err(|e| e.to_string())
+}
+
+/// JSON text with every object that has a `resourceType` written with it first, as Haven's
+/// export and most servers write it (`serde_json` alone orders keys alphabetically).
+pub fn type_first(value: &serde_json::Value) -> String {
+    fn first(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort_by_key(|k| *k != "resourceType");
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::to_string(k).expect("key"));
+                    out.push(':');
+                    first(&map[k], out);
+                }
+                out.push('}');
+            }
+            serde_json::Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    first(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    first(value, &mut out);
+    out
 }

@@ -195,7 +195,7 @@ mod tests {
     /// Selam Tesfaye, born 1990-05-01, as `ehr-1` with one entry `ev-1`.
     fn identified(nhs: Option<&str>) -> PatientRecord {
         let mut r = PatientRecord::new(Patient::new("ehr-1".into(), "Selam", "Tesfaye"));
-        r.patient.birth_date = Some(date!(1990 - 05 - 01));
+        r.patient.birth_date = Some(date!(1990 - 05 - 01).into());
         r.patient.nhs_number = nhs.map(|n| haven_core::NhsNumber::parse(n).expect("valid"));
         let body = EntryBody::LifeEvent(LifeEvent {
             kind: LifeEventKind::LossOfHope,

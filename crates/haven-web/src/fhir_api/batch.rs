@@ -28,6 +28,8 @@ struct Label {
     /// The id Haven gave it (a create's new one).
     id: Option<String>,
     create: bool,
+    /// Of a resource type Haven does not use: counted, not stored.
+    unused: bool,
 }
 
 pub(super) async fn batch(
@@ -57,6 +59,7 @@ pub(super) async fn batch(
             resource_type: r.resource.resource_type(),
             id: r.id.clone(),
             create: r.is_create() && haven_fhir::is_stored(&r.resource),
+            unused: matches!(r.resource, Resource::Unread(_)),
         })
         .collect();
     let created_patients: HashSet<&str> = labels
@@ -72,6 +75,8 @@ pub(super) async fn batch(
         records,
         given,
         skipped,
+        unused,
+        not_recorded,
     } = assembler.finish(today, &known, Purpose::Store)?;
     // The ids Patients end up with: a create's is assigned by the store, and a conditional
     // create that found a stored patient is that patient.
@@ -109,30 +114,60 @@ pub(super) async fn batch(
         .map(|s| (s.patient.id.to_string(), s.version))
         .collect();
     // Haven applies a batch as one unit as well: every entry succeeded, or none did.
+    let note = |text: String| {
+        Some(
+            Resource::from(OperationOutcome::single(
+                "warning",
+                "informational",
+                text,
+                None,
+            ))
+            .to_value(),
+        )
+    };
     let entry = labels
         .into_iter()
         .map(|label| {
             let stated = label.id.as_deref().unwrap_or("?");
             let reference = format!("{}/{stated}", label.resource_type);
             let skipped = skipped.iter().find(|s| s.resource == reference);
-            let outcome = skipped.map(|s| {
-                Resource::from(OperationOutcome::single(
-                    "warning",
-                    "informational",
-                    format!("not stored: {}", s.reason),
-                    None,
-                ))
-                .to_value()
-            });
             let id = match label.resource_type {
                 "Patient" => label.id.as_deref().map(patient_id),
                 _ => label.id.clone(),
             };
-            let status = if label.create && skipped.is_none() && !found.contains(stated) {
-                "201 Created"
+            // A resource of a type Haven does not use is not stored, and has no location to
+            // read it back from; its outcome also sums up all such in the Bundle.
+            let (location, outcome) = if label.unused {
+                let text = format!(
+                    "not stored: Haven does not use {} resources ({unused})",
+                    label.resource_type
+                );
+                (None, note(text))
             } else {
-                "200 OK"
+                let unrecorded: Vec<String> = not_recorded
+                    .iter()
+                    .filter(|n| n.resource == reference)
+                    .map(|n| format!("{}: {}", n.path, n.reason))
+                    .collect();
+                let outcome = match skipped {
+                    Some(s) => note(format!("not stored: {}", s.reason)),
+                    None if !unrecorded.is_empty() => {
+                        note(format!("stored without: {}", unrecorded.join("; ")))
+                    }
+                    None => None,
+                };
+                let location = id
+                    .clone()
+                    .filter(|_| !(label.create && skipped.is_some()))
+                    .map(|id| format!("{}/{id}", label.resource_type));
+                (location, outcome)
             };
+            let status =
+                if label.create && !label.unused && skipped.is_none() && !found.contains(stated) {
+                    "201 Created"
+                } else {
+                    "200 OK"
+                };
             let etag = id
                 .as_ref()
                 .and_then(|id| versions.get(id))
@@ -141,9 +176,7 @@ pub(super) async fn batch(
             BundleEntry {
                 response: Some(BundleResponse {
                     status: status.into(),
-                    location: id
-                        .filter(|_| !(label.create && skipped.is_some()))
-                        .map(|id| format!("{}/{id}", label.resource_type)),
+                    location,
                     etag,
                     outcome,
                 }),

@@ -16,7 +16,7 @@ use super::form::FormErrors;
 use super::forms;
 use super::layout::Layout;
 use super::patient_page::{Banner, PatientContext};
-use super::summary::{details, kind_label};
+use super::summary::{entry_details, kind_label};
 use super::{encode_segment, now, page_status, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
@@ -127,7 +127,7 @@ async fn render(
                 .cloned()
                 .unwrap_or_else(|| v.change.by.to_string()),
             reason: v.change.reason.clone(),
-            details: details(&v.body),
+            details: entry_details(v),
         })
         .collect();
     let page = HistoryPage {

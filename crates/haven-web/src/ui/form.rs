@@ -12,7 +12,7 @@
 //! macros in `templates/macros.html`, which link each input to its message with
 //! `aria-describedby`.
 
-use haven_core::Date;
+use haven_core::{Date, PartialDate};
 
 /// One message, tied to the `id` of the input it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +78,32 @@ impl FormErrors {
                 self.add(
                     field,
                     format!("{what} must be a real date, for example 2026-11-28"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional date that may be known only to the year or month (a date of birth):
+    /// `1988`, `1988-04` or `1988-04-12`, kept as given.
+    pub fn optional_partial_date(
+        &mut self,
+        value: &str,
+        field: &str,
+        what: &str,
+    ) -> Option<PartialDate> {
+        let v = value.trim();
+        if v.is_empty() {
+            return None;
+        }
+        match PartialDate::parse(v) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.add(
+                    field,
+                    format!(
+                        "{what} must be a real date, for example 1990-05-01, or only the year (1990) or month (1990-05) when that is all that is known"
+                    ),
                 );
                 None
             }

@@ -197,7 +197,7 @@ impl PatientForm {
             ),
             languages: choices_with_blank(
                 "Not recorded",
-                languages::LANGUAGES.iter().copied(),
+                languages::choices(),
                 &self.main_language,
             ),
             interpreter_need: choices(INTERPRETER_NEED.iter().copied(), &self.interpreter_required),
@@ -228,7 +228,7 @@ impl PatientForm {
             .as_ref()
             .map(LanguageTag::as_str)
             .unwrap_or_default();
-        let listed = languages::LANGUAGES.iter().any(|(t, _)| *t == main);
+        let listed = languages::is_offered(main);
         Self {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
@@ -308,9 +308,9 @@ impl PatientForm {
             );
         }
         p.native_name = optional(&self.native_name);
-        p.birth_date = e.optional_date(&self.birth_date, "birth_date", "Date of birth");
+        p.birth_date = e.optional_partial_date(&self.birth_date, "birth_date", "Date of birth");
         if let Some(born) = p.birth_date
-            && born > today
+            && born.earliest() > today
         {
             e.add("birth_date", "Date of birth must be today or in the past");
         }

@@ -83,9 +83,10 @@ impl Banner {
         }
         // The current situation is the one that began last.
         let asylum = record
-            .bodies(EntryBody::as_asylum)
-            .max_by_key(|a| a.since)
-            .map(|a| format!("{} since {}", a.status.label(), a.since))
+            .active()
+            .filter_map(|e| Some((e, e.body.as_asylum()?)))
+            .max_by_key(|(_, a)| a.since)
+            .map(|(e, a)| format!("{} since {}", a.status.label(), e.date_text()))
             .unwrap_or_default();
         Self {
             id: p.id.to_string(),
@@ -259,7 +260,7 @@ fn details(record: &PatientRecord) -> Vec<(&'static str, String)> {
             "Other languages",
             p.other_languages
                 .iter()
-                .map(languages::name)
+                .map(haven_core::LanguageTag::name)
                 .collect::<Vec<_>>()
                 .join(", "),
         ),

@@ -98,7 +98,7 @@ struct ListPage {
 }
 
 pub fn age_text(p: &Patient, today: Date) -> String {
-    p.age_on(today).map(|a| a.to_string()).unwrap_or_default()
+    p.age_text_on(today).unwrap_or_default()
 }
 
 async fn list(
@@ -169,11 +169,7 @@ async fn list(
     let list_page = ListPage {
         layout: Layout::new(&user, "Patients", "/patients"),
         clinicians: choices_with_blank("Any clinician", clinician_items, &q.clinician),
-        languages: choices_with_blank(
-            "Any language",
-            languages::LANGUAGES.iter().copied(),
-            &q.language,
-        ),
+        languages: choices_with_blank("Any language", languages::choices(), &q.language),
         rows,
         total,
         first: if total == 0 {

@@ -170,7 +170,7 @@ async fn render(
         })
         .collect();
     let mut safety = Vec::new();
-    for &(code, name) in languages::LANGUAGES {
+    for (code, name) in languages::choices() {
         if let Some(text) = state
             .store
             .setting(&format!("{SAFETY_TEXT_PREFIX}{code}"))
@@ -212,7 +212,7 @@ async fn render(
         safety,
         safety_languages: choices_with_blank(
             "Choose a language",
-            languages::LANGUAGES.iter().copied(),
+            languages::choices(),
             &typed.safety_language,
         ),
         safety_text: typed.safety_text,
@@ -370,10 +370,7 @@ async fn change_safety_text(
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let mut errors = FormErrors::default();
-    if !languages::LANGUAGES
-        .iter()
-        .any(|(code, _)| *code == form.language)
-    {
+    if !languages::is_offered(&form.language) {
         errors.add("safety-language", "Choose the language of the text");
     }
     let text = form.text.trim().replace("\r\n", "\n");

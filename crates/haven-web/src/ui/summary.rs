@@ -229,6 +229,19 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
     out
 }
 
+/// [`details`] of one version of an entry, its own date as recorded: a date known only to
+/// the year or month shows as such (`2019`), never as the day the rules read for it.
+pub fn entry_details(entry: &Entry) -> Vec<(&'static str, String)> {
+    let mut out = details(&entry.body);
+    if entry.partial_date.is_some() {
+        let day = entry.body.date().to_string();
+        if let Some(row) = out.iter_mut().skip(1).find(|(_, v)| *v == day) {
+            row.1 = entry.date_text();
+        }
+    }
+    out
+}
+
 /// An entry as a row of a patient-page table.
 #[derive(Clone, Debug)]
 pub struct EntryRow {
@@ -251,7 +264,7 @@ impl EntryRow {
                 super::patient_href(entry.patient.as_str()),
                 super::encode_segment(entry.id.as_str())
             ),
-            date: entry.body.date().to_string(),
+            date: entry.date_text(),
             summary: summary(&entry.body),
             in_error,
             error_reason: if in_error {

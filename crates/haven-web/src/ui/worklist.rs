@@ -311,11 +311,7 @@ async fn render(
             &filters.urgency,
         ),
         rules: choices_with_blank("Any rule", rule_choices, &filters.rule),
-        languages: choices_with_blank(
-            "Any language",
-            languages::LANGUAGES.iter().copied(),
-            &filters.language,
-        ),
+        languages: choices_with_blank("Any language", languages::choices(), &filters.language),
         filtered: !filters.urgency.is_empty()
             || !filters.rule.is_empty()
             || !filters.language.is_empty(),

@@ -5,5 +5,6 @@
 mod cds;
 mod fhir;
 mod identity;
+mod ordinary;
 mod recorded;
 mod support;

@@ -146,7 +146,7 @@ pub fn record() -> haven_core::record::PatientRecord {
     use haven_core::record::*;
     use time::macros::{date, datetime};
     let mut p = Patient::new("pat-17".into(), "Amina", "Haddad");
-    p.birth_date = Some(date!(1990 - 05 - 01));
+    p.birth_date = Some(date!(1990 - 05 - 01).into());
     p.nhs_number = haven_core::NhsNumber::parse("9000000009").ok();
     p.main_language = haven_core::LanguageTag::parse("ar").ok();
     p.interpreter_required = Some(true);

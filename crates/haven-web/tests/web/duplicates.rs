@@ -146,7 +146,7 @@ async fn someone_registered_since_the_warning_is_shown_before_saving() {
     let fixture = seed_patient(&app.store, None).await;
     let browser = app.signed_in("desk").await;
     let mut meanwhile = Patient::new(PatientId::new(""), "Ameena", "Haddad");
-    meanwhile.birth_date = Some(date!(1990 - 05 - 01));
+    meanwhile.birth_date = Some(date!(1990 - 05 - 01).into());
     let meanwhile = app
         .store
         .create_patient(&Actor::cli("test"), meanwhile, vec![])
@@ -175,7 +175,7 @@ async fn search_finds_spelling_variants_family_name_first_and_uk_dates() {
     let app = spawn_app().await;
     app.add_user("desk", Role::Receptionist, None).await;
     let mut mahmoud = Patient::new(PatientId::new(""), "Mahmoud", "Abdelrahman");
-    mahmoud.birth_date = Some(date!(1994 - 06 - 19));
+    mahmoud.birth_date = Some(date!(1994 - 06 - 19).into());
     mahmoud.main_language = LanguageTag::parse("ar").ok();
     for p in [
         mahmoud,
@@ -208,7 +208,7 @@ async fn admins_list_possible_duplicates_and_mark_a_pair_as_different_people() {
     app.add_user("admin", Role::Admin, None).await;
     let fixture = seed_patient(&app.store, None).await;
     let mut twin = Patient::new(PatientId::new(""), "Amina", "Haddad");
-    twin.birth_date = Some(date!(1990 - 05 - 01));
+    twin.birth_date = Some(date!(1990 - 05 - 01).into());
     let twin = app
         .store
         .create_patient(&Actor::cli("test"), twin, vec![])

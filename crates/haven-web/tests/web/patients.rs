@@ -21,7 +21,7 @@ async fn search_finds_names_in_any_script_numbers_and_dates() {
     amina.native_name = Some("أمينة حداد".into());
     amina.main_language = Some(LanguageTag::parse("ar").expect("tag"));
     amina.interpreter_required = Some(true);
-    amina.birth_date = Some(date!(1990 - 05 - 01));
+    amina.birth_date = Some(date!(1990 - 05 - 01).into());
     amina.named_clinician = Some(UserId::new("dr.amal"));
     let mut jose = patient("José", "Ramírez");
     jose.nhs_number = Some(NhsNumber::parse("9434765919").expect("nhs"));

@@ -198,3 +198,59 @@ async fn editing_needs_a_reason_keeps_history_and_detects_a_stale_form() {
         "the flag is added once"
     );
 }
+
+/// Many people know only the year they were born. That is recorded as the year, shown as the
+/// year with the ages it allows, and kept through an edit of something else: never turned
+/// into 1 January, and never lost because a date field could not show it.
+#[tokio::test]
+async fn a_birth_year_alone_is_recorded_shown_and_kept_as_a_year() {
+    let app = spawn_app().await;
+    app.add_user("desk", Role::Receptionist, None).await;
+    let browser = app.signed_in("desk").await;
+    let res = browser
+        .post(
+            "/patients/new",
+            &[("family_name", "Ahmadi"), ("birth_date", "1988")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", body(res).await);
+    let stored = app.store.patient("pat-1").await.expect("stored").patient;
+    assert_eq!(
+        stored.birth_date.map(|d| d.to_string()),
+        Some("1988".into())
+    );
+    let today = time::OffsetDateTime::now_utc().date();
+    let age = stored.age_text_on(today).expect("age");
+    let page = body(browser.get("/patients/pat-1").await).await;
+    assert!(page.contains(&format!("1988 ({age})")), "{page}");
+    assert!(!page.contains("1988-01-01"));
+
+    let edit = body(browser.get("/patients/pat-1/edit").await).await;
+    assert!(edit.contains("value=\"1988\""), "{edit}");
+    let ok = browser
+        .post(
+            "/patients/pat-1/edit",
+            &[
+                ("family_name", "Ahmadi"),
+                ("birth_date", "1988"),
+                ("version", "1"),
+                ("phone", "07700 900456"),
+                ("reason", "phone number given"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let edited = app.store.patient("pat-1").await.expect("stored").patient;
+    assert_eq!(
+        edited.birth_date.map(|d| d.to_string()),
+        Some("1988".into())
+    );
+    let bad = browser
+        .post(
+            "/patients/new",
+            &[("family_name", "Ahmadi"), ("birth_date", "88")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(bad).await.contains("only the year (1990)"));
+}

@@ -212,7 +212,7 @@ pub const FIXTURE_EVENT_NOTE: &str = "Letter from the Home Office";
 pub async fn seed_patient(store: &Store, clinician: Option<&str>) -> Fixture {
     let mut p = Patient::new(PatientId::new(""), "Amina", "Haddad");
     p.native_name = Some("أمينة حداد".into());
-    p.birth_date = Some(date!(1990 - 05 - 01));
+    p.birth_date = Some(date!(1990 - 05 - 01).into());
     p.main_language = Some(LanguageTag::parse("ar").expect("tag"));
     p.interpreter_required = Some(true);
     p.phone = Some(FIXTURE_PHONE.into());

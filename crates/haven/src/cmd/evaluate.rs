@@ -15,7 +15,7 @@ use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action};
 use haven_fhir::{Assembler, Purpose};
 
-use super::fhir_input::{Input, report_skipped};
+use super::fhir_input::{Input, report_notes};
 use crate::evaluation::{self, AllActions};
 use crate::{actions_output, output, progress};
 
@@ -27,6 +27,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     let inputs = Input::all(files)?;
     let bar = progress::bytes(inputs.iter().map(Input::len).sum(), "reading");
     let mut assembler = Assembler::default();
+    assembler.read_partial_dates_as_of(as_of);
     for input in &inputs {
         input.feed(&mut assembler, &bar)?;
     }
@@ -34,7 +35,11 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     // Data is checked against the real date (nothing recorded in the future), while the rules
     // look at the record as it stood on `as_of`, which may be earlier or later.
     let assembly = assembler.finish(today.max(as_of), &[], Purpose::Evaluate)?;
-    report_skipped(&assembly.skipped);
+    report_notes(&assembly);
+    if !assembly.unused.is_empty() {
+        // Standard error: standard output is the worklist (its JSON stays as INTERFACES.md says).
+        eprintln!("note: {}", assembly.unused);
+    }
     let actions = evaluate(&assembly.records, &Policy::default(), as_of);
     let printed = if json {
         output::print(&actions_output::to_json(as_of, &actions))

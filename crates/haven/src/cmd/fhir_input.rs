@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use haven_fhir::{Assembler, Feed, Skipped};
+use haven_fhir::{Assembler, Assembly, Feed};
 use indicatif::ProgressBar;
 
 /// Bytes read and handed on at a time: large enough that every core gets a long run of lines.
@@ -127,10 +127,14 @@ impl Input {
     }
 }
 
-/// Tells stderr which resources were read but hold nothing Haven keeps (ids only: no
-/// personal data).
-pub fn report_skipped(skipped: &[Skipped]) {
-    for s in skipped {
+/// Tells stderr which resources were read but hold nothing Haven keeps, and what stored
+/// resources held that Haven could not record (ids and paths; the value named is a code or a
+/// language name, never a person's details).
+pub fn report_notes(assembly: &Assembly) {
+    for s in &assembly.skipped {
         eprintln!("note: {}: {} skipped: {}", s.location, s.resource, s.reason);
+    }
+    for n in &assembly.not_recorded {
+        eprintln!("note: {n}");
     }
 }

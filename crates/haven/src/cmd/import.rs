@@ -17,11 +17,11 @@ use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
 use haven_core::NhsNumber;
-use haven_fhir::{Assembler, PatientGiven, Purpose};
+use haven_fhir::{Assembler, PatientGiven, Purpose, UnusedTypes};
 use haven_store::fhir_import::{Incoming, PatientWrite, UpsertSummary};
 use haven_store::{Actor, Store};
 
-use super::fhir_input::{Input, report_skipped};
+use super::fhir_input::{Input, report_notes};
 use crate::{output, progress};
 
 /// `pub async fn run(store: &Store, files: &[PathBuf]) -> anyhow::Result<()>`
@@ -32,8 +32,8 @@ pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
         let together = import(store, &inputs, &bar).await;
         bar.finish_and_clear();
         match together {
-            Ok(summary) => {
-                return output::print(&format!("{} files: {}\n", inputs.len(), describe(&summary)));
+            Ok(done) => {
+                return output::print(&format!("{} files: {}\n", inputs.len(), describe(&done)));
             }
             Err(e) => tracing::debug!("importing the files together failed ({e:#}); one at a time"),
         }
@@ -68,9 +68,7 @@ async fn one_at_a_time(store: &Store, inputs: Vec<Input>) -> Result<()> {
     for (_, input) in ordered {
         let name = input.name();
         match import(store, std::slice::from_ref(&input), &bar).await {
-            Ok(summary) => {
-                bar.suspend(|| output::print(&format!("{name}: {}\n", describe(&summary))))?
-            }
+            Ok(done) => bar.suspend(|| output::print(&format!("{name}: {}\n", describe(&done))))?,
             Err(e) if count == 1 => {
                 bar.finish_and_clear();
                 return Err(e);
@@ -91,12 +89,14 @@ async fn one_at_a_time(store: &Store, inputs: Vec<Input>) -> Result<()> {
     }
 }
 
+/// What one import stored, and what it passed over.
+struct Imported {
+    stored: UpsertSummary,
+    unused: UnusedTypes,
+}
+
 /// Reads `inputs` into records and stores them in one transaction.
-async fn import(
-    store: &Store,
-    inputs: &[Input],
-    bar: &indicatif::ProgressBar,
-) -> Result<UpsertSummary> {
+async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -> Result<Imported> {
     let mut assembler = Assembler::default();
     bar.set_message("reading");
     for input in inputs {
@@ -127,7 +127,8 @@ async fn import(
         );
     }
     let assembly = assembler.finish(super::today(), &known, Purpose::Store)?;
-    report_skipped(&assembly.skipped);
+    report_notes(&assembly);
+    let unused = assembly.unused;
     let incoming = assembly
         .records
         .into_iter()
@@ -156,16 +157,26 @@ async fn import(
         )
         .await
         .map_err(|e| anyhow!("{names}: {e}"))?;
-    Ok(upserted.summary)
+    Ok(Imported {
+        stored: upserted.summary,
+        unused,
+    })
 }
 
-fn describe(s: &UpsertSummary) -> String {
-    format!(
+/// One line: what was stored, then what was skipped for its type (`…; 37 resources of 4
+/// types Haven does not use were skipped: AllergyIntolerance (12), …`).
+fn describe(done: &Imported) -> String {
+    let s = &done.stored;
+    let mut line = format!(
         "{} patients added, {} updated; {} entries added, {} changed, {} unchanged",
         s.patients_added,
         s.patients_updated,
         s.entries_added,
         s.entries_changed,
         s.entries_unchanged
-    )
+    );
+    if !done.unused.is_empty() {
+        line.push_str(&format!("; {}", done.unused));
+    }
+    line
 }

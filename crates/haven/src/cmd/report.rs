@@ -45,9 +45,7 @@ pub async fn interpreters(
         )
         .await?;
     let name = |code: &str| {
-        LanguageTag::parse(code)
-            .map(|t| t.english_name())
-            .unwrap_or("Not recorded")
+        LanguageTag::parse(code).map_or_else(|_| "Not recorded".to_owned(), |t| t.name())
     };
     let rows = report.rows();
     let text = if as_json {
