@@ -187,4 +187,26 @@ mod tests {
             "garbage is refused, not guessed"
         );
     }
+
+    /// A whole birth date is encoded exactly as before partial dates existed (so views
+    /// already stored still read), and a year or a month keeps its precision.
+    #[test]
+    fn birth_dates_in_a_view_read_as_before_and_keep_their_precision() {
+        let day = date!(1990 - 05 - 01);
+        assert_eq!(
+            postcard::to_stdvec(&Some(haven_core::PartialDate::day(day))).expect("new"),
+            postcard::to_stdvec(&Some(day)).expect("as stored before")
+        );
+        for text in ["1988", "1988-04", "1988-12", "2024-12-31", "2024-02-29"] {
+            let date = haven_core::PartialDate::parse(text).expect("date");
+            let bytes = postcard::to_stdvec(&date).expect("encode");
+            let back: haven_core::PartialDate = postcard::from_bytes(&bytes).expect("decode");
+            assert_eq!(back.to_string(), text);
+        }
+        let mut patient = Patient::new("pat-8".into(), "Sara", "Rahimi");
+        patient.birth_date = haven_core::PartialDate::parse("1988").ok();
+        let record = PatientRecord::new(patient.clone());
+        let back = decode(&encode(&record).expect("encode")).expect("decode");
+        assert_eq!(back.patient, patient);
+    }
 }
