@@ -149,29 +149,31 @@ impl fmt::Display for PartialDate {
 }
 
 /// Stored as its text in JSON (which also reads the `[year, day of year]` form whole dates
-/// were stored in before), and compactly elsewhere (the rules view).
+/// were stored in before). Elsewhere (the rules view) as `(year, n)` where `n` is the day of the
+/// year for a whole date, exactly as `time::Date` writes it, so views stored before partial
+/// dates existed still read; `0` for a year alone and `400 + month` for a month, numbers no
+/// day of the year can be.
 #[cfg(feature = "serde")]
 mod serde_impl {
     use super::{DatePrecision, PartialDate};
     use serde::de::Error;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use time::Date;
+    use time::{Date, Month};
 
-    #[derive(Serialize, Deserialize)]
-    struct Compact(u8, Date);
+    const YEAR_ONLY: u16 = 0;
+    const MONTH_BASE: u16 = 400;
 
     impl Serialize for PartialDate {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             if s.is_human_readable() {
-                s.collect_str(self)
-            } else {
-                let precision = match self.precision {
-                    DatePrecision::Year => 0,
-                    DatePrecision::Month => 1,
-                    DatePrecision::Day => 2,
-                };
-                Compact(precision, self.first).serialize(s)
+                return s.collect_str(self);
             }
+            let n = match self.precision {
+                DatePrecision::Year => YEAR_ONLY,
+                DatePrecision::Month => MONTH_BASE + u16::from(self.first.month() as u8),
+                DatePrecision::Day => self.first.ordinal(),
+            };
+            (self.first.year(), n).serialize(s)
         }
     }
 
@@ -190,14 +192,26 @@ mod serde_impl {
                     Text::Whole(date) => Ok(PartialDate::day(date)),
                 };
             }
-            let Compact(precision, first) = Compact::deserialize(d)?;
-            let precision = match precision {
-                0 => DatePrecision::Year,
-                1 => DatePrecision::Month,
-                2 => DatePrecision::Day,
-                other => return Err(D::Error::custom(format!("date precision {other}"))),
+            let (year, n) = <(i32, u16)>::deserialize(d)?;
+            let bad = || D::Error::custom(format!("date ({year}, {n})"));
+            let (first, precision) = match n {
+                YEAR_ONLY => (
+                    Date::from_calendar_date(year, Month::January, 1),
+                    DatePrecision::Year,
+                ),
+                401..=412 => {
+                    let month = Month::try_from((n - MONTH_BASE) as u8).map_err(|_| bad())?;
+                    (
+                        Date::from_calendar_date(year, month, 1),
+                        DatePrecision::Month,
+                    )
+                }
+                _ => (Date::from_ordinal_date(year, n), DatePrecision::Day),
             };
-            Ok(PartialDate { first, precision })
+            Ok(PartialDate {
+                first: first.map_err(|_| bad())?,
+                precision,
+            })
         }
     }
 }

