@@ -38,7 +38,7 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
 COOKIE=$(python3 scripts/bench_login.py http://127.0.0.1:18080 bench bench-password-123)
-for path in "/patients/$PID" "/patients?q=ahmad" "/patients?q=1990-01-01" "/worklist/practice"; do
+for path in "/patients/$PID" "/patients?q=ahmad" "/patients?q=abdel+rahman" "/patients?q=1990-01-01" "/worklist/practice"; do
     echo "-- GET $path"
     wrk -t2 -c4 -d20s --latency -H "Cookie: $COOKIE" "http://127.0.0.1:18080$path" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
 done

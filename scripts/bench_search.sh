@@ -4,13 +4,14 @@
 # variant, two names family first, Arabic script, a UK date, an ISO date.
 #   scripts/bench_search.sh [PATIENTS] [HAVEN]   default 100000 and target/release/haven
 # The database is made once per population size and kept in $BENCH_DIR (default
-# /tmp/haven-bench); pass another binary as HAVEN to compare builds on the same file.
+# /tmp/haven-bench), or named by DB; pass another binary as HAVEN (with its own DB if its schema
+# differs) to compare builds. THREADS, CONNECTIONS and DURATION are wrk's -t, -c and -d.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 H=${2:-target/release/haven}
 WORK=${BENCH_DIR:-/tmp/haven-bench}
-DB="$WORK/search-$N.db"
+DB=${DB:-$WORK/search-$N.db}
 PORT=${PORT:-18081}
 mkdir -p "$WORK"
 if [ "$H" = target/release/haven ]; then cargo build --release -p haven >/dev/null 2>&1; fi
@@ -29,5 +30,5 @@ for q in rahimi ahmad abdel+rahman Mohammad+Ahmadi ahmadi+mohammad %D8%A7%D8%AD%
     URL="http://127.0.0.1:$PORT/patients?q=$q"
     FOUND=$(curl -s -H "Cookie: $COOKIE" "$URL" | grep -o 'of [0-9]* patients*\.\|No patients found' | head -n 1)
     echo "-- GET /patients?q=$q ($FOUND)"
-    wrk -t2 -c4 -d"${DURATION:-20s}" --latency -H "Cookie: $COOKIE" "$URL" | grep -E "50%|90%|99%|Requests/sec|Non-2xx"
+    wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-4}" -d"${DURATION:-20s}" --latency -H "Cookie: $COOKIE" "$URL" | grep -E "50%|90%|99%|Requests/sec|Non-2xx"
 done

@@ -5,6 +5,10 @@
 //! or the same date of birth with names alike in Latin letters or the person's own script
 //! ([`names_alike`]). None proves it: families share phones and twins share birthdays, so a
 //! person decides, and Haven remembers a pair someone has said are different people.
+//!
+//! A phone number on many records is a shared one (a hostel's front desk, a support worker's
+//! mobile) and says nothing about who is who; listing everyone who gave it would bury the real
+//! warnings, so it is not counted ([`is_shared_phone`]).
 
 use crate::names::{PersonName, names_alike};
 use crate::record::Patient;
@@ -42,6 +46,15 @@ pub fn duplicate_reasons(a: &Patient, b: &Patient) -> Vec<DuplicateReason> {
         out.push(DuplicateReason::SamePhone);
     }
     out
+}
+
+/// More records than this with one phone number make it a shared number.
+pub const SHARED_PHONE_RECORDS: usize = 5;
+
+/// Whether a phone number held by `records` patients (counting the one being registered) is a
+/// shared number, not evidence: more than [`SHARED_PHONE_RECORDS`].
+pub fn is_shared_phone(records: usize) -> bool {
+    records > SHARED_PHONE_RECORDS
 }
 
 fn name(p: &Patient) -> PersonName<'_> {
@@ -132,6 +145,13 @@ mod tests {
             duplicate_reasons(&c, &d),
             vec![DuplicateReason::SameNhsNumber, DuplicateReason::SamePhone]
         );
+    }
+
+    #[test]
+    fn a_number_on_many_records_is_shared() {
+        assert!(!is_shared_phone(2), "a couple");
+        assert!(!is_shared_phone(SHARED_PHONE_RECORDS), "a family");
+        assert!(is_shared_phone(SHARED_PHONE_RECORDS + 1), "a hostel");
     }
 
     #[test]

@@ -274,7 +274,7 @@ impl NameQuery {
     /// first scores as high as a given name; an exact spelling scores above a variant.
     /// `folded` is the name as [`fold`] gives it and `key` as [`name_key`] gives it.
     pub fn score(&self, folded: &str, key: &str) -> f32 {
-        let mut scratch = Vec::new();
+        let mut scratch = Vec::with_capacity(32);
         let by_fold = best_average(&self.folded, folded, &mut scratch);
         let by_key = best_average(&self.keys, key, &mut scratch);
         (by_fold + by_key) / 2.0
@@ -285,7 +285,15 @@ fn best_average(query: &[Vec<u64>], name: &str, scratch: &mut Vec<u64>) -> f32 {
     if query.is_empty() {
         return 0.0;
     }
-    let mut best = vec![0.0f32; query.len()];
+    // Searches are a few words: their best scores live on the stack.
+    let mut stack = [0.0f32; 8];
+    let mut heap = Vec::new();
+    let best: &mut [f32] = if query.len() <= stack.len() {
+        &mut stack[..query.len()]
+    } else {
+        heap.resize(query.len(), 0.0);
+        &mut heap
+    };
     for word in name.split(' ').filter(|w| !w.is_empty()) {
         trigrams(word, scratch);
         for (b, q) in best.iter_mut().zip(query) {

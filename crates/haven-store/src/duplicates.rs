@@ -6,9 +6,9 @@
 //! whether a pair is offered is always decided by [`duplicate_reasons`], the one definition
 //! of the evidence.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use haven_core::duplicates::{DuplicateReason, duplicate_reasons, phone_key};
+use haven_core::duplicates::{DuplicateReason, duplicate_reasons, is_shared_phone, phone_key};
 use haven_core::names::{NameKeys, PersonName};
 use haven_core::record::{Entry, Patient};
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -61,6 +61,87 @@ struct Names {
     native_name: Option<String>,
 }
 
+/// Statements listing `(value, id)` for every value (NHS number, phone key) on more than one
+/// record, by index, with the evidence a shared value is.
+const SAME_VALUE: [(&str, DuplicateReason); 2] = [
+    (
+        "SELECT nhs_number, id FROM patients WHERE nhs_number IN (
+             SELECT nhs_number FROM patients WHERE nhs_number IS NOT NULL
+             GROUP BY nhs_number HAVING COUNT(*) > 1)",
+        DuplicateReason::SameNhsNumber,
+    ),
+    (
+        "SELECT phone_key, id FROM patients WHERE phone_key IN (
+             SELECT phone_key FROM patients WHERE phone_key IS NOT NULL
+             GROUP BY phone_key HAVING COUNT(*) > 1)",
+        DuplicateReason::SamePhone,
+    ),
+];
+
+/// `(birth_date, id, data)` of everyone born on a day someone else was.
+const SAME_DAY: &str = "SELECT birth_date, id, data FROM patients WHERE birth_date IN (
+    SELECT birth_date FROM patients WHERE birth_date IS NOT NULL
+    GROUP BY birth_date HAVING COUNT(*) > 1)";
+
+/// Gathers the pairs of possible duplicates from the rows of [`SAME_VALUE`] and [`SAME_DAY`].
+#[derive(Default)]
+struct PairFinder {
+    /// Ids by shared value, for each kind of value.
+    groups: HashMap<(DuplicateReason, String), Vec<String>>,
+    /// Ids and name keys by date of birth.
+    by_date: HashMap<String, Vec<(String, NameKeys)>>,
+}
+
+impl PairFinder {
+    fn same_value(&mut self, reason: DuplicateReason, value: String, id: String) {
+        self.groups.entry((reason, value)).or_default().push(id);
+    }
+
+    fn born(&mut self, date: String, id: String, data: &str) -> serde_json::Result<()> {
+        let names: Names = serde_json::from_str(data)?;
+        let keys = NameKeys::of(&PersonName {
+            given: &names.given_name,
+            family: &names.family_name,
+            native: names.native_name.as_deref(),
+        });
+        self.by_date.entry(date).or_default().push((id, keys));
+        Ok(())
+    }
+
+    /// Every pair with its evidence: each pair within a group of one NHS number or of a phone
+    /// number that is not shared by many, and each pair born the same day with names alike.
+    fn pairs(self) -> HashMap<(String, String), BTreeSet<DuplicateReason>> {
+        let mut pairs: HashMap<(String, String), BTreeSet<DuplicateReason>> = HashMap::new();
+        let mut add = |a: &str, b: &str, reason| {
+            let (a, b) = ordered(a, b);
+            pairs
+                .entry((a.to_owned(), b.to_owned()))
+                .or_default()
+                .insert(reason);
+        };
+        for ((reason, _), ids) in &self.groups {
+            if *reason == DuplicateReason::SamePhone && is_shared_phone(ids.len()) {
+                continue;
+            }
+            for (i, a) in ids.iter().enumerate() {
+                for b in &ids[i + 1..] {
+                    add(a, b, *reason);
+                }
+            }
+        }
+        for same_day in self.by_date.values() {
+            for (i, (x, kx)) in same_day.iter().enumerate() {
+                for (y, ky) in &same_day[i + 1..] {
+                    if kx.alike(ky) {
+                        add(x, y, DuplicateReason::SameBirthDateAndName);
+                    }
+                }
+            }
+        }
+        pairs
+    }
+}
+
 /// The pair's ids in stored order (the smaller first).
 fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
     if a < b { (a, b) } else { (b, a) }
@@ -81,9 +162,26 @@ impl Store {
     }
 
     /// Patients on file who may be the same person as `patient` (registered or not), strongest
-    /// evidence first. `patient` itself, and anyone marked as a different person from it, are
-    /// left out.
+    /// evidence first. `patient` itself, anyone marked as a different person from it, and a
+    /// phone number shared by many records ([`is_shared_phone`]) are left out.
     pub async fn possible_duplicates(&self, patient: &Patient) -> Result<Vec<DuplicateCandidate>> {
+        let id = patient.id.as_str();
+        let mut phone = patient.phone.as_deref().and_then(phone_key);
+        if let Some(key) = &phone {
+            let holders: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM patients WHERE phone_key = ? AND id <> ?")
+                    .bind(key)
+                    .bind(id)
+                    .fetch_one(self.pool())
+                    .await?;
+            if is_shared_phone(
+                usize::try_from(holders)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1),
+            ) {
+                phone = None;
+            }
+        }
         let rows = sqlx::query(
             "SELECT data, version FROM patients WHERE rowid IN (
                  SELECT rowid FROM patients WHERE nhs_number = ?1
@@ -91,11 +189,10 @@ impl Store {
                  UNION SELECT rowid FROM patients WHERE birth_date = ?3)",
         )
         .bind(patient.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(patient.phone.as_deref().and_then(phone_key))
+        .bind(&phone)
         .bind(patient.birth_date.map(|d| d.to_string()))
         .fetch_all(self.pool())
         .await?;
-        let id = patient.id.as_str();
         let different: HashSet<String> = if id.is_empty() {
             HashSet::new()
         } else {
@@ -116,7 +213,10 @@ impl Store {
             if other == id || different.contains(other) {
                 continue;
             }
-            let reasons = duplicate_reasons(patient, &found.patient);
+            let mut reasons = duplicate_reasons(patient, &found.patient);
+            if phone.is_none() {
+                reasons.retain(|r| *r != DuplicateReason::SamePhone);
+            }
             if !reasons.is_empty() {
                 out.push(DuplicateCandidate {
                     patient: found,
@@ -175,53 +275,61 @@ impl Store {
     /// Every pair of patients who may be the same person and have not been marked as different
     /// people, strongest evidence first: the administrators' list. At most `limit` pairs, and
     /// how many there are in all.
+    ///
+    /// The pairs are found through the indexes and the names alone (each name keyed once, and
+    /// compared only with the others born the same day), on a kept read-only connection on a
+    /// blocking thread when the store is a file (a hundred thousand rows cost several times
+    /// more through sqlx); only the pairs shown are read whole, and their evidence is then
+    /// [`duplicate_reasons`]' own.
     pub async fn possible_duplicate_pairs(
         &self,
         limit: usize,
     ) -> Result<(Vec<DuplicatePair>, usize)> {
-        let mut pairs: HashSet<(String, String)> = HashSet::new();
-        // The same NHS number or phone: straight from their indexes.
-        for query in [
-            "SELECT a.id AS a, b.id AS b FROM patients a JOIN patients b
-             ON b.nhs_number = a.nhs_number AND a.id < b.id WHERE a.nhs_number IS NOT NULL",
-            "SELECT a.id AS a, b.id AS b FROM patients a JOIN patients b
-             ON b.phone_key = a.phone_key AND a.id < b.id WHERE a.phone_key IS NOT NULL",
-        ] {
-            for r in sqlx::query(query).fetch_all(self.pool()).await? {
-                pairs.insert((r.try_get("a")?, r.try_get("b")?));
-            }
-        }
-        // The same date of birth: compared by name within each date, each name keyed once.
-        let rows = sqlx::query(
-            "SELECT id, birth_date, data FROM patients WHERE birth_date IN (
-                 SELECT birth_date FROM patients WHERE birth_date IS NOT NULL
-                 GROUP BY birth_date HAVING COUNT(*) > 1)",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut by_date: HashMap<String, Vec<(String, NameKeys)>> = HashMap::new();
-        for r in &rows {
-            let names: Names = serde_json::from_str(r.try_get("data")?)?;
-            let keys = NameKeys::of(&PersonName {
-                given: &names.given_name,
-                family: &names.family_name,
-                native: names.native_name.as_deref(),
-            });
-            by_date
-                .entry(r.try_get("birth_date")?)
-                .or_default()
-                .push((r.try_get("id")?, keys));
-        }
-        for same_day in by_date.values() {
-            for (i, (x, kx)) in same_day.iter().enumerate() {
-                for (y, ky) in &same_day[i + 1..] {
-                    if kx.alike(ky) {
-                        let (a, b) = ordered(x, y);
-                        pairs.insert((a.to_owned(), b.to_owned()));
+        let readers = self.readers.clone();
+        let on_file = tokio::task::spawn_blocking(move || {
+            readers.read(|conn| {
+                let mut finder = PairFinder::default();
+                for (sql, reason) in SAME_VALUE {
+                    let mut stmt = conn.prepare(sql)?;
+                    let mut rows = stmt.query([])?;
+                    while let Some(r) = rows.next()? {
+                        finder.same_value(reason, r.get(0)?, r.get(1)?);
                     }
                 }
+                let mut stmt = conn.prepare(SAME_DAY)?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    finder
+                        .born(r.get(0)?, r.get(1)?, r.get_ref(2)?.as_str()?)
+                        .map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                2,
+                                rusqlite::types::Type::Text,
+                                Box::new(e),
+                            )
+                        })?;
+                }
+                Ok(finder)
+            })
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("duplicates task: {e}")))?;
+        let finder = match on_file {
+            Some(finder) => finder?,
+            None => {
+                let mut finder = PairFinder::default();
+                for (sql, reason) in SAME_VALUE {
+                    for r in sqlx::query(sql).fetch_all(self.pool()).await? {
+                        finder.same_value(reason, r.try_get(0)?, r.try_get(1)?);
+                    }
+                }
+                for r in sqlx::query(SAME_DAY).fetch_all(self.pool()).await? {
+                    finder.born(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)?;
+                }
+                finder
             }
-        }
+        };
+        let pairs = finder.pairs();
         let different: HashSet<(String, String)> =
             sqlx::query("SELECT patient_a, patient_b FROM distinct_patients")
                 .fetch_all(self.pool())
@@ -229,57 +337,54 @@ impl Store {
                 .iter()
                 .map(|r| Ok((r.try_get("patient_a")?, r.try_get("patient_b")?)))
                 .collect::<Result<_>>()?;
-        let mut pairs: Vec<(String, String)> = pairs
+        let mut pairs: Vec<((String, String), Vec<DuplicateReason>)> = pairs
             .into_iter()
-            .filter(|p| !different.contains(p))
+            .filter(|(p, _)| !different.contains(p))
+            .map(|(p, reasons)| (p, reasons.into_iter().collect()))
             .collect();
-        pairs.sort();
+        let total = pairs.len();
+        pairs.sort_by(|(px, rx), (py, ry)| rx.cmp(ry).then_with(|| px.cmp(py)));
+        pairs.truncate(limit);
 
-        // Each pair's evidence from the records themselves, read a page of patients at a time.
-        let mut out = Vec::new();
-        let mut total = 0;
-        for chunk in pairs.chunks(500) {
-            let ids: HashSet<&str> = chunk
-                .iter()
-                .flat_map(|(a, b)| [a.as_str(), b.as_str()])
-                .collect();
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT data, version FROM patients WHERE id IN (");
-            let mut list = q.separated(", ");
-            for id in &ids {
-                list.push_bind(*id);
-            }
-            list.push_unseparated(")");
-            let patients: BTreeMap<String, Patient> = q
-                .build()
+        // The pairs shown, read whole.
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT data, version FROM patients WHERE id IN (");
+        let mut list = q.separated(", ");
+        let ids: BTreeSet<&str> = pairs
+            .iter()
+            .flat_map(|((a, b), _)| [a.as_str(), b.as_str()])
+            .collect();
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+        let patients: BTreeMap<String, Patient> = if ids.is_empty() {
+            BTreeMap::new()
+        } else {
+            q.build()
                 .fetch_all(self.pool())
                 .await?
                 .iter()
                 .map(|r| summary(r).map(|s| (s.patient.id.to_string(), s.patient)))
-                .collect::<Result<_>>()?;
-            for (a, b) in chunk {
-                let (Some(pa), Some(pb)) = (patients.get(a), patients.get(b)) else {
-                    continue;
-                };
-                let reasons = duplicate_reasons(pa, pb);
-                if reasons.is_empty() {
-                    continue;
-                }
-                total += 1;
-                out.push(DuplicatePair {
-                    a: pa.clone(),
-                    b: pb.clone(),
-                    reasons,
-                });
+                .collect::<Result<_>>()?
+        };
+        let mut out = Vec::with_capacity(pairs.len());
+        for ((a, b), found) in pairs {
+            let (Some(pa), Some(pb)) = (patients.get(&a), patients.get(&b)) else {
+                return Err(StoreError::PatientNotFound(a));
+            };
+            let mut reasons = duplicate_reasons(pa, pb);
+            if !found.contains(&DuplicateReason::SamePhone) {
+                // The number is shared by many: not evidence (see `is_shared_phone`).
+                reasons.retain(|r| *r != DuplicateReason::SamePhone);
             }
+            debug_assert_eq!(reasons, found, "the index search and the records agree");
+            out.push(DuplicatePair {
+                a: pa.clone(),
+                b: pb.clone(),
+                reasons,
+            });
         }
-        out.sort_by(|x, y| {
-            x.reasons
-                .cmp(&y.reasons)
-                .then_with(|| x.a.id.cmp(&y.a.id))
-                .then_with(|| x.b.id.cmp(&y.b.id))
-        });
-        out.truncate(limit);
         Ok((out, total))
     }
 }
@@ -438,5 +543,55 @@ mod tests {
         assert!(row.detail.contains(&first), "{}", row.detail);
         assert!(row.detail.contains("twin brother"), "{}", row.detail);
         assert!(audit.iter().any(|e| e.action == "patient.create"));
+    }
+
+    #[tokio::test]
+    async fn a_phone_shared_by_many_is_not_evidence() {
+        let store = Store::open_in_memory().await.expect("store");
+        let with_phone = |given: &str, phone: &str| {
+            let mut p = person(given, "Hostel");
+            p.birth_date = None;
+            p.phone = Some(phone.into());
+            p
+        };
+        let family = register(&store, with_phone("Amal", "07700 900001")).await;
+        for i in 0..=haven_core::duplicates::SHARED_PHONE_RECORDS {
+            register(&store, with_phone(&format!("Guest{i}"), "07700 900999")).await;
+        }
+        let (pairs, total) = store.possible_duplicate_pairs(100).await.expect("pairs");
+        assert_eq!(
+            total, 0,
+            "the hostel's number is on too many records: {pairs:?}"
+        );
+
+        let sister = with_phone("Amira", "+44 7700 900001");
+        assert_eq!(
+            ids(&store.possible_duplicates(&sister).await.expect("check")),
+            [(family.as_str(), vec![SamePhone])]
+        );
+        let guest = with_phone("Newcomer", "07700 900999");
+        assert!(
+            store
+                .possible_duplicates(&guest)
+                .await
+                .expect("check")
+                .is_empty()
+        );
+        // Five records with one number, counting the one registered, are still a family's.
+        let store = Store::open_in_memory().await.expect("store");
+        for i in 1..haven_core::duplicates::SHARED_PHONE_RECORDS {
+            register(&store, with_phone(&format!("Child{i}"), "07700 900002")).await;
+        }
+        let parent = with_phone("Parent", "07700 900002");
+        assert_eq!(
+            store
+                .possible_duplicates(&parent)
+                .await
+                .expect("check")
+                .len(),
+            haven_core::duplicates::SHARED_PHONE_RECORDS - 1
+        );
+        let (_, total) = store.possible_duplicate_pairs(100).await.expect("pairs");
+        assert_eq!(total, 6, "four records: six pairs");
     }
 }

@@ -329,17 +329,30 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, search: Optio
 }
 
 /// The clinician and language filters, as ` AND …` conditions.
-pub(crate) fn push_list_filters(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery) {
+fn push_list_filters(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery) {
+    for (condition, values) in list_filters(query) {
+        q.push(" AND ");
+        let mut parts = condition.split('?');
+        q.push(parts.next().unwrap_or_default());
+        for (value, part) in values.into_iter().zip(parts) {
+            q.push_bind(value).push(part);
+        }
+    }
+}
+
+/// The clinician and language filters: each a condition with `?` placeholders and its values.
+pub(crate) fn list_filters(query: &PatientQuery) -> Vec<(&'static str, Vec<String>)> {
+    let mut out = Vec::new();
     if let Some(c) = &query.clinician {
-        q.push(" AND named_clinician = ").push_bind(c.clone());
+        out.push(("named_clinician = ?", vec![c.clone()]));
     }
     if let Some(l) = &query.language {
-        q.push(" AND (main_language = ")
-            .push_bind(l.clone())
-            .push(" OR main_language LIKE ")
-            .push_bind(format!("{l}-%"))
-            .push(")");
+        out.push((
+            "(main_language = ? OR main_language LIKE ?)",
+            vec![l.clone(), format!("{l}-%")],
+        ));
     }
+    out
 }
 
 /// Moves the current demographics (`row`: version, data, changed_at, changed_by) to history and

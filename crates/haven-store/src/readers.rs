@@ -1,5 +1,6 @@
 //! Point reads on the caller's own thread, for hot paths (the API token of every CDS Hooks
-//! and FHIR call): a few read-only SQLite connections kept open and lent out one at a time.
+//! and FHIR call, name search's candidates): a few read-only SQLite connections kept open and
+//! lent out one at a time.
 //! Through sqlx the same query crosses to its worker thread and back, and at thousands of
 //! calls a second those thread switches cost more than the query.
 
@@ -13,6 +14,11 @@ use crate::{Result, StoreError};
 
 /// Idle readers kept for reuse; more may be open at a moment of high concurrency.
 const KEEP: usize = 8;
+
+/// Each reader's page cache (KiB, negative as SQLite takes it): enough for name search's
+/// narrow `patient_search` table and the trigram indexes' pages to stay in memory between
+/// searches instead of being read again from the file on every one.
+const CACHE_SIZE: &str = "-16000";
 
 #[derive(Debug, Default)]
 pub(crate) struct Readers {
@@ -39,7 +45,10 @@ impl Readers {
         let idle = self.lock().pop();
         let conn = match idle {
             Some(conn) => conn,
-            None => match open_reader(path) {
+            None => match open_reader(path).and_then(|conn| {
+                conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
+                Ok(conn)
+            }) {
                 Ok(conn) => conn,
                 Err(e) => return Some(Err(e)),
             },

@@ -17,11 +17,11 @@ use haven_core::duplicates::phone_key;
 use haven_core::names::{KEY_VERSION, NameQuery, key_words};
 use haven_core::record::Patient;
 use haven_core::text::fold;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
 
 use crate::codec::date_text;
-use crate::patients::{PatientSummary, push_list_filters, summary};
-use crate::{PatientQuery, Result, Store};
+use crate::patients::{PatientSummary, list_filters};
+use crate::{PatientQuery, Result, Store, StoreError};
 
 /// The shortest text a trigram index can look up.
 const TRIGRAM: usize = 3;
@@ -50,18 +50,172 @@ fn anywhere(text: &str) -> String {
     format!("%{}%", text.replace(['%', '_'], ""))
 }
 
-/// One patient the indexes found, with what ranking needs.
+/// A name search: the text as typed, folded, and its key words (each with the leading space
+/// that anchors it to the start of a stored key word).
+struct NameSearch {
+    folded: String,
+    words: Vec<String>,
+    whole_text: String,
+    query: NameQuery,
+}
+
+impl NameSearch {
+    fn new(name: &str, whole_text: &str) -> Self {
+        Self {
+            folded: fold(name),
+            words: key_words(name).iter().map(|w| format!(" {w}")).collect(),
+            whole_text: whole_text.to_owned(),
+            query: NameQuery::new(name),
+        }
+    }
+
+    /// The statement that gathers candidates (every match, and a few more for one- and
+    /// two-letter words, which [`NameSearch::matches`] then settles), with its parameters in
+    /// order. Only the indexes are searched: local ids, the two trigram indexes, and for the
+    /// filters the birth date, clinician and language indexes.
+    fn candidates_sql(&self, q: &PatientQuery, birth_date: Option<Date>) -> (String, Vec<String>) {
+        let mut sql = String::from(
+            "SELECT id, family_name, given_name, search_name, search_key,
+             id IN (SELECT rowid FROM patients WHERE local_id = ?) AS by_id
+             FROM patient_search WHERE id IN (SELECT rowid FROM patients WHERE local_id = ?",
+        );
+        let mut params = vec![self.whole_text.clone(), self.whole_text.clone()];
+        let long: Vec<String> = self
+            .words
+            .iter()
+            .filter(|w| w.chars().count() >= TRIGRAM)
+            .map(|w| phrase(w))
+            .collect();
+        let by_text = self.folded.chars().count() >= TRIGRAM;
+        if by_text {
+            sql.push_str(" UNION ALL SELECT rowid FROM patient_names WHERE patient_names MATCH ?");
+            params.push(phrase(&self.folded));
+        } else {
+            // Too short for the name index (one or two letters): its covering index is scanned.
+            sql.push_str(" UNION ALL SELECT rowid FROM patients WHERE search_name LIKE ?");
+            params.push(anywhere(&self.folded));
+        }
+        if !long.is_empty() {
+            sql.push_str(" UNION ALL SELECT rowid FROM patient_keys WHERE patient_keys MATCH ?");
+            params.push(long.join(" AND "));
+        } else if !self.words.is_empty() {
+            // Every key word too short for the key index (`j n`): the keys are scanned.
+            sql.push_str(" UNION ALL SELECT rowid FROM patients WHERE search_key LIKE ?");
+            params.push(anywhere(&self.words[0]));
+        }
+        sql.push(')');
+        // Filters through their indexes too, never the patients' rows.
+        if let Some(d) = birth_date {
+            sql.push_str(" AND id IN (SELECT rowid FROM patients WHERE birth_date = ?)");
+            params.push(date_text(d));
+        }
+        for (condition, values) in list_filters(q) {
+            sql.push_str(" AND id IN (SELECT rowid FROM patients WHERE ");
+            sql.push_str(condition);
+            sql.push(')');
+            params.extend(values);
+        }
+        (sql, params)
+    }
+
+    /// A candidate, scored, if it matches: the folded text anywhere in its name, or every key
+    /// word at the start of one of its key words (exactly what the trigram indexes look up,
+    /// and the final word for the short words they cannot).
+    fn consider(&self, c: Candidate<'_>) -> Option<Found> {
+        let matches = c.by_id
+            || (!self.folded.is_empty() && c.search_name.contains(&self.folded))
+            || (!self.words.is_empty() && self.words.iter().all(|w| c.search_key.contains(w)));
+        matches.then(|| Found {
+            // An exact practice reference outranks any name.
+            score: if c.by_id {
+                2.0
+            } else {
+                self.query.score(c.search_name, c.search_key)
+            },
+            rowid: c.rowid,
+            family: c.family.to_owned(),
+            given: c.given.to_owned(),
+        })
+    }
+
+    /// The page `q` asks for (row ids, best first) and the total.
+    fn page(found: Vec<Found>, q: &PatientQuery) -> (Vec<i64>, i64) {
+        let mut found = found;
+        let total = found.len();
+        let start = usize::try_from(q.offset.max(0))
+            .unwrap_or(usize::MAX)
+            .min(total);
+        let end = start
+            .saturating_add(usize::try_from(q.limit.clamp(1, 500)).unwrap_or(1))
+            .min(total);
+        // Only the rows up to the page's end need their order: a common name finds thousands.
+        if end < total {
+            found.select_nth_unstable_by(end, best_first);
+            found.truncate(end);
+        }
+        found.sort_unstable_by(best_first);
+        (
+            found[start..].iter().map(|f| f.rowid).collect(),
+            total as i64,
+        )
+    }
+}
+
+/// A row the indexes found, borrowed from the statement's current row.
+struct Candidate<'a> {
+    rowid: i64,
+    by_id: bool,
+    family: &'a str,
+    given: &'a str,
+    search_name: &'a str,
+    /// Empty until the key is computed (see [`refresh_keys`]).
+    search_key: &'a str,
+}
+
+/// A matching patient, ranked.
 struct Found {
     rowid: i64,
     score: f32,
     family: String,
     given: String,
-    seq: i64,
+}
+
+/// Highest score first; equal scores in the patient list's own order (family name, given
+/// name, each without regard to case, then registration order, which is row order).
+fn best_first(a: &Found, b: &Found) -> Ordering {
+    let folded = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<_>>();
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| without_case(&a.family, &b.family, folded))
+        .then_with(|| without_case(&a.given, &b.given, folded))
+        .then(a.rowid.cmp(&b.rowid))
+}
+
+/// Compares two names without regard to case, allocating only when they differ in more than
+/// ASCII case.
+fn without_case(a: &str, b: &str, folded: impl Fn(&str) -> Vec<char>) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        folded(a).cmp(&folded(b))
+    }
+}
+
+/// The page's rows (`rowid, data, version`), in the order of `page`.
+fn page_sql(page: &[i64]) -> String {
+    let marks = vec!["?"; page.len()].join(", ");
+    format!("SELECT rowid, data, version FROM patients WHERE rowid IN ({marks})")
 }
 
 impl Store {
     /// Patients whose name (or local id, `whole_text`) matches `name`, optionally born on
     /// `birth_date`, best match first; one page of them and how many there are in all.
+    ///
+    /// On a database file, the candidates are read and ranked on one of the kept read-only
+    /// connections on a blocking thread: thousands of rows for a common name cost several
+    /// times more when each crosses from sqlx's worker to the caller.
     pub(crate) async fn search_by_name(
         &self,
         q: &PatientQuery,
@@ -69,109 +223,91 @@ impl Store {
         whole_text: &str,
         birth_date: Option<Date>,
     ) -> Result<(Vec<PatientSummary>, i64)> {
-        let folded = fold(name);
-        let words: Vec<String> = key_words(name).iter().map(|w| format!(" {w}")).collect();
-        let (long, short): (Vec<&String>, Vec<&String>) =
-            words.iter().partition(|w| w.chars().count() >= TRIGRAM);
-        let by_text = folded.chars().count() >= TRIGRAM;
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT rowid, seq, family_name, given_name, search_name, search_key, local_id = ",
-        );
-        sql.push_bind(whole_text)
-            .push(" AS by_id FROM patients WHERE rowid IN (SELECT rowid FROM patients WHERE local_id = ")
-            .push_bind(whole_text);
-        if by_text {
-            sql.push(" UNION SELECT rowid FROM patient_names WHERE patient_names MATCH ")
-                .push_bind(phrase(&folded));
-        }
-        if !long.is_empty() {
-            let all: Vec<String> = long.iter().map(|w| phrase(w)).collect();
-            sql.push(" UNION SELECT rowid FROM patients WHERE rowid IN (SELECT rowid FROM patient_keys WHERE patient_keys MATCH ")
-                .push_bind(all.join(" AND "))
-                .push(")");
-            for w in &short {
-                sql.push(" AND search_key LIKE ").push_bind(anywhere(w));
-            }
-        }
-        if !by_text {
-            // Too short for the name index (one or two letters): a scan, as today.
-            sql.push(" UNION SELECT rowid FROM patients WHERE search_name LIKE ")
-                .push_bind(anywhere(&folded));
-        }
-        if long.is_empty() && !words.is_empty() {
-            // Every key word too short for the key index (`j n`): a scan of the keys.
-            sql.push(" UNION SELECT rowid FROM patients WHERE 1 = 1");
-            for w in &words {
-                sql.push(" AND search_key LIKE ").push_bind(anywhere(w));
-            }
-        }
-        sql.push(")");
-        if let Some(d) = birth_date {
-            sql.push(" AND birth_date = ").push_bind(date_text(d));
-        }
-        push_list_filters(&mut sql, q);
-        let rows = sql.build().fetch_all(self.pool()).await?;
-
-        let query = NameQuery::new(name);
-        let mut found = rows
-            .iter()
-            .map(|r| {
-                let by_id: Option<bool> = r.try_get("by_id")?;
-                let score = if by_id == Some(true) {
-                    // An exact practice reference outranks any name.
-                    2.0
-                } else {
-                    query.score(
-                        &r.try_get::<String, _>("search_name")?,
-                        r.try_get::<Option<String>, _>("search_key")?
-                            .as_deref()
-                            .unwrap_or_default(),
-                    )
-                };
-                Ok(Found {
-                    rowid: r.try_get("rowid")?,
-                    score,
-                    family: r.try_get::<String, _>("family_name")?.to_lowercase(),
-                    given: r.try_get::<String, _>("given_name")?.to_lowercase(),
-                    seq: r.try_get("seq")?,
-                })
+        let search = NameSearch::new(name, whole_text);
+        let (sql, params) = search.candidates_sql(q, birth_date);
+        let readers = self.readers.clone();
+        let query = q.clone();
+        let on_file = tokio::task::spawn_blocking(move || {
+            readers.read(|conn| {
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(&params))?;
+                let mut found = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let candidate = Candidate {
+                        rowid: r.get(0)?,
+                        family: r.get_ref(1)?.as_str()?,
+                        given: r.get_ref(2)?.as_str()?,
+                        search_name: r.get_ref(3)?.as_str()?,
+                        search_key: r.get_ref(4)?.as_str_or_null()?.unwrap_or_default(),
+                        by_id: r.get(5)?,
+                    };
+                    found.extend(search.consider(candidate));
+                }
+                let (page, total) = NameSearch::page(found, &query);
+                let mut stmt = conn.prepare(&page_sql(&page))?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(&page), |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)?,
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok((page, rows, total))
             })
-            .collect::<Result<Vec<_>>>()?;
-        found.sort_by(best_first);
-        let total = found.len() as i64;
-        let start = usize::try_from(q.offset.max(0))
-            .unwrap_or(usize::MAX)
-            .min(found.len());
-        let end = start
-            .saturating_add(usize::try_from(q.limit.clamp(1, 500)).unwrap_or(1))
-            .min(found.len());
-        let page = &found[start..end];
-        if page.is_empty() {
-            return Ok((Vec::new(), total));
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("search task: {e}")))?;
+        let (page, rows, total) = match on_file {
+            Some(result) => result?,
+            None => {
+                let search = NameSearch::new(name, whole_text);
+                let (sql, params) = search.candidates_sql(q, birth_date);
+                let mut stmt = sqlx::query(AssertSqlSafe(sql));
+                for p in params {
+                    stmt = stmt.bind(p);
+                }
+                let mut found = Vec::new();
+                for r in stmt.fetch_all(self.pool()).await? {
+                    let candidate = Candidate {
+                        rowid: r.try_get(0)?,
+                        family: r.try_get(1)?,
+                        given: r.try_get(2)?,
+                        search_name: r.try_get(3)?,
+                        search_key: r.try_get::<Option<&str>, _>(4)?.unwrap_or_default(),
+                        by_id: r.try_get(5)?,
+                    };
+                    found.extend(search.consider(candidate));
+                }
+                let (page, total) = NameSearch::page(found, q);
+                let mut stmt = sqlx::query(AssertSqlSafe(page_sql(&page)));
+                for rowid in &page {
+                    stmt = stmt.bind(rowid);
+                }
+                let rows = stmt
+                    .fetch_all(self.pool())
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                    .collect::<Result<Vec<(i64, String, i64)>>>()?;
+                (page, rows, total)
+            }
+        };
+        let mut out = Vec::with_capacity(page.len());
+        for rowid in &page {
+            let (_, data, version) = rows
+                .iter()
+                .find(|(r, _, _)| r == rowid)
+                .ok_or_else(|| StoreError::Corrupt(format!("patient row {rowid} vanished")))?;
+            out.push(PatientSummary {
+                patient: serde_json::from_str(data)?,
+                version: u32::try_from(*version)
+                    .map_err(|_| StoreError::Corrupt(format!("patient version {version}")))?,
+            });
         }
-        let mut read: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT rowid, data, version FROM patients WHERE rowid IN (");
-        let mut list = read.separated(", ");
-        for f in page {
-            list.push_bind(f.rowid);
-        }
-        list.push_unseparated(")");
-        let mut rows = read.build().fetch_all(self.pool()).await?;
-        // Back into rank order.
-        let rank = |rowid: i64| page.iter().position(|f| f.rowid == rowid);
-        rows.sort_by_key(|r| r.try_get::<i64, _>("rowid").ok().and_then(rank));
-        let page = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
-        Ok((page, total))
+        Ok((out, total))
     }
-}
-
-/// Highest score first; equal scores in the patient list's own order.
-fn best_first(a: &Found, b: &Found) -> Ordering {
-    b.score
-        .total_cmp(&a.score)
-        .then_with(|| a.family.cmp(&b.family))
-        .then_with(|| a.given.cmp(&b.given))
-        .then(a.seq.cmp(&b.seq))
 }
 
 /// Fills in the name and phone keys of every patient when the database's keys were made by
@@ -240,8 +376,19 @@ mod tests {
 
     use crate::{Actor, PatientQuery, Store};
 
-    async fn store_with(people: &[(&str, &str)]) -> Store {
-        let store = Store::open_in_memory().await.expect("store");
+    /// A store on a file (searched through the kept read-only connections), holding `people`
+    /// born on 1990-01-01, and its directory (removed when dropped).
+    async fn store_with(people: &[(&str, &str)]) -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("haven.db");
+        let store = Store::open(path.to_str().expect("utf-8 path"))
+            .await
+            .expect("store");
+        fill(&store, people).await;
+        (store, dir)
+    }
+
+    async fn fill(store: &Store, people: &[(&str, &str)]) {
         for (given, family) in people {
             let mut p = Patient::new(PatientId::new(""), *given, *family);
             p.birth_date = Some(date!(1990 - 01 - 01).into());
@@ -250,7 +397,6 @@ mod tests {
                 .await
                 .expect("create");
         }
-        store
     }
 
     /// The names found for `text`, best first.
@@ -271,7 +417,7 @@ mod tests {
 
     #[tokio::test]
     async fn transliteration_variants_find_the_person() {
-        let store = store_with(&[
+        let (store, _dir) = store_with(&[
             ("Mahmoud", "Abdelrahman"),
             ("Kourosh", "Ahmadi"),
             ("Ahmad", "Rahimi"),
@@ -302,7 +448,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_spelling_typed_comes_first_then_variants_then_other_names() {
-        let store = store_with(&[
+        let (store, _dir) = store_with(&[
             ("Farid", "Ahmadi"),
             ("Omid", "Ahmed"),
             ("Karim", "Ahmad"),
@@ -321,7 +467,7 @@ mod tests {
 
     #[tokio::test]
     async fn dates_of_birth_as_uk_staff_write_them_and_with_a_name() {
-        let store = store_with(&[("Mahmoud", "Abdelrahman"), ("Amina", "Haddad")]).await;
+        let (store, _dir) = store_with(&[("Mahmoud", "Abdelrahman"), ("Amina", "Haddad")]).await;
         let mut june = Patient::new(PatientId::new(""), "Mahmud", "Abdul Rahman");
         june.birth_date = Some(date!(1994 - 06 - 19).into());
         june.nhs_number = NhsNumber::parse("9434765919").ok();
@@ -341,7 +487,7 @@ mod tests {
 
     #[tokio::test]
     async fn short_and_odd_text_still_searches() {
-        let store = store_with(&[("Li", "Wu"), ("Jo", "Ng"), ("Amina", "O'Brien")]).await;
+        let (store, _dir) = store_with(&[("Li", "Wu"), ("Jo", "Ng"), ("Amina", "O'Brien")]).await;
         assert_eq!(find(&store, "wu").await, ["Li Wu"]);
         assert_eq!(find(&store, "j n").await, ["Jo Ng"]);
         assert_eq!(find(&store, "o brien").await, ["Amina O'Brien"]);
@@ -358,7 +504,7 @@ mod tests {
             .chain([("Ali".to_owned(), "Ahmadiyar")])
             .collect();
         let refs: Vec<(&str, &str)> = people.iter().map(|(g, f)| (g.as_str(), *f)).collect();
-        let store = store_with(&refs).await;
+        let (store, _dir) = store_with(&refs).await;
         let page = |offset| {
             let store = store.clone();
             async move {
@@ -380,5 +526,33 @@ mod tests {
         assert_eq!(page(3).await, ["Given3", "Given4", "Given5"]);
         assert_eq!(page(6).await, ["Given6", "Ali"]);
         assert!(page(9).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_store_in_memory_finds_and_ranks_the_same() {
+        let people = [
+            ("Mahmoud", "Abdelrahman"),
+            ("Omid", "Ahmed"),
+            ("Karim", "Ahmad"),
+            ("Li", "Wu"),
+            ("Farid", "Ahmadi"),
+        ];
+        let (on_file, _dir) = store_with(&people).await;
+        let in_memory = Store::open_in_memory().await.expect("store");
+        fill(&in_memory, &people).await;
+        for text in [
+            "ahmad",
+            "abd al-rahman",
+            "wu",
+            "j",
+            "ahmadi 01/01/1990",
+            "nobody",
+        ] {
+            assert_eq!(
+                find(&in_memory, text).await,
+                find(&on_file, text).await,
+                "{text}"
+            );
+        }
     }
 }

@@ -71,6 +71,7 @@ struct DuplicatesPage {
     pairs: Vec<Pair>,
     total: usize,
     notice: &'static str,
+    shared_phone: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -97,6 +98,7 @@ async fn list(
         layout: Layout::new(&user, "Possible duplicates", "/admin/duplicates"),
         pairs,
         total,
+        shared_phone: haven_core::duplicates::SHARED_PHONE_RECORDS,
         notice: match done.done.as_str() {
             "different" => {
                 "The pair was marked as two different people. Haven will not offer it again."

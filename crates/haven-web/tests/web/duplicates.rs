@@ -97,7 +97,23 @@ async fn either_script_the_nhs_number_or_the_phone_is_enough_to_ask() {
     let app = spawn_app().await;
     app.add_user("dr.amal", Role::Clinician, None).await;
     let fixture = seed_patient(&app.store, None).await;
+    let mut numbered = Patient::new(PatientId::new(""), "Yonas", "Tesfaye");
+    numbered.nhs_number = haven_core::NhsNumber::parse("943 476 5919").ok();
+    let numbered = app
+        .store
+        .create_patient(&Actor::cli("test"), numbered, vec![])
+        .await
+        .expect("create");
     let browser = app.signed_in("dr.amal").await;
+    let res = browser
+        .post(
+            "/patients/new",
+            &[("given_name", "Jonas"), ("nhs_number", "9434765919")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let page = body(res).await;
+    assert!(page.contains(numbered.id.as_str()) && page.contains("same NHS number"));
     for (fields, why) in [
         (
             vec![
