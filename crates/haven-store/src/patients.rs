@@ -145,16 +145,22 @@ impl Store {
         Ok(out)
     }
 
-    /// The patients holding any of these NHS numbers (ten digits), in no particular order.
-    pub async fn patients_by_nhs(&self, numbers: &[&str]) -> Result<Vec<PatientSummary>> {
-        let mut out = Vec::new();
-        for chunk in numbers.chunks(IN_LIST_MAX) {
+    /// What an import needs to know of the patients already stored: those with these ids, then
+    /// those holding any of these NHS numbers (ten digits; a conditional create looks for them).
+    pub async fn known_patients(&self, ids: &[&str], nhs_numbers: &[&str]) -> Result<Vec<Patient>> {
+        let mut out: Vec<Patient> = self
+            .patients(ids)
+            .await?
+            .into_iter()
+            .map(|s| s.patient)
+            .collect();
+        for chunk in nhs_numbers.chunks(IN_LIST_MAX) {
             let mut q = in_list(
                 "SELECT data, version FROM patients WHERE nhs_number IN (",
                 chunk,
             );
             for row in q.build().fetch_all(self.pool()).await? {
-                out.push(summary(&row)?);
+                out.push(summary(&row)?.patient);
             }
         }
         Ok(out)

@@ -21,22 +21,7 @@ pub(super) async fn known(store: &Store, assembler: &Assembler) -> Result<Vec<Pa
         .conditional_nhs_numbers()
         .map(NhsNumber::as_str)
         .collect();
-    let mut known: Vec<Patient> = store
-        .patients(&ids)
-        .await?
-        .into_iter()
-        .map(|s| s.patient)
-        .collect();
-    if !numbers.is_empty() {
-        known.extend(
-            store
-                .patients_by_nhs(&numbers)
-                .await?
-                .into_iter()
-                .map(|s| s.patient),
-        );
-    }
-    Ok(known)
+    Ok(store.known_patients(&ids, &numbers).await?)
 }
 
 /// What storing each record may do to its patient. `is_create` says whether a record's id is

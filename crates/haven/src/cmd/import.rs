@@ -107,25 +107,11 @@ async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -
     // a patient already stored keeps what this input does not carry (see `Assembler::finish`);
     // conditional creates look for their NHS numbers among those stored.
     let wanted: Vec<&str> = assembler.patient_ids().collect();
-    let mut known: Vec<_> = store
-        .patients(&wanted)
-        .await?
-        .into_iter()
-        .map(|s| s.patient)
-        .collect();
     let numbers: Vec<&str> = assembler
         .conditional_nhs_numbers()
         .map(NhsNumber::as_str)
         .collect();
-    if !numbers.is_empty() {
-        known.extend(
-            store
-                .patients_by_nhs(&numbers)
-                .await?
-                .into_iter()
-                .map(|s| s.patient),
-        );
-    }
+    let known = store.known_patients(&wanted, &numbers).await?;
     let assembly = assembler.finish(super::today(), &known, Purpose::Store)?;
     report_notes(&assembly);
     let unused = assembly.unused;
