@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::EntryBody;
+use super::{EntryBody, EntryKind};
 use crate::{EntryId, PartialDate, PatientId, UserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,10 +78,14 @@ pub enum ChangeError {
     ReasonRequired(&'static str),
     #[error("this entry is marked entered-in-error and can no longer be changed")]
     AlreadyInError,
-    #[error("an amendment must keep the entry's kind ({expected}), not change it to {found}")]
+    #[error(
+        "an amendment must keep the entry's kind ({}), not change it to {}",
+        .expected.id(),
+        .found.id()
+    )]
     KindChanged {
-        expected: &'static str,
-        found: &'static str,
+        expected: EntryKind,
+        found: EntryKind,
     },
 }
 
@@ -117,11 +121,7 @@ impl Entry {
     }
 
     pub fn visibility(&self) -> Visibility {
-        match &self.body {
-            EntryBody::Disclosure(_) => Visibility::Sensitive,
-            EntryBody::PlannedContact(_) | EntryBody::Flag(_) => Visibility::Administrative,
-            _ => Visibility::Clinical,
-        }
+        self.body.kind().visibility()
     }
 
     /// The next version with a new body. The current value is left untouched for history.
@@ -133,10 +133,10 @@ impl Entry {
         reason: &str,
     ) -> Result<Entry, ChangeError> {
         self.check_change("amend", reason)?;
-        if body.kind_id() != self.body.kind_id() {
+        if body.kind() != self.body.kind() {
             return Err(ChangeError::KindChanged {
-                expected: self.body.kind_id(),
-                found: body.kind_id(),
+                expected: self.body.kind(),
+                found: body.kind(),
             });
         }
         // A date known only in part stays so while the amendment leaves it where it was; a

@@ -2,10 +2,22 @@
 //! same string as Haven's FHIR code systems), a label for people, and — where one is verified —
 //! a terminology key into `codes.tsv`.
 
+use super::Visibility;
 use crate::Date;
 use crate::instruments::{Instrument, Score, ScoreError, ScoringOptions, score_recorded};
 
-/// Declares an enum of coded values with `id`, `label`, `parse` and `ALL`.
+/// A closed list of coded values, as every `coded!` enum is: what a form needs to offer one as
+/// a choice, read it back by id and show it.
+pub trait Coded: Copy + PartialEq + 'static {
+    /// Every value, in the order they are offered.
+    const ALL: &'static [Self];
+    /// The stable code, as in Haven's FHIR code system.
+    fn id(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn parse(id: &str) -> Option<Self>;
+}
+
+/// Declares an enum of coded values with `id`, `label`, `parse` and `ALL` (also as [`Coded`]).
 macro_rules! coded {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $id:literal, $label:literal;)+ }) => {
         $(#[$doc])*
@@ -29,6 +41,22 @@ macro_rules! coded {
 
             pub fn parse(id: &str) -> Option<Self> {
                 match id { $($id => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl Coded for $name {
+            const ALL: &'static [$name] = $name::ALL;
+
+            fn id(self) -> &'static str {
+                $name::id(self)
+            }
+
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+
+            fn parse(id: &str) -> Option<Self> {
+                $name::parse(id)
             }
         }
 
@@ -539,6 +567,78 @@ pub enum EntryBody {
     Flag(Flag),
 }
 
+coded!(
+    /// The kinds of clinical entry, one per [`EntryBody`] variant. The id is stable: URLs, the
+    /// database and the audit log use it; the label names the kind on pages.
+    EntryKind {
+        Asylum = "asylum", "Asylum situation";
+        Disclosure = "disclosure", "Human rights abuse disclosed";
+        LifeEvent = "life-event", "Life event";
+        Problem = "problem", "Problem";
+        Encounter = "encounter", "Consultation";
+        PlannedContact = "planned-contact", "Planned contact";
+        Questionnaire = "questionnaire", "Questionnaire";
+        RiskReview = "risk-review", "Suicide and self-harm risk review";
+        SafetyPlan = "safety-plan", "Safety plan";
+        Screening = "screening", "Screening";
+        Referral = "referral", "Referral";
+        Medication = "medication", "Medication";
+        Advice = "advice", "Advice";
+        Flag = "flag", "Flag";
+    }
+);
+
+impl EntryKind {
+    /// Who may see entries of this kind: receptionists see administrative ones only (they
+    /// book appointments and need the flags); sensitive history is for clinical roles only.
+    pub fn visibility(self) -> Visibility {
+        match self {
+            Self::Disclosure => Visibility::Sensitive,
+            Self::PlannedContact | Self::Flag => Visibility::Administrative,
+            Self::Asylum
+            | Self::LifeEvent
+            | Self::Problem
+            | Self::Encounter
+            | Self::Questionnaire
+            | Self::RiskReview
+            | Self::SafetyPlan
+            | Self::Screening
+            | Self::Referral
+            | Self::Medication
+            | Self::Advice => Visibility::Clinical,
+        }
+    }
+
+    /// Whether entries of this kind are sensitive history, which leaves Haven only in an
+    /// export that asks for it.
+    pub fn is_sensitive(self) -> bool {
+        self.visibility() == Visibility::Sensitive
+    }
+
+    /// Who may record and amend entries of this kind, on the same scale as [`Self::visibility`]:
+    /// `Administrative` where reception staff may (planned contacts, with their interpreter
+    /// booking), `Clinical` for every kind that records care. A flag is seen by everyone but
+    /// set by clinicians.
+    pub fn recorded_by(self) -> Visibility {
+        match self {
+            Self::PlannedContact => Visibility::Administrative,
+            Self::Asylum
+            | Self::Disclosure
+            | Self::LifeEvent
+            | Self::Problem
+            | Self::Encounter
+            | Self::Questionnaire
+            | Self::RiskReview
+            | Self::SafetyPlan
+            | Self::Screening
+            | Self::Referral
+            | Self::Medication
+            | Self::Advice
+            | Self::Flag => Visibility::Clinical,
+        }
+    }
+}
+
 /// Generates `as_x(&EntryBody) -> Option<&X>` pickers used with `PatientRecord::bodies`.
 macro_rules! pickers {
     ($($fn:ident => $variant:ident($ty:ty);)+) => {
@@ -568,24 +668,28 @@ pickers! {
 }
 
 impl EntryBody {
+    pub fn kind(&self) -> EntryKind {
+        match self {
+            Self::Asylum(_) => EntryKind::Asylum,
+            Self::Disclosure(_) => EntryKind::Disclosure,
+            Self::LifeEvent(_) => EntryKind::LifeEvent,
+            Self::Problem(_) => EntryKind::Problem,
+            Self::Encounter(_) => EntryKind::Encounter,
+            Self::PlannedContact(_) => EntryKind::PlannedContact,
+            Self::Questionnaire(_) => EntryKind::Questionnaire,
+            Self::RiskReview(_) => EntryKind::RiskReview,
+            Self::SafetyPlan(_) => EntryKind::SafetyPlan,
+            Self::Screening(_) => EntryKind::Screening,
+            Self::Referral(_) => EntryKind::Referral,
+            Self::Medication(_) => EntryKind::Medication,
+            Self::Advice(_) => EntryKind::Advice,
+            Self::Flag(_) => EntryKind::Flag,
+        }
+    }
+
     /// Stable kind id, as used in URLs and the database.
     pub fn kind_id(&self) -> &'static str {
-        match self {
-            Self::Asylum(_) => "asylum",
-            Self::Disclosure(_) => "disclosure",
-            Self::LifeEvent(_) => "life-event",
-            Self::Problem(_) => "problem",
-            Self::Encounter(_) => "encounter",
-            Self::PlannedContact(_) => "planned-contact",
-            Self::Questionnaire(_) => "questionnaire",
-            Self::RiskReview(_) => "risk-review",
-            Self::SafetyPlan(_) => "safety-plan",
-            Self::Screening(_) => "screening",
-            Self::Referral(_) => "referral",
-            Self::Medication(_) => "medication",
-            Self::Advice(_) => "advice",
-            Self::Flag(_) => "flag",
-        }
+        self.kind().id()
     }
 
     /// The clinically meaningful date of the entry (not when it was typed in).
