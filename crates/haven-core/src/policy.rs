@@ -36,6 +36,7 @@ pub struct Policy {
     pub(crate) separation_window_days: u32,
     pub(crate) medication_followup_days: u32,
     pub(crate) reassess_due_days: u32,
+    pub(crate) stressor_window_days: u32,
     pub(crate) screening_reoffer_days: u32,
     pub(crate) referral_reoffer_days: u32,
     pub(crate) somatic_window_days: u32,
@@ -60,6 +61,7 @@ impl Default for Policy {
             separation_window_days: 90,
             medication_followup_days: 14,
             reassess_due_days: 2,
+            stressor_window_days: 90,
             screening_reoffer_days: 365,
             referral_reoffer_days: 365,
             somatic_window_days: 180,
@@ -120,7 +122,7 @@ const RHS15_DESCRIPTION: &str =
 const DISABLED_DESCRIPTION: &str =
     "Rules switched off for this practice, as comma-separated rule ids.";
 
-static DAYS: [DaySetting; 16] = [
+static DAYS: [DaySetting; 17] = [
     DaySetting {
         key: "followup.interval-acute-days",
         description: "Follow-up interval after a recent negative life event, or when the latest risk review recorded active suicidal thoughts, plans or recent self-harm (§1).",
@@ -211,6 +213,13 @@ static DAYS: [DaySetting; 16] = [
         min: 0,
         get: |p| p.reassess_due_days,
         set: |p, v| p.reassess_due_days = v,
+    },
+    DaySetting {
+        key: "risk.stressor-window-days",
+        description: "How far back negative life events are listed as current stressors when a risk review is recorded (§6).",
+        min: 1,
+        get: |p| p.stressor_window_days,
+        set: |p, v| p.stressor_window_days = v,
     },
     DaySetting {
         key: "screening.reoffer-after-decline-days",
@@ -352,6 +361,11 @@ impl Policy {
         ids.into_iter()
     }
 
+    /// How many days back a new risk review lists negative life events as current stressors.
+    pub fn stressor_window_days(&self) -> u32 {
+        self.stressor_window_days
+    }
+
     pub fn pcl5_cutoff(&self) -> u8 {
         self.pcl5_cutoff
     }
@@ -404,6 +418,7 @@ mod tests {
             ("social.separation-window-days", "90"),
             ("psych.medication-followup-days", "14"),
             ("risk.reassess-due-days", "2"),
+            ("risk.stressor-window-days", "90"),
             ("screening.reoffer-after-decline-days", "365"),
             ("referral.reoffer-after-decline-days", "365"),
             ("somatic.window-days", "180"),
