@@ -8,7 +8,7 @@
 use std::fmt;
 
 use super::Urgency;
-use crate::record::Visibility;
+use crate::record::{EntryKind, Visibility};
 
 /// A care rule of RULES.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -134,11 +134,19 @@ pub struct RuleInfo {
     pub rationale: &'static str,
     /// What to record to clear the action, as shown to users.
     pub resolve: &'static str,
-    /// The entry kind id (or `patient` for demographics) whose form resolves the action.
-    pub resolve_form: &'static str,
+    /// The form that resolves the action.
+    pub resolve_form: ResolveForm,
     /// Who may see the rule's actions, on the same scale as entries: reasons of sensitive
     /// rules name disclosed abuse, clinical ones name diagnoses, scores or risk.
     pub visibility: Visibility,
+}
+
+/// Where a user goes to resolve an action: the patient's details, or a new entry of one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResolveForm {
+    /// The demographics form (the named clinician, the main language).
+    PatientDetails,
+    Entry(EntryKind),
 }
 
 /// Every rule's catalogue entry, in [`RuleId::ALL`] order.
@@ -146,6 +154,8 @@ pub fn catalogue() -> &'static [RuleInfo] {
     &CATALOGUE
 }
 
+use EntryKind as K;
+use ResolveForm::{Entry, PatientDetails};
 use RuleId as R;
 use Urgency::{Info, Routine, Soon, Urgent};
 
@@ -159,7 +169,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Trust grows with one clinician or a small team who knows the person; naming one makes continuity possible.",
         resolve: "Record the named lead clinician on the patient's details.",
         visibility: Visibility::Administrative,
-        resolve_form: "patient",
+        resolve_form: PatientDetails,
     },
     RuleInfo {
         id: R::FollowupOverdue,
@@ -172,7 +182,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Regular, frequent contact is what treatment rests on; the interval shortens after bad news, with suicidal thoughts or new medication, and a review date agreed with the person is kept to.",
         resolve: "Record an attended contact (encounter).",
         visibility: Visibility::Clinical,
-        resolve_form: "encounter",
+        resolve_form: Entry(K::Encounter),
     },
     RuleInfo {
         id: R::FollowupDnaOutreach,
@@ -183,7 +193,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "A missed appointment can mean fear, a move, or a crisis; reaching out keeps the relationship going.",
         resolve: "Record a contact with the person, or book a new appointment.",
         visibility: Visibility::Administrative,
-        resolve_form: "encounter",
+        resolve_form: Entry(K::Encounter),
     },
     RuleInfo {
         id: R::InterpreterNeedUnknown,
@@ -194,7 +204,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Language support is a right; it can only be arranged when the main language and the need are known.",
         resolve: "Record the main spoken language and whether an interpreter is needed.",
         visibility: Visibility::Administrative,
-        resolve_form: "patient",
+        resolve_form: PatientDetails,
     },
     RuleInfo {
         id: R::InterpreterBook,
@@ -205,7 +215,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "An appointment without the interpreter the person needs is a wasted or unsafe appointment.",
         resolve: "Record that an interpreter is booked for the appointment.",
         visibility: Visibility::Administrative,
-        resolve_form: "planned-contact",
+        resolve_form: Entry(K::PlannedContact),
     },
     RuleInfo {
         id: R::InterpreterFlagMissing,
@@ -216,7 +226,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "A communication flag makes the need visible to everyone who opens the record, not only to whoever recorded it.",
         resolve: "Add the interpreter-needed flag.",
         visibility: Visibility::Administrative,
-        resolve_form: "flag",
+        resolve_form: Entry(K::Flag),
     },
     RuleInfo {
         id: R::AdviceWellbeingNotGiven,
@@ -227,7 +237,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Everyone benefits from simple advice on eating, activity outdoors, social contact and sleep.",
         resolve: "Record that wellbeing advice was given.",
         visibility: Visibility::Clinical,
-        resolve_form: "advice",
+        resolve_form: Entry(K::Advice),
     },
     RuleInfo {
         id: R::AdviceWellbeingReinforce,
@@ -238,7 +248,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Advice often needs repeating, especially while someone is unwell.",
         resolve: "Record that wellbeing advice was given again.",
         visibility: Visibility::Clinical,
-        resolve_form: "advice",
+        resolve_form: Entry(K::Advice),
     },
     RuleInfo {
         id: R::SocialSupportOrg,
@@ -249,7 +259,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Support organisations help with practical problems that affect mental health and are a source of company.",
         resolve: "Record a contact or referral to a refugee support organisation, or that the person declined.",
         visibility: Visibility::Clinical,
-        resolve_form: "referral",
+        resolve_form: Entry(K::Referral),
     },
     RuleInfo {
         id: R::SocialPrescribing,
@@ -260,7 +270,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Isolation and lost support are near universal; social prescribing opens a way to activity and company.",
         resolve: "Record a social prescribing referral, or that the person declined.",
         visibility: Visibility::Clinical,
-        resolve_form: "referral",
+        resolve_form: Entry(K::Referral),
     },
     RuleInfo {
         id: R::PsychConsiderReferral,
@@ -271,7 +281,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Structured psychological help, ideally from a service experienced with asylum seekers, can ease symptoms and help people cope with uncertainty.",
         resolve: "Record a psychological therapy referral, or that the person declined.",
         visibility: Visibility::Clinical,
-        resolve_form: "referral",
+        resolve_form: Entry(K::Referral),
     },
     RuleInfo {
         id: R::PsychTraumaFocusTiming,
@@ -282,7 +292,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Before leave to remain, trauma-focused therapy may help less and sometimes harm; other psychological input should still be offered, and some people do benefit.",
         resolve: "Information only; it no longer shows once leave to remain is recorded.",
         visibility: Visibility::Clinical,
-        resolve_form: "asylum",
+        resolve_form: Entry(K::Asylum),
     },
     RuleInfo {
         id: R::PsychMedicationFollowup,
@@ -293,7 +303,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Medication for symptoms works best with close follow-up inside a trusting relationship.",
         resolve: "Record an attended contact after the start of the medication.",
         visibility: Visibility::Clinical,
-        resolve_form: "encounter",
+        resolve_form: Entry(K::Encounter),
     },
     RuleInfo {
         id: R::PsychMedicationWithoutTherapy,
@@ -304,7 +314,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Even when medication helps, treatment should ideally include psychological therapy.",
         resolve: "Record a psychological therapy referral, or that the person declined.",
         visibility: Visibility::Clinical,
-        resolve_form: "referral",
+        resolve_form: Entry(K::Referral),
     },
     RuleInfo {
         id: R::RiskReassessAfterEvent,
@@ -316,7 +326,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Suicide and self-harm risk can rise quickly after a refusal, detention or threatened return, bad news, separation or lost hope.",
         resolve: "Record a suicide and self-harm risk review.",
         visibility: Visibility::Clinical,
-        resolve_form: "risk-review",
+        resolve_form: Entry(K::RiskReview),
     },
     RuleInfo {
         id: R::RiskAssessNow,
@@ -327,7 +337,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Suicidal thoughts or self-harm have been noted and no risk review has followed.",
         resolve: "Record a suicide and self-harm risk review.",
         visibility: Visibility::Clinical,
-        resolve_form: "risk-review",
+        resolve_form: Entry(K::RiskReview),
     },
     RuleInfo {
         id: R::RiskSafetyPlan,
@@ -338,7 +348,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "When a review finds suicidal thoughts, plans or self-harm, a safety plan agreed with the person is the next step.",
         resolve: "Record a safety plan.",
         visibility: Visibility::Clinical,
-        resolve_form: "safety-plan",
+        resolve_form: Entry(K::SafetyPlan),
     },
     RuleInfo {
         id: R::RiskPossibleRelapse,
@@ -349,7 +359,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Depression and PTSD often relapse during the asylum process; a clear rise in scores deserves a conversation.",
         resolve: "Record an attended contact after the rise.",
         visibility: Visibility::Clinical,
-        resolve_form: "encounter",
+        resolve_form: Entry(K::Encounter),
     },
     RuleInfo {
         id: R::SomaticExplorePsychological,
@@ -360,7 +370,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Repeated pain or headaches without a physical cause are common after trauma; asking about mood and circumstances often helps.",
         resolve: "Record a PHQ-15 or PHQ-9, or a psychological enquiry.",
         visibility: Visibility::Clinical,
-        resolve_form: "questionnaire",
+        resolve_form: Entry(K::Questionnaire),
     },
     RuleInfo {
         id: R::ScreeningHepatitisB,
@@ -371,7 +381,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Torture and sexual violence can transmit blood-borne viruses; testing is offered if not already done.",
         resolve: "Record the offer, the result, or that the person declined.",
         visibility: Visibility::Clinical,
-        resolve_form: "screening",
+        resolve_form: Entry(K::Screening),
     },
     RuleInfo {
         id: R::ScreeningHepatitisC,
@@ -382,7 +392,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Torture and sexual violence can transmit blood-borne viruses; testing is offered if not already done.",
         resolve: "Record the offer, the result, or that the person declined.",
         visibility: Visibility::Clinical,
-        resolve_form: "screening",
+        resolve_form: Entry(K::Screening),
     },
     RuleInfo {
         id: R::ScreeningHiv,
@@ -393,7 +403,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Torture and sexual violence can transmit blood-borne viruses; testing is offered if not already done.",
         resolve: "Record the offer, the result, or that the person declined.",
         visibility: Visibility::Clinical,
-        resolve_form: "screening",
+        resolve_form: Entry(K::Screening),
     },
     RuleInfo {
         id: R::SexualHealthReferral,
@@ -404,7 +414,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "After a disclosure of rape or sexual violence, help the person reach full sexual health screening.",
         resolve: "Record a sexual health referral, or that the person declined.",
         visibility: Visibility::Sensitive,
-        resolve_form: "referral",
+        resolve_form: Entry(K::Referral),
     },
     RuleInfo {
         id: R::CodingAbuseUncoded,
@@ -415,7 +425,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "Abuse recorded only in free text is easily lost; a coded problem keeps it visible for life.",
         resolve: "Record the kind of abuse as a coded entry.",
         visibility: Visibility::Sensitive,
-        resolve_form: "disclosure",
+        resolve_form: Entry(K::Disclosure),
     },
     RuleInfo {
         id: R::CodingAsylumStatusUncoded,
@@ -426,7 +436,7 @@ static CATALOGUE: [RuleInfo; 25] = [
         rationale: "The asylum seeker or refugee code lets searches, reports and other systems see the person's situation.",
         resolve: "Add the asylum seeker or refugee code to the current asylum situation.",
         visibility: Visibility::Clinical,
-        resolve_form: "asylum",
+        resolve_form: Entry(K::Asylum),
     },
 ];
 

@@ -122,7 +122,7 @@ mod test_support;
 
 use std::cmp::Ordering;
 
-pub use catalogue::{RuleId, RuleInfo, catalogue};
+pub use catalogue::{ResolveForm, RuleId, RuleInfo, catalogue};
 pub use context::score_series;
 pub use events::{EventSource, NegativeEvent, negative_events};
 pub use followup::{IntervalBasis, ReviewInterval, review_interval};

@@ -2,7 +2,7 @@
 //! see of a record. Enforced on the server; templates only hide what the server never sent.
 
 use haven_core::UserId;
-use haven_core::record::Visibility;
+use haven_core::record::{EntryKind, Visibility};
 use haven_store::{Actor, Role};
 
 use super::CurrentUser;
@@ -48,6 +48,12 @@ impl CurrentUser {
     /// Whether this user may see (and so change) an entry of the given visibility.
     pub fn may_see(&self, entry: Visibility) -> bool {
         PATIENT_ROLES.contains(&self.role) && entry <= self.visibility()
+    }
+
+    /// Whether this user may record, and amend, entries of this kind: clinical roles every
+    /// kind, receptionists the administrative ones (planned contacts).
+    pub fn may_record(&self, kind: EntryKind) -> bool {
+        self.may_see(kind.recorded_by())
     }
 
     pub fn actor(&self) -> Actor {

@@ -12,10 +12,10 @@
 use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::PatientRecord;
-use haven_core::rules::{self, Action, RuleId, RuleInfo, Urgency};
+use haven_core::rules::{self, Action, ResolveForm, RuleId, RuleInfo, Urgency};
 
-use super::forms;
 use super::guidance::section_href;
+use super::kinds::new_href;
 use super::patient_href;
 use crate::auth::CurrentUser;
 
@@ -28,11 +28,8 @@ pub fn rule_visible(user: &CurrentUser, rule: RuleId) -> bool {
 /// the demographics page for `patient`, the questionnaire chooser, or an entry form.
 pub fn resolve_href(user: &CurrentUser, patient: &str, info: &RuleInfo) -> Option<String> {
     match info.resolve_form {
-        "patient" => Some(format!("{}/edit", patient_href(patient))),
-        "questionnaire" => user
-            .is_clinical()
-            .then(|| forms::new_href(patient, "questionnaire")),
-        kind => forms::may_record(user, kind).then(|| forms::new_href(patient, kind)),
+        ResolveForm::PatientDetails => Some(format!("{}/edit", patient_href(patient))),
+        ResolveForm::Entry(kind) => user.may_record(kind).then(|| new_href(patient, kind)),
     }
 }
 

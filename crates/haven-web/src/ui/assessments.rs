@@ -18,20 +18,21 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use haven_core::Date;
 use haven_core::instruments::{Instrument, bands_with, score_with};
 use haven_core::record::{Entry, EntryBody, QuestionnaireResult, validate_entry};
-use haven_core::{Date, LanguageTag};
 use haven_store::StoreError;
 use sha2::{Digest, Sha256};
 
-use super::form::FormErrors;
+use super::form::{FormErrors, Shown};
 use super::forms::data::FormData;
 use super::forms::fields::sentence;
 use super::forms::questionnaire::{
     ItemView, ScoreView, answer_values, answers_text, bands_attribute, item_views, parse_answers,
 };
 use super::layout::Layout;
-use super::patient_page::{Banner, PatientContext};
+use super::patient_context::{Banner, PatientContext};
+use super::safety_text::{SafetyText, safety_text};
 use super::{encode_segment, new_entry_id, now, page, page_status, patient_href, see_other, today};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
@@ -63,64 +64,6 @@ async fn script() -> impl IntoResponse {
         ],
         SCRIPT,
     )
-}
-
-/// Settings key prefix of the crisis text, per language: `safety-text.ar`, `safety-text.en`.
-pub const SAFETY_TEXT_PREFIX: &str = "safety-text.";
-
-/// Crisis contacts shown when no practice text is configured, in our own words.
-pub const DEFAULT_SAFETY_TEXT: &str = "If you are thinking about ending your life or harming yourself, please tell someone now. You do not have to cope with this alone.
-Samaritans: call 116 123, free, at any time of day or night.
-NHS 111: call 111 and choose option 2 for urgent mental health help.
-In an emergency, or if you are in danger now, call 999 or go to A&E.
-You can also contact this practice and ask to speak to a clinician today.";
-
-/// The crisis text for one language, marked up with its language and direction.
-#[derive(Clone, Debug)]
-pub struct SafetyText {
-    pub text: String,
-    pub lang: String,
-    /// `rtl` or `ltr`.
-    pub dir: &'static str,
-    /// `false` when Haven's built-in English text is shown.
-    pub configured: bool,
-}
-
-/// The practice's crisis text in the person's language where one is configured (full tag,
-/// then primary language), else the practice's English text, else Haven's default.
-pub async fn safety_text(
-    state: &AppState,
-    language: Option<&LanguageTag>,
-) -> Result<SafetyText, StoreError> {
-    let mut keys: Vec<String> = Vec::new();
-    if let Some(l) = language {
-        keys.push(l.as_str().to_owned());
-        keys.push(l.primary().to_owned());
-    }
-    keys.push("en".to_owned());
-    keys.dedup();
-    for key in keys {
-        if let Some(text) = state
-            .store
-            .setting(&format!("{SAFETY_TEXT_PREFIX}{key}"))
-            .await?
-            && !text.trim().is_empty()
-        {
-            let rtl = LanguageTag::parse(&key).is_ok_and(|t| t.is_right_to_left());
-            return Ok(SafetyText {
-                text,
-                dir: if rtl { "rtl" } else { "ltr" },
-                lang: key,
-                configured: true,
-            });
-        }
-    }
-    Ok(SafetyText {
-        text: DEFAULT_SAFETY_TEXT.to_owned(),
-        lang: "en".to_owned(),
-        dir: "ltr",
-        configured: false,
-    })
 }
 
 /// The instruments this practice uses (RHS-15 only while the policy allows it).
@@ -221,10 +164,10 @@ struct FormPage {
     licence_note: &'static str,
 }
 
+/// What the questionnaire form holds.
 struct FormState<'a> {
     instrument: Instrument,
     data: &'a FormData,
-    errors: FormErrors,
     score: Option<ScoreView>,
     /// `Some((version, entry id))` when amending.
     amending: Option<(u32, &'a str)>,
@@ -234,9 +177,9 @@ async fn render(
     state: &AppState,
     user: &CurrentUser,
     ctx: PatientContext,
-    status: StatusCode,
-    f: FormState<'_>,
+    shown: Shown<FormState<'_>>,
 ) -> Result<Response, AppError> {
+    let f = shown.form;
     let id = ctx.banner.id.clone();
     let (action, cancel_href) = match f.amending {
         None => (
@@ -281,7 +224,7 @@ async fn render(
         safety_shown: item9_now || f.score.as_ref().is_some_and(|s| s.item9),
         score: f.score,
         safety,
-        errors: f.errors,
+        errors: shown.errors,
         amending: f.amending.map(|(v, _)| v),
         reason: f.data.get("reason").to_owned(),
         licence_note: if f.instrument == Instrument::Rhs15 {
@@ -291,7 +234,7 @@ async fn render(
         },
         banner: ctx.banner,
     };
-    page_status(status, &page_data)
+    page_status(shown.status, &page_data)
 }
 
 async fn new_form(
@@ -308,14 +251,12 @@ async fn new_form(
         &state,
         &user,
         ctx,
-        StatusCode::OK,
-        FormState {
+        Shown::new(FormState {
             instrument,
             data: &data,
-            errors: FormErrors::default(),
             score: None,
             amending: None,
-        },
+        }),
     )
     .await
 }
@@ -391,14 +332,16 @@ async fn submit(
             &state,
             &user,
             ctx,
-            status,
-            FormState {
-                instrument,
-                data: &data,
+            Shown::with_status(
+                status,
+                FormState {
+                    instrument,
+                    data: &data,
+                    score,
+                    amending: None,
+                },
                 errors,
-                score,
-                amending: None,
-            },
+            ),
         )
         .await;
     }
@@ -408,14 +351,15 @@ async fn submit(
             &state,
             &user,
             ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormState {
-                instrument,
-                data: &data,
+            Shown::invalid(
+                FormState {
+                    instrument,
+                    data: &data,
+                    score: None,
+                    amending: None,
+                },
                 errors,
-                score: None,
-                amending: None,
-            },
+            ),
         )
         .await;
     };
@@ -452,14 +396,12 @@ pub async fn amend_page(
         state,
         user,
         ctx,
-        StatusCode::OK,
-        FormState {
+        Shown::new(FormState {
             instrument: q.instrument,
             data: &data,
-            errors: FormErrors::default(),
             score,
             amending: Some((entry.version, entry.id.as_str())),
-        },
+        }),
     )
     .await
 }
@@ -489,14 +431,16 @@ pub async fn amend_save(
             state,
             user,
             ctx,
-            status,
-            FormState {
-                instrument,
-                data,
+            Shown::with_status(
+                status,
+                FormState {
+                    instrument,
+                    data,
+                    score,
+                    amending,
+                },
                 errors,
-                score,
-                amending,
-            },
+            ),
         )
         .await;
     }
@@ -530,14 +474,16 @@ pub async fn amend_save(
         state,
         user,
         ctx,
-        status,
-        FormState {
-            instrument,
-            data,
+        Shown::with_status(
+            status,
+            FormState {
+                instrument,
+                data,
+                score: None,
+                amending: Some((current, entry.id.as_str())),
+            },
             errors,
-            score: None,
-            amending: Some((current, entry.id.as_str())),
-        },
+        ),
     )
     .await
 }

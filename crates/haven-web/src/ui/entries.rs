@@ -12,12 +12,12 @@ use haven_core::record::{Entry, EntryStatus};
 use haven_store::StoreError;
 use serde::Deserialize;
 
-use super::form::FormErrors;
-use super::forms;
+use super::form::{FormErrors, Shown};
+use super::kinds::print_href;
 use super::layout::Layout;
-use super::patient_page::{Banner, PatientContext};
-use super::summary::{entry_details, kind_label};
-use super::{encode_segment, now, page_status, patient_href, see_other};
+use super::patient_context::{Banner, PatientContext};
+use super::summary::entry_details;
+use super::{amend_href, entry_href, now, page_status, see_other};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -79,34 +79,25 @@ async fn load_versions(
     Ok(versions)
 }
 
+/// The history page, with the entered-in-error form holding `shown` (its reason).
 async fn render(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
     versions: Vec<Entry>,
-    status: StatusCode,
-    reason: String,
-    errors: FormErrors,
+    shown: Shown<String>,
 ) -> Result<Response, AppError> {
     let ctx = PatientContext::load(state, user, id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
-    let kind = kind_label(&current.body);
+    let kind = current.body.kind().label();
     let can_change = current.status == EntryStatus::Active;
-    let amend_href = if can_change {
-        forms::amend_href(current)
-    } else {
-        None
-    };
+    let amend_href = can_change.then(|| amend_href(id, current.id.as_str()));
     let print_href = if can_change {
-        forms::print_href(current)
+        print_href(current)
     } else {
         None
     };
-    let error_action = format!(
-        "{}/entries/{}/error",
-        patient_href(id),
-        encode_segment(current.id.as_str())
-    );
+    let error_action = format!("{}/error", entry_href(id, current.id.as_str()));
     let current_version = current.version;
     let versions = versions
         .iter()
@@ -140,10 +131,10 @@ async fn render(
         print_href,
         error_action,
         current_version,
-        reason,
-        errors,
+        reason: shown.form,
+        errors: shown.errors,
     };
-    page_status(status, &page)
+    page_status(shown.status, &page)
 }
 
 async fn history(
@@ -156,16 +147,7 @@ async fn history(
         .store
         .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
         .await?;
-    render(
-        &state,
-        &user,
-        &id,
-        versions,
-        StatusCode::OK,
-        String::new(),
-        FormErrors::default(),
-    )
-    .await
+    render(&state, &user, &id, versions, Shown::new(String::new())).await
 }
 
 #[derive(Deserialize, Default)]
@@ -202,43 +184,24 @@ async fn mark_in_error(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        return render(&state, &user, &id, versions, status, form.reason, errors).await;
+        let shown = Shown::with_status(status, form.reason, errors);
+        return render(&state, &user, &id, versions, shown).await;
     }
     let next = match current.mark_entered_in_error(user.user_id(), now(), &reason) {
         Ok(next) => next,
         Err(e) => {
             errors.add("reason", e.to_string());
-            return render(
-                &state,
-                &user,
-                &id,
-                versions,
-                StatusCode::CONFLICT,
-                form.reason,
-                errors,
-            )
-            .await;
+            let shown = Shown::with_status(StatusCode::CONFLICT, form.reason, errors);
+            return render(&state, &user, &id, versions, shown).await;
         }
     };
     match state.store.change_entry(&user.actor(), &next).await {
-        Ok(()) => Ok(see_other(&format!(
-            "{}/entries/{}",
-            patient_href(&id),
-            encode_segment(&entry_id)
-        ))),
+        Ok(()) => Ok(see_other(&entry_href(&id, &entry_id))),
         Err(StoreError::VersionConflict { .. }) => {
             errors.add("reason", "This entry changed after you opened it. Check the latest version below, then mark it again if it is still wrong.");
             let versions = load_versions(&state, &user, &id, &entry_id).await?;
-            render(
-                &state,
-                &user,
-                &id,
-                versions,
-                StatusCode::CONFLICT,
-                form.reason,
-                errors,
-            )
-            .await
+            let shown = Shown::with_status(StatusCode::CONFLICT, form.reason, errors);
+            render(&state, &user, &id, versions, shown).await
         }
         Err(e) => Err(e.into()),
     }

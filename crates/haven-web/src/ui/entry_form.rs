@@ -1,24 +1,14 @@
-//! Entry forms: recording (`/patients/{id}/entries/new/{kind}`) and amending
-//! (`/patients/{id}/entries/{entry_id}/amend`) every kind of clinical entry.
-//!
-//! Each kind is a row of [`KINDS`]: its fields, a parser into the entry body, the reverse (to
-//! pre-fill an amendment) and the values a new form starts with. One template draws every
-//! form; questionnaires have their own item-by-item form in `ui::assessments`.
+//! The generic entry form: recording (`/patients/{id}/entries/new/{kind}`) and amending every
+//! kind of entry that has an [`EntryForm`] (`ui::kinds`); questionnaires have their own
+//! item-by-item form in `ui::assessments`, and `ui::amend` sends each amendment to its form.
 //!
 //! Every handler: role check → `PatientContext::load` (record, banner) → parse the form into
 //! the body collecting `FormErrors` → `validate_entry` → `store.add_entry` /
 //! `Entry::amend` + `store.change_entry` (both audited by the store) → 303 redirect. A form
 //! with errors is shown again, as typed, with status 422, and nothing is written.
 //!
-//! Who may record what: clinicians and administrators every kind; receptionists planned
-//! contacts only (with their interpreter booking), since every other kind is clinical.
-
-pub mod care;
-pub mod data;
-pub mod fields;
-pub mod history;
-pub mod kinds;
-pub mod questionnaire;
+//! Who may record what is the kind's (`EntryKind::recorded_by`): clinicians and administrators
+//! every kind; receptionists planned contacts only (with their interpreter booking).
 
 use askama::Template;
 use axum::Router;
@@ -27,60 +17,27 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-
-use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord, validate_entry};
+use haven_core::record::{Entry, EntryBody, EntryKind, validate_entry};
 use haven_store::StoreError;
 
-use self::data::FormData;
-use self::fields::{FieldView, add_validation, views};
-pub use self::kinds::{KINDS, KindSpec, may_record, new_href, record_links, spec};
-use super::form::FormErrors;
+use super::form::{FormErrors, Shown};
+use super::forms::data::FormData;
+use super::forms::fields::{FieldView, add_validation, sentence, views};
+use super::forms::{EntryForm, FormContext};
+use super::kinds::{self, Recording};
 use super::layout::Layout;
-use super::patient_page::{Banner, PatientContext};
+use super::patient_context::{Banner, PatientContext};
 use super::{
-    assessments, encode_segment, new_entry_id, now, page_status, patient_href, risk, see_other,
-    today,
+    amend_href, entry_href, new_entry_id, now, page_status, patient_href, see_other, today,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/patients/{id}/entries/new/{kind}",
-            get(new_form).post(create),
-        )
-        .route(
-            "/patients/{id}/entries/{entry_id}/amend",
-            get(amend_form).post(amend),
-        )
-}
-
-/// The amend form for this entry (every kind has one).
-pub fn amend_href(entry: &Entry) -> Option<String> {
-    Some(format!(
-        "{}/entries/{}/amend",
-        patient_href(entry.patient.as_str()),
-        encode_segment(entry.id.as_str())
-    ))
-}
-
-/// The print view of this entry, for kinds that have one (the safety plan, given to the person).
-pub fn print_href(entry: &Entry) -> Option<String> {
-    matches!(entry.body, EntryBody::SafetyPlan(_)).then(|| {
-        format!(
-            "{}/print",
-            entry_href(entry.patient.as_str(), entry.id.as_str())
-        )
-    })
-}
-
-fn entry_href(patient: &str, entry: &str) -> String {
-    format!(
-        "{}/entries/{}",
-        patient_href(patient),
-        encode_segment(entry)
+    Router::new().route(
+        "/patients/{id}/entries/new/{kind}",
+        get(new_form).post(create),
     )
 }
 
@@ -92,7 +49,7 @@ struct EntryFormPage {
     title: String,
     intro: &'static str,
     /// Facts shown above the form (recent life events for a risk review).
-    context_heading: &'static str,
+    context_heading: String,
     context: Vec<String>,
     fields: Vec<FieldView>,
     errors: FormErrors,
@@ -103,68 +60,61 @@ struct EntryFormPage {
     reason: String,
 }
 
-struct Shown<'a> {
-    spec: &'static KindSpec,
-    data: &'a FormData,
-    errors: FormErrors,
+/// Which form is drawn: the kind, its description, and the entry being amended if any.
+struct Target<'a> {
+    kind: EntryKind,
+    form: &'static EntryForm,
+    /// `Some((version, entry id))` when amending.
     amending: Option<(u32, &'a str)>,
 }
 
 fn render(
     user: &CurrentUser,
     ctx: PatientContext,
-    status: StatusCode,
-    shown: Shown<'_>,
+    target: Target<'_>,
+    shown: Shown<&FormData>,
 ) -> Result<Response, AppError> {
-    let spec = shown.spec;
+    let Target {
+        kind,
+        form,
+        amending,
+    } = target;
     let id = ctx.banner.id.clone();
-    let (title, action, cancel_href) = match shown.amending {
+    let (title, action, cancel_href) = match amending {
         None => (
-            spec.title.to_owned(),
-            format!("{}/entries/new/{}", patient_href(&id), spec.id),
+            form.title.to_owned(),
+            kinds::new_href(&id, kind),
             patient_href(&id),
         ),
-        Some((_, entry_id)) => {
-            let action = format!("{}/amend", entry_href(&id, entry_id));
-            (
-                format!("Amend: {}", spec.link.to_lowercase()),
-                action,
-                entry_href(&id, entry_id),
-            )
-        }
+        Some((_, entry_id)) => (
+            format!("Amend: {}", kinds::link(kind).to_lowercase()),
+            amend_href(&id, entry_id),
+            entry_href(&id, entry_id),
+        ),
     };
-    let (context_heading, context) = if spec.id == "risk-review" {
-        (
-            "Negative life events in the last 90 days",
-            risk::recent_stressors(&ctx.record, today()),
-        )
-    } else {
-        ("", Vec::new())
-    };
+    let facts = form.facts.map(|facts| {
+        facts(&FormContext {
+            record: &ctx.record,
+            today: today(),
+            policy: &ctx.policy,
+        })
+    });
+    let (context_heading, context) = facts.map_or_else(Default::default, |f| (f.heading, f.items));
     let page = EntryFormPage {
         layout: Layout::new(user, format!("{title} – {}", ctx.banner.name), "/patients"),
         title,
-        intro: spec.intro,
+        intro: form.intro,
         context_heading,
         context,
-        fields: views(&(spec.fields)(), shown.data),
+        fields: views(&form.fields(&ctx.policy), shown.form),
         errors: shown.errors,
         action,
         cancel_href,
-        amending: shown.amending.map(|(v, _)| v),
-        reason: shown.data.get("reason").to_owned(),
+        amending: amending.map(|(v, _)| v),
+        reason: shown.form.get("reason").to_owned(),
         banner: ctx.banner,
     };
-    page_status(status, &page)
-}
-
-fn allowed_spec(user: &CurrentUser, kind: &str) -> Result<&'static KindSpec, AppError> {
-    user.require(PATIENT_ROLES)?;
-    let spec = spec(kind).ok_or(AppError::NotFound)?;
-    if !may_record(user, kind) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(spec)
+    page_status(shown.status, &page)
 }
 
 async fn new_form(
@@ -172,38 +122,41 @@ async fn new_form(
     user: CurrentUser,
     Path((id, kind)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    if kind == "questionnaire" {
-        user.require(crate::auth::CLINICAL_ROLES)?;
-        return Ok(see_other(&new_href(&id, &kind)));
+    user.require(PATIENT_ROLES)?;
+    let kind = EntryKind::parse(&kind).ok_or(AppError::NotFound)?;
+    if !user.may_record(kind) {
+        return Err(AppError::Forbidden);
     }
-    let spec = allowed_spec(&user, &kind)?;
+    let form = match kinds::recording(kind) {
+        Recording::Form(form) => form,
+        Recording::Questionnaire => return Ok(see_other(&kinds::new_href(&id, kind))),
+    };
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    let data = (spec.defaults)(&ctx.record, today());
-    render(
-        &user,
-        ctx,
-        StatusCode::OK,
-        Shown {
-            spec,
-            data: &data,
-            errors: FormErrors::default(),
-            amending: None,
-        },
-    )
+    let data = (form.starts)(&FormContext {
+        record: &ctx.record,
+        today: today(),
+        policy: &ctx.policy,
+    });
+    let target = Target {
+        kind,
+        form,
+        amending: None,
+    };
+    render(&user, ctx, target, Shown::new(&data))
 }
 
 /// Parses and validates a submitted form; `None` (with errors) when it cannot be saved.
 fn parse_checked(
-    spec: &KindSpec,
-    record: &PatientRecord,
+    form: &EntryForm,
+    ctx: &PatientContext,
     data: &FormData,
     errors: &mut FormErrors,
 ) -> Option<EntryBody> {
-    let body = (spec.parse)(data, errors);
+    let body = form.parse(data, errors);
     if let (Some(b), true) = (&body, errors.is_empty())
-        && let Err(e) = validate_entry(&record.patient, b, today())
+        && let Err(e) = validate_entry(&ctx.record.patient, b, today())
     {
-        add_validation(errors, &(spec.fields)(), e.field, &e.message);
+        add_validation(errors, &form.fields(&ctx.policy), e.field, &e.message);
     }
     if errors.is_empty() { body } else { None }
 }
@@ -214,22 +167,25 @@ async fn create(
     Path((id, kind)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let spec = allowed_spec(&user, &kind)?;
+    user.require(PATIENT_ROLES)?;
+    let kind = EntryKind::parse(&kind).ok_or(AppError::NotFound)?;
+    // Questionnaires are posted to their own pages.
+    let Recording::Form(form) = kinds::recording(kind) else {
+        return Err(AppError::NotFound);
+    };
+    if !user.may_record(kind) {
+        return Err(AppError::Forbidden);
+    }
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let data = FormData::parse(&body);
     let mut errors = FormErrors::default();
-    let Some(entry_body) = parse_checked(spec, &ctx.record, &data, &mut errors) else {
-        return render(
-            &user,
-            ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Shown {
-                spec,
-                data: &data,
-                errors,
-                amending: None,
-            },
-        );
+    let Some(entry_body) = parse_checked(form, &ctx, &data, &mut errors) else {
+        let target = Target {
+            kind,
+            form,
+            amending: None,
+        };
+        return render(&user, ctx, target, Shown::invalid(&data, errors));
     };
     let entry = Entry::new(
         new_entry_id(),
@@ -239,84 +195,43 @@ async fn create(
         now(),
     );
     state.store.add_entry(&user.actor(), &entry).await?;
-    tracing::info!(patient = %id, kind = spec.id, "entry recorded");
+    tracing::info!(patient = %id, kind = kind.id(), "entry recorded");
     Ok(see_other(&patient_href(&id)))
 }
 
-/// The current version of an entry, after checking that it belongs to this patient (404
-/// otherwise, so ids cannot be probed across patients) and that this user may change it.
-async fn changeable_entry(
+/// The amend form of an entry recorded on this form (`ui::amend` has checked who may).
+pub async fn amend_page(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-    entry_id: &str,
-) -> Result<Entry, AppError> {
-    user.require(PATIENT_ROLES)?;
-    let entry = state.store.entry(entry_id).await?;
-    if entry.patient.as_str() != id {
-        return Err(AppError::NotFound);
-    }
-    let kind = entry.body.kind_id();
-    let allowed = user.may_see(entry.visibility())
-        && if kind == "questionnaire" {
-            user.is_clinical()
-        } else {
-            may_record(user, kind)
-        };
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
-    Ok(entry)
-}
-
-async fn amend_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, entry_id)): Path<(String, String)>,
+    entry: &Entry,
+    form: &'static EntryForm,
 ) -> Result<Response, AppError> {
-    let entry = changeable_entry(&state, &user, &id, &entry_id).await?;
-    if entry.status == EntryStatus::EnteredInError {
-        return Ok(see_other(&entry_href(&id, &entry_id)));
-    }
-    if let EntryBody::Questionnaire(_) = entry.body {
-        return assessments::amend_page(&state, &user, &id, &entry).await;
-    }
-    let spec = spec(entry.body.kind_id()).ok_or(AppError::NotFound)?;
-    let ctx = PatientContext::load(&state, &user, &id).await?;
-    let data = (spec.values)(&entry.body);
-    render(
-        &user,
-        ctx,
-        StatusCode::OK,
-        Shown {
-            spec,
-            data: &data,
-            errors: FormErrors::default(),
-            amending: Some((entry.version, &entry_id)),
-        },
-    )
+    let ctx = PatientContext::load(state, user, id).await?;
+    let data = form.values(&entry.body);
+    let target = Target {
+        kind: entry.body.kind(),
+        form,
+        amending: Some((entry.version, entry.id.as_str())),
+    };
+    render(user, ctx, target, Shown::new(&data))
 }
 
 const CHANGED: &str = "This entry changed after you opened it. Check its history (linked below), then save again if your amendment still applies.";
 
-async fn amend(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, entry_id)): Path<(String, String)>,
-    body: Bytes,
+/// Saves an amendment, or shows the form again with what is wrong.
+pub async fn amend_save(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    entry: &Entry,
+    form: &'static EntryForm,
+    data: &FormData,
 ) -> Result<Response, AppError> {
-    let entry = changeable_entry(&state, &user, &id, &entry_id).await?;
-    if entry.status == EntryStatus::EnteredInError {
-        return Ok(see_other(&entry_href(&id, &entry_id)));
-    }
-    let data = FormData::parse(&body);
-    if let EntryBody::Questionnaire(_) = entry.body {
-        return assessments::amend_save(&state, &user, &id, &entry, &data).await;
-    }
-    let spec = spec(entry.body.kind_id()).ok_or(AppError::NotFound)?;
-    let ctx = PatientContext::load(&state, &user, &id).await?;
+    let entry_id = entry.id.as_str();
+    let ctx = PatientContext::load(state, user, id).await?;
     let mut errors = FormErrors::default();
-    let parsed = parse_checked(spec, &ctx.record, &data, &mut errors);
+    let parsed = parse_checked(form, &ctx, data, &mut errors);
     let reason = errors.required(
         data.get("reason"),
         "reason",
@@ -331,7 +246,7 @@ async fn amend(
         (Some(b), true) => match entry.amend(b, user.user_id(), now(), &reason) {
             Ok(next) => Some(next),
             Err(e) => {
-                errors.add("reason", fields::sentence(&e.to_string()));
+                errors.add("reason", sentence(&e.to_string()));
                 None
             }
         },
@@ -339,7 +254,7 @@ async fn amend(
     };
     if let Some(next) = next {
         match state.store.change_entry(&user.actor(), &next).await {
-            Ok(()) => return Ok(see_other(&entry_href(&id, &entry_id))),
+            Ok(()) => return Ok(see_other(&entry_href(id, entry_id))),
             Err(StoreError::VersionConflict { .. }) => {
                 errors.add("reason", CHANGED);
                 status = StatusCode::CONFLICT;
@@ -348,16 +263,11 @@ async fn amend(
         }
     }
     // Shown again with the version now current, so a deliberate second save goes through.
-    let current = state.store.entry(&entry_id).await?.version;
-    render(
-        &user,
-        ctx,
-        status,
-        Shown {
-            spec,
-            data: &data,
-            errors,
-            amending: Some((current, &entry_id)),
-        },
-    )
+    let current = state.store.entry(entry_id).await?.version;
+    let target = Target {
+        kind: entry.body.kind(),
+        form,
+        amending: Some((current, entry_id)),
+    };
+    render(user, ctx, target, Shown::with_status(status, data, errors))
 }

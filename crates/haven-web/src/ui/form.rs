@@ -6,13 +6,45 @@
 //! ```text
 //! let mut errors = FormErrors::default();
 //! let name = errors.required(&form.name, "name", "Enter a name");
-//! if !errors.is_empty() { return page_status(StatusCode::UNPROCESSABLE_ENTITY, &MyPage { form, errors, .. }); }
+//! if !errors.is_empty() { return render(&user, Shown::invalid(form, errors)); }
 //! ```
+//! where `render` draws the page from a [`Shown`] form.
 //! and in the template `{% call m::error_summary(errors) %}{% endcall %}` plus the field
 //! macros in `templates/macros.html`, which link each input to its message with
 //! `aria-describedby`.
 
+use axum::http::StatusCode;
 use haven_core::{Date, PartialDate};
+
+/// A form on its way to the page: what it holds (as typed, or pre-filled), the messages beside
+/// its fields, and the status to answer with. Every form page's `render` takes one.
+#[derive(Debug)]
+pub struct Shown<T> {
+    pub status: StatusCode,
+    pub form: T,
+    pub errors: FormErrors,
+}
+
+impl<T> Shown<T> {
+    /// The form as first shown: status 200, no messages.
+    pub fn new(form: T) -> Self {
+        Self::with_status(StatusCode::OK, form, FormErrors::default())
+    }
+
+    /// The form shown again with what was wrong, status 422; nothing was written.
+    pub fn invalid(form: T, errors: FormErrors) -> Self {
+        Self::with_status(StatusCode::UNPROCESSABLE_ENTITY, form, errors)
+    }
+
+    /// The form shown again with a chosen status (409 when the record changed meanwhile).
+    pub fn with_status(status: StatusCode, form: T, errors: FormErrors) -> Self {
+        Self {
+            status,
+            form,
+            errors,
+        }
+    }
+}
 
 /// One message, tied to the `id` of the input it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,23 +10,28 @@
 
 pub mod actions;
 pub mod admin;
+pub mod amend;
 pub mod assessments;
 pub mod due;
 pub mod duplicates;
 pub mod entries;
+pub mod entry_form;
 pub mod form;
 pub mod forms;
 pub mod guidance;
 pub mod home;
+pub mod kinds;
 pub mod layout;
 pub mod login;
+pub mod patient_context;
 pub mod patient_form;
 pub mod patient_page;
 pub mod patients;
 pub mod policy_admin;
 pub mod record_health;
 pub mod registration;
-pub mod risk;
+pub mod safety_plan_print;
+pub mod safety_text;
 pub mod summary;
 pub mod trends;
 pub mod worklist;
@@ -51,9 +56,10 @@ pub fn routes() -> Router<AppState> {
         .merge(entries::routes())
         .merge(admin::routes())
         .merge(duplicates::routes())
-        .merge(forms::routes())
+        .merge(entry_form::routes())
+        .merge(amend::routes())
         .merge(assessments::routes())
-        .merge(risk::routes())
+        .merge(safety_plan_print::routes())
         .merge(trends::routes())
         .merge(worklist::routes())
         .merge(guidance::routes())
@@ -114,6 +120,20 @@ pub fn encode_query(value: &str) -> String {
 /// The link to a patient's page.
 pub fn patient_href(id: &str) -> String {
     format!("/patients/{}", encode_segment(id))
+}
+
+/// The link to an entry's history.
+pub fn entry_href(patient: &str, entry: &str) -> String {
+    format!(
+        "{}/entries/{}",
+        patient_href(patient),
+        encode_segment(entry)
+    )
+}
+
+/// The form that amends an entry (one URL for every kind; `ui::amend` dispatches it).
+pub fn amend_href(patient: &str, entry: &str) -> String {
+    format!("{}/amend", entry_href(patient, entry))
 }
 
 #[cfg(test)]

@@ -17,9 +17,9 @@ use haven_core::rules::RuleId;
 use haven_store::{AuditEntry, PolicyChangeError};
 use serde::Deserialize;
 
-use super::assessments::{DEFAULT_SAFETY_TEXT, SAFETY_TEXT_PREFIX};
 use super::form::{Choice, FormErrors, choices, choices_with_blank};
 use super::layout::Layout;
+use super::safety_text::{DEFAULT_SAFETY_TEXT, SAFETY_TEXT_PREFIX};
 use super::{page_status, see_other};
 use crate::AppState;
 use crate::auth::{ADMIN_ROLES, CurrentUser};

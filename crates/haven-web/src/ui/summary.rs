@@ -1,31 +1,12 @@
-//! How any entry reads on screen: a kind label, a one-line summary for tables and a list of
-//! labelled details for the history view. One function per purpose, one match arm per kind,
-//! so a new kind of entry fails to compile here until it has wording.
+//! How any entry reads on screen: a one-line summary for tables and a list of labelled details
+//! for the history view (the kind's own label is `EntryKind::label`). One function per
+//! purpose, one match arm per kind, so a new kind of entry fails to compile here until it has
+//! wording.
 
 use haven_core::instruments::ScoringOptions;
 use haven_core::record::{Entry, EntryBody, EntryStatus};
 
 use super::forms::questionnaire::{RECORDED_ELSEWHERE, RECORDED_ELSEWHERE_SOME, recorded_items};
-
-/// The kind of entry, as a heading or table label.
-pub fn kind_label(body: &EntryBody) -> &'static str {
-    match body {
-        EntryBody::Asylum(_) => "Asylum situation",
-        EntryBody::Disclosure(_) => "Human rights abuse disclosed",
-        EntryBody::LifeEvent(_) => "Life event",
-        EntryBody::Problem(_) => "Problem",
-        EntryBody::Encounter(_) => "Consultation",
-        EntryBody::PlannedContact(_) => "Planned contact",
-        EntryBody::Questionnaire(_) => "Questionnaire",
-        EntryBody::RiskReview(_) => "Suicide and self-harm risk review",
-        EntryBody::SafetyPlan(_) => "Safety plan",
-        EntryBody::Screening(_) => "Screening",
-        EntryBody::Referral(_) => "Referral",
-        EntryBody::Medication(_) => "Medication",
-        EntryBody::Advice(_) => "Advice",
-        EntryBody::Flag(_) => "Flag",
-    }
-}
 
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
@@ -259,11 +240,7 @@ impl EntryRow {
     pub fn of(entry: &Entry) -> Self {
         let in_error = entry.status == EntryStatus::EnteredInError;
         Self {
-            href: format!(
-                "{}/entries/{}",
-                super::patient_href(entry.patient.as_str()),
-                super::encode_segment(entry.id.as_str())
-            ),
+            href: super::entry_href(entry.patient.as_str(), entry.id.as_str()),
             date: entry.date_text(),
             summary: summary(&entry.body),
             in_error,

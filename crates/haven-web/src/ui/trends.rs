@@ -19,7 +19,7 @@ use haven_core::rules::score_series;
 use super::assessments::available;
 use super::forms::questionnaire::{RECORDED_ELSEWHERE, band_label};
 use super::layout::Layout;
-use super::patient_page::{Banner, PatientContext};
+use super::patient_context::{Banner, PatientContext};
 use super::{page, patient_href, today};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};

@@ -2,6 +2,10 @@
 //! (`templates/forms/entry.html`) draws any list of them with the shared field macros, so
 //! every form has the same labels, hints, inline errors and accessibility wiring.
 
+use std::borrow::Cow;
+
+use haven_core::record::Coded;
+
 use crate::ui::form::{Choice, FormErrors};
 
 use super::data::FormData;
@@ -28,7 +32,8 @@ pub struct Field {
     /// The input's `name` and `id` (and the key of its error message).
     pub name: &'static str,
     pub label: &'static str,
-    pub hint: &'static str,
+    /// Empty for none; some hints name a policy setting's value.
+    pub hint: Cow<'static, str>,
     pub input: Input,
 }
 
@@ -37,19 +42,15 @@ impl Field {
         Self {
             name,
             label,
-            hint,
+            hint: Cow::Borrowed(hint),
             input,
         }
     }
 }
 
-/// Options of a coded enum, `(id, label)`, for selects, radios and checkboxes.
-pub fn options<T: Copy>(
-    all: &[T],
-    id: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|&v| (id(v), label(v))).collect()
+/// Every value of a coded enum, `(id, label)`, for selects, radios and checkboxes.
+pub fn options<T: Coded>() -> Vec<(&'static str, &'static str)> {
+    T::ALL.iter().map(|&v| (v.id(), v.label())).collect()
 }
 
 /// Yes / no radio options.
@@ -63,7 +64,7 @@ pub fn yes_no() -> Vec<(&'static str, &'static str)> {
 pub struct FieldView {
     pub name: &'static str,
     pub label: &'static str,
-    pub hint: &'static str,
+    pub hint: String,
     /// `text`, `textarea`, `date`, `select`, `radios`, `checkboxes` or `checkbox`.
     pub input: &'static str,
     pub value: String,
@@ -103,7 +104,7 @@ impl FieldView {
         Self {
             name: field.name,
             label: field.label,
-            hint: field.hint,
+            hint: field.hint.clone().into_owned(),
             input,
             checked: data.ticked(field.name),
             value,

@@ -1,43 +1,35 @@
-//! The suicide and self-harm risk review and the safety plan (§6, NICE NG225): their forms and
-//! the safety plan's print view (`/patients/{id}/entries/{entry_id}/print`).
+//! The suicide and self-harm risk review and the safety plan (§6, NICE NG225), as forms.
 //!
 //! The review is a structured clinical record, never a score: Haven shows no low / medium /
 //! high label anywhere. Current stressors are pre-filled from the negative life events of the
-//! last 90 days, so the events that prompted the review are in front of the clinician.
+//! practice's stressor window (policy `risk.stressor-window-days`, 90 days unless changed), so
+//! the events that prompted the review are in front of the clinician.
 
-use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::Response;
-use axum::routing::get;
 use haven_core::Date;
-use haven_core::record::{
-    EntryBody, EntryStatus, PatientRecord, RiskReview, SafetyPlan, SuicidalThoughts,
-};
+use haven_core::policy::Policy;
+use haven_core::record::{EntryBody, PatientRecord, RiskReview, SafetyPlan};
 use haven_core::rules::negative_events;
 
-use super::forms::data::{FormData, date_value, yes_no_value};
-use super::forms::fields::{Field, Input, options, yes_no};
-use super::layout::Layout;
-use super::patient_page::{Banner, PatientContext};
-use super::{page, today};
-use crate::AppState;
-use crate::auth::{CLINICAL_ROLES, CurrentUser};
-use crate::error::AppError;
-use crate::ui::assessments::{SafetyText, safety_text};
-use crate::ui::form::FormErrors;
+use super::bind::Form;
+use super::data::FormData;
+use super::{EntryForm, Facts, FormContext, dated_today};
 
-/// Life events this many days back are offered as current stressors.
-pub const STRESSOR_WINDOW_DAYS: i64 = 90;
+/// Wording chosen so that no risk category is ever named on the form (NICE NG225).
+const NG225: &str = "This is a structured record of what the person tells you, not a score or a risk category: NICE NG225 advises against predicting suicide with scales or grading people by risk. Plan for the person’s safety with them.";
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/patients/{id}/entries/{entry_id}/print", get(print))
-}
+pub static RISK_REVIEW: EntryForm = EntryForm {
+    title: "Record a suicide and self-harm risk review",
+    intro: NG225,
+    describe: review,
+    starts: review_starts,
+    facts: Some(review_facts),
+};
 
-/// Negative life events in the stressor window, newest first, as "Kind (date)": the same
-/// events the care rules see, so a refusal recorded only as the asylum situation is there too.
-pub fn recent_stressors(record: &PatientRecord, today: Date) -> Vec<String> {
-    let from = today - time::Duration::days(STRESSOR_WINDOW_DAYS);
+/// Negative life events in the policy's stressor window, newest first, as "Kind (date)": the
+/// same events the care rules see, so a refusal recorded only as the asylum situation is there
+/// too.
+pub fn recent_stressors(record: &PatientRecord, today: Date, policy: &Policy) -> Vec<String> {
+    let from = today - time::Duration::days(policy.stressor_window_days().into());
     negative_events(record, today)
         .iter()
         .rev()
@@ -46,116 +38,80 @@ pub fn recent_stressors(record: &PatientRecord, today: Date) -> Vec<String> {
         .collect()
 }
 
-pub fn review_fields() -> Vec<Field> {
-    vec![
-        Field::new("date", "Date of the review", "", Input::Date),
-        Field::new(
-            "suicidal_thoughts",
-            "Current suicidal thoughts",
-            "",
-            Input::Radios(options(
-                SuicidalThoughts::ALL,
-                SuicidalThoughts::id,
-                SuicidalThoughts::label,
-            )),
+fn review_facts(ctx: &FormContext<'_>) -> Facts {
+    Facts {
+        heading: format!(
+            "Negative life events in the last {} days",
+            ctx.policy.stressor_window_days()
         ),
-        Field::new(
-            "plans_or_intent",
-            "Plans or intent to act on them",
-            "",
-            Input::Radios(yes_no()),
-        ),
-        Field::new(
-            "recent_self_harm",
-            "Recent self-harm",
-            "",
-            Input::Radios(yes_no()),
-        ),
-        Field::new(
-            "stressors",
-            "Current stressors",
-            "Pre-filled with negative life events of the last 90 days; add anything else the person describes (§6)",
-            Input::Textarea,
-        ),
-        Field::new(
-            "protective_factors",
-            "Protective factors",
-            "What keeps the person going: people, faith, plans, reasons for living",
-            Input::Textarea,
-        ),
-        Field::new(
-            "formulation",
-            "Formulation",
-            "Your understanding of the person’s situation and needs, in your own words",
-            Input::Textarea,
-        ),
-        Field::new(
-            "next_review",
-            "Next review agreed with the person",
-            "Optional. While this date is ahead, follow-up is due by it; if it passes without a contact, the follow-up shows as overdue from this date (§1)",
-            Input::Date,
-        ),
-    ]
+        items: recent_stressors(ctx.record, ctx.today, ctx.policy),
+    }
 }
 
-pub fn review_defaults(record: &PatientRecord, today: Date) -> FormData {
-    let mut d = FormData::default();
-    d.set("date", date_value(today));
-    d.set("stressors", recent_stressors(record, today).join("\n"));
+fn review_starts(ctx: &FormContext<'_>) -> FormData {
+    let mut d = dated_today(ctx);
+    d.set(
+        "stressors",
+        recent_stressors(ctx.record, ctx.today, ctx.policy).join("\n"),
+    );
     d
 }
 
-pub fn review_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
-    let date = data.date("date", errors, "The date of the review");
-    let thoughts = data.coded(
-        "suicidal_thoughts",
-        SuicidalThoughts::parse,
-        errors,
-        "Record whether the person has suicidal thoughts now: none, passive or active",
-    );
-    let plans = data.yes_no(
-        "plans_or_intent",
-        errors,
-        "Record whether there are plans or intent",
-    );
-    let self_harm = data.yes_no(
-        "recent_self_harm",
-        errors,
+fn review(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
+    let mut f = form.of(entry.and_then(EntryBody::as_risk_review));
+    let date = f
+        .field("date", "Date of the review")
+        .date(|r| r.date, "The date of the review");
+    let suicidal_thoughts = f
+        .field("suicidal_thoughts", "Current suicidal thoughts")
+        .radios(
+            |r| r.suicidal_thoughts,
+            "Record whether the person has suicidal thoughts now: none, passive or active",
+        );
+    let plans_or_intent = f
+        .field("plans_or_intent", "Plans or intent to act on them")
+        .yes_no(
+            |r| r.plans_or_intent,
+            "Record whether there are plans or intent",
+        );
+    let recent_self_harm = f.field("recent_self_harm", "Recent self-harm").yes_no(
+        |r| r.recent_self_harm,
         "Record whether there has been recent self-harm",
     );
-    let formulation = errors.required(
-        data.get("formulation"),
-        "formulation",
-        "Write a formulation of the person’s situation",
-    );
-    let next_review = data.optional_date("next_review", errors, "The next review date");
+    let stressors = f
+        .field("stressors", "Current stressors")
+        .hint_from(|policy| {
+            format!(
+                "Pre-filled with negative life events of the last {} days; add anything else the person describes (§6)",
+                policy.stressor_window_days()
+            )
+        })
+        .textarea(|r| r.stressors.clone());
+    let protective_factors = f
+        .field("protective_factors", "Protective factors")
+        .hint("What keeps the person going: people, faith, plans, reasons for living")
+        .textarea(|r| r.protective_factors.clone());
+    let formulation = f
+        .field("formulation", "Formulation")
+        .hint("Your understanding of the person’s situation and needs, in your own words")
+        .required_textarea(
+            |r| r.formulation.clone(),
+            "Write a formulation of the person’s situation",
+        );
+    let next_review = f
+        .field("next_review", "Next review agreed with the person")
+        .hint("Optional. While this date is ahead, follow-up is due by it; if it passes without a contact, the follow-up shows as overdue from this date (§1)")
+        .optional_date(|r| r.next_review, "The next review date");
     Some(EntryBody::RiskReview(RiskReview {
         date: date?,
-        suicidal_thoughts: thoughts?,
-        plans_or_intent: plans?,
-        recent_self_harm: self_harm?,
-        stressors: data.text("stressors"),
-        protective_factors: data.text("protective_factors"),
+        suicidal_thoughts: suicidal_thoughts?,
+        plans_or_intent: plans_or_intent?,
+        recent_self_harm: recent_self_harm?,
+        stressors,
+        protective_factors,
         formulation,
         next_review,
     }))
-}
-
-pub fn review_values(body: &EntryBody) -> FormData {
-    let mut d = FormData::default();
-    if let EntryBody::RiskReview(r) = body {
-        d.set("date", date_value(r.date));
-        d.set("suicidal_thoughts", r.suicidal_thoughts.id());
-        d.set("plans_or_intent", yes_no_value(r.plans_or_intent));
-        d.set("recent_self_harm", yes_no_value(r.recent_self_harm));
-        d.set("stressors", r.stressors.clone());
-        d.set("protective_factors", r.protective_factors.clone());
-        d.set("formulation", r.formulation.clone());
-        if let Some(n) = r.next_review {
-            d.set("next_review", date_value(n));
-        }
-    }
-    d
 }
 
 /// The six parts of a safety plan: `(field, heading on the form and the printout)`.
@@ -174,24 +130,39 @@ pub const PLAN_PARTS: [(&str, &str); 6] = [
     ("reasons_for_living", "My reasons for living"),
 ];
 
-pub fn plan_fields() -> Vec<Field> {
-    let mut f = vec![Field::new("date", "Date agreed", "", Input::Date)];
-    f.extend(PLAN_PARTS.iter().map(|&(name, label)| {
-        Field::new(
-            name,
-            label,
-            "In the person’s own words where possible",
-            Input::Textarea,
-        )
-    }));
-    f
+/// A plan's six parts in [`PLAN_PARTS`] order.
+pub fn plan_texts(p: &SafetyPlan) -> [&str; 6] {
+    [
+        &p.warning_signs,
+        &p.coping_strategies,
+        &p.people_and_places,
+        &p.professionals_and_crisis,
+        &p.safer_surroundings,
+        &p.reasons_for_living,
+    ]
 }
 
-pub fn plan_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody> {
-    let date = data.date("date", errors, "The date the plan was agreed");
-    let parts = PLAN_PARTS.map(|(name, _)| data.text(name));
+pub static SAFETY_PLAN: EntryForm = EntryForm {
+    title: "Record a safety plan",
+    intro: "Agree the plan with the person, in their words, and give them a printed copy in their language.",
+    describe: plan,
+    starts: dated_today,
+    facts: None,
+};
+
+fn plan(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
+    let mut f = form.of(entry.and_then(EntryBody::as_safety_plan));
+    let date = f
+        .field("date", "Date agreed")
+        .date(|p| p.date, "The date the plan was agreed");
+    let parts = std::array::from_fn::<_, 6, _>(|i| {
+        let (name, label) = PLAN_PARTS[i];
+        f.field(name, label)
+            .hint("In the person’s own words where possible")
+            .textarea(|p| plan_texts(p)[i].to_owned())
+    });
     if parts.iter().all(String::is_empty) {
-        errors.add("warning_signs", "Write at least one part of the plan");
+        f.error("warning_signs", "Write at least one part of the plan");
     }
     let [
         warning_signs,
@@ -212,107 +183,11 @@ pub fn plan_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody>
     }))
 }
 
-fn plan_texts(p: &SafetyPlan) -> [&str; 6] {
-    [
-        &p.warning_signs,
-        &p.coping_strategies,
-        &p.people_and_places,
-        &p.professionals_and_crisis,
-        &p.safer_surroundings,
-        &p.reasons_for_living,
-    ]
-}
-
-pub fn plan_values(body: &EntryBody) -> FormData {
-    let mut d = FormData::default();
-    if let EntryBody::SafetyPlan(p) = body {
-        d.set("date", date_value(p.date));
-        for ((name, _), text) in PLAN_PARTS.iter().zip(plan_texts(p)) {
-            d.set(name, text);
-        }
-    }
-    d
-}
-
-pub struct PlanPart {
-    pub heading: &'static str,
-    pub text: String,
-}
-
-#[derive(Template)]
-#[template(path = "forms/safety_plan_print.html")]
-struct PrintPage {
-    layout: Layout,
-    banner: Banner,
-    /// BCP-47 tag of the person's main language, empty when not recorded.
-    lang: String,
-    /// `rtl` or `ltr`.
-    dir: &'static str,
-    agreed: String,
-    printed: String,
-    version: u32,
-    parts: Vec<PlanPart>,
-    crisis: SafetyText,
-}
-
-async fn print(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, entry_id)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    user.require(CLINICAL_ROLES)?;
-    let entry = state.store.entry(&entry_id).await?;
-    if entry.patient.as_str() != id || entry.status != EntryStatus::Active {
-        return Err(AppError::NotFound);
-    }
-    let EntryBody::SafetyPlan(plan) = &entry.body else {
-        return Err(AppError::NotFound);
-    };
-    let ctx = PatientContext::load(&state, &user, &id).await?;
-    state
-        .store
-        .audit_read(&user.actor(), "entry.print", Some(&id), &entry_id)
-        .await?;
-    let language = ctx.record.patient.main_language.clone();
-    let crisis = safety_text(&state, language.as_ref()).await?;
-    let parts = PLAN_PARTS
-        .iter()
-        .zip(plan_texts(plan))
-        .filter(|(_, t)| !t.is_empty())
-        .map(|(&(_, heading), text)| PlanPart {
-            heading,
-            text: text.to_owned(),
-        })
-        .collect();
-    let page_data = PrintPage {
-        layout: Layout::new(
-            &user,
-            format!("Safety plan – {}", ctx.banner.name),
-            "/patients",
-        ),
-        lang: language
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        dir: if language.as_ref().is_some_and(|l| l.is_right_to_left()) {
-            "rtl"
-        } else {
-            "ltr"
-        },
-        agreed: plan.date.to_string(),
-        printed: today().to_string(),
-        version: entry.version,
-        parts,
-        crisis,
-        banner: ctx.banner,
-    };
-    page(&page_data)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use haven_core::record::{Entry, LifeEvent, LifeEventKind, Patient};
+    use crate::ui::form::FormErrors;
+    use haven_core::record::{Entry, LifeEvent, LifeEventKind, Patient, SuicidalThoughts};
     use time::macros::{date, datetime};
 
     fn record_with_events(events: &[(LifeEventKind, Date)]) -> PatientRecord {
@@ -337,19 +212,24 @@ mod tests {
     #[test]
     fn stressors_are_the_last_ninety_days_of_events_newest_first() {
         let today = date!(2026 - 11 - 28);
+        let policy = Policy::default();
         let r = record_with_events(&[
             (LifeEventKind::AsylumRefused, date!(2026 - 11 - 27)),
             (LifeEventKind::BadNewsFromHome, date!(2026 - 08 - 01)),
             (LifeEventKind::LossOfHope, date!(2026 - 10 - 01)),
         ]);
         assert_eq!(
-            recent_stressors(&r, today),
+            recent_stressors(&r, today, &policy),
             [
                 "Asylum claim refused (2026-11-27)",
                 "Loss of hope (2026-10-01)"
             ]
         );
-        let d = review_defaults(&r, today);
+        let d = review_starts(&FormContext {
+            record: &r,
+            today,
+            policy: &policy,
+        });
         assert_eq!(
             d.get("stressors"),
             "Asylum claim refused (2026-11-27)\nLoss of hope (2026-10-01)"
@@ -358,6 +238,33 @@ mod tests {
             !d.get("stressors").contains("private words"),
             "notes are not copied"
         );
+    }
+
+    #[test]
+    fn the_stressor_window_is_the_practice_policy() {
+        let today = date!(2026 - 11 - 28);
+        let r = record_with_events(&[
+            (LifeEventKind::AsylumRefused, date!(2026 - 11 - 27)),
+            (LifeEventKind::LossOfHope, date!(2026 - 10 - 01)),
+        ]);
+        let mut policy = Policy::default();
+        policy
+            .set("risk.stressor-window-days", "30")
+            .expect("valid");
+        let ctx = FormContext {
+            record: &r,
+            today,
+            policy: &policy,
+        };
+        let facts = review_facts(&ctx);
+        assert_eq!(facts.heading, "Negative life events in the last 30 days");
+        assert_eq!(facts.items, ["Asylum claim refused (2026-11-27)"]);
+        let hint = RISK_REVIEW
+            .fields(&policy)
+            .into_iter()
+            .find(|f| f.name == "stressors")
+            .map(|f| f.hint.into_owned());
+        assert!(hint.is_some_and(|h| h.contains("of the last 30 days")));
     }
 
     #[test]
@@ -387,7 +294,7 @@ mod tests {
             ));
         }
         assert_eq!(
-            recent_stressors(&r, today),
+            recent_stressors(&r, today, &Policy::default()),
             ["Appeal dismissed (2026-11-20)", "Loss of hope (2026-11-01)"]
         );
     }
@@ -406,7 +313,7 @@ mod tests {
         });
         let mut errors = FormErrors::default();
         assert_eq!(
-            review_parse(&review_values(&review), &mut errors),
+            RISK_REVIEW.parse(&RISK_REVIEW.values(&review), &mut errors),
             Some(review)
         );
         let plan = EntryBody::SafetyPlan(SafetyPlan {
@@ -418,9 +325,13 @@ mod tests {
             safer_surroundings: String::new(),
             reasons_for_living: "r".into(),
         });
-        assert_eq!(plan_parse(&plan_values(&plan), &mut errors), Some(plan));
+        assert_eq!(
+            SAFETY_PLAN.parse(&SAFETY_PLAN.values(&plan), &mut errors),
+            Some(plan)
+        );
         assert!(errors.is_empty());
-        let words: Vec<String> = review_fields()
+        let words: Vec<String> = RISK_REVIEW
+            .fields(&Policy::default())
             .iter()
             .flat_map(|f| [f.label.to_lowercase(), f.hint.to_lowercase()])
             .collect();
@@ -441,7 +352,7 @@ mod tests {
     fn a_review_needs_each_answer() {
         let mut errors = FormErrors::default();
         assert_eq!(
-            review_parse(&FormData::parse(b"date=2026-11-28"), &mut errors),
+            RISK_REVIEW.parse(&FormData::parse(b"date=2026-11-28"), &mut errors),
             None
         );
         for f in [
@@ -453,7 +364,7 @@ mod tests {
             assert!(errors.has(f), "{f}");
         }
         let mut errors = FormErrors::default();
-        plan_parse(&FormData::parse(b"date=2026-11-28"), &mut errors);
+        SAFETY_PLAN.parse(&FormData::parse(b"date=2026-11-28"), &mut errors);
         assert!(errors.has("warning_signs"));
     }
 }
