@@ -3,14 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use haven_store::{Role, StoreError, User};
 use serde::Deserialize;
 
-use super::form::{Choice, FormErrors, choices_with_blank};
+use super::form::{Choice, FormErrors, Shown, choices_with_blank};
 use super::layout::{Layout, role_label};
 use super::{encode_segment, page_status, see_other};
 use crate::AppState;
@@ -75,14 +74,18 @@ fn notice(done: &str) -> &'static str {
     }
 }
 
+/// The users page, with the new-user form holding `shown` (a password is never shown again).
 async fn render(
     state: &AppState,
     user: &CurrentUser,
-    status: StatusCode,
-    form: AddUserForm,
-    errors: FormErrors,
+    shown: Shown<AddUserForm>,
     notice: &'static str,
 ) -> Result<Response, AppError> {
+    let Shown {
+        status,
+        form,
+        errors,
+    } = shown;
     let users = state.store.users().await?;
     let rows = users.into_iter().map(|u: User| {
         let base = format!("/admin/users/{}", encode_segment(&u.username));
@@ -127,9 +130,7 @@ async fn list(
     render(
         &state,
         &user,
-        StatusCode::OK,
-        AddUserForm::default(),
-        FormErrors::default(),
+        Shown::new(AddUserForm::default()),
         notice(&done.done),
     )
     .await
@@ -169,15 +170,7 @@ async fn add(
         );
     }
     let (Some(role), true) = (role, errors.is_empty()) else {
-        return render(
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            errors,
-            "",
-        )
-        .await;
+        return render(&state, &user, Shown::invalid(form, errors), "").await;
     };
     let password_hash = hash(form.password.clone()).await?;
     let new = User {
@@ -191,15 +184,7 @@ async fn add(
         Ok(()) => Ok(see_other("/admin/users?done=added")),
         Err(StoreError::DuplicateUser(_)) => {
             errors.add("username", "There is already an account with this username");
-            render(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form,
-                errors,
-                "",
-            )
-            .await
+            render(&state, &user, Shown::invalid(form, errors), "").await
         }
         Err(e) => Err(e.into()),
     }
@@ -230,9 +215,7 @@ async fn reset_password(
         return render(
             &state,
             &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            AddUserForm::default(),
-            errors,
+            Shown::invalid(AddUserForm::default(), errors),
             "",
         )
         .await;
@@ -273,9 +256,7 @@ async fn set_active(
         return render(
             &state,
             &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            AddUserForm::default(),
-            errors,
+            Shown::invalid(AddUserForm::default(), errors),
             "",
         )
         .await;

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
 
-use super::form::FormErrors;
+use super::form::{FormErrors, Shown};
 use super::layout::Layout;
 use super::{now, page_status, see_other};
 use crate::AppState;
@@ -47,25 +47,28 @@ struct LoginQuery {
     expired: Option<String>,
 }
 
+/// What the sign-in form holds: the username typed and the page to go back to.
+struct SignIn {
+    username: String,
+    next: String,
+}
+
 /// Shows the form with a fresh double-submit token, set as a cookie scoped to `/login`.
 fn render_login(
     state: &AppState,
-    status: StatusCode,
-    username: String,
-    next: String,
-    errors: FormErrors,
+    shown: Shown<SignIn>,
     notice: &'static str,
 ) -> Result<Response, AppError> {
     let csrf = auth::new_token();
     let page = LoginPage {
         layout: Layout::anonymous("Sign in"),
-        errors,
-        username,
-        next,
+        errors: shown.errors,
+        username: shown.form.username,
+        next: shown.form.next,
         csrf: csrf.clone(),
         notice,
     };
-    let mut response = page_status(status, &page)?;
+    let mut response = page_status(shown.status, &page)?;
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
@@ -93,14 +96,11 @@ async fn login_page(
     } else {
         ""
     };
-    render_login(
-        &state,
-        StatusCode::OK,
-        String::new(),
+    let form = SignIn {
+        username: String::new(),
         next,
-        FormErrors::default(),
-        notice,
-    )
+    };
+    render_login(&state, Shown::new(form), notice)
 }
 
 #[derive(Deserialize)]
@@ -129,14 +129,8 @@ async fn login(
         errors.add("password", "Enter your password");
     }
     if !errors.is_empty() {
-        return render_login(
-            &state,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            username,
-            next,
-            errors,
-            "",
-        );
+        let form = SignIn { username, next };
+        return render_login(&state, Shown::invalid(form, errors), "");
     }
 
     let mut keys = vec![ThrottleKey::User(username.to_lowercase())];
@@ -146,14 +140,9 @@ async fn login(
     if state.login_throttle.is_locked(&keys, Instant::now()) {
         tracing::warn!("login refused: too many failed attempts");
         errors.add("username", "Too many unsuccessful attempts. Wait 15 minutes, then try again, or ask an administrator to reset your password.");
-        return render_login(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            username,
-            next,
-            errors,
-            "",
-        );
+        let form = SignIn { username, next };
+        let shown = Shown::with_status(StatusCode::TOO_MANY_REQUESTS, form, errors);
+        return render_login(&state, shown, "");
     }
 
     let user = state.store.user(&username).await?;
@@ -176,7 +165,9 @@ async fn login(
                 "username",
                 "The username or password is not right, or the account is not active.",
             );
-            return render_login(&state, StatusCode::UNAUTHORIZED, username, next, errors, "");
+            let form = SignIn { username, next };
+            let shown = Shown::with_status(StatusCode::UNAUTHORIZED, form, errors);
+            return render_login(&state, shown, "");
         }
     };
     state.login_throttle.record_success(&keys[0]);

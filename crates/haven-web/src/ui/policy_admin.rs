@@ -8,7 +8,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -17,7 +16,7 @@ use haven_core::rules::RuleId;
 use haven_store::{AuditEntry, PolicyChangeError};
 use serde::Deserialize;
 
-use super::form::{Choice, FormErrors, choices, choices_with_blank};
+use super::form::{Choice, FormErrors, Shown, choices, choices_with_blank};
 use super::layout::Layout;
 use super::safety_text::{DEFAULT_SAFETY_TEXT, SAFETY_TEXT_PREFIX};
 use super::{page_status, see_other};
@@ -127,11 +126,14 @@ fn unescape(s: &str) -> String {
 async fn render(
     state: &AppState,
     user: &CurrentUser,
-    status: StatusCode,
-    typed: Typed,
-    errors: FormErrors,
+    shown: Shown<Typed>,
     notice: &'static str,
 ) -> Result<Response, AppError> {
+    let Shown {
+        status,
+        form: typed,
+        errors,
+    } = shown;
     let policy = state.store.policy().await?;
     let settings = policy
         .entries()
@@ -249,9 +251,7 @@ async fn show(
     render(
         &state,
         &user,
-        StatusCode::OK,
-        Typed::default(),
-        FormErrors::default(),
+        Shown::new(Typed::default()),
         notice(&done.done),
     )
     .await
@@ -304,13 +304,14 @@ async fn change(
             render(
                 &state,
                 &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Typed {
-                    key: form.key,
-                    value: form.value,
-                    ..Typed::default()
-                },
-                errors,
+                Shown::invalid(
+                    Typed {
+                        key: form.key,
+                        value: form.value,
+                        ..Typed::default()
+                    },
+                    errors,
+                ),
                 "",
             )
             .await
@@ -386,15 +387,7 @@ async fn change_safety_text(
             safety_text: form.text,
             ..Typed::default()
         };
-        return render(
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            typed,
-            errors,
-            "",
-        )
-        .await;
+        return render(&state, &user, Shown::invalid(typed, errors), "").await;
     }
     // An empty text removes the language's own text: its speakers then see the English one.
     state

@@ -19,7 +19,7 @@ use haven_core::record::{Entry, EntryBody, Flag, FlagKind, Patient, Visibility};
 use haven_core::{PatientId, UserId};
 use haven_store::{DuplicateCandidate, DuplicateOverride, Role, Store, StoreError};
 
-use super::form::FormErrors;
+use super::form::{FormErrors, Shown};
 use super::layout::Layout;
 use super::patient_form::{ClinicianOption, FormChoices, PatientForm};
 use super::patients::NativeName;
@@ -107,15 +107,29 @@ pub async fn clinician_options(store: &Store) -> Result<Vec<ClinicianOption>, St
         .collect())
 }
 
+/// Which page the patient form is on.
+enum Purpose {
+    /// Registering someone, with the possible duplicates to look at first (none at first).
+    Register(Vec<DuplicateRow>),
+    /// Changing the details of the patient with this id.
+    Edit(String),
+}
+
 fn render(
     user: &CurrentUser,
-    status: StatusCode,
-    form: PatientForm,
-    errors: FormErrors,
     clinicians: &[ClinicianOption],
-    editing: Option<String>,
-    duplicates: Vec<DuplicateRow>,
+    purpose: Purpose,
+    shown: Shown<PatientForm>,
 ) -> Result<Response, AppError> {
+    let (editing, duplicates) = match purpose {
+        Purpose::Register(duplicates) => (None, duplicates),
+        Purpose::Edit(id) => (Some(id), Vec::new()),
+    };
+    let Shown {
+        status,
+        form,
+        errors,
+    } = shown;
     let (title, action, cancel_href) = match &editing {
         None => (
             "Register a patient".to_owned(),
@@ -158,12 +172,9 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     };
     render(
         &user,
-        StatusCode::OK,
-        form,
-        FormErrors::default(),
         &clinicians,
-        None,
-        Vec::new(),
+        Purpose::Register(Vec::new()),
+        Shown::new(form),
     )
 }
 
@@ -187,12 +198,9 @@ async fn create(
         Err(errors) => {
             return render(
                 &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form,
-                errors,
                 &clinicians,
-                None,
-                Vec::new(),
+                Purpose::Register(Vec::new()),
+                Shown::invalid(form, errors),
             );
         }
     };
@@ -233,7 +241,12 @@ async fn create(
                 ..form
             };
             let rows = candidates.iter().map(DuplicateRow::of).collect();
-            return render(&user, status, form, errors, &clinicians, None, rows);
+            return render(
+                &user,
+                &clinicians,
+                Purpose::Register(rows),
+                Shown::with_status(status, form, errors),
+            );
         }
         let decision = DuplicateOverride {
             candidates: ids,
@@ -263,15 +276,7 @@ async fn edit_form(
     let current = state.store.patient(&id).await?;
     let clinicians = clinician_options(&state.store).await?;
     let form = PatientForm::from_patient(&current.patient, current.version);
-    render(
-        &user,
-        StatusCode::OK,
-        form,
-        FormErrors::default(),
-        &clinicians,
-        Some(id),
-        Vec::new(),
-    )
+    render(&user, &clinicians, Purpose::Edit(id), Shown::new(form))
 }
 
 async fn update(
@@ -309,12 +314,9 @@ async fn update(
     let (Some(patient), Some(version), true) = (patient, version, errors.is_empty()) else {
         return render(
             &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            errors,
             &clinicians,
-            Some(id),
-            Vec::new(),
+            Purpose::Edit(id),
+            Shown::invalid(form, errors),
         );
     };
     match state
@@ -327,12 +329,9 @@ async fn update(
             errors.add("reason", format!("Someone else changed these details while you were editing (they are now at version {current}). Open the patient again to see their change, then make yours."));
             return render(
                 &user,
-                StatusCode::CONFLICT,
-                form,
-                errors,
                 &clinicians,
-                Some(id),
-                Vec::new(),
+                Purpose::Edit(id),
+                Shown::with_status(StatusCode::CONFLICT, form, errors),
             );
         }
         Err(e) => return Err(e.into()),
