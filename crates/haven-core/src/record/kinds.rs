@@ -592,21 +592,7 @@ impl EntryKind {
     /// Who may see entries of this kind: receptionists see administrative ones only (they
     /// book appointments and need the flags); sensitive history is for clinical roles only.
     pub fn visibility(self) -> Visibility {
-        match self {
-            Self::Disclosure => Visibility::Sensitive,
-            Self::PlannedContact | Self::Flag => Visibility::Administrative,
-            Self::Asylum
-            | Self::LifeEvent
-            | Self::Problem
-            | Self::Encounter
-            | Self::Questionnaire
-            | Self::RiskReview
-            | Self::SafetyPlan
-            | Self::Screening
-            | Self::Referral
-            | Self::Medication
-            | Self::Advice => Visibility::Clinical,
-        }
+        self.access().0
     }
 
     /// Whether entries of this kind are sensitive history, which leaves Haven only in an
@@ -617,24 +603,30 @@ impl EntryKind {
 
     /// Who may record and amend entries of this kind, on the same scale as [`Self::visibility`]:
     /// `Administrative` where reception staff may (planned contacts, with their interpreter
-    /// booking), `Clinical` for every kind that records care. A flag is seen by everyone but
-    /// set by clinicians.
+    /// booking), `Clinical` for every kind that records care.
     pub fn recorded_by(self) -> Visibility {
+        self.access().1
+    }
+
+    /// `(who sees it, who records it)`: one row per kind, so a new kind settles both.
+    fn access(self) -> (Visibility, Visibility) {
+        use Visibility::{Administrative, Clinical, Sensitive};
         match self {
-            Self::PlannedContact => Visibility::Administrative,
-            Self::Asylum
-            | Self::Disclosure
-            | Self::LifeEvent
-            | Self::Problem
-            | Self::Encounter
-            | Self::Questionnaire
-            | Self::RiskReview
-            | Self::SafetyPlan
-            | Self::Screening
-            | Self::Referral
-            | Self::Medication
-            | Self::Advice
-            | Self::Flag => Visibility::Clinical,
+            Self::Asylum => (Clinical, Clinical),
+            Self::Disclosure => (Sensitive, Clinical),
+            Self::LifeEvent => (Clinical, Clinical),
+            Self::Problem => (Clinical, Clinical),
+            Self::Encounter => (Clinical, Clinical),
+            Self::PlannedContact => (Administrative, Administrative),
+            Self::Questionnaire => (Clinical, Clinical),
+            Self::RiskReview => (Clinical, Clinical),
+            Self::SafetyPlan => (Clinical, Clinical),
+            Self::Screening => (Clinical, Clinical),
+            Self::Referral => (Clinical, Clinical),
+            Self::Medication => (Clinical, Clinical),
+            Self::Advice => (Clinical, Clinical),
+            // Everyone who opens the record sees the flags; clinicians set them.
+            Self::Flag => (Administrative, Clinical),
         }
     }
 }
@@ -752,5 +744,34 @@ impl EntryBody {
             Self::Questionnaire(_) | Self::Screening(_) | Self::Flag(_) => {}
         }
         body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds_where(test: impl Fn(EntryKind) -> bool) -> Vec<&'static str> {
+        EntryKind::ALL
+            .iter()
+            .filter(|&&k| test(k))
+            .map(|k| k.id())
+            .collect()
+    }
+
+    #[test]
+    fn each_kind_says_who_sees_it_and_who_records_it() {
+        for &kind in EntryKind::ALL {
+            assert_eq!(EntryKind::parse(kind.id()), Some(kind));
+        }
+        assert_eq!(kinds_where(EntryKind::is_sensitive), ["disclosure"]);
+        assert_eq!(
+            kinds_where(|k| k.visibility() == Visibility::Administrative),
+            ["planned-contact", "flag"]
+        );
+        assert_eq!(
+            kinds_where(|k| k.recorded_by() == Visibility::Administrative),
+            ["planned-contact"]
+        );
     }
 }

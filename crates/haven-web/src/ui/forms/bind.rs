@@ -100,6 +100,11 @@ impl<'a, B> Fields<'_, 'a, B> {
         }
     }
 
+    /// The entry's free-text note, labelled "Note".
+    pub fn note(&mut self, hint: &'static str, current: impl FnOnce(&B) -> String) -> String {
+        self.field("note", "Note").hint(hint).textarea(current)
+    }
+
     /// A message that concerns more than one field, shown beside `field`: only a submitted
     /// form gets one.
     pub fn error(&mut self, field: &'static str, message: &str) {

@@ -7,19 +7,13 @@ use haven_core::record::{
     Advice, Encounter, EntryBody, Flag, Medication, PlannedContact, Referral, Screening,
 };
 
+use super::EntryForm;
 use super::bind::Form;
-use super::{EntryForm, dated_today};
 
 /// A mention of suicidal thoughts or self-harm calls for a risk review at once.
 const REVIEW_AT_ONCE: &str = "A risk review becomes due at once (§6)";
 
-pub static ENCOUNTER: EntryForm = EntryForm {
-    title: "Record a consultation",
-    intro: "",
-    describe: encounter,
-    starts: dated_today,
-    facts: None,
-};
+pub static ENCOUNTER: EntryForm = EntryForm::new("Record a consultation", encounter);
 
 fn encounter(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_encounter));
@@ -54,10 +48,7 @@ fn encounter(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody
         .field("self_harm", "Self-harm was mentioned")
         .hint(REVIEW_AT_ONCE)
         .checkbox(|e| e.self_harm_noted);
-    let note = f
-        .field("note", "Note")
-        .hint("Optional")
-        .textarea(|e| e.note.clone());
+    let note = f.note("Optional", |e| e.note.clone());
     Some(EntryBody::Encounter(Encounter {
         date: date?,
         interpreter: interpreter?,
@@ -69,13 +60,7 @@ fn encounter(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody
     }))
 }
 
-pub static PLANNED_CONTACT: EntryForm = EntryForm {
-    title: "Record a planned contact",
-    intro: "",
-    describe: planned_contact,
-    starts: dated_today,
-    facts: None,
-};
+pub static PLANNED_CONTACT: EntryForm = EntryForm::new("Record a planned contact", planned_contact);
 
 fn planned_contact(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_planned_contact));
@@ -105,13 +90,7 @@ fn planned_contact(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<Ent
     }))
 }
 
-pub static SCREENING: EntryForm = EntryForm {
-    title: "Record blood-borne virus screening",
-    intro: "",
-    describe: screening,
-    starts: dated_today,
-    facts: None,
-};
+pub static SCREENING: EntryForm = EntryForm::new("Record blood-borne virus screening", screening);
 
 fn screening(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_screening));
@@ -130,13 +109,7 @@ fn screening(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody
     }))
 }
 
-pub static REFERRAL: EntryForm = EntryForm {
-    title: "Record a referral",
-    intro: "",
-    describe: referral,
-    starts: dated_today,
-    facts: None,
-};
+pub static REFERRAL: EntryForm = EntryForm::new("Record a referral", referral);
 
 fn referral(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_referral));
@@ -151,10 +124,7 @@ fn referral(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody>
         .field("organisation", "Organisation")
         .hint("Optional, for example the service’s name")
         .text(|r| r.organisation.clone());
-    let note = f
-        .field("note", "Note")
-        .hint("Optional")
-        .textarea(|r| r.note.clone());
+    let note = f.note("Optional", |r| r.note.clone());
     Some(EntryBody::Referral(Referral {
         kind: kind?,
         status: status?,
@@ -164,13 +134,7 @@ fn referral(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody>
     }))
 }
 
-pub static MEDICATION: EntryForm = EntryForm {
-    title: "Record psychotropic medication",
-    intro: "",
-    describe: medication,
-    starts: dated_today,
-    facts: None,
-};
+pub static MEDICATION: EntryForm = EntryForm::new("Record psychotropic medication", medication);
 
 fn medication(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_medication));
@@ -192,13 +156,7 @@ fn medication(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBod
     }))
 }
 
-pub static ADVICE: EntryForm = EntryForm {
-    title: "Record advice or a psychological enquiry",
-    intro: "",
-    describe: advice,
-    starts: dated_today,
-    facts: None,
-};
+pub static ADVICE: EntryForm = EntryForm::new("Record advice or a psychological enquiry", advice);
 
 fn advice(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_advice));
@@ -211,10 +169,10 @@ fn advice(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
         .field("topics", "Wellbeing topics covered")
         .hint("For wellbeing advice: tick what was discussed (§3)")
         .checkboxes(|a| a.topics.clone(), "Choose topics from the list");
-    let note = f
-        .field("note", "Note")
-        .hint("Optional, for example the leaflet given and its language")
-        .textarea(|a| a.note.clone());
+    let note = f.note(
+        "Optional, for example the leaflet given and its language",
+        |a| a.note.clone(),
+    );
     Some(EntryBody::Advice(Advice {
         kind: kind?,
         date: date?,
@@ -223,13 +181,7 @@ fn advice(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     }))
 }
 
-pub static FLAG: EntryForm = EntryForm {
-    title: "Add a flag",
-    intro: "",
-    describe: flag,
-    starts: dated_today,
-    facts: None,
-};
+pub static FLAG: EntryForm = EntryForm::new("Add a flag", flag);
 
 fn flag(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_flag));

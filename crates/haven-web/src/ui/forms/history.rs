@@ -10,13 +10,8 @@ use super::{EntryForm, FormContext, dated_today};
 /// Said beside the situation, so nobody is surprised by the review it raises (RULES.md §6).
 pub const ASYLUM_STATUS_HINT: &str = "Claim refused, Detained and Facing removal each count as a negative life event from the date below, so Haven will ask for a suicide and self-harm risk review; there is no need to record the same event again as a life event (§6).";
 
-pub static ASYLUM: EntryForm = EntryForm {
-    title: "Record the asylum situation",
-    intro: "",
-    describe: asylum,
-    starts: asylum_starts,
-    facts: None,
-};
+pub static ASYLUM: EntryForm =
+    EntryForm::new("Record the asylum situation", asylum).starts(asylum_starts);
 
 /// Haven codes what it records itself (§9), so the code starts ticked.
 fn asylum_starts(ctx: &FormContext<'_>) -> FormData {
@@ -42,10 +37,7 @@ fn asylum(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
         )
         .hint("Untick only when copying an entry that was recorded without the code")
         .checkbox(|a| a.coded);
-    let note = f
-        .field("note", "Note")
-        .hint("Optional")
-        .textarea(|a| a.note.clone());
+    let note = f.note("Optional", |a| a.note.clone());
     Some(EntryBody::Asylum(AsylumSituation {
         status: status?,
         since: since?,
@@ -54,13 +46,8 @@ fn asylum(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     }))
 }
 
-pub static DISCLOSURE: EntryForm = EntryForm {
-    title: "Record a disclosure of abuse",
-    intro: "Sensitive: only clinical staff see this entry, and it leaves Haven only in an export that asks for sensitive data.",
-    describe: disclosure,
-    starts: dated_today,
-    facts: None,
-};
+pub static DISCLOSURE: EntryForm = EntryForm::new("Record a disclosure of abuse", disclosure)
+    .intro("Sensitive: only clinical staff see this entry, and it leaves Haven only in an export that asks for sensitive data.");
 
 fn disclosure(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_disclosure));
@@ -75,10 +62,9 @@ fn disclosure(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBod
     let disclosed = f
         .field("date", "Date disclosed")
         .date(|x| x.disclosed, "The date of the disclosure");
-    let note = f
-        .field("note", "Note")
-        .hint("Optional. Record only what the care needs.")
-        .textarea(|x| x.note.clone());
+    let note = f.note("Optional. Record only what the care needs.", |x| {
+        x.note.clone()
+    });
     if kind == Some(None) && note.is_empty() {
         f.error(
             "note",
@@ -92,13 +78,8 @@ fn disclosure(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBod
     }))
 }
 
-pub static LIFE_EVENT: EntryForm = EntryForm {
-    title: "Record a life event",
-    intro: "A negative development in the person’s life raises an urgent suicide and self-harm risk review (§6).",
-    describe: life_event,
-    starts: dated_today,
-    facts: None,
-};
+pub static LIFE_EVENT: EntryForm = EntryForm::new("Record a life event", life_event)
+    .intro("A negative development in the person’s life raises an urgent suicide and self-harm risk review (§6).");
 
 fn life_event(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_life_event));
@@ -110,10 +91,7 @@ fn life_event(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBod
         .field("date", "Date")
         .hint("When it happened, or when the person heard")
         .date(|e| e.date, "The date of the event");
-    let note = f
-        .field("note", "Note")
-        .hint("Optional")
-        .textarea(|e| e.note.clone());
+    let note = f.note("Optional", |e| e.note.clone());
     Some(EntryBody::LifeEvent(LifeEvent {
         kind: kind?,
         date: date?,
@@ -121,13 +99,7 @@ fn life_event(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBod
     }))
 }
 
-pub static PROBLEM: EntryForm = EntryForm {
-    title: "Record a problem",
-    intro: "",
-    describe: problem,
-    starts: dated_today,
-    facts: None,
-};
+pub static PROBLEM: EntryForm = EntryForm::new("Record a problem", problem);
 
 fn problem(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_problem));
@@ -142,10 +114,7 @@ fn problem(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> 
         .field("resolved", "Resolved")
         .hint("Optional — leave empty while the problem is current")
         .optional_date(|p| p.resolved, "The date resolved");
-    let note = f
-        .field("note", "Note")
-        .hint("Optional")
-        .textarea(|p| p.note.clone());
+    let note = f.note("Optional", |p| p.note.clone());
     Some(EntryBody::Problem(Problem {
         kind: kind?,
         onset: onset?,

@@ -39,6 +39,33 @@ pub struct EntryForm {
 }
 
 impl EntryForm {
+    /// A form with this heading and description that starts dated today, with no intro and
+    /// no facts above it; the methods below change that.
+    pub const fn new(title: &'static str, describe: Describe) -> Self {
+        Self {
+            title,
+            intro: "",
+            describe,
+            starts: dated_today,
+            facts: None,
+        }
+    }
+
+    pub const fn intro(self, intro: &'static str) -> Self {
+        Self { intro, ..self }
+    }
+
+    pub const fn starts(self, starts: fn(&FormContext<'_>) -> FormData) -> Self {
+        Self { starts, ..self }
+    }
+
+    pub const fn facts(self, facts: fn(&FormContext<'_>) -> Facts) -> Self {
+        Self {
+            facts: Some(facts),
+            ..self
+        }
+    }
+
     pub fn fields(&self, policy: &Policy) -> Vec<Field> {
         bind::fields(self.describe, policy)
     }

@@ -17,13 +17,11 @@ use super::{EntryForm, Facts, FormContext, dated_today};
 /// Wording chosen so that no risk category is ever named on the form (NICE NG225).
 const NG225: &str = "This is a structured record of what the person tells you, not a score or a risk category: NICE NG225 advises against predicting suicide with scales or grading people by risk. Plan for the person’s safety with them.";
 
-pub static RISK_REVIEW: EntryForm = EntryForm {
-    title: "Record a suicide and self-harm risk review",
-    intro: NG225,
-    describe: review,
-    starts: review_starts,
-    facts: Some(review_facts),
-};
+pub static RISK_REVIEW: EntryForm =
+    EntryForm::new("Record a suicide and self-harm risk review", review)
+        .intro(NG225)
+        .starts(review_starts)
+        .facts(review_facts);
 
 /// Negative life events in the policy's stressor window, newest first, as "Kind (date)": the
 /// same events the care rules see, so a refusal recorded only as the asylum situation is there
@@ -142,13 +140,8 @@ pub fn plan_texts(p: &SafetyPlan) -> [&str; 6] {
     ]
 }
 
-pub static SAFETY_PLAN: EntryForm = EntryForm {
-    title: "Record a safety plan",
-    intro: "Agree the plan with the person, in their words, and give them a printed copy in their language.",
-    describe: plan,
-    starts: dated_today,
-    facts: None,
-};
+pub static SAFETY_PLAN: EntryForm = EntryForm::new("Record a safety plan", plan)
+    .intro("Agree the plan with the person, in their words, and give them a printed copy in their language.");
 
 fn plan(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_safety_plan));
