@@ -375,7 +375,7 @@ async fn submit(
     Ok(see_other(&result_href(&id, entry.id.as_str())))
 }
 
-/// The amend form for a stored questionnaire (called by `ui::forms` for its amend route).
+/// The amend form for a stored questionnaire (`ui::amend` sends questionnaires here).
 pub async fn amend_page(
     state: &AppState,
     user: &CurrentUser,

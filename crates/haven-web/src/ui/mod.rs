@@ -1,12 +1,18 @@
 //! The server-rendered clinical UI: one module per area, each exporting `routes()`; this module
 //! merges them and provides the small helpers every handler uses.
 //!
+//! Pages sit on shared layers and never import each other's handlers: [`forms`] (what entry
+//! forms are made of) and [`kinds`] (which form records each kind of entry) below
+//! [`actions`], below [`patient_context`] (record and banner for every patient-level page),
+//! below the pages. [`amend`] is the one place that sends an amendment to its kind's page.
+//!
 //! Adding an area: create `ui/<area>.rs` with `pub fn routes() -> Router<AppState>`, merge it
 //! below, add its templates under `templates/<area>/`, a nav row in [`layout`] if it has a top
 //! level page, and rows to the route table in `tests/web/routes.rs`. Every handler starts with
-//! `user.require(ROLES)?` (see [`crate::auth`]); every POST form includes
-//! `<input type="hidden" name="csrf" value="{{ layout.csrf }}">` (the session middleware
-//! rejects any state-changing request without it).
+//! `user.require(ROLES)?` (see [`crate::auth`]); a patient-level page loads
+//! [`patient_context::PatientContext`]; a form page renders from a [`form::Shown`]; every POST
+//! form includes `<input type="hidden" name="csrf" value="{{ layout.csrf }}">` (the session
+//! middleware rejects any state-changing request without it).
 
 pub mod actions;
 pub mod admin;
