@@ -884,3 +884,21 @@ fn a_modifier_extension_refuses_the_file_and_stores_nothing() {
             .expect("json");
     assert_eq!(worklist["actions"], serde_json::json!([]), "nothing stored");
 }
+
+#[test]
+fn the_policy_page_documents_every_setting_as_haven_policy_show_prints_it() {
+    let h = Haven::new();
+    let shown = h.ok(&["policy", "show"]);
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/policy.md"))
+        .expect("docs/policy.md");
+    let block = doc
+        .split("## Settings and defaults")
+        .nth(1)
+        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the settings block in docs/policy.md");
+    assert_eq!(
+        block, shown,
+        "docs/policy.md is stale: paste `haven policy show` there"
+    );
+}
