@@ -7,8 +7,9 @@
 //! setting with its description and default for the admin pages. A `Policy` can only be
 //! changed through these checks, so the rules can trust every value in it.
 //!
-//! Day counts are whole days between 0 or 1 (see each key) and [`MAX_DAYS`]; the cap keeps all
-//! date arithmetic far from the calendar's limits. The intervals are independent settings: a
+//! Each number has a range that is clinically sensible for it (a two-day review cannot be set to
+//! ten years), shown beside it on the admin page; no day count exceeds [`MAX_DAYS`], which keeps
+//! all date arithmetic far from the calendar's limits. The intervals are independent settings: a
 //! practice may, for example, set the close interval longer than the undecided one, and Haven
 //! applies each in its own situation as RULES.md §1 orders them.
 
@@ -17,7 +18,7 @@ use std::collections::BTreeSet;
 use crate::instruments::{PCL5_CUTOFF_RANGE, PCL5_DEFAULT_CUTOFF, ScoringOptions};
 use crate::rules::RuleId;
 
-/// The longest interval a day-count setting accepts: ten years.
+/// The longest interval any evaluation uses: ten years.
 pub const MAX_DAYS: u32 = 3650;
 
 /// A practice's rule settings. [`Policy::default`] holds the defaults of RULES.md.
@@ -40,6 +41,8 @@ pub struct Policy {
     pub(crate) screening_reoffer_days: u32,
     pub(crate) referral_reoffer_days: u32,
     pub(crate) somatic_window_days: u32,
+    pub(crate) session_idle_minutes: u32,
+    pub(crate) session_max_hours: u32,
     pub(crate) pcl5_cutoff: u8,
     pub(crate) rhs15_enabled: bool,
     pub(crate) disabled: BTreeSet<RuleId>,
@@ -65,6 +68,8 @@ impl Default for Policy {
             screening_reoffer_days: 365,
             referral_reoffer_days: 365,
             somatic_window_days: 180,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
             pcl5_cutoff: PCL5_DEFAULT_CUTOFF,
             rhs15_enabled: true,
             disabled: BTreeSet::new(),
@@ -100,18 +105,44 @@ pub struct PolicyEntry {
     pub value: String,
     pub description: &'static str,
     pub default: String,
+    /// The values allowed, for people: "1–28 days", "31–33", "true or false".
+    pub allowed: String,
 }
 
-/// A day-count setting: its key, description, range and field.
-struct DaySetting {
+/// What a number setting counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Days,
+    Hours,
+    Minutes,
+}
+
+impl Unit {
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Days => "days",
+            Unit::Hours => "hours",
+            Unit::Minutes => "minutes",
+        }
+    }
+}
+
+/// A whole-number setting: its key, description, unit, allowed range and field. The range is
+/// what is clinically (or, for sessions, securely) sensible, so a mistyped value cannot turn a
+/// two-day review into a ten-year one.
+struct NumberSetting {
     key: &'static str,
     description: &'static str,
+    unit: Unit,
     min: u32,
+    max: u32,
     get: fn(&Policy) -> u32,
     set: fn(&mut Policy, u32),
 }
 
 pub const KEY_PCL5_CUTOFF: &str = "pcl5.cutoff";
+pub const KEY_SESSION_IDLE_MINUTES: &str = "session.idle-minutes";
+pub const KEY_SESSION_MAX_HOURS: &str = "session.max-hours";
 pub const KEY_RHS15_ENABLED: &str = "rhs15.enabled";
 pub const KEY_RULES_DISABLED: &str = "rules.disabled";
 
@@ -122,125 +153,177 @@ const RHS15_DESCRIPTION: &str =
 const DISABLED_DESCRIPTION: &str =
     "Rules switched off for this practice, as comma-separated rule ids.";
 
-static DAYS: [DaySetting; 17] = [
-    DaySetting {
+static NUMBERS: [NumberSetting; 19] = [
+    NumberSetting {
         key: "followup.interval-acute-days",
         description: "Follow-up interval after a recent negative life event, or when the latest risk review recorded active suicidal thoughts, plans or recent self-harm (§1).",
+        unit: Unit::Days,
         min: 1,
+        max: 28,
         get: |p| p.interval_acute_days,
         set: |p, v| p.interval_acute_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "followup.interval-close-days",
         description: "Follow-up interval when the latest risk review recorded passive suicidal thoughts, or psychotropic medication started recently (§1).",
+        unit: Unit::Days,
         min: 1,
+        max: 56,
         get: |p| p.interval_close_days,
         set: |p, v| p.interval_close_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "followup.interval-undecided-days",
         description: "Follow-up interval while the asylum claim is undecided (§1).",
+        unit: Unit::Days,
         min: 1,
+        max: 182,
         get: |p| p.interval_undecided_days,
         set: |p, v| p.interval_undecided_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "followup.interval-settled-days",
         description: "Follow-up interval otherwise (§1).",
+        unit: Unit::Days,
         min: 1,
+        max: 365,
         get: |p| p.interval_settled_days,
         set: |p, v| p.interval_settled_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "followup.event-window-days",
         description: "How long a negative life event keeps the follow-up interval at its shortest (§1).",
+        unit: Unit::Days,
         min: 1,
+        max: 182,
         get: |p| p.event_window_days,
         set: |p, v| p.event_window_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "followup.medication-window-days",
         description: "How long a psychotropic medication start keeps the follow-up interval close (§1).",
+        unit: Unit::Days,
         min: 1,
+        max: 182,
         get: |p| p.medication_window_days,
         set: |p, v| p.medication_window_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "followup.dna-outreach-days",
         description: "Days after a missed appointment by which to reach out (§1).",
+        unit: Unit::Days,
         min: 0,
+        max: 14,
         get: |p| p.dna_outreach_days,
         set: |p, v| p.dna_outreach_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "interpreter.booking-window-days",
         description: "How far ahead appointments are checked for a booked interpreter (§2).",
+        unit: Unit::Days,
         min: 1,
+        max: 90,
         get: |p| p.booking_window_days,
         set: |p, v| p.booking_window_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "interpreter.book-days-before",
         description: "Days before the appointment by which the interpreter should be booked (§2).",
+        unit: Unit::Days,
         min: 0,
+        max: 28,
         get: |p| p.book_days_before,
         set: |p, v| p.book_days_before = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "advice.reinforce-after-days",
         description: "Age of the last wellbeing advice after which it is offered again to someone unwell (§3).",
+        unit: Unit::Days,
         min: 1,
+        max: 730,
         get: |p| p.advice_reinforce_days,
         set: |p, v| p.advice_reinforce_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "social.separation-window-days",
         description: "How long a separation from support prompts social prescribing (§4).",
+        unit: Unit::Days,
         min: 1,
+        max: 730,
         get: |p| p.separation_window_days,
         set: |p, v| p.separation_window_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "psych.medication-followup-days",
         description: "Days after a psychotropic medication start by which a follow-up contact is due (§5).",
+        unit: Unit::Days,
         min: 1,
+        max: 56,
         get: |p| p.medication_followup_days,
         set: |p, v| p.medication_followup_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "risk.reassess-due-days",
         description: "Days after a negative life event by which a risk review is due (§6).",
+        unit: Unit::Days,
         min: 0,
+        max: 14,
         get: |p| p.reassess_due_days,
         set: |p, v| p.reassess_due_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "risk.stressor-window-days",
         description: "How far back negative life events are listed as current stressors when a risk review is recorded (§6).",
+        unit: Unit::Days,
         min: 1,
+        max: 730,
         get: |p| p.stressor_window_days,
         set: |p, v| p.stressor_window_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "screening.reoffer-after-decline-days",
         description: "Days after a declined blood-borne virus test before it is offered again (§8).",
+        unit: Unit::Days,
         min: 1,
+        max: 1095,
         get: |p| p.screening_reoffer_days,
         set: |p, v| p.screening_reoffer_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "referral.reoffer-after-decline-days",
         description: "Days after a declined or not-taken-up referral before it is suggested again (§4, §5, §8).",
+        unit: Unit::Days,
         min: 1,
+        max: 1095,
         get: |p| p.referral_reoffer_days,
         set: |p, v| p.referral_reoffer_days = v,
     },
-    DaySetting {
+    NumberSetting {
         key: "somatic.window-days",
         description: "Window in which repeated somatic complaints prompt a psychological enquiry (§7).",
+        unit: Unit::Days,
         min: 1,
+        max: 730,
         get: |p| p.somatic_window_days,
         set: |p, v| p.somatic_window_days = v,
+    },
+    NumberSetting {
+        key: KEY_SESSION_IDLE_MINUTES,
+        description: "Minutes without activity after which a signed-in session ends.",
+        unit: Unit::Minutes,
+        min: 5,
+        max: 240,
+        get: |p| p.session_idle_minutes,
+        set: |p, v| p.session_idle_minutes = v,
+    },
+    NumberSetting {
+        key: KEY_SESSION_MAX_HOURS,
+        description: "Hours after signing in at which a session ends however active it is.",
+        unit: Unit::Hours,
+        min: 1,
+        max: 24,
+        get: |p| p.session_max_hours,
+        set: |p, v| p.session_max_hours = v,
     },
 ];
 
@@ -258,17 +341,19 @@ impl Policy {
 
     /// Every key [`Policy::set`] accepts, in display order.
     pub fn keys() -> impl Iterator<Item = &'static str> {
-        DAYS.iter()
-            .map(|d| d.key)
-            .chain([KEY_PCL5_CUTOFF, KEY_RHS15_ENABLED, KEY_RULES_DISABLED])
+        NUMBERS.iter().map(|d| d.key).chain([
+            KEY_PCL5_CUTOFF,
+            KEY_RHS15_ENABLED,
+            KEY_RULES_DISABLED,
+        ])
     }
 
     /// Changes one setting. The value is checked first; on error the policy is unchanged.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), PolicyError> {
         let text = value.trim();
-        if let Some(day) = DAYS.iter().find(|d| d.key == key) {
-            let days = parse_in_range(day.key, text, day.min, MAX_DAYS)?;
-            (day.set)(self, days);
+        if let Some(number) = NUMBERS.iter().find(|d| d.key == key) {
+            let value = parse_in_range(number.key, text, number.min, number.max)?;
+            (number.set)(self, value);
             return Ok(());
         }
         match key {
@@ -311,8 +396,8 @@ impl Policy {
 
     /// The current value of a setting, in the form [`Policy::set`] accepts.
     pub fn get(&self, key: &str) -> Option<String> {
-        if let Some(day) = DAYS.iter().find(|d| d.key == key) {
-            return Some((day.get)(self).to_string());
+        if let Some(number) = NUMBERS.iter().find(|d| d.key == key) {
+            return Some((number.get)(self).to_string());
         }
         match key {
             KEY_PCL5_CUTOFF => Some(self.pcl5_cutoff.to_string()),
@@ -325,18 +410,32 @@ impl Policy {
     /// Every setting with its current value, description and default.
     pub fn entries(&self) -> Vec<PolicyEntry> {
         let defaults = Self::default();
-        let describe = |key: &'static str, description| PolicyEntry {
+        let describe = |key: &'static str, description, allowed: String| PolicyEntry {
             key,
             value: self.get(key).unwrap_or_default(),
             description,
             default: defaults.get(key).unwrap_or_default(),
+            allowed,
         };
-        DAYS.iter()
-            .map(|d| describe(d.key, d.description))
+        let (lo, hi) = (PCL5_CUTOFF_RANGE.start(), PCL5_CUTOFF_RANGE.end());
+        NUMBERS
+            .iter()
+            .map(|n| {
+                let allowed = format!("{}–{} {}", n.min, n.max, n.unit.label());
+                describe(n.key, n.description, allowed)
+            })
             .chain([
-                describe(KEY_PCL5_CUTOFF, PCL5_DESCRIPTION),
-                describe(KEY_RHS15_ENABLED, RHS15_DESCRIPTION),
-                describe(KEY_RULES_DISABLED, DISABLED_DESCRIPTION),
+                describe(KEY_PCL5_CUTOFF, PCL5_DESCRIPTION, format!("{lo}–{hi}")),
+                describe(
+                    KEY_RHS15_ENABLED,
+                    RHS15_DESCRIPTION,
+                    "true or false".to_owned(),
+                ),
+                describe(
+                    KEY_RULES_DISABLED,
+                    DISABLED_DESCRIPTION,
+                    "rule ids, comma-separated".to_owned(),
+                ),
             ])
             .collect()
     }
@@ -364,6 +463,21 @@ impl Policy {
     /// How many days back a new risk review lists negative life events as current stressors.
     pub fn stressor_window_days(&self) -> u32 {
         self.stressor_window_days
+    }
+
+    /// Widens the interpreter booking window to at least `days` (capped at [`MAX_DAYS`]) for one
+    /// evaluation: when appointments are being booked, each needs its interpreter however far
+    /// ahead it is, whatever window the practice's worklist uses.
+    pub fn widen_booking_window(&mut self, days: u32) {
+        self.booking_window_days = self.booking_window_days.max(days.min(MAX_DAYS));
+    }
+
+    pub fn session_idle_minutes(&self) -> u32 {
+        self.session_idle_minutes
+    }
+
+    pub fn session_max_hours(&self) -> u32 {
+        self.session_max_hours
     }
 
     pub fn pcl5_cutoff(&self) -> u8 {
@@ -422,6 +536,8 @@ mod tests {
             ("screening.reoffer-after-decline-days", "365"),
             ("referral.reoffer-after-decline-days", "365"),
             ("somatic.window-days", "180"),
+            ("session.idle-minutes", "30"),
+            ("session.max-hours", "12"),
             ("pcl5.cutoff", "33"),
             ("rhs15.enabled", "true"),
             ("rules.disabled", ""),
@@ -486,17 +602,27 @@ mod tests {
             (
                 "followup.interval-acute-days",
                 "0",
-                "followup.interval-acute-days: 0 is outside the allowed range 1–3650",
+                "followup.interval-acute-days: 0 is outside the allowed range 1–28",
             ),
             (
                 "followup.interval-acute-days",
                 "-3",
-                "followup.interval-acute-days: -3 is outside the allowed range 1–3650",
+                "followup.interval-acute-days: -3 is outside the allowed range 1–28",
+            ),
+            (
+                "risk.reassess-due-days",
+                "3650",
+                "risk.reassess-due-days: 3650 is outside the allowed range 0–14",
             ),
             (
                 "somatic.window-days",
-                "3651",
-                "somatic.window-days: 3651 is outside the allowed range 1–3650",
+                "731",
+                "somatic.window-days: 731 is outside the allowed range 1–730",
+            ),
+            (
+                "session.max-hours",
+                "0",
+                "session.max-hours: 0 is outside the allowed range 1–24",
             ),
             (
                 "advice.reinforce-after-days",
@@ -548,7 +674,31 @@ mod tests {
         assert!(p.set("risk.reassess-due-days", "0").is_ok());
         assert!(p.set("followup.dna-outreach-days", "0").is_ok());
         assert!(p.set("interpreter.booking-window-days", "0").is_err());
-        assert!(p.set("followup.interval-settled-days", "3650").is_ok());
+        assert!(p.set("followup.interval-settled-days", "365").is_ok());
+    }
+
+    #[test]
+    fn every_number_has_a_sensible_range_around_its_default() {
+        let defaults = Policy::default();
+        for n in &NUMBERS {
+            let default = (n.get)(&defaults);
+            assert!(n.min <= default && default <= n.max, "{}", n.key);
+            assert!(n.max <= MAX_DAYS, "{}", n.key);
+        }
+        let allowed: Vec<String> = defaults.entries().into_iter().map(|e| e.allowed).collect();
+        assert_eq!(allowed[0], "1–28 days");
+        assert!(allowed.contains(&"31–33".to_owned()));
+    }
+
+    #[test]
+    fn booking_window_widens_beyond_the_admin_range_but_not_past_ten_years() {
+        let mut p = Policy::default();
+        p.widen_booking_window(200);
+        assert_eq!(p.booking_window_days, 200);
+        p.widen_booking_window(5);
+        assert_eq!(p.booking_window_days, 200, "never narrows");
+        p.widen_booking_window(u32::MAX);
+        assert_eq!(p.booking_window_days, MAX_DAYS);
     }
 
     #[test]

@@ -5,6 +5,22 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// The first control character that `text` may not hold, if any: NUL, escape, delete and the
+/// other C0/C1 controls corrupt printouts, letters and other systems' copies. Free text
+/// (`multiline`) keeps tab, line feed and carriage return; a name or number keeps none.
+pub fn forbidden_control(text: &str, multiline: bool) -> Option<char> {
+    text.chars()
+        .find(|&c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// Says which control character a field holds, as a form shows it beside the field.
+pub fn forbidden_control_message(c: char) -> String {
+    format!(
+        "contains a control character (U+{:04X}) that cannot be stored; remove it",
+        u32::from(c)
+    )
+}
+
 /// Folds a name or query for comparison. Both sides of a search go through this function.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -54,7 +54,10 @@ impl Store {
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: every acknowledged write is on disk before the caller hears of it, so an
+            // entry survives power loss, not only a crash of the process (BENCHMARKS.md,
+            // *Durable writes*, for what it costs).
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
             .pragma("cache_size", CACHE_SIZE);
@@ -174,4 +177,39 @@ async fn inspect_existing(path: &str) -> Result<()> {
     };
     let _ = conn.close().await;
     result
+}
+
+#[cfg(test)]
+mod durability_tests {
+    use super::*;
+
+    async fn synchronous_levels(store: &Store) -> Vec<i64> {
+        let mut levels = Vec::new();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = store.pool().acquire().await.expect("connection");
+            let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await
+                .expect("pragma");
+            levels.push(level);
+            held.push(conn);
+        }
+        levels
+    }
+
+    /// 2 is FULL: a commit is acknowledged only once the WAL is on disk.
+    #[tokio::test]
+    async fn every_connection_writes_durably_before_and_after_a_bulk_load() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("haven.db");
+        let store = Store::open(&path.to_string_lossy()).await.expect("open");
+        assert_eq!(synchronous_levels(&store).await, [2, 2, 2]);
+        let (mut conn, journal) = crate::records::BulkJournal::begin(&store)
+            .await
+            .expect("bulk");
+        journal.leave(&mut conn).await.expect("leave");
+        drop(conn);
+        assert_eq!(synchronous_levels(&store).await, [2, 2, 2]);
+    }
 }

@@ -108,7 +108,7 @@ impl Store {
 /// only connection to the file, the load runs with a rollback journal instead of the WAL:
 /// pages that did not exist before the load need no journal at all, so each new page is
 /// written once instead of twice (to the WAL, then again at checkpoint). The transaction is
-/// just as atomic and durable (`synchronous = FULL` while it lasts); a crash mid-load leaves
+/// just as atomic and durable (`synchronous = FULL`, as always); a crash mid-load leaves
 /// a hot journal that SQLite rolls back on the next open. With other connections open
 /// (a running server, say) the WAL stays and the load is simply slower.
 pub(crate) struct BulkJournal {
@@ -147,11 +147,6 @@ impl BulkJournal {
             )))
             .execute(&mut *conn)
             .await?;
-            if rollback_journal {
-                sqlx::query("PRAGMA synchronous = FULL")
-                    .execute(&mut *conn)
-                    .await?;
-            }
         }
         Ok(Self { rollback_journal })
     }
@@ -159,9 +154,6 @@ impl BulkJournal {
     pub(crate) async fn leave(self, conn: &mut SqliteConnection) -> Result<()> {
         if self.rollback_journal {
             sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("PRAGMA synchronous = NORMAL")
                 .execute(&mut *conn)
                 .await?;
         }

@@ -11,6 +11,7 @@ use crate::{Result, Store};
 pub struct Session {
     pub username: String,
     pub csrf_token: String,
+    pub created_at: OffsetDateTime,
     pub last_seen: OffsetDateTime,
 }
 
@@ -43,7 +44,7 @@ impl Store {
 
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
         let row = sqlx::query(
-            "SELECT username, csrf_token, last_seen FROM sessions WHERE token_hash = ?",
+            "SELECT username, csrf_token, created_at, last_seen FROM sessions WHERE token_hash = ?",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
@@ -52,6 +53,7 @@ impl Store {
             Ok(Session {
                 username: r.try_get("username")?,
                 csrf_token: r.try_get("csrf_token")?,
+                created_at: parse_timestamp(&r.try_get::<String, _>("created_at")?)?,
                 last_seen: parse_timestamp(&r.try_get::<String, _>("last_seen")?)?,
             })
         })

@@ -5,22 +5,11 @@ use std::sync::{Arc, RwLock};
 use haven_core::policy::Policy;
 use haven_store::Store;
 
-/// Settings fixed at start-up.
-#[derive(Clone, Debug)]
+/// Settings fixed at start-up. (Session times are practice policy: `session.*`.)
+#[derive(Clone, Debug, Default)]
 pub struct WebConfig {
     /// Set the `Secure` attribute on cookies (when served over TLS or behind a TLS proxy).
     pub secure_cookies: bool,
-    /// Idle minutes before a session ends (policy, default 30).
-    pub idle_timeout_minutes: i64,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self {
-            secure_cookies: false,
-            idle_timeout_minutes: 30,
-        }
-    }
 }
 
 #[derive(Clone)]

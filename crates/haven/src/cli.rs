@@ -130,6 +130,13 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Set a new password for a user (ending their sessions); read from stdin with
+    /// --password-stdin, else prompted.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// List users.
     List,
 }

@@ -208,6 +208,109 @@ fn user_add_hashes_and_refuses_duplicates() {
     assert!(h.ok(&["user", "list"]).contains("dr.amari"));
 }
 
+fn password_hash(h: &Haven, user: &str) -> String {
+    let db = rusqlite::Connection::open(h.db()).expect("open");
+    db.query_row(
+        "SELECT password_hash FROM users WHERE username = ?",
+        [user],
+        |r| r.get(0),
+    )
+    .expect("user row")
+}
+
+#[test]
+fn user_passwd_sets_a_new_password_and_refuses_the_unknown_and_the_short() {
+    let h = Haven::new();
+    let add = [
+        "user",
+        "add",
+        "dr.amari",
+        "--role",
+        "clinician",
+        "--password-stdin",
+    ];
+    assert!(
+        h.run_with_stdin(&add, "correct horse battery\n")
+            .status
+            .success()
+    );
+    let before = password_hash(&h, "dr.amari");
+
+    let out = h.run_with_stdin(
+        &["user", "passwd", "dr.amari", "--password-stdin"],
+        "a different long passphrase\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("new password set for dr.amari"));
+    let after = password_hash(&h, "dr.amari");
+    assert_ne!(before, after);
+    assert!(after.starts_with("$argon2id$"));
+
+    let short = h.run_with_stdin(
+        &["user", "passwd", "dr.amari", "--password-stdin"],
+        "short\n",
+    );
+    assert_eq!(short.status.code(), Some(1));
+    assert_eq!(password_hash(&h, "dr.amari"), after, "nothing changed");
+    let unknown = h.run_with_stdin(
+        &["user", "passwd", "dr.nobody", "--password-stdin"],
+        "a different long passphrase\n",
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user named \"dr.nobody\""));
+}
+
+#[test]
+fn serve_demo_on_a_database_with_accounts_says_how_to_sign_in() {
+    use std::io::{BufRead, BufReader};
+    let h = Haven::new();
+    let add = [
+        "user",
+        "add",
+        "demo-admin",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ];
+    assert!(
+        h.run_with_stdin(&add, "correct horse battery\n")
+            .status
+            .success()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["--db", &h.db(), "serve", "--demo", "--addr", "127.0.0.1:0"])
+        .env_remove("HAVEN_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn haven serve");
+    let mut printed = String::new();
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.starts_with("Haven is ready") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(printed.contains("already holds data"), "{printed}");
+    assert!(
+        printed.contains("admin         user demo-admin"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("haven user passwd NAME --password-stdin"),
+        "{printed}"
+    );
+}
+
 #[test]
 fn score_prints_contract_json_and_names_the_bad_item() {
     let h = Haven::new();
@@ -780,4 +883,22 @@ fn a_modifier_extension_refuses_the_file_and_stores_nothing() {
         serde_json::from_str(&h.ok(&["worklist", "--json", "--as-of", "2026-11-28"]))
             .expect("json");
     assert_eq!(worklist["actions"], serde_json::json!([]), "nothing stored");
+}
+
+#[test]
+fn the_policy_page_documents_every_setting_as_haven_policy_show_prints_it() {
+    let h = Haven::new();
+    let shown = h.ok(&["policy", "show"]);
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/policy.md"))
+        .expect("docs/policy.md");
+    let block = doc
+        .split("## Settings and defaults")
+        .nth(1)
+        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the settings block in docs/policy.md");
+    assert_eq!(
+        block, shown,
+        "docs/policy.md is stale: paste `haven policy show` there"
+    );
 }

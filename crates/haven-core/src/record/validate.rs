@@ -4,6 +4,7 @@
 use super::{EntryBody, Patient};
 use crate::Date;
 use crate::instruments::ScoringOptions;
+use crate::text::{forbidden_control, forbidden_control_message};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -24,6 +25,7 @@ impl ValidationError {
 
 /// Checks demographics against `today`.
 pub fn validate_patient(patient: &Patient, today: Date) -> Result<(), ValidationError> {
+    refuse_control_characters(patient)?;
     if patient.given_name.trim().is_empty() && patient.family_name.trim().is_empty() {
         return Err(ValidationError::new(
             "given_name",
@@ -61,6 +63,33 @@ pub fn validate_patient(patient: &Patient, today: Date) -> Result<(), Validation
             "interpreter_required",
             "interpreter preferences are recorded but no interpreter need",
         ));
+    }
+    Ok(())
+}
+
+/// Names and numbers hold no control characters at all; addresses and contacts keep line breaks.
+fn refuse_control_characters(p: &Patient) -> Result<(), ValidationError> {
+    let single_line = [
+        ("given_name", Some(&p.given_name)),
+        ("family_name", Some(&p.family_name)),
+        ("native_name", p.native_name.as_ref()),
+        ("local_id", p.local_id.as_ref()),
+        ("dialect", p.dialect.as_ref()),
+        ("phone", p.phone.as_ref()),
+        ("email", p.email.as_ref()),
+    ];
+    let multiline = [
+        ("address", p.address.as_ref()),
+        ("support_contacts", p.support_contacts.as_ref()),
+    ];
+    let fields = single_line
+        .into_iter()
+        .map(|(f, v)| (f, v, false))
+        .chain(multiline.into_iter().map(|(f, v)| (f, v, true)));
+    for (field, value, lines) in fields {
+        if let Some(c) = value.and_then(|v| forbidden_control(v, lines)) {
+            return Err(ValidationError::new(field, forbidden_control_message(c)));
+        }
     }
     Ok(())
 }
@@ -190,6 +219,37 @@ mod tests {
                 "recorded_total",
                 "PHQ-9 total 10 does not match the item answers, which add up to 9".to_owned()
             ))
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_field() {
+        let today = date!(2026 - 12 - 06);
+        let mut p = patient();
+        p.family_name = "Haddad\0".into();
+        let e = validate_patient(&p, today).expect_err("NUL");
+        assert_eq!(e.field, "family_name");
+        assert_eq!(
+            e.message,
+            "contains a control character (U+0000) that cannot be stored; remove it"
+        );
+        p.family_name = "Haddad".into();
+        p.given_name = "Sa\nra".into();
+        assert_eq!(
+            validate_patient(&p, today).map_err(|e| e.field),
+            Err("given_name")
+        );
+        p.given_name = "Sara".into();
+        p.address = Some("1 Long Lane\nLeeds\r\n".into());
+        assert_eq!(
+            validate_patient(&p, today),
+            Ok(()),
+            "an address keeps its lines"
+        );
+        p.support_contacts = Some("Brother \u{1b}[31m".into());
+        assert_eq!(
+            validate_patient(&p, today).map_err(|e| e.field),
+            Err("support_contacts")
         );
     }
 

@@ -248,17 +248,8 @@ pub fn appointment_book(
         .max();
     let mut policy = policy.clone();
     if let Some(furthest) = furthest {
-        let days = (furthest - today)
-            .whole_days()
-            .clamp(0, i64::from(haven_core::policy::MAX_DAYS));
-        let current: i64 = policy
-            .get("interpreter.booking-window-days")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        if days > current {
-            // Within 0..=MAX_DAYS, which the policy accepts.
-            let _ = policy.set("interpreter.booking-window-days", &days.to_string());
-        }
+        let days = (furthest - today).whole_days().max(0);
+        policy.widen_booking_window(u32::try_from(days).unwrap_or(u32::MAX));
     }
     rules::evaluate_rule(RuleId::InterpreterBook, record, &policy, today)
         .into_iter()

@@ -96,17 +96,30 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 }
 
 /// A `next` target is followed only when it is a path on this site (no open redirect).
-pub fn safe_next(next: Option<&str>) -> &str {
+///
+/// Browsers drop tabs and newlines from a `Location` and read `\\` as `/`, so `/\t/evil.example`
+/// (sent as `/%09/evil.example`) would leave the site: a control character or backslash anywhere
+/// refuses the target, as do `//` and a scheme. Spaces and non-ASCII letters (a search for an
+/// Arabic name) are kept, percent-encoded, so the result is always a valid header value.
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.contains('\\')
+                && !n.bytes().any(|b| b.is_ascii_control() || b == b'\\')
                 && !n.starts_with(LOGIN_PATH) =>
         {
-            n
+            let mut target = String::with_capacity(n.len());
+            for b in n.bytes() {
+                if b.is_ascii_graphic() {
+                    target.push(char::from(b));
+                } else {
+                    target.push_str(&format!("%{b:02X}"));
+                }
+            }
+            target
         }
-        _ => "/",
+        _ => "/".to_owned(),
     }
 }
 
@@ -122,6 +135,26 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(Some("/login")), "/");
         assert_eq!(safe_next(None), "/");
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            "/\u{7f}/evil.example",
+            "/p\0",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/%09/evil.example")),
+            "/%09/evil.example",
+            "stays a path"
+        );
+        assert_eq!(
+            safe_next(Some("/patients?q=أحمد")),
+            "/patients?q=%D8%A3%D8%AD%D9%85%D8%AF"
+        );
+        assert_eq!(safe_next(Some("/patients?q=a b")), "/patients?q=a%20b");
+        assert_eq!(safe_next(Some("/\u{2028}/x")), "/%E2%80%A8/x");
     }
 
     #[test]

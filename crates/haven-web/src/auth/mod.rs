@@ -23,7 +23,7 @@ pub use session::{
     CurrentUser, LOGIN_CSRF_COOKIE, NewSession, SESSION_COOKIE, SessionContext, cookie,
     create_session, set_cookie, token_hash,
 };
-pub use throttle::{LoginThrottle, ThrottleKey};
+pub use throttle::{Attempt, LoginThrottle, minutes_text};
 
 /// A new random token (login form double-submit cookie).
 pub fn new_token() -> String {

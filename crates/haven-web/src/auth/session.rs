@@ -1,5 +1,7 @@
 //! Login sessions: a random 32-byte token in the `haven_session` cookie, of which the store
-//! keeps only the SHA-256. Sessions end after the configured idle time.
+//! keeps only the SHA-256. Sessions end after the policy's idle time (`session.idle-minutes`) and,
+//! however active, at its absolute lifetime (`session.max-hours`), so a stolen cookie or an
+//! unlocked screen does not stay signed in for days.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use haven_store::{Role, Store, StoreError};
@@ -120,7 +122,14 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
     };
     let now = OffsetDateTime::now_utc();
     let idle = now - session.last_seen;
-    if idle > time::Duration::minutes(state.config.idle_timeout_minutes) {
+    let (idle_limit, lifetime) = {
+        let policy = state.policy();
+        (
+            time::Duration::minutes(policy.session_idle_minutes().into()),
+            time::Duration::hours(policy.session_max_hours().into()),
+        )
+    };
+    if idle > idle_limit || now - session.created_at > lifetime {
         state.store.delete_session(&hash).await?;
         return Ok(SessionContext::Expired);
     }

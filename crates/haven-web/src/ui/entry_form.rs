@@ -152,6 +152,7 @@ fn parse_checked(
     data: &FormData,
     errors: &mut FormErrors,
 ) -> Option<EntryBody> {
+    data.refuse_control_characters(errors);
     let body = form.parse(data, errors);
     if let (Some(b), true) = (&body, errors.is_empty())
         && let Err(e) = validate_entry(&ctx.record.patient, b, today())

@@ -46,6 +46,14 @@ impl<T> Shown<T> {
     }
 }
 
+/// A core message ("date of birth … is in the future") as a form shows it, capitalised.
+pub fn capitalise(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// One message, tied to the `id` of the input it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {

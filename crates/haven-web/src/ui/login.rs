@@ -1,5 +1,5 @@
-//! Signing in and out. Failed attempts are counted per username and per client address
-//! ([`crate::auth::LoginThrottle`]); the message never says which of username or password was
+//! Signing in and out. Failed attempts are counted per username and client address together,
+//! and per address ([`crate::auth::LoginThrottle`]); the message never says which of username or password was
 //! wrong, or whether the account exists or is deactivated.
 
 use std::net::SocketAddr;
@@ -18,8 +18,8 @@ use super::layout::Layout;
 use super::{now, page_status, see_other};
 use crate::AppState;
 use crate::auth::{
-    self, CurrentUser, LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, SessionContext, ThrottleKey,
-    cookie, safe_next, set_cookie,
+    self, Attempt, CurrentUser, LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, SessionContext,
+    cookie, minutes_text, safe_next, set_cookie,
 };
 use crate::error::AppError;
 
@@ -87,12 +87,12 @@ async fn login_page(
     Extension(ctx): Extension<SessionContext>,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, AppError> {
-    let next = safe_next(q.next.as_deref()).to_owned();
+    let next = safe_next(q.next.as_deref());
     if matches!(ctx, SessionContext::Active(_)) {
         return Ok(see_other(&next));
     }
     let notice = if q.expired.is_some() || matches!(ctx, SessionContext::Expired) {
-        "You were signed out because the session was idle. Sign in again to continue."
+        "You were signed out because the session was idle or had reached its time limit. Sign in again to continue."
     } else {
         ""
     };
@@ -120,7 +120,7 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let username = form.username.trim().to_owned();
-    let next = safe_next(Some(&form.next)).to_owned();
+    let next = safe_next(Some(&form.next));
     let mut errors = FormErrors::default();
     if username.is_empty() {
         errors.add("username", "Enter your username");
@@ -133,13 +133,19 @@ async fn login(
         return render_login(&state, Shown::invalid(form, errors), "");
     }
 
-    let mut keys = vec![ThrottleKey::User(username.to_lowercase())];
-    if let Some(Extension(ConnectInfo(addr))) = connect {
-        keys.push(ThrottleKey::Address(addr.ip().to_string()));
-    }
-    if state.login_throttle.is_locked(&keys, Instant::now()) {
+    let attempt = Attempt::new(
+        &username,
+        connect.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()),
+    );
+    if let Some(wait) = state.login_throttle.wait(&attempt, Instant::now()) {
         tracing::warn!("login refused: too many failed attempts");
-        errors.add("username", "Too many unsuccessful attempts. Wait 15 minutes, then try again, or ask an administrator to reset your password.");
+        errors.add(
+            "username",
+            format!(
+                "Too many unsuccessful attempts. Try again in {}, or ask an administrator to reset your password.",
+                minutes_text(wait)
+            ),
+        );
         let form = SignIn { username, next };
         let shown = Shown::with_status(StatusCode::TOO_MANY_REQUESTS, form, errors);
         return render_login(&state, shown, "");
@@ -159,7 +165,9 @@ async fn login(
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
-            state.login_throttle.record_failure(&keys, Instant::now());
+            state
+                .login_throttle
+                .record_failure(&attempt, Instant::now());
             tracing::info!("login refused: wrong credentials or inactive account");
             errors.add(
                 "username",
@@ -170,7 +178,7 @@ async fn login(
             return render_login(&state, shown, "");
         }
     };
-    state.login_throttle.record_success(&keys[0]);
+    state.login_throttle.record_success(&attempt);
 
     // A new session on every sign-in (never reuse a token the browser already had).
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {

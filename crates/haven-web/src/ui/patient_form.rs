@@ -8,7 +8,7 @@ use haven_core::record::{Accommodation, InterpreterGender, Patient, Sex, validat
 use haven_core::{Date, LanguageTag, NhsNumber, PatientId, UserId};
 use serde::Deserialize;
 
-use super::form::{Choice, FormErrors, choices, choices_with_blank, optional};
+use super::form::{Choice, FormErrors, capitalise, choices, choices_with_blank, optional};
 use crate::reference::{countries, languages};
 
 pub const SEXES: &[(&str, &str)] = &[
@@ -429,13 +429,6 @@ impl PatientForm {
         }
         if e.is_empty() { Ok(p) } else { Err(e) }
     }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut c = text.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

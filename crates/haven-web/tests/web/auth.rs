@@ -116,7 +116,7 @@ async fn wrong_passwords_and_deactivated_accounts_are_refused_alike() {
 }
 
 #[tokio::test]
-async fn five_failures_lock_the_username_for_fifteen_minutes() {
+async fn five_failures_hold_back_that_address_with_a_growing_wait() {
     let app = spawn_app().await;
     app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))
         .await;
@@ -129,9 +129,70 @@ async fn five_failures_lock_the_username_for_fifteen_minutes() {
     assert_eq!(
         locked.status(),
         StatusCode::TOO_MANY_REQUESTS,
-        "even the right password is refused while locked"
+        "even the right password waits, from the address that guessed"
     );
-    assert!(body(locked).await.contains("Wait 15 minutes"));
+    assert!(body(locked).await.contains("Try again in 1 minute"));
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_elsewhere_cannot_lock_the_clinician_out() {
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))
+        .await;
+    let stranger = app.anonymous_from("127.0.0.2");
+    for _ in 0..8 {
+        sign_in(&stranger, "dr.amal", "wrong password here", "/").await;
+    }
+    let refused = sign_in(&stranger, "dr.amal", PASSWORD, "/").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    let clinician = app.anonymous();
+    let ok = sign_in(&clinician, "dr.amal", PASSWORD, "/").await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER, "from her own address");
+    assert_eq!(clinician.get("/patients").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_refused_for_all() {
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))
+        .await;
+    let guesser = app.anonymous_from("127.0.0.3");
+    for i in 0..20 {
+        sign_in(&guesser, &format!("someone{i}"), "wrong password here", "/").await;
+    }
+    let refused = sign_in(&guesser, "dr.amal", PASSWORD, "/").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(body(refused).await.contains("Try again in 15 minutes"));
+    let ok = sign_in(&app.anonymous(), "dr.amal", PASSWORD, "/").await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn next_after_sign_in_never_leaves_the_site() {
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))
+        .await;
+    for (next, expected) in [
+        ("/\t/evil.example", "/"),
+        ("/\r\nLocation: https://evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/patients?q=أحمد", "/patients?q=%D8%A3%D8%AD%D9%85%D8%AF"),
+    ] {
+        let res = sign_in(&app.anonymous(), "dr.amal", PASSWORD, next).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&res), expected, "{next:?}");
+    }
+    // The raw query a link would carry: `%09` is a tab once decoded, so the form offers `/`.
+    let page = body(app.anonymous().get("/login?next=/%09/evil.example").await).await;
+    assert!(page.contains(r#"name="next" value="/""#), "{page}");
+    let crlf = app
+        .anonymous()
+        .get("/login?next=/%0d%0aSet-Cookie:x=1")
+        .await;
+    assert_eq!(crlf.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -159,12 +220,33 @@ async fn idle_sessions_expire_and_say_so() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/login?next=%2Fpatients&expired=1");
     let login = body(browser.get("/login?expired=1").await).await;
-    assert!(login.contains("signed out because the session was idle"));
+    assert!(
+        login.contains("signed out because the session was idle or had reached its time limit")
+    );
 
     let recent = app
         .signed_in_at("dr.amal", OffsetDateTime::now_utc() - Duration::minutes(29))
         .await;
     assert_eq!(recent.get("/patients").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sessions_end_at_their_lifetime_however_active() {
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, None).await;
+    let now = OffsetDateTime::now_utc();
+    let browser = app.signed_in_at("dr.amal", now - Duration::hours(13)).await;
+    // Busy all along: seen a moment ago.
+    let hash = haven_web::auth::token_hash(&browser.session_token);
+    app.store.touch_session(&hash, now).await.expect("touch");
+    let res = browser.get("/patients").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login?next=%2Fpatients&expired=1");
+
+    let shorter = app.signed_in_at("dr.amal", now - Duration::hours(11)).await;
+    let hash = haven_web::auth::token_hash(&shorter.session_token);
+    app.store.touch_session(&hash, now).await.expect("touch");
+    assert_eq!(shorter.get("/patients").await.status(), StatusCode::OK);
 }
 
 #[tokio::test]

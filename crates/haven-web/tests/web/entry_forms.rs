@@ -507,3 +507,41 @@ async fn a_refused_asylum_situation_raises_a_risk_review_and_the_form_says_it_wi
         "no life event was needed"
     );
 }
+
+#[tokio::test]
+async fn control_characters_in_free_text_are_refused_but_line_breaks_are_kept() {
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, None).await;
+    let f = seed_patient(&app.store, Some("dr.amal")).await;
+    let browser = app.signed_in("dr.amal").await;
+    let before = entries(&app.store, &f.patient).await.len();
+    let path = format!("/patients/{}/entries/new/life-event", f.patient);
+    let date = today().to_string();
+    let res = browser
+        .post(
+            &path,
+            &[
+                ("kind", "loss-of-hope"),
+                ("date", &date),
+                ("note", "bad\u{1b}[2J"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(res).await;
+    assert!(page.contains("id=\"note-error\""), "beside the field");
+    assert_eq!(entries(&app.store, &f.patient).await.len(), before);
+
+    let res = browser
+        .post(
+            &path,
+            &[
+                ("kind", "loss-of-hope"),
+                ("date", &date),
+                ("note", "one\r\ntwo\tthree"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(entries(&app.store, &f.patient).await.len(), before + 1);
+}

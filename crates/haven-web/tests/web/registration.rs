@@ -254,3 +254,24 @@ async fn a_birth_year_alone_is_recorded_shown_and_kept_as_a_year() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(bad).await.contains("only the year (1990)"));
 }
+
+#[tokio::test]
+async fn control_characters_in_a_name_are_refused_beside_the_field() {
+    let app = spawn_app().await;
+    app.add_user("desk", Role::Receptionist, None).await;
+    let browser = app.signed_in("desk").await;
+    let res = browser
+        .post(
+            "/patients/new",
+            &[("given_name", "Amina"), ("family_name", "Had\u{0}dad")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(res).await;
+    assert!(
+        page.contains("id=\"family_name-error\""),
+        "beside the field"
+    );
+    assert!(page.contains("control character (U+0000)"));
+    assert_eq!(app.store.count_patients().await.expect("count"), 0);
+}

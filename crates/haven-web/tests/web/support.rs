@@ -93,6 +93,19 @@ impl TestApp {
         Browser::new(&self.base, Arc::new(Jar::default()), String::new())
     }
 
+    /// A browser with no session, connecting from another loopback address (`127.0.0.2`…),
+    /// as a second computer would.
+    pub fn anonymous_from(&self, address: &str) -> Browser {
+        let mut browser = self.anonymous();
+        browser.client = reqwest::Client::builder()
+            .cookie_provider(Arc::new(Jar::default()))
+            .redirect(RedirectPolicy::none())
+            .local_address(address.parse::<std::net::IpAddr>().expect("address"))
+            .build()
+            .expect("client");
+        browser
+    }
+
     /// A browser signed in as `username` (session created directly, as the login does).
     pub async fn signed_in(&self, username: &str) -> Browser {
         self.signed_in_at(username, OffsetDateTime::now_utc()).await
@@ -107,7 +120,9 @@ impl TestApp {
             &format!("haven_session={}; Path=/", session.token),
             &self.base.parse().expect("url"),
         );
-        Browser::new(&self.base, jar, session.csrf)
+        let mut browser = Browser::new(&self.base, jar, session.csrf);
+        browser.session_token = session.token;
+        browser
     }
 }
 
@@ -118,6 +133,8 @@ pub fn display_name(username: &str) -> String {
 pub struct Browser {
     pub client: reqwest::Client,
     pub csrf: String,
+    /// The session cookie's token, for browsers made by `signed_in_at`.
+    pub session_token: String,
     base: String,
 }
 
@@ -131,6 +148,7 @@ impl Browser {
         Self {
             client,
             csrf,
+            session_token: String::new(),
             base: base.to_owned(),
         }
     }

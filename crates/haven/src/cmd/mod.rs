@@ -88,6 +88,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             .await
         }
         Command::User {
+            command:
+                UserCommand::Passwd {
+                    name,
+                    password_stdin,
+                },
+        } => user::passwd(&open(&cli.db).await?, &name, password_stdin).await,
+        Command::User {
             command: UserCommand::List,
         } => user::list(&open(&cli.db).await?).await,
         Command::Audit {

@@ -14,7 +14,7 @@ pub async fn show(store: &Store) -> Result<()> {
             "  (changed)"
         };
         println!(
-            "{} = {}{marker}\n    {} Default: {}.",
+            "{} = {}{marker}\n    {} Default: {}. Allowed: {}.",
             e.key,
             e.value,
             e.description,
@@ -22,7 +22,8 @@ pub async fn show(store: &Store) -> Result<()> {
                 "none"
             } else {
                 &e.default
-            }
+            },
+            e.allowed
         );
     }
     Ok(())

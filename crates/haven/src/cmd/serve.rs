@@ -39,6 +39,7 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
             .await?;
         } else {
             println!("{db} already holds data: --demo loads nothing into it");
+            print_existing_logins(&store).await?;
         }
     }
     let policy = store.policy().await?;
@@ -69,6 +70,27 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
     haven_web::serve(listener, state, shutdown)
         .await
         .context("the server stopped with an error")
+}
+
+/// On a database that already holds the demo, says how to sign in: the passwords were printed
+/// only when the accounts were made, so name the accounts and how to set a new password.
+async fn print_existing_logins(store: &haven_store::Store) -> Result<()> {
+    let users = store.users().await?;
+    let active: Vec<_> = users.iter().filter(|u| u.active).collect();
+    if active.is_empty() {
+        println!(
+            "  no one can sign in yet: add an account with `haven user add NAME --role admin`"
+        );
+        return Ok(());
+    }
+    println!("  sign in with an existing account:");
+    for u in &active {
+        println!("  {:<13} user {}", u.role.id(), u.username);
+    }
+    println!(
+        "  passwords are shown only when an account is made; to set a new one:\n  haven user passwd NAME --password-stdin"
+    );
+    Ok(())
 }
 
 /// Keeps the stored actions current: at start and then every few minutes, re-evaluates everyone

@@ -1,4 +1,4 @@
-//! `haven user add` / `haven user list`.
+//! `haven user add` / `haven user passwd` / `haven user list`.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -35,6 +35,27 @@ pub async fn add(
     Ok(())
 }
 
+/// Sets a new password; the store then ends every session of the account.
+pub async fn passwd(store: &Store, name: &str, password_stdin: bool) -> Result<()> {
+    if store.user(name).await?.is_none() {
+        bail!("no user named {name:?}; nothing was changed (see `haven user list`)");
+    }
+    let password = read_password(password_stdin)?;
+    haven_web::auth::check_new_password(&password)?;
+    let hash = hash(password).await?;
+    store
+        .set_password_hash(&Actor::cli("user passwd"), name, &hash)
+        .await?;
+    println!("new password set for {name}; their sessions have ended");
+    Ok(())
+}
+
+async fn hash(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || haven_web::auth::hash_password(&password))
+        .await?
+        .context("cannot hash the password")
+}
+
 /// Hashes the password (argon2id, off the async threads) and stores the new account.
 pub async fn create(
     store: &Store,
@@ -44,10 +65,7 @@ pub async fn create(
     role: Role,
     password: &str,
 ) -> Result<()> {
-    let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || haven_web::auth::hash_password(&password))
-        .await?
-        .context("cannot hash the password")?;
+    let hash = hash(password.to_owned()).await?;
     let user = User {
         username: username.to_owned(),
         display_name: display.to_owned(),

@@ -6,8 +6,9 @@
 //! raw body and parse it here.
 
 use haven_core::Date;
+use haven_core::text::{forbidden_control, forbidden_control_message};
 
-use crate::ui::form::{FormErrors, parse_date};
+use crate::ui::form::{FormErrors, capitalise, parse_date};
 
 /// The fields of one submitted (or pre-filled) form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -51,6 +52,17 @@ impl FormData {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .collect()
+    }
+
+    /// Adds an error beside every field holding a control character other than a line break or
+    /// tab, so nothing a browser would not send reaches the record (the core refuses more for
+    /// names and numbers).
+    pub fn refuse_control_characters(&self, errors: &mut FormErrors) {
+        for (name, value) in &self.pairs {
+            if let Some(c) = forbidden_control(value, true) {
+                errors.add(name.as_str(), capitalise(&forbidden_control_message(c)));
+            }
+        }
     }
 
     /// Trimmed free text.
@@ -186,6 +198,19 @@ mod tests {
             !errors.has("absent"),
             "an empty optional choice is not an error"
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_beside_their_field() {
+        let data = FormData::parse(b"note=line%0Aline%09tab&purpose=x%00y&other=%1B%5B2J");
+        let mut errors = FormErrors::default();
+        data.refuse_control_characters(&mut errors);
+        assert!(!errors.has("note"), "line breaks and tabs are text");
+        assert_eq!(
+            errors.get("purpose"),
+            Some("Contains a control character (U+0000) that cannot be stored; remove it")
+        );
+        assert!(errors.has("other"));
     }
 
     #[test]
