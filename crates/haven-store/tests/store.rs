@@ -254,6 +254,49 @@ async fn audit_chain_verifies_and_detects_tampering() {
 }
 
 #[tokio::test]
+async fn many_new_entries_call_for_a_checkpoint_and_one_is_written_only_when_the_log_moved() {
+    let db = db().await;
+    assert_eq!(
+        db.store.audit_checkpoint_if_moved().await.expect("none"),
+        None
+    );
+    for i in 0..100 {
+        db.store
+            .audit_read(&actor(), "patient.view", Some("pat-1"), &i.to_string())
+            .await
+            .expect("read");
+    }
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        db.store.audit_checkpoint_due(),
+    )
+    .await
+    .expect("a hundred entries call for a checkpoint");
+    let written = db
+        .store
+        .audit_checkpoint_if_moved()
+        .await
+        .expect("checkpoint")
+        .expect("the log moved");
+    assert_eq!(written.seq, 100);
+    assert_eq!(
+        db.store.audit_checkpoint_if_moved().await.expect("none"),
+        None
+    );
+    let file = AuditFiles::beside(&db.path).expect("files").checkpoints;
+    let text = std::fs::read_to_string(file).expect("checkpoint file");
+    assert_eq!(text, format!("{}\n", written.line()));
+    assert!(matches!(
+        db.store.audit_verify().await.expect("verify"),
+        AuditVerification::Intact {
+            entries: 100,
+            checkpoints: 1,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
 async fn search_is_accent_case_and_script_insensitive() {
     let db = db().await;
     let mut a = patient("José", "Müller");

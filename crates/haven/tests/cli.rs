@@ -287,6 +287,18 @@ fn backup_and_restore() {
     h.ok(&["backup", "--out", &backup]);
     assert!(h.fails(&["restore", &backup], 1).contains("--force"));
     let other = Haven::new();
+    // The backup's audit log is sealed with the original database's key, kept outside it.
+    assert!(
+        other
+            .fails(&["restore", &backup], 1)
+            .contains("--audit-key")
+    );
+    // Restored from its own backup, beside the database, as the README says.
+    std::fs::copy(
+        format!("{}.audit-key", h.db()),
+        format!("{}.audit-key", other.db()),
+    )
+    .expect("restore the key");
     other.ok(&["restore", &backup]);
     assert_eq!(
         h.ok(&["worklist", "--as-of", "2026-11-28"]),
@@ -781,3 +793,6 @@ fn a_modifier_extension_refuses_the_file_and_stores_nothing() {
             .expect("json");
     assert_eq!(worklist["actions"], serde_json::json!([]), "nothing stored");
 }
+
+#[path = "cli/audit_trail.rs"]
+mod audit_trail;

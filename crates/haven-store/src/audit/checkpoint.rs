@@ -163,9 +163,9 @@ impl Store {
 
     async fn checkpoint(&self, only_if_moved: bool) -> Result<Option<AuditCheckpoint>> {
         let trail = self.audit();
-        let Some(file) = trail.checkpoints.clone() else {
+        if trail.checkpoints.is_none() {
             return Ok(None);
-        };
+        }
         let mut conn = self.pool().acquire().await?;
         let Some((seq, head)) = super::head(&mut conn).await? else {
             return Ok(None);
@@ -175,7 +175,17 @@ impl Store {
             return Ok(None);
         }
         trail.since_checkpoint.store(0, Ordering::Relaxed);
+        self.sign_and_keep(seq, head).await.map(Some)
+    }
+
+    /// Signs a head (this log's, or a backup's, which is an earlier head of the same log) and
+    /// appends it to the checkpoint file, once every commit up to it is durable.
+    pub(crate) async fn sign_and_keep(&self, seq: i64, head: String) -> Result<AuditCheckpoint> {
+        let trail = self.audit();
         let checkpoint = AuditCheckpoint::sign(&trail.key, seq, head);
+        let Some(file) = trail.checkpoints.clone() else {
+            return Ok(checkpoint);
+        };
         let database = self.path.clone();
         let line = checkpoint.clone();
         tokio::task::spawn_blocking(move || {
@@ -187,16 +197,6 @@ impl Store {
         .await
         .map_err(|e| StoreError::Corrupt(format!("writing an audit checkpoint: {e}")))??;
         trail.checkpointed.fetch_max(seq, Ordering::Relaxed);
-        Ok(Some(checkpoint))
-    }
-
-    /// Signs a head read elsewhere (a backup's) and adds it to the checkpoint file too: it is
-    /// an earlier head of this same log.
-    pub(crate) fn sign_and_keep(&self, seq: i64, head: String) -> Result<AuditCheckpoint> {
-        let checkpoint = AuditCheckpoint::sign(&self.audit().key, seq, head);
-        if let Some(file) = &self.audit().checkpoints {
-            append(file, &checkpoint).map_err(|e| file_error(file, e))?;
-        }
         Ok(checkpoint)
     }
 }

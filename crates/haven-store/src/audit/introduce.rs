@@ -23,14 +23,20 @@ impl Trail {
     /// The trail of a database file: its key (created, or introduced, when missing) and its
     /// checkpoint file.
     pub(crate) async fn open(pool: &SqlitePool, files: &AuditFiles) -> Result<Trail> {
-        let key = match AuditKey::read(&files.key) {
-            Ok(key) => key,
+        let (key, introduced) = match AuditKey::read(&files.key) {
+            Ok(key) => (key, false),
             Err(KeyFileError::Missing) => introduce(pool, &files.key).await?,
             Err(e) => return Err(key_error(&files.key, e)),
         };
         let mut conn = pool.acquire().await?;
         let seq = head(&mut conn).await?.map_or(0, |(seq, _)| seq);
-        Ok(Trail::new(key, Some(files.checkpoints.clone()), seq))
+        // A key just introduced is anchored by the next checkpoint, whatever else happens.
+        let checkpointed = if introduced { 0 } else { seq };
+        Ok(Trail::new(
+            key,
+            Some(files.checkpoints.clone()),
+            checkpointed,
+        ))
     }
 
     /// A trail for a database that lives only as long as the store (in memory), or that is only
@@ -45,12 +51,13 @@ impl Trail {
 }
 
 /// Creates the key under the write lock; when the log already holds rows, they must be the
-/// unkeyed chain of an earlier Haven, and a row sealed with the new key re-anchors them.
-async fn introduce(pool: &SqlitePool, path: &Path) -> Result<AuditKey> {
+/// unkeyed chain of an earlier Haven, and a row sealed with the new key re-anchors them. Says
+/// whether this process made the key.
+async fn introduce(pool: &SqlitePool, path: &Path) -> Result<(AuditKey, bool)> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     // Another process may have made it while this one waited for the lock.
     match AuditKey::read(path) {
-        Ok(key) => return Ok(key),
+        Ok(key) => return Ok((key, false)),
         Err(KeyFileError::Missing) => {}
         Err(e) => return Err(key_error(path, e)),
     }
@@ -80,7 +87,7 @@ async fn introduce(pool: &SqlitePool, path: &Path) -> Result<AuditKey> {
         let _ = std::fs::remove_file(path);
         return Err(e);
     }
-    Ok(key)
+    Ok((key, true))
 }
 
 fn introduction(key: &AuditKey, earlier: i64) -> String {

@@ -37,7 +37,7 @@ impl Store {
         .map_err(|e| {
             crate::StoreError::Corrupt(format!("reading the backup's audit log: {e}"))
         })??;
-        let checkpoint = self.sign_and_keep(seq, head)?;
+        let checkpoint = self.sign_and_keep(seq, head).await?;
         let name = backup
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -114,7 +114,8 @@ impl Store {
             prev = stored;
             last = seq;
         }
-        if let Some(anchor) = pending.next() {
+        // The newest checkpoint beyond the end says how much is gone.
+        if let Some(anchor) = pending.last() {
             return Ok(broken(
                 last + 1,
                 format!(
