@@ -7,6 +7,7 @@ mod checkpoint;
 mod introduce;
 mod key;
 mod manifest;
+mod row;
 mod seal;
 mod verify;
 
@@ -211,17 +212,6 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    patient: r.try_get("patient_id")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(row::read_entry).collect()
     }
 }

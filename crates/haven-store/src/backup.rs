@@ -39,7 +39,7 @@ impl Store {
             .await?
             .close()
             .await;
-        check_backup_key(backup, audit)?;
+        check_backup_key(backup, audit).await?;
         let target = Store::open_with(url, audit, &|_, _| {}).await?;
         if !force && !target.is_empty().await? {
             return Err(StoreError::RestoreTargetNotEmpty);

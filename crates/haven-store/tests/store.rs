@@ -604,15 +604,21 @@ async fn sensitive_entries_stay_out_of_administrative_views() {
     assert!(clinical.has_sensitive_history());
 }
 
-#[tokio::test]
-async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
+/// A database with one patient and a backup of it; the backup's path and its manifest's.
+async fn backed_up() -> (Db, std::path::PathBuf, std::path::PathBuf) {
     let db = db().await;
     db.store
         .create_patient(&actor(), patient("Samir", "Nasser"), vec![])
         .await
         .expect("create");
     let backup = db._dir.path().join("backup.db");
-    db.store.backup_to(&actor(), &backup).await.expect("backup");
+    let manifest = db.store.backup_to(&actor(), &backup).await.expect("backup");
+    (db, backup, manifest)
+}
+
+#[tokio::test]
+async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
+    let (db, backup, _) = backed_up().await;
     let target = db
         ._dir
         .path()
@@ -642,13 +648,7 @@ async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
 
 #[tokio::test]
 async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the_manifest() {
-    let db = db().await;
-    db.store
-        .create_patient(&actor(), patient("Samir", "Nasser"), vec![])
-        .await
-        .expect("create");
-    let backup = db._dir.path().join("backup.db");
-    let manifest = db.store.backup_to(&actor(), &backup).await.expect("backup");
+    let (db, backup, manifest) = backed_up().await;
     assert_eq!(manifest, haven_store::manifest_path(&backup));
     let target = db._dir.path().join("elsewhere.db");
     let target = target.to_str().expect("utf-8");

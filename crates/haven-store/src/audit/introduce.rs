@@ -8,11 +8,11 @@
 
 use std::path::Path;
 
-use rusqlite::OptionalExtension;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 use super::key::{AuditKey, KeyFileError};
-use super::seal::RowFields;
+use super::row::{NEWEST, StoredRow};
 use super::{AuditFiles, Trail, head, write_rows};
 use crate::{Actor, Result, Store, StoreError};
 
@@ -75,7 +75,7 @@ async fn introduce(pool: &SqlitePool, path: &Path) -> Result<(AuditKey, bool)> {
                 &key,
                 &Actor::new("haven"),
                 KEY_INTRODUCED,
-                [(None, introduction(&key, last.seq))],
+                [(None, introduction(&key, last.entry.seq))],
             )
             .await?;
         }
@@ -112,82 +112,23 @@ fn key_error(path: &Path, e: KeyFileError) -> StoreError {
     }
 }
 
-/// A row with everything its seal covers, as stored.
-struct StoredRow {
-    seq: i64,
-    at: String,
-    actor: String,
-    action: String,
-    patient: Option<String>,
-    detail: String,
-    prev_hash: String,
-    hash: String,
-}
-
-impl StoredRow {
-    fn fields(&self) -> RowFields<'_> {
-        RowFields {
-            seq: self.seq,
-            at: &self.at,
-            actor: &self.actor,
-            action: &self.action,
-            patient: self.patient.as_deref(),
-            detail: &self.detail,
-        }
-    }
-
-    /// Whether the row carries the unkeyed hash of Haven before the audit key.
-    fn is_unkeyed(&self) -> bool {
-        self.fields().unkeyed_hash(&self.prev_hash) == self.hash
-    }
-
-    fn sealed_by(&self, key: &AuditKey) -> bool {
-        self.fields().seal(key, &self.prev_hash) == self.hash
-    }
-}
-
-const LAST_ROW: &str = "SELECT seq, at, actor, action, patient_id, detail, prev_hash, hash
-                        FROM audit_log ORDER BY seq DESC LIMIT 1";
-
 async fn last_row(conn: &mut SqliteConnection) -> Result<Option<StoredRow>> {
-    let Some(r) = sqlx::query(LAST_ROW).fetch_optional(conn).await? else {
-        return Ok(None);
-    };
-    Ok(Some(StoredRow {
-        seq: r.try_get("seq")?,
-        at: r.try_get("at")?,
-        actor: r.try_get("actor")?,
-        action: r.try_get("action")?,
-        patient: r.try_get("patient_id")?,
-        detail: r.try_get("detail")?,
-        prev_hash: r.try_get("prev_hash")?,
-        hash: r.try_get("hash")?,
-    }))
+    sqlx::query(NEWEST)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| StoredRow::read(&r))
+        .transpose()
 }
 
 /// Before a restore replaces anything: the backup's log must be sealed with the key this
 /// database uses (or be unkeyed, from before Haven had one), or the restored log could never
-/// be verified.
-pub(crate) fn check_backup_key(backup: &Path, files: &AuditFiles) -> Result<()> {
-    let conn = rusqlite::Connection::open_with_flags(
-        backup,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let last = conn
-        .query_row(LAST_ROW, [], |r| {
-            Ok(StoredRow {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                patient: r.get(4)?,
-                detail: r.get(5)?,
-                prev_hash: r.get(6)?,
-                hash: r.get(7)?,
-            })
-        })
-        .optional()?;
-    let Some(last) = last.filter(|row| !row.is_unkeyed()) else {
+/// be verified. The backup is read, never written.
+pub(crate) async fn check_backup_key(backup: &Path, files: &AuditFiles) -> Result<()> {
+    let options = SqliteConnectOptions::new().filename(backup).read_only(true);
+    let mut conn = SqliteConnection::connect_with(&options).await?;
+    let last = last_row(&mut conn).await;
+    let _ = conn.close().await;
+    let Some(last) = last?.filter(|row| !row.is_unkeyed()) else {
         return Ok(());
     };
     let key = AuditKey::read(&files.key).map_err(|e| key_error(&files.key, e))?;
@@ -210,7 +151,7 @@ impl Store {
             return Ok(());
         };
         if last.is_unkeyed() {
-            let detail = introduction(&self.audit().key, last.seq);
+            let detail = introduction(&self.audit().key, last.entry.seq);
             self.audit()
                 .append(&mut tx, &Actor::new("haven"), KEY_INTRODUCED, None, &detail)
                 .await?;
@@ -224,7 +165,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::AuditVerification;
-    use crate::audit::seal::GENESIS;
+    use crate::audit::seal::{GENESIS, RowFields};
 
     /// A database as an earlier Haven left it: rows on the unkeyed chain, and no key file.
     async fn earlier_haven_log(dir: &Path, rows: i64) -> (String, AuditFiles) {

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use futures_util::TryStreamExt;
-use sqlx::Row;
 
 use super::checkpoint::{AuditCheckpoint, Listed, file_error, read_file};
-use super::seal::{GENESIS, RowFields};
+use super::row::{IN_ORDER, StoredRow};
+use super::seal::GENESIS;
 use crate::{Result, Store};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,50 +49,30 @@ impl Store {
             Err(bad) => return Ok(bad),
         };
         let key = &self.audit().key;
-        let mut rows = sqlx::query(
-            "SELECT seq, at, actor, action, patient_id, detail, prev_hash, hash
-             FROM audit_log ORDER BY seq",
-        )
-        .fetch(self.pool());
+        let mut rows = sqlx::query(IN_ORDER).fetch(self.pool());
         let mut pending = anchors.iter().peekable();
         let mut prev = GENESIS.to_owned();
         let mut last = 0;
         let mut unkeyed = 0;
         let mut keyed = false;
         while let Some(r) = rows.try_next().await? {
-            let seq: i64 = r.try_get("seq")?;
-            let stored_prev: String = r.try_get("prev_hash")?;
-            let stored: String = r.try_get("hash")?;
+            let row = StoredRow::read(&r)?;
+            let seq = row.entry.seq;
             let expected = last + 1;
             if seq != expected {
                 return Ok(broken(expected, format!("entry {expected} is missing")));
             }
-            if stored_prev != prev {
+            if row.prev_hash != prev {
                 return Ok(broken(
                     seq,
                     "its link to the previous entry does not match".into(),
                 ));
             }
-            let (at, actor, action, detail): (String, String, String, String) = (
-                r.try_get("at")?,
-                r.try_get("actor")?,
-                r.try_get("action")?,
-                r.try_get("detail")?,
-            );
-            let patient: Option<String> = r.try_get("patient_id")?;
-            let fields = RowFields {
-                seq,
-                at: &at,
-                actor: &actor,
-                action: &action,
-                patient: patient.as_deref(),
-                detail: &detail,
-            };
             // Unkeyed rows may only precede the keyed ones: after the first keyed row, every
             // row must carry the key's seal.
-            if !keyed && fields.unkeyed_hash(&prev) == stored {
+            if !keyed && row.is_unkeyed() {
                 unkeyed += 1;
-            } else if fields.seal(key, &prev) == stored {
+            } else if row.sealed_by(key) {
                 keyed = true;
             } else {
                 return Ok(broken(
@@ -101,7 +81,7 @@ impl Store {
                 ));
             }
             while let Some(anchor) = pending.next_if(|a| a.checkpoint.seq == seq) {
-                if anchor.checkpoint.head != stored {
+                if anchor.checkpoint.head != row.hash {
                     return Ok(broken(
                         seq,
                         format!(
@@ -111,7 +91,7 @@ impl Store {
                     ));
                 }
             }
-            prev = stored;
+            prev = row.hash;
             last = seq;
         }
         // The newest checkpoint beyond the end says how much is gone.
