@@ -125,10 +125,10 @@ pub(crate) fn owner_only() -> std::fs::OpenOptions {
 
 /// Makes a new name in the directory durable, as `sync_all` does for the file's content.
 fn sync_directory_of(path: &Path) {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(dir) = std::fs::File::open(dir) {
-            let _ = dir.sync_all();
-        }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(dir) = std::fs::File::open(dir)
+    {
+        let _ = dir.sync_all();
     }
 }
 
@@ -136,13 +136,13 @@ fn warn_if_others_can_read(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path) {
-            if meta.permissions().mode() & 0o077 != 0 {
-                tracing::warn!(
-                    path = %path.display(),
-                    "the audit key file can be read by others than its owner; make it owner-only (chmod 600)"
-                );
-            }
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                path = %path.display(),
+                "the audit key file can be read by others than its owner; make it owner-only (chmod 600)"
+            );
         }
     }
 }
