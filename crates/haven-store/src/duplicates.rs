@@ -15,7 +15,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::codec::timestamp_text;
 use crate::patients::{PatientSummary, summary};
-use crate::{Actor, Result, Store, StoreError, audit, now};
+use crate::{Actor, Result, Store, StoreError, now};
 
 /// An existing patient who may be the same person as the one being registered.
 #[derive(Clone, Debug, PartialEq)]
@@ -266,7 +266,9 @@ impl Store {
                 (Some(a), format!("not the same person as {b}")),
                 (Some(b), format!("not the same person as {a}")),
             ];
-            audit::append_many(&mut tx, actor, "patient.not-duplicate", rows).await?;
+            self.audit()
+                .append_many(&mut tx, actor, "patient.not-duplicate", rows)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -5,7 +5,7 @@ use haven_core::{EntryId, PartialDate, PatientId, UserId};
 use sqlx::{Row, SqliteConnection};
 
 use crate::codec::{date_text, parse_timestamp, timestamp_text};
-use crate::{Actor, Result, Store, StoreError, audit};
+use crate::{Actor, Result, Store, StoreError};
 
 impl Store {
     /// Adds a new entry (version 1) with its audit row.
@@ -20,14 +20,15 @@ impl Store {
         }
         insert(&mut tx, entry).await?;
         crate::actions::after_patient_change(&mut tx, entry.patient.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "entry.add",
-            Some(entry.patient.as_str()),
-            &format!("{} {}", entry.body.kind_id(), entry.id),
-        )
-        .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "entry.add",
+                Some(entry.patient.as_str()),
+                &format!("{} {}", entry.body.kind_id(), entry.id),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -74,14 +75,15 @@ impl Store {
             "entry.amend"
         };
         crate::actions::after_patient_change(&mut tx, next.patient.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            action,
-            Some(next.patient.as_str()),
-            &format!("{} v{}: {}", next.id, next.version, next.change.reason),
-        )
-        .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                action,
+                Some(next.patient.as_str()),
+                &format!("{} v{}: {}", next.id, next.version, next.change.reason),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }

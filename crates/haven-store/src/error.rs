@@ -32,6 +32,16 @@ pub enum StoreError {
     UserNotFound(String),
     #[error("restore refused: the target database already holds data (use --force to overwrite)")]
     RestoreTargetNotEmpty,
+    #[error(
+        "the audit log is sealed with a key that is not at {path}: give its file with --audit-key (HAVEN_AUDIT_KEY), or restore it from its backup; Haven does not make a new key for a log written with another"
+    )]
+    AuditKeyMissing { path: String },
+    #[error(
+        "the audit log in {backup} is sealed with another key than the one at {key}: give that backup's key with --audit-key"
+    )]
+    AuditKeyMismatch { backup: String, key: String },
+    #[error("cannot use the audit file {path}: {why}")]
+    AuditFile { path: String, why: String },
     #[error("stored data could not be read ({0}); the database may have been edited by hand")]
     Corrupt(String),
     #[error(

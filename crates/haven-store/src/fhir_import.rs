@@ -17,9 +17,10 @@ use std::collections::{HashMap, HashSet};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Connection, Row, SqliteConnection};
 
+use crate::audit::Trail;
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::patients::{insert_patient, next_seq};
-use crate::{Actor, Store, StoreError, audit, now};
+use crate::{Actor, Store, StoreError, now};
 
 mod identity;
 use identity::{Demographics, NhsHolders, assign_new_ids, demographics};
@@ -146,7 +147,7 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let mut conn = self.pool().acquire().await?;
-        upsert(&mut conn, actor, incoming, reason).await
+        upsert(&mut conn, self.audit(), actor, incoming, reason).await
     }
 
     /// [`Store::upsert_incoming`] for a bulk import by a process that has the file to itself
@@ -159,7 +160,7 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
-        let result = upsert(&mut conn, actor, incoming, reason).await;
+        let result = upsert(&mut conn, self.audit(), actor, incoming, reason).await;
         journal.leave(&mut conn).await?;
         result
     }
@@ -204,6 +205,7 @@ fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
 /// The body of both upserts: everything in one transaction on `conn`.
 async fn upsert(
     conn: &mut SqliteConnection,
+    audit: &Trail,
     actor: &Actor,
     mut incoming: Vec<Incoming>,
     reason: &str,
@@ -277,7 +279,7 @@ async fn upsert(
                     // The same id twice in one import: store the first, then compare.
                     _ if pending.contains(key) => {
                         flush(&mut tx, &mut new_entries).await?;
-                        write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
+                        write_new(&mut tx, audit, &mut fresh, &mut seq, actor, reason).await?;
                         let row = stored_entry(&mut tx, key).await?;
                         update_entry(&mut tx, actor, id, entry, &row, reason, &mut summary).await?;
                     }
@@ -306,7 +308,7 @@ async fn upsert(
             }
         }
         flush(&mut tx, &mut new_entries).await?;
-        write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
+        write_new(&mut tx, audit, &mut fresh, &mut seq, actor, reason).await?;
         // Patients already stored are read back whole: the chunk holds only what changed.
         let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
         let evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
@@ -319,7 +321,9 @@ async fn upsert(
             .collect();
         crate::actions::replace_many(&mut tx, &evaluated).await?;
         let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
-        audit::append_many(&mut tx, actor, "fhir.import", rows).await?;
+        audit
+            .append_many(&mut tx, actor, "fhir.import", rows)
+            .await?;
     }
     tx.commit().await?;
     let ids = incoming.into_iter().map(|i| i.record.patient.id).collect();
@@ -330,6 +334,7 @@ async fn upsert(
 /// actions in multi-row inserts, the actions from the records in hand rather than read back.
 async fn write_new(
     conn: &mut SqliteConnection,
+    audit: &Trail,
     fresh: &mut Vec<(&PatientRecord, Vec<rules::Action>)>,
     seq: &mut i64,
     actor: &Actor,
@@ -344,7 +349,7 @@ async fn write_new(
         let detail = format!("{reason}: {} entries added, 0 changed", r.entries.len());
         (Some(r.patient.id.as_str()), detail)
     });
-    audit::append_many(conn, actor, "fhir.import", rows).await?;
+    audit.append_many(conn, actor, "fhir.import", rows).await?;
     fresh.clear();
     Ok(())
 }

@@ -29,7 +29,7 @@ mod users;
 mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction};
-pub use audit::{AuditEntry, AuditVerification};
+pub use audit::{AuditCheckpoint, AuditEntry, AuditFiles, AuditVerification, manifest_path};
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};
@@ -49,6 +49,8 @@ pub struct Store {
     path: Option<std::path::PathBuf>,
     /// Read-only connections for point reads on hot paths.
     readers: std::sync::Arc<readers::Readers>,
+    /// The audit key and checkpoint file every audit row is sealed and anchored with.
+    audit: std::sync::Arc<audit::Trail>,
 }
 
 /// Who is acting, for the audit log and the `changed_by` of every write.
@@ -62,6 +64,12 @@ impl Actor {
     /// The command line acting as the operating-system user who ran it.
     pub fn cli(command: &str) -> Self {
         Self(format!("cli:{command}"))
+    }
+}
+
+impl Store {
+    pub(crate) fn audit(&self) -> &audit::Trail {
+        &self.audit
     }
 }
 

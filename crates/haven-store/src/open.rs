@@ -9,6 +9,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, SqliteConnection};
 
+use crate::audit::{AuditFiles, Trail};
 use crate::{Result, Store, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -37,14 +38,35 @@ pub(crate) fn sqlite_path(url: &str) -> Result<&str> {
 
 impl Store {
     /// Opens (creating if missing) and migrates the database at `url`, and rebuilds any rules
-    /// view that is missing or in an older format.
+    /// view that is missing or in an older format. The audit key and checkpoints are the
+    /// default files beside the database ([`AuditFiles::beside`]).
     pub async fn open(url: &str) -> Result<Store> {
-        Self::open_with_progress(url, &|_, _| {}).await
+        Self::open_with(url, &AuditFiles::beside(url)?, &|_, _| {}).await
     }
 
     /// [`Store::open`], calling `progress(done, total)` while rules views are rebuilt.
     pub async fn open_with_progress(
         url: &str,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Store> {
+        Self::open_with(url, &AuditFiles::beside(url)?, progress).await
+    }
+
+    /// [`Store::open`] with the audit key and checkpoint file at `audit`, calling
+    /// `progress(done, total)` while rules views are rebuilt.
+    pub async fn open_with(
+        url: &str,
+        audit: &AuditFiles,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Store> {
+        Self::open_file(url, Some(audit), progress).await
+    }
+
+    /// Opens a file; with no audit files, under a throwaway key (a file only inspected, which
+    /// no audit row is written to).
+    pub(crate) async fn open_file(
+        url: &str,
+        audit: Option<&AuditFiles>,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Store> {
         let path = sqlite_path(url)?;
@@ -67,12 +89,17 @@ impl Store {
             .await?;
         MIGRATOR.run(&pool).await?;
         crate::search::refresh_keys(&pool).await?;
+        let trail = match audit {
+            Some(files) => Trail::open(&pool, files).await?,
+            None => Trail::ephemeral()?,
+        };
         // The file itself, without any `?option=` sqlx read from the URL.
         let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
         let store = Store {
             pool,
             readers: std::sync::Arc::new(Readers::new(path.clone())),
             path,
+            audit: std::sync::Arc::new(trail),
         };
         store.rebuild_stale_rule_views(progress).await?;
         Ok(store)
@@ -92,6 +119,7 @@ impl Store {
             pool,
             path: None,
             readers: Default::default(),
+            audit: std::sync::Arc::new(Trail::ephemeral()?),
         };
         store.rebuild_stale_rule_views(&|_, _| {}).await?;
         Ok(store)

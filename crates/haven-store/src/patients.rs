@@ -7,7 +7,7 @@ use haven_core::{PatientId, text};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
-use crate::{Actor, Result, Store, StoreError, audit, entries, now};
+use crate::{Actor, Result, Store, StoreError, entries, now};
 
 /// A row of the patient list.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,23 +65,25 @@ impl Store {
             entries::insert(&mut tx, &entry).await?;
         }
         crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "patient.create",
-            Some(patient.id.as_str()),
-            "registered",
-        )
-        .await?;
-        if let Some(d) = duplicates {
-            audit::append(
+        self.audit()
+            .append(
                 &mut tx,
                 actor,
-                "patient.duplicate-override",
+                "patient.create",
                 Some(patient.id.as_str()),
-                &d.audit_detail(),
+                "registered",
             )
             .await?;
+        if let Some(d) = duplicates {
+            self.audit()
+                .append(
+                    &mut tx,
+                    actor,
+                    "patient.duplicate-override",
+                    Some(patient.id.as_str()),
+                    &d.audit_detail(),
+                )
+                .await?;
         }
         tx.commit().await?;
         Ok(patient)
@@ -111,14 +113,15 @@ impl Store {
         }
         supersede(&mut tx, patient, &row, reason, actor).await?;
         crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "patient.update",
-            Some(patient.id.as_str()),
-            reason,
-        )
-        .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "patient.update",
+                Some(patient.id.as_str()),
+                reason,
+            )
+            .await?;
         tx.commit().await?;
         Ok((current + 1) as u32)
     }

@@ -8,10 +8,11 @@ use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
 
+use crate::audit::Trail;
 use crate::codec::{date_text, timestamp_text};
 use crate::entries::entry_from_row;
 use crate::patients::{Columns, next_seq};
-use crate::{Actor, Result, Store, audit, now};
+use crate::{Actor, Result, Store, now};
 
 /// Which records a scan visits.
 #[derive(Clone, Debug, Default)]
@@ -39,7 +40,15 @@ impl Store {
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
         let (mut conn, journal) = BulkJournal::begin(self).await?;
-        let result = load_records(&mut conn, actor, action, batches, &mut progress).await;
+        let result = load_records(
+            &mut conn,
+            self.audit(),
+            actor,
+            action,
+            batches,
+            &mut progress,
+        )
+        .await;
         journal.leave(&mut conn).await?;
         result
     }
@@ -170,6 +179,7 @@ impl BulkJournal {
 /// The body of [`Store::insert_records`]: everything in one transaction on `conn`.
 async fn load_records<I>(
     conn: &mut SqliteConnection,
+    audit: &Trail,
     actor: &Actor,
     action: &str,
     batches: I,
@@ -202,7 +212,7 @@ where
                 format!("{} entries", r.entries.len()),
             )
         });
-        audit::append_many(&mut tx, actor, action, rows).await?;
+        audit.append_many(&mut tx, actor, action, rows).await?;
         ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
         progress(ids.len() as u64);
     }
