@@ -51,7 +51,6 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
         policy,
         WebConfig {
             secure_cookies: args.secure_cookies,
-            ..WebConfig::default()
         },
     );
     spawn_actions_refresh(state.clone());
