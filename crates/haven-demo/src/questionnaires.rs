@@ -131,7 +131,10 @@ fn schedule(
 /// refugee samples look (sleep, intrusions and hypervigilance high; fainting low). An
 /// instrument without a profile has every required item alike.
 const PROFILES: [(Instrument, &[f64]); 6] = [
-    (Instrument::Phq9, &[1.0, 1.05, 1.15, 1.15, 0.9, 0.9, 1.0, 0.7, 0.35]),
+    (
+        Instrument::Phq9,
+        &[1.0, 1.05, 1.15, 1.15, 0.9, 0.9, 1.0, 0.7, 0.35],
+    ),
     (Instrument::Gad7, &[1.05, 0.95, 1.1, 1.0, 0.85, 1.0, 0.95]),
     (
         Instrument::Phq15,

@@ -134,15 +134,22 @@ mod tests {
             }
         }
         assert_eq!(
-            item_coding(Instrument::Phq9.description(), 8).code.as_deref(),
+            item_coding(Instrument::Phq9.description(), 8)
+                .code
+                .as_deref(),
             Some(terminology::by_key("phq9.item9").code)
         );
         assert_eq!(
-            item_coding(Instrument::Pcl5.description(), 2).code.as_deref(),
+            item_coding(Instrument::Pcl5.description(), 2)
+                .code
+                .as_deref(),
             Some("pcl5-item-3")
         );
         let haven = |code: &str| Coding::new(uris::system(cs::HAVEN), code, "");
-        assert_eq!(item_index(Instrument::Phq9.description(), &haven("phq9-item-3")), Some(2));
+        assert_eq!(
+            item_index(Instrument::Phq9.description(), &haven("phq9-item-3")),
+            Some(2)
+        );
         for wrong in [
             "pcl5-item-0",
             "pcl5-item-21",
@@ -150,7 +157,11 @@ mod tests {
             "pcl5-item-",
             "gad7-item-1",
         ] {
-            assert_eq!(item_index(Instrument::Pcl5.description(), &haven(wrong)), None, "{wrong}");
+            assert_eq!(
+                item_index(Instrument::Pcl5.description(), &haven(wrong)),
+                None,
+                "{wrong}"
+            );
         }
         assert!(uris::is_system(&uris::system(cs::HAVEN), cs::HAVEN));
         assert!(!uris::is_system("http://loinc.org", cs::HAVEN));

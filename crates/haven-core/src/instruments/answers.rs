@@ -3,9 +3,9 @@
 
 use std::num::IntErrorKind;
 
-use super::{Description, ScoreError};
 #[cfg(test)]
 use super::Instrument;
+use super::{Description, ScoreError};
 
 /// Parses comma-separated answers in published order. Spaces around answers are ignored; an
 /// empty string is no answers. Errors name the item (1-based).

@@ -10,7 +10,10 @@ pub enum ScoreError {
         expected_count(.instrument, *.got),
         .instrument.name
     )]
-    WrongCount { instrument: &'static Description, got: usize },
+    WrongCount {
+        instrument: &'static Description,
+        got: usize,
+    },
 
     #[error("item {item}: {text:?} is not a whole number")]
     NotANumber { item: usize, text: String },
@@ -73,7 +76,10 @@ pub enum ScoreError {
         "{name} item {item} is not recorded; the {name} has no total, so every item is needed",
         name = .instrument.name
     )]
-    ItemRequired { instrument: &'static Description, item: usize },
+    ItemRequired {
+        instrument: &'static Description,
+        item: usize,
+    },
 
     #[error(
         "nothing recorded: a {} result needs its total or at least one item answer",

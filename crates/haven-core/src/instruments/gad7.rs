@@ -2,8 +2,7 @@
 //! (`positive-screen`).
 
 use super::description::{
-    BandRange, Bands, Codes, Description, HavenCode, Item, SHORT_LABELS, Screen, Total,
-    no_results,
+    BandRange, Bands, Codes, Description, HavenCode, Item, SHORT_LABELS, Screen, Total, no_results,
 };
 use super::{FREQUENCY, score_total};
 

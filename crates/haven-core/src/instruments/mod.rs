@@ -415,7 +415,11 @@ mod tests {
     #[test]
     fn labels_are_numbered_and_rhs15_has_no_item_text() {
         let labels = |i: Instrument| -> Vec<&str> {
-            i.description().items.iter().map(|item| item.label).collect()
+            i.description()
+                .items
+                .iter()
+                .map(|item| item.label)
+                .collect()
         };
         for &i in Instrument::all() {
             for (k, label) in labels(i).into_iter().enumerate() {
@@ -448,21 +452,51 @@ mod tests {
             assert_eq!(i.id(), d.id);
             let first_optional = d.items.iter().position(|item| item.optional);
             if let Some(at) = first_optional {
-                assert!(d.items[at..].iter().all(|item| item.optional), "{i}: optional items come last");
+                assert!(
+                    d.items[at..].iter().all(|item| item.optional),
+                    "{i}: optional items come last"
+                );
             }
             for item in d.items {
                 let scale = item.scale;
                 let values = usize::from(scale.max) + 1;
-                assert!(scale.words.is_empty() || scale.words.len() == values, "{i} {}", item.label);
-                assert!(scale.codes.is_empty() || scale.codes.len() == values, "{i} {}", item.label);
-                assert!(!(item.optional && item.counts && d.total.is_some()), "{i}: an optional item cannot count");
+                assert!(
+                    scale.words.is_empty() || scale.words.len() == values,
+                    "{i} {}",
+                    item.label
+                );
+                assert!(
+                    scale.codes.is_empty() || scale.codes.len() == values,
+                    "{i} {}",
+                    item.label
+                );
+                assert!(
+                    !(item.optional && item.counts && d.total.is_some()),
+                    "{i}: an optional item cannot count"
+                );
             }
-            let keys = d.items.iter().filter_map(|item| item.code).chain(d.items.iter().flat_map(|item| item.scale.codes.iter().copied())).chain(d.codes.panel).chain(d.codes.total);
+            let keys = d
+                .items
+                .iter()
+                .filter_map(|item| item.code)
+                .chain(
+                    d.items
+                        .iter()
+                        .flat_map(|item| item.scale.codes.iter().copied()),
+                )
+                .chain(d.codes.panel)
+                .chain(d.codes.total);
             for key in keys {
-                assert!(terminology::find_key(key).is_some(), "{i}: {key} is not in codes.tsv");
+                assert!(
+                    terminology::find_key(key).is_some(),
+                    "{i}: {key} is not in codes.tsv"
+                );
             }
             assert!(d.codes.result.code.starts_with(d.id), "{i}");
-            assert!(d.codes.total.is_none() || d.total.is_some(), "{i}: a LOINC total needs a total");
+            assert!(
+                d.codes.total.is_none() || d.total.is_some(),
+                "{i}: a LOINC total needs a total"
+            );
             for range in d.bands(&ScoringOptions::default()) {
                 assert!(!range.band.label.is_empty(), "{i} {}", range.band.id);
             }

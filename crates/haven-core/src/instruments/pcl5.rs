@@ -5,8 +5,8 @@
 use std::ops::RangeInclusive;
 
 use super::description::{
-    BandRange, Bands, Codes, Derived, Description, HavenCode, Item, Outcome, Results,
-    SHORT_LABELS, Screen, Summary, Total,
+    BandRange, Bands, Codes, Derived, Description, HavenCode, Item, Outcome, Results, SHORT_LABELS,
+    Screen, Summary, Total,
 };
 use super::{Detail, INTENSITY, Score, ScoringOptions, endorsed, score_total, sum};
 
@@ -48,7 +48,10 @@ pub(super) static DESCRIPTION: Description = Description {
         Item::new("Item 3 — flashbacks", &INTENSITY),
         Item::new("Item 4 — upset by reminders", &INTENSITY),
         Item::new("Item 5 — bodily reactions to reminders", &INTENSITY),
-        Item::new("Item 6 — avoiding memories, thoughts or feelings", &INTENSITY),
+        Item::new(
+            "Item 6 — avoiding memories, thoughts or feelings",
+            &INTENSITY,
+        ),
         Item::new("Item 7 — avoiding people, places or situations", &INTENSITY),
         Item::new("Item 8 — gaps in memory of the event", &INTENSITY),
         Item::new(
@@ -120,11 +123,7 @@ fn bands(cutoff: u8) -> &'static [BandRange] {
 
 /// Answers already checked by `answers::check`, against a checked cut-point: the total, its
 /// band and flag as every total is, then the clusters and the DSM-5 pattern.
-fn score(
-    description: &'static Description,
-    answers: &[u8],
-    options: &ScoringOptions,
-) -> Outcome {
+fn score(description: &'static Description, answers: &[u8], options: &ScoringOptions) -> Outcome {
     let cluster = |r: RangeInclusive<usize>| answers.get(r).unwrap_or(&[]);
     let endorsed_in =
         |r: RangeInclusive<usize>| cluster(r).iter().filter(|&&a| endorsed(a)).count();
@@ -213,9 +212,13 @@ mod tests {
                 &options,
             );
             let positive = band == ABOVE;
-            let got = s
-                .as_ref()
-                .map(|s| (s.total(), s.band().map(|b| b.id), s.has_flag(flag::POSITIVE_SCREEN)));
+            let got = s.as_ref().map(|s| {
+                (
+                    s.total(),
+                    s.band().map(|b| b.id),
+                    s.has_flag(flag::POSITIVE_SCREEN),
+                )
+            });
             assert_eq!(
                 got,
                 Ok((Some(total), Some(band), positive)),

@@ -136,7 +136,10 @@ mod tests {
     #[test]
     fn difficulty_is_reported_and_not_totalled() {
         let s = score(Instrument::Phq9, &[1, 1, 1, 1, 1, 1, 1, 1, 2, 3]).expect("valid");
-        assert_eq!((s.total(), s.item(9), s.item(10)), (Some(10), Some(2), Some(3)));
+        assert_eq!(
+            (s.total(), s.item(9), s.item(10)),
+            (Some(10), Some(2), Some(3))
+        );
         let results = s.results();
         assert_eq!(results.values, [Derived::number("difficulty", 3)]);
         assert_eq!(

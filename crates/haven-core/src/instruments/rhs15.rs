@@ -45,7 +45,12 @@ pub(super) static DESCRIPTION: Description = Description {
     }),
     bands: Bands::Fixed(&[
         BandRange::new(0, 10, "negative", "Negative screen"),
-        BandRange::new(11, 52, "positive", "Positive screen (RHS-13 total 11 or more)"),
+        BandRange::new(
+            11,
+            52,
+            "positive",
+            "Positive screen (RHS-13 total 11 or more)",
+        ),
     ]),
     screen: Screen::From {
         total: POSITIVE_FROM,
@@ -77,8 +82,7 @@ fn results(score: &Score) -> Results {
     Results {
         values: vec![
             Derived::number("rhs13_total", total),
-            Derived::yes_no("positive", positive)
-                .coded("rhs13-positive", "RHS-13 positive screen"),
+            Derived::yes_no("positive", positive).coded("rhs13-positive", "RHS-13 positive screen"),
             Derived::number("coping", coping),
             Derived::number("distress_thermometer", distress),
         ],

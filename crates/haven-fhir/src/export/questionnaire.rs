@@ -89,11 +89,7 @@ pub fn result_observation(
     let mut interpretation = Vec::new();
     if let Some(score) = score {
         if let Some(band) = score.band() {
-            interpretation.push(concept(vec![uris::haven(
-                cs::SCORE_BAND,
-                band.id,
-                band.id,
-            )]));
+            interpretation.push(concept(vec![uris::haven(cs::SCORE_BAND, band.id, band.id)]));
         }
         for flag in score.flags() {
             interpretation.push(concept(vec![uris::haven(cs::SCORE_FLAG, flag, flag)]));

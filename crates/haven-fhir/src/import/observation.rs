@@ -125,9 +125,9 @@ pub(crate) fn observation(ctx: &Ctx, o: &Observation) -> Result<Mapped, ImportEr
         );
     }
     if let Some(item) = o.code.coding.iter().find_map(|c| {
-        Instrument::all().iter().find_map(|&i| {
-            instrument_codes::item_index(i.description(), c).map(|index| (i, index))
-        })
+        Instrument::all()
+            .iter()
+            .find_map(|&i| instrument_codes::item_index(i.description(), c).map(|index| (i, index)))
     }) {
         return lone_item(ctx, o, item, status, date("the date it was answered")?);
     }

@@ -28,8 +28,7 @@ use super::form::{FormErrors, Shown};
 use super::forms::data::FormData;
 use super::forms::fields::sentence;
 use super::forms::questionnaire::{
-    Questions, ScoreView, answer_values, answers_text, bands_attribute, parse_answers,
-    raises_item9,
+    Questions, ScoreView, answer_values, answers_text, bands_attribute, parse_answers, raises_item9,
 };
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};

@@ -169,7 +169,10 @@ pub fn recorded_items(description: &Description, answers: &[Option<u8>]) -> Vec<
         .iter()
         .enumerate()
         .filter_map(|(index, a)| {
-            let label = description.items.get(index).map_or("Item", |item| item.label);
+            let label = description
+                .items
+                .get(index)
+                .map_or("Item", |item| item.label);
             a.map(|a| format!("{label}: {a}"))
         })
         .collect()
@@ -179,8 +182,8 @@ pub fn recorded_items(description: &Description, answers: &[Option<u8>]) -> Vec<
 /// order when all were given; otherwise the items that were recorded, each with its label,
 /// or nothing at all.
 pub fn answers_text(description: &Description, answers: &[Option<u8>]) -> String {
-    let complete = (0..description.item_count())
-        .all(|index| answers.get(index).copied().flatten().is_some());
+    let complete =
+        (0..description.item_count()).all(|index| answers.get(index).copied().flatten().is_some());
     if complete {
         let all: Vec<String> = answers.iter().flatten().map(u8::to_string).collect();
         return format!("Answers, item by item: {}", all.join(", "));
@@ -280,7 +283,10 @@ mod tests {
             (8, "0"),
             (9, "1"),
         ]);
-        assert_eq!(parse_answers(Instrument::Phq9.description(), &data, &mut errors), None);
+        assert_eq!(
+            parse_answers(Instrument::Phq9.description(), &data, &mut errors),
+            None
+        );
         assert_eq!(
             errors.get("item-3"),
             Some("Choose an answer for Item 3 — sleep problems")
@@ -297,19 +303,26 @@ mod tests {
         let mut errors = FormErrors::default();
         let mut data = form(&(1..=15).map(|n| (n, "1")).collect::<Vec<_>>());
         data.set("item-4", "na");
-        let answers = parse_answers(Instrument::Phq15.description(), &data, &mut errors).expect("complete");
+        let answers =
+            parse_answers(Instrument::Phq15.description(), &data, &mut errors).expect("complete");
         assert_eq!(answers[3], 0);
         assert_eq!(answers.iter().map(|&a| u32::from(a)).sum::<u32>(), 14);
         let mut errors = FormErrors::default();
         data.set("item-5", "na");
         data.set("item-6", "7");
-        assert_eq!(parse_answers(Instrument::Phq15.description(), &data, &mut errors), None);
+        assert_eq!(
+            parse_answers(Instrument::Phq15.description(), &data, &mut errors),
+            None
+        );
         assert!(errors.has("item-5") && errors.has("item-6"));
     }
 
     #[test]
     fn views_and_scores_read_well() {
-        let views = item_views(Instrument::Rhs15.description(), &answer_values(&[Some(1); 15]));
+        let views = item_views(
+            Instrument::Rhs15.description(),
+            &answer_values(&[Some(1); 15]),
+        );
         assert_eq!(
             views[0]
                 .options
