@@ -8,6 +8,8 @@
 //!   bad input with the source, line or entry, and field path; [`Feed`] and [`Assembler`] do
 //!   the same for input of any size as it arrives, on every core.
 //! - [`cds`]: CDS Hooks request, discovery and card types, and cards from rule actions.
+//! - [`instrument_codes`], [`result_observation`] and [`read_result`]: questionnaire results
+//!   both ways for any instrument, from its `haven_core::instruments::Description` alone.
 //!
 //! Architecture invariant: no I/O but the NDJSON file writer, no clock — "today" is an
 //! argument — and no SNOMED CT or LOINC literal (codes come from `haven_core::terminology`).

@@ -61,21 +61,21 @@ impl Description {
     /// instrument has no total.
     pub fn total_max(&self) -> Option<u8> {
         self.total.map(|_| {
-            (0..self.items.len())
-                .filter(|&index| self.counts(index))
-                .fold(0u8, |sum, index| {
-                    sum.saturating_add(self.items[index].scale.max)
-                })
+            self.items
+                .iter()
+                .filter(|item| item.counts)
+                .fold(0u8, |sum, item| sum.saturating_add(item.scale.max))
         })
     }
 
-    /// The total of validated answers: the counted items added up. Saturation never happens
-    /// for a real instrument (the largest total is 80) but keeps the arithmetic panic-free.
+    /// The total of validated answers: the counted items added up (0 where there is no total).
+    /// Saturation never happens for a real instrument (the largest total is 80) but keeps the
+    /// arithmetic panic-free.
     pub fn total_of(&self, answers: &[u8]) -> u8 {
-        answers
+        self.items
             .iter()
-            .enumerate()
-            .filter(|&(index, _)| self.counts(index))
+            .zip(answers)
+            .filter(|(item, _)| item.counts && self.total.is_some())
             .fold(0u8, |sum, (_, &answer)| sum.saturating_add(answer))
     }
 

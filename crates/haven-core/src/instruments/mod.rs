@@ -309,6 +309,8 @@ mod tests {
     #[test]
     fn ids_round_trip_and_names_parse() {
         for &i in Instrument::all() {
+            // Storage names the variant in lower case; it must be the description's id.
+            assert_eq!(format!("{i:?}").to_lowercase(), i.id());
             assert_eq!(Instrument::parse(i.id()), Some(i));
             assert_eq!(Instrument::parse(i.name()), Some(i));
             assert_eq!(i.id().parse::<Instrument>(), Ok(i));
