@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use haven_core::instruments::Instrument;
 use time::Date;
 
 #[derive(Debug, Parser)]
@@ -172,7 +173,7 @@ pub struct WorklistArgs {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// phq9, gad7, phq15, pcl5, itq or rhs15.
+    #[arg(help = Instrument::ids_listed())]
     pub instrument: String,
     /// Item answers in published order, comma-separated.
     #[arg(long, allow_hyphen_values = true)]

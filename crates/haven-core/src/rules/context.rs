@@ -21,13 +21,14 @@ use crate::record::{
 /// A questionnaire entry with its score.
 pub(crate) struct Scored<'a> {
     pub entry: &'a Entry,
+    pub instrument: Instrument,
     pub date: Date,
     pub score: Score,
 }
 
 impl Scored<'_> {
     pub fn instrument(&self) -> Instrument {
-        self.score.instrument()
+        self.instrument
     }
 
     /// The score as a reason names it, e.g. `PHQ-9 total 14 on 2026-11-01`.
@@ -181,6 +182,7 @@ impl<'a> Context<'a> {
                 }
                 out.push(Scored {
                     entry,
+                    instrument: q.instrument,
                     date: q.date,
                     score,
                 });

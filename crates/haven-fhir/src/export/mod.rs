@@ -7,6 +7,8 @@ mod partial;
 mod patient;
 mod questionnaire;
 
+pub use questionnaire::result_observation;
+
 use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;

@@ -19,7 +19,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use haven_core::Date;
-use haven_core::instruments::{Instrument, bands_with, score_with};
+use haven_core::instruments::{Instrument, score_with};
 use haven_core::record::{Entry, EntryBody, QuestionnaireResult, validate_entry};
 use haven_store::StoreError;
 use sha2::{Digest, Sha256};
@@ -28,7 +28,7 @@ use super::form::{FormErrors, Shown};
 use super::forms::data::FormData;
 use super::forms::fields::sentence;
 use super::forms::questionnaire::{
-    ItemView, ScoreView, answer_values, answers_text, bands_attribute, item_views, parse_answers,
+    Questions, ScoreView, answer_values, answers_text, bands_attribute, parse_answers, raises_item9,
 };
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
@@ -151,7 +151,8 @@ struct FormPage {
     action: String,
     cancel_href: String,
     date: String,
-    items: Vec<ItemView>,
+    /// The items, drawn from the instrument's description.
+    questions: Questions,
     bands: String,
     /// The score after "Calculate", or after an amendment is shown again.
     score: Option<ScoreView>,
@@ -200,12 +201,7 @@ async fn render(
         ),
     };
     let safety = safety_text(state, ctx.record.patient.main_language.as_ref()).await?;
-    let item9_now = f.instrument == Instrument::Phq9
-        && f.data
-            .get("item-9")
-            .trim()
-            .parse::<u8>()
-            .is_ok_and(|v| v > 0);
+    let description = f.instrument.description();
     let options = state.policy().scoring_options();
     let title = if f.amending.is_some() {
         format!("Amend {}", f.instrument.name())
@@ -215,23 +211,20 @@ async fn render(
     let page_data = FormPage {
         layout: Layout::new(user, format!("{title} – {}", ctx.banner.name), "/patients"),
         script_href: SCRIPT_HREF.as_str(),
-        instrument: f.instrument.name(),
+        instrument: description.name,
         action,
         cancel_href,
         date: f.data.get("date").to_owned(),
-        items: item_views(f.instrument, f.data),
-        bands: bands_attribute(f.instrument, bands_with(f.instrument, &options)),
-        safety_shown: item9_now || f.score.as_ref().is_some_and(|s| s.item9),
+        questions: Questions::new(description, f.data, &shown.errors),
+        bands: bands_attribute(description.bands(&options)),
+        safety_shown: raises_item9(description, f.data)
+            || f.score.as_ref().is_some_and(|s| s.item9),
         score: f.score,
         safety,
         errors: shown.errors,
         amending: f.amending.map(|(v, _)| v),
         reason: f.data.get("reason").to_owned(),
-        licence_note: if f.instrument == Instrument::Rhs15 {
-            "RHS-15 is licensed: administer the official bilingual form and enter the numbers only."
-        } else {
-            "Short labels only: read the validated wording and translation from the official form."
-        },
+        licence_note: description.licence,
         banner: ctx.banner,
     };
     page_status(shown.status, &page_data)
@@ -270,7 +263,7 @@ fn parse(
     errors: &mut FormErrors,
 ) -> Option<(QuestionnaireResult, ScoreView)> {
     let date: Option<Date> = data.date("date", errors, "The date the questionnaire was completed");
-    let answers = parse_answers(instrument, data, errors)?;
+    let answers = parse_answers(instrument.description(), data, errors)?;
     let score = match score_with(instrument, &answers, &state.policy().scoring_options()) {
         Ok(s) => s,
         Err(e) => {
@@ -305,7 +298,7 @@ fn calculate(
     data: &FormData,
 ) -> (Option<ScoreView>, FormErrors) {
     let mut errors = FormErrors::default();
-    let score = parse_answers(instrument, data, &mut errors)
+    let score = parse_answers(instrument.description(), data, &mut errors)
         .and_then(|a| score_with(instrument, &a, &state.policy().scoring_options()).ok())
         .map(|s| ScoreView::of(&s));
     (score, errors)
@@ -537,7 +530,7 @@ async fn result(
         instrument: q.instrument.name(),
         date: q.date.to_string(),
         score: ScoreView::of(&score),
-        answers: answers_text(q.instrument, &q.answers),
+        answers: answers_text(q.instrument.description(), &q.answers),
         safety: safety_text(&state, ctx.record.patient.main_language.as_ref()).await?,
         risk_review_href: format!("{}/entries/new/risk-review", patient_href(&id)),
         trends_href: format!("{}/trends", patient_href(&id)),

@@ -14,4 +14,5 @@ mod policy;
 mod registration;
 mod routes;
 mod support;
+mod toy_instrument;
 mod worklist;
