@@ -109,14 +109,16 @@ fn urgency_rank(u: Urgency) -> i64 {
 }
 
 /// Everything the store does after a patient's record changed, in the same transaction: the
-/// rules view and the patient's actions (as of today's UTC date and the stored policy).
+/// rules view and the patient's actions (as of `today`, the store clock's, and the stored
+/// policy).
 pub(crate) async fn after_patient_change(
     conn: &mut SqliteConnection,
     patient_id: &str,
+    today: Date,
 ) -> Result<()> {
     let record = projection::refresh(conn, patient_id).await?;
     let policy = crate::settings::load_policy(conn).await?;
-    replace_for_patient(conn, &record, &policy, crate::now().date()).await
+    replace_for_patient(conn, &record, &policy, today).await
 }
 
 impl Store {

@@ -19,7 +19,8 @@ impl Store {
             return Err(StoreError::PatientNotFound(entry.patient.to_string()));
         }
         insert(&mut tx, entry).await?;
-        crate::actions::after_patient_change(&mut tx, entry.patient.as_str()).await?;
+        crate::actions::after_patient_change(&mut tx, entry.patient.as_str(), self.clock.today())
+            .await?;
         audit::append(
             &mut tx,
             actor,
@@ -73,7 +74,8 @@ impl Store {
         } else {
             "entry.amend"
         };
-        crate::actions::after_patient_change(&mut tx, next.patient.as_str()).await?;
+        crate::actions::after_patient_change(&mut tx, next.patient.as_str(), self.clock.today())
+            .await?;
         audit::append(
             &mut tx,
             actor,

@@ -146,7 +146,7 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let mut conn = self.pool().acquire().await?;
-        upsert(&mut conn, actor, incoming, reason).await
+        upsert(&mut conn, actor, incoming, reason, self.clock.today()).await
     }
 
     /// [`Store::upsert_incoming`] for a bulk import by a process that has the file to itself
@@ -159,7 +159,7 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
-        let result = upsert(&mut conn, actor, incoming, reason).await;
+        let result = upsert(&mut conn, actor, incoming, reason, self.clock.today()).await;
         journal.leave(&mut conn).await?;
         result
     }
@@ -201,16 +201,16 @@ fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
         .collect()
 }
 
-/// The body of both upserts: everything in one transaction on `conn`.
+/// The body of both upserts: everything in one transaction on `conn`, the actions as of `today`.
 async fn upsert(
     conn: &mut SqliteConnection,
     actor: &Actor,
     mut incoming: Vec<Incoming>,
     reason: &str,
+    today: haven_core::Date,
 ) -> Result<Upserted, UpsertError> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let policy = crate::settings::load_policy(&mut tx).await?;
-    let today = now().date();
     assign_new_ids(&mut tx, &mut incoming).await?;
     let mut summary = UpsertSummary::default();
     for chunk in incoming.chunks(CHUNK) {
@@ -770,7 +770,7 @@ mod tests {
                 .fetch_one(store.pool())
                 .await
                 .expect("count");
-        let today = now().date();
+        let today = store.clock().today();
         let policy = haven_core::policy::Policy::default();
         assert_eq!(
             actions as usize,

@@ -11,6 +11,7 @@ mod actions;
 pub mod api_tokens;
 mod audit;
 mod backup;
+mod clock;
 mod codec;
 mod duplicates;
 mod entries;
@@ -30,6 +31,7 @@ mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction};
 pub use audit::{AuditEntry, AuditVerification};
+pub use clock::Clock;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};
@@ -49,6 +51,8 @@ pub struct Store {
     path: Option<std::path::PathBuf>,
     /// Read-only connections for point reads on hot paths.
     readers: std::sync::Arc<readers::Readers>,
+    /// What the actions refreshed with each write are evaluated as of.
+    clock: Clock,
 }
 
 /// Who is acting, for the audit log and the `changed_by` of every write.
@@ -67,6 +71,7 @@ impl Actor {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The time stamped on rows and audit entries: always the system's (see [`Clock`]).
 pub(crate) fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError};
+use crate::{Clock, Result, Store, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -36,15 +36,17 @@ pub(crate) fn sqlite_path(url: &str) -> Result<&str> {
 }
 
 impl Store {
-    /// Opens (creating if missing) and migrates the database at `url`, and rebuilds any rules
-    /// view that is missing or in an older format.
+    /// Opens (creating if missing) and migrates the database at `url` on the system clock, and
+    /// rebuilds any rules view that is missing or in an older format.
     pub async fn open(url: &str) -> Result<Store> {
-        Self::open_with_progress(url, &|_, _| {}).await
+        Self::open_with(url, Clock::system(), &|_, _| {}).await
     }
 
-    /// [`Store::open`], calling `progress(done, total)` while rules views are rebuilt.
-    pub async fn open_with_progress(
+    /// [`Store::open`] on `clock` (whose date the rules views rebuilt now, and every write
+    /// after, evaluate the actions on), calling `progress(done, total)` while views are rebuilt.
+    pub async fn open_with(
         url: &str,
+        clock: Clock,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Store> {
         let path = sqlite_path(url)?;
@@ -70,6 +72,7 @@ impl Store {
             pool,
             readers: std::sync::Arc::new(Readers::new(path.clone())),
             path,
+            clock,
         };
         store.rebuild_stale_rule_views(progress).await?;
         Ok(store)
@@ -89,6 +92,7 @@ impl Store {
             pool,
             path: None,
             readers: Default::default(),
+            clock: Clock::system(),
         };
         store.rebuild_stale_rule_views(&|_, _| {}).await?;
         Ok(store)
@@ -115,6 +119,17 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &sqlx::SqlitePool {
         &self.pool
+    }
+
+    /// The application's clock, which every user of this store reads "today" from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// This store on `clock`: for a store opened in memory (a file opened with
+    /// [`Store::open_with`] has rebuilt its stale views on that clock's date already).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 }
 

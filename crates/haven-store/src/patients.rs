@@ -64,7 +64,8 @@ impl Store {
             entry.patient = patient.id.clone();
             entries::insert(&mut tx, &entry).await?;
         }
-        crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
+        crate::actions::after_patient_change(&mut tx, patient.id.as_str(), self.clock.today())
+            .await?;
         audit::append(
             &mut tx,
             actor,
@@ -110,7 +111,8 @@ impl Store {
             });
         }
         supersede(&mut tx, patient, &row, reason, actor).await?;
-        crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
+        crate::actions::after_patient_change(&mut tx, patient.id.as_str(), self.clock.today())
+            .await?;
         audit::append(
             &mut tx,
             actor,

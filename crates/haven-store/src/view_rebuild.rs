@@ -100,7 +100,7 @@ impl Store {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let records = projection::refresh_many(&mut tx, ids).await?;
         let policy = settings::load_policy(&mut tx).await?;
-        let today = crate::now().date();
+        let today = self.clock.today();
         let batch: Vec<_> = records
             .into_iter()
             .map(|record| {

@@ -2,8 +2,10 @@
 
 use std::sync::{Arc, RwLock};
 
+use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_store::Store;
+use time::OffsetDateTime;
 
 /// Settings fixed at start-up.
 #[derive(Clone, Debug)]
@@ -41,6 +43,17 @@ impl AppState {
             config: Arc::new(config),
             login_throttle: Arc::new(crate::auth::LoginThrottle::new()),
         }
+    }
+
+    /// Today's date on the application's clock (the store's): for validation, form defaults
+    /// and the rules. The core never reads a clock; it is given this date.
+    pub fn today(&self) -> Date {
+        self.store.clock().today()
+    }
+
+    /// Now on the application's clock: the time of new entries, amendments and sessions.
+    pub fn now(&self) -> OffsetDateTime {
+        self.store.clock().now()
     }
 
     /// A snapshot of the current policy (cheap to clone; rules run on the copy).

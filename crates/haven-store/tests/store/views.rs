@@ -105,7 +105,7 @@ async fn a_view_in_another_format_is_rebuilt_when_the_store_opens() {
     sql(&db.path, "DELETE FROM actions", []);
 
     let calls = Mutex::new(Vec::new());
-    let store = Store::open_with_progress(&db.path, &|done, total| {
+    let store = Store::open_with(&db.path, haven_store::Clock::system(), &|done, total| {
         calls.lock().expect("lock").push((done, total))
     })
     .await

@@ -118,7 +118,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
     let Some(session) = state.store.session(&hash).await? else {
         return Ok(SessionContext::None);
     };
-    let now = OffsetDateTime::now_utc();
+    let now = state.now();
     let idle = now - session.last_seen;
     if idle > time::Duration::minutes(state.config.idle_timeout_minutes) {
         state.store.delete_session(&hash).await?;

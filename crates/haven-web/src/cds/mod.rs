@@ -210,7 +210,7 @@ async fn service(
     };
     let draft_ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
     resources.extend(drafts);
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.today();
     let record = cds::record_for(&patient, resources, today)?;
     let policy = state.policy();
     let actions = if hook == "appointment-book" {

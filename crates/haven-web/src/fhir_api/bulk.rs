@@ -195,9 +195,7 @@ pub(super) async fn kick_off(
                 .map(|q| format!("?{q}"))
                 .unwrap_or_default()
         ),
-        transaction_time: OffsetDateTime::now_utc()
-            .format(&Rfc3339)
-            .unwrap_or_default(),
+        transaction_time: state.now().format(&Rfc3339).unwrap_or_default(),
         dir: dir.clone(),
         done: done.clone(),
         total,

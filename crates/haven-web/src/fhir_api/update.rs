@@ -80,7 +80,7 @@ pub(super) async fn update(
     let mut assembler = Assembler::default();
     assembler.add_all(resources)?;
     let known = write::known(&state.store, &assembler).await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.today();
     let assembly = assembler.finish(today, &known, Purpose::Store)?;
     let write = match if_match {
         Some(version) => PatientWrite::UpdateAt(version),

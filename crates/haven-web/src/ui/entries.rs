@@ -17,7 +17,7 @@ use super::forms;
 use super::layout::Layout;
 use super::patient_page::{Banner, PatientContext};
 use super::summary::{entry_details, kind_label};
-use super::{encode_segment, now, page_status, patient_href, see_other};
+use super::{encode_segment, page_status, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -204,7 +204,7 @@ async fn mark_in_error(
         };
         return render(&state, &user, &id, versions, status, form.reason, errors).await;
     }
-    let next = match current.mark_entered_in_error(user.user_id(), now(), &reason) {
+    let next = match current.mark_entered_in_error(user.user_id(), state.now(), &reason) {
         Ok(next) => next,
         Err(e) => {
             errors.add("reason", e.to_string());

@@ -20,7 +20,7 @@ use super::layout::Layout;
 use super::patient_form::{SEXES, accommodation_label, label_of, sex_id};
 use super::patients::{NativeName, age_text};
 use super::summary::EntryRow;
-use super::{page, patient_href, today};
+use super::{page, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -135,6 +135,8 @@ pub struct PatientContext {
     pub banner: Banner,
     /// Username → display name, for "named clinician" and "changed by".
     pub names: HashMap<String, String>,
+    /// The application's today, which the banner, the rules and the forms read.
+    pub today: Date,
 }
 
 impl PatientContext {
@@ -148,12 +150,14 @@ impl PatientContext {
             .into_iter()
             .map(|u| (u.username, u.display_name))
             .collect();
-        let mut banner = Banner::build(&record, user, &names, today());
-        banner.urgent = super::actions::urgent_actions(user, &record, &state.policy(), today());
+        let today = state.today();
+        let mut banner = Banner::build(&record, user, &names, today);
+        banner.urgent = super::actions::urgent_actions(user, &record, &state.policy(), today);
         Ok(Self {
             record,
             banner,
             names,
+            today,
         })
     }
 }
@@ -299,13 +303,13 @@ async fn show(
         clinical: user.is_clinical(),
         // The rules need the whole record; receptionists' page record lacks clinical entries.
         due: if user.is_clinical() {
-            due_items(&state, &user, &ctx.record, today())
+            due_items(&state, &user, &ctx.record, ctx.today)
         } else {
             due_items(
                 &state,
                 &user,
                 &state.store.record(&id, Visibility::Sensitive).await?,
-                today(),
+                ctx.today,
             )
         },
         record_links: super::forms::record_links(&user, &id),

@@ -19,8 +19,8 @@ use haven_core::rules::negative_events;
 use super::forms::data::{FormData, date_value, yes_no_value};
 use super::forms::fields::{Field, Input, options, yes_no};
 use super::layout::Layout;
+use super::page;
 use super::patient_page::{Banner, PatientContext};
-use super::{page, today};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -300,7 +300,7 @@ async fn print(
             "ltr"
         },
         agreed: plan.date.to_string(),
-        printed: today().to_string(),
+        printed: state.today().to_string(),
         version: entry.version,
         parts,
         crisis,

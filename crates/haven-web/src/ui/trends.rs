@@ -20,7 +20,7 @@ use super::assessments::available;
 use super::forms::questionnaire::{RECORDED_ELSEWHERE, band_label};
 use super::layout::Layout;
 use super::patient_page::{Banner, PatientContext};
-use super::{page, patient_href, today};
+use super::{page, patient_href};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -342,7 +342,7 @@ async fn show(
         &ctx.record,
         &available(&state),
         &state.policy().scoring_options(),
-        today(),
+        state.today(),
     );
     page(&TrendsPage {
         layout: Layout::new(&user, format!("Trends – {}", ctx.banner.name), "/patients"),

@@ -10,7 +10,7 @@ use haven_core::record::{
     LifeEvent, LifeEventKind, Patient, PlannedContact,
 };
 use haven_core::{EntryId, LanguageTag, PatientId, UserId};
-use haven_store::{Actor, Role, Store, User};
+use haven_store::{Actor, Clock, Role, Store, User};
 use haven_web::{AppState, WebConfig};
 use reqwest::cookie::Jar;
 use reqwest::redirect::Policy as RedirectPolicy;
@@ -29,9 +29,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {
+    spawn_app_on(config, Clock::system()).await
+}
+
+/// The app on `clock`, which the store, the pages and the forms all read "today" from.
+pub async fn spawn_app_on(config: WebConfig, clock: Clock) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("haven.db");
-    let store = Store::open(path.to_str().expect("utf-8 path"))
+    let store = Store::open_with(path.to_str().expect("utf-8 path"), clock, &|_, _| {})
         .await
         .expect("open store");
     let state = AppState::new(store.clone(), Policy::default(), config);

@@ -3,8 +3,6 @@
 //! `Observation.ndjson` make one population), and the output is `worklist`'s, with `patient`
 //! the FHIR `Patient.id`.
 //!
-//! Wiring (cmd/mod.rs): `mod evaluate;` and
-//! `Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await`.
 
 use std::path::PathBuf;
 
@@ -19,9 +17,8 @@ use super::fhir_input::{Input, report_notes};
 use crate::evaluation::{self, AllActions};
 use crate::{actions_output, output, progress};
 
-/// `pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> anyhow::Result<()>`
-pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<()> {
-    let today = super::today();
+/// Evaluates `files` as of `as_of`, or `today` (the application clock's date).
+pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool, today: Date) -> Result<()> {
     let as_of = as_of.unwrap_or(today);
     // Each file streams through the assembler, which keeps the records, not the resources.
     let inputs = Input::all(files)?;

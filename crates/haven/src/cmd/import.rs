@@ -112,7 +112,7 @@ async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -
         .map(NhsNumber::as_str)
         .collect();
     let known = store.known_patients(&wanted, &numbers).await?;
-    let assembly = assembler.finish(super::today(), &known, Purpose::Store)?;
+    let assembly = assembler.finish(store.clock().today(), &known, Purpose::Store)?;
     report_notes(&assembly);
     let unused = assembly.unused;
     let incoming = assembly

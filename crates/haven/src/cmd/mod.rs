@@ -16,27 +16,21 @@ mod user;
 mod worklist;
 
 use anyhow::{Context, Result};
-use haven_store::Store;
-use time::Date;
+use haven_store::{Clock, Store};
 
 use crate::cli::{
     AuditCommand, Cli, Command, PolicyCommand, ReportCommand, TokenCommand, UserCommand,
 };
 
-/// Today's date in UTC: the only place the binary reads the calendar for the domain.
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-/// Opens the database, with a progress bar while stale rules views are rebuilt, and warns on
-/// stderr of any patient the rules cannot see.
-pub async fn open(db: &str) -> Result<Store> {
+/// Opens the database on `clock`, with a progress bar while stale rules views are rebuilt, and
+/// warns on stderr of any patient the rules cannot see.
+pub async fn open(db: &str, clock: Clock) -> Result<Store> {
     let bar = std::sync::OnceLock::new();
     let progress = |done: u64, total: u64| {
         bar.get_or_init(|| crate::progress::bar(total, "rebuilding"))
             .set_position(done);
     };
-    let store = Store::open_with_progress(db, &progress)
+    let store = Store::open_with(db, clock, &progress)
         .await
         .with_context(|| format!("cannot open the database {db}"))?;
     if let Some(bar) = bar.get() {
@@ -57,18 +51,21 @@ pub async fn open(db: &str) -> Result<Store> {
     Ok(store)
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
+/// Runs the command; `clock` is the one every part of Haven reads "today" from.
+pub async fn run(cli: Cli, clock: Clock) -> Result<()> {
     if let Some(path) = &cli.policy_file {
-        policy::apply_file(&open(&cli.db).await?, path).await?;
+        policy::apply_file(&open(&cli.db, clock).await?, path).await?;
     }
     match cli.command {
         Command::Migrate => {
-            open(&cli.db).await?;
+            open(&cli.db, clock).await?;
             println!("database {} is ready", cli.db);
             Ok(())
         }
-        Command::Serve(args) => serve::run(&cli.db, args).await,
-        Command::Demo(args) => demo::run(&open(&cli.db).await?, &args).await.map(|_| ()),
+        Command::Serve(args) => serve::run(&cli.db, clock, args).await,
+        Command::Demo(args) => demo::run(&open(&cli.db, clock).await?, &args)
+            .await
+            .map(|_| ()),
         Command::User {
             command:
                 UserCommand::Add {
@@ -79,7 +76,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 },
         } => {
             user::add(
-                &open(&cli.db).await?,
+                &open(&cli.db, clock).await?,
                 &name,
                 &role,
                 display_name,
@@ -89,35 +86,37 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::User {
             command: UserCommand::List,
-        } => user::list(&open(&cli.db).await?).await,
+        } => user::list(&open(&cli.db, clock).await?).await,
         Command::Audit {
             command: AuditCommand::Verify,
-        } => audit::verify(&open(&cli.db).await?).await,
-        Command::Backup { out } => backup::backup(&open(&cli.db).await?, &out).await,
+        } => audit::verify(&open(&cli.db, clock).await?).await,
+        Command::Backup { out } => backup::backup(&open(&cli.db, clock).await?, &out).await,
         Command::Restore { file, force } => backup::restore(&cli.db, &file, force).await,
-        Command::Worklist(args) => worklist::run(&open(&cli.db).await?, &args).await,
+        Command::Worklist(args) => worklist::run(&open(&cli.db, clock).await?, &args).await,
         Command::Score(args) => score::run(&args),
         Command::Policy {
             command: PolicyCommand::Show,
-        } => policy::show(&open(&cli.db).await?).await,
+        } => policy::show(&open(&cli.db, clock).await?).await,
         Command::Policy {
             command: PolicyCommand::Set { key, value },
-        } => policy::set(&open(&cli.db).await?, &key, &value).await,
-        Command::Import { files } => import::run(&open(&cli.db).await?, &files).await,
+        } => policy::set(&open(&cli.db, clock).await?, &key, &value).await,
+        Command::Import { files } => import::run(&open(&cli.db, clock).await?, &files).await,
         Command::Export {
             out,
             include_sensitive,
-        } => export::run(&open(&cli.db).await?, &out, include_sensitive).await,
-        Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await,
+        } => export::run(&open(&cli.db, clock).await?, &out, include_sensitive).await,
+        Command::Evaluate { files, as_of, json } => {
+            evaluate::run(&files, as_of, json, clock.today()).await
+        }
         Command::Token {
             command: TokenCommand::Add { name, scope },
-        } => token::add(&open(&cli.db).await?, &name, &scope).await,
+        } => token::add(&open(&cli.db, clock).await?, &name, &scope).await,
         Command::Token {
             command: TokenCommand::List,
-        } => token::list(&open(&cli.db).await?).await,
+        } => token::list(&open(&cli.db, clock).await?).await,
         Command::Token {
             command: TokenCommand::Revoke { id },
-        } => token::revoke(&open(&cli.db).await?, &id).await,
+        } => token::revoke(&open(&cli.db, clock).await?, &id).await,
         Command::Report {
             command:
                 ReportCommand::Interpreters {
@@ -126,6 +125,6 @@ pub async fn run(cli: Cli) -> Result<()> {
                     csv,
                     json,
                 },
-        } => report::interpreters(&open(&cli.db).await?, from, to, csv, json).await,
+        } => report::interpreters(&open(&cli.db, clock).await?, from, to, csv, json).await,
     }
 }

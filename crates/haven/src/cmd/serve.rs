@@ -1,13 +1,13 @@
 //! `haven serve`: the web UI, FHIR API and CDS Hooks on one address.
 
 use anyhow::{Context, Result};
-use haven_store::{Actor, Role};
+use haven_store::{Actor, Clock, Role};
 use haven_web::{AppState, WebConfig};
 
 use crate::cli::{DemoArgs, ServeArgs};
 
-pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
-    let store = super::open(db).await?;
+pub async fn run(db: &str, clock: Clock, args: ServeArgs) -> Result<()> {
+    let store = super::open(db, clock).await?;
     let mut logins = Vec::new();
     if args.demo {
         if store.is_empty().await? {
@@ -82,7 +82,7 @@ fn spawn_actions_refresh(state: AppState) {
             let started = std::time::Instant::now();
             match state
                 .store
-                .refresh_actions_if_stale(&state.policy(), super::today())
+                .refresh_actions_if_stale(&state.policy(), state.today())
                 .await
             {
                 Ok(true) => tracing::info!(

@@ -10,7 +10,7 @@ use crate::evaluation::{AllActions, Counts, evaluate_population};
 use crate::{actions_output, output, progress};
 
 pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
-    let today = args.as_of.unwrap_or_else(super::today);
+    let today = args.as_of.unwrap_or_else(|| store.clock().today());
     let policy = store.policy().await?;
     let filter = RecordStream {
         patient: args.patient.clone(),

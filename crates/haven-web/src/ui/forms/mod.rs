@@ -28,6 +28,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
+use haven_core::Date;
 use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord, validate_entry};
 use haven_store::StoreError;
 
@@ -38,8 +39,7 @@ use super::form::FormErrors;
 use super::layout::Layout;
 use super::patient_page::{Banner, PatientContext};
 use super::{
-    assessments, encode_segment, new_entry_id, now, page_status, patient_href, risk, see_other,
-    today,
+    assessments, encode_segment, new_entry_id, page_status, patient_href, risk, see_other,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
@@ -136,7 +136,7 @@ fn render(
     let (context_heading, context) = if spec.id == "risk-review" {
         (
             "Negative life events in the last 90 days",
-            risk::recent_stressors(&ctx.record, today()),
+            risk::recent_stressors(&ctx.record, ctx.today),
         )
     } else {
         ("", Vec::new())
@@ -178,7 +178,7 @@ async fn new_form(
     }
     let spec = allowed_spec(&user, &kind)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    let data = (spec.defaults)(&ctx.record, today());
+    let data = (spec.defaults)(&ctx.record, state.today());
     render(
         &user,
         ctx,
@@ -196,12 +196,13 @@ async fn new_form(
 fn parse_checked(
     spec: &KindSpec,
     record: &PatientRecord,
+    today: Date,
     data: &FormData,
     errors: &mut FormErrors,
 ) -> Option<EntryBody> {
     let body = (spec.parse)(data, errors);
     if let (Some(b), true) = (&body, errors.is_empty())
-        && let Err(e) = validate_entry(&record.patient, b, today())
+        && let Err(e) = validate_entry(&record.patient, b, today)
     {
         add_validation(errors, &(spec.fields)(), e.field, &e.message);
     }
@@ -218,7 +219,7 @@ async fn create(
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let data = FormData::parse(&body);
     let mut errors = FormErrors::default();
-    let Some(entry_body) = parse_checked(spec, &ctx.record, &data, &mut errors) else {
+    let Some(entry_body) = parse_checked(spec, &ctx.record, ctx.today, &data, &mut errors) else {
         return render(
             &user,
             ctx,
@@ -236,7 +237,7 @@ async fn create(
         ctx.record.patient.id.clone(),
         entry_body,
         user.user_id(),
-        now(),
+        state.now(),
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = spec.id, "entry recorded");
@@ -316,7 +317,7 @@ async fn amend(
     let spec = spec(entry.body.kind_id()).ok_or(AppError::NotFound)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let mut errors = FormErrors::default();
-    let parsed = parse_checked(spec, &ctx.record, &data, &mut errors);
+    let parsed = parse_checked(spec, &ctx.record, ctx.today, &data, &mut errors);
     let reason = errors.required(
         data.get("reason"),
         "reason",
@@ -328,7 +329,7 @@ async fn amend(
         status = StatusCode::CONFLICT;
     }
     let next = match (parsed, errors.is_empty()) {
-        (Some(b), true) => match entry.amend(b, user.user_id(), now(), &reason) {
+        (Some(b), true) => match entry.amend(b, user.user_id(), state.now(), &reason) {
             Ok(next) => Some(next),
             Err(e) => {
                 errors.add("reason", fields::sentence(&e.to_string()));
