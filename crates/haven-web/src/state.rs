@@ -1,5 +1,6 @@
 //! State shared by every request: the store, the practice policy and the server settings.
 
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use haven_core::Date;
@@ -7,20 +8,35 @@ use haven_core::policy::Policy;
 use haven_store::Store;
 use time::OffsetDateTime;
 
-/// Settings fixed at start-up.
+use crate::cds::CdsConfig;
+use crate::fhir_api::FhirConfig;
+
+/// Settings fixed at start-up, given by the binary (which reads them from its arguments and
+/// the environment): nothing in this crate reads the environment.
 #[derive(Clone, Debug)]
 pub struct WebConfig {
     /// Set the `Secure` attribute on cookies (when served over TLS or behind a TLS proxy).
     pub secure_cookies: bool,
     /// Idle minutes before a session ends (policy, default 30).
     pub idle_timeout_minutes: i64,
+    /// The FHIR API's settings.
+    pub fhir: FhirConfig,
+    /// The CDS Hooks service's settings.
+    pub cds: CdsConfig,
 }
 
-impl Default for WebConfig {
-    fn default() -> Self {
+impl WebConfig {
+    /// The defaults, with bulk exports written under `export_dir`: no public URL (links follow
+    /// the request's Host), no trusted CDS Hooks issuer, cookies without `Secure`.
+    pub fn new(export_dir: PathBuf) -> Self {
         Self {
             secure_cookies: false,
             idle_timeout_minutes: 30,
+            fhir: FhirConfig {
+                public_url: None,
+                export_dir,
+            },
+            cds: CdsConfig::default(),
         }
     }
 }

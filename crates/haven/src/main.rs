@@ -9,6 +9,7 @@ mod evaluation;
 mod output;
 mod progress;
 mod score_output;
+mod settings;
 
 use clap::Parser;
 

@@ -4,14 +4,12 @@
 use haven_store::{Clock, Role};
 use time::macros::datetime;
 
-use haven_web::WebConfig;
-
-use crate::support::{body, seed_patient, spawn_app_on};
+use crate::support::{body, config, seed_patient, spawn_app_on};
 
 #[tokio::test]
 async fn pages_forms_and_the_stored_worklist_read_the_application_clock() {
     let at = datetime!(2026-11-28 10:00 UTC);
-    let app = spawn_app_on(WebConfig::default(), Clock::fixed(at)).await;
+    let app = spawn_app_on(config(), Clock::fixed(at)).await;
     app.add_user("dr.amal", Role::Clinician, None).await;
     let f = seed_patient(&app.store, Some("dr.amal")).await;
     let browser = app.signed_in_at("dr.amal", at).await;

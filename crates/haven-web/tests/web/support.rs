@@ -25,7 +25,13 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(WebConfig::default()).await
+    spawn_app_with(config()).await
+}
+
+/// The defaults, with bulk exports (which these tests do not make) in the system's temporary
+/// directory.
+pub fn config() -> WebConfig {
+    WebConfig::new(std::env::temp_dir())
 }
 
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {

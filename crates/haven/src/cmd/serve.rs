@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use haven_store::{Actor, Clock, Role};
-use haven_web::{AppState, WebConfig};
+use haven_web::AppState;
 
 use crate::cli::{DemoArgs, ServeArgs};
 
@@ -45,10 +45,7 @@ pub async fn run(db: &str, clock: Clock, args: ServeArgs) -> Result<()> {
     let state = AppState::new(
         store,
         policy,
-        WebConfig {
-            secure_cookies: args.secure_cookies,
-            ..WebConfig::default()
-        },
+        crate::settings::web_config(args.secure_cookies),
     );
     spawn_actions_refresh(state.clone());
     let listener = tokio::net::TcpListener::bind(&args.addr)
