@@ -146,13 +146,11 @@ impl Store {
             after = last.try_get("seq")?;
             let last_id: String = last.try_get("id")?;
             let first_id: String = rows[0].try_get("id")?;
-            let mut batch = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let record = projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?)?;
-                let actions = rules::evaluate(&record, policy, today);
-                batch.push((record, actions));
-            }
-            replace_many(&mut tx, &batch).await?;
+            let records = rows
+                .iter()
+                .map(|row| projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?))
+                .collect::<Result<Vec<_>>>()?;
+            replace_many(&mut tx, &evaluated(records, policy, today)).await?;
             tx.commit().await?;
             tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
@@ -277,6 +275,22 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
         }
         list.push_unseparated(")");
     }
+}
+
+/// Each record with its actions as of `today`: the batches the store writes whole (a refresh,
+/// a rebuild, an import).
+pub(crate) fn evaluated(
+    records: Vec<PatientRecord>,
+    policy: &Policy,
+    today: Date,
+) -> Vec<(PatientRecord, Vec<Action>)> {
+    records
+        .into_iter()
+        .map(|record| {
+            let actions = rules::evaluate(&record, policy, today);
+            (record, actions)
+        })
+        .collect()
 }
 
 /// Replaces the actions of every patient in `batch` with the ones given (a few statements for

@@ -309,14 +309,8 @@ async fn upsert(
         write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
         // Patients already stored are read back whole: the chunk holds only what changed.
         let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
-        let evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
-            .await?
-            .into_iter()
-            .map(|record| {
-                let actions = rules::evaluate(&record, &policy, today);
-                (record, actions)
-            })
-            .collect();
+        let records = crate::projection::refresh_many(&mut tx, &ids).await?;
+        let evaluated = crate::actions::evaluated(records, &policy, today);
         crate::actions::replace_many(&mut tx, &evaluated).await?;
         let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
         audit::append_many(&mut tx, actor, "fhir.import", rows).await?;

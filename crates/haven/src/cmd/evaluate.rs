@@ -9,12 +9,13 @@ use std::path::PathBuf;
 use anyhow::Result;
 use haven_core::Date;
 use haven_core::policy::Policy;
+use haven_core::population::{AllActions, Evaluation};
 use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action};
 use haven_fhir::{Assembler, Purpose};
 
 use super::fhir_input::{Input, report_notes};
-use crate::evaluation::{self, AllActions};
+use crate::evaluation;
 use crate::{actions_output, output, progress};
 
 /// Evaluates `files` as of `as_of`, or `today` (the application clock's date).
@@ -52,7 +53,9 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool, today: Date
 /// Every record's actions, evaluated on every core, labelled with the FHIR Patient.id and
 /// sorted as INTERFACES.md says.
 pub fn evaluate(records: &[PatientRecord], policy: &Policy, as_of: Date) -> Vec<(String, Action)> {
-    let mut actions = evaluation::evaluate_records::<AllActions>(records, policy, as_of).0;
+    let evaluation =
+        evaluation::tally_records(records, || Evaluation::<AllActions>::new(policy, as_of));
+    let AllActions(mut actions) = evaluation.into_collected();
     rules::sort_population(&mut actions);
     actions
 }
