@@ -16,7 +16,6 @@ mod codec;
 mod duplicates;
 mod entries;
 mod error;
-pub mod fhir_import;
 mod open;
 mod patients;
 mod population;
@@ -26,6 +25,7 @@ mod records;
 mod search;
 mod sessions;
 mod settings;
+pub mod upsert;
 mod users;
 mod view_rebuild;
 

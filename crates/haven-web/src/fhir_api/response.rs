@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use haven_fhir::model::{OperationOutcome, Resource};
 use haven_fhir::{ImportError, ImportErrorKind};
 use haven_store::StoreError;
-use haven_store::fhir_import::UpsertError;
+use haven_store::upsert::UpsertError;
 use serde_json::Value;
 
 pub const FHIR_JSON: &str = "application/fhir+json";

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use haven_fhir::{Assembler, Position, Purpose, parse_input};
 use haven_store::api_tokens::ApiScope;
-use haven_store::fhir_import::{Incoming, PatientWrite};
+use haven_store::upsert::{Incoming, PatientWrite};
 
 use super::{ApiClient, FhirError, Shared, fhir_json, write};
 use crate::AppState;

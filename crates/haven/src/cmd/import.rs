@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use anyhow::{Result, anyhow};
 use haven_core::NhsNumber;
 use haven_fhir::{Assembler, PatientGiven, Purpose, UnusedTypes};
-use haven_store::fhir_import::{Incoming, PatientWrite, UpsertSummary};
+use haven_store::upsert::{Incoming, PatientWrite, UpsertSummary};
 use haven_store::{Actor, Store};
 
 use super::fhir_input::{Input, report_notes};

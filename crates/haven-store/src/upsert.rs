@@ -1,7 +1,7 @@
-//! Storing imported records (FHIR import, `POST /fhir`, `PUT /fhir/Patient/{id}`): new
-//! patients and entries are added, changed ones get a new version with the old one kept in
-//! history, unchanged ones are left alone — so importing the same resources again changes
-//! nothing. Never deletes.
+//! Storing whole records that arrive from elsewhere (`haven import`, `POST /fhir`, `PUT
+//! /fhir/Patient/{id}`), already read and validated by the caller: new patients and entries
+//! are added, changed ones get a new version with the old one kept in history, unchanged ones
+//! are left alone — so storing the same records again changes nothing. Never deletes.
 //!
 //! A create never overwrites: a create ([`PatientWrite::Create`]) is given a new id here, in
 //! the write's own transaction; demographics that arrive for a stored id replace the stored
