@@ -38,10 +38,8 @@ fn web_config_from(secure_cookies: bool, var: impl Fn(&str) -> Option<OsString>)
 }
 
 fn issuers(path: &std::ffi::OsStr) -> Vec<TrustedIssuer> {
-    let read = std::fs::read(path)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| CdsConfig::issuers_from_json(&bytes).map_err(|e| e.to_string()));
-    read.unwrap_or_else(|e| {
+    let read = || -> anyhow::Result<_> { Ok(CdsConfig::issuers_from_json(&std::fs::read(path)?)?) };
+    read().unwrap_or_else(|e| {
         tracing::error!(error = %e, "HAVEN_CDS_ISSUERS could not be read: no CDS Hooks issuer is trusted");
         Vec::new()
     })

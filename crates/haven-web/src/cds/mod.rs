@@ -13,7 +13,7 @@
 mod fetch;
 mod jwt;
 
-pub use jwt::{Caller, ReplayCache, TrustedIssuer, TrustedKey, verify};
+pub use jwt::{Caller, IssuerError, JwtError, ReplayCache, TrustedIssuer, TrustedKey, verify};
 
 use std::sync::Arc;
 
@@ -44,12 +44,12 @@ pub struct CdsConfig {
 
 impl CdsConfig {
     /// `{"issuers": [...]}`.
-    pub fn issuers_from_json(bytes: &[u8]) -> Result<Vec<TrustedIssuer>, String> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    pub fn issuers_from_json(bytes: &[u8]) -> Result<Vec<TrustedIssuer>, IssuerError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(IssuerError::NotJson)?;
         value
             .get("issuers")
             .and_then(Value::as_array)
-            .ok_or("no \"issuers\" list")?
+            .ok_or(IssuerError::NoIssuers)?
             .iter()
             .map(TrustedIssuer::from_json)
             .collect()
@@ -111,8 +111,7 @@ async fn authenticate(
             "{}{path}",
             base_url(headers, shared.config.public_url.as_deref())
         );
-        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)
-            .map_err(FhirError::Jwt)?;
+        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)?;
         return Ok(Actor::new(format!("cds:{}", caller.iss)));
     }
     let api = state
