@@ -276,7 +276,6 @@ fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, JwtError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::cds::CdsConfig;
 
     /// What an administrator reads in the log when the issuers file cannot be used.
