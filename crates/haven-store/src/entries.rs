@@ -61,7 +61,7 @@ impl Store {
             .bind(i64::from(next.version))
             .bind(next.status.id())
             .bind(date_text(next.body.date()))
-            .bind(serde_json::to_string(&next.body)?)
+            .bind(crate::codec::to_json(&next.body)?)
             .bind(timestamp_text(next.change.at))
             .bind(next.change.by.as_str())
             .bind(&next.change.reason)
@@ -112,7 +112,7 @@ impl Store {
                 version: r.try_get::<i64, _>("version")? as u32,
                 status: status(&r.try_get::<String, _>("status")?)?,
                 change: change_from_row(r)?,
-                body: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+                body: crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
                 partial_date: partial_from_row(r)?,
             });
         }
@@ -153,7 +153,7 @@ fn change_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Change> {
 }
 
 pub(crate) fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
-    let body: EntryBody = serde_json::from_str(&r.try_get::<String, _>("data")?)?;
+    let body: EntryBody = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
     Ok(Entry {
         id: EntryId::new(r.try_get::<String, _>("id")?),
         patient: PatientId::new(r.try_get::<String, _>("patient_id")?),
@@ -187,7 +187,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result
     .bind(entry.status.id())
     .bind(date_text(entry.body.date()))
     .bind(entry.visibility() == Visibility::Sensitive)
-    .bind(serde_json::to_string(&entry.body)?)
+    .bind(crate::codec::to_json(&entry.body)?)
     .bind(timestamp_text(entry.change.at))
     .bind(entry.change.by.as_str())
     .bind(&entry.change.reason)

@@ -124,12 +124,6 @@ impl From<sqlx::Error> for UpsertError {
     }
 }
 
-impl From<serde_json::Error> for UpsertError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
 /// Records handled together: their stored patients and entries are read in one query each and
 /// their new entries written in multi-row inserts, instead of a statement per resource.
 const CHUNK: usize = 250;
@@ -425,16 +419,16 @@ async fn update_entry(
     if partial.is_some() && partial == stored_partial {
         // The same partial date, read on another day (a late reading is never after the day
         // of the import): the day already stored stands, so a re-import changes nothing.
-        let stored_day = serde_json::from_str::<EntryBody>(stored)?.date();
+        let stored_day = crate::codec::from_json::<EntryBody>(stored)?.date();
         if stored_day != body.date() {
             *body.to_mut().date_mut() = stored_day;
         }
     }
-    let data = serde_json::to_string(&*body)?;
+    let data = crate::codec::to_json(&*body)?;
     // The same text is the same entry (the usual re-import); otherwise compare the decoded
     // entries, so that a different but equal serialisation is no change — including a row
     // written before a field was added, which reads back with the field's default.
-    let same = stored == data || serde_json::from_str::<EntryBody>(stored)? == *body;
+    let same = stored == data || crate::codec::from_json::<EntryBody>(stored)? == *body;
     if same && status == entry.status.id() && partial == stored_partial {
         summary.entries_unchanged += 1;
         return Ok(());
