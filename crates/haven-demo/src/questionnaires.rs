@@ -183,7 +183,7 @@ fn answers(instrument: Instrument, sev: f64, story: &Story, dice: &mut Dice) -> 
         .collect()
 }
 
-/// Whether the answers are a positive screen as RULES.md defines it (PHQ-9 ≥ 10, GAD-7 ≥ 10,
+/// Whether the answers are a positive screen as `psych.consider-referral` reads it (PHQ-9 ≥ 10, GAD-7 ≥ 10,
 /// PCL-5 ≥ 33, ITQ PTSD or complex PTSD, RHS-13 ≥ 11). The same as
 /// `haven_core::instruments::is_positive_screen` (a test checks), without building a full
 /// score for every questionnaire of a hundred thousand patients.

@@ -166,7 +166,8 @@ impl Store {
         Ok(true)
     }
 
-    /// One page of the stored actions in INTERFACES.md order, and the counts for the filters.
+    /// One page of the stored actions in worklist order (docs/rules.md, *Actions*), and the
+    /// counts for the filters.
     pub async fn actions(&self, q: &ActionQuery) -> Result<(Vec<PatientAction>, ActionCounts)> {
         let mut page: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM actions");
         push_filters(&mut page, q);

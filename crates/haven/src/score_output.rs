@@ -1,5 +1,5 @@
-//! Output of `haven score`: the JSON fields `facts/instruments.md` lists, and a short text
-//! summary for people.
+//! Output of `haven score`: the JSON fields of each instrument's score (`instrument`, `total`,
+//! `band`, `flags` and its details), and a short text summary for people.
 
 use haven_core::instruments::{Detail, Score, flag};
 use serde_json::{Map, Value, json};

@@ -35,7 +35,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool, today: Date
     let assembly = assembler.finish(today.max(as_of), &[], Purpose::Evaluate)?;
     report_notes(&assembly);
     if !assembly.unused.is_empty() {
-        // Standard error: standard output is the worklist (its JSON stays as INTERFACES.md says).
+        // Standard error: standard output is the worklist (its JSON stays as docs/rules.md says).
         eprintln!("note: {}", assembly.unused);
     }
     let actions = evaluate(&assembly.records, &Policy::default(), as_of);
@@ -51,7 +51,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool, today: Date
 }
 
 /// Every record's actions, evaluated on every core, labelled with the FHIR Patient.id and
-/// sorted as INTERFACES.md says.
+/// sorted as docs/rules.md says.
 pub fn evaluate(records: &[PatientRecord], policy: &Policy, as_of: Date) -> Vec<(String, Action)> {
     let evaluation =
         evaluation::tally_records(records, || Evaluation::<AllActions>::new(policy, as_of));
@@ -101,7 +101,7 @@ mod tests {
                 .as_str()
                 .is_some_and(|r| r.contains("2026-11-27"))
         );
-        // Every field of the INTERFACES.md example is present.
+        // Every field of the docs/rules.md example is present.
         let example: serde_json::Value = serde_json::from_str(
             r#"{"as_of": "2026-11-28",
  "actions": [{"patient": "pat-17", "rule": "risk.reassess-after-event", "section": "§6",
@@ -109,7 +109,7 @@ mod tests {
               "reason": "Asylum claim refused on 2026-11-27; no risk assessment since.",
               "resolve": "Record a suicide and self-harm risk assessment."}]}"#,
         )
-        .expect("the INTERFACES.md example parses");
+        .expect("the docs/rules.md example parses");
         let keys =
             |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
         assert_eq!(keys(first), keys(&example["actions"][0]));
