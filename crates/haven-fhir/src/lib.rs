@@ -1,6 +1,6 @@
 //! FHIR R4 (UK Core where it applies) and CDS Hooks wire formats for Haven, and the mapping
 //! between them and `haven_core::record::PatientRecord` — both ways, exactly per the mapping
-//! table in INTERFACES.md, with Haven's own additions written down in `MAPPING.md`.
+//! table in `docs/fhir.md`, with Haven's own additions written down in `MAPPING.md`.
 //!
 //! - [`model`]: precise serde types for the small FHIR subset Haven uses.
 //! - [`to_resources`]: a record → resources (export); [`ndjson`] writes them for bulk export.

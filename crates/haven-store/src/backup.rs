@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::audit::{AuditFiles, check_backup_key, set_aside_checkpoints};
 use crate::open::sqlite_path;
-use crate::{Actor, Result, Store, StoreError};
+use crate::{Actor, Clock, Result, Store, StoreError};
 
 impl Store {
     /// A consistent copy of the live database (`VACUUM INTO`), safe while Haven is serving,
@@ -30,17 +30,18 @@ impl Store {
         url: &str,
         backup: &Path,
         audit: &AuditFiles,
+        clock: Clock,
         actor: &Actor,
         force: bool,
     ) -> Result<Store> {
         // Opening checks the backup is Haven's, at a schema this build knows; under a throwaway
         // key, so that nothing about the audit key is written beside the backup.
-        Store::open_file(&backup.to_string_lossy(), None, &|_, _| {})
+        Store::open_file(&backup.to_string_lossy(), None, clock, &|_, _| {})
             .await?
             .close()
             .await;
         check_backup_key(backup, audit).await?;
-        let target = Store::open_with(url, audit, &|_, _| {}).await?;
+        let target = Store::open_with(url, audit, clock, &|_, _| {}).await?;
         if !force && !target.is_empty().await? {
             return Err(StoreError::RestoreTargetNotEmpty);
         }
@@ -55,7 +56,7 @@ impl Store {
         std::fs::rename(&staging, path)
             .map_err(|e| StoreError::Corrupt(format!("cannot replace the database: {e}")))?;
         let aside = set_aside_checkpoints(&audit.checkpoints)?;
-        let store = Store::open_with(url, audit, &|_, _| {}).await?;
+        let store = Store::open_with(url, audit, clock, &|_, _| {}).await?;
         store.seal_restored_log().await?;
         let mut detail = backup.display().to_string();
         if let Some(aside) = aside {

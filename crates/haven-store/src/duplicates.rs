@@ -326,7 +326,9 @@ impl Store {
                     }
                 }
                 for r in sqlx::query(SAME_DAY).fetch_all(self.pool()).await? {
-                    finder.born(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)?;
+                    finder
+                        .born(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 }
                 finder
             }

@@ -44,6 +44,9 @@ pub enum StoreError {
     AuditFile { path: String, why: String },
     #[error("stored data could not be read ({0}); the database may have been edited by hand")]
     Corrupt(String),
+    /// A value this build could not write as JSON: a fault in Haven, not in the database.
+    #[error("a value could not be written as JSON ({0})")]
+    Encode(#[source] serde_json::Error),
     #[error(
         "a patient's rules view is in {} and this build reads format {}; reopen the database to rebuild it",
         .0.map_or("no known format".to_owned(), |v| format!("format {v}")),
@@ -58,10 +61,4 @@ pub enum StoreError {
     NoFile,
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
-impl From<serde_json::Error> for StoreError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Corrupt(e.to_string())
-    }
 }

@@ -80,7 +80,7 @@ impl Store {
         let mut pending: Option<Entry> = None;
         let mut count = 0;
         while let Some(row) = patients.try_next().await? {
-            let patient: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+            let patient: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
             let mut record = PatientRecord::new(patient);
             loop {
                 let next = match pending.take() {
@@ -279,7 +279,7 @@ pub(crate) async fn insert_entries<'a>(
     for chunk in all.chunks(CHUNK) {
         let data = chunk
             .iter()
-            .map(|e| serde_json::to_string(&e.body))
+            .map(|e| crate::codec::to_json(&e.body))
             .collect::<Result<Vec<_>, _>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date) ",

@@ -630,19 +630,41 @@ async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
         key: AuditFiles::beside(&db.path).expect("files").key,
         ..AuditFiles::beside(&target).expect("files")
     };
-    let restored = Store::restore(&target, &backup, &audit, &actor(), false)
-        .await
-        .expect("restore");
+    let restored = Store::restore(
+        &target,
+        &backup,
+        &audit,
+        haven_store::Clock::system(),
+        &actor(),
+        false,
+    )
+    .await
+    .expect("restore");
     assert_eq!(restored.count_patients().await.expect("count"), 1);
     restored.close().await;
     assert!(matches!(
-        Store::restore(&target, &backup, &audit, &actor(), false).await,
+        Store::restore(
+            &target,
+            &backup,
+            &audit,
+            haven_store::Clock::system(),
+            &actor(),
+            false
+        )
+        .await,
         Err(StoreError::RestoreTargetNotEmpty)
     ));
     assert!(
-        Store::restore(&target, &backup, &audit, &actor(), true)
-            .await
-            .is_ok()
+        Store::restore(
+            &target,
+            &backup,
+            &audit,
+            haven_store::Clock::system(),
+            &actor(),
+            true
+        )
+        .await
+        .is_ok()
     );
 }
 
@@ -654,7 +676,15 @@ async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the
     let target = target.to_str().expect("utf-8");
     let beside_target = AuditFiles::beside(target).expect("files");
     assert!(matches!(
-        Store::restore(target, &backup, &beside_target, &actor(), false).await,
+        Store::restore(
+            target,
+            &backup,
+            &beside_target,
+            haven_store::Clock::system(),
+            &actor(),
+            false
+        )
+        .await,
         Err(StoreError::AuditKeyMissing { .. })
     ));
     // Another database's key does not open this backup's log either.
@@ -671,7 +701,15 @@ async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the
         ..beside_target.clone()
     };
     assert!(matches!(
-        Store::restore(target, &backup, &with_other_key, &actor(), false).await,
+        Store::restore(
+            target,
+            &backup,
+            &with_other_key,
+            haven_store::Clock::system(),
+            &actor(),
+            false
+        )
+        .await,
         Err(StoreError::AuditKeyMismatch { .. })
     ));
     assert!(
@@ -682,9 +720,16 @@ async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the
         key: AuditFiles::beside(&db.path).expect("files").key,
         ..beside_target
     };
-    let restored = Store::restore(target, &backup, &with_key, &actor(), false)
-        .await
-        .expect("restore");
+    let restored = Store::restore(
+        target,
+        &backup,
+        &with_key,
+        haven_store::Clock::system(),
+        &actor(),
+        false,
+    )
+    .await
+    .expect("restore");
     assert!(matches!(
         restored
             .audit_verify_against(&[manifest])

@@ -44,8 +44,8 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(health::routes())
         .merge(assets::routes())
-        .merge(fhir_api::router())
-        .merge(cds::router())
+        .merge(fhir_api::router(state.config.fhir.clone()))
+        .merge(cds::router(state.config.cds.clone()))
         .merge(ui)
         .fallback(|| async { AppError::NotFound });
     layers::apply(app).with_state(state)

@@ -1,6 +1,7 @@
-//! Output of `haven score`: the JSON fields `facts/instruments.md` lists, and a short text
-//! summary for people. What each instrument adds (its derived results and how they read) comes
-//! from its description, so nothing here names an instrument.
+//! Output of `haven score`: the JSON fields of each instrument's score (`instrument`, `total`,
+//! `band`, `flags` and its derived results), and a short text summary for people. What each
+//! instrument adds (its derived results and how they read) comes from its description, so
+//! nothing here names an instrument.
 
 use haven_core::instruments::{Score, Value as Derived, flag};
 use serde_json::{Map, Value, json};

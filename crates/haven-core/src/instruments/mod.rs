@@ -1,5 +1,5 @@
-//! Questionnaire scoring: the six instruments Haven scores, exactly as published
-//! (`facts/instruments.md`), as pure functions from item answers to a typed [`Score`].
+//! Questionnaire scoring: the six instruments Haven scores, exactly as published (each
+//! module says how), as pure functions from item answers to a typed [`Score`].
 //!
 //! Each instrument is one [`Description`] in its own module (`phq9.rs`, …): items and answer
 //! scales, what counts to the total, bands and their words, screen, codes, licence note, and
@@ -15,8 +15,8 @@
 //! [`score_recorded`], which keeps the recorded total and checks it against what items there
 //! are (`recorded.rs`).
 //!
-//! Band ids, flags and detail field names are the ones `facts/instruments.md` lists. Where the
-//! facts define no band, Haven chooses one:
+//! Band ids, flags and detail field names are stable: `haven score --json` and the FHIR export
+//! carry them. Where the published instrument defines no band, Haven chooses one:
 //! - PCL-5: `below-cutoff` / `above-cutoff`, at the configured cut-point (default 33).
 //! - ITQ: `cptsd`, `ptsd` or `neither` — the provisional diagnosis; there is no total.
 //! - RHS-15: `negative` / `positive` by the verified RHS-13 rule (items 1–13 total ≥ 11). The
@@ -62,8 +62,8 @@ pub mod flag {
     pub const ITEM9_POSITIVE: &str = "item9-positive";
     /// GAD-7 ≥ 10, PCL-5 at or above the cut-point, ITQ PTSD or CPTSD, RHS-13 ≥ 11.
     ///
-    /// PHQ-9 does not carry this flag because `facts/instruments.md` lists only
-    /// `item9-positive` for it; its ≥ 10 screen is in [`super::is_positive_screen`].
+    /// PHQ-9 does not carry this flag: its only flag is `item9-positive`, as `haven score`
+    /// prints it; its ≥ 10 screen is in [`super::is_positive_screen`].
     pub const POSITIVE_SCREEN: &str = "positive-screen";
 }
 
@@ -217,7 +217,7 @@ impl Default for ScoringOptions {
     }
 }
 
-/// Whether the score is a positive screen as `psych.consider-referral` in RULES.md defines
+/// Whether the score is a positive screen as `psych.consider-referral` (docs/rules.md) reads
 /// it: PHQ-9 ≥ 10, GAD-7 ≥ 10, PCL-5 at or above the cut-point it was scored with, ITQ PTSD or
 /// CPTSD, RHS-13 ≥ 11 — each description's [`Screen`]. PHQ-15 is never a positive screen.
 pub fn is_positive_screen(score: &Score) -> bool {

@@ -271,8 +271,8 @@ impl<'a> Context<'a> {
 
     /// Whether a referral of a matching type resolves a rule triggered on `since` (any date
     /// when `None`): one sent or completed on or after it resolves for good; one declined or
-    /// not taken up resolves until the policy's re-offer interval has passed (RULES.md: "a rule
-    /// may fire again after a policy interval, never sooner").
+    /// not taken up resolves until the policy's re-offer interval has passed, after which the
+    /// rule may fire again, never sooner (docs/rules.md).
     pub fn referral_resolves(&self, kind: fn(ReferralType) -> bool, since: Option<Date>) -> bool {
         let reoffer = self.policy.referral_reoffer_days;
         self.bodies(EntryBody::as_referral)

@@ -267,7 +267,7 @@ mod tests {
             key: dir.path().join("kept-elsewhere"),
             ..files
         };
-        let store = Store::open_with(&url, &elsewhere, &|_, _| {})
+        let store = Store::open_with(&url, &elsewhere, crate::Clock::system(), &|_, _| {})
             .await
             .expect("open with the key where it is");
         assert!(matches!(

@@ -33,7 +33,7 @@ use super::forms::questionnaire::{
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::safety_text::{SafetyText, safety_text};
-use super::{encode_segment, new_entry_id, now, page, page_status, patient_href, see_other, today};
+use super::{encode_segment, new_entry_id, page, page_status, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -239,7 +239,7 @@ async fn new_form(
     let instrument = instrument_of(&state, &instrument)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let mut data = FormData::default();
-    data.set("date", today().to_string());
+    data.set("date", state.today().to_string());
     render(
         &state,
         &user,
@@ -275,7 +275,7 @@ fn parse(
     if let Err(e) = validate_entry(
         &ctx.record.patient,
         &EntryBody::Questionnaire(q.clone()),
-        today(),
+        state.today(),
     ) {
         errors.add(
             if e.field == "answers" {
@@ -361,7 +361,7 @@ async fn submit(
         ctx.record.patient.id.clone(),
         EntryBody::Questionnaire(q),
         user.user_id(),
-        now(),
+        state.now(),
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, instrument = instrument.id(), "questionnaire recorded");
@@ -450,7 +450,12 @@ pub async fn amend_save(
         status = StatusCode::CONFLICT;
     }
     if let (Some((q, _)), true) = (parsed, errors.is_empty()) {
-        match entry.amend(EntryBody::Questionnaire(q), user.user_id(), now(), &reason) {
+        match entry.amend(
+            EntryBody::Questionnaire(q),
+            user.user_id(),
+            state.now(),
+            &reason,
+        ) {
             Ok(next) => match state.store.change_entry(&user.actor(), &next).await {
                 Ok(()) => return Ok(see_other(&result_href(id, entry.id.as_str()))),
                 Err(StoreError::VersionConflict { .. }) => {

@@ -46,8 +46,7 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use haven_core::{Date, EntryId};
-use time::OffsetDateTime;
+use haven_core::EntryId;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -86,17 +85,6 @@ pub fn page_status(status: StatusCode, template: &impl Template) -> Result<Respo
 /// 303 See Other: where a successful POST sends the browser (so reload does not resubmit).
 pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
-}
-
-/// Now, for `Change::at` of new entries and for session times.
-pub fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-/// Today's date for validation and for the rules. The web layer may read the clock; the core
-/// never does.
-pub fn today() -> Date {
-    now().date()
 }
 
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.

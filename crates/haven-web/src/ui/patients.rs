@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::form::{Choice, choices_with_blank};
 use super::layout::Layout;
-use super::{encode_query, page, patient_href, today};
+use super::{encode_query, page, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -154,7 +154,7 @@ async fn list(
         .iter()
         .map(|u| (u.username.as_str(), u.display_name.as_str()))
         .collect();
-    let today = today();
+    let today = state.today();
     let rows = found
         .iter()
         .map(|s| {

@@ -11,9 +11,9 @@ use haven_core::record::{EntryBody, EntryStatus};
 
 use super::forms::risk::{PLAN_PARTS, plan_texts};
 use super::layout::Layout;
+use super::page;
 use super::patient_context::{Banner, PatientContext};
 use super::safety_text::{SafetyText, safety_text};
-use super::{page, today};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -88,7 +88,7 @@ async fn print(
             "ltr"
         },
         agreed: plan.date.to_string(),
-        printed: today().to_string(),
+        printed: state.today().to_string(),
         version: entry.version,
         parts,
         crisis,

@@ -20,7 +20,7 @@ use super::assessments::available;
 use super::forms::questionnaire::RECORDED_ELSEWHERE;
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
-use super::{page, patient_href, today};
+use super::{page, patient_href};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -343,7 +343,7 @@ async fn show(
         &ctx.record,
         &available(&state),
         &state.policy().scoring_options(),
-        today(),
+        state.today(),
     );
     page(&TrendsPage {
         layout: Layout::new(&user, format!("Trends – {}", ctx.banner.name), "/patients"),

@@ -5,6 +5,7 @@ mod admin;
 mod assessments;
 mod auth;
 mod clinical;
+mod clock;
 mod duplicates;
 mod entry_forms;
 mod health;

@@ -29,6 +29,7 @@ pub async fn restore(db: &super::Database, file: &Path, force: bool) -> Result<(
         &db.url,
         file,
         &db.audit_files()?,
+        db.clock,
         &Actor::cli("restore"),
         force,
     )

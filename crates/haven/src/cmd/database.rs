@@ -2,22 +2,25 @@
 //! once, on first use, and closed with an audit checkpoint when the command added entries.
 
 use anyhow::{Context, Result};
-use haven_store::{AuditFiles, Store};
+use haven_store::{AuditFiles, Clock, Store};
 use tokio::sync::OnceCell;
 
 use crate::cli::Cli;
 
 pub struct Database {
     pub url: String,
+    /// The one clock every part of Haven reads "today" from.
+    pub clock: Clock,
     audit_key: Option<std::path::PathBuf>,
     audit_checkpoints: Option<std::path::PathBuf>,
     store: OnceCell<Store>,
 }
 
 impl Database {
-    pub fn new(cli: &Cli) -> Self {
+    pub fn new(cli: &Cli, clock: Clock) -> Self {
         Self {
             url: cli.db.clone(),
+            clock,
             audit_key: cli.audit_key.clone(),
             audit_checkpoints: cli.audit_checkpoints.clone(),
             store: OnceCell::new(),
@@ -36,7 +39,9 @@ impl Database {
 
     pub async fn store(&self) -> Result<&Store> {
         self.store
-            .get_or_try_init(|| async { super::open(&self.url, &self.audit_files()?).await })
+            .get_or_try_init(|| async {
+                super::open(&self.url, &self.audit_files()?, self.clock).await
+            })
             .await
     }
 

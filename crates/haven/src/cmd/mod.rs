@@ -17,8 +17,7 @@ mod user;
 mod worklist;
 
 use anyhow::{Context, Result};
-use haven_store::{AuditFiles, Store};
-use time::Date;
+use haven_store::{AuditFiles, Clock, Store};
 
 use database::Database;
 
@@ -26,20 +25,15 @@ use crate::cli::{
     AuditCommand, Cli, Command, PolicyCommand, ReportCommand, TokenCommand, UserCommand,
 };
 
-/// Today's date in UTC: the only place the binary reads the calendar for the domain.
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-/// Opens the database with its audit files, with a progress bar while stale rules views are
+/// Opens the database with its audit files on `clock`, with a progress bar while stale rules views are
 /// rebuilt, and warns on stderr of any patient the rules cannot see.
-async fn open(db: &str, audit: &AuditFiles) -> Result<Store> {
+async fn open(db: &str, audit: &AuditFiles, clock: Clock) -> Result<Store> {
     let bar = std::sync::OnceLock::new();
     let progress = |done: u64, total: u64| {
         bar.get_or_init(|| crate::progress::bar(total, "rebuilding"))
             .set_position(done);
     };
-    let store = Store::open_with(db, audit, &progress)
+    let store = Store::open_with(db, audit, clock, &progress)
         .await
         .with_context(|| format!("cannot open the database {db}"))?;
     if let Some(bar) = bar.get() {
@@ -60,8 +54,9 @@ async fn open(db: &str, audit: &AuditFiles) -> Result<Store> {
     Ok(store)
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
-    let db = Database::new(&cli);
+/// Runs the command; `clock` is the one every part of Haven reads "today" from.
+pub async fn run(cli: Cli, clock: Clock) -> Result<()> {
+    let db = Database::new(&cli, clock);
     let outcome = dispatch(cli, &db).await;
     let closed = db.close().await;
     outcome.and(closed)
@@ -128,7 +123,9 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
             out,
             include_sensitive,
         } => export::run(db.store().await?, &out, include_sensitive).await,
-        Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await,
+        Command::Evaluate { files, as_of, json } => {
+            evaluate::run(&files, as_of, json, db.clock.today()).await
+        }
         Command::Token {
             command: TokenCommand::Add { name, scope },
         } => token::add(db.store().await?, &name, &scope).await,

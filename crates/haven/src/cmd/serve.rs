@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use haven_store::{Actor, Role};
-use haven_web::{AppState, WebConfig};
+use haven_web::AppState;
 
 use crate::cli::{DemoArgs, ServeArgs};
 
@@ -49,9 +49,7 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
     let state = AppState::new(
         store,
         policy,
-        WebConfig {
-            secure_cookies: args.secure_cookies,
-        },
+        crate::settings::web_config(args.secure_cookies),
     );
     spawn_actions_refresh(state.clone());
     spawn_audit_checkpoints(state.store.clone());
@@ -125,7 +123,7 @@ fn spawn_actions_refresh(state: AppState) {
             let started = std::time::Instant::now();
             match state
                 .store
-                .refresh_actions_if_stale(&state.policy(), super::today())
+                .refresh_actions_if_stale(&state.policy(), state.today())
                 .await
             {
                 Ok(true) => tracing::info!(

@@ -1,7 +1,7 @@
-//! Storing imported records (FHIR import, `POST /fhir`, `PUT /fhir/Patient/{id}`): new
-//! patients and entries are added, changed ones get a new version with the old one kept in
-//! history, unchanged ones are left alone — so importing the same resources again changes
-//! nothing. Never deletes.
+//! Storing whole records that arrive from elsewhere (`haven import`, `POST /fhir`, `PUT
+//! /fhir/Patient/{id}`), already read and validated by the caller: new patients and entries
+//! are added, changed ones get a new version with the old one kept in history, unchanged ones
+//! are left alone — so storing the same records again changes nothing. Never deletes.
 //!
 //! A create never overwrites: a create ([`PatientWrite::Create`]) is given a new id here, in
 //! the write's own transaction; demographics that arrive for a stored id replace the stored
@@ -125,12 +125,6 @@ impl From<sqlx::Error> for UpsertError {
     }
 }
 
-impl From<serde_json::Error> for UpsertError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
 /// Records handled together: their stored patients and entries are read in one query each and
 /// their new entries written in multi-row inserts, instead of a statement per resource.
 const CHUNK: usize = 250;
@@ -147,7 +141,15 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let mut conn = self.pool().acquire().await?;
-        upsert(&mut conn, self.audit(), actor, incoming, reason).await
+        upsert(
+            &mut conn,
+            self.audit(),
+            actor,
+            incoming,
+            reason,
+            self.clock.today(),
+        )
+        .await
     }
 
     /// [`Store::upsert_incoming`] for a bulk import by a process that has the file to itself
@@ -160,7 +162,15 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
-        let result = upsert(&mut conn, self.audit(), actor, incoming, reason).await;
+        let result = upsert(
+            &mut conn,
+            self.audit(),
+            actor,
+            incoming,
+            reason,
+            self.clock.today(),
+        )
+        .await;
         journal.leave(&mut conn).await?;
         result
     }
@@ -202,17 +212,17 @@ fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
         .collect()
 }
 
-/// The body of both upserts: everything in one transaction on `conn`.
+/// The body of both upserts: everything in one transaction on `conn`, the actions as of `today`.
 async fn upsert(
     conn: &mut SqliteConnection,
     audit: &Trail,
     actor: &Actor,
     mut incoming: Vec<Incoming>,
     reason: &str,
+    today: haven_core::Date,
 ) -> Result<Upserted, UpsertError> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let policy = crate::settings::load_policy(&mut tx).await?;
-    let today = now().date();
     assign_new_ids(&mut tx, &mut incoming).await?;
     let mut summary = UpsertSummary::default();
     for chunk in incoming.chunks(CHUNK) {
@@ -311,14 +321,8 @@ async fn upsert(
         write_new(&mut tx, audit, &mut fresh, &mut seq, actor, reason).await?;
         // Patients already stored are read back whole: the chunk holds only what changed.
         let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
-        let evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
-            .await?
-            .into_iter()
-            .map(|record| {
-                let actions = rules::evaluate(&record, &policy, today);
-                (record, actions)
-            })
-            .collect();
+        let records = crate::projection::refresh_many(&mut tx, &ids).await?;
+        let evaluated = crate::actions::evaluated(records, &policy, today);
         crate::actions::replace_many(&mut tx, &evaluated).await?;
         let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
         audit
@@ -436,16 +440,16 @@ async fn update_entry(
     if partial.is_some() && partial == stored_partial {
         // The same partial date, read on another day (a late reading is never after the day
         // of the import): the day already stored stands, so a re-import changes nothing.
-        let stored_day = serde_json::from_str::<EntryBody>(stored)?.date();
+        let stored_day = crate::codec::from_json::<EntryBody>(stored)?.date();
         if stored_day != body.date() {
             *body.to_mut().date_mut() = stored_day;
         }
     }
-    let data = serde_json::to_string(&*body)?;
+    let data = crate::codec::to_json(&*body)?;
     // The same text is the same entry (the usual re-import); otherwise compare the decoded
     // entries, so that a different but equal serialisation is no change — including a row
     // written before a field was added, which reads back with the field's default.
-    let same = stored == data || serde_json::from_str::<EntryBody>(stored)? == *body;
+    let same = stored == data || crate::codec::from_json::<EntryBody>(stored)? == *body;
     if same && status == entry.status.id() && partial == stored_partial {
         summary.entries_unchanged += 1;
         return Ok(());
@@ -775,7 +779,7 @@ mod tests {
                 .fetch_one(store.pool())
                 .await
                 .expect("count");
-        let today = now().date();
+        let today = store.clock().today();
         let policy = haven_core::policy::Policy::default();
         assert_eq!(
             actions as usize,
