@@ -17,6 +17,7 @@ pub mod entries;
 pub mod form;
 pub mod forms;
 pub mod guidance;
+pub mod handouts;
 pub mod home;
 pub mod layout;
 pub mod login;
@@ -53,7 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(duplicates::routes())
         .merge(forms::routes())
         .merge(assessments::routes())
-        .merge(risk::routes())
+        .merge(handouts::routes())
         .merge(trends::routes())
         .merge(worklist::routes())
         .merge(guidance::routes())

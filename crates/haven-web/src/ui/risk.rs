@@ -1,38 +1,20 @@
-//! The suicide and self-harm risk review and the safety plan (§6, NICE NG225): their forms and
-//! the safety plan's print view (`/patients/{id}/entries/{entry_id}/print`).
+//! The suicide and self-harm risk review and the safety plan (§6, NICE NG225): their forms.
+//! The safety plan's print view is a handout (`ui::handouts::safety_plan`).
 //!
 //! The review is a structured clinical record, never a score: Haven shows no low / medium /
 //! high label anywhere. Current stressors are pre-filled from the negative life events of the
 //! last 90 days, so the events that prompted the review are in front of the clinician.
 
-use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::Response;
-use axum::routing::get;
 use haven_core::Date;
-use haven_core::record::{
-    EntryBody, EntryStatus, PatientRecord, RiskReview, SafetyPlan, SuicidalThoughts,
-};
+use haven_core::record::{EntryBody, PatientRecord, RiskReview, SafetyPlan, SuicidalThoughts};
 use haven_core::rules::negative_events;
 
 use super::forms::data::{FormData, date_value, yes_no_value};
 use super::forms::fields::{Field, Input, options, yes_no};
-use super::layout::Layout;
-use super::patient_page::{Banner, PatientContext};
-use super::{page, today};
-use crate::AppState;
-use crate::auth::{CLINICAL_ROLES, CurrentUser};
-use crate::error::AppError;
-use crate::ui::assessments::{SafetyText, safety_text};
 use crate::ui::form::FormErrors;
 
 /// Life events this many days back are offered as current stressors.
 pub const STRESSOR_WINDOW_DAYS: i64 = 90;
-
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/patients/{id}/entries/{entry_id}/print", get(print))
-}
 
 /// Negative life events in the stressor window, newest first, as "Kind (date)": the same
 /// events the care rules see, so a refusal recorded only as the asylum situation is there too.
@@ -212,7 +194,7 @@ pub fn plan_parse(data: &FormData, errors: &mut FormErrors) -> Option<EntryBody>
     }))
 }
 
-fn plan_texts(p: &SafetyPlan) -> [&str; 6] {
+pub fn plan_texts(p: &SafetyPlan) -> [&str; 6] {
     [
         &p.warning_signs,
         &p.coping_strategies,
@@ -232,81 +214,6 @@ pub fn plan_values(body: &EntryBody) -> FormData {
         }
     }
     d
-}
-
-pub struct PlanPart {
-    pub heading: &'static str,
-    pub text: String,
-}
-
-#[derive(Template)]
-#[template(path = "forms/safety_plan_print.html")]
-struct PrintPage {
-    layout: Layout,
-    banner: Banner,
-    /// BCP-47 tag of the person's main language, empty when not recorded.
-    lang: String,
-    /// `rtl` or `ltr`.
-    dir: &'static str,
-    agreed: String,
-    printed: String,
-    version: u32,
-    parts: Vec<PlanPart>,
-    crisis: SafetyText,
-}
-
-async fn print(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, entry_id)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    user.require(CLINICAL_ROLES)?;
-    let entry = state.store.entry(&entry_id).await?;
-    if entry.patient.as_str() != id || entry.status != EntryStatus::Active {
-        return Err(AppError::NotFound);
-    }
-    let EntryBody::SafetyPlan(plan) = &entry.body else {
-        return Err(AppError::NotFound);
-    };
-    let ctx = PatientContext::load(&state, &user, &id).await?;
-    state
-        .store
-        .audit_read(&user.actor(), "entry.print", Some(&id), &entry_id)
-        .await?;
-    let language = ctx.record.patient.main_language.clone();
-    let crisis = safety_text(&state, language.as_ref()).await?;
-    let parts = PLAN_PARTS
-        .iter()
-        .zip(plan_texts(plan))
-        .filter(|(_, t)| !t.is_empty())
-        .map(|(&(_, heading), text)| PlanPart {
-            heading,
-            text: text.to_owned(),
-        })
-        .collect();
-    let page_data = PrintPage {
-        layout: Layout::new(
-            &user,
-            format!("Safety plan – {}", ctx.banner.name),
-            "/patients",
-        ),
-        lang: language
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        dir: if language.as_ref().is_some_and(|l| l.is_right_to_left()) {
-            "rtl"
-        } else {
-            "ltr"
-        },
-        agreed: plan.date.to_string(),
-        printed: today().to_string(),
-        version: entry.version,
-        parts,
-        crisis,
-        banner: ctx.banner,
-    };
-    page(&page_data)
 }
 
 #[cfg(test)]

@@ -1,0 +1,92 @@
+//! "I need an interpreter" (§2): a card the person shows at reception, a pharmacy or a
+//! hospital, naming their language (and dialect and preferred interpreter gender where
+//! recorded) in their language and in English. Demographics only.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use haven_core::LanguageTag;
+use haven_core::record::{InterpreterGender, Patient};
+
+use super::sheet::{LanguageQuery, Languages, Line, PatientHandout, Sheet, StaffBar};
+use crate::AppState;
+use crate::auth::{CurrentUser, PATIENT_ROLES};
+use crate::error::AppError;
+use crate::l10n::L10nError;
+use crate::ui::layout::Layout;
+use crate::ui::page;
+
+const HANDOUT: &str = "“I need an interpreter” card (§2)";
+
+#[derive(Template)]
+#[template(path = "handouts/interpreter_card.html")]
+struct CardPage {
+    layout: Layout,
+    staff: StaffBar,
+    sheet: Sheet,
+    lines: Vec<Line>,
+}
+
+/// The language the card names: the one chosen to print in, else the person's main one;
+/// none when that is English or not recorded (the card would say nothing).
+pub fn named_language(patient: &Patient, chosen: Option<LanguageTag>) -> Option<LanguageTag> {
+    chosen
+        .or_else(|| patient.main_language.clone())
+        .filter(|t| t.primary() != "en")
+}
+
+fn card_lines(
+    languages: &Languages,
+    patient: &Patient,
+    named: &LanguageTag,
+) -> Result<Vec<Line>, L10nError> {
+    // In the card's language the language is named in its own script; in English, as staff
+    // know it ("Arabic (ar-SD)").
+    let own_name = named
+        .language()
+        .map_or_else(|| named.name(), |l| l.native.to_owned());
+    let mut lines = vec![languages.line(
+        "card-language",
+        &[("language", &own_name)],
+        &[("language", &named.name())],
+    )?];
+    if let Some(dialect) = patient.dialect.as_deref().filter(|d| !d.trim().is_empty()) {
+        lines.push(languages.same_line("card-dialect", &[("dialect", dialect)])?);
+    }
+    match patient.interpreter_gender {
+        Some(InterpreterGender::Female) => {
+            lines.push(languages.same_line("card-gender-female", &[])?);
+        }
+        Some(InterpreterGender::Male) => lines.push(languages.same_line("card-gender-male", &[])?),
+        Some(InterpreterGender::Any) | None => {}
+    }
+    lines.push(languages.same_line("card-request", &[])?);
+    Ok(lines)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(query): Query<LanguageQuery>,
+) -> Result<Response, AppError> {
+    user.require(PATIENT_ROLES)?;
+    let h = PatientHandout::load(&state, &user, &id, &query, "interpreter-card").await?;
+    let patient = &h.ctx.record.patient;
+    let named = named_language(patient, query.chosen()?).ok_or(AppError::NotFound)?;
+    let mut notices = Vec::new();
+    if patient.interpreter_required == Some(false) {
+        notices.push("The record says this patient does not need an interpreter.".to_owned());
+    }
+    let page_data = CardPage {
+        layout: Layout::new(
+            &user,
+            format!("Interpreter card – {}", h.ctx.banner.name),
+            "/patients",
+        ),
+        lines: card_lines(&h.languages, patient, &named)?,
+        sheet: h.languages.sheet("card-title", Some(patient))?,
+        staff: h.staff_bar(HANDOUT, &query, notices)?,
+    };
+    page(&page_data)
+}
