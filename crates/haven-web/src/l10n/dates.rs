@@ -8,10 +8,7 @@ use super::{L10nError, Locale};
 
 /// The date with its weekday, as the translation orders them.
 pub fn long_date(locale: &Locale, date: Date) -> Result<String, L10nError> {
-    let weekday = locale.text(&format!(
-        "weekday-{}",
-        date.weekday().number_from_monday()
-    ))?;
+    let weekday = locale.text(&format!("weekday-{}", date.weekday().number_from_monday()))?;
     let month = locale.text(&format!("month-{}", u8::from(date.month())))?;
     locale.text_with(
         "date-long",

@@ -215,8 +215,7 @@ fn locale(file: &'static str, resource: FluentResource) -> Result<Locale, L10nEr
         .get("review-status")
         .and_then(|s| ReviewStatus::parse(s))
         .ok_or_else(|| invalid("-review-status must be \"reviewed\" or \"draft\""))?;
-    if review == ReviewStatus::Reviewed && terms.get("reviewed-by").is_none_or(String::is_empty)
-    {
+    if review == ReviewStatus::Reviewed && terms.get("reviewed-by").is_none_or(String::is_empty) {
         return Err(invalid(
             "a reviewed file names its reviewer and the date in -reviewed-by",
         ));
@@ -233,10 +232,12 @@ fn locale(file: &'static str, resource: FluentResource) -> Result<Locale, L10nEr
     // Haven isolates left-to-right runs itself (`bidi::isolate_ltr`), in every handout the
     // same way; Fluent's own isolation marks would be invisible characters in the text.
     bundle.set_use_isolating(false);
-    bundle.add_resource(resource).map_err(|errors| L10nError::Invalid {
-        file,
-        problem: format!("{errors:?}"),
-    })?;
+    bundle
+        .add_resource(resource)
+        .map_err(|errors| L10nError::Invalid {
+            file,
+            problem: format!("{errors:?}"),
+        })?;
     Ok(Locale {
         language,
         review,

@@ -139,7 +139,9 @@ fn in_script(script: &str, c: char) -> bool {
     let u = c as u32;
     match script {
         "Latn" => c.is_ascii_alphabetic() || matches!(u, 0xC0..=0x24F | 0x1E00..=0x1EFF),
-        "Arab" => matches!(u, 0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF),
+        "Arab" => {
+            matches!(u, 0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
+        }
         "Ethi" => matches!(u, 0x1200..=0x139F | 0x2D80..=0x2DDF | 0xAB00..=0xAB2F),
         other => panic!("no letters known for script {other}"),
     }

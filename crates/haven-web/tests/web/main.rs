@@ -7,6 +7,8 @@ mod auth;
 mod clinical;
 mod duplicates;
 mod entry_forms;
+mod guidance_links;
+mod handouts;
 mod health;
 mod patient_page;
 mod patients;

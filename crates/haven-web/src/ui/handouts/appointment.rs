@@ -92,7 +92,9 @@ pub async fn show(
             "/patients",
         ),
         lines: letter_lines(&h.languages, record, contact)?,
-        sheet: h.languages.sheet("appointment-title", Some(&record.patient))?,
+        sheet: h
+            .languages
+            .sheet("appointment-title", Some(&record.patient))?,
         staff: h.staff_bar(HANDOUT, &query, notices)?,
     };
     page(&page_data)

@@ -52,7 +52,7 @@ pub async fn show(
         href: Some(link("wellbeing")),
     }];
     handouts.push(
-        match named_language(&record.patient, query.chosen()?) {
+        match named_language(&record.patient) {
             Some(_) => HandoutLink {
                 title: "“I need an interpreter” card (§2)",
                 about: "The person’s language, dialect and preferred interpreter, to show at any NHS service.",

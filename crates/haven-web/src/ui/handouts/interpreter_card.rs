@@ -8,7 +8,7 @@ use axum::response::Response;
 use haven_core::LanguageTag;
 use haven_core::record::{InterpreterGender, Patient};
 
-use super::sheet::{LanguageQuery, Languages, Line, PatientHandout, Sheet, StaffBar};
+use super::sheet::{self, LanguageQuery, Languages, Line, PatientHandout, Sheet, StaffBar};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -27,11 +27,13 @@ struct CardPage {
     lines: Vec<Line>,
 }
 
-/// The language the card names: the one chosen to print in, else the person's main one;
-/// none when that is English or not recorded (the card would say nothing).
-pub fn named_language(patient: &Patient, chosen: Option<LanguageTag>) -> Option<LanguageTag> {
-    chosen
-        .or_else(|| patient.main_language.clone())
+/// The language the card names: the person's main language, whichever language the card is
+/// printed in (a Dari speaker's card printed in Farsi still asks for Dari); none when that is
+/// English or not recorded, as the card would then ask for nothing.
+pub fn named_language(patient: &Patient) -> Option<&LanguageTag> {
+    patient
+        .main_language
+        .as_ref()
         .filter(|t| t.primary() != "en")
 }
 
@@ -40,11 +42,13 @@ fn card_lines(
     patient: &Patient,
     named: &LanguageTag,
 ) -> Result<Vec<Line>, L10nError> {
-    // In the card's language the language is named in its own script; in English, as staff
-    // know it ("Arabic (ar-SD)").
-    let own_name = named
-        .language()
-        .map_or_else(|| named.name(), |l| l.native.to_owned());
+    // A translated card names the language in its own script; an English one as staff know
+    // it with its own name beside ("Arabic (العربية)"); English beside a translation names
+    // it as staff know it ("Arabic (ar-SD)").
+    let own_name = match named.language() {
+        Some(l) if languages.locale().code() != "en" => l.native.to_owned(),
+        _ => sheet::named(named),
+    };
     let mut lines = vec![languages.line(
         "card-language",
         &[("language", &own_name)],
@@ -73,7 +77,7 @@ pub async fn show(
     user.require(PATIENT_ROLES)?;
     let h = PatientHandout::load(&state, &user, &id, &query, "interpreter-card").await?;
     let patient = &h.ctx.record.patient;
-    let named = named_language(patient, query.chosen()?).ok_or(AppError::NotFound)?;
+    let named = named_language(patient).ok_or(AppError::NotFound)?;
     let mut notices = Vec::new();
     if patient.interpreter_required == Some(false) {
         notices.push("The record says this patient does not need an interpreter.".to_owned());
@@ -84,7 +88,7 @@ pub async fn show(
             format!("Interpreter card – {}", h.ctx.banner.name),
             "/patients",
         ),
-        lines: card_lines(&h.languages, patient, &named)?,
+        lines: card_lines(&h.languages, patient, named)?,
         sheet: h.languages.sheet("card-title", Some(patient))?,
         staff: h.staff_bar(HANDOUT, &query, notices)?,
     };

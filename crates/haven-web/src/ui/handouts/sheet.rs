@@ -23,7 +23,12 @@ pub struct LanguageQuery {
 impl LanguageQuery {
     /// The language chosen, if any; text that is not a BCP-47 tag is refused, not ignored.
     pub fn chosen(&self) -> Result<Option<LanguageTag>, AppError> {
-        match self.lang.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match self
+            .lang
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Ok(None),
             Some(text) => LanguageTag::parse(text)
                 .map(Some)
@@ -188,8 +193,8 @@ impl Languages {
     }
 }
 
-/// A language as the interpreter line names it: "Tamil (தமிழ்)", or the tag itself.
-fn named(tag: &LanguageTag) -> String {
+/// A language as English text names it for the person: "Tamil (தமிழ்)", or the tag itself.
+pub fn named(tag: &LanguageTag) -> String {
     match tag.language() {
         Some(l) if l.native != l.english => format!("{} ({})", tag.name(), l.native),
         _ => tag.name(),
