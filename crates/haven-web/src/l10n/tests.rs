@@ -1,3 +1,9 @@
+//! The shipped translations: parsed, complete against English, in their own script and
+//! punctuation, reviewed only where a review is recorded; and how a tag chooses one.
+
+use std::collections::BTreeMap;
+
+use fluent_syntax::ast::{Entry, PatternElement};
 use haven_core::LanguageTag;
 use time::macros::date;
 
@@ -153,27 +159,22 @@ const LATIN_NAMES: [&str; 3] = ["Samaritans", "NHS", "A&E"];
 
 /// Every message of a file as plain text, variables left out.
 fn texts(source: &str) -> Vec<(String, String)> {
-    let resource = resource(source);
-    check::messages(&resource)
-        .keys()
-        .filter_map(|id| {
-            resource.entries().find_map(|e| match e {
-                fluent_syntax::ast::Entry::Message(m) if m.id.name == id => {
-                    let text = m.value.as_ref().map(|p| {
-                        p.elements
-                            .iter()
-                            .filter_map(|el| match el {
-                                fluent_syntax::ast::PatternElement::TextElement { value } => {
-                                    Some(*value)
-                                }
-                                fluent_syntax::ast::PatternElement::Placeable { .. } => None,
-                            })
-                            .collect::<String>()
-                    });
-                    Some((id.clone(), text.unwrap_or_default()))
-                }
-                _ => None,
-            })
+    resource(source)
+        .entries()
+        .filter_map(|e| match e {
+            Entry::Message(m) => {
+                let text = m.value.as_ref().map(|p| {
+                    p.elements
+                        .iter()
+                        .filter_map(|el| match el {
+                            PatternElement::TextElement { value } => Some(*value),
+                            PatternElement::Placeable { .. } => None,
+                        })
+                        .collect::<String>()
+                });
+                Some((m.id.name.to_owned(), text.unwrap_or_default()))
+            }
+            _ => None,
         })
         .collect()
 }
@@ -181,7 +182,7 @@ fn texts(source: &str) -> Vec<(String, String)> {
 #[test]
 fn every_translation_is_in_its_own_script_with_its_own_punctuation() {
     let catalogue = catalogue_or_fail();
-    let english: BTreeMapOfTexts = texts(SOURCES[0].1).into_iter().collect();
+    let english: BTreeMap<String, String> = texts(SOURCES[0].1).into_iter().collect();
     for &(file, source) in &SOURCES[1..] {
         let script = catalogue.get(file).expect("loaded").script.clone();
         for (id, text) in texts(source) {
@@ -214,8 +215,6 @@ fn every_translation_is_in_its_own_script_with_its_own_punctuation() {
         }
     }
 }
-
-type BTreeMapOfTexts = std::collections::BTreeMap<String, String>;
 
 #[test]
 fn the_english_safety_plan_is_the_text_the_forms_and_crisis_box_use() {

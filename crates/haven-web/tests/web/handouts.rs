@@ -19,18 +19,15 @@ use crate::support::{
     seed_patient, spawn_app,
 };
 
-const SHIPPED: [(&str, &str); 10] = [
-    ("en", "ltr"),
-    ("ar", "rtl"),
-    ("fa", "rtl"),
-    ("prs", "rtl"),
-    ("ps", "rtl"),
-    ("ti", "ltr"),
-    ("ckb", "rtl"),
-    ("so", "ltr"),
-    ("sq", "ltr"),
-    ("vi", "ltr"),
-];
+/// Every shipped translation's code and direction (the list itself is pinned by the l10n
+/// unit tests).
+fn shipped() -> Vec<(&'static str, &'static str)> {
+    haven_web::l10n::catalogue()
+        .expect("the translations load")
+        .iter()
+        .map(|l| (l.code(), l.dir()))
+        .collect()
+}
 
 async fn app_with_users() -> TestApp {
     let app = spawn_app().await;
@@ -85,7 +82,7 @@ async fn every_handout_prints_in_every_shipped_language_with_its_direction_and_d
         format!("/patients/{patient}/handouts/appointment"),
         format!("/patients/{patient}/entries/{plan}/print"),
     ];
-    for (code, dir) in SHIPPED {
+    for (code, dir) in shipped() {
         for handout in &handouts {
             let res = browser.get(&format!("{handout}?lang={code}")).await;
             assert_eq!(res.status(), StatusCode::OK, "{handout} in {code}");

@@ -14,20 +14,6 @@ use crate::flows::{register_arabic_patient, today};
 use crate::fonts::{InstalledFonts, is_drawn, named_families};
 use crate::harness::{Browser, Haven, Setup, tools_or_skip};
 
-/// The ten shipped languages and their direction.
-const SHIPPED: [(&str, &str); 10] = [
-    ("en", "ltr"),
-    ("ar", "rtl"),
-    ("fa", "rtl"),
-    ("prs", "rtl"),
-    ("ps", "rtl"),
-    ("ti", "ltr"),
-    ("ckb", "rtl"),
-    ("so", "ltr"),
-    ("sq", "ltr"),
-    ("vi", "ltr"),
-];
-
 const DRAFT_MARK: &str = "Draft translation — check with an interpreter";
 
 /// Each shown text in the handout with the `font-family` it is drawn with.
@@ -175,7 +161,10 @@ fn every_handout_prints_in_every_shipped_language_in_fonts_that_hold_every_chara
     for handout in &handouts {
         audit(&b, handout);
     }
-    for (code, dir) in SHIPPED {
+    let shipped = haven_web::l10n::catalogue().expect("the translations load");
+    assert_eq!(shipped.iter().count(), 10, "English and nine translations");
+    for locale in shipped.iter() {
+        let (code, dir) = (locale.code(), locale.dir());
         for handout in &handouts {
             let what = format!("{handout} in {code}");
             b.open(&format!("{handout}?lang={code}"));

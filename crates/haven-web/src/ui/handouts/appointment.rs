@@ -3,30 +3,19 @@
 //! cannot come (§1: a missed appointment never loses them their place) and that the practice
 //! is not part of the immigration system. The contact's purpose is never printed.
 
-use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use haven_core::Date;
 use haven_core::record::{ContactStatus, PatientRecord, PlannedContact};
 
-use super::sheet::{LanguageQuery, Languages, Line, PatientHandout, Sheet, StaffBar};
+use super::sheet::{LanguageQuery, Languages, Line, LinesPage, PatientHandout};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
 use crate::l10n::{L10nError, long_date};
-use crate::ui::layout::Layout;
 use crate::ui::{page, today};
 
 const HANDOUT: &str = "Next-appointment letter";
-
-#[derive(Template)]
-#[template(path = "handouts/appointment.html")]
-struct LetterPage {
-    layout: Layout,
-    staff: StaffBar,
-    sheet: Sheet,
-    lines: Vec<Line>,
-}
 
 /// The earliest booked contact on or after `today`.
 pub fn next_contact(record: &PatientRecord, today: Date) -> Option<&PlannedContact> {
@@ -85,12 +74,9 @@ pub async fn show(
                 .to_owned(),
         );
     }
-    let page_data = LetterPage {
-        layout: Layout::new(
-            &user,
-            format!("Appointment letter – {}", h.ctx.banner.name),
-            "/patients",
-        ),
+    let page_data = LinesPage {
+        layout: h.layout(&user, "Appointment letter"),
+        class: "handout__letter",
         lines: letter_lines(&h.languages, record, contact)?,
         sheet: h
             .languages

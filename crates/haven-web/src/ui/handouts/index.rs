@@ -99,11 +99,7 @@ pub async fn show(
         });
     }
     let page_data = IndexPage {
-        layout: Layout::new(
-            &user,
-            format!("Handouts – {}", h.ctx.banner.name),
-            "/patients",
-        ),
+        layout: h.layout(&user, "Handouts"),
         language_note: h.languages.note(),
         choices: h.languages.options(&query)?,
         handouts,

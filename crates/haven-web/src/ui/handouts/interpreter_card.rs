@@ -2,30 +2,19 @@
 //! hospital, naming their language (and dialect and preferred interpreter gender where
 //! recorded) in their language and in English. Demographics only.
 
-use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use haven_core::LanguageTag;
 use haven_core::record::{InterpreterGender, Patient};
 
-use super::sheet::{self, LanguageQuery, Languages, Line, PatientHandout, Sheet, StaffBar};
+use super::sheet::{self, LanguageQuery, Languages, Line, LinesPage, PatientHandout};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
 use crate::l10n::L10nError;
-use crate::ui::layout::Layout;
 use crate::ui::page;
 
 const HANDOUT: &str = "“I need an interpreter” card (§2)";
-
-#[derive(Template)]
-#[template(path = "handouts/interpreter_card.html")]
-struct CardPage {
-    layout: Layout,
-    staff: StaffBar,
-    sheet: Sheet,
-    lines: Vec<Line>,
-}
 
 /// The language the card names: the person's main language, whichever language the card is
 /// printed in (a Dari speaker's card printed in Farsi still asks for Dari); none when that is
@@ -82,12 +71,9 @@ pub async fn show(
     if patient.interpreter_required == Some(false) {
         notices.push("The record says this patient does not need an interpreter.".to_owned());
     }
-    let page_data = CardPage {
-        layout: Layout::new(
-            &user,
-            format!("Interpreter card – {}", h.ctx.banner.name),
-            "/patients",
-        ),
+    let page_data = LinesPage {
+        layout: h.layout(&user, "Interpreter card"),
+        class: "handout__card",
         lines: card_lines(&h.languages, patient, named)?,
         sheet: h.languages.sheet("card-title", Some(patient))?,
         staff: h.staff_bar(HANDOUT, &query, notices)?,

@@ -126,11 +126,7 @@ pub async fn print(
         })
         .collect::<Result<_, crate::l10n::L10nError>>()?;
     let page_data = PrintPage {
-        layout: Layout::new(
-            &user,
-            format!("Safety plan – {}", h.ctx.banner.name),
-            "/patients",
-        ),
+        layout: h.layout(&user, "Safety plan"),
         sheet: languages.sheet("plan-title", Some(&h.ctx.record.patient))?,
         staff: StaffBar {
             back_href: h.ctx.banner.href.clone(),

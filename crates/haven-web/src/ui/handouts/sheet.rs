@@ -3,6 +3,7 @@
 //! the interpreter line of an untranslated language, the person's name) and the staff bar
 //! above it, which is in English and never printed.
 
+use askama::Template;
 use haven_core::LanguageTag;
 use haven_core::record::Patient;
 use serde::Deserialize;
@@ -11,6 +12,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::l10n::{self, HandoutLanguage, L10nError, Locale};
+use crate::ui::layout::Layout;
 use crate::ui::patient_page::PatientContext;
 use crate::ui::patients::NativeName;
 
@@ -74,6 +76,18 @@ pub struct Line {
     pub own: String,
     /// The same line in English, beside it, unless the handout is in English.
     pub english: Option<String>,
+}
+
+/// A handout that is a list of lines, each with English beside (the interpreter card, the
+/// appointment letter); `class` styles the sheet's body.
+#[derive(Template)]
+#[template(path = "handouts/lines.html")]
+pub struct LinesPage {
+    pub layout: Layout,
+    pub staff: StaffBar,
+    pub sheet: Sheet,
+    pub class: &'static str,
+    pub lines: Vec<Line>,
 }
 
 /// The handout language with the English source beside it.
@@ -251,6 +265,15 @@ impl PatientHandout {
             )
             .await?;
         Ok(Self { ctx, languages })
+    }
+
+    /// The page frame, titled "<handout> – <patient>".
+    pub fn layout(&self, user: &CurrentUser, handout: &str) -> Layout {
+        Layout::new(
+            user,
+            format!("{handout} – {}", self.ctx.banner.name),
+            "/patients",
+        )
     }
 
     /// The staff bar of a handout of this patient.

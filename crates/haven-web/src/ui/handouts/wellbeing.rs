@@ -114,11 +114,7 @@ pub async fn show(
     let sheet = h
         .languages
         .sheet("wellbeing-title", Some(&h.ctx.record.patient))?;
-    let layout = Layout::new(
-        &user,
-        format!("Wellbeing advice – {}", h.ctx.banner.name),
-        "/patients",
-    );
+    let layout = h.layout(&user, "Wellbeing advice");
     let mut page_data = WellbeingPage::new(layout, staff, &h.languages, sheet)?;
     if user.is_clinical() {
         page_data.record_action = Some(format!("{}/handouts/wellbeing/given", patient_href(&id)));
