@@ -25,6 +25,7 @@ pub mod entry_form;
 pub mod form;
 pub mod forms;
 pub mod guidance;
+pub mod handouts;
 pub mod home;
 pub mod kinds;
 pub mod layout;
@@ -36,7 +37,6 @@ pub mod patients;
 pub mod policy_admin;
 pub mod record_health;
 pub mod registration;
-pub mod safety_plan_print;
 pub mod safety_text;
 pub mod summary;
 pub mod trends;
@@ -64,7 +64,7 @@ pub fn routes() -> Router<AppState> {
         .merge(entry_form::routes())
         .merge(amend::routes())
         .merge(assessments::routes())
-        .merge(safety_plan_print::routes())
+        .merge(handouts::routes())
         .merge(trends::routes())
         .merge(worklist::routes())
         .merge(guidance::routes())

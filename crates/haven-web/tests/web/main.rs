@@ -8,6 +8,8 @@ mod clinical;
 mod clock;
 mod duplicates;
 mod entry_forms;
+mod guidance_links;
+mod handouts;
 mod health;
 mod patient_page;
 mod patients;
