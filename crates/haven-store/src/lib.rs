@@ -30,7 +30,9 @@ mod users;
 mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction};
-pub use audit::{AuditCheckpoint, AuditEntry, AuditFiles, AuditVerification, manifest_path};
+pub use audit::{
+    AuditCheckpoint, AuditEntry, AuditFiles, AuditQuery, AuditVerification, manifest_path,
+};
 pub use clock::Clock;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;

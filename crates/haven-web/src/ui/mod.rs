@@ -18,6 +18,7 @@ pub mod actions;
 pub mod admin;
 pub mod amend;
 pub mod assessments;
+pub mod audit_log;
 pub mod due;
 pub mod duplicates;
 pub mod entries;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patient_page::routes())
         .merge(entries::routes())
         .merge(admin::routes())
+        .merge(audit_log::routes())
         .merge(duplicates::routes())
         .merge(entry_form::routes())
         .merge(amend::routes())

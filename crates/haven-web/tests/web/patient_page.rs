@@ -217,7 +217,8 @@ async fn an_entry_of_another_patient_is_not_found() {
 
 #[tokio::test]
 async fn only_clinical_roles_may_mark_a_flag_entered_in_error() {
-    use haven_core::record::{Entry, EntryBody, EntryId, Flag, FlagKind, PatientId};
+    use haven_core::record::{Entry, EntryBody, Flag, FlagKind};
+    use haven_core::{EntryId, PatientId};
     let app = spawn_app().await;
     app.add_user("dr.amal", Role::Clinician, None).await;
     app.add_user("reception", Role::Receptionist, None).await;
@@ -240,7 +241,10 @@ async fn only_clinical_roles_may_mark_a_flag_entered_in_error() {
 
     let reception = app.signed_in("reception").await;
     let history = body(reception.get(&entry_path).await).await;
-    assert!(history.contains("Version 1 (current)"), "reception sees the flag");
+    assert!(
+        history.contains("Version 1 (current)"),
+        "reception sees the flag"
+    );
     assert!(
         !history.contains("Mark as entered in error</button>") && !history.contains("/amend"),
         "but is offered no way to withdraw or change it"
@@ -259,7 +263,10 @@ async fn only_clinical_roles_may_mark_a_flag_entered_in_error() {
     let done = clinician
         .post(
             &format!("{entry_path}/error"),
-            &[("reason", "recorded for the wrong patient"), ("version", "1")],
+            &[
+                ("reason", "recorded for the wrong patient"),
+                ("version", "1"),
+            ],
         )
         .await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
