@@ -11,6 +11,7 @@ mod actions;
 pub mod api_tokens;
 mod audit;
 mod backup;
+mod break_glass;
 mod clock;
 mod codec;
 mod duplicates;
@@ -33,6 +34,7 @@ pub use actions::{ActionCounts, ActionQuery, PatientAction};
 pub use audit::{
     AuditCheckpoint, AuditEntry, AuditFiles, AuditQuery, AuditVerification, manifest_path,
 };
+pub use break_glass::BreakGlass;
 pub use clock::Clock;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;

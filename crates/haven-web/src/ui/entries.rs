@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::form::{FormErrors, Shown};
 use super::kinds::print_href;
 use super::layout::Layout;
-use super::patient_context::{Banner, PatientContext};
+use super::patient_context::{Banner, PatientContext, record_access};
 use super::summary::entry_details;
 use super::{amend_href, entry_href, page_status, see_other};
 use crate::AppState;
@@ -73,7 +73,8 @@ async fn load_versions(
     if current.patient.as_str() != id {
         return Err(AppError::NotFound);
     }
-    if !user.may_see(current.visibility()) {
+    let (visibility, _) = record_access(state, user, id).await?;
+    if current.visibility() > visibility {
         return Err(AppError::Forbidden);
     }
     Ok(versions)

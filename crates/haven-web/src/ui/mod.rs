@@ -19,6 +19,7 @@ pub mod admin;
 pub mod amend;
 pub mod assessments;
 pub mod audit_log;
+pub mod break_glass;
 pub mod due;
 pub mod duplicates;
 pub mod entries;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .merge(entries::routes())
         .merge(admin::routes())
         .merge(audit_log::routes())
+        .merge(break_glass::routes())
         .merge(duplicates::routes())
         .merge(entry_form::routes())
         .merge(amend::routes())
