@@ -4,8 +4,6 @@
 //! grant is audited, every page they open is audited as usual, and administrators review each
 //! grant (`/admin/break-glass`).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,7 +18,7 @@ use super::form::{FormErrors, Shown};
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::patient_page::time_text;
-use super::{page_status, patient_href, see_other};
+use super::{moment_text, page_status, patient_href, see_other, user_names};
 use crate::AppState;
 use crate::auth::{ADMIN_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -161,31 +159,19 @@ async fn review_list(
             &format!("{} grants listed", grants.len()),
         )
         .await?;
-    let names: HashMap<String, String> = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| (u.username, u.display_name))
-        .collect();
+    let names = user_names(&state).await?;
     let name = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_owned());
-    let stamp = |at: time::OffsetDateTime| {
-        at.format(time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute] UTC"
-        ))
-        .unwrap_or_default()
-    };
     let rows: Vec<GrantRow> = grants
         .into_iter()
         .map(|g| GrantRow {
             who: name(&g.username),
-            granted: stamp(g.granted_at),
+            granted: moment_text(g.granted_at),
             until: time_text(g.expires_at),
             patient_href: patient_href(&g.patient_id),
             reviewed: g
                 .reviewed
                 .as_ref()
-                .map(|(by, at)| format!("{} on {}", name(by), stamp(*at))),
+                .map(|(by, at)| format!("{} on {}", name(by), moment_text(*at))),
             action: format!("/admin/break-glass/{}/reviewed", g.id),
             grant: g,
         })

@@ -105,13 +105,7 @@ async fn render(
         .map(|v| VersionView {
             version: v.version,
             in_error: v.status == EntryStatus::EnteredInError,
-            at: v
-                .change
-                .at
-                .format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .unwrap_or_default(),
+            at: super::moment_text(v.change.at),
             by: ctx
                 .names
                 .get(v.change.by.as_str())

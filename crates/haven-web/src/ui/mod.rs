@@ -91,6 +91,27 @@ pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
 }
 
+/// Username → display name of every account, for "changed by", "who" and "named clinician".
+pub async fn user_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect())
+}
+
+/// A moment as the history and audit pages show it: "2026-11-28 10:00 UTC".
+pub fn moment_text(at: time::OffsetDateTime) -> String {
+    at.format(time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute] UTC"
+    ))
+    .unwrap_or_default()
+}
+
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.
 pub fn new_entry_id() -> EntryId {
     EntryId::new(uuid::Uuid::now_v7().to_string())

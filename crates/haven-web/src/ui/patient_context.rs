@@ -159,13 +159,7 @@ impl PatientContext {
         user.require(PATIENT_ROLES)?;
         let (visibility, emergency_until) = record_access(state, user, id).await?;
         let record = state.store.record(id, visibility).await?;
-        let names: HashMap<String, String> = state
-            .store
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| (u.username, u.display_name))
-            .collect();
+        let names = super::user_names(state).await?;
         let policy = state.policy();
         let today = state.today();
         let mut banner = Banner::build(&record, user, &names, today);
