@@ -231,7 +231,8 @@ impl Client {
 
 #[derive(Default)]
 struct Tally {
-    latencies: Vec<Duration>,
+    /// Each request's kind and how long its answer took.
+    latencies: Vec<(&'static str, Duration)>,
     errors: Vec<String>,
     /// Notes of the entries the server acknowledged (303 after the save).
     acknowledged: Vec<String>,
@@ -281,7 +282,7 @@ async fn load(
                 };
                 let took = started.elapsed();
                 let mut t = tally.lock().await;
-                t.latencies.push(took);
+                t.latencies.push((what, took));
                 if status != expected {
                     t.errors
                         .push(format!("client {c}: {what} answered {status}"));
@@ -392,19 +393,27 @@ async fn a_hundred_clients_read_and_write_and_a_killed_server_loses_nothing_ackn
         "the backup's log verifies: {verify}"
     );
 
-    let mut latencies = tally.latencies;
-    latencies.sort();
     eprintln!(
-        "load: {} clients, {} s, {} requests ({} saves), p50 {:?}, p99 {:?}, max {:?}, server peak {} MiB",
-        CLIENTS,
+        "load: {CLIENTS} clients, {} s, {} saves, server peak {} MiB",
         run.as_secs(),
-        latencies.len(),
         acknowledged.len(),
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99),
-        latencies.last().expect("requests"),
         peak.map_or_else(|| "unknown".to_owned(), |m| m.to_string()),
     );
+    for kind in ["all", "patient page", "worklist", "save"] {
+        let mut times: Vec<Duration> = tally
+            .latencies
+            .iter()
+            .filter(|(what, _)| kind == "all" || *what == kind)
+            .map(|&(_, took)| took)
+            .collect();
+        times.sort();
+        eprintln!(
+            "load: {kind:<12} {:>5} requests, p50 {:?}, p99 {:?}",
+            times.len(),
+            percentile(&times, 0.50),
+            percentile(&times, 0.99),
+        );
+    }
 }
 
 #[test]
