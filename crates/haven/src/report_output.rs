@@ -126,7 +126,11 @@ pub fn to_csv(tables: &[Table]) -> Result<String> {
 }
 
 fn total_text(total: Total) -> String {
-    format!("{}{}", total.value, if total.excludes_small { "*" } else { "" })
+    format!(
+        "{}{}",
+        total.value,
+        if total.excludes_small { "*" } else { "" }
+    )
 }
 
 /// Aligned plain text, one block per table; a total marked `*` leaves out counts under 5.

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::table::{Counts, Heading, Table};
+use super::table::{Counts, Heading, Table, Total};
 use crate::Date;
 use crate::language::LanguageTag;
 use crate::population::Tally;
@@ -129,6 +129,54 @@ impl InterpreterReport {
             contacts.with_row_totals().with_column_totals().publish(),
             people.with_column_totals().publish(),
         ]
+    }
+}
+
+/// The headline figures of the printed summary, read from the published tables only (so they
+/// obey the small-number rule too: each leaves out counts shown as `<5`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Consultations where an interpreter was needed.
+    pub needing: Total,
+    /// Of those, with a professional interpreter (telephone, video or in person).
+    pub professional: Total,
+    /// Of those, with a family member or friend, or no one, interpreting.
+    pub unmet: Total,
+    /// Planned contacts for people who need an interpreter with none booked.
+    pub not_booked: Total,
+}
+
+impl Summary {
+    /// From [`InterpreterReport::tables`]' output.
+    pub fn of(tables: &[Table]) -> Self {
+        let table = |id: &str| tables.iter().find(|t| t.id() == id);
+        let sum = |id: &str, columns: &[&str]| {
+            let totals = columns
+                .iter()
+                .filter_map(|c| table(id).and_then(|t| t.column_total(c)));
+            totals.fold(Total::default(), |a, b| Total {
+                value: a.value + b.value,
+                excludes_small: a.excludes_small || b.excludes_small,
+            })
+        };
+        let professional: Vec<&str> = InterpreterUse::ALL
+            .iter()
+            .filter(|m| m.is_professional())
+            .map(|m| m.id())
+            .collect();
+        let all: Vec<&str> = InterpreterUse::ALL.iter().map(|m| m.id()).collect();
+        Self {
+            needing: sum(TABLES[0], &all),
+            professional: sum(TABLES[0], &professional),
+            unmet: sum(
+                TABLES[0],
+                &[
+                    InterpreterUse::FamilyOrFriend.id(),
+                    InterpreterUse::NoInterpreter.id(),
+                ],
+            ),
+            not_booked: sum(TABLES[2], &["not-booked"]),
+        }
     }
 }
 
@@ -384,6 +432,30 @@ mod tests {
             Some(Cell::Count(5))
         );
         assert_eq!(tables[3].cell("ar", "people"), Some(Cell::Count(5)));
+    }
+
+    #[test]
+    fn the_summary_adds_published_totals() {
+        let mut records = arabic_speakers();
+        records.push(record(
+            Some("fa"),
+            true,
+            &[(date!(2026 - 02 - 01), InterpreterUse::FamilyOrFriend)],
+            &[],
+        ));
+        let summary = Summary::of(&report(&records));
+        assert_eq!(
+            summary.needing,
+            Total {
+                value: 15,
+                excludes_small: true
+            }
+        );
+        assert_eq!(summary.professional.value, 5);
+        assert!(!summary.professional.excludes_small);
+        assert_eq!(summary.unmet.value, 10);
+        assert!(summary.unmet.excludes_small, "Farsi's one is left out");
+        assert_eq!(summary.not_booked.value, 5);
     }
 
     #[test]

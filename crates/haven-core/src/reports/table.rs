@@ -191,7 +191,7 @@ fn total_of(cells: &[Cell]) -> Total {
 }
 
 /// A total: the sum of the shown counts of its line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Total {
     pub value: u64,
     /// Some cell of the line is shown as `<5`, so the true total may be larger.
