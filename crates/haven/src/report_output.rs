@@ -188,3 +188,76 @@ pub fn to_text(title: &str, tables: &[Table]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use haven_core::reports::table::{Counts, Heading};
+
+    fn table() -> Table {
+        Counts::new(
+            "t",
+            "Title",
+            "Row",
+            vec![
+                Heading::new("a", "Seen, \"in person\""),
+                Heading::new("b", "B"),
+            ],
+        )
+        .row(Heading::new("r", "Kurdish, Sorani"), vec![3, 12])
+        .with_row_totals()
+        .with_column_totals()
+        .publish()
+    }
+
+    #[test]
+    fn csv_quotes_commas_and_quotes_and_reads_back_whole() {
+        let csv = to_csv(&[table()]).expect("csv");
+        assert!(
+            csv.contains(r#"t,r,"Kurdish, Sorani",a,"Seen, ""in person""",<5"#),
+            "{csv}"
+        );
+        let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(
+            rows[0],
+            [
+                "t",
+                "r",
+                "Kurdish, Sorani",
+                "a",
+                "Seen, \"in person\"",
+                "<5"
+            ]
+        );
+        assert_eq!(
+            rows[2],
+            ["t", "r", "Kurdish, Sorani", "total", "Total", "12"]
+        );
+        assert_eq!(
+            rows.len(),
+            6,
+            "two cells, a row total, two column totals, the grand total"
+        );
+    }
+
+    #[test]
+    fn json_gives_small_counts_as_text_and_the_rest_as_numbers() {
+        let header = Header {
+            report: "t",
+            title: "T",
+            period: vec![("as_of", "2026-11-28".into())],
+        };
+        let json: Value =
+            serde_json::from_str(&to_json(&header, &[table()]).expect("json")).expect("parse");
+        assert_eq!(json["as_of"], "2026-11-28");
+        assert_eq!(json["tables"][0]["rows"][0]["cells"], json!(["<5", 12]));
+        assert_eq!(json["tables"][0]["rows"][0]["total"], 12);
+        assert_eq!(
+            json["tables"][0]["totals"],
+            json!({"cells": [0, 12], "total": 12})
+        );
+    }
+}

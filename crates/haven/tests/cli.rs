@@ -926,3 +926,6 @@ fn the_policy_page_documents_every_setting_as_haven_policy_show_prints_it() {
 
 #[path = "cli/audit_trail.rs"]
 mod audit_trail;
+
+#[path = "cli/reports.rs"]
+mod reports;
