@@ -1,6 +1,6 @@
 //! Scenario (§2, §9): an analyst reads the reports in a real browser. Every report page has the
 //! accessibility basics, the chart is an image with a name beside its table, and the summary
-//! for commissioners prints on one A4 page.
+//! for commissioners prints on one A4 page (`HAVEN_REPORT_PDF=FILE` keeps that PDF to look at).
 
 use crate::accessibility::audit;
 use crate::harness::{Browser, Haven, Setup, tools_or_skip};
