@@ -184,12 +184,24 @@ pub struct ScoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Interpreter demand and unmet need by language.
+    /// Interpreter need by language, mode and month, unmet need and planned contacts without
+    /// a booking (counts of 1 to 4 shown as <5).
     Interpreters {
         #[arg(long, value_parser = parse_date)]
         from: Date,
         #[arg(long, value_parser = parse_date)]
         to: Date,
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open actions by rule and urgency, screening uptake, referrals, asylum situations and
+    /// languages: aggregates only, counts of 1 to 4 shown as <5.
+    Population {
+        /// The date the care rules are evaluated on (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
         #[arg(long, conflicts_with = "json")]
         csv: bool,
         #[arg(long)]

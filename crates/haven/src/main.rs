@@ -8,6 +8,7 @@ mod cmd;
 mod evaluation;
 mod output;
 mod progress;
+mod report_output;
 mod score_output;
 mod settings;
 

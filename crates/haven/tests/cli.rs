@@ -422,7 +422,10 @@ fn interpreter_report_in_every_format_and_policy_file() {
         "2026-11-28",
         "--csv",
     ]);
-    assert!(csv.starts_with("language,language_name,patients_needing,encounters,encounters_needing,professional,unmet\n"), "{csv}");
+    assert!(
+        csv.starts_with("table,row,row_label,column,column_label,value\n"),
+        "{csv}"
+    );
     let json: Value = serde_json::from_str(&h.ok(&[
         "report",
         "interpreters",
@@ -433,11 +436,17 @@ fn interpreter_report_in_every_format_and_policy_file() {
         "--json",
     ]))
     .expect("json");
-    let rows = json["rows"].as_array().expect("rows");
-    assert!(
-        rows.iter()
-            .all(|r| r["unmet"].as_u64() <= r["encounters_needing"].as_u64())
-    );
+    let by_language = &json["tables"][0];
+    assert_eq!(by_language["id"], "by-language");
+    for row in by_language["rows"].as_array().expect("rows") {
+        let shown: u64 = row["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .filter_map(Value::as_u64)
+            .sum();
+        assert_eq!(row["total"].as_u64(), Some(shown), "{row}");
+    }
     assert!(
         h.fails(
             &[
@@ -917,3 +926,6 @@ fn the_policy_page_documents_every_setting_as_haven_policy_show_prints_it() {
 
 #[path = "cli/audit_trail.rs"]
 mod audit_trail;
+
+#[path = "cli/reports.rs"]
+mod reports;

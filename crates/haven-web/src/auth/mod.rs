@@ -18,7 +18,7 @@ pub use password::{
     MIN_PASSWORD_LEN, PasswordError, check_new_password, hash_password, valid_username,
     verify_password,
 };
-pub use roles::{ADMIN_ROLES, ALL_ROLES, CLINICAL_ROLES, PATIENT_ROLES};
+pub use roles::{ADMIN_ROLES, ALL_ROLES, CLINICAL_ROLES, PATIENT_ROLES, REPORT_ROLES};
 pub use session::{
     CurrentUser, LOGIN_CSRF_COOKIE, NewSession, SESSION_COOKIE, SessionContext, cookie,
     create_session, set_cookie, token_hash,

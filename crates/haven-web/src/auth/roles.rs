@@ -13,6 +13,8 @@ pub const PATIENT_ROLES: &[Role] = &[Role::Admin, Role::Clinician, Role::Recepti
 /// Roles that see clinical entries and sensitive history.
 pub const CLINICAL_ROLES: &[Role] = &[Role::Admin, Role::Clinician];
 pub const ADMIN_ROLES: &[Role] = &[Role::Admin];
+/// Roles that see the aggregate reports (`/reports`): analysts and administrators.
+pub const REPORT_ROLES: &[Role] = &[Role::Admin, Role::Analyst];
 /// Everyone signed in.
 pub const ALL_ROLES: &[Role] = &Role::ALL;
 

@@ -104,6 +104,7 @@ fn action_words(action: &str) -> &'static str {
             Some("user") => "An account change",
             Some("policy") => "A policy change",
             Some("cds") => "Through CDS Hooks",
+            Some("report") => "Looked at or exported a report (no patient)",
             _ => "",
         },
     }
@@ -291,7 +292,11 @@ mod tests {
     #[test]
     fn actions_read_as_words_by_id_and_by_family() {
         assert_eq!(action_words("patient.view"), "Opened the record");
-        assert_eq!(action_words("fhir.read"), "Through the FHIR API");
+        assert_eq!(action_words("fhir.read"), "Read through the FHIR API");
+        assert_eq!(
+            action_words("report.population.view"),
+            "Looked at or exported a report (no patient)"
+        );
         assert_eq!(action_words("something.new"), "");
     }
 }

@@ -4,7 +4,7 @@
 use haven_store::Role;
 
 use crate::assets;
-use crate::auth::{ADMIN_ROLES, ALL_ROLES, CurrentUser, PATIENT_ROLES};
+use crate::auth::{ADMIN_ROLES, ALL_ROLES, CurrentUser, PATIENT_ROLES, REPORT_ROLES};
 
 /// The main navigation: `(href, label, roles that see it)`. Add a row here when a new area
 /// (worklist, guidance, reports…) gets its pages.
@@ -13,6 +13,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/patients/new", "Register a patient", PATIENT_ROLES),
     ("/worklist", "Worklist", ALL_ROLES),
     ("/guidance", "Guidance", ALL_ROLES),
+    ("/reports", "Reports", REPORT_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
     ("/admin/duplicates", "Possible duplicates", ADMIN_ROLES),
     ("/admin/policy", "Policy", ADMIN_ROLES),

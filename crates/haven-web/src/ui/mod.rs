@@ -39,6 +39,8 @@ pub mod patients;
 pub mod policy_admin;
 pub mod record_health;
 pub mod registration;
+pub mod report_chart;
+pub mod reports;
 pub mod safety_text;
 pub mod summary;
 pub mod trends;
@@ -71,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .merge(handouts::routes())
         .merge(trends::routes())
         .merge(worklist::routes())
+        .merge(reports::routes())
         .merge(guidance::routes())
         .merge(policy_admin::routes())
         .merge(record_health::routes())

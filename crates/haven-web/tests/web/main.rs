@@ -17,6 +17,7 @@ mod patient_page;
 mod patients;
 mod policy;
 mod registration;
+mod reports;
 mod routes;
 mod support;
 mod toy_instrument;

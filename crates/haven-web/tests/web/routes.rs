@@ -87,6 +87,26 @@ const ROUTES: &[Case] = &[
     get("/patients/{patient}/audit", [303, 200, 200, 403, 403]),
     get("/patients/pat-999999/audit", [303, 404, 404, 403, 403]),
     get("/admin/duplicates", [303, 200, 403, 403, 403]),
+    // Reports: aggregates for analysts and administrators only.
+    get("/reports", [303, 200, 403, 403, 200]),
+    get("/reports/interpreters", [303, 200, 403, 403, 200]),
+    get(
+        "/reports/interpreters?from=2026-01-01&to=2026-11-30",
+        [303, 200, 403, 403, 200],
+    ),
+    get(
+        "/reports/interpreters?from=2026-06-30&to=2026-01-01",
+        [303, 422, 403, 403, 422],
+    ),
+    get(
+        "/reports/interpreters/print?from=2026-01-01&to=2026-11-30",
+        [303, 200, 403, 403, 200],
+    ),
+    get(
+        "/reports/interpreters/print?from=not-a-date",
+        [303, 400, 403, 403, 400],
+    ),
+    get("/reports/population", [303, 200, 403, 403, 200]),
     post("/patients/new", &[], [303, 422, 422, 422, 403]),
     post("/patients/{patient}/edit", &[], [303, 422, 422, 422, 403]),
     post(

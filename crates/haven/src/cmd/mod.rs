@@ -143,6 +143,11 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
                     csv,
                     json,
                 },
-        } => report::interpreters(db.store().await?, from, to, csv, json).await,
+        } => {
+            report::interpreters(db.store().await?, from, to, report::Format::new(csv, json)).await
+        }
+        Command::Report {
+            command: ReportCommand::Population { as_of, csv, json },
+        } => report::population(db.store().await?, as_of, report::Format::new(csv, json)).await,
     }
 }

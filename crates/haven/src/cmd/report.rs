@@ -1,32 +1,48 @@
-//! `haven report interpreters`: interpreter demand and unmet need by language (§2), for
-//! commissioners, as a table, CSV or JSON.
+//! `haven report interpreters` and `haven report population`: the reports for commissioners
+//! and practice managers, as text, CSV or JSON, with exactly the figures the `/reports` pages
+//! show (the same tallies, published under the same small-number rule).
 
 use anyhow::{Result, bail};
 use haven_core::Date;
-use haven_core::language::LanguageTag;
-use haven_core::reports::InterpreterReport;
+use haven_core::reports::{InterpreterReport, PopulationReport};
 use haven_store::{Actor, RecordStream, Store};
-use serde_json::json;
 
 use crate::output;
+use crate::report_output::{self, Header};
 
-pub async fn interpreters(
-    store: &Store,
-    from: Date,
-    to: Date,
-    csv: bool,
-    as_json: bool,
-) -> Result<()> {
+/// How to print a report.
+#[derive(Clone, Copy, Debug)]
+pub enum Format {
+    Text,
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn new(csv: bool, json: bool) -> Self {
+        match (csv, json) {
+            (true, _) => Self::Csv,
+            (_, true) => Self::Json,
+            _ => Self::Text,
+        }
+    }
+}
+
+pub const INTERPRETERS_TITLE: &str = "Interpreters: need, provision and unmet need";
+pub const POPULATION_TITLE: &str = "Population report";
+
+pub async fn interpreters(store: &Store, from: Date, to: Date, format: Format) -> Result<()> {
     if to < from {
         bail!("--to ({to}) is before --from ({from})");
     }
-    let report = tokio::task::block_in_place(|| {
+    let tables = tokio::task::block_in_place(|| {
         store.tally(
             &RecordStream::default(),
             || InterpreterReport::new(from, to),
             |_| {},
         )
-    })?;
+    })?
+    .tables();
     store
         .audit_read(
             &Actor::cli("report"),
@@ -35,54 +51,53 @@ pub async fn interpreters(
             &format!("{from}..{to}"),
         )
         .await?;
-    let name = |code: &str| {
-        LanguageTag::parse(code).map_or_else(|_| "Not recorded".to_owned(), |t| t.name())
+    let header = Header {
+        report: "interpreters",
+        title: INTERPRETERS_TITLE,
+        period: vec![("from", from.to_string()), ("to", to.to_string())],
     };
-    let rows = report.rows();
-    let text = if as_json {
-        let rows: Vec<_> = rows
-            .iter()
-            .map(|r| json!({"language": r.language, "language_name": name(&r.language), "patients_needing": r.patients_needing, "encounters": r.encounters,
-                "encounters_needing": r.encounters_needing, "professional": r.professional, "unmet": r.unmet}))
-            .collect();
-        format!(
-            "{}\n",
-            json!({"from": from.to_string(), "to": to.to_string(), "rows": rows})
+    let title = format!("{INTERPRETERS_TITLE}, {from} to {to}");
+    print(&header, &title, &tables, format)
+}
+
+pub async fn population(store: &Store, as_of: Option<Date>, format: Format) -> Result<()> {
+    let as_of = as_of.unwrap_or_else(|| store.clock().today());
+    let policy = store.policy().await?;
+    let tables = tokio::task::block_in_place(|| {
+        store.tally(
+            &RecordStream::default(),
+            || PopulationReport::new(&policy, as_of),
+            |_| {},
         )
-    } else if csv {
-        let mut out = String::from(
-            "language,language_name,patients_needing,encounters,encounters_needing,professional,unmet\n",
-        );
-        for r in &rows {
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
-                r.language,
-                name(&r.language),
-                r.patients_needing,
-                r.encounters,
-                r.encounters_needing,
-                r.professional,
-                r.unmet
-            ));
-        }
-        out
-    } else {
-        let mut out = format!(
-            "Interpreter demand and unmet need, {from} to {to}\n{:<22} {:>9} {:>10} {:>9} {:>12} {:>6}\n",
-            "LANGUAGE", "PATIENTS", "ENCOUNTERS", "NEEDING", "PROFESSIONAL", "UNMET"
-        );
-        for r in &rows {
-            out.push_str(&format!(
-                "{:<22} {:>9} {:>10} {:>9} {:>12} {:>6}\n",
-                name(&r.language),
-                r.patients_needing,
-                r.encounters,
-                r.encounters_needing,
-                r.professional,
-                r.unmet
-            ));
-        }
-        out
+    })?
+    .tables();
+    store
+        .audit_read(
+            &Actor::cli("report"),
+            "report.population",
+            None,
+            &format!("as of {as_of}"),
+        )
+        .await?;
+    let header = Header {
+        report: "population",
+        title: POPULATION_TITLE,
+        period: vec![("as_of", as_of.to_string())],
+    };
+    let title = format!("{POPULATION_TITLE} as of {as_of}");
+    print(&header, &title, &tables, format)
+}
+
+fn print(
+    header: &Header<'_>,
+    title: &str,
+    tables: &[haven_core::reports::Table],
+    format: Format,
+) -> Result<()> {
+    let text = match format {
+        Format::Json => report_output::to_json(header, tables)?,
+        Format::Csv => report_output::to_csv(tables)?,
+        Format::Text => report_output::to_text(title, tables),
     };
     output::print(&text)
 }

@@ -268,6 +268,16 @@ impl Session {
         decode_base64(&self.command("POST", "/print", Some(body))?, "print")
     }
 
+    /// As [`Session::print_pdf`], on A4 paper with 1 cm margins.
+    pub fn print_a4_pdf(&self) -> WdResult<Vec<u8>> {
+        let body = json!({
+            "background": true,
+            "page": { "width": 21.0, "height": 29.7 },
+            "margin": { "top": 1.0, "bottom": 1.0, "left": 1.0, "right": 1.0 },
+        });
+        decode_base64(&self.command("POST", "/print", Some(body))?, "print")
+    }
+
     /// Ends the session (and closes the browser).
     pub fn quit(&self) -> WdResult<()> {
         let path = format!("/session/{}", self.id);
