@@ -12,6 +12,7 @@ pub mod api_tokens;
 mod audit;
 mod backup;
 mod codec;
+mod coordination;
 mod duplicates;
 mod entries;
 mod error;
@@ -28,8 +29,9 @@ mod settings;
 mod users;
 mod view_rebuild;
 
-pub use actions::{ActionCounts, ActionQuery, PatientAction};
+pub use actions::{ActionCounts, ActionQuery, PatientAction, PatientActions};
 pub use audit::{AuditEntry, AuditVerification};
+pub use coordination::DayContact;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};
