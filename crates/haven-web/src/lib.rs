@@ -11,7 +11,8 @@
 //! - [`reference`]: country and language tables for forms;
 //! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing;
 //! - `bidi`: the `isolate_ltr` template filter, which keeps numbers, dates and Latin text in
-//!   order inside right-to-left text.
+//!   order inside right-to-left text;
+//! - `dates`: dates as NHS pages write them ("4 April 2026"), and the `nhs` template filter.
 
 pub mod auth;
 pub mod cds;
@@ -23,6 +24,7 @@ pub mod ui;
 
 mod assets;
 mod bidi;
+mod dates;
 mod health;
 mod layers;
 

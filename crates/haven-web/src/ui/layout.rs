@@ -36,6 +36,8 @@ pub struct Layout {
     /// The session's CSRF token for the sign-out form (and any form in the page).
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// The confirmation of the save that led here, shown once (`ui::flash`).
+    pub flash: Option<String>,
 }
 
 impl Layout {
@@ -56,6 +58,7 @@ impl Layout {
             user: Some((user.display_name.clone(), role_label(user.role))),
             csrf: user.csrf.clone(),
             nav,
+            flash: user.flash.as_deref().and_then(super::flash::message),
         }
     }
 
@@ -67,6 +70,7 @@ impl Layout {
             user: None,
             csrf: String::new(),
             nav: Vec::new(),
+            flash: None,
         }
     }
 }

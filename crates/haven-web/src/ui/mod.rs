@@ -22,6 +22,7 @@ pub mod due;
 pub mod duplicates;
 pub mod entries;
 pub mod entry_form;
+pub mod flash;
 pub mod form;
 pub mod forms;
 pub mod guidance;
