@@ -37,7 +37,11 @@ impl Criterion {
         out.extend(FlagKind::ALL.iter().map(|&k| Self::Flag(k)));
         out.extend(AsylumStatus::ALL.iter().map(|&s| Self::Asylum(s)));
         for &test in ScreeningTest::ALL {
-            out.extend(ScreeningStatus::ALL.iter().map(|&s| Self::Screening(test, s)));
+            out.extend(
+                ScreeningStatus::ALL
+                    .iter()
+                    .map(|&s| Self::Screening(test, s)),
+            );
         }
         for &kind in ReferralType::ALL {
             out.extend(ReferralStatus::ALL.iter().map(|&s| Self::Referral(kind, s)));
@@ -168,8 +172,7 @@ impl Criterion {
                 .filter(|a| a.status == status)
                 .map(|a| a.since),
             Self::Screening(test, status) => latest(
-                bodies()
-                    .filter(|b| b.as_screening().is_some_and(|s| s.test == test)),
+                bodies().filter(|b| b.as_screening().is_some_and(|s| s.test == test)),
                 EntryBody::as_screening,
                 |s| s.date,
             )
@@ -188,7 +191,11 @@ impl Criterion {
 
 /// Whether `record` meets every criterion on `today`, with the date of each matching fact in
 /// the criteria's order.
-pub fn matches_all(criteria: &[Criterion], record: &PatientRecord, today: Date) -> Option<Vec<Date>> {
+pub fn matches_all(
+    criteria: &[Criterion],
+    record: &PatientRecord,
+    today: Date,
+) -> Option<Vec<Date>> {
     criteria.iter().map(|c| c.matches(record, today)).collect()
 }
 
@@ -225,7 +232,14 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), all.len(), "ids are unique");
-        for bad in ["", "problem", "problem:ptsd:x", "screening:hiv", "asylum:nope", "x:y"] {
+        for bad in [
+            "",
+            "problem",
+            "problem:ptsd:x",
+            "screening:hiv",
+            "asylum:nope",
+            "x:y",
+        ] {
             assert_eq!(Criterion::parse(bad), None, "{bad:?}");
         }
         assert_eq!(
@@ -273,18 +287,35 @@ mod tests {
             }),
         ]);
         let check = |c: Criterion| c.matches(&record, TODAY);
-        assert_eq!(check(Criterion::Asylum(AsylumStatus::Refused)), Some(date!(2026 - 10 - 01)));
-        assert_eq!(check(Criterion::Asylum(AsylumStatus::AwaitingDecision)), None, "not current");
         assert_eq!(
-            check(Criterion::Screening(ScreeningTest::Hiv, ScreeningStatus::Declined)),
+            check(Criterion::Asylum(AsylumStatus::Refused)),
+            Some(date!(2026 - 10 - 01))
+        );
+        assert_eq!(
+            check(Criterion::Asylum(AsylumStatus::AwaitingDecision)),
+            None,
+            "not current"
+        );
+        assert_eq!(
+            check(Criterion::Screening(
+                ScreeningTest::Hiv,
+                ScreeningStatus::Declined
+            )),
             Some(date!(2026 - 02 - 01))
         );
         assert_eq!(
-            check(Criterion::Screening(ScreeningTest::Hiv, ScreeningStatus::Offered)),
+            check(Criterion::Screening(
+                ScreeningTest::Hiv,
+                ScreeningStatus::Offered
+            )),
             None,
             "an offer followed by a decline is no longer the latest status"
         );
-        assert_eq!(check(Criterion::Problem(ProblemKind::Ptsd)), None, "resolved");
+        assert_eq!(
+            check(Criterion::Problem(ProblemKind::Ptsd)),
+            None,
+            "resolved"
+        );
         assert_eq!(
             check(Criterion::Problem(ProblemKind::Depression)),
             Some(date!(2024 - 05 - 01)),
@@ -315,7 +346,8 @@ mod tests {
         );
         // Seen as of an earlier day, the record is as it stood then.
         assert_eq!(
-            Criterion::Asylum(AsylumStatus::AwaitingDecision).matches(&record, date!(2026 - 09 - 01)),
+            Criterion::Asylum(AsylumStatus::AwaitingDecision)
+                .matches(&record, date!(2026 - 09 - 01)),
             Some(date!(2025 - 01 - 01))
         );
     }
@@ -338,7 +370,11 @@ mod tests {
         let sent = Criterion::Referral(ReferralType::SexualHealth, ReferralStatus::Sent);
         assert_eq!(sent.matches(&record, TODAY), Some(date!(2026 - 03 - 01)));
         let marked: Entry = record.entries[0]
-            .mark_entered_in_error("dr.test".into(), datetime!(2026-11-01 10:00 UTC), "wrong patient")
+            .mark_entered_in_error(
+                "dr.test".into(),
+                datetime!(2026-11-01 10:00 UTC),
+                "wrong patient",
+            )
             .expect("mark");
         record.entries[0] = marked;
         assert_eq!(sent.matches(&record, TODAY), None);

@@ -284,7 +284,10 @@ fn outreach(sink: &mut Sink, story: &Story, missed: Date, still_open: bool) {
         return;
     }
     let method = if story.interpreter_required() {
-        [OutreachMethod::PhoneWithInterpreter, OutreachMethod::TextMessage][turn(missed, 2)]
+        [
+            OutreachMethod::PhoneWithInterpreter,
+            OutreachMethod::TextMessage,
+        ][turn(missed, 2)]
     } else {
         [OutreachMethod::Phone, OutreachMethod::Letter][turn(missed, 2)]
     };

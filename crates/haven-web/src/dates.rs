@@ -32,7 +32,12 @@ fn month_name(month: time::Month) -> &'static str {
 
 /// `4 April 2026`.
 pub fn long(date: Date) -> String {
-    format!("{} {} {}", date.day(), month_name(date.month()), date.year())
+    format!(
+        "{} {} {}",
+        date.day(),
+        month_name(date.month()),
+        date.year()
+    )
 }
 
 /// `1988`, `April 1988` or `4 April 1988`, as much as is known.
@@ -73,9 +78,7 @@ pub fn in_text(text: &str) -> String {
     while i + 10 <= bytes.len() {
         let bounded = (i == 0 || !bytes[i - 1].is_ascii_digit())
             && bytes.get(i + 10).is_none_or(|b| !b.is_ascii_digit());
-        let date = bounded
-            .then(|| iso_at(&text[i..i + 10]))
-            .flatten();
+        let date = bounded.then(|| iso_at(&text[i..i + 10])).flatten();
         match date {
             Some(date) => {
                 out.push_str(&text[copied..i]);

@@ -3,8 +3,8 @@
 //! a terminology key into `codes.tsv`.
 
 use super::{InterpreterGender, Visibility};
-use crate::{Date, LanguageTag};
 use crate::instruments::{Instrument, Score, ScoreError, ScoringOptions, score_recorded};
+use crate::{Date, LanguageTag};
 
 /// A closed list of coded values, as every `coded!` enum is: what a form needs to offer one as
 /// a choice, read it back by id and show it.

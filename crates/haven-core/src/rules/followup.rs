@@ -543,12 +543,17 @@ mod tests {
     fn dna_outreach_is_resolved_by_getting_through_not_by_trying() {
         use crate::record::{OutreachMethod, OutreachOutcome};
         let missed = || Builder::new().planned(d("2026-11-25"), DidNotAttend, false);
-        let tried = |b: Builder, date, outcome| b.outreach(d(date), OutreachMethod::Letter, outcome);
+        let tried =
+            |b: Builder, date, outcome| b.outreach(d(date), OutreachMethod::Letter, outcome);
         // Each outcome that reached the person clears the action; the others leave it open,
         // naming the attempts.
         for &outcome in OutreachOutcome::ALL {
             let rec = tried(missed(), "2026-11-26", outcome).build();
-            assert_eq!(fires(DNA, &rec, TODAY), !outcome.contact_made(), "{outcome:?}");
+            assert_eq!(
+                fires(DNA, &rec, TODAY),
+                !outcome.contact_made(),
+                "{outcome:?}"
+            );
         }
         let rec = tried(missed(), "2026-11-26", OutreachOutcome::NoAnswer);
         let rec = tried(rec, "2026-11-27", OutreachOutcome::MessageLeft).build();
@@ -561,13 +566,9 @@ mod tests {
             "no contact since; 1 outreach without reaching the person, the latest on 2026-11-25 (no answer)."
         ));
         // Contact made before the missed appointment is not outreach after it.
-        let before = tried(
-            Builder::new(),
-            "2026-11-20",
-            OutreachOutcome::ContactMade,
-        )
-        .planned(d("2026-11-25"), DidNotAttend, false)
-        .build();
+        let before = tried(Builder::new(), "2026-11-20", OutreachOutcome::ContactMade)
+            .planned(d("2026-11-25"), DidNotAttend, false)
+            .build();
         assert!(fires(DNA, &before, TODAY));
         // Nor does an outreach entered in error count.
         let in_error = tried(missed(), "2026-11-26", OutreachOutcome::ContactMade)

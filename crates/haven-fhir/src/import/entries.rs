@@ -432,7 +432,12 @@ fn outreach_of(ctx: &Ctx, p: &model::Procedure) -> Result<Mapped, ImportError> {
             "outreach-method",
             OutreachMethod::parse,
         )?
-        .ok_or_else(|| ctx.missing(&ext_path(ext::OUTREACH_METHOD), "how the person was contacted"))?;
+        .ok_or_else(|| {
+            ctx.missing(
+                &ext_path(ext::OUTREACH_METHOD),
+                "how the person was contacted",
+            )
+        })?;
     let outcome = match haven_code(p.outcome.as_slice(), cs::OUTREACH_OUTCOME) {
         Some(code) => OutreachOutcome::parse(code).ok_or_else(|| {
             ctx.invalid("outcome", format!("unknown outreach-outcome code {code:?}"))
@@ -478,18 +483,23 @@ fn interpreter_booking(
     let mode = code(booking::MODE)
         .ok_or_else(|| ctx.missing(&path(booking::MODE), "how the interpreter takes part"))??;
     let mode = InterpreterMode::parse(mode).ok_or_else(|| {
-        ctx.invalid(&path(booking::MODE), format!("unknown interpreter-mode code {mode:?}"))
+        ctx.invalid(
+            &path(booking::MODE),
+            format!("unknown interpreter-mode code {mode:?}"),
+        )
     })?;
     let language = code(booking::LANGUAGE)
         .ok_or_else(|| ctx.missing(&path(booking::LANGUAGE), "the interpreter's language"))??;
-    let language = haven_core::LanguageTag::parse(language).map_err(|e| {
-        ctx.invalid(&path(booking::LANGUAGE), e.to_string())
-    })?;
+    let language = haven_core::LanguageTag::parse(language)
+        .map_err(|e| ctx.invalid(&path(booking::LANGUAGE), e.to_string()))?;
     let gender = code(booking::GENDER)
         .transpose()?
         .map(|g| {
             super::patient::serde_code::<InterpreterGender>(g).ok_or_else(|| {
-                ctx.invalid(&path(booking::GENDER), format!("unknown interpreter gender {g:?}"))
+                ctx.invalid(
+                    &path(booking::GENDER),
+                    format!("unknown interpreter gender {g:?}"),
+                )
             })
         })
         .transpose()?;

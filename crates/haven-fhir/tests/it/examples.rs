@@ -392,11 +392,13 @@ fn an_interpreter_booking_and_an_outreach_read_as_haven_records_them() {
         }),
         "a booking means booked even without the interpreter-booked flag"
     );
-    let e = only_entry(json!({"resourceType": "Procedure", "id": "pr9", "status": "completed", "subject": subject(),
+    let e = only_entry(
+        json!({"resourceType": "Procedure", "id": "pr9", "status": "completed", "subject": subject(),
         "code": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "dna-outreach"}]},
         "performedDateTime": "2026-11-26",
         "extension": [{"url": format!("{H}/StructureDefinition/outreach-method"), "valueCode": "text-message"}],
-        "outcome": {"coding": [{"system": format!("{H}/CodeSystem/outreach-outcome"), "code": "no-answer"}]}}));
+        "outcome": {"coding": [{"system": format!("{H}/CodeSystem/outreach-outcome"), "code": "no-answer"}]}}),
+    );
     assert_eq!(
         e.body,
         EntryBody::Outreach(Outreach {

@@ -289,7 +289,9 @@ fn a_booking_or_outreach_without_what_haven_needs_is_refused_naming_it() {
     assert_eq!(
         refused(&[
             patient(),
-            appointment(json!([{"url": "mode", "valueCode": "pigeon"}, {"url": "language", "valueCode": "ar"}]))
+            appointment(
+                json!([{"url": "mode", "valueCode": "pigeon"}, {"url": "language", "valueCode": "ar"}])
+            )
         ]),
         "test.ndjson: line 2: Appointment.extension(interpreter-booking).extension(mode): unknown interpreter-mode code \"pigeon\""
     );

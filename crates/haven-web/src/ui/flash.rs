@@ -93,7 +93,10 @@ impl Flash {
             ),
             Self::Outreach(None) => "Outreach recorded.".to_owned(),
             Self::Outreach(Some(d)) => {
-                format!("Outreach recorded, and a new appointment booked for {}.", on(d))
+                format!(
+                    "Outreach recorded, and a new appointment booked for {}.",
+                    on(d)
+                )
             }
         }
     }
