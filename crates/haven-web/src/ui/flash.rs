@@ -8,7 +8,7 @@
 use axum::http::header;
 use axum::response::Response;
 use haven_core::Date;
-use haven_core::record::{Coded, EntryKind};
+use haven_core::record::EntryKind;
 
 use super::see_other;
 use crate::AppState;
