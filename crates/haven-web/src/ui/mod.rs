@@ -18,6 +18,7 @@ pub mod actions;
 pub mod admin;
 pub mod amend;
 pub mod assessments;
+pub mod day_list;
 pub mod due;
 pub mod duplicates;
 pub mod entries;
@@ -27,18 +28,22 @@ pub mod form;
 pub mod forms;
 pub mod guidance;
 pub mod home;
+pub mod interpreter_booking;
 pub mod kinds;
 pub mod layout;
 pub mod login;
+pub mod outreach;
 pub mod patient_context;
 pub mod patient_form;
 pub mod patient_page;
 pub mod patients;
 pub mod policy_admin;
+pub mod recalls;
 pub mod record_health;
 pub mod registration;
 pub mod safety_plan_print;
 pub mod safety_text;
+pub mod step;
 pub mod summary;
 pub mod trends;
 pub mod worklist;
@@ -72,6 +77,10 @@ pub fn routes() -> Router<AppState> {
         .merge(guidance::routes())
         .merge(policy_admin::routes())
         .merge(record_health::routes())
+        .merge(interpreter_booking::routes())
+        .merge(outreach::routes())
+        .merge(day_list::routes())
+        .merge(recalls::routes())
 }
 
 /// Renders a page with status 200.
