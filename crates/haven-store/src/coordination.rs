@@ -33,7 +33,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(DayContact {
-                    patient: serde_json::from_str(&r.try_get::<String, _>("patient_data")?)?,
+                    patient: crate::codec::from_json(&r.try_get::<String, _>("patient_data")?)?,
                     entry: entries::entry_from_row(r)?,
                 })
             })

@@ -5,7 +5,7 @@ use haven_core::{EntryId, PartialDate, PatientId, UserId};
 use sqlx::{Row, SqliteConnection};
 
 use crate::codec::{date_text, parse_timestamp, timestamp_text};
-use crate::{Actor, Result, Store, StoreError, audit};
+use crate::{Actor, Result, Store, StoreError};
 
 impl Store {
     /// Adds a new entry (version 1) with its audit row.
@@ -33,17 +33,18 @@ impl Store {
             insert(&mut tx, entry).await?;
         }
         for patient in &patients {
-            crate::actions::after_patient_change(&mut tx, patient).await?;
+            crate::actions::after_patient_change(&mut tx, patient, self.clock.today()).await?;
         }
         for entry in entries {
-            audit::append(
-                &mut tx,
-                actor,
-                "entry.add",
-                Some(entry.patient.as_str()),
-                &format!("{} {}", entry.body.kind_id(), entry.id),
-            )
-            .await?;
+            self.audit()
+                .append(
+                    &mut tx,
+                    actor,
+                    "entry.add",
+                    Some(entry.patient.as_str()),
+                    &format!("{} {}", entry.body.kind_id(), entry.id),
+                )
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -77,7 +78,7 @@ impl Store {
             .bind(i64::from(next.version))
             .bind(next.status.id())
             .bind(date_text(next.body.date()))
-            .bind(serde_json::to_string(&next.body)?)
+            .bind(crate::codec::to_json(&next.body)?)
             .bind(timestamp_text(next.change.at))
             .bind(next.change.by.as_str())
             .bind(&next.change.reason)
@@ -90,15 +91,17 @@ impl Store {
         } else {
             "entry.amend"
         };
-        crate::actions::after_patient_change(&mut tx, next.patient.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            action,
-            Some(next.patient.as_str()),
-            &format!("{} v{}: {}", next.id, next.version, next.change.reason),
-        )
-        .await?;
+        crate::actions::after_patient_change(&mut tx, next.patient.as_str(), self.clock.today())
+            .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                action,
+                Some(next.patient.as_str()),
+                &format!("{} v{}: {}", next.id, next.version, next.change.reason),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -127,7 +130,7 @@ impl Store {
                 version: r.try_get::<i64, _>("version")? as u32,
                 status: status(&r.try_get::<String, _>("status")?)?,
                 change: change_from_row(r)?,
-                body: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+                body: crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
                 partial_date: partial_from_row(r)?,
             });
         }
@@ -168,7 +171,7 @@ fn change_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Change> {
 }
 
 pub(crate) fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
-    let body: EntryBody = serde_json::from_str(&r.try_get::<String, _>("data")?)?;
+    let body: EntryBody = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
     Ok(Entry {
         id: EntryId::new(r.try_get::<String, _>("id")?),
         patient: PatientId::new(r.try_get::<String, _>("patient_id")?),
@@ -202,7 +205,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result
     .bind(entry.status.id())
     .bind(date_text(entry.body.date()))
     .bind(entry.visibility() == Visibility::Sensitive)
-    .bind(serde_json::to_string(&entry.body)?)
+    .bind(crate::codec::to_json(&entry.body)?)
     .bind(timestamp_text(entry.change.at))
     .bind(entry.change.by.as_str())
     .bind(&entry.change.reason)

@@ -21,13 +21,14 @@ use crate::record::{
 /// A questionnaire entry with its score.
 pub(crate) struct Scored<'a> {
     pub entry: &'a Entry,
+    pub instrument: Instrument,
     pub date: Date,
     pub score: Score,
 }
 
 impl Scored<'_> {
     pub fn instrument(&self) -> Instrument {
-        self.score.instrument()
+        self.instrument
     }
 
     /// The score as a reason names it, e.g. `PHQ-9 total 14 on 2026-11-01`.
@@ -181,6 +182,7 @@ impl<'a> Context<'a> {
                 }
                 out.push(Scored {
                     entry,
+                    instrument: q.instrument,
                     date: q.date,
                     score,
                 });
@@ -269,8 +271,8 @@ impl<'a> Context<'a> {
 
     /// Whether a referral of a matching type resolves a rule triggered on `since` (any date
     /// when `None`): one sent or completed on or after it resolves for good; one declined or
-    /// not taken up resolves until the policy's re-offer interval has passed (RULES.md: "a rule
-    /// may fire again after a policy interval, never sooner").
+    /// not taken up resolves until the policy's re-offer interval has passed, after which the
+    /// rule may fire again, never sooner (docs/rules.md).
     pub fn referral_resolves(&self, kind: fn(ReferralType) -> bool, since: Option<Date>) -> bool {
         let reoffer = self.policy.referral_reoffer_days;
         self.bodies(EntryBody::as_referral)

@@ -27,7 +27,7 @@ use super::interpreter_booking::{booking_href, with_back};
 use super::layout::Layout;
 use super::patients::NativeName;
 use super::step::back_to;
-use super::{entry_href, now, page, patient_href, today};
+use super::{entry_href, page, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::dates;
@@ -35,10 +35,9 @@ use crate::error::AppError;
 use crate::reference::languages;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/day-list", get(list)).route(
-        "/patients/{id}/entries/{entry_id}/attendance",
-        post(mark),
-    )
+    Router::new()
+        .route("/day-list", get(list))
+        .route("/patients/{id}/entries/{entry_id}/attendance", post(mark))
 }
 
 #[derive(Deserialize, Default)]
@@ -138,24 +137,20 @@ fn interpreter_cell(
         (Some(true), None) => InterpreterCell {
             text: "Needed — not booked".to_owned(),
             state: "missing",
-            book_href: (contact.status == ContactStatus::Booked).then(|| {
-                with_back(
-                    &booking_href(patient.id.as_str(), entry.id.as_str()),
-                    here,
-                )
-            }),
+            book_href: (contact.status == ContactStatus::Booked)
+                .then(|| with_back(&booking_href(patient.id.as_str(), entry.id.as_str()), here)),
         },
         (Some(false), _) => quiet("Not needed"),
         (None, _) => quiet("Need not asked yet"),
     }
 }
 
-fn row(user: &CurrentUser, c: &DayContact, here: &str) -> Option<Row> {
+fn row(user: &CurrentUser, c: &DayContact, here: &str, today: Date) -> Option<Row> {
     let contact = c.entry.body.as_planned_contact()?;
     let (patient, entry) = (&c.patient, &c.entry);
     let id = patient.id.as_str();
     let markable = contact.status == ContactStatus::Booked
-        && contact.date <= today()
+        && contact.date <= today
         && user.may_record(EntryKind::PlannedContact);
     Some(Row {
         patient_href: patient_href(id),
@@ -177,7 +172,8 @@ async fn list(
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    let first = parse_date(&q.day).unwrap_or_else(today);
+    let today = state.today();
+    let first = parse_date(&q.day).unwrap_or(today);
     let second = first.next_day().unwrap_or(first);
     let only_needing = q.interpreter == "needed";
     let here = href(first, only_needing);
@@ -199,12 +195,15 @@ async fn list(
                 .filter(|c| c.entry.body.date() == day)
                 .filter(|c| !only_needing || c.patient.interpreter_required == Some(true))
                 .collect();
-            let rows: Vec<Row> = of_day.iter().filter_map(|c| row(&user, c, &here)).collect();
+            let rows: Vec<Row> = of_day
+                .iter()
+                .filter_map(|c| row(&user, c, &here, today))
+                .collect();
             let needing: Vec<&Row> = rows
                 .iter()
                 .filter(|r| r.interpreter.state != "quiet")
                 .collect();
-            let when = match (day - today()).whole_days() {
+            let when = match (day - today).whole_days() {
                 0 => "Today, ",
                 1 => "Tomorrow, ",
                 -1 => "Yesterday, ",
@@ -271,7 +270,7 @@ async fn mark(
             "this appointment is no longer booked; reload the day list",
         ));
     }
-    if contact.date > today() {
+    if contact.date > state.today() {
         return Err(AppError::BadRequest(
             "an appointment can be marked attended or missed on its day or later",
         ));
@@ -288,7 +287,7 @@ async fn mark(
                 ..contact.clone()
             }),
             user.user_id(),
-            now(),
+            state.now(),
             reason,
         )
         .map_err(|_| AppError::BadRequest("this entry can no longer be changed"))?;

@@ -22,15 +22,15 @@ use serde::Deserialize;
 
 use super::flash::{Flash, saved};
 use super::form::FormErrors;
+use super::forms::FormContext;
 use super::forms::bind::parse_onto;
 use super::forms::care::{INTERPRETER_BOOKING, booking_start};
 use super::forms::data::FormData;
 use super::forms::fields::{add_validation, views};
-use super::forms::FormContext;
 use super::layout::Layout;
 use super::patient_context::PatientContext;
 use super::step::{StepPage, back_to};
-use super::{entry_href, now, patient_href, today};
+use super::{entry_href, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::dates;
@@ -96,14 +96,15 @@ fn render(user: &CurrentUser, ctx: PatientContext, shown: Shown<'_>) -> Result<R
         .ok_or(AppError::NotFound)?;
     let mut facts = about(contact);
     if !shown.others.is_empty() {
-        facts.push((
-            "Also without an interpreter soon",
-            shown.others.join(", "),
-        ));
+        facts.push(("Also without an interpreter soon", shown.others.join(", ")));
     }
     let cancel_href = back_to(&shown.back, &patient_href(&id));
     let page = StepPage {
-        layout: Layout::new(user, format!("Book an interpreter – {}", ctx.banner.name), "/patients"),
+        layout: Layout::new(
+            user,
+            format!("Book an interpreter – {}", ctx.banner.name),
+            "/patients",
+        ),
         title: format!("Book an interpreter for {}", dates::long(contact.date)),
         intro: "Record the booking once it is made with the interpreting service. The appointment is kept and marked interpreter booked.",
         facts_heading: "The appointment",
@@ -135,7 +136,7 @@ async fn next_needed(
 ) -> Result<Response, AppError> {
     check_role(&user)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    let needing = contacts_needing_interpreter(&ctx.record, &ctx.policy, today());
+    let needing = contacts_needing_interpreter(&ctx.record, &ctx.policy, ctx.today);
     let Some((first, rest)) = needing.split_first() else {
         let window = ctx
             .policy
@@ -143,7 +144,11 @@ async fn next_needed(
             .unwrap_or_default();
         let cancel_href = back_to(&back.back, &patient_href(&id));
         let page = StepPage {
-            layout: Layout::new(&user, format!("Book an interpreter – {}", ctx.banner.name), "/patients"),
+            layout: Layout::new(
+                &user,
+                format!("Book an interpreter – {}", ctx.banner.name),
+                "/patients",
+            ),
             title: "Book an interpreter".to_owned(),
             intro: "",
             facts_heading: "",
@@ -184,7 +189,7 @@ async fn next_needed(
 fn form_context(ctx: &PatientContext) -> FormContext<'_> {
     FormContext {
         record: &ctx.record,
-        today: today(),
+        today: ctx.today,
         policy: &ctx.policy,
     }
 }
@@ -238,7 +243,12 @@ async fn save(
     let mut errors = FormErrors::default();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     data.refuse_control_characters(&mut errors);
-    let booked = parse_onto(INTERPRETER_BOOKING.describe, &data, &mut errors, &entry.body);
+    let booked = parse_onto(
+        INTERPRETER_BOOKING.describe,
+        &data,
+        &mut errors,
+        &entry.body,
+    );
     let current = entry.body.as_planned_contact().map(|c| c.status);
     if entry.status == EntryStatus::EnteredInError || current != Some(ContactStatus::Booked) {
         errors.add(
@@ -247,9 +257,14 @@ async fn save(
         );
     }
     if let (Some(b), true) = (&booked, errors.is_empty())
-        && let Err(e) = haven_core::record::validate_entry(&ctx.record.patient, b, today())
+        && let Err(e) = haven_core::record::validate_entry(&ctx.record.patient, b, ctx.today)
     {
-        add_validation(&mut errors, &INTERPRETER_BOOKING.fields(&ctx.policy), e.field, &e.message);
+        add_validation(
+            &mut errors,
+            &INTERPRETER_BOOKING.fields(&ctx.policy),
+            e.field,
+            &e.message,
+        );
     }
     if errors.is_empty() && data.get("version").trim().parse::<u32>().ok() != Some(entry.version) {
         errors.add("mode", CHANGED);
@@ -258,7 +273,7 @@ async fn save(
     if let (Some(body), true) = (booked, errors.is_empty()) {
         let reason = reason(&body);
         let next = entry
-            .amend(body, user.user_id(), now(), &reason)
+            .amend(body, user.user_id(), state.now(), &reason)
             .map_err(|_| AppError::BadRequest("this entry can no longer be changed"))?;
         match state.store.change_entry(&user.actor(), &next).await {
             Ok(()) => {
@@ -295,7 +310,10 @@ async fn save(
 
 /// The amendment's reason, written for the user: what was booked.
 fn reason(body: &haven_core::record::EntryBody) -> String {
-    match body.as_planned_contact().and_then(|c| c.interpreter.as_ref()) {
+    match body
+        .as_planned_contact()
+        .and_then(|c| c.interpreter.as_ref())
+    {
         Some(b) => format!(
             "Interpreter booked: {}, {}, with {}",
             b.language.name(),

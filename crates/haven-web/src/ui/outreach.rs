@@ -30,7 +30,7 @@ use super::interpreter_booking::{booking_href, with_back};
 use super::layout::Layout;
 use super::patient_context::PatientContext;
 use super::step::{StepPage, back_to};
-use super::{new_entry_id, now, patient_href, today};
+use super::{new_entry_id, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::dates;
@@ -75,7 +75,7 @@ fn check_role(user: &CurrentUser) -> Result<(), AppError> {
 
 /// The missed appointment this follows up, and the outreach since it.
 fn facts(ctx: &PatientContext) -> Vec<(&'static str, String)> {
-    let today = today();
+    let today = ctx.today;
     let mut contacts: Vec<&PlannedContact> = ctx
         .record
         .bodies(EntryBody::as_planned_contact)
@@ -153,16 +153,23 @@ async fn form(
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let data = (OUTREACH.starts)(&FormContext {
         record: &ctx.record,
-        today: today(),
+        today: ctx.today,
         policy: &ctx.policy,
     });
-    render(&user, ctx, &data, FormErrors::default(), StatusCode::OK, &back.back)
+    render(
+        &user,
+        ctx,
+        &data,
+        FormErrors::default(),
+        StatusCode::OK,
+        &back.back,
+    )
 }
 
 /// The new appointment, if a date was given: booked, today or later.
-fn next_contact(data: &FormData, errors: &mut FormErrors) -> Option<PlannedContact> {
+fn next_contact(data: &FormData, errors: &mut FormErrors, today: Date) -> Option<PlannedContact> {
     let date: Date = data.optional_date("next_date", errors, "The date of the new appointment")?;
-    if date < today() {
+    if date < today {
         errors.add(
             "next_date",
             "The new appointment must be today or later; record a past contact on its own form",
@@ -191,11 +198,11 @@ async fn save(
     let mut errors = FormErrors::default();
     data.refuse_control_characters(&mut errors);
     let outreach = OUTREACH.parse(&data, &mut errors);
-    let next = next_contact(&data, &mut errors).map(EntryBody::PlannedContact);
+    let next = next_contact(&data, &mut errors, ctx.today).map(EntryBody::PlannedContact);
     let patient = &ctx.record.patient;
     for body in outreach.iter().chain(&next) {
         if errors.is_empty()
-            && let Err(e) = validate_entry(patient, body, today())
+            && let Err(e) = validate_entry(patient, body, ctx.today)
         {
             let fields = if body.kind() == EntryKind::Outreach {
                 OUTREACH.fields(&ctx.policy)
@@ -206,9 +213,24 @@ async fn save(
         }
     }
     let Some(outreach) = outreach.filter(|_| errors.is_empty()) else {
-        return render(&user, ctx, &data, errors, StatusCode::UNPROCESSABLE_ENTITY, &back);
+        return render(
+            &user,
+            ctx,
+            &data,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &back,
+        );
     };
-    let entry = |body| Entry::new(new_entry_id(), patient.id.clone(), body, user.user_id(), now());
+    let entry = |body| {
+        Entry::new(
+            new_entry_id(),
+            patient.id.clone(),
+            body,
+            user.user_id(),
+            state.now(),
+        )
+    };
     let mut entries = vec![entry(outreach)];
     entries.extend(next.map(entry));
     state.store.add_entries(&user.actor(), &entries).await?;

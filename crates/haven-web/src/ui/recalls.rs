@@ -25,7 +25,7 @@ use super::interpreter_booking::with_back;
 use super::kinds::new_href;
 use super::layout::Layout;
 use super::worklist::overdue_text;
-use super::{encode_query, page, patient_href, today};
+use super::{encode_query, page, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::dates;
@@ -107,13 +107,21 @@ fn action_of(user: &CurrentUser, pa: &PatientAction) -> Option<(String, &'static
         _ if user.is_clinical() => {
             resolve_href(user, id, pa.action.info()).map(|h| (h, "Record a consultation"))
         }
-        _ => user
-            .may_record(EntryKind::PlannedContact)
-            .then(|| (new_href(id, EntryKind::PlannedContact), "Book an appointment")),
+        _ => user.may_record(EntryKind::PlannedContact).then(|| {
+            (
+                new_href(id, EntryKind::PlannedContact),
+                "Book an appointment",
+            )
+        }),
     }
 }
 
-fn row(user: &CurrentUser, pa: &PatientAction, people: &HashMap<String, Patient>) -> Row {
+fn row(
+    user: &CurrentUser,
+    pa: &PatientAction,
+    people: &HashMap<String, Patient>,
+    today: haven_core::Date,
+) -> Row {
     let a = &pa.action;
     let person = people.get(&pa.patient);
     let reason = if user.may_see(a.info().visibility) {
@@ -130,7 +138,7 @@ fn row(user: &CurrentUser, pa: &PatientAction, people: &HashMap<String, Patient>
         interpreter: person.is_some_and(|p| p.interpreter_required == Some(true)),
         title: a.info().title,
         due: a.due.map(dates::long).unwrap_or_default(),
-        overdue: a.due.map(|d| overdue_text(d, today())).unwrap_or_default(),
+        overdue: a.due.map(|d| overdue_text(d, today)).unwrap_or_default(),
         reason,
         action: action_of(user, pa),
     }
@@ -144,7 +152,7 @@ async fn list(
     user.require(PATIENT_ROLES)?;
     state
         .store
-        .refresh_actions_if_stale(&state.policy(), today())
+        .refresh_actions_if_stale(&state.policy(), state.today())
         .await?;
     let page_no = filters.page_no();
     let query = ActionQuery {
@@ -174,7 +182,10 @@ async fn list(
             &format!("{} recalls", counts.total),
         )
         .await?;
-    let rows: Vec<Row> = found.iter().map(|pa| row(&user, pa, &people)).collect();
+    let rows: Vec<Row> = found
+        .iter()
+        .map(|pa| row(&user, pa, &people, state.today()))
+        .collect();
     let shown = (page_no - 1) * PAGE_SIZE + rows.len() as i64;
     let page_data = RecallPage {
         layout: Layout::new(&user, "Recalls", "/recalls"),

@@ -62,10 +62,18 @@ mod tests {
     #[test]
     fn a_step_goes_back_only_to_pages_it_is_opened_from() {
         let patient = "/patients/pat-1";
-        assert_eq!(back_to("/day-list?day=2026-12-03", patient), "/day-list?day=2026-12-03");
+        assert_eq!(
+            back_to("/day-list?day=2026-12-03", patient),
+            "/day-list?day=2026-12-03"
+        );
         assert_eq!(back_to("/recalls", patient), "/recalls");
         assert_eq!(back_to(patient, patient), patient);
-        for elsewhere in ["", "/admin/users", "//evil.example/day-list", "https://evil.example"] {
+        for elsewhere in [
+            "",
+            "/admin/users",
+            "//evil.example/day-list",
+            "https://evil.example",
+        ] {
             assert_eq!(back_to(elsewhere, patient), patient, "{elsewhere:?}");
         }
     }

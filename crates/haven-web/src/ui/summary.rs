@@ -61,7 +61,7 @@ pub fn summary(body: &EntryBody) -> String {
         EntryBody::Questionnaire(q) => match q.score(&ScoringOptions::default()) {
             Ok(score) => {
                 let name = q.instrument.name();
-                let band = score.band().map(|b| b.replace('-', " "));
+                let band = score.band().map(|b| b.id.replace('-', " "));
                 let mut s = match (score.total(), band) {
                     (Some(total), Some(band)) => format!("{name}: total {total} ({band})"),
                     (None, Some(band)) => format!("{name}: {band}"),
@@ -69,7 +69,7 @@ pub fn summary(body: &EntryBody) -> String {
                 };
                 if q.items_missing() {
                     s.push_str(" — recorded elsewhere; item answers not available");
-                    let recorded = recorded_items(q.instrument, &q.answers);
+                    let recorded = recorded_items(q.instrument.description(), &q.answers);
                     if !recorded.is_empty() {
                         s.push_str(&format!(" except {}", recorded.join("; ")));
                     }
@@ -180,7 +180,7 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
         EntryBody::Questionnaire(q) => {
             out.push(date("Date", q.date));
             if q.items_missing() {
-                let recorded = recorded_items(q.instrument, &q.answers);
+                let recorded = recorded_items(q.instrument.description(), &q.answers);
                 out.extend(
                     q.recorded_total
                         .map(|t| ("Total as recorded", t.to_string())),

@@ -32,7 +32,7 @@ use serde::Deserialize;
 use super::actions::{guidance_href, resolve_href, rule_visible};
 use super::form::{Choice, choices_with_blank};
 use super::layout::Layout;
-use super::{encode_query, page, patient_href, see_other, today};
+use super::{encode_query, page, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{ALL_ROLES, CLINICAL_ROLES, CurrentUser};
 use crate::dates;
@@ -273,7 +273,7 @@ async fn render(
     let started = std::time::Instant::now();
     let refreshed = state
         .store
-        .refresh_actions_if_stale(&state.policy(), today())
+        .refresh_actions_if_stale(&state.policy(), state.today())
         .await?;
     let refresh_ms = started.elapsed().as_millis() as u64;
     let limit = if counts_only { 1 } else { PAGE_SIZE };
@@ -310,7 +310,7 @@ async fn render(
             &format!("{base}: {} tasks", c.total),
         )
         .await?;
-    let today = today();
+    let today = state.today();
     let rows: Vec<Row> = found
         .iter()
         .map(|pa| {
@@ -359,7 +359,11 @@ async fn render(
     let regroup_href = href(
         base,
         &Filters {
-            group: if by_patient { String::new() } else { "patient".into() },
+            group: if by_patient {
+                String::new()
+            } else {
+                "patient".into()
+            },
             page: String::new(),
             ..filters.clone()
         },
@@ -521,7 +525,13 @@ mod tests {
         let check = |due: Date| overdue_text(due, today);
         assert_eq!(check(time::macros::date!(2026 - 11 - 29)), "");
         assert_eq!(check(today), "Due today");
-        assert_eq!(check(time::macros::date!(2026 - 11 - 27)), "Overdue by 1 day");
-        assert_eq!(check(time::macros::date!(2026 - 10 - 29)), "Overdue by 30 days");
+        assert_eq!(
+            check(time::macros::date!(2026 - 11 - 27)),
+            "Overdue by 1 day"
+        );
+        assert_eq!(
+            check(time::macros::date!(2026 - 10 - 29)),
+            "Overdue by 30 days"
+        );
     }
 }

@@ -133,12 +133,10 @@ fn booking(
             |c| booked(c).map(|b| b.mode),
             "Choose how the interpreter takes part",
         );
-    let language = f
-        .field("language", "Language")
-        .language(
-            |c| booked(c).map(|b| b.language),
-            "Choose the language from the list",
-        );
+    let language = f.field("language", "Language").language(
+        |c| booked(c).map(|b| b.language),
+        "Choose the language from the list",
+    );
     let dialect = f
         .field("dialect", "Dialect")
         .hint("Optional, for example Sorani or Levantine Arabic")
@@ -414,7 +412,14 @@ mod tests {
             .collect();
         assert_eq!(
             fields,
-            ["mode", "language", "dialect", "gender", "booked_with", "reference"],
+            [
+                "mode",
+                "language",
+                "dialect",
+                "gender",
+                "booked_with",
+                "reference"
+            ],
             "one step: the booking only"
         );
         let submitted = FormData::parse(
@@ -454,9 +459,13 @@ mod tests {
         }
         // On the planned contact's own form the booking may be left out, but not half given.
         let mut errors = FormErrors::default();
-        let half = FormData::parse(b"date=2026-12-03&status=booked&interpreter_booked=yes&mode=telephone");
+        let half =
+            FormData::parse(b"date=2026-12-03&status=booked&interpreter_booked=yes&mode=telephone");
         assert_eq!(PLANNED_CONTACT.parse(&half, &mut errors), None);
-        assert!(errors.has("language") && errors.has("booked_with"), "{errors:?}");
+        assert!(
+            errors.has("language") && errors.has("booked_with"),
+            "{errors:?}"
+        );
     }
 
     fn form(body: &EntryBody) -> &'static EntryForm {
