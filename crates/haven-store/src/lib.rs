@@ -31,7 +31,9 @@ mod users;
 mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction, PatientActions};
-pub use audit::{AuditCheckpoint, AuditEntry, AuditFiles, AuditVerification, manifest_path};
+pub use audit::{
+    AuditCheckpoint, AuditEntry, AuditFiles, AuditQuery, AuditVerification, manifest_path,
+};
 pub use clock::Clock;
 pub use coordination::DayContact;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};

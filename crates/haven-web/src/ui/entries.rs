@@ -90,13 +90,12 @@ async fn render(
     let ctx = PatientContext::load(state, user, id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
     let kind = current.body.kind().label();
-    let can_change = current.status == EntryStatus::Active;
+    let active = current.status == EntryStatus::Active;
+    // Only a role that may record the kind may amend it or mark it in error: a receptionist
+    // sees the flags but may not withdraw the sensitive-history one.
+    let can_change = active && user.may_record(current.body.kind());
     let amend_href = can_change.then(|| amend_href(id, current.id.as_str()));
-    let print_href = if can_change {
-        print_href(current)
-    } else {
-        None
-    };
+    let print_href = if active { print_href(current) } else { None };
     let error_action = format!("{}/error", entry_href(id, current.id.as_str()));
     let current_version = current.version;
     let versions = versions
@@ -165,6 +164,9 @@ async fn mark_in_error(
 ) -> Result<Response, AppError> {
     let versions = load_versions(&state, &user, &id, &entry_id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
+    if !user.may_record(current.body.kind()) {
+        return Err(AppError::Forbidden);
+    }
     let mut errors = FormErrors::default();
     let reason = errors.required(
         &form.reason,

@@ -18,6 +18,7 @@ pub mod actions;
 pub mod admin;
 pub mod amend;
 pub mod assessments;
+pub mod audit_log;
 pub mod day_list;
 pub mod due;
 pub mod duplicates;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patient_page::routes())
         .merge(entries::routes())
         .merge(admin::routes())
+        .merge(audit_log::routes())
         .merge(duplicates::routes())
         .merge(entry_form::routes())
         .merge(amend::routes())

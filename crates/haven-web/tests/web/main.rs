@@ -3,6 +3,7 @@
 
 mod admin;
 mod assessments;
+mod audit_log;
 mod auth;
 mod clinical;
 mod clock;
