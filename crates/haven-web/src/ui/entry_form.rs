@@ -127,6 +127,10 @@ async fn new_form(
         return Err(AppError::Forbidden);
     }
     let form = match kinds::recording(kind) {
+        // Outreach is a workflow of its own (with the new appointment): go there.
+        Recording::Form(_) if kind == EntryKind::Outreach => {
+            return Ok(see_other(&kinds::new_href(&id, kind)));
+        }
         Recording::Form(form) => form,
         Recording::Questionnaire => return Ok(see_other(&kinds::new_href(&id, kind))),
     };

@@ -4,7 +4,7 @@
 use haven_store::Role;
 
 use crate::assets;
-use crate::auth::{ADMIN_ROLES, ALL_ROLES, CurrentUser, PATIENT_ROLES};
+use crate::auth::{ADMIN_ROLES, ALL_ROLES, CLINICAL_ROLES, CurrentUser, PATIENT_ROLES};
 
 /// The main navigation: `(href, label, roles that see it)`. Add a row here when a new area
 /// (worklist, guidance, reports…) gets its pages.
@@ -12,6 +12,9 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/patients", "Patients", PATIENT_ROLES),
     ("/patients/new", "Register a patient", PATIENT_ROLES),
     ("/worklist", "Worklist", ALL_ROLES),
+    ("/day-list", "Day list", PATIENT_ROLES),
+    ("/recalls", "Recalls", PATIENT_ROLES),
+    ("/lists", "Patient lists", CLINICAL_ROLES),
     ("/guidance", "Guidance", ALL_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
     ("/admin/duplicates", "Possible duplicates", ADMIN_ROLES),

@@ -18,6 +18,7 @@ pub mod actions;
 pub mod admin;
 pub mod amend;
 pub mod assessments;
+pub mod coded_lists;
 pub mod audit_log;
 pub mod day_list;
 pub mod due;
@@ -82,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .merge(outreach::routes())
         .merge(day_list::routes())
         .merge(recalls::routes())
+        .merge(coded_lists::routes())
 }
 
 /// Renders a page with status 200.

@@ -259,6 +259,8 @@ pub struct EntryRow {
     pub error_reason: String,
     /// `true` when the entry has been amended (version > 1).
     pub amended: bool,
+    /// For a booked appointment: its interpreter booking page, and the link's words.
+    pub booking: Option<(String, &'static str)>,
 }
 
 impl EntryRow {
@@ -275,6 +277,23 @@ impl EntryRow {
                 String::new()
             },
             amended: entry.version > 1 && !in_error,
+            booking: entry
+                .body
+                .as_planned_contact()
+                .filter(|c| !in_error && c.status == haven_core::record::ContactStatus::Booked)
+                .map(|c| {
+                    (
+                        super::interpreter_booking::booking_href(
+                            entry.patient.as_str(),
+                            entry.id.as_str(),
+                        ),
+                        if c.interpreter_booked {
+                            "Change the interpreter booking"
+                        } else {
+                            "Book an interpreter"
+                        },
+                    )
+                }),
         }
     }
 }
