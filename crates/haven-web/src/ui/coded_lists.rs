@@ -159,7 +159,11 @@ fn row(p: &Patient, found: &[Date]) -> Row {
     Row {
         href: patient_href(p.id.as_str()),
         name: p.display_name(),
-        nhs_number: p.nhs_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+        nhs_number: p
+            .nhs_number
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         birth_date: p.birth_date.map(dates::partial).unwrap_or_default(),
         language: languages::main_of(p),
         dates: found.iter().map(|d| dates::long(*d)).collect(),
@@ -188,11 +192,19 @@ async fn show(
             .store
             .audit_read(
                 &user.actor(),
-                if printing { "patient-list.print" } else { "patient-list.view" },
+                if printing {
+                    "patient-list.print"
+                } else {
+                    "patient-list.view"
+                },
                 None,
                 &format!(
                     "coded list {}: {} patients",
-                    chosen.iter().map(|c| c.id()).collect::<Vec<_>>().join(" + "),
+                    chosen
+                        .iter()
+                        .map(|c| c.id())
+                        .collect::<Vec<_>>()
+                        .join(" + "),
                     found.len()
                 ),
             )
@@ -288,7 +300,11 @@ async fn export(
             None,
             &format!(
                 "coded list {}: {} patients",
-                chosen.iter().map(|c| c.id()).collect::<Vec<_>>().join(" + "),
+                chosen
+                    .iter()
+                    .map(|c| c.id())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
                 found.len()
             ),
         )
@@ -300,18 +316,37 @@ async fn export(
         "Date of birth".to_owned(),
         "Main language".to_owned(),
     ];
-    head.extend(chosen.iter().map(|c| format!("{}: {}", c.group(), c.label())));
-    out.push_str(&head.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
+    head.extend(
+        chosen
+            .iter()
+            .map(|c| format!("{}: {}", c.group(), c.label())),
+    );
+    out.push_str(
+        &head
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push_str("\r\n");
     for (p, found) in &found {
         let mut cells = vec![
             p.display_name(),
-            p.nhs_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+            p.nhs_number
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
             languages::main_of(p),
         ];
         cells.extend(found.iter().map(ToString::to_string));
-        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     Ok((

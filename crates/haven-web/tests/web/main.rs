@@ -7,6 +7,7 @@ mod audit_log;
 mod auth;
 mod clinical;
 mod clock;
+mod coordination;
 mod duplicates;
 mod entry_forms;
 mod guidance_links;
