@@ -11,6 +11,7 @@ mod actions;
 pub mod api_tokens;
 mod audit;
 mod backup;
+mod break_glass;
 mod clock;
 mod codec;
 mod coordination;
@@ -34,6 +35,7 @@ pub use actions::{ActionCounts, ActionQuery, PatientAction, PatientActions};
 pub use audit::{
     AuditCheckpoint, AuditEntry, AuditFiles, AuditQuery, AuditVerification, manifest_path,
 };
+pub use break_glass::BreakGlass;
 pub use clock::Clock;
 pub use coordination::DayContact;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};

@@ -3,8 +3,6 @@
 //! of the whole log by user, patient, action and date (`/admin/audit`). Looking is itself
 //! audited, so nobody can read who looked without being listed too.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -112,13 +110,7 @@ fn action_words(action: &str) -> &'static str {
 }
 
 async fn rows(state: &AppState, entries: Vec<AuditEntry>) -> Result<Vec<AuditRow>, AppError> {
-    let names: HashMap<String, String> = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| (u.username, u.display_name))
-        .collect();
+    let names = super::user_names(state).await?;
     Ok(entries
         .into_iter()
         .map(|e| AuditRow {

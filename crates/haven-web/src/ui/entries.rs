@@ -16,7 +16,7 @@ use super::flash::{Flash, saved};
 use super::form::{FormErrors, Shown};
 use super::kinds::print_href;
 use super::layout::Layout;
-use super::patient_context::{Banner, PatientContext};
+use super::patient_context::{Banner, PatientContext, record_access};
 use super::summary::entry_details;
 use super::{amend_href, entry_href, page_status};
 use crate::AppState;
@@ -74,7 +74,8 @@ async fn load_versions(
     if current.patient.as_str() != id {
         return Err(AppError::NotFound);
     }
-    if !user.may_see(current.visibility()) {
+    let (visibility, _) = record_access(state, user, id).await?;
+    if current.visibility() > visibility {
         return Err(AppError::Forbidden);
     }
     Ok(versions)
@@ -105,7 +106,7 @@ async fn render(
         .map(|v| VersionView {
             version: v.version,
             in_error: v.status == EntryStatus::EnteredInError,
-            at: crate::dates::moment(v.change.at),
+            at: super::moment_text(v.change.at),
             by: ctx
                 .names
                 .get(v.change.by.as_str())

@@ -21,6 +21,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/admin/policy", "Policy", ADMIN_ROLES),
     ("/admin/record-health", "Record health", ADMIN_ROLES),
     ("/admin/audit", "Audit log", ADMIN_ROLES),
+    ("/admin/break-glass", "Emergency access", ADMIN_ROLES),
 ];
 
 #[derive(Clone, Debug)]

@@ -19,6 +19,7 @@ pub mod admin;
 pub mod amend;
 pub mod assessments;
 pub mod audit_log;
+pub mod break_glass;
 pub mod coded_lists;
 pub mod day_list;
 pub mod due;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .merge(entries::routes())
         .merge(admin::routes())
         .merge(audit_log::routes())
+        .merge(break_glass::routes())
         .merge(duplicates::routes())
         .merge(entry_form::routes())
         .merge(amend::routes())
@@ -99,6 +101,25 @@ pub fn page_status(status: StatusCode, template: &impl Template) -> Result<Respo
 /// 303 See Other: where a successful POST sends the browser (so reload does not resubmit).
 pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
+}
+
+/// Username → display name of every account, for "changed by", "who" and "named clinician".
+pub async fn user_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect())
+}
+
+/// A moment as the history and audit pages show it, the NHS way: "28 November 2026 at 10:00
+/// (UTC)" (`crate::dates::moment`).
+pub fn moment_text(at: time::OffsetDateTime) -> String {
+    crate::dates::moment(at)
 }
 
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.

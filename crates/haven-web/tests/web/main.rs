@@ -5,6 +5,7 @@ mod admin;
 mod assessments;
 mod audit_log;
 mod auth;
+mod break_glass;
 mod clinical;
 mod clock;
 mod coordination;

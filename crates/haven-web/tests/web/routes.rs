@@ -71,6 +71,18 @@ const ROUTES: &[Case] = &[
     get("/admin/users", [303, 200, 403, 403, 403]),
     get("/admin/record-health", [303, 200, 403, 403, 403]),
     get("/admin/audit", [303, 200, 403, 403, 403]),
+    get("/admin/break-glass", [303, 200, 403, 403, 403]),
+    post(
+        "/admin/break-glass/999/reviewed",
+        &[],
+        [303, 303, 403, 403, 403],
+    ),
+    get("/patients/{patient}/break-glass", [303, 403, 403, 200, 403]),
+    post(
+        "/patients/{patient}/break-glass",
+        &[],
+        [303, 403, 403, 422, 403],
+    ),
     get("/admin/audit?from=not-a-date", [303, 422, 403, 403, 403]),
     get("/patients/{patient}/audit", [303, 200, 200, 403, 403]),
     get("/patients/pat-999999/audit", [303, 404, 404, 403, 403]),
