@@ -100,6 +100,11 @@ fn action_words(action: &str) -> &'static str {
         "fhir.read" | "fhir.search" => "Read through the FHIR API",
         "fhir.import" => "Written through the FHIR API or an import",
         "fhir.export" | "export" => "Exported",
+        "day-list.view" => "Looked at the day list",
+        "recalls.view" => "Looked at the recall list",
+        "patient-list.view" => "Listed patients by a coded fact",
+        "patient-list.print" => "Printed a coded patient list",
+        "patient-list.export" => "Exported a coded patient list",
         _ => match action.split('.').next() {
             Some("user") => "An account change",
             Some("policy") => "A policy change",
@@ -291,7 +296,11 @@ mod tests {
     #[test]
     fn actions_read_as_words_by_id_and_by_family() {
         assert_eq!(action_words("patient.view"), "Opened the record");
-        assert_eq!(action_words("fhir.read"), "Through the FHIR API");
+        assert_eq!(action_words("fhir.read"), "Read through the FHIR API");
+        assert_eq!(
+            action_words("patient-list.export"),
+            "Exported a coded patient list"
+        );
         assert_eq!(action_words("something.new"), "");
     }
 }
