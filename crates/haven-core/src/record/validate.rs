@@ -152,13 +152,11 @@ pub fn validate_entry(
                 ));
             }
         }
-        EntryBody::PlannedContact(c) => {
-            if c.interpreter.is_some() && !c.interpreter_booked {
-                return Err(ValidationError::new(
-                    "interpreter_booked",
-                    "interpreter booking details are recorded but the interpreter is not marked as booked",
-                ));
-            }
+        EntryBody::PlannedContact(c) if c.interpreter.is_some() && !c.interpreter_booked => {
+            return Err(ValidationError::new(
+                "interpreter_booked",
+                "interpreter booking details are recorded but the interpreter is not marked as booked",
+            ));
         }
         EntryBody::Questionnaire(q) => {
             q.score(&ScoringOptions::default()).map_err(|e| {
