@@ -9,6 +9,7 @@ pub mod guidance;
 pub mod ids;
 pub mod instruments;
 pub mod language;
+pub mod lists;
 pub mod names;
 pub mod nhs_number;
 pub mod partial_date;

@@ -70,7 +70,7 @@ pub fn patient(options: &DemoOptions, index: u64) -> PatientRecord {
     let mut visits = contacts::visit_dates(&story, dice);
     care::medication(&mut story, &mut visits, reserved, sink, dice);
     let concerns = contacts::encounters(&story, &visits, sink, dice);
-    contacts::planned(&story, &visits, missed, sink, dice);
+    contacts::planned(&story, &patient, &visits, missed, sink, dice);
 
     let review_dates: Vec<Date> = story.events.iter().filter_map(|e| e.review).collect();
     let found = questionnaires::administer(&story, &visits, &review_dates, sink, dice);

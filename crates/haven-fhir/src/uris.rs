@@ -71,6 +71,9 @@ pub fn local_id_system() -> String {
     format!("{HAVEN_BASE}/Id/local")
 }
 
+/// The `haven` code of a Procedure that records outreach after a missed contact.
+pub const OUTREACH_CODE: &str = "dna-outreach";
+
 /// Haven's code systems (each `H/CodeSystem/<name>`).
 pub mod cs {
     pub const HAVEN: &str = "haven";
@@ -88,6 +91,11 @@ pub mod cs {
     /// On an exported QuestionnaireResponse: the result Observation that carries the same
     /// answers, so that import reads them once even when the two arrive in different files.
     pub const RESULT_OBSERVATION: &str = "result-observation";
+    /// How a booked interpreter takes part (`telephone`, `video`, `in-person`).
+    pub const INTERPRETER_MODE: &str = "interpreter-mode";
+    /// How the practice reached out after a missed contact, and what came of it.
+    pub const OUTREACH_METHOD: &str = "outreach-method";
+    pub const OUTREACH_OUTCOME: &str = "outreach-outcome";
 }
 
 /// Haven's extensions (each `H/StructureDefinition/<name>`); listed in MAPPING.md.
@@ -118,6 +126,21 @@ pub mod ext {
     /// On an exported QuestionnaireResponse: the result Observation that carries the same
     /// answers, so that import reads them once even when the two arrive in different files.
     pub const RESULT_OBSERVATION: &str = "result-observation";
+    /// On an Appointment: the interpreter booked, a complex extension of the parts below.
+    pub const INTERPRETER_BOOKING: &str = "interpreter-booking";
+    /// On a Procedure of outreach after a missed contact: how the practice reached out.
+    pub const OUTREACH_METHOD: &str = "outreach-method";
+}
+
+/// The parts of the `interpreter-booking` extension (relative URLs, as FHIR complex
+/// extensions name theirs).
+pub mod booking {
+    pub const MODE: &str = "mode";
+    pub const LANGUAGE: &str = "language";
+    pub const DIALECT: &str = "dialect";
+    pub const GENDER: &str = "gender";
+    pub const BOOKED_WITH: &str = "bookedWith";
+    pub const REFERENCE: &str = "reference";
 }
 
 /// A verified code as a FHIR coding.

@@ -30,6 +30,13 @@ pub struct PatientAction {
     pub action: Action,
 }
 
+/// One patient's actions, most pressing first (the worklist grouped by patient).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatientActions {
+    pub patient: String,
+    pub actions: Vec<PatientAction>,
+}
+
 /// Worklist filters; they combine with AND.
 #[derive(Clone, Debug, Default)]
 pub struct ActionQuery {
@@ -176,32 +183,63 @@ impl Store {
             .push(" OFFSET ")
             .push_bind(q.offset.max(0));
         let rows = page.build().fetch_all(self.pool()).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let rule_id: String = r.try_get("rule")?;
-            let Some(rule) = rules::RuleId::parse(&rule_id) else {
-                continue;
-            };
-            let rank: i64 = r.try_get("urgency_rank")?;
-            let due: Option<String> = r.try_get("due")?;
-            out.push(PatientAction {
-                patient: r.try_get("patient_id")?,
-                clinician: r.try_get("clinician")?,
-                language: r.try_get("language")?,
-                action: Action {
-                    rule,
-                    section: rule.info().section,
-                    urgency: Urgency::ALL
-                        .get(rank as usize)
-                        .copied()
-                        .unwrap_or(Urgency::Info),
-                    due: due.as_deref().map(crate::codec::parse_date).transpose()?,
-                    reason: r.try_get("reason")?,
-                    resolve: rule.info().resolve,
-                },
-            });
+        let out = rows.iter().filter_map(|r| action_from_row(r).transpose());
+        Ok((out.collect::<Result<_>>()?, self.action_counts(q).await?))
+    }
+
+    /// One page of patients with what is due for each under the same filters: patients by
+    /// their most pressing action (urgency, then due date, undated last), each patient's
+    /// actions in the same order; and how many patients in all.
+    pub async fn actions_by_patient(
+        &self,
+        q: &ActionQuery,
+    ) -> Result<(Vec<PatientActions>, i64, ActionCounts)> {
+        // `urgency_rank` is one digit and `due_sort` ISO text, so the text orders as the pair.
+        let mut page: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT patient_id, MIN(urgency_rank || ' ' || due_sort) AS first FROM actions",
+        );
+        push_filters(&mut page, q);
+        page.push(" GROUP BY patient_id ORDER BY first, patient_id LIMIT ")
+            .push_bind(q.limit.clamp(1, 1_000))
+            .push(" OFFSET ")
+            .push_bind(q.offset.max(0));
+        let ids: Vec<String> = page
+            .build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| r.try_get("patient_id"))
+            .collect::<std::result::Result<_, _>>()?;
+        let mut count: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT COUNT(DISTINCT patient_id) FROM actions");
+        push_filters(&mut count, q);
+        let patients: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+        let mut grouped: Vec<PatientActions> = ids
+            .iter()
+            .map(|id| PatientActions {
+                patient: id.clone(),
+                actions: Vec::new(),
+            })
+            .collect();
+        if !ids.is_empty() {
+            let mut rows: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM actions");
+            push_filters(&mut rows, q);
+            rows.push(" AND patient_id IN (");
+            let mut list = rows.separated(", ");
+            for id in &ids {
+                list.push_bind(id.as_str());
+            }
+            list.push_unseparated(") ORDER BY urgency_rank, due_sort, rule");
+            for r in rows.build().fetch_all(self.pool()).await? {
+                let Some(action) = action_from_row(&r)? else {
+                    continue;
+                };
+                if let Some(group) = grouped.iter_mut().find(|g| g.patient == action.patient) {
+                    group.actions.push(action);
+                }
+            }
         }
-        Ok((out, self.action_counts(q).await?))
+        Ok((grouped, patients, self.action_counts(q).await?))
     }
 
     /// Counts by urgency (ignoring the urgency filter), by rule (ignoring the rule filter) and
@@ -252,6 +290,32 @@ impl Store {
             by_rule: by_rule.into_iter().collect(),
         })
     }
+}
+
+/// A stored action, or `None` for a rule this build no longer has.
+fn action_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<PatientAction>> {
+    let rule_id: String = r.try_get("rule")?;
+    let Some(rule) = rules::RuleId::parse(&rule_id) else {
+        return Ok(None);
+    };
+    let rank: i64 = r.try_get("urgency_rank")?;
+    let due: Option<String> = r.try_get("due")?;
+    Ok(Some(PatientAction {
+        patient: r.try_get("patient_id")?,
+        clinician: r.try_get("clinician")?,
+        language: r.try_get("language")?,
+        action: Action {
+            rule,
+            section: rule.info().section,
+            urgency: Urgency::ALL
+                .get(rank as usize)
+                .copied()
+                .unwrap_or(Urgency::Info),
+            due: due.as_deref().map(crate::codec::parse_date).transpose()?,
+            reason: r.try_get("reason")?,
+            resolve: rule.info().resolve,
+        },
+    }))
 }
 
 fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {

@@ -10,26 +10,42 @@ use crate::{Actor, Result, Store, StoreError};
 impl Store {
     /// Adds a new entry (version 1) with its audit row.
     pub async fn add_entry(&self, actor: &Actor, entry: &Entry) -> Result<()> {
+        self.add_entries(actor, std::slice::from_ref(entry)).await
+    }
+
+    /// Adds several new entries in one transaction, each with its audit row: all or none (an
+    /// outreach and the appointment it booked are one act).
+    pub async fn add_entries(&self, actor: &Actor, entries: &[Entry]) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
-            .bind(entry.patient.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::PatientNotFound(entry.patient.to_string()));
+        let mut patients: Vec<&str> = entries.iter().map(|e| e.patient.as_str()).collect();
+        patients.sort_unstable();
+        patients.dedup();
+        for patient in &patients {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
+                .bind(*patient)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                return Err(StoreError::PatientNotFound((*patient).to_owned()));
+            }
         }
-        insert(&mut tx, entry).await?;
-        crate::actions::after_patient_change(&mut tx, entry.patient.as_str(), self.clock.today())
-            .await?;
-        self.audit()
-            .append(
-                &mut tx,
-                actor,
-                "entry.add",
-                Some(entry.patient.as_str()),
-                &format!("{} {}", entry.body.kind_id(), entry.id),
-            )
-            .await?;
+        for entry in entries {
+            insert(&mut tx, entry).await?;
+        }
+        for patient in &patients {
+            crate::actions::after_patient_change(&mut tx, patient, self.clock.today()).await?;
+        }
+        for entry in entries {
+            self.audit()
+                .append(
+                    &mut tx,
+                    actor,
+                    "entry.add",
+                    Some(entry.patient.as_str()),
+                    &format!("{} {}", entry.body.kind_id(), entry.id),
+                )
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

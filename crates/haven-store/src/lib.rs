@@ -14,6 +14,7 @@ mod backup;
 mod break_glass;
 mod clock;
 mod codec;
+mod coordination;
 mod duplicates;
 mod entries;
 mod error;
@@ -30,12 +31,13 @@ pub mod upsert;
 mod users;
 mod view_rebuild;
 
-pub use actions::{ActionCounts, ActionQuery, PatientAction};
+pub use actions::{ActionCounts, ActionQuery, PatientAction, PatientActions};
 pub use audit::{
     AuditCheckpoint, AuditEntry, AuditFiles, AuditQuery, AuditVerification, manifest_path,
 };
 pub use break_glass::BreakGlass;
 pub use clock::Clock;
+pub use coordination::DayContact;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};

@@ -961,3 +961,6 @@ async fn worklist_counts_match_the_actions_under_every_filter() {
 
 #[path = "store/views.rs"]
 mod views;
+
+#[path = "store/coordination.rs"]
+mod coordination;

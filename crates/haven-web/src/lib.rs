@@ -12,7 +12,8 @@
 //! - [`l10n`]: Fluent translations of the patient handouts, with their review status;
 //! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing;
 //! - `bidi`: the `isolate_ltr` template filter, which keeps numbers, dates and Latin text in
-//!   order inside right-to-left text.
+//!   order inside right-to-left text;
+//! - `dates`: dates as NHS pages write them ("4 April 2026"), and the `nhs` template filter.
 
 pub mod auth;
 pub mod cds;
@@ -25,6 +26,7 @@ pub mod ui;
 
 mod assets;
 mod bidi;
+mod dates;
 mod health;
 mod layers;
 

@@ -2,9 +2,9 @@
 //! same string as Haven's FHIR code systems), a label for people, and — where one is verified —
 //! a terminology key into `codes.tsv`.
 
-use super::Visibility;
-use crate::Date;
+use super::{InterpreterGender, Visibility};
 use crate::instruments::{Instrument, Score, ScoreError, ScoringOptions, score_recorded};
+use crate::{Date, LanguageTag};
 
 /// A closed list of coded values, as every `coded!` enum is: what a form needs to offer one as
 /// a choice, read it back by id and show it.
@@ -242,6 +242,57 @@ coded!(
 );
 
 coded!(
+    /// How a booked interpreter will take part (Haven code system `interpreter-mode`).
+    InterpreterMode {
+        Telephone = "telephone", "By telephone";
+        Video = "video", "By video";
+        InPerson = "in-person", "In person";
+    }
+);
+
+impl InterpreterMode {
+    /// How language support was given at a consultation when this booking was kept.
+    pub fn interpreter_use(self) -> InterpreterUse {
+        match self {
+            Self::Telephone => InterpreterUse::ProfessionalTelephone,
+            Self::Video => InterpreterUse::ProfessionalVideo,
+            Self::InPerson => InterpreterUse::ProfessionalInPerson,
+        }
+    }
+}
+
+coded!(
+    /// How the practice reached out after a missed contact (Haven code system
+    /// `outreach-method`). Letters and texts go in the person's language (§1, §2).
+    OutreachMethod {
+        PhoneWithInterpreter = "phone-interpreter", "Phone call with an interpreter";
+        Phone = "phone", "Phone call (no interpreter needed)";
+        TextMessage = "text-message", "Text message in the person’s language";
+        Letter = "letter", "Letter in the person’s language";
+        SupportOrganisation = "support-organisation", "Through a support organisation or key worker";
+    }
+);
+
+coded!(
+    /// What came of an outreach (Haven code system `outreach-outcome`).
+    OutreachOutcome {
+        ContactMade = "contact-made", "Spoke with the person";
+        DeclinedAppointment = "declined", "Spoke with the person, who does not want an appointment now";
+        MessageLeft = "message-left", "Message left or sent, no reply yet";
+        NoAnswer = "no-answer", "No answer";
+        Unreachable = "unreachable", "Could not be reached (number or address not in use)";
+    }
+);
+
+impl OutreachOutcome {
+    /// Whether the practice got through to the person: what resolves `followup.dna-outreach`
+    /// ("contact made", RULES.md §1). An attempt that did not get through leaves it open.
+    pub fn contact_made(self) -> bool {
+        matches!(self, Self::ContactMade | Self::DeclinedAppointment)
+    }
+}
+
+coded!(
     SuicidalThoughts {
         None = "none", "None";
         Passive = "passive", "Passive (wishes to be dead, no intent)";
@@ -390,6 +441,38 @@ pub struct PlannedContact {
     pub status: ContactStatus,
     pub interpreter_booked: bool,
     pub purpose: String,
+    /// Who was booked and how, when the booking was recorded in Haven (§2). Contacts booked
+    /// before, or imported with only the `interpreter-booked` flag, have none; a booking is only
+    /// ever recorded with `interpreter_booked` set (`validate_entry`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub interpreter: Option<InterpreterBooking>,
+}
+
+/// An interpreter booked for a planned contact: how, in what language, with whom.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct InterpreterBooking {
+    pub mode: InterpreterMode,
+    pub language: LanguageTag,
+    /// Empty when no dialect was asked for.
+    pub dialect: String,
+    /// The interpreter gender asked for, where the person has a preference.
+    pub gender: Option<InterpreterGender>,
+    /// The interpreting service or interpreter booked.
+    pub booked_with: String,
+    /// The service's booking reference; empty when it gave none.
+    pub reference: String,
+}
+
+/// Reaching out to someone after a missed contact (§1): how, and what came of it.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Outreach {
+    pub date: Date,
+    pub method: OutreachMethod,
+    pub outcome: OutreachOutcome,
+    /// Administrative note (reception sees it), for example the number tried.
+    pub note: String,
 }
 
 /// A questionnaire result. Entered in Haven, every item is answered and the score is derived
@@ -565,6 +648,7 @@ pub enum EntryBody {
     Medication(Medication),
     Advice(Advice),
     Flag(Flag),
+    Outreach(Outreach),
 }
 
 coded!(
@@ -585,6 +669,7 @@ coded!(
         Medication = "medication", "Medication";
         Advice = "advice", "Advice";
         Flag = "flag", "Flag";
+        Outreach = "outreach", "Outreach after a missed contact";
     }
 );
 
@@ -603,7 +688,7 @@ impl EntryKind {
 
     /// Who may record and amend entries of this kind, on the same scale as [`Self::visibility`]:
     /// `Administrative` where reception staff may (planned contacts, with their interpreter
-    /// booking), `Clinical` for every kind that records care.
+    /// booking, and outreach after a missed one), `Clinical` for every kind that records care.
     pub fn recorded_by(self) -> Visibility {
         self.access().1
     }
@@ -627,6 +712,8 @@ impl EntryKind {
             Self::Advice => (Clinical, Clinical),
             // Everyone who opens the record sees the flags; clinicians set them.
             Self::Flag => (Administrative, Clinical),
+            // Reception reaches out after missed appointments as much as clinicians do.
+            Self::Outreach => (Administrative, Administrative),
         }
     }
 }
@@ -657,6 +744,7 @@ pickers! {
     as_medication => Medication(Medication);
     as_advice => Advice(Advice);
     as_flag => Flag(Flag);
+    as_outreach => Outreach(Outreach);
 }
 
 impl EntryBody {
@@ -676,6 +764,7 @@ impl EntryBody {
             Self::Medication(_) => EntryKind::Medication,
             Self::Advice(_) => EntryKind::Advice,
             Self::Flag(_) => EntryKind::Flag,
+            Self::Outreach(_) => EntryKind::Outreach,
         }
     }
 
@@ -701,6 +790,7 @@ impl EntryBody {
             Self::Medication(x) => x.started,
             Self::Advice(x) => x.date,
             Self::Flag(x) => x.date,
+            Self::Outreach(x) => x.date,
         }
     }
 }
@@ -717,7 +807,14 @@ impl EntryBody {
             Self::LifeEvent(x) => x.note.clear(),
             Self::Problem(x) => x.note.clear(),
             Self::Encounter(x) => x.note.clear(),
-            Self::PlannedContact(x) => x.purpose.clear(),
+            Self::PlannedContact(x) => {
+                x.purpose.clear();
+                if let Some(booking) = &mut x.interpreter {
+                    booking.dialect.clear();
+                    booking.booked_with.clear();
+                    booking.reference.clear();
+                }
+            }
             Self::RiskReview(x) => {
                 x.stressors.clear();
                 x.protective_factors.clear();
@@ -741,6 +838,7 @@ impl EntryBody {
             }
             Self::Medication(x) => x.name.clear(),
             Self::Advice(x) => x.note.clear(),
+            Self::Outreach(x) => x.note.clear(),
             Self::Questionnaire(_) | Self::Screening(_) | Self::Flag(_) => {}
         }
         body
@@ -767,11 +865,11 @@ mod tests {
         assert_eq!(kinds_where(EntryKind::is_sensitive), ["disclosure"]);
         assert_eq!(
             kinds_where(|k| k.visibility() == Visibility::Administrative),
-            ["planned-contact", "flag"]
+            ["planned-contact", "flag", "outreach"]
         );
         assert_eq!(
             kinds_where(|k| k.recorded_by() == Visibility::Administrative),
-            ["planned-contact"]
+            ["planned-contact", "outreach"]
         );
     }
 }

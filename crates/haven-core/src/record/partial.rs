@@ -3,9 +3,9 @@
 //! an entry is placed on one day of its period, chosen so that no due action is hidden:
 //!
 //! - What the practice did (a contact, a risk review, a safety plan, a referral, advice, a
-//!   screening, a flag) is read on the **first** day. Read early, it restarts no follow-up
-//!   clock later than it might have, and it settles no prompt raised by something else in the
-//!   same period that it may have come before.
+//!   screening, a flag, an outreach) is read on the **first** day. Read early, it restarts no
+//!   follow-up clock later than it might have, and it settles no prompt raised by something
+//!   else in the same period that it may have come before.
 //! - What happened to the person (a life event, an asylum decision, a disclosure, a problem's
 //!   onset, questionnaire answers, a medication started) is read on the **last** day, never
 //!   after today nor after the entry's own end (a problem resolved, a medication stopped). Read
@@ -43,6 +43,7 @@ impl EntryBody {
             Self::Medication(x) => &mut x.started,
             Self::Advice(x) => &mut x.date,
             Self::Flag(x) => &mut x.date,
+            Self::Outreach(x) => &mut x.date,
         }
     }
 
@@ -56,7 +57,8 @@ impl EntryBody {
             | Self::Screening(_)
             | Self::Referral(_)
             | Self::Advice(_)
-            | Self::Flag(_) => Reading::First,
+            | Self::Flag(_)
+            | Self::Outreach(_) => Reading::First,
             Self::Asylum(_)
             | Self::Disclosure(_)
             | Self::LifeEvent(_)

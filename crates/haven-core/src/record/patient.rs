@@ -28,6 +28,31 @@ pub enum InterpreterGender {
     Any,
 }
 
+/// As a choice on forms (an interpreter booking asks for it); the ids are the stored ones.
+impl super::Coded for InterpreterGender {
+    const ALL: &'static [Self] = &[Self::Female, Self::Male, Self::Any];
+
+    fn id(self) -> &'static str {
+        match self {
+            Self::Female => "female",
+            Self::Male => "male",
+            Self::Any => "any",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Female => "Female interpreter",
+            Self::Male => "Male interpreter",
+            Self::Any => "Either",
+        }
+    }
+
+    fn parse(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|g| g.id() == id)
+    }
+}
+
 /// Where the person lives now; asylum accommodation changes often and matters for follow-up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(

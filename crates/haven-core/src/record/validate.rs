@@ -152,6 +152,12 @@ pub fn validate_entry(
                 ));
             }
         }
+        EntryBody::PlannedContact(c) if c.interpreter.is_some() && !c.interpreter_booked => {
+            return Err(ValidationError::new(
+                "interpreter_booked",
+                "interpreter booking details are recorded but the interpreter is not marked as booked",
+            ));
+        }
         EntryBody::Questionnaire(q) => {
             q.score(&ScoringOptions::default()).map_err(|e| {
                 let field = if e.is_about_total() {
@@ -250,6 +256,33 @@ mod tests {
         assert_eq!(
             validate_patient(&p, today).map_err(|e| e.field),
             Err("support_contacts")
+        );
+    }
+
+    #[test]
+    fn a_booking_is_recorded_only_on_a_contact_marked_booked() {
+        use crate::record::{ContactStatus, InterpreterBooking, InterpreterMode, PlannedContact};
+        let today = date!(2026 - 11 - 28);
+        let contact = |booked| {
+            EntryBody::PlannedContact(PlannedContact {
+                date: date!(2026 - 12 - 03),
+                status: ContactStatus::Booked,
+                interpreter_booked: booked,
+                purpose: String::new(),
+                interpreter: Some(InterpreterBooking {
+                    mode: InterpreterMode::Telephone,
+                    language: crate::LanguageTag::parse("ar").expect("tag"),
+                    dialect: String::new(),
+                    gender: None,
+                    booked_with: "Interpreting service".into(),
+                    reference: String::new(),
+                }),
+            })
+        };
+        assert_eq!(validate_entry(&patient(), &contact(true), today), Ok(()));
+        assert_eq!(
+            validate_entry(&patient(), &contact(false), today).map_err(|e| e.field),
+            Err("interpreter_booked")
         );
     }
 

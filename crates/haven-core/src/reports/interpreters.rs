@@ -347,6 +347,7 @@ mod tests {
                     date,
                     status,
                     interpreter_booked,
+                    interpreter: None,
                     purpose: String::new(),
                 })
             }));

@@ -141,12 +141,16 @@ pub struct RuleInfo {
     pub visibility: Visibility,
 }
 
-/// Where a user goes to resolve an action: the patient's details, or a new entry of one kind.
+/// Where a user goes to resolve an action: the patient's details, a new entry of one kind, or
+/// the booking of an interpreter for an appointment already planned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResolveForm {
     /// The demographics form (the named clinician, the main language).
     PatientDetails,
     Entry(EntryKind),
+    /// The interpreter booking of the appointment the action names (an amendment of that
+    /// planned contact, never a new one: see [`super::contacts_needing_interpreter`]).
+    InterpreterBooking,
 }
 
 /// Every rule's catalogue entry, in [`RuleId::ALL`] order.
@@ -155,7 +159,7 @@ pub fn catalogue() -> &'static [RuleInfo] {
 }
 
 use EntryKind as K;
-use ResolveForm::{Entry, PatientDetails};
+use ResolveForm::{Entry, InterpreterBooking, PatientDetails};
 use RuleId as R;
 use Urgency::{Info, Routine, Soon, Urgent};
 
@@ -187,13 +191,14 @@ static CATALOGUE: [RuleInfo; 25] = [
     RuleInfo {
         id: R::FollowupDnaOutreach,
         section: "§1",
-        version: 1,
+        // 2: an outreach that got through to the person resolves it; attempts are named.
+        version: 2,
         urgency: Soon,
         title: "Reach out after a missed appointment",
         rationale: "A missed appointment can mean fear, a move, or a crisis; reaching out keeps the relationship going.",
-        resolve: "Record a contact with the person, or book a new appointment.",
+        resolve: "Record the outreach and its outcome, and book a new appointment.",
         visibility: Visibility::Administrative,
-        resolve_form: Entry(K::Encounter),
+        resolve_form: Entry(K::Outreach),
     },
     RuleInfo {
         id: R::InterpreterNeedUnknown,
@@ -213,9 +218,9 @@ static CATALOGUE: [RuleInfo; 25] = [
         urgency: Soon,
         title: "Book an interpreter",
         rationale: "An appointment without the interpreter the person needs is a wasted or unsafe appointment.",
-        resolve: "Record that an interpreter is booked for the appointment.",
+        resolve: "Book an interpreter for the appointment.",
         visibility: Visibility::Administrative,
-        resolve_form: Entry(K::PlannedContact),
+        resolve_form: InterpreterBooking,
     },
     RuleInfo {
         id: R::InterpreterFlagMissing,

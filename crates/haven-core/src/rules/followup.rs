@@ -5,7 +5,9 @@ use super::context::{Context, add_days};
 use super::{Action, RuleId};
 use crate::Date;
 use crate::policy::Policy;
-use crate::record::{ContactStatus, EntryBody, LifeEventKind, PatientRecord, SuicidalThoughts};
+use crate::record::{
+    ContactStatus, EntryBody, LifeEventKind, Outreach, PatientRecord, SuicidalThoughts,
+};
 
 /// How often a patient should be in contact, as docs/rules.md §1 decides it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,19 +192,37 @@ pub(super) fn overdue(ctx: &Context<'_>) -> Option<Action> {
 /// `followup.dna-outreach`
 pub(super) fn dna_outreach(ctx: &Context<'_>) -> Option<Action> {
     let (_, latest) = ctx.latest(EntryBody::as_planned_contact)?;
+    let missed = latest.date;
     if latest.status != ContactStatus::DidNotAttend
-        || latest.date > ctx.today
-        || ctx.encounter_since(latest.date)
+        || missed > ctx.today
+        || ctx.encounter_since(missed)
     {
         return None;
     }
+    // Outreach since the missed day, oldest first; getting through to the person resolves it.
+    let attempts: Vec<&Outreach> = ctx
+        .bodies(EntryBody::as_outreach)
+        .filter(|o| o.date >= missed)
+        .collect();
+    if attempts.iter().any(|o| o.outcome.contact_made()) {
+        return None;
+    }
+    let tried = match attempts.as_slice() {
+        [] => String::new(),
+        [.., last] => format!(
+            "; {} without reaching the person, the latest on {} ({})",
+            match attempts.len() {
+                1 => "1 outreach".to_owned(),
+                n => format!("{n} outreach attempts"),
+            },
+            last.date,
+            last.outcome.label().to_lowercase()
+        ),
+    };
     Some(ctx.action(
         RuleId::FollowupDnaOutreach,
-        Some(add_days(latest.date, ctx.policy.dna_outreach_days)),
-        format!(
-            "The appointment on {} was not attended; no contact since.",
-            latest.date
-        ),
+        Some(add_days(missed, ctx.policy.dna_outreach_days)),
+        format!("The appointment on {missed} was not attended; no contact since{tried}."),
     ))
 }
 
@@ -517,6 +537,48 @@ mod tests {
         // Evaluated before the missed date, the appointment has not been missed yet.
         assert!(!fires(DNA, &b().build(), "2026-11-24"));
         assert_switch_off(DNA, &b().build(), TODAY);
+    }
+
+    #[test]
+    fn dna_outreach_is_resolved_by_getting_through_not_by_trying() {
+        use crate::record::{OutreachMethod, OutreachOutcome};
+        let missed = || Builder::new().planned(d("2026-11-25"), DidNotAttend, false);
+        let tried =
+            |b: Builder, date, outcome| b.outreach(d(date), OutreachMethod::Letter, outcome);
+        // Each outcome that reached the person clears the action; the others leave it open,
+        // naming the attempts.
+        for &outcome in OutreachOutcome::ALL {
+            let rec = tried(missed(), "2026-11-26", outcome).build();
+            assert_eq!(
+                fires(DNA, &rec, TODAY),
+                !outcome.contact_made(),
+                "{outcome:?}"
+            );
+        }
+        let rec = tried(missed(), "2026-11-26", OutreachOutcome::NoAnswer);
+        let rec = tried(rec, "2026-11-27", OutreachOutcome::MessageLeft).build();
+        assert_eq!(
+            check(DNA, &rec, TODAY),
+            "2026-11-28 | The appointment on 2026-11-25 was not attended; no contact since; 2 outreach attempts without reaching the person, the latest on 2026-11-27 (message left or sent, no reply yet)."
+        );
+        let once = tried(missed(), "2026-11-25", OutreachOutcome::NoAnswer).build();
+        assert!(check(DNA, &once, TODAY).ends_with(
+            "no contact since; 1 outreach without reaching the person, the latest on 2026-11-25 (no answer)."
+        ));
+        // Contact made before the missed appointment is not outreach after it.
+        let before = tried(Builder::new(), "2026-11-20", OutreachOutcome::ContactMade)
+            .planned(d("2026-11-25"), DidNotAttend, false)
+            .build();
+        assert!(fires(DNA, &before, TODAY));
+        // Nor does an outreach entered in error count.
+        let in_error = tried(missed(), "2026-11-26", OutreachOutcome::ContactMade)
+            .in_error()
+            .build();
+        assert!(fires(DNA, &in_error, TODAY));
+        // Evaluated as of a day before the outreach, it has not happened yet.
+        let later = tried(missed(), "2026-11-27", OutreachOutcome::ContactMade).build();
+        assert!(fires(DNA, &later, "2026-11-26"));
+        assert!(!fires(DNA, &later, "2026-11-27"));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! §2 Interpreters: knowing the language and the need, booking interpreters for appointments
 //! ahead, and flagging the need on the record.
 
-use super::context::{Context, add_days, order_key, sub_days};
+use super::context::{Context, add_days, sub_days};
 use super::{Action, RuleId};
-use crate::record::{ContactStatus, EntryBody, FlagKind};
+use crate::Date;
+use crate::policy::Policy;
+use crate::record::{ContactStatus, Entry, EntryBody, FlagKind, PatientRecord};
 
 /// `interpreter.need-unknown`
 pub(super) fn need_unknown(ctx: &Context<'_>) -> Option<Action> {
@@ -23,27 +25,39 @@ fn needs_interpreter(ctx: &Context<'_>) -> bool {
     ctx.record.patient.interpreter_required == Some(true)
 }
 
-/// `interpreter.book`
-pub(super) fn book(ctx: &Context<'_>) -> Option<Action> {
+/// The planned contacts `interpreter.book` is about: booked, with no interpreter booked, from
+/// `today` to the end of the booking window, earliest first (by clinical date, then when they
+/// were recorded). None when the person needs no interpreter. The booking page offers the
+/// first, so the link from the action books the appointment the action names.
+pub fn contacts_needing_interpreter<'a>(
+    record: &'a PatientRecord,
+    policy: &'a Policy,
+    today: Date,
+) -> Vec<&'a Entry> {
+    unbooked(&Context::new(record, policy, today))
+}
+
+fn unbooked<'a>(ctx: &Context<'a>) -> Vec<&'a Entry> {
     if !needs_interpreter(ctx) {
-        return None;
+        return Vec::new();
     }
     let last_day = add_days(ctx.today, ctx.policy.booking_window_days);
-    let mut unbooked = ctx.visible().filter(|e| {
-        e.body.as_planned_contact().is_some_and(|c| {
-            c.status == ContactStatus::Booked
-                && !c.interpreter_booked
-                && (ctx.today..=last_day).contains(&c.date)
+    // `visible` is in time order already, so the first is the earliest.
+    ctx.visible()
+        .filter(|e| {
+            e.body.as_planned_contact().is_some_and(|c| {
+                c.status == ContactStatus::Booked
+                    && !c.interpreter_booked
+                    && (ctx.today..=last_day).contains(&c.date)
+            })
         })
-    });
-    let first = unbooked.next()?;
-    let (first, others) = unbooked.fold((first, 0usize), |(min, n), e| {
-        if order_key(e) < order_key(min) {
-            (e, n + 1)
-        } else {
-            (min, n + 1)
-        }
-    });
+        .collect()
+}
+
+/// `interpreter.book`
+pub(super) fn book(ctx: &Context<'_>) -> Option<Action> {
+    let unbooked = unbooked(ctx);
+    let (first, others) = unbooked.split_first()?;
     let date = first.body.date();
     let language = ctx
         .record
@@ -52,7 +66,7 @@ pub(super) fn book(ctx: &Context<'_>) -> Option<Action> {
         .as_ref()
         .map(|l| format!(" for {}", l.name()))
         .unwrap_or_default();
-    let more = match others {
+    let more = match others.len() {
         0 => String::new(),
         1 => " (and 1 more appointment soon)".to_owned(),
         n => format!(" (and {n} more appointments soon)"),
@@ -84,7 +98,6 @@ pub(super) fn flag_missing(ctx: &Context<'_>) -> Option<Action> {
 mod tests {
     use super::*;
     use crate::LanguageTag;
-    use crate::policy::Policy;
     use crate::record::ContactStatus::*;
     use crate::rules::test_support::{
         Builder, TODAY, assert_switch_off, check, check_with, d, fires,
@@ -135,6 +148,25 @@ mod tests {
             "2026-12-01 | The appointment on 2026-12-03 has no interpreter for Tigrinya booked (and 1 more appointment soon)."
         );
         assert_switch_off(rule, &rec, TODAY);
+    }
+
+    #[test]
+    fn the_booking_page_is_offered_the_contact_the_action_names() {
+        let rec = needing("ti")
+            .planned(d("2026-12-10"), Booked, false)
+            .planned(d("2026-12-03"), Booked, false)
+            .planned(d("2026-12-01"), Booked, true)
+            .planned(d("2026-12-30"), Booked, false)
+            .build();
+        let dates: Vec<_> = contacts_needing_interpreter(&rec, &Policy::default(), d(TODAY))
+            .iter()
+            .map(|e| e.body.date().to_string())
+            .collect();
+        assert_eq!(dates, ["2026-12-03", "2026-12-10"]);
+        let no_need = Builder::new()
+            .planned(d("2026-12-03"), Booked, false)
+            .build();
+        assert!(contacts_needing_interpreter(&no_need, &Policy::default(), d(TODAY)).is_empty());
     }
 
     #[test]

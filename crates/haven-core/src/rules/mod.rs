@@ -58,11 +58,14 @@
 //!   due today.
 //! - `followup.dna-outreach` looks at the latest planned contact, future ones included: a new
 //!   booking after a missed appointment means the outreach happened. An encounter on or after
-//!   the missed date resolves it.
+//!   the missed date resolves it, and so does an outreach on or after it that got through to
+//!   the person ([`crate::record::OutreachOutcome::contact_made`]: "contact made"); attempts
+//!   that did not get through leave it open, and its reason counts them and names the latest.
 //!
 //! **§2**
 //! - `interpreter.book` looks at booked contacts from today to today + window inclusive and
-//!   fires as soon as one lacks an interpreter, due `book-days-before` days before the earliest.
+//!   fires as soon as one lacks an interpreter, due `book-days-before` days before the earliest
+//!   ([`contacts_needing_interpreter`] lists them, for the booking page).
 //!
 //! **§3–§5**
 //! - `advice.wellbeing-reinforce` needs earlier advice; with none, `advice.wellbeing-not-given`
@@ -126,6 +129,7 @@ pub use catalogue::{ResolveForm, RuleId, RuleInfo, catalogue};
 pub use context::score_series;
 pub use events::{EventSource, NegativeEvent, negative_events};
 pub use followup::{IntervalBasis, ReviewInterval, review_interval};
+pub use interpreter::contacts_needing_interpreter;
 
 use crate::Date;
 use crate::policy::Policy;

@@ -105,8 +105,22 @@ fn contact() -> impl Strategy<Value = EntryBody> {
                 status,
                 interpreter_booked: booked,
                 purpose: String::new(),
+                interpreter: None,
             })
         }),
+        (
+            date(),
+            select(OutreachMethod::ALL),
+            select(OutreachOutcome::ALL)
+        )
+            .prop_map(|(date, method, outcome)| {
+                EntryBody::Outreach(Outreach {
+                    date,
+                    method,
+                    outcome,
+                    note: String::new(),
+                })
+            }),
         (select(Instrument::all()), date(), vec(0u8..=4, 20)).prop_map(|(i, date, raw)| {
             EntryBody::Questionnaire(QuestionnaireResult::answered(i, date, &answers(i, raw)))
         }),

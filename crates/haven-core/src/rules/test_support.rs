@@ -212,6 +212,21 @@ impl Builder {
             status,
             interpreter_booked,
             purpose: String::new(),
+            interpreter: None,
+        }))
+    }
+
+    pub fn outreach(
+        self,
+        date: Date,
+        method: crate::record::OutreachMethod,
+        outcome: crate::record::OutreachOutcome,
+    ) -> Self {
+        self.entry(EntryBody::Outreach(crate::record::Outreach {
+            date,
+            method,
+            outcome,
+            note: String::new(),
         }))
     }
 

@@ -339,3 +339,41 @@ fn phq9_item9(r: &PatientRecord) -> bool {
     r.bodies(EntryBody::as_questionnaire)
         .any(|q| q.instrument == Instrument::Phq9 && q.answers[8] >= Some(1))
 }
+
+#[test]
+fn interpreter_bookings_and_outreach_after_missed_contacts_occur() {
+    use haven_core::record::{InterpreterMode, OutreachOutcome};
+    let all = population(11, 600);
+    let mut modes = HashSet::new();
+    let mut outcomes = HashSet::new();
+    let (mut flagged_only, mut detailed) = (0, 0);
+    for b in bodies(&all) {
+        match b {
+            EntryBody::PlannedContact(c) if c.interpreter_booked => match &c.interpreter {
+                Some(booking) => {
+                    detailed += 1;
+                    modes.insert(booking.mode);
+                    assert!(!booking.booked_with.is_empty());
+                }
+                None => flagged_only += 1,
+            },
+            EntryBody::PlannedContact(c) => assert!(c.interpreter.is_none()),
+            EntryBody::Outreach(o) => {
+                outcomes.insert(o.outcome);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(modes.len(), InterpreterMode::ALL.len(), "{modes:?}");
+    assert!(
+        detailed > 3 * flagged_only && flagged_only > 0,
+        "most bookings have their details, a few only the flag: {detailed} / {flagged_only}"
+    );
+    for outcome in [
+        OutreachOutcome::ContactMade,
+        OutreachOutcome::MessageLeft,
+        OutreachOutcome::NoAnswer,
+    ] {
+        assert!(outcomes.contains(&outcome), "{outcome:?}");
+    }
+}

@@ -173,9 +173,11 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             subject: subject(patient),
             performed_date_time: Some(a.date.to_string()),
             performed_period: None,
+            outcome: None,
             note: note(&a.note),
         }
         .into()),
+        EntryBody::Outreach(o) => one(outreach(id, patient, e, o).into()),
         EntryBody::Flag(f) => one(crate::model::Flag {
             modifier_extension: Vec::new(),
             id,
@@ -323,6 +325,7 @@ fn appointment(
         uris::extension(ext::INTERPRETER_BOOKED),
         c.interpreter_booked,
     )];
+    extension.extend(c.interpreter.as_ref().map(interpreter_booking));
     if e.status == EntryStatus::EnteredInError {
         extension.push(Extension::code(
             uris::extension(ext::PRIOR_STATUS),
@@ -346,6 +349,61 @@ fn appointment(
             actor: subject(patient),
             status: "accepted".into(),
         }],
+    }
+}
+
+/// The interpreter booked for an appointment, as one complex extension; empty text parts are
+/// left out.
+fn interpreter_booking(b: &InterpreterBooking) -> Extension {
+    use uris::booking;
+    let mut parts = vec![
+        Extension::code(booking::MODE, b.mode.id()),
+        Extension::code(booking::LANGUAGE, b.language.as_str()),
+    ];
+    if let Some(gender) = b.gender {
+        parts.push(Extension::code(
+            booking::GENDER,
+            super::patient::code_of(&gender),
+        ));
+    }
+    for (name, text) in [
+        (booking::DIALECT, &b.dialect),
+        (booking::BOOKED_WITH, &b.booked_with),
+        (booking::REFERENCE, &b.reference),
+    ] {
+        if !text.is_empty() {
+            parts.push(Extension::string(name, text));
+        }
+    }
+    Extension::complex(uris::extension(ext::INTERPRETER_BOOKING), parts)
+}
+
+/// Outreach after a missed contact: a Procedure coded `haven#dna-outreach`, its method an
+/// extension and what came of it the `outcome`.
+fn outreach(id: Option<String>, patient: &PatientId, e: &Entry, o: &Outreach) -> Procedure {
+    Procedure {
+        modifier_extension: Vec::new(),
+        id,
+        meta: meta(e),
+        extension: vec![Extension::code(
+            uris::extension(ext::OUTREACH_METHOD),
+            o.method.id(),
+        )],
+        status: status(e, "completed"),
+        code: Some(concept(vec![uris::haven(
+            cs::HAVEN,
+            uris::OUTREACH_CODE,
+            "Outreach after a missed contact",
+        )])),
+        subject: subject(patient),
+        performed_date_time: Some(o.date.to_string()),
+        performed_period: None,
+        outcome: Some(concept(vec![uris::haven(
+            cs::OUTREACH_OUTCOME,
+            o.outcome.id(),
+            o.outcome.label(),
+        )])),
+        note: note(&o.note),
     }
 }
 

@@ -66,7 +66,7 @@ pub fn resource_type_of(body: &EntryBody) -> &'static str {
         EntryBody::SafetyPlan(_) => "CarePlan",
         EntryBody::Referral(_) => "ServiceRequest",
         EntryBody::Medication(_) => "MedicationStatement",
-        EntryBody::Advice(_) => "Procedure",
+        EntryBody::Advice(_) | EntryBody::Outreach(_) => "Procedure",
         EntryBody::Flag(_) => "Flag",
     }
 }

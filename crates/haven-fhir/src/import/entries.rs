@@ -173,11 +173,15 @@ pub(crate) fn appointment(ctx: &Ctx, a: &model::Appointment) -> Result<Mapped, I
         ),
     };
     let date = ctx.required_day("start", a.start.as_deref(), "the appointment date")?;
+    let interpreter = interpreter_booking(ctx, &a.extension)?;
     let body = PlannedContact {
         date,
         status: contact_status,
-        interpreter_booked: ext_flag(&a.extension, ext::INTERPRETER_BOOKED),
+        // A booking means booked, whatever else the flag says.
+        interpreter_booked: interpreter.is_some()
+            || ext_flag(&a.extension, ext::INTERPRETER_BOOKED),
         purpose: a.description.clone().unwrap_or_default(),
+        interpreter,
     };
     entry(EntryBody::PlannedContact(body), status, "start")
 }
@@ -371,16 +375,20 @@ pub(crate) fn medication_statement(
 }
 
 pub(crate) fn procedure(ctx: &Ctx, p: &model::Procedure) -> Result<Mapped, ImportError> {
-    let Some(kind) = haven_code(p.code.as_slice(), cs::HAVEN).and_then(AdviceKind::parse) else {
-        return Ok(Mapped::Skip("not advice or a psychological enquiry".into()));
+    let code = haven_code(p.code.as_slice(), cs::HAVEN);
+    let outreach = code == Some(uris::OUTREACH_CODE);
+    let Some(kind) = code.and_then(AdviceKind::parse) else {
+        if outreach && p.status != "not-done" {
+            return outreach_of(ctx, p);
+        }
+        return Ok(Mapped::Skip(
+            "not advice, a psychological enquiry or an outreach".into(),
+        ));
     };
     if p.status == "not-done" {
         return Ok(Mapped::Skip("the procedure was not done".into()));
     }
-    let text = p
-        .performed_date_time
-        .as_deref()
-        .or(p.performed_period.as_ref().and_then(|x| x.start.as_deref()));
+    let text = performed(p);
     let url = uris::extension(ext::ADVICE_TOPIC);
     let topics = p
         .extension
@@ -407,6 +415,102 @@ pub(crate) fn procedure(ctx: &Ctx, p: &model::Procedure) -> Result<Mapped, Impor
         status_of(&p.status),
         "performedDateTime",
     )
+}
+
+fn performed(p: &model::Procedure) -> Option<&str> {
+    p.performed_date_time
+        .as_deref()
+        .or(p.performed_period.as_ref().and_then(|x| x.start.as_deref()))
+}
+
+/// Outreach after a missed contact: its method and outcome are Haven's codes and both needed.
+fn outreach_of(ctx: &Ctx, p: &model::Procedure) -> Result<Mapped, ImportError> {
+    let method = ctx
+        .ext_code(
+            &p.extension,
+            ext::OUTREACH_METHOD,
+            "outreach-method",
+            OutreachMethod::parse,
+        )?
+        .ok_or_else(|| {
+            ctx.missing(
+                &ext_path(ext::OUTREACH_METHOD),
+                "how the person was contacted",
+            )
+        })?;
+    let outcome = match haven_code(p.outcome.as_slice(), cs::OUTREACH_OUTCOME) {
+        Some(code) => OutreachOutcome::parse(code).ok_or_else(|| {
+            ctx.invalid("outcome", format!("unknown outreach-outcome code {code:?}"))
+        })?,
+        None => return Err(ctx.missing("outcome", "what came of the outreach")),
+    };
+    let body = Outreach {
+        date: ctx.required_date("performedDateTime", performed(p), "when it was done")?,
+        method,
+        outcome,
+        note: notes(&p.note),
+    };
+    entry(
+        EntryBody::Outreach(body),
+        status_of(&p.status),
+        "performedDateTime",
+    )
+}
+
+/// The interpreter booked for an appointment, from its `interpreter-booking` extension.
+fn interpreter_booking(
+    ctx: &Ctx,
+    extensions: &[model::Extension],
+) -> Result<Option<InterpreterBooking>, ImportError> {
+    use uris::booking;
+    let Some(e) = find(extensions, ext::INTERPRETER_BOOKING) else {
+        return Ok(None);
+    };
+    let path = |part: &str| format!("{}.extension({part})", ext_path(ext::INTERPRETER_BOOKING));
+    let part = |name: &str| e.extension.iter().find(|p| p.url == name);
+    let text = |name: &str| {
+        part(name)
+            .and_then(|p| p.value_string.clone())
+            .unwrap_or_default()
+    };
+    let code = |name: &str| {
+        part(name).map(|p| {
+            p.value_code
+                .as_deref()
+                .ok_or_else(|| ctx.invalid(&path(name), "must be a valueCode"))
+        })
+    };
+    let mode = code(booking::MODE)
+        .ok_or_else(|| ctx.missing(&path(booking::MODE), "how the interpreter takes part"))??;
+    let mode = InterpreterMode::parse(mode).ok_or_else(|| {
+        ctx.invalid(
+            &path(booking::MODE),
+            format!("unknown interpreter-mode code {mode:?}"),
+        )
+    })?;
+    let language = code(booking::LANGUAGE)
+        .ok_or_else(|| ctx.missing(&path(booking::LANGUAGE), "the interpreter's language"))??;
+    let language = haven_core::LanguageTag::parse(language)
+        .map_err(|e| ctx.invalid(&path(booking::LANGUAGE), e.to_string()))?;
+    let gender = code(booking::GENDER)
+        .transpose()?
+        .map(|g| {
+            super::patient::serde_code::<InterpreterGender>(g).ok_or_else(|| {
+                ctx.invalid(
+                    &path(booking::GENDER),
+                    format!("unknown interpreter gender {g:?}"),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(Some(InterpreterBooking {
+        mode,
+        language,
+        dialect: text(booking::DIALECT),
+        gender,
+        booked_with: text(booking::BOOKED_WITH),
+        reference: text(booking::REFERENCE),
+    }))
 }
 
 pub(crate) fn flag(ctx: &Ctx, f: &model::Flag) -> Result<Mapped, ImportError> {

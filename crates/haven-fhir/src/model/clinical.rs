@@ -328,6 +328,8 @@ pub struct Procedure {
     pub performed_date_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performed_period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<CodeableConcept>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub note: Vec<Annotation>,
 }

@@ -262,7 +262,8 @@ fn risk_review_safety_plan_and_appointment() {
             date: date!(2026 - 12 - 02),
             status: ContactStatus::Booked,
             interpreter_booked: true,
-            purpose: String::new()
+            purpose: String::new(),
+            interpreter: None,
         })
     );
 }
@@ -362,4 +363,49 @@ fn entered_in_error_travels_both_ways() {
     );
     // Invalid (future) content is kept as it was: the entry is void anyway.
     assert_eq!(e.status, EntryStatus::EnteredInError);
+}
+
+#[test]
+fn an_interpreter_booking_and_an_outreach_read_as_haven_records_them() {
+    let booking = json!({"url": format!("{H}/StructureDefinition/interpreter-booking"), "extension": [
+        {"url": "mode", "valueCode": "telephone"}, {"url": "language", "valueCode": "ti"},
+        {"url": "gender", "valueCode": "female"}, {"url": "bookedWith", "valueString": "Example Interpreting"}]});
+    let e = only_entry(
+        json!({"resourceType": "Appointment", "id": "ap2", "status": "booked", "start": "2026-12-04T10:00:00Z",
+        "participant": [{"actor": subject(), "status": "accepted"}], "extension": [booking]}),
+    );
+    assert_eq!(
+        e.body,
+        EntryBody::PlannedContact(PlannedContact {
+            date: date!(2026 - 12 - 04),
+            status: ContactStatus::Booked,
+            interpreter_booked: true,
+            purpose: String::new(),
+            interpreter: Some(InterpreterBooking {
+                mode: InterpreterMode::Telephone,
+                language: haven_core::LanguageTag::parse("ti").expect("tag"),
+                dialect: String::new(),
+                gender: Some(InterpreterGender::Female),
+                booked_with: "Example Interpreting".into(),
+                reference: String::new(),
+            }),
+        }),
+        "a booking means booked even without the interpreter-booked flag"
+    );
+    let e = only_entry(
+        json!({"resourceType": "Procedure", "id": "pr9", "status": "completed", "subject": subject(),
+        "code": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "dna-outreach"}]},
+        "performedDateTime": "2026-11-26",
+        "extension": [{"url": format!("{H}/StructureDefinition/outreach-method"), "valueCode": "text-message"}],
+        "outcome": {"coding": [{"system": format!("{H}/CodeSystem/outreach-outcome"), "code": "no-answer"}]}}),
+    );
+    assert_eq!(
+        e.body,
+        EntryBody::Outreach(Outreach {
+            date: date!(2026 - 11 - 26),
+            method: OutreachMethod::TextMessage,
+            outcome: OutreachOutcome::NoAnswer,
+            note: String::new(),
+        })
+    );
 }

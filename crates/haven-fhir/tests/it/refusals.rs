@@ -271,3 +271,36 @@ fn an_unknown_modifier_extension_refuses_the_resource_naming_it() {
         "code": {"text": "Blood pressure"}, "modifierExtension": modifier});
     assert!(import(&lines(&[patient(), phq])).is_ok());
 }
+
+#[test]
+fn a_booking_or_outreach_without_what_haven_needs_is_refused_naming_it() {
+    let appointment = |parts: Value| {
+        json!({"resourceType": "Appointment", "id": "a1", "status": "booked", "start": "2026-12-04T10:00:00Z",
+            "participant": [{"actor": {"reference": "Patient/p1"}, "status": "accepted"}],
+            "extension": [{"url": format!("{H}/StructureDefinition/interpreter-booking"), "extension": parts}]})
+    };
+    assert_eq!(
+        refused(&[
+            patient(),
+            appointment(json!([{"url": "language", "valueCode": "ar"}]))
+        ]),
+        "test.ndjson: line 2: Appointment.extension(interpreter-booking).extension(mode): missing: how the interpreter takes part"
+    );
+    assert_eq!(
+        refused(&[
+            patient(),
+            appointment(
+                json!([{"url": "mode", "valueCode": "pigeon"}, {"url": "language", "valueCode": "ar"}])
+            )
+        ]),
+        "test.ndjson: line 2: Appointment.extension(interpreter-booking).extension(mode): unknown interpreter-mode code \"pigeon\""
+    );
+    let outreach = json!({"resourceType": "Procedure", "id": "pr1", "status": "completed", "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "dna-outreach"}]},
+        "performedDateTime": "2026-11-26",
+        "extension": [{"url": format!("{H}/StructureDefinition/outreach-method"), "valueCode": "letter"}]});
+    assert_eq!(
+        refused(&[patient(), outreach]),
+        "test.ndjson: line 2: Procedure.outcome: missing: what came of the outreach"
+    );
+}

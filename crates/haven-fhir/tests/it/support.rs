@@ -92,12 +92,14 @@ pub fn full_record() -> PatientRecord {
             status: ContactStatus::Booked,
             interpreter_booked: false,
             purpose: "Review".into(),
+            interpreter: None,
         }),
         EntryBody::PlannedContact(PlannedContact {
             date: date!(2026 - 10 - 01),
             status: ContactStatus::DidNotAttend,
             interpreter_booked: true,
             purpose: String::new(),
+            interpreter: None,
         }),
         EntryBody::Questionnaire(QuestionnaireResult::answered(
             Instrument::Phq9,
@@ -186,6 +188,26 @@ pub fn full_record() -> PatientRecord {
         EntryBody::Flag(Flag {
             kind: FlagKind::SensitiveHistory,
             date: date!(2026 - 03 - 02),
+        }),
+        EntryBody::PlannedContact(PlannedContact {
+            date: date!(2026 - 12 - 10),
+            status: ContactStatus::Booked,
+            interpreter_booked: true,
+            purpose: "Medication review".into(),
+            interpreter: Some(InterpreterBooking {
+                mode: InterpreterMode::InPerson,
+                language: LanguageTag::parse("ar").expect("tag"),
+                dialect: "Levantine".into(),
+                gender: Some(InterpreterGender::Female),
+                booked_with: "Example Interpreting".into(),
+                reference: "EX-2291".into(),
+            }),
+        }),
+        EntryBody::Outreach(Outreach {
+            date: date!(2026 - 10 - 02),
+            method: OutreachMethod::PhoneWithInterpreter,
+            outcome: OutreachOutcome::ContactMade,
+            note: "New appointment agreed".into(),
         }),
     ];
     let mut record = PatientRecord::new(p);

@@ -54,8 +54,26 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
+    let flash_shown = matches!(&ctx, SessionContext::Active(u) if u.flash.is_some());
     req.extensions_mut().insert(ctx);
     let mut response = next.run(req).await;
+    // A page has shown the confirmation the request carried: it is not shown again. A redirect
+    // passes it on (or replaces it with its own).
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if flash_shown && is_page && !response.status().is_redirection() {
+        let gone = session::set_cookie(
+            session::FLASH_COOKIE,
+            "",
+            "/",
+            state.config.secure_cookies,
+            Some(0),
+        );
+        response.headers_mut().append(header::SET_COOKIE, gone);
+    }
     // Pages carry patient data: never keep them in a shared or browser cache.
     response
         .headers_mut()

@@ -20,8 +20,8 @@ pub use password::{
 };
 pub use roles::{ADMIN_ROLES, ALL_ROLES, CLINICAL_ROLES, PATIENT_ROLES, REPORT_ROLES};
 pub use session::{
-    CurrentUser, LOGIN_CSRF_COOKIE, NewSession, SESSION_COOKIE, SessionContext, cookie,
-    create_session, set_cookie, token_hash,
+    CurrentUser, FLASH_COOKIE, LOGIN_CSRF_COOKIE, NewSession, SESSION_COOKIE, SessionContext,
+    cookie, create_session, set_cookie, token_hash,
 };
 pub use throttle::{Attempt, LoginThrottle, minutes_text};
 

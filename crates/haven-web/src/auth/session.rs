@@ -15,6 +15,8 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "haven_session";
 /// Double-submit token for the login form, which has no session yet.
 pub const LOGIN_CSRF_COOKIE: &str = "haven_login_csrf";
+/// What the last save confirms, shown once on the next page (`ui::flash`).
+pub const FLASH_COOKIE: &str = "haven_flash";
 
 /// `last_seen` is written at most this often, so browsing does not write on every request;
 /// the idle timeout is therefore accurate to about a minute.
@@ -29,6 +31,8 @@ pub struct CurrentUser {
     /// The session's form token, to embed as the hidden `csrf` field of every POST form.
     pub csrf: String,
     pub(crate) token_hash: String,
+    /// The code of the confirmation this request carries (see `ui::flash`), to show once.
+    pub flash: Option<String>,
 }
 
 impl std::fmt::Debug for CurrentUser {
@@ -149,6 +153,9 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
         role: user.role,
         csrf: session.csrf_token,
         token_hash: hash,
+        flash: cookie(headers, FLASH_COOKIE)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned),
     }))
 }
 

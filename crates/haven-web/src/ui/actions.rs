@@ -11,7 +11,7 @@
 
 use haven_core::Date;
 use haven_core::policy::Policy;
-use haven_core::record::PatientRecord;
+use haven_core::record::{EntryKind, PatientRecord};
 use haven_core::rules::{self, Action, ResolveForm, RuleId, RuleInfo, Urgency};
 
 use super::guidance::section_href;
@@ -25,11 +25,15 @@ pub fn rule_visible(user: &CurrentUser, rule: RuleId) -> bool {
 }
 
 /// The form that resolves an action of this rule for `patient`, when this user may use it:
-/// the demographics page for `patient`, the questionnaire chooser, or an entry form.
+/// the demographics page for `patient`, the questionnaire chooser, an entry form, or the
+/// booking of an interpreter for the appointment the action names (`ui::interpreter_booking`).
 pub fn resolve_href(user: &CurrentUser, patient: &str, info: &RuleInfo) -> Option<String> {
     match info.resolve_form {
         ResolveForm::PatientDetails => Some(format!("{}/edit", patient_href(patient))),
         ResolveForm::Entry(kind) => user.may_record(kind).then(|| new_href(patient, kind)),
+        ResolveForm::InterpreterBooking => user
+            .may_record(EntryKind::PlannedContact)
+            .then(|| format!("{}/interpreter", patient_href(patient))),
     }
 }
 

@@ -20,10 +20,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use haven_core::Date;
 use haven_core::instruments::{Instrument, score_with};
-use haven_core::record::{Entry, EntryBody, QuestionnaireResult, validate_entry};
+use haven_core::record::{Entry, EntryBody, EntryKind, QuestionnaireResult, validate_entry};
 use haven_store::StoreError;
 use sha2::{Digest, Sha256};
 
+use super::flash::{Flash, saved};
 use super::form::{FormErrors, Shown};
 use super::forms::data::FormData;
 use super::forms::fields::sentence;
@@ -33,7 +34,7 @@ use super::forms::questionnaire::{
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::safety_text::{SafetyText, safety_text};
-use super::{encode_segment, new_entry_id, page, page_status, patient_href, see_other};
+use super::{encode_segment, new_entry_id, page, page_status, patient_href};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -365,7 +366,11 @@ async fn submit(
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, instrument = instrument.id(), "questionnaire recorded");
-    Ok(see_other(&result_href(&id, entry.id.as_str())))
+    Ok(saved(
+        &state,
+        &result_href(&id, entry.id.as_str()),
+        Flash::Recorded(EntryKind::Questionnaire),
+    ))
 }
 
 /// The amend form for a stored questionnaire (`ui::amend` sends questionnaires here).
@@ -457,7 +462,13 @@ pub async fn amend_save(
             &reason,
         ) {
             Ok(next) => match state.store.change_entry(&user.actor(), &next).await {
-                Ok(()) => return Ok(see_other(&result_href(id, entry.id.as_str()))),
+                Ok(()) => {
+                    return Ok(saved(
+                        state,
+                        &result_href(id, entry.id.as_str()),
+                        Flash::Amended(EntryKind::Questionnaire),
+                    ));
+                }
                 Err(StoreError::VersionConflict { .. }) => {
                     errors.add("reason", CHANGED_MEANWHILE);
                     status = StatusCode::CONFLICT;

@@ -100,6 +100,11 @@ fn action_words(action: &str) -> &'static str {
         "fhir.read" | "fhir.search" => "Read through the FHIR API",
         "fhir.import" => "Written through the FHIR API or an import",
         "fhir.export" | "export" => "Exported",
+        "day-list.view" => "Looked at the day list",
+        "recalls.view" => "Looked at the recall list",
+        "patient-list.view" => "Listed patients by a coded fact",
+        "patient-list.print" => "Printed a coded patient list",
+        "patient-list.export" => "Exported a coded patient list",
         _ => match action.split('.').next() {
             Some("user") => "An account change",
             Some("policy") => "A policy change",
@@ -296,6 +301,10 @@ mod tests {
         assert_eq!(
             action_words("report.population.view"),
             "Looked at or exported a report (no patient)"
+        );
+        assert_eq!(
+            action_words("patient-list.export"),
+            "Exported a coded patient list"
         );
         assert_eq!(action_words("something.new"), "");
     }

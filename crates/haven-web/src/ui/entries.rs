@@ -12,12 +12,13 @@ use haven_core::record::{Entry, EntryStatus};
 use haven_store::StoreError;
 use serde::Deserialize;
 
+use super::flash::{Flash, saved};
 use super::form::{FormErrors, Shown};
 use super::kinds::print_href;
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext, record_access};
 use super::summary::entry_details;
-use super::{amend_href, entry_href, page_status, see_other};
+use super::{amend_href, entry_href, page_status};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -193,7 +194,11 @@ async fn mark_in_error(
         }
     };
     match state.store.change_entry(&user.actor(), &next).await {
-        Ok(()) => Ok(see_other(&entry_href(&id, &entry_id))),
+        Ok(()) => Ok(saved(
+            &state,
+            &entry_href(&id, &entry_id),
+            Flash::EnteredInError(next.body.kind()),
+        )),
         Err(StoreError::VersionConflict { .. }) => {
             errors.add("reason", "This entry changed after you opened it. Check the latest version below, then mark it again if it is still wrong.");
             let versions = load_versions(&state, &user, &id, &entry_id).await?;

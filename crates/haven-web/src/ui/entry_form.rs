@@ -20,6 +20,7 @@ use axum::routing::get;
 use haven_core::record::{Entry, EntryBody, EntryKind, validate_entry};
 use haven_store::StoreError;
 
+use super::flash::{Flash, saved};
 use super::form::{FormErrors, Shown};
 use super::forms::data::FormData;
 use super::forms::fields::{FieldView, add_validation, sentence, views};
@@ -126,6 +127,10 @@ async fn new_form(
         return Err(AppError::Forbidden);
     }
     let form = match kinds::recording(kind) {
+        // Outreach is a workflow of its own (with the new appointment): go there.
+        Recording::Form(_) if kind == EntryKind::Outreach => {
+            return Ok(see_other(&kinds::new_href(&id, kind)));
+        }
         Recording::Form(form) => form,
         Recording::Questionnaire => return Ok(see_other(&kinds::new_href(&id, kind))),
     };
@@ -195,7 +200,7 @@ async fn create(
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = kind.id(), "entry recorded");
-    Ok(see_other(&patient_href(&id)))
+    Ok(saved(&state, &patient_href(&id), Flash::Recorded(kind)))
 }
 
 /// The amend form of an entry recorded on this form (`ui::amend` has checked who may).
@@ -253,7 +258,13 @@ pub async fn amend_save(
     };
     if let Some(next) = next {
         match state.store.change_entry(&user.actor(), &next).await {
-            Ok(()) => return Ok(see_other(&entry_href(id, entry_id))),
+            Ok(()) => {
+                return Ok(saved(
+                    state,
+                    &entry_href(id, entry_id),
+                    Flash::Amended(next.body.kind()),
+                ));
+            }
             Err(StoreError::VersionConflict { .. }) => {
                 errors.add("reason", CHANGED);
                 status = StatusCode::CONFLICT;

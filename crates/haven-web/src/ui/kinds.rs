@@ -35,6 +35,7 @@ pub fn recording(kind: EntryKind) -> Recording {
         EntryKind::Medication => Form(&care::MEDICATION),
         EntryKind::Advice => Form(&care::ADVICE),
         EntryKind::Flag => Form(&care::FLAG),
+        EntryKind::Outreach => Form(&care::OUTREACH),
     }
 }
 
@@ -55,11 +56,12 @@ pub fn link(kind: EntryKind) -> &'static str {
         EntryKind::Medication => "Medication",
         EntryKind::Advice => "Advice or enquiry",
         EntryKind::Flag => "Flag",
+        EntryKind::Outreach => "Outreach after a missed contact",
     }
 }
 
 /// The order the patient page offers the forms in: the most used first.
-const OFFERED: [EntryKind; 14] = [
+const OFFERED: [EntryKind; 15] = [
     EntryKind::Encounter,
     EntryKind::Questionnaire,
     EntryKind::PlannedContact,
@@ -74,6 +76,7 @@ const OFFERED: [EntryKind; 14] = [
     EntryKind::Medication,
     EntryKind::Advice,
     EntryKind::Flag,
+    EntryKind::Outreach,
 ];
 
 const _: () = assert!(
@@ -81,11 +84,15 @@ const _: () = assert!(
     "the patient page offers every kind of entry"
 );
 
-/// The page that records a new entry of `kind` for a patient (questionnaires: the chooser).
+/// The page that records a new entry of `kind` for a patient (questionnaires: the chooser;
+/// outreach: the page that records it with the appointment it books, `ui::outreach`).
 pub fn new_href(patient: &str, kind: EntryKind) -> String {
-    match recording(kind) {
-        Recording::Form(_) => format!("{}/entries/new/{}", patient_href(patient), kind.id()),
-        Recording::Questionnaire => format!("{}/assessments", patient_href(patient)),
+    match (kind, recording(kind)) {
+        (EntryKind::Outreach, _) => format!("{}/outreach", patient_href(patient)),
+        (_, Recording::Form(_)) => {
+            format!("{}/entries/new/{}", patient_href(patient), kind.id())
+        }
+        (_, Recording::Questionnaire) => format!("{}/assessments", patient_href(patient)),
     }
 }
 
@@ -144,7 +151,7 @@ mod tests {
                 .filter(|k| k.recorded_by() == Visibility::Administrative)
                 .map(|k| k.id())
                 .collect::<Vec<_>>(),
-            ["planned-contact"]
+            ["planned-contact", "outreach"]
         );
     }
 }

@@ -4,7 +4,9 @@
 use haven_store::Role;
 
 use crate::assets;
-use crate::auth::{ADMIN_ROLES, ALL_ROLES, CurrentUser, PATIENT_ROLES, REPORT_ROLES};
+use crate::auth::{
+    ADMIN_ROLES, ALL_ROLES, CLINICAL_ROLES, CurrentUser, PATIENT_ROLES, REPORT_ROLES,
+};
 
 /// The main navigation: `(href, label, roles that see it)`. Add a row here when a new area
 /// (worklist, guidance, reports…) gets its pages.
@@ -12,6 +14,9 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/patients", "Patients", PATIENT_ROLES),
     ("/patients/new", "Register a patient", PATIENT_ROLES),
     ("/worklist", "Worklist", ALL_ROLES),
+    ("/day-list", "Day list", PATIENT_ROLES),
+    ("/recalls", "Recalls", PATIENT_ROLES),
+    ("/lists", "Patient lists", CLINICAL_ROLES),
     ("/guidance", "Guidance", ALL_ROLES),
     ("/reports", "Reports", REPORT_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
@@ -39,6 +44,8 @@ pub struct Layout {
     /// The session's CSRF token for the sign-out form (and any form in the page).
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// The confirmation of the save that led here, shown once (`ui::flash`).
+    pub flash: Option<String>,
 }
 
 impl Layout {
@@ -59,6 +66,7 @@ impl Layout {
             user: Some((user.display_name.clone(), role_label(user.role))),
             csrf: user.csrf.clone(),
             nav,
+            flash: user.flash.as_deref().and_then(super::flash::message),
         }
     }
 
@@ -70,6 +78,7 @@ impl Layout {
             user: None,
             csrf: String::new(),
             nav: Vec::new(),
+            flash: None,
         }
     }
 }

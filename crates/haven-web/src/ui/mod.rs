@@ -20,28 +20,35 @@ pub mod amend;
 pub mod assessments;
 pub mod audit_log;
 pub mod break_glass;
+pub mod coded_lists;
+pub mod day_list;
 pub mod due;
 pub mod duplicates;
 pub mod entries;
 pub mod entry_form;
+pub mod flash;
 pub mod form;
 pub mod forms;
 pub mod guidance;
 pub mod handouts;
 pub mod home;
+pub mod interpreter_booking;
 pub mod kinds;
 pub mod layout;
 pub mod login;
+pub mod outreach;
 pub mod patient_context;
 pub mod patient_form;
 pub mod patient_page;
 pub mod patients;
 pub mod policy_admin;
+pub mod recalls;
 pub mod record_health;
 pub mod registration;
 pub mod report_chart;
 pub mod reports;
 pub mod safety_text;
+pub mod step;
 pub mod summary;
 pub mod trends;
 pub mod worklist;
@@ -77,6 +84,11 @@ pub fn routes() -> Router<AppState> {
         .merge(guidance::routes())
         .merge(policy_admin::routes())
         .merge(record_health::routes())
+        .merge(interpreter_booking::routes())
+        .merge(outreach::routes())
+        .merge(day_list::routes())
+        .merge(recalls::routes())
+        .merge(coded_lists::routes())
 }
 
 /// Renders a page with status 200.
@@ -107,12 +119,10 @@ pub async fn user_names(
         .collect())
 }
 
-/// A moment as the history and audit pages show it: "2026-11-28 10:00 UTC".
+/// A moment as the history and audit pages show it, the NHS way: "28 November 2026 at 10:00
+/// (UTC)" (`crate::dates::moment`).
 pub fn moment_text(at: time::OffsetDateTime) -> String {
-    at.format(time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute] UTC"
-    ))
-    .unwrap_or_default()
+    crate::dates::moment(at)
 }
 
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.

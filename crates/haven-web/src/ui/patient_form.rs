@@ -5,7 +5,7 @@
 //! everything else are optional, and the NHS number is validated only when one is typed.
 
 use haven_core::record::{Accommodation, InterpreterGender, Patient, Sex, validate_patient};
-use haven_core::{Date, LanguageTag, NhsNumber, PatientId, UserId};
+use haven_core::{Date, DatePrecision, LanguageTag, NhsNumber, PartialDate, PatientId, UserId};
 use serde::Deserialize;
 
 use super::form::{Choice, FormErrors, capitalise, choices, choices_with_blank, optional};
@@ -124,7 +124,11 @@ pub struct PatientForm {
     pub given_name: String,
     pub family_name: String,
     pub native_name: String,
-    pub birth_date: String,
+    /// Date of birth as day, month and year boxes (NHS design system *Date input*): a date
+    /// known only to the year, or the month and year, leaves the others empty.
+    pub birth_day: String,
+    pub birth_month: String,
+    pub birth_year: String,
     pub sex: String,
     pub nhs_number: String,
     pub local_id: String,
@@ -222,6 +226,57 @@ impl PatientForm {
     }
 
     /// Pre-fills the edit form from stored demographics.
+    /// The date of birth from its three boxes: all empty for none; the year alone, or the
+    /// month and year, when that is all that is known; never a day without its month and year.
+    fn birth_date(&self, e: &mut FormErrors) -> Option<PartialDate> {
+        let (day, month, year) = (
+            self.birth_day.trim(),
+            self.birth_month.trim(),
+            self.birth_year.trim(),
+        );
+        if day.is_empty() && month.is_empty() && year.is_empty() {
+            return None;
+        }
+        let number =
+            |text: &str, most: u32| text.parse::<u32>().ok().filter(|n| (1..=most).contains(n));
+        let text = match (number(day, 31), number(month, 12)) {
+            _ if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) => {
+                e.add(
+                    "birth_date",
+                    "Date of birth must include a year with 4 numbers, for example 1990",
+                );
+                return None;
+            }
+            (None, None) if day.is_empty() && month.is_empty() => year.to_owned(),
+            (None, Some(m)) if day.is_empty() => format!("{year}-{m:02}"),
+            (Some(d), Some(m)) => format!("{year}-{m:02}-{d:02}"),
+            _ if month.is_empty() => {
+                e.add(
+                    "birth_date",
+                    "Date of birth must include a month when it has a day; if only the year is known, leave the day empty",
+                );
+                return None;
+            }
+            _ => {
+                e.add(
+                    "birth_date",
+                    "Date of birth must be a real date: day 1 to 31, month 1 to 12, for example 1 5 1990",
+                );
+                return None;
+            }
+        };
+        match PartialDate::parse(&text) {
+            Ok(date) => Some(date),
+            Err(_) => {
+                e.add(
+                    "birth_date",
+                    "Date of birth must be a real date, for example 1 5 1990",
+                );
+                None
+            }
+        }
+    }
+
     pub fn from_patient(p: &Patient, version: u32) -> Self {
         let main = p
             .main_language
@@ -233,7 +288,20 @@ impl PatientForm {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
             native_name: p.native_name.clone().unwrap_or_default(),
-            birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            birth_day: p
+                .birth_date
+                .filter(|d| d.precision() == DatePrecision::Day)
+                .map(|d| d.earliest().day().to_string())
+                .unwrap_or_default(),
+            birth_month: p
+                .birth_date
+                .filter(|d| d.precision() != DatePrecision::Year)
+                .map(|d| u8::from(d.earliest().month()).to_string())
+                .unwrap_or_default(),
+            birth_year: p
+                .birth_date
+                .map(|d| d.earliest().year().to_string())
+                .unwrap_or_default(),
             sex: p.sex.map(sex_id).unwrap_or_default().to_owned(),
             nhs_number: p
                 .nhs_number
@@ -308,7 +376,7 @@ impl PatientForm {
             );
         }
         p.native_name = optional(&self.native_name);
-        p.birth_date = e.optional_partial_date(&self.birth_date, "birth_date", "Date of birth");
+        p.birth_date = self.birth_date(&mut e);
         if let Some(born) = p.birth_date
             && born.earliest() > today
         {
@@ -433,6 +501,50 @@ impl PatientForm {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_date_of_birth_is_read_from_day_month_and_year() {
+        let read = |day: &str, month: &str, year: &str| {
+            let f = PatientForm {
+                given_name: "A".into(),
+                birth_day: day.into(),
+                birth_month: month.into(),
+                birth_year: year.into(),
+                ..Default::default()
+            };
+            convert(&f)
+                .map(|p| p.birth_date.map(|d| d.to_string()))
+                .map_err(|e| e.get("birth_date").map(str::to_owned))
+        };
+        assert_eq!(read("", "", ""), Ok(None));
+        assert_eq!(read("4", "4", "1990"), Ok(Some("1990-04-04".into())));
+        assert_eq!(read(" 14 ", "02", "1998"), Ok(Some("1998-02-14".into())));
+        assert_eq!(read("", "4", "1990"), Ok(Some("1990-04".into())));
+        assert_eq!(read("", "", "1990"), Ok(Some("1990".into())));
+        for (day, month, year) in [
+            ("30", "2", "1990"),
+            ("4", "", "1990"),
+            ("4", "4", ""),
+            ("4", "4", "90"),
+            ("4", "13", "1990"),
+            ("x", "4", "1990"),
+            ("1", "1", "2030"),
+        ] {
+            let refused = read(day, month, year).expect_err(&format!("{day}/{month}/{year}"));
+            assert!(refused.is_some(), "{day}/{month}/{year}");
+        }
+        let mut p = Patient::new(PatientId::new("pat-1"), "A", "");
+        p.birth_date = PartialDate::parse("1990-04").ok();
+        let back = PatientForm::from_patient(&p, 1);
+        assert_eq!(
+            (
+                back.birth_day.as_str(),
+                back.birth_month.as_str(),
+                back.birth_year.as_str()
+            ),
+            ("", "4", "1990")
+        );
+    }
+
     use super::*;
     use time::macros::date;
 
@@ -470,7 +582,9 @@ mod tests {
             given_name: "Amina".into(),
             family_name: "Haddad".into(),
             native_name: "أمينة حداد".into(),
-            birth_date: "1990-05-01".into(),
+            birth_day: "1".into(),
+            birth_month: "5".into(),
+            birth_year: "1990".into(),
             sex: "female".into(),
             nhs_number: "943 476 5919".into(),
             local_id: "L-1".into(),
@@ -506,7 +620,9 @@ mod tests {
     fn bad_values_get_messages_beside_their_fields() {
         let f = PatientForm {
             given_name: "A".into(),
-            birth_date: "2030-01-01".into(),
+            birth_day: "1".into(),
+            birth_month: "1".into(),
+            birth_year: "2030".into(),
             nhs_number: "9000000008".into(),
             main_language_other: "Klingonese".into(),
             other_languages: "fr, zzzzzzzzzz".into(),

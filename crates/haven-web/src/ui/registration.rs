@@ -20,11 +20,12 @@ use haven_core::{PatientId, UserId};
 use haven_store::{DuplicateCandidate, DuplicateOverride, Role, Store, StoreError};
 use time::OffsetDateTime;
 
+use super::flash::{self, Flash};
 use super::form::{FormErrors, Shown};
 use super::layout::Layout;
 use super::patient_form::{ClinicianOption, FormChoices, PatientForm};
 use super::patients::NativeName;
-use super::{new_entry_id, page_status, patient_href, see_other};
+use super::{new_entry_id, page_status, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -265,7 +266,11 @@ async fn create(
         saved
     };
     tracing::info!(patient = %saved.id, "patient registered");
-    Ok(see_other(&patient_href(saved.id.as_str())))
+    Ok(flash::saved(
+        &state,
+        &patient_href(saved.id.as_str()),
+        Flash::Registered,
+    ))
 }
 
 async fn edit_form(
@@ -352,5 +357,9 @@ async fn update(
                 .await?;
         }
     }
-    Ok(see_other(&patient_href(&id)))
+    Ok(flash::saved(
+        &state,
+        &patient_href(&id),
+        Flash::DetailsChanged,
+    ))
 }

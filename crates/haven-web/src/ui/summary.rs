@@ -4,7 +4,7 @@
 //! wording.
 
 use haven_core::instruments::ScoringOptions;
-use haven_core::record::{Entry, EntryBody, EntryStatus};
+use haven_core::record::{Coded, Entry, EntryBody, EntryStatus};
 
 use super::forms::questionnaire::{RECORDED_ELSEWHERE, RECORDED_ELSEWHERE_SOME, recorded_items};
 
@@ -43,10 +43,14 @@ pub fn summary(body: &EntryBody) -> String {
             s
         }
         EntryBody::PlannedContact(c) => {
-            let booked = if c.interpreter_booked {
-                "interpreter booked"
-            } else {
-                "no interpreter booked"
+            let booked = match (&c.interpreter, c.interpreter_booked) {
+                (Some(b), _) => format!(
+                    "{} interpreter booked {}",
+                    b.language.name(),
+                    b.mode.label().to_lowercase()
+                ),
+                (None, true) => "interpreter booked".to_owned(),
+                (None, false) => "no interpreter booked".to_owned(),
             };
             if c.purpose.is_empty() {
                 format!("{} — {booked}", c.status.label())
@@ -118,6 +122,11 @@ pub fn summary(body: &EntryBody) -> String {
             }
         }
         EntryBody::Flag(f) => f.kind.label().to_owned(),
+        EntryBody::Outreach(o) => format!(
+            "Outreach after a missed contact: {} — {}",
+            o.method.label().to_lowercase(),
+            o.outcome.label().to_lowercase()
+        ),
     }
 }
 
@@ -149,10 +158,25 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
             ),
             text("Note", &e.note),
         ]),
-        EntryBody::PlannedContact(c) => out.extend([
-            date("Date", c.date),
-            text("Interpreter booked", yes_no(c.interpreter_booked)),
-        ]),
+        EntryBody::PlannedContact(c) => {
+            out.extend([
+                date("Date", c.date),
+                text("Interpreter booked", yes_no(c.interpreter_booked)),
+            ]);
+            if let Some(b) = &c.interpreter {
+                out.extend([
+                    text("Interpreter", b.mode.label()),
+                    ("Interpreter’s language", b.language.name()),
+                    text("Dialect", &b.dialect),
+                    text(
+                        "Interpreter’s gender",
+                        b.gender.map(Coded::label).unwrap_or_default(),
+                    ),
+                    text("Booked with", &b.booked_with),
+                    text("Booking reference", &b.reference),
+                ]);
+            }
+        }
         EntryBody::Questionnaire(q) => {
             out.push(date("Date", q.date));
             if q.items_missing() {
@@ -205,6 +229,7 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
         }
         EntryBody::Advice(a) => out.extend([date("Date", a.date), text("Note", &a.note)]),
         EntryBody::Flag(f) => out.push(date("Since", f.date)),
+        EntryBody::Outreach(o) => out.extend([date("Date", o.date), text("Note", &o.note)]),
     }
     out.retain(|(_, v)| !v.is_empty());
     out
@@ -234,6 +259,8 @@ pub struct EntryRow {
     pub error_reason: String,
     /// `true` when the entry has been amended (version > 1).
     pub amended: bool,
+    /// For a booked appointment: its interpreter booking page, and the link's words.
+    pub booking: Option<(String, &'static str)>,
 }
 
 impl EntryRow {
@@ -250,6 +277,23 @@ impl EntryRow {
                 String::new()
             },
             amended: entry.version > 1 && !in_error,
+            booking: entry
+                .body
+                .as_planned_contact()
+                .filter(|c| !in_error && c.status == haven_core::record::ContactStatus::Booked)
+                .map(|c| {
+                    (
+                        super::interpreter_booking::booking_href(
+                            entry.patient.as_str(),
+                            entry.id.as_str(),
+                        ),
+                        if c.interpreter_booked {
+                            "Change the interpreter booking"
+                        } else {
+                            "Book an interpreter"
+                        },
+                    )
+                }),
         }
     }
 }

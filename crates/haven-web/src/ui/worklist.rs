@@ -1,6 +1,8 @@
 //! Worklists: `/worklist` (the signed-in clinician's patients, by named clinician) and
 //! `/worklist/practice` (everyone), filterable by urgency, rule and main language, with counts
-//! per urgency and per rule, a page at a time.
+//! per urgency and per rule, a page at a time. Listed by task (one row per action) or grouped
+//! by patient (`group=patient`: one row per person, their actions beneath); either way most
+//! urgent first, then most overdue ("overdue by 3 days").
 //!
 //! The rows come from the store's actions table (`store.actions`), which holds the care
 //! rules' output for every patient: rewritten for a patient in the same transaction as any
@@ -22,6 +24,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use haven_core::Date;
 use haven_core::rules::{RuleId, Urgency};
 use haven_store::{ActionCounts, ActionQuery, PatientAction, Role};
 use serde::Deserialize;
@@ -32,6 +35,7 @@ use super::layout::Layout;
 use super::{encode_query, page, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{ALL_ROLES, CLINICAL_ROLES, CurrentUser};
+use crate::dates;
 use crate::error::AppError;
 use crate::reference::languages;
 
@@ -51,11 +55,28 @@ pub struct Filters {
     pub rule: String,
     pub language: String,
     pub page: String,
+    /// `patient`: one row per person with their actions beneath; otherwise one row per task.
+    pub group: String,
 }
 
 impl Filters {
     fn page_no(&self) -> i64 {
         self.page.trim().parse::<i64>().unwrap_or(1).max(1)
+    }
+
+    fn by_patient(&self) -> bool {
+        self.group == "patient"
+    }
+}
+
+/// How late a due date is on `today`: "Overdue by 3 days", "Due today", or nothing when it is
+/// still ahead.
+pub fn overdue_text(due: Date, today: Date) -> String {
+    match (today - due).whole_days() {
+        days if days < 0 => String::new(),
+        0 => "Due today".to_owned(),
+        1 => "Overdue by 1 day".to_owned(),
+        days => format!("Overdue by {days} days"),
     }
 }
 
@@ -90,8 +111,20 @@ pub struct Row {
     pub rule: &'static str,
     pub guidance_href: String,
     pub due: String,
+    /// "Overdue by N days" / "Due today", empty while the due date is ahead or none.
+    pub overdue: String,
     pub reason: String,
     pub resolve_href: Option<String>,
+}
+
+/// One person and their actions, for the list grouped by patient.
+pub struct Group {
+    pub href: String,
+    pub name: String,
+    pub language: String,
+    /// The most urgent action's urgency (the CSS modifier).
+    pub urgency: &'static str,
+    pub rows: Vec<Row>,
 }
 
 pub struct Count {
@@ -119,6 +152,13 @@ struct WorklistPage {
     rules: Vec<Choice>,
     languages: Vec<Choice>,
     rows: Vec<Row>,
+    /// When grouped by patient, the people on this page (and `rows` is empty).
+    groups: Vec<Group>,
+    by_patient: bool,
+    /// "Group by patient" / "List by task": this list the other way.
+    regroup_href: String,
+    /// What `total`, `first` and `last` count: "task" or "patient".
+    counting: &'static str,
     filtered: bool,
     prev_href: Option<String>,
     next_href: Option<String>,
@@ -134,6 +174,9 @@ fn href(base: &str, f: &Filters) -> String {
         encode_query(&f.rule),
         encode_query(&f.language)
     );
+    if f.by_patient() {
+        h.push_str("&group=patient");
+    }
     if f.page_no() > 1 {
         h.push_str(&format!("&page={}", f.page_no()));
     }
@@ -234,10 +277,17 @@ async fn render(
         .await?;
     let refresh_ms = started.elapsed().as_millis() as u64;
     let limit = if counts_only { 1 } else { PAGE_SIZE };
-    let (found, c) = state
-        .store
-        .actions(&query(clinician, &filters, rules_in, limit))
-        .await?;
+    let q = query(clinician, &filters, rules_in, limit);
+    let by_patient = filters.by_patient() && !counts_only;
+    // Either one page of tasks, or one page of people with their tasks.
+    let (found, people_total, c) = if by_patient {
+        let (groups, people, c) = state.store.actions_by_patient(&q).await?;
+        let found: Vec<PatientAction> = groups.into_iter().flat_map(|g| g.actions).collect();
+        (found, Some(people), c)
+    } else {
+        let (found, c) = state.store.actions(&q).await?;
+        (found, None, c)
+    };
     let found = if counts_only { Vec::new() } else { found };
     let query_ms = started.elapsed().as_millis() as u64;
     let names = people(state, &found).await?;
@@ -260,6 +310,7 @@ async fn render(
             &format!("{base}: {} tasks", c.total),
         )
         .await?;
+    let today = state.today();
     let rows: Vec<Row> = found
         .iter()
         .map(|pa| {
@@ -274,15 +325,49 @@ async fn render(
                 title: a.info().title,
                 rule: a.rule.id(),
                 guidance_href: guidance_href(a.section),
-                due: a.due.map(|d| d.to_string()).unwrap_or_default(),
-                reason: a.reason.clone(),
+                due: a.due.map(dates::long).unwrap_or_default(),
+                overdue: a.due.map(|d| overdue_text(d, today)).unwrap_or_default(),
+                reason: dates::in_text(&a.reason),
                 resolve_href: resolve_href(user, &pa.patient, a.info()),
             }
         })
         .collect();
+    // Grouped: consecutive rows of one person (the store returns each person's together).
+    let (rows, groups) = if by_patient {
+        let mut groups: Vec<Group> = Vec::new();
+        for row in rows {
+            match groups.last_mut() {
+                Some(g) if g.href == row.href => g.rows.push(row),
+                _ => groups.push(Group {
+                    href: row.href.clone(),
+                    name: row.name.clone(),
+                    language: row.language.clone(),
+                    urgency: row.urgency,
+                    rows: vec![row],
+                }),
+            }
+        }
+        (Vec::new(), groups)
+    } else {
+        (rows, Vec::new())
+    };
+    let shown = if by_patient { groups.len() } else { rows.len() } as i64;
+    let total = people_total.unwrap_or(c.total);
     let (urgency_counts, rule_counts) = counts(base, &filters, &c);
     let page_no = filters.page_no();
     let first = (page_no - 1) * PAGE_SIZE;
+    let regroup_href = href(
+        base,
+        &Filters {
+            group: if by_patient {
+                String::new()
+            } else {
+                "patient".into()
+            },
+            page: String::new(),
+            ..filters.clone()
+        },
+    );
     let rule_choices: Vec<(&str, &str)> = RuleId::ALL
         .iter()
         .filter(|&&r| visible(r))
@@ -300,9 +385,9 @@ async fn render(
         unevaluated,
         action: base,
         counts_only,
-        total: c.total,
-        first: if rows.is_empty() { 0 } else { first + 1 },
-        last: first + rows.len() as i64,
+        total,
+        first: if shown == 0 { 0 } else { first + 1 },
+        last: first + shown,
         urgency_counts,
         rule_counts,
         urgencies: choices_with_blank(
@@ -324,7 +409,7 @@ async fn render(
                 },
             )
         }),
-        next_href: (first + (rows.len() as i64) < c.total && !counts_only).then(|| {
+        next_href: (first + shown < total && !counts_only).then(|| {
             href(
                 base,
                 &Filters {
@@ -334,6 +419,10 @@ async fn render(
             )
         }),
         rows,
+        groups,
+        by_patient,
+        regroup_href,
+        counting: if by_patient { "patient" } else { "task" },
         other_href,
     };
     page(&page_data)
@@ -399,6 +488,7 @@ mod tests {
             rule: "no.such-rule".into(),
             language: "ku-Arab".into(),
             page: "3".into(),
+            group: String::new(),
         };
         let q = query(Some("dr.a".into()), &f, None, 100);
         assert_eq!(q.urgency, Some(Urgency::Urgent));
@@ -418,6 +508,30 @@ mod tests {
         assert_eq!(
             href("/worklist", &plain),
             "/worklist?urgency=&rule=&language="
+        );
+        let grouped = Filters {
+            group: "patient".into(),
+            ..Filters::default()
+        };
+        assert_eq!(
+            href("/worklist", &grouped),
+            "/worklist?urgency=&rule=&language=&group=patient"
+        );
+    }
+
+    #[test]
+    fn lateness_reads_in_days() {
+        let today = time::macros::date!(2026 - 11 - 28);
+        let check = |due: Date| overdue_text(due, today);
+        assert_eq!(check(time::macros::date!(2026 - 11 - 29)), "");
+        assert_eq!(check(today), "Due today");
+        assert_eq!(
+            check(time::macros::date!(2026 - 11 - 27)),
+            "Overdue by 1 day"
+        );
+        assert_eq!(
+            check(time::macros::date!(2026 - 10 - 29)),
+            "Overdue by 30 days"
         );
     }
 }

@@ -18,11 +18,11 @@ async fn pages_forms_and_the_stored_worklist_read_the_application_clock() {
     // so the interpreter is due two days before it; on any later date that is not so.
     let page = body(browser.get(&format!("/patients/{}", f.patient)).await).await;
     assert!(
-        page.contains("Book an interpreter</strong> — due 2026-12-03"),
+        page.contains("Book an interpreter</strong> — due 3 December 2026"),
         "{page}"
     );
     let worklist = body(browser.get("/worklist?rule=interpreter.book").await).await;
-    assert!(worklist.contains("2026-12-03"), "{worklist}");
+    assert!(worklist.contains("3 December 2026"), "{worklist}");
     let form = body(
         browser
             .get(&format!("/patients/{}/entries/new/life-event", f.patient))

@@ -16,7 +16,9 @@ use crate::support::{
 const RESPELLED: &[(&str, &str)] = &[
     ("given_name", "Aminah"),
     ("family_name", "Hadad"),
-    ("birth_date", "1990-05-01"),
+    ("birth_day", "1"),
+    ("birth_month", "5"),
+    ("birth_year", "1990"),
 ];
 
 fn with<'a>(base: &[(&'a str, &'a str)], more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -120,7 +122,9 @@ async fn either_script_the_nhs_number_or_the_phone_is_enough_to_ask() {
                 ("given_name", "A."),
                 ("family_name", "Hadad"),
                 ("native_name", "امينه حداد"),
-                ("birth_date", "1990-05-01"),
+                ("birth_day", "1"),
+                ("birth_month", "5"),
+                ("birth_year", "1990"),
             ],
             "same date of birth and a similar name",
         ),
@@ -144,7 +148,9 @@ async fn either_script_the_nhs_number_or_the_phone_is_enough_to_ask() {
             &[
                 ("given_name", "Amina"),
                 ("family_name", "Haddad"),
-                ("birth_date", "1991-05-01"),
+                ("birth_day", "1"),
+                ("birth_month", "5"),
+                ("birth_year", "1991"),
             ],
         )
         .await;

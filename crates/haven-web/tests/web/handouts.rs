@@ -51,6 +51,7 @@ async fn patient_with_materials(app: &TestApp, language: &str) -> (String, Strin
         date: days_from_today(7),
         status: ContactStatus::Booked,
         interpreter_booked: true,
+        interpreter: None,
         purpose: "Review of the torture disclosure".into(),
     });
     let patient = patient_with(

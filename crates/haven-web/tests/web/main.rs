@@ -8,6 +8,7 @@ mod auth;
 mod break_glass;
 mod clinical;
 mod clock;
+mod coordination;
 mod duplicates;
 mod entry_forms;
 mod guidance_links;

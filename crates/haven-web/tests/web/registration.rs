@@ -49,7 +49,9 @@ async fn interpreter_need_is_flagged_and_shown_in_the_banner() {
                 ("given_name", "Yonas"),
                 ("family_name", "Tesfaye"),
                 ("native_name", "ዮናስ ተስፋይ"),
-                ("birth_date", "1998-02-14"),
+                ("birth_day", "14"),
+                ("birth_month", "2"),
+                ("birth_year", "1998"),
                 ("sex", "male"),
                 ("nhs_number", "943 476 5919"),
                 ("country_of_origin", "ER"),
@@ -99,7 +101,9 @@ async fn errors_are_shown_beside_the_fields_and_nothing_is_saved() {
             &[
                 ("given_name", "Amina"),
                 ("nhs_number", "900 000 0008"),
-                ("birth_date", "2999-01-01"),
+                ("birth_day", "1"),
+                ("birth_month", "1"),
+                ("birth_year", "2999"),
                 ("main_language_other", "Klingonese"),
             ],
         )
@@ -210,7 +214,7 @@ async fn a_birth_year_alone_is_recorded_shown_and_kept_as_a_year() {
     let res = browser
         .post(
             "/patients/new",
-            &[("family_name", "Ahmadi"), ("birth_date", "1988")],
+            &[("family_name", "Ahmadi"), ("birth_year", "1988")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", body(res).await);
@@ -226,13 +230,20 @@ async fn a_birth_year_alone_is_recorded_shown_and_kept_as_a_year() {
     assert!(!page.contains("1988-01-01"));
 
     let edit = body(browser.get("/patients/pat-1/edit").await).await;
-    assert!(edit.contains("value=\"1988\""), "{edit}");
+    assert!(
+        edit.contains(
+            "name=\"birth_year\" type=\"text\" inputmode=\"numeric\" maxlength=\"4\" value=\"1988\""
+        ) && edit.contains(
+            "name=\"birth_day\" type=\"text\" inputmode=\"numeric\" maxlength=\"2\" value=\"\""
+        ),
+        "{edit}"
+    );
     let ok = browser
         .post(
             "/patients/pat-1/edit",
             &[
                 ("family_name", "Ahmadi"),
-                ("birth_date", "1988"),
+                ("birth_year", "1988"),
                 ("version", "1"),
                 ("phone", "07700 900456"),
                 ("reason", "phone number given"),
@@ -248,11 +259,11 @@ async fn a_birth_year_alone_is_recorded_shown_and_kept_as_a_year() {
     let bad = browser
         .post(
             "/patients/new",
-            &[("family_name", "Ahmadi"), ("birth_date", "88")],
+            &[("family_name", "Ahmadi"), ("birth_year", "88")],
         )
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(bad).await.contains("only the year (1990)"));
+    assert!(body(bad).await.contains("a year with 4 numbers"));
 }
 
 #[tokio::test]

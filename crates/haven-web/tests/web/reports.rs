@@ -54,6 +54,7 @@ pub async fn seed_tigrinya(store: &Store, people: usize) {
                     date: date!(2026 - 05 - 20),
                     status: ContactStatus::Booked,
                     interpreter_booked: false,
+                    interpreter: None,
                     purpose: String::new(),
                 }),
             ),

@@ -241,6 +241,31 @@ const ROUTES: &[Case] = &[
         "/worklist/practice?urgency=urgent&rule=risk.reassess-after-event&language=ar",
         [303, 200, 200, 200, 200],
     ),
+    get("/day-list", [303, 200, 200, 200, 403]),
+    get(
+        "/day-list?day=2026-12-05&interpreter=needed",
+        [303, 200, 200, 200, 403],
+    ),
+    get("/recalls", [303, 200, 200, 200, 403]),
+    get("/recalls?what=missed&page=2", [303, 200, 200, 200, 403]),
+    get("/lists", [303, 200, 200, 403, 403]),
+    get("/lists?c0=disclosure%3Atorture", [303, 200, 200, 403, 403]),
+    get("/lists?c0=no%3Asuch", [303, 422, 422, 403, 403]),
+    get("/lists/print?c=asylum%3Arefused", [303, 200, 200, 403, 403]),
+    get(
+        "/lists/export.csv?c=asylum%3Arefused",
+        [303, 200, 200, 403, 403],
+    ),
+    get("/patients/{patient}/interpreter", [303, 200, 200, 200, 403]),
+    get(
+        "/patients/{patient}/entries/{admin_entry}/interpreter",
+        [303, 200, 200, 200, 403],
+    ),
+    get(
+        "/patients/{patient}/entries/{clinical}/interpreter",
+        [303, 404, 404, 404, 403],
+    ),
+    get("/patients/{patient}/outreach", [303, 200, 200, 200, 403]),
     get("/guidance", [303, 200, 200, 200, 200]),
     get("/guidance/6", [303, 200, 200, 200, 200]),
     get("/guidance/prognosis-and-risk", [303, 200, 200, 200, 200]),
@@ -268,6 +293,21 @@ const ROUTES: &[Case] = &[
     ),
     post(
         "/patients/{patient}/entries/{admin_entry}/amend",
+        &[],
+        [303, 422, 422, 422, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/{admin_entry}/interpreter",
+        &[],
+        [303, 422, 422, 422, 403],
+    ),
+    post(
+        "/patients/{patient}/entries/{admin_entry}/attendance",
+        &[],
+        [303, 400, 400, 400, 403],
+    ),
+    post(
+        "/patients/{patient}/outreach",
         &[],
         [303, 422, 422, 422, 403],
     ),

@@ -276,6 +276,7 @@ pub async fn seed_patient(store: &Store, clinician: Option<&str>) -> Fixture {
                 date: date!(2026 - 12 - 05),
                 status: ContactStatus::Booked,
                 interpreter_booked: false,
+                interpreter: None,
                 purpose: FIXTURE_CONTACT_PURPOSE.into(),
             }),
         ),

@@ -21,6 +21,7 @@ fn contact_without_interpreter(in_days: i64) -> EntryBody {
         date: days_from_today(in_days),
         status: ContactStatus::Booked,
         interpreter_booked: false,
+        interpreter: None,
         purpose: String::new(),
     })
 }

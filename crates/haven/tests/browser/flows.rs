@@ -27,7 +27,9 @@ pub fn register_arabic_patient(b: &Browser) -> String {
     b.fill("given_name", GIVEN);
     b.fill("family_name", FAMILY);
     b.fill("native_name", NATIVE);
-    b.set_date("birth_date", "1990-05-01");
+    b.fill("birth_day", "1");
+    b.fill("birth_month", "5");
+    b.fill("birth_year", "1990");
     b.choose("sex", "female");
     b.choose("main_language", "ar");
     b.pick("interpreter_required", "yes");

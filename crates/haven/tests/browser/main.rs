@@ -11,6 +11,7 @@ mod accessibility;
 mod assessments;
 mod bidi;
 mod clinician;
+mod coordination;
 mod flows;
 mod fonts;
 mod handouts;

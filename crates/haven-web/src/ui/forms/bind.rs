@@ -9,12 +9,13 @@
 
 use std::borrow::Cow;
 
-use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::{Coded, EntryBody};
+use haven_core::{Date, LanguageTag};
 
 use super::data::{FormData, date_value, yes_no_value};
 use super::fields::{Field, Input, options, yes_no};
+use crate::reference::languages;
 use crate::ui::form::FormErrors;
 
 /// A kind's form, described once. `entry` is the entry being amended (only when filling its
@@ -55,6 +56,24 @@ pub fn parse(describe: Describe, data: &FormData, errors: &mut FormErrors) -> Op
             mode: Mode::Parse { data, errors },
         },
         None,
+    )
+}
+
+/// The body a submitted form makes of `entry`, for a form that draws only some of an entry's
+/// fields (an interpreter booking changes a planned contact's booking and keeps the rest).
+/// Outside filling, a description reads only the submitted fields, so `entry` serves it as
+/// the values it does not draw.
+pub fn parse_onto(
+    describe: Describe,
+    data: &FormData,
+    errors: &mut FormErrors,
+    entry: &EntryBody,
+) -> Option<EntryBody> {
+    describe(
+        &mut Form {
+            mode: Mode::Parse { data, errors },
+        },
+        Some(entry),
     )
 }
 
@@ -241,6 +260,42 @@ impl<B> FieldBind<'_, '_, B> {
                     value.map(Some)
                 }
             },
+        )
+    }
+
+    /// A choice from a few, shown all at once, that may be left unanswered.
+    pub fn optional_radios<T: Coded>(
+        self,
+        current: impl FnOnce(&B) -> Option<T>,
+        message: &str,
+    ) -> Option<T> {
+        self.bind(
+            || Input::Radios(options::<T>()),
+            current,
+            |d, name, v| {
+                if let Some(v) = v {
+                    d.set(name, v.id());
+                }
+            },
+            |data, errors, name| data.optional_coded(name, T::parse, errors, message),
+        )
+    }
+
+    /// A language from haven-core's table, as a drop-down list; `None` when left unchosen.
+    pub fn language(
+        self,
+        current: impl FnOnce(&B) -> Option<LanguageTag>,
+        message: &str,
+    ) -> Option<LanguageTag> {
+        self.bind(
+            || Input::Select(languages::choices().collect()),
+            current,
+            |d, name, v| {
+                if let Some(v) = v {
+                    d.set(name, v.as_str());
+                }
+            },
+            |data, errors, name| data.optional_coded(name, languages::parse, errors, message),
         )
     }
 

@@ -1,19 +1,39 @@
 //! Forms for care given and planned: consultations (with interpreter use and somatic
-//! complaints, §2, §7), planned contacts with interpreter booking (§1, §2), screening (§8),
-//! referrals (§4, §5), psychotropic medication (§5), advice and psychological enquiry (§3, §7)
-//! and record flags (§9).
+//! complaints, §2, §7), planned contacts with interpreter booking (§1, §2), the booking of an
+//! interpreter for one (§2), outreach after a missed contact (§1), screening (§8), referrals
+//! (§4, §5), psychotropic medication (§5), advice and psychological enquiry (§3, §7) and record
+//! flags (§9).
 
 use haven_core::record::{
-    Advice, Encounter, EntryBody, Flag, Medication, PlannedContact, Referral, Screening,
+    Advice, ContactStatus, Encounter, EntryBody, Flag, InterpreterBooking, Medication, Outreach,
+    OutreachMethod, PlannedContact, Referral, Screening,
 };
 
-use super::EntryForm;
-use super::bind::Form;
+use super::bind::{Fields, Form};
+use super::data::FormData;
+use super::{EntryForm, FormContext};
 
 /// A mention of suicidal thoughts or self-harm calls for a risk review at once.
 const REVIEW_AT_ONCE: &str = "A risk review becomes due at once (§6)";
 
-pub static ENCOUNTER: EntryForm = EntryForm::new("Record a consultation", encounter);
+pub static ENCOUNTER: EntryForm =
+    EntryForm::new("Record a consultation", encounter).starts(consultation_today);
+
+/// A consultation starts dated today and, when an interpreter was booked for today's
+/// appointment, with the language support booked: the clinician changes it if it did not
+/// happen that way (a family member came instead, or nobody).
+fn consultation_today(ctx: &FormContext<'_>) -> FormData {
+    let mut d = super::dated_today(ctx);
+    let booked_today = ctx
+        .record
+        .bodies(EntryBody::as_planned_contact)
+        .filter(|c| c.date == ctx.today && c.status != ContactStatus::Cancelled)
+        .find_map(|c| c.interpreter.as_ref());
+    if let Some(booking) = booked_today {
+        d.set("interpreter", booking.mode.interpreter_use().id());
+    }
+    d
+}
 
 fn encounter(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_encounter));
@@ -22,7 +42,7 @@ fn encounter(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody
         .date(|e| e.date, "The date of the consultation");
     let interpreter = f
         .field("interpreter", "Language support")
-        .hint("Family and friends should not interpret; record it when it happened (§2)")
+        .hint("How interpretation was actually provided. Family and friends should not interpret; record it when it happened (§2)")
         .radios(
             |e| e.interpreter,
             "Choose how language support was provided, or “Not needed”",
@@ -76,18 +96,174 @@ fn planned_contact(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<Ent
             "interpreter_booked",
             "An interpreter is booked for this appointment",
         )
-        .hint("Book one whenever the person needs an interpreter (§2)")
+        .hint("Book one whenever the person needs an interpreter (§2); say how below")
         .checkbox(|c| c.interpreter_booked);
     let purpose = f
         .field("purpose", "Purpose")
         .hint("Optional, for example “review with Dr Hughes”. Do not write clinical details here: reception staff see it.")
         .text(|c| c.purpose.clone());
+    let interpreter = booking(&mut f, Booking::Optional);
     Some(EntryBody::PlannedContact(PlannedContact {
         date: date?,
         status: status?,
         interpreter_booked,
         purpose,
+        interpreter: interpreter?,
     }))
+}
+
+/// Whether a form must record a booking, or may leave its details out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Booking {
+    Required,
+    Optional,
+}
+
+/// The interpreter booking's fields (§2): how, language, dialect, gender, with whom, reference.
+/// `Some(None)` when an optional booking is left empty; `None` when something is missing.
+fn booking(
+    f: &mut Fields<'_, '_, PlannedContact>,
+    need: Booking,
+) -> Option<Option<InterpreterBooking>> {
+    let booked = |c: &PlannedContact| c.interpreter.clone();
+    let mode = f
+        .field("mode", "How the interpreter takes part")
+        .hint("Face to face suits mental-health consultations and distressing news; telephone suits short appointments (§2)")
+        .optional_radios(
+            |c| booked(c).map(|b| b.mode),
+            "Choose how the interpreter takes part",
+        );
+    let language = f.field("language", "Language").language(
+        |c| booked(c).map(|b| b.language),
+        "Choose the language from the list",
+    );
+    let dialect = f
+        .field("dialect", "Dialect")
+        .hint("Optional, for example Sorani or Levantine Arabic")
+        .text(|c| booked(c).map(|b| b.dialect).unwrap_or_default());
+    let gender = f
+        .field("gender", "Interpreter’s gender")
+        .hint("Optional: ask the person; some prefer a woman or a man (§2)")
+        .optional_radios(
+            |c| booked(c).and_then(|b| b.gender),
+            "Choose the interpreter’s gender from the list",
+        );
+    let booked_with = f
+        .field("booked_with", "Booked with")
+        .hint("The interpreting service or the interpreter, for example the commissioned telephone service")
+        .text(|c| booked(c).map(|b| b.booked_with).unwrap_or_default());
+    let reference = f
+        .field("reference", "Booking reference")
+        .hint("Optional, as the service gave it")
+        .text(|c| booked(c).map(|b| b.reference).unwrap_or_default());
+    let anything = mode.is_some()
+        || language.is_some()
+        || !dialect.is_empty()
+        || gender.is_some()
+        || !booked_with.is_empty()
+        || !reference.is_empty();
+    if need == Booking::Optional && !anything {
+        return Some(None);
+    }
+    if mode.is_none() {
+        f.error("mode", "Choose how the interpreter takes part");
+    }
+    if language.is_none() {
+        f.error("language", "Choose the interpreter’s language");
+    }
+    if booked_with.is_empty() {
+        f.error(
+            "booked_with",
+            "Enter the interpreting service or interpreter booked",
+        );
+    }
+    Some(Some(InterpreterBooking {
+        mode: mode?,
+        language: language?,
+        dialect,
+        gender,
+        booked_with,
+        reference,
+    }))
+}
+
+/// Booking an interpreter for a planned contact in one step: the booking's fields only; the
+/// contact's date, status and purpose are kept as they are, and it is marked interpreter booked.
+pub static INTERPRETER_BOOKING: EntryForm =
+    EntryForm::new("Book an interpreter", interpreter_booking);
+
+fn interpreter_booking(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
+    let contact = entry.and_then(EntryBody::as_planned_contact);
+    let mut f = form.of(contact);
+    let booking = booking(&mut f, Booking::Required)?;
+    Some(EntryBody::PlannedContact(PlannedContact {
+        interpreter_booked: true,
+        interpreter: booking,
+        ..contact?.clone()
+    }))
+}
+
+pub static OUTREACH: EntryForm = EntryForm::new("Record outreach after a missed contact", outreach)
+    .intro("A missed appointment can mean fear, a move or a crisis (§1). Reach out in a way the person can understand: with an interpreter, or in writing in their language.")
+    .starts(outreach_start);
+
+fn outreach(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
+    let mut f = form.of(entry.and_then(EntryBody::as_outreach));
+    let date = f
+        .field("date", "Date")
+        .date(|o| o.date, "The date of the outreach");
+    let method = f
+        .field("method", "How you reached out")
+        .radios(|o| o.method, "Choose how you reached out");
+    let outcome = f
+        .field("outcome", "What came of it")
+        .hint("Until someone speaks with the person, the task stays on the recall list")
+        .radios(|o| o.outcome, "Choose what came of it");
+    let note = f.note(
+        "Optional, for example the number tried. Reception staff see it: no clinical details.",
+        |o| o.note.clone(),
+    );
+    Some(EntryBody::Outreach(Outreach {
+        date: date?,
+        method: method?,
+        outcome: outcome?,
+        note,
+    }))
+}
+
+/// An outreach starts dated today, by telephone with an interpreter when the person needs one.
+fn outreach_start(ctx: &FormContext<'_>) -> FormData {
+    let mut d = super::dated_today(ctx);
+    let method = if ctx.record.patient.interpreter_required == Some(true) {
+        OutreachMethod::PhoneWithInterpreter
+    } else {
+        OutreachMethod::Phone
+    };
+    d.set("method", method.id());
+    d
+}
+
+/// A new form's values for booking an interpreter: the contact's booking when it has one,
+/// otherwise the person's language, dialect and preferred gender.
+pub fn booking_start(ctx: &FormContext<'_>, contact: &EntryBody) -> FormData {
+    let mut d = INTERPRETER_BOOKING.values(contact);
+    let p = &ctx.record.patient;
+    if d.get("language").is_empty()
+        && let Some(language) = &p.main_language
+    {
+        d.set("language", language.as_str());
+    }
+    if d.get("dialect").is_empty()
+        && let Some(dialect) = &p.dialect
+    {
+        d.set("dialect", dialect.as_str());
+    }
+    if d.get("gender").is_empty()
+        && let Some(gender) = p.interpreter_gender
+    {
+        d.set("gender", haven_core::record::Coded::id(gender));
+    }
+    d
 }
 
 pub static SCREENING: EntryForm = EntryForm::new("Record blood-borne virus screening", screening);
@@ -201,11 +377,96 @@ mod tests {
     use super::*;
     use crate::ui::form::FormErrors;
     use crate::ui::forms::data::FormData;
+    use haven_core::LanguageTag;
     use haven_core::record::{
-        AdviceKind, AdviceTopic, ContactStatus, FlagKind, InterpreterUse, ReferralStatus,
-        ReferralType, ScreeningStatus, ScreeningTest, SomaticComplaint,
+        AdviceKind, AdviceTopic, FlagKind, InterpreterGender, InterpreterMode, InterpreterUse,
+        OutreachOutcome, ReferralStatus, ReferralType, ScreeningStatus, ScreeningTest,
+        SomaticComplaint,
     };
     use time::macros::date;
+
+    fn booked() -> InterpreterBooking {
+        InterpreterBooking {
+            mode: InterpreterMode::Video,
+            language: LanguageTag::parse("ckb").expect("tag"),
+            dialect: "Sorani".into(),
+            gender: Some(InterpreterGender::Male),
+            booked_with: "Interpreting service".into(),
+            reference: "R-12".into(),
+        }
+    }
+
+    #[test]
+    fn booking_an_interpreter_keeps_the_contact_and_marks_it_booked() {
+        let contact = EntryBody::PlannedContact(PlannedContact {
+            date: date!(2026 - 12 - 03),
+            status: ContactStatus::Booked,
+            interpreter_booked: false,
+            purpose: "review".into(),
+            interpreter: None,
+        });
+        let fields: Vec<&str> = INTERPRETER_BOOKING
+            .fields(&haven_core::policy::Policy::default())
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "mode",
+                "language",
+                "dialect",
+                "gender",
+                "booked_with",
+                "reference"
+            ],
+            "one step: the booking only"
+        );
+        let submitted = FormData::parse(
+            b"mode=video&language=ckb&dialect=Sorani&gender=male&booked_with=Interpreting+service&reference=R-12",
+        );
+        let mut errors = FormErrors::default();
+        let booked_contact = super::super::bind::parse_onto(
+            INTERPRETER_BOOKING.describe,
+            &submitted,
+            &mut errors,
+            &contact,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            booked_contact,
+            Some(EntryBody::PlannedContact(PlannedContact {
+                date: date!(2026 - 12 - 03),
+                status: ContactStatus::Booked,
+                interpreter_booked: true,
+                purpose: "review".into(),
+                interpreter: Some(booked()),
+            }))
+        );
+        let mut errors = FormErrors::default();
+        let nothing = FormData::parse(b"dialect=x");
+        assert_eq!(
+            super::super::bind::parse_onto(
+                INTERPRETER_BOOKING.describe,
+                &nothing,
+                &mut errors,
+                &contact
+            ),
+            None
+        );
+        for field in ["mode", "language", "booked_with"] {
+            assert!(errors.has(field), "{field}: {errors:?}");
+        }
+        // On the planned contact's own form the booking may be left out, but not half given.
+        let mut errors = FormErrors::default();
+        let half =
+            FormData::parse(b"date=2026-12-03&status=booked&interpreter_booked=yes&mode=telephone");
+        assert_eq!(PLANNED_CONTACT.parse(&half, &mut errors), None);
+        assert!(
+            errors.has("language") && errors.has("booked_with"),
+            "{errors:?}"
+        );
+    }
 
     fn form(body: &EntryBody) -> &'static EntryForm {
         match body {
@@ -215,6 +476,7 @@ mod tests {
             EntryBody::Referral(_) => &REFERRAL,
             EntryBody::Medication(_) => &MEDICATION,
             EntryBody::Advice(_) => &ADVICE,
+            EntryBody::Outreach(_) => &OUTREACH,
             _ => &FLAG,
         }
     }
@@ -237,6 +499,20 @@ mod tests {
                 status: ContactStatus::DidNotAttend,
                 interpreter_booked: true,
                 purpose: "review".into(),
+                interpreter: None,
+            }),
+            EntryBody::PlannedContact(PlannedContact {
+                date: d,
+                status: ContactStatus::Booked,
+                interpreter_booked: true,
+                purpose: String::new(),
+                interpreter: Some(booked()),
+            }),
+            EntryBody::Outreach(Outreach {
+                date: d,
+                method: OutreachMethod::Letter,
+                outcome: OutreachOutcome::MessageLeft,
+                note: "sent to the new address".into(),
             }),
             EntryBody::Screening(Screening {
                 test: ScreeningTest::Hiv,

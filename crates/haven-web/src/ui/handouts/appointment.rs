@@ -38,10 +38,13 @@ fn letter_lines(
         &[("date", &own_date)],
         &[("date", &english_date)],
     )?];
-    let language = record
-        .patient
-        .main_language
+    // The language of the booking when one is recorded (it may name a dialect's language the
+    // record does not), else the person's main language.
+    let language = contact
+        .interpreter
         .as_ref()
+        .map(|b| &b.language)
+        .or(record.patient.main_language.as_ref())
         .and_then(|t| t.language().map(|l| (l, t.name())));
     match (contact.interpreter_booked, language) {
         (true, Some((language, english_name))) => lines.push(languages.line(

@@ -8,17 +8,20 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use haven_core::Date;
-use haven_core::record::{Advice, AdviceKind, AdviceTopic, Entry, EntryBody, validate_entry};
+use haven_core::record::{
+    Advice, AdviceKind, AdviceTopic, Entry, EntryBody, EntryKind, validate_entry,
+};
 
 use super::sheet::{LanguageQuery, Languages, PatientHandout, Sheet, StaffBar};
 use crate::AppState;
 use crate::auth::{ALL_ROLES, CLINICAL_ROLES, CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
 use crate::l10n::{L10nError, Locale};
+use crate::ui::flash::{Flash, saved};
 use crate::ui::forms::data::FormData;
 use crate::ui::layout::Layout;
 use crate::ui::patient_context::PatientContext;
-use crate::ui::{new_entry_id, page, patient_href, see_other};
+use crate::ui::{new_entry_id, page, patient_href};
 
 const HANDOUT: &str = "Wellbeing advice (§3)";
 
@@ -190,9 +193,9 @@ pub async fn record_given(
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = "advice", "wellbeing handout recorded as given");
-    Ok(see_other(&format!(
-        "{}/handouts/wellbeing{}",
-        patient_href(&id),
-        query.suffix()
-    )))
+    Ok(saved(
+        &state,
+        &format!("{}/handouts/wellbeing{}", patient_href(&id), query.suffix()),
+        Flash::Recorded(EntryKind::Advice),
+    ))
 }
