@@ -4,6 +4,7 @@
 //! function that depends on "today" takes the date as an argument, so the whole domain is
 //! deterministic and unit-tested in microseconds.
 
+pub mod directory;
 pub mod duplicates;
 pub mod guidance;
 pub mod ids;
@@ -20,7 +21,7 @@ pub mod search;
 pub mod terminology;
 pub mod text;
 
-pub use ids::{EntryId, PatientId, UserId};
+pub use ids::{EntryId, OrganisationId, PatientId, UserId};
 pub use language::LanguageTag;
 pub use nhs_number::NhsNumber;
 pub use partial_date::{DatePrecision, PartialDate};
