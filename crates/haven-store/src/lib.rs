@@ -12,6 +12,7 @@ pub mod api_tokens;
 mod audit;
 mod backup;
 mod codec;
+mod directory;
 mod duplicates;
 mod entries;
 mod error;
@@ -30,6 +31,7 @@ mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction};
 pub use audit::{AuditEntry, AuditVerification};
+pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};

@@ -20,7 +20,7 @@ use crate::{Result, StoreError};
 /// The version of the stored form. Bump it whenever anything the view encodes changes shape (a
 /// field of `Patient` or of an entry kind, a new kind): every stored view is then rebuilt at the
 /// next open instead of being misread.
-pub const FORMAT_VERSION: u8 = 3;
+pub const FORMAT_VERSION: u8 = 4;
 
 /// The first bytes of every view: a marker no unversioned view could start with (its first
 /// byte was the length of a patient id, never 0xFF), then the format version.
@@ -227,8 +227,8 @@ mod tests {
         assert_eq!(
             (FORMAT_VERSION, hex::encode(digest.finalize())),
             (
-                3,
-                "7af61ffab01ff4620c93ab3eb77fd0b96ba0e4494e09d7729e593df368b12e84".to_owned()
+                4,
+                "3dd5a17032ecad9d27e10fd7facfc1bb0dc41307379f69f51af0fc1e96b9fc14".to_owned()
             ),
             "the rules view's encoding changed: bump FORMAT_VERSION, then update this digest"
         );
