@@ -6,6 +6,7 @@ mod entries;
 mod partial;
 mod patient;
 mod questionnaire;
+mod referral;
 
 use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord};
 use serde_json::Value;

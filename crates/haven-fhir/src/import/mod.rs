@@ -11,6 +11,7 @@ mod modifiers;
 mod observation;
 mod parse;
 mod patient;
+mod referral;
 mod refs;
 mod requests;
 mod unused;
