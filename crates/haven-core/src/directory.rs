@@ -151,7 +151,8 @@ fn is_web_address(text: &str) -> bool {
 /// A search of the directory: by need, language and words, active entries only unless asked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Search {
-    pub need: Option<HelpKind>,
+    /// Entries giving any of these kinds of help; every entry when empty.
+    pub needs: Vec<HelpKind>,
     pub language: Option<LanguageTag>,
     /// Words that must all appear (folded) in its name, area, whom it accepts, how to refer
     /// or its kinds of help.
@@ -164,7 +165,7 @@ impl Search {
         if !(org.active || self.include_inactive) {
             return false;
         }
-        if self.need.is_some_and(|need| !org.offers(need)) {
+        if !self.needs.is_empty() && !self.needs.iter().any(|&need| org.offers(need)) {
             return false;
         }
         if self.language.as_ref().is_some_and(|l| !org.speaks(l)) {
@@ -331,10 +332,15 @@ mod tests {
         };
         assert_eq!(find(&all), ["Trauma Centre", "Old Clinic"]);
         let need = Search {
-            need: Some(HelpKind::MedicoLegal),
+            needs: vec![HelpKind::MedicoLegal],
             ..all.clone()
         };
         assert_eq!(find(&need), ["Trauma Centre"]);
+        let either = Search {
+            needs: vec![HelpKind::Interpreting, HelpKind::SexualHealth],
+            ..all.clone()
+        };
+        assert_eq!(find(&either), ["Old Clinic"]);
         let sudanese = Search {
             language: LanguageTag::parse("ar-SD").ok(),
             ..all.clone()

@@ -15,6 +15,7 @@ pub mod nhs_number;
 pub mod partial_date;
 pub mod policy;
 pub mod record;
+pub mod referral_letter;
 pub mod reports;
 pub mod rules;
 pub mod search;

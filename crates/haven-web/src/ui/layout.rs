@@ -12,6 +12,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/patients", "Patients", PATIENT_ROLES),
     ("/patients/new", "Register a patient", PATIENT_ROLES),
     ("/worklist", "Worklist", ALL_ROLES),
+    ("/directory", "Directory", ALL_ROLES),
     ("/guidance", "Guidance", ALL_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
     ("/admin/duplicates", "Possible duplicates", ADMIN_ROLES),

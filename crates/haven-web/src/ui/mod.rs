@@ -18,6 +18,8 @@ pub mod actions;
 pub mod admin;
 pub mod amend;
 pub mod assessments;
+pub mod directory;
+pub mod directory_view;
 pub mod due;
 pub mod duplicates;
 pub mod entries;
@@ -71,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .merge(guidance::routes())
         .merge(policy_admin::routes())
         .merge(record_health::routes())
+        .merge(directory::routes())
 }
 
 /// Renders a page with status 200.
