@@ -268,7 +268,7 @@ impl LanguageTag {
     }
 
     /// The script subtag (`Arab` in `ku-Arab-IQ`), if the tag has one.
-    fn script(&self) -> Option<&str> {
+    pub fn script(&self) -> Option<&str> {
         // A script comes before any singleton (`x-…` private use, extensions), and is the
         // only subtag of four letters there.
         self.0

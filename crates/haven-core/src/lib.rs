@@ -14,6 +14,7 @@ pub mod names;
 pub mod nhs_number;
 pub mod partial_date;
 pub mod policy;
+pub mod population;
 pub mod record;
 pub mod referral_letter;
 pub mod reports;

@@ -1,5 +1,6 @@
-//! Practice policy: the *policy* intervals of RULES.md, the PCL-5 cut-point, whether RHS-15 is
-//! used, and which rules are switched off — with defaults, validation and descriptions.
+//! Practice policy: the *policy* intervals of the care rules (docs/rules.md), the PCL-5
+//! cut-point, whether RHS-15 is used, and which rules are switched off — with defaults,
+//! validation and descriptions (docs/policy.md).
 //!
 //! The core parses no configuration files. The application reads its file or settings table
 //! and feeds `key = value` pairs through [`Policy::set`] (or [`Policy::from_settings`]), which
@@ -11,7 +12,7 @@
 //! ten years), shown beside it on the admin page; no day count exceeds [`MAX_DAYS`], which keeps
 //! all date arithmetic far from the calendar's limits. The intervals are independent settings: a
 //! practice may, for example, set the close interval longer than the undecided one, and Haven
-//! applies each in its own situation as RULES.md §1 orders them.
+//! applies each in its own situation, in the order [`crate::rules::review_interval`] takes them.
 
 use std::collections::BTreeSet;
 
@@ -21,7 +22,7 @@ use crate::rules::RuleId;
 /// The longest interval any evaluation uses: ten years.
 pub const MAX_DAYS: u32 = 3650;
 
-/// A practice's rule settings. [`Policy::default`] holds the defaults of RULES.md.
+/// A practice's rule settings. [`Policy::default`] holds the defaults of docs/policy.md.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     pub(crate) interval_acute_days: u32,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::Date;
+use crate::population::Tally;
 use crate::record::{InterpreterUse, PatientRecord};
 
 /// Interpreter demand and unmet need for one main language over a period.
@@ -39,7 +40,20 @@ impl InterpreterReport {
         }
     }
 
-    pub fn add(&mut self, record: &PatientRecord) {
+    /// Rows by language, busiest first.
+    pub fn rows(&self) -> Vec<&InterpreterRow> {
+        let mut rows: Vec<_> = self.rows.values().collect();
+        rows.sort_by(|a, b| {
+            b.encounters_needing
+                .cmp(&a.encounters_needing)
+                .then_with(|| a.language.cmp(&b.language))
+        });
+        rows
+    }
+}
+
+impl Tally for InterpreterReport {
+    fn add(&mut self, record: &PatientRecord) {
         let needs = record.patient.interpreter_required == Some(true);
         let language = record
             .patient
@@ -81,18 +95,7 @@ impl InterpreterReport {
         }
     }
 
-    /// Rows by language, busiest first.
-    pub fn rows(&self) -> Vec<&InterpreterRow> {
-        let mut rows: Vec<_> = self.rows.values().collect();
-        rows.sort_by(|a, b| {
-            b.encounters_needing
-                .cmp(&a.encounters_needing)
-                .then_with(|| a.language.cmp(&b.language))
-        });
-        rows
-    }
-
-    pub fn merge(&mut self, other: InterpreterReport) {
+    fn merge(&mut self, other: Self) {
         for (k, v) in other.rows {
             let row = self.rows.entry(k).or_insert_with(|| InterpreterRow {
                 language: v.language.clone(),

@@ -40,6 +40,27 @@ impl PatientSearch {
         let name = (!rest.is_empty()).then(|| rest.join(" "));
         Some(Self::Terms { birth_date, name })
     }
+
+    /// What kind of search a text asks for, never what it holds: what the audit log records
+    /// of a search, since the text is itself a name, an NHS number or a date of birth.
+    pub fn kind_of(text: &str) -> &'static str {
+        match Self::parse(text) {
+            None => "none",
+            Some(Self::NhsNumber(_)) => "NHS number",
+            Some(Self::Terms {
+                birth_date: Some(_),
+                name: None,
+            }) => "date of birth",
+            Some(Self::Terms {
+                birth_date: None,
+                name: _,
+            }) => "name",
+            Some(Self::Terms {
+                birth_date: Some(_),
+                name: Some(_),
+            }) => "name and date of birth",
+        }
+    }
 }
 
 /// A date as `YYYY-MM-DD`, or day first as in the UK: `19/06/1994`, `19.06.1994`,
@@ -101,6 +122,21 @@ mod tests {
             terms(None, Some("Kourosh Ahmady"))
         );
         assert_eq!(PatientSearch::parse("   "), None);
+    }
+
+    #[test]
+    fn a_search_s_kind_names_what_it_asks_for_and_nothing_of_it() {
+        for (text, kind) in [
+            ("", "none"),
+            ("  ", "none"),
+            ("943 476 5919", "NHS number"),
+            ("19/06/1994", "date of birth"),
+            ("Kourosh Ahmady", "name"),
+            ("L-77", "name"),
+            ("Ahmadi 1994-06-19", "name and date of birth"),
+        ] {
+            assert_eq!(PatientSearch::kind_of(text), kind, "{text:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! at reviews and after negative events, with item-level answers drawn from the patient's
 //! latent distress on the day, so totals rise after a refusal and settle after a grant.
 
-use haven_core::instruments::Instrument;
+use haven_core::instruments::{Instrument, ScoringOptions, answers_screen_positive, flag};
 use haven_core::record::{AbuseKind, EntryBody, QuestionnaireResult};
 use time::{Date, Duration};
 
@@ -15,7 +15,8 @@ use crate::story::Story;
 pub(crate) struct Findings {
     /// Dates on which PHQ-9 item 9 was answered 1 or more.
     pub item9: Vec<Date>,
-    /// First positive screen (PHQ-9 ≥ 10, GAD-7 ≥ 10, PCL-5 ≥ 33, ITQ, RHS-13 ≥ 11).
+    /// First positive screen (PHQ-9 ≥ 10, GAD-7 ≥ 10, PCL-5 ≥ 33, ITQ, RHS-13 ≥ 11), as the
+    /// scoring decides it.
     pub first_positive: Option<Date>,
     /// ITQ met PTSD or complex PTSD at least once.
     pub itq_ptsd: bool,
@@ -43,7 +44,7 @@ pub(crate) fn administer(
                 found.item9.push(date);
             }
         }
-        if positive_screen(instrument, &answers) {
+        if answers_screen_positive(instrument, &answers, &ScoringOptions::default()) {
             found.first_positive.get_or_insert(date);
             found.itq_ptsd |= instrument == Instrument::Itq;
         }
@@ -127,33 +128,51 @@ fn schedule(
 }
 
 /// Relative endorsement of each item at a given distress, roughly as symptom profiles in
-/// refugee samples look (sleep, intrusions and hypervigilance high; fainting low).
-const PHQ9: [f64; 9] = [1.0, 1.05, 1.15, 1.15, 0.9, 0.9, 1.0, 0.7, 0.35];
-const GAD7: [f64; 7] = [1.05, 0.95, 1.1, 1.0, 0.85, 1.0, 0.95];
-const PHQ15: [f64; 15] = [
-    0.7, 1.1, 1.0, 0.6, 1.2, 0.6, 0.8, 0.3, 0.7, 0.6, 0.4, 0.6, 0.6, 1.2, 1.2,
-];
-const PCL5: [f64; 20] = [
-    1.0, 1.15, 0.9, 1.1, 0.95, 1.05, 1.0, 0.7, 0.9, 0.9, 1.0, 0.9, 1.0, 0.85, 0.9, 0.5, 1.1, 1.0,
-    1.1, 1.15,
-];
-const ITQ: [f64; 18] = [
-    1.0, 1.05, 1.0, 1.0, 1.1, 1.05, 0.95, 0.95, 0.9, 0.9, 0.85, 0.95, 1.0, 0.85, 0.9, 0.9, 0.85,
-    0.85,
-];
-const RHS15: [f64; 15] = [
-    0.9, 1.0, 0.9, 1.0, 1.05, 0.95, 1.0, 0.9, 1.1, 1.0, 0.85, 1.0, 0.9, 0.9, 1.0,
+/// refugee samples look (sleep, intrusions and hypervigilance high; fainting low). An
+/// instrument without a profile has every required item alike.
+const PROFILES: [(Instrument, &[f64]); 6] = [
+    (
+        Instrument::Phq9,
+        &[1.0, 1.05, 1.15, 1.15, 0.9, 0.9, 1.0, 0.7, 0.35],
+    ),
+    (Instrument::Gad7, &[1.05, 0.95, 1.1, 1.0, 0.85, 1.0, 0.95]),
+    (
+        Instrument::Phq15,
+        &[
+            0.7, 1.1, 1.0, 0.6, 1.2, 0.6, 0.8, 0.3, 0.7, 0.6, 0.4, 0.6, 0.6, 1.2, 1.2,
+        ],
+    ),
+    (
+        Instrument::Pcl5,
+        &[
+            1.0, 1.15, 0.9, 1.1, 0.95, 1.05, 1.0, 0.7, 0.9, 0.9, 1.0, 0.9, 1.0, 0.85, 0.9, 0.5,
+            1.1, 1.0, 1.1, 1.15,
+        ],
+    ),
+    (
+        Instrument::Itq,
+        &[
+            1.0, 1.05, 1.0, 1.0, 1.1, 1.05, 0.95, 0.95, 0.9, 0.9, 0.85, 0.95, 1.0, 0.85, 0.9, 0.9,
+            0.85, 0.85,
+        ],
+    ),
+    (
+        Instrument::Rhs15,
+        &[
+            0.9, 1.0, 0.9, 1.0, 1.05, 0.95, 1.0, 0.9, 1.1, 1.0, 0.85, 1.0, 0.9, 0.9, 1.0,
+        ],
+    ),
 ];
 
+/// The required answers, each up to its item's highest answer (from the instrument's
+/// description).
 fn answers(instrument: Instrument, sev: f64, story: &Story, dice: &mut Dice) -> Vec<u8> {
-    let (weights, max): (&[f64], f64) = match instrument {
-        Instrument::Phq9 => (&PHQ9, 3.0),
-        Instrument::Gad7 => (&GAD7, 3.0),
-        Instrument::Phq15 => (&PHQ15, 2.0),
-        Instrument::Pcl5 => (&PCL5, 4.0),
-        Instrument::Itq => (&ITQ, 4.0),
-        Instrument::Rhs15 => (&RHS15, 4.0),
-    };
+    let items = instrument.description().items;
+    let uniform = vec![1.0; instrument.item_count()];
+    let weights = PROFILES
+        .iter()
+        .find(|(i, _)| *i == instrument)
+        .map_or(&uniform[..], |(_, w)| w);
     // Disturbances in self-organisation follow prolonged, inescapable trauma.
     let dso = if story.had_abuse(AbuseKind::Torture)
         || story.had_abuse(AbuseKind::Trafficking)
@@ -166,46 +185,23 @@ fn answers(instrument: Instrument, sev: f64, story: &Story, dice: &mut Dice) -> 
     let somatic = if story.traits.somatic { 1.3 } else { 1.0 };
     weights
         .iter()
+        .zip(items)
         .enumerate()
-        .map(|(i, w)| {
-            let (w, top, shift) = match (instrument, i) {
-                (Instrument::Phq9, 8) => (*w, max, -0.3),
-                (Instrument::Phq15, 3) if !story.is_female() => (0.0, max, -1.0),
-                (Instrument::Phq15, _) => (w * somatic, max, 0.0),
-                (Instrument::Itq, 9..) => (w * dso, max, 0.0),
-                (Instrument::Rhs15, 14) => (*w, 10.0, 0.0),
-                _ => (*w, max, 0.0),
+        .map(|(i, (w, item))| {
+            let top = f64::from(item.scale.max);
+            let (w, shift) = match (instrument, i) {
+                // Thoughts of self-harm are the rarest answer.
+                _ if item.flag == Some(flag::ITEM9_POSITIVE) => (*w, -0.3),
+                (Instrument::Phq15, 3) if !story.is_female() => (0.0, -1.0),
+                (Instrument::Phq15, _) => (w * somatic, 0.0),
+                (Instrument::Itq, 9..) => (w * dso, 0.0),
+                _ => (*w, 0.0),
             };
             let value = sev * top * w + shift + dice.noise(if top > 4.0 { 1.5 } else { 0.6 });
             // Rounds half up, like `f64::round` for non-negative values, without a libm call.
             (value.clamp(0.0, top) + 0.5) as u8
         })
         .collect()
-}
-
-/// Whether the answers are a positive screen as RULES.md defines it (PHQ-9 ≥ 10, GAD-7 ≥ 10,
-/// PCL-5 ≥ 33, ITQ PTSD or complex PTSD, RHS-13 ≥ 11). The same as
-/// `haven_core::instruments::is_positive_screen` (a test checks), without building a full
-/// score for every questionnaire of a hundred thousand patients.
-fn positive_screen(instrument: Instrument, answers: &[u8]) -> bool {
-    let sum = |items: &[u8]| items.iter().map(|&a| u32::from(a)).sum::<u32>();
-    let endorsed = |items: &[u8]| items.iter().any(|&a| a >= 2);
-    match instrument {
-        Instrument::Phq9 => sum(&answers[..9]) >= 10,
-        Instrument::Gad7 => sum(answers) >= 10,
-        Instrument::Pcl5 => sum(answers) >= 33,
-        Instrument::Rhs15 => sum(&answers[..13]) >= 11,
-        Instrument::Phq15 => false,
-        // Complex PTSD needs the PTSD criteria too, so these decide either diagnosis.
-        Instrument::Itq => [
-            &answers[0..2],
-            &answers[2..4],
-            &answers[4..6],
-            &answers[6..9],
-        ]
-        .into_iter()
-        .all(endorsed),
-    }
 }
 
 /// Raises PHQ-9 items 1–8 one step at a time until the total reaches `target` (or every item
@@ -223,29 +219,6 @@ fn force_rise(answers: &mut [u8], target: u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dice::Dice;
-    use haven_core::instruments::score;
-
-    #[test]
-    fn positive_screen_agrees_with_the_scoring_engine() {
-        let mut dice = Dice::for_patient(11, 11);
-        for &instrument in Instrument::all() {
-            for _ in 0..2_000 {
-                let answers: Vec<u8> = (0..instrument.item_count())
-                    .map(|i| {
-                        let top = *instrument.item_range(i).expect("item in range").end();
-                        dice.int(0, i64::from(top)) as u8
-                    })
-                    .collect();
-                let engine = score(instrument, &answers).expect("valid answers");
-                assert_eq!(
-                    positive_screen(instrument, &answers),
-                    engine.is_positive_screen(),
-                    "{instrument} {answers:?}"
-                );
-            }
-        }
-    }
 
     #[test]
     fn forced_rise_reaches_the_target() {

@@ -1,6 +1,6 @@
 //! FHIR R4 (UK Core where it applies) and CDS Hooks wire formats for Haven, and the mapping
 //! between them and `haven_core::record::PatientRecord` — both ways, exactly per the mapping
-//! table in INTERFACES.md, with Haven's own additions written down in `MAPPING.md`.
+//! table in `docs/fhir.md`, with Haven's own additions written down in `MAPPING.md`.
 //!
 //! - [`model`]: precise serde types for the small FHIR subset Haven uses.
 //! - [`to_resources`]: a record → resources (export); [`ndjson`] writes them for bulk export.
@@ -8,6 +8,8 @@
 //!   bad input with the source, line or entry, and field path; [`Feed`] and [`Assembler`] do
 //!   the same for input of any size as it arrives, on every core.
 //! - [`cds`]: CDS Hooks request, discovery and card types, and cards from rule actions.
+//! - [`instrument_codes`], [`result_observation`] and [`read_result`]: questionnaire results
+//!   both ways for any instrument, from its `haven_core::instruments::Description` alone.
 //!
 //! Architecture invariant: no I/O but the NDJSON file writer, no clock — "today" is an
 //! argument — and no SNOMED CT or LOINC literal (codes come from `haven_core::terminology`).
@@ -15,15 +17,18 @@
 pub mod cds;
 mod export;
 mod import;
-mod instrument_codes;
+pub mod instrument_codes;
 pub mod model;
 pub mod ndjson;
 pub mod uris;
 
-pub use export::{country_id, resource_type_of, response_id, to_patient, to_resources, to_typed};
+pub use export::{
+    country_id, resource_type_of, response_id, result_observation, to_patient, to_resources,
+    to_typed,
+};
 pub use import::{
     Assembler, Assembly, Feed, ImportError, ImportErrorKind, ImportedResource, Location,
-    MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, PatientGiven, Position, Purpose, Skipped,
-    Target, UnusedTypes, assemble, assemble_with, assign_new_ids, etag, is_stored,
-    mentions_patients, parse_input, parse_json, parse_value, version_of_etag,
+    MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, PatientGiven, Position, Purpose, Recorded,
+    Skipped, Target, UnusedTypes, assemble, assemble_with, assign_new_ids, etag, is_stored,
+    mentions_patients, parse_input, parse_json, parse_value, read_result, version_of_etag,
 };

@@ -109,14 +109,16 @@ fn urgency_rank(u: Urgency) -> i64 {
 }
 
 /// Everything the store does after a patient's record changed, in the same transaction: the
-/// rules view and the patient's actions (as of today's UTC date and the stored policy).
+/// rules view and the patient's actions (as of `today`, the store clock's, and the stored
+/// policy).
 pub(crate) async fn after_patient_change(
     conn: &mut SqliteConnection,
     patient_id: &str,
+    today: Date,
 ) -> Result<()> {
     let record = projection::refresh(conn, patient_id).await?;
     let policy = crate::settings::load_policy(conn).await?;
-    replace_for_patient(conn, &record, &policy, crate::now().date()).await
+    replace_for_patient(conn, &record, &policy, today).await
 }
 
 impl Store {
@@ -144,13 +146,11 @@ impl Store {
             after = last.try_get("seq")?;
             let last_id: String = last.try_get("id")?;
             let first_id: String = rows[0].try_get("id")?;
-            let mut batch = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let record = projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?)?;
-                let actions = rules::evaluate(&record, policy, today);
-                batch.push((record, actions));
-            }
-            replace_many(&mut tx, &batch).await?;
+            let records = rows
+                .iter()
+                .map(|row| projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?))
+                .collect::<Result<Vec<_>>>()?;
+            replace_many(&mut tx, &evaluated(records, policy, today)).await?;
             tx.commit().await?;
             tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
@@ -166,7 +166,8 @@ impl Store {
         Ok(true)
     }
 
-    /// One page of the stored actions in INTERFACES.md order, and the counts for the filters.
+    /// One page of the stored actions in worklist order (docs/rules.md, *Actions*), and the
+    /// counts for the filters.
     pub async fn actions(&self, q: &ActionQuery) -> Result<(Vec<PatientAction>, ActionCounts)> {
         let mut page: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM actions");
         push_filters(&mut page, q);
@@ -275,6 +276,22 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
         }
         list.push_unseparated(")");
     }
+}
+
+/// Each record with its actions as of `today`: the batches the store writes whole (a refresh,
+/// a rebuild, an import).
+pub(crate) fn evaluated(
+    records: Vec<PatientRecord>,
+    policy: &Policy,
+    today: Date,
+) -> Vec<(PatientRecord, Vec<Action>)> {
+    records
+        .into_iter()
+        .map(|record| {
+            let actions = rules::evaluate(&record, policy, today);
+            (record, actions)
+        })
+        .collect()
 }
 
 /// Replaces the actions of every patient in `batch` with the ones given (a few statements for

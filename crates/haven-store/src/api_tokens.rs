@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::codec::timestamp_text;
-use crate::{Actor, Result, Store, StoreError, audit, now};
+use crate::{Actor, Result, Store, StoreError, now};
 
 /// What a token may do; `write` includes `read`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -86,14 +86,15 @@ impl Store {
             .bind(&created_at)
             .execute(&mut *tx)
             .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "api-token.create",
-            None,
-            &format!("{id} ({}) for {name:?}", scope.id()),
-        )
-        .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "api-token.create",
+                None,
+                &format!("{id} ({}) for {name:?}", scope.id()),
+            )
+            .await?;
         tx.commit().await?;
         let token = ApiToken {
             id,
@@ -164,7 +165,9 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        audit::append(&mut tx, actor, "api-token.revoke", None, id).await?;
+        self.audit()
+            .append(&mut tx, actor, "api-token.revoke", None, id)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -1,13 +1,36 @@
-//! The audit log: every read and write of patient data, in the same transaction as the write,
-//! chained by SHA-256 so that an edited or removed row is detected by `haven audit verify`.
+//! The audit log: every read and write of patient data, in the same transaction as the write.
+//! Each row is sealed with HMAC-SHA-256 under a key kept outside the database and chained to the
+//! row before; signed checkpoints outside the database anchor the chain's head. An edited,
+//! removed or re-chained row, or a log cut short, is found by `haven audit verify`.
 
-use sha2::{Digest, Sha256};
+mod checkpoint;
+mod introduce;
+mod key;
+mod manifest;
+mod row;
+mod seal;
+mod verify;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use tokio::sync::Notify;
+
+pub use checkpoint::AuditCheckpoint;
+pub(crate) use checkpoint::set_aside as set_aside_checkpoints;
+pub(crate) use introduce::check_backup_key;
+pub use manifest::manifest_path;
+pub use verify::AuditVerification;
 
 use crate::codec::timestamp_text;
+use crate::open::sqlite_path;
 use crate::{Actor, Result, Store, now};
+use key::AuditKey;
+use seal::{GENESIS, RowFields};
 
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// After this many rows, a serving Haven writes a checkpoint without waiting for its timer.
+const CHECKPOINT_EVERY: u64 = 100;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -19,90 +42,118 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Where the audit key and the checkpoints are kept: files of their own, never inside the
+/// database, so never in its backups either.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AuditVerification {
-    Intact {
-        entries: i64,
-    },
-    /// The first row whose hash or link does not match.
-    Broken {
-        seq: i64,
-        why: String,
-    },
+pub struct AuditFiles {
+    /// The HMAC key every audit row is sealed with, created at first start (owner-only).
+    pub key: PathBuf,
+    /// Where checkpoints are appended, one line each.
+    pub checkpoints: PathBuf,
 }
 
-fn chain_hash(
-    prev: &str,
-    seq: i64,
-    at: &str,
-    actor: &str,
-    action: &str,
-    patient: Option<&str>,
-    detail: &str,
-) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        prev,
-        &seq.to_string(),
-        at,
-        actor,
-        action,
-        patient.unwrap_or(""),
-        detail,
-    ] {
-        h.update(part.as_bytes());
-        h.update([0x1f]);
+impl AuditFiles {
+    /// The default: beside the database file, as `haven.db.audit-key` and
+    /// `haven.db.audit-checkpoints`.
+    pub fn beside(database_url: &str) -> Result<Self> {
+        let path = sqlite_path(database_url)?;
+        let path = path.split('?').next().unwrap_or(path);
+        Ok(Self {
+            key: format!("{path}.audit-key").into(),
+            checkpoints: format!("{path}.audit-checkpoints").into(),
+        })
     }
-    hex::encode(h.finalize())
 }
 
-/// Appends one audit row inside the caller's transaction. SQLite serialises writers, and every
-/// writer begins with `BEGIN IMMEDIATE`, so reading the chain head here cannot race.
-pub(crate) async fn append(
-    conn: &mut SqliteConnection,
-    actor: &Actor,
-    action: &str,
-    patient: Option<&str>,
-    detail: &str,
-) -> Result<()> {
-    append_many(
-        conn,
-        actor,
-        action,
-        std::iter::once((patient, detail.to_owned())),
-    )
-    .await
+/// The key a store seals rows with, and what it knows of its checkpoints.
+#[derive(Debug)]
+pub(crate) struct Trail {
+    key: AuditKey,
+    /// `None` for a store in memory, whose log ends with it.
+    checkpoints: Option<PathBuf>,
+    /// The newest entry a checkpoint of this process covers (or the head when it opened).
+    checkpointed: AtomicI64,
+    /// Rows appended since the last checkpoint, counted before they commit.
+    since_checkpoint: AtomicU64,
+    due: Notify,
 }
 
-/// Appends many rows sharing an actor and action (a bulk load), chained in memory and written
-/// with multi-row inserts: one round trip per few hundred rows instead of two per row.
-pub(crate) async fn append_many<'a>(
+impl Trail {
+    fn new(key: AuditKey, checkpoints: Option<PathBuf>, head: i64) -> Self {
+        Self {
+            key,
+            checkpoints,
+            checkpointed: AtomicI64::new(head),
+            since_checkpoint: AtomicU64::new(0),
+            due: Notify::new(),
+        }
+    }
+
+    /// Appends one audit row inside the caller's transaction. SQLite serialises writers, and
+    /// every writer begins with `BEGIN IMMEDIATE`, so reading the chain head here cannot race.
+    pub(crate) async fn append(
+        &self,
+        conn: &mut SqliteConnection,
+        actor: &Actor,
+        action: &str,
+        patient: Option<&str>,
+        detail: &str,
+    ) -> Result<()> {
+        self.append_many(
+            conn,
+            actor,
+            action,
+            std::iter::once((patient, detail.to_owned())),
+        )
+        .await
+    }
+
+    /// Appends many rows sharing an actor and action (a bulk load), chained in memory and
+    /// written with multi-row inserts: one round trip per few hundred rows instead of two per row.
+    pub(crate) async fn append_many<'a>(
+        &self,
+        conn: &mut SqliteConnection,
+        actor: &Actor,
+        action: &str,
+        rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
+    ) -> Result<()> {
+        let written = write_rows(conn, &self.key, actor, action, rows).await?;
+        let pending = self.since_checkpoint.fetch_add(written, Ordering::Relaxed) + written;
+        if pending >= CHECKPOINT_EVERY {
+            self.due.notify_one();
+        }
+        Ok(())
+    }
+}
+
+/// Seals and inserts rows after the current head; returns how many.
+async fn write_rows<'a>(
     conn: &mut SqliteConnection,
+    key: &AuditKey,
     actor: &Actor,
     action: &str,
     rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
-) -> Result<()> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
-    let (mut seq, mut prev) = match head {
-        Some(row) => (
-            row.try_get::<i64, _>("seq")?,
-            row.try_get::<String, _>("hash")?,
-        ),
-        None => (0, GENESIS.to_owned()),
-    };
+) -> Result<u64> {
+    let (mut seq, mut prev) = head(conn).await?.unwrap_or_else(|| (0, GENESIS.to_owned()));
     let at = timestamp_text(now());
     let mut chained = Vec::new();
     for (patient, detail) in rows {
         seq += 1;
-        let hash = chain_hash(&prev, seq, &at, &actor.0, action, patient, &detail);
+        let fields = RowFields {
+            seq,
+            at: &at,
+            actor: &actor.0,
+            action,
+            patient,
+            detail: &detail,
+        };
+        let sealed = fields.seal(key, &prev);
         chained.push((
             seq,
             patient,
             detail,
-            std::mem::replace(&mut prev, hash.clone()),
-            hash,
+            std::mem::replace(&mut prev, sealed.clone()),
+            sealed,
         ));
     }
     // 8 parameters a row: 500 rows stay far below SQLite's parameter limit.
@@ -122,7 +173,16 @@ pub(crate) async fn append_many<'a>(
         });
         q.build().execute(&mut *conn).await?;
     }
-    Ok(())
+    Ok(chained.len() as u64)
+}
+
+/// The newest entry's number and seal.
+async fn head(conn: &mut SqliteConnection) -> Result<Option<(i64, String)>> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?)))
+        .transpose()
 }
 
 impl Store {
@@ -135,7 +195,9 @@ impl Store {
         detail: &str,
     ) -> Result<()> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        append(&mut tx, actor, action, patient, detail).await?;
+        self.audit()
+            .append(&mut tx, actor, action, patient, detail)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -150,64 +212,6 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    patient: r.try_get("patient_id")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
-    }
-
-    /// Walks the whole chain in order and reports the first row that does not match.
-    pub async fn audit_verify(&self) -> Result<AuditVerification> {
-        use futures_util::TryStreamExt;
-        let mut rows = sqlx::query("SELECT seq, at, actor, action, patient_id, detail, prev_hash, hash FROM audit_log ORDER BY seq")
-            .fetch(self.pool());
-        let mut prev = GENESIS.to_owned();
-        let mut expected_seq = 1;
-        let mut count = 0;
-        while let Some(r) = rows.try_next().await? {
-            let seq: i64 = r.try_get("seq")?;
-            let stored_prev: String = r.try_get("prev_hash")?;
-            let stored: String = r.try_get("hash")?;
-            if seq != expected_seq {
-                return Ok(AuditVerification::Broken {
-                    seq,
-                    why: format!("entry {expected_seq} is missing"),
-                });
-            }
-            if stored_prev != prev {
-                return Ok(AuditVerification::Broken {
-                    seq,
-                    why: "its link to the previous entry does not match".into(),
-                });
-            }
-            let patient: Option<String> = r.try_get("patient_id")?;
-            let computed = chain_hash(
-                &prev,
-                seq,
-                &r.try_get::<String, _>("at")?,
-                &r.try_get::<String, _>("actor")?,
-                &r.try_get::<String, _>("action")?,
-                patient.as_deref(),
-                &r.try_get::<String, _>("detail")?,
-            );
-            if computed != stored {
-                return Ok(AuditVerification::Broken {
-                    seq,
-                    why: "its content does not match its hash".into(),
-                });
-            }
-            prev = stored;
-            expected_seq += 1;
-            count += 1;
-        }
-        Ok(AuditVerification::Intact { entries: count })
+        rows.iter().map(row::read_entry).collect()
     }
 }

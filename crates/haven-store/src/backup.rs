@@ -1,29 +1,47 @@
-//! Backup and restore of the SQLite file.
+//! Backup and restore of the SQLite file. The audit key and checkpoints are not in it: a
+//! backup's manifest holds a checkpoint of its audit log, and a restore needs the same key.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::audit::{AuditFiles, check_backup_key, set_aside_checkpoints};
 use crate::open::sqlite_path;
-use crate::{Actor, Result, Store, StoreError, audit};
+use crate::{Actor, Clock, Result, Store, StoreError};
 
 impl Store {
-    /// A consistent copy of the live database (`VACUUM INTO`), safe while Haven is serving.
-    pub async fn backup_to(&self, actor: &Actor, out: &Path) -> Result<()> {
+    /// A consistent copy of the live database (`VACUUM INTO`), safe while Haven is serving,
+    /// and its manifest ([`crate::manifest_path`]), whose path is returned.
+    pub async fn backup_to(&self, actor: &Actor, out: &Path) -> Result<PathBuf> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        audit::append(&mut tx, actor, "backup", None, &out.display().to_string()).await?;
+        self.audit()
+            .append(&mut tx, actor, "backup", None, &out.display().to_string())
+            .await?;
         tx.commit().await?;
         sqlx::query("VACUUM INTO ?")
             .bind(out.to_string_lossy().into_owned())
             .execute(self.pool())
             .await?;
-        Ok(())
+        self.write_backup_manifest(out).await
     }
 
     /// Replaces the database at `url` with the backup file. Refuses a database that holds
-    /// patients or users unless `force`. Haven must not be serving this database meanwhile.
-    pub async fn restore(url: &str, backup: &Path, actor: &Actor, force: bool) -> Result<Store> {
-        // Opening checks the backup is Haven's, at a schema this build knows.
-        Store::open(&backup.to_string_lossy()).await?.close().await;
-        let target = Store::open(url).await?;
+    /// patients or users unless `force`, and a backup whose audit log is sealed with another
+    /// key than `audit`'s. Haven must not be serving this database meanwhile.
+    pub async fn restore(
+        url: &str,
+        backup: &Path,
+        audit: &AuditFiles,
+        clock: Clock,
+        actor: &Actor,
+        force: bool,
+    ) -> Result<Store> {
+        // Opening checks the backup is Haven's, at a schema this build knows; under a throwaway
+        // key, so that nothing about the audit key is written beside the backup.
+        Store::open_file(&backup.to_string_lossy(), None, clock, &|_, _| {})
+            .await?
+            .close()
+            .await;
+        check_backup_key(backup, audit).await?;
+        let target = Store::open_with(url, audit, clock, &|_, _| {}).await?;
         if !force && !target.is_empty().await? {
             return Err(StoreError::RestoreTargetNotEmpty);
         }
@@ -37,10 +55,18 @@ impl Store {
         }
         std::fs::rename(&staging, path)
             .map_err(|e| StoreError::Corrupt(format!("cannot replace the database: {e}")))?;
-        let store = Store::open(url).await?;
-        store
-            .audit_read(actor, "restore", None, &backup.display().to_string())
-            .await?;
+        let aside = set_aside_checkpoints(&audit.checkpoints)?;
+        let store = Store::open_with(url, audit, clock, &|_, _| {}).await?;
+        store.seal_restored_log().await?;
+        let mut detail = backup.display().to_string();
+        if let Some(aside) = aside {
+            detail.push_str(&format!(
+                "; the replaced log's checkpoints were moved to {}",
+                aside.display()
+            ));
+        }
+        store.audit_read(actor, "restore", None, &detail).await?;
+        store.audit_checkpoint().await?;
         Ok(store)
     }
 }

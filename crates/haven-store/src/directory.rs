@@ -9,7 +9,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use crate::codec::timestamp_text;
-use crate::{Actor, Result, Store, StoreError, audit, now};
+use crate::{Actor, Result, Store, StoreError, now};
 
 /// One version of a directory entry, with who made it and when.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,8 +54,8 @@ impl Store {
         let row = sqlx::query(SELECT_CURRENT)
             .bind(id)
             .fetch_optional(self.pool())
-        .await?
-        .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
+            .await?
+            .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
         entry_from_row(&row)
     }
 
@@ -100,14 +100,15 @@ impl Store {
         bind_organisation(insert, organisation, actor)
             .execute(&mut *tx)
             .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "directory.add",
-            None,
-            &format!("{id} v1: {}", organisation.name),
-        )
-        .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "directory.add",
+                None,
+                &format!("{id} v1: {}", organisation.name),
+            )
+            .await?;
         tx.commit().await?;
         Ok(OrganisationId::new(id))
     }
@@ -150,14 +151,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let changed = changed_fields(&current.organisation, organisation);
-        audit::append(
-            &mut tx,
-            actor,
-            "directory.change",
-            None,
-            &format!("{id} v{}: {}", version + 1, changed.join(", ")),
-        )
-        .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "directory.change",
+                None,
+                &format!("{id} v{}: {}", version + 1, changed.join(", ")),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -167,8 +169,8 @@ async fn current_in(conn: &mut SqliteConnection, id: &str) -> Result<DirectoryEn
     let row = sqlx::query(SELECT_CURRENT)
         .bind(id)
         .fetch_optional(conn)
-    .await?
-    .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
+        .await?
+        .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
     entry_from_row(&row)
 }
 
@@ -262,7 +264,10 @@ mod tests {
         ("Freedom from Torture", "https://www.freedomfromtorture.org"),
         ("Helen Bamber Foundation", "https://www.helenbamber.org"),
         ("Refugee Council", "https://www.refugeecouncil.org.uk"),
-        ("Doctors of the World UK", "https://www.doctorsoftheworld.org.uk"),
+        (
+            "Doctors of the World UK",
+            "https://www.doctorsoftheworld.org.uk",
+        ),
         ("British Red Cross", "https://www.redcross.org.uk"),
         (
             "Asylum Seeker Mental Health resources",
@@ -301,7 +306,12 @@ mod tests {
         let seeded = store.directory().await.expect("directory");
         let mut got: Vec<(&str, &str)> = seeded
             .iter()
-            .map(|e| (e.organisation.name.as_str(), e.organisation.website.as_str()))
+            .map(|e| {
+                (
+                    e.organisation.name.as_str(),
+                    e.organisation.website.as_str(),
+                )
+            })
             .collect();
         got.sort_unstable();
         let mut expected = SEEDS.to_vec();
@@ -365,7 +375,10 @@ mod tests {
             stale,
             Err(StoreError::VersionConflict { current: 2 })
         ));
-        let history = store.organisation_history(id.as_str()).await.expect("history");
+        let history = store
+            .organisation_history(id.as_str())
+            .await
+            .expect("history");
         let versions: Vec<(u32, bool)> = history
             .iter()
             .map(|e| (e.version, e.organisation.active))

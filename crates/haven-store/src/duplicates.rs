@@ -15,7 +15,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::codec::timestamp_text;
 use crate::patients::{PatientSummary, summary};
-use crate::{Actor, Result, Store, StoreError, audit, now};
+use crate::{Actor, Result, Store, StoreError, now};
 
 /// An existing patient who may be the same person as the one being registered.
 #[derive(Clone, Debug, PartialEq)]
@@ -266,7 +266,9 @@ impl Store {
                 (Some(a), format!("not the same person as {b}")),
                 (Some(b), format!("not the same person as {a}")),
             ];
-            audit::append_many(&mut tx, actor, "patient.not-duplicate", rows).await?;
+            self.audit()
+                .append_many(&mut tx, actor, "patient.not-duplicate", rows)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -324,7 +326,9 @@ impl Store {
                     }
                 }
                 for r in sqlx::query(SAME_DAY).fetch_all(self.pool()).await? {
-                    finder.born(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)?;
+                    finder
+                        .born(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 }
                 finder
             }

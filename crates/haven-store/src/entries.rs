@@ -5,7 +5,7 @@ use haven_core::{EntryId, PartialDate, PatientId, UserId};
 use sqlx::{Row, SqliteConnection};
 
 use crate::codec::{date_text, parse_timestamp, timestamp_text};
-use crate::{Actor, Result, Store, StoreError, audit};
+use crate::{Actor, Result, Store, StoreError};
 
 impl Store {
     /// Adds a new entry (version 1) with its audit row.
@@ -19,15 +19,17 @@ impl Store {
             return Err(StoreError::PatientNotFound(entry.patient.to_string()));
         }
         insert(&mut tx, entry).await?;
-        crate::actions::after_patient_change(&mut tx, entry.patient.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "entry.add",
-            Some(entry.patient.as_str()),
-            &format!("{} {}", entry.body.kind_id(), entry.id),
-        )
-        .await?;
+        crate::actions::after_patient_change(&mut tx, entry.patient.as_str(), self.clock.today())
+            .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "entry.add",
+                Some(entry.patient.as_str()),
+                &format!("{} {}", entry.body.kind_id(), entry.id),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -60,7 +62,7 @@ impl Store {
             .bind(i64::from(next.version))
             .bind(next.status.id())
             .bind(date_text(next.body.date()))
-            .bind(serde_json::to_string(&next.body)?)
+            .bind(crate::codec::to_json(&next.body)?)
             .bind(timestamp_text(next.change.at))
             .bind(next.change.by.as_str())
             .bind(&next.change.reason)
@@ -73,15 +75,17 @@ impl Store {
         } else {
             "entry.amend"
         };
-        crate::actions::after_patient_change(&mut tx, next.patient.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            action,
-            Some(next.patient.as_str()),
-            &format!("{} v{}: {}", next.id, next.version, next.change.reason),
-        )
-        .await?;
+        crate::actions::after_patient_change(&mut tx, next.patient.as_str(), self.clock.today())
+            .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                action,
+                Some(next.patient.as_str()),
+                &format!("{} v{}: {}", next.id, next.version, next.change.reason),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -110,7 +114,7 @@ impl Store {
                 version: r.try_get::<i64, _>("version")? as u32,
                 status: status(&r.try_get::<String, _>("status")?)?,
                 change: change_from_row(r)?,
-                body: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+                body: crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
                 partial_date: partial_from_row(r)?,
             });
         }
@@ -151,7 +155,7 @@ fn change_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Change> {
 }
 
 pub(crate) fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
-    let body: EntryBody = serde_json::from_str(&r.try_get::<String, _>("data")?)?;
+    let body: EntryBody = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
     Ok(Entry {
         id: EntryId::new(r.try_get::<String, _>("id")?),
         patient: PatientId::new(r.try_get::<String, _>("patient_id")?),
@@ -185,7 +189,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result
     .bind(entry.status.id())
     .bind(date_text(entry.body.date()))
     .bind(entry.visibility() == Visibility::Sensitive)
-    .bind(serde_json::to_string(&entry.body)?)
+    .bind(crate::codec::to_json(&entry.body)?)
     .bind(timestamp_text(entry.change.at))
     .bind(entry.change.by.as_str())
     .bind(&entry.change.reason)

@@ -34,8 +34,21 @@ pub enum StoreError {
     UserNotFound(String),
     #[error("restore refused: the target database already holds data (use --force to overwrite)")]
     RestoreTargetNotEmpty,
+    #[error(
+        "the audit log is sealed with a key that is not at {path}: give its file with --audit-key (HAVEN_AUDIT_KEY), or restore it from its backup; Haven does not make a new key for a log written with another"
+    )]
+    AuditKeyMissing { path: String },
+    #[error(
+        "the audit log in {backup} is sealed with another key than the one at {key}: give that backup's key with --audit-key"
+    )]
+    AuditKeyMismatch { backup: String, key: String },
+    #[error("cannot use the audit file {path}: {why}")]
+    AuditFile { path: String, why: String },
     #[error("stored data could not be read ({0}); the database may have been edited by hand")]
     Corrupt(String),
+    /// A value this build could not write as JSON: a fault in Haven, not in the database.
+    #[error("a value could not be written as JSON ({0})")]
+    Encode(#[source] serde_json::Error),
     #[error(
         "a patient's rules view is in {} and this build reads format {}; reopen the database to rebuild it",
         .0.map_or("no known format".to_owned(), |v| format!("format {v}")),
@@ -50,10 +63,4 @@ pub enum StoreError {
     NoFile,
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
-impl From<serde_json::Error> for StoreError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Corrupt(e.to_string())
-    }
 }

@@ -11,12 +11,12 @@ mod actions;
 pub mod api_tokens;
 mod audit;
 mod backup;
+mod clock;
 mod codec;
 mod directory;
 mod duplicates;
 mod entries;
 mod error;
-pub mod fhir_import;
 mod open;
 mod patients;
 mod population;
@@ -26,11 +26,13 @@ mod records;
 mod search;
 mod sessions;
 mod settings;
+pub mod upsert;
 mod users;
 mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction};
-pub use audit::{AuditEntry, AuditVerification};
+pub use audit::{AuditCheckpoint, AuditEntry, AuditFiles, AuditVerification, manifest_path};
+pub use clock::Clock;
 pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
@@ -51,6 +53,10 @@ pub struct Store {
     path: Option<std::path::PathBuf>,
     /// Read-only connections for point reads on hot paths.
     readers: std::sync::Arc<readers::Readers>,
+    /// The audit key and checkpoint file every audit row is sealed and anchored with.
+    audit: std::sync::Arc<audit::Trail>,
+    /// What the actions refreshed with each write are evaluated as of.
+    clock: Clock,
 }
 
 /// Who is acting, for the audit log and the `changed_by` of every write.
@@ -67,8 +73,15 @@ impl Actor {
     }
 }
 
+impl Store {
+    pub(crate) fn audit(&self) -> &audit::Trail {
+        &self.audit
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The time stamped on rows and audit entries: always the system's (see [`Clock`]).
 pub(crate) fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError};
+use crate::audit::{AuditFiles, Trail};
+use crate::{Clock, Result, Store, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -36,15 +37,31 @@ pub(crate) fn sqlite_path(url: &str) -> Result<&str> {
 }
 
 impl Store {
-    /// Opens (creating if missing) and migrates the database at `url`, and rebuilds any rules
-    /// view that is missing or in an older format.
+    /// Opens (creating if missing) and migrates the database at `url` on the system clock, and
+    /// rebuilds any rules view that is missing or in an older format. The audit key and
+    /// checkpoints are the default files beside the database ([`AuditFiles::beside`]).
     pub async fn open(url: &str) -> Result<Store> {
-        Self::open_with_progress(url, &|_, _| {}).await
+        Self::open_with(url, &AuditFiles::beside(url)?, Clock::system(), &|_, _| {}).await
     }
 
-    /// [`Store::open`], calling `progress(done, total)` while rules views are rebuilt.
-    pub async fn open_with_progress(
+    /// [`Store::open`] with the audit key and checkpoint file at `audit`, on `clock` (whose date
+    /// the rules views rebuilt now, and every write after, evaluate the actions on), calling
+    /// `progress(done, total)` while rules views are rebuilt.
+    pub async fn open_with(
         url: &str,
+        audit: &AuditFiles,
+        clock: Clock,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Store> {
+        Self::open_file(url, Some(audit), clock, progress).await
+    }
+
+    /// Opens a file; with no audit files, under a throwaway key (a file only inspected, which
+    /// no audit row is written to).
+    pub(crate) async fn open_file(
+        url: &str,
+        audit: Option<&AuditFiles>,
+        clock: Clock,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Store> {
         let path = sqlite_path(url)?;
@@ -67,12 +84,18 @@ impl Store {
             .await?;
         MIGRATOR.run(&pool).await?;
         crate::search::refresh_keys(&pool).await?;
+        let trail = match audit {
+            Some(files) => Trail::open(&pool, files).await?,
+            None => Trail::ephemeral()?,
+        };
         // The file itself, without any `?option=` sqlx read from the URL.
         let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
         let store = Store {
             pool,
             readers: std::sync::Arc::new(Readers::new(path.clone())),
             path,
+            audit: std::sync::Arc::new(trail),
+            clock,
         };
         store.rebuild_stale_rule_views(progress).await?;
         Ok(store)
@@ -92,6 +115,8 @@ impl Store {
             pool,
             path: None,
             readers: Default::default(),
+            audit: std::sync::Arc::new(Trail::ephemeral()?),
+            clock: Clock::system(),
         };
         store.rebuild_stale_rule_views(&|_, _| {}).await?;
         Ok(store)
@@ -118,6 +143,17 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &sqlx::SqlitePool {
         &self.pool
+    }
+
+    /// The application's clock, which every user of this store reads "today" from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// This store on `clock`: for a store opened in memory (a file opened with
+    /// [`Store::open_with`] has rebuilt its stale views on that clock's date already).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 }
 

@@ -7,7 +7,7 @@ use haven_core::{PatientId, text};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
-use crate::{Actor, Result, Store, StoreError, audit, entries, now};
+use crate::{Actor, Result, Store, StoreError, entries, now};
 
 /// A row of the patient list.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,24 +64,27 @@ impl Store {
             entry.patient = patient.id.clone();
             entries::insert(&mut tx, &entry).await?;
         }
-        crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "patient.create",
-            Some(patient.id.as_str()),
-            "registered",
-        )
-        .await?;
-        if let Some(d) = duplicates {
-            audit::append(
+        crate::actions::after_patient_change(&mut tx, patient.id.as_str(), self.clock.today())
+            .await?;
+        self.audit()
+            .append(
                 &mut tx,
                 actor,
-                "patient.duplicate-override",
+                "patient.create",
                 Some(patient.id.as_str()),
-                &d.audit_detail(),
+                "registered",
             )
             .await?;
+        if let Some(d) = duplicates {
+            self.audit()
+                .append(
+                    &mut tx,
+                    actor,
+                    "patient.duplicate-override",
+                    Some(patient.id.as_str()),
+                    &d.audit_detail(),
+                )
+                .await?;
         }
         tx.commit().await?;
         Ok(patient)
@@ -110,15 +113,17 @@ impl Store {
             });
         }
         supersede(&mut tx, patient, &row, reason, actor).await?;
-        crate::actions::after_patient_change(&mut tx, patient.id.as_str()).await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "patient.update",
-            Some(patient.id.as_str()),
-            reason,
-        )
-        .await?;
+        crate::actions::after_patient_change(&mut tx, patient.id.as_str(), self.clock.today())
+            .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "patient.update",
+                Some(patient.id.as_str()),
+                reason,
+            )
+            .await?;
         tx.commit().await?;
         Ok((current + 1) as u32)
     }
@@ -179,7 +184,7 @@ impl Store {
             .map(|r| {
                 Ok((
                     r.try_get::<i64, _>("version")? as u32,
-                    serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+                    crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
                     r.try_get("changed_at")?,
                     r.try_get("changed_by")?,
                     r.try_get("reason")?,
@@ -229,7 +234,7 @@ impl Store {
 
 pub(crate) fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<PatientSummary> {
     Ok(PatientSummary {
-        patient: serde_json::from_str(&row.try_get::<String, _>("data")?)?,
+        patient: crate::codec::from_json(&row.try_get::<String, _>("data")?)?,
         version: row.try_get::<i64, _>("version")? as u32,
     })
 }
@@ -291,7 +296,7 @@ impl Columns {
             nhs_number: p.nhs_number.as_ref().map(|n| n.as_str().to_owned()),
             language: p.main_language.as_ref().map(|l| l.as_str().to_owned()),
             clinician: p.named_clinician.as_ref().map(|c| c.as_str().to_owned()),
-            data: serde_json::to_string(p)?,
+            data: crate::codec::to_json(p)?,
         })
     }
 }

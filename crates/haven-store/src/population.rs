@@ -10,6 +10,7 @@
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
+use haven_core::population::Tally;
 use rusqlite::{Connection, OpenFlags, params};
 
 use crate::{RecordStream, Result, Store, StoreError};
@@ -19,6 +20,29 @@ use crate::{RecordStream, Result, Store, StoreError};
 const CHUNK: i64 = 4_096;
 
 impl Store {
+    /// Adds every matching patient's record to a tally, on every core: each worker decodes the
+    /// rules views it reads into its own `init()`, and the workers' shares are merged. The
+    /// record is the rules' view of it (no free text). `progress` and the snapshot are as for
+    /// [`Store::scan_rule_views_parallel`]. Synchronous; call it from a blocking context.
+    pub fn tally<T, I, P>(&self, filter: &RecordStream, init: I, progress: P) -> Result<T>
+    where
+        T: Tally + Send,
+        I: Fn() -> T + Sync,
+        P: Fn(u64) + Sync,
+    {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let add = |tally: &mut T, view: &[u8]| {
+            tally.add(&crate::projection::decode(view)?);
+            Ok(())
+        };
+        let parts = self.scan_rule_views_parallel(filter, workers, &init, add, progress)?;
+        let mut total = init();
+        for part in parts {
+            total.merge(part);
+        }
+        Ok(total)
+    }
+
     /// Calls `visit(state, view)` for every matching patient's encoded rules view, on
     /// `workers` threads, each with its own `init()` state; returns the states for the caller
     /// to merge. Order across patients is not defined. `progress` is called with the running

@@ -128,7 +128,7 @@ pub(crate) async fn refresh_many(
         .fetch_all(&mut *conn)
         .await?
     {
-        let patient: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+        let patient: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
         records.insert(row.try_get("id")?, PatientRecord::new(patient));
     }
     let mut entries = in_list(

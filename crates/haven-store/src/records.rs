@@ -8,10 +8,11 @@ use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
 
+use crate::audit::Trail;
 use crate::codec::{date_text, timestamp_text};
 use crate::entries::entry_from_row;
 use crate::patients::{Columns, next_seq};
-use crate::{Actor, Result, Store, audit, now};
+use crate::{Actor, Result, Store, now};
 
 /// Which records a scan visits.
 #[derive(Clone, Debug, Default)]
@@ -39,7 +40,15 @@ impl Store {
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
         let (mut conn, journal) = BulkJournal::begin(self).await?;
-        let result = load_records(&mut conn, actor, action, batches, &mut progress).await;
+        let result = load_records(
+            &mut conn,
+            self.audit(),
+            actor,
+            action,
+            batches,
+            &mut progress,
+        )
+        .await;
         journal.leave(&mut conn).await?;
         result
     }
@@ -71,7 +80,7 @@ impl Store {
         let mut pending: Option<Entry> = None;
         let mut count = 0;
         while let Some(row) = patients.try_next().await? {
-            let patient: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+            let patient: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
             let mut record = PatientRecord::new(patient);
             loop {
                 let next = match pending.take() {
@@ -170,6 +179,7 @@ impl BulkJournal {
 /// The body of [`Store::insert_records`]: everything in one transaction on `conn`.
 async fn load_records<I>(
     conn: &mut SqliteConnection,
+    audit: &Trail,
     actor: &Actor,
     action: &str,
     batches: I,
@@ -202,7 +212,7 @@ where
                 format!("{} entries", r.entries.len()),
             )
         });
-        audit::append_many(&mut tx, actor, action, rows).await?;
+        audit.append_many(&mut tx, actor, action, rows).await?;
         ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
         progress(ids.len() as u64);
     }
@@ -269,7 +279,7 @@ pub(crate) async fn insert_entries<'a>(
     for chunk in all.chunks(CHUNK) {
         let data = chunk
             .iter()
-            .map(|e| serde_json::to_string(&e.body))
+            .map(|e| crate::codec::to_json(&e.body))
             .collect::<Result<Vec<_>, _>>()?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date) ",

@@ -301,7 +301,7 @@ impl Store {
                 .find(|(r, _, _)| r == rowid)
                 .ok_or_else(|| StoreError::Corrupt(format!("patient row {rowid} vanished")))?;
             out.push(PatientSummary {
-                patient: serde_json::from_str(data)?,
+                patient: crate::codec::from_json(data)?,
                 version: u32::try_from(*version)
                     .map_err(|_| StoreError::Corrupt(format!("patient version {version}")))?,
             });
@@ -333,7 +333,7 @@ pub(crate) async fn refresh_keys(pool: &SqlitePool) -> Result<()> {
     }
     let mut keys = Vec::with_capacity(rows.len());
     for r in &rows {
-        let p: Patient = serde_json::from_str(&r.try_get::<String, _>("data")?)?;
+        let p: Patient = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
         let mut names = format!("{} {}", p.given_name, p.family_name);
         if let Some(native) = &p.native_name {
             names.push(' ');

@@ -1,7 +1,7 @@
 //! Practice settings (the care-rule policy, safety text): key → text, each change audited with
 //! its old and new value.
 
-use crate::{Actor, Result, Store, audit};
+use crate::{Actor, Result, Store};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -25,7 +25,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = format!("{key}: {:?} -> {value:?}", old.unwrap_or_default());
-        audit::append(&mut tx, actor, "setting.change", None, &detail).await?;
+        self.audit()
+            .append(&mut tx, actor, "setting.change", None, &detail)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use crate::codec::timestamp_text;
-use crate::{Actor, Result, Store, StoreError, audit, now};
+use crate::{Actor, Result, Store, StoreError, now};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -75,14 +75,15 @@ impl Store {
             .bind(timestamp_text(now()))
             .execute(&mut *tx)
             .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "user.add",
-            None,
-            &format!("{} as {}", user.username, user.role.id()),
-        )
-        .await?;
+        self.audit()
+            .append(
+                &mut tx,
+                actor,
+                "user.add",
+                None,
+                &format!("{} as {}", user.username, user.role.id()),
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -159,7 +160,9 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::UserNotFound(username.to_owned()));
         }
-        audit::append(&mut tx, actor, action, None, username).await?;
+        self.audit()
+            .append(&mut tx, actor, action, None, username)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

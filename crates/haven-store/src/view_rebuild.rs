@@ -5,7 +5,6 @@
 //! `rules_view_failures` and shown to administrators and on the worklist, never dropped without a
 //! word.
 
-use haven_core::rules;
 use sqlx::{Row, SqliteConnection};
 
 use crate::codec::date_text;
@@ -100,14 +99,7 @@ impl Store {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let records = projection::refresh_many(&mut tx, ids).await?;
         let policy = settings::load_policy(&mut tx).await?;
-        let today = crate::now().date();
-        let batch: Vec<_> = records
-            .into_iter()
-            .map(|record| {
-                let actions = rules::evaluate(&record, &policy, today);
-                (record, actions)
-            })
-            .collect();
+        let batch = actions::evaluated(records, &policy, self.clock.today());
         actions::replace_many(&mut tx, &batch).await?;
         forget_failures(&mut tx, ids).await?;
         tx.commit().await?;

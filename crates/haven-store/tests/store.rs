@@ -2,7 +2,9 @@
 
 use haven_core::record::*;
 use haven_core::{LanguageTag, NhsNumber, PatientId};
-use haven_store::{Actor, AuditVerification, PatientQuery, RecordStream, Store, StoreError};
+use haven_store::{
+    Actor, AuditFiles, AuditVerification, PatientQuery, RecordStream, Store, StoreError,
+};
 use time::macros::{date, datetime};
 
 struct Db {
@@ -229,7 +231,11 @@ async fn audit_chain_verifies_and_detects_tampering() {
         .expect("read");
     assert_eq!(
         db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact { entries: 2 }
+        AuditVerification::Intact {
+            entries: 2,
+            unkeyed: 0,
+            checkpoints: 0
+        }
     );
     let pool = sqlx::SqlitePool::connect(&db.path).await.expect("pool");
     // Tampering needs the trigger gone first: exactly what an attacker with file access does.
@@ -244,6 +250,49 @@ async fn audit_chain_verifies_and_detects_tampering() {
     assert!(matches!(
         db.store.audit_verify().await.expect("verify"),
         AuditVerification::Broken { seq: 1, .. }
+    ));
+}
+
+#[tokio::test]
+async fn many_new_entries_call_for_a_checkpoint_and_one_is_written_only_when_the_log_moved() {
+    let db = db().await;
+    assert_eq!(
+        db.store.audit_checkpoint_if_moved().await.expect("none"),
+        None
+    );
+    for i in 0..100 {
+        db.store
+            .audit_read(&actor(), "patient.view", Some("pat-1"), &i.to_string())
+            .await
+            .expect("read");
+    }
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        db.store.audit_checkpoint_due(),
+    )
+    .await
+    .expect("a hundred entries call for a checkpoint");
+    let written = db
+        .store
+        .audit_checkpoint_if_moved()
+        .await
+        .expect("checkpoint")
+        .expect("the log moved");
+    assert_eq!(written.seq, 100);
+    assert_eq!(
+        db.store.audit_checkpoint_if_moved().await.expect("none"),
+        None
+    );
+    let file = AuditFiles::beside(&db.path).expect("files").checkpoints;
+    let text = std::fs::read_to_string(file).expect("checkpoint file");
+    assert_eq!(text, format!("{}\n", written.line()));
+    assert!(matches!(
+        db.store.audit_verify().await.expect("verify"),
+        AuditVerification::Intact {
+            entries: 100,
+            checkpoints: 1,
+            ..
+        }
     ));
 }
 
@@ -403,7 +452,11 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
     assert_eq!(only, vec!["pat-3"]);
     assert_eq!(
         db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact { entries: 5 }
+        AuditVerification::Intact {
+            entries: 5,
+            unkeyed: 0,
+            checkpoints: 0
+        }
     );
 }
 
@@ -460,7 +513,11 @@ async fn a_failed_bulk_load_writes_nothing_and_leaves_the_wal_on() {
     assert_eq!(journal_mode(&db.path).await, "wal");
     assert_eq!(
         db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact { entries: 1 }
+        AuditVerification::Intact {
+            entries: 1,
+            unkeyed: 0,
+            checkpoints: 0
+        }
     );
 }
 
@@ -499,7 +556,11 @@ async fn a_bulk_upsert_is_all_or_nothing_and_leaves_the_wal_on() {
     assert_eq!(journal_mode(&db.path).await, "wal");
     assert_eq!(
         db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact { entries: 2 }
+        AuditVerification::Intact {
+            entries: 2,
+            unkeyed: 0,
+            checkpoints: 0
+        }
     );
 }
 
@@ -543,35 +604,143 @@ async fn sensitive_entries_stay_out_of_administrative_views() {
     assert!(clinical.has_sensitive_history());
 }
 
-#[tokio::test]
-async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
+/// A database with one patient and a backup of it; the backup's path and its manifest's.
+async fn backed_up() -> (Db, std::path::PathBuf, std::path::PathBuf) {
     let db = db().await;
     db.store
         .create_patient(&actor(), patient("Samir", "Nasser"), vec![])
         .await
         .expect("create");
     let backup = db._dir.path().join("backup.db");
-    db.store.backup_to(&actor(), &backup).await.expect("backup");
+    let manifest = db.store.backup_to(&actor(), &backup).await.expect("backup");
+    (db, backup, manifest)
+}
+
+#[tokio::test]
+async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
+    let (db, backup, _) = backed_up().await;
     let target = db
         ._dir
         .path()
         .join("restored.db")
         .to_string_lossy()
         .into_owned();
-    let restored = Store::restore(&target, &backup, &actor(), false)
-        .await
-        .expect("restore");
+    // The restored copy is sealed with the original database's key, wherever it is restored.
+    let audit = AuditFiles {
+        key: AuditFiles::beside(&db.path).expect("files").key,
+        ..AuditFiles::beside(&target).expect("files")
+    };
+    let restored = Store::restore(
+        &target,
+        &backup,
+        &audit,
+        haven_store::Clock::system(),
+        &actor(),
+        false,
+    )
+    .await
+    .expect("restore");
     assert_eq!(restored.count_patients().await.expect("count"), 1);
     restored.close().await;
     assert!(matches!(
-        Store::restore(&target, &backup, &actor(), false).await,
+        Store::restore(
+            &target,
+            &backup,
+            &audit,
+            haven_store::Clock::system(),
+            &actor(),
+            false
+        )
+        .await,
         Err(StoreError::RestoreTargetNotEmpty)
     ));
     assert!(
-        Store::restore(&target, &backup, &actor(), true)
-            .await
-            .is_ok()
+        Store::restore(
+            &target,
+            &backup,
+            &audit,
+            haven_store::Clock::system(),
+            &actor(),
+            true
+        )
+        .await
+        .is_ok()
     );
+}
+
+#[tokio::test]
+async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the_manifest() {
+    let (db, backup, manifest) = backed_up().await;
+    assert_eq!(manifest, haven_store::manifest_path(&backup));
+    let target = db._dir.path().join("elsewhere.db");
+    let target = target.to_str().expect("utf-8");
+    let beside_target = AuditFiles::beside(target).expect("files");
+    assert!(matches!(
+        Store::restore(
+            target,
+            &backup,
+            &beside_target,
+            haven_store::Clock::system(),
+            &actor(),
+            false
+        )
+        .await,
+        Err(StoreError::AuditKeyMissing { .. })
+    ));
+    // Another database's key does not open this backup's log either.
+    let other = db._dir.path().join("other.db");
+    Store::open(other.to_str().expect("utf-8"))
+        .await
+        .expect("other")
+        .close()
+        .await;
+    let with_other_key = AuditFiles {
+        key: AuditFiles::beside(other.to_str().expect("utf-8"))
+            .expect("files")
+            .key,
+        ..beside_target.clone()
+    };
+    assert!(matches!(
+        Store::restore(
+            target,
+            &backup,
+            &with_other_key,
+            haven_store::Clock::system(),
+            &actor(),
+            false
+        )
+        .await,
+        Err(StoreError::AuditKeyMismatch { .. })
+    ));
+    assert!(
+        !std::path::Path::new(target).exists(),
+        "a refused restore creates nothing"
+    );
+    let with_key = AuditFiles {
+        key: AuditFiles::beside(&db.path).expect("files").key,
+        ..beside_target
+    };
+    let restored = Store::restore(
+        target,
+        &backup,
+        &with_key,
+        haven_store::Clock::system(),
+        &actor(),
+        false,
+    )
+    .await
+    .expect("restore");
+    assert!(matches!(
+        restored
+            .audit_verify_against(&[manifest])
+            .await
+            .expect("verify"),
+        AuditVerification::Intact {
+            entries: 3,
+            unkeyed: 0,
+            checkpoints: 2
+        }
+    ));
 }
 
 #[tokio::test]

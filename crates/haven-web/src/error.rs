@@ -29,6 +29,8 @@ pub enum AppError {
     Password(#[from] PasswordError),
     #[error("background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    Localisation(#[from] crate::l10n::L10nError),
 }
 
 impl AppError {
@@ -48,9 +50,11 @@ impl AppError {
             Self::Store(StoreError::VersionConflict { .. } | StoreError::DuplicateUser(_)) => {
                 StatusCode::CONFLICT
             }
-            Self::Store(_) | Self::Template(_) | Self::Password(_) | Self::Task(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            Self::Store(_)
+            | Self::Template(_)
+            | Self::Password(_)
+            | Self::Task(_)
+            | Self::Localisation(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

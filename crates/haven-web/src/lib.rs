@@ -9,6 +9,7 @@
 //! - [`ui`]: the HTML pages, one module per area, with the shared layout and form-error pattern;
 //! - [`error`]: [`AppError`], the one error type, rendered as a safe page and logged once;
 //! - [`reference`]: country and language tables for forms;
+//! - [`l10n`]: Fluent translations of the patient handouts, with their review status;
 //! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing;
 //! - `bidi`: the `isolate_ltr` template filter, which keeps numbers, dates and Latin text in
 //!   order inside right-to-left text.
@@ -17,6 +18,7 @@ pub mod auth;
 pub mod cds;
 pub mod error;
 pub mod fhir_api;
+pub mod l10n;
 pub mod reference;
 pub mod state;
 pub mod ui;
@@ -44,8 +46,8 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(health::routes())
         .merge(assets::routes())
-        .merge(fhir_api::router())
-        .merge(cds::router())
+        .merge(fhir_api::router(state.config.fhir.clone()))
+        .merge(cds::router(state.config.cds.clone()))
         .merge(ui)
         .fallback(|| async { AppError::NotFound });
     layers::apply(app).with_state(state)

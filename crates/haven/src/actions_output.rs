@@ -1,4 +1,4 @@
-//! The shape of `worklist --json` and `evaluate --json` (INTERFACES.md), and the readable
+//! The shape of `worklist --json` and `evaluate --json` (docs/rules.md, *Actions*), and the readable
 //! table both print by default. One place, so the two commands cannot drift apart.
 
 use haven_core::Date;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use haven_core::instruments::Instrument;
 use time::Date;
 
 #[derive(Debug, Parser)]
@@ -19,6 +20,19 @@ pub struct Cli {
     /// to the database at start, each change audited.
     #[arg(long, global = true, env = "HAVEN_POLICY_FILE")]
     pub policy_file: Option<PathBuf>,
+    /// The audit key file, kept outside the database and its backups (default: the database's
+    /// path with `.audit-key` added; created owner-only at first start).
+    #[arg(long, global = true, env = "HAVEN_AUDIT_KEY", value_name = "FILE")]
+    pub audit_key: Option<PathBuf>,
+    /// Where audit checkpoints are appended (default: the database's path with
+    /// `.audit-checkpoints` added).
+    #[arg(
+        long,
+        global = true,
+        env = "HAVEN_AUDIT_CHECKPOINTS",
+        value_name = "FILE"
+    )]
+    pub audit_checkpoints: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -159,7 +173,7 @@ pub struct WorklistArgs {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// phq9, gad7, phq15, pcl5, itq or rhs15.
+    #[arg(help = Instrument::ids_listed())]
     pub instrument: String,
     /// Item answers in published order, comma-separated.
     #[arg(long, allow_hyphen_values = true)]
@@ -200,8 +214,14 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the audit log's hash chain end to end.
-    Verify,
+    /// Check the audit log's chain end to end, and against every checkpoint.
+    Verify {
+        /// More checkpoints to compare (a checkpoint file kept elsewhere, a backup's manifest).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Vec<PathBuf>,
+    },
+    /// Sign the log's newest entry and append it to the checkpoint file.
+    Checkpoint,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ mod evaluation;
 mod output;
 mod progress;
 mod score_output;
+mod settings;
 
 use clap::Parser;
 
@@ -39,7 +40,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(cmd::run(cli)) {
+    match runtime.block_on(cmd::run(cli, haven_store::Clock::system())) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -1,108 +1,59 @@
-//! Output of `haven score`: the JSON fields `facts/instruments.md` lists, and a short text
-//! summary for people.
+//! Output of `haven score`: the JSON fields of each instrument's score (`instrument`, `total`,
+//! `band`, `flags` and its derived results), and a short text summary for people. What each
+//! instrument adds (its derived results and how they read) comes from its description, so
+//! nothing here names an instrument.
 
-use haven_core::instruments::{Detail, Score, flag};
+use haven_core::instruments::{Score, Value as Derived, flag};
 use serde_json::{Map, Value, json};
 
-/// `{"instrument", "total", "band", "flags", …}` plus the instrument's own fields. `total` is
-/// left out for ITQ, which has none; for RHS-15 it is the RHS-13 total (also `rhs13_total`).
-/// PHQ-9's `difficulty` appears only when the optional 10th answer was given.
+/// `{"instrument", "total", "band", "flags", …}` plus the instrument's derived results. `total`
+/// is left out for ITQ, which has none; for RHS-15 it is the RHS-13 total (also
+/// `rhs13_total`). PHQ-9's `difficulty` appears only when the optional 10th answer was given.
 pub fn to_json(score: &Score) -> Value {
     let mut out = Map::new();
-    out.insert("instrument".into(), json!(score.instrument().id()));
+    out.insert("instrument".into(), json!(score.description().id));
     if let Some(total) = score.total() {
         out.insert("total".into(), json!(total));
     }
-    out.insert("band".into(), json!(score.band()));
+    out.insert("band".into(), json!(score.band().map(|b| b.id)));
     out.insert("flags".into(), json!(score.flags()));
-    let extra = match score.detail() {
-        Some(Detail::Phq9(d)) => match d.difficulty {
-            Some(difficulty) => json!({ "difficulty": difficulty }),
-            None => json!({}),
-        },
-        Some(Detail::Gad7 | Detail::Phq15) | None => json!({}),
-        Some(Detail::Pcl5(d)) => json!({
-            "clusters": { "b": d.clusters.b, "c": d.clusters.c, "d": d.clusters.d, "e": d.clusters.e },
-            "dsm5_pattern": d.dsm5_pattern,
-            "cutoff": d.cutoff,
-        }),
-        Some(Detail::Itq(d)) => json!({
-            "ptsd": d.ptsd(),
-            "cptsd": d.cptsd(),
-            "ptsd_score": d.ptsd_score,
-            "dso_score": d.dso_score,
-        }),
-        Some(Detail::Rhs15(d)) => json!({
-            "rhs13_total": d.rhs13_total,
-            "positive": d.positive(),
-            "coping": d.coping,
-            "distress_thermometer": d.distress_thermometer,
-        }),
-    };
-    if let Value::Object(extra) = extra {
-        out.extend(extra);
+    for derived in score.results().values {
+        let value = match derived.value {
+            Derived::Number(n) => json!(n),
+            Derived::YesNo(b) => json!(b),
+        };
+        // `clusters.b` is field `b` of the object `clusters`.
+        match derived.key.split_once('.') {
+            Some((group, key)) => {
+                let group = out
+                    .entry(group)
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(fields) = group {
+                    fields.insert(key.into(), value);
+                }
+            }
+            None => {
+                out.insert(derived.key.into(), value);
+            }
+        }
     }
     Value::Object(out)
 }
 
-/// A few lines: the result, then what the flags and instrument-specific fields say.
+/// A few lines: the result, then what the instrument's own results and the flags say.
 pub fn to_text(score: &Score) -> String {
-    let instrument = score.instrument();
-    let name = instrument.name();
-    let mut lines = Vec::new();
-    match score.detail() {
-        Some(Detail::Itq(d)) => {
-            let result = match (d.ptsd(), d.cptsd()) {
-                (_, true) => "provisional CPTSD",
-                (true, false) => "provisional PTSD",
-                (false, false) => "neither PTSD nor CPTSD criteria met",
-            };
-            lines.push(format!("{name}: {result}"));
-            lines.push(format!(
-                "PTSD score {}/24, DSO score {}/24",
-                d.ptsd_score, d.dso_score
-            ));
-        }
-        Some(Detail::Rhs15(d)) => {
-            let result = if d.positive() { "positive" } else { "negative" };
-            lines.push(format!(
-                "{name}: {result} screen (RHS-13 total {}/52; positive at 11 or more)",
-                d.rhs13_total
-            ));
-            lines.push(format!(
-                "Coping {}/4, distress thermometer {}/10",
-                d.coping, d.distress_thermometer
-            ));
-        }
-        detail => {
-            let total = score.total().unwrap_or(0);
-            let max = instrument.total_max().unwrap_or(0);
-            lines.push(format!(
-                "{name}: {total}/{max}, {}",
-                score.band().unwrap_or_default()
-            ));
-            match detail {
-                Some(Detail::Phq9(d)) => {
-                    if let Some(difficulty) = d.difficulty {
-                        lines.push(format!("Difficulty (not scored): {difficulty}/3"));
-                    }
-                }
-                Some(Detail::Pcl5(d)) => {
-                    let c = d.clusters;
-                    lines.push(format!(
-                        "Clusters B {}, C {}, D {}, E {}; DSM-5 pattern {}; cut-point {}",
-                        c.b,
-                        c.c,
-                        c.d,
-                        c.e,
-                        if d.dsm5_pattern { "met" } else { "not met" },
-                        d.cutoff
-                    ));
-                }
-                _ => {}
-            }
-        }
-    }
+    let description = score.description();
+    let summary = score.results().summary;
+    let result = summary.result.unwrap_or_else(|| {
+        format!(
+            "{}/{}, {}",
+            score.total().unwrap_or(0),
+            description.total_max().unwrap_or(0),
+            score.band().map(|b| b.id).unwrap_or_default()
+        )
+    });
+    let mut lines = vec![format!("{}: {result}", description.name)];
+    lines.extend(summary.lines);
     if score.has_flag(flag::ITEM9_POSITIVE) {
         lines.push("Item 9 positive: an immediate risk review is due".to_owned());
     }

@@ -390,6 +390,18 @@ fn backup_and_restore() {
     h.ok(&["backup", "--out", &backup]);
     assert!(h.fails(&["restore", &backup], 1).contains("--force"));
     let other = Haven::new();
+    // The backup's audit log is sealed with the original database's key, kept outside it.
+    assert!(
+        other
+            .fails(&["restore", &backup], 1)
+            .contains("--audit-key")
+    );
+    // Restored from its own backup, beside the database, as the README says.
+    std::fs::copy(
+        format!("{}.audit-key", h.db()),
+        format!("{}.audit-key", other.db()),
+    )
+    .expect("restore the key");
     other.ok(&["restore", &backup]);
     assert_eq!(
         h.ok(&["worklist", "--as-of", "2026-11-28"]),
@@ -902,3 +914,6 @@ fn the_policy_page_documents_every_setting_as_haven_policy_show_prints_it() {
         "docs/policy.md is stale: paste `haven policy show` there"
     );
 }
+
+#[path = "cli/audit_trail.rs"]
+mod audit_trail;

@@ -3,11 +3,17 @@
 
 use std::num::IntErrorKind;
 
-use super::{Instrument, ScoreError};
+#[cfg(test)]
+use super::Instrument;
+use super::{Description, ScoreError};
 
 /// Parses comma-separated answers in published order. Spaces around answers are ignored; an
 /// empty string is no answers. Errors name the item (1-based).
-pub fn parse_answers(instrument: Instrument, text: &str) -> Result<Vec<u8>, ScoreError> {
+pub fn parse_answers(
+    instrument: impl Into<&'static Description>,
+    text: &str,
+) -> Result<Vec<u8>, ScoreError> {
+    let instrument = instrument.into();
     let fields: Vec<&str> = if text.trim().is_empty() {
         Vec::new()
     } else {
@@ -31,7 +37,7 @@ pub fn format_answers(answers: &[u8]) -> String {
 }
 
 /// Checks already-numeric answers: the count first, then each answer's range.
-pub(super) fn check(instrument: Instrument, answers: &[u8]) -> Result<(), ScoreError> {
+pub(super) fn check(instrument: &'static Description, answers: &[u8]) -> Result<(), ScoreError> {
     check_count(instrument, answers.len())?;
     for (index, &answer) in answers.iter().enumerate() {
         check_range(instrument, index, i128::from(answer), &answer.to_string())?;
@@ -39,7 +45,7 @@ pub(super) fn check(instrument: Instrument, answers: &[u8]) -> Result<(), ScoreE
     Ok(())
 }
 
-fn check_count(instrument: Instrument, got: usize) -> Result<(), ScoreError> {
+fn check_count(instrument: &'static Description, got: usize) -> Result<(), ScoreError> {
     if (instrument.item_count()..=instrument.max_answers()).contains(&got) {
         Ok(())
     } else {
@@ -47,7 +53,7 @@ fn check_count(instrument: Instrument, got: usize) -> Result<(), ScoreError> {
     }
 }
 
-fn parse_one(instrument: Instrument, index: usize, field: &str) -> Result<u8, ScoreError> {
+fn parse_one(instrument: &Description, index: usize, field: &str) -> Result<u8, ScoreError> {
     match field.parse::<i128>() {
         Ok(value) => check_range(instrument, index, value, field),
         // A whole number too long for i128 is still a whole number, just out of range.
@@ -68,7 +74,7 @@ fn parse_one(instrument: Instrument, index: usize, field: &str) -> Result<u8, Sc
 
 /// `value` is checked; `shown` is how the error message writes it.
 pub(super) fn check_range(
-    instrument: Instrument,
+    instrument: &Description,
     index: usize,
     value: i128,
     shown: &str,

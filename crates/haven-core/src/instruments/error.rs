@@ -1,16 +1,19 @@
 //! Why answers could not be scored, in messages a clinician can act on: each names the item.
 
-use super::{Instrument, PCL5_CUTOFF_RANGE};
+use super::{Description, Instrument, PCL5_CUTOFF_RANGE};
 
 /// Answers or options that cannot be scored. Item numbers are 1-based, as on the form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScoreError {
     #[error(
         "expected {} answers for {}, got {got}",
-        expected_count(*.instrument, *.got),
-        .instrument.name()
+        expected_count(.instrument, *.got),
+        .instrument.name
     )]
-    WrongCount { instrument: Instrument, got: usize },
+    WrongCount {
+        instrument: &'static Description,
+        got: usize,
+    },
 
     #[error("item {item}: {text:?} is not a whole number")]
     NotANumber { item: usize, text: String },
@@ -25,12 +28,12 @@ pub enum ScoreError {
     },
 
     /// A total given for the ITQ, which has none.
-    #[error("the {} has no total; it is recorded item by item", .instrument.name())]
-    NoTotal { instrument: Instrument },
+    #[error("the {} has no total; it is recorded item by item", .instrument.name)]
+    NoTotal { instrument: &'static Description },
 
-    #[error("{} total {total} is above the maximum of {max}", .instrument.name())]
+    #[error("{} total {total} is above the maximum of {max}", .instrument.name)]
     TotalAboveMax {
-        instrument: Instrument,
+        instrument: &'static Description,
         total: u8,
         max: u8,
     },
@@ -38,10 +41,10 @@ pub enum ScoreError {
     /// Every scored item is recorded and they do not add up to the recorded total.
     #[error(
         "{} total {total} does not match the item answers, which add up to {sum}",
-        .instrument.name()
+        .instrument.name
     )]
     TotalMismatch {
-        instrument: Instrument,
+        instrument: &'static Description,
         total: u8,
         sum: u8,
     },
@@ -49,10 +52,10 @@ pub enum ScoreError {
     /// Some items are missing and those recorded already add up to more than the total.
     #[error(
         "{} total {total} is less than the item answers recorded, which add up to {sum}",
-        .instrument.name()
+        .instrument.name
     )]
     TotalBelowItems {
-        instrument: Instrument,
+        instrument: &'static Description,
         total: u8,
         sum: u8,
     },
@@ -60,10 +63,10 @@ pub enum ScoreError {
     /// Some items are missing and even at their maximum the total could not be reached.
     #[error(
         "{} total {total} cannot be reached: with the item answers recorded it is at most {most}",
-        .instrument.name()
+        .instrument.name
     )]
     TotalUnreachable {
-        instrument: Instrument,
+        instrument: &'static Description,
         total: u8,
         most: u8,
     },
@@ -71,15 +74,18 @@ pub enum ScoreError {
     /// An item missing from an instrument without a total (ITQ), whose result needs them all.
     #[error(
         "{name} item {item} is not recorded; the {name} has no total, so every item is needed",
-        name = .instrument.name()
+        name = .instrument.name
     )]
-    ItemRequired { instrument: Instrument, item: usize },
+    ItemRequired {
+        instrument: &'static Description,
+        item: usize,
+    },
 
     #[error(
         "nothing recorded: a {} result needs its total or at least one item answer",
-        .instrument.name()
+        .instrument.name
     )]
-    NothingRecorded { instrument: Instrument },
+    NothingRecorded { instrument: &'static Description },
 
     #[error(
         "PCL-5 cut-point {cutoff} is outside {}–{}",
@@ -106,12 +112,12 @@ impl ScoreError {
 
 /// The instrument id was not one Haven knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown instrument {0:?} (expected phq9, gad7, phq15, pcl5, itq or rhs15)")]
+#[error("unknown instrument {0:?} (expected {known})", known = Instrument::ids_listed())]
 pub struct UnknownInstrument(pub String);
 
 /// "9" for most counts; for PHQ-9, which takes an optional 10th answer, "9 or 10" when too many
 /// were given, so the message says what would have been accepted.
-fn expected_count(instrument: Instrument, got: usize) -> String {
+fn expected_count(instrument: &Description, got: usize) -> String {
     let (min, max) = (instrument.item_count(), instrument.max_answers());
     if min == max || got < min {
         min.to_string()

@@ -1,46 +1,46 @@
-//! GAD-7 (anxiety): seven items 0–3; 10 or more warrants further evaluation.
+//! GAD-7 (anxiety): seven items 0–3; 10 or more warrants further evaluation
+//! (`positive-screen`).
 
-use super::{Band, Detail, Score, band_for, flag, sum};
+use super::description::{
+    BandRange, Bands, Codes, Description, HavenCode, Item, SHORT_LABELS, Screen, Total, no_results,
+};
+use super::{FREQUENCY, score_total};
 
-/// GAD-7 ≥ 10 warrants further evaluation (`positive-screen`).
-pub(super) const POSITIVE_SCREEN_FROM: u8 = 10;
-
-pub(super) const LABELS: [&str; 7] = [
-    "Item 1 — nervousness",
-    "Item 2 — worry that cannot be controlled",
-    "Item 3 — worry about many different things",
-    "Item 4 — difficulty relaxing",
-    "Item 5 — restlessness",
-    "Item 6 — irritability",
-    "Item 7 — sense of dread",
-];
-
-pub(super) const BANDS: &[Band] = &[
-    (0, 4, "minimal"),
-    (5, 9, "mild"),
-    (10, 14, "moderate"),
-    (15, 21, "severe"),
-];
-
-pub(super) fn item_max(index: usize) -> Option<u8> {
-    (index < LABELS.len()).then_some(3)
-}
-
-/// Scores answers already checked by `answers::check`.
-pub(super) fn score(answers: &[u8]) -> Score {
-    let total = sum(answers);
-    let mut flags = Vec::new();
-    if total >= POSITIVE_SCREEN_FROM {
-        flags.push(flag::POSITIVE_SCREEN);
-    }
-    Score::answered(
-        answers,
-        Some(total),
-        band_for(BANDS, total),
-        flags,
-        Detail::Gad7,
-    )
-}
+pub(super) static DESCRIPTION: Description = Description {
+    id: "gad7",
+    name: "GAD-7",
+    items: &[
+        Item::new("Item 1 — nervousness", &FREQUENCY).code("gad7.item1"),
+        Item::new("Item 2 — worry that cannot be controlled", &FREQUENCY).code("gad7.item2"),
+        Item::new("Item 3 — worry about many different things", &FREQUENCY).code("gad7.item3"),
+        Item::new("Item 4 — difficulty relaxing", &FREQUENCY).code("gad7.item4"),
+        Item::new("Item 5 — restlessness", &FREQUENCY).code("gad7.item5"),
+        Item::new("Item 6 — irritability", &FREQUENCY).code("gad7.item6"),
+        Item::new("Item 7 — sense of dread", &FREQUENCY).code("gad7.item7"),
+    ],
+    total: Some(Total { label: "Total" }),
+    bands: Bands::Fixed(&[
+        BandRange::new(0, 4, "minimal", "Minimal"),
+        BandRange::new(5, 9, "mild", "Mild"),
+        BandRange::new(10, 14, "moderate", "Moderate"),
+        BandRange::new(15, 21, "severe", "Severe"),
+    ]),
+    screen: Screen::From {
+        total: 10,
+        flagged: true,
+    },
+    codes: Codes {
+        panel: Some("gad7.panel"),
+        total: Some("gad7.total"),
+        result: HavenCode {
+            code: "gad7-total",
+            display: "GAD-7 total score",
+        },
+    },
+    licence: SHORT_LABELS,
+    score: score_total,
+    results: no_results,
+};
 
 #[cfg(test)]
 mod tests {
@@ -63,7 +63,9 @@ mod tests {
         ];
         for (total, band, flags) in cases {
             let s = score(Instrument::Gad7, &with_total(Instrument::Gad7, total));
-            let got = s.as_ref().map(|s| (s.total(), s.band(), s.flags()));
+            let got = s
+                .as_ref()
+                .map(|s| (s.total(), s.band().map(|b| b.id), s.flags()));
             assert_eq!(got, Ok((Some(total), Some(band), flags)), "total {total}");
         }
     }

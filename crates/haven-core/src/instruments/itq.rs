@@ -1,7 +1,11 @@
 //! ITQ (ICD-11 PTSD and complex PTSD): eighteen items 0–4 and the published diagnostic
 //! algorithm. There is no total; the result is PTSD, CPTSD or neither, never both.
 
-use super::{Detail, Score, endorsed, flag, sum};
+use super::description::{
+    Band, Bands, Codes, Derived, Description, HavenCode, Item, Outcome, Results, SHORT_LABELS,
+    Screen, Summary,
+};
+use super::{Detail, INTENSITY, Score, ScoringOptions, endorsed, flag, sum};
 
 // Item indices (0-based) in published order: P1–P6, P7–P9, C1–C6, C7–C9.
 /// Re-experiencing (P1, P2), avoidance (P3, P4), sense of threat (P5, P6).
@@ -14,26 +18,62 @@ const DSO_SYMPTOMS: [[usize; 2]; 3] = [[9, 10], [11, 12], [13, 14]];
 /// DSO functional impairment, C7–C9.
 const DSO_IMPAIRMENT: [usize; 3] = [15, 16, 17];
 
-pub(super) const LABELS: [&str; 18] = [
-    "Item 1 (P1) — nightmares about the event",
-    "Item 2 (P2) — reliving it as if happening now",
-    "Item 3 (P3) — avoiding thoughts or feelings about it",
-    "Item 4 (P4) — avoiding people, places or activities",
-    "Item 5 (P5) — on guard",
-    "Item 6 (P6) — easily startled",
-    "Item 7 (P7) — PTSD symptoms affect relationships",
-    "Item 8 (P8) — PTSD symptoms affect work",
-    "Item 9 (P9) — PTSD symptoms affect other important parts of life",
-    "Item 10 (C1) — slow to calm down",
-    "Item 11 (C2) — emotional numbness",
-    "Item 12 (C3) — sense of failure",
-    "Item 13 (C4) — sense of worthlessness",
-    "Item 14 (C5) — feeling distant from people",
-    "Item 15 (C6) — hard to stay close to people",
-    "Item 16 (C7) — these problems affect relationships",
-    "Item 17 (C8) — these problems affect work",
-    "Item 18 (C9) — these problems affect other important parts of life",
-];
+pub(super) static DESCRIPTION: Description = Description {
+    id: "itq",
+    name: "ITQ",
+    items: &[
+        Item::new("Item 1 (P1) — nightmares about the event", &INTENSITY),
+        Item::new("Item 2 (P2) — reliving it as if happening now", &INTENSITY),
+        Item::new(
+            "Item 3 (P3) — avoiding thoughts or feelings about it",
+            &INTENSITY,
+        ),
+        Item::new(
+            "Item 4 (P4) — avoiding people, places or activities",
+            &INTENSITY,
+        ),
+        Item::new("Item 5 (P5) — on guard", &INTENSITY),
+        Item::new("Item 6 (P6) — easily startled", &INTENSITY),
+        Item::new(
+            "Item 7 (P7) — PTSD symptoms affect relationships",
+            &INTENSITY,
+        ),
+        Item::new("Item 8 (P8) — PTSD symptoms affect work", &INTENSITY),
+        Item::new(
+            "Item 9 (P9) — PTSD symptoms affect other important parts of life",
+            &INTENSITY,
+        ),
+        Item::new("Item 10 (C1) — slow to calm down", &INTENSITY),
+        Item::new("Item 11 (C2) — emotional numbness", &INTENSITY),
+        Item::new("Item 12 (C3) — sense of failure", &INTENSITY),
+        Item::new("Item 13 (C4) — sense of worthlessness", &INTENSITY),
+        Item::new("Item 14 (C5) — feeling distant from people", &INTENSITY),
+        Item::new("Item 15 (C6) — hard to stay close to people", &INTENSITY),
+        Item::new(
+            "Item 16 (C7) — these problems affect relationships",
+            &INTENSITY,
+        ),
+        Item::new("Item 17 (C8) — these problems affect work", &INTENSITY),
+        Item::new(
+            "Item 18 (C9) — these problems affect other important parts of life",
+            &INTENSITY,
+        ),
+    ],
+    total: None,
+    bands: Bands::Fixed(&[]),
+    screen: Screen::Algorithm,
+    codes: Codes {
+        panel: None,
+        total: None,
+        result: HavenCode {
+            code: "itq-result",
+            display: "ITQ result",
+        },
+    },
+    licence: SHORT_LABELS,
+    score,
+    results,
+};
 
 /// The provisional ICD-11 diagnosis. One value, so PTSD and CPTSD cannot both be true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,14 +83,32 @@ pub enum ItqDiagnosis {
     Cptsd,
 }
 
+const NEITHER: Band = Band {
+    id: "neither",
+    label: "Neither PTSD nor complex PTSD",
+};
+const PTSD: Band = Band {
+    id: "ptsd",
+    label: "PTSD (provisional)",
+};
+const CPTSD: Band = Band {
+    id: "cptsd",
+    label: "Complex PTSD (provisional)",
+};
+
 impl ItqDiagnosis {
+    /// The diagnosis as the score's band: `neither`, `ptsd` or `cptsd`.
+    pub fn band(&self) -> &'static Band {
+        match self {
+            ItqDiagnosis::Neither => &NEITHER,
+            ItqDiagnosis::Ptsd => &PTSD,
+            ItqDiagnosis::Cptsd => &CPTSD,
+        }
+    }
+
     /// The band id: `neither`, `ptsd` or `cptsd`.
     pub fn id(&self) -> &'static str {
-        match self {
-            ItqDiagnosis::Neither => "neither",
-            ItqDiagnosis::Ptsd => "ptsd",
-            ItqDiagnosis::Cptsd => "cptsd",
-        }
+        self.band().id
     }
 }
 
@@ -76,12 +134,9 @@ impl ItqDetail {
     }
 }
 
-pub(super) fn item_max(index: usize) -> Option<u8> {
-    (index < LABELS.len()).then_some(4)
-}
-
-/// Scores answers already checked by `answers::check`.
-pub(super) fn score(answers: &[u8]) -> Score {
+/// Answers already checked by `answers::check`: the diagnosis is the band, and either
+/// diagnosis is a positive screen.
+fn score(_: &'static Description, answers: &[u8], _: &ScoringOptions) -> Outcome {
     let e = |index: usize| answers.get(index).copied().is_some_and(endorsed);
     // Each symptom pair needs one endorsed item, and one impairment item must be endorsed.
     let met = |symptoms: [[usize; 2]; 3], impairment: [usize; 3]| {
@@ -99,17 +154,53 @@ pub(super) fn score(answers: &[u8]) -> Score {
     if diagnosis != ItqDiagnosis::Neither {
         flags.push(flag::POSITIVE_SCREEN);
     }
-    Score::answered(
-        answers,
-        None,
-        diagnosis.id(),
+    Outcome {
+        total: None,
+        band: Some(diagnosis.band()),
         flags,
-        Detail::Itq(ItqDetail {
+        detail: Detail::Itq(ItqDetail {
             diagnosis,
             ptsd_score: sum(answers.get(0..6).unwrap_or(&[])),
             dso_score: sum(answers.get(9..15).unwrap_or(&[])),
         }),
-    )
+    }
+}
+
+/// The diagnosis both ways round (`ptsd`, `cptsd`) and the two symptom scores, all exported
+/// to FHIR.
+fn results(score: &Score) -> Results {
+    let Some(Detail::Itq(d)) = score.detail() else {
+        return Results::default();
+    };
+    let (criteria, summary) = match d.diagnosis {
+        ItqDiagnosis::Cptsd => ("criteria for complex PTSD met", "provisional CPTSD"),
+        ItqDiagnosis::Ptsd => ("criteria for PTSD met", "provisional PTSD"),
+        ItqDiagnosis::Neither => (
+            "criteria for PTSD and complex PTSD not met",
+            "neither PTSD nor CPTSD criteria met",
+        ),
+    };
+    Results {
+        values: vec![
+            Derived::yes_no("ptsd", d.ptsd()).coded("itq-ptsd", "ITQ PTSD"),
+            Derived::yes_no("cptsd", d.cptsd()).coded("itq-cptsd", "ITQ complex PTSD"),
+            Derived::number("ptsd_score", d.ptsd_score)
+                .coded("itq-ptsd-score", "ITQ PTSD symptom score"),
+            Derived::number("dso_score", d.dso_score)
+                .coded("itq-dso-score", "ITQ DSO symptom score"),
+        ],
+        sentences: vec![format!(
+            "ITQ: {criteria}; PTSD symptom score {} of 24, disturbance in self-organisation score {} of 24",
+            d.ptsd_score, d.dso_score
+        )],
+        summary: Summary {
+            result: Some(summary.to_owned()),
+            lines: vec![format!(
+                "PTSD score {}/24, DSO score {}/24",
+                d.ptsd_score, d.dso_score
+            )],
+        },
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +224,7 @@ mod tests {
             .as_ref()
             .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
         let positive = expect.0 != ItqDiagnosis::Neither;
+        let s = s.map(|(total, band, flag)| (total, band.map(|b| b.id), flag));
         assert_eq!(s, Ok((None, Some(expect.0.id()), positive)));
     }
 

@@ -1,15 +1,22 @@
-//! Questionnaire scoring: the six instruments Haven scores, exactly as published
-//! (`facts/instruments.md`), as pure functions from item answers to a typed [`Score`].
+//! Questionnaire scoring: the six instruments Haven scores, exactly as published (each
+//! module says how), as pure functions from item answers to a typed [`Score`].
+//!
+//! Each instrument is one [`Description`] in its own module (`phq9.rs`, …): items and answer
+//! scales, what counts to the total, bands and their words, screen, codes, licence note, and
+//! its arithmetic and derived results. [`Instrument`] names the ones Haven ships (the stored
+//! identity); [`Instrument::description`] is the one place that maps a name to its
+//! description. Everything else takes a description, so a questionnaire described the same
+//! way — one a test makes up — is scored, drawn and exchanged the same way.
 //!
 //! Every score goes through one door, [`score_with`], which checks the answers against the
-//! instrument's item ranges before any arithmetic, so the per-instrument modules can assume
+//! description's items before any arithmetic, so the instrument's own arithmetic can assume
 //! valid input. A [`Score`] can only be built here, so its fields always agree with each other.
 //! Results recorded elsewhere — a total only, or a total with some items — come in through
 //! [`score_recorded`], which keeps the recorded total and checks it against what items there
 //! are (`recorded.rs`).
 //!
-//! Band ids, flags and detail field names are the ones `facts/instruments.md` lists. Where the
-//! facts define no band, Haven chooses one and documents it on [`bands`]:
+//! Band ids, flags and detail field names are stable: `haven score --json` and the FHIR export
+//! carry them. Where the published instrument defines no band, Haven chooses one:
 //! - PCL-5: `below-cutoff` / `above-cutoff`, at the configured cut-point (default 33).
 //! - ITQ: `cptsd`, `ptsd` or `neither` — the provisional diagnosis; there is no total.
 //! - RHS-15: `negative` / `positive` by the verified RHS-13 rule (items 1–13 total ≥ 11). The
@@ -17,6 +24,7 @@
 //!   computed.
 
 mod answers;
+mod description;
 mod error;
 mod gad7;
 mod itq;
@@ -27,6 +35,8 @@ mod phq9;
 mod proptests;
 mod recorded;
 mod rhs15;
+mod scales;
+mod score;
 #[cfg(test)]
 mod test_support;
 
@@ -35,12 +45,16 @@ use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 pub use answers::{format_answers, parse_answers};
+pub use description::{
+    Band, BandRange, Bands, Codes, Derived, Description, HavenCode, Item, Outcome, Results,
+    SHORT_LABELS, Scale, Screen, Summary, Total, Value, no_results,
+};
 pub use error::{ScoreError, UnknownInstrument};
 pub use itq::{ItqDetail, ItqDiagnosis};
 pub use pcl5::{PCL5_CUTOFF_RANGE, PCL5_DEFAULT_CUTOFF, Pcl5Clusters, Pcl5Detail};
-pub use phq9::Phq9Detail;
 pub use recorded::score_recorded;
-pub use rhs15::Rhs15Detail;
+pub use scales::{FREQUENCY, INTENSITY};
+pub use score::{Detail, Score, score_total};
 
 /// Flag ids carried in [`Score::flags`]; the same strings appear in `score --json`.
 pub mod flag {
@@ -48,16 +62,12 @@ pub mod flag {
     pub const ITEM9_POSITIVE: &str = "item9-positive";
     /// GAD-7 ≥ 10, PCL-5 at or above the cut-point, ITQ PTSD or CPTSD, RHS-13 ≥ 11.
     ///
-    /// PHQ-9 does not carry this flag because `facts/instruments.md` lists only
-    /// `item9-positive` for it; its ≥ 10 screen is in [`super::is_positive_screen`].
+    /// PHQ-9 does not carry this flag: its only flag is `item9-positive`, as `haven score`
+    /// prints it; its ≥ 10 screen is in [`super::is_positive_screen`].
     pub const POSITIVE_SCREEN: &str = "positive-screen";
 }
 
-/// A band on an instrument's total: `(lowest total, highest total, band id)`, both ends
-/// inclusive. The tables are data so that a chart can shade them.
-pub type Band = (u8, u8, &'static str);
-
-/// A questionnaire Haven can score.
+/// A questionnaire Haven ships: the identity stored with a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(
     feature = "serde",
@@ -88,27 +98,35 @@ impl Instrument {
         &Self::ALL
     }
 
+    /// Everything Haven knows about the instrument.
+    pub fn description(self) -> &'static Description {
+        match self {
+            Instrument::Phq9 => &phq9::DESCRIPTION,
+            Instrument::Gad7 => &gad7::DESCRIPTION,
+            Instrument::Phq15 => &phq15::DESCRIPTION,
+            Instrument::Pcl5 => &pcl5::DESCRIPTION,
+            Instrument::Itq => &itq::DESCRIPTION,
+            Instrument::Rhs15 => &rhs15::DESCRIPTION,
+        }
+    }
+
     /// The stable id used on the command line, in JSON and in storage (`"phq9"`, …).
     pub fn id(&self) -> &'static str {
-        match self {
-            Instrument::Phq9 => "phq9",
-            Instrument::Gad7 => "gad7",
-            Instrument::Phq15 => "phq15",
-            Instrument::Pcl5 => "pcl5",
-            Instrument::Itq => "itq",
-            Instrument::Rhs15 => "rhs15",
-        }
+        self.description().id
     }
 
     /// The published name, for people (`"PHQ-9"`, …).
     pub fn name(&self) -> &'static str {
-        match self {
-            Instrument::Phq9 => "PHQ-9",
-            Instrument::Gad7 => "GAD-7",
-            Instrument::Phq15 => "PHQ-15",
-            Instrument::Pcl5 => "PCL-5",
-            Instrument::Itq => "ITQ",
-            Instrument::Rhs15 => "RHS-15",
+        self.description().name
+    }
+
+    /// Every id in words, for messages: "phq9, gad7, phq15, pcl5, itq or rhs15".
+    pub fn ids_listed() -> String {
+        let ids: Vec<&str> = Self::ALL.iter().map(Instrument::id).collect();
+        match ids.split_last() {
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
         }
     }
 
@@ -123,57 +141,30 @@ impl Instrument {
         Self::ALL.into_iter().find(|i| i.id() == wanted)
     }
 
-    /// The number of answers the instrument requires. PHQ-9 accepts one more, optional answer
-    /// (the difficulty question); see [`Instrument::max_answers`].
+    /// See [`Description::item_count`].
     pub fn item_count(&self) -> usize {
-        match self {
-            Instrument::Phq9 => phq9::ITEMS,
-            _ => self.max_answers(),
-        }
+        self.description().item_count()
     }
 
-    /// The most answers the instrument accepts, counting optional ones.
+    /// See [`Description::max_answers`].
     pub fn max_answers(&self) -> usize {
-        self.item_labels().len()
+        self.description().max_answers()
     }
 
-    /// The allowed values of the answer at `index` (0-based), or `None` past the last answer.
+    /// See [`Description::item_range`].
     pub fn item_range(&self, index: usize) -> Option<RangeInclusive<u8>> {
-        let max = match self {
-            Instrument::Phq9 => phq9::item_max(index),
-            Instrument::Gad7 => gad7::item_max(index),
-            Instrument::Phq15 => phq15::item_max(index),
-            Instrument::Pcl5 => pcl5::item_max(index),
-            Instrument::Itq => itq::item_max(index),
-            Instrument::Rhs15 => rhs15::item_max(index),
-        }?;
-        Some(0..=max)
+        self.description().item_range(index)
     }
 
-    /// Short labels for every answer the instrument accepts, in published order, written in
-    /// Haven's own words: the clinician administers the validated wording from the official
-    /// form. RHS-15 labels carry no item text at all, because its licence does not allow it.
-    pub fn item_labels(&self) -> &'static [&'static str] {
-        match self {
-            Instrument::Phq9 => &phq9::LABELS,
-            Instrument::Gad7 => &gad7::LABELS,
-            Instrument::Phq15 => &phq15::LABELS,
-            Instrument::Pcl5 => &pcl5::LABELS,
-            Instrument::Itq => &itq::LABELS,
-            Instrument::Rhs15 => &rhs15::LABELS,
-        }
-    }
-
-    /// The highest possible [`Score::total`], or `None` where the instrument has no total.
+    /// See [`Description::total_max`].
     pub fn total_max(&self) -> Option<u8> {
-        match self {
-            Instrument::Phq9 => Some(27),
-            Instrument::Gad7 => Some(21),
-            Instrument::Phq15 => Some(30),
-            Instrument::Pcl5 => Some(80),
-            Instrument::Itq => None,
-            Instrument::Rhs15 => Some(52),
-        }
+        self.description().total_max()
+    }
+}
+
+impl From<Instrument> for &'static Description {
+    fn from(instrument: Instrument) -> Self {
+        instrument.description()
     }
 }
 
@@ -226,207 +217,80 @@ impl Default for ScoringOptions {
     }
 }
 
-/// The instrument-specific part of a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detail {
-    Phq9(Phq9Detail),
-    Gad7,
-    Phq15,
-    Pcl5(Pcl5Detail),
-    Itq(ItqDetail),
-    Rhs15(Rhs15Detail),
-}
-
-/// A scored questionnaire. Only [`score`], [`score_with`] and [`score_recorded`] make one, so
-/// the items, total, band, flags and detail always agree.
-///
-/// Most scores come from every item answered, and everything is derived from the answers. A
-/// result recorded elsewhere may hold only its total, or the total with some items: then the
-/// total is the one recorded (never re-derived), the band and the total's flags follow from it,
-/// the items that came are kept, and [`Score::detail`] is `None`, since cluster sums, ITQ
-/// diagnoses and the like need every item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Score {
-    instrument: Instrument,
-    items: Vec<Option<u8>>,
-    total: Option<u8>,
-    band: Option<&'static str>,
-    flags: Vec<&'static str>,
-    detail: Option<Detail>,
-}
-
-impl Score {
-    /// A score of every item answered; the per-instrument modules build theirs through this.
-    fn answered(
-        answers: &[u8],
-        total: Option<u8>,
-        band: &'static str,
-        flags: Vec<&'static str>,
-        detail: Detail,
-    ) -> Score {
-        let instrument = match detail {
-            Detail::Phq9(_) => Instrument::Phq9,
-            Detail::Gad7 => Instrument::Gad7,
-            Detail::Phq15 => Instrument::Phq15,
-            Detail::Pcl5(_) => Instrument::Pcl5,
-            Detail::Itq(_) => Instrument::Itq,
-            Detail::Rhs15(_) => Instrument::Rhs15,
-        };
-        Score {
-            instrument,
-            items: answers.iter().copied().map(Some).collect(),
-            total,
-            band: Some(band),
-            flags,
-            detail: Some(detail),
-        }
-    }
-
-    pub fn instrument(&self) -> Instrument {
-        self.instrument
-    }
-
-    /// The item answers in published order, `None` where an item was not recorded. Items past
-    /// the last one recorded are simply absent.
-    pub fn items(&self) -> &[Option<u8>] {
-        &self.items
-    }
-
-    /// The answer to item `number` (1-based, as on the form), where it was recorded.
-    pub fn item(&self, number: usize) -> Option<u8> {
-        number
-            .checked_sub(1)
-            .and_then(|index| self.items.get(index).copied().flatten())
-    }
-
-    /// Whether any required item was not recorded: a result recorded elsewhere as a total, or a
-    /// total with only some items. Such a result is shown as "items not recorded".
-    pub fn items_missing(&self) -> bool {
-        items_missing(self.instrument, &self.items)
-    }
-
-    /// Whether the score carries the instrument's result: a total, or for ITQ its diagnosis.
-    /// Only a result recorded elsewhere with some items and no total has none; the rules that
-    /// read totals (screens, relapse, trends) pass over it, and item 9 still counts.
-    pub fn has_result(&self) -> bool {
-        self.total.is_some() || self.detail.is_some()
-    }
-
-    /// The total, or `None` for ITQ (which has none) and for a result recorded elsewhere
-    /// without one. For RHS-15 this is the RHS-13 total. A result recorded elsewhere keeps the
-    /// total it was recorded with.
-    pub fn total(&self) -> Option<u8> {
-        self.total
-    }
-
-    /// The band id (see the module documentation for the ids Haven chose), always from the
-    /// total; `None` only where there is no result (see [`Score::has_result`]).
-    pub fn band(&self) -> Option<&'static str> {
-        self.band
-    }
-
-    /// Flag ids from [`flag`], in a fixed order.
-    pub fn flags(&self) -> &[&'static str] {
-        &self.flags
-    }
-
-    pub fn has_flag(&self, flag: &str) -> bool {
-        self.flags.contains(&flag)
-    }
-
-    /// The instrument's derived results, or `None` when items are missing (they need every
-    /// item).
-    pub fn detail(&self) -> Option<&Detail> {
-        self.detail.as_ref()
-    }
-
-    /// See [`is_positive_screen`].
-    pub fn is_positive_screen(&self) -> bool {
-        is_positive_screen(self)
-    }
-}
-
-/// Whether the score is a positive screen as `psych.consider-referral` in RULES.md defines
+/// Whether the score is a positive screen as `psych.consider-referral` (docs/rules.md) reads
 /// it: PHQ-9 ≥ 10, GAD-7 ≥ 10, PCL-5 at or above the cut-point it was scored with, ITQ PTSD or
-/// CPTSD, RHS-13 ≥ 11. PHQ-15 is never a positive screen for that rule.
+/// CPTSD, RHS-13 ≥ 11 — each description's [`Screen`]. PHQ-15 is never a positive screen.
 pub fn is_positive_screen(score: &Score) -> bool {
-    match score.instrument {
-        Instrument::Phq9 => score.total.is_some_and(|t| t >= phq9::POSITIVE_SCREEN_FROM),
-        Instrument::Phq15 => false,
-        Instrument::Gad7 | Instrument::Pcl5 | Instrument::Itq | Instrument::Rhs15 => {
+    match score.description().screen {
+        Screen::Never => false,
+        Screen::From {
+            total,
+            flagged: false,
+        } => score.total().is_some_and(|t| t >= total),
+        Screen::From { flagged: true, .. } | Screen::CutPoint | Screen::Algorithm => {
             score.has_flag(flag::POSITIVE_SCREEN)
         }
     }
 }
 
+/// Whether valid answers with every item are a positive screen — what [`is_positive_screen`]
+/// says of their score — without building the score where a total decides it (the demo asks
+/// this of every questionnaire it writes).
+pub fn answers_screen_positive(
+    instrument: impl Into<&'static Description>,
+    answers: &[u8],
+    options: &ScoringOptions,
+) -> bool {
+    let description = instrument.into();
+    match description.screen {
+        Screen::Never => false,
+        Screen::From { total, .. } => description.total_of(answers) >= total,
+        Screen::CutPoint => description.total_of(answers) >= options.pcl5_cutoff,
+        Screen::Algorithm => {
+            score_with(description, answers, options).is_ok_and(|s| s.is_positive_screen())
+        }
+    }
+}
+
 /// Scores the answers with the default options (PCL-5 cut-point 33).
-pub fn score(instrument: Instrument, answers: &[u8]) -> Result<Score, ScoreError> {
+pub fn score(
+    instrument: impl Into<&'static Description>,
+    answers: &[u8],
+) -> Result<Score, ScoreError> {
     score_with(instrument, answers, &ScoringOptions::default())
 }
 
 /// Scores the answers, given in published order. Fails, naming the item, when the count is
 /// wrong or an answer is out of range, and when the options are out of range.
 pub fn score_with(
-    instrument: Instrument,
+    instrument: impl Into<&'static Description>,
     answers: &[u8],
     options: &ScoringOptions,
 ) -> Result<Score, ScoreError> {
+    let description = instrument.into();
     options.check()?;
-    answers::check(instrument, answers)?;
-    Ok(match instrument {
-        Instrument::Phq9 => phq9::score(answers),
-        Instrument::Gad7 => gad7::score(answers),
-        Instrument::Phq15 => phq15::score(answers),
-        Instrument::Pcl5 => pcl5::score(answers, options.pcl5_cutoff),
-        Instrument::Itq => itq::score(answers),
-        Instrument::Rhs15 => rhs15::score(answers),
-    })
+    answers::check(description, answers)?;
+    let outcome = (description.score)(description, answers, options);
+    Ok(Score::answered(description, answers, outcome))
 }
 
 /// Band boundaries with the default options (for PCL-5, the default cut-point). Empty for ITQ,
 /// which has no total.
-pub fn bands(instrument: Instrument) -> &'static [Band] {
+pub fn bands(instrument: impl Into<&'static Description>) -> &'static [BandRange] {
     bands_with(instrument, &ScoringOptions::default())
 }
 
 /// Band boundaries for these options; PCL-5's follow the configured cut-point.
-pub fn bands_with(instrument: Instrument, options: &ScoringOptions) -> &'static [Band] {
-    match instrument {
-        Instrument::Phq9 => phq9::BANDS,
-        Instrument::Gad7 => gad7::BANDS,
-        Instrument::Phq15 => phq15::BANDS,
-        Instrument::Pcl5 => pcl5::bands(options.pcl5_cutoff),
-        Instrument::Itq => &[],
-        Instrument::Rhs15 => rhs15::BANDS,
-    }
+pub fn bands_with(
+    instrument: impl Into<&'static Description>,
+    options: &ScoringOptions,
+) -> &'static [BandRange] {
+    instrument.into().bands(options)
 }
 
-/// The items that make up the total: PHQ-9's difficulty question and RHS-15's items 14 and 15
-/// are not part of it, and the ITQ has no total.
-fn scored_items(instrument: Instrument) -> std::ops::Range<usize> {
-    match instrument {
-        Instrument::Phq9 => 0..phq9::ITEMS,
-        Instrument::Rhs15 => 0..rhs15::RHS13_ITEMS,
-        Instrument::Itq => 0..0,
-        Instrument::Gad7 | Instrument::Phq15 | Instrument::Pcl5 => 0..instrument.item_count(),
-    }
-}
-
-/// Whether any required item (every item but PHQ-9's optional difficulty question) is absent.
-fn items_missing(instrument: Instrument, items: &[Option<u8>]) -> bool {
-    (0..instrument.item_count()).any(|index| items.get(index).copied().flatten().is_none())
-}
-
-/// The id of the band holding `total`. The tables start at 0 and are contiguous (a test checks),
-/// so the last band starting at or below `total` is the one.
-fn band_for(bands: &[Band], total: u8) -> &'static str {
-    let mut id = "";
-    for &(lo, _, band) in bands {
-        if total >= lo {
-            id = band;
-        }
-    }
-    id
+/// An answer counts as endorsed at 2 or more on PCL-5 and ITQ.
+fn endorsed(answer: u8) -> bool {
+    answer >= 2
 }
 
 /// Sum of validated answers. Saturation never happens (the largest total is 80) but keeps the
@@ -435,18 +299,18 @@ fn sum(answers: &[u8]) -> u8 {
     answers.iter().fold(0u8, |acc, &a| acc.saturating_add(a))
 }
 
-/// An answer counts as endorsed at 2 or more on PCL-5 and ITQ.
-fn endorsed(answer: u8) -> bool {
-    answer >= 2
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
+    use crate::terminology;
 
     #[test]
     fn ids_round_trip_and_names_parse() {
         for &i in Instrument::all() {
+            // Storage names the variant in lower case; it must be the description's id.
+            assert_eq!(format!("{i:?}").to_lowercase(), i.id());
             assert_eq!(Instrument::parse(i.id()), Some(i));
             assert_eq!(Instrument::parse(i.name()), Some(i));
             assert_eq!(i.id().parse::<Instrument>(), Ok(i));
@@ -484,7 +348,16 @@ mod tests {
 
     #[test]
     fn total_max_is_every_item_at_its_max() {
-        for &i in Instrument::all() {
+        let expect = [
+            (Instrument::Phq9, Some(27)),
+            (Instrument::Gad7, Some(21)),
+            (Instrument::Phq15, Some(30)),
+            (Instrument::Pcl5, Some(80)),
+            (Instrument::Itq, None),
+            (Instrument::Rhs15, Some(52)),
+        ];
+        for (i, max) in expect {
+            assert_eq!(i.total_max(), max, "{i}");
             if i == Instrument::Itq {
                 continue;
             }
@@ -511,10 +384,11 @@ mod tests {
                     continue;
                 };
                 let mut next = 0u8;
-                for &(lo, hi, id) in table {
-                    assert_eq!(lo, next, "{i} {id}");
-                    assert!(hi >= lo, "{i} {id}");
-                    next = hi.saturating_add(1);
+                for range in table {
+                    let id = range.band.id;
+                    assert_eq!(range.lowest, next, "{i} {id}");
+                    assert!(range.highest >= range.lowest, "{i} {id}");
+                    next = range.highest.saturating_add(1);
                 }
                 assert_eq!(next, max + 1, "{i}");
             }
@@ -523,33 +397,113 @@ mod tests {
 
     #[test]
     fn pcl5_bands_follow_the_cutoff() {
-        let below = |c| bands_with(Instrument::Pcl5, &ScoringOptions { pcl5_cutoff: c })[0];
+        let below = |c| {
+            let r = &bands_with(Instrument::Pcl5, &ScoringOptions { pcl5_cutoff: c })[0];
+            (r.lowest, r.highest, r.band.id)
+        };
         assert_eq!(below(31), (0, 30, "below-cutoff"));
         assert_eq!(below(33), (0, 32, "below-cutoff"));
-        assert_eq!(bands(Instrument::Pcl5)[1], (33, 80, "above-cutoff"));
+        assert_eq!(
+            bands(Instrument::Pcl5)[1],
+            BandRange::new(
+                33,
+                80,
+                "above-cutoff",
+                "At or above the cut-point (provisional PTSD)"
+            )
+        );
     }
 
     #[test]
     fn labels_are_numbered_and_rhs15_has_no_item_text() {
+        let labels = |i: Instrument| -> Vec<&str> {
+            i.description()
+                .items
+                .iter()
+                .map(|item| item.label)
+                .collect()
+        };
         for &i in Instrument::all() {
-            for (k, label) in i.item_labels().iter().enumerate() {
+            for (k, label) in labels(i).into_iter().enumerate() {
                 let n = format!("Item {}", k + 1);
-                let ok = *label == n
+                let ok = label == n
                     || label.starts_with(&format!("{n} "))
                     || (i == Instrument::Phq9 && k == 9 && label.starts_with("Difficulty"));
                 assert!(ok, "{i} label {k}: {label}");
             }
         }
-        let rhs = Instrument::Rhs15.item_labels();
+        let rhs = labels(Instrument::Rhs15);
         for (k, label) in rhs.iter().take(13).enumerate() {
             assert_eq!(*label, format!("Item {}", k + 1));
         }
         assert_eq!(rhs[13], "Item 14 — coping");
         assert_eq!(rhs[14], "Item 15 — distress thermometer (0–10)");
         assert_eq!(
-            Instrument::Phq9.item_labels()[8],
+            labels(Instrument::Phq9)[8],
             "Item 9 — thoughts of death or self-harm"
         );
+    }
+
+    /// What every description must be for the form, scoring and FHIR to read it safely.
+    #[test]
+    fn descriptions_are_well_formed() {
+        let mut ids = HashSet::new();
+        for &i in Instrument::all() {
+            let d = i.description();
+            assert!(ids.insert(d.id), "{i}: duplicate id");
+            assert_eq!(i.id(), d.id);
+            let first_optional = d.items.iter().position(|item| item.optional);
+            if let Some(at) = first_optional {
+                assert!(
+                    d.items[at..].iter().all(|item| item.optional),
+                    "{i}: optional items come last"
+                );
+            }
+            for item in d.items {
+                let scale = item.scale;
+                let values = usize::from(scale.max) + 1;
+                assert!(
+                    scale.words.is_empty() || scale.words.len() == values,
+                    "{i} {}",
+                    item.label
+                );
+                assert!(
+                    scale.codes.is_empty() || scale.codes.len() == values,
+                    "{i} {}",
+                    item.label
+                );
+                assert!(
+                    !(item.optional && item.counts && d.total.is_some()),
+                    "{i}: an optional item cannot count"
+                );
+            }
+            let keys = d
+                .items
+                .iter()
+                .filter_map(|item| item.code)
+                .chain(
+                    d.items
+                        .iter()
+                        .flat_map(|item| item.scale.codes.iter().copied()),
+                )
+                .chain(d.codes.panel)
+                .chain(d.codes.total);
+            for key in keys {
+                assert!(
+                    terminology::find_key(key).is_some(),
+                    "{i}: {key} is not in codes.tsv"
+                );
+            }
+            assert!(d.codes.result.code.starts_with(d.id), "{i}");
+            assert!(
+                d.codes.total.is_none() || d.total.is_some(),
+                "{i}: a LOINC total needs a total"
+            );
+            for range in d.bands(&ScoringOptions::default()) {
+                assert!(!range.band.label.is_empty(), "{i} {}", range.band.id);
+            }
+            assert!(!d.licence.is_empty());
+        }
     }
 
     #[test]

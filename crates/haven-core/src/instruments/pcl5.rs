@@ -1,9 +1,14 @@
 //! PCL-5 (PTSD symptoms, DSM-5): twenty items 0–4, cluster sums, the provisional DSM-5
-//! symptom pattern, and a configurable cut-point (31–33, default 33). It has no severity bands.
+//! symptom pattern, and a configurable cut-point (31–33, default 33). It has no severity bands:
+//! its two bands lie either side of the cut-point.
 
 use std::ops::RangeInclusive;
 
-use super::{Band, Detail, Score, band_for, endorsed, flag, sum};
+use super::description::{
+    BandRange, Bands, Codes, Derived, Description, HavenCode, Item, Outcome, Results, SHORT_LABELS,
+    Screen, Summary, Total,
+};
+use super::{Detail, INTENSITY, Score, ScoringOptions, endorsed, score_total, sum};
 
 /// The cut-points the published guidance allows; Haven uses 33 unless configured.
 pub const PCL5_CUTOFF_RANGE: RangeInclusive<u8> = 31..=33;
@@ -11,11 +16,22 @@ pub const PCL5_DEFAULT_CUTOFF: u8 = 33;
 
 const BELOW: &str = "below-cutoff";
 const ABOVE: &str = "above-cutoff";
+const BELOW_WORDS: &str = "Below the cut-point";
+const ABOVE_WORDS: &str = "At or above the cut-point (provisional PTSD)";
 
 // One static table per allowed cut-point, so `bands` can hand out `&'static` data.
-const BANDS_31: &[Band] = &[(0, 30, BELOW), (31, 80, ABOVE)];
-const BANDS_32: &[Band] = &[(0, 31, BELOW), (32, 80, ABOVE)];
-const BANDS_33: &[Band] = &[(0, 32, BELOW), (33, 80, ABOVE)];
+const BANDS_31: &[BandRange] = &[
+    BandRange::new(0, 30, BELOW, BELOW_WORDS),
+    BandRange::new(31, 80, ABOVE, ABOVE_WORDS),
+];
+const BANDS_32: &[BandRange] = &[
+    BandRange::new(0, 31, BELOW, BELOW_WORDS),
+    BandRange::new(32, 80, ABOVE, ABOVE_WORDS),
+];
+const BANDS_33: &[BandRange] = &[
+    BandRange::new(0, 32, BELOW, BELOW_WORDS),
+    BandRange::new(33, 80, ABOVE, ABOVE_WORDS),
+];
 
 /// Item index ranges (0-based) of the DSM-5 clusters: B 1–5, C 6–7, D 8–14, E 15–20.
 const B: RangeInclusive<usize> = 0..=4;
@@ -23,28 +39,55 @@ const C: RangeInclusive<usize> = 5..=6;
 const D: RangeInclusive<usize> = 7..=13;
 const E: RangeInclusive<usize> = 14..=19;
 
-pub(super) const LABELS: [&str; 20] = [
-    "Item 1 — intrusive memories",
-    "Item 2 — nightmares",
-    "Item 3 — flashbacks",
-    "Item 4 — upset by reminders",
-    "Item 5 — bodily reactions to reminders",
-    "Item 6 — avoiding memories, thoughts or feelings",
-    "Item 7 — avoiding people, places or situations",
-    "Item 8 — gaps in memory of the event",
-    "Item 9 — negative beliefs about self, others or the world",
-    "Item 10 — blame for the event",
-    "Item 11 — persistent negative emotions",
-    "Item 12 — loss of interest",
-    "Item 13 — feeling cut off from others",
-    "Item 14 — unable to feel positive emotions",
-    "Item 15 — irritability or anger",
-    "Item 16 — risk-taking or self-destructive behaviour",
-    "Item 17 — on guard",
-    "Item 18 — easily startled",
-    "Item 19 — trouble concentrating",
-    "Item 20 — sleep problems",
-];
+pub(super) static DESCRIPTION: Description = Description {
+    id: "pcl5",
+    name: "PCL-5",
+    items: &[
+        Item::new("Item 1 — intrusive memories", &INTENSITY),
+        Item::new("Item 2 — nightmares", &INTENSITY),
+        Item::new("Item 3 — flashbacks", &INTENSITY),
+        Item::new("Item 4 — upset by reminders", &INTENSITY),
+        Item::new("Item 5 — bodily reactions to reminders", &INTENSITY),
+        Item::new(
+            "Item 6 — avoiding memories, thoughts or feelings",
+            &INTENSITY,
+        ),
+        Item::new("Item 7 — avoiding people, places or situations", &INTENSITY),
+        Item::new("Item 8 — gaps in memory of the event", &INTENSITY),
+        Item::new(
+            "Item 9 — negative beliefs about self, others or the world",
+            &INTENSITY,
+        ),
+        Item::new("Item 10 — blame for the event", &INTENSITY),
+        Item::new("Item 11 — persistent negative emotions", &INTENSITY),
+        Item::new("Item 12 — loss of interest", &INTENSITY),
+        Item::new("Item 13 — feeling cut off from others", &INTENSITY),
+        Item::new("Item 14 — unable to feel positive emotions", &INTENSITY),
+        Item::new("Item 15 — irritability or anger", &INTENSITY),
+        Item::new(
+            "Item 16 — risk-taking or self-destructive behaviour",
+            &INTENSITY,
+        ),
+        Item::new("Item 17 — on guard", &INTENSITY),
+        Item::new("Item 18 — easily startled", &INTENSITY),
+        Item::new("Item 19 — trouble concentrating", &INTENSITY),
+        Item::new("Item 20 — sleep problems", &INTENSITY),
+    ],
+    total: Some(Total { label: "Total" }),
+    bands: Bands::AtCutPoint(bands),
+    screen: Screen::CutPoint,
+    codes: Codes {
+        panel: Some("pcl5.panel"),
+        total: Some("pcl5.total"),
+        result: HavenCode {
+            code: "pcl5-total",
+            display: "PCL-5 total score",
+        },
+    },
+    licence: SHORT_LABELS,
+    score,
+    results,
+};
 
 /// Sums of the four DSM-5 symptom clusters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +112,7 @@ pub struct Pcl5Detail {
     pub cutoff: u8,
 }
 
-pub(super) fn item_max(index: usize) -> Option<u8> {
-    (index < LABELS.len()).then_some(4)
-}
-
-pub(super) fn bands(cutoff: u8) -> &'static [Band] {
+fn bands(cutoff: u8) -> &'static [BandRange] {
     match cutoff {
         31 => BANDS_31,
         32 => BANDS_32,
@@ -82,8 +121,9 @@ pub(super) fn bands(cutoff: u8) -> &'static [Band] {
     }
 }
 
-/// Scores answers already checked by `answers::check`, against a checked cut-point.
-pub(super) fn score(answers: &[u8], cutoff: u8) -> Score {
+/// Answers already checked by `answers::check`, against a checked cut-point: the total, its
+/// band and flag as every total is, then the clusters and the DSM-5 pattern.
+fn score(description: &'static Description, answers: &[u8], options: &ScoringOptions) -> Outcome {
     let cluster = |r: RangeInclusive<usize>| answers.get(r).unwrap_or(&[]);
     let endorsed_in =
         |r: RangeInclusive<usize>| cluster(r).iter().filter(|&&a| endorsed(a)).count();
@@ -95,22 +135,46 @@ pub(super) fn score(answers: &[u8], cutoff: u8) -> Score {
     };
     let dsm5_pattern =
         endorsed_in(B) >= 1 && endorsed_in(C) >= 1 && endorsed_in(D) >= 2 && endorsed_in(E) >= 2;
-    let total = sum(answers);
-    let mut flags = Vec::new();
-    if total >= cutoff {
-        flags.push(flag::POSITIVE_SCREEN);
-    }
-    Score::answered(
-        answers,
-        Some(total),
-        band_for(bands(cutoff), total),
-        flags,
-        Detail::Pcl5(Pcl5Detail {
+    Outcome {
+        detail: Detail::Pcl5(Pcl5Detail {
             clusters,
             dsm5_pattern,
-            cutoff,
+            cutoff: options.pcl5_cutoff,
         }),
-    )
+        ..score_total(description, answers, options)
+    }
+}
+
+/// The clusters, the pattern and the cut-point it was judged against; the pattern is also
+/// exported to FHIR.
+fn results(score: &Score) -> Results {
+    let Some(Detail::Pcl5(d)) = score.detail() else {
+        return Results::default();
+    };
+    let c = d.clusters;
+    let pattern = if d.dsm5_pattern { "met" } else { "not met" };
+    Results {
+        values: vec![
+            Derived::number("clusters.b", c.b),
+            Derived::number("clusters.c", c.c),
+            Derived::number("clusters.d", c.d),
+            Derived::number("clusters.e", c.e),
+            Derived::yes_no("dsm5_pattern", d.dsm5_pattern)
+                .coded("pcl5-dsm5-pattern", "PCL-5 DSM-5 symptom pattern"),
+            Derived::number("cutoff", d.cutoff),
+        ],
+        sentences: vec![
+            format!("Cluster sums: B {}, C {}, D {}, E {}", c.b, c.c, c.d, c.e),
+            format!("DSM-5 symptom pattern {pattern} (cut-point {})", d.cutoff),
+        ],
+        summary: Summary {
+            result: None,
+            lines: vec![format!(
+                "Clusters B {}, C {}, D {}, E {}; DSM-5 pattern {pattern}; cut-point {}",
+                c.b, c.c, c.d, c.e, d.cutoff
+            )],
+        },
+    }
 }
 
 #[cfg(test)]
@@ -148,9 +212,13 @@ mod tests {
                 &options,
             );
             let positive = band == ABOVE;
-            let got = s
-                .as_ref()
-                .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
+            let got = s.as_ref().map(|s| {
+                (
+                    s.total(),
+                    s.band().map(|b| b.id),
+                    s.has_flag(flag::POSITIVE_SCREEN),
+                )
+            });
             assert_eq!(
                 got,
                 Ok((Some(total), Some(band), positive)),
@@ -162,7 +230,7 @@ mod tests {
     #[test]
     fn default_cutoff_is_33() {
         let s = score(Instrument::Pcl5, &with_total(Instrument::Pcl5, 32));
-        assert_eq!(s.map(|s| s.band()), Ok(Some(BELOW)));
+        assert_eq!(s.map(|s| s.band().map(|b| b.id)), Ok(Some(BELOW)));
         assert_eq!(detail(&[0; 20]).map(|d| d.cutoff), Some(33));
     }
 
@@ -206,7 +274,7 @@ mod tests {
         // The pattern is independent of the cut-point: a total of 12 can still meet it.
         let s = score(Instrument::Pcl5, &minimum);
         assert_eq!(
-            s.map(|s| (s.total(), s.band())),
+            s.map(|s| (s.total(), s.band().map(|b| b.id))),
             Ok((Some(12), Some(BELOW)))
         );
     }

@@ -7,8 +7,8 @@
 use proptest::prelude::*;
 
 use super::{
-    Detail, Instrument, PCL5_CUTOFF_RANGE, ScoreError, ScoringOptions, flag, format_answers,
-    parse_answers, score, score_recorded, score_with,
+    Detail, Instrument, PCL5_CUTOFF_RANGE, ScoreError, ScoringOptions, answers_screen_positive,
+    flag, format_answers, parse_answers, score, score_recorded, score_with,
 };
 
 /// Valid answers for one instrument, sometimes including PHQ-9's optional 10th answer.
@@ -137,15 +137,17 @@ proptest! {
     #[test]
     fn totals_are_within_range((instrument, answers) in instrument_and_answers()) {
         let s = score(instrument, &answers).expect("valid answers score");
-        prop_assert_eq!(s.instrument(), instrument);
+        prop_assert_eq!(s.description(), instrument.description());
         let given: Vec<Option<u8>> = answers.iter().copied().map(Some).collect();
         prop_assert_eq!(s.items(), &given[..]);
         prop_assert!(!s.items_missing() && s.has_result());
         prop_assert_eq!(s.total().is_some(), instrument.total_max().is_some());
         if let (Some(total), Some(max)) = (s.total(), instrument.total_max()) {
             prop_assert!(total <= max);
-            let band = super::bands(instrument).iter().find(|b| b.0 <= total && total <= b.1);
-            prop_assert_eq!(band.map(|b| b.2), s.band());
+            let band = super::bands(instrument)
+                .iter()
+                .find(|b| b.lowest <= total && total <= b.highest);
+            prop_assert_eq!(band.map(|b| &b.band), s.band());
         }
     }
 
@@ -194,5 +196,15 @@ proptest! {
         let s = score_with(Instrument::Pcl5, &answers, &ScoringOptions { pcl5_cutoff: cutoff })
             .expect("valid answers score");
         prop_assert_eq!(s.is_positive_screen(), s.total() >= Some(cutoff));
+    }
+
+    #[test]
+    fn the_quick_screen_agrees_with_the_score(
+        (instrument, answers) in instrument_and_answers(),
+        cutoff in PCL5_CUTOFF_RANGE,
+    ) {
+        let options = ScoringOptions { pcl5_cutoff: cutoff };
+        let s = score_with(instrument, &answers, &options).expect("valid answers score");
+        prop_assert_eq!(answers_screen_positive(instrument, &answers, &options), s.is_positive_screen());
     }
 }

@@ -4,10 +4,8 @@
 //! in range, the total within the instrument's maximum and consistent with the items that are
 //! there — and refuses only what is impossible.
 
-use super::{
-    Instrument, Score, ScoreError, ScoringOptions, answers, band_for, bands_with, flag, gad7,
-    items_missing, phq9, rhs15, score_with, scored_items,
-};
+use super::score::items_missing;
+use super::{Description, Score, ScoreError, ScoringOptions, answers, flag, score_with};
 
 /// The most answers any instrument takes (PCL-5's twenty); a test checks.
 const MAX_ANSWERS: usize = 20;
@@ -20,11 +18,12 @@ const MAX_ANSWERS: usize = 20;
 /// from that total (and PHQ-9's item 9 flag from item 9, where recorded), and it has no
 /// [`Score::detail`]. The ITQ has no total, so it needs every item.
 pub fn score_recorded(
-    instrument: Instrument,
+    instrument: impl Into<&'static Description>,
     items: &[Option<u8>],
     total: Option<u8>,
     options: &ScoringOptions,
 ) -> Result<Score, ScoreError> {
+    let instrument = instrument.into();
     options.check()?;
     if items.len() > instrument.max_answers() {
         return Err(ScoreError::WrongCount {
@@ -78,19 +77,17 @@ pub fn score_recorded(
         });
     }
     check_total_against_items(instrument, items, total)?;
-    let mut flags = Vec::new();
-    if instrument == Instrument::Phq9 && items.get(phq9::ITEM9).copied().flatten() >= Some(1) {
-        flags.push(flag::ITEM9_POSITIVE);
-    }
-    if total.is_some_and(|t| positive_total(instrument, t, options)) {
+    // Item flags wherever the item was recorded (PHQ-9 item 9), then the total's screen.
+    let mut flags = instrument.item_flags(items.iter().copied());
+    if total.is_some_and(|t| instrument.screen.flags(t, options)) {
         flags.push(flag::POSITIVE_SCREEN);
     }
     let kept = items.len() - items.iter().rev().take_while(|a| a.is_none()).count();
     Ok(Score {
-        instrument,
+        description: instrument,
         items: items[..kept].to_vec(),
         total,
-        band: total.map(|t| band_for(bands_with(instrument, options), t)),
+        band: total.and_then(|t| instrument.band_for(options, t)),
         flags,
         detail: None,
     })
@@ -100,7 +97,7 @@ pub fn score_recorded(
 /// there and that sum plus the most the missing ones could add. Without a total, at least one
 /// item must be there.
 fn check_total_against_items(
-    instrument: Instrument,
+    instrument: &'static Description,
     items: &[Option<u8>],
     total: Option<u8>,
 ) -> Result<(), ScoreError> {
@@ -112,7 +109,7 @@ fn check_total_against_items(
         };
     };
     let (mut sum, mut room) = (0u8, 0u8);
-    for index in scored_items(instrument) {
+    for index in (0..instrument.max_answers()).filter(|&i| instrument.counts(i)) {
         match items.get(index).copied().flatten() {
             Some(answer) => sum = sum.saturating_add(answer),
             None => {
@@ -145,21 +142,10 @@ fn check_total_against_items(
     }
 }
 
-/// The positive screens that follow from a total alone, as the item-by-item scoring sets them.
-/// PHQ-9's screen is read from the total by `is_positive_screen` and carries no flag.
-fn positive_total(instrument: Instrument, total: u8, options: &ScoringOptions) -> bool {
-    match instrument {
-        Instrument::Gad7 => total >= gad7::POSITIVE_SCREEN_FROM,
-        Instrument::Pcl5 => total >= options.pcl5_cutoff,
-        Instrument::Rhs15 => total >= rhs15::POSITIVE_FROM,
-        Instrument::Phq9 | Instrument::Phq15 | Instrument::Itq => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::test_support::with_total;
-    use super::super::{Detail, score};
+    use super::super::{Detail, Instrument, score};
     use super::*;
 
     fn recorded(
@@ -182,7 +168,7 @@ mod tests {
     fn a_total_alone_keeps_the_total_and_takes_its_band() {
         let s = recorded(Instrument::Phq9, &[], Some(14)).expect("total only");
         assert_eq!(s.total(), Some(14));
-        assert_eq!(s.band(), Some("moderate"));
+        assert_eq!(s.band().map(|b| b.id), Some("moderate"));
         assert!(s.items_missing() && s.has_result());
         assert!(s.is_positive_screen());
         assert_eq!(s.flags(), &[] as &[&str]);
@@ -190,7 +176,7 @@ mod tests {
         assert_eq!(s.items(), &[] as &[Option<u8>]);
         let gad = recorded(Instrument::Gad7, &[], Some(10)).expect("total only");
         assert_eq!(
-            (gad.band(), gad.flags()),
+            (gad.band().map(|b| b.id), gad.flags()),
             (Some("moderate"), &[flag::POSITIVE_SCREEN][..])
         );
         let rhs = recorded(Instrument::Rhs15, &[], Some(11)).expect("total only");
@@ -198,7 +184,7 @@ mod tests {
         let pcl = |cutoff| {
             let options = ScoringOptions::with_pcl5_cutoff(cutoff).expect("cut-point");
             score_recorded(Instrument::Pcl5, &[], Some(32), &options)
-                .map(|s| (s.band(), s.is_positive_screen()))
+                .map(|s| (s.band().map(|b| b.id), s.is_positive_screen()))
         };
         assert_eq!(pcl(33), Ok((Some("below-cutoff"), false)));
         assert_eq!(pcl(32), Ok((Some("above-cutoff"), true)));
@@ -210,7 +196,10 @@ mod tests {
         assert_eq!(s.flags(), &[flag::ITEM9_POSITIVE]);
         assert_eq!(s.item(9), Some(2));
         assert_eq!(s.item(1), None);
-        assert_eq!((s.total(), s.band()), (Some(3), Some("none-minimal")));
+        assert_eq!(
+            (s.total(), s.band().map(|b| b.id)),
+            (Some(3), Some("none-minimal"))
+        );
         let s = recorded(Instrument::Phq9, &item9_only(0), Some(3)).expect("item 9 is 0");
         assert!(s.flags().is_empty());
         // Items alone, without a total: item 9 still counts, and there is no result to band.
@@ -230,7 +219,7 @@ mod tests {
         assert_eq!(recorded(Instrument::Phq9, &items, Some(12)), expect);
         assert!(matches!(
             expect.as_ref().map(|s| s.detail().copied()),
-            Ok(Some(Detail::Phq9(_)))
+            Ok(Some(Detail::Sum))
         ));
         assert_eq!(
             recorded(Instrument::Phq9, &items, Some(13)),

@@ -1,110 +1,139 @@
 //! RHS-15 (Refugee Health Screener): items 1–13 and 14 scored 0–4, item 15 a 0–10 distress
 //! thermometer. Only the verified RHS-13 rule (items 1–13 total ≥ 11) is computed; the
-//! combined 15-item rule is not verified and deliberately absent. Its licence forbids showing
-//! item text, so the labels are bare numbers.
+//! combined 15-item rule is not verified and deliberately absent: the total is the RHS-13
+//! total. Its licence forbids showing item text, so the labels are bare numbers.
 
-use super::{Band, Detail, Score, band_for, flag, sum};
+use super::description::{
+    BandRange, Bands, Codes, Derived, Description, HavenCode, Item, Results, Scale, Screen,
+    Summary, Total,
+};
+use super::{Score, score_total};
 
-/// Items 1–13 make up the RHS-13.
-pub(super) const RHS13_ITEMS: usize = 13;
-const COPING: usize = 13;
-const THERMOMETER: usize = 14;
+const SYMPTOM: Scale = Scale::numbers(4);
+const THERMOMETER: Scale = Scale::numbers(10);
 
 /// RHS-13 ≥ 11 is a positive screen.
-pub(super) const POSITIVE_FROM: u8 = 11;
+const POSITIVE_FROM: u8 = 11;
 
-pub(super) const LABELS: [&str; 15] = [
-    "Item 1",
-    "Item 2",
-    "Item 3",
-    "Item 4",
-    "Item 5",
-    "Item 6",
-    "Item 7",
-    "Item 8",
-    "Item 9",
-    "Item 10",
-    "Item 11",
-    "Item 12",
-    "Item 13",
-    "Item 14 — coping",
-    "Item 15 — distress thermometer (0–10)",
-];
+/// Item 14, coping (1-based, as on the form).
+const COPING: usize = 14;
+/// Item 15, the distress thermometer.
+const DISTRESS: usize = 15;
 
-/// Bands on the RHS-13 total (0–52).
-pub(super) const BANDS: &[Band] = &[(0, 10, "negative"), (11, 52, "positive")];
+pub(super) static DESCRIPTION: Description = Description {
+    id: "rhs15",
+    name: "RHS-15",
+    items: &[
+        Item::new("Item 1", &SYMPTOM),
+        Item::new("Item 2", &SYMPTOM),
+        Item::new("Item 3", &SYMPTOM),
+        Item::new("Item 4", &SYMPTOM),
+        Item::new("Item 5", &SYMPTOM),
+        Item::new("Item 6", &SYMPTOM),
+        Item::new("Item 7", &SYMPTOM),
+        Item::new("Item 8", &SYMPTOM),
+        Item::new("Item 9", &SYMPTOM),
+        Item::new("Item 10", &SYMPTOM),
+        Item::new("Item 11", &SYMPTOM),
+        Item::new("Item 12", &SYMPTOM),
+        Item::new("Item 13", &SYMPTOM),
+        Item::new("Item 14 — coping", &SYMPTOM).outside_total(),
+        Item::new("Item 15 — distress thermometer (0–10)", &THERMOMETER).outside_total(),
+    ],
+    total: Some(Total {
+        label: "RHS-13 total",
+    }),
+    bands: Bands::Fixed(&[
+        BandRange::new(0, 10, "negative", "Negative screen"),
+        BandRange::new(
+            11,
+            52,
+            "positive",
+            "Positive screen (RHS-13 total 11 or more)",
+        ),
+    ]),
+    screen: Screen::From {
+        total: POSITIVE_FROM,
+        flagged: true,
+    },
+    codes: Codes {
+        panel: None,
+        total: None,
+        result: HavenCode {
+            code: "rhs15-result",
+            display: "RHS-15 result",
+        },
+    },
+    licence: "RHS-15 is licensed: administer the official bilingual form and enter the numbers only.",
+    score: score_total,
+    results,
+};
 
-/// RHS-15 specifics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rhs15Detail {
-    /// Items 1–13, 0–52.
-    pub rhs13_total: u8,
-    /// Item 14, 0–4.
-    pub coping: u8,
-    /// Item 15, 0–10.
-    pub distress_thermometer: u8,
-}
-
-impl Rhs15Detail {
-    /// The verified rule: RHS-13 total ≥ 11.
-    pub fn positive(&self) -> bool {
-        self.rhs13_total >= POSITIVE_FROM
-    }
-}
-
-pub(super) fn item_max(index: usize) -> Option<u8> {
-    match index {
-        0..=13 => Some(4),
-        14 => Some(10),
-        _ => None,
-    }
-}
-
-/// Scores answers already checked by `answers::check`. The score's `total` is the RHS-13
-/// total, the only total with a verified rule.
-pub(super) fn score(answers: &[u8]) -> Score {
-    let at = |index: usize| answers.get(index).copied().unwrap_or(0);
-    let detail = Rhs15Detail {
-        rhs13_total: sum(answers.get(..RHS13_ITEMS).unwrap_or(&[])),
-        coping: at(COPING),
-        distress_thermometer: at(THERMOMETER),
+/// `rhs13_total` and `positive` (the verified rule, also exported to FHIR), and items 14 and 15
+/// by name.
+fn results(score: &Score) -> Results {
+    let (Some(total), Some(coping), Some(distress)) =
+        (score.total(), score.item(COPING), score.item(DISTRESS))
+    else {
+        return Results::default();
     };
-    let mut flags = Vec::new();
-    if detail.positive() {
-        flags.push(flag::POSITIVE_SCREEN);
+    let positive = score.is_positive_screen();
+    let max = DESCRIPTION.total_max().unwrap_or(0);
+    Results {
+        values: vec![
+            Derived::number("rhs13_total", total),
+            Derived::yes_no("positive", positive).coded("rhs13-positive", "RHS-13 positive screen"),
+            Derived::number("coping", coping),
+            Derived::number("distress_thermometer", distress),
+        ],
+        sentences: vec![format!(
+            "Coping (item {COPING}): {coping}; distress thermometer (item {DISTRESS}): {distress} of {}",
+            THERMOMETER.max
+        )],
+        summary: Summary {
+            result: Some(format!(
+                "{} screen (RHS-13 total {total}/{max}; positive at {POSITIVE_FROM} or more)",
+                if positive { "positive" } else { "negative" }
+            )),
+            lines: vec![format!(
+                "Coping {coping}/{}, distress thermometer {distress}/{}",
+                SYMPTOM.max, THERMOMETER.max
+            )],
+        },
     }
-    Score::answered(
-        answers,
-        Some(detail.rhs13_total),
-        band_for(BANDS, detail.rhs13_total),
-        flags,
-        Detail::Rhs15(detail),
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::test_support::with_total;
-    use super::super::{Detail, Instrument, flag, score};
+    use super::super::{Derived, Instrument, flag, score};
 
+    /// The RHS-13 total, the screen, coping and the thermometer, as the score and its derived
+    /// results report them.
     fn check(answers: &[u8], expect: (u8, bool, u8, u8)) {
-        let s = score(Instrument::Rhs15, answers);
-        let d = match s.as_ref().map(|s| s.detail().copied()) {
-            Ok(Some(Detail::Rhs15(d))) => d,
-            other => panic!("{other:?}"),
-        };
-        let got = (
-            d.rhs13_total,
-            d.positive(),
-            d.coping,
-            d.distress_thermometer,
+        let s = score(Instrument::Rhs15, answers).expect("valid answers");
+        let (total, positive, coping, distress) = expect;
+        assert_eq!(
+            s.results().values,
+            [
+                Derived::number("rhs13_total", total),
+                Derived::yes_no("positive", positive)
+                    .coded("rhs13-positive", "RHS-13 positive screen"),
+                Derived::number("coping", coping),
+                Derived::number("distress_thermometer", distress),
+            ],
+            "{answers:?}"
         );
-        assert_eq!(got, expect, "{answers:?}");
-        let band = if expect.1 { "positive" } else { "negative" };
-        let s = s
-            .as_ref()
-            .map(|s| (s.total(), s.band(), s.has_flag(flag::POSITIVE_SCREEN)));
-        assert_eq!(s, Ok((Some(expect.0), Some(band), expect.1)));
+        let band = if positive { "positive" } else { "negative" };
+        assert_eq!(
+            (
+                s.total(),
+                s.band().map(|b| b.id),
+                s.has_flag(flag::POSITIVE_SCREEN),
+                s.is_positive_screen()
+            ),
+            (Some(total), Some(band), positive, positive)
+        );
     }
 
     #[test]

@@ -110,7 +110,7 @@ impl AsylumStatus {
 }
 
 coded!(
-    /// Negative life events (RULES.md §6); each one calls for a risk review.
+    /// Negative life events (docs/rules.md §6); each one calls for a risk review.
     LifeEventKind {
         AsylumRefused = "asylum-refused", "Asylum claim refused";
         AppealDismissed = "appeal-dismissed", "Appeal dismissed";

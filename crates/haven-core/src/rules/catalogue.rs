@@ -1,6 +1,6 @@
 //! The rule catalogue: every care rule's stable id, guidance section, version and wording.
 //!
-//! The ids are a contract (RULES.md): they appear in worklist JSON, CDS Hooks cards and
+//! The ids are a contract (docs/rules.md, written from this table): they appear in worklist JSON, CDS Hooks cards and
 //! reports. [`RuleId::id`] is the only place the strings are written; the catalogue table
 //! lists the rules in the same order as [`RuleId::ALL`] (a test checks), so looking a rule's
 //! information up is an index, not a search.
@@ -10,7 +10,7 @@ use std::fmt;
 use super::Urgency;
 use crate::record::{EntryKind, Visibility};
 
-/// A care rule of RULES.md.
+/// A care rule (docs/rules.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleId {
     ContinuityNoNamedClinician,
@@ -72,7 +72,7 @@ impl RuleId {
         Self::CodingAsylumStatusUncoded,
     ];
 
-    /// The stable id of RULES.md, e.g. `risk.reassess-after-event`.
+    /// The stable id, e.g. `risk.reassess-after-event`.
     pub fn id(self) -> &'static str {
         match self {
             Self::ContinuityNoNamedClinician => "continuity.no-named-clinician",
@@ -465,11 +465,12 @@ static CATALOGUE: [RuleInfo; 26] = [
 mod tests {
     use super::*;
 
-    /// Rules Haven adds beyond RULES.md, each for an issue that asked for it: `referral.no-response`
-    /// (issue 14: referrals still waiting after a policy interval come back to the worklist).
+    /// Rules Haven adds beyond the contract's list, each for an issue that asked for it:
+    /// `referral.no-response` (issue 14: referrals still waiting after a policy interval come
+    /// back to the worklist).
     const ADDED_IDS: [&str; 1] = ["referral.no-response"];
 
-    /// The ids of RULES.md, copied by hand so that a renamed or lost rule fails here.
+    /// The contract's ids, copied by hand so that a renamed or lost rule fails here.
     const RULES_MD_IDS: [&str; 25] = [
         "continuity.no-named-clinician",
         "followup.overdue",

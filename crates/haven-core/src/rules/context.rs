@@ -21,13 +21,14 @@ use crate::record::{
 /// A questionnaire entry with its score.
 pub(crate) struct Scored<'a> {
     pub entry: &'a Entry,
+    pub instrument: Instrument,
     pub date: Date,
     pub score: Score,
 }
 
 impl Scored<'_> {
     pub fn instrument(&self) -> Instrument {
-        self.score.instrument()
+        self.instrument
     }
 
     /// The score as a reason names it, e.g. `PHQ-9 total 14 on 2026-11-01`.
@@ -198,6 +199,7 @@ impl<'a> Context<'a> {
                 }
                 out.push(Scored {
                     entry,
+                    instrument: q.instrument,
                     date: q.date,
                     score,
                 });
@@ -298,9 +300,9 @@ impl<'a> Context<'a> {
 
     /// Whether a referral of a matching type resolves a rule triggered on `since` (any date
     /// when `None`): one sent, accepted, seen or completed resolves for good; one the person
-    /// declined or did not take up resolves until the policy's re-offer interval has passed
-    /// (RULES.md: "a rule may fire again after a policy interval, never sooner"). A draft not
-    /// yet sent, and one the service declined, leave the need open.
+    /// declined or did not take up resolves until the policy's re-offer interval has passed,
+    /// after which the rule may fire again, never sooner (docs/rules.md). A draft not yet sent,
+    /// and one the service declined, leave the need open.
     pub fn referral_resolves(&self, kind: fn(ReferralType) -> bool, since: Option<Date>) -> bool {
         let reoffer = self.policy.referral_reoffer_days;
         self.referrals(kind, since).any(|step| match step.status {

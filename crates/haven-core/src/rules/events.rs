@@ -1,4 +1,4 @@
-//! Negative life events as every rule sees them (RULES.md §6): the life-event entries, and the
+//! Negative life events as every rule sees them (docs/rules.md §6): the life-event entries, and the
 //! events an asylum situation itself stands for. Derived once per evaluation, in the context,
 //! so `risk.reassess-after-event`, the §1 review interval and `social.prescribing` can never
 //! disagree about what happened.

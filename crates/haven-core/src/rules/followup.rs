@@ -7,7 +7,7 @@ use crate::Date;
 use crate::policy::Policy;
 use crate::record::{ContactStatus, EntryBody, LifeEventKind, PatientRecord, SuicidalThoughts};
 
-/// How often a patient should be in contact, as RULES.md §1 decides it.
+/// How often a patient should be in contact, as docs/rules.md §1 decides it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReviewInterval {
     /// The latest risk review agreed a next review that is still after today.

@@ -1,11 +1,11 @@
-//! The care rules engine: RULES.md's rules as pure functions of a patient record, a practice
+//! The care rules engine: the rules of docs/rules.md as pure functions of a patient record, a practice
 //! [`Policy`] and the evaluation date, producing [`Action`]s.
 //!
 //! One implementation serves the summary page, the worklists, the CLI and CDS Hooks.
 //! [`evaluate`] builds a per-evaluation context once (entries filtered, questionnaires scored)
 //! and runs every enabled rule over it; each rule lives in the file of its guidance section.
 //!
-//! # How Haven reads RULES.md
+//! # How Haven reads the rules
 //!
 //! Where the catalogue leaves room, these are the readings the code implements.
 //!
@@ -45,7 +45,7 @@
 //!
 //! **§1**
 //! - A *contact* is an encounter (Haven records only attended encounters).
-//! - Review interval, exactly as RULES.md orders it: the agreed `next_review` of the latest
+//! - Review interval, in this order: the agreed `next_review` of the latest
 //!   risk review while it is strictly after today; once it is today or past, with no contact
 //!   strictly after the review's date, the agreed review is missed ([`ReviewInterval::Missed`]);
 //!   otherwise the policy intervals (7 days after a negative event in the event window or when
@@ -206,7 +206,7 @@ fn cmp_due(a: Option<Date>, b: Option<Date>) -> Ordering {
     (a.is_none(), a).cmp(&(b.is_none(), b))
 }
 
-/// Sorts a population's actions as INTERFACES.md orders them: urgency, due date (undated
+/// Sorts a population's actions as docs/rules.md orders them: urgency, due date (undated
 /// last), patient, rule id. `P` is whatever names the patient (a [`crate::PatientId`], a FHIR
 /// id string, …).
 pub fn sort_population<P: Ord>(actions: &mut [(P, Action)]) {

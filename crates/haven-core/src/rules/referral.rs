@@ -1,6 +1,6 @@
 //! Referrals that have gone quiet (§4, and the referrals of §5 and §8): a referral sent with no
 //! answer from the service after the policy's interval comes back to the worklist. Haven adds
-//! this rule (`referral.no-response`) for issue 14; RULES.md does not list it.
+//! this rule (`referral.no-response`) for issue 14; the contract's list does not hold it.
 
 use super::context::{Context, add_days};
 use super::{Action, RuleId};

@@ -55,15 +55,15 @@ pub fn assert_switch_off(rule: RuleId, record: &PatientRecord, today: &str) {
 /// below a total of 25).
 pub fn with_total(instrument: Instrument, total: u8) -> Vec<u8> {
     let mut left = total;
-    let scored = if instrument == Instrument::Rhs15 {
-        13
-    } else {
-        instrument.item_count()
-    };
+    let description = instrument.description();
     (0..instrument.item_count())
         .map(|i| {
             let max = instrument.item_range(i).map_or(0, |r| *r.end());
-            let answer = if i < scored { left.min(max) } else { 0 };
+            let answer = if description.counts(i) || description.total.is_none() {
+                left.min(max)
+            } else {
+                0
+            };
             left -= answer;
             answer
         })

@@ -1,4 +1,4 @@
-//! Haven record → FHIR R4 resources, exactly per the INTERFACES.md mapping table (deviations
+//! Haven record → FHIR R4 resources, exactly per the mapping table of docs/fhir.md (deviations
 //! and additions in MAPPING.md). Pure and deterministic: the same record always gives the
 //! same JSON, which is what the round-trip tests and snapshots rely on.
 
@@ -7,6 +7,8 @@ mod partial;
 mod patient;
 mod questionnaire;
 mod referral;
+
+pub use questionnaire::result_observation;
 
 use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord};
 use serde_json::Value;

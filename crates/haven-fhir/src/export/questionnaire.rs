@@ -2,10 +2,11 @@
 //! components, band and flags as interpretation) plus the item-by-item `QuestionnaireResponse`
 //! it was derived from. Scores are computed by `haven_core::instruments`, never stored; a
 //! result recorded elsewhere with items missing exports its recorded total and the items it
-//! has, and no response.
+//! has, and no response. What each instrument contributes (codes, derived results) comes from
+//! its description, so [`result_observation`] serves any described instrument.
 
 use haven_core::PatientId;
-use haven_core::instruments::{Detail, ScoringOptions};
+use haven_core::instruments::{Description, Score, ScoringOptions, Value};
 use haven_core::record::{Entry, QuestionnaireResult};
 
 use super::{category, concept, meta, status, subject};
@@ -18,29 +19,9 @@ use crate::uris::{self, cs, ext};
 
 pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult) -> Vec<Resource> {
     let response_id = super::response_id(e.id.as_str());
-    let mut component: Vec<ObservationComponent> = answered(q)
-        .map(|(index, answer)| ObservationComponent {
-            code: concept(vec![instrument_codes::item_coding(q.instrument, index)]),
-            value_integer: Some(i64::from(answer)),
-            ..ObservationComponent::default()
-        })
-        .collect();
-    let mut interpretation = Vec::new();
-    let mut total = None;
     // A stored result always scores; should one not (a hand-edited database), the answers are
     // still exported and the derived values are left out rather than invented.
-    if let Ok(score) = q.score(&ScoringOptions::default()) {
-        total = score.total().map(i64::from);
-        if let Some(band) = score.band() {
-            interpretation.push(concept(vec![uris::haven(cs::SCORE_BAND, band, band)]));
-        }
-        for flag in score.flags() {
-            interpretation.push(concept(vec![uris::haven(cs::SCORE_FLAG, flag, flag)]));
-        }
-        if let Some(detail) = score.detail() {
-            component.extend(derived(detail));
-        }
-    }
+    let score = q.score(&ScoringOptions::default()).ok();
     // A result recorded elsewhere with items missing was not entered item by item: it is
     // exported as it was recorded (the total, and whichever items came), with no response.
     let item_by_item = !q.items_missing();
@@ -48,19 +29,14 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
         id: Some(e.id.as_str().to_owned()),
         meta: meta(e),
         status: status(e, "final"),
-        category: vec![category(uris::OBSERVATION_CATEGORY, "survey", "Survey")],
-        code: concept(instrument_codes::result_codings(q.instrument)),
         subject: subject(patient),
         effective_date_time: Some(q.date.to_string()),
-        value_integer: total,
-        interpretation,
         derived_from: if item_by_item {
             vec![Reference::to("QuestionnaireResponse", &response_id)]
         } else {
             Vec::new()
         },
-        component,
-        ..Observation::default()
+        ..result_observation(q.instrument.description(), &q.answers, score.as_ref())
     };
     if !item_by_item {
         return vec![observation.into()];
@@ -77,7 +53,7 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
         status: status(e, "completed"),
         subject: subject(patient),
         authored: Some(q.date.to_string()),
-        item: answered(q)
+        item: answered(&q.answers)
             .map(|(index, answer)| QuestionnaireItem {
                 modifier_extension: Vec::new(),
                 link_id: (index + 1).to_string(),
@@ -94,44 +70,70 @@ pub(super) fn resources(patient: &PatientId, e: &Entry, q: &QuestionnaireResult)
     vec![observation.into(), response.into()]
 }
 
+/// What an instrument's result makes of a survey Observation: its code, the total, a component
+/// per answer recorded and per coded derived result, and the band and flags as interpretation.
+/// `score` is `None` when the answers could not be scored. The entry's id, status, subject and
+/// dates are the caller's to add.
+pub fn result_observation(
+    description: &Description,
+    answers: &[Option<u8>],
+    score: Option<&Score>,
+) -> Observation {
+    let mut component: Vec<ObservationComponent> = answered(answers)
+        .map(|(index, answer)| ObservationComponent {
+            code: concept(vec![instrument_codes::item_coding(description, index)]),
+            value_integer: Some(i64::from(answer)),
+            ..ObservationComponent::default()
+        })
+        .collect();
+    let mut interpretation = Vec::new();
+    if let Some(score) = score {
+        if let Some(band) = score.band() {
+            interpretation.push(concept(vec![uris::haven(cs::SCORE_BAND, band.id, band.id)]));
+        }
+        for flag in score.flags() {
+            interpretation.push(concept(vec![uris::haven(cs::SCORE_FLAG, flag, flag)]));
+        }
+        component.extend(derived(score));
+    }
+    Observation {
+        category: vec![category(uris::OBSERVATION_CATEGORY, "survey", "Survey")],
+        code: concept(instrument_codes::result_codings(description)),
+        value_integer: score.and_then(Score::total).map(i64::from),
+        interpretation,
+        component,
+        ..Observation::default()
+    }
+}
+
 /// The answers that were recorded, with their 0-based item index.
-fn answered(q: &QuestionnaireResult) -> impl Iterator<Item = (usize, u8)> + '_ {
-    q.answers
+fn answered(answers: &[Option<u8>]) -> impl Iterator<Item = (usize, u8)> + '_ {
+    answers
         .iter()
         .enumerate()
         .filter_map(|(index, answer)| answer.map(|a| (index, a)))
 }
 
-/// Derived results Haven also shows: ITQ diagnosis and sub-scores, the RHS-13 screen and the
-/// PCL-5 DSM-5 pattern. Import ignores them and scores again from the answers.
-fn derived(detail: &Detail) -> Vec<ObservationComponent> {
-    let boolean = |code: &str, label: &str, value: bool| ObservationComponent {
-        code: concept(vec![uris::haven(cs::HAVEN, code, label)]),
-        value_boolean: Some(value),
-        ..ObservationComponent::default()
-    };
-    let integer = |code: &str, label: &str, value: u8| ObservationComponent {
-        code: concept(vec![uris::haven(cs::HAVEN, code, label)]),
-        value_integer: Some(i64::from(value)),
-        ..ObservationComponent::default()
-    };
-    match detail {
-        Detail::Itq(d) => vec![
-            boolean("itq-ptsd", "ITQ PTSD", d.ptsd()),
-            boolean("itq-cptsd", "ITQ complex PTSD", d.cptsd()),
-            integer("itq-ptsd-score", "ITQ PTSD symptom score", d.ptsd_score),
-            integer("itq-dso-score", "ITQ DSO symptom score", d.dso_score),
-        ],
-        Detail::Rhs15(d) => vec![boolean(
-            "rhs13-positive",
-            "RHS-13 positive screen",
-            d.positive(),
-        )],
-        Detail::Pcl5(d) => vec![boolean(
-            "pcl5-dsm5-pattern",
-            "PCL-5 DSM-5 symptom pattern",
-            d.dsm5_pattern,
-        )],
-        Detail::Phq9(_) | Detail::Gad7 | Detail::Phq15 => Vec::new(),
-    }
+/// The derived results the description gives a Haven code (ITQ diagnosis and sub-scores, the
+/// RHS-13 screen, the PCL-5 DSM-5 pattern). Import ignores them and scores again from the
+/// answers.
+fn derived(score: &Score) -> Vec<ObservationComponent> {
+    score
+        .results()
+        .values
+        .into_iter()
+        .filter_map(|d| {
+            let code = d.code?;
+            let (value_integer, value_boolean) = match d.value {
+                Value::Number(n) => (Some(i64::from(n)), None),
+                Value::YesNo(b) => (None, Some(b)),
+            };
+            Some(ObservationComponent {
+                code: concept(vec![uris::haven(cs::HAVEN, code.code, code.display)]),
+                value_integer,
+                value_boolean,
+                ..ObservationComponent::default()
+            })
+        })
+        .collect()
 }

@@ -22,6 +22,7 @@ pub use assemble::{
 };
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
+pub use observation::{Recorded, read_result};
 pub use parse::{
     ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, OnePass, mentions_patients,
     parse_input, parse_json, parse_value,

@@ -2,7 +2,7 @@
 //! origin, asylum situation, life events, screening, questionnaire results, and problems that
 //! other systems record as observations (suicidal thoughts, self-harm, social isolation).
 
-use haven_core::instruments::{Instrument, ScoringOptions};
+use haven_core::instruments::{Description, Instrument, ScoringOptions, score_recorded};
 use haven_core::record::*;
 
 use super::codes::{asylum_from_snomed, problem_from_key};
@@ -127,7 +127,7 @@ pub(crate) fn observation(ctx: &Ctx, o: &Observation) -> Result<Mapped, ImportEr
     if let Some(item) = o.code.coding.iter().find_map(|c| {
         Instrument::all()
             .iter()
-            .find_map(|&i| instrument_codes::item_index(i, c).map(|index| (i, index)))
+            .find_map(|&i| instrument_codes::item_index(i.description(), c).map(|index| (i, index)))
     }) {
         return lone_item(ctx, o, item, status, date("the date it was answered")?);
     }
@@ -169,10 +169,7 @@ fn asylum_value(ctx: &Ctx, value: &CodeableConcept) -> Result<(AsylumStatus, boo
 }
 
 /// A questionnaire result Observation: the total (`value[x]`) and item answers
-/// (`component`s). Other systems often record only the total, or the total with some items
-/// (PHQ-9 item 9 above all): both are kept as recorded, the total never re-derived. What can be
-/// checked is checked (each item in range, the total within the maximum and consistent with the
-/// items there), and only what is impossible is refused.
+/// (`component`s), read by [`recorded`].
 fn questionnaire(
     ctx: &Ctx,
     o: &Observation,
@@ -180,6 +177,49 @@ fn questionnaire(
     status: EntryStatus,
     date: haven_core::Date,
 ) -> Result<Mapped, ImportError> {
+    let Some(Recorded { items, total }) = recorded(ctx, o, instrument.description())? else {
+        return Ok(Mapped::Skip(format!(
+            "a {} result with neither a total nor item answers",
+            instrument.name()
+        )));
+    };
+    Ok(Mapped::Entry {
+        body: EntryBody::Questionnaire(QuestionnaireResult::recorded(
+            instrument, date, items, total,
+        )),
+        status,
+        date_path: "effectiveDateTime",
+    })
+}
+
+/// A questionnaire result as an Observation records it, for one instrument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// In published order, `None` where an item was not recorded.
+    pub items: Vec<Option<u8>>,
+    /// The total as recorded, if one came.
+    pub total: Option<u8>,
+}
+
+/// Reads a result Observation of the instrument `description` describes, as import does: the
+/// item answers and the total, checked. `None` when it carries neither.
+pub fn read_result(
+    description: &'static Description,
+    o: &Observation,
+    location: &super::Location,
+) -> Result<Option<Recorded>, ImportError> {
+    recorded(&Ctx::new(location, "Observation"), o, description)
+}
+
+/// The total (`value[x]`) and item answers (`component`s). Other systems often record only the
+/// total, or the total with some items (PHQ-9 item 9 above all): both are kept as recorded, the
+/// total never re-derived. What can be checked is checked (each item in range, the total within
+/// the maximum and consistent with the items there), and only what is impossible is refused.
+fn recorded(
+    ctx: &Ctx,
+    o: &Observation,
+    instrument: &'static Description,
+) -> Result<Option<Recorded>, ImportError> {
     let mut answers: Vec<Option<u8>> = vec![None; instrument.max_answers()];
     for (i, component) in o.component.iter().enumerate() {
         let Some(index) = component
@@ -195,7 +235,7 @@ fn questionnaire(
         if answers[index].is_some() {
             return Err(ctx.invalid(
                 &path(),
-                format!("{} item {} is answered twice", instrument.name(), index + 1),
+                format!("{} item {} is answered twice", instrument.name, index + 1),
             ));
         }
         let at = |leaf: &str| format!("{}.{leaf}", path());
@@ -203,13 +243,9 @@ fn questionnaire(
     }
     let total = recorded_total(ctx, o, instrument)?;
     if total.is_none() && answers.iter().all(Option::is_none) {
-        return Ok(Mapped::Skip(format!(
-            "a {} result with neither a total nor item answers",
-            instrument.name()
-        )));
+        return Ok(None);
     }
-    let result = QuestionnaireResult::recorded(instrument, date, answers, total);
-    result.score(&ScoringOptions::default()).map_err(|e| {
+    score_recorded(instrument, &answers, total, &ScoringOptions::default()).map_err(|e| {
         let element = if e.is_about_total() {
             total_path(o)
         } else {
@@ -217,11 +253,10 @@ fn questionnaire(
         };
         ctx.invalid(element, e.to_string())
     })?;
-    Ok(Mapped::Entry {
-        body: EntryBody::Questionnaire(result),
-        status,
-        date_path: "effectiveDateTime",
-    })
+    Ok(Some(Recorded {
+        items: answers,
+        total,
+    }))
 }
 
 /// Where the total was given: `valueInteger`, or `valueQuantity` as some systems send it.
@@ -237,7 +272,7 @@ fn total_path(o: &Observation) -> &'static str {
 fn recorded_total(
     ctx: &Ctx,
     o: &Observation,
-    instrument: Instrument,
+    instrument: &Description,
 ) -> Result<Option<u8>, ImportError> {
     let path = total_path(o);
     let number = match (
@@ -256,7 +291,7 @@ fn recorded_total(
             path,
             format!(
                 "the {} has no total; it is recorded item by item",
-                instrument.name()
+                instrument.name
             ),
         ));
     };
@@ -266,7 +301,7 @@ fn recorded_total(
             path,
             format!(
                 "{number} is not a possible {} total (0–{max})",
-                instrument.name()
+                instrument.name
             ),
         )),
     }
@@ -280,10 +315,10 @@ fn answer_value(
     ctx: &Ctx,
     at: &impl Fn(&str) -> String,
     c: &ObservationComponent,
-    instrument: Instrument,
+    instrument: &Description,
     index: usize,
 ) -> Result<u8, ImportError> {
-    let item = || format!("{} item {}", instrument.name(), index + 1);
+    let item = || format!("{} item {}", instrument.name, index + 1);
     let (number, element) = if let Some(n) = c.value_integer {
         (n, "valueInteger")
     } else if let Some(v) = c.value_quantity.as_ref().and_then(|q| q.value) {
@@ -326,7 +361,7 @@ fn coded_answer(
     ctx: &Ctx,
     at: &impl Fn(&str) -> String,
     concept: &CodeableConcept,
-    instrument: Instrument,
+    instrument: &Description,
     index: usize,
 ) -> Result<i64, ImportError> {
     for coding in &concept.coding {
@@ -334,7 +369,7 @@ fn coded_answer(
             return Ok(i64::from(v));
         }
     }
-    let item = format!("{} item {}", instrument.name(), index + 1);
+    let item = format!("{} item {}", instrument.name, index + 1);
     match concept.coding.first() {
         Some(coding) => Err(ctx.invalid(
             &at("valueCodeableConcept"),
@@ -380,7 +415,7 @@ fn lone_item(
         ctx,
         &|leaf: &str| leaf.to_owned(),
         &answer,
-        instrument,
+        instrument.description(),
         index,
     )?;
     let mut answers = vec![None; index + 1];
@@ -441,7 +476,7 @@ pub(crate) fn questionnaire_response(
         let value = match (answer.value_integer, &answer.value_coding) {
             (Some(n), _) => n,
             (None, Some(coding)) => {
-                match instrument_codes::answer_value(instrument, index - 1, coding) {
+                match instrument_codes::answer_value(instrument.description(), index - 1, coding) {
                     CodedAnswer::Value(v) => i64::from(v),
                     CodedAnswer::Unreadable => {
                         return Err(ctx.invalid(

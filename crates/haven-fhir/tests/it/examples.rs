@@ -1,5 +1,5 @@
 //! Resources written by hand the way another system would send them, one per row of the
-//! INTERFACES.md mapping table, read into the Haven values the table promises. Verified codes
+//! docs/fhir.md mapping table, read into the Haven values the table promises. Verified codes
 //! come from haven-core's terminology, never literals.
 
 use haven_core::instruments::Instrument;

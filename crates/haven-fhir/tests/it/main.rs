@@ -1,4 +1,4 @@
-//! haven-fhir's integration tests: round trips, the INTERFACES.md examples, ordinary FHIR from
+//! haven-fhir's integration tests: round trips, the docs/fhir.md examples, ordinary FHIR from
 //! other systems, refusals of bad input, questionnaire results recorded elsewhere, and
 //! snapshots of exported FHIR and CDS cards.
 

@@ -105,9 +105,13 @@ async fn a_view_in_another_format_is_rebuilt_when_the_store_opens() {
     sql(&db.path, "DELETE FROM actions", []);
 
     let calls = Mutex::new(Vec::new());
-    let store = Store::open_with_progress(&db.path, &|done, total| {
-        calls.lock().expect("lock").push((done, total))
-    })
+    let audit = haven_store::AuditFiles::beside(&db.path).expect("audit files");
+    let store = Store::open_with(
+        &db.path,
+        &audit,
+        haven_store::Clock::system(),
+        &|done, total| calls.lock().expect("lock").push((done, total)),
+    )
     .await
     .expect("reopen");
     assert_eq!(calls.into_inner().expect("lock").last(), Some(&(1, 1)));

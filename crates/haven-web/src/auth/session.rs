@@ -120,7 +120,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
     let Some(session) = state.store.session(&hash).await? else {
         return Ok(SessionContext::None);
     };
-    let now = OffsetDateTime::now_utc();
+    let now = state.now();
     let idle = now - session.last_seen;
     let (idle_limit, lifetime) = {
         let policy = state.policy();

@@ -13,6 +13,18 @@ use crate::fhir_api::{FHIR_JSON, FhirError};
 /// Searchset pages followed per query; more than this is not one patient's record.
 const MAX_PAGES: usize = 20;
 
+/// Why a page could not be fetched from the EHR's FHIR server.
+#[derive(Debug, thiserror::Error)]
+enum FetchError {
+    /// Without the URL, which may carry the patient's id.
+    #[error("the FHIR server could not be reached ({0})")]
+    Unreachable(reqwest::Error),
+    #[error("the FHIR server answered {0}")]
+    Status(reqwest::StatusCode),
+    #[error("the FHIR server's answer is not JSON")]
+    NotJson,
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -76,22 +88,22 @@ pub async fn missing(
     Ok(out)
 }
 
-async fn get(http: &reqwest::Client, url: &str, token: &str) -> Result<Value, String> {
+async fn get(http: &reqwest::Client, url: &str, token: &str) -> Result<Value, FetchError> {
     let response = http
         .get(url)
         .bearer_auth(token)
         .header(reqwest::header::ACCEPT, FHIR_JSON)
         .send()
         .await
-        .map_err(|e| format!("the FHIR server could not be reached ({})", e.without_url()))?;
+        .map_err(|e| FetchError::Unreachable(e.without_url()))?;
     let status = response.status();
     if !status.is_success() {
-        return Err(format!("the FHIR server answered {status}"));
+        return Err(FetchError::Status(status));
     }
     response
         .json::<Value>()
         .await
-        .map_err(|_| "the FHIR server's answer is not JSON".to_owned())
+        .map_err(|_| FetchError::NotJson)
 }
 
 fn next_link(bundle: &Value) -> Option<String> {

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde::Deserialize;
@@ -13,6 +14,84 @@ use serde_json::Value;
 /// The longest lifetime accepted; it also bounds how long a `jti` must be remembered.
 const MAX_LIFETIME_SECS: u64 = 3600;
 const LEEWAY_SECS: u64 = 60;
+
+/// Why a CDS Hooks JWT is refused; the message is the response's diagnostics.
+#[derive(Debug, thiserror::Error)]
+pub enum JwtError {
+    #[error("the bearer token is not a JWT")]
+    NotAJwt,
+    #[error("JWT algorithm {0:?} is not accepted (ES384 or RS384)")]
+    Algorithm(Algorithm),
+    #[error("the JWT claims cannot be read: {0}")]
+    UnreadableClaims(jsonwebtoken::errors::Error),
+    #[error("JWT issuer {0:?} is not trusted")]
+    UntrustedIssuer(String),
+    #[error("no key of this issuer matches the JWT's kid and algorithm")]
+    NoMatchingKey,
+    #[error("the JWT signature does not verify")]
+    BadSignature,
+    #[error("the JWT has expired")]
+    Expired,
+    #[error("the JWT is for another service (aud)")]
+    WrongAudience,
+    #[error("the JWT issuer does not match")]
+    WrongIssuer,
+    #[error("the JWT has no {0}")]
+    MissingClaim(String),
+    #[error("the JWT is not valid ({0:?})")]
+    Invalid(ErrorKind),
+    #[error("the JWT lives too long (at most an hour)")]
+    LivesTooLong,
+    #[error("the JWT has no jti")]
+    NoJti,
+    #[error("this JWT was already used (jti replay)")]
+    Replayed,
+}
+
+impl From<&jsonwebtoken::errors::Error> for JwtError {
+    fn from(e: &jsonwebtoken::errors::Error) -> Self {
+        match e.kind() {
+            ErrorKind::InvalidSignature => Self::BadSignature,
+            ErrorKind::ExpiredSignature => Self::Expired,
+            ErrorKind::InvalidAudience => Self::WrongAudience,
+            ErrorKind::InvalidIssuer => Self::WrongIssuer,
+            ErrorKind::MissingRequiredClaim(c) => Self::MissingClaim(c.clone()),
+            other => Self::Invalid(other.clone()),
+        }
+    }
+}
+
+/// Why a trusted issuer's configuration cannot be used; each names the issuer it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum IssuerError {
+    #[error("not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("no \"issuers\" list")]
+    NoIssuers,
+    #[error("an issuer needs \"iss\"")]
+    NoIss,
+    #[error("{iss}: jwks: {error}")]
+    Jwks {
+        iss: String,
+        error: serde_json::Error,
+    },
+    #[error("{iss}: jwk: {error}")]
+    Jwk {
+        iss: String,
+        error: jsonwebtoken::errors::Error,
+    },
+    #[error("{iss}: a key needs \"pem\"")]
+    NoPem { iss: String },
+    #[error("{iss}: key algorithm {alg:?} is not ES384 or RS384")]
+    KeyAlgorithm { iss: String, alg: Option<String> },
+    #[error("{iss}: pem: {error}")]
+    Pem {
+        iss: String,
+        error: jsonwebtoken::errors::Error,
+    },
+    #[error("{iss}: no ES384 or RS384 key")]
+    NoKey { iss: String },
+}
 
 #[derive(Clone)]
 pub struct TrustedKey {
@@ -40,16 +119,19 @@ impl std::fmt::Debug for TrustedIssuer {
 impl TrustedIssuer {
     /// One issuer from configuration: `{"iss": …, "jwks": {"keys": [JWK…]}}` and/or
     /// `{"iss": …, "keys": [{"kid": …, "alg": "ES384"|"RS384", "pem": "-----BEGIN PUBLIC KEY-----…"}]}`.
-    pub fn from_json(value: &Value) -> Result<Self, String> {
+    pub fn from_json(value: &Value) -> Result<Self, IssuerError> {
         let iss = value
             .get("iss")
             .and_then(Value::as_str)
-            .ok_or("an issuer needs \"iss\"")?
+            .ok_or(IssuerError::NoIss)?
             .to_owned();
         let mut keys = Vec::new();
         if let Some(jwks) = value.get("jwks") {
             let set: JwkSet =
-                serde_json::from_value(jwks.clone()).map_err(|e| format!("{iss}: jwks: {e}"))?;
+                serde_json::from_value(jwks.clone()).map_err(|error| IssuerError::Jwks {
+                    iss: iss.clone(),
+                    error,
+                })?;
             for jwk in &set.keys {
                 let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {
                     (Some(KeyAlgorithm::ES384), _) => Algorithm::ES384,
@@ -58,7 +140,10 @@ impl TrustedIssuer {
                     (None, AlgorithmParameters::RSA(_)) => Algorithm::RS384,
                     _ => continue, // keys for other algorithms are not used for CDS Hooks
                 };
-                let key = DecodingKey::from_jwk(jwk).map_err(|e| format!("{iss}: jwk: {e}"))?;
+                let key = DecodingKey::from_jwk(jwk).map_err(|error| IssuerError::Jwk {
+                    iss: iss.clone(),
+                    error,
+                })?;
                 keys.push(TrustedKey {
                     kid: jwk.common.key_id.clone(),
                     alg,
@@ -75,17 +160,21 @@ impl TrustedIssuer {
             let pem = k
                 .get("pem")
                 .and_then(Value::as_str)
-                .ok_or_else(|| format!("{iss}: a key needs \"pem\""))?;
+                .ok_or_else(|| IssuerError::NoPem { iss: iss.clone() })?;
             let (alg, key) = match k.get("alg").and_then(Value::as_str) {
                 Some("ES384") => (Algorithm::ES384, DecodingKey::from_ec_pem(pem.as_bytes())),
                 Some("RS384") => (Algorithm::RS384, DecodingKey::from_rsa_pem(pem.as_bytes())),
                 other => {
-                    return Err(format!(
-                        "{iss}: key algorithm {other:?} is not ES384 or RS384"
-                    ));
+                    return Err(IssuerError::KeyAlgorithm {
+                        iss,
+                        alg: other.map(str::to_owned),
+                    });
                 }
             };
-            let key = key.map_err(|e| format!("{iss}: pem: {e}"))?;
+            let key = key.map_err(|error| IssuerError::Pem {
+                iss: iss.clone(),
+                error,
+            })?;
             keys.push(TrustedKey {
                 kid: k.get("kid").and_then(Value::as_str).map(str::to_owned),
                 alg,
@@ -93,7 +182,7 @@ impl TrustedIssuer {
             });
         }
         if keys.is_empty() {
-            return Err(format!("{iss}: no ES384 or RS384 key"));
+            return Err(IssuerError::NoKey { iss });
         }
         Ok(Self { iss, keys })
     }
@@ -137,21 +226,18 @@ pub fn verify(
     audience: &str,
     issuers: &[TrustedIssuer],
     replay: &ReplayCache,
-) -> Result<Caller, String> {
-    let header = decode_header(token).map_err(|_| "the bearer token is not a JWT".to_owned())?;
+) -> Result<Caller, JwtError> {
+    let header = decode_header(token).map_err(|_| JwtError::NotAJwt)?;
     if !matches!(header.alg, Algorithm::ES384 | Algorithm::RS384) {
-        return Err(format!(
-            "JWT algorithm {:?} is not accepted (ES384 or RS384)",
-            header.alg
-        ));
+        return Err(JwtError::Algorithm(header.alg));
     }
     // Only to choose the issuer's keys; the claims are trusted after the signature check below.
     let unverified = jsonwebtoken::dangerous::insecure_decode::<Claims>(token)
-        .map_err(|e| format!("the JWT claims cannot be read: {e}"))?;
+        .map_err(JwtError::UnreadableClaims)?;
     let issuer = issuers
         .iter()
         .find(|i| i.iss == unverified.claims.iss)
-        .ok_or_else(|| format!("JWT issuer {:?} is not trusted", unverified.claims.iss))?;
+        .ok_or_else(|| JwtError::UntrustedIssuer(unverified.claims.iss.clone()))?;
     let mut validation = Validation::new(header.alg);
     validation.set_audience(&[audience]);
     validation.set_issuer(&[issuer.iss.as_str()]);
@@ -160,27 +246,27 @@ pub fn verify(
     let candidates = issuer.keys.iter().filter(|k| {
         k.alg == header.alg && (header.kid.is_none() || k.kid.is_none() || k.kid == header.kid)
     });
-    let mut last = "no key of this issuer matches the JWT's kid and algorithm".to_owned();
+    let mut last = JwtError::NoMatchingKey;
     for key in candidates {
         match decode::<Claims>(token, &key.key, &validation) {
             Ok(data) => return accept(data.claims, replay),
-            Err(e) => last = describe(&e),
+            Err(e) => last = JwtError::from(&e),
         }
     }
     Err(last)
 }
 
-fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, String> {
+fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, JwtError> {
     let now = jsonwebtoken::get_current_timestamp();
     if claims.exp > now + MAX_LIFETIME_SECS {
-        return Err("the JWT lives too long (at most an hour)".into());
+        return Err(JwtError::LivesTooLong);
     }
     let jti = claims
         .jti
         .filter(|j| !j.is_empty())
-        .ok_or("the JWT has no jti")?;
+        .ok_or(JwtError::NoJti)?;
     if !replay.first_use(&claims.iss, &jti, claims.exp, now) {
-        return Err("this JWT was already used (jti replay)".into());
+        return Err(JwtError::Replayed);
     }
     Ok(Caller {
         iss: claims.iss,
@@ -188,14 +274,32 @@ fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, String> {
     })
 }
 
-fn describe(e: &jsonwebtoken::errors::Error) -> String {
-    use jsonwebtoken::errors::ErrorKind as K;
-    match e.kind() {
-        K::InvalidSignature => "the JWT signature does not verify".into(),
-        K::ExpiredSignature => "the JWT has expired".into(),
-        K::InvalidAudience => "the JWT is for another service (aud)".into(),
-        K::InvalidIssuer => "the JWT issuer does not match".into(),
-        K::MissingRequiredClaim(c) => format!("the JWT has no {c}"),
-        other => format!("the JWT is not valid ({other:?})"),
+#[cfg(test)]
+mod tests {
+    use crate::cds::CdsConfig;
+
+    /// What an administrator reads in the log when the issuers file cannot be used.
+    #[test]
+    fn issuer_configuration_errors_name_what_is_wrong() {
+        let check = |json: &str| {
+            CdsConfig::issuers_from_json(json.as_bytes())
+                .expect_err("refused")
+                .to_string()
+        };
+        assert!(check("{").starts_with("not JSON: "));
+        assert_eq!(check("{}"), r#"no "issuers" list"#);
+        assert_eq!(check(r#"{"issuers": [{}]}"#), r#"an issuer needs "iss""#);
+        assert_eq!(
+            check(r#"{"issuers": [{"iss": "ehr", "keys": [{"alg": "HS256"}]}]}"#),
+            r#"ehr: a key needs "pem""#
+        );
+        assert_eq!(
+            check(r#"{"issuers": [{"iss": "ehr", "keys": [{"alg": "HS256", "pem": "x"}]}]}"#),
+            r#"ehr: key algorithm Some("HS256") is not ES384 or RS384"#
+        );
+        assert_eq!(
+            check(r#"{"issuers": [{"iss": "ehr"}]}"#),
+            "ehr: no ES384 or RS384 key"
+        );
     }
 }

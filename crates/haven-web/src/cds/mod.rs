@@ -5,15 +5,15 @@
 //! checked against trusted issuers; a Haven API token (read scope) is accepted as well, for
 //! integrations that cannot sign.
 //!
-//! Self-contained like [`crate::fhir_api`]: [`router`] reads `HAVEN_PUBLIC_URL` (the service
-//! URLs the JWT `aud` must name; otherwise taken from the request's Host) and
-//! `HAVEN_CDS_ISSUERS` (a JSON file `{"issuers": [{"iss": …, "jwks": {…}}]}`, see
-//! [`TrustedIssuer::from_json`]); with no issuers configured only API tokens are accepted.
+//! Self-contained like [`crate::fhir_api`]: [`router`] is given its settings ([`CdsConfig`]):
+//! the public URL (the service URLs the JWT `aud` must name; otherwise taken from the
+//! request's Host) and the trusted issuers (read from `{"issuers": [{"iss": …, "jwks": {…}}]}`
+//! by [`CdsConfig::issuers_from_json`]); with no issuers only API tokens are accepted.
 
 mod fetch;
 mod jwt;
 
-pub use jwt::{Caller, ReplayCache, TrustedIssuer, TrustedKey, verify};
+pub use jwt::{Caller, IssuerError, JwtError, ReplayCache, TrustedIssuer, TrustedKey, verify};
 
 use std::sync::Arc;
 
@@ -36,42 +36,20 @@ const MAX_REQUEST_BYTES: usize = 16 << 20;
 
 #[derive(Clone, Debug, Default)]
 pub struct CdsConfig {
+    /// The base address EHRs reach Haven at; without it, taken from the request's Host.
     pub public_url: Option<String>,
+    /// The EHRs whose signed JWTs are accepted.
     pub issuers: Vec<TrustedIssuer>,
 }
 
 impl CdsConfig {
-    /// Settings from the environment; a broken issuers file is logged and trusts no one.
-    pub fn from_env() -> Self {
-        let public_url = std::env::var("HAVEN_PUBLIC_URL")
-            .ok()
-            .filter(|s| !s.trim().is_empty());
-        let issuers = match std::env::var_os("HAVEN_CDS_ISSUERS") {
-            Some(path) => match std::fs::read(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|b| Self::issuers_from_json(&b))
-            {
-                Ok(issuers) => issuers,
-                Err(e) => {
-                    tracing::error!(error = %e, "HAVEN_CDS_ISSUERS could not be read: no CDS Hooks issuer is trusted");
-                    Vec::new()
-                }
-            },
-            None => Vec::new(),
-        };
-        Self {
-            public_url,
-            issuers,
-        }
-    }
-
     /// `{"issuers": [...]}`.
-    pub fn issuers_from_json(bytes: &[u8]) -> Result<Vec<TrustedIssuer>, String> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    pub fn issuers_from_json(bytes: &[u8]) -> Result<Vec<TrustedIssuer>, IssuerError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(IssuerError::NotJson)?;
         value
             .get("issuers")
             .and_then(Value::as_array)
-            .ok_or("no \"issuers\" list")?
+            .ok_or(IssuerError::NoIssuers)?
             .iter()
             .map(TrustedIssuer::from_json)
             .collect()
@@ -84,11 +62,7 @@ struct Shared {
     http: reqwest::Client,
 }
 
-pub fn router() -> Router<AppState> {
-    router_with(CdsConfig::from_env())
-}
-
-pub fn router_with(config: CdsConfig) -> Router<AppState> {
+pub fn router(config: CdsConfig) -> Router<AppState> {
     let shared = Arc::new(Shared {
         config,
         replay: ReplayCache::default(),
@@ -137,8 +111,7 @@ async fn authenticate(
             "{}{path}",
             base_url(headers, shared.config.public_url.as_deref())
         );
-        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)
-            .map_err(FhirError::Jwt)?;
+        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)?;
         return Ok(Actor::new(format!("cds:{}", caller.iss)));
     }
     let api = state
@@ -210,7 +183,7 @@ async fn service(
     };
     let draft_ids: Vec<String> = drafts.iter().filter_map(|d| d.id.clone()).collect();
     resources.extend(drafts);
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.today();
     let record = cds::record_for(&patient, resources, today)?;
     let policy = state.policy();
     let actions = if hook == "appointment-book" {

@@ -70,7 +70,7 @@ pub(super) async fn batch(
     let mut assembler = Assembler::default();
     assembler.add_all(resources)?;
     let known = write::known(&state.store, &assembler).await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.today();
     let Assembly {
         records,
         given,

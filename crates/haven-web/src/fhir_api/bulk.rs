@@ -161,12 +161,7 @@ pub(super) async fn kick_off(
     let request = parse_request(query.as_deref())?;
     shared.jobs.purge_finished();
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let root = shared
-        .config
-        .export_dir
-        .clone()
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = root.join(format!("haven-export-{id}"));
+    let dir = shared.config.export_dir.join(format!("haven-export-{id}"));
     std::fs::create_dir_all(&dir)
         .map_err(|e| FhirError::Internal(format!("cannot create the export directory: {e}")))?;
     let detail = format!(
@@ -195,9 +190,7 @@ pub(super) async fn kick_off(
                 .map(|q| format!("?{q}"))
                 .unwrap_or_default()
         ),
-        transaction_time: OffsetDateTime::now_utc()
-            .format(&Rfc3339)
-            .unwrap_or_default(),
+        transaction_time: state.now().format(&Rfc3339).unwrap_or_default(),
         dir: dir.clone(),
         done: done.clone(),
         total,

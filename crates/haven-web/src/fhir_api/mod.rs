@@ -5,9 +5,7 @@
 //!
 //! Self-contained: [`router`] brings its own state (export jobs, settings) as a request
 //! extension, so it merges into the application beside the UI without touching `AppState`.
-//! Settings come from the environment: `HAVEN_PUBLIC_URL` (the address clients use, for
-//! links; otherwise taken from the request's Host) and `HAVEN_EXPORT_DIR` (where bulk exports
-//! are written; otherwise the system temporary directory).
+//! Its settings ([`FhirConfig`]) are given by whoever builds it; it reads no environment.
 
 mod auth;
 mod batch;
@@ -49,23 +47,13 @@ pub const SERVED_TYPES: &[&str] = &[
     "QuestionnaireResponse",
 ];
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FhirConfig {
-    /// The base address clients reach Haven at, e.g. `https://haven.example.org`.
+    /// The base address clients reach Haven at, e.g. `https://haven.example.org`; without it,
+    /// links are made from the request's Host.
     pub public_url: Option<String>,
-    /// Where bulk export jobs write their files.
-    pub export_dir: Option<PathBuf>,
-}
-
-impl FhirConfig {
-    pub fn from_env() -> Self {
-        Self {
-            public_url: std::env::var("HAVEN_PUBLIC_URL")
-                .ok()
-                .filter(|s| !s.trim().is_empty()),
-            export_dir: std::env::var_os("HAVEN_EXPORT_DIR").map(PathBuf::from),
-        }
-    }
+    /// Where bulk export jobs write their files (each job in a directory of its own).
+    pub export_dir: PathBuf,
 }
 
 /// State of this API that lives beside `AppState`.
@@ -74,12 +62,7 @@ pub(crate) struct Shared {
     jobs: bulk::Jobs,
 }
 
-/// The API with settings from the environment.
-pub fn router() -> Router<AppState> {
-    router_with(FhirConfig::from_env())
-}
-
-pub fn router_with(config: FhirConfig) -> Router<AppState> {
+pub fn router(config: FhirConfig) -> Router<AppState> {
     let shared = Arc::new(Shared {
         config,
         jobs: bulk::Jobs::default(),

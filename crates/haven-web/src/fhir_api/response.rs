@@ -7,8 +7,10 @@ use axum::response::{IntoResponse, Response};
 use haven_fhir::model::{OperationOutcome, Resource};
 use haven_fhir::{ImportError, ImportErrorKind};
 use haven_store::StoreError;
-use haven_store::fhir_import::UpsertError;
+use haven_store::upsert::UpsertError;
 use serde_json::Value;
+
+use crate::cds::JwtError;
 
 pub const FHIR_JSON: &str = "application/fhir+json";
 pub const FHIR_NDJSON: &str = "application/fhir+ndjson";
@@ -55,7 +57,7 @@ pub enum FhirError {
     Internal(String),
     /// A CDS Hooks JWT that is not accepted; the message says why.
     #[error("{0}")]
-    Jwt(String),
+    Jwt(#[from] JwtError),
     /// CDS Hooks: the data needed was neither prefetched nor fetchable.
     #[error("{0}")]
     PreconditionFailed(String),

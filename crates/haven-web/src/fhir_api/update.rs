@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use haven_fhir::{Assembler, Position, Purpose, parse_input};
 use haven_store::api_tokens::ApiScope;
-use haven_store::fhir_import::{Incoming, PatientWrite};
+use haven_store::upsert::{Incoming, PatientWrite};
 
 use super::{ApiClient, FhirError, Shared, fhir_json, write};
 use crate::AppState;
@@ -80,7 +80,7 @@ pub(super) async fn update(
     let mut assembler = Assembler::default();
     assembler.add_all(resources)?;
     let known = write::known(&state.store, &assembler).await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.today();
     let assembly = assembler.finish(today, &known, Purpose::Store)?;
     let write = match if_match {
         Some(version) => PatientWrite::UpdateAt(version),

@@ -9,7 +9,7 @@ use haven_core::record::{Patient, PatientRecord};
 use haven_fhir::model::{Meta, Resource};
 use haven_fhir::{Assembler, PatientGiven};
 use haven_store::Store;
-use haven_store::fhir_import::{Incoming, PatientWrite};
+use haven_store::upsert::{Incoming, PatientWrite};
 
 use super::FhirError;
 

@@ -19,7 +19,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use haven_core::Date;
-use haven_core::instruments::{Instrument, bands_with, score_with};
+use haven_core::instruments::{Instrument, score_with};
 use haven_core::record::{Entry, EntryBody, QuestionnaireResult, validate_entry};
 use haven_store::StoreError;
 use sha2::{Digest, Sha256};
@@ -28,12 +28,12 @@ use super::form::{FormErrors, Shown};
 use super::forms::data::FormData;
 use super::forms::fields::sentence;
 use super::forms::questionnaire::{
-    ItemView, ScoreView, answer_values, answers_text, bands_attribute, item_views, parse_answers,
+    Questions, ScoreView, answer_values, answers_text, bands_attribute, parse_answers, raises_item9,
 };
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::safety_text::{SafetyText, safety_text};
-use super::{encode_segment, new_entry_id, now, page, page_status, patient_href, see_other, today};
+use super::{encode_segment, new_entry_id, page, page_status, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -151,7 +151,8 @@ struct FormPage {
     action: String,
     cancel_href: String,
     date: String,
-    items: Vec<ItemView>,
+    /// The items, drawn from the instrument's description.
+    questions: Questions,
     bands: String,
     /// The score after "Calculate", or after an amendment is shown again.
     score: Option<ScoreView>,
@@ -200,12 +201,7 @@ async fn render(
         ),
     };
     let safety = safety_text(state, ctx.record.patient.main_language.as_ref()).await?;
-    let item9_now = f.instrument == Instrument::Phq9
-        && f.data
-            .get("item-9")
-            .trim()
-            .parse::<u8>()
-            .is_ok_and(|v| v > 0);
+    let description = f.instrument.description();
     let options = state.policy().scoring_options();
     let title = if f.amending.is_some() {
         format!("Amend {}", f.instrument.name())
@@ -215,23 +211,20 @@ async fn render(
     let page_data = FormPage {
         layout: Layout::new(user, format!("{title} – {}", ctx.banner.name), "/patients"),
         script_href: SCRIPT_HREF.as_str(),
-        instrument: f.instrument.name(),
+        instrument: description.name,
         action,
         cancel_href,
         date: f.data.get("date").to_owned(),
-        items: item_views(f.instrument, f.data),
-        bands: bands_attribute(f.instrument, bands_with(f.instrument, &options)),
-        safety_shown: item9_now || f.score.as_ref().is_some_and(|s| s.item9),
+        questions: Questions::new(description, f.data, &shown.errors),
+        bands: bands_attribute(description.bands(&options)),
+        safety_shown: raises_item9(description, f.data)
+            || f.score.as_ref().is_some_and(|s| s.item9),
         score: f.score,
         safety,
         errors: shown.errors,
         amending: f.amending.map(|(v, _)| v),
         reason: f.data.get("reason").to_owned(),
-        licence_note: if f.instrument == Instrument::Rhs15 {
-            "RHS-15 is licensed: administer the official bilingual form and enter the numbers only."
-        } else {
-            "Short labels only: read the validated wording and translation from the official form."
-        },
+        licence_note: description.licence,
         banner: ctx.banner,
     };
     page_status(shown.status, &page_data)
@@ -246,7 +239,7 @@ async fn new_form(
     let instrument = instrument_of(&state, &instrument)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let mut data = FormData::default();
-    data.set("date", today().to_string());
+    data.set("date", state.today().to_string());
     render(
         &state,
         &user,
@@ -270,7 +263,7 @@ fn parse(
     errors: &mut FormErrors,
 ) -> Option<(QuestionnaireResult, ScoreView)> {
     let date: Option<Date> = data.date("date", errors, "The date the questionnaire was completed");
-    let answers = parse_answers(instrument, data, errors)?;
+    let answers = parse_answers(instrument.description(), data, errors)?;
     let score = match score_with(instrument, &answers, &state.policy().scoring_options()) {
         Ok(s) => s,
         Err(e) => {
@@ -282,7 +275,7 @@ fn parse(
     if let Err(e) = validate_entry(
         &ctx.record.patient,
         &EntryBody::Questionnaire(q.clone()),
-        today(),
+        state.today(),
     ) {
         errors.add(
             if e.field == "answers" {
@@ -305,7 +298,7 @@ fn calculate(
     data: &FormData,
 ) -> (Option<ScoreView>, FormErrors) {
     let mut errors = FormErrors::default();
-    let score = parse_answers(instrument, data, &mut errors)
+    let score = parse_answers(instrument.description(), data, &mut errors)
         .and_then(|a| score_with(instrument, &a, &state.policy().scoring_options()).ok())
         .map(|s| ScoreView::of(&s));
     (score, errors)
@@ -368,7 +361,7 @@ async fn submit(
         ctx.record.patient.id.clone(),
         EntryBody::Questionnaire(q),
         user.user_id(),
-        now(),
+        state.now(),
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, instrument = instrument.id(), "questionnaire recorded");
@@ -457,7 +450,12 @@ pub async fn amend_save(
         status = StatusCode::CONFLICT;
     }
     if let (Some((q, _)), true) = (parsed, errors.is_empty()) {
-        match entry.amend(EntryBody::Questionnaire(q), user.user_id(), now(), &reason) {
+        match entry.amend(
+            EntryBody::Questionnaire(q),
+            user.user_id(),
+            state.now(),
+            &reason,
+        ) {
             Ok(next) => match state.store.change_entry(&user.actor(), &next).await {
                 Ok(()) => return Ok(see_other(&result_href(id, entry.id.as_str()))),
                 Err(StoreError::VersionConflict { .. }) => {
@@ -537,7 +535,7 @@ async fn result(
         instrument: q.instrument.name(),
         date: q.date.to_string(),
         score: ScoreView::of(&score),
-        answers: answers_text(q.instrument, &q.answers),
+        answers: answers_text(q.instrument.description(), &q.answers),
         safety: safety_text(&state, ctx.record.patient.main_language.as_ref()).await?,
         risk_review_href: format!("{}/entries/new/risk-review", patient_href(&id)),
         trends_href: format!("{}/trends", patient_href(&id)),

@@ -372,13 +372,22 @@ mod tests {
     #[test]
     fn mistakes_are_named_beside_their_field() {
         let mut errors = FormErrors::default();
-        let data = FormData::parse(b"name=X&help=legal-advice&languages=Tigrinya%2C+Elvish&website=x");
+        let data =
+            FormData::parse(b"name=X&help=legal-advice&languages=Tigrinya%2C+Elvish&website=x");
         assert_eq!(parse(&data, false, &mut errors), None);
-        assert!(errors.get("languages").is_some_and(|m| m.contains("Elvish")));
+        assert!(
+            errors
+                .get("languages")
+                .is_some_and(|m| m.contains("Elvish"))
+        );
         let mut errors = FormErrors::default();
         let data = FormData::parse(b"name=X&help=legal-advice&website=www.example.org");
         assert_eq!(parse(&data, false, &mut errors), None);
-        assert!(errors.get("website").is_some_and(|m| m.starts_with("Enter a web address")));
+        assert!(
+            errors
+                .get("website")
+                .is_some_and(|m| m.starts_with("Enter a web address"))
+        );
         let mut errors = FormErrors::default();
         assert_eq!(parse(&FormData::parse(b"name=X"), false, &mut errors), None);
         assert!(errors.has("help"));

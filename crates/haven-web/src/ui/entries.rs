@@ -17,7 +17,7 @@ use super::kinds::{follow_href, print_href};
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::summary::entry_details;
-use super::{amend_href, entry_href, now, page_status, see_other};
+use super::{amend_href, entry_href, page_status, see_other};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -196,7 +196,7 @@ async fn mark_in_error(
         let shown = Shown::with_status(status, form.reason, errors);
         return render(&state, &user, &id, versions, shown).await;
     }
-    let next = match current.mark_entered_in_error(user.user_id(), now(), &reason) {
+    let next = match current.mark_entered_in_error(user.user_id(), state.now(), &reason) {
         Ok(next) => next,
         Err(e) => {
             errors.add("reason", e.to_string());

@@ -27,9 +27,7 @@ use super::forms::{EntryForm, FormContext};
 use super::kinds::{self, Recording};
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
-use super::{
-    amend_href, entry_href, new_entry_id, now, page_status, patient_href, see_other, today,
-};
+use super::{amend_href, entry_href, new_entry_id, page_status, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -95,7 +93,7 @@ fn render(
     let facts = form.facts.map(|facts| {
         facts(&FormContext {
             record: &ctx.record,
-            today: today(),
+            today: ctx.today,
             policy: &ctx.policy,
         })
     });
@@ -147,7 +145,7 @@ pub async fn new_page(
     let ctx = PatientContext::load(state, user, id).await?;
     let mut data = (form.starts)(&FormContext {
         record: &ctx.record,
-        today: today(),
+        today: state.today(),
         policy: &ctx.policy,
     });
     fill(&mut data);
@@ -174,7 +172,7 @@ fn parse_checked(
         keep(before, b);
     }
     if let (Some(b), true) = (&body, errors.is_empty())
-        && let Err(e) = validate_entry(&ctx.record.patient, b, today())
+        && let Err(e) = validate_entry(&ctx.record.patient, b, ctx.today)
             .and_then(|()| validate_change(previous, b))
     {
         add_validation(errors, &form.fields(&ctx.policy), e.field, &e.message);
@@ -213,7 +211,7 @@ async fn create(
         ctx.record.patient.id.clone(),
         entry_body,
         user.user_id(),
-        now(),
+        state.now(),
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = kind.id(), "entry recorded");
@@ -266,7 +264,7 @@ pub async fn amend_save(
         status = StatusCode::CONFLICT;
     }
     let next = match (parsed, errors.is_empty()) {
-        (Some(b), true) => match entry.amend(b, user.user_id(), now(), &reason) {
+        (Some(b), true) => match entry.amend(b, user.user_id(), state.now(), &reason) {
             Ok(next) => Some(next),
             Err(e) => {
                 errors.add("reason", sentence(&e.to_string()));

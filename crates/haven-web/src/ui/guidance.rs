@@ -62,11 +62,38 @@ struct IndexPage {
     sections: &'static [GuidanceSection],
 }
 
+/// Haven's pages that carry out a section, linked from it: `(section, href, link text)`.
+const HAVEN_PAGES: &[(u8, &str, &str)] = &[
+    (
+        2,
+        "/handouts",
+        "The “I need an interpreter” card, in the person’s language",
+    ),
+    (
+        3,
+        "/handouts",
+        "Wellbeing handouts in the person’s language",
+    ),
+    (
+        6,
+        "/handouts",
+        "The safety plan printed in the person’s language",
+    ),
+    // Until Haven's directory is built, the organisations are listed on the page itself.
+    (
+        10,
+        "#further-information",
+        "The organisations named in this guidance",
+    ),
+];
+
 #[derive(Template)]
 #[template(path = "guidance/section.html")]
 struct SectionPage {
     layout: Layout,
     section: &'static GuidanceSection,
+    /// Haven's own pages for this section: `(href, link text)`.
+    haven_pages: Vec<(&'static str, &'static str)>,
     rules: Vec<RuleView>,
     resources: &'static [Resource],
     prev: Option<&'static GuidanceSection>,
@@ -109,6 +136,11 @@ async fn show(
             "/guidance",
         ),
         rules,
+        haven_pages: HAVEN_PAGES
+            .iter()
+            .filter(|(n, _, _)| *n == section.number)
+            .map(|&(_, href, text)| (href, text))
+            .collect(),
         resources: if section.number == 10 {
             guidance::resources()
         } else {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::form::{FormErrors, Shown};
 use super::layout::Layout;
-use super::{now, page_status, see_other};
+use super::{page_status, see_other};
 use crate::AppState;
 use crate::auth::{
     self, Attempt, CurrentUser, LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, SessionContext,
@@ -184,7 +184,7 @@ async fn login(
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(&auth::token_hash(old)).await?;
     }
-    let session = auth::create_session(&state.store, &user.username, now()).await?;
+    let session = auth::create_session(&state.store, &user.username, state.now()).await?;
     state
         .store
         .audit_read(

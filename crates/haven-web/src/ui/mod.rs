@@ -27,6 +27,7 @@ pub mod entry_form;
 pub mod form;
 pub mod forms;
 pub mod guidance;
+pub mod handouts;
 pub mod home;
 pub mod kinds;
 pub mod layout;
@@ -38,7 +39,6 @@ pub mod patients;
 pub mod policy_admin;
 pub mod record_health;
 pub mod registration;
-pub mod safety_plan_print;
 pub mod safety_text;
 pub mod summary;
 pub mod trends;
@@ -48,8 +48,7 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use haven_core::{Date, EntryId};
-use time::OffsetDateTime;
+use haven_core::EntryId;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -67,7 +66,7 @@ pub fn routes() -> Router<AppState> {
         .merge(entry_form::routes())
         .merge(amend::routes())
         .merge(assessments::routes())
-        .merge(safety_plan_print::routes())
+        .merge(handouts::routes())
         .merge(trends::routes())
         .merge(worklist::routes())
         .merge(guidance::routes())
@@ -89,17 +88,6 @@ pub fn page_status(status: StatusCode, template: &impl Template) -> Result<Respo
 /// 303 See Other: where a successful POST sends the browser (so reload does not resubmit).
 pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
-}
-
-/// Now, for `Change::at` of new entries and for session times.
-pub fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-/// Today's date for validation and for the rules. The web layer may read the clock; the core
-/// never does.
-pub fn today() -> Date {
-    now().date()
 }
 
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.

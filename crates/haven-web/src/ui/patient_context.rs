@@ -10,8 +10,8 @@ use haven_core::record::{InterpreterGender, PatientRecord};
 
 use super::actions::{UrgentAction, urgent_actions};
 use super::patient_form::{SEXES, label_of, sex_id};
+use super::patient_href;
 use super::patients::{NativeName, age_text};
-use super::{patient_href, today};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -124,6 +124,8 @@ pub struct PatientContext {
     /// Username → display name, for "named clinician" and "changed by".
     pub names: HashMap<String, String>,
     pub policy: Policy,
+    /// The application's today, which the banner, the rules and the forms read.
+    pub today: Date,
 }
 
 impl PatientContext {
@@ -138,13 +140,15 @@ impl PatientContext {
             .map(|u| (u.username, u.display_name))
             .collect();
         let policy = state.policy();
-        let mut banner = Banner::build(&record, user, &names, today());
-        banner.urgent = urgent_actions(user, &record, &policy, today());
+        let today = state.today();
+        let mut banner = Banner::build(&record, user, &names, today);
+        banner.urgent = urgent_actions(user, &record, &policy, today);
         Ok(Self {
             record,
             banner,
             names,
             policy,
+            today,
         })
     }
 }

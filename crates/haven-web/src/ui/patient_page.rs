@@ -18,7 +18,7 @@ use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::patient_form::accommodation_label;
 use super::summary::EntryRow;
-use super::{page, patient_href, today};
+use super::{page, patient_href};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -169,13 +169,13 @@ async fn show(
         clinical: user.is_clinical(),
         // The rules need the whole record; receptionists' page record lacks clinical entries.
         due: if user.is_clinical() {
-            due_items(&state, &user, &ctx.record, today())
+            due_items(&state, &user, &ctx.record, ctx.today)
         } else {
             due_items(
                 &state,
                 &user,
                 &state.store.record(&id, Visibility::Sensitive).await?,
-                today(),
+                ctx.today,
             )
         },
         record_links: record_links(&user, &id),

@@ -9,13 +9,14 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use haven_core::record::Patient;
+use haven_core::search::PatientSearch;
 use haven_core::{Date, LanguageTag};
 use haven_store::{PatientQuery, Role};
 use serde::Deserialize;
 
 use super::form::{Choice, choices_with_blank};
 use super::layout::Layout;
-use super::{encode_query, page, patient_href, today};
+use super::{encode_query, page, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -97,6 +98,26 @@ struct ListPage {
     searched: bool,
 }
 
+/// `search: name; filtered by clinician; page 2, 50 of 120 patients`.
+fn audit_detail(text: &str, q: &ListQuery, page_no: i64, shown: usize, total: i64) -> String {
+    let filters: Vec<&str> = [
+        (!q.clinician.is_empty()).then_some("clinician"),
+        (!q.language.is_empty()).then_some("language"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let filtered = if filters.is_empty() {
+        String::new()
+    } else {
+        format!("; filtered by {}", filters.join(" and "))
+    };
+    format!(
+        "search: {}{filtered}; page {page_no}, {shown} of {total} patients",
+        PatientSearch::kind_of(text)
+    )
+}
+
 pub fn age_text(p: &Patient, today: Date) -> String {
     p.age_text_on(today).unwrap_or_default()
 }
@@ -117,12 +138,23 @@ async fn list(
         limit: PAGE_SIZE,
     };
     let (found, total) = state.store.search_patients(&query).await?;
+    // Names and NHS numbers are about to be shown: one audit row per page served, with the
+    // kind of search and never what was typed.
+    state
+        .store
+        .audit_read(
+            &user.actor(),
+            "patient.list",
+            None,
+            &audit_detail(&text, &q, page_no, found.len(), total),
+        )
+        .await?;
     let users = state.store.users().await?;
     let names: HashMap<&str, &str> = users
         .iter()
         .map(|u| (u.username.as_str(), u.display_name.as_str()))
         .collect();
-    let today = today();
+    let today = state.today();
     let rows = found
         .iter()
         .map(|s| {

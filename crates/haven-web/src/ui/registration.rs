@@ -18,12 +18,13 @@ use axum::{Form, Router};
 use haven_core::record::{Entry, EntryBody, Flag, FlagKind, Patient, Visibility};
 use haven_core::{PatientId, UserId};
 use haven_store::{DuplicateCandidate, DuplicateOverride, Role, Store, StoreError};
+use time::OffsetDateTime;
 
 use super::form::{FormErrors, Shown};
 use super::layout::Layout;
 use super::patient_form::{ClinicianOption, FormChoices, PatientForm};
 use super::patients::NativeName;
-use super::{new_entry_id, now, page_status, patient_href, see_other, today};
+use super::{new_entry_id, page_status, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
 use crate::error::AppError;
@@ -178,12 +179,12 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     )
 }
 
-fn interpreter_flag(patient: &Patient, by: UserId) -> Entry {
+fn interpreter_flag(patient: &Patient, by: UserId, at: OffsetDateTime) -> Entry {
     let body = EntryBody::Flag(Flag {
         kind: FlagKind::InterpreterNeeded,
-        date: today(),
+        date: at.date(),
     });
-    Entry::new(new_entry_id(), patient.id.clone(), body, by, now())
+    Entry::new(new_entry_id(), patient.id.clone(), body, by, at)
 }
 
 async fn create(
@@ -193,7 +194,7 @@ async fn create(
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
     let clinicians = clinician_options(&state.store).await?;
-    let patient = match form.to_patient(PatientId::new(""), &clinicians, today()) {
+    let patient = match form.to_patient(PatientId::new(""), &clinicians, state.today()) {
         Ok(p) => p,
         Err(errors) => {
             return render(
@@ -205,7 +206,7 @@ async fn create(
         }
     };
     let first_entries = if patient.interpreter_required == Some(true) {
-        vec![interpreter_flag(&patient, user.user_id())]
+        vec![interpreter_flag(&patient, user.user_id(), state.now())]
     } else {
         Vec::new()
     };
@@ -302,7 +303,7 @@ async fn update(
             "The form was incomplete; reload the page and make the change again",
         );
     }
-    let patient = match form.to_patient(stored.patient.id.clone(), &clinicians, today()) {
+    let patient = match form.to_patient(stored.patient.id.clone(), &clinicians, state.today()) {
         Ok(p) => Some(p),
         Err(e) => {
             for item in e.items() {
@@ -344,7 +345,10 @@ async fn update(
         if !flagged {
             state
                 .store
-                .add_entry(&user.actor(), &interpreter_flag(&patient, user.user_id()))
+                .add_entry(
+                    &user.actor(),
+                    &interpreter_flag(&patient, user.user_id(), state.now()),
+                )
                 .await?;
         }
     }

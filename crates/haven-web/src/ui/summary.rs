@@ -60,7 +60,7 @@ pub fn summary(body: &EntryBody) -> String {
         EntryBody::Questionnaire(q) => match q.score(&ScoringOptions::default()) {
             Ok(score) => {
                 let name = q.instrument.name();
-                let band = score.band().map(|b| b.replace('-', " "));
+                let band = score.band().map(|b| b.id.replace('-', " "));
                 let mut s = match (score.total(), band) {
                     (Some(total), Some(band)) => format!("{name}: total {total} ({band})"),
                     (None, Some(band)) => format!("{name}: {band}"),
@@ -68,7 +68,7 @@ pub fn summary(body: &EntryBody) -> String {
                 };
                 if q.items_missing() {
                     s.push_str(" — recorded elsewhere; item answers not available");
-                    let recorded = recorded_items(q.instrument, &q.answers);
+                    let recorded = recorded_items(q.instrument.description(), &q.answers);
                     if !recorded.is_empty() {
                         s.push_str(&format!(" except {}", recorded.join("; ")));
                     }
@@ -159,7 +159,7 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
         EntryBody::Questionnaire(q) => {
             out.push(date("Date", q.date));
             if q.items_missing() {
-                let recorded = recorded_items(q.instrument, &q.answers);
+                let recorded = recorded_items(q.instrument.description(), &q.answers);
                 out.extend(
                     q.recorded_total
                         .map(|t| ("Total as recorded", t.to_string())),
@@ -207,7 +207,10 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
             text("Reason", &r.reason),
             (
                 "Interpreter needed",
-                r.interpreter.as_ref().map(interpreter_text).unwrap_or_default(),
+                r.interpreter
+                    .as_ref()
+                    .map(interpreter_text)
+                    .unwrap_or_default(),
             ),
             (
                 "Consent to share",
@@ -215,7 +218,10 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
             ),
             (
                 "Not to be shared",
-                r.consent.as_ref().map(|c| c.limits.clone()).unwrap_or_default(),
+                r.consent
+                    .as_ref()
+                    .map(|c| c.limits.clone())
+                    .unwrap_or_default(),
             ),
             text("Note", &r.note),
         ]),
@@ -302,9 +308,8 @@ impl EntryRow {
         let in_error = entry.status == EntryStatus::EnteredInError;
         Self {
             // A referral is followed on its own page; other entries open their history.
-            href: super::kinds::follow_href(entry).unwrap_or_else(|| {
-                super::entry_href(entry.patient.as_str(), entry.id.as_str())
-            }),
+            href: super::kinds::follow_href(entry)
+                .unwrap_or_else(|| super::entry_href(entry.patient.as_str(), entry.id.as_str())),
             date: entry.date_text(),
             summary: summary(&entry.body),
             in_error,

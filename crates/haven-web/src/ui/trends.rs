@@ -12,15 +12,15 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use haven_core::Date;
-use haven_core::instruments::{Band, Instrument, bands_with};
+use haven_core::instruments::{BandRange, Instrument, bands_with};
 use haven_core::record::{AsylumStatus, EntryBody, PatientRecord};
 use haven_core::rules::score_series;
 
 use super::assessments::available;
-use super::forms::questionnaire::{RECORDED_ELSEWHERE, band_label};
+use super::forms::questionnaire::RECORDED_ELSEWHERE;
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
-use super::{page, patient_href, today};
+use super::{page, patient_href};
 use crate::AppState;
 use crate::auth::{CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -84,12 +84,12 @@ fn slug(text: &str) -> String {
 
 /// The chart as a standalone SVG element: `role="img"` with a `<title>` and a `<desc>` that
 /// says in words what the chart shows. Pure, so it is unit-tested and snapshot-tested.
-pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[Band]) -> String {
+pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[BandRange]) -> String {
     let instrument = series.instrument;
     let id = format!("chart-{}", slug(instrument.name()));
     let max = instrument
         .total_max()
-        .or_else(|| bands.last().map(|b| b.1))
+        .or_else(|| bands.last().map(|b| b.highest))
         .unwrap_or(1)
         .max(1);
     let dates = series
@@ -127,13 +127,14 @@ pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[Band]) -> String 
         escape(&describe(series, markers, bands))
     ));
     // Bands: each shaded from its lowest total up to where the next begins.
-    for (i, &(lo, hi, band)) in bands.iter().enumerate() {
-        let top_value = bands.get(i + 1).map_or(max, |next| next.0);
+    for (i, range) in bands.iter().enumerate() {
+        let (lo, hi, label) = (range.lowest, range.highest, range.band.label);
+        let top_value = bands.get(i + 1).map_or(max, |next| next.lowest);
         let (y0, y1) = (y(lo), y(top_value));
         let fill = BAND_FILLS[i.min(BAND_FILLS.len() - 1)];
-        s.push_str(&format!(r##"<rect class="chart__band" x="{LEFT:.1}" y="{y1:.1}" width="{plot_w:.1}" height="{:.1}" fill="{fill}"><title>{lo}–{hi}: {}</title></rect>"##, y0 - y1, escape(&band_label(instrument, band))));
+        s.push_str(&format!(r##"<rect class="chart__band" x="{LEFT:.1}" y="{y1:.1}" width="{plot_w:.1}" height="{:.1}" fill="{fill}"><title>{lo}–{hi}: {}</title></rect>"##, y0 - y1, escape(label)));
         if y0 - y1 >= 11.0 {
-            s.push_str(&format!(r##"<text class="chart__band-label" x="{:.1}" y="{:.1}" font-size="10" fill="#4c6272">{}</text>"##, LEFT + plot_w + 6.0, (y0 + y1) / 2.0 + 3.5, escape(&band_label(instrument, band))));
+            s.push_str(&format!(r##"<text class="chart__band-label" x="{:.1}" y="{:.1}" font-size="10" fill="#4c6272">{}</text>"##, LEFT + plot_w + 6.0, (y0 + y1) / 2.0 + 3.5, escape(label)));
         }
         s.push_str(&format!(r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="#212b32">{lo}</text>"##, LEFT - 6.0, y0 - 2.0));
     }
@@ -177,14 +178,14 @@ pub fn chart_svg(series: &Series, markers: &[Marker], bands: &[Band]) -> String 
 }
 
 /// The chart in words, for screen readers: range, latest total and band, and the events.
-fn describe(series: &Series, markers: &[Marker], bands: &[Band]) -> String {
+fn describe(series: &Series, markers: &[Marker], bands: &[BandRange]) -> String {
     let i = series.instrument;
     let mut text = match (series.points.first(), series.points.last()) {
         (Some(a), Some(b)) => {
             let band = bands
                 .iter()
-                .find(|(lo, hi, _)| (*lo..=*hi).contains(&b.total))
-                .map(|(_, _, id)| band_label(i, id))
+                .find(|r| (r.lowest..=r.highest).contains(&b.total))
+                .map(|r| r.band.label)
                 .unwrap_or_default();
             format!(
                 "{} {} totals from {} to {}; the latest, on {}, is {} ({}).",
@@ -284,7 +285,7 @@ pub fn charts(
                         .unwrap_or_else(|| "—".into()),
                     band: s
                         .band()
-                        .map(|band| band_label(instrument, band))
+                        .map(|band| band.label.to_owned())
                         .unwrap_or_default(),
                     note: if s.items_missing() {
                         RECORDED_ELSEWHERE
@@ -342,7 +343,7 @@ async fn show(
         &ctx.record,
         &available(&state),
         &state.policy().scoring_options(),
-        today(),
+        state.today(),
     );
     page(&TrendsPage {
         layout: Layout::new(&user, format!("Trends – {}", ctx.banner.name), "/patients"),

@@ -29,7 +29,7 @@ use serde::Deserialize;
 use super::actions::{guidance_href, resolve_href, rule_visible};
 use super::form::{Choice, choices_with_blank};
 use super::layout::Layout;
-use super::{encode_query, page, patient_href, see_other, today};
+use super::{encode_query, page, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{ALL_ROLES, CLINICAL_ROLES, CurrentUser};
 use crate::error::AppError;
@@ -230,7 +230,7 @@ async fn render(
     let started = std::time::Instant::now();
     let refreshed = state
         .store
-        .refresh_actions_if_stale(&state.policy(), today())
+        .refresh_actions_if_stale(&state.policy(), state.today())
         .await?;
     let refresh_ms = started.elapsed().as_millis() as u64;
     let limit = if counts_only { 1 } else { PAGE_SIZE };

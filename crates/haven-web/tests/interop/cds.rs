@@ -146,6 +146,7 @@ async fn bad_jwts_are_refused() {
     let cases = [
         (
             "wrong audience",
+            "the JWT is for another service (aud)",
             jwt(
                 Algorithm::ES384,
                 "ehr-es384",
@@ -156,6 +157,7 @@ async fn bad_jwts_are_refused() {
         ),
         (
             "expired",
+            "the JWT has expired",
             jwt(
                 Algorithm::ES384,
                 "ehr-es384",
@@ -166,10 +168,12 @@ async fn bad_jwts_are_refused() {
         ),
         (
             "untrusted key",
+            "the JWT signature does not verify",
             jwt(Algorithm::ES384, "ehr-es384", EC_UNTRUSTED, &aud, json!({})),
         ),
         (
             "unknown issuer",
+            r#"JWT issuer "https://evil.example" is not trusted"#,
             jwt(
                 Algorithm::ES384,
                 "ehr-es384",
@@ -180,6 +184,7 @@ async fn bad_jwts_are_refused() {
         ),
         (
             "no jti",
+            "the JWT has no jti",
             jwt(
                 Algorithm::ES384,
                 "ehr-es384",
@@ -190,6 +195,7 @@ async fn bad_jwts_are_refused() {
         ),
         (
             "lives too long",
+            "the JWT lives too long (at most an hour)",
             jwt(
                 Algorithm::ES384,
                 "ehr-es384",
@@ -199,11 +205,12 @@ async fn bad_jwts_are_refused() {
             ),
         ),
     ];
-    for (why, token) in cases {
+    for (why, diagnostics, token) in cases {
         let response = call(&app, &token, &patient_view(full_prefetch(), None)).await;
         assert_eq!(response.status(), 401, "{why}");
         let outcome: Value = response.json().await.expect("outcome");
         assert_eq!(outcome["resourceType"], "OperationOutcome", "{why}");
+        assert_eq!(outcome["issue"][0]["diagnostics"], diagnostics, "{why}");
     }
     assert_eq!(
         app.http

@@ -8,7 +8,6 @@ use haven_core::policy::Policy;
 use haven_store::api_tokens::ApiScope;
 use haven_store::{Actor, Store};
 use haven_web::cds::{CdsConfig, TrustedIssuer};
-use haven_web::fhir_api::FhirConfig;
 use haven_web::{AppState, WebConfig};
 use serde_json::{Value, json};
 
@@ -39,22 +38,20 @@ pub async fn spawn_app() -> TestApp {
     let store = Store::open(dir.path().join("haven.db").to_str().expect("utf-8"))
         .await
         .expect("store");
-    let state = AppState::new(store.clone(), Policy::default(), WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
-    let fhir = FhirConfig {
-        public_url: Some(base.clone()),
-        export_dir: Some(dir.path().join("exports")),
-    };
-    let cds = CdsConfig {
+    let mut config = WebConfig::new(dir.path().join("exports"));
+    config.fhir.public_url = Some(base.clone());
+    config.cds = CdsConfig {
         public_url: Some(base.clone()),
         issuers: issuers(),
     };
-    let app = haven_web::fhir_api::router_with(fhir)
-        .merge(haven_web::cds::router_with(cds))
+    let state = AppState::new(store.clone(), Policy::default(), config.clone());
+    let app = haven_web::fhir_api::router(config.fhir)
+        .merge(haven_web::cds::router(config.cds))
         .with_state(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -36,7 +36,7 @@ async fn sign_in(
 async fn signing_in_sets_a_strict_http_only_cookie_and_returns_to_the_page() {
     let app = spawn_app_with(WebConfig {
         secure_cookies: true,
-        ..WebConfig::default()
+        ..crate::support::config()
     })
     .await;
     app.add_user("dr.amal", Role::Clinician, Some(PASSWORD))

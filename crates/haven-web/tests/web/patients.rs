@@ -104,3 +104,63 @@ async fn the_list_pages_fifty_at_a_time() {
     );
     assert!(!last.contains("rel=\"next\""));
 }
+
+#[tokio::test]
+async fn every_list_page_is_audited_with_the_kind_of_search_never_its_text() {
+    let app = spawn_app().await;
+    app.add_user("desk", Role::Receptionist, None).await;
+    let mut amina = patient("Amina", "Haddad");
+    amina.birth_date = Some(date!(1990 - 05 - 01).into());
+    amina.nhs_number = Some(NhsNumber::parse("9434765919").expect("nhs"));
+    app.store
+        .insert_records(
+            &Actor::cli("test"),
+            "test.seed",
+            vec![vec![PatientRecord::new(amina)]],
+            |_| {},
+        )
+        .await
+        .expect("seed");
+    let browser = app.signed_in("desk").await;
+    for (path, detail) in [
+        ("/patients", "search: none; page 1, 1 of 1 patients"),
+        (
+            "/patients?q=943+476+5919",
+            "search: NHS number; page 1, 1 of 1 patients",
+        ),
+        (
+            "/patients?q=Haddad",
+            "search: name; page 1, 1 of 1 patients",
+        ),
+        (
+            "/patients?q=01%2F05%2F1990",
+            "search: date of birth; page 1, 1 of 1 patients",
+        ),
+        (
+            "/patients?q=Amina+1990-05-01&language=ar&page=2",
+            "search: name and date of birth; filtered by language; page 2, 0 of 0 patients",
+        ),
+    ] {
+        let before = app.store.audit_recent(None, 1).await.expect("audit")[0].seq;
+        assert_eq!(browser.get(path).await.status(), StatusCode::OK, "{path}");
+        let after = app.store.audit_recent(None, 2).await.expect("audit");
+        assert_eq!(after[0].seq, before + 1, "one row for {path}");
+        let row = &after[0];
+        assert_eq!(
+            (
+                row.actor.as_str(),
+                row.action.as_str(),
+                row.patient.as_deref()
+            ),
+            ("desk", "patient.list", None)
+        );
+        assert_eq!(row.detail, detail, "{path}");
+    }
+    let every_row = app.store.audit_recent(None, 100).await.expect("audit");
+    for secret in ["Amina", "Haddad", "9434765919", "943 476", "1990"] {
+        assert!(
+            every_row.iter().all(|r| !r.detail.contains(secret)),
+            "{secret} reached the audit log"
+        );
+    }
+}

@@ -157,6 +157,33 @@ const ROUTES: &[Case] = &[
         "/patients/{patient}/entries/{admin_entry}/print",
         [303, 404, 404, 403, 403],
     ),
+    // Handouts: printed for the patient by every patient role; the safety plan and recording
+    // advice are clinical; the overview holds no patient data.
+    get("/handouts", [303, 200, 200, 200, 200]),
+    get("/handouts/wellbeing?lang=ti", [303, 200, 200, 200, 200]),
+    get(
+        "/handouts/wellbeing?lang=not%20a%20tag",
+        [303, 400, 400, 400, 400],
+    ),
+    get("/patients/{patient}/handouts", [303, 200, 200, 200, 403]),
+    get(
+        "/patients/{patient}/handouts/wellbeing",
+        [303, 200, 200, 200, 403],
+    ),
+    get(
+        "/patients/{patient}/handouts/interpreter-card?lang=fa",
+        [303, 200, 200, 200, 403],
+    ),
+    // The fixture's only contact is in the past: no letter to print.
+    get(
+        "/patients/{patient}/handouts/appointment",
+        [303, 404, 404, 404, 403],
+    ),
+    post(
+        "/patients/{patient}/handouts/wellbeing/given",
+        &[("lang", "not a tag")],
+        [303, 400, 400, 403, 403],
+    ),
     get("/patients/{patient}/assessments", [303, 200, 200, 403, 403]),
     get(
         "/patients/{patient}/assessments/new/phq9",

@@ -10,7 +10,7 @@ use haven_core::record::{
     LifeEvent, LifeEventKind, Patient, PlannedContact,
 };
 use haven_core::{EntryId, LanguageTag, PatientId, UserId};
-use haven_store::{Actor, Role, Store, User};
+use haven_store::{Actor, Clock, Role, Store, User};
 use haven_web::{AppState, WebConfig};
 use reqwest::cookie::Jar;
 use reqwest::redirect::Policy as RedirectPolicy;
@@ -25,13 +25,26 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(WebConfig::default()).await
+    spawn_app_with(config()).await
+}
+
+/// The defaults, with bulk exports (which these tests do not make) in the system's temporary
+/// directory.
+pub fn config() -> WebConfig {
+    WebConfig::new(std::env::temp_dir())
 }
 
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {
+    spawn_app_on(config, Clock::system()).await
+}
+
+/// The app on `clock`, which the store, the pages and the forms all read "today" from.
+pub async fn spawn_app_on(config: WebConfig, clock: Clock) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("haven.db");
-    let store = Store::open(path.to_str().expect("utf-8 path"))
+    let url = path.to_str().expect("utf-8 path");
+    let audit = haven_store::AuditFiles::beside(url).expect("audit files");
+    let store = Store::open_with(url, &audit, clock, &|_, _| {})
         .await
         .expect("open store");
     let state = AppState::new(store.clone(), Policy::default(), config);

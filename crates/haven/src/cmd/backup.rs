@@ -1,27 +1,42 @@
-//! `haven backup` / `haven restore`: a consistent online copy (SQLite `VACUUM INTO`) and its
-//! careful return.
+//! `haven backup` / `haven restore`: a consistent online copy (SQLite `VACUUM INTO`) with its
+//! manifest, and its careful return.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use haven_store::{Actor, Store};
+use haven_store::{Actor, Store, manifest_path};
 
 pub async fn backup(store: &Store, out: &Path) -> Result<()> {
-    if out.exists() {
-        bail!("{} already exists; choose a new file name", out.display());
+    for file in [out.to_owned(), manifest_path(out)] {
+        if file.exists() {
+            bail!("{} already exists; choose a new file name", file.display());
+        }
     }
-    store
+    let manifest = store
         .backup_to(&Actor::cli("backup"), out)
         .await
         .with_context(|| format!("backup to {} failed", out.display()))?;
     println!("backup written to {}", out.display());
+    println!(
+        "its manifest, with an audit checkpoint, written to {} (the audit key is not in the backup: back it up separately)",
+        manifest.display()
+    );
     Ok(())
 }
 
-pub async fn restore(db: &str, file: &Path, force: bool) -> Result<()> {
-    Store::restore(db, file, &Actor::cli("restore"), force)
-        .await
-        .with_context(|| format!("restore of {} failed", file.display()))?;
-    println!("restored {} into {db}", file.display());
+pub async fn restore(db: &super::Database, file: &Path, force: bool) -> Result<()> {
+    Store::restore(
+        &db.url,
+        file,
+        &db.audit_files()?,
+        db.clock,
+        &Actor::cli("restore"),
+        force,
+    )
+    .await
+    .with_context(|| format!("restore of {} failed", file.display()))?
+    .close()
+    .await;
+    println!("restored {} into {}", file.display(), db.url);
     Ok(())
 }

@@ -22,7 +22,7 @@ const DEMO_CLINICIANS: [(&str, &str); 3] = [
 ];
 
 pub async fn run(store: &Store, args: &DemoArgs) -> Result<Vec<String>> {
-    let today = args.as_of.unwrap_or_else(super::today);
+    let today = args.as_of.unwrap_or_else(|| store.clock().today());
     let clinicians = ensure_clinicians(store).await?;
     let first = u64::try_from(store.next_patient_seq().await? - 1).unwrap_or(0);
     let options = DemoOptions {

@@ -3,25 +3,23 @@
 //! `Observation.ndjson` make one population), and the output is `worklist`'s, with `patient`
 //! the FHIR `Patient.id`.
 //!
-//! Wiring (cmd/mod.rs): `mod evaluate;` and
-//! `Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await`.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 use haven_core::Date;
 use haven_core::policy::Policy;
+use haven_core::population::{AllActions, Evaluation};
 use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action};
 use haven_fhir::{Assembler, Purpose};
 
 use super::fhir_input::{Input, report_notes};
-use crate::evaluation::{self, AllActions};
+use crate::evaluation;
 use crate::{actions_output, output, progress};
 
-/// `pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> anyhow::Result<()>`
-pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<()> {
-    let today = super::today();
+/// Evaluates `files` as of `as_of`, or `today` (the application clock's date).
+pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool, today: Date) -> Result<()> {
     let as_of = as_of.unwrap_or(today);
     // Each file streams through the assembler, which keeps the records, not the resources.
     let inputs = Input::all(files)?;
@@ -37,7 +35,7 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
     let assembly = assembler.finish(today.max(as_of), &[], Purpose::Evaluate)?;
     report_notes(&assembly);
     if !assembly.unused.is_empty() {
-        // Standard error: standard output is the worklist (its JSON stays as INTERFACES.md says).
+        // Standard error: standard output is the worklist (its JSON stays as docs/rules.md says).
         eprintln!("note: {}", assembly.unused);
     }
     let actions = evaluate(&assembly.records, &Policy::default(), as_of);
@@ -53,9 +51,11 @@ pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool) -> Result<(
 }
 
 /// Every record's actions, evaluated on every core, labelled with the FHIR Patient.id and
-/// sorted as INTERFACES.md says.
+/// sorted as docs/rules.md says.
 pub fn evaluate(records: &[PatientRecord], policy: &Policy, as_of: Date) -> Vec<(String, Action)> {
-    let mut actions = evaluation::evaluate_records::<AllActions>(records, policy, as_of).0;
+    let evaluation =
+        evaluation::tally_records(records, || Evaluation::<AllActions>::new(policy, as_of));
+    let AllActions(mut actions) = evaluation.into_collected();
     rules::sort_population(&mut actions);
     actions
 }
@@ -101,7 +101,7 @@ mod tests {
                 .as_str()
                 .is_some_and(|r| r.contains("2026-11-27"))
         );
-        // Every field of the INTERFACES.md example is present.
+        // Every field of the docs/rules.md example is present.
         let example: serde_json::Value = serde_json::from_str(
             r#"{"as_of": "2026-11-28",
  "actions": [{"patient": "pat-17", "rule": "risk.reassess-after-event", "section": "§6",
@@ -109,7 +109,7 @@ mod tests {
               "reason": "Asylum claim refused on 2026-11-27; no risk assessment since.",
               "resolve": "Record a suicide and self-harm risk assessment."}]}"#,
         )
-        .expect("the INTERFACES.md example parses");
+        .expect("the docs/rules.md example parses");
         let keys =
             |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
         assert_eq!(keys(first), keys(&example["actions"][0]));

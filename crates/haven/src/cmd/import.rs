@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use anyhow::{Result, anyhow};
 use haven_core::NhsNumber;
 use haven_fhir::{Assembler, PatientGiven, Purpose, UnusedTypes};
-use haven_store::fhir_import::{Incoming, PatientWrite, UpsertSummary};
+use haven_store::upsert::{Incoming, PatientWrite, UpsertSummary};
 use haven_store::{Actor, Store};
 
 use super::fhir_input::{Input, report_notes};
@@ -112,7 +112,7 @@ async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -
         .map(NhsNumber::as_str)
         .collect();
     let known = store.known_patients(&wanted, &numbers).await?;
-    let assembly = assembler.finish(super::today(), &known, Purpose::Store)?;
+    let assembly = assembler.finish(store.clock().today(), &known, Purpose::Store)?;
     report_notes(&assembly);
     let unused = assembly.unused;
     let incoming = assembly

@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+mod database;
 mod demo;
 mod evaluate;
 mod export;
@@ -16,27 +17,23 @@ mod user;
 mod worklist;
 
 use anyhow::{Context, Result};
-use haven_store::Store;
-use time::Date;
+use haven_store::{AuditFiles, Clock, Store};
+
+use database::Database;
 
 use crate::cli::{
     AuditCommand, Cli, Command, PolicyCommand, ReportCommand, TokenCommand, UserCommand,
 };
 
-/// Today's date in UTC: the only place the binary reads the calendar for the domain.
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-/// Opens the database, with a progress bar while stale rules views are rebuilt, and warns on
-/// stderr of any patient the rules cannot see.
-pub async fn open(db: &str) -> Result<Store> {
+/// Opens the database with its audit files on `clock`, with a progress bar while stale rules views are
+/// rebuilt, and warns on stderr of any patient the rules cannot see.
+async fn open(db: &str, audit: &AuditFiles, clock: Clock) -> Result<Store> {
     let bar = std::sync::OnceLock::new();
     let progress = |done: u64, total: u64| {
         bar.get_or_init(|| crate::progress::bar(total, "rebuilding"))
             .set_position(done);
     };
-    let store = Store::open_with_progress(db, &progress)
+    let store = Store::open_with(db, audit, clock, &progress)
         .await
         .with_context(|| format!("cannot open the database {db}"))?;
     if let Some(bar) = bar.get() {
@@ -57,18 +54,26 @@ pub async fn open(db: &str) -> Result<Store> {
     Ok(store)
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
+/// Runs the command; `clock` is the one every part of Haven reads "today" from.
+pub async fn run(cli: Cli, clock: Clock) -> Result<()> {
+    let db = Database::new(&cli, clock);
+    let outcome = dispatch(cli, &db).await;
+    let closed = db.close().await;
+    outcome.and(closed)
+}
+
+async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
     if let Some(path) = &cli.policy_file {
-        policy::apply_file(&open(&cli.db).await?, path).await?;
+        policy::apply_file(db.store().await?, path).await?;
     }
     match cli.command {
         Command::Migrate => {
-            open(&cli.db).await?;
+            db.store().await?;
             println!("database {} is ready", cli.db);
             Ok(())
         }
-        Command::Serve(args) => serve::run(&cli.db, args).await,
-        Command::Demo(args) => demo::run(&open(&cli.db).await?, &args).await.map(|_| ()),
+        Command::Serve(args) => serve::run(db, args).await,
+        Command::Demo(args) => demo::run(db.store().await?, &args).await.map(|_| ()),
         Command::User {
             command:
                 UserCommand::Add {
@@ -79,7 +84,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 },
         } => {
             user::add(
-                &open(&cli.db).await?,
+                db.store().await?,
                 &name,
                 &role,
                 display_name,
@@ -93,38 +98,43 @@ pub async fn run(cli: Cli) -> Result<()> {
                     name,
                     password_stdin,
                 },
-        } => user::passwd(&open(&cli.db).await?, &name, password_stdin).await,
+        } => user::passwd(db.store().await?, &name, password_stdin).await,
         Command::User {
             command: UserCommand::List,
-        } => user::list(&open(&cli.db).await?).await,
+        } => user::list(db.store().await?).await,
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => audit::verify(&open(&cli.db).await?).await,
-        Command::Backup { out } => backup::backup(&open(&cli.db).await?, &out).await,
-        Command::Restore { file, force } => backup::restore(&cli.db, &file, force).await,
-        Command::Worklist(args) => worklist::run(&open(&cli.db).await?, &args).await,
+            command: AuditCommand::Verify { checkpoint },
+        } => audit::verify(db.store().await?, &checkpoint).await,
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => audit::checkpoint(db).await,
+        Command::Backup { out } => backup::backup(db.store().await?, &out).await,
+        Command::Restore { file, force } => backup::restore(db, &file, force).await,
+        Command::Worklist(args) => worklist::run(db.store().await?, &args).await,
         Command::Score(args) => score::run(&args),
         Command::Policy {
             command: PolicyCommand::Show,
-        } => policy::show(&open(&cli.db).await?).await,
+        } => policy::show(db.store().await?).await,
         Command::Policy {
             command: PolicyCommand::Set { key, value },
-        } => policy::set(&open(&cli.db).await?, &key, &value).await,
-        Command::Import { files } => import::run(&open(&cli.db).await?, &files).await,
+        } => policy::set(db.store().await?, &key, &value).await,
+        Command::Import { files } => import::run(db.store().await?, &files).await,
         Command::Export {
             out,
             include_sensitive,
-        } => export::run(&open(&cli.db).await?, &out, include_sensitive).await,
-        Command::Evaluate { files, as_of, json } => evaluate::run(&files, as_of, json).await,
+        } => export::run(db.store().await?, &out, include_sensitive).await,
+        Command::Evaluate { files, as_of, json } => {
+            evaluate::run(&files, as_of, json, db.clock.today()).await
+        }
         Command::Token {
             command: TokenCommand::Add { name, scope },
-        } => token::add(&open(&cli.db).await?, &name, &scope).await,
+        } => token::add(db.store().await?, &name, &scope).await,
         Command::Token {
             command: TokenCommand::List,
-        } => token::list(&open(&cli.db).await?).await,
+        } => token::list(db.store().await?).await,
         Command::Token {
             command: TokenCommand::Revoke { id },
-        } => token::revoke(&open(&cli.db).await?, &id).await,
+        } => token::revoke(db.store().await?, &id).await,
         Command::Report {
             command:
                 ReportCommand::Interpreters {
@@ -133,6 +143,6 @@ pub async fn run(cli: Cli) -> Result<()> {
                     csv,
                     json,
                 },
-        } => report::interpreters(&open(&cli.db).await?, from, to, csv, json).await,
+        } => report::interpreters(db.store().await?, from, to, csv, json).await,
     }
 }

@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use haven_core::Date;
 use haven_core::language::LanguageTag;
 use haven_core::reports::InterpreterReport;
-use haven_store::{Actor, RecordStream, Store, projection};
+use haven_store::{Actor, RecordStream, Store};
 use serde_json::json;
 
 use crate::output;
@@ -20,22 +20,13 @@ pub async fn interpreters(
     if to < from {
         bail!("--to ({to}) is before --from ({from})");
     }
-    let parts = tokio::task::block_in_place(|| {
-        store.scan_rule_views_parallel(
+    let report = tokio::task::block_in_place(|| {
+        store.tally(
             &RecordStream::default(),
-            crate::evaluation::workers(),
             || InterpreterReport::new(from, to),
-            |report, view| {
-                report.add(&projection::decode(view)?);
-                Ok(())
-            },
             |_| {},
         )
     })?;
-    let mut report = InterpreterReport::new(from, to);
-    for part in parts {
-        report.merge(part);
-    }
     store
         .audit_read(
             &Actor::cli("report"),

@@ -9,8 +9,9 @@ use crate::score_output;
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let instrument = Instrument::parse(&args.instrument).ok_or_else(|| {
         anyhow!(
-            "unknown instrument {:?}: use phq9, gad7, phq15, pcl5, itq or rhs15",
-            args.instrument
+            "unknown instrument {:?}: use {}",
+            args.instrument,
+            Instrument::ids_listed()
         )
     })?;
     let answers = instruments::parse_answers(instrument, &args.answers)?;

@@ -2,12 +2,12 @@
 
 use anyhow::{Context, Result};
 use haven_store::{Actor, Role};
-use haven_web::{AppState, WebConfig};
+use haven_web::AppState;
 
 use crate::cli::{DemoArgs, ServeArgs};
 
-pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
-    let store = super::open(db).await?;
+pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
+    let store = db.store().await?.clone();
     let mut logins = Vec::new();
     if args.demo {
         if store.is_empty().await? {
@@ -38,7 +38,10 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
             )
             .await?;
         } else {
-            println!("{db} already holds data: --demo loads nothing into it");
+            println!(
+                "{} already holds data: --demo loads nothing into it",
+                db.url
+            );
             print_existing_logins(&store).await?;
         }
     }
@@ -46,12 +49,10 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
     let state = AppState::new(
         store,
         policy,
-        WebConfig {
-            secure_cookies: args.secure_cookies,
-            ..WebConfig::default()
-        },
+        crate::settings::web_config(args.secure_cookies),
     );
     spawn_actions_refresh(state.clone());
+    spawn_audit_checkpoints(state.store.clone());
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -70,6 +71,24 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<()> {
     haven_web::serve(listener, state, shutdown)
         .await
         .context("the server stopped with an error")
+    // `Database::close` writes the shutdown checkpoint.
+}
+
+/// Anchors the audit log while serving: a checkpoint every minute when entries were added,
+/// and at once after many, so the newest entries cannot be removed unnoticed for long.
+fn spawn_audit_checkpoints(store: haven_store::Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = store.audit_checkpoint_due() => {}
+            }
+            if let Err(e) = store.audit_checkpoint_if_moved().await {
+                tracing::warn!(error = %e, "audit checkpoint failed; retrying in a minute");
+            }
+        }
+    });
 }
 
 /// On a database that already holds the demo, says how to sign in: the passwords were printed
@@ -104,7 +123,7 @@ fn spawn_actions_refresh(state: AppState) {
             let started = std::time::Instant::now();
             match state
                 .store
-                .refresh_actions_if_stale(&state.policy(), super::today())
+                .refresh_actions_if_stale(&state.policy(), state.today())
                 .await
             {
                 Ok(true) => tracing::info!(

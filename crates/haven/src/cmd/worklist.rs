@@ -1,16 +1,18 @@
 //! `haven worklist`: the care rules over the stored population, evaluated on every core.
 
 use anyhow::Result;
+use haven_core::Date;
+use haven_core::policy::Policy;
+use haven_core::population::{AllActions, Collect, Counts, Evaluation};
 use haven_core::rules;
 use haven_store::{Actor, RecordStream, Store};
 use serde_json::json;
 
 use crate::cli::WorklistArgs;
-use crate::evaluation::{AllActions, Counts, evaluate_population};
 use crate::{actions_output, output, progress};
 
 pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
-    let today = args.as_of.unwrap_or_else(super::today);
+    let today = args.as_of.unwrap_or_else(|| store.clock().today());
     let policy = store.policy().await?;
     let filter = RecordStream {
         patient: args.patient.clone(),
@@ -24,13 +26,11 @@ pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
     // The rules read sensitive entries (e.g. an uncoded disclosure); the output names only
     // rule ids and dates, never the disclosure itself.
     let text = if args.counts {
-        let counts: Counts =
-            evaluate_population(store, &filter, policy, today, |n| bar.set_position(n)).await?;
+        let counts: Counts = evaluate(store, &filter, &policy, today, &bar)?;
         audit(store, args, counts.patients, today).await?;
         counts_output(today, &counts, args.json)
     } else {
-        let AllActions(mut actions) =
-            evaluate_population(store, &filter, policy, today, |n| bar.set_position(n)).await?;
+        let AllActions(mut actions) = evaluate(store, &filter, &policy, today, &bar)?;
         rules::sort_population(&mut actions);
         audit(store, args, bar.position(), today).await?;
         if args.json {
@@ -41,6 +41,24 @@ pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
     };
     bar.finish_and_clear();
     output::print(&text)
+}
+
+/// The rules over every matching stored patient, on every core, kept by `C`.
+fn evaluate<C: Collect + Send>(
+    store: &Store,
+    filter: &RecordStream,
+    policy: &Policy,
+    today: Date,
+    bar: &indicatif::ProgressBar,
+) -> Result<C> {
+    let evaluation = tokio::task::block_in_place(|| {
+        store.tally(
+            filter,
+            || Evaluation::<C>::new(policy, today),
+            |n| bar.set_position(n),
+        )
+    })?;
+    Ok(evaluation.into_collected())
 }
 
 async fn audit(

@@ -37,7 +37,7 @@ for (const b of document.querySelectorAll('button, a[href]')) {
 return problems;
 "##;
 
-fn audit(b: &Browser, path: &str) {
+pub fn audit(b: &Browser, path: &str) {
     b.open(path);
     let found = b.session.execute(AUDIT, vec![]).expect("run the audit");
     let problems: Vec<&str> = found

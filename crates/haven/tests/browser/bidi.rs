@@ -45,7 +45,7 @@ fn group_lefts(b: &Browser, scope: &str, number: &str) -> Vec<f64> {
     }
 }
 
-fn assert_left_to_right(b: &Browser, scope: &str, number: &str) {
+pub fn assert_left_to_right(b: &Browser, scope: &str, number: &str) {
     let lefts = group_lefts(b, scope, number);
     assert_eq!(lefts.len(), number.split(' ').count());
     assert!(

@@ -3,14 +3,17 @@
 //!
 //! Needs `chromium` and `chromedriver` (Debian packages `chromium`, `chromium-driver`). Without
 //! them each test prints "SKIPPED: chromium/chromedriver not installed" and passes, except when
-//! `CI=true`, where a missing browser fails. `HAVEN_SCREENSHOTS=1` also writes the screenshots
-//! in `docs/screenshots/` (see its README).
+//! `CI=true`, where a missing browser fails. The handout tests also need Debian's
+//! `fonts-noto-core`, the fonts the handouts' print style sheet names, and fail without them.
+//! `HAVEN_SCREENSHOTS=1` also writes the screenshots in `docs/screenshots/` (see its README).
 
 mod accessibility;
 mod assessments;
 mod bidi;
 mod clinician;
 mod flows;
+mod fonts;
+mod handouts;
 mod harness;
 mod pages;
 mod reception;

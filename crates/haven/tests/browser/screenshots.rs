@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::flows::{record_life_event, register_arabic_patient, yesterday};
+use crate::handouts::record_plan_and_contact;
 use crate::harness::{Browser, Haven, Setup, WINDOW, tools_or_skip};
 
 fn output_dir(haven: &Haven) -> PathBuf {
@@ -109,6 +110,23 @@ fn the_main_pages_are_captured_at_a_fixed_size() {
 
     b.open("/guidance/6");
     shoot(&b, &dir, "guidance");
+
+    // Handouts: the safety plan printed in Arabic, the wellbeing advice in Tigrinya.
+    record_plan_and_contact(&b, &patient);
+    b.open(&format!("{patient}/handouts"));
+    b.follow("Safety plan (§6)");
+    assert!(b.has(".print-sheet[lang=\"ar\"][dir=\"rtl\"]"));
+    // The sheet itself, from its draft mark to the crisis box, without the staff bar above.
+    b.session
+        .execute(
+            "document.querySelector('.print-sheet').scrollIntoView();",
+            vec![],
+        )
+        .expect("scroll to the sheet");
+    shoot(&b, &dir, "handout-ar");
+    b.open(&format!("{patient}/handouts/wellbeing?lang=ti"));
+    assert!(b.has(".print-sheet[lang=\"ti\"]"));
+    shoot(&b, &dir, "handout-ti");
 
     match patient_with_chart(&b) {
         Some(p) => {

@@ -258,13 +258,14 @@ impl Session {
 
     /// A PNG of the viewport.
     pub fn screenshot_png(&self) -> WdResult<Vec<u8>> {
-        let v = self.command("GET", "/screenshot", None)?;
-        let text = v
-            .as_str()
-            .ok_or_else(|| WdError::Malformed("screenshot is not a string".into()))?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(|e| WdError::Malformed(format!("screenshot base64: {e}")))
+        decode_base64(&self.command("GET", "/screenshot", None)?, "screenshot")
+    }
+
+    /// The page as the browser prints it, as a PDF (WebDriver "Print Page"), with the print
+    /// style sheet applied.
+    pub fn print_pdf(&self) -> WdResult<Vec<u8>> {
+        let body = json!({ "background": true });
+        decode_base64(&self.command("POST", "/print", Some(body))?, "print")
     }
 
     /// Ends the session (and closes the browser).
@@ -279,6 +280,16 @@ impl Drop for Session {
         // Best effort: chromedriver is killed right after, which also ends Chromium.
         let _ = self.quit();
     }
+}
+
+/// The bytes of a base64 string the driver answered with.
+fn decode_base64(value: &Value, what: &str) -> WdResult<Vec<u8>> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| WdError::Malformed(format!("{what} is not a string")))?;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| WdError::Malformed(format!("{what} base64: {e}")))
 }
 
 /// Turns a driver answer into its `value`, or the WebDriver error it carries.

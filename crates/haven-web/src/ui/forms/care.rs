@@ -125,9 +125,12 @@ const NO_INTERPRETER: &str = "none";
 
 fn referral(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_referral));
-    let directory = f
-        .field("directory", "Directory entry")
-        .hidden(|r| r.directory.as_ref().map(ToString::to_string).unwrap_or_default());
+    let directory = f.field("directory", "Directory entry").hidden(|r| {
+        r.directory
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    });
     let organisation = f
         .field("organisation", "Organisation")
         .hint("Optional, for example the service’s name; the letter is addressed to it")
@@ -257,7 +260,10 @@ fn share_consent(f: &mut Fields<'_, '_, Referral>) -> Option<Option<ShareConsent
             None
         }
         (None, _) => {
-            f.error("consent_given_by", "Choose who gave consent, or clear the consent details");
+            f.error(
+                "consent_given_by",
+                "Choose who gave consent, or clear the consent details",
+            );
             None
         }
     }

@@ -7,7 +7,7 @@ use super::bind::Form;
 use super::data::{FormData, yes_no_value};
 use super::{EntryForm, FormContext, dated_today};
 
-/// Said beside the situation, so nobody is surprised by the review it raises (RULES.md §6).
+/// Said beside the situation, so nobody is surprised by the review it raises (docs/rules.md §6).
 pub const ASYLUM_STATUS_HINT: &str = "Claim refused, Detained and Facing removal each count as a negative life event from the date below, so Haven will ask for a suicide and self-harm risk review; there is no need to record the same event again as a life event (§6).";
 
 pub static ASYLUM: EntryForm =

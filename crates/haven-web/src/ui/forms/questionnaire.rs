@@ -1,8 +1,12 @@
-//! The item-by-item questionnaire form: radio buttons per item with short labels from
-//! `Instrument::item_labels` (our own words; RHS-15 numbers only), parsing the answers with a
-//! message naming each unanswered item, and the score as shown on screen.
+//! The item-by-item questionnaire form, drawn from the instrument's description
+//! (`haven_core::instruments::Description`): radio buttons per item with its short label and
+//! answer words (our own words; RHS-15 numbers only), "not applicable" where the item allows it,
+//! the data the live total script reads (which items count, which are optional, which raises
+//! the crisis text, and the bands), parsing the answers with a message naming each unanswered
+//! item, and the score as shown on screen. Nothing here names an instrument.
 
-use haven_core::instruments::{Detail, Instrument, ItqDiagnosis, Score, flag};
+use askama::Template;
+use haven_core::instruments::{BandRange, Description, Score, flag};
 
 use super::data::FormData;
 use crate::ui::form::FormErrors;
@@ -12,59 +16,8 @@ pub fn item_name(n: usize) -> String {
     format!("item-{n}")
 }
 
-/// PHQ-15 items 4 and 11 apply only to some people; "not applicable" is scored 0.
-fn not_applicable_allowed(instrument: Instrument, index: usize) -> bool {
-    instrument == Instrument::Phq15 && matches!(index, 3 | 10)
-}
-
-/// PHQ-9's tenth answer (difficulty) is optional and outside the total.
-fn optional(instrument: Instrument, index: usize) -> bool {
-    index >= instrument.item_count()
-}
-
-/// Whether the item counts towards the total that the live score shows (PHQ-9 items 1–9,
-/// RHS-15 items 1–13, every item of the others; ITQ has no total).
-fn counts_to_total(instrument: Instrument, index: usize) -> bool {
-    match instrument {
-        Instrument::Phq9 => index < 9,
-        Instrument::Rhs15 => index < 13,
-        Instrument::Itq => false,
-        _ => true,
-    }
-}
-
-/// Words for the answer values, in our own short phrasing (RHS-15: numbers only).
-fn answer_words(instrument: Instrument, index: usize, value: u8) -> &'static str {
-    const FREQUENCY: [&str; 4] = [
-        "not at all",
-        "several days",
-        "more than half the days",
-        "nearly every day",
-    ];
-    const DIFFICULTY: [&str; 4] = [
-        "not difficult",
-        "somewhat difficult",
-        "very difficult",
-        "extremely difficult",
-    ];
-    const BOTHERED: [&str; 3] = ["not bothered", "bothered a little", "bothered a lot"];
-    const INTENSITY: [&str; 5] = [
-        "not at all",
-        "a little bit",
-        "moderately",
-        "quite a bit",
-        "extremely",
-    ];
-    let v = usize::from(value);
-    let table: &[&str] = match instrument {
-        Instrument::Phq9 if index == 9 => &DIFFICULTY,
-        Instrument::Phq9 | Instrument::Gad7 => &FREQUENCY,
-        Instrument::Phq15 => &BOTHERED,
-        Instrument::Pcl5 | Instrument::Itq => &INTENSITY,
-        Instrument::Rhs15 => &[],
-    };
-    table.get(v).copied().unwrap_or("")
-}
+/// The form value of a "not applicable" answer, which is scored 0.
+const NOT_APPLICABLE: &str = "na";
 
 #[derive(Clone, Debug)]
 pub struct AnswerOption {
@@ -82,22 +35,21 @@ pub struct ItemView {
     pub optional: bool,
     /// Counted by the live total.
     pub scored: bool,
-    /// PHQ-9 item 9: an answer above 0 shows the safety text.
+    /// Raises `item9-positive` (PHQ-9 item 9): an answer above 0 shows the safety text.
     pub item9: bool,
 }
 
-pub fn item_views(instrument: Instrument, data: &FormData) -> Vec<ItemView> {
-    instrument
-        .item_labels()
+pub fn item_views(description: &Description, data: &FormData) -> Vec<ItemView> {
+    description
+        .items
         .iter()
         .enumerate()
-        .map(|(index, &label)| {
+        .map(|(index, item)| {
             let name = item_name(index + 1);
             let current = data.get(&name);
-            let max = instrument.item_range(index).map_or(0, |r| *r.end());
-            let mut options: Vec<AnswerOption> = (0..=max)
+            let mut options: Vec<AnswerOption> = (0..=item.scale.max)
                 .map(|v| {
-                    let words = answer_words(instrument, index, v);
+                    let words = item.scale.words_for(v);
                     let label = if words.is_empty() {
                         v.to_string()
                     } else {
@@ -110,49 +62,77 @@ pub fn item_views(instrument: Instrument, data: &FormData) -> Vec<ItemView> {
                     }
                 })
                 .collect();
-            if not_applicable_allowed(instrument, index) {
+            if item.not_applicable {
                 options.push(AnswerOption {
-                    value: "na".into(),
+                    value: NOT_APPLICABLE.into(),
                     label: "Not applicable (scored 0)".into(),
-                    checked: current == "na",
+                    checked: current == NOT_APPLICABLE,
                 });
             }
             ItemView {
                 name,
-                label,
+                label: item.label,
                 options,
-                optional: optional(instrument, index),
-                scored: counts_to_total(instrument, index),
-                item9: instrument == Instrument::Phq9 && index == 8,
+                optional: item.optional,
+                scored: description.counts(index),
+                item9: item.flag == Some(flag::ITEM9_POSITIVE),
             }
         })
         .collect()
 }
 
+/// The items of a questionnaire form, drawn on their own so that any description draws the
+/// same way (`templates/assessments/questions.html`).
+#[derive(Template)]
+#[template(path = "assessments/questions.html")]
+pub struct Questions {
+    pub items: Vec<ItemView>,
+    pub errors: FormErrors,
+}
+
+impl Questions {
+    pub fn new(description: &Description, data: &FormData, errors: &FormErrors) -> Self {
+        Self {
+            items: item_views(description, data),
+            errors: errors.clone(),
+        }
+    }
+}
+
+/// Whether the answers on screen answer an item that raises `item9-positive` above 0, so the
+/// crisis text is shown at once.
+pub fn raises_item9(description: &Description, data: &FormData) -> bool {
+    description.items.iter().enumerate().any(|(index, item)| {
+        item.flag == Some(flag::ITEM9_POSITIVE)
+            && data
+                .get(&item_name(index + 1))
+                .trim()
+                .parse::<u8>()
+                .is_ok_and(|v| v > 0)
+    })
+}
+
 /// The answers in published order, or `None` with a message beside every unanswered item.
 pub fn parse_answers(
-    instrument: Instrument,
+    description: &Description,
     data: &FormData,
     errors: &mut FormErrors,
 ) -> Option<Vec<u8>> {
-    let mut answers = Vec::with_capacity(instrument.max_answers());
+    let mut answers = Vec::with_capacity(description.max_answers());
     let mut complete = true;
-    for (index, label) in instrument.item_labels().iter().enumerate() {
+    for (index, item) in description.items.iter().enumerate() {
         let name = item_name(index + 1);
         let text = data.get(&name).trim();
-        let range = instrument.item_range(index);
+        let label = item.label;
         let value = match text {
-            "" if optional(instrument, index) => continue,
+            "" if item.optional => continue,
             "" => {
                 errors.add(name, format!("Choose an answer for {label}"));
                 complete = false;
                 continue;
             }
-            "na" if not_applicable_allowed(instrument, index) => Some(0),
-            _ => text
-                .parse::<u8>()
-                .ok()
-                .filter(|v| range.as_ref().is_some_and(|r| r.contains(v))),
+            NOT_APPLICABLE if item.not_applicable => Some(0),
+            _ => text.parse::<u8>().ok().filter(|v| *v <= item.scale.max),
         };
         match value {
             Some(v) => answers.push(v),
@@ -184,13 +164,15 @@ pub const RECORDED_ELSEWHERE_SOME: &str =
     "Recorded elsewhere; item answers not available except those listed.";
 
 /// The items recorded, each with its label: "Item 9 — thoughts of death or self-harm: 2".
-pub fn recorded_items(instrument: Instrument, answers: &[Option<u8>]) -> Vec<String> {
-    let labels = instrument.item_labels();
+pub fn recorded_items(description: &Description, answers: &[Option<u8>]) -> Vec<String> {
     answers
         .iter()
         .enumerate()
         .filter_map(|(index, a)| {
-            let label = labels.get(index).copied().unwrap_or("Item");
+            let label = description
+                .items
+                .get(index)
+                .map_or("Item", |item| item.label);
             a.map(|a| format!("{label}: {a}"))
         })
         .collect()
@@ -199,14 +181,14 @@ pub fn recorded_items(instrument: Instrument, answers: &[Option<u8>]) -> Vec<Str
 /// The stored answers in words for the result page and the entry details: every answer in
 /// order when all were given; otherwise the items that were recorded, each with its label,
 /// or nothing at all.
-pub fn answers_text(instrument: Instrument, answers: &[Option<u8>]) -> String {
+pub fn answers_text(description: &Description, answers: &[Option<u8>]) -> String {
     let complete =
-        (0..instrument.item_count()).all(|index| answers.get(index).copied().flatten().is_some());
+        (0..description.item_count()).all(|index| answers.get(index).copied().flatten().is_some());
     if complete {
         let all: Vec<String> = answers.iter().flatten().map(u8::to_string).collect();
         return format!("Answers, item by item: {}", all.join(", "));
     }
-    let recorded = recorded_items(instrument, answers);
+    let recorded = recorded_items(description, answers);
     if recorded.is_empty() {
         String::new()
     } else {
@@ -214,41 +196,11 @@ pub fn answers_text(instrument: Instrument, answers: &[Option<u8>]) -> String {
     }
 }
 
-/// A band id in words. PHQ-15's bands describe somatic symptom severity and say so, so that
-/// no screen reads as a graded "risk".
-pub fn band_label(instrument: Instrument, band: &str) -> String {
-    let words = match (instrument, band) {
-        (_, "none-minimal") => "None or minimal",
-        (_, "moderately-severe") => "Moderately severe",
-        (Instrument::Phq15, "minimal") => "Minimal somatic symptom severity",
-        (Instrument::Phq15, "low") => "Low somatic symptom severity",
-        (Instrument::Phq15, "medium") => "Medium somatic symptom severity",
-        (Instrument::Phq15, "high") => "High somatic symptom severity",
-        (_, "below-cutoff") => "Below the cut-point",
-        (_, "above-cutoff") => "At or above the cut-point (provisional PTSD)",
-        (_, "cptsd") => "Complex PTSD (provisional)",
-        (_, "ptsd") => "PTSD (provisional)",
-        (_, "neither") => "Neither PTSD nor complex PTSD",
-        (_, "positive") => "Positive screen (RHS-13 total 11 or more)",
-        (_, "negative") => "Negative screen",
-        _ => "",
-    };
-    if words.is_empty() {
-        let mut s = band.replace('-', " ");
-        if let Some(first) = s.get(0..1) {
-            s.replace_range(0..1, &first.to_uppercase());
-        }
-        s
-    } else {
-        words.to_owned()
-    }
-}
-
 /// A score as shown after "Calculate" and on the result page.
 #[derive(Clone, Debug, Default)]
 pub struct ScoreView {
-    /// "Total 13 of 27", "Total not recorded" for a result recorded elsewhere without one, or
-    /// empty for ITQ.
+    /// "Total 13 of 27" (or the total's own name, "RHS-13 total 11 of 52"), "Total not
+    /// recorded" for a result recorded elsewhere without one, or empty for ITQ.
     pub total: String,
     pub band: String,
     pub details: Vec<String>,
@@ -259,13 +211,10 @@ pub struct ScoreView {
 
 impl ScoreView {
     pub fn of(score: &Score) -> Self {
-        let instrument = score.instrument();
-        let total = match (score.total(), instrument.total_max()) {
-            (Some(t), Some(max)) if instrument == Instrument::Rhs15 => {
-                format!("RHS-13 total {t} of {max}")
-            }
-            (Some(t), Some(max)) => format!("Total {t} of {max}"),
-            (None, Some(_)) => "Total not recorded".to_owned(),
+        let description = score.description();
+        let total = match (score.total(), description.total_max(), description.total) {
+            (Some(t), Some(max), Some(total)) => format!("{} {t} of {max}", total.label),
+            (None, Some(_), _) => "Total not recorded".to_owned(),
             _ => String::new(),
         };
         let recorded_elsewhere = match (
@@ -276,47 +225,8 @@ impl ScoreView {
             (true, false) => RECORDED_ELSEWHERE,
             (true, true) => RECORDED_ELSEWHERE_SOME,
         };
-        let mut details = Vec::new();
-        match score.detail() {
-            Some(Detail::Phq9(d)) => {
-                if let Some(diff) = d.difficulty {
-                    details.push(format!(
-                        "Difficulty in daily life: {}",
-                        answer_words(Instrument::Phq9, 9, diff)
-                    ));
-                }
-            }
-            Some(Detail::Pcl5(d)) => {
-                let c = d.clusters;
-                details.push(format!(
-                    "Cluster sums: B {}, C {}, D {}, E {}",
-                    c.b, c.c, c.d, c.e
-                ));
-                details.push(format!(
-                    "DSM-5 symptom pattern {}met (cut-point {})",
-                    if d.dsm5_pattern { "" } else { "not " },
-                    d.cutoff
-                ));
-            }
-            Some(Detail::Itq(d)) => {
-                let result = match d.diagnosis {
-                    ItqDiagnosis::Cptsd => "criteria for complex PTSD met",
-                    ItqDiagnosis::Ptsd => "criteria for PTSD met",
-                    ItqDiagnosis::Neither => "criteria for PTSD and complex PTSD not met",
-                };
-                details.push(format!("ITQ: {result}; PTSD symptom score {} of 24, disturbance in self-organisation score {} of 24", d.ptsd_score, d.dso_score));
-            }
-            Some(Detail::Rhs15(d)) => {
-                details.push(format!(
-                    "Coping (item 14): {}; distress thermometer (item 15): {} of 10",
-                    d.coping, d.distress_thermometer
-                ));
-            }
-            Some(Detail::Gad7 | Detail::Phq15) | None => {}
-        }
-        if score.has_flag(flag::POSITIVE_SCREEN)
-            || (instrument == Instrument::Phq9 && score.is_positive_screen())
-        {
+        let mut details = score.results().sentences;
+        if score.is_positive_screen() {
             details.push(
                 "Positive screen: consider referral for psychological therapy (§5).".to_owned(),
             );
@@ -329,7 +239,7 @@ impl ScoreView {
             total,
             band: score
                 .band()
-                .map(|band| band_label(instrument, band))
+                .map(|band| band.label.to_owned())
                 .unwrap_or_default(),
             details,
             item9,
@@ -339,10 +249,10 @@ impl ScoreView {
 }
 
 /// Band boundaries for the live score script: `lo:hi:label|…`.
-pub fn bands_attribute(instrument: Instrument, bands: &[haven_core::instruments::Band]) -> String {
+pub fn bands_attribute(bands: &[BandRange]) -> String {
     bands
         .iter()
-        .map(|&(lo, hi, id)| format!("{lo}:{hi}:{}", band_label(instrument, id)))
+        .map(|b| format!("{}:{}:{}", b.lowest, b.highest, b.band.label))
         .collect::<Vec<_>>()
         .join("|")
 }
@@ -350,7 +260,7 @@ pub fn bands_attribute(instrument: Instrument, bands: &[haven_core::instruments:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use haven_core::instruments::{bands, score};
+    use haven_core::instruments::{Instrument, bands, score};
 
     fn form(pairs: &[(usize, &str)]) -> FormData {
         let mut d = FormData::default();
@@ -373,7 +283,10 @@ mod tests {
             (8, "0"),
             (9, "1"),
         ]);
-        assert_eq!(parse_answers(Instrument::Phq9, &data, &mut errors), None);
+        assert_eq!(
+            parse_answers(Instrument::Phq9.description(), &data, &mut errors),
+            None
+        );
         assert_eq!(
             errors.get("item-3"),
             Some("Choose an answer for Item 3 — sleep problems")
@@ -390,19 +303,26 @@ mod tests {
         let mut errors = FormErrors::default();
         let mut data = form(&(1..=15).map(|n| (n, "1")).collect::<Vec<_>>());
         data.set("item-4", "na");
-        let answers = parse_answers(Instrument::Phq15, &data, &mut errors).expect("complete");
+        let answers =
+            parse_answers(Instrument::Phq15.description(), &data, &mut errors).expect("complete");
         assert_eq!(answers[3], 0);
         assert_eq!(answers.iter().map(|&a| u32::from(a)).sum::<u32>(), 14);
         let mut errors = FormErrors::default();
         data.set("item-5", "na");
         data.set("item-6", "7");
-        assert_eq!(parse_answers(Instrument::Phq15, &data, &mut errors), None);
+        assert_eq!(
+            parse_answers(Instrument::Phq15.description(), &data, &mut errors),
+            None
+        );
         assert!(errors.has("item-5") && errors.has("item-6"));
     }
 
     #[test]
     fn views_and_scores_read_well() {
-        let views = item_views(Instrument::Rhs15, &answer_values(&[Some(1); 15]));
+        let views = item_views(
+            Instrument::Rhs15.description(),
+            &answer_values(&[Some(1); 15]),
+        );
         assert_eq!(
             views[0]
                 .options
@@ -414,7 +334,7 @@ mod tests {
         );
         assert_eq!(views[14].options.len(), 11, "distress thermometer 0–10");
         assert!(views[0].options[1].checked);
-        let phq = item_views(Instrument::Phq9, &FormData::default());
+        let phq = item_views(Instrument::Phq9.description(), &FormData::default());
         assert!(phq[8].item9 && phq[8].scored && !phq[9].scored && phq[9].optional);
         let s = score(Instrument::Phq9, &[2, 2, 2, 1, 1, 1, 2, 1, 1]).expect("valid");
         let v = ScoreView::of(&s);
@@ -422,12 +342,10 @@ mod tests {
             (v.total.as_str(), v.band.as_str(), v.item9),
             ("Total 13 of 27", "Moderate", true)
         );
+        let high = score(Instrument::Phq15, &[2; 15]).expect("valid");
+        assert_eq!(ScoreView::of(&high).band, "High somatic symptom severity");
         assert_eq!(
-            band_label(Instrument::Phq15, "high"),
-            "High somatic symptom severity"
-        );
-        assert_eq!(
-            bands_attribute(Instrument::Gad7, bands(Instrument::Gad7)),
+            bands_attribute(bands(Instrument::Gad7)),
             "0:4:Minimal|5:9:Mild|10:14:Moderate|15:21:Severe"
         );
     }

@@ -43,7 +43,7 @@ pub(super) fn demographics(
             PatientWrite::Refer => Err(StoreError::PatientNotFound(id()).into()),
         };
     };
-    let stored: Patient = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
+    let stored: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
     let next = match incoming.write {
         PatientWrite::Create => return Err(UpsertError::IdTaken { id: id() }),
         PatientWrite::Upsert => {

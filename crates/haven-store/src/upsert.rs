@@ -1,7 +1,7 @@
-//! Storing imported records (FHIR import, `POST /fhir`, `PUT /fhir/Patient/{id}`): new
-//! patients and entries are added, changed ones get a new version with the old one kept in
-//! history, unchanged ones are left alone — so importing the same resources again changes
-//! nothing. Never deletes.
+//! Storing whole records that arrive from elsewhere (`haven import`, `POST /fhir`, `PUT
+//! /fhir/Patient/{id}`), already read and validated by the caller: new patients and entries
+//! are added, changed ones get a new version with the old one kept in history, unchanged ones
+//! are left alone — so storing the same records again changes nothing. Never deletes.
 //!
 //! A create never overwrites: a create ([`PatientWrite::Create`]) is given a new id here, in
 //! the write's own transaction; demographics that arrive for a stored id replace the stored
@@ -17,9 +17,10 @@ use std::collections::{HashMap, HashSet};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Connection, Row, SqliteConnection};
 
+use crate::audit::Trail;
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::patients::{insert_patient, next_seq};
-use crate::{Actor, Store, StoreError, audit, now};
+use crate::{Actor, Store, StoreError, now};
 
 mod identity;
 use identity::{Demographics, NhsHolders, assign_new_ids, demographics};
@@ -124,12 +125,6 @@ impl From<sqlx::Error> for UpsertError {
     }
 }
 
-impl From<serde_json::Error> for UpsertError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
 /// Records handled together: their stored patients and entries are read in one query each and
 /// their new entries written in multi-row inserts, instead of a statement per resource.
 const CHUNK: usize = 250;
@@ -146,7 +141,15 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let mut conn = self.pool().acquire().await?;
-        upsert(&mut conn, actor, incoming, reason).await
+        upsert(
+            &mut conn,
+            self.audit(),
+            actor,
+            incoming,
+            reason,
+            self.clock.today(),
+        )
+        .await
     }
 
     /// [`Store::upsert_incoming`] for a bulk import by a process that has the file to itself
@@ -159,7 +162,15 @@ impl Store {
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
         let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
-        let result = upsert(&mut conn, actor, incoming, reason).await;
+        let result = upsert(
+            &mut conn,
+            self.audit(),
+            actor,
+            incoming,
+            reason,
+            self.clock.today(),
+        )
+        .await;
         journal.leave(&mut conn).await?;
         result
     }
@@ -201,16 +212,17 @@ fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
         .collect()
 }
 
-/// The body of both upserts: everything in one transaction on `conn`.
+/// The body of both upserts: everything in one transaction on `conn`, the actions as of `today`.
 async fn upsert(
     conn: &mut SqliteConnection,
+    audit: &Trail,
     actor: &Actor,
     mut incoming: Vec<Incoming>,
     reason: &str,
+    today: haven_core::Date,
 ) -> Result<Upserted, UpsertError> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let policy = crate::settings::load_policy(&mut tx).await?;
-    let today = now().date();
     assign_new_ids(&mut tx, &mut incoming).await?;
     let mut summary = UpsertSummary::default();
     for chunk in incoming.chunks(CHUNK) {
@@ -277,7 +289,7 @@ async fn upsert(
                     // The same id twice in one import: store the first, then compare.
                     _ if pending.contains(key) => {
                         flush(&mut tx, &mut new_entries).await?;
-                        write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
+                        write_new(&mut tx, audit, &mut fresh, &mut seq, actor, reason).await?;
                         let row = stored_entry(&mut tx, key).await?;
                         update_entry(&mut tx, actor, id, entry, &row, reason, &mut summary).await?;
                     }
@@ -306,20 +318,16 @@ async fn upsert(
             }
         }
         flush(&mut tx, &mut new_entries).await?;
-        write_new(&mut tx, &mut fresh, &mut seq, actor, reason).await?;
+        write_new(&mut tx, audit, &mut fresh, &mut seq, actor, reason).await?;
         // Patients already stored are read back whole: the chunk holds only what changed.
         let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
-        let evaluated: Vec<_> = crate::projection::refresh_many(&mut tx, &ids)
-            .await?
-            .into_iter()
-            .map(|record| {
-                let actions = rules::evaluate(&record, &policy, today);
-                (record, actions)
-            })
-            .collect();
+        let records = crate::projection::refresh_many(&mut tx, &ids).await?;
+        let evaluated = crate::actions::evaluated(records, &policy, today);
         crate::actions::replace_many(&mut tx, &evaluated).await?;
         let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
-        audit::append_many(&mut tx, actor, "fhir.import", rows).await?;
+        audit
+            .append_many(&mut tx, actor, "fhir.import", rows)
+            .await?;
     }
     tx.commit().await?;
     let ids = incoming.into_iter().map(|i| i.record.patient.id).collect();
@@ -330,6 +338,7 @@ async fn upsert(
 /// actions in multi-row inserts, the actions from the records in hand rather than read back.
 async fn write_new(
     conn: &mut SqliteConnection,
+    audit: &Trail,
     fresh: &mut Vec<(&PatientRecord, Vec<rules::Action>)>,
     seq: &mut i64,
     actor: &Actor,
@@ -344,7 +353,7 @@ async fn write_new(
         let detail = format!("{reason}: {} entries added, 0 changed", r.entries.len());
         (Some(r.patient.id.as_str()), detail)
     });
-    audit::append_many(conn, actor, "fhir.import", rows).await?;
+    audit.append_many(conn, actor, "fhir.import", rows).await?;
     fresh.clear();
     Ok(())
 }
@@ -431,16 +440,16 @@ async fn update_entry(
     if partial.is_some() && partial == stored_partial {
         // The same partial date, read on another day (a late reading is never after the day
         // of the import): the day already stored stands, so a re-import changes nothing.
-        let stored_day = serde_json::from_str::<EntryBody>(stored)?.date();
+        let stored_day = crate::codec::from_json::<EntryBody>(stored)?.date();
         if stored_day != body.date() {
             *body.to_mut().date_mut() = stored_day;
         }
     }
-    let data = serde_json::to_string(&*body)?;
+    let data = crate::codec::to_json(&*body)?;
     // The same text is the same entry (the usual re-import); otherwise compare the decoded
     // entries, so that a different but equal serialisation is no change — including a row
     // written before a field was added, which reads back with the field's default.
-    let same = stored == data || serde_json::from_str::<EntryBody>(stored)? == *body;
+    let same = stored == data || crate::codec::from_json::<EntryBody>(stored)? == *body;
     if same && status == entry.status.id() && partial == stored_partial {
         summary.entries_unchanged += 1;
         return Ok(());
@@ -770,7 +779,7 @@ mod tests {
                 .fetch_one(store.pool())
                 .await
                 .expect("count");
-        let today = now().date();
+        let today = store.clock().today();
         let policy = haven_core::policy::Policy::default();
         assert_eq!(
             actions as usize,
