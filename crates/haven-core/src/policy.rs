@@ -477,6 +477,11 @@ impl Policy {
         self.stressor_window_days
     }
 
+    /// Days after a referral was sent with no answer before it returns to the worklist.
+    pub fn referral_no_response_days(&self) -> u32 {
+        self.referral_no_response_days
+    }
+
     /// Widens the interpreter booking window to at least `days` (capped at [`MAX_DAYS`]) for one
     /// evaluation: when appointments are being booked, each needs its interpreter however far
     /// ahead it is, whatever window the practice's worklist uses.

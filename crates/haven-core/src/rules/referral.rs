@@ -5,25 +5,23 @@
 use super::context::{Context, add_days};
 use super::{Action, RuleId};
 use crate::Date;
-use crate::record::{EntryBody, ReferralStatus, ReferralType};
+use crate::record::{EntryBody, Referral, ReferralStatus};
 
 /// `referral.no-response`
 pub(super) fn no_response(ctx: &Context<'_>) -> Option<Action> {
     let days = ctx.policy.referral_no_response_days;
-    let mut waiting: Vec<(Date, ReferralType)> = ctx
+    let mut waiting: Vec<(Date, &str)> = ctx
         .bodies(EntryBody::as_referral)
         .filter_map(|r| {
             let now = r.status_on(ctx.today)?;
-            (now.status == ReferralStatus::Sent).then_some((now.date, r.kind))
+            (now.status == ReferralStatus::Sent).then(|| (now.date, addressee(r)))
         })
         .filter(|&(sent, _)| add_days(sent, days) <= ctx.today)
         .collect();
     waiting.sort();
-    let (&(sent, kind), others) = waiting.split_first()?;
-    let mut reason = format!(
-        "No answer in {days} days to the referral sent on {sent} ({})",
-        kind.label()
-    );
+    let &(sent, to) = waiting.first()?;
+    let others = &waiting[1..];
+    let mut reason = format!("No response from {to} in {days} days to the referral sent on {sent}");
     match others.len() {
         0 => {}
         1 => reason.push_str("; 1 more referral is waiting too"),
@@ -35,6 +33,16 @@ pub(super) fn no_response(ctx: &Context<'_>) -> Option<Action> {
         Some(add_days(sent, days)),
         reason,
     ))
+}
+
+/// Whom a referral waits on: the organisation it names, else the kind of service.
+fn addressee(r: &Referral) -> &str {
+    let named = r.organisation.trim();
+    if named.is_empty() {
+        r.kind.label()
+    } else {
+        named
+    }
 }
 
 #[cfg(test)]
@@ -61,7 +69,7 @@ mod tests {
         assert_eq!(check(RULE, &sent("2026-11-01"), TODAY), "none");
         assert_eq!(
             check(RULE, &sent("2026-10-31"), TODAY),
-            "2026-11-28 | No answer in 28 days to the referral sent on 2026-10-31 (Specialist trauma service)."
+            "2026-11-28 | No response from Specialist trauma service in 28 days to the referral sent on 2026-10-31."
         );
         assert_eq!(
             check(RULE, &sent("2026-10-31"), "2026-11-27"),
@@ -82,7 +90,7 @@ mod tests {
             .expect("in range");
         assert_eq!(
             check_with(RULE, &rec, &fortnight, TODAY),
-            "2026-11-28 | No answer in 14 days to the referral sent on 2026-11-14 (NHS Talking Therapies)."
+            "2026-11-28 | No response from NHS Talking Therapies in 14 days to the referral sent on 2026-11-14."
         );
         assert_eq!(check(RULE, &rec, TODAY), "none");
     }
@@ -182,6 +190,22 @@ mod tests {
     }
 
     #[test]
+    fn the_organisation_a_referral_names_is_the_one_waited_on() {
+        use crate::record::{EntryBody, Referral};
+        let rec = Builder::new()
+            .entry(EntryBody::Referral(Referral {
+                organisation: "Freedom from Torture".into(),
+                ..Referral::new(SpecialistTrauma, Drafted, d("2026-10-20"))
+                    .moved_to(Sent, d("2026-10-31"))
+            }))
+            .build();
+        assert_eq!(
+            check(RULE, &rec, TODAY),
+            "2026-11-28 | No response from Freedom from Torture in 28 days to the referral sent on 2026-10-31."
+        );
+    }
+
+    #[test]
     fn the_longest_wait_names_the_action_and_the_others_are_counted() {
         let rec = Builder::new()
             .referral(SexualHealth, Sent, d("2026-10-15"))
@@ -191,7 +215,7 @@ mod tests {
             .build();
         assert_eq!(
             check(RULE, &rec, TODAY),
-            "2026-09-29 | No answer in 28 days to the referral sent on 2026-09-01 (Social prescribing); 2 more referrals are waiting too."
+            "2026-09-29 | No response from Social prescribing in 28 days to the referral sent on 2026-09-01; 2 more referrals are waiting too."
         );
     }
 }

@@ -4,7 +4,6 @@
 
 use haven_core::LanguageTag;
 use haven_core::directory::{HelpKind, Organisation, Search};
-use haven_core::record::Coded;
 use haven_store::DirectoryEntry;
 use serde::Deserialize;
 

@@ -216,7 +216,9 @@ async fn create(
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = kind.id(), "entry recorded");
     // A referral goes on to its own page, where its letter is printed and its answer recorded.
-    let next = kinds::follow_href(&entry).unwrap_or_else(|| patient_href(&id));
+    let next = kinds::follow_href(&entry)
+        .map(|href| format!("{href}?saved=referral"))
+        .unwrap_or_else(|| patient_href(&id));
     Ok(see_other(&next))
 }
 

@@ -38,6 +38,8 @@ pub mod patient_page;
 pub mod patients;
 pub mod policy_admin;
 pub mod record_health;
+pub mod referral_letter;
+pub mod referrals;
 pub mod registration;
 pub mod safety_text;
 pub mod summary;
@@ -73,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .merge(policy_admin::routes())
         .merge(record_health::routes())
         .merge(directory::routes())
+        .merge(referrals::routes())
 }
 
 /// Renders a page with status 200.
