@@ -5,7 +5,7 @@
 use super::context::{Context, add_days};
 use super::{Action, RuleId};
 use crate::Date;
-use crate::record::{EntryBody, Referral, ReferralStatus};
+use crate::record::{EntryBody, ReferralStatus};
 
 /// `referral.no-response`
 pub(super) fn no_response(ctx: &Context<'_>) -> Option<Action> {
@@ -14,7 +14,7 @@ pub(super) fn no_response(ctx: &Context<'_>) -> Option<Action> {
         .bodies(EntryBody::as_referral)
         .filter_map(|r| {
             let now = r.status_on(ctx.today)?;
-            (now.status == ReferralStatus::Sent).then(|| (now.date, addressee(r)))
+            (now.status == ReferralStatus::Sent).then(|| (now.date, r.kind.label()))
         })
         .filter(|&(sent, _)| add_days(sent, days) <= ctx.today)
         .collect();
@@ -33,16 +33,6 @@ pub(super) fn no_response(ctx: &Context<'_>) -> Option<Action> {
         Some(add_days(sent, days)),
         reason,
     ))
-}
-
-/// Whom a referral waits on: the organisation it names, else the kind of service.
-fn addressee(r: &Referral) -> &str {
-    let named = r.organisation.trim();
-    if named.is_empty() {
-        r.kind.label()
-    } else {
-        named
-    }
 }
 
 #[cfg(test)]
@@ -190,7 +180,10 @@ mod tests {
     }
 
     #[test]
-    fn the_organisation_a_referral_names_is_the_one_waited_on() {
+    /// The reason names the kind of service, never the free-text organisation: the stored
+    /// rules view the worklist reads holds no free text, and the worklist and the patient page
+    /// must say the same.
+    fn the_reason_reads_the_same_without_free_text() {
         use crate::record::{EntryBody, Referral};
         let rec = Builder::new()
             .entry(EntryBody::Referral(Referral {
@@ -201,7 +194,7 @@ mod tests {
             .build();
         assert_eq!(
             check(RULE, &rec, TODAY),
-            "2026-11-28 | No response from Freedom from Torture in 28 days to the referral sent on 2026-10-31."
+            "2026-11-28 | No response from Specialist trauma service in 28 days to the referral sent on 2026-10-31."
         );
     }
 

@@ -166,10 +166,7 @@ pub async fn letter(
                     None => String::new(),
                 };
                 let consent = referral.consent.as_ref().ok_or(AppError::NotFound)?;
-                let change_href = format!(
-                    "{back_href}/letter?{}",
-                    query_without_print(&data)
-                );
+                let change_href = format!("{back_href}/letter?{}", query_without_print(&data));
                 let page_data = LetterPage {
                     layout: Layout::new(&user, "Referral letter", "/patients"),
                     back_href,

@@ -22,8 +22,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use haven_core::directory::{HelpKind, help_for};
 use haven_core::record::{
-    ConsentGiver, Entry, EntryBody, EntryKind, EntryStatus, Referral, ReferralStatus,
-    ShareConsent, ShareItem, validate_change, validate_entry,
+    ConsentGiver, Entry, EntryBody, EntryKind, EntryStatus, Referral, ReferralStatus, ShareConsent,
+    ShareItem, validate_change, validate_entry,
 };
 use haven_core::rules::RuleId;
 use haven_store::StoreError;
@@ -50,8 +50,14 @@ pub fn routes() -> Router<AppState> {
         .route("/patients/{id}/referrals/choose", get(choose))
         .route("/patients/{id}/referrals/new", get(new_from_directory))
         .route("/patients/{id}/referrals/{entry}", get(show))
-        .route("/patients/{id}/referrals/{entry}/status", post(change_status))
-        .route("/patients/{id}/referrals/{entry}/consent", post(record_consent))
+        .route(
+            "/patients/{id}/referrals/{entry}/status",
+            post(change_status),
+        )
+        .route(
+            "/patients/{id}/referrals/{entry}/consent",
+            post(record_consent),
+        )
         .route(
             "/patients/{id}/referrals/{entry}/letter",
             get(super::referral_letter::letter),
@@ -148,7 +154,11 @@ async fn list(
         .collect();
     rows.sort_by(|a, b| b.0.cmp(&a.0));
     let page_data = ListPage {
-        layout: Layout::new(&user, format!("Referrals: {}", ctx.banner.name), "/patients"),
+        layout: Layout::new(
+            &user,
+            format!("Referrals: {}", ctx.banner.name),
+            "/patients",
+        ),
         rows: rows.into_iter().map(|(_, r)| r).collect(),
         choose_href: choose_service_href(&id, None),
         no_response_days: ctx.policy.referral_no_response_days(),
@@ -196,11 +206,7 @@ fn needs_for(query: &ChooseQuery) -> (Option<RuleId>, Vec<HelpKind>) {
 
 /// The link that starts a referral to `org`, carrying the action it answers.
 fn refer_href(patient: &str, org: &str, rule: Option<RuleId>) -> String {
-    let mut href = format!(
-        "{}/new?org={}",
-        referrals_href(patient),
-        encode_query(org)
-    );
+    let mut href = format!("{}/new?org={}", referrals_href(patient), encode_query(org));
     if let Some(rule) = rule {
         href.push_str(&format!("&for={}", rule.id()));
     }
@@ -438,7 +444,9 @@ async fn show(
     let saved = match q.saved.as_str() {
         "status" => "The new status is saved with its date.",
         "consent" => "The consent to share is saved.",
-        "referral" => "The referral is saved. Record its consent and status here, and print its letter.",
+        "referral" => {
+            "The referral is saved. Record its consent and status here, and print its letter."
+        }
         _ => "",
     };
     render(

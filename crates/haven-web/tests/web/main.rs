@@ -14,6 +14,7 @@ mod health;
 mod patient_page;
 mod patients;
 mod policy;
+mod referrals;
 mod registration;
 mod routes;
 mod support;
