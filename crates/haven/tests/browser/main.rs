@@ -17,6 +17,7 @@ mod handouts;
 mod harness;
 mod pages;
 mod reception;
+mod referrals;
 mod screenshots;
 mod validation;
 mod webdriver;
