@@ -264,7 +264,7 @@ impl Referral {
         match &after.consent {
             None if exempt => Ok(()),
             None => Err(ValidationError::new(
-                "consent",
+                "consent_given_by",
                 format!(
                     "record the person’s consent to share before the referral is marked “{}”",
                     after.status.label().to_lowercase()
@@ -332,11 +332,11 @@ mod tests {
         };
         assert_eq!(check(None, &drafted()), Ok(()), "a draft needs no consent");
         let sent = drafted().moved_to(ReferralStatus::Sent, date!(2026 - 11 - 03));
-        assert_eq!(check(Some(&drafted()), &sent), Err("consent"));
+        assert_eq!(check(Some(&drafted()), &sent), Err("consent_given_by"));
         let accepted = Referral::new(ReferralType::Other, ReferralStatus::Accepted, TODAY);
         assert_eq!(
             check(None, &accepted),
-            Err("consent"),
+            Err("consent_given_by"),
             "nor straight past sent"
         );
         let mut with = sent.clone();

@@ -186,7 +186,19 @@ fn values(o: &Organisation) -> FormData {
         d.push("help", h.id());
     }
     d.set("area", &o.area);
-    let names: Vec<String> = o.languages.iter().map(LanguageTag::name).collect();
+    // By name where the name reads back as the same language, else by its code.
+    let names: Vec<String> = o
+        .languages
+        .iter()
+        .map(|l| {
+            let name = l.name();
+            if languages::parse(&name).as_ref() == Some(l) {
+                name
+            } else {
+                l.as_str().to_owned()
+            }
+        })
+        .collect();
     d.set("languages", names.join(", "));
     d.set("accepts", &o.accepts);
     d.set("how_to_refer", &o.how_to_refer);

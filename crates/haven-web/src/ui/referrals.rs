@@ -371,7 +371,8 @@ fn render(
     let statuses = choices(
         ReferralStatus::ALL
             .iter()
-            .filter(|&&s| s != r.status)
+            // A referral moves on; it is never drafted again.
+            .filter(|&&s| s != r.status && s != ReferralStatus::Drafted)
             .map(|s| (s.id(), s.label())),
         &typed.status,
     );

@@ -200,8 +200,28 @@ async fn a_referral_is_marked_sent_only_after_consent_to_share_and_each_status_k
     app.add_user("dr.amal", Role::Clinician, None).await;
     let f = seed_patient(&app.store, Some("dr.amal")).await;
     let browser = app.signed_in("dr.amal").await;
-    let href = refer(&app, &browser, &f.patient).await;
     let today = today(&app);
+    // The referral form itself refuses "sent" without consent, beside the consent question.
+    let sent_at_once = browser
+        .post(
+            &format!("/patients/{}/entries/new/referral", f.patient),
+            &[
+                ("organisation", "Freedom from Torture"),
+                ("kind", "specialist-trauma"),
+                ("status", "sent"),
+                ("date", &today),
+                ("interpreter_language", "none"),
+                ("consent_given_by", ""),
+            ],
+        )
+        .await;
+    assert_eq!(sent_at_once.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body(sent_at_once)
+            .await
+            .contains("id=\"consent_given_by-error\"")
+    );
+    let href = refer(&app, &browser, &f.patient).await;
 
     let refused = browser
         .post(
@@ -304,6 +324,15 @@ async fn the_letter_carries_sensitive_history_only_when_agreed_ticked_and_confir
     let all = [ShareItem::RelevantHistory, ShareItem::SensitiveHistory];
     stored_referral(&app, &f.patient, "ref-all", &all, 1).await;
     stored_referral(&app, &f.patient, "ref-some", &all[..1], 1).await;
+    app.add_user("ad.min", Role::Admin, None).await;
+    let admin = app.signed_in("ad.min").await;
+    let saved = admin
+        .post(
+            "/admin/policy/letterhead",
+            &[("letterhead", "Riverside Surgery\n1 High Street")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let browser = app.signed_in("dr.amal").await;
     let letter =
         |id: &str, query: &str| format!("/patients/{}/referrals/{id}/letter?{query}", f.patient);
@@ -327,6 +356,10 @@ async fn the_letter_carries_sensitive_history_only_when_agreed_ticked_and_confir
         "the consent statement"
     );
     assert!(html.contains("Flashbacks"), "the reason");
+    assert!(
+        html.contains("Riverside Surgery\n1 High Street"),
+        "the practice"
+    );
 
     let unconfirmed = browser
         .get(&letter(

@@ -196,6 +196,11 @@ const ROUTES: &[Case] = &[
     get("/directory/org-1/edit", [303, 200, 403, 403, 403]),
     post("/directory/new", &[], [303, 422, 403, 403, 403]),
     post("/directory/org-1/edit", &[], [303, 422, 403, 403, 403]),
+    post(
+        "/admin/policy/letterhead",
+        &[("letterhead", "Riverside Surgery")],
+        [303, 303, 403, 403, 403],
+    ),
     // Referrals: clinical roles; the fixture's clinical entry is not a referral.
     get("/patients/{patient}/referrals", [303, 200, 200, 403, 403]),
     get(

@@ -25,7 +25,10 @@ fn a_clinician_finds_an_organisation_refers_with_consent_and_prints_the_letter()
     b.press("Search");
     let found = b.main_text();
     assert!(found.contains("Freedom from Torture"), "{found}");
-    assert!(!found.contains("Refugee Council"), "only the help asked for");
+    assert!(
+        !found.contains("Refugee Council"),
+        "only the help asked for"
+    );
 
     // Refer from the patient's referrals: the directory again, for this person.
     b.open(&patient);
@@ -35,7 +38,11 @@ fn a_clinician_finds_an_organisation_refers_with_consent_and_prints_the_letter()
     b.press("Search");
     b.follow("Refer to Freedom from Torture");
     assert_eq!(b.value("organisation"), "Freedom from Torture");
-    assert_eq!(b.value("interpreter_language"), "ar", "the person's own need");
+    assert_eq!(
+        b.value("interpreter_language"),
+        "ar",
+        "the person's own need"
+    );
     assert_eq!(b.value("interpreter_dialect"), DIALECT);
     b.fill(
         "referral_reason",
@@ -79,7 +86,10 @@ fn a_clinician_finds_an_organisation_refers_with_consent_and_prints_the_letter()
         "Given by the person on",
         "Yours sincerely",
     ] {
-        assert!(letter.contains(expected), "letter lacks {expected:?}: {letter}");
+        assert!(
+            letter.contains(expected),
+            "letter lacks {expected:?}: {letter}"
+        );
     }
     assert!(
         !letter.contains("Sensitive history"),

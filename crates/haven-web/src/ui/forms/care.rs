@@ -125,16 +125,16 @@ const NO_INTERPRETER: &str = "none";
 
 fn referral(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_referral));
+    let organisation = f
+        .field("organisation", "Organisation")
+        .hint("Optional, for example the service’s name; the letter is addressed to it")
+        .text(|r| r.organisation.clone());
     let directory = f.field("directory", "Directory entry").hidden(|r| {
         r.directory
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default()
     });
-    let organisation = f
-        .field("organisation", "Organisation")
-        .hint("Optional, for example the service’s name; the letter is addressed to it")
-        .text(|r| r.organisation.clone());
     let kind = f
         .field("kind", "Referral to")
         .hint("The kind of service: the care rules read it (§4, §5, §8)")
