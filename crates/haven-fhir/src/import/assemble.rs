@@ -336,7 +336,7 @@ impl Assembler {
                         version,
                         status,
                         change,
-                        body,
+                        body: *body,
                         // Placed on the day the rules read for it at `finish`, which knows
                         // today.
                         partial_date: ctx.take_partial(),

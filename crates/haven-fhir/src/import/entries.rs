@@ -20,7 +20,7 @@ pub(super) fn entry(
     date_path: &'static str,
 ) -> Result<Mapped, ImportError> {
     Ok(Mapped::Entry {
-        body,
+        body: Box::new(body),
         status,
         date_path,
     })

@@ -135,9 +135,11 @@ async fn list(
         .iter()
         .filter_map(|e| Some((e, e.body.as_referral()?)))
         .map(|(e, r)| {
-            let waiting = (e.status == EntryStatus::Active && r.status == ReferralStatus::Sent)
-                .then(|| format!("Waiting {} days", (ctx.today - r.date).whole_days()))
-                .unwrap_or_default();
+            let waiting = if e.status == EntryStatus::Active && r.status == ReferralStatus::Sent {
+                format!("Waiting {} days", (ctx.today - r.date).whole_days())
+            } else {
+                String::new()
+            };
             (
                 r.started(),
                 ReferralRow {
@@ -152,7 +154,7 @@ async fn list(
             )
         })
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     let page_data = ListPage {
         layout: Layout::new(
             &user,
