@@ -45,6 +45,7 @@ pub struct Policy {
     pub(crate) somatic_window_days: u32,
     pub(crate) session_idle_minutes: u32,
     pub(crate) session_max_hours: u32,
+    pub(crate) break_glass_minutes: u32,
     pub(crate) pcl5_cutoff: u8,
     pub(crate) rhs15_enabled: bool,
     pub(crate) disabled: BTreeSet<RuleId>,
@@ -73,6 +74,7 @@ impl Default for Policy {
             somatic_window_days: 180,
             session_idle_minutes: 30,
             session_max_hours: 12,
+            break_glass_minutes: 30,
             pcl5_cutoff: PCL5_DEFAULT_CUTOFF,
             rhs15_enabled: true,
             disabled: BTreeSet::new(),
@@ -156,7 +158,7 @@ const RHS15_DESCRIPTION: &str =
 const DISABLED_DESCRIPTION: &str =
     "Rules switched off for this practice, as comma-separated rule ids.";
 
-static NUMBERS: [NumberSetting; 20] = [
+static NUMBERS: [NumberSetting; 21] = [
     NumberSetting {
         key: "followup.interval-acute-days",
         description: "Follow-up interval after a recent negative life event, or when the latest risk review recorded active suicidal thoughts, plans or recent self-harm (§1).",
@@ -337,6 +339,15 @@ static NUMBERS: [NumberSetting; 20] = [
         get: |p| p.session_max_hours,
         set: |p, v| p.session_max_hours = v,
     },
+    NumberSetting {
+        key: "access.break-glass-minutes",
+        description: "Minutes a receptionist's emergency access to one patient's whole record lasts, once they have recorded why they need it.",
+        unit: Unit::Minutes,
+        min: 5,
+        max: 120,
+        get: |p| p.break_glass_minutes,
+        set: |p, v| p.break_glass_minutes = v,
+    },
 ];
 
 impl Policy {
@@ -497,6 +508,10 @@ impl Policy {
         self.session_max_hours
     }
 
+    pub fn break_glass_minutes(&self) -> u32 {
+        self.break_glass_minutes
+    }
+
     pub fn pcl5_cutoff(&self) -> u8 {
         self.pcl5_cutoff
     }
@@ -556,6 +571,7 @@ mod tests {
             ("somatic.window-days", "180"),
             ("session.idle-minutes", "30"),
             ("session.max-hours", "12"),
+            ("access.break-glass-minutes", "30"),
             ("pcl5.cutoff", "33"),
             ("rhs15.enabled", "true"),
             ("rules.disabled", ""),

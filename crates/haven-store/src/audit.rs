@@ -42,6 +42,22 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// What to look for in the audit log; every field left `None` matches all rows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// The username that acted (or `cli:…`, `api:…` for commands and API clients).
+    pub actor: Option<String>,
+    pub patient: Option<String>,
+    /// An action (`patient.view`) or a family of them (`patient`, `entry`).
+    pub action: Option<String>,
+    /// The first and last day, inclusive, in UTC.
+    pub from: Option<time::Date>,
+    pub to: Option<time::Date>,
+    /// Only rows older than this sequence number: the page after one ending there.
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
 /// Where the audit key and the checkpoints are kept: files of their own, never inside the
 /// database, so never in its backups either.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,6 +216,34 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Audit rows matching `query`, newest first: at most `query.limit`, and only rows older
+    /// than `query.before` when it is set (the next page).
+    pub async fn audit_search(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        // Stamps are RFC 3339 in UTC, so a date compares as the start of that day.
+        let from = query.from.map(|d| d.to_string());
+        let until = query.to.and_then(|d| d.next_day()).map(|d| d.to_string());
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
+             WHERE (?1 IS NULL OR actor = ?1)
+               AND (?2 IS NULL OR patient_id = ?2)
+               AND (?3 IS NULL OR action = ?3 OR action LIKE ?3 || '.%')
+               AND (?4 IS NULL OR at >= ?4)
+               AND (?5 IS NULL OR at < ?5)
+               AND (?6 IS NULL OR seq < ?6)
+             ORDER BY seq DESC LIMIT ?7",
+        )
+        .bind(query.actor.as_deref())
+        .bind(query.patient.as_deref())
+        .bind(query.action.as_deref())
+        .bind(from)
+        .bind(until)
+        .bind(query.before)
+        .bind(query.limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row::read_entry).collect()
     }
 
     /// The most recent audit rows, newest first, optionally for one patient.

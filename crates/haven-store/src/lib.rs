@@ -11,6 +11,7 @@ mod actions;
 pub mod api_tokens;
 mod audit;
 mod backup;
+mod break_glass;
 mod clock;
 mod codec;
 mod directory;
@@ -31,7 +32,10 @@ mod users;
 mod view_rebuild;
 
 pub use actions::{ActionCounts, ActionQuery, PatientAction};
-pub use audit::{AuditCheckpoint, AuditEntry, AuditFiles, AuditVerification, manifest_path};
+pub use audit::{
+    AuditCheckpoint, AuditEntry, AuditFiles, AuditQuery, AuditVerification, manifest_path,
+};
+pub use break_glass::BreakGlass;
 pub use clock::Clock;
 pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};

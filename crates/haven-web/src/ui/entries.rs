@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::form::{FormErrors, Shown};
 use super::kinds::{follow_href, print_href};
 use super::layout::Layout;
-use super::patient_context::{Banner, PatientContext};
+use super::patient_context::{Banner, PatientContext, record_access};
 use super::summary::entry_details;
 use super::{amend_href, entry_href, page_status, see_other};
 use crate::AppState;
@@ -76,7 +76,8 @@ async fn load_versions(
     if current.patient.as_str() != id {
         return Err(AppError::NotFound);
     }
-    if !user.may_see(current.visibility()) {
+    let (visibility, _) = record_access(state, user, id).await?;
+    if current.visibility() > visibility {
         return Err(AppError::Forbidden);
     }
     Ok(versions)
@@ -93,13 +94,12 @@ async fn render(
     let ctx = PatientContext::load(state, user, id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
     let kind = current.body.kind().label();
-    let can_change = current.status == EntryStatus::Active;
+    let active = current.status == EntryStatus::Active;
+    // Only a role that may record the kind may amend it or mark it in error: a receptionist
+    // sees the flags but may not withdraw the sensitive-history one.
+    let can_change = active && user.may_record(current.body.kind());
     let amend_href = can_change.then(|| amend_href(id, current.id.as_str()));
-    let print_href = if can_change {
-        print_href(current)
-    } else {
-        None
-    };
+    let print_href = if active { print_href(current) } else { None };
     let follow_href = if can_change && user.is_clinical() {
         follow_href(current)
     } else {
@@ -113,13 +113,7 @@ async fn render(
         .map(|v| VersionView {
             version: v.version,
             in_error: v.status == EntryStatus::EnteredInError,
-            at: v
-                .change
-                .at
-                .format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .unwrap_or_default(),
+            at: super::moment_text(v.change.at),
             by: ctx
                 .names
                 .get(v.change.by.as_str())
@@ -174,6 +168,9 @@ async fn mark_in_error(
 ) -> Result<Response, AppError> {
     let versions = load_versions(&state, &user, &id, &entry_id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
+    if !user.may_record(current.body.kind()) {
+        return Err(AppError::Forbidden);
+    }
     let mut errors = FormErrors::default();
     let reason = errors.required(
         &form.reason,

@@ -18,6 +18,8 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/admin/duplicates", "Possible duplicates", ADMIN_ROLES),
     ("/admin/policy", "Policy", ADMIN_ROLES),
     ("/admin/record-health", "Record health", ADMIN_ROLES),
+    ("/admin/audit", "Audit log", ADMIN_ROLES),
+    ("/admin/break-glass", "Emergency access", ADMIN_ROLES),
 ];
 
 #[derive(Clone, Debug)]

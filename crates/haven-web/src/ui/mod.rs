@@ -18,6 +18,8 @@ pub mod actions;
 pub mod admin;
 pub mod amend;
 pub mod assessments;
+pub mod audit_log;
+pub mod break_glass;
 pub mod directory;
 pub mod directory_view;
 pub mod due;
@@ -64,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         .merge(patient_page::routes())
         .merge(entries::routes())
         .merge(admin::routes())
+        .merge(audit_log::routes())
+        .merge(break_glass::routes())
         .merge(duplicates::routes())
         .merge(entry_form::routes())
         .merge(amend::routes())
@@ -91,6 +95,27 @@ pub fn page_status(status: StatusCode, template: &impl Template) -> Result<Respo
 /// 303 See Other: where a successful POST sends the browser (so reload does not resubmit).
 pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
+}
+
+/// Username → display name of every account, for "changed by", "who" and "named clinician".
+pub async fn user_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect())
+}
+
+/// A moment as the history and audit pages show it: "2026-11-28 10:00 UTC".
+pub fn moment_text(at: time::OffsetDateTime) -> String {
+    at.format(time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute] UTC"
+    ))
+    .unwrap_or_default()
 }
 
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use haven_core::Date;
 use haven_core::policy::Policy;
-use haven_core::record::{InterpreterGender, PatientRecord};
+use haven_core::record::{InterpreterGender, PatientRecord, Visibility};
+use time::OffsetDateTime;
 
 use super::actions::{UrgentAction, urgent_actions};
 use super::patient_form::{SEXES, label_of, sex_id};
@@ -126,19 +127,39 @@ pub struct PatientContext {
     pub policy: Policy,
     /// The application's today, which the banner, the rules and the forms read.
     pub today: Date,
+    /// How much of the record this user sees here: their role's view, or all of it while an
+    /// emergency grant is open.
+    pub visibility: Visibility,
+    /// When this user's emergency access to the record ends, while it is open.
+    pub emergency_until: Option<OffsetDateTime>,
+}
+
+/// What of `patient`'s record `user` may see now, and until when an emergency grant that
+/// widens it lasts. Clinical roles see everything without one.
+pub async fn record_access(
+    state: &AppState,
+    user: &CurrentUser,
+    patient: &str,
+) -> Result<(Visibility, Option<OffsetDateTime>), AppError> {
+    if user.is_clinical() || !user.may_see(Visibility::Administrative) {
+        return Ok((user.visibility(), None));
+    }
+    let until = state
+        .store
+        .break_glass_until(&user.username, patient, state.now())
+        .await?;
+    Ok(match until {
+        Some(until) => (Visibility::Sensitive, Some(until)),
+        None => (user.visibility(), None),
+    })
 }
 
 impl PatientContext {
     pub async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<Self, AppError> {
         user.require(PATIENT_ROLES)?;
-        let record = state.store.record(id, user.visibility()).await?;
-        let names: HashMap<String, String> = state
-            .store
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| (u.username, u.display_name))
-            .collect();
+        let (visibility, emergency_until) = record_access(state, user, id).await?;
+        let record = state.store.record(id, visibility).await?;
+        let names = super::user_names(state).await?;
         let policy = state.policy();
         let today = state.today();
         let mut banner = Banner::build(&record, user, &names, today);
@@ -149,6 +170,8 @@ impl PatientContext {
             names,
             policy,
             today,
+            visibility,
+            emergency_until,
         })
     }
 }

@@ -75,11 +75,11 @@ fn section_of(body: &EntryBody) -> &'static str {
     }
 }
 
-/// The record's entries grouped into the sections this user may see, newest first.
-pub fn sections(record: &PatientRecord, user: &CurrentUser) -> Vec<Section> {
+/// The record's entries grouped into the sections of what `visibility` shows, newest first.
+pub fn sections(record: &PatientRecord, visibility: Visibility) -> Vec<Section> {
     let mut out: Vec<Section> = SECTIONS
         .iter()
-        .filter(|(_, _, clinical)| !clinical || user.is_clinical())
+        .filter(|(_, _, clinical)| !clinical || visibility >= Visibility::Clinical)
         .map(|&(id, heading, _)| Section {
             id,
             heading,
@@ -89,7 +89,7 @@ pub fn sections(record: &PatientRecord, user: &CurrentUser) -> Vec<Section> {
     let mut entries: Vec<_> = record
         .entries
         .iter()
-        .filter(|e| user.may_see(e.visibility()))
+        .filter(|e| e.visibility() <= visibility)
         .collect();
     entries.sort_by(|a, b| {
         b.body
@@ -121,6 +121,16 @@ struct PatientPage {
     referrals_href: Option<String>,
     details: Vec<(&'static str, String)>,
     sections: Vec<Section>,
+    /// "17:32 UTC" while this receptionist's emergency access lasts.
+    emergency_until: Option<String>,
+    /// Whether the user may ask for emergency access (receptionists).
+    may_break_glass: bool,
+}
+
+/// A time of day as shown beside a deadline, e.g. "17:32 UTC".
+pub fn time_text(at: time::OffsetDateTime) -> String {
+    at.format(time::macros::format_description!("[hour]:[minute] UTC"))
+        .unwrap_or_default()
 }
 
 /// The services suggested for one open action.
@@ -268,7 +278,9 @@ async fn show(
         referrals_href: (user.is_clinical() && user.may_record(EntryKind::Referral))
             .then(|| referrals_href(&id)),
         details: details(&ctx.record),
-        sections: sections(&ctx.record, &user),
+        sections: sections(&ctx.record, ctx.visibility),
+        emergency_until: ctx.emergency_until.map(time_text),
+        may_break_glass: user.role == haven_store::Role::Receptionist,
         banner: ctx.banner,
     };
     page(&page_data)

@@ -3,7 +3,9 @@
 
 mod admin;
 mod assessments;
+mod audit_log;
 mod auth;
+mod break_glass;
 mod clinical;
 mod clock;
 mod duplicates;

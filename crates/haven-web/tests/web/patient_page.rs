@@ -214,3 +214,62 @@ async fn an_entry_of_another_patient_is_not_found() {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn only_clinical_roles_may_mark_a_flag_entered_in_error() {
+    use haven_core::record::{Entry, EntryBody, Flag, FlagKind};
+    use haven_core::{EntryId, PatientId};
+    let app = spawn_app().await;
+    app.add_user("dr.amal", Role::Clinician, None).await;
+    app.add_user("reception", Role::Receptionist, None).await;
+    let f = seed_patient(&app.store, None).await;
+    let flag = Entry::new(
+        EntryId::new("e-flag"),
+        PatientId::new(&f.patient),
+        EntryBody::Flag(Flag {
+            kind: FlagKind::SensitiveHistory,
+            date: time::macros::date!(2026 - 11 - 01),
+        }),
+        haven_core::UserId::new("dr.amal"),
+        time::macros::datetime!(2026-11-01 10:00 UTC),
+    );
+    app.store
+        .add_entry(&haven_store::Actor::new("dr.amal"), &flag)
+        .await
+        .expect("flag");
+    let entry_path = format!("/patients/{}/entries/e-flag", f.patient);
+
+    let reception = app.signed_in("reception").await;
+    let history = body(reception.get(&entry_path).await).await;
+    assert!(
+        history.contains("Version 1 (current)"),
+        "reception sees the flag"
+    );
+    assert!(
+        !history.contains("Mark as entered in error</button>") && !history.contains("/amend"),
+        "but is offered no way to withdraw or change it"
+    );
+    let refused = reception
+        .post(
+            &format!("{entry_path}/error"),
+            &[("reason", "not needed"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let versions = app.store.entry_history("e-flag").await.expect("history");
+    assert_eq!(versions.len(), 1, "nothing changed");
+
+    let clinician = app.signed_in("dr.amal").await;
+    let done = clinician
+        .post(
+            &format!("{entry_path}/error"),
+            &[
+                ("reason", "recorded for the wrong patient"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let versions = app.store.entry_history("e-flag").await.expect("history");
+    assert_eq!(versions[1].status, EntryStatus::EnteredInError);
+}
