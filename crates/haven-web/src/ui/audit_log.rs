@@ -95,6 +95,9 @@ fn action_words(action: &str) -> &'static str {
         "entry.view" => "Opened an entry's history",
         "entry.print" => "Printed an entry",
         "handout.view" => "Printed a handout",
+        "referral.list" => "Listed the referrals",
+        "referral.view" => "Opened a referral",
+        "referral.letter" => "Printed a referral letter",
         "audit.view" => "Looked at who has seen the record",
         "audit.search" => "Searched the audit log",
         "fhir.read" | "fhir.search" => "Read through the FHIR API",
@@ -103,6 +106,7 @@ fn action_words(action: &str) -> &'static str {
         _ => match action.split('.').next() {
             Some("user") => "An account change",
             Some("policy") => "A policy change",
+            Some("directory") => "A change to the directory of organisations",
             Some("cds") => "Through CDS Hooks",
             _ => "",
         },
@@ -291,7 +295,12 @@ mod tests {
     #[test]
     fn actions_read_as_words_by_id_and_by_family() {
         assert_eq!(action_words("patient.view"), "Opened the record");
-        assert_eq!(action_words("fhir.read"), "Through the FHIR API");
+        assert_eq!(action_words("fhir.read"), "Read through the FHIR API");
+        assert_eq!(action_words("referral.letter"), "Printed a referral letter");
+        assert_eq!(
+            action_words("directory.change"),
+            "A change to the directory of organisations"
+        );
         assert_eq!(action_words("something.new"), "");
     }
 }
