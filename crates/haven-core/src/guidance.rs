@@ -121,8 +121,14 @@ static SECTIONS: [GuidanceSection; 10] = [
             "Make sure the person is in touch with a local refugee support organisation, or knows how to reach one later (social.support-org).",
             "Consider social prescribing when isolation is recorded or after a move or detention separates someone from their support (social.prescribing).",
             "Record a decline too: Haven waits a year before suggesting it again.",
+            "Haven's directory lists organisations by the help they give, their area and their languages; the patient page suggests those that fit what is due, and a referral made from it carries the person's consent to share and a printable letter.",
+            "A referral sent with no answer from the service comes back to the worklist after four weeks, so nobody waits for help that is not coming (referral.no-response).",
         ],
-        rules: &[R::SocialSupportOrg, R::SocialPrescribing],
+        rules: &[
+            R::SocialSupportOrg,
+            R::SocialPrescribing,
+            R::ReferralNoResponse,
+        ],
     },
     GuidanceSection {
         number: 5,

@@ -44,3 +44,7 @@ string_id!(
     /// A user account's login name, recorded as the author of every change.
     UserId
 );
+string_id!(
+    /// An organisation in the directory (`org-3`), across all its versions.
+    OrganisationId
+);

@@ -4,6 +4,7 @@
 //! function that depends on "today" takes the date as an argument, so the whole domain is
 //! deterministic and unit-tested in microseconds.
 
+pub mod directory;
 pub mod duplicates;
 pub mod guidance;
 pub mod ids;
@@ -16,13 +17,14 @@ pub mod partial_date;
 pub mod policy;
 pub mod population;
 pub mod record;
+pub mod referral_letter;
 pub mod reports;
 pub mod rules;
 pub mod search;
 pub mod terminology;
 pub mod text;
 
-pub use ids::{EntryId, PatientId, UserId};
+pub use ids::{EntryId, OrganisationId, PatientId, UserId};
 pub use language::LanguageTag;
 pub use nhs_number::NhsNumber;
 pub use partial_date::{DatePrecision, PartialDate};

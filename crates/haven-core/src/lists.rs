@@ -354,15 +354,8 @@ mod tests {
 
     #[test]
     fn entries_in_error_and_referrals_of_other_types_do_not_count() {
-        let referral = |kind, status| {
-            EntryBody::Referral(Referral {
-                kind,
-                status,
-                date: date!(2026 - 03 - 01),
-                organisation: String::new(),
-                note: String::new(),
-            })
-        };
+        let referral =
+            |kind, status| EntryBody::Referral(Referral::new(kind, status, date!(2026 - 03 - 01)));
         let mut record = record_of(vec![
             referral(ReferralType::SexualHealth, ReferralStatus::Sent),
             referral(ReferralType::SocialPrescribing, ReferralStatus::Declined),

@@ -41,6 +41,7 @@ pub struct Policy {
     pub(crate) stressor_window_days: u32,
     pub(crate) screening_reoffer_days: u32,
     pub(crate) referral_reoffer_days: u32,
+    pub(crate) referral_no_response_days: u32,
     pub(crate) somatic_window_days: u32,
     pub(crate) session_idle_minutes: u32,
     pub(crate) session_max_hours: u32,
@@ -69,6 +70,7 @@ impl Default for Policy {
             stressor_window_days: 90,
             screening_reoffer_days: 365,
             referral_reoffer_days: 365,
+            referral_no_response_days: 28,
             somatic_window_days: 180,
             session_idle_minutes: 30,
             session_max_hours: 12,
@@ -156,7 +158,7 @@ const RHS15_DESCRIPTION: &str =
 const DISABLED_DESCRIPTION: &str =
     "Rules switched off for this practice, as comma-separated rule ids.";
 
-static NUMBERS: [NumberSetting; 20] = [
+static NUMBERS: [NumberSetting; 21] = [
     NumberSetting {
         key: "followup.interval-acute-days",
         description: "Follow-up interval after a recent negative life event, or when the latest risk review recorded active suicidal thoughts, plans or recent self-harm (§1).",
@@ -300,6 +302,15 @@ static NUMBERS: [NumberSetting; 20] = [
         max: 1095,
         get: |p| p.referral_reoffer_days,
         set: |p, v| p.referral_reoffer_days = v,
+    },
+    NumberSetting {
+        key: "referral.no-response-days",
+        description: "Days after a referral was sent with no answer from the service before it returns to the worklist (§4).",
+        unit: Unit::Days,
+        min: 7,
+        max: 182,
+        get: |p| p.referral_no_response_days,
+        set: |p, v| p.referral_no_response_days = v,
     },
     NumberSetting {
         key: "somatic.window-days",
@@ -477,6 +488,11 @@ impl Policy {
         self.stressor_window_days
     }
 
+    /// Days after a referral was sent with no answer before it returns to the worklist.
+    pub fn referral_no_response_days(&self) -> u32 {
+        self.referral_no_response_days
+    }
+
     /// Widens the interpreter booking window to at least `days` (capped at [`MAX_DAYS`]) for one
     /// evaluation: when appointments are being booked, each needs its interpreter however far
     /// ahead it is, whatever window the practice's worklist uses.
@@ -551,6 +567,7 @@ mod tests {
             ("risk.stressor-window-days", "90"),
             ("screening.reoffer-after-decline-days", "365"),
             ("referral.reoffer-after-decline-days", "365"),
+            ("referral.no-response-days", "28"),
             ("somatic.window-days", "180"),
             ("session.idle-minutes", "30"),
             ("session.max-hours", "12"),
@@ -635,6 +652,11 @@ mod tests {
                 "somatic.window-days",
                 "731",
                 "somatic.window-days: 731 is outside the allowed range 1–730",
+            ),
+            (
+                "referral.no-response-days",
+                "6",
+                "referral.no-response-days: 6 is outside the allowed range 7–182",
             ),
             (
                 "session.max-hours",

@@ -2,8 +2,9 @@
 //! §8), wellbeing advice and psychological enquiry (§3, §7), and the record's flags (§2, §9).
 
 use haven_core::record::{
-    Advice, AdviceKind, AdviceTopic, EntryBody, Flag, FlagKind, LifeEventKind, Patient, Referral,
-    ReferralStatus, ReferralType, Screening, ScreeningStatus, ScreeningTest,
+    Advice, AdviceKind, AdviceTopic, ConsentGiver, EntryBody, Flag, FlagKind, InterpreterNeed,
+    LifeEventKind, Patient, Referral, ReferralStatus, ReferralType, Screening, ScreeningStatus,
+    ScreeningTest, ShareConsent, ShareItem,
 };
 use time::{Date, Duration};
 
@@ -93,7 +94,8 @@ pub(crate) fn screening(story: &Story, sink: &mut Sink, dice: &mut Dice) {
 }
 
 /// Referrals: to a refugee support organisation for most, psychological therapy for most
-/// people who screen positive, social prescribing for isolation, sexual health after rape.
+/// people who screen positive, social prescribing for isolation, sexual health after rape, and
+/// now and then legal advice (another service).
 pub(crate) fn referrals(
     story: &Story,
     patient: &mut Patient,
@@ -104,17 +106,18 @@ pub(crate) fn referrals(
     dice: &mut Dice,
 ) {
     let today = story.today;
+    let need = interpreter_need(patient);
     let refer = |sink: &mut Sink, dice: &mut Dice, kind, after: Date, lo, hi| {
         let date = dice.within(after, lo, hi, today);
         let status = status_on(date, today, dice);
         let organisation = organisation(kind, story, dice);
-        sink.push(EntryBody::Referral(Referral {
-            kind,
-            status,
-            date,
-            organisation: organisation.to_owned(),
-            note: dice.text(REFERRAL_NOTES).to_owned(),
-        }));
+        let mut referral = trail(Referral::new(kind, status, date), today, dice);
+        referral.organisation = organisation.to_owned();
+        referral.note = dice.text(REFERRAL_NOTES).to_owned();
+        if referral.consent.is_some() {
+            referral.interpreter = need.clone();
+        }
+        sink.push(EntryBody::Referral(referral));
         (status, organisation)
     };
     if !story.traits.no_support_org {
@@ -126,7 +129,13 @@ pub(crate) fn referrals(
             0,
             90,
         );
-        if matches!(status, ReferralStatus::Sent | ReferralStatus::Completed) {
+        if matches!(
+            status,
+            ReferralStatus::Sent
+                | ReferralStatus::Accepted
+                | ReferralStatus::Seen
+                | ReferralStatus::Completed
+        ) {
             patient.support_contacts = Some(format!("{org}: caseworker, weekly drop-in"));
         }
     }
@@ -188,20 +197,70 @@ pub(crate) fn referrals(
         }
         _ => {}
     }
+    if dice.chance(0.08) {
+        refer(sink, dice, ReferralType::Other, story.registered, 0, 400);
+    }
 }
 
-/// A referral's state follows its age: completed and not-taken-up ones are older.
+/// The interpreter a referral asks for: the person's own need, when they have one.
+fn interpreter_need(patient: &Patient) -> Option<InterpreterNeed> {
+    let language = patient.main_language.clone()?;
+    (patient.interpreter_required == Some(true)).then(|| InterpreterNeed {
+        language,
+        dialect: patient.dialect.clone().unwrap_or_default(),
+        gender: patient.interpreter_gender,
+    })
+}
+
+/// The steps a referral made in Haven takes to reach `r.status`: drafted, sent with the
+/// person's consent, then the service's answer. Completed, declined and not-taken-up referrals
+/// stay single steps, as referrals were recorded before Haven tracked the answer.
+fn trail(r: Referral, today: Date, dice: &mut Dice) -> Referral {
+    use ReferralStatus::*;
+    if !matches!(r.status, Sent | Accepted | Seen | ServiceDeclined) {
+        return r;
+    }
+    let drafted = Referral::new(r.kind, Drafted, r.date);
+    let sent_on = dice.within(r.date, 0, 7, today);
+    let mut sent = drafted.moved_to(Sent, sent_on);
+    sent.consent = Some(ShareConsent {
+        given_by: ConsentGiver::Person,
+        name: String::new(),
+        date: r.date,
+        shares: vec![ShareItem::ContactDetails, ShareItem::RelevantHistory],
+        limits: String::new(),
+    });
+    match r.status {
+        Accepted => sent.moved_to(Accepted, dice.within(sent_on, 7, 30, today)),
+        Seen => {
+            let accepted = dice.within(sent_on, 7, 30, today);
+            sent.moved_to(Accepted, accepted)
+                .moved_to(Seen, dice.within(accepted, 7, 60, today))
+        }
+        ServiceDeclined => sent.moved_to(ServiceDeclined, dice.within(sent_on, 7, 30, today)),
+        _ => sent,
+    }
+}
+
+/// A referral's state follows its age: answered, completed and not-taken-up ones are older,
+/// and drafts are recent.
 fn status_on(date: Date, today: Date, dice: &mut Dice) -> ReferralStatus {
+    use ReferralStatus::*;
     let age = (today - date).whole_days();
     let status = *dice.weighted(&[
-        (35, ReferralStatus::Sent),
-        (25, ReferralStatus::Completed),
-        (15, ReferralStatus::Declined),
-        (25, ReferralStatus::NotTakenUp),
+        (24, Sent),
+        (10, Accepted),
+        (8, Seen),
+        (20, Completed),
+        (12, Declined),
+        (4, ServiceDeclined),
+        (20, NotTakenUp),
+        (5, Drafted),
     ]);
     match status {
-        ReferralStatus::Completed if age < 90 => ReferralStatus::Sent,
-        ReferralStatus::NotTakenUp if age < 30 => ReferralStatus::Sent,
+        Completed | Seen if age < 90 => Sent,
+        NotTakenUp | Accepted | ServiceDeclined if age < 30 => Sent,
+        Drafted if age > 60 => Sent,
         s => s,
     }
 }
@@ -234,6 +293,7 @@ fn organisation(kind: ReferralType, story: &Story, dice: &mut Dice) -> &'static 
         ReferralType::TalkingTherapies => "NHS Talking Therapies",
         ReferralType::SocialPrescribing => "Practice social prescribing link worker",
         ReferralType::SexualHealth => "Sexual health clinic",
+        ReferralType::Other => "Immigration legal advice service",
         ReferralType::RefugeeSupport => dice.text(&[
             "Refugee Council",
             "British Red Cross refugee support",

@@ -74,6 +74,12 @@ pub fn local_id_system() -> String {
 /// The `haven` code of a Procedure that records outreach after a missed contact.
 pub const OUTREACH_CODE: &str = "dna-outreach";
 
+/// `H/Id/directory`: an organisation in the practice's directory (`org-3`), on a referral's
+/// performer.
+pub fn directory_id_system() -> String {
+    format!("{HAVEN_BASE}/Id/directory")
+}
+
 /// Haven's code systems (each `H/CodeSystem/<name>`).
 pub mod cs {
     pub const HAVEN: &str = "haven";
@@ -122,6 +128,11 @@ pub mod ext {
     pub const PROTECTIVE_FACTORS: &str = "protective-factors";
     pub const SAFETY_PLAN: &str = "safety-plan";
     pub const REFERRAL_STATUS: &str = "referral-status";
+    /// A referral's status trail, interpreter need and consent to share (issue 14).
+    pub const REFERRAL_STATUS_DATE: &str = "referral-status-date";
+    pub const REFERRAL_STEP: &str = "referral-step";
+    pub const REFERRAL_INTERPRETER: &str = "referral-interpreter";
+    pub const CONSENT_TO_SHARE: &str = "consent-to-share";
     pub const ADVICE_TOPIC: &str = "advice-topic";
     /// On an exported QuestionnaireResponse: the result Observation that carries the same
     /// answers, so that import reads them once even when the two arrive in different files.

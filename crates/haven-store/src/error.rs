@@ -24,6 +24,8 @@ pub enum StoreError {
     SamePatient(String),
     #[error("no entry with id {0}")]
     EntryNotFound(String),
+    #[error("no organisation with id {0} in the directory")]
+    OrganisationNotFound(String),
     #[error("the entry was changed by someone else (now version {current}); reload and try again")]
     VersionConflict { current: u32 },
     #[error("a user named {0:?} already exists")]

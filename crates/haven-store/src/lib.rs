@@ -15,6 +15,7 @@ mod break_glass;
 mod clock;
 mod codec;
 mod coordination;
+mod directory;
 mod duplicates;
 mod entries;
 mod error;
@@ -38,6 +39,7 @@ pub use audit::{
 pub use break_glass::BreakGlass;
 pub use clock::Clock;
 pub use coordination::DayContact;
+pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use patients::{PatientQuery, PatientSummary};

@@ -20,7 +20,7 @@ use crate::{Result, StoreError};
 /// The version of the stored form. Bump it whenever anything the view encodes changes shape (a
 /// field of `Patient` or of an entry kind, a new kind): every stored view is then rebuilt at the
 /// next open instead of being misread.
-pub const FORMAT_VERSION: u8 = 4;
+pub const FORMAT_VERSION: u8 = 5;
 
 /// The first bytes of every view: a marker no unversioned view could start with (its first
 /// byte was the length of a patient id, never 0xFF), then the format version.
@@ -227,8 +227,8 @@ mod tests {
         assert_eq!(
             (FORMAT_VERSION, hex::encode(digest.finalize())),
             (
-                4,
-                "f14d861b68672df3bb4f170626205a9c21a54d892afce3029c7f374dcee65d2d".to_owned()
+                5,
+                "e0c591b72891c9188cd2a01ba14354d6c6831868d6447eb320142c64c2d12f7e".to_owned()
             ),
             "the rules view's encoding changed: bump FORMAT_VERSION, then update this digest"
         );

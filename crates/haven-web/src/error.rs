@@ -40,7 +40,8 @@ impl AppError {
             | Self::Store(
                 StoreError::PatientNotFound(_)
                 | StoreError::EntryNotFound(_)
-                | StoreError::UserNotFound(_),
+                | StoreError::UserNotFound(_)
+                | StoreError::OrganisationNotFound(_),
             ) => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -2,7 +2,7 @@
 //! same string as Haven's FHIR code systems), a label for people, and — where one is verified —
 //! a terminology key into `codes.tsv`.
 
-use super::{InterpreterGender, Visibility};
+use super::{InterpreterGender, Referral, Visibility};
 use crate::instruments::{Instrument, Score, ScoreError, ScoringOptions, score_recorded};
 use crate::{Date, LanguageTag};
 
@@ -67,6 +67,10 @@ macro_rules! coded {
         }
     };
 }
+
+/// For the other record modules (`referral.rs`) and the directory, which declare coded values
+/// the same way.
+pub(crate) use coded;
 
 coded!(
     /// Asylum situation (Haven code system `asylum-status`).
@@ -328,6 +332,7 @@ coded!(
         SocialPrescribing = "social-prescribing", "Social prescribing";
         RefugeeSupport = "refugee-support", "Refugee support organisation";
         SexualHealth = "sexual-health", "Sexual health";
+        Other = "other", "Another service";
     }
 );
 
@@ -350,10 +355,17 @@ impl ReferralType {
 }
 
 coded!(
+    /// Where a referral stands (Haven code system `referral-status`). `declined` is the
+    /// person's decision; a service that turns the referral down is `service-declined`.
+    /// `completed` is kept for referrals recorded before the service's answer was tracked.
     ReferralStatus {
+        Drafted = "drafted", "Drafted, not sent";
         Sent = "sent", "Sent";
+        Accepted = "accepted", "Accepted by the service";
+        Seen = "seen", "Seen by the service";
         Completed = "completed", "Completed";
         Declined = "declined", "Declined by the person";
+        ServiceDeclined = "service-declined", "Declined by the service";
         NotTakenUp = "not-taken-up", "Not taken up";
     }
 );
@@ -594,16 +606,6 @@ pub struct Screening {
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Referral {
-    pub kind: ReferralType,
-    pub status: ReferralStatus,
-    pub date: Date,
-    pub organisation: String,
-    pub note: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Medication {
     pub name: String,
     pub started: Date,
@@ -786,7 +788,7 @@ impl EntryBody {
             Self::RiskReview(x) => x.date,
             Self::SafetyPlan(x) => x.date,
             Self::Screening(x) => x.date,
-            Self::Referral(x) => x.date,
+            Self::Referral(x) => x.started(),
             Self::Medication(x) => x.started,
             Self::Advice(x) => x.date,
             Self::Flag(x) => x.date,
@@ -832,10 +834,7 @@ impl EntryBody {
                     text.clear();
                 }
             }
-            Self::Referral(x) => {
-                x.organisation.clear();
-                x.note.clear();
-            }
+            Self::Referral(x) => x.clear_free_text(),
             Self::Medication(x) => x.name.clear(),
             Self::Advice(x) => x.note.clear(),
             Self::Outreach(x) => x.note.clear(),

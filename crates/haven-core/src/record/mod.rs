@@ -10,14 +10,19 @@ mod identity;
 mod kinds;
 mod partial;
 mod patient;
+mod referral;
 mod validate;
 
 pub use entry::{Change, ChangeError, Entry, EntryStatus, Visibility};
 pub use identity::{IdentityField, same_identity};
+pub(crate) use kinds::coded;
 pub use kinds::*;
 pub use partial::Reading;
 pub use patient::{Accommodation, InterpreterGender, Patient, Sex};
-pub use validate::{ValidationError, validate_entry, validate_patient};
+pub use referral::{
+    ConsentGiver, InterpreterNeed, Referral, ReferralStep, ShareConsent, ShareItem,
+};
+pub use validate::{ValidationError, validate_change, validate_entry, validate_patient};
 
 /// Everything the rules need to know about one patient: demographics and current entries.
 #[derive(Clone, Debug, PartialEq)]

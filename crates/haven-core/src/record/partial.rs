@@ -39,7 +39,7 @@ impl EntryBody {
             Self::RiskReview(x) => &mut x.date,
             Self::SafetyPlan(x) => &mut x.date,
             Self::Screening(x) => &mut x.date,
-            Self::Referral(x) => &mut x.date,
+            Self::Referral(x) => x.started_mut(),
             Self::Medication(x) => &mut x.started,
             Self::Advice(x) => &mut x.date,
             Self::Flag(x) => &mut x.date,

@@ -158,6 +158,7 @@ pub fn validate_entry(
                 "interpreter booking details are recorded but the interpreter is not marked as booked",
             ));
         }
+        EntryBody::Referral(r) => r.check(today)?,
         EntryBody::Questionnaire(q) => {
             q.score(&ScoringOptions::default()).map_err(|e| {
                 let field = if e.is_about_total() {
@@ -171,6 +172,21 @@ pub fn validate_entry(
         _ => {}
     }
     Ok(())
+}
+
+/// Checks a change made in Haven (a new entry when `before` is `None`, else an amendment of
+/// `before`) beyond [`validate_entry`]: what a practice must do before recording it, which
+/// records arriving from elsewhere are not held to. A referral goes out only with consent.
+pub fn validate_change(
+    before: Option<&EntryBody>,
+    after: &EntryBody,
+) -> Result<(), ValidationError> {
+    match after {
+        EntryBody::Referral(r) => {
+            super::Referral::check_change(before.and_then(EntryBody::as_referral), r)
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

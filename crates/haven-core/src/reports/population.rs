@@ -323,13 +323,11 @@ mod tests {
                         coded: true,
                         note: String::new(),
                     }),
-                    EntryBody::Referral(Referral {
-                        kind: ReferralType::RefugeeSupport,
-                        status: ReferralStatus::Sent,
-                        date: date!(2026 - 04 - 01),
-                        organisation: String::new(),
-                        note: String::new(),
-                    }),
+                    EntryBody::Referral(Referral::new(
+                        ReferralType::RefugeeSupport,
+                        ReferralStatus::Sent,
+                        date!(2026 - 04 - 01),
+                    )),
                 ],
             ));
         }

@@ -23,6 +23,7 @@ pub enum RuleId {
     AdviceWellbeingReinforce,
     SocialSupportOrg,
     SocialPrescribing,
+    ReferralNoResponse,
     PsychConsiderReferral,
     PsychTraumaFocusTiming,
     PsychMedicationFollowup,
@@ -53,6 +54,7 @@ impl RuleId {
         Self::AdviceWellbeingReinforce,
         Self::SocialSupportOrg,
         Self::SocialPrescribing,
+        Self::ReferralNoResponse,
         Self::PsychConsiderReferral,
         Self::PsychTraumaFocusTiming,
         Self::PsychMedicationFollowup,
@@ -83,6 +85,7 @@ impl RuleId {
             Self::AdviceWellbeingReinforce => "advice.wellbeing-reinforce",
             Self::SocialSupportOrg => "social.support-org",
             Self::SocialPrescribing => "social.prescribing",
+            Self::ReferralNoResponse => "referral.no-response",
             Self::PsychConsiderReferral => "psych.consider-referral",
             Self::PsychTraumaFocusTiming => "psych.trauma-focus-timing",
             Self::PsychMedicationFollowup => "psych.medication-followup",
@@ -142,7 +145,8 @@ pub struct RuleInfo {
 }
 
 /// Where a user goes to resolve an action: the patient's details, a new entry of one kind, or
-/// the booking of an interpreter for an appointment already planned.
+/// the booking of an interpreter for an appointment already planned, or the patient's referrals
+/// (to record a service's answer on one already made).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResolveForm {
     /// The demographics form (the named clinician, the main language).
@@ -151,6 +155,7 @@ pub enum ResolveForm {
     /// The interpreter booking of the appointment the action names (an amendment of that
     /// planned contact, never a new one: see [`super::contacts_needing_interpreter`]).
     InterpreterBooking,
+    Referrals,
 }
 
 /// Every rule's catalogue entry, in [`RuleId::ALL`] order.
@@ -159,11 +164,16 @@ pub fn catalogue() -> &'static [RuleInfo] {
 }
 
 use EntryKind as K;
-use ResolveForm::{Entry, InterpreterBooking, PatientDetails};
+use ResolveForm::{Entry, InterpreterBooking, PatientDetails, Referrals};
 use RuleId as R;
 use Urgency::{Info, Routine, Soon, Urgent};
 
-static CATALOGUE: [RuleInfo; 25] = [
+/// The version of each rule a referral resolves, since referrals have a status trail (issue 14):
+/// a draft, or a referral the service declined, no longer resolves it; an accepted or seen one
+/// does; a referral counts from the day it was started, at the status it had on the day.
+const REFERRAL_STATUSES: u32 = 2;
+
+static CATALOGUE: [RuleInfo; 26] = [
     RuleInfo {
         id: R::ContinuityNoNamedClinician,
         section: "§1",
@@ -258,7 +268,7 @@ static CATALOGUE: [RuleInfo; 25] = [
     RuleInfo {
         id: R::SocialSupportOrg,
         section: "§4",
-        version: 1,
+        version: REFERRAL_STATUSES,
         urgency: Routine,
         title: "Connect with a refugee support organisation",
         rationale: "Support organisations help with practical problems that affect mental health and are a source of company.",
@@ -269,7 +279,7 @@ static CATALOGUE: [RuleInfo; 25] = [
     RuleInfo {
         id: R::SocialPrescribing,
         section: "§4",
-        version: 1,
+        version: REFERRAL_STATUSES,
         urgency: Routine,
         title: "Consider social prescribing",
         rationale: "Isolation and lost support are near universal; social prescribing opens a way to activity and company.",
@@ -278,9 +288,20 @@ static CATALOGUE: [RuleInfo; 25] = [
         resolve_form: Entry(K::Referral),
     },
     RuleInfo {
+        id: R::ReferralNoResponse,
+        section: "§4",
+        version: 1,
+        urgency: Routine,
+        title: "Chase a referral with no answer",
+        rationale: "Referrals get lost between services, and people seeking asylum move often; a referral with no answer after a few weeks is worth a call, so nobody waits for help that is not coming.",
+        resolve: "Record the service's answer on the referral, or that the person did not take it up.",
+        visibility: Visibility::Clinical,
+        resolve_form: Referrals,
+    },
+    RuleInfo {
         id: R::PsychConsiderReferral,
         section: "§5",
-        version: 1,
+        version: REFERRAL_STATUSES,
         urgency: Soon,
         title: "Consider psychological therapy",
         rationale: "Structured psychological help, ideally from a service experienced with asylum seekers, can ease symptoms and help people cope with uncertainty.",
@@ -313,7 +334,7 @@ static CATALOGUE: [RuleInfo; 25] = [
     RuleInfo {
         id: R::PsychMedicationWithoutTherapy,
         section: "§5",
-        version: 1,
+        version: REFERRAL_STATUSES,
         urgency: Routine,
         title: "Medication without psychological therapy",
         rationale: "Even when medication helps, treatment should ideally include psychological therapy.",
@@ -413,7 +434,7 @@ static CATALOGUE: [RuleInfo; 25] = [
     RuleInfo {
         id: R::SexualHealthReferral,
         section: "§8",
-        version: 1,
+        version: REFERRAL_STATUSES,
         urgency: Soon,
         title: "Refer for sexual health screening",
         rationale: "After a disclosure of rape or sexual violence, help the person reach full sexual health screening.",
@@ -449,6 +470,11 @@ static CATALOGUE: [RuleInfo; 25] = [
 mod tests {
     use super::*;
 
+    /// Rules Haven adds beyond the contract's list, each for an issue that asked for it:
+    /// `referral.no-response` (issue 14: referrals still waiting after a policy interval come
+    /// back to the worklist).
+    const ADDED_IDS: [&str; 1] = ["referral.no-response"];
+
     /// The contract's ids, copied by hand so that a renamed or lost rule fails here.
     const RULES_MD_IDS: [&str; 25] = [
         "continuity.no-named-clinician",
@@ -480,12 +506,13 @@ mod tests {
 
     #[test]
     fn every_rules_md_id_is_in_the_catalogue_exactly_once() {
-        for id in RULES_MD_IDS {
-            let n = catalogue().iter().filter(|r| r.id.id() == id).count();
+        for id in RULES_MD_IDS.iter().chain(&ADDED_IDS) {
+            let n = catalogue().iter().filter(|r| r.id.id() == *id).count();
             assert_eq!(n, 1, "{id}");
         }
-        assert_eq!(catalogue().len(), RULES_MD_IDS.len());
-        assert_eq!(RuleId::ALL.len(), RULES_MD_IDS.len());
+        let known = RULES_MD_IDS.len() + ADDED_IDS.len();
+        assert_eq!(catalogue().len(), known);
+        assert_eq!(RuleId::ALL.len(), known);
     }
 
     #[test]
@@ -507,7 +534,7 @@ mod tests {
                 "continuity" | "followup" => "§1",
                 "interpreter" => "§2",
                 "advice" => "§3",
-                "social" => "§4",
+                "social" | "referral" => "§4",
                 "psych" => "§5",
                 "risk" => "§6",
                 "somatic" => "§7",

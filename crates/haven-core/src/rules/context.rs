@@ -15,7 +15,7 @@ use crate::instruments::{Detail, Instrument, ItqDiagnosis, Score, ScoringOptions
 use crate::policy::Policy;
 use crate::record::{
     AsylumSituation, Entry, EntryBody, PatientRecord, Problem, QuestionnaireResult, ReferralStatus,
-    ReferralType, RiskReview,
+    ReferralStep, ReferralType, RiskReview,
 };
 
 /// A questionnaire entry with its score.
@@ -91,6 +91,23 @@ pub(crate) fn visible_entries(record: &PatientRecord, today: Date) -> Vec<&Entry
     // Stable, so entries with equal keys keep their record order, as `max_by` did.
     visible.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
     visible
+}
+
+/// A referral that leaves a need open, as a reason names it: "the <what> referral was
+/// declined by the service on …" or "… drafted on … has not been sent".
+pub(crate) fn open_referral(what: &str, open: ReferralStep) -> String {
+    match open.status {
+        ReferralStatus::ServiceDeclined => {
+            format!(
+                "the {what} referral was declined by the service on {}",
+                open.date
+            )
+        }
+        _ => format!(
+            "the {what} referral drafted on {} has not been sent",
+            open.date
+        ),
+    }
 }
 
 /// `date` plus `days`, saturating at the end of the calendar (policy caps days far below it).
@@ -269,20 +286,35 @@ impl<'a> Context<'a> {
         self.asylum.is_some_and(|a| a.status.is_granted())
     }
 
+    /// The referrals of a matching type started on or after `since` (any date when `None`),
+    /// each at the status it had today.
+    fn referrals(
+        &self,
+        kind: fn(ReferralType) -> bool,
+        since: Option<Date>,
+    ) -> impl Iterator<Item = ReferralStep> + '_ {
+        self.bodies(EntryBody::as_referral)
+            .filter(move |r| kind(r.kind) && since.is_none_or(|s| r.started() >= s))
+            .filter_map(|r| r.status_on(self.today))
+    }
+
     /// Whether a referral of a matching type resolves a rule triggered on `since` (any date
-    /// when `None`): one sent or completed on or after it resolves for good; one declined or
-    /// not taken up resolves until the policy's re-offer interval has passed, after which the
-    /// rule may fire again, never sooner (docs/rules.md).
+    /// when `None`): one sent, accepted, seen or completed resolves for good; one the person
+    /// declined or did not take up resolves until the policy's re-offer interval has passed,
+    /// after which the rule may fire again, never sooner (docs/rules.md). A draft not yet sent,
+    /// and one the service declined, leave the need open.
     pub fn referral_resolves(&self, kind: fn(ReferralType) -> bool, since: Option<Date>) -> bool {
         let reoffer = self.policy.referral_reoffer_days;
-        self.bodies(EntryBody::as_referral)
-            .filter(|r| kind(r.kind) && since.is_none_or(|s| r.date >= s))
-            .any(|r| match r.status {
-                ReferralStatus::Sent | ReferralStatus::Completed => true,
-                ReferralStatus::Declined | ReferralStatus::NotTakenUp => {
-                    self.days_since(r.date) <= i64::from(reoffer)
-                }
-            })
+        self.referrals(kind, since).any(|step| match step.status {
+            ReferralStatus::Sent
+            | ReferralStatus::Accepted
+            | ReferralStatus::Seen
+            | ReferralStatus::Completed => true,
+            ReferralStatus::Declined | ReferralStatus::NotTakenUp => {
+                self.days_since(step.date) <= i64::from(reoffer)
+            }
+            ReferralStatus::Drafted | ReferralStatus::ServiceDeclined => false,
+        })
     }
 
     /// The latest referral of a matching type declined or not taken up on or after `since`.
@@ -291,32 +323,58 @@ impl<'a> Context<'a> {
         kind: fn(ReferralType) -> bool,
         since: Option<Date>,
     ) -> Option<Date> {
-        self.bodies(EntryBody::as_referral)
-            .filter(|r| kind(r.kind) && since.is_none_or(|s| r.date >= s))
-            .filter(|r| {
-                matches!(
-                    r.status,
-                    ReferralStatus::Declined | ReferralStatus::NotTakenUp
-                )
-            })
-            .map(|r| r.date)
+        self.latest_at(
+            kind,
+            since,
+            &[ReferralStatus::Declined, ReferralStatus::NotTakenUp],
+        )
+    }
+
+    /// The date of the latest referral of a matching type whose status today is one of these.
+    fn latest_at(
+        &self,
+        kind: fn(ReferralType) -> bool,
+        since: Option<Date>,
+        statuses: &[ReferralStatus],
+    ) -> Option<Date> {
+        self.referrals(kind, since)
+            .filter(|step| statuses.contains(&step.status))
+            .map(|step| step.date)
             .max()
     }
 
+    /// Why a matching referral started on or after `since` leaves the need open, if one
+    /// does: the latest the service declined, else the latest draft not yet sent.
+    pub fn referral_left_open(
+        &self,
+        kind: fn(ReferralType) -> bool,
+        since: Option<Date>,
+    ) -> Option<ReferralStep> {
+        [ReferralStatus::ServiceDeclined, ReferralStatus::Drafted]
+            .into_iter()
+            .find_map(|status| {
+                self.latest_at(kind, since, &[status])
+                    .map(|date| ReferralStep { status, date })
+            })
+    }
+
     /// How a firing referral rule ends its reason: `"no <what> referral since"` (or "is
-    /// recorded" without a start date), or — when a lapsed decline is why it fires again — the
-    /// date of that decline.
+    /// recorded" without a start date), or — when a lapsed decline, a service's refusal or an
+    /// unsent draft is why it fires — that referral and its date.
     pub fn referral_gap(
         &self,
         kind: fn(ReferralType) -> bool,
         since: Option<Date>,
         what: &str,
     ) -> String {
-        match (self.latest_decline(kind, since), since) {
-            (Some(date), _) => format!(
+        if let Some(date) = self.latest_decline(kind, since) {
+            return format!(
                 "the {what} referral declined or not taken up on {date} was more than {} days ago",
                 self.policy.referral_reoffer_days
-            ),
+            );
+        }
+        match (self.referral_left_open(kind, since), since) {
+            (Some(open), _) => open_referral(what, open),
             (None, Some(_)) => format!("no {what} referral since"),
             (None, None) => format!("no {what} referral is recorded"),
         }

@@ -34,9 +34,14 @@
 //!   §5 follow-up (FHIR category `psychotropic`).
 //! - *Undecided asylum claim*: the current (latest) asylum situation is not a granted status,
 //!   or no asylum situation is recorded at all.
-//! - Referral resolution: a sent or completed referral of the right type resolves the rule
-//!   for good; one declined or not taken up resolves it for the policy's
-//!   `referral.reoffer-after-decline-days` (365), after which the rule may fire again.
+//! - Referral resolution: a referral of the right type started on or after the trigger counts,
+//!   at the status it had on the evaluation date. Sent, accepted, seen or completed resolves
+//!   the rule for good; declined by the person or not taken up resolves it for the policy's
+//!   `referral.reoffer-after-decline-days` (365), after which the rule may fire again; a draft
+//!   not yet sent, or a referral the service declined, leaves it open (the reason says which).
+//! - `referral.no-response` (Haven's addition, issue 14) fires for a referral whose status is
+//!   still `sent` `referral.no-response-days` (28) after it was sent, on that day; the longest
+//!   wait names the action and the others are counted.
 //!
 //! **§1**
 //! - A *contact* is an encounter (Haven records only attended encounters).
@@ -116,6 +121,7 @@ mod interpreter;
 #[cfg(test)]
 mod proptests;
 mod psych;
+mod referral;
 mod risk;
 mod screening;
 mod social;
@@ -257,6 +263,7 @@ fn run(ctx: &Context<'_>, rule: RuleId) -> Option<Action> {
         RuleId::AdviceWellbeingReinforce => advice::wellbeing_reinforce(ctx),
         RuleId::SocialSupportOrg => social::support_org(ctx),
         RuleId::SocialPrescribing => social::prescribing(ctx),
+        RuleId::ReferralNoResponse => referral::no_response(ctx),
         RuleId::PsychConsiderReferral => psych::consider_referral(ctx),
         RuleId::PsychTraumaFocusTiming => psych::trauma_focus_timing(ctx),
         RuleId::PsychMedicationFollowup => psych::medication_followup(ctx),

@@ -184,15 +184,17 @@ fn contact() -> impl Strategy<Value = EntryBody> {
         (
             select(ReferralType::ALL),
             select(ReferralStatus::ALL),
-            date()
+            date(),
+            option::of((select(ReferralStatus::ALL), 0i64..90))
         )
-            .prop_map(|(kind, status, date)| EntryBody::Referral(Referral {
-                kind,
-                status,
-                date,
-                organisation: String::new(),
-                note: String::new(),
-            })),
+            .prop_map(|(kind, status, date, next)| {
+                // Sometimes a second status, reached some days after the first.
+                let first = Referral::new(kind, status, date);
+                EntryBody::Referral(match later(date, next.map(|(_, n)| n)) {
+                    Some(on) => first.moved_to(next.map_or(status, |(s, _)| s), on),
+                    None => first,
+                })
+            }),
         (date(), option::of(0i64..120)).prop_map(|(started, stop)| {
             EntryBody::Medication(Medication {
                 name: "med".into(),

@@ -1,7 +1,7 @@
 //! §4 Social interventions: contact with a refugee support organisation, and social
 //! prescribing for isolation or lost support.
 
-use super::context::Context;
+use super::context::{Context, open_referral};
 use super::{Action, RuleId};
 use crate::Date;
 use crate::record::{LifeEventKind, ProblemKind, ReferralType};
@@ -25,16 +25,29 @@ pub(super) fn support_org(ctx: &Context<'_>) -> Option<Action> {
     if written || ctx.referral_resolves(refugee_support, None) {
         return None;
     }
-    let reason = match ctx.latest_decline(refugee_support, None) {
-        Some(date) => format!(
+    let open = ctx.referral_left_open(refugee_support, None);
+    let reason = match (ctx.latest_decline(refugee_support, None), open) {
+        (Some(date), _) => format!(
             "A refugee support organisation was declined or not taken up on {date}, more than {} days ago; no contact since.",
             ctx.policy.referral_reoffer_days
         ),
-        None => {
+        (None, Some(open)) => {
+            capitalise_first(&open_referral("refugee support", open)) + "; no contact since."
+        }
+        (None, None) => {
             "No contact with or referral to a refugee support organisation is recorded.".to_owned()
         }
     };
     Some(ctx.action(RuleId::SocialSupportOrg, None, reason))
+}
+
+/// "the …" as the start of a sentence.
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// `social.prescribing`

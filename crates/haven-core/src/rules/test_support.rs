@@ -294,13 +294,18 @@ impl Builder {
     }
 
     pub fn referral(self, kind: ReferralType, status: ReferralStatus, date: Date) -> Self {
-        self.entry(EntryBody::Referral(Referral {
-            kind,
-            status,
-            date,
-            organisation: String::new(),
-            note: String::new(),
-        }))
+        self.entry(EntryBody::Referral(Referral::new(kind, status, date)))
+    }
+
+    /// A referral that reached each status in turn, `(status, date)` oldest first.
+    pub fn referral_steps(self, kind: ReferralType, steps: &[(ReferralStatus, Date)]) -> Self {
+        let (&(status, date), later) = steps.split_first().expect("a first status");
+        let referral = later
+            .iter()
+            .fold(Referral::new(kind, status, date), |r, &(status, date)| {
+                r.moved_to(status, date)
+            });
+        self.entry(EntryBody::Referral(referral))
     }
 
     pub fn medication(self, started: Date, stopped: Option<Date>) -> Self {

@@ -8,7 +8,7 @@ use haven_core::terminology;
 use super::{category, concept, meta, note, status, subject};
 use crate::model::{
     AppointmentParticipant, CarePlan, CodeableConcept, Coding, Condition, Extension, Observation,
-    Period, Procedure, Reference, Resource, RiskAssessment, ServiceRequest,
+    Period, Procedure, Resource, RiskAssessment,
 };
 use crate::uris::{self, cs, ext};
 
@@ -122,7 +122,7 @@ pub(super) fn entry(patient: &PatientId, e: &Entry) -> Vec<Resource> {
             ..Observation::default()
         }
         .into()),
-        EntryBody::Referral(r) => one(referral(id, patient, e, r).into()),
+        EntryBody::Referral(r) => one(super::referral::service_request(id, patient, e, r).into()),
         EntryBody::Medication(m) => one(crate::model::MedicationStatement {
             contained: Vec::new(),
             modifier_extension: Vec::new(),
@@ -489,43 +489,5 @@ fn safety_plan(id: Option<String>, patient: &PatientId, e: &Entry, s: &SafetyPla
         title: None,
         subject: subject(patient),
         created: Some(s.date.to_string()),
-    }
-}
-
-fn referral(id: Option<String>, patient: &PatientId, e: &Entry, r: &Referral) -> ServiceRequest {
-    let fhir_status = match r.status {
-        ReferralStatus::Sent => "active",
-        ReferralStatus::Completed => "completed",
-        ReferralStatus::Declined | ReferralStatus::NotTakenUp => "revoked",
-    };
-    let mut coding: Vec<Coding> = r
-        .kind
-        .snomed_key()
-        .map(|k| uris::verified(terminology::by_key(k)))
-        .into_iter()
-        .collect();
-    coding.push(uris::haven(cs::REFERRAL_TYPE, r.kind.id(), r.kind.label()));
-    ServiceRequest {
-        contained: Vec::new(),
-        modifier_extension: Vec::new(),
-        id,
-        meta: meta(e),
-        // FHIR's `revoked` covers both "declined" and "not taken up"; the extension keeps which.
-        extension: vec![Extension::code(
-            uris::extension(ext::REFERRAL_STATUS),
-            r.status.id(),
-        )],
-        status: status(e, fhir_status),
-        intent: "order".into(),
-        category: vec![concept(coding)],
-        code: None,
-        subject: subject(patient),
-        authored_on: Some(r.date.to_string()),
-        performer: if r.organisation.is_empty() {
-            Vec::new()
-        } else {
-            vec![Reference::display_only(&r.organisation)]
-        },
-        note: note(&r.note),
     }
 }

@@ -6,6 +6,7 @@ mod entries;
 mod partial;
 mod patient;
 mod questionnaire;
+mod referral;
 
 pub use questionnaire::result_observation;
 

@@ -23,7 +23,7 @@ use super::refs::Resolver;
 use super::requests;
 use super::unused::UnusedTypes;
 use super::values::{Ctx, change, is_fhir_id};
-use super::{Mapped, entries, observation, patient};
+use super::{Mapped, entries, observation, patient, referral};
 use crate::model::{Reference, Resource};
 
 mod conditions;
@@ -336,7 +336,7 @@ impl Assembler {
                         version,
                         status,
                         change,
-                        body,
+                        body: *body,
                         // Placed on the day the rules read for it at `finish`, which knows
                         // today.
                         partial_date: ctx.take_partial(),
@@ -791,7 +791,7 @@ fn map(ctx: &Ctx, resource: &Resource) -> Result<Mapped, ImportError> {
         Resource::Appointment(r) => entries::appointment(ctx, r),
         Resource::RiskAssessment(r) => entries::risk_assessment(ctx, r),
         Resource::CarePlan(r) => entries::care_plan(ctx, r),
-        Resource::ServiceRequest(r) => entries::service_request(ctx, r),
+        Resource::ServiceRequest(r) => referral::service_request(ctx, r),
         Resource::MedicationStatement(r) => entries::medication_statement(ctx, r),
         Resource::Procedure(r) => entries::procedure(ctx, r),
         Resource::Flag(r) => entries::flag(ctx, r),

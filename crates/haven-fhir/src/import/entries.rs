@@ -5,8 +5,7 @@
 use haven_core::record::*;
 
 use super::codes::{
-    abuse_from_key, asylum_from_snomed, is_interpreter_need, problem_from_key, referral_from_key,
-    somatic_from_key,
+    abuse_from_key, asylum_from_snomed, is_interpreter_need, problem_from_key, somatic_from_key,
 };
 use super::error::ImportError;
 use super::refs::{contained, contained_name};
@@ -15,13 +14,13 @@ use super::{Mapped, status_of};
 use crate::model;
 use crate::uris::{self, cs, ext};
 
-fn entry(
+pub(super) fn entry(
     body: EntryBody,
     status: EntryStatus,
     date_path: &'static str,
 ) -> Result<Mapped, ImportError> {
     Ok(Mapped::Entry {
-        body,
+        body: Box::new(body),
         status,
         date_path,
     })
@@ -272,56 +271,6 @@ pub(crate) fn care_plan(ctx: &Ctx, c: &model::CarePlan) -> Result<Mapped, Import
         reasons_for_living: section("reasons-for-living"),
     };
     entry(EntryBody::SafetyPlan(body), status_of(&c.status), "created")
-}
-
-pub(crate) fn service_request(ctx: &Ctx, s: &model::ServiceRequest) -> Result<Mapped, ImportError> {
-    let concepts: Vec<&model::CodeableConcept> = s.category.iter().chain(s.code.as_ref()).collect();
-    let kind = match haven_code(concepts.iter().copied(), cs::REFERRAL_TYPE) {
-        Some(code) => Some(ReferralType::parse(code).ok_or_else(|| {
-            ctx.invalid("category", format!("unknown referral-type code {code:?}"))
-        })?),
-        None => verified_keys(concepts.iter().copied())
-            .into_iter()
-            .find_map(referral_from_key),
-    };
-    let Some(kind) = kind else {
-        return Ok(Mapped::Skip("not a referral type Haven tracks".into()));
-    };
-    let from_fhir = |st: &str| match st {
-        "completed" => ReferralStatus::Completed,
-        // `revoked` may be a decline or a referral not taken up; without Haven's extension the
-        // safer reading is "not taken up", which keeps the §5 prompt alive.
-        "revoked" => ReferralStatus::NotTakenUp,
-        _ => ReferralStatus::Sent,
-    };
-    let referral_status = ctx
-        .ext_code(
-            &s.extension,
-            ext::REFERRAL_STATUS,
-            "referral-status",
-            ReferralStatus::parse,
-        )?
-        .unwrap_or_else(|| from_fhir(&s.status));
-    let body = Referral {
-        kind,
-        status: referral_status,
-        date: ctx.required_date("authoredOn", s.authored_on.as_deref(), "the referral date")?,
-        organisation: s
-            .performer
-            .first()
-            .and_then(|p| {
-                p.display
-                    .clone()
-                    .or_else(|| contained_name(contained(&s.contained, p.reference.as_deref()?)?))
-            })
-            .unwrap_or_default(),
-        note: notes(&s.note),
-    };
-    entry(
-        EntryBody::Referral(body),
-        status_of(&s.status),
-        "authoredOn",
-    )
 }
 
 pub(crate) fn medication_statement(

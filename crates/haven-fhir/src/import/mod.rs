@@ -11,6 +11,7 @@ mod modifiers;
 mod observation;
 mod parse;
 mod patient;
+mod referral;
 mod refs;
 mod requests;
 mod unused;
@@ -35,7 +36,8 @@ use haven_core::record::{EntryBody, EntryStatus};
 /// What one resource means to Haven.
 pub(crate) enum Mapped {
     Entry {
-        body: EntryBody,
+        /// Boxed: a referral's body is far larger than the other variants.
+        body: Box<EntryBody>,
         status: EntryStatus,
         /// The element holding the entry's date, for validation messages.
         date_path: &'static str,

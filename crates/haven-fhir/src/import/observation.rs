@@ -30,7 +30,7 @@ pub(crate) fn observation(ctx: &Ctx, o: &Observation) -> Result<Mapped, ImportEr
     };
     let entry = |body| {
         Ok(Mapped::Entry {
-            body,
+            body: Box::new(body),
             status,
             date_path: "effectiveDateTime",
         })
@@ -184,9 +184,9 @@ fn questionnaire(
         )));
     };
     Ok(Mapped::Entry {
-        body: EntryBody::Questionnaire(QuestionnaireResult::recorded(
+        body: Box::new(EntryBody::Questionnaire(QuestionnaireResult::recorded(
             instrument, date, items, total,
-        )),
+        ))),
         status,
         date_path: "effectiveDateTime",
     })
@@ -421,9 +421,9 @@ fn lone_item(
     let mut answers = vec![None; index + 1];
     answers[index] = Some(value);
     Ok(Mapped::Entry {
-        body: EntryBody::Questionnaire(QuestionnaireResult::recorded(
+        body: Box::new(EntryBody::Questionnaire(QuestionnaireResult::recorded(
             instrument, date, answers, None,
-        )),
+        ))),
         status,
         date_path: "effectiveDateTime",
     })
@@ -523,7 +523,7 @@ pub(crate) fn questionnaire_response(
         .score(&ScoringOptions::default())
         .map_err(|e| ctx.invalid("item", e.to_string()))?;
     Ok(Mapped::Entry {
-        body: EntryBody::Questionnaire(result),
+        body: Box::new(EntryBody::Questionnaire(result)),
         status,
         date_path: "authored",
     })

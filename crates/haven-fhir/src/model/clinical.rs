@@ -277,6 +277,8 @@ pub struct ServiceRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub performer: Vec<Reference>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reason_code: Vec<CodeableConcept>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub note: Vec<Annotation>,
 }
 

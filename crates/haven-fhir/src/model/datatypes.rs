@@ -74,6 +74,9 @@ impl CodeableConcept {
 pub struct Reference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// A logical reference (a referral's directory entry), where there is no resource to name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<Identifier>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
 }
@@ -82,6 +85,7 @@ impl Reference {
     pub fn to(resource_type: &str, id: &str) -> Self {
         Self {
             reference: Some(format!("{resource_type}/{id}")),
+            identifier: None,
             display: None,
         }
     }
@@ -89,6 +93,7 @@ impl Reference {
     pub fn display_only(display: impl Into<String>) -> Self {
         Self {
             reference: None,
+            identifier: None,
             display: Some(display.into()),
         }
     }

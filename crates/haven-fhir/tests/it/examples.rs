@@ -299,6 +299,20 @@ fn encounter_referral_medication_advice_and_flag() {
             ..
         })
     ));
+    // A draft elsewhere is a draft here: it has not gone out, so it resolves nothing.
+    let e = only_entry(
+        json!({"resourceType": "ServiceRequest", "id": "sr2", "status": "draft", "intent": "order", "subject": subject(),
+        "category": [{"coding": [snomed("referral.social-prescribing")]}], "authoredOn": "2026-09-09",
+        "performer": [{"display": "Link worker", "identifier": {"system": "https://elsewhere.example/orgs", "value": "7"}}]}),
+    );
+    let EntryBody::Referral(draft) = e.body else {
+        panic!("referral expected")
+    };
+    assert_eq!(
+        (draft.status, draft.organisation.as_str(), draft.directory),
+        (ReferralStatus::Drafted, "Link worker", None),
+        "another system's organisation id is not a directory entry"
+    );
     let e = only_entry(
         json!({"resourceType": "MedicationStatement", "id": "m1", "status": "active", "subject": subject(),
         "category": {"coding": [{"system": format!("{H}/CodeSystem/haven"), "code": "psychotropic"}]},

@@ -304,3 +304,55 @@ fn a_booking_or_outreach_without_what_haven_needs_is_refused_naming_it() {
         "test.ndjson: line 2: Procedure.outcome: missing: what came of the outreach"
     );
 }
+
+#[test]
+fn a_referral_trail_is_read_whole_or_refused_naming_what_is_wrong() {
+    let referral = |extension: Value| {
+        json!({"resourceType": "ServiceRequest", "id": "r1", "status": "active", "intent": "order",
+        "subject": {"reference": "Patient/p1"}, "authoredOn": "2026-10-01",
+        "category": [{"coding": [{"system": format!("{H}/CodeSystem/referral-type"), "code": "sexual-health"}]}],
+        "extension": extension})
+    };
+    let step = |status: &str, date: &str| {
+        json!({"url": format!("{H}/StructureDefinition/referral-step"),
+            "extension": [{"url": "status", "valueCode": status}, {"url": "date", "valueDate": date}]})
+    };
+    let status =
+        json!({"url": format!("{H}/StructureDefinition/referral-status"), "valueCode": "accepted"});
+    let on = |date: &str| json!({"url": format!("{H}/StructureDefinition/referral-status-date"), "valueDate": date});
+    assert!(
+        import(&lines(&[
+            patient(),
+            referral(json!([
+                status,
+                on("2026-10-20"),
+                step("sent", "2026-10-01")
+            ]))
+        ]))
+        .is_ok()
+    );
+    assert_eq!(
+        refused(&[
+            patient(),
+            referral(json!([status, step("sent", "2026-10-01")]))
+        ]),
+        "test.ndjson: line 2: ServiceRequest.extension(referral-status-date): missing: the date of the current status, since earlier ones are given"
+    );
+    assert_eq!(
+        refused(&[
+            patient(),
+            referral(json!([
+                status,
+                on("2026-09-20"),
+                step("sent", "2026-10-01")
+            ]))
+        ]),
+        "test.ndjson: line 2: ServiceRequest.authoredOn: “Accepted by the service” on 2026-09-20 is before the earlier status “Sent” on 2026-10-01"
+    );
+    let consent = json!({"url": format!("{H}/StructureDefinition/consent-to-share"),
+        "extension": [{"url": "given-by", "valueCode": "neighbour"}, {"url": "date", "valueDate": "2026-10-01"}]});
+    assert_eq!(
+        refused(&[patient(), referral(json!([consent]))]),
+        "test.ndjson: line 2: ServiceRequest.extension(consent-to-share): unknown consent-given-by code \"neighbour\""
+    );
+}

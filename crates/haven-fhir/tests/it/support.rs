@@ -146,18 +146,47 @@ pub fn full_record() -> PatientRecord {
             date: date!(2026 - 03 - 02),
         }),
         EntryBody::Referral(Referral {
-            kind: ReferralType::SocialPrescribing,
-            status: ReferralStatus::Declined,
-            date: date!(2026 - 06 - 01),
             organisation: "Leeds Connect".into(),
-            note: String::new(),
+            ..Referral::new(
+                ReferralType::SocialPrescribing,
+                ReferralStatus::Declined,
+                date!(2026 - 06 - 01),
+            )
         }),
         EntryBody::Referral(Referral {
-            kind: ReferralType::SpecialistTrauma,
-            status: ReferralStatus::NotTakenUp,
-            date: date!(2026 - 06 - 01),
-            organisation: String::new(),
             note: "Waiting list".into(),
+            ..Referral::new(
+                ReferralType::SpecialistTrauma,
+                ReferralStatus::NotTakenUp,
+                date!(2026 - 06 - 01),
+            )
+        }),
+        // Made from the directory, every addition of issue 14 set; of a type no rule reads, so
+        // the record's actions stay those of the rest.
+        EntryBody::Referral(Referral {
+            organisation: "Riverside immigration advice".into(),
+            note: "Asked for a woman adviser.".into(),
+            directory: Some("org-8".into()),
+            reason: "Needs advice on her appeal; medical evidence of torture may help.".into(),
+            interpreter: Some(InterpreterNeed {
+                language: LanguageTag::parse("ar").expect("tag"),
+                dialect: "Sudanese".into(),
+                gender: Some(InterpreterGender::Female),
+            }),
+            consent: Some(ShareConsent {
+                given_by: ConsentGiver::Representative,
+                name: "Legal guardian".into(),
+                date: date!(2026 - 11 - 02),
+                shares: vec![ShareItem::ContactDetails, ShareItem::SensitiveHistory],
+                limits: "Not her husband's name.".into(),
+            }),
+            ..Referral::new(
+                ReferralType::Other,
+                ReferralStatus::Drafted,
+                date!(2026 - 11 - 01),
+            )
+            .moved_to(ReferralStatus::Sent, date!(2026 - 11 - 03))
+            .moved_to(ReferralStatus::Accepted, date!(2026 - 11 - 20))
         }),
         EntryBody::Medication(Medication {
             name: "Sertraline 50 mg".into(),

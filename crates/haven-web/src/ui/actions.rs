@@ -15,7 +15,7 @@ use haven_core::record::{EntryKind, PatientRecord};
 use haven_core::rules::{self, Action, ResolveForm, RuleId, RuleInfo, Urgency};
 
 use super::guidance::section_href;
-use super::kinds::new_href;
+use super::kinds::{choose_service_href, new_href, referrals_href};
 use super::patient_href;
 use crate::auth::CurrentUser;
 
@@ -25,15 +25,22 @@ pub fn rule_visible(user: &CurrentUser, rule: RuleId) -> bool {
 }
 
 /// The form that resolves an action of this rule for `patient`, when this user may use it:
-/// the demographics page for `patient`, the questionnaire chooser, an entry form, or the
-/// booking of an interpreter for the appointment the action names (`ui::interpreter_booking`).
+/// the demographics page for `patient`, the questionnaire chooser, an entry form, the
+/// booking of an interpreter for the appointment the action names (`ui::interpreter_booking`),
+/// the directory narrowed to the help the rule asks for, or the patient's referrals.
 pub fn resolve_href(user: &CurrentUser, patient: &str, info: &RuleInfo) -> Option<String> {
     match info.resolve_form {
         ResolveForm::PatientDetails => Some(format!("{}/edit", patient_href(patient))),
+        ResolveForm::Entry(EntryKind::Referral) => user
+            .may_record(EntryKind::Referral)
+            .then(|| choose_service_href(patient, Some(info.id))),
         ResolveForm::Entry(kind) => user.may_record(kind).then(|| new_href(patient, kind)),
         ResolveForm::InterpreterBooking => user
             .may_record(EntryKind::PlannedContact)
             .then(|| format!("{}/interpreter", patient_href(patient))),
+        ResolveForm::Referrals => user
+            .may_record(EntryKind::Referral)
+            .then(|| referrals_href(patient)),
     }
 }
 

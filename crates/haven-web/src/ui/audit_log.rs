@@ -95,6 +95,9 @@ fn action_words(action: &str) -> &'static str {
         "entry.view" => "Opened an entry's history",
         "entry.print" => "Printed an entry",
         "handout.view" => "Printed a handout",
+        "referral.list" => "Listed the referrals",
+        "referral.view" => "Opened a referral",
+        "referral.letter" => "Printed a referral letter",
         "audit.view" => "Looked at who has seen the record",
         "audit.search" => "Searched the audit log",
         "fhir.read" | "fhir.search" => "Read through the FHIR API",
@@ -108,6 +111,7 @@ fn action_words(action: &str) -> &'static str {
         _ => match action.split('.').next() {
             Some("user") => "An account change",
             Some("policy") => "A policy change",
+            Some("directory") => "A change to the directory of organisations",
             Some("cds") => "Through CDS Hooks",
             Some("report") => "Looked at or exported a report (no patient)",
             _ => "",
@@ -305,6 +309,11 @@ mod tests {
         assert_eq!(
             action_words("patient-list.export"),
             "Exported a coded patient list"
+        );
+        assert_eq!(action_words("referral.letter"), "Printed a referral letter");
+        assert_eq!(
+            action_words("directory.change"),
+            "A change to the directory of organisations"
         );
         assert_eq!(action_words("something.new"), "");
     }

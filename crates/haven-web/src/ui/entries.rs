@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::flash::{Flash, saved};
 use super::form::{FormErrors, Shown};
-use super::kinds::print_href;
+use super::kinds::{follow_href, print_href};
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext, record_access};
 use super::summary::entry_details;
@@ -54,6 +54,9 @@ struct HistoryPage {
     amend_href: Option<String>,
     /// The print view, for kinds that have one (safety plans).
     print_href: Option<String>,
+    /// The page that follows the entry on, for kinds that have one (a referral's status and
+    /// letter).
+    follow_href: Option<String>,
     error_action: String,
     current_version: u32,
     reason: String,
@@ -98,6 +101,11 @@ async fn render(
     let can_change = active && user.may_record(current.body.kind());
     let amend_href = can_change.then(|| amend_href(id, current.id.as_str()));
     let print_href = if active { print_href(current) } else { None };
+    let follow_href = if can_change && user.is_clinical() {
+        follow_href(current)
+    } else {
+        None
+    };
     let error_action = format!("{}/error", entry_href(id, current.id.as_str()));
     let current_version = current.version;
     let versions = versions
@@ -124,6 +132,7 @@ async fn render(
         can_change,
         amend_href,
         print_href,
+        follow_href,
         error_action,
         current_version,
         reason: shown.form,

@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use haven_core::record::{Entry, EntryBody, EntryKind, validate_entry};
+use haven_core::record::{Entry, EntryBody, EntryKind, validate_change, validate_entry};
 use haven_store::StoreError;
 
 use super::flash::{Flash, saved};
@@ -82,7 +82,7 @@ fn render(
     let (title, action, cancel_href) = match amending {
         None => (
             form.title.to_owned(),
-            kinds::new_href(&id, kind),
+            kinds::form_href(&id, kind),
             patient_href(&id),
         ),
         Some((_, entry_id)) => (
@@ -134,31 +134,51 @@ async fn new_form(
         Recording::Form(form) => form,
         Recording::Questionnaire => return Ok(see_other(&kinds::new_href(&id, kind))),
     };
-    let ctx = PatientContext::load(&state, &user, &id).await?;
-    let data = (form.starts)(&FormContext {
+    new_page(&state, &user, &id, kind, form, |_| {}).await
+}
+
+/// The new-entry form of `kind`, its starting values changed by `fill` (a referral made from a
+/// directory entry starts with the organisation).
+pub async fn new_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    kind: EntryKind,
+    form: &'static EntryForm,
+    fill: impl FnOnce(&mut FormData),
+) -> Result<Response, AppError> {
+    let ctx = PatientContext::load(state, user, id).await?;
+    let mut data = (form.starts)(&FormContext {
         record: &ctx.record,
         today: state.today(),
         policy: &ctx.policy,
     });
+    fill(&mut data);
     let target = Target {
         kind,
         form,
         amending: None,
     };
-    render(&user, ctx, target, Shown::new(&data))
+    render(user, ctx, target, Shown::new(&data))
 }
 
-/// Parses and validates a submitted form; `None` (with errors) when it cannot be saved.
+/// Parses and validates a submitted form — a new entry, or an amendment of `previous`, which
+/// keeps what the form does not show; `None` (with errors) when it cannot be saved.
 fn parse_checked(
     form: &EntryForm,
     ctx: &PatientContext,
     data: &FormData,
+    previous: Option<&EntryBody>,
     errors: &mut FormErrors,
 ) -> Option<EntryBody> {
     data.refuse_control_characters(errors);
-    let body = form.parse(data, errors);
+    let mut body = form.parse(data, errors);
+    if let (Some(b), Some(before), Some(keep)) = (&mut body, previous, form.keeps) {
+        keep(before, b);
+    }
     if let (Some(b), true) = (&body, errors.is_empty())
         && let Err(e) = validate_entry(&ctx.record.patient, b, ctx.today)
+            .and_then(|()| validate_change(previous, b))
     {
         add_validation(errors, &form.fields(&ctx.policy), e.field, &e.message);
     }
@@ -183,7 +203,7 @@ async fn create(
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let data = FormData::parse(&body);
     let mut errors = FormErrors::default();
-    let Some(entry_body) = parse_checked(form, &ctx, &data, &mut errors) else {
+    let Some(entry_body) = parse_checked(form, &ctx, &data, None, &mut errors) else {
         let target = Target {
             kind,
             form,
@@ -200,6 +220,10 @@ async fn create(
     );
     state.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = kind.id(), "entry recorded");
+    // A referral goes on to its own page, where its letter is printed and its answer recorded.
+    if let Some(href) = kinds::follow_href(&entry) {
+        return Ok(see_other(&format!("{href}?saved=referral")));
+    }
     Ok(saved(&state, &patient_href(&id), Flash::Recorded(kind)))
 }
 
@@ -235,7 +259,7 @@ pub async fn amend_save(
     let entry_id = entry.id.as_str();
     let ctx = PatientContext::load(state, user, id).await?;
     let mut errors = FormErrors::default();
-    let parsed = parse_checked(form, &ctx, data, &mut errors);
+    let parsed = parse_checked(form, &ctx, data, Some(&entry.body), &mut errors);
     let reason = errors.required(
         data.get("reason"),
         "reason",

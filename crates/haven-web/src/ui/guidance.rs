@@ -79,7 +79,31 @@ const HAVEN_PAGES: &[(u8, &str, &str)] = &[
         "/handouts",
         "The safety plan printed in the person’s language",
     ),
-    // Until Haven's directory is built, the organisations are listed on the page itself.
+    (
+        4,
+        "/directory?need=refugee-support",
+        "Refugee support organisations in the practice’s directory",
+    ),
+    (
+        4,
+        "/directory?need=social-prescribing",
+        "Social prescribing in the practice’s directory",
+    ),
+    (
+        5,
+        "/directory?need=specialist-trauma",
+        "Specialist trauma therapy for survivors of torture, in the directory",
+    ),
+    (
+        5,
+        "/directory?need=talking-therapies",
+        "NHS Talking Therapies in the directory",
+    ),
+    (
+        10,
+        "/directory",
+        "The directory of organisations, to search by need and language and to refer from",
+    ),
     (
         10,
         "#further-information",

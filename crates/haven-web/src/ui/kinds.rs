@@ -5,8 +5,10 @@
 
 use haven_core::record::{Entry, EntryKind};
 
+use haven_core::rules::RuleId;
+
 use super::forms::{EntryForm, care, history, risk};
-use super::{entry_href, patient_href};
+use super::{encode_segment, entry_href, patient_href};
 use crate::auth::CurrentUser;
 
 /// Where a kind of entry is recorded.
@@ -84,15 +86,40 @@ const _: () = assert!(
     "the patient page offers every kind of entry"
 );
 
-/// The page that records a new entry of `kind` for a patient (questionnaires: the chooser;
-/// outreach: the page that records it with the appointment it books, `ui::outreach`).
+/// The page that records a new entry of `kind` for a patient: the questionnaire chooser; for
+/// a referral the directory (a referral names the organisation it goes to); for outreach the
+/// page that records it with the appointment it books (`ui::outreach`).
 pub fn new_href(patient: &str, kind: EntryKind) -> String {
-    match (kind, recording(kind)) {
-        (EntryKind::Outreach, _) => format!("{}/outreach", patient_href(patient)),
-        (_, Recording::Form(_)) => {
-            format!("{}/entries/new/{}", patient_href(patient), kind.id())
-        }
-        (_, Recording::Questionnaire) => format!("{}/assessments", patient_href(patient)),
+    match (recording(kind), kind) {
+        (_, EntryKind::Outreach) => format!("{}/outreach", patient_href(patient)),
+        (Recording::Questionnaire, _) => format!("{}/assessments", patient_href(patient)),
+        (Recording::Form(_), EntryKind::Referral) => choose_service_href(patient, None),
+        (Recording::Form(_), _) => form_href(patient, kind),
+    }
+}
+
+/// The generic entry form of `kind` (`ui::entry_form`), where its new entries are posted.
+pub fn form_href(patient: &str, kind: EntryKind) -> String {
+    format!("{}/entries/new/{}", patient_href(patient), kind.id())
+}
+
+/// The patient's referrals, where a service's answer is recorded.
+pub fn referrals_href(patient: &str) -> String {
+    format!("{}/referrals", patient_href(patient))
+}
+
+/// One referral: its trail, the form for its next status, and its letter.
+pub fn referral_href(patient: &str, entry: &str) -> String {
+    format!("{}/{}", referrals_href(patient), encode_segment(entry))
+}
+
+/// The directory, to choose a service for this patient; `rule` narrows it to the help that
+/// answers that rule's action.
+pub fn choose_service_href(patient: &str, rule: Option<RuleId>) -> String {
+    let base = format!("{}/choose", referrals_href(patient));
+    match rule {
+        Some(rule) => format!("{base}?for={}", rule.id()),
+        None => base,
     }
 }
 
@@ -114,6 +141,13 @@ pub fn print_href(entry: &Entry) -> Option<String> {
             entry_href(entry.patient.as_str(), entry.id.as_str())
         )
     })
+}
+
+/// The page that follows this entry on, for kinds that have one: a referral's status and
+/// letter.
+pub fn follow_href(entry: &Entry) -> Option<String> {
+    (entry.body.kind() == EntryKind::Referral)
+        .then(|| referral_href(entry.patient.as_str(), entry.id.as_str()))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/day-list", "Day list", PATIENT_ROLES),
     ("/recalls", "Recalls", PATIENT_ROLES),
     ("/lists", "Patient lists", CLINICAL_ROLES),
+    ("/directory", "Directory", ALL_ROLES),
     ("/guidance", "Guidance", ALL_ROLES),
     ("/reports", "Reports", REPORT_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),

@@ -22,6 +22,8 @@ pub mod audit_log;
 pub mod break_glass;
 pub mod coded_lists;
 pub mod day_list;
+pub mod directory;
+pub mod directory_view;
 pub mod due;
 pub mod duplicates;
 pub mod entries;
@@ -44,6 +46,8 @@ pub mod patients;
 pub mod policy_admin;
 pub mod recalls;
 pub mod record_health;
+pub mod referral_letter;
+pub mod referrals;
 pub mod registration;
 pub mod report_chart;
 pub mod reports;
@@ -89,6 +93,8 @@ pub fn routes() -> Router<AppState> {
         .merge(day_list::routes())
         .merge(recalls::routes())
         .merge(coded_lists::routes())
+        .merge(directory::routes())
+        .merge(referrals::routes())
 }
 
 /// Renders a page with status 200.

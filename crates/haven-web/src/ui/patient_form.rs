@@ -59,7 +59,7 @@ pub fn sex_id(s: Sex) -> &'static str {
     }
 }
 
-fn gender_of(id: &str) -> Option<InterpreterGender> {
+pub fn gender_of(id: &str) -> Option<InterpreterGender> {
     Some(match id {
         "female" => InterpreterGender::Female,
         "male" => InterpreterGender::Male,

@@ -12,8 +12,14 @@ use axum::response::Response;
 use axum::routing::get;
 use haven_core::record::{EntryBody, PatientRecord, Visibility};
 
+use haven_core::directory::suggest;
+use haven_core::record::EntryKind;
+use haven_core::rules;
+
+use super::actions::rule_visible;
+use super::directory_view::OrgView;
 use super::due::{DueItem, due_items};
-use super::kinds::record_links;
+use super::kinds::{choose_service_href, record_links, referrals_href};
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::patient_form::accommodation_label;
@@ -110,6 +116,9 @@ struct PatientPage {
     /// Links to the entry forms this user may use.
     record_links: Vec<(String, &'static str)>,
     trends_href: Option<String>,
+    /// Directory entries that fit the open actions asking for a referral.
+    suggestions: Vec<SuggestionView>,
+    referrals_href: Option<String>,
     details: Vec<(&'static str, String)>,
     sections: Vec<Section>,
     /// "17:32 UTC" while this receptionist's emergency access lasts.
@@ -122,6 +131,79 @@ struct PatientPage {
 pub fn time_text(at: time::OffsetDateTime) -> String {
     at.format(time::macros::format_description!("[hour]:[minute] UTC"))
         .unwrap_or_default()
+}
+
+/// The services suggested for one open action.
+pub struct SuggestionView {
+    pub title: &'static str,
+    pub choose_href: String,
+    /// The first few, those working in the person's language first.
+    pub organisations: Vec<OrgView>,
+    /// How many more the directory holds.
+    pub more: usize,
+}
+
+/// How many services are suggested per action on the patient page.
+const SUGGESTED: usize = 3;
+
+/// For clinical users who may refer: the directory entries that fit each open action that
+/// asks for a referral (`social.support-org`, `psych.consider-referral`,
+/// `sexual-health.referral`, …), with a link that starts the referral.
+async fn suggestions(
+    state: &AppState,
+    user: &CurrentUser,
+    record: &PatientRecord,
+    today: haven_core::Date,
+) -> Result<Vec<SuggestionView>, AppError> {
+    if !(user.is_clinical() && user.may_record(EntryKind::Referral)) {
+        return Ok(Vec::new());
+    }
+    let actions: Vec<_> = rules::evaluate(record, &state.policy(), today)
+        .into_iter()
+        .filter(|a| rule_visible(user, a.rule))
+        .collect();
+    if actions
+        .iter()
+        .all(|a| haven_core::directory::help_for(a.rule).is_empty())
+    {
+        return Ok(Vec::new());
+    }
+    let directory: Vec<(String, haven_core::directory::Organisation)> = state
+        .store
+        .directory()
+        .await?
+        .into_iter()
+        .map(|e| (e.id.to_string(), e.organisation))
+        .collect();
+    let patient = record.patient.id.as_str();
+    let language = record.patient.main_language.as_ref();
+    Ok(suggest(&actions, &directory, language)
+        .into_iter()
+        .map(|s| {
+            let choose_href = choose_service_href(patient, Some(s.rule));
+            let organisations = s
+                .organisations
+                .iter()
+                .take(SUGGESTED)
+                .map(|(id, org)| {
+                    let speaks = language.is_some_and(|l| org.speaks(l));
+                    let href = format!(
+                        "{}/new?org={}&for={}",
+                        referrals_href(patient),
+                        super::encode_query(id),
+                        s.rule.id()
+                    );
+                    OrgView::of(id, org).with_referral(speaks, href)
+                })
+                .collect();
+            SuggestionView {
+                title: s.rule.info().title,
+                choose_href,
+                more: s.organisations.len().saturating_sub(SUGGESTED),
+                organisations,
+            }
+        })
+        .collect())
 }
 
 /// Demographics and contact details, labelled; empty values are left out.
@@ -192,6 +274,9 @@ async fn show(
         trends_href: user
             .is_clinical()
             .then(|| format!("{}/trends", patient_href(&id))),
+        suggestions: suggestions(&state, &user, &ctx.record, ctx.today).await?,
+        referrals_href: (user.is_clinical() && user.may_record(EntryKind::Referral))
+            .then(|| referrals_href(&id)),
         details: details(&ctx.record),
         sections: sections(&ctx.record, ctx.visibility),
         emergency_until: ctx.emergency_until.map(time_text),

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use super::form::{Choice, FormErrors, Shown, choices, choices_with_blank};
 use super::layout::Layout;
+use super::referral_letter::LETTERHEAD_KEY;
 use super::safety_text::{DEFAULT_SAFETY_TEXT, SAFETY_TEXT_PREFIX};
 use super::{page_status, see_other};
 use crate::AppState;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/policy", get(show).post(change))
         .route("/admin/policy/rules", post(toggle_rule))
         .route("/admin/policy/safety-text", post(change_safety_text))
+        .route("/admin/policy/letterhead", post(change_letterhead))
 }
 
 pub struct SettingRow {
@@ -80,6 +82,8 @@ struct PolicyPage {
     safety_languages: Vec<Choice>,
     safety_text: String,
     default_safety_text: &'static str,
+    /// The practice's name and address as referral letters print them.
+    letterhead: String,
     history: Vec<ChangeRow>,
     errors: FormErrors,
     notice: &'static str,
@@ -92,6 +96,7 @@ struct Typed {
     value: String,
     safety_language: String,
     safety_text: String,
+    letterhead: Option<String>,
 }
 
 fn field_of(key: &str) -> String {
@@ -219,6 +224,14 @@ async fn render(
         ),
         safety_text: typed.safety_text,
         default_safety_text: DEFAULT_SAFETY_TEXT,
+        letterhead: match typed.letterhead {
+            Some(typed) => typed,
+            None => state
+                .store
+                .setting(LETTERHEAD_KEY)
+                .await?
+                .unwrap_or_default(),
+        },
         history,
         errors,
         notice,
@@ -238,6 +251,7 @@ fn notice(done: &str) -> &'static str {
         "unchanged" => "The setting already had that value; nothing was changed.",
         "rule" => "The rule was switched. Patient pages and worklists reflect it from now on.",
         "safety" => "The crisis text was saved.",
+        "letterhead" => "The practice’s name and address for letters were saved.",
         _ => "",
     }
 }
@@ -399,6 +413,48 @@ async fn change_safety_text(
         )
         .await?;
     Ok(see_other("/admin/policy?done=safety"))
+}
+
+/// The longest letterhead accepted: a name and an address.
+const MAX_LETTERHEAD: usize = 500;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LetterheadForm {
+    letterhead: String,
+}
+
+async fn change_letterhead(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<LetterheadForm>,
+) -> Result<Response, AppError> {
+    user.require(ADMIN_ROLES)?;
+    let text = form.letterhead.trim().replace("\r\n", "\n");
+    let mut errors = FormErrors::default();
+    if text.chars().count() > MAX_LETTERHEAD {
+        errors.add(
+            "letterhead",
+            format!("Shorten the name and address to at most {MAX_LETTERHEAD} characters"),
+        );
+    } else if let Some(c) = haven_core::text::forbidden_control(&text, true) {
+        errors.add(
+            "letterhead",
+            super::form::capitalise(&haven_core::text::forbidden_control_message(c)),
+        );
+    }
+    if !errors.is_empty() {
+        let typed = Typed {
+            letterhead: Some(form.letterhead),
+            ..Typed::default()
+        };
+        return render(&state, &user, Shown::invalid(typed, errors), "").await;
+    }
+    state
+        .store
+        .set_setting(&user.actor(), LETTERHEAD_KEY, &text)
+        .await?;
+    Ok(see_other("/admin/policy?done=letterhead"))
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@
 //! wording.
 
 use haven_core::instruments::ScoringOptions;
-use haven_core::record::{Coded, Entry, EntryBody, EntryStatus};
+use haven_core::record::{
+    Coded, ConsentGiver, Entry, EntryBody, EntryStatus, InterpreterGender, InterpreterNeed,
+    Referral, ShareConsent,
+};
 
 use super::forms::questionnaire::{RECORDED_ELSEWHERE, RECORDED_ELSEWHERE_SOME, recorded_items};
 
@@ -222,7 +225,30 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
             text("Reasons for living", &s.reasons_for_living),
         ]),
         EntryBody::Screening(s) => out.push(date("Date", s.date)),
-        EntryBody::Referral(r) => out.extend([date("Date", r.date), text("Note", &r.note)]),
+        EntryBody::Referral(r) => out.extend([
+            date("Date", r.date),
+            ("Status history", trail_text(r)),
+            text("Reason", &r.reason),
+            (
+                "Interpreter needed",
+                r.interpreter
+                    .as_ref()
+                    .map(interpreter_text)
+                    .unwrap_or_default(),
+            ),
+            (
+                "Consent to share",
+                r.consent.as_ref().map(consent_text).unwrap_or_default(),
+            ),
+            (
+                "Not to be shared",
+                r.consent
+                    .as_ref()
+                    .map(|c| c.limits.clone())
+                    .unwrap_or_default(),
+            ),
+            text("Note", &r.note),
+        ]),
         EntryBody::Medication(m) => {
             out.push(date("Started", m.started));
             out.extend(m.stopped.map(|d| date("Stopped", d)));
@@ -233,6 +259,47 @@ pub fn details(body: &EntryBody) -> Vec<(&'static str, String)> {
     }
     out.retain(|(_, v)| !v.is_empty());
     out
+}
+
+/// A referral's statuses with their dates, oldest first — empty when it has had only one.
+pub fn trail_text(r: &Referral) -> String {
+    if r.earlier.is_empty() {
+        return String::new();
+    }
+    r.steps()
+        .map(|s| format!("{} {}", s.status.label(), s.date))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The interpreter a referral asks for: "Tigrinya (dialect: Asmara), female interpreter".
+pub fn interpreter_text(need: &InterpreterNeed) -> String {
+    let mut out = need.language.name();
+    if !need.dialect.is_empty() {
+        out.push_str(&format!(" (dialect: {})", need.dialect));
+    }
+    match need.gender {
+        Some(InterpreterGender::Female) => out.push_str(", female interpreter"),
+        Some(InterpreterGender::Male) => out.push_str(", male interpreter"),
+        Some(InterpreterGender::Any) | None => {}
+    }
+    out
+}
+
+/// Who agreed to share what, and when.
+pub fn consent_text(c: &ShareConsent) -> String {
+    let who = match c.given_by {
+        ConsentGiver::Person => "the person".to_owned(),
+        other if c.name.is_empty() => other.label().to_lowercase(),
+        other => format!("{} ({})", other.label().to_lowercase(), c.name),
+    };
+    let extra: Vec<String> = c.shares.iter().map(|s| s.label().to_lowercase()).collect();
+    let also = if extra.is_empty() {
+        "the referral only".to_owned()
+    } else {
+        format!("the referral and {}", extra.join(", "))
+    };
+    format!("Given by {who} on {}: {also}", c.date)
 }
 
 /// [`details`] of one version of an entry, its own date as recorded: a date known only to
@@ -267,7 +334,9 @@ impl EntryRow {
     pub fn of(entry: &Entry) -> Self {
         let in_error = entry.status == EntryStatus::EnteredInError;
         Self {
-            href: super::entry_href(entry.patient.as_str(), entry.id.as_str()),
+            // A referral is followed on its own page; other entries open their history.
+            href: super::kinds::follow_href(entry)
+                .unwrap_or_else(|| super::entry_href(entry.patient.as_str(), entry.id.as_str())),
             date: entry.date_text(),
             summary: summary(&entry.body),
             in_error,

@@ -84,4 +84,12 @@ async fn every_link_on_every_guidance_page_leads_somewhere() {
     assert!(handouts.contains("href=\"/handouts/wellbeing?lang=ar\""));
     let ten = body(browser.get("/guidance/10").await).await;
     assert!(ten.contains("href=\"#further-information\""));
+    // §4, §5 and §10 lead to the directory, §4 and §5 to the help they ask for.
+    assert!(ten.contains("href=\"/directory\""));
+    let four = body(browser.get("/guidance/4").await).await;
+    assert!(four.contains("href=\"/directory?need=refugee-support\""));
+    let five = body(browser.get("/guidance/5").await).await;
+    assert!(five.contains("href=\"/directory?need=specialist-trauma\""));
+    let trauma = body(browser.get("/directory?need=specialist-trauma").await).await;
+    assert!(trauma.contains("Freedom from Torture"), "{trauma}");
 }

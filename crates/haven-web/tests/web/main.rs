@@ -17,6 +17,7 @@ mod health;
 mod patient_page;
 mod patients;
 mod policy;
+mod referrals;
 mod registration;
 mod reports;
 mod routes;

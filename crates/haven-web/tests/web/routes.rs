@@ -220,6 +220,55 @@ const ROUTES: &[Case] = &[
         &[("lang", "not a tag")],
         [303, 400, 400, 403, 403],
     ),
+    // The directory: every role reads it, administrators change it (§4, §5, §10).
+    get("/directory", [303, 200, 200, 200, 200]),
+    get(
+        "/directory?need=sexual-health&language=ar&q=clinic",
+        [303, 200, 200, 200, 200],
+    ),
+    get("/directory/org-1", [303, 200, 200, 200, 200]),
+    get("/directory/org-999", [303, 404, 404, 404, 404]),
+    get("/directory/new", [303, 200, 403, 403, 403]),
+    get("/directory/org-1/edit", [303, 200, 403, 403, 403]),
+    post("/directory/new", &[], [303, 422, 403, 403, 403]),
+    post("/directory/org-1/edit", &[], [303, 422, 403, 403, 403]),
+    post(
+        "/admin/policy/letterhead",
+        &[("letterhead", "Riverside Surgery")],
+        [303, 303, 403, 403, 403],
+    ),
+    // Referrals: clinical roles; the fixture's clinical entry is not a referral.
+    get("/patients/{patient}/referrals", [303, 200, 200, 403, 403]),
+    get(
+        "/patients/{patient}/referrals/choose?for=social.support-org",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/referrals/new?org=org-1",
+        [303, 200, 200, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/referrals/new?org=org-999",
+        [303, 404, 404, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/referrals/{clinical}",
+        [303, 404, 404, 403, 403],
+    ),
+    get(
+        "/patients/{patient}/referrals/{clinical}/letter",
+        [303, 404, 404, 403, 403],
+    ),
+    post(
+        "/patients/{patient}/referrals/{clinical}/status",
+        &[],
+        [303, 404, 404, 403, 403],
+    ),
+    post(
+        "/patients/{patient}/referrals/{clinical}/consent",
+        &[],
+        [303, 404, 404, 403, 403],
+    ),
     get("/patients/{patient}/assessments", [303, 200, 200, 403, 403]),
     get(
         "/patients/{patient}/assessments/new/phq9",

@@ -18,6 +18,7 @@ mod handouts;
 mod harness;
 mod pages;
 mod reception;
+mod referrals;
 mod reports;
 mod screenshots;
 mod validation;

@@ -242,18 +242,57 @@ impl<B> FieldBind<'_, '_, B> {
         current: impl FnOnce(&B) -> Option<T>,
         message: &str,
     ) -> Option<Option<T>> {
+        self.choice_or_none(
+            Input::Select,
+            none,
+            options::<T>,
+            |b| current(b).map(T::id),
+            T::parse,
+            message,
+        )
+    }
+
+    /// Radio buttons whose first choice, `none`, records no code at all.
+    pub fn radios_or_none<T: Coded>(
+        self,
+        none: (&'static str, &'static str),
+        current: impl FnOnce(&B) -> Option<T>,
+        message: &str,
+    ) -> Option<Option<T>> {
+        self.choice_or_none(
+            Input::Radios,
+            none,
+            options::<T>,
+            |b| current(b).map(T::id),
+            T::parse,
+            message,
+        )
+    }
+
+    /// A choice from `items` (a list that is not a coded enum: languages, interpreter
+    /// genders), drawn by `input`, whose first choice `none` records nothing; `parse` reads
+    /// an item's id. `None` (with `message`) for an id not in the list.
+    pub fn choice_or_none<T>(
+        self,
+        input: fn(Vec<(&'static str, &'static str)>) -> Input,
+        none: (&'static str, &'static str),
+        items: impl FnOnce() -> Vec<(&'static str, &'static str)>,
+        current: impl FnOnce(&B) -> Option<&str>,
+        parse: fn(&str) -> Option<T>,
+        message: &str,
+    ) -> Option<Option<T>> {
         self.bind(
             || {
-                let mut items = vec![none];
-                items.extend(options::<T>());
-                Input::Select(items)
+                let mut all = vec![none];
+                all.extend(items());
+                input(all)
             },
-            current,
-            |d, name, v| d.set(name, v.map_or(none.0, T::id)),
+            |b| current(b).unwrap_or(none.0).to_owned(),
+            |d, name, v| d.set(name, v),
             |data, errors, name| match data.get(name).trim() {
                 id if id == none.0 => Some(None),
                 id => {
-                    let value = T::parse(id);
+                    let value = parse(id);
                     if value.is_none() {
                         errors.add(name, message);
                     }
@@ -297,6 +336,11 @@ impl<B> FieldBind<'_, '_, B> {
             },
             |data, errors, name| data.optional_coded(name, languages::parse, errors, message),
         )
+    }
+
+    /// A value carried through the form unseen (the directory entry a referral was made from).
+    pub fn hidden(self, current: impl FnOnce(&B) -> String) -> String {
+        self.free_text(|| Input::Hidden, current, None)
     }
 
     /// Any number of choices; `message` when one is not in the list.

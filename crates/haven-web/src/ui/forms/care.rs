@@ -4,14 +4,18 @@
 //! (§4, §5), psychotropic medication (§5), advice and psychological enquiry (§3, §7) and record
 //! flags (§9).
 
+use haven_core::LanguageTag;
 use haven_core::record::{
-    Advice, ContactStatus, Encounter, EntryBody, Flag, InterpreterBooking, Medication, Outreach,
-    OutreachMethod, PlannedContact, Referral, Screening,
+    Advice, ContactStatus, Encounter, EntryBody, Flag, InterpreterBooking, InterpreterNeed,
+    Medication, Outreach, OutreachMethod, PlannedContact, Referral, Screening, ShareConsent,
 };
 
 use super::bind::{Fields, Form};
 use super::data::FormData;
-use super::{EntryForm, FormContext};
+use super::fields::Input;
+use super::{EntryForm, FormContext, dated_today};
+use crate::reference::languages;
+use crate::ui::patient_form::{INTERPRETER_GENDERS, gender_id, gender_of};
 
 /// A mention of suicidal thoughts or self-harm calls for a risk review at once.
 const REVIEW_AT_ONCE: &str = "A risk review becomes due at once (§6)";
@@ -285,21 +289,43 @@ fn screening(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody
     }))
 }
 
-pub static REFERRAL: EntryForm = EntryForm::new("Record a referral", referral);
+pub static REFERRAL: EntryForm = EntryForm::new("Record a referral", referral)
+    .intro("To refer to an organisation in the directory, choose it there (Refer): its name and the person’s interpreter need come with it, and the letter can be printed afterwards.")
+    .starts(referral_starts)
+    .keeps(keep_referral_trail);
+
+/// The id of the "no interpreter needed" choice.
+const NO_INTERPRETER: &str = "none";
 
 fn referral(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody> {
     let mut f = form.of(entry.and_then(EntryBody::as_referral));
-    let kind = f
-        .field("kind", "Referral to")
-        .select(|r| r.kind, "Choose where the referral is to");
-    let status = f
-        .field("status", "Status")
-        .radios(|r| r.status, "Choose the status of the referral");
-    let date = f.field("date", "Date").date(|r| r.date, "The date");
     let organisation = f
         .field("organisation", "Organisation")
-        .hint("Optional, for example the service’s name")
+        .hint("Optional, for example the service’s name; the letter is addressed to it")
         .text(|r| r.organisation.clone());
+    let directory = f.field("directory", "Directory entry").hidden(|r| {
+        r.directory
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    });
+    let kind = f
+        .field("kind", "Referral to")
+        .hint("The kind of service: the care rules read it (§4, §5, §8)")
+        .select(|r| r.kind, "Choose where the referral is to");
+    let reason = f
+        .field("referral_reason", "Reason for referral")
+        .hint("Optional; printed on the letter")
+        .textarea(|r| r.reason.clone());
+    let status = f
+        .field("status", "Status")
+        .hint("A referral can be marked sent only with the person’s consent to share, below")
+        .radios(|r| r.status, "Choose the status of the referral");
+    let date = f
+        .field("date", "Date of this status")
+        .date(|r| r.date, "The date");
+    let interpreter = interpreter_need(&mut f);
+    let consent = share_consent(&mut f);
     let note = f.note("Optional", |r| r.note.clone());
     Some(EntryBody::Referral(Referral {
         kind: kind?,
@@ -307,7 +333,139 @@ fn referral(form: &mut Form<'_>, entry: Option<&EntryBody>) -> Option<EntryBody>
         date: date?,
         organisation,
         note,
+        earlier: Vec::new(),
+        directory: (!directory.is_empty()).then(|| directory.as_str().into()),
+        reason,
+        interpreter: interpreter?,
+        consent: consent?,
     }))
+}
+
+fn need(r: &Referral) -> Option<&InterpreterNeed> {
+    r.interpreter.as_ref()
+}
+
+fn given(r: &Referral) -> Option<&ShareConsent> {
+    r.consent.as_ref()
+}
+
+/// The interpreter the person needs at the service (§2): a language, or none.
+fn interpreter_need(f: &mut Fields<'_, '_, Referral>) -> Option<Option<InterpreterNeed>> {
+    let language = f
+        .field("interpreter_language", "Interpreter needed at the service")
+        .hint("Filled in from the person’s record; the letter asks the service to book one")
+        .choice_or_none(
+            Input::Select,
+            (NO_INTERPRETER, "No interpreter needed"),
+            || languages::choices().collect(),
+            |r| need(r).map(|n| n.language.as_str()),
+            |id| LanguageTag::parse(id).ok(),
+            "Choose a language from the list, or “No interpreter needed”",
+        );
+    let dialect = f
+        .field("interpreter_dialect", "Dialect")
+        .hint("Optional")
+        .text(|r| need(r).map(|n| n.dialect.clone()).unwrap_or_default());
+    let gender = f
+        .field("interpreter_gender", "Interpreter preferred")
+        .choice_or_none(
+            Input::Radios,
+            ("", "Not recorded"),
+            || INTERPRETER_GENDERS.to_vec(),
+            |r| need(r).and_then(|n| n.gender).map(gender_id),
+            gender_of,
+            "Choose an interpreter preference from the list",
+        );
+    match (language?, gender?) {
+        (Some(language), gender) => Some(Some(InterpreterNeed {
+            language,
+            dialect,
+            gender,
+        })),
+        (None, None) if dialect.is_empty() => Some(None),
+        (None, _) => {
+            f.error(
+                "interpreter_language",
+                "Choose the interpreter’s language, or clear the dialect and preference",
+            );
+            None
+        }
+    }
+}
+
+/// The person's consent to share: who gave it, when, and what else may go with the referral.
+fn share_consent(f: &mut Fields<'_, '_, Referral>) -> Option<Option<ShareConsent>> {
+    let given_by = f
+        .field("consent_given_by", "Consent to share given by")
+        .hint("Required before the referral is marked sent. Ask with an interpreter where one is needed (§2). The name, date of birth, NHS number, reason and interpreter need always go with the referral.")
+        .radios_or_none(
+            ("", "Not given yet"),
+            |r| given(r).map(|c| c.given_by),
+            "Choose who gave consent",
+        );
+    let name = f
+        .field("consent_name", "Their name")
+        .hint("When someone else gave consent for the person")
+        .text(|r| given(r).map(|c| c.name.clone()).unwrap_or_default());
+    let date = f
+        .field("consent_date", "Date consent was given")
+        .optional_date(|r| given(r).map(|c| c.date), "The date consent was given");
+    let shares = f
+        .field("consent_shares", "They agreed the service may also receive")
+        .checkboxes(
+            |r| given(r).map(|c| c.shares.clone()).unwrap_or_default(),
+            "Choose from the list",
+        );
+    let limits = f
+        .field("consent_limits", "Anything they asked not to be shared")
+        .hint("Optional, in their words; printed on the letter")
+        .textarea(|r| given(r).map(|c| c.limits.clone()).unwrap_or_default());
+    match (given_by?, date) {
+        (Some(given_by), Some(date)) => Some(Some(ShareConsent {
+            given_by,
+            name,
+            date,
+            shares,
+            limits,
+        })),
+        (None, None) if shares.is_empty() && name.is_empty() && limits.is_empty() => Some(None),
+        (Some(_), None) => {
+            f.error("consent_date", "Enter the date consent was given");
+            None
+        }
+        (None, _) => {
+            f.error(
+                "consent_given_by",
+                "Choose who gave consent, or clear the consent details",
+            );
+            None
+        }
+    }
+}
+
+/// A new referral starts dated today with the person's own interpreter need.
+fn referral_starts(ctx: &FormContext<'_>) -> FormData {
+    let mut d = dated_today(ctx);
+    let p = &ctx.record.patient;
+    match (&p.main_language, p.interpreter_required) {
+        (Some(language), Some(true)) => {
+            d.set("interpreter_language", language.as_str());
+            d.set("interpreter_dialect", p.dialect.clone().unwrap_or_default());
+            d.set(
+                "interpreter_gender",
+                p.interpreter_gender.map(gender_id).unwrap_or_default(),
+            );
+        }
+        _ => d.set("interpreter_language", NO_INTERPRETER),
+    }
+    d
+}
+
+/// The status trail is not on the form: an amendment keeps the one it amends.
+fn keep_referral_trail(previous: &EntryBody, next: &mut EntryBody) {
+    if let (EntryBody::Referral(before), EntryBody::Referral(after)) = (previous, next) {
+        after.keep_trail_of(before);
+    }
 }
 
 pub static MEDICATION: EntryForm = EntryForm::new("Record psychotropic medication", medication);
@@ -379,9 +537,9 @@ mod tests {
     use crate::ui::forms::data::FormData;
     use haven_core::LanguageTag;
     use haven_core::record::{
-        AdviceKind, AdviceTopic, FlagKind, InterpreterGender, InterpreterMode, InterpreterUse,
-        OutreachOutcome, ReferralStatus, ReferralType, ScreeningStatus, ScreeningTest,
-        SomaticComplaint,
+        AdviceKind, AdviceTopic, ConsentGiver, FlagKind, InterpreterGender, InterpreterMode,
+        InterpreterUse, OutreachOutcome, ReferralStatus, ReferralType, ScreeningStatus,
+        ScreeningTest, ShareItem, SomaticComplaint,
     };
     use time::macros::date;
 
@@ -520,11 +678,27 @@ mod tests {
                 date: d,
             }),
             EntryBody::Referral(Referral {
-                kind: ReferralType::SexualHealth,
-                status: ReferralStatus::Sent,
-                date: d,
                 organisation: "Clinic".into(),
-                note: String::new(),
+                ..Referral::new(ReferralType::SexualHealth, ReferralStatus::Sent, d)
+            }),
+            EntryBody::Referral(Referral {
+                organisation: "Trauma service".into(),
+                note: "n".into(),
+                directory: Some("org-1".into()),
+                reason: "PTSD".into(),
+                interpreter: Some(InterpreterNeed {
+                    language: LanguageTag::parse("ar-SD").expect("tag"),
+                    dialect: "Sudanese".into(),
+                    gender: Some(haven_core::record::InterpreterGender::Female),
+                }),
+                consent: Some(ShareConsent {
+                    given_by: ConsentGiver::Representative,
+                    name: "Guardian".into(),
+                    date: d,
+                    shares: vec![ShareItem::RelevantHistory],
+                    limits: "Not the family".into(),
+                }),
+                ..Referral::new(ReferralType::SpecialistTrauma, ReferralStatus::Accepted, d)
             }),
             EntryBody::Medication(Medication {
                 name: "sertraline 50 mg".into(),

@@ -24,6 +24,8 @@ pub enum Input {
     Checkboxes(Vec<(&'static str, &'static str)>),
     /// One tick box; its text is the label.
     Checkbox,
+    /// Not shown: a value the form carries back as it was.
+    Hidden,
 }
 
 /// One field of an entry form.
@@ -65,7 +67,7 @@ pub struct FieldView {
     pub name: &'static str,
     pub label: &'static str,
     pub hint: String,
-    /// `text`, `textarea`, `date`, `select`, `radios`, `checkboxes` or `checkbox`.
+    /// `text`, `textarea`, `date`, `select`, `radios`, `checkboxes`, `checkbox` or `hidden`.
     pub input: &'static str,
     pub value: String,
     pub options: Vec<Choice>,
@@ -96,10 +98,23 @@ impl FieldView {
             Input::Text => ("text", Vec::new()),
             Input::Textarea => ("textarea", Vec::new()),
             Input::Date => ("date", Vec::new()),
-            Input::Select(items) => ("select", pick(items, Some("Choose…"))),
+            Input::Select(items) => {
+                let mut options = pick(items, Some("Choose…"));
+                // A stored value the list does not offer (a language tag outside the table) is
+                // kept as its own choice, so saving the form again does not lose it.
+                if !value.is_empty() && !items.iter().any(|&(v, _)| v == value) {
+                    options.push(Choice {
+                        value: value.clone(),
+                        label: value.clone(),
+                        selected: true,
+                    });
+                }
+                ("select", options)
+            }
             Input::Radios(items) => ("radios", pick(items, None)),
             Input::Checkboxes(items) => ("checkboxes", pick(items, None)),
             Input::Checkbox => ("checkbox", Vec::new()),
+            Input::Hidden => ("hidden", Vec::new()),
         };
         Self {
             name: field.name,

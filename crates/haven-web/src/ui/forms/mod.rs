@@ -36,6 +36,9 @@ pub struct EntryForm {
     /// Facts shown above the form, for kinds that have them (recent life events for a risk
     /// review).
     pub facts: Option<fn(&FormContext<'_>) -> Facts>,
+    /// What an amendment keeps from the version it amends that the form does not show (a
+    /// referral's status trail).
+    pub keeps: Option<fn(&EntryBody, &mut EntryBody)>,
 }
 
 impl EntryForm {
@@ -48,6 +51,7 @@ impl EntryForm {
             describe,
             starts: dated_today,
             facts: None,
+            keeps: None,
         }
     }
 
@@ -62,6 +66,13 @@ impl EntryForm {
     pub const fn facts(self, facts: fn(&FormContext<'_>) -> Facts) -> Self {
         Self {
             facts: Some(facts),
+            ..self
+        }
+    }
+
+    pub const fn keeps(self, keeps: fn(&EntryBody, &mut EntryBody)) -> Self {
+        Self {
+            keeps: Some(keeps),
             ..self
         }
     }
