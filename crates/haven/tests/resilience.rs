@@ -4,7 +4,8 @@
 //! and the audit log must verify afterwards.
 //!
 //! The load runs for `HAVEN_LOAD_SECONDS` (default 3, a CI-sized run) and prints its latency
-//! percentiles and the server's peak memory; BENCHMARKS.md records a longer run. Nothing here
+//! percentiles and the server's peak memory; BENCHMARKS.md records a longer run of a release
+//! build (`HAVEN_LOAD_BIN=target/release/haven`). Nothing here
 //! asserts a time: the figures are for reading, the assertions are about correctness.
 
 use std::io::{BufRead, BufReader};
@@ -20,8 +21,12 @@ const CLIENTS: usize = 100;
 const USERS: usize = 10;
 const PATIENTS: u32 = 60;
 
+/// The binary under test: this build's, or `HAVEN_LOAD_BIN` (a release build, for the figures
+/// in BENCHMARKS.md).
 fn haven(db: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_haven"));
+    let bin = std::env::var_os("HAVEN_LOAD_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_haven")), PathBuf::from);
+    let mut cmd = Command::new(bin);
     cmd.arg("--db")
         .arg(db)
         .env_remove("HAVEN_DB")
