@@ -23,7 +23,7 @@ pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use observation::{Recorded, read_result};
 pub use parse::{
-    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, OnePass, mentions_patients,
+    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, OnePass, bundle_type, mentions_patients,
     parse_input, parse_json, parse_value,
 };
 pub use refs::Target;

@@ -93,6 +93,23 @@ pub fn parse_input(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResour
     Ok(out)
 }
 
+/// The `type` of a Bundle given as JSON text (`None` when the text is not a JSON object with a
+/// string `type`), found without building the document in memory: everything else in it is
+/// skipped as it is read.
+pub fn bundle_type(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct TypeOnly {
+        #[serde(rename = "type")]
+        bundle_type: Option<String>,
+    }
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    serde_json::from_slice::<TypeOnly>(bytes)
+        .ok()?
+        .bundle_type
+}
+
 /// NDJSON when there are at least two non-blank lines and the first is a complete JSON object
 /// on its own; a pretty-printed document's first line never is.
 pub fn looks_like_ndjson(bytes: &[u8]) -> bool {
@@ -360,8 +377,10 @@ struct RawEntry<'a> {
     request: Option<BundleRequest>,
 }
 
-/// Reads JSON text holding one resource or a Bundle (a document, a CDS Hooks prefetch value).
-/// Size limits are the caller's.
+/// Reads JSON text holding one resource or a Bundle (a document, a CDS Hooks prefetch value,
+/// the body of a FHIR batch): a Bundle's entries are read one at a time from the text, so the
+/// document is never held as a whole JSON tree beside its resources. Size limits are the
+/// caller's.
 pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Vec<ImportedResource>, ImportError> {
     let whole = Location::new(source_name, Position::Document);
     let resource = match serde_json::from_slice::<RawBundle>(bytes) {

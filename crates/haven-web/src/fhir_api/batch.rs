@@ -11,15 +11,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
-use haven_fhir::{Assembler, Assembly, PatientGiven, Purpose, parse_input};
+use haven_fhir::{Assembler, Assembly, PatientGiven, Purpose, parse_json};
 use haven_store::api_tokens::ApiScope;
 
-use super::{ApiClient, FhirError, fhir_json, write};
+use super::{ApiClient, FhirBody, FhirError, fhir_json, write};
 use crate::AppState;
 
 /// One entry of the request, for its response.
@@ -35,15 +34,14 @@ struct Label {
 pub(super) async fn batch(
     State(state): State<AppState>,
     client: ApiClient,
-    body: Bytes,
+    FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
-    let source = "request body";
-    let mut resources = parse_input(&body, source)?;
-    let bundle_type = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
-    let response_type = match bundle_type.as_deref() {
+    // Each entry is read from the text on its own: a 64 MiB Bundle is never held as one JSON
+    // tree. Reading first names any fault in the text exactly; the type is then found by a
+    // second pass that builds nothing.
+    let mut resources = parse_json(&body, "request body")?;
+    let response_type = match haven_fhir::bundle_type(&body).as_deref() {
         Some("batch") => "batch-response",
         Some("transaction") => "transaction-response",
         _ => {
@@ -52,6 +50,7 @@ pub(super) async fn batch(
             ));
         }
     };
+    drop(body);
     haven_fhir::assign_new_ids(&mut resources, || uuid::Uuid::now_v7().to_string());
     let labels: Vec<Label> = resources
         .iter()
