@@ -1,4 +1,5 @@
-//! FHIR R4 input → Haven records: [`parse_input`] reads a resource, a Bundle or NDJSON;
+//! FHIR R4 input → Haven records: [`parse_input`] reads a resource, a Bundle or NDJSON
+//! ([`BundleText`] a Bundle one entry at a time, for a server's bounded memory);
 //! [`assemble`] resolves references, groups by patient, maps each resource to an entry and
 //! validates everything through haven-core, failing on the first problem with its location.
 
@@ -13,6 +14,7 @@ mod parse;
 mod patient;
 mod refs;
 mod requests;
+mod text;
 mod unused;
 mod values;
 
@@ -23,11 +25,12 @@ pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::Feed;
 pub use observation::{Recorded, read_result};
 pub use parse::{
-    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, OnePass, bundle_type, mentions_patients,
+    ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, OnePass, mentions_patients,
     parse_input, parse_json, parse_value,
 };
 pub use refs::Target;
 pub use requests::{assign_new_ids, etag, is_stored, version_of_etag};
+pub use text::{BundleText, EntryHead};
 pub use unused::UnusedTypes;
 
 use haven_core::record::{EntryBody, EntryStatus};

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
-use haven_fhir::{Assembler, Assembly, PatientGiven, Purpose, parse_json};
+use haven_fhir::{Assembler, Assembly, BundleText, PatientGiven, Purpose};
 use haven_store::api_tokens::ApiScope;
 
 use super::{ApiClient, FhirBody, FhirError, fhir_json, write};
@@ -31,34 +31,33 @@ struct Label {
     unused: bool,
 }
 
+fn not_a_bundle() -> FhirError {
+    FhirError::BadRequest("POST /fhir takes a Bundle of type batch or transaction".into())
+}
+
 pub(super) async fn batch(
     State(state): State<AppState>,
     client: ApiClient,
     FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
-    // Each entry is read from the text on its own: a 64 MiB Bundle is never held as one JSON
-    // tree. Reading first names any fault in the text exactly; the type is then found by a
-    // second pass that builds nothing.
-    let mut resources = parse_json(&body, "request body")?;
-    let response_type = match haven_fhir::bundle_type(&body).as_deref() {
-        Some("batch") => "batch-response",
-        Some("transaction") => "transaction-response",
-        _ => {
-            return Err(FhirError::BadRequest(
-                "POST /fhir takes a Bundle of type batch or transaction".into(),
-            ));
-        }
+    // Each entry's resource is read from the text when it is assembled and let go: a 64 MiB
+    // Bundle never has all its resources parsed in memory at once.
+    let mut bundle = BundleText::read(&body, "request body")?.ok_or_else(not_a_bundle)?;
+    let response_type = match bundle.bundle_type() {
+        "batch" => "batch-response",
+        "transaction" => "transaction-response",
+        _ => return Err(not_a_bundle()),
     };
-    drop(body);
-    haven_fhir::assign_new_ids(&mut resources, || uuid::Uuid::now_v7().to_string());
-    let labels: Vec<Label> = resources
+    bundle.assign_new_ids(|| uuid::Uuid::now_v7().to_string());
+    let labels: Vec<Label> = bundle
+        .entries()
         .iter()
         .map(|r| Label {
-            resource_type: r.resource.resource_type(),
+            resource_type: r.resource_type,
             id: r.id.clone(),
-            create: r.is_create() && haven_fhir::is_stored(&r.resource),
-            unused: matches!(r.resource, Resource::Unread(_)),
+            create: r.is_create() && r.stored,
+            unused: r.unread,
         })
         .collect();
     let created_patients: HashSet<&str> = labels
@@ -67,7 +66,9 @@ pub(super) async fn batch(
         .filter_map(|l| l.id.as_deref())
         .collect();
     let mut assembler = Assembler::default();
-    assembler.add_all(resources)?;
+    bundle.assemble_into(&mut assembler)?;
+    drop(bundle);
+    drop(body);
     let known = write::known(&state.store, &assembler).await?;
     let today = state.today();
     let Assembly {
