@@ -2,7 +2,8 @@
 # Peak server memory while FHIR transaction Bundles of about 62 MB are posted to `POST /fhir`,
 # one alone and then four at once (issue 15 §3; figures in BENCHMARKS.md). The Bundle is made
 # from a demo population's export. Each run uses a fresh server, whose peak resident memory is
-# read from /proc/PID/status (VmHWM) after the posts are answered.
+# read from /proc/PID/status (VmHWM) after the posts are answered. The Bundle is kept in
+# BENCH_DIR and made again only when it is missing.
 #   scripts/bench_bundle_memory.sh [HAVEN_BINARY]     default target/release/haven
 # Environment: HAVEN_MAX_FHIR_WRITES passes through to the server (default: from the machine).
 set -euo pipefail
@@ -10,9 +11,11 @@ cd "$(dirname "$0")/.."
 H=${1:-target/release/haven}
 WORK=${BENCH_DIR:-/tmp/haven-bundle-bench}
 PORT=${PORT:-18091}
-rm -rf "$WORK" && mkdir -p "$WORK"
+mkdir -p "$WORK" && rm -f "$WORK"/serve-*
 
+if [ ! -f "$WORK/bundle.json" ]; then
 echo "== a demo population, exported, as one transaction Bundle of about 62 MB"
+rm -rf "$WORK/source.db" "$WORK/export"
 $H --db "$WORK/source.db" demo --patients 6000 --seed 1 --as-of 2026-11-28 >/dev/null
 $H --db "$WORK/source.db" export --out "$WORK/export" --include-sensitive >/dev/null
 python3 - "$WORK/export" "$WORK/bundle.json" <<'EOF'
@@ -45,6 +48,7 @@ with open(out, "w") as fh:
     json.dump({"resourceType": "Bundle", "type": "transaction", "entry": entries}, fh, separators=(",", ":"))
 print(f"    {len(entries)} entries, {os.path.getsize(out) / 1e6:.1f} MB")
 EOF
+fi
 
 # Serves a fresh database, posts the Bundle $1 times at once, prints each status and the
 # server's peak resident memory.
