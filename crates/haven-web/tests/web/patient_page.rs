@@ -217,7 +217,8 @@ async fn an_entry_of_another_patient_is_not_found() {
 
 #[tokio::test]
 async fn only_clinical_roles_may_mark_a_flag_entered_in_error() {
-    use haven_core::record::{Entry, EntryBody, EntryId, Flag, FlagKind, PatientId};
+    use haven_core::record::{Entry, EntryBody, Flag, FlagKind};
+    use haven_core::{EntryId, PatientId};
     let app = spawn_app().await;
     app.add_user("dr.amal", Role::Clinician, None).await;
     app.add_user("reception", Role::Receptionist, None).await;
