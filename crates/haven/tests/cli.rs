@@ -349,7 +349,10 @@ fn serve_makes_links_from_its_bound_address_never_the_host_header() {
     let _ = child.wait();
     read.expect("response");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains(&format!("Base: {base}/fhir")), "{response}");
+    assert!(
+        response.contains(&format!("Base: {base}/fhir")),
+        "{response}"
+    );
     assert!(!response.contains("evil.example"), "{response}");
 }
 

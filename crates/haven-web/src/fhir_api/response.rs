@@ -65,10 +65,7 @@ pub enum FhirError {
     #[error(
         "the request body is larger than the {limit} Haven accepts here, and nothing was stored; {advice}"
     )]
-    TooLarge {
-        limit: String,
-        advice: &'static str,
-    },
+    TooLarge { limit: String, advice: &'static str },
     /// As many requests of this kind as allowed are running: this one was refused unread.
     #[error(
         "Haven is busy ({running} {what} already running): {outcome}; send the request again in {retry_after} seconds"

@@ -95,11 +95,7 @@ async fn render(
     // sees the flags but may not withdraw the sensitive-history one.
     let can_change = active && user.may_record(current.body.kind());
     let amend_href = can_change.then(|| amend_href(id, current.id.as_str()));
-    let print_href = if active {
-        print_href(current)
-    } else {
-        None
-    };
+    let print_href = if active { print_href(current) } else { None };
     let error_action = format!("{}/error", entry_href(id, current.id.as_str()));
     let current_version = current.version;
     let versions = versions

@@ -139,7 +139,11 @@ async fn a_fhir_write_beyond_the_limit_is_refused_at_once_and_stores_nothing() {
     assert!(status.starts_with("HTTP/1.1 200"), "{status}");
     assert_eq!(response["type"], "transaction-response");
     assert_eq!(patients_with(&app, "9000000009").await, 1);
-    assert_eq!(patients_with(&app, "9434765919").await, 0, "the refused write");
+    assert_eq!(
+        patients_with(&app, "9434765919").await,
+        0,
+        "the refused write"
+    );
     // Once the first is answered, its place is free again.
     let again = app
         .post_json("/fhir", &write, &one_patient("Karimi", "9434765919"))
@@ -160,10 +164,7 @@ async fn a_cds_hooks_call_beyond_the_limit_is_refused_saying_no_advice_was_given
     let (status, retry_after, code, diagnostics) = refusal(second).await;
     assert_eq!((status, retry_after.as_deref()), (503, Some("5")));
     assert_eq!(code, "throttled");
-    assert!(
-        diagnostics.contains("no advice was given"),
-        "{diagnostics}"
-    );
+    assert!(diagnostics.contains("no advice was given"), "{diagnostics}");
     // Discovery is not limited.
     assert_eq!(app.get("/cds-services", &read).await.status(), 200);
 
@@ -272,9 +273,7 @@ async fn no_link_haven_writes_comes_from_the_host_header() {
     seen.push(text_of(created).await);
     // A search (Bundle self and next links, fullUrls) and the CapabilityStatement.
     for path in ["/fhir/Observation?_count=1", "/fhir/metadata"] {
-        let response = send(app.http.get(app.url(path)), &read)
-            .await
-            .expect(path);
+        let response = send(app.http.get(app.url(path)), &read).await.expect(path);
         assert_eq!(response.status(), 200, "{path}");
         let text = text_of(response).await;
         assert!(text.contains(&app.base), "{path}: {text}");
@@ -321,7 +320,10 @@ async fn no_link_haven_writes_comes_from_the_host_header() {
     .expect("cds");
     assert_eq!(cards.status(), 200);
     let cards = text_of(cards).await;
-    assert!(cards.contains(&format!("{}/guidance/", app.base)), "{cards}");
+    assert!(
+        cards.contains(&format!("{}/guidance/", app.base)),
+        "{cards}"
+    );
     seen.push(cards);
     for text in &seen {
         assert!(!text.contains(evil), "{text}");

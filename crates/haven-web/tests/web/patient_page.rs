@@ -241,7 +241,10 @@ async fn only_clinical_roles_may_mark_a_flag_entered_in_error() {
 
     let reception = app.signed_in("reception").await;
     let history = body(reception.get(&entry_path).await).await;
-    assert!(history.contains("Version 1 (current)"), "reception sees the flag");
+    assert!(
+        history.contains("Version 1 (current)"),
+        "reception sees the flag"
+    );
     assert!(
         !history.contains("Mark as entered in error</button>") && !history.contains("/amend"),
         "but is offered no way to withdraw or change it"
@@ -260,7 +263,10 @@ async fn only_clinical_roles_may_mark_a_flag_entered_in_error() {
     let done = clinician
         .post(
             &format!("{entry_path}/error"),
-            &[("reason", "recorded for the wrong patient"), ("version", "1")],
+            &[
+                ("reason", "recorded for the wrong patient"),
+                ("version", "1"),
+            ],
         )
         .await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
