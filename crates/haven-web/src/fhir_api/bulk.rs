@@ -230,7 +230,7 @@ pub(super) async fn kick_off(
         job.task = Some(task.abort_handle());
     }
     let mut response = StatusCode::ACCEPTED.into_response();
-    if let Ok(value) = HeaderValue::from_str(&status_url(&base, &id)) {
+    if let Ok(value) = HeaderValue::from_str(&status_url(base, &id)) {
         response
             .headers_mut()
             .insert(header::CONTENT_LOCATION, value);
