@@ -38,9 +38,10 @@ pub struct Limits {
 
 impl Limits {
     /// Limits that fit a machine with `cores` cores and `memory` bytes of memory (`None` when
-    /// unknown): no more concurrent writes than cores, and no more than a quarter of memory
-    /// spent on them; CDS Hooks calls, which are short, 32 per core within a quarter of memory;
-    /// one export per two cores.
+    /// unknown): one write per two cores — the database takes one writer at a time, so more
+    /// would only hold more Bundles in memory while they wait — with no more than a quarter of
+    /// memory spent on them; CDS Hooks calls, which are short, 32 per core within a quarter of
+    /// memory; one export per two cores.
     pub fn for_machine(cores: usize, memory: Option<u64>) -> Self {
         let cores = cores.max(1);
         let by_memory = |share: u64, budget: u64| {
@@ -50,7 +51,7 @@ impl Limits {
         };
         let at_least_one = |n: usize| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
         Self {
-            fhir_writes: at_least_one(cores.min(by_memory(4, FHIR_WRITE_BUDGET))),
+            fhir_writes: at_least_one(cores.div_ceil(2).min(by_memory(4, FHIR_WRITE_BUDGET))),
             cds_calls: at_least_one((32 * cores).min(by_memory(4, CDS_CALL_BUDGET))),
             exports: at_least_one(cores.div_ceil(2)),
         }
@@ -113,10 +114,11 @@ mod tests {
 
     #[test]
     fn limits_follow_the_machine_and_are_never_zero() {
-        check(2, Some(2), (2, 16, 1));
-        check(2, Some(24), (2, 64, 1));
+        check(2, Some(2), (1, 16, 1));
+        check(2, Some(24), (1, 64, 1));
         check(8, Some(4), (4, 32, 4));
-        check(8, None, (8, 256, 4));
+        check(8, Some(2), (2, 16, 4));
+        check(16, None, (8, 512, 8));
         check(1, Some(0), (1, 1, 1));
         check(0, Some(1), (1, 8, 1));
     }

@@ -21,7 +21,7 @@ pub use jwt::{Caller, IssuerError, JwtError, ReplayCache, TrustedIssuer, Trusted
 
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -80,7 +80,6 @@ pub fn router(config: CdsConfig, limits: &Limits) -> Router<AppState> {
         .route("/cds-services", get(discovery))
         .route("/cds-services/{service}", post(service.layer(calls)))
         .route("/cds-services/{service}/feedback", post(feedback))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(Extension(shared))
         .layer(middleware::from_fn(cors::layer))
 }

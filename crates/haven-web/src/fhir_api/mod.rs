@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::handler::Handler;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -89,22 +89,11 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
             get(bulk::status).delete(bulk::cancel),
         )
         .route("/fhir/$export-file/{job}/{file}", get(bulk::file))
-        .route(
-            "/fhir",
-            post(
-                batch::batch
-                    .layer(DefaultBodyLimit::max(haven_fhir::MAX_DOCUMENT_BYTES))
-                    .layer(writes.clone()),
-            ),
-        )
+        .route("/fhir", post(batch::batch.layer(writes.clone())))
         .route("/fhir/{resource_type}", get(read::search))
         .route(
             "/fhir/{resource_type}/{id}",
-            get(read::read).put(
-                update::update
-                    .layer(DefaultBodyLimit::max(haven_fhir::MAX_RESOURCE_BYTES))
-                    .layer(writes),
-            ),
+            get(read::read).put(update::update.layer(writes)),
         )
         .layer(Extension(shared))
         .layer(middleware::from_fn(cors::layer))

@@ -174,6 +174,32 @@ async fn a_cds_hooks_call_beyond_the_limit_is_refused_saying_no_advice_was_given
     assert_eq!(app.post_json(service, &read, &call).await.status(), 200);
 }
 
+/// The status line and JSON body of a request whose head declares `length` bytes of body, none
+/// of which is sent: a body over the limit must be refused without being read.
+async fn declared(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    length: usize,
+) -> (String, Value) {
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/fhir+json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("send head");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .await
+        .expect("read response");
+    let text = String::from_utf8(response).expect("utf-8");
+    let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
+    let status = head.lines().next().unwrap_or_default().to_owned();
+    (status, serde_json::from_str(body).expect("json body"))
+}
+
 #[tokio::test]
 async fn a_body_over_the_route_s_limit_gets_413_with_an_operation_outcome() {
     let app = spawn_app().await;
@@ -182,40 +208,53 @@ async fn a_body_over_the_route_s_limit_gets_413_with_an_operation_outcome() {
         app.token(ApiScope::Write).await,
     );
     let cases = [
-        ("/fhir", &write, haven_fhir::MAX_DOCUMENT_BYTES, "64 MiB"),
         (
+            "POST",
+            "/fhir",
+            &write,
+            haven_fhir::MAX_DOCUMENT_BYTES,
+            "64 MiB",
+        ),
+        (
+            "PUT",
             "/fhir/Patient/pat-1",
             &write,
             haven_fhir::MAX_RESOURCE_BYTES,
             "1 MiB",
         ),
         (
+            "POST",
             "/cds-services/haven-patient-view",
             &read,
             haven_web::cds::MAX_REQUEST_BYTES,
             "16 MiB",
         ),
     ];
-    for (path, token, limit, named) in cases {
-        let request = if path.starts_with("/fhir/Patient") {
-            app.http.put(app.url(path))
-        } else {
-            app.http.post(app.url(path))
-        };
-        let response = request
-            .bearer_auth(token)
-            .header("content-type", "application/fhir+json")
-            .body(vec![b' '; limit + 1])
-            .send()
-            .await
-            .expect("request");
-        let (status, _, code, diagnostics) = refusal(response).await;
-        assert_eq!((status, code.as_str()), (413, "too-long"), "{path}");
+    for (method, path, token, limit, named) in cases {
+        // Declared over the limit: refused before a byte of it is read.
+        let (status, outcome) = declared(&app, method, path, token, limit + 1).await;
+        assert!(status.starts_with("HTTP/1.1 413"), "{path}: {status}");
+        assert_eq!(outcome["resourceType"], "OperationOutcome");
+        assert_eq!(outcome["issue"][0]["code"], "too-long", "{path}");
+        let diagnostics = outcome["issue"][0]["diagnostics"]
+            .as_str()
+            .unwrap_or_default();
         assert!(
             diagnostics.contains(named) && diagnostics.contains("nothing was stored"),
             "{path}: {diagnostics}"
         );
     }
+    // A body at the limit is read (and refused for what it holds, not its size).
+    let at_limit = app
+        .http
+        .put(app.url("/fhir/Patient/pat-1"))
+        .bearer_auth(&write)
+        .body(vec![b' '; haven_fhir::MAX_RESOURCE_BYTES])
+        .send()
+        .await
+        .expect("request");
+    let (status, _, code, _) = refusal(at_limit).await;
+    assert_eq!((status, code.as_str()), (400, "structure"));
     assert_eq!(app.store.count_patients().await.expect("count"), 0);
 }
 
