@@ -10,6 +10,8 @@
 //! - [`error`]: [`AppError`], the one error type, rendered as a safe page and logged once;
 //! - [`reference`]: country and language tables for forms;
 //! - [`l10n`]: Fluent translations of the patient handouts, with their review status;
+//! - [`limits`]: how many heavy requests (FHIR writes, CDS Hooks calls, bulk exports) run at
+//!   once, the rest refused at once with 503 and `Retry-After`;
 //! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing;
 //! - `bidi`: the `isolate_ltr` template filter, which keeps numbers, dates and Latin text in
 //!   order inside right-to-left text;
@@ -20,6 +22,7 @@ pub mod cds;
 pub mod error;
 pub mod fhir_api;
 pub mod l10n;
+pub mod limits;
 pub mod reference;
 pub mod state;
 pub mod ui;
@@ -36,7 +39,7 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 
 pub use error::AppError;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, WebConfig, bound_url};
 
 /// The whole application. Serve it with [`serve`] (or
 /// `into_make_service_with_connect_info::<SocketAddr>()`), so that login throttling can count
@@ -48,8 +51,11 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(health::routes())
         .merge(assets::routes())
-        .merge(fhir_api::router(state.config.fhir.clone()))
-        .merge(cds::router(state.config.cds.clone()))
+        .merge(fhir_api::router(
+            state.config.fhir.clone(),
+            &state.config.limits,
+        ))
+        .merge(cds::router(state.config.cds.clone(), &state.config.limits))
         .merge(ui)
         .fallback(|| async { AppError::NotFound });
     layers::apply(app).with_state(state)

@@ -1,5 +1,6 @@
 //! State shared by every request: the store, the practice policy and the server settings.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
@@ -10,6 +11,7 @@ use time::OffsetDateTime;
 
 use crate::cds::CdsConfig;
 use crate::fhir_api::FhirConfig;
+use crate::limits::Limits;
 
 /// Settings fixed at start-up, given by the binary (which reads them from its arguments and
 /// the environment): nothing in this crate reads the environment.
@@ -21,21 +23,35 @@ pub struct WebConfig {
     pub fhir: FhirConfig,
     /// The CDS Hooks service's settings.
     pub cds: CdsConfig,
+    /// How many heavy requests (FHIR writes, CDS Hooks calls, bulk exports) may run at once.
+    pub limits: Limits,
 }
 
 impl WebConfig {
-    /// The defaults, with bulk exports written under `export_dir`: no public URL (links follow
-    /// the request's Host), no trusted CDS Hooks issuer, cookies without `Secure`.
-    pub fn new(export_dir: PathBuf) -> Self {
+    /// The defaults, with bulk exports written under `export_dir` and every link Haven writes
+    /// made from `public_url` (never from a request's `Host`): no trusted CDS Hooks issuer,
+    /// cookies without `Secure`, the [`Limits`] of a small server.
+    pub fn new(export_dir: PathBuf, public_url: &str) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
         Self {
             secure_cookies: false,
             fhir: FhirConfig {
-                public_url: None,
+                public_url: public_url.clone(),
                 export_dir,
             },
-            cds: CdsConfig::default(),
+            cds: CdsConfig {
+                public_url,
+                issuers: Vec::new(),
+            },
+            limits: Limits::default(),
         }
     }
+}
+
+/// The address to make links from when no public URL is configured: the one the server is
+/// bound to (`http://127.0.0.1:8080`).
+pub fn bound_url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
 }
 
 #[derive(Clone)]

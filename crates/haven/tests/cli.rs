@@ -311,6 +311,51 @@ fn serve_demo_on_a_database_with_accounts_says_how_to_sign_in() {
     );
 }
 
+/// Without `HAVEN_PUBLIC_URL`, links name the address the server is bound to — never the
+/// request's `Host`, which anyone can set.
+#[test]
+fn serve_makes_links_from_its_bound_address_never_the_host_header() {
+    use std::io::{BufRead, BufReader, Read};
+    let h = Haven::new();
+    h.ok(&["migrate"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["--db", &h.db(), "serve", "--addr", "127.0.0.1:0"])
+        .env_remove("HAVEN_DB")
+        .env_remove("HAVEN_PUBLIC_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn haven serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let ready = lines
+        .by_ref()
+        .map(|l| l.expect("line"))
+        .find(|l| l.starts_with("Haven is ready at "))
+        .expect("ready line");
+    let base = ready
+        .trim_start_matches("Haven is ready at ")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream =
+        std::net::TcpStream::connect(base.trim_start_matches("http://")).expect("connect");
+    stream
+        .write_all(
+            b"GET /fhir/metadata HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
+        )
+        .expect("send");
+    let mut response = String::new();
+    let read = stream.read_to_string(&mut response);
+    let _ = child.kill();
+    let _ = child.wait();
+    read.expect("response");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains(&format!("Base: {base}/fhir")),
+        "{response}"
+    );
+    assert!(!response.contains("evil.example"), "{response}");
+}
+
 #[test]
 fn score_prints_contract_json_and_names_the_bad_item() {
     let h = Haven::new();

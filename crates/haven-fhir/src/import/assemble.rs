@@ -201,6 +201,15 @@ impl Assembler {
         self.add(resource, &Resolver::default())
     }
 
+    /// Adds one resource of an input whose references `resolver` resolves.
+    pub(crate) fn add_resolved(
+        &mut self,
+        resource: ImportedResource,
+        resolver: &Resolver,
+    ) -> Result<(), ImportError> {
+        self.add(resource, resolver)
+    }
+
     fn add(&mut self, r: ImportedResource, resolver: &Resolver) -> Result<(), ImportError> {
         if let Resource::Unread(unread) = &r.resource {
             // Its id is in the type's own space, which no resource Haven reads shares.

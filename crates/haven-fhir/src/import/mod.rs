@@ -1,4 +1,5 @@
-//! FHIR R4 input → Haven records: [`parse_input`] reads a resource, a Bundle or NDJSON;
+//! FHIR R4 input → Haven records: [`parse_input`] reads a resource, a Bundle or NDJSON
+//! ([`BundleText`] a Bundle one entry at a time, for a server's bounded memory);
 //! [`assemble`] resolves references, groups by patient, maps each resource to an entry and
 //! validates everything through haven-core, failing on the first problem with its location.
 
@@ -14,6 +15,7 @@ mod patient;
 mod referral;
 mod refs;
 mod requests;
+mod text;
 mod unused;
 mod values;
 
@@ -29,6 +31,7 @@ pub use parse::{
 };
 pub use refs::Target;
 pub use requests::{assign_new_ids, etag, is_stored, version_of_etag};
+pub use text::{BundleText, EntryHead};
 pub use unused::UnusedTypes;
 
 use haven_core::record::{EntryBody, EntryStatus};

@@ -259,8 +259,26 @@ fn bundle_entries<R>(
         ),
     >,
     whole: &Location,
-    read: impl Fn(&Location, R) -> Result<Resource, ImportError>,
+    read: impl FnMut(&Location, R) -> Result<Resource, ImportError>,
 ) -> Result<Vec<ImportedResource>, ImportError> {
+    each_entry(bundle_type, entries, whole, read, |r| r)
+}
+
+/// [`bundle_entries`], each resource read handed to `keep`, which keeps what it needs of it.
+pub(crate) fn each_entry<R, T>(
+    bundle_type: String,
+    entries: impl Iterator<
+        Item = (
+            Option<String>,
+            Option<R>,
+            Option<BundleSearch>,
+            Option<BundleRequest>,
+        ),
+    >,
+    whole: &Location,
+    mut read: impl FnMut(&Location, R) -> Result<Resource, ImportError>,
+    mut keep: impl FnMut(ImportedResource) -> T,
+) -> Result<Vec<T>, ImportError> {
     if !BUNDLE_TYPES.contains(&bundle_type.as_str()) {
         return Err(ImportError::new(
             Kind::Unsupported,
@@ -315,19 +333,19 @@ fn bundle_entries<R>(
             .filter(|r| r.method == "PUT")
             .and_then(|r| r.url.split('?').next()?.split('/').nth(1));
         let id = resource.id().or(from_url).or(from_put).map(str::to_owned);
-        out.push(ImportedResource {
+        out.push(keep(ImportedResource {
             location,
             full_url,
             id,
             resource,
             request,
-        });
+        }));
     }
     Ok(out)
 }
 
 /// One resource from its JSON text (see [`Resource::from_json`]).
-fn read_resource(location: &Location, bytes: &[u8]) -> Result<Resource, ImportError> {
+pub(crate) fn read_resource(location: &Location, bytes: &[u8]) -> Result<Resource, ImportError> {
     Resource::from_json(bytes).map_err(|e| match e {
         JsonError::Syntax(e) => syntax(location, &e),
         JsonError::Shape(e) => shape_error(location, e),
@@ -338,26 +356,26 @@ fn read_resource(location: &Location, bytes: &[u8]) -> Result<Resource, ImportEr
 /// fast path as NDJSON lines.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawBundle<'a> {
+pub(crate) struct RawBundle<'a> {
     #[serde(rename = "resourceType", borrow, default)]
-    resource_type: Option<std::borrow::Cow<'a, str>>,
+    pub resource_type: Option<std::borrow::Cow<'a, str>>,
     #[serde(rename = "type", default)]
-    bundle_type: Option<String>,
+    pub bundle_type: Option<String>,
     #[serde(default, borrow)]
-    entry: Vec<RawEntry<'a>>,
+    pub entry: Vec<RawEntry<'a>>,
 }
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawEntry<'a> {
+pub(crate) struct RawEntry<'a> {
     #[serde(default)]
-    full_url: Option<String>,
+    pub full_url: Option<String>,
     #[serde(default, borrow)]
-    resource: Option<&'a RawValue>,
+    pub resource: Option<&'a RawValue>,
     #[serde(default)]
-    search: Option<BundleSearch>,
+    pub search: Option<BundleSearch>,
     #[serde(default)]
-    request: Option<BundleRequest>,
+    pub request: Option<BundleRequest>,
 }
 
 /// Reads JSON text holding one resource or a Bundle (a document, a CDS Hooks prefetch value).

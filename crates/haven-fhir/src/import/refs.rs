@@ -19,18 +19,40 @@ pub(crate) struct Resolver {
     renamed: HashMap<Target, String>,
 }
 
+/// What resolution needs of one resource: its fullUrl, type, the id it stated and the id it
+/// has (a create's new one).
+pub(crate) struct Named<'a> {
+    pub full_url: Option<&'a str>,
+    pub resource_type: &'a str,
+    pub stated: Option<&'a str>,
+    pub id: Option<&'a str>,
+}
+
 impl Resolver {
     pub fn new(resources: &[ImportedResource]) -> Self {
-        let target = |r: &ImportedResource, id: &str| Target {
-            resource_type: r.resource.resource_type().to_owned(),
+        let named: Vec<Named> = resources
+            .iter()
+            .map(|r| Named {
+                full_url: r.full_url.as_deref(),
+                resource_type: r.resource.resource_type(),
+                stated: r.resource.id(),
+                id: r.id.as_deref(),
+            })
+            .collect();
+        Self::of(&named)
+    }
+
+    pub fn of(resources: &[Named]) -> Self {
+        let target = |r: &Named, id: &str| Target {
+            resource_type: r.resource_type.to_owned(),
             id: id.to_owned(),
         };
         let by_full_url = resources
             .iter()
-            .filter_map(|r| Some((r.full_url.clone()?, target(r, r.id.as_deref()?))))
+            .filter_map(|r| Some((r.full_url?.to_owned(), target(r, r.id?))))
             .collect();
-        fn renamed(r: &ImportedResource) -> Option<(&str, &str)> {
-            match (r.resource.id(), r.id.as_deref()) {
+        fn renamed<'a>(r: &Named<'a>) -> Option<(&'a str, &'a str)> {
+            match (r.stated, r.id) {
                 (Some(stated), Some(id)) if stated != id => Some((stated, id)),
                 _ => None,
             }
@@ -38,7 +60,7 @@ impl Resolver {
         let renamed = if resources.iter().any(|r| renamed(r).is_some()) {
             let kept: HashSet<Target> = resources
                 .iter()
-                .filter_map(|r| Some(target(r, r.id.as_deref()?)))
+                .filter_map(|r| Some(target(r, r.id?)))
                 .collect();
             // A stated id that another resource of the input keeps is that resource's.
             resources

@@ -6,9 +6,13 @@
 //! integrations that cannot sign.
 //!
 //! Self-contained like [`crate::fhir_api`]: [`router`] is given its settings ([`CdsConfig`]):
-//! the public URL (the service URLs the JWT `aud` must name; otherwise taken from the
-//! request's Host) and the trusted issuers (read from `{"issuers": [{"iss": …, "jwks": {…}}]}`
-//! by [`CdsConfig::issuers_from_json`]); with no issuers only API tokens are accepted.
+//! the public URL (the service URLs the JWT `aud` must name, and the start of every link on
+//! a card — never the request's Host) and the trusted issuers (read from
+//! `{"issuers": [{"iss": …, "jwks": {…}}]}` by [`CdsConfig::issuers_from_json`]); with no
+//! issuers only API tokens are accepted.
+//!
+//! Service calls are admitted up to [`Limits::cds_calls`] at once; one more is refused at once,
+//! its body unread, with 503, `Retry-After` and an OperationOutcome saying no advice was given.
 
 mod fetch;
 mod jwt;
@@ -17,9 +21,10 @@ pub use jwt::{Caller, IssuerError, JwtError, ReplayCache, TrustedIssuer, Trusted
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{Path, Request, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router, middleware};
@@ -29,15 +34,17 @@ use haven_store::api_tokens::ApiScope;
 use serde_json::Value;
 
 use crate::AppState;
-use crate::fhir_api::{FhirError, base_url, cors};
+use crate::fhir_api::{FhirBody, FhirError, cors};
+use crate::limits::{Gate, Limits, RETRY_AFTER_SECONDS};
 
 /// Prefetched records can be large; a whole population is not.
-const MAX_REQUEST_BYTES: usize = 16 << 20;
+pub const MAX_REQUEST_BYTES: usize = 16 << 20;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CdsConfig {
-    /// The base address EHRs reach Haven at; without it, taken from the request's Host.
-    pub public_url: Option<String>,
+    /// The base address EHRs reach Haven at (no trailing slash): the audience a JWT must name
+    /// and the start of every link on a card.
+    pub public_url: String,
     /// The EHRs whose signed JWTs are accepted.
     pub issuers: Vec<TrustedIssuer>,
 }
@@ -62,17 +69,17 @@ struct Shared {
     http: reqwest::Client,
 }
 
-pub fn router(config: CdsConfig) -> Router<AppState> {
+pub fn router(config: CdsConfig, limits: &Limits) -> Router<AppState> {
     let shared = Arc::new(Shared {
         config,
         replay: ReplayCache::default(),
         http: fetch::client(),
     });
+    let calls = middleware::from_fn_with_state(Gate::new(limits.cds_calls), admit_call);
     Router::new()
         .route("/cds-services", get(discovery))
-        .route("/cds-services/{service}", post(service))
+        .route("/cds-services/{service}", post(service.layer(calls)))
         .route("/cds-services/{service}/feedback", post(feedback))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(Extension(shared))
         .layer(middleware::from_fn(cors::layer))
 }
@@ -84,6 +91,24 @@ fn json(status: StatusCode, body: &impl serde::Serialize) -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// Admits a service call if fewer than the limit are running; otherwise refuses it at once.
+async fn admit_call(State(gate): State<Gate>, req: Request, next: Next) -> Response {
+    match gate.admit() {
+        Ok(permit) => {
+            let response = next.run(req).await;
+            drop(permit);
+            response
+        }
+        Err(busy) => FhirError::Busy {
+            running: busy.limit,
+            what: "CDS Hooks calls",
+            outcome: "no advice was given and this patient's record was not checked",
+            retry_after: RETRY_AFTER_SECONDS,
+        }
+        .into_response(),
+    }
 }
 
 async fn discovery() -> Response {
@@ -107,10 +132,7 @@ async fn authenticate(
         .map(str::trim)
         .ok_or(FhirError::Unauthenticated)?;
     if token.matches('.').count() == 2 {
-        let audience = format!(
-            "{}{path}",
-            base_url(headers, shared.config.public_url.as_deref())
-        );
+        let audience = format!("{}{path}", shared.config.public_url);
         let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)?;
         return Ok(Actor::new(format!("cds:{}", caller.iss)));
     }
@@ -130,7 +152,7 @@ async fn service(
     Extension(shared): Extension<Arc<Shared>>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     let hook = match id.as_str() {
         cds::PATIENT_VIEW => "patient-view",
@@ -191,11 +213,10 @@ async fn service(
     } else {
         cds::patient_view(&record, &policy, today)
     };
-    let base = base_url(&headers, shared.config.public_url.as_deref());
     Ok(json(
         StatusCode::OK,
         &CardsResponse {
-            cards: cds::cards(&actions, &base),
+            cards: cds::cards(&actions, &shared.config.public_url),
         },
     ))
 }
@@ -205,7 +226,7 @@ async fn feedback(
     Extension(shared): Extension<Arc<Shared>>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     if id != cds::PATIENT_VIEW && id != cds::APPOINTMENT_BOOK {
         return Err(FhirError::NotFound(format!(

@@ -11,15 +11,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
-use haven_fhir::{Assembler, Assembly, PatientGiven, Purpose, parse_input};
+use haven_fhir::{Assembler, Assembly, BundleText, PatientGiven, Purpose};
 use haven_store::api_tokens::ApiScope;
 
-use super::{ApiClient, FhirError, fhir_json, write};
+use super::{ApiClient, FhirBody, FhirError, fhir_json, write};
 use crate::AppState;
 
 /// One entry of the request, for its response.
@@ -32,34 +31,33 @@ struct Label {
     unused: bool,
 }
 
+fn not_a_bundle() -> FhirError {
+    FhirError::BadRequest("POST /fhir takes a Bundle of type batch or transaction".into())
+}
+
 pub(super) async fn batch(
     State(state): State<AppState>,
     client: ApiClient,
-    body: Bytes,
+    FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
-    let source = "request body";
-    let mut resources = parse_input(&body, source)?;
-    let bundle_type = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
-    let response_type = match bundle_type.as_deref() {
-        Some("batch") => "batch-response",
-        Some("transaction") => "transaction-response",
-        _ => {
-            return Err(FhirError::BadRequest(
-                "POST /fhir takes a Bundle of type batch or transaction".into(),
-            ));
-        }
+    // Each entry's resource is read from the text when it is assembled and let go: a 64 MiB
+    // Bundle never has all its resources parsed in memory at once.
+    let mut bundle = BundleText::read(&body, "request body")?.ok_or_else(not_a_bundle)?;
+    let response_type = match bundle.bundle_type() {
+        "batch" => "batch-response",
+        "transaction" => "transaction-response",
+        _ => return Err(not_a_bundle()),
     };
-    haven_fhir::assign_new_ids(&mut resources, || uuid::Uuid::now_v7().to_string());
-    let labels: Vec<Label> = resources
+    bundle.assign_new_ids(|| uuid::Uuid::now_v7().to_string());
+    let labels: Vec<Label> = bundle
+        .entries()
         .iter()
         .map(|r| Label {
-            resource_type: r.resource.resource_type(),
+            resource_type: r.resource_type,
             id: r.id.clone(),
-            create: r.is_create() && haven_fhir::is_stored(&r.resource),
-            unused: matches!(r.resource, Resource::Unread(_)),
+            create: r.is_create() && r.stored,
+            unused: r.unread,
         })
         .collect();
     let created_patients: HashSet<&str> = labels
@@ -68,7 +66,9 @@ pub(super) async fn batch(
         .filter_map(|l| l.id.as_deref())
         .collect();
     let mut assembler = Assembler::default();
-    assembler.add_all(resources)?;
+    bundle.assemble_into(&mut assembler)?;
+    drop(bundle);
+    drop(body);
     let known = write::known(&state.store, &assembler).await?;
     let today = state.today();
     let Assembly {

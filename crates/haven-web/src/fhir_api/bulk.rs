@@ -159,6 +159,13 @@ pub(super) async fn kick_off(
         ));
     }
     let request = parse_request(query.as_deref())?;
+    // The job holds its place until it ends, however long after this kick-off is answered.
+    let permit = shared.exports.admit().map_err(|busy| FhirError::Busy {
+        running: busy.limit,
+        what: "bulk exports",
+        outcome: "no export was started",
+        retry_after: crate::limits::EXPORT_RETRY_AFTER_SECONDS,
+    })?;
     shared.jobs.purge_finished();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let dir = shared.config.export_dir.join(format!("haven-export-{id}"));
@@ -178,7 +185,7 @@ pub(super) async fn kick_off(
         .store
         .audit_read(&client.actor(), "fhir.export", None, &detail)
         .await?;
-    let base = shared.base(&headers);
+    let base = shared.base();
     let done = Arc::new(AtomicU64::new(0));
     let total = state.store.count_patients().await?.max(0) as u64;
     let job = Job {
@@ -202,6 +209,7 @@ pub(super) async fn kick_off(
         let (store, shared, id) = (state.store.clone(), shared.clone(), id.clone());
         tokio::spawn(async move {
             let outcome = run(&store, dir, request, done).await;
+            drop(permit);
             let finished = Instant::now();
             if let Some(job) = shared.jobs.lock().get_mut(&id) {
                 job.state = match outcome {
@@ -222,7 +230,7 @@ pub(super) async fn kick_off(
         job.task = Some(task.abort_handle());
     }
     let mut response = StatusCode::ACCEPTED.into_response();
-    if let Ok(value) = HeaderValue::from_str(&status_url(&base, &id)) {
+    if let Ok(value) = HeaderValue::from_str(&status_url(base, &id)) {
         response
             .headers_mut()
             .insert(header::CONTENT_LOCATION, value);
@@ -293,10 +301,9 @@ pub(super) async fn status(
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
-    let base = shared.base(&headers);
+    let base = shared.base();
     let jobs = shared.jobs.lock();
     let job = jobs
         .get(&id)

@@ -4,7 +4,7 @@
 
 use axum::Extension;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use haven_fhir::model::*;
 use std::sync::Arc;
@@ -92,10 +92,9 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
 pub(super) async fn metadata(
     State(_): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
-    headers: HeaderMap,
 ) -> Response {
     fhir_json(
         StatusCode::OK,
-        &Resource::from(statement(&shared.base(&headers))).to_value(),
+        &Resource::from(statement(shared.base())).to_value(),
     )
 }

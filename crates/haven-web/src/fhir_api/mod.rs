@@ -6,9 +6,15 @@
 //! Self-contained: [`router`] brings its own state (export jobs, settings) as a request
 //! extension, so it merges into the application beside the UI without touching `AppState`.
 //! Its settings ([`FhirConfig`]) are given by whoever builds it; it reads no environment.
+//!
+//! Writes and exports are admitted up to their [`Limits`]; one more is refused at once, before
+//! its body is read, with 503, `Retry-After` and an OperationOutcome saying nothing was stored.
+//! Every link the API writes (Location, Bundle links and fullUrls, the export manifest) is made
+//! from the configured public URL, never from the request's `Host`.
 
 mod auth;
 mod batch;
+mod body;
 mod bulk;
 mod capability;
 pub mod cors;
@@ -21,15 +27,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::HeaderMap;
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, middleware};
 
 pub use auth::{ApiClient, bearer};
+pub use body::FhirBody;
 pub use response::{FHIR_JSON, FHIR_NDJSON, FhirError, fhir_json};
 
 use crate::AppState;
+use crate::limits::{Gate, Limits, RETRY_AFTER_SECONDS};
 
 /// Resource types the API serves (those Haven's records map to).
 pub const SERVED_TYPES: &[&str] = &[
@@ -49,9 +59,9 @@ pub const SERVED_TYPES: &[&str] = &[
 
 #[derive(Clone, Debug)]
 pub struct FhirConfig {
-    /// The base address clients reach Haven at, e.g. `https://haven.example.org`; without it,
-    /// links are made from the request's Host.
-    pub public_url: Option<String>,
+    /// The base address clients reach Haven at, e.g. `https://haven.example.org` (no trailing
+    /// slash): every link the API writes starts with it.
+    pub public_url: String,
     /// Where bulk export jobs write their files (each job in a directory of its own).
     pub export_dir: PathBuf,
 }
@@ -60,13 +70,17 @@ pub struct FhirConfig {
 pub(crate) struct Shared {
     config: FhirConfig,
     jobs: bulk::Jobs,
+    /// Bulk exports running; a job holds its place until it ends.
+    exports: Gate,
 }
 
-pub fn router(config: FhirConfig) -> Router<AppState> {
+pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
     let shared = Arc::new(Shared {
         config,
         jobs: bulk::Jobs::default(),
+        exports: Gate::new(limits.exports),
     });
+    let writes = middleware::from_fn_with_state(Gate::new(limits.fhir_writes), admit_write);
     Router::new()
         .route("/fhir/metadata", get(capability::metadata))
         .route("/fhir/$export", get(bulk::kick_off))
@@ -75,38 +89,38 @@ pub fn router(config: FhirConfig) -> Router<AppState> {
             get(bulk::status).delete(bulk::cancel),
         )
         .route("/fhir/$export-file/{job}/{file}", get(bulk::file))
-        .route(
-            "/fhir",
-            post(batch::batch).layer(DefaultBodyLimit::max(haven_fhir::MAX_DOCUMENT_BYTES)),
-        )
+        .route("/fhir", post(batch::batch.layer(writes.clone())))
         .route("/fhir/{resource_type}", get(read::search))
         .route(
             "/fhir/{resource_type}/{id}",
-            get(read::read).put(update::update),
+            get(read::read).put(update::update.layer(writes)),
         )
         .layer(Extension(shared))
         .layer(middleware::from_fn(cors::layer))
 }
 
-/// The address links should use: the configured public URL, else this request's host.
-pub fn base_url(headers: &HeaderMap, public_url: Option<&str>) -> String {
-    if let Some(url) = public_url {
-        return url.trim_end_matches('/').to_owned();
+/// Admits a write if fewer than the limit are running, holding its place until it is
+/// answered; otherwise refuses it at once, its body unread.
+async fn admit_write(State(gate): State<Gate>, req: Request, next: Next) -> Response {
+    match gate.admit() {
+        Ok(permit) => {
+            let response = next.run(req).await;
+            drop(permit);
+            response
+        }
+        Err(busy) => FhirError::Busy {
+            running: busy.limit,
+            what: "FHIR writes",
+            outcome: "nothing in this request was stored",
+            retry_after: RETRY_AFTER_SECONDS,
+        }
+        .into_response(),
     }
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|p| matches!(*p, "http" | "https"))
-        .unwrap_or("http");
-    format!("{proto}://{host}")
 }
 
 impl Shared {
-    fn base(&self, headers: &HeaderMap) -> String {
-        base_url(headers, self.config.public_url.as_deref())
+    /// The address every link starts with: the configured public URL.
+    fn base(&self) -> &str {
+        &self.config.public_url
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use haven_core::record::{PatientRecord, Visibility};
 use haven_fhir::model::{Bundle, BundleEntry, BundleLink, BundleSearch, Resource};
@@ -199,7 +199,6 @@ pub(super) async fn search(
     client: ApiClient,
     Path(resource_type): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
@@ -299,10 +298,10 @@ pub(super) async fn search(
         .store
         .audit_read(&client.actor(), "fhir.search", audited_patient, &detail)
         .await?;
-    let base = shared.base(&headers);
+    let base = shared.base();
     Ok(fhir_json(
         StatusCode::OK,
-        &searchset(&base, &resource_type, &params, matching, offset, count),
+        &searchset(base, &resource_type, &params, matching, offset, count),
     ))
 }
 

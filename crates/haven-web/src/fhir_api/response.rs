@@ -61,6 +61,22 @@ pub enum FhirError {
     /// CDS Hooks: the data needed was neither prefetched nor fetchable.
     #[error("{0}")]
     PreconditionFailed(String),
+    /// A request body over the limit for its route; nothing was read past it.
+    #[error(
+        "the request body is larger than the {limit} Haven accepts here, and nothing was stored; {advice}"
+    )]
+    TooLarge { limit: String, advice: &'static str },
+    /// As many requests of this kind as allowed are running: this one was refused unread.
+    #[error(
+        "Haven is busy ({running} {what} already running): {outcome}; send the request again in {retry_after} seconds"
+    )]
+    Busy {
+        running: usize,
+        what: &'static str,
+        /// What the client must know was not done, e.g. "nothing in this request was stored".
+        outcome: &'static str,
+        retry_after: u32,
+    },
 }
 
 impl From<UpsertError> for FhirError {
@@ -100,6 +116,8 @@ impl FhirError {
                 ImportErrorKind::MultipleMatches => StatusCode::PRECONDITION_FAILED,
             },
             Self::Conflict(_) | Self::Duplicate(_) => StatusCode::CONFLICT,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,6 +133,8 @@ impl FhirError {
             Self::Import(e) => e.kind.issue_code(),
             Self::Conflict(_) | Self::VersionConflict(_) => "conflict",
             Self::Duplicate(_) => "duplicate",
+            Self::TooLarge { .. } => "too-long",
+            Self::Busy { .. } => "throttled",
             Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => {
                 "not-found"
             }
@@ -126,8 +146,13 @@ impl FhirError {
 impl IntoResponse for FhirError {
     fn into_response(self) -> Response {
         let status = self.status();
-        // Server faults are logged with their cause; the client gets no internal detail.
-        let diagnostics = if status.is_server_error() {
+        // Server faults are logged with their cause; the client gets no internal detail. A busy
+        // server is no fault: the client is told exactly what was not done.
+        let busy = match &self {
+            Self::Busy { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
+        let diagnostics = if status.is_server_error() && busy.is_none() {
             tracing::error!(error = %self, "FHIR request failed");
             "Haven could not complete the request; the error has been logged.".to_owned()
         } else {
@@ -144,6 +169,12 @@ impl IntoResponse for FhirError {
             expression,
         ));
         let mut response = fhir_json(status, &outcome.to_value());
+        if let Some(seconds) = busy {
+            tracing::warn!(error = %self, "request refused: busy");
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

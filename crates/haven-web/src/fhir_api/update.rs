@@ -11,7 +11,6 @@
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -19,7 +18,7 @@ use haven_fhir::{Assembler, Position, Purpose, parse_input};
 use haven_store::api_tokens::ApiScope;
 use haven_store::upsert::{Incoming, PatientWrite};
 
-use super::{ApiClient, FhirError, Shared, fhir_json, write};
+use super::{ApiClient, FhirBody, FhirError, Shared, fhir_json, write};
 use crate::AppState;
 
 pub(super) async fn update(
@@ -28,7 +27,7 @@ pub(super) async fn update(
     client: ApiClient,
     Path((resource_type, id)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
     if resource_type != "Patient" {
@@ -107,7 +106,7 @@ pub(super) async fn update(
     if created {
         let location = format!(
             "{}/fhir/Patient/{id}/_history/{}",
-            shared.base(&headers),
+            shared.base(),
             stored.version
         );
         if let Ok(value) = HeaderValue::from_str(&location) {

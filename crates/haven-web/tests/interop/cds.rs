@@ -13,7 +13,7 @@ use crate::support::{EC_PRIVATE, EC_UNTRUSTED, RSA_PRIVATE, TestApp, jwt, spawn_
 const SERVICE: &str = "/cds-services/haven-patient-view";
 
 /// The `patient-view` example request of the CDS Hooks specification, with Haven's keys.
-fn patient_view(prefetch: Value, fhir_server: Option<&str>) -> Value {
+pub fn patient_view(prefetch: Value, fhir_server: Option<&str>) -> Value {
     let mut request = json!({
         "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
         "hook": "patient-view",
@@ -28,7 +28,7 @@ fn patient_view(prefetch: Value, fhir_server: Option<&str>) -> Value {
     request
 }
 
-fn full_prefetch() -> Value {
+pub fn full_prefetch() -> Value {
     let empty = json!({"resourceType": "Bundle", "type": "searchset", "entry": []});
     let mut prefetch = json!({"patient": {"resourceType": "Patient", "gender": "male", "birthDate": "1925-12-23", "id": "1288992", "active": true}});
     for (key, _) in haven_fhir::cds::PREFETCH

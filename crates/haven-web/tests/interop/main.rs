@@ -5,6 +5,7 @@
 mod cds;
 mod fhir;
 mod identity;
+mod limits;
 mod ordinary;
 mod recorded;
 mod support;

@@ -34,6 +34,11 @@ fn issuers() -> Vec<TrustedIssuer> {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The app with its settings changed by `adjust` (the public URL is the bound address).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut WebConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path().join("haven.db").to_str().expect("utf-8"))
         .await
@@ -43,15 +48,12 @@ pub async fn spawn_app() -> TestApp {
         .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
-    let mut config = WebConfig::new(dir.path().join("exports"));
-    config.fhir.public_url = Some(base.clone());
-    config.cds = CdsConfig {
-        public_url: Some(base.clone()),
-        issuers: issuers(),
-    };
+    let mut config = WebConfig::new(dir.path().join("exports"), &base);
+    config.cds.issuers = issuers();
+    adjust(&mut config);
     let state = AppState::new(store.clone(), Policy::default(), config.clone());
-    let app = haven_web::fhir_api::router(config.fhir)
-        .merge(haven_web::cds::router(config.cds))
+    let app = haven_web::fhir_api::router(config.fhir, &config.limits)
+        .merge(haven_web::cds::router(config.cds, &config.limits))
         .with_state(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -29,9 +29,9 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// The defaults, with bulk exports (which these tests do not make) in the system's temporary
-/// directory.
+/// directory; the public URL is set to the bound address when the app starts.
 pub fn config() -> WebConfig {
-    WebConfig::new(std::env::temp_dir())
+    WebConfig::new(std::env::temp_dir(), "http://127.0.0.1")
 }
 
 pub async fn spawn_app_with(config: WebConfig) -> TestApp {
@@ -47,11 +47,14 @@ pub async fn spawn_app_on(config: WebConfig, clock: Clock) -> TestApp {
     let store = Store::open_with(url, &audit, clock, &|_, _| {})
         .await
         .expect("open store");
-    let state = AppState::new(store.clone(), Policy::default(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
+    let mut config = config;
+    config.fhir.public_url = haven_web::bound_url(addr);
+    config.cds.public_url = haven_web::bound_url(addr);
+    let state = AppState::new(store.clone(), Policy::default(), config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         haven_web::serve(listener, state, async {

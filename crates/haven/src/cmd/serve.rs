@@ -46,17 +46,21 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
         }
     }
     let policy = store.policy().await?;
-    let state = AppState::new(
-        store,
-        policy,
-        crate::settings::web_config(args.secure_cookies),
-    );
-    spawn_actions_refresh(state.clone());
-    spawn_audit_checkpoints(state.store.clone());
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
+    // Links are made from the public URL, else from this address: never a request's Host.
+    let config = crate::settings::web_config(args.secure_cookies, addr)?;
+    tracing::info!(
+        fhir_writes = config.limits.fhir_writes,
+        cds_calls = config.limits.cds_calls,
+        exports = config.limits.exports,
+        "heavy requests allowed at once"
+    );
+    let state = AppState::new(store, policy, config);
+    spawn_actions_refresh(state.clone());
+    spawn_audit_checkpoints(state.store.clone());
     println!("Haven is ready at http://{addr}/");
     for (username, role, password) in &logins {
         println!(

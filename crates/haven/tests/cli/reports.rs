@@ -156,11 +156,11 @@ async fn pages(db: &str, paths: &[&str]) -> Vec<String> {
             .await
             .expect("session");
     let policy = store.policy().await.unwrap_or_else(|_| Policy::default());
-    let state = AppState::new(store, policy, WebConfig::new(std::env::temp_dir()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = AppState::new(store, policy, WebConfig::new(std::env::temp_dir(), &base));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(haven_web::serve(listener, state, async {
         let _ = stopped.await;
