@@ -57,8 +57,20 @@ pub fn router(state: AppState) -> Router {
         ))
         .merge(cds::router(state.config.cds.clone(), &state.config.limits))
         .merge(ui)
-        .fallback(|| async { AppError::NotFound });
+        .fallback(not_found);
     layers::apply(app).with_state(state)
+}
+
+/// An address nothing answers: an OperationOutcome under `/fhir`, where clients read FHIR,
+/// the HTML page everywhere else.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = uri.path();
+    if path == "/fhir" || path.starts_with("/fhir/") {
+        fhir_api::not_found(path).into_response()
+    } else {
+        AppError::NotFound.into_response()
+    }
 }
 
 /// Serves the application on `listener` until the future `shutdown` completes.

@@ -18,6 +18,7 @@ mod body;
 mod bulk;
 mod capability;
 pub mod cors;
+mod protocol;
 mod read;
 mod response;
 mod update;
@@ -90,13 +91,27 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
         )
         .route("/fhir/$export-file/{job}/{file}", get(bulk::file))
         .route("/fhir", post(batch::batch.layer(writes.clone())))
+        // The base with a trailing slash is where common clients send transactions.
+        .route("/fhir/", post(batch::batch.layer(writes.clone())))
         .route("/fhir/{resource_type}", get(read::search))
         .route(
             "/fhir/{resource_type}/{id}",
             get(read::read).put(update::update.layer(writes)),
         )
         .layer(Extension(shared))
+        .layer(middleware::from_fn(protocol::layer))
         .layer(middleware::from_fn(cors::layer))
+}
+
+/// The answer to an address under `/fhir` that Haven does not serve.
+pub(crate) fn not_found(path: &str) -> FhirError {
+    FhirError::Protocol {
+        status: axum::http::StatusCode::NOT_FOUND,
+        code: "not-found",
+        message: format!(
+            "there is no {path} in Haven's FHIR API; /fhir/metadata lists what there is"
+        ),
+    }
 }
 
 /// Admits a write if fewer than the limit are running, holding its place until it is

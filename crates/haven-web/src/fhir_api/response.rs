@@ -66,6 +66,13 @@ pub enum FhirError {
         "the request body is larger than the {limit} Haven accepts here, and nothing was stored; {advice}"
     )]
     TooLarge { limit: String, advice: &'static str },
+    /// An HTTP-level refusal (unknown address, method, format or media type).
+    #[error("{message}")]
+    Protocol {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     /// As many requests of this kind as allowed are running: this one was refused unread.
     #[error(
         "Haven is busy ({running} {what} already running): {outcome}; send the request again in {retry_after} seconds"
@@ -118,6 +125,7 @@ impl FhirError {
             Self::Conflict(_) | Self::Duplicate(_) => StatusCode::CONFLICT,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Protocol { status, .. } => *status,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -135,6 +143,7 @@ impl FhirError {
             Self::Duplicate(_) => "duplicate",
             Self::TooLarge { .. } => "too-long",
             Self::Busy { .. } => "throttled",
+            Self::Protocol { code, .. } => code,
             Self::Store(StoreError::PatientNotFound(_) | StoreError::EntryNotFound(_)) => {
                 "not-found"
             }
@@ -152,7 +161,8 @@ impl IntoResponse for FhirError {
             Self::Busy { retry_after, .. } => Some(*retry_after),
             _ => None,
         };
-        let diagnostics = if status.is_server_error() && busy.is_none() {
+        let protocol = matches!(self, Self::Protocol { .. });
+        let diagnostics = if status.is_server_error() && busy.is_none() && !protocol {
             tracing::error!(error = %self, "FHIR request failed");
             "Haven could not complete the request; the error has been logged.".to_owned()
         } else {

@@ -3,6 +3,7 @@
 //! Each test starts its own server on port 0 with a throwaway database.
 
 mod cds;
+mod conformance;
 mod fhir;
 mod identity;
 mod limits;

@@ -51,18 +51,16 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut WebConfig)) -> TestApp {
     let mut config = WebConfig::new(dir.path().join("exports"), &base);
     config.cds.issuers = issuers();
     adjust(&mut config);
-    let state = AppState::new(store.clone(), Policy::default(), config.clone());
-    let app = haven_web::fhir_api::router(config.fhir, &config.limits)
-        .merge(haven_web::cds::router(config.cds, &config.limits))
-        .with_state(state);
+    let state = AppState::new(store.clone(), Policy::default(), config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    // The whole application, as `haven serve` runs it: what a FHIR client meets includes the
+    // answers outside the FHIR router (an unknown address under /fhir).
     tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-            .expect("server runs");
+        haven_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("server runs");
     });
     TestApp {
         base,

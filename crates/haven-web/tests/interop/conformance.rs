@@ -1,0 +1,127 @@
+//! What every FHIR client relies on at the HTTP level (issue 16 §1): the base with a trailing
+//! slash takes transactions, and every error under `/fhir` — an unknown address, a method not
+//! allowed, XML asked for or sent — is an OperationOutcome in `application/fhir+json`.
+
+use haven_store::api_tokens::ApiScope;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::support::{record, spawn_app, transaction};
+
+/// Status, content type and the first issue's code of an answer that must be an outcome.
+async fn outcome(res: reqwest::Response) -> (StatusCode, String, String, Value) {
+    let status = res.status();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let url = res.url().to_string();
+    let text = res.text().await.expect("body");
+    let body: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{status} from {url} is not JSON ({e}): {text:?}"));
+    assert_eq!(body["resourceType"], "OperationOutcome", "{body}");
+    let code = body["issue"][0]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (status, kind, code, body)
+}
+
+#[tokio::test]
+async fn the_base_with_a_trailing_slash_takes_a_transaction() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let res = app
+        .post_json("/fhir/", &write, &transaction(&record()))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["type"], "transaction-response");
+    assert!(
+        app.store
+            .record("pat-17", haven_core::record::Visibility::Sensitive)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn every_error_under_fhir_is_an_operation_outcome() {
+    let app = spawn_app().await;
+    let read = app.token(ApiScope::Read).await;
+
+    let (status, kind, code, _) =
+        outcome(app.get("/fhir/Patient/pat-1/nothing/here", &read).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::NOT_FOUND, "not-found")
+    );
+    assert!(kind.starts_with("application/fhir+json"), "{kind}");
+
+    let res = app
+        .http
+        .delete(app.url("/fhir/Patient/pat-1"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .expect("request");
+    let allow = res
+        .headers()
+        .get("allow")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (status, kind, code, body) = outcome(res).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(kind.starts_with("application/fhir+json"));
+    assert_eq!(code, "not-supported");
+    assert!(
+        allow.contains("GET") && allow.contains("PUT"),
+        "Allow: {allow}"
+    );
+    assert!(
+        body["issue"][0]["diagnostics"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("allowed")
+    );
+
+    let (status, _, _, _) = outcome(app.get("/fhir/Patient?_format=xml", &read).await).await;
+    assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
+    let res = app
+        .http
+        .get(app.url("/fhir/metadata"))
+        .header("accept", "application/fhir+xml")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(outcome(res).await.0, StatusCode::NOT_ACCEPTABLE);
+
+    let write = app.token(ApiScope::Write).await;
+    let res = app
+        .http
+        .post(app.url("/fhir"))
+        .bearer_auth(&write)
+        .header("content-type", "application/fhir+xml")
+        .body("<Bundle xmlns=\"http://hl7.org/fhir\"/>")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(outcome(res).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    for ok in [
+        "/fhir/metadata?_format=json",
+        "/fhir/metadata?_format=application/fhir%2Bjson",
+    ] {
+        let res = app
+            .http
+            .get(app.url(ok))
+            .header("accept", "application/fhir+json")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::OK, "{ok}");
+    }
+}
