@@ -1,5 +1,9 @@
 //! Fetching what an EHR did not prefetch from its `fhirServer`, with the access token it gave
 //! in `fhirAuthorization` — the CDS Hooks fallback. Searchset pages are followed (bounded).
+//!
+//! Only to a server the caller's trusted issuer lists (`fhirServers`), and only pages on that
+//! server: a call cannot send Haven, with a bearer token, anywhere else. A server not listed is
+//! refused with the same words whatever it is, so the refusal tells nothing about the network.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -33,12 +37,14 @@ pub fn client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// Fetches `keys` for the request's patient; 412 (PreconditionFailed) when the request gives
-/// no way to, or the server does not answer.
+/// Fetches `keys` for the request's patient from its `fhirServer`, when that is one of
+/// `allowed`; 412 (PreconditionFailed) when the request gives no way to, the server is not
+/// allowed, or it does not answer.
 pub async fn missing(
     http: &reqwest::Client,
     request: &CdsRequest,
     keys: &[&str],
+    allowed: &[String],
 ) -> Result<BTreeMap<String, Box<RawValue>>, FhirError> {
     let precondition = |why: String| {
         FhirError::PreconditionFailed(format!(
@@ -51,9 +57,17 @@ pub async fn missing(
     ) else {
         return Err(precondition(format!("{} not prefetched", keys.join(", "))));
     };
-    if !(server.starts_with("https://") || server.starts_with("http://")) {
-        return Err(precondition("fhirServer is not an http(s) URL".into()));
+    let server = server.trim_end_matches('/');
+    if !allowed.iter().any(|a| a == server) {
+        return Err(precondition(format!(
+            "{} not prefetched, and fhirServer is not a server Haven is configured to fetch from for this caller",
+            keys.join(", ")
+        )));
     }
+    let on_server = |url: &str| {
+        url.strip_prefix(server)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+    };
     let patient = request
         .patient_id()
         .ok_or_else(|| FhirError::BadRequest("context.patientId is missing".into()))?;
@@ -62,13 +76,18 @@ pub async fn missing(
         let Some(query) = prefetch_query(key, patient) else {
             continue;
         };
-        let url = format!("{}/{query}", server.trim_end_matches('/'));
+        let url = format!("{server}/{query}");
         let mut value = get(http, &url, &auth.access_token)
             .await
             .map_err(|e| precondition(format!("{key}: {e}")))?;
         let mut next = next_link(&value);
         let mut pages = 1;
         while let Some(url) = next.filter(|_| pages < MAX_PAGES) {
+            if !on_server(&url) {
+                return Err(precondition(format!(
+                    "{key}: a page link leads away from fhirServer, and is not followed"
+                )));
+            }
             let page = get(http, &url, &auth.access_token)
                 .await
                 .map_err(|e| precondition(format!("{key}: {e}")))?;

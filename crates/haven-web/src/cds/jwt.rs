@@ -20,8 +20,9 @@ const LEEWAY_SECS: u64 = 60;
 pub enum JwtError {
     #[error("the bearer token is not a JWT")]
     NotAJwt,
+    /// The algorithm the header names (`none`, `HS256`…), as written there.
     #[error("JWT algorithm {0:?} is not accepted (ES384 or RS384)")]
-    Algorithm(Algorithm),
+    Algorithm(String),
     #[error("the JWT claims cannot be read: {0}")]
     UnreadableClaims(jsonwebtoken::errors::Error),
     #[error("JWT issuer {0:?} is not trusted")]
@@ -91,6 +92,8 @@ pub enum IssuerError {
     },
     #[error("{iss}: no ES384 or RS384 key")]
     NoKey { iss: String },
+    #[error("{iss}: fhirServers must be a list of http(s) base URLs, not {value}")]
+    FhirServer { iss: String, value: String },
 }
 
 #[derive(Clone)]
@@ -105,6 +108,9 @@ pub struct TrustedKey {
 pub struct TrustedIssuer {
     pub iss: String,
     pub keys: Vec<TrustedKey>,
+    /// The FHIR servers (base URLs, no trailing slash) Haven may fetch from, with the access
+    /// token a call carries, for this issuer's calls; none, and data must be prefetched.
+    pub fhir_servers: Vec<String>,
 }
 
 impl std::fmt::Debug for TrustedIssuer {
@@ -112,13 +118,16 @@ impl std::fmt::Debug for TrustedIssuer {
         f.debug_struct("TrustedIssuer")
             .field("iss", &self.iss)
             .field("keys", &self.keys.len())
+            .field("fhir_servers", &self.fhir_servers)
             .finish()
     }
 }
 
 impl TrustedIssuer {
     /// One issuer from configuration: `{"iss": …, "jwks": {"keys": [JWK…]}}` and/or
-    /// `{"iss": …, "keys": [{"kid": …, "alg": "ES384"|"RS384", "pem": "-----BEGIN PUBLIC KEY-----…"}]}`.
+    /// `{"iss": …, "keys": [{"kid": …, "alg": "ES384"|"RS384", "pem": "-----BEGIN PUBLIC KEY-----…"}]}`,
+    /// with `"fhirServers": ["https://ehr.example/fhir"]`, the only servers its calls may send
+    /// Haven to.
     pub fn from_json(value: &Value) -> Result<Self, IssuerError> {
         let iss = value
             .get("iss")
@@ -184,7 +193,30 @@ impl TrustedIssuer {
         if keys.is_empty() {
             return Err(IssuerError::NoKey { iss });
         }
-        Ok(Self { iss, keys })
+        let mut fhir_servers = Vec::new();
+        for server in value
+            .get("fhirServers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            match server.as_str().map(|s| s.trim_end_matches('/')) {
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                    fhir_servers.push(url.to_owned())
+                }
+                _ => {
+                    return Err(IssuerError::FhirServer {
+                        iss,
+                        value: server.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(Self {
+            iss,
+            keys,
+            fhir_servers,
+        })
     }
 }
 
@@ -227,9 +259,13 @@ pub fn verify(
     issuers: &[TrustedIssuer],
     replay: &ReplayCache,
 ) -> Result<Caller, JwtError> {
-    let header = decode_header(token).map_err(|_| JwtError::NotAJwt)?;
+    let header = decode_header(token).map_err(|_| match named_algorithm(token) {
+        // `none` and other algorithms the library does not know are refused for what they are.
+        Some(alg) => JwtError::Algorithm(alg),
+        None => JwtError::NotAJwt,
+    })?;
     if !matches!(header.alg, Algorithm::ES384 | Algorithm::RS384) {
-        return Err(JwtError::Algorithm(header.alg));
+        return Err(JwtError::Algorithm(format!("{:?}", header.alg)));
     }
     // Only to choose the issuer's keys; the claims are trusted after the signature check below.
     let unverified = jsonwebtoken::dangerous::insecure_decode::<Claims>(token)
@@ -256,6 +292,17 @@ pub fn verify(
     Err(last)
 }
 
+/// The `alg` a token's header names, read without trusting anything, for the refusal's words.
+fn named_algorithm(token: &str) -> Option<String> {
+    use base64::Engine;
+    let head = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(head.trim_end_matches('='))
+        .ok()?;
+    let header: Value = serde_json::from_slice(&bytes).ok()?;
+    header.get("alg")?.as_str().map(str::to_owned)
+}
+
 fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, JwtError> {
     let now = jsonwebtoken::get_current_timestamp();
     if claims.exp > now + MAX_LIFETIME_SECS {
@@ -277,6 +324,43 @@ fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, JwtError> {
 #[cfg(test)]
 mod tests {
     use crate::cds::CdsConfig;
+
+    #[test]
+    fn an_unsigned_token_is_refused_for_its_algorithm() {
+        // {"alg":"none","typ":"JWT"} . {"iss":"x"} . (no signature)
+        let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJ4In0.";
+        let refused =
+            super::verify(none, "aud", &[], &super::ReplayCache::default()).expect_err("refused");
+        assert_eq!(
+            refused.to_string(),
+            r#"JWT algorithm "none" is not accepted (ES384 or RS384)"#
+        );
+        let garbage = super::verify("a.b.c", "aud", &[], &super::ReplayCache::default())
+            .expect_err("refused");
+        assert_eq!(garbage.to_string(), "the bearer token is not a JWT");
+    }
+
+    #[test]
+    fn fhir_servers_are_http_base_urls_kept_without_a_trailing_slash() {
+        let pem = include_str!("../../tests/interop/keys/rsa-public.pem");
+        let issuer = |servers: &str| {
+            let key = serde_json::json!([{"kid": "k", "alg": "RS384", "pem": pem}]);
+            CdsConfig::issuers_from_json(
+                format!(
+                    r#"{{"issuers": [{{"iss": "ehr", "fhirServers": {servers}, "keys": {key}}}]}}"#
+                )
+                .as_bytes(),
+            )
+        };
+        let ok = issuer(r#"["https://ehr.example/fhir/"]"#).expect("accepted");
+        assert_eq!(ok[0].fhir_servers, ["https://ehr.example/fhir"]);
+        assert_eq!(
+            issuer(r#"["ftp://ehr.example"]"#)
+                .expect_err("refused")
+                .to_string(),
+            r#"ehr: fhirServers must be a list of http(s) base URLs, not "ftp://ehr.example""#
+        );
+    }
 
     /// What an administrator reads in the log when the issuers file cannot be used.
     #[test]

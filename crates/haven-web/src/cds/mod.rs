@@ -115,13 +115,20 @@ async fn discovery() -> Response {
     json(StatusCode::OK, &cds::discovery())
 }
 
+/// A caller Haven has checked: who, for the audit log, and the FHIR servers Haven may fetch
+/// from for them (their issuer's; none for an API token).
+struct Authenticated {
+    actor: Actor,
+    fhir_servers: Vec<String>,
+}
+
 /// The caller, by JWT (three dot-separated parts) or by Haven API token.
 async fn authenticate(
     state: &AppState,
     shared: &Shared,
     headers: &HeaderMap,
     path: &str,
-) -> Result<Actor, FhirError> {
+) -> Result<Authenticated, FhirError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -134,7 +141,17 @@ async fn authenticate(
     if token.matches('.').count() == 2 {
         let audience = format!("{}{path}", shared.config.public_url);
         let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)?;
-        return Ok(Actor::new(format!("cds:{}", caller.iss)));
+        let fhir_servers = shared
+            .config
+            .issuers
+            .iter()
+            .find(|i| i.iss == caller.iss)
+            .map(|i| i.fhir_servers.clone())
+            .unwrap_or_default();
+        return Ok(Authenticated {
+            actor: Actor::new(format!("cds:{}", caller.iss)),
+            fhir_servers,
+        });
     }
     let api = state
         .store
@@ -144,7 +161,10 @@ async fn authenticate(
     if !api.scope.allows(ApiScope::Read) {
         return Err(FhirError::Forbidden("CDS Hooks calls"));
     }
-    Ok(Actor::new(format!("api:{}", api.id)))
+    Ok(Authenticated {
+        actor: Actor::new(format!("api:{}", api.id)),
+        fhir_servers: Vec::new(),
+    })
 }
 
 async fn service(
@@ -163,7 +183,7 @@ async fn service(
             )));
         }
     };
-    authenticate(&state, &shared, &headers, &format!("/cds-services/{id}")).await?;
+    let caller = authenticate(&state, &shared, &headers, &format!("/cds-services/{id}")).await?;
     // Most calls are read in one pass; any other is read the general way, which names what is
     // wrong exactly and fetches what the EHR did not prefetch (once the call is known good).
     let (mut request, read) = match cds::read_in_one_pass(&body) {
@@ -193,7 +213,9 @@ async fn service(
             let missing = cds::missing_prefetch(&request);
             let mut prefetch = request.prefetch.take().unwrap_or_default();
             if !missing.is_empty() {
-                prefetch.extend(fetch::missing(&shared.http, &request, &missing).await?);
+                prefetch.extend(
+                    fetch::missing(&shared.http, &request, &missing, &caller.fhir_servers).await?,
+                );
             }
             cds::prefetch_resources(prefetch)?
         }
@@ -239,7 +261,8 @@ async fn feedback(
         &headers,
         &format!("/cds-services/{id}/feedback"),
     )
-    .await?;
+    .await?
+    .actor;
     let feedback: Feedback = serde_json::from_slice(&body)
         .map_err(|e| FhirError::BadRequest(format!("not CDS Hooks feedback: {e}")))?;
     for item in &feedback.feedback {

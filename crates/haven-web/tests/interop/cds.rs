@@ -8,7 +8,9 @@ use haven_store::api_tokens::ApiScope;
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 
-use crate::support::{EC_PRIVATE, EC_UNTRUSTED, RSA_PRIVATE, TestApp, jwt, spawn_app};
+use crate::support::{
+    EC_PRIVATE, EC_UNTRUSTED, RSA_PRIVATE, TestApp, jwt, spawn_app, spawn_app_with,
+};
 
 const SERVICE: &str = "/cds-services/haven-patient-view";
 
@@ -260,12 +262,41 @@ async fn fake_ehr() -> String {
     format!("http://{addr}/fhir")
 }
 
+/// A FHIR server whose searches page on to another host, as a hostile one would to obtain the
+/// bearer token Haven carries.
+async fn pager_to_elsewhere() -> String {
+    async fn search() -> axum::Json<Value> {
+        axum::Json(
+            json!({"resourceType": "Bundle", "type": "searchset", "entry": [],
+            "link": [{"relation": "next", "url": "http://127.0.0.1:9/collect?page=2"}]}),
+        )
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = Router::new().fallback(get(search));
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("pager") });
+    format!("http://{addr}/fhir")
+}
+
 #[tokio::test]
-async fn missing_prefetch_is_fetched_from_the_fhir_server_or_refused_with_412() {
-    let app = spawn_app().await;
-    let token = app.token(ApiScope::Read).await;
+async fn missing_prefetch_is_fetched_only_from_a_server_the_issuer_lists() {
     let ehr = fake_ehr().await;
-    let response = call(&app, &token, &patient_view(json!({}), Some(&ehr))).await;
+    let pager = pager_to_elsewhere().await;
+    let listed = vec![ehr.clone(), pager.clone()];
+    let app = spawn_app_with(|config| config.cds.issuers[0].fhir_servers = listed).await;
+    let signed = || {
+        jwt(
+            Algorithm::ES384,
+            "ehr-es384",
+            EC_PRIVATE,
+            &app.url(SERVICE),
+            json!({}),
+        )
+    };
+
+    let response = call(&app, &signed(), &patient_view(json!({}), Some(&ehr))).await;
     assert_eq!(response.status(), 200);
     let cards: Value = response.json().await.expect("cards");
     let rules: Vec<&str> = cards["cards"]
@@ -276,8 +307,65 @@ async fn missing_prefetch_is_fetched_from_the_fhir_server_or_refused_with_412() 
         .collect();
     assert!(rules.contains(&"risk.reassess-after-event"), "{rules:?}");
     assert!(cards["cards"][0]["indicator"] == "critical", "urgent first");
-    let without = call(&app, &token, &patient_view(json!({}), None)).await;
+
+    let without = call(&app, &signed(), &patient_view(json!({}), None)).await;
     assert_eq!(without.status(), 412);
+
+    // An API token, another issuer, or a server not listed: the same refusal, nothing fetched.
+    let refusal = |body: Value| {
+        body["issue"][0]["diagnostics"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let token = app.token(ApiScope::Read).await;
+    let by_token = call(&app, &token, &patient_view(json!({}), Some(&ehr))).await;
+    assert_eq!(by_token.status(), 412);
+    let by_token = refusal(by_token.json().await.expect("outcome"));
+    assert!(
+        by_token.contains("not a server Haven is configured to fetch from"),
+        "{by_token}"
+    );
+    let other = jwt(
+        Algorithm::RS384,
+        "rsa-1",
+        RSA_PRIVATE,
+        &app.url(SERVICE),
+        json!({"iss": "https://other-ehr.example.org"}),
+    );
+    let by_other = call(&app, &other, &patient_view(json!({}), Some(&ehr))).await;
+    assert_eq!(by_other.status(), 412);
+    assert_eq!(refusal(by_other.json().await.expect("outcome")), by_token);
+    let unlisted = call(
+        &app,
+        &signed(),
+        &patient_view(json!({}), Some("http://169.254.169.254/latest")),
+    )
+    .await;
+    assert_eq!(unlisted.status(), 412);
+    assert_eq!(refusal(unlisted.json().await.expect("outcome")), by_token);
+
+    let paged_away = call(&app, &signed(), &patient_view(json!({}), Some(&pager))).await;
+    assert_eq!(paged_away.status(), 412);
+    let paged_away = refusal(paged_away.json().await.expect("outcome"));
+    assert!(
+        paged_away.contains("a page link leads away from fhirServer"),
+        "{paged_away}"
+    );
+}
+
+#[tokio::test]
+async fn an_unsigned_jwt_is_refused_for_its_algorithm() {
+    let app = spawn_app().await;
+    // {"alg":"none","typ":"JWT"} . {"iss": the trusted issuer} . no signature
+    let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2Voci5leGFtcGxlLm9yZyJ9.";
+    let response = call(&app, none, &patient_view(full_prefetch(), None)).await;
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.expect("outcome");
+    assert_eq!(
+        body["issue"][0]["diagnostics"],
+        r#"JWT algorithm "none" is not accepted (ES384 or RS384)"#
+    );
 }
 
 #[tokio::test]
