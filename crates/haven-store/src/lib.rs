@@ -12,6 +12,7 @@ pub mod api_tokens;
 mod audit;
 mod backup;
 mod break_glass;
+mod cds_jti;
 mod clock;
 mod codec;
 mod coordination;

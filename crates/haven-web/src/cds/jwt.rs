@@ -1,9 +1,7 @@
 //! The EHR's signed JWT on every CDS Hooks call (CDS Hooks "Trusting CDS Clients"): ES384 or
 //! RS384, from a configured trusted issuer, for this service's URL (`aud`), not expired, not
-//! living longer than an hour, and used once (`jti`, remembered until it expires).
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! living longer than an hour, and carrying a `jti` (which the caller records as used, in the
+//! database, so a replay is refused after a restart and by every server sharing the database).
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm};
@@ -13,7 +11,8 @@ use serde_json::Value;
 
 /// The longest lifetime accepted; it also bounds how long a `jti` must be remembered.
 const MAX_LIFETIME_SECS: u64 = 3600;
-const LEEWAY_SECS: u64 = 60;
+/// Clock skew allowed between the EHR and Haven; a `jti` is remembered this much past expiry.
+pub const LEEWAY_SECS: u64 = 60;
 
 /// Why a CDS Hooks JWT is refused; the message is the response's diagnostics.
 #[derive(Debug, thiserror::Error)]
@@ -230,35 +229,24 @@ struct Claims {
     jti: Option<String>,
 }
 
-/// Who called, once the token is verified.
+/// Who called, once the token is verified, and the `jti` to record as used (until `exp`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caller {
     pub iss: String,
     pub sub: Option<String>,
+    pub jti: String,
+    pub exp: u64,
 }
 
-/// `jti`s seen, with their expiry, so that a captured token cannot be replayed.
-#[derive(Default)]
-pub struct ReplayCache {
-    seen: Mutex<HashMap<String, u64>>,
-}
-
-impl ReplayCache {
-    /// Records `jti` of `iss`; `false` if it was already used.
-    fn first_use(&self, iss: &str, jti: &str, exp: u64, now: u64) -> bool {
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        seen.retain(|_, until| *until + LEEWAY_SECS >= now);
-        seen.insert(format!("{iss}\u{1f}{jti}"), exp).is_none()
+impl Caller {
+    /// The key a `jti` is remembered under: issuers choose their own, so it is per issuer.
+    pub fn replay_key(&self) -> String {
+        format!("{}\u{1f}{}", self.iss, self.jti)
     }
 }
 
 /// Checks `token` for a call to `audience` (this service's URL).
-pub fn verify(
-    token: &str,
-    audience: &str,
-    issuers: &[TrustedIssuer],
-    replay: &ReplayCache,
-) -> Result<Caller, JwtError> {
+pub fn verify(token: &str, audience: &str, issuers: &[TrustedIssuer]) -> Result<Caller, JwtError> {
     let header = decode_header(token).map_err(|_| match named_algorithm(token) {
         // `none` and other algorithms the library does not know are refused for what they are.
         Some(alg) => JwtError::Algorithm(alg),
@@ -285,7 +273,7 @@ pub fn verify(
     let mut last = JwtError::NoMatchingKey;
     for key in candidates {
         match decode::<Claims>(token, &key.key, &validation) {
-            Ok(data) => return accept(data.claims, replay),
+            Ok(data) => return accept(data.claims),
             Err(e) => last = JwtError::from(&e),
         }
     }
@@ -303,7 +291,7 @@ fn named_algorithm(token: &str) -> Option<String> {
     header.get("alg")?.as_str().map(str::to_owned)
 }
 
-fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, JwtError> {
+fn accept(claims: Claims) -> Result<Caller, JwtError> {
     let now = jsonwebtoken::get_current_timestamp();
     if claims.exp > now + MAX_LIFETIME_SECS {
         return Err(JwtError::LivesTooLong);
@@ -312,12 +300,11 @@ fn accept(claims: Claims, replay: &ReplayCache) -> Result<Caller, JwtError> {
         .jti
         .filter(|j| !j.is_empty())
         .ok_or(JwtError::NoJti)?;
-    if !replay.first_use(&claims.iss, &jti, claims.exp, now) {
-        return Err(JwtError::Replayed);
-    }
     Ok(Caller {
         iss: claims.iss,
         sub: claims.sub,
+        jti,
+        exp: claims.exp,
     })
 }
 
@@ -329,14 +316,12 @@ mod tests {
     fn an_unsigned_token_is_refused_for_its_algorithm() {
         // {"alg":"none","typ":"JWT"} . {"iss":"x"} . (no signature)
         let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJ4In0.";
-        let refused =
-            super::verify(none, "aud", &[], &super::ReplayCache::default()).expect_err("refused");
+        let refused = super::verify(none, "aud", &[]).expect_err("refused");
         assert_eq!(
             refused.to_string(),
             r#"JWT algorithm "none" is not accepted (ES384 or RS384)"#
         );
-        let garbage = super::verify("a.b.c", "aud", &[], &super::ReplayCache::default())
-            .expect_err("refused");
+        let garbage = super::verify("a.b.c", "aud", &[]).expect_err("refused");
         assert_eq!(garbage.to_string(), "the bearer token is not a JWT");
     }
 

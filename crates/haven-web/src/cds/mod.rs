@@ -17,7 +17,7 @@
 mod fetch;
 mod jwt;
 
-pub use jwt::{Caller, IssuerError, JwtError, ReplayCache, TrustedIssuer, TrustedKey, verify};
+pub use jwt::{Caller, IssuerError, JwtError, TrustedIssuer, TrustedKey, verify};
 
 use std::sync::Arc;
 
@@ -65,14 +65,12 @@ impl CdsConfig {
 
 struct Shared {
     config: CdsConfig,
-    replay: ReplayCache,
     http: reqwest::Client,
 }
 
 pub fn router(config: CdsConfig, limits: &Limits) -> Router<AppState> {
     let shared = Arc::new(Shared {
         config,
-        replay: ReplayCache::default(),
         http: fetch::client(),
     });
     let calls = middleware::from_fn_with_state(Gate::new(limits.cds_calls), admit_call);
@@ -140,7 +138,19 @@ async fn authenticate(
         .ok_or(FhirError::Unauthenticated)?;
     if token.matches('.').count() == 2 {
         let audience = format!("{}{path}", shared.config.public_url);
-        let caller = verify(token, &audience, &shared.config.issuers, &shared.replay)?;
+        let caller = verify(token, &audience, &shared.config.issuers)?;
+        let remember_until = caller.exp + jwt::LEEWAY_SECS;
+        if !state
+            .store
+            .first_use_of_jti(
+                &caller.replay_key(),
+                remember_until,
+                jsonwebtoken::get_current_timestamp(),
+            )
+            .await?
+        {
+            return Err(JwtError::Replayed.into());
+        }
         let fhir_servers = shared
             .config
             .issuers
