@@ -8,6 +8,8 @@
 //!   temporary directory.
 //! - `HAVEN_CDS_ISSUERS`: a JSON file of trusted CDS Hooks issuers. One that cannot be read is
 //!   logged and trusts no one: the server still starts, and CDS Hooks accepts API tokens only.
+//!   It needs `HAVEN_PUBLIC_URL`: a JWT's audience is Haven's public address, which the bound
+//!   address is not, so the server does not start with one and not the other.
 //! - `HAVEN_MAX_FHIR_WRITES`, `HAVEN_MAX_CDS_CALLS`, `HAVEN_MAX_EXPORTS`: how many FHIR writes,
 //!   CDS Hooks calls and running bulk exports are allowed at once (one more gets 503 and
 //!   `Retry-After`); without them, limits that fit this machine's cores and memory
@@ -42,10 +44,15 @@ fn web_config_from(
     machine: Limits,
     var: impl Fn(&str) -> Option<OsString>,
 ) -> Result<WebConfig> {
-    let public_url = match var("HAVEN_PUBLIC_URL")
+    let configured = var("HAVEN_PUBLIC_URL")
         .map(|v| v.to_string_lossy().trim().to_owned())
-        .filter(|s| !s.is_empty())
-    {
+        .filter(|s| !s.is_empty());
+    if configured.is_none() && var("HAVEN_CDS_ISSUERS").is_some() {
+        bail!(
+            "HAVEN_CDS_ISSUERS is set but HAVEN_PUBLIC_URL is not: a CDS Hooks JWT must name Haven's public address as its audience; set HAVEN_PUBLIC_URL to the address EHRs call"
+        );
+    }
+    let public_url = match configured {
         Some(url) if url.starts_with("https://") || url.starts_with("http://") => url,
         Some(url) => bail!("HAVEN_PUBLIC_URL {url:?} must start with https:// or http://"),
         None => {
@@ -183,7 +190,23 @@ mod tests {
         std::fs::write(&broken, "{\"issuers\": 3}").expect("write");
         for path in [broken, dir.path().join("missing.json")] {
             let path = path.to_str().expect("utf-8");
-            assert!(check(&[("HAVEN_CDS_ISSUERS", path)]).cds.issuers.is_empty());
+            let public = ("HAVEN_PUBLIC_URL", "https://haven.example.org");
+            assert!(
+                check(&[("HAVEN_CDS_ISSUERS", path), public])
+                    .cds
+                    .issuers
+                    .is_empty()
+            );
         }
+    }
+
+    #[test]
+    fn trusted_issuers_need_the_public_url_they_sign_for() {
+        let error =
+            try_check(&[("HAVEN_CDS_ISSUERS", "/etc/haven/issuers.json")]).expect_err("refused");
+        assert!(
+            error.to_string().contains("set HAVEN_PUBLIC_URL"),
+            "{error}"
+        );
     }
 }
