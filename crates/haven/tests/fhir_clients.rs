@@ -1,0 +1,107 @@
+//! Haven's FHIR API driven by a FHIR client nobody here wrote: fhirpy from PyPI, against the
+//! real binary serving a real database. `.ci/run` installs it in a virtual environment and
+//! names its Python in `HAVEN_FHIRPY_PYTHON`; without it the test says it was skipped, except
+//! under `CI=true`, where it must run.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn haven(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_haven"));
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("HAVEN_DB")
+        .env_remove("HAVEN_POLICY_FILE")
+        .env_remove("HAVEN_CDS_ISSUERS")
+        .env_remove("HAVEN_PUBLIC_URL");
+    cmd
+}
+
+/// The Python that has fhirpy, or `None` (with the reason) when this machine has none.
+fn fhirpy_python() -> Result<String, String> {
+    let python = std::env::var("HAVEN_FHIRPY_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let found = Command::new(&python)
+        .args(["-c", "import fhirpy"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if found {
+        Ok(python)
+    } else {
+        Err(format!(
+            "{python} cannot import fhirpy (set HAVEN_FHIRPY_PYTHON to a Python that has it; .ci/run makes one)"
+        ))
+    }
+}
+
+#[test]
+fn fhirpy_reads_searches_writes_and_understands_haven_s_errors() {
+    let python = match fhirpy_python() {
+        Ok(python) => python,
+        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true needs the fhirpy client: {why}")
+        }
+        Err(why) => {
+            eprintln!("SKIPPED: fhirpy conformance test: {why}");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("haven.db");
+    let out = haven(&db)
+        .args(["token", "add", "fhirpy", "--scope", "write"])
+        .output()
+        .expect("token add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let token = printed
+        .split_whitespace()
+        .find(|w| w.starts_with("hvn_"))
+        .expect("the token is printed")
+        .to_owned();
+
+    let mut server = haven(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("haven serve");
+    let stdout = server.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("Haven is ready at ") {
+                let _ = tx.send(rest.trim_end_matches('/').to_owned());
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("haven serve became ready");
+
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fhir_clients/fhirpy_conformance.py"
+    );
+    let run = Command::new(&python)
+        .args([script, &format!("{base}/fhir"), &token])
+        .output()
+        .expect("run the fhirpy script");
+    let _ = server.kill();
+    let _ = server.wait();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    eprintln!("{said}");
+    assert!(run.status.success(), "fhirpy checks failed:\n{said}");
+    assert!(said.contains("fhirpy: all checks passed"), "{said}");
+}

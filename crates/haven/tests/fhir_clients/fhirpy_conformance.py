@@ -1,0 +1,104 @@
+"""Haven's FHIR API driven by fhirpy, a FHIR client from PyPI that nobody at Haven wrote.
+
+Run by crates/haven/tests/fhir_clients.rs against a live `haven serve`:
+    python fhirpy_conformance.py BASE_URL WRITE_TOKEN
+Each check prints one line; the first failure raises and exits non-zero. Only synthetic data.
+"""
+
+import sys
+
+from fhirpy import SyncFHIRClient
+from fhirpy.base.exceptions import OperationOutcome, ResourceNotFound
+
+base, token = sys.argv[1], sys.argv[2]
+client = SyncFHIRClient(base, authorization=f"Bearer {token}")
+
+
+def check(name, condition, detail=""):
+    if not condition:
+        raise AssertionError(f"{name}: {detail}")
+    print(f"ok {name}")
+
+
+# A transaction Bundle posted to the base with a trailing slash, as fhirpy sends it.
+patient_id = "fhirpy-1"
+bundle = {
+    "resourceType": "Bundle",
+    "type": "transaction",
+    "entry": [
+        {
+            "fullUrl": f"{base}/Patient/{patient_id}",
+            "resource": {
+                "resourceType": "Patient",
+                "id": patient_id,
+                "name": [{"family": "Karimi", "given": ["Laleh"]}],
+                "birthDate": "1991-02-03",
+                "gender": "female",
+                "communication": [
+                    {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "fa"}]}}
+                ],
+            },
+            "request": {"method": "PUT", "url": f"Patient/{patient_id}"},
+        },
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "status": "final",
+                "subject": {"reference": f"Patient/{patient_id}"},
+                "code": {
+                    "coding": [
+                        {
+                            "system": "https://haven-health.github.io/fhir/CodeSystem/life-event",
+                            "code": "asylum-refused",
+                        }
+                    ]
+                },
+                "effectiveDateTime": "2026-11-20",
+            },
+            "request": {"method": "POST", "url": "Observation"},
+        },
+    ],
+}
+response = client.execute("/", method="post", data=bundle)
+check("transaction", response.get("type") == "transaction-response", response)
+check(
+    "transaction entries answered",
+    len(response.get("entry", [])) == 2
+    and all(e["response"]["status"].startswith("20") for e in response["entry"]),
+    response,
+)
+
+# Read, as a typed resource.
+patient = client.reference("Patient", patient_id).to_resource()
+check("read", patient["name"][0]["family"] == "Karimi", patient)
+
+# Search by name and by patient.
+found = client.resources("Patient").search(family="Karimi").fetch()
+check("search Patient by family", any(p.id == patient_id for p in found), found)
+events = client.resources("Observation").search(patient=patient_id).fetch_all()
+check("search Observation by patient", len(events) >= 1, events)
+
+# Update through the client's own save (PUT Patient/{id}).
+patient["telecom"] = [{"system": "phone", "value": "07700 900123"}]
+patient.save()
+again = client.reference("Patient", patient_id).to_resource()
+check("update", again.get("telecom", [{}])[0].get("value") == "07700 900123", again)
+
+# Errors the client understands: not found, and an OperationOutcome it can read.
+try:
+    client.reference("Patient", "no-such-patient").to_resource()
+    check("missing resource raises", False, "no exception")
+except ResourceNotFound:
+    check("missing resource raises ResourceNotFound", True)
+
+try:
+    client.resources("Patient").search(_format="xml").fetch()
+    check("xml refused", False, "no exception")
+except OperationOutcome as outcome:
+    check("xml refused with an OperationOutcome", "JSON" in str(outcome), str(outcome))
+
+# The CapabilityStatement, as clients read it first.
+metadata = client.execute("metadata", method="get")
+check("metadata", metadata.get("resourceType") == "CapabilityStatement", metadata)
+
+print("fhirpy: all checks passed")
