@@ -25,7 +25,13 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
         .map(|&t| {
             let mut search_param = vec![param("_id", "token"), param("_count", "number")];
             if t == "Patient" {
-                search_param.push(param("identifier", "token"));
+                search_param.extend([
+                    param("identifier", "token"),
+                    param("family", "string"),
+                    param("given", "string"),
+                    param("name", "string"),
+                    param("birthdate", "date"),
+                ]);
             } else {
                 search_param.extend([param("patient", "reference"), param("_lastUpdated", "date")]);
             }

@@ -18,6 +18,7 @@ mod body;
 mod bulk;
 mod capability;
 pub mod cors;
+mod patient_search;
 mod protocol;
 mod read;
 mod response;

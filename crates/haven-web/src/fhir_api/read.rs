@@ -227,6 +227,13 @@ pub(super) async fn search(
     let ids: Vec<&str> = get("_id")
         .map(|v| v.split(',').collect())
         .unwrap_or_default();
+    let patient_filter = if resource_type == "Patient" {
+        super::patient_search::PatientFilter::parse(&params)?
+    } else {
+        Default::default()
+    };
+    // `_summary=count` or `_count=0`: the number of matches, no resources.
+    let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
 
     let patient = get("patient")
         .or(get("subject"))
@@ -275,6 +282,7 @@ pub(super) async fn search(
             updated.is_empty()
                 || last_updated(v).is_some_and(|at| updated.iter().all(|u| u.matches(at)))
         })
+        .filter(|v| patient_filter.is_empty() || patient_filter.matches(v))
         .collect();
     if resource_type == "Patient" {
         add_versions(&state.store, &mut matching, offset, count).await?;
@@ -299,6 +307,12 @@ pub(super) async fn search(
         .audit_read(&client.actor(), "fhir.search", audited_patient, &detail)
         .await?;
     let base = shared.base();
+    if count_only {
+        return Ok(fhir_json(
+            StatusCode::OK,
+            &serde_json::json!({"resourceType": "Bundle", "type": "searchset", "total": matching.len()}),
+        ));
+    }
     Ok(fhir_json(
         StatusCode::OK,
         &searchset(base, &resource_type, &params, matching, offset, count),

@@ -125,3 +125,47 @@ async fn every_error_under_fhir_is_an_operation_outcome() {
         assert_eq!(res.status(), StatusCode::OK, "{ok}");
     }
 }
+
+#[tokio::test]
+async fn patients_are_found_by_name_and_birthdate_and_counted() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let res = app
+        .post_json("/fhir", &write, &transaction(&record()))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let read = app.token(ApiScope::Read).await;
+    let ids = |body: Value| -> Vec<String> {
+        body["entry"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["resource"]["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    for (query, expected) in [
+        ("family=hadd", vec!["pat-17"]),
+        ("given=AMINA", vec!["pat-17"]),
+        ("name=nobody", vec![]),
+        ("birthdate=1990-05", vec!["pat-17"]),
+        ("birthdate=1991", vec![]),
+    ] {
+        let body: Value = app
+            .get(&format!("/fhir/Patient?{query}"), &read)
+            .await
+            .json()
+            .await
+            .expect("searchset");
+        assert_eq!(ids(body), expected, "{query}");
+    }
+    let counted: Value = app
+        .get("/fhir/Patient?_summary=count", &read)
+        .await
+        .json()
+        .await
+        .expect("count");
+    assert_eq!(counted["total"], 1);
+    assert!(counted.get("entry").is_none());
+    let refused = app.get("/fhir/Patient?birthdate=ge1990", &read).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+}

@@ -41,6 +41,16 @@ bundle = {
             "request": {"method": "PUT", "url": f"Patient/{patient_id}"},
         },
         {
+            "fullUrl": f"{base}/Patient/fhirpy-2",
+            "resource": {
+                "resourceType": "Patient",
+                "id": "fhirpy-2",
+                "name": [{"family": "Haddad", "given": ["Amina"]}],
+                "birthDate": "1988-07-09",
+            },
+            "request": {"method": "PUT", "url": "Patient/fhirpy-2"},
+        },
+        {
             "resource": {
                 "resourceType": "Observation",
                 "status": "final",
@@ -63,7 +73,7 @@ response = client.execute("/", method="post", data=bundle)
 check("transaction", response.get("type") == "transaction-response", response)
 check(
     "transaction entries answered",
-    len(response.get("entry", [])) == 2
+    len(response.get("entry", [])) == 3
     and all(e["response"]["status"].startswith("20") for e in response["entry"]),
     response,
 )
@@ -73,8 +83,13 @@ patient = client.reference("Patient", patient_id).to_resource()
 check("read", patient["name"][0]["family"] == "Karimi", patient)
 
 # Search by name and by patient.
-found = client.resources("Patient").search(family="Karimi").fetch()
-check("search Patient by family", any(p.id == patient_id for p in found), found)
+found = client.resources("Patient").search(family="kari").fetch()
+check("search Patient by family", [p.id for p in found] == [patient_id], found)
+found = client.resources("Patient").search(given="amina").fetch()
+check("search Patient by given name", [p.id for p in found] == ["fhirpy-2"], found)
+found = client.resources("Patient").search(birthdate="1991").fetch()
+check("search Patient by birth year", [p.id for p in found] == [patient_id], found)
+check("count", client.resources("Patient").count() == 2)
 events = client.resources("Observation").search(patient=patient_id).fetch_all()
 check("search Observation by patient", len(events) >= 1, events)
 
