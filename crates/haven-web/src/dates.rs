@@ -11,33 +11,9 @@ use std::fmt::Display;
 use haven_core::{Date, DatePrecision, PartialDate};
 use time::OffsetDateTime;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn month_name(month: time::Month) -> &'static str {
-    MONTHS[usize::from(u8::from(month)) - 1]
-}
-
 /// `4 April 2026`.
 pub fn long(date: Date) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        month_name(date.month()),
-        date.year()
-    )
+    format!("{} {} {}", date.day(), date.month(), date.year())
 }
 
 /// `1988`, `April 1988` or `4 April 1988`, as much as is known.
@@ -45,7 +21,7 @@ pub fn partial(date: PartialDate) -> String {
     let first = date.earliest();
     match date.precision() {
         DatePrecision::Year => first.year().to_string(),
-        DatePrecision::Month => format!("{} {}", month_name(first.month()), first.year()),
+        DatePrecision::Month => format!("{} {}", first.month(), first.year()),
         DatePrecision::Day => long(first),
     }
 }

@@ -10,7 +10,12 @@
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::fhir_api::FhirError;
 
 /// Seconds a refused client is asked to wait (`Retry-After`) before sending a write or a CDS
 /// Hooks call again: long enough for a typical write to finish.
@@ -92,6 +97,32 @@ impl Gate {
         self.permits.clone().try_acquire_owned().map_err(|_| Busy {
             limit: self.limit.get(),
         })
+    }
+
+    /// Runs the request if there is a place, holding it until the request is answered;
+    /// otherwise refuses it at once, its body unread, with an OperationOutcome naming `what`
+    /// is running and the `outcome` the client must know (what was not done).
+    pub async fn run_or_refuse(
+        &self,
+        what: &'static str,
+        outcome: &'static str,
+        req: Request,
+        next: Next,
+    ) -> Response {
+        match self.admit() {
+            Ok(permit) => {
+                let response = next.run(req).await;
+                drop(permit);
+                response
+            }
+            Err(busy) => FhirError::Busy {
+                running: busy.limit,
+                what,
+                outcome,
+                retry_after: RETRY_AFTER_SECONDS,
+            }
+            .into_response(),
+        }
     }
 }
 

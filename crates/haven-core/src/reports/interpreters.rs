@@ -213,22 +213,9 @@ pub fn language_label(code: &str) -> String {
     LanguageTag::parse(code).map_or_else(|_| code.to_owned(), |t| t.name())
 }
 
-fn month_name(month: u8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[usize::from(month.clamp(1, 12) - 1)]
+/// The month's name in English ("April"), as `time` writes it.
+fn month_name(month: u8) -> String {
+    time::Month::try_from(month.clamp(1, 12)).map_or_else(|_| String::new(), |m| m.to_string())
 }
 
 /// Every (year, month) from `from`'s month to `to`'s, in order.

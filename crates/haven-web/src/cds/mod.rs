@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use crate::AppState;
 use crate::fhir_api::{FhirBody, FhirError, cors};
-use crate::limits::{Gate, Limits, RETRY_AFTER_SECONDS};
+use crate::limits::{Gate, Limits};
 
 /// Prefetched records can be large; a whole population is not.
 pub const MAX_REQUEST_BYTES: usize = 16 << 20;
@@ -93,20 +93,13 @@ fn json(status: StatusCode, body: &impl serde::Serialize) -> Response {
 
 /// Admits a service call if fewer than the limit are running; otherwise refuses it at once.
 async fn admit_call(State(gate): State<Gate>, req: Request, next: Next) -> Response {
-    match gate.admit() {
-        Ok(permit) => {
-            let response = next.run(req).await;
-            drop(permit);
-            response
-        }
-        Err(busy) => FhirError::Busy {
-            running: busy.limit,
-            what: "CDS Hooks calls",
-            outcome: "no advice was given and this patient's record was not checked",
-            retry_after: RETRY_AFTER_SECONDS,
-        }
-        .into_response(),
-    }
+    gate.run_or_refuse(
+        "CDS Hooks calls",
+        "no advice was given and this patient's record was not checked",
+        req,
+        next,
+    )
+    .await
 }
 
 async fn discovery() -> Response {

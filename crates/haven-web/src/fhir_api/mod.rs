@@ -32,7 +32,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, middleware};
 
@@ -41,7 +41,7 @@ pub use body::FhirBody;
 pub use response::{FHIR_JSON, FHIR_NDJSON, FhirError, fhir_json};
 
 use crate::AppState;
-use crate::limits::{Gate, Limits, RETRY_AFTER_SECONDS};
+use crate::limits::{Gate, Limits};
 
 /// Resource types the API serves (those Haven's records map to).
 pub const SERVED_TYPES: &[&str] = &[
@@ -115,23 +115,15 @@ pub(crate) fn not_found(path: &str) -> FhirError {
     }
 }
 
-/// Admits a write if fewer than the limit are running, holding its place until it is
-/// answered; otherwise refuses it at once, its body unread.
+/// Admits a write if fewer than the limit are running; otherwise refuses it at once.
 async fn admit_write(State(gate): State<Gate>, req: Request, next: Next) -> Response {
-    match gate.admit() {
-        Ok(permit) => {
-            let response = next.run(req).await;
-            drop(permit);
-            response
-        }
-        Err(busy) => FhirError::Busy {
-            running: busy.limit,
-            what: "FHIR writes",
-            outcome: "nothing in this request was stored",
-            retry_after: RETRY_AFTER_SECONDS,
-        }
-        .into_response(),
-    }
+    gate.run_or_refuse(
+        "FHIR writes",
+        "nothing in this request was stored",
+        req,
+        next,
+    )
+    .await
 }
 
 impl Shared {
