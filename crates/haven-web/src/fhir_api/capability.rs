@@ -34,6 +34,9 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 ]);
             } else {
                 search_param.extend([param("patient", "reference"), param("_lastUpdated", "date")]);
+                if super::token_search::TYPES.contains(&t) {
+                    search_param.extend([param("code", "token"), param("category", "token")]);
+                }
             }
             let patient = t == "Patient";
             let mut interaction = vec![

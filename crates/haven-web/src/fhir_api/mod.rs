@@ -22,6 +22,7 @@ mod patient_search;
 mod protocol;
 mod read;
 mod response;
+mod token_search;
 mod update;
 mod write;
 

@@ -232,6 +232,7 @@ pub(super) async fn search(
     } else {
         Default::default()
     };
+    let tokens = super::token_search::TokenFilter::parse(&params);
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
 
@@ -283,6 +284,7 @@ pub(super) async fn search(
                 || last_updated(v).is_some_and(|at| updated.iter().all(|u| u.matches(at)))
         })
         .filter(|v| patient_filter.is_empty() || patient_filter.matches(v))
+        .filter(|v| tokens.is_empty() || tokens.matches(v))
         .collect();
     if resource_type == "Patient" {
         add_versions(&state.store, &mut matching, offset, count).await?;

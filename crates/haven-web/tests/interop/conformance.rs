@@ -169,3 +169,71 @@ async fn patients_are_found_by_name_and_birthdate_and_counted() {
     let refused = app.get("/fhir/Patient?birthdate=ge1990", &read).await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn observations_are_found_by_code_and_category() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let res = app
+        .post_json("/fhir", &write, &transaction(&record()))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let read = app.token(ApiScope::Read).await;
+    let search = |query: String| {
+        let app = &app;
+        let read = read.clone();
+        async move {
+            let body: Value = app
+                .get(&format!("/fhir/Observation?{query}"), &read)
+                .await
+                .json()
+                .await
+                .expect("searchset");
+            body["entry"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e["resource"].clone())
+                .collect::<Vec<Value>>()
+        }
+    };
+    let all = search("patient=pat-17".into()).await;
+    assert!(
+        all.len() >= 2,
+        "the life event and the questionnaire: {all:?}"
+    );
+    // Each observation is found by its own first coding, and the others are not.
+    for observation in &all {
+        let coding = &observation["code"]["coding"][0];
+        let token = format!(
+            "{}|{}",
+            coding["system"].as_str().expect("system"),
+            coding["code"].as_str().expect("code")
+        );
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("patient", "pat-17")
+            .append_pair("code", &token)
+            .finish();
+        let found = search(query).await;
+        assert!(
+            found.iter().any(|f| f["id"] == observation["id"]),
+            "{token}"
+        );
+        assert!(found.len() < all.len(), "{token} narrows the search");
+    }
+    let none = search("patient=pat-17&code=http://example.org/nothing|0".into()).await;
+    assert!(none.is_empty());
+    let categorised = all
+        .iter()
+        .find(|o| o["category"][0]["coding"][0]["code"].is_string())
+        .expect("an observation with a category");
+    let category = categorised["category"][0]["coding"][0]["code"]
+        .as_str()
+        .expect("category")
+        .to_owned();
+    let by_category = search(format!("patient=pat-17&category={category}")).await;
+    assert!(by_category.iter().any(|f| f["id"] == categorised["id"]));
+    let elsewhere = search("patient=pat-17&category=no-such-category".into()).await;
+    assert!(elsewhere.is_empty());
+}
