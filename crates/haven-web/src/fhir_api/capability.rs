@@ -34,6 +34,9 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 ]);
             } else {
                 search_param.extend([param("patient", "reference"), param("_lastUpdated", "date")]);
+                if super::date_search::ELEMENTS.iter().any(|(ty, _)| *ty == t) {
+                    search_param.push(param("date", "date"));
+                }
                 if super::token_search::TYPES.contains(&t) {
                     search_param.extend([param("code", "token"), param("category", "token")]);
                 }

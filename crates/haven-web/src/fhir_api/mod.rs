@@ -18,6 +18,7 @@ mod body;
 mod bulk;
 mod capability;
 pub mod cors;
+mod date_search;
 mod patient_search;
 mod protocol;
 mod read;

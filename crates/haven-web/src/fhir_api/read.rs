@@ -233,6 +233,7 @@ pub(super) async fn search(
         Default::default()
     };
     let tokens = super::token_search::TokenFilter::parse(&params);
+    let dates = super::date_search::DateFilter::parse(&resource_type, &params)?;
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
 
@@ -285,6 +286,7 @@ pub(super) async fn search(
         })
         .filter(|v| patient_filter.is_empty() || patient_filter.matches(v))
         .filter(|v| tokens.is_empty() || tokens.matches(v))
+        .filter(|v| dates.is_empty() || dates.matches(v))
         .collect();
     if resource_type == "Patient" {
         add_versions(&state.store, &mut matching, offset, count).await?;

@@ -236,4 +236,30 @@ async fn observations_are_found_by_code_and_category() {
     assert!(by_category.iter().any(|f| f["id"] == categorised["id"]));
     let elsewhere = search("patient=pat-17&category=no-such-category".into()).await;
     assert!(elsewhere.is_empty());
+
+    // Dates: the HIV test offered on 2026-03-02, the questionnaire of 2026-11-01 and the
+    // refusal of 2026-11-20.
+    let dated = |query: &'static str| {
+        let search = &search;
+        async move {
+            let mut days: Vec<String> = search(format!("patient=pat-17&{query}"))
+                .await
+                .iter()
+                .filter_map(|o| o["effectiveDateTime"].as_str().map(|d| d[..10].to_owned()))
+                .collect();
+            days.sort();
+            days
+        }
+    };
+    assert_eq!(dated("date=2026-11-20").await, ["2026-11-20"]);
+    assert_eq!(dated("date=ge2026-11-10").await, ["2026-11-20"]);
+    assert_eq!(
+        dated("date=lt2026-11-10").await,
+        ["2026-03-02", "2026-11-01"]
+    );
+    assert_eq!(dated("date=2026-11").await, ["2026-11-01", "2026-11-20"]);
+    let refused = app
+        .get("/fhir/Observation?patient=pat-17&date=sa2026", &read)
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }
