@@ -110,3 +110,29 @@ pub(super) async fn metadata(
         &Resource::from(statement(shared.base())).to_value(),
     )
 }
+
+/// Parameters every search reads besides the type's own: paging, counting, the format, and
+/// Haven's switch for sensitive history.
+const GENERAL_PARAMETERS: [&str; 6] = [
+    "_count",
+    "_offset",
+    "_summary",
+    "_format",
+    "_includeSensitive",
+    "_lastUpdated",
+];
+
+/// Whether `name` is a search parameter Haven reads for `resource_type`: what
+/// [`statement`] declares, plus the general ones. Anything else is ignored (and left out of
+/// the Bundle's links), or refused when the client asks `Prefer: handling=strict`.
+pub(super) fn is_search_parameter(resource_type: &str, name: &str) -> bool {
+    GENERAL_PARAMETERS.contains(&name)
+        || (resource_type != "Patient" && name == "subject")
+        || statement("")
+            .rest
+            .iter()
+            .flat_map(|r| r.resource.iter())
+            .filter(|r| r.resource_type == resource_type)
+            .flat_map(|r| r.search_param.iter())
+            .any(|p| p.name == name)
+}

@@ -198,11 +198,26 @@ pub(super) async fn search(
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
     Path(resource_type): Path<String>,
+    headers: axum::http::HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
-    let params = params(query.as_deref());
+    let (params, unknown): (Vec<_>, Vec<_>) = params(query.as_deref())
+        .into_iter()
+        .partition(|(k, _)| super::capability::is_search_parameter(&resource_type, k));
+    // Unknown parameters are ignored, and so left out of the links, unless the client asks
+    // for strict handling (FHIR R4 §3.1.1.4.4).
+    let strict = headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split([';', ',']).any(|p| p.trim() == "handling=strict"));
+    if strict && let Some((name, _)) = unknown.first() {
+        return Err(FhirError::NotSupported(format!(
+            "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
+        )));
+    }
     let sensitive = include_sensitive(&params);
     let get = |name: &str| {
         params

@@ -263,3 +263,48 @@ async fn observations_are_found_by_code_and_category() {
         .await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn an_unknown_parameter_is_ignored_or_refused_when_the_client_is_strict() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let res = app
+        .post_json("/fhir", &write, &transaction(&record()))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let read = app.token(ApiScope::Read).await;
+    let lenient: Value = app
+        .get("/fhir/Patient?family=haddad&shoe-size=9", &read)
+        .await
+        .json()
+        .await
+        .expect("searchset");
+    assert_eq!(lenient["total"], 1);
+    let links = lenient["link"].to_string();
+    assert!(
+        links.contains("family=haddad") && !links.contains("shoe-size"),
+        "{links}"
+    );
+
+    let strict = app
+        .http
+        .get(app.url("/fhir/Patient?family=haddad&shoe-size=9"))
+        .bearer_auth(&read)
+        .header("prefer", "handling=strict")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(strict.status(), StatusCode::BAD_REQUEST);
+    let (_, _, code, body) = outcome(strict).await;
+    assert_eq!(code, "not-supported");
+    assert!(body.to_string().contains("shoe-size"));
+    let fine = app
+        .http
+        .get(app.url("/fhir/Patient?family=haddad"))
+        .bearer_auth(&read)
+        .header("prefer", "handling=strict")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(fine.status(), StatusCode::OK);
+}
