@@ -92,6 +92,13 @@ check("search Patient by birth year", [p.id for p in found] == [patient_id], fou
 check("count", client.resources("Patient").count() == 2)
 events = client.resources("Observation").search(patient=patient_id).fetch_all()
 check("search Observation by patient", len(events) >= 1, events)
+refusal = "https://haven-health.github.io/fhir/CodeSystem/life-event|asylum-refused"
+by_code = client.resources("Observation").search(patient=patient_id, code=refusal).fetch()
+check("search Observation by code", len(by_code) == 1, by_code)
+on_day = client.resources("Observation").search(patient=patient_id, date="2026-11-20").fetch()
+check("search Observation by date", len(on_day) == 1, on_day)
+later = client.resources("Observation").search(patient=patient_id, date="gt2026-11-20").fetch()
+check("search Observation by date with a prefix", later == [], later)
 
 # Update through the client's own save (PUT Patient/{id}).
 patient["telecom"] = [{"system": "phone", "value": "07700 900123"}]
