@@ -113,7 +113,8 @@ pub(super) async fn metadata(
 
 /// Parameters every search reads besides the type's own: paging, counting, the format, and
 /// Haven's switch for sensitive history.
-const GENERAL_PARAMETERS: [&str; 6] = [
+const GENERAL_PARAMETERS: [&str; 7] = [
+    "_sort",
     "_count",
     "_offset",
     "_summary",

@@ -303,6 +303,9 @@ pub(super) async fn search(
         .filter(|v| tokens.is_empty() || tokens.matches(v))
         .filter(|v| dates.is_empty() || dates.matches(v))
         .collect();
+    if let Some(spec) = get("_sort") {
+        super::date_search::sort(&resource_type, spec, &mut matching)?;
+    }
     if resource_type == "Patient" {
         add_versions(&state.store, &mut matching, offset, count).await?;
     }
