@@ -1,6 +1,6 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
-//! read and search on the served types, update (`If-Match` aware) and conditional create of
-//! Patients, batch/transaction, and system-level `$export`.
+//! read, vread and search on the served types (every resource versioned), update (`If-Match`
+//! aware) and conditional create of Patients, batch/transaction, and system-level `$export`.
 
 use axum::Extension;
 use axum::extract::State;
@@ -23,16 +23,23 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
     let resources = SERVED_TYPES
         .iter()
         .map(|&t| {
-            let mut search_param = vec![param("_id", "token"), param("_count", "number")];
+            let mut search_param = vec![
+                param("_id", "token"),
+                param("_count", "number"),
+                param("_lastUpdated", "date"),
+            ];
             if t == "Patient" {
                 search_param.push(param("identifier", "token"));
             } else {
-                search_param.extend([param("patient", "reference"), param("_lastUpdated", "date")]);
+                search_param.push(param("patient", "reference"));
             }
             let patient = t == "Patient";
             let mut interaction = vec![
                 CapabilityInteraction {
                     code: "read".into(),
+                },
+                CapabilityInteraction {
+                    code: "vread".into(),
                 },
                 CapabilityInteraction {
                     code: "search-type".into(),
@@ -47,7 +54,15 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             CapabilityResource {
                 resource_type: t.into(),
                 interaction,
-                versioning: patient.then(|| "versioned-update".into()),
+                versioning: Some(
+                    if patient {
+                        "versioned-update"
+                    } else {
+                        "versioned"
+                    }
+                    .into(),
+                ),
+                read_history: Some(true),
                 conditional_create: patient.then_some(true),
                 update_create: patient.then_some(true),
                 search_param,

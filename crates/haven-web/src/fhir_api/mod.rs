@@ -98,6 +98,10 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
             "/fhir/{resource_type}/{id}",
             get(read::read).put(update::update.layer(writes)),
         )
+        .route(
+            "/fhir/{resource_type}/{id}/_history/{vid}",
+            get(read::vread),
+        )
         .layer(Extension(shared))
         .layer(middleware::from_fn(protocol::layer))
         .layer(middleware::from_fn(cors::layer))

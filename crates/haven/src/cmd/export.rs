@@ -51,12 +51,18 @@ pub async fn write(store: &Store, out: &Path, include_sensitive: bool) -> Result
     let mut files = NdjsonFiles::new(out);
     let mut failure: Option<std::io::Error> = None;
     store
-        .scan_records(&RecordStream::default(), visible, |record| {
+        .scan_stamped_records(&RecordStream::default(), visible, |record, stamp| {
             bar.inc(1);
             if failure.is_some() {
                 return;
             }
-            for (resource_type, value) in haven_fhir::to_resources(&record, include_sensitive) {
+            let stored = Some(haven_fhir::StoredVersion {
+                version: stamp.version,
+                at: stamp.changed_at,
+            });
+            for (resource_type, value) in
+                haven_fhir::to_resources_stored(&record, include_sensitive, stored)
+            {
                 if let Err(e) = files.write(resource_type, &value) {
                     failure = Some(e);
                     return;
