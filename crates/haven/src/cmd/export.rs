@@ -3,6 +3,11 @@
 //! (abuse disclosures) only with the flag. Every export is written to the audit log before any
 //! data leaves, so even an interrupted export is on record.
 //!
+//! A migration format: `haven import` of it gives back a store whose export is byte-identical.
+//! Entries carry their versions (an import keeps them); Patients do not, since an import
+//! stores each patient as a new version 1 (the FHIR API's reads and Bulk `$export` do carry the
+//! Patient's stored version).
+//!
 //! Wiring (cmd/mod.rs): `mod export;` and
 //! `Command::Export { out, include_sensitive } => export::run(&open(&cli.db).await?, &out, include_sensitive).await`.
 
@@ -51,18 +56,12 @@ pub async fn write(store: &Store, out: &Path, include_sensitive: bool) -> Result
     let mut files = NdjsonFiles::new(out);
     let mut failure: Option<std::io::Error> = None;
     store
-        .scan_stamped_records(&RecordStream::default(), visible, |record, stamp| {
+        .scan_records(&RecordStream::default(), visible, |record| {
             bar.inc(1);
             if failure.is_some() {
                 return;
             }
-            let stored = Some(haven_fhir::StoredVersion {
-                version: stamp.version,
-                at: stamp.changed_at,
-            });
-            for (resource_type, value) in
-                haven_fhir::to_resources_stored(&record, include_sensitive, stored)
-            {
+            for (resource_type, value) in haven_fhir::to_resources(&record, include_sensitive) {
                 if let Err(e) = files.write(resource_type, &value) {
                     failure = Some(e);
                     return;
