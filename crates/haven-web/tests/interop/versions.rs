@@ -148,22 +148,54 @@ async fn every_resource_read_searched_or_exported_carries_its_stored_version() {
     .await;
     assert_eq!(found["total"], 0, "{found}");
 
-    // A Bulk export says the same as a read.
+    // A Bulk export says the same as a read, and `_since` goes by it.
+    let exported = export(&app, &read, "_type=Patient").await;
+    assert_eq!(exported.len(), 1);
+    assert_eq!(exported[0]["meta"], patient["meta"]);
+    let since = |at: OffsetDateTime| form_urlencoded_instant(at.format(&Rfc3339).expect("instant"));
+    assert_eq!(
+        export(
+            &app,
+            &read,
+            &format!("_type=Patient&_since={}", since(before))
+        )
+        .await
+        .len(),
+        1
+    );
+    let later = at + time::Duration::seconds(1);
+    assert!(
+        export(
+            &app,
+            &read,
+            &format!("_type=Patient&_since={}", since(later))
+        )
+        .await
+        .is_empty()
+    );
+}
+
+fn form_urlencoded_instant(text: String) -> String {
+    text.replace('+', "%2B").replace(':', "%3A")
+}
+
+/// The resources of a Bulk export with these parameters (all of its files).
+async fn export(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     let kick = app
         .http
-        .get(app.url("/fhir/$export?_type=Patient"))
-        .bearer_auth(&read)
+        .get(app.url(&format!("/fhir/$export?{query}")))
+        .bearer_auth(token)
         .header("prefer", "respond-async")
         .send()
         .await
         .expect("kick-off");
-    assert_eq!(kick.status(), StatusCode::ACCEPTED);
+    assert_eq!(kick.status(), StatusCode::ACCEPTED, "{query}");
     let status_url = header(&kick, "content-location");
     let manifest = loop {
         let polled = app
             .http
             .get(&status_url)
-            .bearer_auth(&read)
+            .bearer_auth(token)
             .send()
             .await
             .expect("status");
@@ -172,20 +204,27 @@ async fn every_resource_read_searched_or_exported_carries_its_stored_version() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
-    let file = manifest["output"][0]["url"].as_str().expect("file url");
-    let ndjson = app
-        .http
-        .get(file)
-        .bearer_auth(&read)
-        .send()
-        .await
-        .expect("file")
-        .text()
-        .await
-        .expect("text");
-    let exported: Value =
-        serde_json::from_str(ndjson.lines().next().expect("a line")).expect("json");
-    assert_eq!(exported["meta"], patient["meta"]);
+    let mut out = Vec::new();
+    for file in manifest["output"].as_array().expect("output") {
+        let url = file["url"].as_str().expect("file url");
+        let ndjson = app
+            .http
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("file")
+            .text()
+            .await
+            .expect("text");
+        out.extend(
+            ndjson
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_str::<Value>(l).expect("json")),
+        );
+    }
+    out
 }
 
 #[tokio::test]
