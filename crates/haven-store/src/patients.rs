@@ -9,9 +9,10 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::{Actor, Result, Store, StoreError, entries, now};
 
-/// Which version of a patient's demographics is stored, and when Haven stored it.
+/// Which version of a patient's demographics, or of an entry, is stored, and when Haven stored
+/// it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PatientStamp {
+pub struct VersionStamp {
     pub version: u32,
     pub changed_at: time::OffsetDateTime,
 }
@@ -162,7 +163,7 @@ impl Store {
     pub async fn patient_stamps(
         &self,
         ids: &[&str],
-    ) -> Result<std::collections::HashMap<String, PatientStamp>> {
+    ) -> Result<std::collections::HashMap<String, VersionStamp>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(IN_LIST_MAX) {
             let mut q = in_list(
@@ -182,7 +183,7 @@ impl Store {
         &self,
         id: &str,
         version: u32,
-    ) -> Result<Option<(Patient, PatientStamp)>> {
+    ) -> Result<Option<(Patient, VersionStamp)>> {
         let row = sqlx::query(
             "SELECT data, version, changed_at FROM patients WHERE id = ?1 AND version = ?2
              UNION ALL
@@ -283,8 +284,8 @@ impl Store {
     }
 }
 
-pub(crate) fn stamp(row: &sqlx::sqlite::SqliteRow) -> Result<PatientStamp> {
-    Ok(PatientStamp {
+pub(crate) fn stamp(row: &sqlx::sqlite::SqliteRow) -> Result<VersionStamp> {
+    Ok(VersionStamp {
         version: row.try_get::<i64, _>("version")? as u32,
         changed_at: crate::codec::parse_timestamp(&row.try_get::<String, _>("changed_at")?)?,
     })

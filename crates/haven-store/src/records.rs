@@ -12,7 +12,7 @@ use crate::audit::Trail;
 use crate::codec::{date_text, timestamp_text};
 use crate::entries::entry_from_row;
 use crate::patients::{Columns, next_seq};
-use crate::{Actor, PatientStamp, Result, Store, now};
+use crate::{Actor, Result, Store, VersionStamp, now};
 
 /// Which records a scan visits.
 #[derive(Clone, Debug, Default)]
@@ -72,7 +72,7 @@ impl Store {
         &self,
         filter: &RecordStream,
         visible: Visibility,
-        mut visit: impl FnMut(PatientRecord, PatientStamp),
+        mut visit: impl FnMut(PatientRecord, VersionStamp),
     ) -> Result<u64> {
         let mut patients = sqlx::query(
             "SELECT id, data, version, changed_at FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2) ORDER BY id",

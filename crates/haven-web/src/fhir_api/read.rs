@@ -15,7 +15,7 @@ use axum::response::Response;
 use haven_core::record::{PatientRecord, Visibility};
 use haven_fhir::model::{Bundle, BundleEntry, BundleLink, BundleSearch, Resource};
 use haven_store::api_tokens::ApiScope;
-use haven_store::{PatientQuery, PatientStamp, RecordStream, Store, StoreError};
+use haven_store::{PatientQuery, RecordStream, Store, StoreError, VersionStamp};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -91,7 +91,7 @@ fn resources_of(
     record: &PatientRecord,
     sensitive: bool,
     resource_type: &str,
-    stamp: Option<PatientStamp>,
+    stamp: Option<VersionStamp>,
 ) -> Vec<Resource> {
     haven_fhir::to_typed_stored(record, sensitive, stamp.map(write::stored))
         .into_iter()
@@ -106,7 +106,7 @@ async fn stamped_record(
     store: &Store,
     patient: &str,
     visible: Visibility,
-) -> Result<(PatientRecord, PatientStamp), StoreError> {
+) -> Result<(PatientRecord, VersionStamp), StoreError> {
     let stamp = store
         .patient_stamps(&[patient])
         .await?

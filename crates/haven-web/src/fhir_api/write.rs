@@ -10,7 +10,7 @@ use haven_core::record::{Patient, PatientRecord};
 use haven_fhir::model::{Meta, Resource};
 use haven_fhir::{Assembler, PatientGiven};
 use haven_store::upsert::{Incoming, PatientWrite};
-use haven_store::{PatientStamp, Store};
+use haven_store::{Store, VersionStamp};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -57,7 +57,7 @@ pub(super) fn incoming(
 }
 
 /// The FHIR Patient of a stored patient at the version `stamp` names.
-pub(super) fn patient_resource(patient: &Patient, stamp: PatientStamp) -> Resource {
+pub(super) fn patient_resource(patient: &Patient, stamp: VersionStamp) -> Resource {
     let mut patient = haven_fhir::to_patient(patient);
     patient.meta = Some(Meta {
         version_id: Some(stamp.version.to_string()),
@@ -68,7 +68,7 @@ pub(super) fn patient_resource(patient: &Patient, stamp: PatientStamp) -> Resour
 }
 
 /// The version of a stored patient's demographics, as the export states it.
-pub(super) fn stored(stamp: PatientStamp) -> haven_fhir::StoredVersion {
+pub(super) fn stored(stamp: VersionStamp) -> haven_fhir::StoredVersion {
     haven_fhir::StoredVersion {
         version: stamp.version,
         at: stamp.changed_at,
