@@ -67,6 +67,8 @@ pub(super) async fn batch(
         .filter_map(|l| l.id.as_deref())
         .collect();
     let mut assembler = Assembler::default();
+    // What does not say when its version was stored is stored now.
+    assembler.stored_at(time::OffsetDateTime::now_utc());
     bundle.assemble_into(&mut assembler)?;
     drop(bundle);
     drop(body);

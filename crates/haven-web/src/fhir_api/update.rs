@@ -78,6 +78,7 @@ pub(super) async fn update(
         }
     }
     let mut assembler = Assembler::default();
+    assembler.stored_at(time::OffsetDateTime::now_utc());
     assembler.add_all(resources)?;
     let known = write::known(&state.store, &assembler).await?;
     let today = state.today();

@@ -405,3 +405,42 @@ async fn the_capability_statement_declares_vread_and_versioning_on_every_type() 
         );
     }
 }
+
+#[tokio::test]
+async fn a_transaction_names_every_entry_it_stores_with_its_version() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let read = app.token(ApiScope::Read).await;
+    let h = "https://haven-health.github.io/fhir";
+    let patient = "urn:uuid:5d0f8f4e-94b1-4c43-9a1e-2a4f0f6a0c11";
+    let bundle = json!({"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": patient, "request": {"method": "POST", "url": "Patient"},
+         "resource": {"resourceType": "Patient", "name": [{"family": "Haddad", "given": ["Amina"]}],
+                      "birthDate": "1990-05-01"}},
+        {"request": {"method": "POST", "url": "Observation"},
+         "resource": {"resourceType": "Observation", "status": "final", "subject": {"reference": patient},
+                      "code": {"coding": [{"system": format!("{h}/CodeSystem/life-event"), "code": "asylum-refused"}]},
+                      "effectiveDateTime": "2026-11-20"}}
+    ]});
+    let before = now();
+    let response = app.post_json("/fhir", &write, &bundle).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let after = OffsetDateTime::now_utc();
+    let response = body(response).await;
+    let entries = response["entry"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2);
+    for entry in entries {
+        let answer = &entry["response"];
+        assert_eq!(answer["status"], "201 Created", "{answer}");
+        assert_eq!(answer["etag"], "W/\"1\"", "{answer}");
+        // Stored now, not on the clinical date the Observation gives.
+        let at = instant(&answer["lastModified"]);
+        assert!(before <= at && at <= after, "{at} not in {before}..{after}");
+        let location = answer["location"].as_str().expect("location");
+        assert!(location.ends_with("/_history/1"), "{location}");
+        // The location reads back as that version, saying the same.
+        let stored = read_versioned(&app, &read, &format!("/fhir/{location}")).await;
+        assert_eq!(stored["meta"]["versionId"], "1");
+        assert_eq!(stored["meta"]["lastUpdated"], answer["lastModified"]);
+    }
+}
