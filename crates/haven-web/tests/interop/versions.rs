@@ -356,6 +356,21 @@ async fn an_update_to_a_stale_version_is_refused_and_changes_nothing() {
         "nothing was changed"
     );
 
+    // A browser client may see the version headers.
+    let from_browser = app
+        .http
+        .get(app.url("/fhir/Patient/pat-17"))
+        .bearer_auth(&read)
+        .header("origin", "https://app.example.org")
+        .send()
+        .await
+        .expect("read");
+    let exposed = header(&from_browser, "access-control-expose-headers");
+    assert!(
+        exposed.contains("ETag") && exposed.contains("Last-Modified"),
+        "{exposed}"
+    );
+
     // Both versions stay readable.
     let v1 = read_versioned(&app, &read, "/fhir/Patient/pat-17/_history/1").await;
     assert_eq!(v1, original);
