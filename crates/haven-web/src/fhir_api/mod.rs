@@ -1,4 +1,4 @@
-//! The FHIR R4 REST API under `/fhir`: `metadata`, read, search, batch/transaction `POST`,
+//! The FHIR R4 REST API under `/fhir`: `metadata`, read, vread, search, batch/transaction `POST`,
 //! update of a Patient's demographics (`PUT /fhir/Patient/{id}`), and FHIR Bulk Data
 //! `$export`, all as `application/fhir+json` with an OperationOutcome on every error,
 //! authenticated by admin-issued bearer API tokens (`read` or `write` scope).
