@@ -115,6 +115,25 @@ impl Store {
         entry_from_row(&row)
     }
 
+    /// The current version of each of these entries and when Haven stored it, by entry id; ids
+    /// that match no entry are left out.
+    pub async fn entry_stamps(
+        &self,
+        ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, crate::VersionStamp>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(crate::codec::IN_LIST_MAX) {
+            let mut q = crate::codec::in_list(
+                "SELECT id, version, changed_at FROM entries WHERE id IN (",
+                chunk,
+            );
+            for row in q.build().fetch_all(self.pool()).await? {
+                out.insert(row.try_get("id")?, crate::patients::stamp(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every version of an entry, oldest first (the current one last).
     pub async fn entry_history(&self, id: &str) -> Result<Vec<Entry>> {
         let current = self.entry(id).await?;

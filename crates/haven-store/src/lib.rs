@@ -43,7 +43,7 @@ pub use coordination::DayContact;
 pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
-pub use patients::{PatientQuery, PatientSummary};
+pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;
 pub use settings::PolicyChangeError;

@@ -9,6 +9,14 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::{Actor, Result, Store, StoreError, entries, now};
 
+/// Which version of a patient's demographics, or of an entry, is stored, and when Haven stored
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VersionStamp {
+    pub version: u32,
+    pub changed_at: time::OffsetDateTime,
+}
+
 /// A row of the patient list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatientSummary {
@@ -150,6 +158,50 @@ impl Store {
         Ok(out)
     }
 
+    /// The stored version of each of these patients and when it was stored, by patient id;
+    /// ids that match no patient are left out.
+    pub async fn patient_stamps(
+        &self,
+        ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, VersionStamp>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_LIST_MAX) {
+            let mut q = in_list(
+                "SELECT id, version, changed_at FROM patients WHERE id IN (",
+                chunk,
+            );
+            for row in q.build().fetch_all(self.pool()).await? {
+                out.insert(row.try_get("id")?, stamp(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One version of a patient's demographics, current or earlier, with when it was stored;
+    /// `None` for a version the patient never had (or an unknown patient).
+    pub async fn patient_version(
+        &self,
+        id: &str,
+        version: u32,
+    ) -> Result<Option<(Patient, VersionStamp)>> {
+        let row = sqlx::query(
+            "SELECT data, version, changed_at FROM patients WHERE id = ?1 AND version = ?2
+             UNION ALL
+             SELECT data, version, changed_at FROM patient_history WHERE patient_id = ?1 AND version = ?2",
+        )
+        .bind(id)
+        .bind(i64::from(version))
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok((
+                crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
+                stamp(&r)?,
+            ))
+        })
+        .transpose()
+    }
+
     /// What an import needs to know of the patients already stored: those with these ids, then
     /// those holding any of these NHS numbers (ten digits; a conditional create looks for them).
     pub async fn known_patients(&self, ids: &[&str], nhs_numbers: &[&str]) -> Result<Vec<Patient>> {
@@ -230,6 +282,13 @@ impl Store {
             .fetch_one(self.pool())
             .await?)
     }
+}
+
+pub(crate) fn stamp(row: &sqlx::sqlite::SqliteRow) -> Result<VersionStamp> {
+    Ok(VersionStamp {
+        version: row.try_get::<i64, _>("version")? as u32,
+        changed_at: crate::codec::parse_timestamp(&row.try_get::<String, _>("changed_at")?)?,
+    })
 }
 
 pub(crate) fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<PatientSummary> {

@@ -12,7 +12,7 @@ use crate::audit::Trail;
 use crate::codec::{date_text, timestamp_text};
 use crate::entries::entry_from_row;
 use crate::patients::{Columns, next_seq};
-use crate::{Actor, Result, Store, now};
+use crate::{Actor, Result, Store, VersionStamp, now};
 
 /// Which records a scan visits.
 #[derive(Clone, Debug, Default)]
@@ -62,8 +62,20 @@ impl Store {
         visible: Visibility,
         mut visit: impl FnMut(PatientRecord),
     ) -> Result<u64> {
+        self.scan_stamped_records(filter, visible, |record, _| visit(record))
+            .await
+    }
+
+    /// [`Store::scan_records`], each record with its demographics' stored version and when
+    /// Haven stored it.
+    pub async fn scan_stamped_records(
+        &self,
+        filter: &RecordStream,
+        visible: Visibility,
+        mut visit: impl FnMut(PatientRecord, VersionStamp),
+    ) -> Result<u64> {
         let mut patients = sqlx::query(
-            "SELECT id, data FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2) ORDER BY id",
+            "SELECT id, data, version, changed_at FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2) ORDER BY id",
         )
         .bind(&filter.patient)
         .bind(&filter.clinician)
@@ -81,6 +93,7 @@ impl Store {
         let mut count = 0;
         while let Some(row) = patients.try_next().await? {
             let patient: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
+            let stamp = crate::patients::stamp(&row)?;
             let mut record = PatientRecord::new(patient);
             loop {
                 let next = match pending.take() {
@@ -105,7 +118,7 @@ impl Store {
                 }
             }
             count += 1;
-            visit(record);
+            visit(record, stamp);
         }
         Ok(count)
     }

@@ -31,10 +31,51 @@ pub fn to_patient(patient: &haven_core::record::Patient) -> crate::model::Patien
     patient::patient(patient)
 }
 
+/// Which version of a patient's demographics Haven holds, and when it stored it: the
+/// `meta.versionId` and `meta.lastUpdated` of the Patient and of the resources made from its
+/// demographics (the country-of-origin Observation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoredVersion {
+    pub version: u32,
+    pub at: time::OffsetDateTime,
+}
+
 /// [`to_resources`] before serialisation.
 pub fn to_typed(record: &PatientRecord, include_sensitive: bool) -> Vec<Resource> {
-    let mut out = vec![Resource::from(patient::patient(&record.patient))];
-    if let Some(country) = patient::country_of_origin(&record.patient) {
+    to_typed_stored(record, include_sensitive, None)
+}
+
+/// [`to_resources`] with the Patient's stored version (see [`StoredVersion`]), as the FHIR
+/// API and exports serve them; without it the demographics' resources carry no version.
+pub fn to_resources_stored(
+    record: &PatientRecord,
+    include_sensitive: bool,
+    stored: Option<StoredVersion>,
+) -> Vec<(&'static str, Value)> {
+    to_typed_stored(record, include_sensitive, stored)
+        .into_iter()
+        .map(|r| (r.resource_type(), r.to_value()))
+        .collect()
+}
+
+/// [`to_typed`] with the Patient's stored version (see [`StoredVersion`]).
+pub fn to_typed_stored(
+    record: &PatientRecord,
+    include_sensitive: bool,
+    stored: Option<StoredVersion>,
+) -> Vec<Resource> {
+    let demographics_meta = || {
+        stored.map(|s| Meta {
+            version_id: Some(s.version.to_string()),
+            last_updated: Some(instant(s.at)),
+            ..Meta::default()
+        })
+    };
+    let mut patient = patient::patient(&record.patient);
+    patient.meta = demographics_meta();
+    let mut out = vec![Resource::from(patient)];
+    if let Some(mut country) = patient::country_of_origin(&record.patient) {
+        country.meta = demographics_meta();
         out.push(country.into());
     }
     for entry in &record.entries {
@@ -107,7 +148,8 @@ fn meta(entry: &Entry) -> Option<Meta> {
     })
 }
 
-pub(crate) fn instant(at: time::OffsetDateTime) -> String {
+/// A FHIR instant (RFC 3339) of a time Haven stored.
+pub fn instant(at: time::OffsetDateTime) -> String {
     // RFC 3339 formatting fails only for years outside 0..=9999, which Haven never stores.
     at.format(&Rfc3339)
         .unwrap_or_else(|_| at.unix_timestamp().to_string())

@@ -131,6 +131,8 @@ pub struct Assembler {
     /// The day partial entry dates are read as of, when not `today` (see
     /// [`Assembler::read_partial_dates_as_of`]).
     partial_dates_as_of: Option<Date>,
+    /// When the input is being stored (see [`Assembler::stored_at`]).
+    stored_at: Option<time::OffsetDateTime>,
     /// Every id seen, in its id space, with where it was first seen and on what type.
     ids: HashMap<(IdSpace, Box<str>), (Location, &'static str), RandomState>,
     /// QuestionnaireResponses that a result Observation names in `derivedFrom`: their
@@ -337,7 +339,8 @@ impl Assembler {
                 status,
                 date_path,
             } => {
-                let (version, change) = change(&ctx, meta_of(&r.resource), body.date())?;
+                let (version, change) =
+                    change(&ctx, meta_of(&r.resource), body.date(), self.stored_at)?;
                 Placed::Entry {
                     entry: Entry {
                         id: EntryId::new(id),
@@ -492,6 +495,13 @@ impl Assembler {
     /// only to its month is then read no later than that day, so that it is in the record.
     pub fn read_partial_dates_as_of(&mut self, as_of: Date) {
         self.partial_dates_as_of = Some(as_of);
+    }
+
+    /// Stamps the entries whose resource does not say when its version was stored (no
+    /// `meta.lastUpdated`) with `at`, the time Haven stores them (the FHIR API's writes),
+    /// rather than the start of their clinical date. Add it before the resources.
+    pub fn stored_at(&mut self, at: time::OffsetDateTime) {
+        self.stored_at = Some(at);
     }
 
     /// Every patient the input holds or refers to, for looking up those already stored (to

@@ -220,11 +220,13 @@ pub(crate) fn haven_code<'a>(
 }
 
 /// The entry's version and last change from `meta`, with defaults for resources that did not
-/// come from Haven: version 1, changed at the start of the clinical date, by `fhir-import`.
+/// come from Haven: version 1, changed when it is being stored (`stored_at`, where the caller
+/// knows it) or else at the start of the clinical date, by `fhir-import`.
 pub(crate) fn change(
     ctx: &Ctx,
     meta: Option<&Meta>,
     date: Date,
+    stored_at: Option<OffsetDateTime>,
 ) -> Result<(u32, Change), ImportError> {
     let version = meta
         .and_then(|m| m.version_id.as_deref())
@@ -238,7 +240,7 @@ pub(crate) fn change(
                 format!("{text:?} is not a FHIR instant"),
             )
         })?,
-        None => date.midnight().assume_utc(),
+        None => stored_at.unwrap_or_else(|| date.midnight().assume_utc()),
     };
     let extensions = meta.map(|m| m.extension.as_slice()).unwrap_or(&[]);
     let by = ext_string(extensions, ext::CHANGED_BY).unwrap_or_else(|| "fhir-import".to_owned());

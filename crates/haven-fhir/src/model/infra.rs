@@ -34,6 +34,9 @@ pub struct BundleResponse {
     pub location: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
+    /// When the version the entry names was stored (a FHIR instant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Value>,
 }
@@ -157,9 +160,13 @@ pub struct CapabilityResource {
     pub resource_type: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interaction: Vec<CapabilityInteraction>,
-    /// `versioned-update` where an update may name the version it changes (`If-Match`).
+    /// `versioned` (every resource carries its version), or `versioned-update` where an
+    /// update may name the version it changes (`If-Match`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versioning: Option<String>,
+    /// Whether vread serves versions other than the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_history: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditional_create: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
 use haven_fhir::{Assembler, Assembly, BundleText, PatientGiven, Purpose};
+use haven_store::VersionStamp;
 use haven_store::api_tokens::ApiScope;
 
 use super::{ApiClient, FhirBody, FhirError, fhir_json, write};
@@ -66,6 +67,8 @@ pub(super) async fn batch(
         .filter_map(|l| l.id.as_deref())
         .collect();
     let mut assembler = Assembler::default();
+    // What does not say when its version was stored is stored now.
+    assembler.stored_at(time::OffsetDateTime::now_utc());
     bundle.assemble_into(&mut assembler)?;
     drop(bundle);
     drop(body);
@@ -106,13 +109,33 @@ pub(super) async fn batch(
         .map(patient_id)
         .collect();
     let stored_ids: Vec<&str> = stored_ids.iter().map(String::as_str).collect();
-    let versions: HashMap<String, u32> = state
-        .store
-        .patients(&stored_ids)
-        .await?
-        .into_iter()
-        .map(|s| (s.patient.id.to_string(), s.version))
+    let patient_stamps = state.store.patient_stamps(&stored_ids).await?;
+    // Entries are stored under their ids; a QuestionnaireResponse under its result's.
+    let entry_ids: Vec<&str> = labels
+        .iter()
+        .filter(|l| l.resource_type != "Patient" && !l.unused)
+        .filter_map(|l| l.id.as_deref())
+        .map(|id| id.strip_suffix("-response").unwrap_or(id))
         .collect();
+    let entry_stamps = state.store.entry_stamps(&entry_ids).await?;
+    // The version an entry's resource is stored at: an entry's own, or for the
+    // country-of-origin Observation, its patient's demographics'.
+    let stamp_of = |resource_type: &str, id: &str| -> Option<VersionStamp> {
+        if resource_type == "Patient" {
+            return patient_stamps.get(id).copied();
+        }
+        entry_stamps
+            .get(id)
+            .or_else(|| entry_stamps.get(id.strip_suffix("-response")?))
+            .copied()
+            .or_else(|| {
+                let patient = id.strip_suffix("-country-of-origin")?;
+                patient_stamps
+                    .get(&patient_id(patient))
+                    .copied()
+                    .filter(|_| resource_type == "Observation")
+            })
+    };
     // Haven applies a batch as one unit as well: every entry succeeded, or none did.
     let note = |text: String| {
         Some(
@@ -162,22 +185,30 @@ pub(super) async fn batch(
                     .map(|id| format!("{}/{id}", label.resource_type));
                 (location, outcome)
             };
+            // What was stored is named with its version: `Type/id/_history/n`, its ETag and
+            // when it was stored.
+            let stamp = id
+                .as_deref()
+                .filter(|_| !label.unused && skipped.is_none())
+                .and_then(|id| stamp_of(label.resource_type, id));
+            let location = match (location, stamp) {
+                (Some(location), Some(stamp)) => {
+                    Some(format!("{location}/_history/{}", stamp.version))
+                }
+                (location, _) => location,
+            };
             let status =
                 if label.create && !label.unused && skipped.is_none() && !found.contains(stated) {
                     "201 Created"
                 } else {
                     "200 OK"
                 };
-            let etag = id
-                .as_ref()
-                .and_then(|id| versions.get(id))
-                .filter(|_| label.resource_type == "Patient")
-                .map(|&v| haven_fhir::etag(v));
             BundleEntry {
                 response: Some(BundleResponse {
                     status: status.into(),
                     location,
-                    etag,
+                    etag: stamp.map(|s| haven_fhir::etag(s.version)),
+                    last_modified: stamp.map(|s| haven_fhir::instant(s.changed_at)),
                     outcome,
                 }),
                 ..BundleEntry::default()

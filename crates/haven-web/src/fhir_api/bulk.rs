@@ -252,12 +252,15 @@ async fn run(
     let mut files = NdjsonFiles::new(&dir);
     let mut failure: Option<std::io::Error> = None;
     store
-        .scan_records(&RecordStream::default(), visible, |record| {
+        .scan_stamped_records(&RecordStream::default(), visible, |record, stamp| {
             done.fetch_add(1, Ordering::Relaxed);
             if failure.is_some() {
                 return;
             }
-            for (resource_type, value) in haven_fhir::to_resources(&record, request.sensitive) {
+            let stored = Some(super::write::stored(stamp));
+            for (resource_type, value) in
+                haven_fhir::to_resources_stored(&record, request.sensitive, stored)
+            {
                 if !request.types.is_empty() && !request.types.iter().any(|t| t == resource_type) {
                     continue;
                 }
@@ -280,8 +283,8 @@ async fn run(
     files.finish().map_err(|e| e.to_string())
 }
 
-/// Resources without a last-updated time (Patient, which Haven does not version in FHIR, and
-/// the country-of-origin Observation derived from it) are always included.
+/// Whether a resource's stored version (`meta.lastUpdated`) is from `since` on; every
+/// resource Haven exports has one, but one without it would be included.
 fn updated_since(resource: &Value, since: OffsetDateTime) -> bool {
     match resource
         .get("meta")

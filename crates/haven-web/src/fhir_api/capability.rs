@@ -1,6 +1,6 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
-//! read and search on the served types, update (`If-Match` aware) and conditional create of
-//! Patients, batch/transaction, and system-level `$export`.
+//! read, vread and search on the served types (every resource versioned), update (`If-Match`
+//! aware) and conditional create of Patients, batch/transaction, and system-level `$export`.
 
 use axum::Extension;
 use axum::extract::State;
@@ -23,7 +23,11 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
     let resources = SERVED_TYPES
         .iter()
         .map(|&t| {
-            let mut search_param = vec![param("_id", "token"), param("_count", "number")];
+            let mut search_param = vec![
+                param("_id", "token"),
+                param("_count", "number"),
+                param("_lastUpdated", "date"),
+            ];
             if t == "Patient" {
                 search_param.extend([
                     param("identifier", "token"),
@@ -33,7 +37,7 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                     param("birthdate", "date"),
                 ]);
             } else {
-                search_param.extend([param("patient", "reference"), param("_lastUpdated", "date")]);
+                search_param.push(param("patient", "reference"));
                 if super::date_search::ELEMENTS.iter().any(|(ty, _)| *ty == t) {
                     search_param.push(param("date", "date"));
                 }
@@ -45,6 +49,9 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             let mut interaction = vec![
                 CapabilityInteraction {
                     code: "read".into(),
+                },
+                CapabilityInteraction {
+                    code: "vread".into(),
                 },
                 CapabilityInteraction {
                     code: "search-type".into(),
@@ -59,7 +66,15 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             CapabilityResource {
                 resource_type: t.into(),
                 interaction,
-                versioning: patient.then(|| "versioned-update".into()),
+                versioning: Some(
+                    if patient {
+                        "versioned-update"
+                    } else {
+                        "versioned"
+                    }
+                    .into(),
+                ),
+                read_history: Some(true),
                 conditional_create: patient.then_some(true),
                 update_create: patient.then_some(true),
                 search_param,

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Prefer, If-Match";
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
-const EXPOSE_HEADERS: &str = "Content-Location, Location, ETag, X-Progress, Retry-After";
+const EXPOSE_HEADERS: &str =
+    "Content-Location, Location, ETag, Last-Modified, X-Progress, Retry-After";
 
 pub async fn layer(req: Request, next: Next) -> Response {
     let has_origin = req.headers().contains_key(header::ORIGIN);

@@ -1,4 +1,4 @@
-//! The FHIR R4 REST API under `/fhir`: `metadata`, read, search, batch/transaction `POST`,
+//! The FHIR R4 REST API under `/fhir`: `metadata`, read, vread, search, batch/transaction `POST`,
 //! update of a Patient's demographics (`PUT /fhir/Patient/{id}`), and FHIR Bulk Data
 //! `$export`, all as `application/fhir+json` with an OperationOutcome on every error,
 //! authenticated by admin-issued bearer API tokens (`read` or `write` scope).
@@ -100,6 +100,10 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
         .route(
             "/fhir/{resource_type}/{id}",
             get(read::read).put(update::update.layer(writes)),
+        )
+        .route(
+            "/fhir/{resource_type}/{id}/_history/{vid}",
+            get(read::vread),
         )
         .layer(Extension(shared))
         .layer(middleware::from_fn(protocol::layer))

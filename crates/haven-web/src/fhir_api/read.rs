@@ -1,8 +1,10 @@
 //! Read (`GET /fhir/{type}/{id}`) and search (`GET /fhir/{type}?…`) over Haven's records,
 //! exported on the fly with haven-fhir so the API shows exactly what an export would. Every
-//! access is audited; sensitive history only with `_includeSensitive=true`. A Patient carries
-//! its stored version as `meta.versionId` (and, read alone, as the `ETag` `W/"<version>"`),
-//! which an update names in `If-Match`.
+//! access is audited; sensitive history only with `_includeSensitive=true`. Every resource
+//! carries the version Haven stored as `meta.versionId` and when it stored it as
+//! `meta.lastUpdated` (read alone, also as the `ETag` `W/"<version>"`, which an update names in
+//! `If-Match`, and `Last-Modified`); vread (`GET /fhir/{type}/{id}/_history/{vid}`) serves any
+//! version from the history Haven keeps.
 
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use axum::response::Response;
 use haven_core::record::{PatientRecord, Visibility};
 use haven_fhir::model::{Bundle, BundleEntry, BundleLink, BundleSearch, Resource};
 use haven_store::api_tokens::ApiScope;
-use haven_store::{PatientQuery, RecordStream, Store, StoreError};
+use haven_store::{PatientQuery, RecordStream, Store, StoreError, VersionStamp};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -85,11 +87,38 @@ fn found(result: Result<String, StoreError>) -> Result<Option<String>, StoreErro
     }
 }
 
-fn resources_of(record: &PatientRecord, sensitive: bool, resource_type: &str) -> Vec<Resource> {
-    haven_fhir::to_typed(record, sensitive)
+fn resources_of(
+    record: &PatientRecord,
+    sensitive: bool,
+    resource_type: &str,
+    stamp: Option<VersionStamp>,
+) -> Vec<Resource> {
+    haven_fhir::to_typed_stored(record, sensitive, stamp.map(write::stored))
         .into_iter()
         .filter(|r| r.resource_type() == resource_type)
         .collect()
+}
+
+/// A patient's record with the stored version of its demographics. The version is read first
+/// and the demographics at exactly that version, so a change stored meanwhile never shows under
+/// an older version (an update naming it would overwrite what it never saw).
+async fn stamped_record(
+    store: &Store,
+    patient: &str,
+    visible: Visibility,
+) -> Result<(PatientRecord, VersionStamp), StoreError> {
+    let stamp = store
+        .patient_stamps(&[patient])
+        .await?
+        .remove(patient)
+        .ok_or_else(|| StoreError::PatientNotFound(patient.to_owned()))?;
+    let mut record = store.record(patient, visible).await?;
+    let (demographics, stamp) = store
+        .patient_version(patient, stamp.version)
+        .await?
+        .ok_or_else(|| StoreError::PatientNotFound(patient.to_owned()))?;
+    record.patient = demographics;
+    Ok((record, stamp))
 }
 
 pub(super) async fn read(
@@ -105,18 +134,11 @@ pub(super) async fn read(
     let patient = owner(&state.store, &resource_type, &id)
         .await?
         .ok_or_else(not_found)?;
-    let record = state.store.record(&patient, visibility(sensitive)).await?;
-    let mut resource = resources_of(&record, sensitive, &resource_type)
+    let (record, stamp) = stamped_record(&state.store, &patient, visibility(sensitive)).await?;
+    let resource = resources_of(&record, sensitive, &resource_type, Some(stamp))
         .into_iter()
         .find(|r| r.id() == Some(id.as_str()))
         .ok_or_else(not_found)?;
-    let version = if resource_type == "Patient" {
-        let version = state.store.patient(&patient).await?.version;
-        write::with_version(&mut resource, version);
-        Some(version)
-    } else {
-        None
-    };
     state
         .store
         .audit_read(
@@ -133,11 +155,86 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    let response = fhir_json(StatusCode::OK, &resource.to_value());
-    Ok(match version {
-        Some(version) => write::with_etag(response, version),
-        None => response,
-    })
+    let resource = resource.to_value();
+    Ok(write::with_version_headers(
+        fhir_json(StatusCode::OK, &resource),
+        &resource,
+    ))
+}
+
+/// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history
+/// Haven keeps (`patient_history` for a Patient and what is made from its demographics,
+/// `entry_history` for the rest). An entry sensitive in that version or now is served only as
+/// a read would serve it (`_includeSensitive=true`).
+pub(super) async fn vread(
+    State(state): State<AppState>,
+    client: ApiClient,
+    Path((resource_type, id, vid)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, FhirError> {
+    client.require(ApiScope::Read)?;
+    check_type(&resource_type)?;
+    let sensitive = include_sensitive(&params(query.as_deref()));
+    let visible = visibility(sensitive);
+    let unknown = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
+    let no_version = || FhirError::NotFound(format!("{resource_type}/{id} has no version {vid:?}"));
+    let patient = owner(&state.store, &resource_type, &id)
+        .await?
+        .ok_or_else(unknown)?;
+    let version: u32 = vid.parse().map_err(|_| no_version())?;
+    let demographics = resource_type == "Patient" || id == haven_fhir::country_id(&patient);
+    let (record, stamp) = if demographics {
+        let (p, stamp) = state
+            .store
+            .patient_version(&patient, version)
+            .await?
+            .ok_or_else(no_version)?;
+        (PatientRecord::new(p), Some(stamp))
+    } else {
+        let entry_id = match state.store.entry(&id).await {
+            Ok(_) => id.as_str(),
+            Err(StoreError::EntryNotFound(_)) => {
+                id.strip_suffix("-response").ok_or_else(unknown)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let history = state.store.entry_history(entry_id).await?;
+        if history.iter().any(|e| e.visibility() > visible) {
+            return Err(unknown());
+        }
+        let entry = history
+            .into_iter()
+            .find(|e| e.version == version)
+            .ok_or_else(no_version)?;
+        let mut record = PatientRecord::new(state.store.patient(&patient).await?.patient);
+        record.entries.push(entry);
+        (record, None)
+    };
+    let resource = resources_of(&record, sensitive, &resource_type, stamp)
+        .into_iter()
+        .find(|r| r.id() == Some(id.as_str()))
+        .ok_or_else(unknown)?;
+    state
+        .store
+        .audit_read(
+            &client.actor(),
+            "fhir.vread",
+            Some(&patient),
+            &format!(
+                "{resource_type}/{id}/_history/{version}{}",
+                if sensitive {
+                    " (sensitive included)"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .await?;
+    let resource = resource.to_value();
+    Ok(write::with_version_headers(
+        fhir_json(StatusCode::OK, &resource),
+        &resource,
+    ))
 }
 
 /// A `_lastUpdated` test: prefix and the instant range its value covers (a date covers the
@@ -256,9 +353,9 @@ pub(super) async fn search(
         .or(get("subject"))
         .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
     let (resources, patients) = if let Some(patient) = &patient {
-        match state.store.record(patient, visibility(sensitive)).await {
-            Ok(record) => (
-                resources_of(&record, sensitive, &resource_type),
+        match stamped_record(&state.store, patient, visibility(sensitive)).await {
+            Ok((record, stamp)) => (
+                resources_of(&record, sensitive, &resource_type, Some(stamp)),
                 vec![patient.clone()],
             ),
             Err(StoreError::PatientNotFound(_)) => (Vec::new(), Vec::new()),
@@ -267,27 +364,35 @@ pub(super) async fn search(
     } else if resource_type == "Patient"
         && let Some(identifier) = get("identifier")
     {
-        let matches = by_identifier(&state.store, identifier).await?;
-        let ids = matches.iter().map(|r| r.patient.id.to_string()).collect();
-        (
-            matches
-                .iter()
-                .flat_map(|r| resources_of(r, false, "Patient"))
-                .collect(),
-            ids,
-        )
+        let mut out = Vec::new();
+        let mut ids = Vec::new();
+        for id in by_identifier(&state.store, identifier).await? {
+            match stamped_record(&state.store, &id, Visibility::Clinical).await {
+                Ok((record, stamp)) => {
+                    out.extend(resources_of(&record, false, "Patient", Some(stamp)));
+                    ids.push(id);
+                }
+                Err(StoreError::PatientNotFound(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        (out, ids)
     } else {
         let mut out = Vec::new();
         let mut ids = Vec::new();
         state
             .store
-            .scan_records(&RecordStream::default(), visibility(sensitive), |record| {
-                let found = resources_of(&record, sensitive, &resource_type);
-                if !found.is_empty() {
-                    ids.push(record.patient.id.to_string());
-                }
-                out.extend(found);
-            })
+            .scan_stamped_records(
+                &RecordStream::default(),
+                visibility(sensitive),
+                |record, stamp| {
+                    let found = resources_of(&record, sensitive, &resource_type, Some(stamp));
+                    if !found.is_empty() {
+                        ids.push(record.patient.id.to_string());
+                    }
+                    out.extend(found);
+                },
+            )
             .await?;
         (out, ids)
     };
@@ -305,9 +410,6 @@ pub(super) async fn search(
         .collect();
     if let Some(spec) = get("_sort") {
         super::date_search::sort(&resource_type, spec, &mut matching)?;
-    }
-    if resource_type == "Patient" {
-        add_versions(&state.store, &mut matching, offset, count).await?;
     }
     let detail = format!(
         "{resource_type} search: {} resources from {} patients{}",
@@ -341,46 +443,9 @@ pub(super) async fn search(
     ))
 }
 
-/// Sets `meta.versionId` on the Patients of the page (`count` from `offset`) to their stored
-/// versions, as a read shows them.
-async fn add_versions(
-    store: &Store,
-    patients: &mut [Value],
-    offset: usize,
-    count: usize,
-) -> Result<(), FhirError> {
-    let page = patients.iter_mut().skip(offset).take(count);
-    let page: Vec<&mut Value> = page.collect();
-    let ids: Vec<String> = page
-        .iter()
-        .filter_map(|v| v.get("id")?.as_str().map(str::to_owned))
-        .collect();
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let versions: std::collections::HashMap<String, u32> = store
-        .patients(&ids)
-        .await?
-        .into_iter()
-        .map(|s| (s.patient.id.to_string(), s.version))
-        .collect();
-    for value in page {
-        let version = value
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| versions.get(id));
-        if let (Some(version), Some(object)) = (version, value.as_object_mut()) {
-            let meta = object
-                .entry("meta")
-                .or_insert_with(|| Value::Object(serde_json::Map::new()));
-            if let Some(meta) = meta.as_object_mut() {
-                meta.insert("versionId".into(), Value::String(version.to_string()));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Patients whose NHS number or local id matches `system|value` (or a bare value).
-async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<PatientRecord>, FhirError> {
+/// The ids of the patients whose NHS number or local id matches `system|value` (or a bare
+/// value).
+async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<String>, FhirError> {
     let (system, value) = match identifier.split_once('|') {
         Some((s, v)) => (Some(s), v),
         None => (None, identifier),
@@ -405,7 +470,7 @@ async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<PatientRec
                 None => nhs || local,
             }
         })
-        .map(PatientRecord::new)
+        .map(|p| p.id.to_string())
         .collect())
 }
 

@@ -6,7 +6,8 @@
 //! version — the deliberate change of a name or birth date; a stale version gets 412 and a
 //! conflicting identity 409, and nothing is written. An id not stored yet is created under
 //! that id (FHIR's update-as-create), unless its NHS number is already on file. The response
-//! is the Patient as stored, with `meta.versionId` and its `ETag`.
+//! is the Patient as stored, with `meta.versionId` and `meta.lastUpdated`, its `ETag` and
+//! `Last-Modified`.
 
 use std::sync::Arc;
 
@@ -77,6 +78,7 @@ pub(super) async fn update(
         }
     }
     let mut assembler = Assembler::default();
+    assembler.stored_at(time::OffsetDateTime::now_utc());
     assembler.add_all(resources)?;
     let known = write::known(&state.store, &assembler).await?;
     let today = state.today();
@@ -94,20 +96,31 @@ pub(super) async fn update(
         .store
         .upsert_incoming(&client.actor(), incoming, "FHIR API update")
         .await?;
-    let stored = state.store.patient(&id).await?;
+    let gone = || FhirError::NotFound(format!("Patient/{id} is not known"));
+    let current = state
+        .store
+        .patient_stamps(&[id.as_str()])
+        .await?
+        .remove(&id)
+        .ok_or_else(gone)?;
+    let (patient, stamp) = state
+        .store
+        .patient_version(&id, current.version)
+        .await?
+        .ok_or_else(gone)?;
     let created = upserted.summary.patients_added > 0;
     let status = if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    let resource = write::patient_resource(&stored.patient, stored.version);
-    let mut response = write::with_etag(fhir_json(status, &resource.to_value()), stored.version);
+    let resource = write::patient_resource(&patient, stamp).to_value();
+    let mut response = write::with_version_headers(fhir_json(status, &resource), &resource);
     if created {
         let location = format!(
             "{}/fhir/Patient/{id}/_history/{}",
             shared.base(),
-            stored.version
+            stamp.version
         );
         if let Ok(value) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(header::LOCATION, value);

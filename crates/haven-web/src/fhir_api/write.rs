@@ -1,6 +1,7 @@
 //! What the FHIR writes share: the stored patients an input needs, each record's
-//! [`PatientWrite`] from how the input gave its patient, and a stored Patient served with its
-//! version (`meta.versionId`, and the `ETag` header `W/"<version>"`).
+//! [`PatientWrite`] from how the input gave its patient, and a stored resource served with its
+//! version (`meta.versionId` and `meta.lastUpdated`, and the `ETag` header `W/"<version>"` and
+//! `Last-Modified` that say the same).
 
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
@@ -8,8 +9,11 @@ use haven_core::NhsNumber;
 use haven_core::record::{Patient, PatientRecord};
 use haven_fhir::model::{Meta, Resource};
 use haven_fhir::{Assembler, PatientGiven};
-use haven_store::Store;
 use haven_store::upsert::{Incoming, PatientWrite};
+use haven_store::{Store, VersionStamp};
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::FhirError;
 
@@ -52,24 +56,64 @@ pub(super) fn incoming(
         .collect()
 }
 
-/// The FHIR Patient of a stored patient at `version`.
-pub(super) fn patient_resource(patient: &Patient, version: u32) -> Resource {
-    let mut resource = Resource::from(haven_fhir::to_patient(patient));
-    with_version(&mut resource, version);
-    resource
+/// The FHIR Patient of a stored patient at the version `stamp` names.
+pub(super) fn patient_resource(patient: &Patient, stamp: VersionStamp) -> Resource {
+    let mut patient = haven_fhir::to_patient(patient);
+    patient.meta = Some(Meta {
+        version_id: Some(stamp.version.to_string()),
+        last_updated: Some(haven_fhir::instant(stamp.changed_at)),
+        ..Meta::default()
+    });
+    Resource::from(patient)
 }
 
-/// Sets a Patient's `meta.versionId`; other resources are left as they are.
-pub(super) fn with_version(resource: &mut Resource, version: u32) {
-    if let Resource::Patient(p) = resource {
-        p.meta.get_or_insert_with(Meta::default).version_id = Some(version.to_string());
+/// The version of a stored patient's demographics, as the export states it.
+pub(super) fn stored(stamp: VersionStamp) -> haven_fhir::StoredVersion {
+    haven_fhir::StoredVersion {
+        version: stamp.version,
+        at: stamp.changed_at,
     }
 }
 
-/// Adds the `ETag` header of `version`.
-pub(super) fn with_etag(mut response: Response, version: u32) -> Response {
-    if let Ok(value) = HeaderValue::from_str(&haven_fhir::etag(version)) {
+/// Adds the `ETag` (`W/"<versionId>"`) and `Last-Modified` (HTTP date of `lastUpdated`)
+/// headers of a resource's `meta`, so the headers always say what the body does.
+pub(super) fn with_version_headers(mut response: Response, resource: &Value) -> Response {
+    let meta = resource.get("meta");
+    let version = meta
+        .and_then(|m| m.get("versionId"))
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<u32>().ok());
+    if let Some(value) = version.and_then(|v| HeaderValue::from_str(&haven_fhir::etag(v)).ok()) {
         response.headers_mut().insert(header::ETAG, value);
     }
+    let modified = meta
+        .and_then(|m| m.get("lastUpdated"))
+        .and_then(Value::as_str)
+        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+        .and_then(|at| HeaderValue::from_str(&http_date(at)).ok());
+    if let Some(value) = modified {
+        response.headers_mut().insert(header::LAST_MODIFIED, value);
+    }
     response
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub(super) fn http_date(at: OffsetDateTime) -> String {
+    let utc = at.to_offset(time::UtcOffset::UTC);
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    utc.format(&format)
+        .unwrap_or_else(|_| utc.unix_timestamp().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_are_imf_fixdates_in_gmt() {
+        let at = OffsetDateTime::parse("1994-11-06T09:49:37+01:00", &Rfc3339).expect("instant");
+        assert_eq!(http_date(at), "Sun, 06 Nov 1994 08:49:37 GMT");
+    }
 }

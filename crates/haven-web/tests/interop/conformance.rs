@@ -258,6 +258,15 @@ async fn observations_are_found_by_code_and_category() {
         ["2026-03-02", "2026-11-01"]
     );
     assert_eq!(dated("date=2026-11").await, ["2026-11-01", "2026-11-20"]);
+    let newest_first: Vec<String> = search("patient=pat-17&_sort=-date".into())
+        .await
+        .iter()
+        .filter_map(|o| o["effectiveDateTime"].as_str().map(|d| d[..10].to_owned()))
+        .collect();
+    let mut expected = newest_first.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(newest_first, expected);
+    assert_eq!(newest_first.first().map(String::as_str), Some("2026-11-20"));
     let refused = app
         .get("/fhir/Observation?patient=pat-17&date=sa2026", &read)
         .await;

@@ -69,7 +69,10 @@ async fn transaction_read_search_and_sensitivity() {
     assert_eq!(stored.status(), 200);
     let stored = body(stored).await;
     assert_eq!(stored["type"], "transaction-response");
-    assert_eq!(stored["entry"][0]["response"]["location"], "Patient/pat-17");
+    assert_eq!(
+        stored["entry"][0]["response"]["location"],
+        "Patient/pat-17/_history/1"
+    );
     let again = app
         .post_json("/fhir", &write, &transaction(&record()))
         .await;

@@ -123,7 +123,7 @@ async fn a_post_with_a_stored_patient_s_id_creates_a_new_patient() {
     let response = body(response).await;
     let created = &response["entry"][0]["response"];
     assert_eq!(created["status"], "201 Created");
-    assert_eq!(created["location"], "Patient/pat-2");
+    assert_eq!(created["location"], "Patient/pat-2/_history/1");
     assert_eq!(created["etag"], "W/\"1\"");
     let observation = response["entry"][1]["response"]["location"]
         .as_str()
@@ -288,7 +288,7 @@ async fn a_conditional_create_uses_the_patient_on_file_and_a_second_nhs_number_i
     assert_eq!(response["entry"][0]["response"]["status"], "200 OK");
     assert_eq!(
         response["entry"][0]["response"]["location"],
-        "Patient/pat-17"
+        "Patient/pat-17/_history/1"
     );
     assert_eq!(response["entry"][1]["response"]["status"], "201 Created");
     assert_eq!(app.store.count_patients().await.expect("count"), 1);
@@ -306,7 +306,7 @@ async fn a_conditional_create_uses_the_patient_on_file_and_a_second_nhs_number_i
     assert_eq!(response["entry"][0]["response"]["status"], "201 Created");
     assert_eq!(
         response["entry"][0]["response"]["location"],
-        "Patient/pat-2"
+        "Patient/pat-2/_history/1"
     );
     let snapshot = exported(&app, "pat-17").await;
 

@@ -10,3 +10,4 @@ mod limits;
 mod ordinary;
 mod recorded;
 mod support;
+mod versions;

@@ -58,7 +58,10 @@ async fn a_batch_stores_what_haven_uses_and_says_which_types_it_passed_over() {
             format!("not stored: Haven does not use {resource_type} resources ({summary})")
         );
     }
-    assert_eq!(entries[0]["response"]["location"], "Patient/pat-17");
+    assert_eq!(
+        entries[0]["response"]["location"],
+        "Patient/pat-17/_history/1"
+    );
     assert!(entries[0]["response"].get("outcome").is_none());
     let stored = app
         .store

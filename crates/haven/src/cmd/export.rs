@@ -3,6 +3,11 @@
 //! (abuse disclosures) only with the flag. Every export is written to the audit log before any
 //! data leaves, so even an interrupted export is on record.
 //!
+//! A migration format: `haven import` of it gives back a store whose export is byte-identical.
+//! Entries carry their versions (an import keeps them); Patients do not, since an import
+//! stores each patient as a new version 1 (the FHIR API's reads and Bulk `$export` do carry the
+//! Patient's stored version).
+//!
 //! Wiring (cmd/mod.rs): `mod export;` and
 //! `Command::Export { out, include_sensitive } => export::run(&open(&cli.db).await?, &out, include_sensitive).await`.
 
