@@ -236,6 +236,8 @@ pub struct Caller {
     pub sub: Option<String>,
     pub jti: String,
     pub exp: u64,
+    /// The FHIR servers the caller's issuer lists: the only ones Haven fetches from for it.
+    pub fhir_servers: Vec<String>,
 }
 
 impl Caller {
@@ -273,7 +275,7 @@ pub fn verify(token: &str, audience: &str, issuers: &[TrustedIssuer]) -> Result<
     let mut last = JwtError::NoMatchingKey;
     for key in candidates {
         match decode::<Claims>(token, &key.key, &validation) {
-            Ok(data) => return accept(data.claims),
+            Ok(data) => return accept(data.claims, issuer),
             Err(e) => last = JwtError::from(&e),
         }
     }
@@ -291,7 +293,7 @@ fn named_algorithm(token: &str) -> Option<String> {
     header.get("alg")?.as_str().map(str::to_owned)
 }
 
-fn accept(claims: Claims) -> Result<Caller, JwtError> {
+fn accept(claims: Claims, issuer: &TrustedIssuer) -> Result<Caller, JwtError> {
     let now = jsonwebtoken::get_current_timestamp();
     if claims.exp > now + MAX_LIFETIME_SECS {
         return Err(JwtError::LivesTooLong);
@@ -305,6 +307,7 @@ fn accept(claims: Claims) -> Result<Caller, JwtError> {
         sub: claims.sub,
         jti,
         exp: claims.exp,
+        fhir_servers: issuer.fhir_servers.clone(),
     })
 }
 

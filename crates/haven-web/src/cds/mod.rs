@@ -144,16 +144,9 @@ async fn authenticate(
         {
             return Err(JwtError::Replayed.into());
         }
-        let fhir_servers = shared
-            .config
-            .issuers
-            .iter()
-            .find(|i| i.iss == caller.iss)
-            .map(|i| i.fhir_servers.clone())
-            .unwrap_or_default();
         return Ok(Authenticated {
             actor: Actor::new(format!("cds:{}", caller.iss)),
-            fhir_servers,
+            fhir_servers: caller.fhir_servers,
         });
     }
     let api = state

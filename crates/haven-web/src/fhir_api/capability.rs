@@ -12,39 +12,48 @@ use std::sync::Arc;
 use super::{SERVED_TYPES, Shared, fhir_json};
 use crate::AppState;
 
-fn param(name: &str, param_type: &str) -> CapabilitySearchParam {
-    CapabilitySearchParam {
-        name: name.into(),
-        param_type: param_type.into(),
+/// The search parameters Haven reads for `resource_type`, with their FHIR types: what the
+/// statement declares and what [`is_search_parameter`] admits.
+fn search_parameters(resource_type: &str) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![
+        ("_id", "token"),
+        ("_count", "number"),
+        ("_lastUpdated", "date"),
+    ];
+    if resource_type == "Patient" {
+        out.extend([
+            ("identifier", "token"),
+            ("family", "string"),
+            ("given", "string"),
+            ("name", "string"),
+            ("birthdate", "date"),
+        ]);
+    } else {
+        out.push(("patient", "reference"));
+        if super::date_search::ELEMENTS
+            .iter()
+            .any(|(t, _)| *t == resource_type)
+        {
+            out.push(("date", "date"));
+        }
+        if super::token_search::TYPES.contains(&resource_type) {
+            out.extend([("code", "token"), ("category", "token")]);
+        }
     }
+    out
 }
 
 pub(super) fn statement(base: &str) -> CapabilityStatement {
     let resources = SERVED_TYPES
         .iter()
         .map(|&t| {
-            let mut search_param = vec![
-                param("_id", "token"),
-                param("_count", "number"),
-                param("_lastUpdated", "date"),
-            ];
-            if t == "Patient" {
-                search_param.extend([
-                    param("identifier", "token"),
-                    param("family", "string"),
-                    param("given", "string"),
-                    param("name", "string"),
-                    param("birthdate", "date"),
-                ]);
-            } else {
-                search_param.push(param("patient", "reference"));
-                if super::date_search::ELEMENTS.iter().any(|(ty, _)| *ty == t) {
-                    search_param.push(param("date", "date"));
-                }
-                if super::token_search::TYPES.contains(&t) {
-                    search_param.extend([param("code", "token"), param("category", "token")]);
-                }
-            }
+            let search_param = search_parameters(t)
+                .into_iter()
+                .map(|(name, param_type)| CapabilitySearchParam {
+                    name: name.into(),
+                    param_type: param_type.into(),
+                })
+                .collect();
             let patient = t == "Patient";
             let mut interaction = vec![
                 CapabilityInteraction {
@@ -138,17 +147,13 @@ const GENERAL_PARAMETERS: [&str; 7] = [
     "_lastUpdated",
 ];
 
-/// Whether `name` is a search parameter Haven reads for `resource_type`: what
-/// [`statement`] declares, plus the general ones. Anything else is ignored (and left out of
-/// the Bundle's links), or refused when the client asks `Prefer: handling=strict`.
+/// Whether `name` is a search parameter Haven reads for `resource_type`: what the statement
+/// declares, plus the general ones. Anything else is ignored (and left out of the Bundle's
+/// links), or refused when the client asks `Prefer: handling=strict`.
 pub(super) fn is_search_parameter(resource_type: &str, name: &str) -> bool {
     GENERAL_PARAMETERS.contains(&name)
         || (resource_type != "Patient" && name == "subject")
-        || statement("")
-            .rest
+        || search_parameters(resource_type)
             .iter()
-            .flat_map(|r| r.resource.iter())
-            .filter(|r| r.resource_type == resource_type)
-            .flat_map(|r| r.search_param.iter())
-            .any(|p| p.name == name)
+            .any(|(p, _)| *p == name)
 }

@@ -153,22 +153,35 @@ pub fn sort(resource_type: &str, spec: &str, resources: &mut [Value]) -> Result<
         };
         keys.push((descending, path));
     }
-    let text = |v: &Value, path: &[&str]| -> String {
-        path.iter()
-            .try_fold(v, |v, key| v.get(*key))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    resources.sort_by(|a, b| {
+    // Each resource's keys are read once, not at every comparison.
+    let key = |v: &Value| -> Vec<String> {
         keys.iter()
-            .map(|(descending, path)| {
-                let order = text(a, path).cmp(&text(b, path));
+            .map(|(_, path)| {
+                path.iter()
+                    .try_fold(v, |v, key| v.get(*key))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let mut keyed: Vec<(Vec<String>, Value)> = resources
+        .iter_mut()
+        .map(|v| (key(v), std::mem::take(v)))
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        keys.iter()
+            .zip(a.iter().zip(b))
+            .map(|((descending, _), (a, b))| {
+                let order = a.cmp(b);
                 if *descending { order.reverse() } else { order }
             })
             .find(|o| o.is_ne())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
+    for (slot, (_, value)) in resources.iter_mut().zip(keyed) {
+        *slot = value;
+    }
     Ok(())
 }
 

@@ -125,7 +125,9 @@ async fn rows(state: &AppState, entries: Vec<AuditEntry>) -> Result<Vec<AuditRow
         .into_iter()
         .map(|e| AuditRow {
             seq: e.seq,
-            at: e.at.get(..19).unwrap_or(&e.at).replace('T', " ") + " UTC",
+            // Stamps are RFC 3339; one that is not is shown as stored rather than hidden.
+            at: time::OffsetDateTime::parse(&e.at, &time::format_description::well_known::Rfc3339)
+                .map_or_else(|_| e.at.clone(), crate::dates::moment),
             who: names
                 .get(&e.actor)
                 .cloned()

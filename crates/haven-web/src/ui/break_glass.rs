@@ -18,9 +18,10 @@ use super::form::{FormErrors, Shown};
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::patient_page::time_text;
-use super::{moment_text, page_status, patient_href, see_other, user_names};
+use super::{page_status, patient_href, see_other, user_names};
 use crate::AppState;
 use crate::auth::{ADMIN_ROLES, CurrentUser};
+use crate::dates::moment;
 use crate::error::AppError;
 
 /// Grants listed on the review page: newest first.
@@ -165,13 +166,13 @@ async fn review_list(
         .into_iter()
         .map(|g| GrantRow {
             who: name(&g.username),
-            granted: moment_text(g.granted_at),
+            granted: moment(g.granted_at),
             until: time_text(g.expires_at),
             patient_href: patient_href(&g.patient_id),
             reviewed: g
                 .reviewed
                 .as_ref()
-                .map(|(by, at)| format!("{} on {}", name(by), moment_text(*at))),
+                .map(|(by, at)| format!("{} on {}", name(by), moment(*at))),
             action: format!("/admin/break-glass/{}/reviewed", g.id),
             grant: g,
         })

@@ -114,7 +114,7 @@ async fn render(
         .map(|v| VersionView {
             version: v.version,
             in_error: v.status == EntryStatus::EnteredInError,
-            at: super::moment_text(v.change.at),
+            at: crate::dates::moment(v.change.at),
             by: ctx
                 .names
                 .get(v.change.by.as_str())

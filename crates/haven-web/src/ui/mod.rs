@@ -125,12 +125,6 @@ pub async fn user_names(
         .collect())
 }
 
-/// A moment as the history and audit pages show it, the NHS way: "28 November 2026 at 10:00
-/// (UTC)" (`crate::dates::moment`).
-pub fn moment_text(at: time::OffsetDateTime) -> String {
-    crate::dates::moment(at)
-}
-
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.
 pub fn new_entry_id() -> EntryId {
     EntryId::new(uuid::Uuid::now_v7().to_string())
