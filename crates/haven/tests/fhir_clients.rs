@@ -3,21 +3,13 @@
 //! names its Python in `HAVEN_FHIRPY_PYTHON`; without it the test says it was skipped, except
 //! under `CI=true`, where it must run.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-fn haven(db: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_haven"));
-    cmd.arg("--db")
-        .arg(db)
-        .env_remove("HAVEN_DB")
-        .env_remove("HAVEN_POLICY_FILE")
-        .env_remove("HAVEN_CDS_ISSUERS")
-        .env_remove("HAVEN_PUBLIC_URL");
-    cmd
-}
+#[path = "support/server.rs"]
+#[allow(dead_code)] // the load test's figures are not read here
+mod server;
+
+use server::{Server, haven};
 
 /// The Python that has fhirpy, or `None` (with the reason) when this machine has none.
 fn fhirpy_python() -> Result<String, String> {
@@ -67,24 +59,8 @@ fn fhirpy_reads_searches_writes_and_understands_haven_s_errors() {
         .expect("the token is printed")
         .to_owned();
 
-    let mut server = haven(&db)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("haven serve");
-    let stdout = server.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("Haven is ready at ") {
-                let _ = tx.send(rest.trim_end_matches('/').to_owned());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("haven serve became ready");
+    let server = Server::start(&db);
+    let base = server.base.clone();
 
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -94,8 +70,7 @@ fn fhirpy_reads_searches_writes_and_understands_haven_s_errors() {
         .args([script, &format!("{base}/fhir"), &token])
         .output()
         .expect("run the fhirpy script");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&run.stdout),

@@ -8,31 +8,22 @@
 //! build (`HAVEN_LOAD_BIN=target/release/haven`). Nothing here
 //! asserts a time: the figures are for reading, the assertions are about correctness.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
+#[path = "support/server.rs"]
+mod server;
+
+use server::{Server, haven};
+
 const PASSWORD: &str = "load test passphrase";
 const CLIENTS: usize = 100;
 const USERS: usize = 10;
 const PATIENTS: u32 = 60;
-
-/// The binary under test: this build's, or `HAVEN_LOAD_BIN` (a release build, for the figures
-/// in BENCHMARKS.md).
-fn haven(db: &Path) -> Command {
-    let bin = std::env::var_os("HAVEN_LOAD_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_haven")), PathBuf::from);
-    let mut cmd = Command::new(bin);
-    cmd.arg("--db")
-        .arg(db)
-        .env_remove("HAVEN_DB")
-        .env_remove("HAVEN_POLICY_FILE");
-    cmd
-}
 
 /// Runs a command to completion, failing the test with its output when it fails.
 fn ok(db: &Path, args: &[&str], stdin: &str) -> String {
@@ -89,57 +80,6 @@ fn prepared(dir: &Path) -> (PathBuf, Vec<String>) {
         .expect("ids");
     assert_eq!(ids.len(), PATIENTS as usize);
     (db, ids)
-}
-
-/// `haven serve` on a free port, killed (SIGKILL) when dropped unless stopped first.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &Path) -> Self {
-        let mut child = haven(db)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start haven serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.strip_prefix("Haven is ready at ") {
-                    let _ = tx.send(rest.trim_end_matches('/').to_owned());
-                }
-            }
-        });
-        let base = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("haven serve became ready");
-        Self { child, base }
-    }
-
-    /// The server's peak resident memory so far, in MiB (Linux).
-    fn peak_mib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib / 1024)
-    }
-
-    /// SIGKILL: no shutdown hook runs, as in a crash or a power cut of the process.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The value of the first hidden `csrf` field on a page.

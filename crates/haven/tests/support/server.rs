@@ -1,0 +1,77 @@
+//! The real `haven` binary for the binary's own end-to-end tests: a command on a database,
+//! and `haven serve` on a free port. Shared by `resilience.rs` and `fhir_clients.rs`
+//! (`#[path]`-included, so each test crate takes what it uses).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The binary under test: this build's, or `HAVEN_LOAD_BIN` (a release build, for the figures
+/// in BENCHMARKS.md). Settings from the caller's environment are left out.
+pub fn haven(db: &Path) -> Command {
+    let bin = std::env::var_os("HAVEN_LOAD_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_haven")), PathBuf::from);
+    let mut cmd = Command::new(bin);
+    cmd.arg("--db").arg(db);
+    for name in [
+        "HAVEN_DB",
+        "HAVEN_POLICY_FILE",
+        "HAVEN_CDS_ISSUERS",
+        "HAVEN_PUBLIC_URL",
+    ] {
+        cmd.env_remove(name);
+    }
+    cmd
+}
+
+/// `haven serve` on a free port, killed (SIGKILL) when dropped unless stopped first.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(db: &Path) -> Self {
+        let mut child = haven(db)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start haven serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Haven is ready at ") {
+                    let _ = tx.send(rest.trim_end_matches('/').to_owned());
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("haven serve became ready");
+        Self { child, base }
+    }
+
+    /// The server's peak resident memory so far, in MiB (Linux).
+    pub fn peak_mib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024)
+    }
+
+    /// SIGKILL: no shutdown hook runs, as in a crash or a power cut of the process.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
