@@ -6,7 +6,7 @@ use haven_store::api_tokens::ApiScope;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::{record, spawn_app, transaction};
+use crate::support::{TestApp, record, spawn_app, transaction};
 
 /// Status, content type and the first issue's code of an answer that must be an outcome.
 async fn outcome(res: reqwest::Response) -> (StatusCode, String, String, Value) {
@@ -27,6 +27,18 @@ async fn outcome(res: reqwest::Response) -> (StatusCode, String, String, Value) 
         .unwrap_or_default()
         .to_owned();
     (status, kind, code, body)
+}
+
+/// The app holding the tests' synthetic record (pat-17), and a read token.
+async fn with_record() -> (TestApp, String) {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let res = app
+        .post_json("/fhir", &write, &transaction(&record()))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let read = app.token(ApiScope::Read).await;
+    (app, read)
 }
 
 #[tokio::test]
@@ -128,13 +140,7 @@ async fn every_error_under_fhir_is_an_operation_outcome() {
 
 #[tokio::test]
 async fn patients_are_found_by_name_and_birthdate_and_counted() {
-    let app = spawn_app().await;
-    let write = app.token(ApiScope::Write).await;
-    let res = app
-        .post_json("/fhir", &write, &transaction(&record()))
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let read = app.token(ApiScope::Read).await;
+    let (app, read) = with_record().await;
     let ids = |body: Value| -> Vec<String> {
         body["entry"]
             .as_array()
@@ -172,13 +178,7 @@ async fn patients_are_found_by_name_and_birthdate_and_counted() {
 
 #[tokio::test]
 async fn observations_are_found_by_code_and_category() {
-    let app = spawn_app().await;
-    let write = app.token(ApiScope::Write).await;
-    let res = app
-        .post_json("/fhir", &write, &transaction(&record()))
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let read = app.token(ApiScope::Read).await;
+    let (app, read) = with_record().await;
     let search = |query: String| {
         let app = &app;
         let read = read.clone();
@@ -275,13 +275,7 @@ async fn observations_are_found_by_code_and_category() {
 
 #[tokio::test]
 async fn an_unknown_parameter_is_ignored_or_refused_when_the_client_is_strict() {
-    let app = spawn_app().await;
-    let write = app.token(ApiScope::Write).await;
-    let res = app
-        .post_json("/fhir", &write, &transaction(&record()))
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let read = app.token(ApiScope::Read).await;
+    let (app, read) = with_record().await;
     let lenient: Value = app
         .get("/fhir/Patient?family=haddad&shoe-size=9", &read)
         .await
