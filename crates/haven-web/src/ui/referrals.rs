@@ -87,6 +87,17 @@ pub fn referral_entry(ctx: &PatientContext, entry: &str) -> Result<Entry, AppErr
         .ok_or(AppError::NotFound)
 }
 
+/// A referral that can still change, and its body: an entry in error takes no status or
+/// consent.
+fn active_referral(ctx: &PatientContext, entry: &str) -> Result<(Entry, Referral), AppError> {
+    let entry = referral_entry(ctx, entry)?;
+    if entry.status != EntryStatus::Active {
+        return Err(AppError::BadRequest("the referral was entered in error"));
+    }
+    let referral = entry.body.as_referral().ok_or(AppError::NotFound)?.clone();
+    Ok((entry, referral))
+}
+
 /// Whom a referral is to: its organisation, else the kind of service.
 pub fn addressee(r: &Referral) -> String {
     if r.organisation.trim().is_empty() {
@@ -534,11 +545,7 @@ async fn change_status(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let ctx = context(&state, &user, &id).await?;
-    let entry = referral_entry(&ctx, &entry_id)?;
-    if entry.status != EntryStatus::Active {
-        return Err(AppError::BadRequest("the referral was entered in error"));
-    }
-    let r = entry.body.as_referral().ok_or(AppError::NotFound)?.clone();
+    let (entry, r) = active_referral(&ctx, &entry_id)?;
     let data = FormData::parse(&body);
     let mut errors = FormErrors::default();
     data.refuse_control_characters(&mut errors);
@@ -619,11 +626,7 @@ async fn record_consent(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let ctx = context(&state, &user, &id).await?;
-    let entry = referral_entry(&ctx, &entry_id)?;
-    if entry.status != EntryStatus::Active {
-        return Err(AppError::BadRequest("the referral was entered in error"));
-    }
-    let r = entry.body.as_referral().ok_or(AppError::NotFound)?.clone();
+    let (entry, r) = active_referral(&ctx, &entry_id)?;
     let data = FormData::parse(&body);
     let mut errors = FormErrors::default();
     data.refuse_control_characters(&mut errors);
