@@ -14,7 +14,6 @@ mod entry_forms;
 mod guidance_links;
 mod handouts;
 mod health;
-mod load;
 mod patient_page;
 mod patients;
 mod policy;
