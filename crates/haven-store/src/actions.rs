@@ -9,9 +9,10 @@ use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action, Urgency};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::codec::{date_text, in_list};
+use crate::db::{Conn, exec};
 use crate::{Result, Store, projection};
 
 const AS_OF_KEY: &str = "actions.as-of";
@@ -72,38 +73,41 @@ fn policy_fingerprint(policy: &Policy) -> String {
 
 /// Replaces one patient's actions inside the caller's transaction.
 pub(crate) async fn replace_for_patient(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     record: &PatientRecord,
     policy: &Policy,
     today: Date,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM actions WHERE patient_id = ?")
+    let mut conn = conn.into();
+    exec!(conn conn.re(), c => sqlx::query("DELETE FROM actions WHERE patient_id = $1")
         .bind(record.patient.id.as_str())
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await)?;
     let actions = rules::evaluate(record, policy, today);
     let rows: Vec<(&PatientRecord, &Action)> = actions.iter().map(|a| (record, a)).collect();
     insert(conn, &rows).await
 }
 
-async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, &Action)]) -> Result<()> {
+async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Result<()> {
     for chunk in rows.chunks(1_000) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ",
-        );
-        q.push_values(chunk, |mut b, (record, a)| {
-            let p = &record.patient;
-            b.push_bind(p.id.as_str().to_owned())
-                .push_bind(a.rule.id())
-                .push_bind(a.section)
-                .push_bind(urgency_rank(a.urgency))
-                .push_bind(a.due.map(date_text))
-                .push_bind(a.due.map_or_else(|| UNDATED.to_owned(), date_text))
-                .push_bind(a.reason.clone())
-                .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
-                .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()));
-        });
-        q.build().execute(&mut *conn).await?;
+        exec!(conn conn.re(), c => {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ",
+            );
+            q.push_values(chunk, |mut b, (record, a)| {
+                let p = &record.patient;
+                b.push_bind(p.id.as_str().to_owned())
+                    .push_bind(a.rule.id())
+                    .push_bind(a.section)
+                    .push_bind(urgency_rank(a.urgency))
+                    .push_bind(a.due.map(date_text))
+                    .push_bind(a.due.map_or_else(|| UNDATED.to_owned(), date_text))
+                    .push_bind(a.reason.clone())
+                    .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
+                    .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()));
+            });
+            q.build().execute(c).await
+        })?;
     }
     Ok(())
 }
@@ -119,12 +123,13 @@ fn urgency_rank(u: Urgency) -> i64 {
 /// rules view and the patient's actions (as of `today`, the store clock's, and the stored
 /// policy).
 pub(crate) async fn after_patient_change(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     patient_id: &str,
     today: Date,
 ) -> Result<()> {
-    let record = projection::refresh(conn, patient_id).await?;
-    let policy = crate::settings::load_policy(conn).await?;
+    let mut conn = conn.into();
+    let record = projection::refresh(conn.re(), patient_id).await?;
+    let policy = crate::settings::load_policy(conn.re()).await?;
     replace_for_patient(conn, &record, &policy, today).await
 }
 
@@ -143,7 +148,10 @@ impl Store {
         }
         let mut after = 0i64;
         loop {
-            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+            let mut tx = self
+                .sqlite("refresh_actions_if_stale")?
+                .begin_with("BEGIN IMMEDIATE")
+                .await?;
             let rows = sqlx::query("SELECT seq, id, rules_view FROM patients WHERE seq > ? AND rules_view IS NOT NULL ORDER BY seq LIMIT ?")
                 .bind(after)
                 .bind(REFRESH_CHUNK)
@@ -161,7 +169,10 @@ impl Store {
             tx.commit().await?;
             tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("refresh_actions_if_stale")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         for (key, value) in [(AS_OF_KEY, date_text(today)), (POLICY_KEY, fingerprint)] {
             sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(key)
@@ -182,7 +193,7 @@ impl Store {
             .push_bind(q.limit.clamp(1, 1_000))
             .push(" OFFSET ")
             .push_bind(q.offset.max(0));
-        let rows = page.build().fetch_all(self.pool()).await?;
+        let rows = page.build().fetch_all(self.sqlite("actions")?).await?;
         let out = rows.iter().filter_map(|r| action_from_row(r).transpose());
         Ok((out.collect::<Result<_>>()?, self.action_counts(q).await?))
     }
@@ -205,7 +216,7 @@ impl Store {
             .push_bind(q.offset.max(0));
         let ids: Vec<String> = page
             .build()
-            .fetch_all(self.pool())
+            .fetch_all(self.sqlite("actions_by_patient")?)
             .await?
             .iter()
             .map(|r| r.try_get("patient_id"))
@@ -213,7 +224,10 @@ impl Store {
         let mut count: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT COUNT(DISTINCT patient_id) FROM actions");
         push_filters(&mut count, q);
-        let patients: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+        let patients: i64 = count
+            .build_query_scalar()
+            .fetch_one(self.sqlite("actions_by_patient")?)
+            .await?;
         let mut grouped: Vec<PatientActions> = ids
             .iter()
             .map(|id| PatientActions {
@@ -230,7 +244,11 @@ impl Store {
                 list.push_bind(id.as_str());
             }
             list.push_unseparated(") ORDER BY urgency_rank, due_sort, rule");
-            for r in rows.build().fetch_all(self.pool()).await? {
+            for r in rows
+                .build()
+                .fetch_all(self.sqlite("actions_by_patient")?)
+                .await?
+            {
                 let Some(action) = action_from_row(&r)? else {
                     continue;
                 };
@@ -261,7 +279,7 @@ impl Store {
         let mut by_urgency = vec![0i64; Urgency::ALL.len()];
         let mut by_rule = std::collections::BTreeMap::<String, i64>::new();
         let mut total = 0;
-        for r in sql.build().fetch_all(self.pool()).await? {
+        for r in sql.build().fetch_all(self.sqlite("action_counts")?).await? {
             let (rule, rank, n): (String, i64, i64) = (
                 r.try_get("rule")?,
                 r.try_get("urgency_rank")?,
@@ -361,9 +379,10 @@ pub(crate) fn evaluated(
 /// Replaces the actions of every patient in `batch` with the ones given (a few statements for
 /// the lot, inside the caller's transaction).
 pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     batch: &[(R, Vec<Action>)],
 ) -> Result<()> {
+    let mut conn = conn.into();
     if batch.is_empty() {
         return Ok(());
     }
@@ -371,23 +390,23 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
         .iter()
         .map(|(r, _)| r.borrow().patient.id.as_str())
         .collect();
-    in_list("DELETE FROM actions WHERE patient_id IN (", &ids)
+    exec!(conn conn.re(), c => in_list("DELETE FROM actions WHERE patient_id IN (", &ids)
         .build()
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await)?;
     add_many(conn, batch).await
 }
 
 /// Adds the actions of patients who have none yet (new ones), in multi-row inserts.
 pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     batch: &[(R, Vec<Action>)],
 ) -> Result<()> {
     let rows: Vec<(&PatientRecord, &Action)> = batch
         .iter()
         .flat_map(|(r, actions)| actions.iter().map(move |a| (r.borrow(), a)))
         .collect();
-    insert(conn, &rows).await
+    insert(conn.into(), &rows).await
 }
 
 #[cfg(test)]

@@ -76,7 +76,10 @@ impl Store {
         let secret = new_secret();
         let id = format!("tok-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let created_at = timestamp_text(now());
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("create_api_token")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(&id)
             .bind(name)
@@ -138,7 +141,7 @@ impl Store {
             Some(found) => found?.transpose(),
             None => sqlx::query(LIVE)
                 .bind(&hash)
-                .fetch_optional(self.pool())
+                .fetch_optional(self.sqlite("api_token_for")?)
                 .await?
                 .as_ref()
                 .map(token_from_row)
@@ -148,14 +151,17 @@ impl Store {
 
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
         let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at, id")
-            .fetch_all(self.pool())
+            .fetch_all(self.sqlite("list_api_tokens")?)
             .await?;
         rows.iter().map(token_from_row).collect()
     }
 
     /// Revokes a live token; `false` when there is no live token with that id.
     pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> Result<bool> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("revoke_api_token")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let done =
             sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                 .bind(timestamp_text(now()))

@@ -31,7 +31,10 @@ impl Store {
         now: OffsetDateTime,
         minutes: u32,
     ) -> Result<BreakGlass> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("grant_break_glass")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
             .bind(patient)
             .fetch_optional(&mut *tx)
@@ -85,7 +88,7 @@ impl Store {
         )
         .bind(username)
         .bind(patient)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.sqlite("break_glass_until")?)
         .await?;
         let Some((granted, expires)) = latest else {
             return Ok(None);
@@ -103,7 +106,7 @@ impl Store {
              FROM break_glass ORDER BY id DESC LIMIT ?",
         )
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.sqlite("break_glass_grants")?)
         .await?;
         rows.iter()
             .map(|r| {
@@ -133,7 +136,10 @@ impl Store {
         id: i64,
         now: OffsetDateTime,
     ) -> Result<bool> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("review_break_glass")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let patient: Option<String> = sqlx::query_scalar(
             "UPDATE break_glass SET reviewed_by = ?, reviewed_at = ?
              WHERE id = ? AND reviewed_by IS NULL RETURNING patient_id",

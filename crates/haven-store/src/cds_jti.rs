@@ -7,7 +7,10 @@ impl Store {
     /// Records `key` as used until `expires_at` (Unix seconds); `false` if it already was. Keys
     /// whose time has passed at `now` are forgotten first.
     pub async fn first_use_of_jti(&self, key: &str, expires_at: u64, now: u64) -> Result<bool> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("first_use_of_jti")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         sqlx::query("DELETE FROM cds_jti WHERE expires_at < ?")
             .bind(now as i64)
             .execute(&mut *tx)

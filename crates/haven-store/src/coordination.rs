@@ -28,7 +28,7 @@ impl Store {
         .bind(EntryKind::PlannedContact.id())
         .bind(date_text(first))
         .bind(date_text(last))
-        .fetch_all(self.pool())
+        .fetch_all(self.sqlite("planned_contacts")?)
         .await?;
         rows.iter()
             .map(|r| {
@@ -57,7 +57,11 @@ impl Store {
         }
         list.push_unseparated(")) ORDER BY family_name, given_name, id");
         let mut out = Vec::new();
-        for row in q.build().fetch_all(self.pool()).await? {
+        for row in q
+            .build()
+            .fetch_all(self.sqlite("records_with_entries_of")?)
+            .await?
+        {
             match projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?) {
                 Ok(record) => out.push(record),
                 Err(crate::StoreError::StaleView(_)) => {}

@@ -44,7 +44,7 @@ impl Store {
             columns!(),
             " FROM directory ORDER BY name COLLATE NOCASE, seq"
         ))
-        .fetch_all(self.pool())
+        .fetch_all(self.sqlite("directory")?)
         .await?;
         rows.iter().map(entry_from_row).collect()
     }
@@ -53,7 +53,7 @@ impl Store {
     pub async fn organisation(&self, id: &str) -> Result<DirectoryEntry> {
         let row = sqlx::query(SELECT_CURRENT)
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.sqlite("organisation")?)
             .await?
             .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
         entry_from_row(&row)
@@ -68,7 +68,7 @@ impl Store {
             " FROM directory_history WHERE id = ? ORDER BY version"
         ))
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all(self.sqlite("organisation_history")?)
         .await?;
         let mut out = rows
             .iter()
@@ -85,7 +85,10 @@ impl Store {
         actor: &Actor,
         organisation: &Organisation,
     ) -> Result<OrganisationId> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("add_organisation")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM directory")
             .fetch_one(&mut *tx)
             .await?;
@@ -123,7 +126,10 @@ impl Store {
         version: u32,
         organisation: &Organisation,
     ) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("change_organisation")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let current = current_in(&mut tx, id).await?;
         if current.version != version {
             return Err(StoreError::VersionConflict {

@@ -172,7 +172,7 @@ impl Store {
                 sqlx::query_scalar("SELECT COUNT(*) FROM patients WHERE phone_key = ? AND id <> ?")
                     .bind(key)
                     .bind(id)
-                    .fetch_one(self.pool())
+                    .fetch_one(self.sqlite("possible_duplicates")?)
                     .await?;
             if is_shared_phone(
                 usize::try_from(holders)
@@ -191,7 +191,7 @@ impl Store {
         .bind(patient.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
         .bind(&phone)
         .bind(patient.birth_date.map(|d| d.to_string()))
-        .fetch_all(self.pool())
+        .fetch_all(self.sqlite("possible_duplicates")?)
         .await?;
         let different: HashSet<String> = if id.is_empty() {
             HashSet::new()
@@ -201,7 +201,7 @@ impl Store {
                  UNION SELECT patient_a FROM distinct_patients WHERE patient_b = ?1",
             )
             .bind(id)
-            .fetch_all(self.pool())
+            .fetch_all(self.sqlite("possible_duplicates")?)
             .await?
             .into_iter()
             .collect()
@@ -240,7 +240,10 @@ impl Store {
             return Err(StoreError::SamePatient(a.to_owned()));
         }
         let (a, b) = ordered(a, b);
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("mark_different_people")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         for id in [a, b] {
             let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
                 .bind(id)
@@ -321,11 +324,17 @@ impl Store {
             None => {
                 let mut finder = PairFinder::default();
                 for (sql, reason) in SAME_VALUE {
-                    for r in sqlx::query(sql).fetch_all(self.pool()).await? {
+                    for r in sqlx::query(sql)
+                        .fetch_all(self.sqlite("possible_duplicate_pairs")?)
+                        .await?
+                    {
                         finder.same_value(reason, r.try_get(0)?, r.try_get(1)?);
                     }
                 }
-                for r in sqlx::query(SAME_DAY).fetch_all(self.pool()).await? {
+                for r in sqlx::query(SAME_DAY)
+                    .fetch_all(self.sqlite("possible_duplicate_pairs")?)
+                    .await?
+                {
                     finder
                         .born(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -336,7 +345,7 @@ impl Store {
         let pairs = finder.pairs();
         let different: HashSet<(String, String)> =
             sqlx::query("SELECT patient_a, patient_b FROM distinct_patients")
-                .fetch_all(self.pool())
+                .fetch_all(self.sqlite("possible_duplicate_pairs")?)
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get("patient_a")?, r.try_get("patient_b")?)))
@@ -366,7 +375,7 @@ impl Store {
             BTreeMap::new()
         } else {
             q.build()
-                .fetch_all(self.pool())
+                .fetch_all(self.sqlite("possible_duplicate_pairs")?)
                 .await?
                 .iter()
                 .map(|r| summary(r).map(|s| (s.patient.id.to_string(), s.patient)))

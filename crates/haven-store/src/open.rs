@@ -1,4 +1,6 @@
-//! Opening a database: refuse foreign or newer files before touching them, then migrate.
+//! Opening a database: refuse foreign or newer files (or PostgreSQL schemas) before touching
+//! them, then migrate. The URL chooses the backend: `postgres://…` is PostgreSQL, anything else
+//! a SQLite file.
 
 use std::path::Path;
 
@@ -7,12 +9,30 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Row, SqliteConnection};
+use sqlx::{Connection, SqliteConnection};
 
 use crate::audit::{AuditFiles, Trail};
 use crate::{Clock, Result, Store, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// PostgreSQL's migrations, in lockstep with SQLite's (same versions; a test checks).
+pub(crate) static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The connection pool's size and how long a request waits for a connection before failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(30),
+        }
+    }
+}
 
 /// The newest schema version this build knows.
 /// Each connection's page cache, as SQLite's `cache_size` pragma takes it (negative: KiB).
@@ -25,10 +45,18 @@ pub fn known_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
+/// Whether `--db` names a PostgreSQL database.
+pub(crate) fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 /// Turns `--db` into a file path: a plain path or `sqlite://PATH`.
 pub(crate) fn sqlite_path(url: &str) -> Result<&str> {
     if let Some(rest) = url.strip_prefix("sqlite://") {
         return Ok(rest);
+    }
+    if is_postgres(url) {
+        return Err(StoreError::AuditFilesNeeded);
     }
     if url.contains("://") {
         return Err(StoreError::UnsupportedUrl(url.to_owned()));
@@ -53,7 +81,21 @@ impl Store {
         clock: Clock,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Store> {
-        Self::open_file(url, Some(audit), clock, progress).await
+        Self::open_pooled(url, audit, clock, PoolSettings::default(), progress).await
+    }
+
+    /// [`Store::open_with`] with the connection pool sized and timed by `pool`.
+    pub async fn open_pooled(
+        url: &str,
+        audit: &AuditFiles,
+        clock: Clock,
+        pool: PoolSettings,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Store> {
+        if is_postgres(url) {
+            return crate::open_pg::open(url, audit, clock, pool, progress).await;
+        }
+        Self::open_file(url, Some(audit), clock, pool, progress).await
     }
 
     /// Opens a file; with no audit files, under a throwaway key (a file only inspected, which
@@ -62,6 +104,7 @@ impl Store {
         url: &str,
         audit: Option<&AuditFiles>,
         clock: Clock,
+        settings: PoolSettings,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Store> {
         let path = sqlite_path(url)?;
@@ -79,10 +122,12 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .pragma("cache_size", CACHE_SIZE);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.acquire_timeout)
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        let pool = crate::db::Pool::Sqlite(pool);
         crate::search::refresh_keys(&pool).await?;
         let trail = match audit {
             Some(files) => Trail::open(&pool, files).await?,
@@ -91,7 +136,7 @@ impl Store {
         // The file itself, without any `?option=` sqlx read from the URL.
         let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
         let store = Store {
-            pool,
+            db: pool,
             readers: std::sync::Arc::new(Readers::new(path.clone())),
             path,
             audit: std::sync::Arc::new(trail),
@@ -110,9 +155,10 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        let pool = crate::db::Pool::Sqlite(pool);
         crate::search::refresh_keys(&pool).await?;
         let store = Store {
-            pool,
+            db: pool,
             path: None,
             readers: Default::default(),
             audit: std::sync::Arc::new(Trail::ephemeral()?),
@@ -123,26 +169,22 @@ impl Store {
     }
 
     pub async fn health(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        crate::db::exec!(self.db(), p => sqlx::query("SELECT 1").execute(p).await)?;
         Ok(())
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        crate::db::on!(self.db(), p => p.close().await);
     }
 
     /// Whether the database holds any patient or user (restore and `serve --demo` ask this).
     pub async fn is_empty(&self) -> Result<bool> {
-        let row = sqlx::query(
+        let n: i64 = crate::db::on!(self.db(), p => sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM patients) + (SELECT COUNT(*) FROM users) AS n",
         )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get::<i64, _>("n")? == 0)
-    }
-
-    pub(crate) fn pool(&self) -> &sqlx::SqlitePool {
-        &self.pool
+        .fetch_one(p)
+        .await)?;
+        Ok(n == 0)
     }
 
     /// The application's clock, which every user of this store reads "today" from.

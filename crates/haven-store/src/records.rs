@@ -79,7 +79,7 @@ impl Store {
         )
         .bind(&filter.patient)
         .bind(&filter.clinician)
-        .fetch(self.pool());
+        .fetch(self.sqlite("scan_stamped_records")?);
         let mut entries = sqlx::query(
             "SELECT e.* FROM entries e WHERE (?1 IS NULL OR e.patient_id = ?1)
              AND (?2 IS NULL OR e.patient_id IN (SELECT id FROM patients WHERE named_clinician = ?2))
@@ -88,7 +88,7 @@ impl Store {
         .bind(&filter.patient)
         .bind(&filter.clinician)
         .bind(visible == Visibility::Sensitive)
-        .fetch(self.pool());
+        .fetch(self.sqlite("scan_stamped_records")?);
         let mut pending: Option<Entry> = None;
         let mut count = 0;
         while let Some(row) = patients.try_next().await? {
@@ -141,11 +141,12 @@ impl BulkJournal {
     /// A connection set up for a bulk load, the store's others closed first: idle connections
     /// would keep the WAL in use (the pool reopens them on demand).
     pub(crate) async fn begin(store: &Store) -> Result<(PoolConnection<Sqlite>, Self)> {
-        let mut conn = store.pool().acquire().await?;
-        while let Some(idle) = store.pool().try_acquire() {
+        let pool = store.sqlite("bulk load")?;
+        let mut conn = pool.acquire().await?;
+        while let Some(idle) = pool.try_acquire() {
             idle.close().await?;
         }
-        let journal = Self::enter(&mut conn, store.pool().size()).await?;
+        let journal = Self::enter(&mut conn, pool.size()).await?;
         Ok((conn, journal))
     }
 

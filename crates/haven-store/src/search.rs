@@ -17,7 +17,9 @@ use haven_core::duplicates::phone_key;
 use haven_core::names::{KEY_VERSION, NameQuery, key_words};
 use haven_core::record::Patient;
 use haven_core::text::fold;
-use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row};
+
+use crate::db::{Pool, exec, on};
 
 use crate::codec::date_text;
 use crate::patients::{PatientSummary, list_filters};
@@ -269,7 +271,7 @@ impl Store {
                     stmt = stmt.bind(p);
                 }
                 let mut found = Vec::new();
-                for r in stmt.fetch_all(self.pool()).await? {
+                for r in stmt.fetch_all(self.sqlite("search_by_name")?).await? {
                     let candidate = Candidate {
                         rowid: r.try_get(0)?,
                         family: r.try_get(1)?,
@@ -286,7 +288,7 @@ impl Store {
                     stmt = stmt.bind(rowid);
                 }
                 let rows = stmt
-                    .fetch_all(self.pool())
+                    .fetch_all(self.sqlite("search_by_name")?)
                     .await?
                     .iter()
                     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
@@ -313,18 +315,18 @@ impl Store {
 /// Fills in the name and phone keys of every patient when the database's keys were made by
 /// another version of the key functions, or not at all (a database from before migration
 /// 0006). One transaction; a no-op when the keys are current.
-pub(crate) async fn refresh_keys(pool: &SqlitePool) -> Result<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let stored: Option<String> =
+pub(crate) async fn refresh_keys(pool: &Pool) -> Result<()> {
+    let mut tx = pool.write().await?;
+    let mut conn = tx.conn();
+    let stored: Option<String> = on!(conn conn.re(), c =>
         sqlx::query_scalar("SELECT value FROM haven_meta WHERE key = 'name-keys'")
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(c)
+            .await)?;
     if stored.as_deref() == Some(KEY_VERSION) {
         return Ok(());
     }
-    let rows = sqlx::query("SELECT rowid, data FROM patients")
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows: Vec<(String, String)> = on!(conn conn.re(), c =>
+        sqlx::query_as("SELECT id, data FROM patients").fetch_all(c).await)?;
     if !rows.is_empty() {
         tracing::info!(
             patients = rows.len(),
@@ -332,40 +334,40 @@ pub(crate) async fn refresh_keys(pool: &SqlitePool) -> Result<()> {
         );
     }
     let mut keys = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let p: Patient = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
+    for (id, data) in rows {
+        let p: Patient = crate::codec::from_json(&data)?;
         let mut names = format!("{} {}", p.given_name, p.family_name);
         if let Some(native) = &p.native_name {
             names.push(' ');
             names.push_str(native);
         }
         keys.push((
-            r.try_get::<i64, _>("rowid")?,
+            id,
             stored_key(&names),
             p.phone.as_deref().and_then(phone_key),
         ));
     }
-    drop(rows);
     for batch in keys.chunks(REFRESH_BATCH) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("WITH k (id, search_key, phone_key) AS (");
-        q.push_values(batch, |mut b, (rowid, key, phone)| {
-            b.push_bind(rowid).push_bind(key).push_bind(phone);
-        });
-        q.push(
-            ") UPDATE patients SET search_key = k.search_key, phone_key = k.phone_key FROM k WHERE patients.rowid = k.id",
-        );
-        q.build().execute(&mut *tx).await?;
+        exec!(conn conn.re(), c => {
+            let mut q = QueryBuilder::new("WITH k (id, search_key, phone_key) AS (");
+            q.push_values(batch, |mut b, (id, key, phone)| {
+                b.push_bind(id).push_bind(key).push_bind(phone);
+            });
+            q.push(
+                ") UPDATE patients SET search_key = k.search_key, phone_key = k.phone_key FROM k WHERE patients.id = k.id",
+            );
+            q.build().execute(c).await
+        })?;
     }
-    sqlx::query(
-        "INSERT INTO haven_meta (key, value) VALUES ('name-keys', ?)
+    exec!(conn conn.re(), c => sqlx::query(
+        "INSERT INTO haven_meta (key, value) VALUES ('name-keys', $1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
     .bind(KEY_VERSION)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .execute(c)
+    .await)?;
+    drop(conn);
+    tx.commit().await
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ impl Store {
             .bind(csrf_token)
             .bind(timestamp_text(at))
             .bind(timestamp_text(at))
-            .execute(self.pool())
+            .execute(self.sqlite("create_session")?)
             .await?;
         Ok(())
     }
@@ -47,7 +47,7 @@ impl Store {
             "SELECT username, csrf_token, created_at, last_seen FROM sessions WHERE token_hash = ?",
         )
         .bind(token_hash)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.sqlite("session")?)
         .await?;
         row.map(|r| {
             Ok(Session {
@@ -64,7 +64,7 @@ impl Store {
         sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_hash = ?")
             .bind(timestamp_text(at))
             .bind(token_hash)
-            .execute(self.pool())
+            .execute(self.sqlite("touch_session")?)
             .await?;
         Ok(())
     }
@@ -72,7 +72,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
-            .execute(self.pool())
+            .execute(self.sqlite("delete_session")?)
             .await?;
         Ok(())
     }

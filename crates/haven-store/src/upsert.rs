@@ -140,7 +140,7 @@ impl Store {
         incoming: Vec<Incoming>,
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
-        let mut conn = self.pool().acquire().await?;
+        let mut conn = self.sqlite("upsert_incoming")?.acquire().await?;
         upsert(
             &mut conn,
             self.audit(),
@@ -278,7 +278,14 @@ async fn upsert(
                     summary.patients_added += 1;
                 }
                 (Demographics::Change { next, .. }, Some(row)) => {
-                    crate::patients::supersede(&mut tx, &next, row, reason, actor).await?;
+                    crate::patients::supersede(
+                        &mut tx,
+                        &next,
+                        &crate::patients::Current::read(row)?,
+                        reason,
+                        actor,
+                    )
+                    .await?;
                     summary.patients_updated += 1;
                 }
                 (Demographics::Change { .. } | Demographics::Keep, _) => {}
@@ -348,7 +355,7 @@ async fn write_new(
     crate::records::insert_patients(conn, &records, *seq, actor, &timestamp_text(now())).await?;
     *seq += records.len() as i64;
     crate::records::insert_entries(conn, records.iter().flat_map(|r| &r.entries)).await?;
-    crate::actions::add_many(conn, fresh).await?;
+    crate::actions::add_many(&mut *conn, fresh).await?;
     let rows = records.iter().map(|r| {
         let detail = format!("{reason}: {} entries added, 0 changed", r.entries.len());
         (Some(r.patient.id.as_str()), detail)

@@ -58,7 +58,10 @@ impl std::fmt::Debug for User {
 
 impl Store {
     pub async fn add_user(&self, actor: &Actor, user: &User) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("add_user")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE username = ?")
             .bind(&user.username)
             .fetch_optional(&mut *tx)
@@ -91,14 +94,14 @@ impl Store {
     pub async fn user(&self, username: &str) -> Result<Option<User>> {
         let row = sqlx::query("SELECT * FROM users WHERE username = ?")
             .bind(username)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.sqlite("user")?)
             .await?;
         row.map(|r| user_from_row(&r)).transpose()
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows = sqlx::query("SELECT * FROM users ORDER BY username")
-            .fetch_all(self.pool())
+            .fetch_all(self.sqlite("users")?)
             .await?;
         rows.iter().map(user_from_row).collect()
     }
@@ -115,7 +118,7 @@ impl Store {
         .await?;
         sqlx::query("DELETE FROM sessions WHERE username = ?")
             .bind(username)
-            .execute(self.pool())
+            .execute(self.sqlite("set_password_hash")?)
             .await?;
         Ok(())
     }
@@ -137,7 +140,7 @@ impl Store {
         if !active {
             sqlx::query("DELETE FROM sessions WHERE username = ?")
                 .bind(username)
-                .execute(self.pool())
+                .execute(self.sqlite("set_user_active")?)
                 .await?;
         }
         Ok(())
@@ -151,7 +154,10 @@ impl Store {
         sql: &'static str,
         value: &str,
     ) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("update_user")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let done = sqlx::query(sql)
             .bind(value)
             .bind(username)

@@ -1,0 +1,17 @@
+-- Finding the right person: the name key and phone key of each patient (computed in Rust; see
+-- SQLite's 0006), and pairs of patients someone has said are not the same person. The trigram
+-- index over the keys and SQLite's narrow `patient_search` table come with name search's port.
+ALTER TABLE patients ADD COLUMN search_key TEXT;
+ALTER TABLE patients ADD COLUMN phone_key TEXT;
+CREATE INDEX patients_phone_key ON patients (phone_key);
+
+CREATE TABLE distinct_patients (
+    patient_a TEXT NOT NULL REFERENCES patients (id),
+    patient_b TEXT NOT NULL REFERENCES patients (id),
+    marked_by TEXT NOT NULL,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (patient_a, patient_b),
+    CHECK (patient_a < patient_b)
+);
+CREATE TRIGGER distinct_patients_no_change BEFORE UPDATE OR DELETE ON distinct_patients
+FOR EACH ROW EXECUTE FUNCTION haven_refuse('a pair marked as different people is kept as marked');
