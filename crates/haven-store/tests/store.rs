@@ -7,17 +7,21 @@ use haven_store::{
 };
 use time::macros::{date, datetime};
 
-struct Db {
+#[path = "store/backends.rs"]
+mod backends;
+use backends::{Db, Kind, both};
+
+struct FileDb {
     _dir: tempfile::TempDir,
     path: String,
     store: Store,
 }
 
-async fn db() -> Db {
+async fn db() -> FileDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("haven.db").to_string_lossy().into_owned();
     let store = Store::open(&path).await.expect("open");
-    Db {
+    FileDb {
         _dir: dir,
         path,
         store,
@@ -50,25 +54,371 @@ fn life_event(id: &str, pid: &PatientId) -> Entry {
     )
 }
 
-#[tokio::test]
-async fn migrates_an_empty_file_and_reopens_an_existing_one() {
-    let db = db().await;
-    let p = db
-        .store
-        .create_patient(&actor(), patient("Amina", "Haddad"), vec![])
-        .await
-        .expect("create");
-    db.store.close().await;
-    let again = Store::open(&db.path).await.expect("reopen");
-    assert_eq!(
-        again
-            .patient(p.id.as_str())
+// Every test in this block runs on SQLite and on PostgreSQL (`store/backends.rs`).
+both! {
+    async fn opens_an_empty_database_and_reopens_it(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Amina", "Haddad"), vec![])
             .await
-            .expect("patient")
-            .patient
-            .given_name,
-        "Amina"
+            .expect("create");
+        db.store.close().await;
+        let again = db.reopen().await;
+        assert_eq!(
+            again
+                .patient(p.id.as_str())
+                .await
+                .expect("patient")
+                .patient
+                .given_name,
+            "Amina"
+        );
+        assert!(!again.is_empty().await.expect("is empty"));
+        again.health().await.expect("healthy");
+    }
+
+    async fn refuses_a_newer_schema_untouched(db) {
+        let future = match db.kind {
+            Kind::Sqlite => "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)",
+            Kind::Postgres => "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', TRUE, '\\x00', 0)",
+        };
+        db.sql(future).await.expect("a future migration");
+        db.store.close().await;
+        let err = Store::open_with(&db.url, &db.audit, haven_store::Clock::system(), &|_, _| {})
+            .await
+            .expect_err("newer");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 9999, .. }),
+            "{err}"
+        );
+    }
+
+    async fn amend_and_entered_in_error_keep_every_version(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Dawit", "Tesfaye"), vec![])
+            .await
+            .expect("create");
+        let v1 = life_event("e1", &p.id);
+        db.store.add_entry(&actor(), &v1).await.expect("add");
+        let body = EntryBody::LifeEvent(LifeEvent {
+            kind: LifeEventKind::AppealDismissed,
+            date: date!(2026 - 11 - 01),
+            note: "corrected".into(),
+        });
+        let v2 = v1
+            .amend(
+                body,
+                "dr.b".into(),
+                datetime!(2026-11-03 9:00 UTC),
+                "wrong event",
+            )
+            .expect("amend");
+        db.store
+            .change_entry(&actor(), &v2)
+            .await
+            .expect("store amend");
+        let v3 = v2
+            .mark_entered_in_error(
+                "dr.c".into(),
+                datetime!(2026-11-04 9:00 UTC),
+                "wrong patient",
+            )
+            .expect("eie");
+        db.store
+            .change_entry(&actor(), &v3)
+            .await
+            .expect("store eie");
+
+        let history = db.store.entry_history("e1").await.expect("history");
+        assert_eq!(
+            history.iter().map(|e| e.version).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(history[0].body, v1.body);
+        assert_eq!(history[2].status, EntryStatus::EnteredInError);
+        assert_eq!(history[2].change.reason, "wrong patient");
+
+        // A stale writer (still at version 1) is refused.
+        assert!(matches!(
+            db.store.change_entry(&actor(), &v2).await,
+            Err(StoreError::VersionConflict { current: 3 })
+        ));
+        let record = db
+            .store
+            .record(p.id.as_str(), Visibility::Sensitive)
+            .await
+            .expect("record");
+        assert_eq!(
+            record.active().count(),
+            0,
+            "entered-in-error entries are not active"
+        );
+        assert_eq!(record.entries.len(), 1, "but they are kept");
+    }
+
+    async fn history_and_audit_cannot_be_deleted_even_with_sql(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Reza", "Ahmadi"), vec![])
+            .await
+            .expect("create");
+        db.store
+            .add_entry(&actor(), &life_event("e1", &p.id))
+            .await
+            .expect("add");
+        for sql in [
+            "DELETE FROM entries",
+            "DELETE FROM audit_log",
+            "UPDATE audit_log SET actor = 'x'",
+            "DELETE FROM patients",
+            "DELETE FROM entry_history",
+        ] {
+            let Err(err) = db.sql(sql).await else {
+                // An empty history has no row for a row trigger to refuse.
+                assert_eq!(sql, "DELETE FROM entry_history", "{sql} was allowed");
+                continue;
+            };
+            assert!(
+                err.to_string().contains("never") || err.to_string().contains("append-only"),
+                "{sql}: {err}"
+            );
+        }
+        if db.kind == Kind::Postgres {
+            let err = db.sql("TRUNCATE audit_log").await.expect_err("truncate");
+            assert!(err.to_string().contains("append-only"), "{err}");
+        }
+    }
+
+    async fn audit_chain_verifies_and_detects_tampering(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Leyla", "Karimi"), vec![])
+            .await
+            .expect("create");
+        db.store
+            .audit_read(&actor(), "patient.view", Some(p.id.as_str()), "")
+            .await
+            .expect("read");
+        assert_eq!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact {
+                entries: 2,
+                unkeyed: 0,
+                checkpoints: 0
+            }
+        );
+        // Tampering needs the trigger gone first: exactly what an attacker with access does.
+        db.drop_trigger("audit_no_update", "audit_log").await;
+        db.sql("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1")
+            .await
+            .expect("tamper");
+        assert!(matches!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Broken { seq: 1, .. }
+        ));
+    }
+
+    async fn many_new_entries_call_for_a_checkpoint_and_one_is_written_only_when_the_log_moved(db) {
+        assert_eq!(
+            db.store.audit_checkpoint_if_moved().await.expect("none"),
+            None
+        );
+        for i in 0..100 {
+            db.store
+                .audit_read(&actor(), "patient.view", Some("pat-1"), &i.to_string())
+                .await
+                .expect("read");
+        }
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            db.store.audit_checkpoint_due(),
+        )
+        .await
+        .expect("a hundred entries call for a checkpoint");
+        let written = db
+            .store
+            .audit_checkpoint_if_moved()
+            .await
+            .expect("checkpoint")
+            .expect("the log moved");
+        assert_eq!(written.seq, 100);
+        assert_eq!(
+            db.store.audit_checkpoint_if_moved().await.expect("none"),
+            None
+        );
+        let text = std::fs::read_to_string(&db.audit.checkpoints).expect("checkpoint file");
+        assert_eq!(text, format!("{}\n", written.line()));
+        assert!(matches!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact {
+                entries: 100,
+                checkpoints: 1,
+                ..
+            }
+        ));
+    }
+
+    async fn two_servers_writing_at_once_keep_one_unbroken_audit_chain(db) {
+        // A second pool on the same database: another Haven server (or process).
+        let other = db.reopen().await;
+        let write = |store: Store, who: &'static str| async move {
+            for i in 0..15 {
+                let p = store
+                    .create_patient(&Actor::new(who), patient("Sami", &format!("{who}{i}")), vec![])
+                    .await
+                    .expect("create");
+                store
+                    .audit_read(&Actor::new(who), "patient.view", Some(p.id.as_str()), "")
+                    .await
+                    .expect("read");
+            }
+        };
+        let (a, b) = tokio::join!(
+            tokio::spawn(write(db.store.clone(), "dr.a")),
+            tokio::spawn(write(other.clone(), "dr.b"))
+        );
+        a.expect("writer a");
+        b.expect("writer b");
+        assert_eq!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact {
+                entries: 60,
+                unkeyed: 0,
+                checkpoints: 0
+            }
+        );
+        assert_eq!(db.store.count_patients().await.expect("count"), 30);
+    }
+
+    async fn two_clinicians_saving_the_same_entry_one_is_told_it_changed(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Nadia", "Rahimi"), vec![])
+            .await
+            .expect("create");
+        let v1 = life_event("e1", &p.id);
+        db.store.add_entry(&actor(), &v1).await.expect("add");
+        let other = db.reopen().await;
+        let amend = |by: &str| {
+            v1.amend(
+                v1.body.clone(),
+                by.into(),
+                datetime!(2026-11-03 9:00 UTC),
+                "reviewed",
+            )
+            .expect("amend")
+        };
+        let (by_a, by_b, who) = (amend("dr.a"), amend("dr.b"), actor());
+        let (a, b) = tokio::join!(
+            db.store.change_entry(&who, &by_a),
+            other.change_entry(&who, &by_b)
+        );
+        let outcomes = [a.is_ok(), b.is_ok()];
+        assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{a:?} {b:?}");
+        let refused = a.err().or(b.err()).expect("one refused");
+        assert!(
+            matches!(refused, StoreError::VersionConflict { current: 2 }),
+            "{refused}"
+        );
+    }
+
+    async fn sensitive_entries_stay_out_of_administrative_views(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Mariam", "Yusuf"), vec![])
+            .await
+            .expect("create");
+        let disclosure = EntryBody::Disclosure(Disclosure {
+            kind: Some(AbuseKind::Torture),
+            disclosed: date!(2026 - 10 - 01),
+            note: String::new(),
+        });
+        db.store
+            .add_entry(
+                &actor(),
+                &Entry::new(
+                    "d1".into(),
+                    p.id.clone(),
+                    disclosure,
+                    "dr.test".into(),
+                    datetime!(2026-10-01 9:00 UTC),
+                ),
+            )
+            .await
+            .expect("add");
+        let admin = db
+            .store
+            .record(p.id.as_str(), Visibility::Administrative)
+            .await
+            .expect("admin view");
+        assert!(admin.entries.is_empty());
+        let clinical = db
+            .store
+            .record(p.id.as_str(), Visibility::Sensitive)
+            .await
+            .expect("clinical view");
+        assert!(clinical.has_sensitive_history());
+    }
+
+    async fn demographics_keep_every_version_and_a_stale_edit_is_refused(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Omid", "Tehrani"), vec![])
+            .await
+            .expect("create");
+        let mut moved = p.clone();
+        moved.family_name = "Tehrani-Shah".into();
+        assert_eq!(
+            db.store
+                .update_patient(&actor(), &moved, 1, "married")
+                .await
+                .expect("update"),
+            2
+        );
+        assert!(matches!(
+            db.store.update_patient(&actor(), &moved, 1, "again").await,
+            Err(StoreError::VersionConflict { current: 2 })
+        ));
+        let history = db.store.patient_history(p.id.as_str()).await.expect("history");
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].1.family_name, "Tehrani");
+        let (earlier, _) = db
+            .store
+            .patient_version(p.id.as_str(), 1)
+            .await
+            .expect("version")
+            .expect("version 1");
+        assert_eq!(earlier.family_name, "Tehrani");
+        let recent = db.store.audit_recent(Some(p.id.as_str()), 10).await.expect("audit");
+        assert_eq!(
+            recent.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            ["patient.update", "patient.create"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn what_is_not_yet_on_postgres_is_refused_by_name_and_changes_nothing() {
+    let Some(db) = Db::fresh(Kind::Postgres).await else {
+        return;
+    };
+    let err = db
+        .store
+        .search_patients(&PatientQuery {
+            text: Some("Amina".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect_err("search is not yet on PostgreSQL");
+    assert!(matches!(err, StoreError::NotOnPostgres(_)), "{err}");
+    assert!(
+        err.to_string().contains("not available on PostgreSQL yet"),
+        "{err}"
     );
+    assert!(db.store.is_empty().await.expect("empty"));
+    assert_eq!(db.store.audit_recent(None, 10).await.expect("audit"), []);
 }
 
 #[tokio::test]
@@ -122,178 +472,6 @@ async fn refuses_foreign_and_newer_databases_without_touching_them() {
         matches!(err, StoreError::NewerSchema { found: 9999, .. }),
         "{err}"
     );
-}
-
-#[tokio::test]
-async fn amend_and_entered_in_error_keep_every_version() {
-    let db = db().await;
-    let p = db
-        .store
-        .create_patient(&actor(), patient("Dawit", "Tesfaye"), vec![])
-        .await
-        .expect("create");
-    let v1 = life_event("e1", &p.id);
-    db.store.add_entry(&actor(), &v1).await.expect("add");
-    let body = EntryBody::LifeEvent(LifeEvent {
-        kind: LifeEventKind::AppealDismissed,
-        date: date!(2026 - 11 - 01),
-        note: "corrected".into(),
-    });
-    let v2 = v1
-        .amend(
-            body,
-            "dr.b".into(),
-            datetime!(2026-11-03 9:00 UTC),
-            "wrong event",
-        )
-        .expect("amend");
-    db.store
-        .change_entry(&actor(), &v2)
-        .await
-        .expect("store amend");
-    let v3 = v2
-        .mark_entered_in_error(
-            "dr.c".into(),
-            datetime!(2026-11-04 9:00 UTC),
-            "wrong patient",
-        )
-        .expect("eie");
-    db.store
-        .change_entry(&actor(), &v3)
-        .await
-        .expect("store eie");
-
-    let history = db.store.entry_history("e1").await.expect("history");
-    assert_eq!(
-        history.iter().map(|e| e.version).collect::<Vec<_>>(),
-        vec![1, 2, 3]
-    );
-    assert_eq!(history[0].body, v1.body);
-    assert_eq!(history[2].status, EntryStatus::EnteredInError);
-    assert_eq!(history[2].change.reason, "wrong patient");
-
-    // A stale writer (still at version 1) is refused.
-    assert!(matches!(
-        db.store.change_entry(&actor(), &v2).await,
-        Err(StoreError::VersionConflict { current: 3 })
-    ));
-    let record = db
-        .store
-        .record(p.id.as_str(), Visibility::Sensitive)
-        .await
-        .expect("record");
-    assert_eq!(
-        record.active().count(),
-        0,
-        "entered-in-error entries are not active"
-    );
-    assert_eq!(record.entries.len(), 1, "but they are kept");
-}
-
-#[tokio::test]
-async fn history_and_audit_cannot_be_deleted_even_with_sql() {
-    let db = db().await;
-    let p = db
-        .store
-        .create_patient(&actor(), patient("Reza", "Ahmadi"), vec![])
-        .await
-        .expect("create");
-    db.store
-        .add_entry(&actor(), &life_event("e1", &p.id))
-        .await
-        .expect("add");
-    let pool = sqlx::SqlitePool::connect(&db.path).await.expect("pool");
-    for sql in [
-        "DELETE FROM entries",
-        "DELETE FROM audit_log",
-        "UPDATE audit_log SET actor = 'x'",
-        "DELETE FROM patients",
-    ] {
-        let err = sqlx::query(sql).execute(&pool).await.expect_err(sql);
-        assert!(
-            err.to_string().contains("never") || err.to_string().contains("append-only"),
-            "{sql}: {err}"
-        );
-    }
-}
-
-#[tokio::test]
-async fn audit_chain_verifies_and_detects_tampering() {
-    let db = db().await;
-    let p = db
-        .store
-        .create_patient(&actor(), patient("Leyla", "Karimi"), vec![])
-        .await
-        .expect("create");
-    db.store
-        .audit_read(&actor(), "patient.view", Some(p.id.as_str()), "")
-        .await
-        .expect("read");
-    assert_eq!(
-        db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact {
-            entries: 2,
-            unkeyed: 0,
-            checkpoints: 0
-        }
-    );
-    let pool = sqlx::SqlitePool::connect(&db.path).await.expect("pool");
-    // Tampering needs the trigger gone first: exactly what an attacker with file access does.
-    sqlx::query("DROP TRIGGER audit_no_update")
-        .execute(&pool)
-        .await
-        .expect("drop");
-    sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1")
-        .execute(&pool)
-        .await
-        .expect("tamper");
-    assert!(matches!(
-        db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Broken { seq: 1, .. }
-    ));
-}
-
-#[tokio::test]
-async fn many_new_entries_call_for_a_checkpoint_and_one_is_written_only_when_the_log_moved() {
-    let db = db().await;
-    assert_eq!(
-        db.store.audit_checkpoint_if_moved().await.expect("none"),
-        None
-    );
-    for i in 0..100 {
-        db.store
-            .audit_read(&actor(), "patient.view", Some("pat-1"), &i.to_string())
-            .await
-            .expect("read");
-    }
-    tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        db.store.audit_checkpoint_due(),
-    )
-    .await
-    .expect("a hundred entries call for a checkpoint");
-    let written = db
-        .store
-        .audit_checkpoint_if_moved()
-        .await
-        .expect("checkpoint")
-        .expect("the log moved");
-    assert_eq!(written.seq, 100);
-    assert_eq!(
-        db.store.audit_checkpoint_if_moved().await.expect("none"),
-        None
-    );
-    let file = AuditFiles::beside(&db.path).expect("files").checkpoints;
-    let text = std::fs::read_to_string(file).expect("checkpoint file");
-    assert_eq!(text, format!("{}\n", written.line()));
-    assert!(matches!(
-        db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact {
-            entries: 100,
-            checkpoints: 1,
-            ..
-        }
-    ));
 }
 
 #[tokio::test]
@@ -461,7 +639,7 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
 }
 
 /// What a refused bulk load leaves: no patient stored, and the WAL back on.
-async fn assert_refused_load_left_nothing(db: &Db) {
+async fn assert_refused_load_left_nothing(db: &FileDb) {
     let (_, total) = db
         .store
         .search_patients(&PatientQuery::default())
@@ -564,48 +742,8 @@ async fn a_bulk_upsert_is_all_or_nothing_and_leaves_the_wal_on() {
     );
 }
 
-#[tokio::test]
-async fn sensitive_entries_stay_out_of_administrative_views() {
-    let db = db().await;
-    let p = db
-        .store
-        .create_patient(&actor(), patient("Mariam", "Yusuf"), vec![])
-        .await
-        .expect("create");
-    let disclosure = EntryBody::Disclosure(Disclosure {
-        kind: Some(AbuseKind::Torture),
-        disclosed: date!(2026 - 10 - 01),
-        note: String::new(),
-    });
-    db.store
-        .add_entry(
-            &actor(),
-            &Entry::new(
-                "d1".into(),
-                p.id.clone(),
-                disclosure,
-                "dr.test".into(),
-                datetime!(2026-10-01 9:00 UTC),
-            ),
-        )
-        .await
-        .expect("add");
-    let admin = db
-        .store
-        .record(p.id.as_str(), Visibility::Administrative)
-        .await
-        .expect("admin view");
-    assert!(admin.entries.is_empty());
-    let clinical = db
-        .store
-        .record(p.id.as_str(), Visibility::Sensitive)
-        .await
-        .expect("clinical view");
-    assert!(clinical.has_sensitive_history());
-}
-
 /// A database with one patient and a backup of it; the backup's path and its manifest's.
-async fn backed_up() -> (Db, std::path::PathBuf, std::path::PathBuf) {
+async fn backed_up() -> (FileDb, std::path::PathBuf, std::path::PathBuf) {
     let db = db().await;
     db.store
         .create_patient(&actor(), patient("Samir", "Nasser"), vec![])
