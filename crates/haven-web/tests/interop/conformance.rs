@@ -311,3 +311,83 @@ async fn an_unknown_parameter_is_ignored_or_refused_when_the_client_is_strict() 
         .expect("request");
     assert_eq!(fine.status(), StatusCode::OK);
 }
+
+/// A batch's entries stand alone (issue 16 §1): the good ones are stored, a bad one gets its
+/// own OperationOutcome naming its place in the request, and a reference to an earlier stored
+/// entry follows it while one to a refused entry is refused in turn. A transaction with the
+/// same bad entry stores nothing.
+#[tokio::test]
+async fn a_batch_stores_its_good_entries_and_answers_each_bad_one_on_its_own() {
+    let app = spawn_app().await;
+    let write = app.token(ApiScope::Write).await;
+    let h = "https://haven-health.github.io/fhir";
+    let event = |id: &str, subject: &str| {
+        serde_json::json!({"resource": {"resourceType": "Observation", "id": id, "status": "final",
+            "subject": {"reference": subject},
+            "code": {"coding": [{"system": format!("{h}/CodeSystem/life-event"), "code": "asylum-refused"}]},
+            "effectiveDateTime": "2026-10-01"},
+         "request": {"method": "POST", "url": "Observation"}})
+    };
+    let entries = vec![
+        serde_json::json!({"fullUrl": "urn:uuid:0b9e4c1e-5a52-4c8e-9a51-1f2a3b4c5d01",
+         "resource": {"resourceType": "Patient", "name": [{"family": "Okafor"}], "birthDate": "1991-03-02"},
+         "request": {"method": "POST", "url": "Patient"}}),
+        event("e1", "urn:uuid:0b9e4c1e-5a52-4c8e-9a51-1f2a3b4c5d01"),
+        serde_json::json!({"fullUrl": "urn:uuid:0b9e4c1e-5a52-4c8e-9a51-1f2a3b4c5d02",
+         "resource": {"resourceType": "Patient", "name": [{"family": "Tesfaye"}], "birthDate": "soon"},
+         "request": {"method": "POST", "url": "Patient"}}),
+        event("e2", "urn:uuid:0b9e4c1e-5a52-4c8e-9a51-1f2a3b4c5d02"),
+    ];
+    let mut bundle =
+        serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entries});
+    let res = app.post_json("/fhir", &write, &bundle).await;
+    let (status, _, _, body) = outcome(res).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(app.store.count_patients().await.expect("count"), 0);
+
+    bundle["type"] = "batch".into();
+    let res = app.post_json("/fhir", &write, &bundle).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["type"], "batch-response");
+    let answers = body["entry"].as_array().expect("entries");
+    let statuses: Vec<&str> = answers
+        .iter()
+        .map(|e| e["response"]["status"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "201 Created",
+            "201 Created",
+            "422 Unprocessable Entity",
+            "422 Unprocessable Entity"
+        ],
+        "{body}"
+    );
+    let refused = answers[2]["response"]["outcome"]["issue"][0]["diagnostics"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        refused.starts_with("request body: Bundle.entry[2]: Patient.birthDate"),
+        "{refused}"
+    );
+    let dangling = answers[3]["response"]["outcome"]["issue"][0]["diagnostics"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        dangling.contains("urn:uuid:0b9e4c1e-5a52-4c8e-9a51-1f2a3b4c5d02"),
+        "{dangling}"
+    );
+    let patient = answers[0]["response"]["location"]
+        .as_str()
+        .and_then(|l| l.split('/').nth(1))
+        .expect("the patient's location");
+    let stored = app
+        .store
+        .record(patient, haven_core::record::Visibility::Sensitive)
+        .await
+        .expect("the patient was stored");
+    assert_eq!(stored.entries.len(), 1, "the event followed its patient");
+    assert_eq!(app.store.count_patients().await.expect("count"), 1);
+}
