@@ -176,6 +176,7 @@ pub(crate) trait ReadRow {
     fn text(&self, column: &str) -> Result<String>;
     fn opt_text(&self, column: &str) -> Result<Option<String>>;
     fn int(&self, column: &str) -> Result<i64>;
+    fn flag(&self, column: &str) -> Result<bool>;
 }
 
 macro_rules! read_row {
@@ -188,6 +189,9 @@ macro_rules! read_row {
                 Ok(self.try_get(column)?)
             }
             fn int(&self, column: &str) -> Result<i64> {
+                Ok(self.try_get(column)?)
+            }
+            fn flag(&self, column: &str) -> Result<bool> {
                 Ok(self.try_get(column)?)
             }
         }

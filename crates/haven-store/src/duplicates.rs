@@ -245,7 +245,7 @@ impl Store {
             .begin_with("BEGIN IMMEDIATE")
             .await?;
         for id in [a, b] {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
+            let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;

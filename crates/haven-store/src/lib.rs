@@ -1,5 +1,7 @@
-//! Haven's storage: one [`Store`] over an embedded SQLite file (the default) — the clinical
-//! record, accounts, sessions, settings and the tamper-evident audit log.
+//! Haven's storage: one [`Store`] over an embedded SQLite file (the default) or a PostgreSQL
+//! database (`postgres://…`) — the clinical record, accounts, sessions, settings and the
+//! tamper-evident audit log. Queries are written once for both (`db.rs`); what is not yet
+//! ported to PostgreSQL is refused there by name ([`StoreError::NotOnPostgres`]).
 //!
 //! Architecture invariants:
 //! - every public write runs in one transaction together with its audit row;
@@ -47,6 +49,7 @@ pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use open::PoolSettings;
+pub use open_pg::without_password as shown_url;
 pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;

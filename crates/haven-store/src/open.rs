@@ -258,6 +258,23 @@ async fn inspect_existing(path: &str) -> Result<()> {
 }
 
 #[cfg(test)]
+mod lockstep_tests {
+    use super::*;
+
+    /// One schema version means the same thing on both backends: every migration exists in
+    /// both folders, so a database of either kind at version N has the same tables.
+    #[test]
+    fn the_sqlite_and_postgres_migrations_are_in_lockstep() {
+        let versions = |m: &sqlx::migrate::Migrator| {
+            m.iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(versions(&MIGRATOR), versions(&PG_MIGRATOR));
+    }
+}
+
+#[cfg(test)]
 mod durability_tests {
     use super::*;
 

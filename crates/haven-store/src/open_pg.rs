@@ -82,7 +82,7 @@ async fn inspect(pool: &PgPool, name: &str) -> Result<()> {
 }
 
 /// The URL as messages may show it: any password replaced by `***`.
-pub(crate) fn without_password(url: &str) -> String {
+pub fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };

@@ -78,20 +78,22 @@ impl Store {
 
     /// The patients whose rules view could not be rebuilt, oldest failure first.
     pub async fn rule_view_failures(&self) -> Result<Vec<ViewFailure>> {
-        let rows = sqlx::query(
-            "SELECT patient_id, reason, at FROM rules_view_failures ORDER BY at, patient_id",
-        )
-        .fetch_all(self.sqlite("rule_view_failures")?)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ViewFailure {
-                    patient_id: r.try_get("patient_id")?,
-                    reason: r.try_get("reason")?,
-                    at: r.try_get("at")?,
+        on!(self.db(), p => {
+            let rows = sqlx::query(
+                "SELECT patient_id, reason, at FROM rules_view_failures ORDER BY at, patient_id",
+            )
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ViewFailure {
+                        patient_id: r.try_get("patient_id")?,
+                        reason: r.try_get("reason")?,
+                        at: r.try_get("at")?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Rebuilds these patients' views and actions in one transaction, clearing any failure
