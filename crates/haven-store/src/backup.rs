@@ -12,7 +12,7 @@ impl Store {
     /// and its manifest ([`crate::manifest_path`]), whose path is returned.
     pub async fn backup_to(&self, actor: &Actor, out: &Path) -> Result<PathBuf> {
         let mut tx = self
-            .sqlite("backup_to")?
+            .sqlite("haven backup (on PostgreSQL, pg_dump meanwhile)")?
             .begin_with("BEGIN IMMEDIATE")
             .await?;
         self.audit()
@@ -21,7 +21,7 @@ impl Store {
         tx.commit().await?;
         sqlx::query("VACUUM INTO ?")
             .bind(out.to_string_lossy().into_owned())
-            .execute(self.sqlite("backup_to")?)
+            .execute(self.sqlite("haven backup (on PostgreSQL, pg_dump meanwhile)")?)
             .await?;
         self.write_backup_manifest(out).await
     }

@@ -139,6 +139,17 @@ impl Backend {
             Backend::Postgres => "postgres",
         }
     }
+
+    /// The patient list's order, as its index (`patients_list_order`) has it: case-blind
+    /// names, then registration order. SQLite's `NOCASE` is PostgreSQL's `lower()`.
+    pub(crate) fn list_order(self) -> &'static str {
+        match self {
+            Backend::Sqlite => {
+                " ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq"
+            }
+            Backend::Postgres => " ORDER BY lower(family_name), lower(given_name), seq",
+        }
+    }
 }
 
 /// Runs `$body` with `$c` bound to the backend's own pool or connection: the body is written

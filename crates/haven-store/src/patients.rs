@@ -4,7 +4,7 @@ use haven_core::duplicates::phone_key;
 use haven_core::record::{Entry, Patient};
 use haven_core::search::PatientSearch;
 use haven_core::{PatientId, text};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::db::{Conn, ReadRow, exec, on};
@@ -271,26 +271,23 @@ impl Store {
         {
             return self.search_by_name(q, name, text, *birth_date).await;
         }
-        let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM patients");
-        let mut page: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT data, version FROM patients");
-        // The same filter for both statements (a QueryBuilder owns its binds).
-        push_filter(&mut count, q, search.as_ref());
-        push_filter(&mut page, q, search.as_ref());
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(self.sqlite("search_patients")?)
-            .await?;
-        page.push(" ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq LIMIT ")
-            .push_bind(q.limit.clamp(1, 500))
-            .push(" OFFSET ")
-            .push_bind(q.offset.max(0));
-        let rows = page
-            .build()
-            .fetch_all(self.sqlite("search_patients")?)
-            .await?;
-        let page = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
-        Ok((page, total))
+        let order = self.backend().list_order();
+        on!(self.db(), p => {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM patients");
+            let mut page = QueryBuilder::new("SELECT data, version FROM patients");
+            // The same filter for both statements (a QueryBuilder owns its binds).
+            push_filter(&mut count, q, search.as_ref());
+            push_filter(&mut page, q, search.as_ref());
+            let total: i64 = count.build_query_scalar().fetch_one(p).await?;
+            page.push(order)
+                .push(" LIMIT ")
+                .push_bind(q.limit.clamp(1, 500))
+                .push(" OFFSET ")
+                .push_bind(q.offset.max(0));
+            let rows = page.build().fetch_all(p).await?;
+            let page = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
+            Ok((page, total))
+        })
     }
 
     pub async fn count_patients(&self) -> Result<i64> {
@@ -401,7 +398,13 @@ pub(crate) async fn insert_patient(
 }
 
 /// Appends the WHERE clause of a patient search without a name to `q`.
-fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, search: Option<&PatientSearch>) {
+fn push_filter<DB: sqlx::Database>(
+    q: &mut QueryBuilder<DB>,
+    query: &PatientQuery,
+    search: Option<&PatientSearch>,
+) where
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     q.push(" WHERE 1 = 1");
     match search {
         Some(PatientSearch::NhsNumber(digits)) => {
@@ -419,7 +422,10 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, search: Optio
 }
 
 /// The clinician and language filters, as ` AND …` conditions.
-fn push_list_filters(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery) {
+fn push_list_filters<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, query: &PatientQuery)
+where
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     for (condition, values) in list_filters(query) {
         q.push(" AND ");
         let mut parts = condition.split('?');

@@ -19,7 +19,7 @@ use haven_core::record::Patient;
 use haven_core::text::fold;
 use sqlx::{AssertSqlSafe, QueryBuilder, Row};
 
-use crate::db::{Pool, exec, on};
+use crate::db::{Backend, Pool, exec, on};
 
 use crate::codec::date_text;
 use crate::patients::{PatientSummary, list_filters};
@@ -120,6 +120,57 @@ impl NameSearch {
         (sql, params)
     }
 
+    /// [`NameSearch::candidates_sql`] on PostgreSQL: the same candidates (a superset of the
+    /// matches, which [`NameSearch::consider`] settles) through `LIKE`, which the pg_trgm
+    /// indexes answer (`migrations/postgres/0004`, `0006`); `seq` stands for SQLite's rowid.
+    fn candidates_sql_pg(
+        &self,
+        q: &PatientQuery,
+        birth_date: Option<Date>,
+    ) -> (String, Vec<String>) {
+        let mut params = vec![self.whole_text.clone()];
+        let mark = |params: &mut Vec<String>, value: String| {
+            params.push(value);
+            format!("${}", params.len())
+        };
+        let mut matches = vec!["local_id = $1".to_owned()];
+        if !self.folded.is_empty() {
+            matches.push(format!(
+                "search_name LIKE {}",
+                mark(&mut params, anywhere(&self.folded))
+            ));
+        }
+        if !self.words.is_empty() {
+            let all: Vec<String> = self
+                .words
+                .iter()
+                .map(|w| format!("search_key LIKE {}", mark(&mut params, anywhere(w))))
+                .collect();
+            matches.push(format!("({})", all.join(" AND ")));
+        }
+        let mut sql = format!(
+            "SELECT seq, family_name, given_name, search_name, search_key,
+             COALESCE(local_id = $1, FALSE) AS by_id
+             FROM patients WHERE ({})",
+            matches.join(" OR ")
+        );
+        if let Some(d) = birth_date {
+            let m = mark(&mut params, date_text(d));
+            sql.push_str(&format!(" AND birth_date = {m}"));
+        }
+        for (condition, values) in list_filters(q) {
+            let mut parts = condition.split('?');
+            sql.push_str(" AND ");
+            sql.push_str(parts.next().unwrap_or_default());
+            for (value, part) in values.into_iter().zip(parts) {
+                let m = mark(&mut params, value);
+                sql.push_str(&m);
+                sql.push_str(part);
+            }
+        }
+        (sql, params)
+    }
+
     /// A candidate, scored, if it matches: the folded text anywhere in its name, or every key
     /// word at the start of one of its key words (exactly what the trigram indexes look up,
     /// and the final word for the short words they cannot).
@@ -211,6 +262,15 @@ fn page_sql(page: &[i64]) -> String {
     format!("SELECT rowid, data, version FROM patients WHERE rowid IN ({marks})")
 }
 
+/// [`page_sql`] on PostgreSQL, by `seq`.
+fn page_sql_pg(page: &[i64]) -> String {
+    let marks: Vec<String> = (1..=page.len()).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT seq, data, version FROM patients WHERE seq IN ({})",
+        marks.join(", ")
+    )
+}
+
 impl Store {
     /// Patients whose name (or local id, `whole_text`) matches `name`, optionally born on
     /// `birth_date`, best match first; one page of them and how many there are in all.
@@ -263,37 +323,54 @@ impl Store {
         .map_err(|e| StoreError::Corrupt(format!("search task: {e}")))?;
         let (page, rows, total) = match on_file {
             Some(result) => result?,
+            // In memory, or on PostgreSQL: through the pool.
             None => {
                 let search = NameSearch::new(name, whole_text);
-                let (sql, params) = search.candidates_sql(q, birth_date);
-                let mut stmt = sqlx::query(AssertSqlSafe(sql));
-                for p in params {
-                    stmt = stmt.bind(p);
-                }
-                let mut found = Vec::new();
-                for r in stmt.fetch_all(self.sqlite("search_by_name")?).await? {
-                    let candidate = Candidate {
-                        rowid: r.try_get(0)?,
-                        family: r.try_get(1)?,
-                        given: r.try_get(2)?,
-                        search_name: r.try_get(3)?,
-                        search_key: r.try_get::<Option<&str>, _>(4)?.unwrap_or_default(),
-                        by_id: r.try_get(5)?,
-                    };
-                    found.extend(search.consider(candidate));
-                }
-                let (page, total) = NameSearch::page(found, q);
-                let mut stmt = sqlx::query(AssertSqlSafe(page_sql(&page)));
-                for rowid in &page {
-                    stmt = stmt.bind(rowid);
-                }
-                let rows = stmt
-                    .fetch_all(self.sqlite("search_by_name")?)
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-                    .collect::<Result<Vec<(i64, String, i64)>>>()?;
-                (page, rows, total)
+                let backend = self.backend();
+                let ((sql, params), page_sql) = match backend {
+                    Backend::Sqlite => (
+                        search.candidates_sql(q, birth_date),
+                        page_sql as fn(&[i64]) -> String,
+                    ),
+                    Backend::Postgres => (
+                        search.candidates_sql_pg(q, birth_date),
+                        page_sql_pg as fn(&[i64]) -> String,
+                    ),
+                };
+                on!(self.db(), p => {
+                    let mut stmt = sqlx::query(AssertSqlSafe(sql));
+                    for param in params {
+                        stmt = stmt.bind(param);
+                    }
+                    let mut found = Vec::new();
+                    for r in stmt.fetch_all(p).await? {
+                        let candidate = Candidate {
+                            rowid: r.try_get(0)?,
+                            family: r.try_get(1)?,
+                            given: r.try_get(2)?,
+                            search_name: r.try_get(3)?,
+                            search_key: r.try_get::<Option<&str>, _>(4)?.unwrap_or_default(),
+                            by_id: r.try_get(5)?,
+                        };
+                        found.extend(search.consider(candidate));
+                    }
+                    let (page, total) = NameSearch::page(found, q);
+                    // `IN ()` is no statement on PostgreSQL: an empty page reads nothing.
+                    let mut rows = Vec::new();
+                    if !page.is_empty() {
+                        let mut stmt = sqlx::query(AssertSqlSafe(page_sql(&page)));
+                        for rowid in &page {
+                            stmt = stmt.bind(rowid);
+                        }
+                        rows = stmt
+                            .fetch_all(p)
+                            .await?
+                            .iter()
+                            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                            .collect::<Result<Vec<(i64, String, i64)>>>()?;
+                    }
+                    (page, rows, total)
+                })
             }
         };
         let mut out = Vec::with_capacity(page.len());

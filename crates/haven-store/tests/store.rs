@@ -403,21 +403,18 @@ async fn what_is_not_yet_on_postgres_is_refused_by_name_and_changes_nothing() {
     let Some(db) = Db::fresh(Kind::Postgres).await else {
         return;
     };
+    let out = db._dir_path().join("backup.db");
     let err = db
         .store
-        .search_patients(&PatientQuery {
-            text: Some("Amina".into()),
-            limit: 10,
-            ..Default::default()
-        })
+        .backup_to(&actor(), &out)
         .await
-        .expect_err("search is not yet on PostgreSQL");
+        .expect_err("a file backup is not yet on PostgreSQL");
     assert!(matches!(err, StoreError::NotOnPostgres(_)), "{err}");
     assert!(
         err.to_string().contains("not available on PostgreSQL yet"),
         "{err}"
     );
-    assert!(db.store.is_empty().await.expect("empty"));
+    assert!(!out.exists());
     assert_eq!(db.store.audit_recent(None, 10).await.expect("audit"), []);
 }
 

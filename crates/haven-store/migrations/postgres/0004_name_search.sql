@@ -1,4 +1,6 @@
--- Name search: SQLite's 0004 adds an FTS5 trigram index. On PostgreSQL name search is not yet
--- ported (issue #17); its trigram index (pg_trgm) comes with it, in a later migration. This
--- file keeps the two folders' version numbers in step.
-SELECT 1;
+-- Name search by any part of a name through a trigram index (SQLite's 0004 uses FTS5): pg_trgm's
+-- GIN index answers `search_name LIKE '%…%'` without reading every patient. pg_trgm ships with
+-- PostgreSQL (Debian: postgresql-contrib) and is a trusted extension: the database's owner may
+-- create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX patient_names ON patients USING gin (search_name gin_trgm_ops);

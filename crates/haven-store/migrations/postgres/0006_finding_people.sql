@@ -1,9 +1,11 @@
 -- Finding the right person: the name key and phone key of each patient (computed in Rust; see
--- SQLite's 0006), and pairs of patients someone has said are not the same person. The trigram
--- index over the keys and SQLite's narrow `patient_search` table come with name search's port.
+-- SQLite's 0006), a trigram index over the keys, and pairs of patients someone has said are not
+-- the same person. (SQLite's narrow `patient_search` table is a speed-up for its FTS5 search;
+-- here the trigram indexes return candidates from `patients` directly.)
 ALTER TABLE patients ADD COLUMN search_key TEXT;
 ALTER TABLE patients ADD COLUMN phone_key TEXT;
 CREATE INDEX patients_phone_key ON patients (phone_key);
+CREATE INDEX patient_keys ON patients USING gin (search_key gin_trgm_ops);
 
 CREATE TABLE distinct_patients (
     patient_a TEXT NOT NULL REFERENCES patients (id),

@@ -61,6 +61,11 @@ impl Db {
         })
     }
 
+    /// A directory of the test's own, removed with it.
+    pub fn _dir_path(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// The same database opened again, as a restarted Haven would.
     pub async fn reopen(&self) -> Store {
         Store::open_with(&self.url, &self.audit, Clock::system(), &|_, _| {})
