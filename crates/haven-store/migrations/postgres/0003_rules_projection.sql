@@ -6,16 +6,16 @@ ALTER TABLE patients ADD COLUMN rules_view BYTEA;
 
 -- Derived data (a cache of the rules' output, never clinical history).
 CREATE TABLE actions (
-    patient_id   TEXT NOT NULL REFERENCES patients (id),
-    rule         TEXT NOT NULL,
-    section      TEXT NOT NULL,
+    patient_id   TEXT COLLATE "C" NOT NULL REFERENCES patients (id),
+    rule         TEXT COLLATE "C" NOT NULL,
+    section      TEXT COLLATE "C" NOT NULL,
     urgency_rank BIGINT NOT NULL,
-    due          TEXT,
+    due          TEXT COLLATE "C",
     -- `due` with undated actions last, so the worklist order is an index order.
-    due_sort     TEXT NOT NULL,
-    reason       TEXT NOT NULL,
-    clinician    TEXT,
-    language     TEXT,
+    due_sort     TEXT COLLATE "C" NOT NULL,
+    reason       TEXT COLLATE "C" NOT NULL,
+    clinician    TEXT COLLATE "C",
+    language     TEXT COLLATE "C",
     PRIMARY KEY (patient_id, rule)
 );
 CREATE INDEX actions_clinician_order ON actions (clinician, urgency_rank, due_sort, patient_id, rule);

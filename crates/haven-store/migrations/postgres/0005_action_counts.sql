@@ -2,9 +2,9 @@
 -- urgency), kept in step with `actions` by a trigger in the same transaction as every change.
 -- Missing clinician or language is stored as ''.
 CREATE TABLE action_counts (
-    clinician    TEXT NOT NULL,
-    language     TEXT NOT NULL,
-    rule         TEXT NOT NULL,
+    clinician    TEXT COLLATE "C" NOT NULL,
+    language     TEXT COLLATE "C" NOT NULL,
+    rule         TEXT COLLATE "C" NOT NULL,
     urgency_rank BIGINT NOT NULL,
     n            BIGINT NOT NULL,
     PRIMARY KEY (clinician, language, rule, urgency_rank)

@@ -2,16 +2,16 @@
 -- SQLite's 0006), a trigram index over the keys, and pairs of patients someone has said are not
 -- the same person. (SQLite's narrow `patient_search` table is a speed-up for its FTS5 search;
 -- here the trigram indexes return candidates from `patients` directly.)
-ALTER TABLE patients ADD COLUMN search_key TEXT;
-ALTER TABLE patients ADD COLUMN phone_key TEXT;
+ALTER TABLE patients ADD COLUMN search_key TEXT COLLATE "C";
+ALTER TABLE patients ADD COLUMN phone_key TEXT COLLATE "C";
 CREATE INDEX patients_phone_key ON patients (phone_key);
 CREATE INDEX patient_keys ON patients USING gin (search_key gin_trgm_ops);
 
 CREATE TABLE distinct_patients (
-    patient_a TEXT NOT NULL REFERENCES patients (id),
-    patient_b TEXT NOT NULL REFERENCES patients (id),
-    marked_by TEXT NOT NULL,
-    marked_at TEXT NOT NULL,
+    patient_a TEXT COLLATE "C" NOT NULL REFERENCES patients (id),
+    patient_b TEXT COLLATE "C" NOT NULL REFERENCES patients (id),
+    marked_by TEXT COLLATE "C" NOT NULL,
+    marked_at TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (patient_a, patient_b),
     CHECK (patient_a < patient_b)
 );

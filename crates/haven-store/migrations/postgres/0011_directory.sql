@@ -3,34 +3,34 @@
 -- helps is marked inactive, so referrals made to it still name it. `help` holds
 -- haven_core::directory::HelpKind ids and `languages` BCP-47 tags, each space-separated.
 CREATE TABLE directory (
-    id           TEXT PRIMARY KEY,
+    id           TEXT COLLATE "C" PRIMARY KEY,
     seq          BIGINT NOT NULL UNIQUE,
     version      BIGINT NOT NULL,
-    name         TEXT NOT NULL,
-    help         TEXT NOT NULL,
-    area         TEXT NOT NULL,
-    languages    TEXT NOT NULL,
-    accepts      TEXT NOT NULL,
-    how_to_refer TEXT NOT NULL,
-    website      TEXT NOT NULL,
+    name         TEXT COLLATE "C" NOT NULL,
+    help         TEXT COLLATE "C" NOT NULL,
+    area         TEXT COLLATE "C" NOT NULL,
+    languages    TEXT COLLATE "C" NOT NULL,
+    accepts      TEXT COLLATE "C" NOT NULL,
+    how_to_refer TEXT COLLATE "C" NOT NULL,
+    website      TEXT COLLATE "C" NOT NULL,
     active       BOOLEAN NOT NULL,
-    changed_at   TEXT NOT NULL,
-    changed_by   TEXT NOT NULL
+    changed_at   TEXT COLLATE "C" NOT NULL,
+    changed_by   TEXT COLLATE "C" NOT NULL
 );
 
 CREATE TABLE directory_history (
-    id           TEXT NOT NULL REFERENCES directory (id),
+    id           TEXT COLLATE "C" NOT NULL REFERENCES directory (id),
     version      BIGINT NOT NULL,
-    name         TEXT NOT NULL,
-    help         TEXT NOT NULL,
-    area         TEXT NOT NULL,
-    languages    TEXT NOT NULL,
-    accepts      TEXT NOT NULL,
-    how_to_refer TEXT NOT NULL,
-    website      TEXT NOT NULL,
+    name         TEXT COLLATE "C" NOT NULL,
+    help         TEXT COLLATE "C" NOT NULL,
+    area         TEXT COLLATE "C" NOT NULL,
+    languages    TEXT COLLATE "C" NOT NULL,
+    accepts      TEXT COLLATE "C" NOT NULL,
+    how_to_refer TEXT COLLATE "C" NOT NULL,
+    website      TEXT COLLATE "C" NOT NULL,
     active       BOOLEAN NOT NULL,
-    changed_at   TEXT NOT NULL,
-    changed_by   TEXT NOT NULL,
+    changed_at   TEXT COLLATE "C" NOT NULL,
+    changed_by   TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (id, version)
 );
 

@@ -1,6 +1,6 @@
 -- CDS Hooks JWT ids already used, per issuer, kept until the token could no longer be accepted.
 CREATE TABLE cds_jti (
-    key        TEXT PRIMARY KEY,
+    key        TEXT COLLATE "C" PRIMARY KEY,
     expires_at BIGINT NOT NULL
 );
 
