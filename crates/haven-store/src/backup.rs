@@ -37,6 +37,12 @@ impl Store {
         actor: &Actor,
         force: bool,
     ) -> Result<Store> {
+        if crate::open::is_postgres(url) {
+            // Refused before anything is opened: not even the target's schema is touched.
+            return Err(crate::db::not_yet(
+                "haven restore (on PostgreSQL, pg_restore meanwhile)",
+            ));
+        }
         // Opening checks the backup is Haven's, at a schema this build knows; under a throwaway
         // key, so that nothing about the audit key is written beside the backup.
         Store::open_file(

@@ -71,6 +71,9 @@ pub enum StoreError {
     Scan(#[from] rusqlite::Error),
     #[error("population scans need a database file; this store is in memory")]
     NoFile,
+    /// A population scan on PostgreSQL was called outside a Tokio runtime: a fault of the build.
+    #[error("a population scan on PostgreSQL needs to run inside Haven's async runtime")]
+    NoRuntime,
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

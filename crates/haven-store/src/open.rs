@@ -41,6 +41,9 @@ pub(crate) const CACHE_SIZE: &str = "-32000";
 /// How long a connection waits for another's write lock before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long [`Store::health`] waits for the database.
+pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
+
 pub fn known_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
@@ -168,9 +171,15 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether the database answers within [`HEALTH_TIMEOUT`] (a load balancer asking
+    /// `/healthz` must not wait for the pool's own acquire timeout).
     pub async fn health(&self) -> Result<()> {
-        crate::db::exec!(self.db(), p => sqlx::query("SELECT 1").execute(p).await)?;
-        Ok(())
+        let answer =
+            async { crate::db::exec!(self.db(), p => sqlx::query("SELECT 1").execute(p).await) };
+        match tokio::time::timeout(HEALTH_TIMEOUT, answer).await {
+            Ok(answered) => answered.map(|_| ()).map_err(StoreError::from),
+            Err(_) => Err(StoreError::Database(sqlx::Error::PoolTimedOut)),
+        }
     }
 
     pub async fn close(&self) {

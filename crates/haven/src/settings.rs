@@ -118,10 +118,9 @@ fn pool_settings_from(var: impl Fn(&str) -> Option<OsString>) -> Result<PoolSett
     let defaults = PoolSettings::default();
     Ok(PoolSettings {
         max_connections: read("HAVEN_DB_POOL_SIZE")?.unwrap_or(defaults.max_connections),
-        acquire_timeout: read("HAVEN_DB_ACQUIRE_TIMEOUT")?
-            .map_or(defaults.acquire_timeout, |s| {
-                std::time::Duration::from_secs(u64::from(s))
-            }),
+        acquire_timeout: read("HAVEN_DB_ACQUIRE_TIMEOUT")?.map_or(defaults.acquire_timeout, |s| {
+            std::time::Duration::from_secs(u64::from(s))
+        }),
     })
 }
 
@@ -228,7 +227,10 @@ mod tests {
         .expect("set");
         assert_eq!(set.max_connections, 32);
         assert_eq!(set.acquire_timeout, std::time::Duration::from_secs(5));
-        for (name, bad) in [("HAVEN_DB_POOL_SIZE", "0"), ("HAVEN_DB_ACQUIRE_TIMEOUT", "soon")] {
+        for (name, bad) in [
+            ("HAVEN_DB_POOL_SIZE", "0"),
+            ("HAVEN_DB_ACQUIRE_TIMEOUT", "soon"),
+        ] {
             let error = pool(&[(name, bad)]).expect_err(bad);
             assert!(error.to_string().contains(name), "{bad}: {error}");
         }
