@@ -471,179 +471,17 @@ async fn refuses_foreign_and_newer_databases_without_touching_them() {
     );
 }
 
-#[tokio::test]
-async fn search_is_accent_case_and_script_insensitive() {
-    let db = db().await;
-    let mut a = patient("José", "Müller");
-    a.nhs_number = NhsNumber::parse("9434765919").ok();
-    a.local_id = Some("L-77".into());
-    let mut b = patient("Ahmad", "Rahimi");
-    b.native_name = Some("أحمد رحيمي".into());
-    let a = db
-        .store
-        .create_patient(&actor(), a, vec![])
-        .await
-        .expect("a");
-    let b = db
-        .store
-        .create_patient(&actor(), b, vec![])
-        .await
-        .expect("b");
-    let find = |text: &str| {
-        let store = db.store.clone();
-        let q = PatientQuery {
-            text: Some(text.into()),
-            limit: 50,
-            ..Default::default()
-        };
-        async move {
-            store
-                .search_patients(&q)
-                .await
-                .expect("search")
-                .0
-                .into_iter()
-                .map(|s| s.patient.id.to_string())
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(find("jose muller").await, vec![a.id.to_string()]);
-    assert_eq!(find("MÜLL").await, vec![a.id.to_string()]);
-    assert_eq!(find("943 476 5919").await, vec![a.id.to_string()]);
-    assert_eq!(find("L-77").await, vec![a.id.to_string()]);
-    assert_eq!(find("1990-01-01").await.len(), 2);
-    assert_eq!(
-        find("احمد").await,
-        vec![b.id.to_string()],
-        "alef with hamza matches plain alef"
-    );
-    assert!(find("nobody").await.is_empty());
-    assert_eq!(
-        find("jo").await,
-        vec![a.id.to_string()],
-        "short queries still match"
-    );
-    // A renamed patient is found by the new name only.
-    let mut renamed = db.store.patient(a.id.as_str()).await.expect("patient");
-    renamed.patient.family_name = "Moreno".into();
-    db.store
-        .update_patient(
-            &actor(),
-            &renamed.patient,
-            renamed.version,
-            "name spelled as in passport",
-        )
-        .await
-        .expect("rename");
-    assert_eq!(find("moreno").await, vec![a.id.to_string()]);
-    assert!(find("muller").await.is_empty());
-}
-
-#[tokio::test]
-async fn patients_stored_before_name_keys_get_them_when_the_file_is_opened() {
-    let db = db().await;
-    let mut p = patient("Mahmoud", "Abdelrahman");
-    p.phone = Some("07700 900123".into());
-    let p = db
-        .store
-        .create_patient(&actor(), p, vec![])
-        .await
-        .expect("create");
-    db.store.close().await;
-    // The file as a build before migration 0006's keys (or with another key version) left it.
-    {
-        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.path)
-            .await
-            .expect("connect");
-        for sql in [
-            "UPDATE patients SET search_key = NULL, phone_key = NULL",
-            "DELETE FROM haven_meta WHERE key = 'name-keys'",
-        ] {
-            sqlx::query(sql)
-                .execute(&mut conn)
-                .await
-                .expect("strip keys");
-        }
-    }
-    let store = Store::open(&db.path).await.expect("reopen");
-    let q = PatientQuery {
-        text: Some("Abd al-Rahman".into()),
-        limit: 10,
-        ..Default::default()
-    };
-    let (found, _) = store.search_patients(&q).await.expect("search");
-    assert_eq!(found.len(), 1, "found by key");
-    assert_eq!(found[0].patient.id, p.id);
-    let mut again = patient("Other", "Person");
-    again.birth_date = None;
-    again.phone = Some("+44 7700 900123".into());
-    let dupes = store.possible_duplicates(&again).await.expect("check");
-    assert_eq!(dupes.len(), 1, "found by phone key");
-}
-
-#[tokio::test]
-async fn bulk_insert_and_scan_stream_records_in_order() {
-    let db = db().await;
-    let records: Vec<PatientRecord> = (0..5)
-        .map(|i| {
-            let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
-            r.entries
-                .push(life_event(&format!("bulk-{i}"), &PatientId::new("")));
-            r
-        })
-        .collect();
-    let ids = db
-        .store
-        .insert_records(
-            &actor(),
-            "test.load",
-            vec![records[..2].to_vec(), records[2..].to_vec()],
-            |_| {},
-        )
-        .await
-        .expect("bulk");
-    assert_eq!(ids, vec!["pat-1", "pat-2", "pat-3", "pat-4", "pat-5"]);
-    let mut seen = Vec::new();
-    let n = db
-        .store
-        .scan_records(&RecordStream::default(), Visibility::Sensitive, |r| {
-            seen.push((r.patient.id.to_string(), r.entries.len()))
-        })
-        .await
-        .expect("scan");
-    assert_eq!(n, 5);
-    assert!(seen.iter().all(|(_, n)| *n == 1));
-    let one = RecordStream {
-        patient: Some("pat-3".into()),
-        ..Default::default()
-    };
-    let mut only = Vec::new();
-    db.store
-        .scan_records(&one, Visibility::Sensitive, |r| {
-            only.push(r.entries[0].patient.to_string())
-        })
-        .await
-        .expect("scan one");
-    assert_eq!(only, vec!["pat-3"]);
-    assert_eq!(
-        db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact {
-            entries: 5,
-            unkeyed: 0,
-            checkpoints: 0
-        }
-    );
-}
-
-/// What a refused bulk load leaves: no patient stored, and the WAL back on.
-async fn assert_refused_load_left_nothing(db: &FileDb) {
+/// What a refused bulk load leaves: no patient stored, and (SQLite) the WAL back on.
+async fn assert_refused_load_left_nothing(db: &Db) {
     let (_, total) = db
         .store
         .search_patients(&PatientQuery::default())
         .await
         .expect("search");
     assert_eq!(total, 0, "nothing of the refused load remains");
-    assert_eq!(journal_mode(&db.path).await, "wal");
+    if db.kind == Kind::Sqlite {
+        assert_eq!(journal_mode(&db.url).await, "wal");
+    }
 }
 
 /// The journal mode the file is left in, read on a connection of its own.
@@ -656,87 +494,6 @@ async fn journal_mode(path: &str) -> String {
         .fetch_one(&mut conn)
         .await
         .expect("journal mode")
-}
-
-#[tokio::test]
-async fn a_failed_bulk_load_writes_nothing_and_leaves_the_wal_on() {
-    let db = db().await;
-    let record = |i: usize, entry: &str| {
-        let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
-        r.entries.push(life_event(entry, &PatientId::new("")));
-        r
-    };
-    // The second batch repeats an entry id of the first: the load fails part-way through.
-    let failed = db
-        .store
-        .insert_records(
-            &actor(),
-            "test.load",
-            vec![vec![record(0, "e-1")], vec![record(1, "e-1")]],
-            |_| {},
-        )
-        .await;
-    assert!(failed.is_err(), "a duplicate entry id is refused");
-    assert_refused_load_left_nothing(&db).await;
-    // The same connections load again normally afterwards.
-    let ids = db
-        .store
-        .insert_records(&actor(), "test.load", vec![vec![record(2, "e-2")]], |_| {})
-        .await
-        .expect("load");
-    assert_eq!(ids, vec!["pat-1"]);
-    assert_eq!(journal_mode(&db.path).await, "wal");
-    assert_eq!(
-        db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact {
-            entries: 1,
-            unkeyed: 0,
-            checkpoints: 0
-        }
-    );
-}
-
-/// `haven import`'s upsert loads as a bulk load does, and keeps the same promises: all or
-/// nothing, the WAL back on afterwards, and the same records as the ordinary upsert.
-#[tokio::test]
-async fn a_bulk_upsert_is_all_or_nothing_and_leaves_the_wal_on() {
-    let db = db().await;
-    let record = |i: usize, entry: &str| {
-        let id = PatientId::new(format!("ehr-{i}"));
-        let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
-        r.patient.id = id.clone();
-        r.entries.push(life_event(entry, &id));
-        r
-    };
-    // The second patient claims the first one's entry: refused whole.
-    let failed = db
-        .store
-        .bulk_upsert_records(&actor(), &[record(0, "e-1"), record(1, "e-1")], "test")
-        .await;
-    assert!(failed.is_err(), "an entry of another patient is refused");
-    assert_refused_load_left_nothing(&db).await;
-    let records = [record(0, "e-1"), record(1, "e-2")];
-    let summary = db
-        .store
-        .bulk_upsert_records(&actor(), &records, "test")
-        .await
-        .expect("import");
-    assert_eq!((summary.patients_added, summary.entries_added), (2, 2));
-    let again = db
-        .store
-        .bulk_upsert_records(&actor(), &records, "test")
-        .await
-        .expect("again");
-    assert_eq!((again.patients_added, again.entries_unchanged), (0, 2));
-    assert_eq!(journal_mode(&db.path).await, "wal");
-    assert_eq!(
-        db.store.audit_verify().await.expect("verify"),
-        AuditVerification::Intact {
-            entries: 2,
-            unkeyed: 0,
-            checkpoints: 0
-        }
-    );
 }
 
 /// A database with one patient and a backup of it; the backup's path and its manifest's.
@@ -878,218 +635,441 @@ async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the
     ));
 }
 
-#[tokio::test]
-async fn actions_follow_every_change_and_refresh_when_the_day_or_policy_changes() {
-    use haven_core::policy::Policy;
-    use haven_store::ActionQuery;
-    let db = db().await;
-    let p = db
-        .store
-        .create_patient(&actor(), patient("Hana", "Abebe"), vec![])
-        .await
-        .expect("create");
-    let rules_of = |store: Store| async move {
-        let q = ActionQuery {
-            limit: 100,
+// The rest of the story suite on both backends: search, bulk loads and imports, the worklist.
+both! {
+    async fn search_is_accent_case_and_script_insensitive(db) {
+        let mut a = patient("José", "Müller");
+        a.nhs_number = NhsNumber::parse("9434765919").ok();
+        a.local_id = Some("L-77".into());
+        let mut b = patient("Ahmad", "Rahimi");
+        b.native_name = Some("أحمد رحيمي".into());
+        let a = db
+            .store
+            .create_patient(&actor(), a, vec![])
+            .await
+            .expect("a");
+        let b = db
+            .store
+            .create_patient(&actor(), b, vec![])
+            .await
+            .expect("b");
+        let find = |text: &str| {
+            let store = db.store.clone();
+            let q = PatientQuery {
+                text: Some(text.into()),
+                limit: 50,
+                ..Default::default()
+            };
+            async move {
+                store
+                    .search_patients(&q)
+                    .await
+                    .expect("search")
+                    .0
+                    .into_iter()
+                    .map(|s| s.patient.id.to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(find("jose muller").await, vec![a.id.to_string()]);
+        assert_eq!(find("MÜLL").await, vec![a.id.to_string()]);
+        assert_eq!(find("943 476 5919").await, vec![a.id.to_string()]);
+        assert_eq!(find("L-77").await, vec![a.id.to_string()]);
+        assert_eq!(find("1990-01-01").await.len(), 2);
+        assert_eq!(
+            find("احمد").await,
+            vec![b.id.to_string()],
+            "alef with hamza matches plain alef"
+        );
+        assert!(find("nobody").await.is_empty());
+        assert_eq!(
+            find("jo").await,
+            vec![a.id.to_string()],
+            "short queries still match"
+        );
+        // A renamed patient is found by the new name only.
+        let mut renamed = db.store.patient(a.id.as_str()).await.expect("patient");
+        renamed.patient.family_name = "Moreno".into();
+        db.store
+            .update_patient(
+                &actor(),
+                &renamed.patient,
+                renamed.version,
+                "name spelled as in passport",
+            )
+            .await
+            .expect("rename");
+        assert_eq!(find("moreno").await, vec![a.id.to_string()]);
+        assert!(find("muller").await.is_empty());
+    }
+
+    async fn patients_stored_before_name_keys_get_them_when_the_database_is_opened(db) {
+        let mut p = patient("Mahmoud", "Abdelrahman");
+        p.phone = Some("07700 900123".into());
+        let p = db
+            .store
+            .create_patient(&actor(), p, vec![])
+            .await
+            .expect("create");
+        db.store.close().await;
+        // The file as a build before migration 0006's keys (or with another key version) left it.
+        for sql in [
+            "UPDATE patients SET search_key = NULL, phone_key = NULL",
+            "DELETE FROM haven_meta WHERE key = 'name-keys'",
+        ] {
+            db.sql(sql).await.expect("strip keys");
+        }
+        let store = db.reopen().await;
+        let q = PatientQuery {
+            text: Some("Abd al-Rahman".into()),
+            limit: 10,
             ..Default::default()
         };
-        store
-            .actions(&q)
+        let (found, _) = store.search_patients(&q).await.expect("search");
+        assert_eq!(found.len(), 1, "found by key");
+        assert_eq!(found[0].patient.id, p.id);
+        let mut again = patient("Other", "Person");
+        again.birth_date = None;
+        again.phone = Some("+44 7700 900123".into());
+        let dupes = store.possible_duplicates(&again).await.expect("check");
+        assert_eq!(dupes.len(), 1, "found by phone key");
+    }
+
+    async fn bulk_insert_and_scan_stream_records_in_order(db) {
+        let records: Vec<PatientRecord> = (0..5)
+            .map(|i| {
+                let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
+                r.entries
+                    .push(life_event(&format!("bulk-{i}"), &PatientId::new("")));
+                r
+            })
+            .collect();
+        let ids = db
+            .store
+            .insert_records(
+                &actor(),
+                "test.load",
+                vec![records[..2].to_vec(), records[2..].to_vec()],
+                |_| {},
+            )
             .await
-            .expect("actions")
-            .0
-            .into_iter()
-            .map(|a| a.action.rule.id())
-            .collect::<Vec<_>>()
-    };
-    assert!(
-        !rules_of(db.store.clone())
+            .expect("bulk");
+        assert_eq!(ids, vec!["pat-1", "pat-2", "pat-3", "pat-4", "pat-5"]);
+        let mut seen = Vec::new();
+        let n = db
+            .store
+            .scan_records(&RecordStream::default(), Visibility::Sensitive, |r| {
+                seen.push((r.patient.id.to_string(), r.entries.len()))
+            })
             .await
-            .contains(&"risk.reassess-after-event")
-    );
-    // A refusal yesterday: the urgent review appears at once, in the same transaction.
-    let today = time::OffsetDateTime::now_utc().date();
-    let body = EntryBody::LifeEvent(LifeEvent {
-        kind: LifeEventKind::AsylumRefused,
-        date: today.previous_day().expect("date"),
-        note: String::new(),
-    });
-    let entry = Entry::new(
-        "ev".into(),
-        p.id.clone(),
-        body,
-        "dr.test".into(),
-        time::OffsetDateTime::now_utc(),
-    );
-    db.store.add_entry(&actor(), &entry).await.expect("add");
-    let first = rules_of(db.store.clone()).await;
-    assert_eq!(
-        first.first(),
-        Some(&"risk.reassess-after-event"),
-        "urgent first: {first:?}"
-    );
-    // Entered in error: the action goes away.
-    let gone = entry
-        .mark_entered_in_error(
+            .expect("scan");
+        assert_eq!(n, 5);
+        assert!(seen.iter().all(|(_, n)| *n == 1));
+        let one = RecordStream {
+            patient: Some("pat-3".into()),
+            ..Default::default()
+        };
+        let mut only = Vec::new();
+        db.store
+            .scan_records(&one, Visibility::Sensitive, |r| {
+                only.push(r.entries[0].patient.to_string())
+            })
+            .await
+            .expect("scan one");
+        assert_eq!(only, vec!["pat-3"]);
+        assert_eq!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact {
+                entries: 5,
+                unkeyed: 0,
+                checkpoints: 0
+            }
+        );
+    }
+
+    async fn a_failed_bulk_load_writes_nothing_and_leaves_the_wal_on(db) {
+        let record = |i: usize, entry: &str| {
+            let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
+            r.entries.push(life_event(entry, &PatientId::new("")));
+            r
+        };
+        // The second batch repeats an entry id of the first: the load fails part-way through.
+        let failed = db
+            .store
+            .insert_records(
+                &actor(),
+                "test.load",
+                vec![vec![record(0, "e-1")], vec![record(1, "e-1")]],
+                |_| {},
+            )
+            .await;
+        assert!(failed.is_err(), "a duplicate entry id is refused");
+        assert_refused_load_left_nothing(&db).await;
+        // The same connections load again normally afterwards.
+        let ids = db
+            .store
+            .insert_records(&actor(), "test.load", vec![vec![record(2, "e-2")]], |_| {})
+            .await
+            .expect("load");
+        assert_eq!(ids, vec!["pat-1"]);
+        if db.kind == Kind::Sqlite {
+            assert_eq!(journal_mode(&db.url).await, "wal");
+        }
+        assert_eq!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact {
+                entries: 1,
+                unkeyed: 0,
+                checkpoints: 0
+            }
+        );
+    }
+
+    /// `haven import`'s upsert loads as a bulk load does, and keeps the same promises: all or
+    /// nothing, the WAL back on afterwards, and the same records as the ordinary upsert.
+    async fn a_bulk_upsert_is_all_or_nothing_and_leaves_the_wal_on(db) {
+        let record = |i: usize, entry: &str| {
+            let id = PatientId::new(format!("ehr-{i}"));
+            let mut r = PatientRecord::new(patient(&format!("P{i}"), "Bulk"));
+            r.patient.id = id.clone();
+            r.entries.push(life_event(entry, &id));
+            r
+        };
+        // The second patient claims the first one's entry: refused whole.
+        let failed = db
+            .store
+            .bulk_upsert_records(&actor(), &[record(0, "e-1"), record(1, "e-1")], "test")
+            .await;
+        assert!(failed.is_err(), "an entry of another patient is refused");
+        assert_refused_load_left_nothing(&db).await;
+        let records = [record(0, "e-1"), record(1, "e-2")];
+        let summary = db
+            .store
+            .bulk_upsert_records(&actor(), &records, "test")
+            .await
+            .expect("import");
+        assert_eq!((summary.patients_added, summary.entries_added), (2, 2));
+        let again = db
+            .store
+            .bulk_upsert_records(&actor(), &records, "test")
+            .await
+            .expect("again");
+        assert_eq!((again.patients_added, again.entries_unchanged), (0, 2));
+        if db.kind == Kind::Sqlite {
+            assert_eq!(journal_mode(&db.url).await, "wal");
+        }
+        assert_eq!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact {
+                entries: 2,
+                unkeyed: 0,
+                checkpoints: 0
+            }
+        );
+    }
+
+    async fn actions_follow_every_change_and_refresh_when_the_day_or_policy_changes(db) {
+        use haven_core::policy::Policy;
+        use haven_store::ActionQuery;
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Hana", "Abebe"), vec![])
+            .await
+            .expect("create");
+        let rules_of = |store: Store| async move {
+            let q = ActionQuery {
+                limit: 100,
+                ..Default::default()
+            };
+            store
+                .actions(&q)
+                .await
+                .expect("actions")
+                .0
+                .into_iter()
+                .map(|a| a.action.rule.id())
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            !rules_of(db.store.clone())
+                .await
+                .contains(&"risk.reassess-after-event")
+        );
+        // A refusal yesterday: the urgent review appears at once, in the same transaction.
+        let today = time::OffsetDateTime::now_utc().date();
+        let body = EntryBody::LifeEvent(LifeEvent {
+            kind: LifeEventKind::AsylumRefused,
+            date: today.previous_day().expect("date"),
+            note: String::new(),
+        });
+        let entry = Entry::new(
+            "ev".into(),
+            p.id.clone(),
+            body,
             "dr.test".into(),
             time::OffsetDateTime::now_utc(),
-            "wrong patient",
-        )
-        .expect("eie");
-    db.store
-        .change_entry(&actor(), &gone)
-        .await
-        .expect("change");
-    assert!(
-        !rules_of(db.store.clone())
-            .await
-            .contains(&"risk.reassess-after-event")
-    );
-    // A policy that switches a rule off takes effect on the next refresh.
-    let mut policy = Policy::default();
-    assert!(
+        );
+        db.store.add_entry(&actor(), &entry).await.expect("add");
+        let first = rules_of(db.store.clone()).await;
+        assert_eq!(
+            first.first(),
+            Some(&"risk.reassess-after-event"),
+            "urgent first: {first:?}"
+        );
+        // Entered in error: the action goes away.
+        let gone = entry
+            .mark_entered_in_error(
+                "dr.test".into(),
+                time::OffsetDateTime::now_utc(),
+                "wrong patient",
+            )
+            .expect("eie");
         db.store
-            .refresh_actions_if_stale(&policy, today)
+            .change_entry(&actor(), &gone)
             .await
-            .expect("refresh")
-    );
-    assert!(
-        !db.store
-            .refresh_actions_if_stale(&policy, today)
-            .await
-            .expect("fresh"),
-        "nothing to do the second time"
-    );
-    policy
-        .set("rules.disabled", "advice.wellbeing-not-given")
-        .expect("policy");
-    assert!(
-        db.store
-            .refresh_actions_if_stale(&policy, today)
-            .await
-            .expect("refresh")
-    );
-    assert!(
-        !rules_of(db.store.clone())
-            .await
-            .contains(&"advice.wellbeing-not-given")
-    );
-}
+            .expect("change");
+        assert!(
+            !rules_of(db.store.clone())
+                .await
+                .contains(&"risk.reassess-after-event")
+        );
+        // A policy that switches a rule off takes effect on the next refresh.
+        let mut policy = Policy::default();
+        assert!(
+            db.store
+                .refresh_actions_if_stale(&policy, today)
+                .await
+                .expect("refresh")
+        );
+        assert!(
+            !db.store
+                .refresh_actions_if_stale(&policy, today)
+                .await
+                .expect("fresh"),
+            "nothing to do the second time"
+        );
+        policy
+            .set("rules.disabled", "advice.wellbeing-not-given")
+            .expect("policy");
+        assert!(
+            db.store
+                .refresh_actions_if_stale(&policy, today)
+                .await
+                .expect("refresh")
+        );
+        assert!(
+            !rules_of(db.store.clone())
+                .await
+                .contains(&"advice.wellbeing-not-given")
+        );
+    }
 
-#[tokio::test]
-async fn worklist_counts_match_the_actions_under_every_filter() {
-    use haven_core::policy::Policy;
-    use haven_core::rules::Urgency;
-    use haven_store::ActionQuery;
-    use sqlx::Connection;
-    let db = db().await;
-    let records: Vec<PatientRecord> = (0..12)
-        .map(|i| {
-            let mut p = patient(&format!("P{i}"), "Counted");
-            p.named_clinician = (i % 3 != 0).then(|| format!("dr.{}", i % 3).as_str().into());
-            p.main_language = LanguageTag::parse(["ar", "fa", "ti"][i % 3]).ok();
-            let mut r = PatientRecord::new(p);
-            if i % 2 == 0 {
-                r.entries
-                    .push(life_event(&format!("ev-{i}"), &PatientId::new("")));
-            }
-            r
-        })
-        .collect();
-    db.store
-        .insert_records(&actor(), "test.load", vec![records], |_| {})
-        .await
-        .expect("load");
-    let today = time::OffsetDateTime::now_utc().date();
-    db.store
-        .refresh_actions_if_stale(&Policy::default(), today)
-        .await
-        .expect("refresh");
-    let mut raw = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.path))
-        .await
-        .expect("connect");
-    let filters = [
-        ActionQuery::default(),
-        ActionQuery {
-            clinician: Some("dr.1".into()),
-            ..Default::default()
-        },
-        ActionQuery {
-            language: Some("fa".into()),
-            urgency: Some(Urgency::Urgent),
-            ..Default::default()
-        },
-        ActionQuery {
-            clinician: Some("dr.2".into()),
-            rule: Some("risk.reassess-after-event".into()),
-            ..Default::default()
-        },
-        ActionQuery {
-            rules_in: Some(vec!["interpreter.book", "continuity.no-named-clinician"]),
-            ..Default::default()
-        },
-    ];
-    let check = |counts: haven_store::ActionCounts, rows: Vec<(String, i64)>, q: &ActionQuery| {
-        let rank = |u: Urgency| Urgency::ALL.iter().position(|x| *x == u).expect("urgency") as i64;
-        let total = rows
-            .iter()
-            .filter(|(r, k)| {
-                q.rule.as_deref().is_none_or(|w| w == r) && q.urgency.is_none_or(|u| rank(u) == *k)
+    async fn worklist_counts_match_the_actions_under_every_filter(db) {
+        use haven_core::policy::Policy;
+        use haven_core::rules::Urgency;
+        use haven_store::ActionQuery;
+        let records: Vec<PatientRecord> = (0..12)
+            .map(|i| {
+                let mut p = patient(&format!("P{i}"), "Counted");
+                p.named_clinician = (i % 3 != 0).then(|| format!("dr.{}", i % 3).as_str().into());
+                p.main_language = LanguageTag::parse(["ar", "fa", "ti"][i % 3]).ok();
+                let mut r = PatientRecord::new(p);
+                if i % 2 == 0 {
+                    r.entries
+                        .push(life_event(&format!("ev-{i}"), &PatientId::new("")));
+                }
+                r
             })
-            .count() as i64;
-        assert_eq!(counts.total, total, "total for {q:?}");
-        for (u, n) in &counts.by_urgency {
+            .collect();
+        db.store
+            .insert_records(&actor(), "test.load", vec![records], |_| {})
+            .await
+            .expect("load");
+        let today = time::OffsetDateTime::now_utc().date();
+        db.store
+            .refresh_actions_if_stale(&Policy::default(), today)
+            .await
+            .expect("refresh");
+        let filters = [
+            ActionQuery::default(),
+            ActionQuery {
+                clinician: Some("dr.1".into()),
+                ..Default::default()
+            },
+            ActionQuery {
+                language: Some("fa".into()),
+                urgency: Some(Urgency::Urgent),
+                ..Default::default()
+            },
+            ActionQuery {
+                clinician: Some("dr.2".into()),
+                rule: Some("risk.reassess-after-event".into()),
+                ..Default::default()
+            },
+            ActionQuery {
+                rules_in: Some(vec!["interpreter.book", "continuity.no-named-clinician"]),
+                ..Default::default()
+            },
+        ];
+        let check = |counts: haven_store::ActionCounts, rows: Vec<(String, i64)>, q: &ActionQuery| {
+            let rank = |u: Urgency| Urgency::ALL.iter().position(|x| *x == u).expect("urgency") as i64;
+            let total = rows
+                .iter()
+                .filter(|(r, k)| {
+                    q.rule.as_deref().is_none_or(|w| w == r) && q.urgency.is_none_or(|u| rank(u) == *k)
+                })
+                .count() as i64;
+            assert_eq!(counts.total, total, "total for {q:?}");
+            for (u, n) in &counts.by_urgency {
+                let want = rows
+                    .iter()
+                    .filter(|(r, k)| q.rule.as_deref().is_none_or(|w| w == r) && *k == rank(*u))
+                    .count() as i64;
+                assert_eq!(*n, want, "{u:?} for {q:?}");
+            }
+            let by_rule_total: i64 = counts.by_rule.iter().map(|(_, n)| n).sum();
             let want = rows
                 .iter()
-                .filter(|(r, k)| q.rule.as_deref().is_none_or(|w| w == r) && *k == rank(*u))
+                .filter(|(_, k)| q.urgency.is_none_or(|u| rank(u) == *k))
                 .count() as i64;
-            assert_eq!(*n, want, "{u:?} for {q:?}");
-        }
-        let by_rule_total: i64 = counts.by_rule.iter().map(|(_, n)| n).sum();
-        let want = rows
-            .iter()
-            .filter(|(_, k)| q.urgency.is_none_or(|u| rank(u) == *k))
-            .count() as i64;
-        assert_eq!(by_rule_total, want, "by rule for {q:?}");
-    };
-    for round in 0..2 {
-        for q in &filters {
-            let mut sql = String::from("SELECT rule, urgency_rank FROM actions WHERE 1 = 1");
-            if let Some(c) = &q.clinician {
-                sql += &format!(" AND clinician = '{c}'");
+            assert_eq!(by_rule_total, want, "by rule for {q:?}");
+        };
+        for round in 0..2 {
+            for q in &filters {
+                let mut sql = String::from("SELECT rule, urgency_rank FROM actions WHERE 1 = 1");
+                if let Some(c) = &q.clinician {
+                    sql += &format!(" AND clinician = '{c}'");
+                }
+                if let Some(l) = &q.language {
+                    sql += &format!(" AND language = '{l}'");
+                }
+                if let Some(rules) = &q.rules_in {
+                    sql += &format!(" AND rule IN ('{}')", rules.join("', '"));
+                }
+                let rows = db.pairs(&sql).await;
+                assert!(round == 1 || !rows.is_empty() || q.rule.is_some(), "{q:?}");
+                let (_, counts) = db.store.actions(q).await.expect("actions");
+                check(counts, rows, q);
             }
-            if let Some(l) = &q.language {
-                sql += &format!(" AND language = '{l}'");
+            // A change to one patient moves their actions; the counts follow in the same transaction.
+            if round == 0 {
+                let ev = db
+                    .store
+                    .record("pat-3", Visibility::Sensitive)
+                    .await
+                    .expect("record")
+                    .entries
+                    .into_iter()
+                    .find(|e| e.id.as_str() == "ev-2")
+                    .expect("event");
+                let gone = ev
+                    .mark_entered_in_error("dr.test".into(), time::OffsetDateTime::now_utc(), "wrong")
+                    .expect("eie");
+                db.store
+                    .change_entry(&actor(), &gone)
+                    .await
+                    .expect("change");
             }
-            if let Some(rules) = &q.rules_in {
-                sql += &format!(" AND rule IN ('{}')", rules.join("', '"));
-            }
-            let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(&mut raw)
-                .await
-                .expect("raw");
-            assert!(round == 1 || !rows.is_empty() || q.rule.is_some(), "{q:?}");
-            let (_, counts) = db.store.actions(q).await.expect("actions");
-            check(counts, rows, q);
-        }
-        // A change to one patient moves their actions; the counts follow in the same transaction.
-        if round == 0 {
-            let ev = db
-                .store
-                .record("pat-3", Visibility::Sensitive)
-                .await
-                .expect("record")
-                .entries
-                .into_iter()
-                .find(|e| e.id.as_str() == "ev-2")
-                .expect("event");
-            let gone = ev
-                .mark_entered_in_error("dr.test".into(), time::OffsetDateTime::now_utc(), "wrong")
-                .expect("eie");
-            db.store
-                .change_entry(&actor(), &gone)
-                .await
-                .expect("change");
         }
     }
 }

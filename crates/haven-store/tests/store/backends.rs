@@ -90,6 +90,31 @@ impl Db {
         Ok(())
     }
 
+    /// The `(text, integer)` pairs a query reads, on a connection of its own.
+    pub async fn pairs(&self, query: &str) -> Vec<(String, i64)> {
+        let query = sqlx::AssertSqlSafe(query.to_owned());
+        match self.kind {
+            Kind::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect("connect");
+                sqlx::query_as(query)
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("query")
+            }
+            Kind::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .expect("connect");
+                sqlx::query_as(query)
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("query")
+            }
+        }
+    }
+
     /// Drops a trigger (on PostgreSQL a trigger belongs to its table).
     pub async fn drop_trigger(&self, trigger: &str, table: &str) {
         let statement = match self.kind {
@@ -102,7 +127,8 @@ impl Db {
 
 /// Defines each test twice, `NAME::sqlite` and `NAME::postgres`, with `db` a fresh [`Db`].
 macro_rules! both {
-    ($(async fn $name:ident($db:ident) $body:block)*) => {$(
+    ($($(#[$meta:meta])* async fn $name:ident($db:ident) $body:block)*) => {$(
+        $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
