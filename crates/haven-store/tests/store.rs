@@ -450,6 +450,27 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
         .await
         .expect("scan one");
     assert_eq!(only, vec!["pat-3"]);
+    // A scan resumes at a patient, may leave out entries, and stops when told.
+    let resume = RecordStream {
+        from: Some("pat-3".into()),
+        demographics_only: true,
+        ..Default::default()
+    };
+    let mut resumed = Vec::new();
+    let visited = db
+        .store
+        .scan_stamped_records_until(&resume, Visibility::Sensitive, |r, _| {
+            resumed.push((r.patient.id.to_string(), r.entries.len()));
+            if resumed.len() == 2 {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .await
+        .expect("scan from pat-3");
+    assert_eq!(visited, 2);
+    assert_eq!(resumed, vec![("pat-3".into(), 0), ("pat-4".into(), 0)]);
     assert_eq!(
         db.store.audit_verify().await.expect("verify"),
         AuditVerification::Intact {

@@ -135,12 +135,14 @@ pub(super) async fn metadata(
     )
 }
 
-/// Parameters every search reads besides the type's own: paging, counting, the format, and
-/// Haven's switch for sensitive history.
-const GENERAL_PARAMETERS: [&str; 7] = [
+/// Parameters every search reads besides the type's own: order, paging (`_cursor` is what
+/// Haven writes in a `next` link), counting, the format, and Haven's switch for sensitive
+/// history.
+const GENERAL_PARAMETERS: [&str; 8] = [
     "_sort",
     "_count",
-    "_offset",
+    "_cursor",
+    "_total",
     "_summary",
     "_format",
     "_includeSensitive",

@@ -19,6 +19,7 @@ mod bulk;
 mod capability;
 pub mod cors;
 mod date_search;
+mod paging;
 mod patient_search;
 mod protocol;
 mod read;
