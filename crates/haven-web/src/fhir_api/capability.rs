@@ -1,6 +1,7 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
-//! read, vread and search on the served types (every resource versioned), update (`If-Match`
-//! aware) and conditional create of Patients, batch/transaction, and system-level `$export`.
+//! read, vread, search and create on the served types (every resource versioned), update
+//! (`If-Match` aware) and conditional create of Patients, batch/transaction, and system-level
+//! `$export`.
 
 use axum::Extension;
 use axum::extract::State;
@@ -65,9 +66,12 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 CapabilityInteraction {
                     code: "search-type".into(),
                 },
+                CapabilityInteraction {
+                    code: "create".into(),
+                },
             ];
             if patient {
-                // PUT /fhir/Patient/{id}; creates and conditional creates go through POST /fhir.
+                // PUT /fhir/Patient/{id}; a conditional create is by NHS number.
                 interaction.push(CapabilityInteraction {
                     code: "update".into(),
                 });

@@ -132,15 +132,9 @@ pub(super) async fn read(
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
     let sensitive = include_sensitive(&params(query.as_deref()));
-    let not_found = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
-    let patient = owner(&state.store, &resource_type, &id)
+    let (patient, resource) = current(&state.store, &resource_type, &id, sensitive)
         .await?
-        .ok_or_else(not_found)?;
-    let (record, stamp) = stamped_record(&state.store, &patient, visibility(sensitive)).await?;
-    let resource = resources_of(&record, sensitive, &resource_type, Some(stamp))
-        .into_iter()
-        .find(|r| r.id() == Some(id.as_str()))
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| FhirError::NotFound(format!("{resource_type}/{id} is not known")))?;
     state
         .store
         .audit_read(
@@ -157,11 +151,28 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    let resource = resource.to_value();
     Ok(write::with_version_headers(
         fhir_json(StatusCode::OK, &resource),
         &resource,
     ))
+}
+
+/// The current version of `resource_type/id` and the patient whose record holds it, if it is
+/// known (and visible).
+pub(super) async fn current(
+    store: &Store,
+    resource_type: &str,
+    id: &str,
+    sensitive: bool,
+) -> Result<Option<(String, Value)>, FhirError> {
+    let Some(patient) = owner(store, resource_type, id).await? else {
+        return Ok(None);
+    };
+    let (record, stamp) = stamped_record(store, &patient, visibility(sensitive)).await?;
+    Ok(resources_of(&record, sensitive, resource_type, Some(stamp))
+        .into_iter()
+        .find(|r| r.id() == Some(id))
+        .map(|r| (patient, r.to_value())))
 }
 
 /// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history

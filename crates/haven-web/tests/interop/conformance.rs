@@ -547,3 +547,92 @@ async fn paging_under_inserts_neither_repeats_nor_skips() {
         (StatusCode::BAD_REQUEST, "invalid")
     );
 }
+
+/// FHIR's create (`POST /fhir/{type}`), as clients' `save()` sends it: 201 with `Location`,
+/// `ETag` and the resource as stored under a new id; `If-None-Exist` by NHS number finds the
+/// patient instead; a body of another type, or one Haven would not store, changes nothing.
+#[tokio::test]
+async fn a_create_answers_201_with_where_and_what_was_stored() {
+    let app = spawn_app().await;
+    let (write, read) = (
+        app.token(ApiScope::Write).await,
+        app.token(ApiScope::Read).await,
+    );
+    let patient = serde_json::json!({"resourceType": "Patient", "id": "client-chosen",
+        "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9000000009"}],
+        "name": [{"family": "Rahimi"}], "birthDate": "1985-06-07"});
+    let res = app.post_json("/fhir/Patient", &write, &patient).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert_eq!(
+        location,
+        format!("{}/fhir/Patient/pat-1/_history/1", app.base)
+    );
+    assert_eq!(res.headers()["etag"], "W/\"1\"");
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(
+        (body["id"].as_str(), body["meta"]["versionId"].as_str()),
+        (Some("pat-1"), Some("1"))
+    );
+
+    let again = app
+        .http
+        .post(app.url("/fhir/Patient"))
+        .bearer_auth(&write)
+        .header("content-type", "application/fhir+json")
+        .header(
+            "if-none-exist",
+            "identifier=https://fhir.nhs.uk/Id/nhs-number|9000000009",
+        )
+        .body(patient.to_string())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "the patient on file is used"
+    );
+    assert_eq!(app.store.count_patients().await.expect("count"), 1);
+
+    let h = "https://haven-health.github.io/fhir";
+    let event = serde_json::json!({"resourceType": "Observation", "status": "final",
+        "subject": {"reference": "Patient/pat-1"},
+        "code": {"coding": [{"system": format!("{h}/CodeSystem/life-event"), "code": "asylum-refused"}]},
+        "effectiveDateTime": "2026-11-30"});
+    let res = app.post_json("/fhir/Observation", &write, &event).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let stored: Value = res.json().await.expect("json");
+    let id = stored["id"].as_str().expect("id");
+    assert_eq!(
+        app.get(&format!("/fhir/Observation/{id}"), &read)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let res = app.post_json("/fhir/Condition", &write, &event).await;
+    let (status, _, _, body) = outcome(res).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let mut unknown = event.clone();
+    unknown["code"] =
+        serde_json::json!({"coding": [{"system": "http://loinc.org", "code": "0000-0"}]});
+    let res = app.post_json("/fhir/Observation", &write, &unknown).await;
+    let (status, _, _, body) = outcome(res).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let mut invalid = patient.clone();
+    invalid["birthDate"] = "soon".into();
+    invalid["identifier"] = serde_json::json!([]);
+    let res = app.post_json("/fhir/Patient", &write, &invalid).await;
+    let (status, _, _, body) = outcome(res).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let text = body["issue"][0]["diagnostics"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("request body: Patient.birthDate"),
+        "{text}"
+    );
+    assert_eq!(app.store.count_patients().await.expect("count"), 1);
+}
