@@ -985,3 +985,16 @@ mod views;
 
 #[path = "store/coordination.rs"]
 mod coordination;
+
+/// A deployment secret is made once and is the same ever after, across reopenings; two
+/// names give two secrets.
+#[tokio::test]
+async fn a_deployment_secret_is_made_once_and_kept() {
+    let db = db().await;
+    let first = db.store.deployment_secret("cds-card").await.expect("secret");
+    assert_ne!(first, [0; 32]);
+    assert_eq!(db.store.deployment_secret("cds-card").await.expect("again"), first);
+    assert_ne!(db.store.deployment_secret("other").await.expect("other"), first);
+    let reopened = Store::open(&db.path).await.expect("reopen");
+    assert_eq!(reopened.deployment_secret("cds-card").await.expect("kept"), first);
+}
