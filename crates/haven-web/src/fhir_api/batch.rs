@@ -11,9 +11,11 @@
 //! with an NHS number already on file.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
 use haven_fhir::{Assembler, Assembly, BundleText, PatientGiven, Position, Purpose};
@@ -21,7 +23,7 @@ use haven_store::VersionStamp;
 use haven_store::api_tokens::ApiScope;
 use serde_json::Value;
 
-use super::{ApiClient, FhirBody, FhirError, fhir_json, write};
+use super::{ApiClient, FhirBody, FhirError, Shared, fhir_json, write};
 use crate::AppState;
 
 /// One entry of the request, for its response.
@@ -63,6 +65,77 @@ pub(super) async fn batch(
         StatusCode::OK,
         &Resource::from(bundle).to_value(),
     ))
+}
+
+/// `POST /fhir/{type}`: FHIR's create, stored as a transaction of that one `POST` entry would
+/// be (a new id, whatever the body states); `If-None-Exist` makes a Patient create conditional
+/// as `request.ifNoneExist` does. Answers `201 Created` with `Location`, `ETag`,
+/// `Last-Modified` and the resource as stored (`200` when a conditional create found the
+/// patient); a resource Haven would not store is refused with 422 saying why.
+pub(super) async fn create(
+    State(state): State<AppState>,
+    Extension(shared): Extension<Arc<Shared>>,
+    client: ApiClient,
+    Path(resource_type): Path<String>,
+    headers: HeaderMap,
+    FhirBody(body): FhirBody,
+) -> Result<Response, FhirError> {
+    client.require(ApiScope::Write)?;
+    super::read::check_type(&resource_type)?;
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        #[serde(rename = "resourceType")]
+        resource_type: Option<String>,
+    }
+    let stated = serde_json::from_slice::<Kind>(&body)
+        .ok()
+        .and_then(|k| k.resource_type);
+    if stated.as_deref() != Some(resource_type.as_str()) {
+        return Err(FhirError::BadRequest(format!(
+            "POST /fhir/{resource_type} takes one {resource_type} resource as JSON"
+        )));
+    }
+    let mut request = serde_json::json!({"method": "POST", "url": resource_type});
+    if let Some(condition) = headers.get("if-none-exist").and_then(|v| v.to_str().ok()) {
+        request["ifNoneExist"] = condition.into();
+    }
+    let text = String::from_utf8_lossy(&body);
+    let bundle = format!(
+        r#"{{"resourceType":"Bundle","type":"transaction","entry":[{{"resource":{text},"request":{request}}}]}}"#
+    );
+    drop(body);
+    let answer = apply(&state, &client, bundle.as_bytes())
+        .await
+        .map_err(|error| match error {
+            // The error is about the body itself, not an entry of a Bundle the client never sent.
+            FhirError::Import(mut e) if e.location.position == Position::Entry(0) => {
+                e.location.position = Position::Document;
+                FhirError::Import(e)
+            }
+            other => other,
+        })?
+        .into_iter()
+        .next()
+        .and_then(|e| e.response)
+        .ok_or_else(|| FhirError::Internal("a create was answered with no entry".into()))?;
+    let Some(location) = answer.location else {
+        let outcome = answer.outcome.unwrap_or_default();
+        return Ok(fhir_json(StatusCode::UNPROCESSABLE_ENTITY, &outcome));
+    };
+    let id = location.split('/').nth(1).unwrap_or_default().to_owned();
+    let (_, resource) = super::read::current(&state.store, &resource_type, &id, true)
+        .await?
+        .ok_or_else(|| FhirError::Internal(format!("{location} was stored but cannot be read")))?;
+    let status = if answer.status.starts_with("201") {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = write::with_version_headers(fhir_json(status, &resource), &resource);
+    if let Ok(value) = HeaderValue::from_str(&format!("{}/fhir/{location}", shared.base())) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
 }
 
 /// A batch: each entry is stored or refused on its own, in order, and answered with its own

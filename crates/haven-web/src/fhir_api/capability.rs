@@ -1,6 +1,7 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
-//! read, vread and search on the served types (every resource versioned), update (`If-Match`
-//! aware) and conditional create of Patients, batch/transaction, and system-level `$export`.
+//! read, vread, search and create on the served types (every resource versioned), update
+//! (`If-Match` aware) and conditional create of Patients, batch/transaction, and system-level
+//! `$export`.
 
 use axum::Extension;
 use axum::extract::State;
@@ -65,9 +66,12 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 CapabilityInteraction {
                     code: "search-type".into(),
                 },
+                CapabilityInteraction {
+                    code: "create".into(),
+                },
             ];
             if patient {
-                // PUT /fhir/Patient/{id}; creates and conditional creates go through POST /fhir.
+                // PUT /fhir/Patient/{id}; a conditional create is by NHS number.
                 interaction.push(CapabilityInteraction {
                     code: "update".into(),
                 });
@@ -135,12 +139,14 @@ pub(super) async fn metadata(
     )
 }
 
-/// Parameters every search reads besides the type's own: paging, counting, the format, and
-/// Haven's switch for sensitive history.
-const GENERAL_PARAMETERS: [&str; 7] = [
+/// Parameters every search reads besides the type's own: order, paging (`_cursor` is what
+/// Haven writes in a `next` link), counting, the format, and Haven's switch for sensitive
+/// history.
+const GENERAL_PARAMETERS: [&str; 8] = [
     "_sort",
     "_count",
-    "_offset",
+    "_cursor",
+    "_total",
     "_summary",
     "_format",
     "_includeSensitive",
