@@ -81,7 +81,7 @@ pub(crate) enum Tx {
 /// The advisory lock every PostgreSQL write transaction holds until it ends: writers take
 /// turns, as under SQLite's `BEGIN IMMEDIATE`, so the audit chain's head, the next patient
 /// number and a version check are read by one writer at a time. (Its value spells "haven".)
-const WRITE_LOCK: i64 = 0x6861_7665_6e;
+const WRITE_LOCK: i64 = 0x0068_6176_656e;
 
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {

@@ -443,7 +443,6 @@ pub(crate) async fn refresh_keys(pool: &Pool) -> Result<()> {
     .bind(KEY_VERSION)
     .execute(c)
     .await)?;
-    drop(conn);
     tx.commit().await
 }
 
