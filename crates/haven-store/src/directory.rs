@@ -34,7 +34,7 @@ macro_rules! columns {
 const SELECT_CURRENT: &str = concat!(
     "SELECT id, version, ",
     columns!(),
-    " FROM directory WHERE id = ?"
+    " FROM directory WHERE id = $1"
 );
 
 impl Store {
@@ -44,7 +44,8 @@ impl Store {
             let rows = sqlx::query(concat!(
                 "SELECT id, version, ",
                 columns!(),
-                " FROM directory ORDER BY name COLLATE NOCASE, seq"
+                // lower() folds ASCII only on SQLite, as NOCASE does: one order on both backends.
+                " FROM directory ORDER BY lower(name), seq"
             ))
             .fetch_all(p)
             .await?;
@@ -71,7 +72,7 @@ impl Store {
             let rows = sqlx::query(concat!(
                 "SELECT id, version, ",
                 columns!(),
-                " FROM directory_history WHERE id = ? ORDER BY version"
+                " FROM directory_history WHERE id = $1 ORDER BY version"
             ))
             .bind(id)
             .fetch_all(p)

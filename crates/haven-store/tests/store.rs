@@ -340,6 +340,54 @@ both! {
         );
     }
 
+    async fn the_directory_keeps_every_version_of_an_organisation(db) {
+        use haven_core::directory::{HelpKind, Organisation};
+        let seeded = db.store.directory().await.expect("directory");
+        assert_eq!(seeded.len(), 7, "the seven national organisations");
+        let names: Vec<&str> = seeded.iter().map(|e| e.organisation.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_by_key(|n| n.to_lowercase());
+        assert_eq!(names, sorted, "by name, without regard to case");
+        let drop_in = Organisation {
+            name: "Riverside Refugee Drop-in".into(),
+            help: vec![HelpKind::RefugeeSupport],
+            area: "Riverside".into(),
+            languages: vec![LanguageTag::parse("ar").expect("tag")],
+            accepts: "Adults seeking asylum".into(),
+            how_to_refer: "Email the referral form.".into(),
+            website: "https://drop-in.example.org".into(),
+            active: true,
+        };
+        let id = db
+            .store
+            .add_organisation(&actor(), &drop_in)
+            .await
+            .expect("add");
+        assert_eq!(id.as_str(), "org-8");
+        let closed = Organisation {
+            active: false,
+            ..drop_in.clone()
+        };
+        db.store
+            .change_organisation(&actor(), id.as_str(), 1, &closed)
+            .await
+            .expect("change");
+        assert!(matches!(
+            db.store
+                .change_organisation(&actor(), id.as_str(), 1, &drop_in)
+                .await,
+            Err(StoreError::VersionConflict { current: 2 })
+        ));
+        let history = db
+            .store
+            .organisation_history(id.as_str())
+            .await
+            .expect("history");
+        assert_eq!(history.len(), 2);
+        assert!(history.iter().any(|e| e.organisation.active));
+        assert!(!db.store.organisation(id.as_str()).await.expect("current").organisation.active);
+    }
+
     async fn sensitive_entries_stay_out_of_administrative_views(db) {
         let p = db
             .store
