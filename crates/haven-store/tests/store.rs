@@ -388,6 +388,131 @@ both! {
         assert!(!db.store.organisation(id.as_str()).await.expect("current").organisation.active);
     }
 
+    async fn accounts_sessions_and_api_tokens(db) {
+        use haven_store::api_tokens::ApiScope;
+        use haven_store::{Role, User};
+        let user = User {
+            username: "dr.lee".into(),
+            display_name: "Dr Lee".into(),
+            role: Role::Clinician,
+            password_hash: "hash-1".into(),
+            active: true,
+        };
+        db.store.add_user(&actor(), &user).await.expect("add");
+        assert!(matches!(
+            db.store.add_user(&actor(), &user).await,
+            Err(StoreError::DuplicateUser(_))
+        ));
+        assert_eq!(db.store.user("dr.lee").await.expect("user"), Some(user.clone()));
+        let at = datetime!(2026-11-02 10:00 UTC);
+        db.store
+            .create_session("t-hash", "dr.lee", "csrf", at)
+            .await
+            .expect("session");
+        db.store
+            .touch_session("t-hash", datetime!(2026-11-02 10:05 UTC))
+            .await
+            .expect("touch");
+        let session = db.store.session("t-hash").await.expect("read").expect("kept");
+        assert_eq!(session.last_seen, datetime!(2026-11-02 10:05 UTC));
+        db.store
+            .set_password_hash(&actor(), "dr.lee", "hash-2")
+            .await
+            .expect("reset");
+        assert_eq!(db.store.session("t-hash").await.expect("read"), None, "logged out");
+        db.store
+            .set_user_active(&actor(), "dr.lee", false)
+            .await
+            .expect("deactivate");
+        let stored = db.store.user("dr.lee").await.expect("user").expect("kept");
+        assert!(!stored.active);
+        assert_eq!(stored.password_hash, "hash-2");
+        assert!(matches!(
+            db.store.set_user_active(&actor(), "nobody", true).await,
+            Err(StoreError::UserNotFound(_))
+        ));
+        let (token, secret) = db
+            .store
+            .create_api_token(&actor(), "EHR", ApiScope::Read)
+            .await
+            .expect("token");
+        assert_eq!(
+            db.store.api_token_for(&secret).await.expect("find"),
+            Some(token.clone())
+        );
+        assert!(db.store.revoke_api_token(&actor(), &token.id).await.expect("revoke"));
+        assert_eq!(db.store.api_token_for(&secret).await.expect("find"), None);
+        assert!(db.store.list_api_tokens().await.expect("list")[0].revoked);
+    }
+
+    async fn replays_emergency_access_and_duplicates(db) {
+        assert!(db.store.first_use_of_jti("ehr\u{1f}a", 1_000, 500).await.expect("first"));
+        assert!(!db.store.first_use_of_jti("ehr\u{1f}a", 1_000, 600).await.expect("replay"));
+        assert!(db.store.first_use_of_jti("ehr\u{1f}a", 3_000, 2_000).await.expect("expired"));
+
+        let mut same = patient("Samir", "Haddad");
+        same.nhs_number = NhsNumber::parse("9434765919").ok();
+        let a = db
+            .store
+            .create_patient(&actor(), same.clone(), vec![])
+            .await
+            .expect("a");
+        let b = db
+            .store
+            .create_patient(&actor(), same, vec![])
+            .await
+            .expect("b");
+        let (pairs, total) = db.store.possible_duplicate_pairs(10).await.expect("pairs");
+        assert_eq!((pairs.len(), total), (1, 1));
+        db.store
+            .mark_different_people(&actor(), a.id.as_str(), b.id.as_str())
+            .await
+            .expect("mark");
+        assert_eq!(db.store.possible_duplicate_pairs(10).await.expect("pairs").1, 0);
+        assert!(db.store.possible_duplicates(&a).await.expect("check").is_empty());
+
+        let now = datetime!(2026-11-02 10:00 UTC);
+        let grant = db
+            .store
+            .grant_break_glass(&Actor::new("desk"), a.id.as_str(), "booking", now, 30)
+            .await
+            .expect("grant");
+        assert_eq!(
+            db.store
+                .break_glass_until("desk", a.id.as_str(), now)
+                .await
+                .expect("until"),
+            Some(grant.expires_at)
+        );
+        assert!(db.store.review_break_glass(&actor(), grant.id, now).await.expect("review"));
+        assert!(!db.store.review_break_glass(&actor(), grant.id, now).await.expect("once"));
+        let grants = db.store.break_glass_grants(10).await.expect("grants");
+        assert_eq!(grants[0].reviewed.as_ref().map(|(by, _)| by.as_str()), Some("dr.test"));
+
+        assert!(db.store.set_policy(&actor(), "referral.no-response-days", "21").await.expect("set"));
+        assert_eq!(
+            db.store.policy().await.expect("policy").get("referral.no-response-days").as_deref(),
+            Some("21")
+        );
+        let found = db
+            .store
+            .audit_search(&haven_store::AuditQuery {
+                action: Some("access".into()),
+                patient: Some(a.id.to_string()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("search");
+        let actions: Vec<&str> = found.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"access.break-glass"), "{actions:?}");
+        assert!(actions.iter().all(|a| a.starts_with("access.")), "{actions:?}");
+        assert!(matches!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact { .. }
+        ));
+    }
+
     async fn sensitive_entries_stay_out_of_administrative_views(db) {
         let p = db
             .store
