@@ -513,6 +513,64 @@ both! {
         ));
     }
 
+    async fn imports_create_update_at_a_version_and_refuse_another_identity(db) {
+        use haven_store::upsert::{Incoming, PatientWrite, UpsertError};
+        let record = |id: &str, family: &str, entry: &str| {
+            let mut r = PatientRecord::new(patient("Dawit", family));
+            r.patient.id = PatientId::new(id);
+            r.patient.nhs_number = NhsNumber::parse("9434765919").ok();
+            r.entries.push(life_event(entry, &r.patient.id));
+            r
+        };
+        let one = |r: PatientRecord, write| vec![Incoming { record: r, write }];
+        let first = db
+            .store
+            .upsert_incoming(&actor(), one(record("ehr-1", "Tesfaye", "e-1"), PatientWrite::Upsert), "a")
+            .await
+            .expect("first");
+        assert_eq!(first.summary.patients_added, 1);
+        // A create never takes an id or an NHS number on file.
+        let err = db
+            .store
+            .upsert_incoming(&actor(), one(record("", "Other", "e-2"), PatientWrite::Create), "b")
+            .await
+            .expect_err("an NHS number on file");
+        assert!(!matches!(err, UpsertError::Store(_)), "{err}");
+        let mut created = record("", "Other", "e-3");
+        created.patient.nhs_number = None;
+        let made = db
+            .store
+            .upsert_incoming(&actor(), one(created, PatientWrite::Create), "c")
+            .await
+            .expect("create");
+        assert_eq!(made.ids, vec![PatientId::new("pat-2")]);
+        // Another person under a stored id is refused; at the stored version it may change.
+        let mut other = record("ehr-1", "Tesfaye", "e-1");
+        other.patient.nhs_number = NhsNumber::parse("9000000009").ok();
+        let err = db
+            .store
+            .upsert_incoming(&actor(), one(other, PatientWrite::Upsert), "d")
+            .await
+            .expect_err("another person");
+        assert!(err.to_string().contains("NHS number"), "{err}");
+        let stale = db
+            .store
+            .upsert_incoming(&actor(), one(record("ehr-1", "Haddad", "e-1"), PatientWrite::UpdateAt(7)), "e")
+            .await;
+        assert!(matches!(stale, Err(UpsertError::VersionMismatch { current: 1, .. })), "{stale:?}");
+        let renamed = db
+            .store
+            .upsert_incoming(&actor(), one(record("ehr-1", "Haddad", "e-1"), PatientWrite::UpdateAt(1)), "f")
+            .await
+            .expect("at its version");
+        assert_eq!(renamed.summary.patients_updated, 1);
+        assert_eq!(db.store.patient("ehr-1").await.expect("patient").version, 2);
+        assert!(matches!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact { .. }
+        ));
+    }
+
     async fn sensitive_entries_stay_out_of_administrative_views(db) {
         let p = db
             .store
