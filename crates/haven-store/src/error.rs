@@ -28,6 +28,8 @@ pub enum StoreError {
         "a PostgreSQL database needs its audit key file given with --audit-key (HAVEN_AUDIT_KEY) and its checkpoint file with --audit-checkpoints: they are kept outside the database"
     )]
     AuditFilesNeeded,
+    #[error("PostgreSQL did not let Haven in: {0}")]
+    Unreachable(String),
     #[error("no patient with id {0}")]
     PatientNotFound(String),
     #[error("a patient ({0}) cannot be marked as a different person from themselves")]

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use sqlx::PgPool;
+use sqlx::{Connection, PgPool};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::audit::{AuditFiles, Trail};
@@ -20,6 +20,14 @@ pub(crate) async fn open(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Store> {
     let options = PgConnectOptions::from_str(url)?;
+    // One connection first, so that an unreachable server or a refused login is said as such,
+    // not as a pool that timed out.
+    match sqlx::PgConnection::connect_with(&options).await {
+        Ok(conn) => conn.close().await?,
+        Err(e) => {
+            return Err(StoreError::Unreachable(e.to_string()));
+        }
+    }
     let pool = PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(settings.acquire_timeout)
