@@ -13,8 +13,10 @@ const ISSUER: &str = "https://ehr.example.org";
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (Some(count), Some(aud)) = (args.next().and_then(|n| n.parse::<usize>().ok()), args.next())
-    else {
+    let (Some(count), Some(aud)) = (
+        args.next().and_then(|n| n.parse::<usize>().ok()),
+        args.next(),
+    ) else {
         eprintln!("usage: cds_jwts COUNT AUDIENCE");
         std::process::exit(2);
     };
