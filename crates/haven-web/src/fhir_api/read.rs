@@ -401,6 +401,9 @@ pub(super) async fn search(
                 Err(e) => return Err(e.into()),
             }
         }
+    } else if count_only && resource_type == "Patient" && filter.is_empty() {
+        // Every patient is one Patient resource: counted, not read.
+        found.matched = usize::try_from(state.store.count_patients().await?).unwrap_or(0);
     } else if let Some(named) = match filter.patient.name_texts() {
         Some(texts) if resource_type == "Patient" => {
             state.store.patients_with_names_holding(texts).await?
@@ -494,6 +497,14 @@ struct Filter {
 }
 
 impl Filter {
+    fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+            && self.updated.is_empty()
+            && self.patient.is_empty()
+            && self.tokens.is_empty()
+            && self.dates.is_empty()
+    }
+
     fn matches(&self, v: &Value) -> bool {
         (self.ids.is_empty()
             || v.get("id")
