@@ -54,7 +54,7 @@ pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;
 pub use settings::PolicyChangeError;
-pub use users::{Role, User};
+pub use users::{NamedClinician, Role, User};
 pub use view_rebuild::{ViewFailure, ViewRebuild};
 
 /// The Haven database. Cheap to clone (a connection pool).

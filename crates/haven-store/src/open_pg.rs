@@ -3,8 +3,8 @@
 
 use std::str::FromStr;
 
-use sqlx::{Connection, PgPool};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgPool};
 
 use crate::audit::{AuditFiles, Trail};
 use crate::db::Pool;
