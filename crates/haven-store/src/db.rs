@@ -181,8 +181,8 @@ macro_rules! exec {
 }
 pub(crate) use exec;
 
-/// A row's columns read by name, the same way on both backends. Text, integers, flags and
-/// (Dates and stamps are ISO 8601 text on both.)
+/// A row's columns read by name, the same way on both backends: text, integers and flags are
+/// the column types Haven reads through it (dates and stamps are ISO 8601 text on both).
 pub(crate) trait ReadRow {
     fn text(&self, column: &str) -> Result<String>;
     fn opt_text(&self, column: &str) -> Result<Option<String>>;
