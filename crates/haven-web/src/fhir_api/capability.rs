@@ -105,7 +105,7 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             mode: "server".into(),
             security: Some(CapabilitySecurity {
                 description: Some(format!(
-                    "Bearer API tokens issued by a Haven administrator, scope read or write. Sensitive history is returned only with _includeSensitive=true, and every access is audited. Base: {base}/fhir"
+                    "Bearer API tokens issued by a Haven administrator, scope read or write. Sensitive history (disclosures of abuse) is returned only to tokens the administrator made with the sensitive scope, and every access is audited. Base: {base}/fhir"
                 )),
             }),
             resource: resources,
@@ -135,15 +135,13 @@ pub(super) async fn metadata(
     )
 }
 
-/// Parameters every search reads besides the type's own: paging, counting, the format, and
-/// Haven's switch for sensitive history.
-const GENERAL_PARAMETERS: [&str; 7] = [
+/// Parameters every search reads besides the type's own: paging, counting and the format.
+const GENERAL_PARAMETERS: [&str; 6] = [
     "_sort",
     "_count",
     "_offset",
     "_summary",
     "_format",
-    "_includeSensitive",
     "_lastUpdated",
 ];
 
@@ -156,4 +154,14 @@ pub(super) fn is_search_parameter(resource_type: &str, name: &str) -> bool {
         || search_parameters(resource_type)
             .iter()
             .any(|(p, _)| *p == name)
+}
+
+/// Whether `name` may appear in a Bulk Data `_typeFilter` for `resource_type`: a search
+/// parameter Haven reads for the type that selects resources (not one that pages or counts).
+pub(super) fn is_filter_parameter(resource_type: &str, name: &str) -> bool {
+    name != "_count"
+        && ((resource_type != "Patient" && name == "subject")
+            || search_parameters(resource_type)
+                .iter()
+                .any(|(p, _)| *p == name))
 }

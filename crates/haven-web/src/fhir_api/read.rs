@@ -1,6 +1,6 @@
 //! Read (`GET /fhir/{type}/{id}`) and search (`GET /fhir/{type}?…`) over Haven's records,
 //! exported on the fly with haven-fhir so the API shows exactly what an export would. Every
-//! access is audited; sensitive history only with `_includeSensitive=true`. Every resource
+//! access is audited; sensitive history only to a token with the `sensitive` permission. Every resource
 //! carries the version Haven stored as `meta.versionId` and when it stored it as
 //! `meta.lastUpdated` (read alone, also as the `ETag` `W/"<version>"`, which an update names in
 //! `If-Match`, and `Last-Modified`); vread (`GET /fhir/{type}/{id}/_history/{vid}`) serves any
@@ -17,8 +17,6 @@ use haven_fhir::model::{Bundle, BundleEntry, BundleLink, BundleSearch, Resource}
 use haven_store::api_tokens::ApiScope;
 use haven_store::{PatientQuery, RecordStream, Store, StoreError, VersionStamp};
 use serde_json::Value;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::{ApiClient, FhirError, SERVED_TYPES, Shared, fhir_json, write};
 use crate::AppState;
@@ -41,12 +39,6 @@ pub(super) fn params(query: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .into_owned()
         .collect()
-}
-
-pub(super) fn include_sensitive(params: &[(String, String)]) -> bool {
-    params
-        .iter()
-        .any(|(k, v)| k == "_includeSensitive" && v == "true")
 }
 
 fn visibility(sensitive: bool) -> Visibility {
@@ -125,11 +117,10 @@ pub(super) async fn read(
     State(state): State<AppState>,
     client: ApiClient,
     Path((resource_type, id)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
-    let sensitive = include_sensitive(&params(query.as_deref()));
+    let sensitive = client.token.sensitive;
     let not_found = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
     let patient = owner(&state.store, &resource_type, &id)
         .await?
@@ -165,16 +156,15 @@ pub(super) async fn read(
 /// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history
 /// Haven keeps (`patient_history` for a Patient and what is made from its demographics,
 /// `entry_history` for the rest). An entry sensitive in that version or now is served only as
-/// a read would serve it (`_includeSensitive=true`).
+/// a read would serve it (to a token with the `sensitive` permission).
 pub(super) async fn vread(
     State(state): State<AppState>,
     client: ApiClient,
     Path((resource_type, id, vid)): Path<(String, String, String)>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
-    let sensitive = include_sensitive(&params(query.as_deref()));
+    let sensitive = client.token.sensitive;
     let visible = visibility(sensitive);
     let unknown = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
     let no_version = || FhirError::NotFound(format!("{resource_type}/{id} has no version {vid:?}"));
@@ -237,59 +227,6 @@ pub(super) async fn vread(
     ))
 }
 
-/// A `_lastUpdated` test: prefix and the instant range its value covers (a date covers the
-/// whole day; a dateTime its second).
-struct LastUpdated {
-    prefix: String,
-    low: OffsetDateTime,
-    high: OffsetDateTime,
-}
-
-impl LastUpdated {
-    fn parse(value: &str) -> Result<Self, FhirError> {
-        let (prefix, rest) = match value.get(..2) {
-            Some(p @ ("eq" | "gt" | "ge" | "lt" | "le")) => (p.to_owned(), &value[2..]),
-            _ => ("eq".to_owned(), value),
-        };
-        let bad = || {
-            FhirError::BadRequest(format!(
-                "_lastUpdated {value:?} is not a FHIR date or instant (e.g. ge2026-11-01)"
-            ))
-        };
-        let (low, high) = if rest.len() == 10 {
-            let date = time::Date::parse(
-                rest,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .map_err(|_| bad())?;
-            let low = date.midnight().assume_utc();
-            (low, low + time::Duration::days(1))
-        } else {
-            let at = OffsetDateTime::parse(rest, &Rfc3339).map_err(|_| bad())?;
-            (at, at + time::Duration::seconds(1))
-        };
-        Ok(Self { prefix, low, high })
-    }
-
-    fn matches(&self, at: OffsetDateTime) -> bool {
-        match self.prefix.as_str() {
-            "gt" => at >= self.high,
-            "ge" => at >= self.low,
-            "lt" => at < self.low,
-            "le" => at < self.high,
-            _ => self.low <= at && at < self.high,
-        }
-    }
-}
-
-fn last_updated(resource: &Value) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(
-        resource.get("meta")?.get("lastUpdated")?.as_str()?,
-        &Rfc3339,
-    )
-    .ok()
-}
-
 pub(super) async fn search(
     State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
@@ -315,7 +252,7 @@ pub(super) async fn search(
             "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
         )));
     }
-    let sensitive = include_sensitive(&params);
+    let sensitive = client.token.sensitive;
     let get = |name: &str| {
         params
             .iter()
@@ -331,21 +268,7 @@ pub(super) async fn search(
     };
     let count = number("_count", DEFAULT_COUNT)?.clamp(1, MAX_COUNT);
     let offset = number("_offset", 0)?;
-    let updated = params
-        .iter()
-        .filter(|(k, _)| k == "_lastUpdated")
-        .map(|(_, v)| LastUpdated::parse(v))
-        .collect::<Result<Vec<_>, _>>()?;
-    let ids: Vec<&str> = get("_id")
-        .map(|v| v.split(',').collect())
-        .unwrap_or_default();
-    let patient_filter = if resource_type == "Patient" {
-        super::patient_search::PatientFilter::parse(&params)?
-    } else {
-        Default::default()
-    };
-    let tokens = super::token_search::TokenFilter::parse(&params);
-    let dates = super::date_search::DateFilter::parse(&resource_type, &params)?;
+    let filter = super::search_filter::ResourceFilter::parse(&resource_type, &params)?;
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
 
@@ -396,17 +319,11 @@ pub(super) async fn search(
             .await?;
         (out, ids)
     };
+    // The patient, or the identifier, chose the records read; the filter tests the rest.
     let mut matching: Vec<Value> = resources
         .into_iter()
-        .filter(|r| ids.is_empty() || r.id().is_some_and(|id| ids.contains(&id)))
         .map(|r| r.to_value())
-        .filter(|v| {
-            updated.is_empty()
-                || last_updated(v).is_some_and(|at| updated.iter().all(|u| u.matches(at)))
-        })
-        .filter(|v| patient_filter.is_empty() || patient_filter.matches(v))
-        .filter(|v| tokens.is_empty() || tokens.matches(v))
-        .filter(|v| dates.is_empty() || dates.matches(v))
+        .filter(|v| filter.matches(v, None))
         .collect();
     if let Some(spec) = get("_sort") {
         super::date_search::sort(&resource_type, spec, &mut matching)?;
