@@ -78,7 +78,16 @@ impl TestApp {
 
     pub async fn token(&self, scope: ApiScope) -> String {
         self.store
-            .create_api_token(&Actor::new("admin"), "test", scope)
+            .create_api_token(&Actor::new("admin"), "test", scope, false)
+            .await
+            .expect("token")
+            .1
+    }
+
+    /// A token the admin made with the `sensitive` permission.
+    pub async fn sensitive_token(&self, scope: ApiScope) -> String {
+        self.store
+            .create_api_token(&Actor::new("admin"), "therapy service", scope, true)
             .await
             .expect("token")
             .1

@@ -129,7 +129,8 @@ async fn every_resource_read_searched_or_exported_carries_its_stored_version() {
             .unwrap_or_else(|| panic!("{kind}/{id} not found: {found}"));
         assert_eq!(entry["resource"]["meta"], resource["meta"], "{kind}/{id}");
     }
-    let disclosure = read_versioned(&app, &read, "/fhir/Condition/e1?_includeSensitive=true").await;
+    let sensitive = app.sensitive_token(ApiScope::Read).await;
+    let disclosure = read_versioned(&app, &sensitive, "/fhir/Condition/e1").await;
     assert_eq!(disclosure["meta"]["versionId"], "1");
     let everyone = body(app.get("/fhir/Patient", &read).await).await;
     assert_eq!(everyone["entry"][0]["resource"]["meta"], patient["meta"]);
@@ -297,12 +298,8 @@ async fn an_amendment_is_a_new_version_and_vread_serves_both() {
         outcome_status(app.get("/fhir/Condition/e1/_history/1", &read).await).await,
         StatusCode::NOT_FOUND
     );
-    let disclosure = read_versioned(
-        &app,
-        &read,
-        "/fhir/Condition/e1/_history/1?_includeSensitive=true",
-    )
-    .await;
+    let sensitive = app.sensitive_token(ApiScope::Read).await;
+    let disclosure = read_versioned(&app, &sensitive, "/fhir/Condition/e1/_history/1").await;
     assert_eq!(disclosure["id"], "e1");
 
     // Every vread served is audited.
