@@ -83,9 +83,9 @@ fn web_config_from(
     let retention = match var("HAVEN_EXPORT_RETENTION_HOURS") {
         None => haven_web::fhir_api::DEFAULT_EXPORT_RETENTION,
         Some(value) => {
-            let hours: NonZeroUsize = value.to_string_lossy().trim().parse().with_context(|| {
-                "HAVEN_EXPORT_RETENTION_HOURS must be a whole number of hours, at least 1"
-            })?;
+            let hours: NonZeroUsize = value.to_string_lossy().trim().parse().with_context(
+                || "HAVEN_EXPORT_RETENTION_HOURS must be a whole number of hours, at least 1",
+            )?;
             std::time::Duration::from_secs(hours.get() as u64 * 3600)
         }
     };

@@ -1,6 +1,7 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
 //! read, vread and search on the served types (every resource versioned), update (`If-Match`
-//! aware) and conditional create of Patients, batch/transaction, and system-level `$export`.
+//! aware) and conditional create of Patients, batch/transaction, and Bulk Data `$export` at the
+//! system, Patient and Group levels, with read and search of the Groups it exports.
 
 use axum::Extension;
 use axum::extract::State;
@@ -87,8 +88,14 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 conditional_create: patient.then_some(true),
                 update_create: patient.then_some(true),
                 search_param,
+                operation: if patient {
+                    vec![export_operation("patient-export")]
+                } else {
+                    Vec::new()
+                },
             }
         })
+        .chain([group_resource()])
         .collect();
     CapabilityStatement {
         status: "active".into(),
@@ -117,11 +124,36 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                     code: "transaction".into(),
                 },
             ],
-            operation: vec![CapabilityOperation {
-                name: "export".into(),
-                definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export".into(),
-            }],
+            operation: vec![export_operation("export")],
         }],
+    }
+}
+
+/// A Bulk Data export operation by the id of its definition in the Bulk Data Access IG
+/// (`export`, `patient-export`, `group-export`: hl7.org/fhir/uv/bulkdata, STU1).
+fn export_operation(definition: &str) -> CapabilityOperation {
+    CapabilityOperation {
+        name: "export".into(),
+        definition: format!("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/{definition}"),
+    }
+}
+
+/// The Groups a Bulk Data client exports (the practice, each named clinician's list): read and
+/// searched by `_id`, without versions (they are made from the patients, not stored).
+fn group_resource() -> CapabilityResource {
+    CapabilityResource {
+        resource_type: "Group".into(),
+        interaction: ["read", "search-type"]
+            .into_iter()
+            .map(|code| CapabilityInteraction { code: code.into() })
+            .collect(),
+        versioning: Some("no-version".into()),
+        search_param: vec![CapabilitySearchParam {
+            name: "_id".into(),
+            param_type: "token".into(),
+        }],
+        operation: vec![export_operation("group-export")],
+        ..CapabilityResource::default()
     }
 }
 

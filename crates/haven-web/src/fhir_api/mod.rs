@@ -96,7 +96,10 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
     let writes = middleware::from_fn_with_state(Gate::new(limits.fhir_writes), admit_write);
     Router::new()
         .route("/fhir/metadata", get(capability::metadata))
-        .route("/fhir/$export", get(bulk::system_get).post(bulk::system_post))
+        .route(
+            "/fhir/$export",
+            get(bulk::system_get).post(bulk::system_post),
+        )
         .route(
             "/fhir/Patient/$export",
             get(bulk::patient_get).post(bulk::patient_post),

@@ -104,7 +104,9 @@ fn spawn_export_tidy(state: AppState) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            if let Err(e) = haven_web::fhir_api::tidy_exports(&state.store, &state.config.fhir).await {
+            if let Err(e) =
+                haven_web::fhir_api::tidy_exports(&state.store, &state.config.fhir).await
+            {
                 tracing::warn!(error = %e, "tidying bulk exports failed; retrying in five minutes");
             }
         }

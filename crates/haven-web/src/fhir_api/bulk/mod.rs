@@ -207,6 +207,7 @@ async fn kick_off(
     }
     let strict = prefers(headers, "handling=strict");
     let request = ExportRequest::parse(&params, strict, client.token.sensitive)?;
+    let filters = request.filters()?;
     let store = &state.store;
     let (kind, records, total) = match level {
         None => (ExportKind::System, RecordStream::default(), None),
@@ -281,7 +282,6 @@ async fn kick_off(
             unix_now(),
         )
         .await?;
-    let filters = request.filters()?;
     let job = Job {
         store: store.clone(),
         id: id.clone(),

@@ -36,9 +36,8 @@ pub(super) struct ExportRequest {
 /// The `(name, value)` pairs of a `Parameters` resource (`valueString`, `valueInstant`,
 /// `valueDateTime`, `valueCode`, `valueUri`), repeated names kept in order.
 pub(super) fn from_parameters(body: &[u8]) -> Result<Vec<(String, String)>, FhirError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        FhirError::BadRequest(format!("the kick-off body is not JSON: {e}"))
-    })?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| FhirError::BadRequest(format!("the kick-off body is not JSON: {e}")))?;
     if value.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
         return Err(FhirError::BadRequest(
             "a POST kick-off takes a FHIR Parameters resource".into(),
@@ -82,16 +81,12 @@ impl ExportRequest {
         strict: bool,
         sensitive: bool,
     ) -> Result<Self, FhirError> {
-        if let Some((name, _)) = params
-            .iter()
-            .find(|(k, _)| NARROWING.contains(&k.as_str()))
-        {
+        if let Some((name, _)) = params.iter().find(|(k, _)| NARROWING.contains(&k.as_str())) {
             return Err(FhirError::NotSupported(format!(
                 "the export parameter {name} is not supported by Haven; nothing was exported"
             )));
         }
-        if strict
-            && let Some((name, _)) = params.iter().find(|(k, _)| !KNOWN.contains(&k.as_str()))
+        if strict && let Some((name, _)) = params.iter().find(|(k, _)| !KNOWN.contains(&k.as_str()))
         {
             return Err(FhirError::NotSupported(format!(
                 "{name} is not an export parameter Haven reads (_type, _since, _outputFormat, _typeFilter)"
@@ -123,8 +118,9 @@ impl ExportRequest {
         }
         let mut since = None;
         for s in values("_since") {
-            OffsetDateTime::parse(s, &Rfc3339)
-                .map_err(|_| FhirError::BadRequest(format!("_since {s:?} is not a FHIR instant")))?;
+            OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+                FhirError::BadRequest(format!("_since {s:?} is not a FHIR instant"))
+            })?;
             since = Some(s.to_owned());
         }
         let mut type_filters = Vec::new();
@@ -197,7 +193,10 @@ pub(super) fn passes(
     resource: &Value,
     patient: &str,
 ) -> bool {
-    let mut of_type = filters.iter().filter(|(t, _)| t == resource_type).peekable();
+    let mut of_type = filters
+        .iter()
+        .filter(|(t, _)| t == resource_type)
+        .peekable();
     of_type.peek().is_none() || of_type.any(|(_, f)| f.matches(resource, Some(patient)))
 }
 
@@ -218,7 +217,10 @@ mod tests {
         let ok = parse(
             &[
                 ("_type", "Observation,Patient"),
-                ("_typeFilter", "Observation?code=http://loinc.org|44261-6&date=ge2026"),
+                (
+                    "_typeFilter",
+                    "Observation?code=http://loinc.org|44261-6&date=ge2026",
+                ),
                 ("_typeFilter", "Patient?birthdate=1990"),
             ],
             false,
