@@ -138,9 +138,9 @@ def http(url, method="GET", headers=None, body=None):
         request.add_header(name, value)
     try:
         with urllib.request.urlopen(request) as answer:
-            return answer.status, dict(answer.headers), answer.read().decode()
+            return answer.status, answer.headers, answer.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+        return error.code, error.headers, error.read().decode()
 
 
 def bulk_export(query):
@@ -149,7 +149,7 @@ def bulk_export(query):
         headers={"Prefer": "respond-async", "Accept": "application/fhir+json"},
     )
     check(f"bulk kick-off {query}", status == 202, f"{status} {text}")
-    status_url = headers["Content-Location"]
+    status_url = headers.get("Content-Location")
     for _ in range(600):
         status, headers, text = http(status_url)
         if status != 202:
