@@ -349,7 +349,7 @@ mod tests {
             .fail_stalled_exports(150, "interrupted by a restart", 210)
             .await
             .expect("sweep");
-        assert_eq!(failed, [stalled.id.clone()]);
+        assert_eq!(failed, std::slice::from_ref(&stalled.id));
         let read = store
             .export_job(&stalled.id)
             .await
