@@ -30,6 +30,6 @@ pub use import::{
     Assembler, Assembly, BundleText, EntryHead, Feed, ImportError, ImportErrorKind,
     ImportedResource, Location, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, PatientGiven,
     Position, Purpose, Recorded, Skipped, Target, UnusedTypes, assemble, assemble_with,
-    assign_new_ids, etag, is_stored, mentions_patients, parse_input, parse_json, parse_value,
-    read_result, version_of_etag,
+    assign_new_ids, batch_entries, etag, is_stored, mentions_patients, parse_input, parse_json,
+    parse_value, read_result, version_of_etag,
 };

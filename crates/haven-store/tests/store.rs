@@ -450,6 +450,27 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
         .await
         .expect("scan one");
     assert_eq!(only, vec!["pat-3"]);
+    // A scan resumes at a patient, may leave out entries, and stops when told.
+    let resume = RecordStream {
+        from: Some("pat-3".into()),
+        demographics_only: true,
+        ..Default::default()
+    };
+    let mut resumed = Vec::new();
+    let visited = db
+        .store
+        .scan_stamped_records_until(&resume, Visibility::Sensitive, |r, _| {
+            resumed.push((r.patient.id.to_string(), r.entries.len()));
+            if resumed.len() == 2 {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .await
+        .expect("scan from pat-3");
+    assert_eq!(visited, 2);
+    assert_eq!(resumed, vec![("pat-3".into(), 0), ("pat-4".into(), 0)]);
     assert_eq!(
         db.store.audit_verify().await.expect("verify"),
         AuditVerification::Intact {
@@ -964,3 +985,29 @@ mod views;
 
 #[path = "store/coordination.rs"]
 mod coordination;
+
+/// A deployment secret is made once and is the same ever after, across reopenings; two
+/// names give two secrets.
+#[tokio::test]
+async fn a_deployment_secret_is_made_once_and_kept() {
+    let db = db().await;
+    let first = db
+        .store
+        .deployment_secret("cds-card")
+        .await
+        .expect("secret");
+    assert_ne!(first, [0; 32]);
+    assert_eq!(
+        db.store.deployment_secret("cds-card").await.expect("again"),
+        first
+    );
+    assert_ne!(
+        db.store.deployment_secret("other").await.expect("other"),
+        first
+    );
+    let reopened = Store::open(&db.path).await.expect("reopen");
+    assert_eq!(
+        reopened.deployment_secret("cds-card").await.expect("kept"),
+        first
+    );
+}

@@ -1,7 +1,8 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
-//! read, vread and search on the served types (every resource versioned), update (`If-Match`
-//! aware) and conditional create of Patients, batch/transaction, and Bulk Data `$export` at the
-//! system, Patient and Group levels, with read and search of the Groups it exports.
+//! read, vread, search and create on the served types (every resource versioned), update
+//! (`If-Match` aware) and conditional create of Patients, batch/transaction, and Bulk Data
+//! `$export` at the system, Patient and Group levels, with read and search of the Groups it
+//! exports.
 
 use axum::Extension;
 use axum::extract::State;
@@ -66,9 +67,12 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 CapabilityInteraction {
                     code: "search-type".into(),
                 },
+                CapabilityInteraction {
+                    code: "create".into(),
+                },
             ];
             if patient {
-                // PUT /fhir/Patient/{id}; creates and conditional creates go through POST /fhir.
+                // PUT /fhir/Patient/{id}; a conditional create is by NHS number.
                 interaction.push(CapabilityInteraction {
                     code: "update".into(),
                 });
@@ -167,11 +171,13 @@ pub(super) async fn metadata(
     )
 }
 
-/// Parameters every search reads besides the type's own: paging, counting and the format.
-const GENERAL_PARAMETERS: [&str; 6] = [
+/// Parameters every search reads besides the type's own: order, paging (`_cursor` is what
+/// Haven writes in a `next` link), counting and the format.
+const GENERAL_PARAMETERS: [&str; 7] = [
     "_sort",
     "_count",
-    "_offset",
+    "_cursor",
+    "_total",
     "_summary",
     "_format",
     "_lastUpdated",

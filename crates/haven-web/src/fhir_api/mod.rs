@@ -21,6 +21,7 @@ mod bulk;
 mod capability;
 pub mod cors;
 mod date_search;
+mod paging;
 mod patient_search;
 mod protocol;
 mod read;
@@ -118,7 +119,10 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
         .route("/fhir", post(batch::batch.layer(writes.clone())))
         // The base with a trailing slash is where common clients send transactions.
         .route("/fhir/", post(batch::batch.layer(writes.clone())))
-        .route("/fhir/{resource_type}", get(read::search))
+        .route(
+            "/fhir/{resource_type}",
+            get(read::search).post(batch::create.layer(writes.clone())),
+        )
         .route(
             "/fhir/{resource_type}/{id}",
             get(read::read).put(update::update.layer(writes)),

@@ -6,6 +6,7 @@
 //! `If-Match`, and `Last-Modified`); vread (`GET /fhir/{type}/{id}/_history/{vid}`) serves any
 //! version from the history Haven keeps.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use axum::Extension;
@@ -18,6 +19,8 @@ use haven_store::api_tokens::ApiScope;
 use haven_store::{PatientQuery, RecordStream, Store, StoreError, VersionStamp};
 use serde_json::Value;
 
+use super::paging::{Key, Order};
+use super::search_filter::ResourceFilter;
 use super::{ApiClient, FhirError, SERVED_TYPES, Shared, fhir_json, write};
 use crate::AppState;
 
@@ -121,15 +124,9 @@ pub(super) async fn read(
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
     let sensitive = client.token.sensitive;
-    let not_found = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
-    let patient = owner(&state.store, &resource_type, &id)
+    let (patient, resource) = current(&state.store, &resource_type, &id, sensitive)
         .await?
-        .ok_or_else(not_found)?;
-    let (record, stamp) = stamped_record(&state.store, &patient, visibility(sensitive)).await?;
-    let resource = resources_of(&record, sensitive, &resource_type, Some(stamp))
-        .into_iter()
-        .find(|r| r.id() == Some(id.as_str()))
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| FhirError::NotFound(format!("{resource_type}/{id} is not known")))?;
     state
         .store
         .audit_read(
@@ -146,11 +143,28 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    let resource = resource.to_value();
     Ok(write::with_version_headers(
         fhir_json(StatusCode::OK, &resource),
         &resource,
     ))
+}
+
+/// The current version of `resource_type/id` and the patient whose record holds it, if it is
+/// known (and visible).
+pub(super) async fn current(
+    store: &Store,
+    resource_type: &str,
+    id: &str,
+    sensitive: bool,
+) -> Result<Option<(String, Value)>, FhirError> {
+    let Some(patient) = owner(store, resource_type, id).await? else {
+        return Ok(None);
+    };
+    let (record, stamp) = stamped_record(store, &patient, visibility(sensitive)).await?;
+    Ok(resources_of(&record, sensitive, resource_type, Some(stamp))
+        .into_iter()
+        .find(|r| r.id() == Some(id))
+        .map(|r| (patient, r.to_value())))
 }
 
 /// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history
@@ -267,70 +281,68 @@ pub(super) async fn search(
         })
     };
     let count = number("_count", DEFAULT_COUNT)?.clamp(1, MAX_COUNT);
-    let offset = number("_offset", 0)?;
-    let filter = super::search_filter::ResourceFilter::parse(&resource_type, &params)?;
+    let order = Order::parse(&resource_type, get("_sort"))?;
+    let after = get("_cursor").map(|c| order.parse_cursor(c)).transpose()?;
+    let filter = ResourceFilter::parse(&resource_type, &params)?;
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
+    let mut found = Found::new(&order, after.as_ref(), &filter);
 
     let patient = get("patient")
         .or(get("subject"))
         .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
-    let (resources, patients) = if let Some(patient) = &patient {
+    if let Some(patient) = &patient {
         match stamped_record(&state.store, patient, visibility(sensitive)).await {
-            Ok((record, stamp)) => (
-                resources_of(&record, sensitive, &resource_type, Some(stamp)),
-                vec![patient.clone()],
-            ),
-            Err(StoreError::PatientNotFound(_)) => (Vec::new(), Vec::new()),
+            Ok((record, stamp)) => found.add(&record, sensitive, &resource_type, stamp),
+            Err(StoreError::PatientNotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
     } else if resource_type == "Patient"
         && let Some(identifier) = get("identifier")
     {
-        let mut out = Vec::new();
-        let mut ids = Vec::new();
         for id in by_identifier(&state.store, identifier).await? {
             match stamped_record(&state.store, &id, Visibility::Clinical).await {
-                Ok((record, stamp)) => {
-                    out.extend(resources_of(&record, false, "Patient", Some(stamp)));
-                    ids.push(id);
-                }
+                Ok((record, stamp)) => found.add(&record, false, "Patient", stamp),
                 Err(StoreError::PatientNotFound(_)) => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        (out, ids)
     } else {
-        let mut out = Vec::new();
-        let mut ids = Vec::new();
+        // In patient order, a page needs only the records from the cursor's patient on, up to
+        // the first past the page; a total (or another order) needs them all.
+        let stop_early = order.is_by_patient() && !count_only && get("_total") != Some("accurate");
+        let stream = RecordStream {
+            from: order.first_patient(after.as_ref()).map(str::to_owned),
+            demographics_only: resource_type == "Patient",
+            ..RecordStream::default()
+        };
         state
             .store
-            .scan_stamped_records(
-                &RecordStream::default(),
-                visibility(sensitive),
-                |record, stamp| {
-                    let found = resources_of(&record, sensitive, &resource_type, Some(stamp));
-                    if !found.is_empty() {
-                        ids.push(record.patient.id.to_string());
-                    }
-                    out.extend(found);
-                },
-            )
+            .scan_stamped_records_until(&stream, visibility(sensitive), |record, stamp| {
+                found.add(&record, sensitive, &resource_type, stamp);
+                if stop_early && found.page.len() > count {
+                    found.complete = false;
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
             .await?;
-        (out, ids)
-    };
-    // The patient, or the identifier, chose the records read; the filter tests the rest.
-    let mut matching: Vec<Value> = resources
-        .into_iter()
-        .map(|r| r.to_value())
-        .filter(|v| filter.matches(v, None))
-        .collect();
-    if let Some(spec) = get("_sort") {
-        super::date_search::sort(&resource_type, spec, &mut matching)?;
     }
+    let Found {
+        mut page,
+        matched,
+        complete,
+        ..
+    } = found;
+    page.sort_by(|a, b| order.compare(&a.0, &b.0));
+    let more = page.len() > count;
+    page.truncate(count);
+    let mut patients: Vec<&str> = page.iter().map(|(k, _)| k[k.len() - 2].as_str()).collect();
+    patients.dedup();
     let detail = format!(
         "{resource_type} search: {} resources from {} patients{}",
-        matching.len(),
+        if count_only { matched } else { page.len() },
         patients.len(),
         if sensitive {
             " (sensitive included)"
@@ -338,26 +350,84 @@ pub(super) async fn search(
             ""
         }
     );
-    let audited_patient = if patients.len() == 1 {
-        Some(patients[0].as_str())
-    } else {
-        None
+    let audited_patient = match (patients.as_slice(), &patient) {
+        ([one], _) => Some(*one),
+        ([], Some(asked)) => Some(asked.as_str()),
+        _ => None,
     };
     state
         .store
         .audit_read(&client.actor(), "fhir.search", audited_patient, &detail)
         .await?;
-    let base = shared.base();
     if count_only {
         return Ok(fhir_json(
             StatusCode::OK,
-            &serde_json::json!({"resourceType": "Bundle", "type": "searchset", "total": matching.len()}),
+            &serde_json::json!({"resourceType": "Bundle", "type": "searchset", "total": matched}),
         ));
     }
+    let next = more
+        .then(|| page.last().map(|(key, _)| Order::cursor(key)))
+        .flatten();
+    let page = Page {
+        resources: page.into_iter().map(|(_, v)| v).collect(),
+        total: complete.then_some(matched),
+        count,
+        next,
+    };
     Ok(fhir_json(
         StatusCode::OK,
-        &searchset(base, &resource_type, &params, matching, offset, count),
+        &searchset(shared.base(), &resource_type, &params, page),
     ))
+}
+
+/// The results a search has found so far: how many match in all, and those after the cursor
+/// with their keys.
+struct Found<'a> {
+    order: &'a Order,
+    after: Option<&'a Key>,
+    filter: &'a ResourceFilter,
+    page: Vec<(Key, Value)>,
+    matched: usize,
+    /// Whether every record was looked at, so `matched` is the total.
+    complete: bool,
+}
+
+impl<'a> Found<'a> {
+    fn new(order: &'a Order, after: Option<&'a Key>, filter: &'a ResourceFilter) -> Self {
+        Self {
+            order,
+            after,
+            filter,
+            page: Vec::new(),
+            matched: 0,
+            complete: true,
+        }
+    }
+
+    fn add(
+        &mut self,
+        record: &PatientRecord,
+        sensitive: bool,
+        resource_type: &str,
+        stamp: VersionStamp,
+    ) {
+        let patient = record.patient.id.as_str();
+        for resource in resources_of(record, sensitive, resource_type, Some(stamp)) {
+            let value = resource.to_value();
+            // The patient, or the identifier, chose the records read; the filter tests the rest.
+            if !self.filter.matches(&value, None) {
+                continue;
+            }
+            self.matched += 1;
+            let key = self.order.key(&value, patient);
+            if self
+                .after
+                .is_none_or(|after| self.order.compare(&key, after).is_gt())
+            {
+                self.page.push((key, value));
+            }
+        }
+    }
 }
 
 /// The ids of the patients whose NHS number or local id matches `system|value` (or a bare
@@ -391,48 +461,48 @@ async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<String>, F
         .collect())
 }
 
-fn searchset(
-    base: &str,
-    resource_type: &str,
-    params: &[(String, String)],
-    matching: Vec<Value>,
-    offset: usize,
+/// One page of results.
+struct Page {
+    resources: Vec<Value>,
+    /// The number of matches in all, when every record was looked at.
+    total: Option<usize>,
     count: usize,
-) -> Value {
-    let total = matching.len();
-    let page_url = |offset: usize| {
+    /// The `_cursor` of the next page, if there are more.
+    next: Option<String>,
+}
+
+fn searchset(base: &str, resource_type: &str, params: &[(String, String)], page: Page) -> Value {
+    let url = |cursor: Option<&str>| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (k, v) in params
             .iter()
-            .filter(|(k, _)| k != "_offset" && k != "_count")
+            .filter(|(k, _)| k != "_cursor" && k != "_count")
         {
             query.append_pair(k, v);
         }
-        query
-            .append_pair("_count", &count.to_string())
-            .append_pair("_offset", &offset.to_string());
+        query.append_pair("_count", &page.count.to_string());
+        if let Some(cursor) = cursor {
+            query.append_pair("_cursor", cursor);
+        }
         format!("{base}/fhir/{resource_type}?{}", query.finish())
     };
+    let this = params
+        .iter()
+        .find(|(k, _)| k == "_cursor")
+        .map(|(_, v)| v.as_str());
     let mut link = vec![BundleLink {
         relation: "self".into(),
-        url: page_url(offset),
+        url: url(this),
     }];
-    if offset + count < total {
+    if let Some(next) = &page.next {
         link.push(BundleLink {
             relation: "next".into(),
-            url: page_url(offset + count),
+            url: url(Some(next)),
         });
     }
-    if offset > 0 {
-        link.push(BundleLink {
-            relation: "previous".into(),
-            url: page_url(offset.saturating_sub(count)),
-        });
-    }
-    let entry = matching
+    let entry = page
+        .resources
         .into_iter()
-        .skip(offset)
-        .take(count)
         .map(|resource| BundleEntry {
             full_url: resource
                 .get("id")
@@ -447,7 +517,7 @@ fn searchset(
         .collect();
     let bundle = Bundle {
         bundle_type: "searchset".into(),
-        total: Some(total as u64),
+        total: page.total.map(|t| t as u64),
         link,
         entry,
         ..Bundle::default()

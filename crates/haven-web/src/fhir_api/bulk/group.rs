@@ -30,8 +30,8 @@ impl Group {
     /// The records the group's export reads.
     pub fn records(&self) -> RecordStream {
         RecordStream {
-            patient: None,
             clinician: self.clinician.clone(),
+            ..RecordStream::default()
         }
     }
 }
