@@ -231,8 +231,6 @@ async fn kick_off(
     tidy(store, &shared.config).await?;
     let id = uuid::Uuid::new_v4().simple().to_string();
     let dir = job_dir(&shared.config, &id);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| FhirError::Internal(format!("cannot create the export directory: {e}")))?;
     let detail = format!(
         "bulk export {id} ({}): {}{} {} sensitive history",
         match &kind {
@@ -282,6 +280,15 @@ async fn kick_off(
             unix_now(),
         )
         .await?;
+    // The job is on record before its directory exists, so a directory is never left behind
+    // unknown to `tidy`.
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        let now = unix_now();
+        state.store.fail_export_job(&id, WRITE_FAILED, now).await?;
+        return Err(FhirError::Internal(format!(
+            "cannot create the export directory: {e}"
+        )));
+    }
     let job = Job {
         store: store.clone(),
         id: id.clone(),
