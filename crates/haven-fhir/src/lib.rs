@@ -23,8 +23,8 @@ pub mod ndjson;
 pub mod uris;
 
 pub use export::{
-    StoredVersion, country_id, instant, resource_type_of, response_id, result_observation,
-    to_patient, to_resources, to_resources_stored, to_typed, to_typed_stored,
+    Clinician, StoredVersion, country_id, instant, practitioner, resource_type_of, response_id,
+    result_observation, to_patient, to_resources, to_resources_stored, to_typed, to_typed_stored,
 };
 pub use import::{
     Assembler, Assembly, BundleText, EntryHead, Feed, ImportError, ImportErrorKind,

@@ -284,7 +284,7 @@ impl Store {
     }
 
     /// Each named clinician (a username) with how many patients name them, by username.
-    pub async fn named_clinicians(&self) -> Result<Vec<(String, i64)>> {
+    pub async fn patients_per_clinician(&self) -> Result<Vec<(String, i64)>> {
         Ok(sqlx::query_as(
             "SELECT named_clinician, COUNT(*) FROM patients WHERE named_clinician IS NOT NULL GROUP BY named_clinician ORDER BY named_clinician",
         )

@@ -1011,3 +1011,66 @@ async fn a_deployment_secret_is_made_once_and_kept() {
         first
     );
 }
+
+/// The clinicians a patient may name: clinician users, any user named, and an id from another
+/// system that is no user; a change to a user is a new version of what is served of them.
+#[tokio::test]
+async fn named_clinicians_are_clinician_users_anyone_named_and_foreign_ids() {
+    use haven_store::{Role, User};
+    let db = db().await;
+    for (username, role) in [
+        ("dr.lee", Role::Clinician),
+        ("desk", Role::Receptionist),
+        ("boss", Role::Admin),
+    ] {
+        let user = User {
+            username: username.into(),
+            display_name: format!("{username} display"),
+            role,
+            password_hash: "x".into(),
+            active: true,
+        };
+        db.store.add_user(&actor(), &user).await.expect("user");
+    }
+    for named in ["boss", "ehr-gp-9"] {
+        let mut p = patient("Amal", "Nasser");
+        p.named_clinician = Some(named.into());
+        db.store
+            .create_patient(&actor(), p, vec![])
+            .await
+            .expect("patient");
+    }
+    let all = db.store.named_clinicians(None).await.expect("clinicians");
+    let ids: Vec<(&str, Option<&str>, u32)> = all
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_deref(), c.stamp.version))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("boss", Some("boss display"), 1),
+            ("dr.lee", Some("dr.lee display"), 1),
+            ("ehr-gp-9", None, 1)
+        ]
+    );
+    db.store
+        .set_user_active(&actor(), "dr.lee", false)
+        .await
+        .expect("deactivate");
+    let lee = db
+        .store
+        .named_clinicians(Some("dr.lee"))
+        .await
+        .expect("one");
+    assert_eq!(lee.len(), 1);
+    assert!(!lee[0].active);
+    assert_eq!(lee[0].stamp.version, 2);
+    assert!(lee[0].stamp.changed_at >= all[1].stamp.changed_at);
+    assert!(
+        db.store
+            .named_clinicians(Some("desk"))
+            .await
+            .expect("none")
+            .is_empty()
+    );
+}

@@ -22,7 +22,13 @@ fn search_parameters(resource_type: &str) -> Vec<(&'static str, &'static str)> {
         ("_count", "number"),
         ("_lastUpdated", "date"),
     ];
-    if resource_type == "Patient" {
+    if resource_type == "Practitioner" {
+        out.extend([
+            ("identifier", "token"),
+            ("name", "string"),
+            ("active", "token"),
+        ]);
+    } else if resource_type == "Patient" {
         out.extend([
             ("identifier", "token"),
             ("family", "string"),
@@ -45,17 +51,21 @@ fn search_parameters(resource_type: &str) -> Vec<(&'static str, &'static str)> {
     out
 }
 
+fn declared(resource_type: &str) -> Vec<CapabilitySearchParam> {
+    search_parameters(resource_type)
+        .into_iter()
+        .map(|(name, param_type)| CapabilitySearchParam {
+            name: name.into(),
+            param_type: param_type.into(),
+        })
+        .collect()
+}
+
 pub(super) fn statement(base: &str) -> CapabilityStatement {
-    let resources = SERVED_TYPES
+    let mut resources: Vec<CapabilityResource> = SERVED_TYPES
         .iter()
         .map(|&t| {
-            let search_param = search_parameters(t)
-                .into_iter()
-                .map(|(name, param_type)| CapabilitySearchParam {
-                    name: name.into(),
-                    param_type: param_type.into(),
-                })
-                .collect();
+            let search_param = declared(t);
             let patient = t == "Patient";
             let mut interaction = vec![
                 CapabilityInteraction {
@@ -79,6 +89,7 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             }
             CapabilityResource {
                 resource_type: t.into(),
+                profile: patient.then(|| haven_fhir::uris::UKCORE_PATIENT.into()),
                 interaction,
                 versioning: Some(
                     if patient {
@@ -101,6 +112,19 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
         })
         .chain([group_resource()])
         .collect();
+    // Named clinicians: read and searched, never written over FHIR (they are Haven's users).
+    resources.push(CapabilityResource {
+        resource_type: "Practitioner".into(),
+        profile: Some(haven_fhir::uris::UKCORE_PRACTITIONER.into()),
+        interaction: ["read", "vread", "search-type"]
+            .into_iter()
+            .map(|code| CapabilityInteraction { code: code.into() })
+            .collect(),
+        versioning: Some("versioned".into()),
+        read_history: Some(false),
+        search_param: declared("Practitioner"),
+        ..CapabilityResource::default()
+    });
     CapabilityStatement {
         status: "active".into(),
         // The statement changes only with the software; it carries the release, not a clock.

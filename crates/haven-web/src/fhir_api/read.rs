@@ -94,6 +94,43 @@ fn resources_of(
         .collect()
 }
 
+/// The search parameters of a query that Haven reads for `resource_type`. Unknown ones are
+/// ignored, and so left out of the links, unless the client asks for strict handling
+/// (FHIR R4 §3.1.1.4.4): then the first is refused.
+pub(super) fn search_parameters(
+    resource_type: &str,
+    query: Option<&str>,
+    headers: &axum::http::HeaderMap,
+) -> Result<Vec<(String, String)>, FhirError> {
+    let (known, unknown): (Vec<_>, Vec<_>) = params(query)
+        .into_iter()
+        .partition(|(k, _)| super::capability::is_search_parameter(resource_type, k));
+    let strict = headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split([';', ',']).any(|p| p.trim() == "handling=strict"));
+    match unknown.first() {
+        Some((name, _)) if strict => Err(FhirError::NotSupported(format!(
+            "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
+        ))),
+        _ => Ok(known),
+    }
+}
+
+/// `_count`: results per page (default 50, at most 500).
+pub(super) fn page_size(params: &[(String, String)]) -> Result<usize, FhirError> {
+    match params.iter().find(|(k, _)| k == "_count") {
+        None => Ok(DEFAULT_COUNT),
+        Some((_, v)) => v
+            .parse::<usize>()
+            .map(|n| n.clamp(1, MAX_COUNT))
+            .map_err(|_| {
+                FhirError::BadRequest(format!("_count must be a whole number, not {v:?}"))
+            }),
+    }
+}
+
 /// A patient's record with the stored version of its demographics. The version is read first
 /// and the demographics at exactly that version, so a change stored meanwhile never shows under
 /// an older version (an update naming it would overwrite what it never saw).
@@ -251,21 +288,7 @@ pub(super) async fn search(
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
-    let (params, unknown): (Vec<_>, Vec<_>) = params(query.as_deref())
-        .into_iter()
-        .partition(|(k, _)| super::capability::is_search_parameter(&resource_type, k));
-    // Unknown parameters are ignored, and so left out of the links, unless the client asks
-    // for strict handling (FHIR R4 §3.1.1.4.4).
-    let strict = headers
-        .get_all("prefer")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split([';', ',']).any(|p| p.trim() == "handling=strict"));
-    if strict && let Some((name, _)) = unknown.first() {
-        return Err(FhirError::NotSupported(format!(
-            "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
-        )));
-    }
+    let params = search_parameters(&resource_type, query.as_deref(), &headers)?;
     let sensitive = client.token.sensitive;
     let get = |name: &str| {
         params
@@ -273,14 +296,7 @@ pub(super) async fn search(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let number = |name: &str, default: usize| -> Result<usize, FhirError> {
-        get(name).map_or(Ok(default), |v| {
-            v.parse().map_err(|_| {
-                FhirError::BadRequest(format!("{name} must be a whole number, not {v:?}"))
-            })
-        })
-    };
-    let count = number("_count", DEFAULT_COUNT)?.clamp(1, MAX_COUNT);
+    let count = page_size(&params)?;
     let order = Order::parse(&resource_type, get("_sort"))?;
     let after = get("_cursor").map(|c| order.parse_cursor(c)).transpose()?;
     let filter = ResourceFilter::parse(&resource_type, &params)?;
@@ -462,16 +478,21 @@ async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<String>, F
 }
 
 /// One page of results.
-struct Page {
-    resources: Vec<Value>,
+pub(super) struct Page {
+    pub resources: Vec<Value>,
     /// The number of matches in all, when every record was looked at.
-    total: Option<usize>,
-    count: usize,
+    pub total: Option<usize>,
+    pub count: usize,
     /// The `_cursor` of the next page, if there are more.
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
-fn searchset(base: &str, resource_type: &str, params: &[(String, String)], page: Page) -> Value {
+pub(super) fn searchset(
+    base: &str,
+    resource_type: &str,
+    params: &[(String, String)],
+    page: Page,
+) -> Value {
     let url = |cursor: Option<&str>| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (k, v) in params

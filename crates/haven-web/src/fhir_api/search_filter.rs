@@ -15,14 +15,14 @@ use super::token_search::TokenFilter;
 
 /// A `_lastUpdated` test: prefix and the instant range its value covers (a date covers the
 /// whole day; a dateTime its second).
-struct LastUpdated {
+pub(super) struct LastUpdated {
     prefix: String,
     low: OffsetDateTime,
     high: OffsetDateTime,
 }
 
 impl LastUpdated {
-    fn parse(value: &str) -> Result<Self, FhirError> {
+    pub(super) fn parse(value: &str) -> Result<Self, FhirError> {
         let (prefix, rest) = match value.get(..2) {
             Some(p @ ("eq" | "gt" | "ge" | "lt" | "le")) => (p.to_owned(), &value[2..]),
             _ => ("eq".to_owned(), value),
@@ -47,7 +47,7 @@ impl LastUpdated {
         Ok(Self { prefix, low, high })
     }
 
-    fn matches(&self, at: OffsetDateTime) -> bool {
+    pub(super) fn matches(&self, at: OffsetDateTime) -> bool {
         match self.prefix.as_str() {
             "gt" => at >= self.high,
             "ge" => at >= self.low,

@@ -636,3 +636,118 @@ async fn a_create_answers_201_with_where_and_what_was_stored() {
     );
     assert_eq!(app.store.count_patients().await.expect("count"), 1);
 }
+
+/// UK Core and references that resolve (issue 16 §3): a Patient declares UK Core Patient, and
+/// its `generalPractitioner` is a Practitioner (UK Core) Haven serves, read and searched,
+/// whether the clinician is a Haven user or another system's id.
+#[tokio::test]
+async fn a_patient_s_named_clinician_resolves_to_a_uk_core_practitioner() {
+    let app = spawn_app().await;
+    let (write, read) = (
+        app.token(ApiScope::Write).await,
+        app.token(ApiScope::Read).await,
+    );
+    let lee = haven_store::User {
+        username: "dr.lee".into(),
+        display_name: "Dr Min Lee".into(),
+        role: haven_store::Role::Clinician,
+        password_hash: "x".into(),
+        active: true,
+    };
+    app.store
+        .add_user(&haven_store::Actor::new("admin"), &lee)
+        .await
+        .expect("user");
+    let entry: Vec<Value> = [("Okeke", "dr.lee"), ("Sow", "ehr-gp-9")]
+        .iter()
+        .map(|(family, gp)| {
+            serde_json::json!({"resource": {"resourceType": "Patient", "name": [{"family": family}],
+                "generalPractitioner": [{"reference": format!("Practitioner/{gp}")}]},
+             "request": {"method": "POST", "url": "Patient"}})
+        })
+        .collect();
+    let bundle =
+        serde_json::json!({"resourceType": "Bundle", "type": "transaction", "entry": entry});
+    assert_eq!(
+        app.post_json("/fhir", &write, &bundle).await.status(),
+        StatusCode::OK
+    );
+
+    let patient: Value = app
+        .get("/fhir/Patient/pat-1", &read)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        patient["meta"]["profile"][0],
+        "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"
+    );
+    let reference = patient["generalPractitioner"][0]["reference"]
+        .as_str()
+        .expect("reference");
+    let res = app.get(&format!("/fhir/{reference}"), &read).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["etag"], "W/\"1\"");
+    let practitioner: Value = res.json().await.expect("json");
+    assert_eq!(practitioner["resourceType"], "Practitioner");
+    assert_eq!(practitioner["name"][0]["text"], "Dr Min Lee");
+    assert_eq!(
+        practitioner["meta"]["profile"][0],
+        "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Practitioner"
+    );
+    let foreign: Value = app
+        .get("/fhir/Practitioner/ehr-gp-9", &read)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(foreign["id"], "ehr-gp-9");
+    assert!(foreign.get("name").is_none());
+
+    let (ids, _, found) = page(&app, &read, "/fhir/Practitioner?name=min").await;
+    assert_eq!(ids, ["dr.lee"]);
+    assert_eq!(found["total"], 1);
+    let (ids, _, _) = page(&app, &read, "/fhir/Practitioner").await;
+    assert_eq!(ids, ["dr.lee", "ehr-gp-9"]);
+    let (ids, _, _) = page(
+        &app,
+        &read,
+        "/fhir/Practitioner?identifier=https://haven-health.github.io/fhir/Id/user|ehr-gp-9",
+    )
+    .await;
+    assert_eq!(ids, ["ehr-gp-9"]);
+    let (ids, _, _) = page(&app, &read, "/fhir/Practitioner?active=false").await;
+    assert!(ids.is_empty());
+    let res = app.get("/fhir/Practitioner/dr.lee/_history/1", &read).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.get("/fhir/Practitioner/dr.lee/_history/2", &read).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app.get("/fhir/Practitioner/nobody", &read).await;
+    let (status, _, code, _) = outcome(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::NOT_FOUND, "not-found")
+    );
+
+    let metadata: Value = app
+        .get("/fhir/metadata", &read)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let declared = |kind: &str| {
+        metadata["rest"][0]["resource"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["type"] == kind))
+            .map(|r| r["profile"].clone())
+    };
+    assert_eq!(
+        declared("Patient"),
+        Some("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient".into())
+    );
+    assert_eq!(
+        declared("Practitioner"),
+        Some("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Practitioner".into())
+    );
+}

@@ -96,7 +96,7 @@ pub(super) async fn all(store: &Store) -> Result<Vec<Group>, FhirError> {
         name: "Every patient of the practice".into(),
         quantity: store.count_patients().await?.max(0) as u64,
     }];
-    for (username, count) in store.named_clinicians().await? {
+    for (username, count) in store.patients_per_clinician().await? {
         let who = names.get(&username).unwrap_or(&username);
         groups.push(Group {
             id: clinician_id(&username),
