@@ -20,7 +20,7 @@ use super::search_filter::{LastUpdated, last_updated};
 use super::{ApiClient, FhirError, Shared, fhir_json, write};
 use crate::AppState;
 
-fn resource(c: NamedClinician) -> Value {
+pub(super) fn resource(c: NamedClinician) -> Value {
     haven_fhir::practitioner(
         &Clinician {
             id: c.id,

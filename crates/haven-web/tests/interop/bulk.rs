@@ -210,6 +210,8 @@ async fn groups_are_discoverable_and_patient_and_group_exports_cover_their_patie
     let everything = download(&app, &read, &url).await;
     assert_eq!(ids(everything.get("Patient")), ["pat-17", "pat-18"]);
     assert!(everything.contains_key("Observation"));
+    // The named clinician a Patient's generalPractitioner references is exported beside it.
+    assert_eq!(ids(everything.get("Practitioner")), ["dr.a"]);
 
     // POST kick-off at the system level, with `_since` after everything was stored: nothing.
     let later = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))

@@ -36,7 +36,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::io::AsyncReadExt;
 
-use self::request::ExportRequest;
+use self::request::{ExportRequest, PRACTITIONER};
 use super::read::params;
 use super::{ApiClient, FHIR_NDJSON, FhirBody, FhirConfig, FhirError, Shared};
 use crate::AppState;
@@ -403,18 +403,23 @@ async fn write(
     let since = request.since();
     let mut files = NdjsonFiles::new(dir);
     let mut failure: Option<std::io::Error> = None;
+    // The named clinicians of the patients exported, so their `generalPractitioner` resolves.
+    let mut clinicians = std::collections::BTreeSet::new();
     store
         .scan_stamped_records(records, visible, |record, stamp| {
             done.fetch_add(1, Ordering::Relaxed);
             if failure.is_some() {
                 return;
             }
+            if let Some(clinician) = &record.patient.named_clinician {
+                clinicians.insert(clinician.to_string());
+            }
             let patient = record.patient.id.to_string();
             let stored = Some(super::write::stored(stamp));
             for (resource_type, value) in
                 haven_fhir::to_resources_stored(&record, request.sensitive, stored)
             {
-                if !request.types.is_empty() && !request.types.iter().any(|t| t == resource_type) {
+                if !request.wants(resource_type) {
                     continue;
                 }
                 if let Some(since) = since
@@ -435,6 +440,24 @@ async fn write(
         .map_err(|e| e.to_string())?;
     if let Some(e) = failure {
         return Err(e.to_string());
+    }
+    if request.wants(PRACTITIONER) && !clinicians.is_empty() {
+        for clinician in store
+            .named_clinicians(None)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            if !clinicians.contains(&clinician.id) {
+                continue;
+            }
+            let value = super::practitioner::resource(clinician);
+            if since.is_some_and(|since| !updated_since(&value, since)) {
+                continue;
+            }
+            files
+                .write(PRACTITIONER, &value)
+                .map_err(|e| e.to_string())?;
+        }
     }
     files.finish().map_err(|e| e.to_string())
 }

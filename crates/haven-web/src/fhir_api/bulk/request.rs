@@ -11,6 +11,10 @@ use time::format_description::well_known::Rfc3339;
 use super::super::search_filter::ResourceFilter;
 use super::super::{FhirError, SERVED_TYPES, capability};
 
+/// Exported beside the record types: the named clinicians the exported patients'
+/// `generalPractitioner` references, so that no reference dangles. Not filterable.
+pub(super) const PRACTITIONER: &str = "Practitioner";
+
 const OUTPUT_FORMATS: &[&str] = &["application/fhir+ndjson", "application/ndjson", "ndjson"];
 
 /// Kick-off parameters Haven reads.
@@ -111,7 +115,10 @@ impl ExportRequest {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect();
-        if let Some(bad) = types.iter().find(|t| !SERVED_TYPES.contains(&t.as_str())) {
+        if let Some(bad) = types
+            .iter()
+            .find(|t| !SERVED_TYPES.contains(&t.as_str()) && *t != PRACTITIONER)
+        {
             return Err(FhirError::BadRequest(format!(
                 "_type {bad:?} is not a resource type Haven exports"
             )));
@@ -130,6 +137,11 @@ impl ExportRequest {
                     "_typeFilter {filter:?} must be a type and a search, e.g. Observation?code=http://loinc.org|44261-6"
                 ))
             })?;
+            if resource_type == PRACTITIONER {
+                return Err(FhirError::NotSupported(format!(
+                    "_typeFilter {filter:?}: Haven exports the named clinicians of the patients exported and does not filter them; use _type to leave them out"
+                )));
+            }
             if !SERVED_TYPES.contains(&resource_type) {
                 return Err(FhirError::BadRequest(format!(
                     "_typeFilter {filter:?}: {resource_type:?} is not a resource type Haven exports"
@@ -150,6 +162,11 @@ impl ExportRequest {
             type_filters,
             sensitive,
         })
+    }
+
+    /// Whether the export includes resources of `resource_type`.
+    pub fn wants(&self, resource_type: &str) -> bool {
+        self.types.is_empty() || self.types.iter().any(|t| t == resource_type)
     }
 
     pub fn since(&self) -> Option<OffsetDateTime> {
@@ -236,7 +253,12 @@ mod tests {
             let error = parse(&[("_typeFilter", filter)], false).expect_err(filter);
             assert!(error.contains(names), "{error}");
         }
-        for bad in ["Observation", "Group?_id=1", "Observation?date=sa2026"] {
+        for bad in [
+            "Observation",
+            "Group?_id=1",
+            "Observation?date=sa2026",
+            "Practitioner?_id=dr.a",
+        ] {
             assert!(parse(&[("_typeFilter", bad)], false).is_err(), "{bad}");
         }
         let error = parse(
