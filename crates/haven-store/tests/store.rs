@@ -1074,3 +1074,40 @@ async fn named_clinicians_are_clinician_users_anyone_named_and_foreign_ids() {
             .is_empty()
     );
 }
+
+/// A name search through the trigram index finds every patient with the text in a name,
+/// whatever its case or accents, in id order, and declines a text too short for the index.
+#[tokio::test]
+async fn patients_with_names_holding_a_text_come_from_the_name_index() {
+    let db = db().await;
+    for (given, family) in [("Amina", "Haddad"), ("Élif", "Hadid"), ("Omar", "Khan")] {
+        db.store
+            .create_patient(&actor(), patient(given, family), vec![])
+            .await
+            .expect("patient");
+    }
+    let ids = |found: Vec<(Patient, haven_store::VersionStamp)>| -> Vec<String> {
+        found.into_iter().map(|(p, _)| p.id.to_string()).collect()
+    };
+    let had = db
+        .store
+        .patients_with_names_holding(&["HAD".into()])
+        .await
+        .expect("search")
+        .expect("long enough");
+    assert_eq!(ids(had), ["pat-1", "pat-2"]);
+    let either = db
+        .store
+        .patients_with_names_holding(&["elif".into(), "khan".into()])
+        .await
+        .expect("search")
+        .expect("long enough");
+    assert_eq!(ids(either), ["pat-2", "pat-3"]);
+    assert!(
+        db.store
+            .patients_with_names_holding(&["om".into()])
+            .await
+            .expect("search")
+            .is_none()
+    );
+}

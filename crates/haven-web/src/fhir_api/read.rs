@@ -323,6 +323,16 @@ pub(super) async fn search(
                 Err(e) => return Err(e.into()),
             }
         }
+    } else if let Some(named) = match filter.patient.name_texts() {
+        Some(texts) if resource_type == "Patient" => {
+            state.store.patients_with_names_holding(texts).await?
+        }
+        _ => None,
+    } {
+        // A name search reads only the patients the name index finds.
+        for (patient, stamp) in named {
+            found.add(&PatientRecord::new(patient), false, "Patient", stamp);
+        }
     } else {
         // In patient order, a page needs only the records from the cursor's patient on, up to
         // the first past the page; a total (or another order) needs them all.
