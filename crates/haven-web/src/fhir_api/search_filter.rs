@@ -74,7 +74,8 @@ type Identifier = (Option<String>, String);
 pub(super) struct ResourceFilter {
     ids: Vec<String>,
     updated: Vec<LastUpdated>,
-    patient: PatientFilter,
+    /// The Patient parameters, which a search also reads to choose the patients it reads.
+    pub(super) patient: PatientFilter,
     tokens: TokenFilter,
     dates: DateFilter,
     /// `patient`/`subject`, each occurrence a list of alternatives (patient ids).
