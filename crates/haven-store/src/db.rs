@@ -187,6 +187,7 @@ pub(crate) trait ReadRow {
     fn text(&self, column: &str) -> Result<String>;
     fn opt_text(&self, column: &str) -> Result<Option<String>>;
     fn int(&self, column: &str) -> Result<i64>;
+    fn opt_int(&self, column: &str) -> Result<Option<i64>>;
     fn flag(&self, column: &str) -> Result<bool>;
 }
 
@@ -200,6 +201,9 @@ macro_rules! read_row {
                 Ok(self.try_get(column)?)
             }
             fn int(&self, column: &str) -> Result<i64> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_int(&self, column: &str) -> Result<Option<i64>> {
                 Ok(self.try_get(column)?)
             }
             fn flag(&self, column: &str) -> Result<bool> {

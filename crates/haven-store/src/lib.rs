@@ -23,6 +23,7 @@ mod directory;
 mod duplicates;
 mod entries;
 mod error;
+pub mod export_jobs;
 mod open;
 mod open_pg;
 mod patients;

@@ -433,7 +433,7 @@ both! {
         ));
         let (token, secret) = db
             .store
-            .create_api_token(&actor(), "EHR", ApiScope::Read)
+            .create_api_token(&actor(), "EHR", ApiScope::Read, false)
             .await
             .expect("token");
         assert_eq!(
@@ -1445,5 +1445,72 @@ both! {
                 .expect("search")
                 .is_none()
         );
+    }
+
+    /// Bulk Data export jobs live in the database: any server reads them, a stalled one fails,
+    /// a finished one changes no more and expires to a tombstone.
+    async fn export_jobs_run_complete_stall_and_expire(db) {
+        use haven_store::api_tokens::ApiScope;
+        use haven_store::export_jobs::{ExportKind, ExportOutput, ExportState, NewExportJob};
+        let (token, _) = db
+            .store
+            .create_api_token(&actor(), "bulk", ApiScope::Read, true)
+            .await
+            .expect("token");
+        let new = |id: &str, kind| NewExportJob {
+            id: id.into(),
+            owner_token: token.id.clone(),
+            request_url: "https://haven.example/fhir/$export".into(),
+            transaction_time: "2026-12-06T10:00:00Z".into(),
+            kind,
+            parameters: "{}".into(),
+            total: 3,
+        };
+        db.store
+            .create_export_job(&new("job-1", ExportKind::Group("practice".into())), 100)
+            .await
+            .expect("create");
+        db.store
+            .create_export_job(&new("job-2", ExportKind::System), 100)
+            .await
+            .expect("create");
+        assert!(db.store.export_heartbeat("job-1", 2, 105).await.expect("beat"));
+        let output = vec![ExportOutput {
+            resource_type: "Patient".into(),
+            file: "Patient.ndjson".into(),
+            count: 3,
+        }];
+        let other = db.reopen().await;
+        assert!(
+            other
+                .complete_export_job("job-1", &output, 110)
+                .await
+                .expect("complete")
+        );
+        let done = db.store.export_job("job-1").await.expect("read").expect("job");
+        assert_eq!(done.state, ExportState::Complete);
+        assert_eq!(done.kind, ExportKind::Group("practice".into()));
+        assert_eq!((done.output, done.done, done.finished_at), (output, 3, Some(110)));
+        assert!(!db.store.export_heartbeat("job-1", 1, 111).await.expect("beat"));
+        assert_eq!(
+            db.store
+                .fail_stalled_exports(150, "interrupted by a restart", 210)
+                .await
+                .expect("sweep"),
+            ["job-2"]
+        );
+        assert!(
+            db.store
+                .cancel_export_job("job-2", &token.id, 220)
+                .await
+                .expect("cancel")
+        );
+        let mut expired = db.store.expire_exports(300).await.expect("expire");
+        expired.sort();
+        assert_eq!(expired, ["job-1", "job-2"]);
+        let gone = db.store.export_job("job-1").await.expect("read").expect("kept");
+        assert_eq!(gone.state, ExportState::Expired);
+        assert!(gone.output.is_empty());
+        assert!(db.store.list_api_tokens().await.expect("tokens")[0].sensitive);
     }
 }
