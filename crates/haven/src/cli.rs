@@ -79,6 +79,9 @@ pub enum Command {
         /// parts through temporary files (in `TMPDIR`).
         #[arg(long, value_parser = parse_size, default_value = "512M")]
         memory_limit: u64,
+        /// Read the input in this many parts whatever its size (for tests).
+        #[arg(long, hide = true)]
+        parts: Option<usize>,
     },
     /// Reports for commissioners.
     Report {

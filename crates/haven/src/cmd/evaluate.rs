@@ -23,19 +23,31 @@ mod parts;
 
 pub use parts::MIN_LIMIT;
 
-/// Evaluates `files` as of `as_of`, or `today` (the application clock's date), in at most about
-/// `memory_limit` bytes: input larger than fits is read in parts through temporary files.
+/// How much memory the input may take.
+pub struct Reading {
+    /// About the most bytes to hold: input larger than fits is read in parts.
+    pub memory_limit: u64,
+    /// The parts to read in, whatever the size (tests).
+    pub parts: Option<usize>,
+}
+
+/// Evaluates `files` as of `as_of`, or `today` (the application clock's date), in about
+/// `reading.memory_limit` bytes at most: input larger than fits is read in parts through
+/// temporary files.
 pub async fn run(
     files: &[PathBuf],
     as_of: Option<Date>,
     json: bool,
-    memory_limit: u64,
+    reading: Reading,
     today: Date,
 ) -> Result<()> {
     let as_of = as_of.unwrap_or(today);
     let inputs = Input::all(files)?;
     let total = inputs.iter().map(Input::len).sum();
-    let parts = parts::parts_for(total, memory_limit, std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = reading
+        .parts
+        .unwrap_or_else(|| parts::parts_for(total, reading.memory_limit, cores));
     if parts > 1 && in_parts(&inputs, parts, as_of, today, json)? {
         return Ok(());
     }
@@ -49,15 +61,7 @@ fn in_parts(inputs: &[Input], parts: usize, as_of: Date, today: Date, json: bool
         .prefix("haven-evaluate-")
         .tempdir()
         .context("cannot make a temporary directory (TMPDIR names where)")?;
-    let path = dir.path().to_owned();
-    // Ctrl-C would end the process without running the guard's drop: remove it here, and end
-    // as the interrupted process would have (128 + SIGINT).
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = std::fs::remove_dir_all(&path);
-            std::process::exit(130);
-        }
-    });
+    remove_on_ctrl_c(dir.path().to_owned())?;
     let Some(evaluated) = parts::evaluate(inputs, dir.path(), parts, as_of, today, json)? else {
         return Ok(false);
     };
@@ -79,6 +83,26 @@ fn in_parts(inputs: &[Input], parts: usize, as_of: Date, today: Date, json: bool
         Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == ErrorKind::BrokenPipe) => Ok(true),
         other => other.map(|()| true),
     }
+}
+
+/// Ctrl-C would end the process without running the temporary directory's guard: from now on
+/// it removes `dir` and ends the process as the interrupt would have (128 + SIGINT). The handler
+/// is in place before this returns, so no Ctrl-C after it is missed.
+fn remove_on_ctrl_c(dir: PathBuf) -> Result<()> {
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("cannot watch for Ctrl-C")?;
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let interrupted = interrupt.recv().await.is_some();
+        #[cfg(not(unix))]
+        let interrupted = tokio::signal::ctrl_c().await.is_ok();
+        if interrupted {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::process::exit(130);
+        }
+    });
+    Ok(())
 }
 
 /// All input read together in memory (a bulk export directory's `Patient.ndjson` and

@@ -131,7 +131,14 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
             as_of,
             json,
             memory_limit,
-        } => evaluate::run(&files, as_of, json, memory_limit, db.clock.today()).await,
+            parts,
+        } => {
+            let reading = evaluate::Reading {
+                memory_limit,
+                parts,
+            };
+            evaluate::run(&files, as_of, json, reading, db.clock.today()).await
+        }
         Command::Token {
             command: TokenCommand::Add { name, scope },
         } => token::add(db.store().await?, &name, &scope).await,

@@ -85,6 +85,7 @@ pub fn evaluate(
     let bar = progress::bytes(total, "1/2 sorting");
     let Some(files) = route(inputs, dir, parts, &bar)? else {
         bar.finish_and_clear();
+        tracing::debug!("an input is not NDJSON, or holds a line too long: read in one pass");
         return Ok(None);
     };
     bar.finish_and_clear();
@@ -106,11 +107,14 @@ pub fn evaluate(
     let results = pass.run(dir, &files)?;
     bar.finish_and_clear();
     let Some(results) = results else {
+        tracing::debug!("a part found an error: read in one pass to name the first");
         return Ok(None);
     };
     if keys.disagree()? {
+        tracing::debug!("the parts share an id or a named response: read in one pass");
         return Ok(None);
     }
+    tracing::debug!("read in {parts} parts");
     Ok(Some(gather(results, &names)))
 }
 
