@@ -89,6 +89,7 @@ pub fn evaluate(
         return Ok(None);
     };
     bar.finish_and_clear();
+    tracing::debug!("every line sent to one of {parts} parts");
     let written: u64 = files
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
