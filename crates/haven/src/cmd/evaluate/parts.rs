@@ -137,7 +137,9 @@ fn route(
     for (file, input) in inputs.iter().enumerate() {
         let name = input.name();
         let mut reader = input.open()?;
-        let mut pending: Vec<u8> = Vec::new();
+        // A line cut by the end of a block, completed by the next; the others are read
+        // where they lie.
+        let mut cut_line: Vec<u8> = Vec::new();
         let mut block = Vec::with_capacity(BLOCK as usize);
         let mut line = 0usize;
         let mut first = true;
@@ -158,19 +160,26 @@ fn route(
                 first = false;
             }
             bar.inc(read as u64);
-            pending.extend_from_slice(&block);
-            let whole = if read == 0 {
-                pending.len()
-            } else {
-                memchr::memrchr(b'\n', &pending).map_or(0, |at| at + 1)
-            };
-            line = send(&pending[..whole], file, line, parts, &mut writers)?;
-            pending.drain(..whole);
-            if pending.len() > MAX_RESOURCE_BYTES {
-                return Ok(None);
-            }
             if read == 0 {
+                // The end of the input: the last line may lack its newline.
+                send(&cut_line, file, line, parts, &mut writers)?;
                 break;
+            }
+            let mut rest = &block[..];
+            if !cut_line.is_empty() {
+                let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |at| at + 1);
+                cut_line.extend_from_slice(&rest[..end]);
+                rest = &rest[end..];
+                if cut_line.ends_with(b"\n") {
+                    line = send(&cut_line, file, line, parts, &mut writers)?;
+                    cut_line.clear();
+                }
+            }
+            let whole = memchr::memrchr(b'\n', rest).map_or(0, |at| at + 1);
+            line = send(&rest[..whole], file, line, parts, &mut writers)?;
+            cut_line.extend_from_slice(&rest[whole..]);
+            if cut_line.len() > MAX_RESOURCE_BYTES {
+                return Ok(None);
             }
         }
     }
@@ -190,7 +199,11 @@ fn send(
     parts: usize,
     writers: &mut [BufWriter<File>],
 ) -> Result<usize> {
-    let runs = cut(bytes, cores());
+    if bytes.is_empty() {
+        return Ok(line);
+    }
+    // A short run (a line completed across blocks) is not worth a thread.
+    let runs = cut(bytes, if bytes.len() < 1 << 20 { 1 } else { cores() });
     let routed: Vec<Vec<(usize, usize, usize, usize)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .iter()
