@@ -35,7 +35,9 @@ pub fn ndjson_by_its_start(start: &[u8]) -> Option<bool> {
     if start.len() < SNIFF_BYTES && !two_lines(start) {
         return None;
     }
-    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(start);
+    let start = start
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(start);
     Some(looks_like_ndjson(start))
 }
 

@@ -80,7 +80,12 @@ fn in_parts(inputs: &[Input], parts: usize, as_of: Date, today: Date, json: bool
         .and_then(|()| Ok(out.flush()?));
     match written {
         // A closed pipe (`| head`) ends output quietly, as `output::print` does.
-        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == ErrorKind::BrokenPipe) => Ok(true),
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == ErrorKind::BrokenPipe) =>
+        {
+            Ok(true)
+        }
         other => other.map(|()| true),
     }
 }

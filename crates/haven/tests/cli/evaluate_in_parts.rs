@@ -16,7 +16,15 @@ fn export() -> &'static [String] {
     FILES.get_or_init(|| {
         let h = Haven::new();
         h.ok(&["migrate"]);
-        h.ok(&["demo", "--patients", "300", "--seed", "5", "--as-of", "2026-11-28"]);
+        h.ok(&[
+            "demo",
+            "--patients",
+            "300",
+            "--seed",
+            "5",
+            "--as-of",
+            "2026-11-28",
+        ]);
         let out = h.dir.path().join("export");
         let out_arg = out.to_string_lossy().into_owned();
         h.ok(&["export", "--out", &out_arg, "--include-sensitive"]);
@@ -82,23 +90,46 @@ fn parts_print_what_one_pass_prints_and_leave_nothing_behind() {
     let tmp = tempfile::tempdir().expect("tmp");
     for format in [&["--json"][..], &[]] {
         let whole = evaluate(tmp.path(), files, format);
-        assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+        assert!(
+            whole.status.success(),
+            "{}",
+            String::from_utf8_lossy(&whole.stderr)
+        );
         for parts in ["2", "7"] {
             let args: Vec<&str> = format.iter().copied().chain(["--parts", parts]).collect();
             let apart = evaluate(tmp.path(), files, &args);
-            assert!(apart.status.success(), "{}", String::from_utf8_lossy(&apart.stderr));
-            assert!(whole.stdout == apart.stdout, "{parts} parts, {format:?}: output differs");
-            assert!(read_as(&apart, &format!("read in {parts} parts")), "{}", String::from_utf8_lossy(&apart.stderr));
+            assert!(
+                apart.status.success(),
+                "{}",
+                String::from_utf8_lossy(&apart.stderr)
+            );
+            assert!(
+                whole.stdout == apart.stdout,
+                "{parts} parts, {format:?}: output differs"
+            );
+            assert!(
+                read_as(&apart, &format!("read in {parts} parts")),
+                "{}",
+                String::from_utf8_lossy(&apart.stderr)
+            );
             assert_eq!(notes(&whole), notes(&apart), "{parts} parts: notes differ");
             assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
         }
     }
     let noted = notes(&evaluate(tmp.path(), files, &["--parts", "3"]));
-    assert!(noted.contains("skipped"), "the other system's file gives notes: {noted}");
+    assert!(
+        noted.contains("skipped"),
+        "the other system's file gives notes: {noted}"
+    );
 }
 
 /// The lines of `files`, with `change` applied to the text of the one named, written to `tmp`.
-fn changed(tmp: &Path, files: &[String], name: &str, change: impl Fn(String) -> String) -> Vec<String> {
+fn changed(
+    tmp: &Path,
+    files: &[String],
+    name: &str,
+    change: impl Fn(String) -> String,
+) -> Vec<String> {
     files
         .iter()
         .map(|f| {
@@ -161,7 +192,11 @@ fn parts_name_the_first_error_one_pass_names_and_leave_nothing_behind() {
         assert_eq!(whole.status.code(), Some(1));
         let apart = evaluate(tmp.path(), &input, &["--parts", &PARTS.to_string()]);
         assert_eq!(apart.status.code(), Some(1));
-        assert!(read_as(&apart, how), "{}", String::from_utf8_lossy(&apart.stderr));
+        assert!(
+            read_as(&apart, how),
+            "{}",
+            String::from_utf8_lossy(&apart.stderr)
+        );
         assert_eq!(notes(&whole), notes(&apart));
         assert!(notes(&apart).starts_with("error: "), "{}", notes(&apart));
         assert!(apart.stdout.is_empty());
@@ -173,13 +208,12 @@ fn parts_name_the_first_error_one_pass_names_and_leave_nothing_behind() {
 fn ctrl_c_removes_the_temporary_files() {
     let files = export();
     let tmp = tempfile::tempdir().expect("tmp");
-    // Many parts, each read again for every input file: long enough to be caught mid-way.
-    let many: Vec<String> = files.iter().cloned().collect();
+    // Many parts: long enough to be caught mid-way.
     let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
         .arg("--db")
         .arg(tmp.path().join("unused.db"))
         .arg("evaluate")
-        .args(&many)
+        .args(files)
         .args(["--as-of", "2026-11-28", "--parts", "64"])
         .env("TMPDIR", tmp.path())
         .env_remove("HAVEN_DB")
@@ -200,7 +234,10 @@ fn ctrl_c_removes_the_temporary_files() {
             child.try_wait().expect("wait").is_none(),
             "finished before its temporary files were seen"
         );
-        assert!(started.elapsed() < Duration::from_secs(60), "no temporary files");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no temporary files"
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
     let killed = Command::new("kill")

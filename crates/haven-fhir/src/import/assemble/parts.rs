@@ -74,11 +74,7 @@ pub fn patient_of_line(line: &[u8]) -> Option<String> {
         let target = resolver.resolve(reference.as_ref()?.reference.as_deref()?)?;
         (target.resource_type == "Patient").then_some(target.id)
     };
-    patient(&head.subject).or_else(|| {
-        head.participant
-            .iter()
-            .find_map(|p| patient(&p.actor))
-    })
+    patient(&head.subject).or_else(|| head.participant.iter().find_map(|p| patient(&p.actor)))
 }
 
 /// The patient of a line in the common shape, found without reading the JSON (parsing even
@@ -93,7 +89,8 @@ fn skimmed(line: &[u8]) -> Option<Option<String>> {
     if let Some(rest) = rest.strip_prefix(b"Patient\",\"id\":\"") {
         return Some(Some(plain_string(rest)?.to_owned()));
     }
-    let finder = SUBJECT.get_or_init(|| memchr::memmem::Finder::new(b"\"subject\":{\"reference\":\""));
+    let finder =
+        SUBJECT.get_or_init(|| memchr::memmem::Finder::new(b"\"subject\":{\"reference\":\""));
     let at = finder.find(rest)?;
     let reference = plain_string(&rest[at + finder.needle().len()..])?;
     let target = Resolver::default().resolve(reference);
@@ -168,7 +165,8 @@ mod tests {
     fn a_line_goes_to_its_patient() {
         let patient = br#"{"resourceType":"Patient","id":"p1","birthDate":"1990-01-01"}"#;
         let obs = br#"{"resourceType":"Observation","id":"o","subject":{"reference":"Patient/p1/_history/2"},"status":"final"}"#;
-        let obs_first = br#"{"subject":{"reference":"Patient/p1"},"id":"o","resourceType":"Observation"}"#;
+        let obs_first =
+            br#"{"subject":{"reference":"Patient/p1"},"id":"o","resourceType":"Observation"}"#;
         let appointment = br#"{"resourceType":"Appointment","id":"a","participant":[{"actor":{"reference":"Practitioner/x"}},{"actor":{"reference":"Patient/p1"}}]}"#;
         for line in [&patient[..], obs, obs_first, appointment] {
             assert_eq!(patient_of_line(line).as_deref(), Some("p1"));
@@ -200,9 +198,18 @@ mod tests {
             assert_eq!(head(line).as_deref(), Some("pat-7"));
         }
         // An escape, or no subject in the skimmed shape: left to the head parse.
-        assert_eq!(skimmed(br#"{"resourceType":"Patient","id":"p\u0031"}"#), None);
-        assert_eq!(patient_of_line(br#"{"resourceType":"Patient","id":"p\u0031"}"#).as_deref(), Some("p1"));
-        assert_eq!(skimmed(br#"{"resourceType":"Appointment","participant":[]}"#), None);
+        assert_eq!(
+            skimmed(br#"{"resourceType":"Patient","id":"p\u0031"}"#),
+            None
+        );
+        assert_eq!(
+            patient_of_line(br#"{"resourceType":"Patient","id":"p\u0031"}"#).as_deref(),
+            Some("p1")
+        );
+        assert_eq!(
+            skimmed(br#"{"resourceType":"Appointment","participant":[]}"#),
+            None
+        );
         assert_eq!(
             skimmed(br#"{"resourceType":"Observation","subject":{"reference":"Group/g"}}"#),
             Some(None)

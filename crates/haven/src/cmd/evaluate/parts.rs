@@ -83,7 +83,7 @@ pub fn evaluate(
         .collect();
     let total: u64 = inputs.iter().map(Input::len).sum();
     let bar = progress::bytes(total, "1/2 sorting");
-    let Some(files) = route(inputs, dir, parts, &bar)? else {
+    let Some(files) = route(inputs, dir, parts, BLOCK, &bar)? else {
         bar.finish_and_clear();
         tracing::debug!("an input is not NDJSON, or holds a line too long: read in one pass");
         return Ok(None);
@@ -125,6 +125,7 @@ fn route(
     inputs: &[Input],
     dir: &Path,
     parts: usize,
+    block_size: u64,
     bar: &ProgressBar,
 ) -> Result<Option<Vec<PathBuf>>> {
     let paths: Vec<PathBuf> = (0..parts)
@@ -140,30 +141,37 @@ fn route(
         // A line cut by the end of a block, completed by the next; the others are read
         // where they lie.
         let mut cut_line: Vec<u8> = Vec::new();
-        let mut block = Vec::with_capacity(BLOCK as usize);
+        let mut block = Vec::with_capacity(block_size as usize);
         let mut line = 0usize;
-        let mut first = true;
+        // What was read before the input was known to be NDJSON.
+        let mut sniffed = Some(Vec::new());
         loop {
             block.clear();
             let read = (&mut reader)
-                .take(BLOCK)
+                .take(block_size)
                 .read_to_end(&mut block)
                 .with_context(|| format!("cannot read {name}"))?;
-            if first {
-                // The one-pass reader decides NDJSON on the first block; anything it would
-                // read otherwise is left to it.
-                if haven_fhir::ndjson_by_its_start(&block) != Some(true) {
-                    return Ok(None);
-                }
-                let bom = if block.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-                block.drain(..bom);
-                first = false;
-            }
             bar.inc(read as u64);
-            if read == 0 {
-                // The end of the input: the last line may lack its newline.
-                send(&cut_line, file, line, parts, &mut writers)?;
-                break;
+            if let Some(mut start) = sniffed.take() {
+                // Decided as the one-pass reader decides; anything it would read otherwise
+                // is left to it.
+                start.extend_from_slice(&block);
+                match haven_fhir::ndjson_by_its_start(&start) {
+                    Some(true) => {
+                        let bom = if start.starts_with(b"\xEF\xBB\xBF") {
+                            3
+                        } else {
+                            0
+                        };
+                        start.drain(..bom);
+                        block = start;
+                    }
+                    None if read > 0 => {
+                        sniffed = Some(start);
+                        continue;
+                    }
+                    Some(false) | None => return Ok(None),
+                }
             }
             let mut rest = &block[..];
             if !cut_line.is_empty() {
@@ -178,6 +186,11 @@ fn route(
             let whole = memchr::memrchr(b'\n', rest).map_or(0, |at| at + 1);
             line = send(&rest[..whole], file, line, parts, &mut writers)?;
             cut_line.extend_from_slice(&rest[whole..]);
+            if read == 0 {
+                // The end of the input: the last line may lack its newline.
+                send(&cut_line, file, line, parts, &mut writers)?;
+                break;
+            }
             if cut_line.len() > MAX_RESOURCE_BYTES {
                 return Ok(None);
             }
@@ -217,7 +230,12 @@ fn send(
     let mut line = line;
     for (&(start, end), run) in runs.iter().zip(routed) {
         for (part, from, to, newlines_before) in run {
-            write_line(&mut writers[part], file, line + newlines_before + 1, &bytes[from..to])?;
+            write_line(
+                &mut writers[part],
+                file,
+                line + newlines_before + 1,
+                &bytes[from..to],
+            )?;
         }
         line += memchr::memchr_iter(b'\n', &bytes[start..end]).count();
     }
@@ -252,7 +270,8 @@ fn parts_of_lines(
     let run = &bytes[start..end];
     let mut out = Vec::new();
     let mut from = 0;
-    let ends = memchr::memchr_iter(b'\n', run).chain((run.last() != Some(&b'\n')).then_some(run.len()));
+    let ends =
+        memchr::memchr_iter(b'\n', run).chain((run.last() != Some(&b'\n')).then_some(run.len()));
     for (index, to) in ends.enumerate() {
         let text = &run[from..to];
         if !text.trim_ascii().is_empty() {
@@ -377,8 +396,7 @@ impl Pass<'_> {
         self.keys.add(&keys)?;
         drop(keys);
         // Data is checked against the real date, the rules look at the record on `as_of`.
-        let Ok(assembly) =
-            assembler.finish(self.today.max(self.as_of), &[], Purpose::Evaluate)
+        let Ok(assembly) = assembler.finish(self.today.max(self.as_of), &[], Purpose::Evaluate)
         else {
             return Ok(None);
         };
@@ -432,9 +450,7 @@ struct Keys {
 
 impl Keys {
     fn create(dir: &Path, shares: usize) -> Result<Keys> {
-        let paths: Vec<PathBuf> = (0..shares)
-            .map(|s| dir.join(format!("keys-{s}")))
-            .collect();
+        let paths: Vec<PathBuf> = (0..shares).map(|s| dir.join(format!("keys-{s}"))).collect();
         let files = paths
             .iter()
             .map(|p| Ok(BufWriter::with_capacity(64 << 10, create(p)?)))
@@ -500,7 +516,10 @@ struct Order {
 }
 
 fn write_action(out: &mut impl Write, patient: &str, a: &Action, printed: &str) -> Result<()> {
-    let urgency = Urgency::ALL.iter().position(|u| *u == a.urgency).unwrap_or(0) as u8;
+    let urgency = Urgency::ALL
+        .iter()
+        .position(|u| *u == a.urgency)
+        .unwrap_or(0) as u8;
     let due = a.due.map_or(0, |d| d.to_julian_day());
     let rule = a.rule.id();
     let write = |out: &mut dyn Write| -> io::Result<()> {
@@ -622,5 +641,172 @@ impl Evaluated {
             out.write_all(actions_output::JSON_TAIL.as_bytes())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use haven_core::rules::RuleId;
+    use time::macros::date;
+
+    /// Every line read back from the parts: (file, line, text), in input order.
+    fn read_back(files: &[PathBuf]) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        for path in files {
+            let bytes = std::fs::read(path).expect("part");
+            let mut at = 0;
+            while at < bytes.len() {
+                let file = u32::from_le_bytes(field(&bytes[at..at + 4])) as usize;
+                let line = u64::from_le_bytes(field(&bytes[at + 4..at + 12])) as usize;
+                let len = u32::from_le_bytes(field(&bytes[at + 12..at + 16])) as usize;
+                let text =
+                    String::from_utf8(bytes[at + 16..at + 16 + len].to_vec()).expect("utf-8");
+                out.push((file, line, text));
+                at += 16 + len;
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_line_reaches_one_part_with_its_true_number_wherever_blocks_cut() {
+        let patient = |id: &str| format!(r#"{{"resourceType":"Patient","id":"{id}"}}"#);
+        let event = |id: &str| {
+            format!(r#"{{"resourceType":"Observation","subject":{{"reference":"Patient/{id}"}}}}"#)
+        };
+        // A byte-order mark, blank lines, a last line without its newline.
+        let text = format!(
+            "\u{feff}{}\n{}\n\n  \n{}\n{}\n{}",
+            patient("a"),
+            patient("b"),
+            event("a"),
+            event("b"),
+            event("a")
+        );
+        let expected: Vec<(usize, usize, String)> = [
+            (1, patient("a")),
+            (2, patient("b")),
+            (5, event("a")),
+            (6, event("b")),
+            (7, event("a")),
+        ]
+        .into_iter()
+        .map(|(line, text)| (0, line, text))
+        .collect();
+        for block in [3, 17, 64, 4096] {
+            let dir = tempfile::tempdir().expect("dir");
+            let inputs = [Input::Kept(text.clone().into_bytes())];
+            let files = route(&inputs, dir.path(), 3, block, &ProgressBar::hidden())
+                .expect("route")
+                .expect("NDJSON");
+            assert_eq!(read_back(&files), expected, "blocks of {block}");
+            // A patient's lines share a part.
+            let part_of = |text: &str| {
+                files.iter().position(|f| {
+                    String::from_utf8_lossy(&std::fs::read(f).expect("part")).contains(text)
+                })
+            };
+            assert_eq!(part_of(&patient("a")), part_of(&event("a")));
+        }
+        // Not NDJSON, or a line too long to be a resource (cut across blocks; one inside a block
+        // is refused by its part): left to the one-pass reader.
+        let dir = tempfile::tempdir().expect("dir");
+        let document = [Input::Kept(
+            br#"{"resourceType":"Bundle","type":"collection"}"#.to_vec(),
+        )];
+        assert!(
+            route(&document, dir.path(), 2, 64, &ProgressBar::hidden())
+                .expect("route")
+                .is_none()
+        );
+        let long = format!(
+            "{}\n{}\n{}\n",
+            patient("a"),
+            patient("b"),
+            "x".repeat(2 * MAX_RESOURCE_BYTES)
+        );
+        let long = [Input::Kept(long.into_bytes())];
+        assert!(
+            route(&long, dir.path(), 2, 4096, &ProgressBar::hidden())
+                .expect("route")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn parts_merged_give_the_populations_order() {
+        let action = |urgency: Urgency, due: Option<Date>, rule: RuleId| Action {
+            rule,
+            section: "§1",
+            urgency,
+            due,
+            reason: format!("because {rule:?}"),
+            resolve: "do it",
+        };
+        let mut all = Vec::new();
+        for (i, patient) in ["p-1", "p-10", "p-2", "p-3", "q"].iter().enumerate() {
+            for (j, urgency) in Urgency::ALL.iter().enumerate() {
+                let due = (i + j) % 3 != 0;
+                let due = due
+                    .then(|| date!(2026 - 11 - 28) + time::Duration::days((i * 7 % 5) as i64 - 2));
+                let rule = RuleId::ALL[(i + j * 3) % RuleId::ALL.len()];
+                all.push(((*patient).to_owned(), action(*urgency, due, rule)));
+            }
+        }
+        let dir = tempfile::tempdir().expect("dir");
+        for json in [true, false] {
+            let mut paths = Vec::new();
+            for part in 0..3 {
+                let mut mine: Vec<(String, Action)> = all
+                    .iter()
+                    .filter(|(p, _)| haven_fhir::part_of(p, 3) == part)
+                    .cloned()
+                    .collect();
+                rules::sort_population(&mut mine);
+                let path = dir.path().join(format!("{part}-{json}"));
+                let mut out = create(&path).expect("create");
+                for (p, a) in &mine {
+                    let printed = if json {
+                        actions_output::json_action(p, a)
+                    } else {
+                        actions_output::table_row(p, a)
+                    };
+                    write_action(&mut out, p, a, &printed).expect("write");
+                }
+                paths.push(path);
+            }
+            let evaluated = Evaluated {
+                skipped: Vec::new(),
+                not_recorded: Vec::new(),
+                unused: UnusedTypes::default(),
+                actions: paths,
+                count: all.len(),
+            };
+            let mut merged = Vec::new();
+            evaluated
+                .write(date!(2026 - 11 - 28), json, &mut merged)
+                .expect("merge");
+            let mut sorted = all.clone();
+            rules::sort_population(&mut sorted);
+            let whole = if json {
+                actions_output::to_json(date!(2026 - 11 - 28), &sorted)
+            } else {
+                actions_output::to_table(date!(2026 - 11 - 28), &sorted)
+            };
+            assert_eq!(String::from_utf8(merged).expect("utf-8"), whole);
+        }
+    }
+
+    #[test]
+    fn input_that_fits_is_read_whole_and_parts_grow_with_it() {
+        let limit = 512 << 20;
+        assert_eq!(parts_for(100 << 20, limit, 2), 1);
+        let tenk = parts_for(532 << 20, limit, 2);
+        let hundredk = parts_for(5_300 << 20, limit, 2);
+        assert!(tenk >= 2 && hundredk > 8 * tenk, "{tenk} {hundredk}");
+        // More memory, fewer parts.
+        assert!(parts_for(5_300 << 20, 2 << 30, 2) < hundredk);
     }
 }
