@@ -80,6 +80,18 @@ pub fn directory_id_system() -> String {
     format!("{HAVEN_BASE}/Id/directory")
 }
 
+/// `H/Id/user`: a Haven user (the id of a named clinician's Practitioner).
+pub fn user_id_system() -> String {
+    format!("{HAVEN_BASE}/Id/user")
+}
+
+/// UK Core profiles Haven's resources conform to, as their StructureDefinitions give their
+/// canonical URLs (NHSDigital/FHIR-R4-UKCORE-STAGING-MAIN, `structuredefinitions/`:
+/// UKCore-Patient 2.6.0, UKCore-Practitioner 2.3.0).
+pub const UKCORE_PATIENT: &str = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient";
+pub const UKCORE_PRACTITIONER: &str =
+    "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Practitioner";
+
 /// Haven's code systems (each `H/CodeSystem/<name>`).
 pub mod cs {
     pub const HAVEN: &str = "haven";

@@ -47,7 +47,7 @@ pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;
 pub use settings::PolicyChangeError;
-pub use users::{Role, User};
+pub use users::{NamedClinician, Role, User};
 pub use view_rebuild::{ViewFailure, ViewRebuild};
 
 use sqlx::SqlitePool;

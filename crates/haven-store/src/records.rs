@@ -2,6 +2,7 @@
 //! streaming every record in patient order with bounded memory (exports, the FHIR API).
 
 use std::borrow::Borrow;
+use std::ops::ControlFlow;
 
 use futures_util::TryStreamExt;
 use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
@@ -19,6 +20,11 @@ use crate::{Actor, Result, Store, VersionStamp, now};
 pub struct RecordStream {
     pub patient: Option<String>,
     pub clinician: Option<String>,
+    /// Only patients whose id sorts at or after this one (scans go in id order), so a reader
+    /// can resume where it stopped.
+    pub from: Option<String>,
+    /// Demographics alone, without entries (for what is made from demographics only).
+    pub demographics_only: bool,
 }
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters.
@@ -74,28 +80,49 @@ impl Store {
         visible: Visibility,
         mut visit: impl FnMut(PatientRecord, VersionStamp),
     ) -> Result<u64> {
+        self.scan_stamped_records_until(filter, visible, |record, stamp| {
+            visit(record, stamp);
+            ControlFlow::Continue(())
+        })
+        .await
+    }
+
+    /// As [`Store::scan_stamped_records`], stopping when `visit` says so; the count is of
+    /// the records visited.
+    pub async fn scan_stamped_records_until(
+        &self,
+        filter: &RecordStream,
+        visible: Visibility,
+        mut visit: impl FnMut(PatientRecord, VersionStamp) -> ControlFlow<()>,
+    ) -> Result<u64> {
         let mut patients = sqlx::query(
-            "SELECT id, data, version, changed_at FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2) ORDER BY id",
+            "SELECT id, data, version, changed_at FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2)
+             AND (?3 IS NULL OR id >= ?3) ORDER BY id",
         )
         .bind(&filter.patient)
         .bind(&filter.clinician)
+        .bind(&filter.from)
         .fetch(self.pool());
-        let mut entries = sqlx::query(
-            "SELECT e.* FROM entries e WHERE (?1 IS NULL OR e.patient_id = ?1)
-             AND (?2 IS NULL OR e.patient_id IN (SELECT id FROM patients WHERE named_clinician = ?2))
-             AND (?3 OR e.sensitive = 0) ORDER BY e.patient_id, e.entry_date, e.id",
-        )
-        .bind(&filter.patient)
-        .bind(&filter.clinician)
-        .bind(visible == Visibility::Sensitive)
-        .fetch(self.pool());
+        let mut entries = (!filter.demographics_only).then(|| {
+            sqlx::query(
+                "SELECT e.* FROM entries e WHERE (?1 IS NULL OR e.patient_id = ?1)
+                 AND (?2 IS NULL OR e.patient_id IN (SELECT id FROM patients WHERE named_clinician = ?2))
+                 AND (?3 OR e.sensitive = 0) AND (?4 IS NULL OR e.patient_id >= ?4)
+                 ORDER BY e.patient_id, e.entry_date, e.id",
+            )
+            .bind(&filter.patient)
+            .bind(&filter.clinician)
+            .bind(visible == Visibility::Sensitive)
+            .bind(&filter.from)
+            .fetch(self.pool())
+        });
         let mut pending: Option<Entry> = None;
         let mut count = 0;
         while let Some(row) = patients.try_next().await? {
             let patient: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
             let stamp = crate::patients::stamp(&row)?;
             let mut record = PatientRecord::new(patient);
-            loop {
+            while let Some(entries) = entries.as_mut() {
                 let next = match pending.take() {
                     Some(e) => Some(e),
                     None => entries
@@ -118,7 +145,9 @@ impl Store {
                 }
             }
             count += 1;
-            visit(record, stamp);
+            if visit(record, stamp).is_break() {
+                break;
+            }
         }
         Ok(count)
     }

@@ -21,7 +21,7 @@ use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
 
 use crate::codec::date_text;
 use crate::patients::{PatientSummary, list_filters};
-use crate::{PatientQuery, Result, Store, StoreError};
+use crate::{PatientQuery, Result, Store, StoreError, VersionStamp};
 
 /// The shortest text a trigram index can look up.
 const TRIGRAM: usize = 3;
@@ -210,6 +210,40 @@ fn page_sql(page: &[i64]) -> String {
 }
 
 impl Store {
+    /// The demographics, with their stored versions, of every patient one of whose names
+    /// (given, family, own script), folded, holds one of `texts` somewhere, in id order: found
+    /// through the trigram name index, never by reading every patient. A superset of the
+    /// patients a name *starting* with one of `texts` (as FHIR's string search asks), which the
+    /// caller settles. `None` when a text is shorter than the index can look up.
+    pub async fn patients_with_names_holding(
+        &self,
+        texts: &[String],
+    ) -> Result<Option<Vec<(Patient, VersionStamp)>>> {
+        let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
+        if folded.is_empty() || folded.iter().any(|t| t.chars().count() < TRIGRAM) {
+            return Ok(None);
+        }
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT data, version, changed_at FROM patients WHERE rowid IN (",
+        );
+        for (i, text) in folded.iter().enumerate() {
+            if i > 0 {
+                sql.push(" UNION ");
+            }
+            sql.push("SELECT rowid FROM patient_names WHERE patient_names MATCH ")
+                .push_bind(phrase(text));
+        }
+        sql.push(") ORDER BY id");
+        let rows = sql.build().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                let patient: Patient = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
+                Ok((patient, crate::patients::stamp(r)?))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
+    }
+
     /// Patients whose name (or local id, `whole_text`) matches `name`, optionally born on
     /// `birth_date`, best match first; one page of them and how many there are in all.
     ///

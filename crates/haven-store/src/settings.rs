@@ -1,7 +1,7 @@
 //! Practice settings (the care-rule policy, safety text): key → text, each change audited with
 //! its old and new value.
 
-use crate::{Actor, Result, Store};
+use crate::{Actor, Result, Store, StoreError};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -30,6 +30,31 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// The deployment's 32-byte secret named `name` (e.g. the key that seals CDS card ids),
+    /// 244 bits from the operating system's randomness (two v4 uuids), made the first time it is asked for and the
+    /// same ever after, for every server on this database. Not a setting anyone changes, so
+    /// not audited as one.
+    pub async fn deployment_secret(&self, name: &str) -> Result<[u8; 32]> {
+        let key = format!("secret.{name}");
+        let fresh: String = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()]
+            .iter()
+            .flat_map(|u| u.as_bytes().to_vec())
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+            .bind(&key)
+            .bind(&fresh)
+            .execute(self.pool())
+            .await?;
+        let stored = self.setting(&key).await?.unwrap_or_default();
+        let mut secret = [0u8; 32];
+        hex::decode_to_slice(&stored, &mut secret)
+            .map_err(|_| StoreError::Corrupt(format!("settings {key}: not 64 hex digits")))?;
+        Ok(secret)
     }
 }
 

@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use crate::codec::timestamp_text;
-use crate::{Actor, Result, Store, StoreError, now};
+use crate::{Actor, Result, Store, StoreError, VersionStamp, now};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -109,7 +109,7 @@ impl Store {
             actor,
             username,
             "user.password-reset",
-            "UPDATE users SET password_hash = ?1 WHERE username = ?2",
+            "UPDATE users SET password_hash = ?1, version = version + 1, changed_at = ?3 WHERE username = ?2",
             hash,
         )
         .await?;
@@ -130,7 +130,7 @@ impl Store {
             actor,
             username,
             action,
-            "UPDATE users SET active = CAST(?1 AS INTEGER) WHERE username = ?2",
+            "UPDATE users SET active = CAST(?1 AS INTEGER), version = version + 1, changed_at = ?3 WHERE username = ?2",
             value,
         )
         .await?;
@@ -143,6 +143,8 @@ impl Store {
         Ok(())
     }
 
+    /// One change to a user: `sql` sets `?1` for user `?2`, and stamps the row's next version
+    /// with `?3` (now), as its Practitioner is served.
     async fn update_user(
         &self,
         actor: &Actor,
@@ -155,6 +157,7 @@ impl Store {
         let done = sqlx::query(sql)
             .bind(value)
             .bind(username)
+            .bind(timestamp_text(now()))
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
@@ -177,4 +180,50 @@ fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<User> {
         password_hash: r.try_get("password_hash")?,
         active: r.try_get("active")?,
     })
+}
+
+/// A clinician who is, or may be, named as a patient's lead clinician, with the version of what
+/// Haven shows of them (a FHIR Practitioner).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedClinician {
+    pub id: String,
+    /// `None` for an id another system named that is no Haven user.
+    pub name: Option<String>,
+    pub active: bool,
+    pub stamp: VersionStamp,
+}
+
+impl Store {
+    /// Every clinician a patient's `generalPractitioner` may name, in id order: the users with
+    /// the clinician role or named as some patient's lead clinician, and any other id a patient
+    /// names (from another system), whose version is the first time a patient named it.
+    /// `only` narrows to one id.
+    pub async fn named_clinicians(&self, only: Option<&str>) -> Result<Vec<NamedClinician>> {
+        let rows = sqlx::query(
+            "SELECT username AS id, display_name AS name, active, version, COALESCE(changed_at, created_at) AS changed_at
+               FROM users
+              WHERE (role = 'clinician' OR username IN (SELECT named_clinician FROM patients))
+                AND (?1 IS NULL OR username = ?1)
+             UNION ALL
+             SELECT named_clinician, NULL, 1, 1, MIN(changed_at)
+               FROM patients
+              WHERE named_clinician IS NOT NULL AND named_clinician NOT IN (SELECT username FROM users)
+                AND (?1 IS NULL OR named_clinician = ?1)
+              GROUP BY named_clinician
+             ORDER BY id",
+        )
+        .bind(only)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(NamedClinician {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    active: r.try_get("active")?,
+                    stamp: crate::patients::stamp(r)?,
+                })
+            })
+            .collect()
+    }
 }

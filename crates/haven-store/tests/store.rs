@@ -450,6 +450,27 @@ async fn bulk_insert_and_scan_stream_records_in_order() {
         .await
         .expect("scan one");
     assert_eq!(only, vec!["pat-3"]);
+    // A scan resumes at a patient, may leave out entries, and stops when told.
+    let resume = RecordStream {
+        from: Some("pat-3".into()),
+        demographics_only: true,
+        ..Default::default()
+    };
+    let mut resumed = Vec::new();
+    let visited = db
+        .store
+        .scan_stamped_records_until(&resume, Visibility::Sensitive, |r, _| {
+            resumed.push((r.patient.id.to_string(), r.entries.len()));
+            if resumed.len() == 2 {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .await
+        .expect("scan from pat-3");
+    assert_eq!(visited, 2);
+    assert_eq!(resumed, vec![("pat-3".into(), 0), ("pat-4".into(), 0)]);
     assert_eq!(
         db.store.audit_verify().await.expect("verify"),
         AuditVerification::Intact {
@@ -964,3 +985,103 @@ mod views;
 
 #[path = "store/coordination.rs"]
 mod coordination;
+
+/// A deployment secret is made once and is the same ever after, across reopenings; two
+/// names give two secrets.
+#[tokio::test]
+async fn a_deployment_secret_is_made_once_and_kept() {
+    let db = db().await;
+    let first = db.store.deployment_secret("cds-card").await.expect("secret");
+    assert_ne!(first, [0; 32]);
+    assert_eq!(db.store.deployment_secret("cds-card").await.expect("again"), first);
+    assert_ne!(db.store.deployment_secret("other").await.expect("other"), first);
+    let reopened = Store::open(&db.path).await.expect("reopen");
+    assert_eq!(reopened.deployment_secret("cds-card").await.expect("kept"), first);
+}
+
+/// The clinicians a patient may name: clinician users, any user named, and an id from another
+/// system that is no user; a change to a user is a new version of what is served of them.
+#[tokio::test]
+async fn named_clinicians_are_clinician_users_anyone_named_and_foreign_ids() {
+    use haven_store::{Role, User};
+    let db = db().await;
+    for (username, role) in [
+        ("dr.lee", Role::Clinician),
+        ("desk", Role::Receptionist),
+        ("boss", Role::Admin),
+    ] {
+        let user = User {
+            username: username.into(),
+            display_name: format!("{username} display"),
+            role,
+            password_hash: "x".into(),
+            active: true,
+        };
+        db.store.add_user(&actor(), &user).await.expect("user");
+    }
+    for named in ["boss", "ehr-gp-9"] {
+        let mut p = patient("Amal", "Nasser");
+        p.named_clinician = Some(named.into());
+        db.store.create_patient(&actor(), p, vec![]).await.expect("patient");
+    }
+    let all = db.store.named_clinicians(None).await.expect("clinicians");
+    let ids: Vec<(&str, Option<&str>, u32)> = all
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_deref(), c.stamp.version))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("boss", Some("boss display"), 1),
+            ("dr.lee", Some("dr.lee display"), 1),
+            ("ehr-gp-9", None, 1)
+        ]
+    );
+    db.store
+        .set_user_active(&actor(), "dr.lee", false)
+        .await
+        .expect("deactivate");
+    let lee = db.store.named_clinicians(Some("dr.lee")).await.expect("one");
+    assert_eq!(lee.len(), 1);
+    assert!(!lee[0].active);
+    assert_eq!(lee[0].stamp.version, 2);
+    assert!(lee[0].stamp.changed_at >= all[1].stamp.changed_at);
+    assert!(db.store.named_clinicians(Some("desk")).await.expect("none").is_empty());
+}
+
+/// A name search through the trigram index finds every patient with the text in a name,
+/// whatever its case or accents, in id order, and declines a text too short for the index.
+#[tokio::test]
+async fn patients_with_names_holding_a_text_come_from_the_name_index() {
+    let db = db().await;
+    for (given, family) in [("Amina", "Haddad"), ("Élif", "Hadid"), ("Omar", "Khan")] {
+        db.store
+            .create_patient(&actor(), patient(given, family), vec![])
+            .await
+            .expect("patient");
+    }
+    let ids = |found: Vec<(Patient, haven_store::VersionStamp)>| -> Vec<String> {
+        found.into_iter().map(|(p, _)| p.id.to_string()).collect()
+    };
+    let had = db
+        .store
+        .patients_with_names_holding(&["HAD".into()])
+        .await
+        .expect("search")
+        .expect("long enough");
+    assert_eq!(ids(had), ["pat-1", "pat-2"]);
+    let either = db
+        .store
+        .patients_with_names_holding(&["elif".into(), "khan".into()])
+        .await
+        .expect("search")
+        .expect("long enough");
+    assert_eq!(ids(either), ["pat-2", "pat-3"]);
+    assert!(
+        db.store
+            .patients_with_names_holding(&["om".into()])
+            .await
+            .expect("search")
+            .is_none()
+    );
+}

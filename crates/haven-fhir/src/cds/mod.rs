@@ -5,7 +5,7 @@
 mod cards;
 mod wire;
 
-pub use cards::{SUMMARY_MAX, cards, indicator};
+pub use cards::{CardKey, SUMMARY_MAX, cards, indicator};
 pub use wire::*;
 
 use std::collections::{BTreeMap, HashSet};

@@ -5,9 +5,11 @@
 mod entries;
 mod partial;
 mod patient;
+mod practitioner;
 mod questionnaire;
 mod referral;
 
+pub use practitioner::{Clinician, practitioner};
 pub use questionnaire::result_observation;
 
 use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord};
@@ -72,7 +74,10 @@ pub fn to_typed_stored(
         })
     };
     let mut patient = patient::patient(&record.patient);
-    patient.meta = demographics_meta();
+    patient.meta = Some(Meta {
+        profile: vec![uris::UKCORE_PATIENT.into()],
+        ..demographics_meta().unwrap_or_default()
+    });
     let mut out = vec![Resource::from(patient)];
     if let Some(mut country) = patient::country_of_origin(&record.patient) {
         country.meta = demographics_meta();

@@ -32,7 +32,7 @@ pub use parse::{
 };
 pub use refs::Target;
 pub use requests::{assign_new_ids, etag, is_stored, version_of_etag};
-pub use text::{BundleText, EntryHead};
+pub use text::{BundleText, EntryHead, batch_entries};
 pub use unused::UnusedTypes;
 
 use haven_core::record::{EntryBody, EntryStatus};

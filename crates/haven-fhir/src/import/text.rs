@@ -163,6 +163,38 @@ impl<'a> BundleText<'a> {
     }
 }
 
+/// The entries of a `batch` Bundle, each as a `batch` Bundle holding only that entry, so each
+/// is stored or refused on its own (a batch's entries are independent; a transaction's are
+/// not). `None` when `bytes` is not a well-formed batch Bundle: [`BundleText::read`] then names
+/// what is wrong with it.
+pub fn batch_entries(bytes: &[u8]) -> Option<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Entries<'a> {
+        #[serde(rename = "resourceType", borrow)]
+        resource_type: std::borrow::Cow<'a, str>,
+        #[serde(rename = "type")]
+        bundle_type: String,
+        #[serde(default, borrow)]
+        entry: Vec<&'a serde_json::value::RawValue>,
+    }
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    let whole: Entries = serde_json::from_slice(bytes).ok()?;
+    (whole.resource_type == "Bundle" && whole.bundle_type == "batch").then(|| {
+        whole
+            .entry
+            .iter()
+            .map(|e| {
+                format!(
+                    r#"{{"resourceType":"Bundle","type":"batch","entry":[{}]}}"#,
+                    e.get()
+                )
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,5 +293,27 @@ mod tests {
                 .expect("read")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_batch_splits_into_one_bundle_per_entry_and_a_transaction_does_not() {
+        let batch = r#"{"resourceType":"Bundle","type":"batch","entry":[
+          {"resource":{"resourceType":"Patient","birthDate":"soon"},"request":{"method":"POST","url":"Patient"}},
+          {"request":{"method":"DELETE","url":"Patient/x"}}]}"#;
+        let parts = batch_entries(batch.as_bytes()).expect("a batch");
+        assert_eq!(parts.len(), 2);
+        // Each part is a batch of one.
+        for part in &parts {
+            let value: serde_json::Value = serde_json::from_str(part).expect("json");
+            assert_eq!(value["type"], "batch");
+            assert_eq!(value["entry"].as_array().map(Vec::len), Some(1));
+        }
+        // The entry Haven cannot take is refused on its own; the other still reads.
+        assert!(BundleText::read(parts[0].as_bytes(), "body").is_ok());
+        assert!(BundleText::read(parts[1].as_bytes(), "body").is_err());
+        assert!(parts[0].contains(r#""birthDate":"soon""#));
+        assert!(batch_entries(BUNDLE.as_bytes()).is_none(), "a transaction");
+        assert!(batch_entries(b"not json").is_none());
+        assert!(batch_entries(br#"{"resourceType":"Patient","type":"batch"}"#).is_none());
     }
 }

@@ -158,6 +158,9 @@ pub struct CapabilityOperation {
 pub struct CapabilityResource {
     #[serde(rename = "type")]
     pub resource_type: String,
+    /// The profile every resource of the type conforms to (and declares in `meta.profile`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interaction: Vec<CapabilityInteraction>,
     /// `versioned` (every resource carries its version), or `versioned-update` where an

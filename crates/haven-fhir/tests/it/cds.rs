@@ -8,6 +8,9 @@ use time::macros::date;
 
 use crate::support::{TODAY, full_record};
 
+static KEY: std::sync::LazyLock<cds::CardKey> =
+    std::sync::LazyLock::new(|| cds::CardKey::new([3; 32]));
+
 /// The `patient-view` request example of the CDS Hooks 2.0 specification.
 fn spec_patient_view() -> serde_json::Value {
     json!({
@@ -47,7 +50,7 @@ fn the_specification_patient_view_example_gives_cards() {
         ids.contains(&"interpreter.need-unknown") && ids.contains(&"continuity.no-named-clinician"),
         "{ids:?}"
     );
-    let cards = cds::cards(&actions, "https://haven.example.org");
+    let cards = cds::cards(&actions, "https://haven.example.org", &KEY);
     assert_eq!(cards.len(), actions.len());
     for (card, action) in cards.iter().zip(&actions) {
         assert!(card.summary.chars().count() <= cds::SUMMARY_MAX);
@@ -82,14 +85,14 @@ fn urgent_actions_become_critical_cards() {
         at,
     ));
     let actions = rules::evaluate(&record, &Policy::default(), TODAY);
-    let cards = cds::cards(&actions, "https://haven.example.org");
+    let cards = cds::cards(&actions, "https://haven.example.org", &KEY);
     let urgent = actions
         .iter()
         .position(|a| a.urgency == Urgency::Urgent)
         .expect("the full record has an urgent action");
     assert_eq!(cards[urgent].indicator, "critical");
     assert_eq!(
-        cds::cards(&actions, "https://haven.example.org"),
+        cds::cards(&actions, "https://haven.example.org", &KEY),
         cards,
         "uuids are stable"
     );
@@ -146,7 +149,7 @@ fn appointment_book_warns_when_no_interpreter_is_booked() {
         "{}",
         actions[0].reason
     );
-    let cards = cds::cards(&actions, "https://haven.example.org");
+    let cards = cds::cards(&actions, "https://haven.example.org", &KEY);
     assert_eq!(cards[0].indicator, "warning");
     // Nothing is said when the interpreter is booked.
     let mut booked = record.clone();

@@ -19,7 +19,11 @@ fn one_exported_patient() {
 fn cds_cards_for_the_full_record() {
     let actions = rules::evaluate(&full_record(), &Policy::default(), TODAY);
     assert!(!actions.is_empty());
-    let cards = haven_fhir::cds::cards(&actions, "https://haven.example.org/");
+    let cards = haven_fhir::cds::cards(
+        &actions,
+        "https://haven.example.org/",
+        &haven_fhir::cds::CardKey::new([0; 32]),
+    );
     insta::assert_json_snapshot!("cds_cards", cards);
 }
 

@@ -66,12 +66,26 @@ impl CdsConfig {
 struct Shared {
     config: CdsConfig,
     http: reqwest::Client,
+    /// Seals card uuids; read from the database on first use.
+    card_key: tokio::sync::OnceCell<cds::CardKey>,
+}
+
+impl Shared {
+    async fn card_key(&self, state: &AppState) -> Result<&cds::CardKey, FhirError> {
+        self.card_key
+            .get_or_try_init(|| async {
+                let secret = state.store.deployment_secret("cds-card").await?;
+                Ok::<_, FhirError>(cds::CardKey::new(secret))
+            })
+            .await
+    }
 }
 
 pub fn router(config: CdsConfig, limits: &Limits) -> Router<AppState> {
     let shared = Arc::new(Shared {
         config,
         http: fetch::client(),
+        card_key: tokio::sync::OnceCell::new(),
     });
     let calls = middleware::from_fn_with_state(Gate::new(limits.cds_calls), admit_call);
     Router::new()
@@ -231,10 +245,11 @@ async fn service(
     } else {
         cds::patient_view(&record, &policy, today)
     };
+    let key = shared.card_key(&state).await?;
     Ok(json(
         StatusCode::OK,
         &CardsResponse {
-            cards: cds::cards(&actions, &shared.config.public_url),
+            cards: cds::cards(&actions, &shared.config.public_url, key),
         },
     ))
 }
@@ -261,6 +276,14 @@ async fn feedback(
     .actor;
     let feedback: Feedback = serde_json::from_slice(&body)
         .map_err(|e| FhirError::BadRequest(format!("not CDS Hooks feedback: {e}")))?;
+    // Feedback on a card Haven never issued is refused whole, before any is recorded.
+    let key = shared.card_key(&state).await?;
+    if let Some(unknown) = feedback.feedback.iter().find(|f| !key.issued(&f.card)) {
+        return Err(FhirError::NotFound(format!(
+            "Haven issued no card {:?}; feedback names the uuid of a card Haven returned",
+            unknown.card
+        )));
+    }
     for item in &feedback.feedback {
         // Card and outcome only: a clinician's override comment may hold personal data.
         let detail = format!("{id}: card {} {}", item.card, item.outcome);

@@ -1,5 +1,6 @@
-//! `POST /fhir`: a batch or transaction Bundle, stored all-or-nothing through the same import
-//! path as `haven import` — references may point into the Bundle or at patients Haven holds.
+//! `POST /fhir`: a transaction Bundle, stored all-or-nothing through the same import path as
+//! `haven import` — references may point into the Bundle or at patients Haven holds — or a
+//! batch, whose entries are each stored or refused on their own by that same path.
 //!
 //! A create never overwrites. Every `POST` entry gets a new id whatever id it stated (a
 //! Patient `pat-N`, assigned in the write's own transaction; any other resource a v7 uuid), and
@@ -10,16 +11,19 @@
 //! with an NHS number already on file.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use haven_fhir::model::{Bundle, BundleEntry, BundleResponse, OperationOutcome, Resource};
-use haven_fhir::{Assembler, Assembly, BundleText, PatientGiven, Purpose};
+use haven_fhir::{Assembler, Assembly, BundleText, PatientGiven, Position, Purpose};
 use haven_store::VersionStamp;
 use haven_store::api_tokens::ApiScope;
+use serde_json::Value;
 
-use super::{ApiClient, FhirBody, FhirError, fhir_json, write};
+use super::{ApiClient, FhirBody, FhirError, Shared, fhir_json, write};
 use crate::AppState;
 
 /// One entry of the request, for its response.
@@ -42,14 +46,229 @@ pub(super) async fn batch(
     FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
+    let (response_type, entry) = match haven_fhir::batch_entries(&body) {
+        Some(parts) => {
+            drop(body);
+            (
+                "batch-response",
+                each_on_its_own(&state, &client, parts).await,
+            )
+        }
+        None => ("transaction-response", apply(&state, &client, &body).await?),
+    };
+    let bundle = Bundle {
+        bundle_type: response_type.into(),
+        entry,
+        ..Bundle::default()
+    };
+    Ok(fhir_json(
+        StatusCode::OK,
+        &Resource::from(bundle).to_value(),
+    ))
+}
+
+/// `POST /fhir/{type}`: FHIR's create, stored as a transaction of that one `POST` entry would
+/// be (a new id, whatever the body states); `If-None-Exist` makes a Patient create conditional
+/// as `request.ifNoneExist` does. Answers `201 Created` with `Location`, `ETag`,
+/// `Last-Modified` and the resource as stored (`200` when a conditional create found the
+/// patient); a resource Haven would not store is refused with 422 saying why.
+pub(super) async fn create(
+    State(state): State<AppState>,
+    Extension(shared): Extension<Arc<Shared>>,
+    client: ApiClient,
+    Path(resource_type): Path<String>,
+    headers: HeaderMap,
+    FhirBody(body): FhirBody,
+) -> Result<Response, FhirError> {
+    client.require(ApiScope::Write)?;
+    super::read::check_type(&resource_type)?;
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        #[serde(rename = "resourceType")]
+        resource_type: Option<String>,
+    }
+    let stated = serde_json::from_slice::<Kind>(&body)
+        .ok()
+        .and_then(|k| k.resource_type);
+    if stated.as_deref() != Some(resource_type.as_str()) {
+        return Err(FhirError::BadRequest(format!(
+            "POST /fhir/{resource_type} takes one {resource_type} resource as JSON"
+        )));
+    }
+    let mut request = serde_json::json!({"method": "POST", "url": resource_type});
+    if let Some(condition) = headers.get("if-none-exist").and_then(|v| v.to_str().ok()) {
+        request["ifNoneExist"] = condition.into();
+    }
+    let text = String::from_utf8_lossy(&body);
+    let bundle = format!(
+        r#"{{"resourceType":"Bundle","type":"transaction","entry":[{{"resource":{text},"request":{request}}}]}}"#
+    );
+    drop(body);
+    let answer = apply(&state, &client, bundle.as_bytes())
+        .await
+        .map_err(|error| match error {
+            // The error is about the body itself, not an entry of a Bundle the client never sent.
+            FhirError::Import(mut e) if e.location.position == Position::Entry(0) => {
+                e.location.position = Position::Document;
+                FhirError::Import(e)
+            }
+            other => other,
+        })?
+        .into_iter()
+        .next()
+        .and_then(|e| e.response)
+        .ok_or_else(|| FhirError::Internal("a create was answered with no entry".into()))?;
+    let Some(location) = answer.location else {
+        let outcome = answer.outcome.unwrap_or_default();
+        return Ok(fhir_json(StatusCode::UNPROCESSABLE_ENTITY, &outcome));
+    };
+    let id = location.split('/').nth(1).unwrap_or_default().to_owned();
+    let (_, resource) = super::read::current(&state.store, &resource_type, &id, true)
+        .await?
+        .ok_or_else(|| FhirError::Internal(format!("{location} was stored but cannot be read")))?;
+    let status = if answer.status.starts_with("201") {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = write::with_version_headers(fhir_json(status, &resource), &resource);
+    if let Ok(value) = HeaderValue::from_str(&format!("{}/fhir/{location}", shared.base())) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// A batch: each entry is stored or refused on its own, in order, and answered with its own
+/// status (and OperationOutcome when refused). A reference to an earlier entry's `fullUrl`
+/// (or `Type/id` as stated) follows it to where it was stored; one to an entry that was
+/// refused is left as it is, and so is refused in turn unless it names a stored resource.
+async fn each_on_its_own(
+    state: &AppState,
+    client: &ApiClient,
+    parts: Vec<String>,
+) -> Vec<BundleEntry> {
+    let mut stored: HashMap<String, String> = HashMap::new();
+    let mut answers = Vec::with_capacity(parts.len());
+    for (index, part) in parts.into_iter().enumerate() {
+        let (part, names) = follow_references(&part, &stored);
+        match apply(state, client, part.as_bytes()).await {
+            Ok(entries) => {
+                let at = entries
+                    .iter()
+                    .filter_map(|e| e.response.as_ref()?.location.as_deref())
+                    .map(|l| l.split('/').take(2).collect::<Vec<_>>().join("/"))
+                    .next();
+                if let Some(at) = at {
+                    for name in names {
+                        stored.insert(name, at.clone());
+                    }
+                }
+                // An entry with nothing to store (an outcome) is still answered.
+                answers.extend(entries.into_iter().take(1));
+                if answers.len() == index {
+                    answers.push(answer("200 OK".into(), None, None));
+                }
+            }
+            Err(error) => answers.push(refused(error, index)),
+        }
+    }
+    answers
+}
+
+/// One entry's Bundle with references to earlier stored entries rewritten, and the names later
+/// entries may use for this one (its `fullUrl`, `Type/id` as stated).
+fn follow_references(part: &str, stored: &HashMap<String, String>) -> (String, Vec<String>) {
+    let Ok(mut bundle) = serde_json::from_str::<Value>(part) else {
+        return (part.to_owned(), Vec::new());
+    };
+    let entry = &mut bundle["entry"][0];
+    let mut names: Vec<String> = entry
+        .get("fullUrl")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    let resource = &entry["resource"];
+    if let (Some(kind), Some(id)) = (
+        resource.get("resourceType").and_then(Value::as_str),
+        resource.get("id").and_then(Value::as_str),
+    ) {
+        names.push(format!("{kind}/{id}"));
+    }
+    if stored.is_empty() {
+        return (part.to_owned(), names);
+    }
+    rewrite_references(&mut entry["resource"], stored);
+    (bundle.to_string(), names)
+}
+
+fn rewrite_references(value: &mut Value, stored: &HashMap<String, String>) {
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                match field {
+                    Value::String(text) if key == "reference" => {
+                        if let Some(at) = stored.get(text.as_str()) {
+                            *text = at.clone();
+                        }
+                    }
+                    _ => rewrite_references(field, stored),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| rewrite_references(item, stored)),
+        _ => {}
+    }
+}
+
+/// The answer to a batch entry that was refused; an error about the entry names its place in
+/// the request, not in the one-entry Bundle it was read from.
+fn refused(error: FhirError, index: usize) -> BundleEntry {
+    let error = match error {
+        FhirError::Import(mut e) if e.location.position == Position::Entry(0) => {
+            e.location.position = Position::Entry(index);
+            FhirError::Import(e)
+        }
+        other => other,
+    };
+    let status = error.status();
+    answer(
+        format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or_default()
+        ),
+        None,
+        Some(error.outcome()),
+    )
+}
+
+fn answer(status: String, location: Option<String>, outcome: Option<Value>) -> BundleEntry {
+    BundleEntry {
+        response: Some(BundleResponse {
+            status,
+            location,
+            outcome,
+            ..BundleResponse::default()
+        }),
+        ..BundleEntry::default()
+    }
+}
+
+/// Stores a Bundle's entries all together, or none of them; the answer to each entry in order.
+async fn apply(
+    state: &AppState,
+    client: &ApiClient,
+    body: &[u8],
+) -> Result<Vec<BundleEntry>, FhirError> {
     // Each entry's resource is read from the text when it is assembled and let go: a 64 MiB
     // Bundle never has all its resources parsed in memory at once.
-    let mut bundle = BundleText::read(&body, "request body")?.ok_or_else(not_a_bundle)?;
-    let response_type = match bundle.bundle_type() {
-        "batch" => "batch-response",
-        "transaction" => "transaction-response",
-        _ => return Err(not_a_bundle()),
-    };
+    let mut bundle = BundleText::read(body, "request body")?.ok_or_else(not_a_bundle)?;
+    if !matches!(bundle.bundle_type(), "batch" | "transaction") {
+        return Err(not_a_bundle());
+    }
     bundle.assign_new_ids(|| uuid::Uuid::now_v7().to_string());
     let labels: Vec<Label> = bundle
         .entries()
@@ -71,7 +290,6 @@ pub(super) async fn batch(
     assembler.stored_at(time::OffsetDateTime::now_utc());
     bundle.assemble_into(&mut assembler)?;
     drop(bundle);
-    drop(body);
     let known = write::known(&state.store, &assembler).await?;
     let today = state.today();
     let Assembly {
@@ -136,7 +354,6 @@ pub(super) async fn batch(
                     .filter(|_| resource_type == "Observation")
             })
     };
-    // Haven applies a batch as one unit as well: every entry succeeded, or none did.
     let note = |text: String| {
         Some(
             Resource::from(OperationOutcome::single(
@@ -148,7 +365,7 @@ pub(super) async fn batch(
             .to_value(),
         )
     };
-    let entry = labels
+    let entry: Vec<BundleEntry> = labels
         .into_iter()
         .map(|label| {
             let stated = label.id.as_deref().unwrap_or("?");
@@ -215,13 +432,5 @@ pub(super) async fn batch(
             }
         })
         .collect();
-    let bundle = Bundle {
-        bundle_type: response_type.into(),
-        entry,
-        ..Bundle::default()
-    };
-    Ok(fhir_json(
-        StatusCode::OK,
-        &Resource::from(bundle).to_value(),
-    ))
+    Ok(entry)
 }

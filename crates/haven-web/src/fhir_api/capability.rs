@@ -1,6 +1,7 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
-//! read, vread and search on the served types (every resource versioned), update (`If-Match`
-//! aware) and conditional create of Patients, batch/transaction, and system-level `$export`.
+//! read, vread, search and create on the served types (every resource versioned), update
+//! (`If-Match` aware) and conditional create of Patients, batch/transaction, and system-level
+//! `$export`.
 
 use axum::Extension;
 use axum::extract::State;
@@ -20,7 +21,13 @@ fn search_parameters(resource_type: &str) -> Vec<(&'static str, &'static str)> {
         ("_count", "number"),
         ("_lastUpdated", "date"),
     ];
-    if resource_type == "Patient" {
+    if resource_type == "Practitioner" {
+        out.extend([
+            ("identifier", "token"),
+            ("name", "string"),
+            ("active", "token"),
+        ]);
+    } else if resource_type == "Patient" {
         out.extend([
             ("identifier", "token"),
             ("family", "string"),
@@ -43,17 +50,21 @@ fn search_parameters(resource_type: &str) -> Vec<(&'static str, &'static str)> {
     out
 }
 
+fn declared(resource_type: &str) -> Vec<CapabilitySearchParam> {
+    search_parameters(resource_type)
+        .into_iter()
+        .map(|(name, param_type)| CapabilitySearchParam {
+            name: name.into(),
+            param_type: param_type.into(),
+        })
+        .collect()
+}
+
 pub(super) fn statement(base: &str) -> CapabilityStatement {
-    let resources = SERVED_TYPES
+    let mut resources: Vec<CapabilityResource> = SERVED_TYPES
         .iter()
         .map(|&t| {
-            let search_param = search_parameters(t)
-                .into_iter()
-                .map(|(name, param_type)| CapabilitySearchParam {
-                    name: name.into(),
-                    param_type: param_type.into(),
-                })
-                .collect();
+            let search_param = declared(t);
             let patient = t == "Patient";
             let mut interaction = vec![
                 CapabilityInteraction {
@@ -65,15 +76,19 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 CapabilityInteraction {
                     code: "search-type".into(),
                 },
+                CapabilityInteraction {
+                    code: "create".into(),
+                },
             ];
             if patient {
-                // PUT /fhir/Patient/{id}; creates and conditional creates go through POST /fhir.
+                // PUT /fhir/Patient/{id}; a conditional create is by NHS number.
                 interaction.push(CapabilityInteraction {
                     code: "update".into(),
                 });
             }
             CapabilityResource {
                 resource_type: t.into(),
+                profile: patient.then(|| haven_fhir::uris::UKCORE_PATIENT.into()),
                 interaction,
                 versioning: Some(
                     if patient {
@@ -90,6 +105,19 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             }
         })
         .collect();
+    // Named clinicians: read and searched, never written over FHIR (they are Haven's users).
+    resources.push(CapabilityResource {
+        resource_type: "Practitioner".into(),
+        profile: Some(haven_fhir::uris::UKCORE_PRACTITIONER.into()),
+        interaction: ["read", "vread", "search-type"]
+            .into_iter()
+            .map(|code| CapabilityInteraction { code: code.into() })
+            .collect(),
+        versioning: Some("versioned".into()),
+        read_history: Some(false),
+        search_param: declared("Practitioner"),
+        ..CapabilityResource::default()
+    });
     CapabilityStatement {
         status: "active".into(),
         // The statement changes only with the software; it carries the release, not a clock.
@@ -135,12 +163,14 @@ pub(super) async fn metadata(
     )
 }
 
-/// Parameters every search reads besides the type's own: paging, counting, the format, and
-/// Haven's switch for sensitive history.
-const GENERAL_PARAMETERS: [&str; 7] = [
+/// Parameters every search reads besides the type's own: order, paging (`_cursor` is what
+/// Haven writes in a `next` link), counting, the format, and Haven's switch for sensitive
+/// history.
+const GENERAL_PARAMETERS: [&str; 8] = [
     "_sort",
     "_count",
-    "_offset",
+    "_cursor",
+    "_total",
     "_summary",
     "_format",
     "_includeSensitive",

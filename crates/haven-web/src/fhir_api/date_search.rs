@@ -124,67 +124,6 @@ impl DateFilter {
     }
 }
 
-/// Sorts search results by `_sort`: `date` or `_lastUpdated`, newest last, or with `-` newest
-/// first; several keys separated by commas. Resources without the date sort first (or last,
-/// when descending). Anything else is refused.
-pub fn sort(resource_type: &str, spec: &str, resources: &mut [Value]) -> Result<(), FhirError> {
-    let mut keys = Vec::new();
-    for key in spec.split(',').map(str::trim).filter(|k| !k.is_empty()) {
-        let (descending, name) = match key.strip_prefix('-') {
-            Some(name) => (true, name),
-            None => (false, key),
-        };
-        let path: &[&str] = match name {
-            "_lastUpdated" => &["meta", "lastUpdated"],
-            "date" => ELEMENTS
-                .iter()
-                .find(|(t, _)| *t == resource_type)
-                .map(|(_, path)| *path)
-                .ok_or_else(|| {
-                    FhirError::NotSupported(format!(
-                        "_sort=date: {resource_type} has no date in Haven (see /fhir/metadata)"
-                    ))
-                })?,
-            other => {
-                return Err(FhirError::NotSupported(format!(
-                    "_sort={other} is not supported (date or _lastUpdated, - for newest first)"
-                )));
-            }
-        };
-        keys.push((descending, path));
-    }
-    // Each resource's keys are read once, not at every comparison.
-    let key = |v: &Value| -> Vec<String> {
-        keys.iter()
-            .map(|(_, path)| {
-                path.iter()
-                    .try_fold(v, |v, key| v.get(*key))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect()
-    };
-    let mut keyed: Vec<(Vec<String>, Value)> = resources
-        .iter_mut()
-        .map(|v| (key(v), std::mem::take(v)))
-        .collect();
-    keyed.sort_by(|(a, _), (b, _)| {
-        keys.iter()
-            .zip(a.iter().zip(b))
-            .map(|((descending, _), (a, b))| {
-                let order = a.cmp(b);
-                if *descending { order.reverse() } else { order }
-            })
-            .find(|o| o.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    for (slot, (_, value)) in resources.iter_mut().zip(keyed) {
-        *slot = value;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,26 +160,6 @@ mod tests {
         assert!(matches("Appointment", "ge2026-12-01", &booked));
         let undated = json!({"resourceType": "Observation"});
         assert!(!matches("Observation", "2026", &undated));
-    }
-
-    #[test]
-    fn results_sort_by_date_either_way_and_refuse_other_keys() {
-        let mut seen = vec![
-            json!({"effectiveDateTime": "2026-04-04"}),
-            json!({"effectiveDateTime": "2026-01-01"}),
-            json!({"effectiveDateTime": "2026-12-31"}),
-        ];
-        sort("Observation", "-date", &mut seen).expect("sorted");
-        let days: Vec<&str> = seen
-            .iter()
-            .filter_map(|v| v["effectiveDateTime"].as_str())
-            .collect();
-        assert_eq!(days, ["2026-12-31", "2026-04-04", "2026-01-01"]);
-        sort("Observation", "date", &mut seen).expect("sorted");
-        assert_eq!(seen[0]["effectiveDateTime"], "2026-01-01");
-        assert!(sort("Observation", "name", &mut seen).is_err());
-        assert!(sort("Condition", "date", &mut seen).is_err());
-        assert!(sort("Condition", "-_lastUpdated", &mut seen).is_ok());
     }
 
     #[test]

@@ -19,7 +19,9 @@ mod bulk;
 mod capability;
 pub mod cors;
 mod date_search;
+mod paging;
 mod patient_search;
+mod practitioner;
 mod protocol;
 mod read;
 mod response;
@@ -96,7 +98,16 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
         .route("/fhir", post(batch::batch.layer(writes.clone())))
         // The base with a trailing slash is where common clients send transactions.
         .route("/fhir/", post(batch::batch.layer(writes.clone())))
-        .route("/fhir/{resource_type}", get(read::search))
+        .route("/fhir/Practitioner", get(practitioner::search))
+        .route("/fhir/Practitioner/{id}", get(practitioner::read))
+        .route(
+            "/fhir/Practitioner/{id}/_history/{vid}",
+            get(practitioner::vread),
+        )
+        .route(
+            "/fhir/{resource_type}",
+            get(read::search).post(batch::create.layer(writes.clone())),
+        )
         .route(
             "/fhir/{resource_type}/{id}",
             get(read::read).put(update::update.layer(writes)),

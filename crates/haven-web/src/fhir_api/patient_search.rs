@@ -55,6 +55,13 @@ impl PatientFilter {
         Ok(filter)
     }
 
+    /// The texts a matching patient's names must start with, for one of the name parameters
+    /// (any of them, all alternatives): what a name index can narrow the patients to before
+    /// [`PatientFilter::matches`] settles each.
+    pub fn name_texts(&self) -> Option<&[String]> {
+        self.strings.first().map(|(_, texts)| texts.as_slice())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty() && self.birthdates.is_empty()
     }

@@ -6,6 +6,7 @@
 //! `If-Match`, and `Last-Modified`); vread (`GET /fhir/{type}/{id}/_history/{vid}`) serves any
 //! version from the history Haven keeps.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use axum::Extension;
@@ -20,6 +21,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::paging::{Key, Order};
 use super::{ApiClient, FhirError, SERVED_TYPES, Shared, fhir_json, write};
 use crate::AppState;
 
@@ -99,6 +101,43 @@ fn resources_of(
         .collect()
 }
 
+/// The search parameters of a query that Haven reads for `resource_type`. Unknown ones are
+/// ignored, and so left out of the links, unless the client asks for strict handling
+/// (FHIR R4 §3.1.1.4.4): then the first is refused.
+pub(super) fn search_parameters(
+    resource_type: &str,
+    query: Option<&str>,
+    headers: &axum::http::HeaderMap,
+) -> Result<Vec<(String, String)>, FhirError> {
+    let (known, unknown): (Vec<_>, Vec<_>) = params(query)
+        .into_iter()
+        .partition(|(k, _)| super::capability::is_search_parameter(resource_type, k));
+    let strict = headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split([';', ',']).any(|p| p.trim() == "handling=strict"));
+    match unknown.first() {
+        Some((name, _)) if strict => Err(FhirError::NotSupported(format!(
+            "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
+        ))),
+        _ => Ok(known),
+    }
+}
+
+/// `_count`: results per page (default 50, at most 500).
+pub(super) fn page_size(params: &[(String, String)]) -> Result<usize, FhirError> {
+    match params.iter().find(|(k, _)| k == "_count") {
+        None => Ok(DEFAULT_COUNT),
+        Some((_, v)) => v
+            .parse::<usize>()
+            .map(|n| n.clamp(1, MAX_COUNT))
+            .map_err(|_| {
+                FhirError::BadRequest(format!("_count must be a whole number, not {v:?}"))
+            }),
+    }
+}
+
 /// A patient's record with the stored version of its demographics. The version is read first
 /// and the demographics at exactly that version, so a change stored meanwhile never shows under
 /// an older version (an update naming it would overwrite what it never saw).
@@ -130,15 +169,9 @@ pub(super) async fn read(
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
     let sensitive = include_sensitive(&params(query.as_deref()));
-    let not_found = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
-    let patient = owner(&state.store, &resource_type, &id)
+    let (patient, resource) = current(&state.store, &resource_type, &id, sensitive)
         .await?
-        .ok_or_else(not_found)?;
-    let (record, stamp) = stamped_record(&state.store, &patient, visibility(sensitive)).await?;
-    let resource = resources_of(&record, sensitive, &resource_type, Some(stamp))
-        .into_iter()
-        .find(|r| r.id() == Some(id.as_str()))
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| FhirError::NotFound(format!("{resource_type}/{id} is not known")))?;
     state
         .store
         .audit_read(
@@ -155,11 +188,28 @@ pub(super) async fn read(
             ),
         )
         .await?;
-    let resource = resource.to_value();
     Ok(write::with_version_headers(
         fhir_json(StatusCode::OK, &resource),
         &resource,
     ))
+}
+
+/// The current version of `resource_type/id` and the patient whose record holds it, if it is
+/// known (and visible).
+pub(super) async fn current(
+    store: &Store,
+    resource_type: &str,
+    id: &str,
+    sensitive: bool,
+) -> Result<Option<(String, Value)>, FhirError> {
+    let Some(patient) = owner(store, resource_type, id).await? else {
+        return Ok(None);
+    };
+    let (record, stamp) = stamped_record(store, &patient, visibility(sensitive)).await?;
+    Ok(resources_of(&record, sensitive, resource_type, Some(stamp))
+        .into_iter()
+        .find(|r| r.id() == Some(id))
+        .map(|r| (patient, r.to_value())))
 }
 
 /// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history
@@ -239,14 +289,14 @@ pub(super) async fn vread(
 
 /// A `_lastUpdated` test: prefix and the instant range its value covers (a date covers the
 /// whole day; a dateTime its second).
-struct LastUpdated {
+pub(super) struct LastUpdated {
     prefix: String,
     low: OffsetDateTime,
     high: OffsetDateTime,
 }
 
 impl LastUpdated {
-    fn parse(value: &str) -> Result<Self, FhirError> {
+    pub(super) fn parse(value: &str) -> Result<Self, FhirError> {
         let (prefix, rest) = match value.get(..2) {
             Some(p @ ("eq" | "gt" | "ge" | "lt" | "le")) => (p.to_owned(), &value[2..]),
             _ => ("eq".to_owned(), value),
@@ -271,7 +321,7 @@ impl LastUpdated {
         Ok(Self { prefix, low, high })
     }
 
-    fn matches(&self, at: OffsetDateTime) -> bool {
+    pub(super) fn matches(&self, at: OffsetDateTime) -> bool {
         match self.prefix.as_str() {
             "gt" => at >= self.high,
             "ge" => at >= self.low,
@@ -282,7 +332,7 @@ impl LastUpdated {
     }
 }
 
-fn last_updated(resource: &Value) -> Option<OffsetDateTime> {
+pub(super) fn last_updated(resource: &Value) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(
         resource.get("meta")?.get("lastUpdated")?.as_str()?,
         &Rfc3339,
@@ -300,21 +350,7 @@ pub(super) async fn search(
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
-    let (params, unknown): (Vec<_>, Vec<_>) = params(query.as_deref())
-        .into_iter()
-        .partition(|(k, _)| super::capability::is_search_parameter(&resource_type, k));
-    // Unknown parameters are ignored, and so left out of the links, unless the client asks
-    // for strict handling (FHIR R4 §3.1.1.4.4).
-    let strict = headers
-        .get_all("prefer")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split([';', ',']).any(|p| p.trim() == "handling=strict"));
-    if strict && let Some((name, _)) = unknown.first() {
-        return Err(FhirError::NotSupported(format!(
-            "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
-        )));
-    }
+    let params = search_parameters(&resource_type, query.as_deref(), &headers)?;
     let sensitive = include_sensitive(&params);
     let get = |name: &str| {
         params
@@ -322,98 +358,95 @@ pub(super) async fn search(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let number = |name: &str, default: usize| -> Result<usize, FhirError> {
-        get(name).map_or(Ok(default), |v| {
-            v.parse().map_err(|_| {
-                FhirError::BadRequest(format!("{name} must be a whole number, not {v:?}"))
-            })
-        })
+    let count = page_size(&params)?;
+    let order = Order::parse(&resource_type, get("_sort"))?;
+    let after = get("_cursor").map(|c| order.parse_cursor(c)).transpose()?;
+    let filter = Filter {
+        ids: get("_id")
+            .map(|v| v.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        updated: params
+            .iter()
+            .filter(|(k, _)| k == "_lastUpdated")
+            .map(|(_, v)| LastUpdated::parse(v))
+            .collect::<Result<Vec<_>, _>>()?,
+        patient: if resource_type == "Patient" {
+            super::patient_search::PatientFilter::parse(&params)?
+        } else {
+            Default::default()
+        },
+        tokens: super::token_search::TokenFilter::parse(&params),
+        dates: super::date_search::DateFilter::parse(&resource_type, &params)?,
     };
-    let count = number("_count", DEFAULT_COUNT)?.clamp(1, MAX_COUNT);
-    let offset = number("_offset", 0)?;
-    let updated = params
-        .iter()
-        .filter(|(k, _)| k == "_lastUpdated")
-        .map(|(_, v)| LastUpdated::parse(v))
-        .collect::<Result<Vec<_>, _>>()?;
-    let ids: Vec<&str> = get("_id")
-        .map(|v| v.split(',').collect())
-        .unwrap_or_default();
-    let patient_filter = if resource_type == "Patient" {
-        super::patient_search::PatientFilter::parse(&params)?
-    } else {
-        Default::default()
-    };
-    let tokens = super::token_search::TokenFilter::parse(&params);
-    let dates = super::date_search::DateFilter::parse(&resource_type, &params)?;
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
+    let mut found = Found::new(&order, after.as_ref(), &filter);
 
     let patient = get("patient")
         .or(get("subject"))
         .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
-    let (resources, patients) = if let Some(patient) = &patient {
+    if let Some(patient) = &patient {
         match stamped_record(&state.store, patient, visibility(sensitive)).await {
-            Ok((record, stamp)) => (
-                resources_of(&record, sensitive, &resource_type, Some(stamp)),
-                vec![patient.clone()],
-            ),
-            Err(StoreError::PatientNotFound(_)) => (Vec::new(), Vec::new()),
+            Ok((record, stamp)) => found.add(&record, sensitive, &resource_type, stamp),
+            Err(StoreError::PatientNotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
     } else if resource_type == "Patient"
         && let Some(identifier) = get("identifier")
     {
-        let mut out = Vec::new();
-        let mut ids = Vec::new();
         for id in by_identifier(&state.store, identifier).await? {
             match stamped_record(&state.store, &id, Visibility::Clinical).await {
-                Ok((record, stamp)) => {
-                    out.extend(resources_of(&record, false, "Patient", Some(stamp)));
-                    ids.push(id);
-                }
+                Ok((record, stamp)) => found.add(&record, false, "Patient", stamp),
                 Err(StoreError::PatientNotFound(_)) => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        (out, ids)
+    } else if let Some(named) = match filter.patient.name_texts() {
+        Some(texts) if resource_type == "Patient" => {
+            state.store.patients_with_names_holding(texts).await?
+        }
+        _ => None,
+    } {
+        // A name search reads only the patients the name index finds.
+        for (patient, stamp) in named {
+            found.add(&PatientRecord::new(patient), false, "Patient", stamp);
+        }
     } else {
-        let mut out = Vec::new();
-        let mut ids = Vec::new();
+        // In patient order, a page needs only the records from the cursor's patient on, up to
+        // the first past the page; a total (or another order) needs them all.
+        let stop_early = order.is_by_patient() && !count_only && get("_total") != Some("accurate");
+        let stream = RecordStream {
+            from: order.first_patient(after.as_ref()).map(str::to_owned),
+            demographics_only: resource_type == "Patient",
+            ..RecordStream::default()
+        };
         state
             .store
-            .scan_stamped_records(
-                &RecordStream::default(),
-                visibility(sensitive),
-                |record, stamp| {
-                    let found = resources_of(&record, sensitive, &resource_type, Some(stamp));
-                    if !found.is_empty() {
-                        ids.push(record.patient.id.to_string());
-                    }
-                    out.extend(found);
-                },
-            )
+            .scan_stamped_records_until(&stream, visibility(sensitive), |record, stamp| {
+                found.add(&record, sensitive, &resource_type, stamp);
+                if stop_early && found.page.len() > count {
+                    found.complete = false;
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
             .await?;
-        (out, ids)
-    };
-    let mut matching: Vec<Value> = resources
-        .into_iter()
-        .filter(|r| ids.is_empty() || r.id().is_some_and(|id| ids.contains(&id)))
-        .map(|r| r.to_value())
-        .filter(|v| {
-            updated.is_empty()
-                || last_updated(v).is_some_and(|at| updated.iter().all(|u| u.matches(at)))
-        })
-        .filter(|v| patient_filter.is_empty() || patient_filter.matches(v))
-        .filter(|v| tokens.is_empty() || tokens.matches(v))
-        .filter(|v| dates.is_empty() || dates.matches(v))
-        .collect();
-    if let Some(spec) = get("_sort") {
-        super::date_search::sort(&resource_type, spec, &mut matching)?;
     }
+    let Found {
+        mut page,
+        matched,
+        complete,
+        ..
+    } = found;
+    page.sort_by(|a, b| order.compare(&a.0, &b.0));
+    let more = page.len() > count;
+    page.truncate(count);
+    let mut patients: Vec<&str> = page.iter().map(|(k, _)| k[k.len() - 2].as_str()).collect();
+    patients.dedup();
     let detail = format!(
         "{resource_type} search: {} resources from {} patients{}",
-        matching.len(),
+        if count_only { matched } else { page.len() },
         patients.len(),
         if sensitive {
             " (sensitive included)"
@@ -421,26 +454,106 @@ pub(super) async fn search(
             ""
         }
     );
-    let audited_patient = if patients.len() == 1 {
-        Some(patients[0].as_str())
-    } else {
-        None
+    let audited_patient = match (patients.as_slice(), &patient) {
+        ([one], _) => Some(*one),
+        ([], Some(asked)) => Some(asked.as_str()),
+        _ => None,
     };
     state
         .store
         .audit_read(&client.actor(), "fhir.search", audited_patient, &detail)
         .await?;
-    let base = shared.base();
     if count_only {
         return Ok(fhir_json(
             StatusCode::OK,
-            &serde_json::json!({"resourceType": "Bundle", "type": "searchset", "total": matching.len()}),
+            &serde_json::json!({"resourceType": "Bundle", "type": "searchset", "total": matched}),
         ));
     }
+    let next = more
+        .then(|| page.last().map(|(key, _)| Order::cursor(key)))
+        .flatten();
+    let page = Page {
+        resources: page.into_iter().map(|(_, v)| v).collect(),
+        total: complete.then_some(matched),
+        count,
+        next,
+    };
     Ok(fhir_json(
         StatusCode::OK,
-        &searchset(base, &resource_type, &params, matching, offset, count),
+        &searchset(shared.base(), &resource_type, &params, page),
     ))
+}
+
+/// What a search asks of each resource, besides its patient.
+struct Filter {
+    ids: Vec<String>,
+    updated: Vec<LastUpdated>,
+    patient: super::patient_search::PatientFilter,
+    tokens: super::token_search::TokenFilter,
+    dates: super::date_search::DateFilter,
+}
+
+impl Filter {
+    fn matches(&self, v: &Value) -> bool {
+        (self.ids.is_empty()
+            || v.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| self.ids.iter().any(|i| i == id)))
+            && (self.updated.is_empty()
+                || last_updated(v).is_some_and(|at| self.updated.iter().all(|u| u.matches(at))))
+            && (self.patient.is_empty() || self.patient.matches(v))
+            && (self.tokens.is_empty() || self.tokens.matches(v))
+            && (self.dates.is_empty() || self.dates.matches(v))
+    }
+}
+
+/// The results a search has found so far: how many match in all, and those after the cursor
+/// with their keys.
+struct Found<'a> {
+    order: &'a Order,
+    after: Option<&'a Key>,
+    filter: &'a Filter,
+    page: Vec<(Key, Value)>,
+    matched: usize,
+    /// Whether every record was looked at, so `matched` is the total.
+    complete: bool,
+}
+
+impl<'a> Found<'a> {
+    fn new(order: &'a Order, after: Option<&'a Key>, filter: &'a Filter) -> Self {
+        Self {
+            order,
+            after,
+            filter,
+            page: Vec::new(),
+            matched: 0,
+            complete: true,
+        }
+    }
+
+    fn add(
+        &mut self,
+        record: &PatientRecord,
+        sensitive: bool,
+        resource_type: &str,
+        stamp: VersionStamp,
+    ) {
+        let patient = record.patient.id.as_str();
+        for resource in resources_of(record, sensitive, resource_type, Some(stamp)) {
+            let value = resource.to_value();
+            if !self.filter.matches(&value) {
+                continue;
+            }
+            self.matched += 1;
+            let key = self.order.key(&value, patient);
+            if self
+                .after
+                .is_none_or(|after| self.order.compare(&key, after).is_gt())
+            {
+                self.page.push((key, value));
+            }
+        }
+    }
 }
 
 /// The ids of the patients whose NHS number or local id matches `system|value` (or a bare
@@ -474,48 +587,53 @@ async fn by_identifier(store: &Store, identifier: &str) -> Result<Vec<String>, F
         .collect())
 }
 
-fn searchset(
+/// One page of results.
+pub(super) struct Page {
+    pub resources: Vec<Value>,
+    /// The number of matches in all, when every record was looked at.
+    pub total: Option<usize>,
+    pub count: usize,
+    /// The `_cursor` of the next page, if there are more.
+    pub next: Option<String>,
+}
+
+pub(super) fn searchset(
     base: &str,
     resource_type: &str,
     params: &[(String, String)],
-    matching: Vec<Value>,
-    offset: usize,
-    count: usize,
+    page: Page,
 ) -> Value {
-    let total = matching.len();
-    let page_url = |offset: usize| {
+    let url = |cursor: Option<&str>| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (k, v) in params
             .iter()
-            .filter(|(k, _)| k != "_offset" && k != "_count")
+            .filter(|(k, _)| k != "_cursor" && k != "_count")
         {
             query.append_pair(k, v);
         }
-        query
-            .append_pair("_count", &count.to_string())
-            .append_pair("_offset", &offset.to_string());
+        query.append_pair("_count", &page.count.to_string());
+        if let Some(cursor) = cursor {
+            query.append_pair("_cursor", cursor);
+        }
         format!("{base}/fhir/{resource_type}?{}", query.finish())
     };
+    let this = params
+        .iter()
+        .find(|(k, _)| k == "_cursor")
+        .map(|(_, v)| v.as_str());
     let mut link = vec![BundleLink {
         relation: "self".into(),
-        url: page_url(offset),
+        url: url(this),
     }];
-    if offset + count < total {
+    if let Some(next) = &page.next {
         link.push(BundleLink {
             relation: "next".into(),
-            url: page_url(offset + count),
+            url: url(Some(next)),
         });
     }
-    if offset > 0 {
-        link.push(BundleLink {
-            relation: "previous".into(),
-            url: page_url(offset.saturating_sub(count)),
-        });
-    }
-    let entry = matching
+    let entry = page
+        .resources
         .into_iter()
-        .skip(offset)
-        .take(count)
         .map(|resource| BundleEntry {
             full_url: resource
                 .get("id")
@@ -530,7 +648,7 @@ fn searchset(
         .collect();
     let bundle = Bundle {
         bundle_type: "searchset".into(),
-        total: Some(total as u64),
+        total: page.total.map(|t| t as u64),
         link,
         entry,
         ..Bundle::default()

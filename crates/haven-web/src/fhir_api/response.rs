@@ -152,33 +152,42 @@ impl FhirError {
     }
 }
 
-impl IntoResponse for FhirError {
-    fn into_response(self) -> Response {
+impl FhirError {
+    /// The OperationOutcome that reports this error: a server fault is logged with its cause
+    /// and reported without internal detail; a busy server is no fault, and the client is told
+    /// exactly what was not done.
+    pub fn outcome(&self) -> Value {
         let status = self.status();
-        // Server faults are logged with their cause; the client gets no internal detail. A busy
-        // server is no fault: the client is told exactly what was not done.
-        let busy = match &self {
-            Self::Busy { retry_after, .. } => Some(*retry_after),
-            _ => None,
-        };
+        let busy = matches!(self, Self::Busy { .. });
         let protocol = matches!(self, Self::Protocol { .. });
-        let diagnostics = if status.is_server_error() && busy.is_none() && !protocol {
+        let diagnostics = if status.is_server_error() && !busy && !protocol {
             tracing::error!(error = %self, "FHIR request failed");
             "Haven could not complete the request; the error has been logged.".to_owned()
         } else {
             self.to_string()
         };
-        let expression = match &self {
+        let expression = match self {
             Self::Import(e) if !e.path.is_empty() => Some(e.path.clone()),
             _ => None,
         };
-        let outcome = Resource::from(OperationOutcome::single(
+        Resource::from(OperationOutcome::single(
             "error",
             self.issue_code(),
             diagnostics,
             expression,
-        ));
-        let mut response = fhir_json(status, &outcome.to_value());
+        ))
+        .to_value()
+    }
+}
+
+impl IntoResponse for FhirError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let busy = match &self {
+            Self::Busy { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
+        let mut response = fhir_json(status, &self.outcome());
         if let Some(seconds) = busy {
             tracing::warn!(error = %self, "request refused: busy");
             response

@@ -418,4 +418,41 @@ async fn appointment_book_and_feedback() {
         .find(|a| a.action == "cds.feedback")
         .expect("feedback audited");
     assert!(row.detail.contains(&uuid) && !row.detail.contains("free text"));
+
+    // Feedback naming a card Haven never issued is a 404 OperationOutcome, and nothing of it
+    // is recorded, not even the cards it names that Haven did issue.
+    let mut forged = uuid.clone().into_bytes();
+    let last = forged.len() - 1;
+    forged[last] = if forged[last] == b'0' { b'1' } else { b'0' };
+    let forged = String::from_utf8(forged).expect("ascii");
+    for unknown in [
+        forged.as_str(),
+        "6f3c2a1e-8b4d-4c5e-9a7f-1d2e3c4b5a69",
+        "not-a-uuid",
+    ] {
+        let feedback = json!({"feedback": [
+            {"card": uuid, "outcome": "accepted", "outcomeTimestamp": "2026-11-28T10:01:00Z"},
+            {"card": unknown, "outcome": "accepted", "outcomeTimestamp": "2026-11-28T10:01:00Z"}]});
+        let response = app
+            .http
+            .post(app.url("/cds-services/haven-appointment-book/feedback"))
+            .bearer_auth(&token)
+            .json(&feedback)
+            .send()
+            .await
+            .expect("feedback");
+        assert_eq!(response.status(), 404, "{unknown}");
+        let outcome: Value = response.json().await.expect("outcome");
+        assert_eq!(outcome["resourceType"], "OperationOutcome");
+        assert_eq!(outcome["issue"][0]["code"], "not-found");
+    }
+    let recorded = app.store.audit_recent(None, 20).await.expect("audit");
+    assert_eq!(
+        recorded
+            .iter()
+            .filter(|a| a.action == "cds.feedback")
+            .count(),
+        1,
+        "only the first feedback was recorded"
+    );
 }

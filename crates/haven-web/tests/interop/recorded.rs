@@ -97,6 +97,29 @@ async fn cds_prefetch_with_a_total_and_item9_alone_gives_an_urgent_risk_card() {
         .find(|c| c["source"]["topic"]["code"] == "risk.assess-now")
         .expect("card");
     assert_eq!(urgent["indicator"], "critical");
+    // Prefetch holding types Haven does not use (an allergy, an immunisation) as an EHR sends
+    // them gives the same cards.
+    let mut with_others = patient_view(6);
+    let mut observations = with_others["prefetch"]["observations"]["entry"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    observations.extend([
+        json!({"resource": {"resourceType": "AllergyIntolerance", "id": "al-1",
+            "patient": {"reference": "Patient/1288992"}, "code": {"text": "penicillin"}}}),
+        json!({"resource": {"resourceType": "Immunization", "id": "im-1", "status": "completed",
+            "patient": {"reference": "Patient/1288992"}, "vaccineCode": {"text": "MMR"},
+            "occurrenceDateTime": recently()}}),
+    ]);
+    with_others["prefetch"]["observations"]["entry"] = observations.into();
+    let response = call(with_others).await;
+    assert_eq!(response.status(), 200);
+    let others: Value = response.json().await.expect("cards");
+    assert_eq!(
+        crate::recorded::topics(&others),
+        topics,
+        "unused types change nothing"
+    );
     // An impossible total is an error naming the field, not an empty answer.
     let response = call(patient_view(1)).await;
     assert_eq!(response.status(), 422);

@@ -17,6 +17,7 @@ pub async fn run(store: &Store, args: &WorklistArgs) -> Result<()> {
     let filter = RecordStream {
         patient: args.patient.clone(),
         clinician: args.clinician.clone(),
+        ..RecordStream::default()
     };
     if let Some(id) = &args.patient {
         // Name the patient at fault rather than print an empty list.

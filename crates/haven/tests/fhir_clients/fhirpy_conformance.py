@@ -106,6 +106,23 @@ patient.save()
 again = client.reference("Patient", patient_id).to_resource()
 check("update", again.get("telecom", [{}])[0].get("value") == "07700 900123", again)
 
+# Create through the client's own save of a new resource (POST Patient): Haven gives the id.
+created = client.resource("Patient", name=[{"family": "Nouri"}], birthDate="1979-05-06")
+created.save()
+check("create", created.id is not None and created["meta"]["versionId"] == "1", created)
+
+# Paging that holds under writes: the client follows the next links while patients are
+# created; every patient there was when paging began is seen once, none twice.
+before = {p.id for p in client.resources("Patient").limit(500).fetch()}
+seen = []
+for n, p in enumerate(client.resources("Patient").limit(1)):
+    seen.append(p.id)
+    client.resource("Patient", name=[{"family": f"Paged{n}"}], birthDate="2001-01-01").save()
+    if len(seen) > len(before) + 3:
+        break
+check("paging under inserts repeats none", len(seen) == len(set(seen)), seen)
+check("paging under inserts skips none", before <= set(seen), (before, seen))
+
 # Errors the client understands: not found, and an OperationOutcome it can read.
 try:
     client.reference("Patient", "no-such-patient").to_resource()
