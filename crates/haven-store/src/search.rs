@@ -223,9 +223,8 @@ impl Store {
         if folded.is_empty() || folded.iter().any(|t| t.chars().count() < TRIGRAM) {
             return Ok(None);
         }
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT data, version, changed_at FROM patients WHERE rowid IN (",
-        );
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT data, version, changed_at FROM patients WHERE rowid IN (");
         for (i, text) in folded.iter().enumerate() {
             if i > 0 {
                 sql.push(" UNION ");

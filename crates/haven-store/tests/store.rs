@@ -991,12 +991,25 @@ mod coordination;
 #[tokio::test]
 async fn a_deployment_secret_is_made_once_and_kept() {
     let db = db().await;
-    let first = db.store.deployment_secret("cds-card").await.expect("secret");
+    let first = db
+        .store
+        .deployment_secret("cds-card")
+        .await
+        .expect("secret");
     assert_ne!(first, [0; 32]);
-    assert_eq!(db.store.deployment_secret("cds-card").await.expect("again"), first);
-    assert_ne!(db.store.deployment_secret("other").await.expect("other"), first);
+    assert_eq!(
+        db.store.deployment_secret("cds-card").await.expect("again"),
+        first
+    );
+    assert_ne!(
+        db.store.deployment_secret("other").await.expect("other"),
+        first
+    );
     let reopened = Store::open(&db.path).await.expect("reopen");
-    assert_eq!(reopened.deployment_secret("cds-card").await.expect("kept"), first);
+    assert_eq!(
+        reopened.deployment_secret("cds-card").await.expect("kept"),
+        first
+    );
 }
 
 /// The clinicians a patient may name: clinician users, any user named, and an id from another
@@ -1022,7 +1035,10 @@ async fn named_clinicians_are_clinician_users_anyone_named_and_foreign_ids() {
     for named in ["boss", "ehr-gp-9"] {
         let mut p = patient("Amal", "Nasser");
         p.named_clinician = Some(named.into());
-        db.store.create_patient(&actor(), p, vec![]).await.expect("patient");
+        db.store
+            .create_patient(&actor(), p, vec![])
+            .await
+            .expect("patient");
     }
     let all = db.store.named_clinicians(None).await.expect("clinicians");
     let ids: Vec<(&str, Option<&str>, u32)> = all
@@ -1041,12 +1057,22 @@ async fn named_clinicians_are_clinician_users_anyone_named_and_foreign_ids() {
         .set_user_active(&actor(), "dr.lee", false)
         .await
         .expect("deactivate");
-    let lee = db.store.named_clinicians(Some("dr.lee")).await.expect("one");
+    let lee = db
+        .store
+        .named_clinicians(Some("dr.lee"))
+        .await
+        .expect("one");
     assert_eq!(lee.len(), 1);
     assert!(!lee[0].active);
     assert_eq!(lee[0].stamp.version, 2);
     assert!(lee[0].stamp.changed_at >= all[1].stamp.changed_at);
-    assert!(db.store.named_clinicians(Some("desk")).await.expect("none").is_empty());
+    assert!(
+        db.store
+            .named_clinicians(Some("desk"))
+            .await
+            .expect("none")
+            .is_empty()
+    );
 }
 
 /// A name search through the trigram index finds every patient with the text in a name,
