@@ -103,7 +103,15 @@ fn remove_on_ctrl_c(dir: PathBuf) -> Result<()> {
         #[cfg(not(unix))]
         let interrupted = tokio::signal::ctrl_c().await.is_ok();
         if interrupted {
-            let _ = std::fs::remove_dir_all(&dir);
+            // Moved aside first: a worker still making a file in it then fails instead of
+            // adding one after the removal has listed the directory.
+            let aside = dir.with_extension("removing");
+            let doomed = if std::fs::rename(&dir, &aside).is_ok() {
+                aside
+            } else {
+                dir
+            };
+            let _ = std::fs::remove_dir_all(&doomed);
             std::process::exit(130);
         }
     });
