@@ -1,5 +1,6 @@
 //! Bearer API tokens for the FHIR REST API and CDS Hooks: issued by an admin with a scope
-//! (`read` or `write`), shown once, stored only as a SHA-256 hash, revoked rather than deleted.
+//! (`read` or `write`) and, separately, the `sensitive` permission (whether the token ever sees
+//! sensitive history), shown once, stored only as a SHA-256 hash, revoked rather than deleted.
 
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
@@ -44,6 +45,9 @@ pub struct ApiToken {
     pub id: String,
     pub name: String,
     pub scope: ApiScope,
+    /// Whether this token sees sensitive history (disclosures of abuse) in read, vread, search
+    /// and export. Chosen by the admin at creation and audited; never changed afterwards.
+    pub sensitive: bool,
     pub created_by: String,
     pub created_at: String,
     pub revoked: bool,
@@ -72,16 +76,18 @@ impl Store {
         actor: &Actor,
         name: &str,
         scope: ApiScope,
+        sensitive: bool,
     ) -> Result<(ApiToken, String)> {
         let secret = new_secret();
         let id = format!("tok-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let created_at = timestamp_text(now());
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, sensitive, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .bind(&id)
             .bind(name)
             .bind(hash_token(&secret))
             .bind(scope.id())
+            .bind(sensitive)
             .bind(&actor.0)
             .bind(&created_at)
             .execute(&mut *tx)
@@ -92,7 +98,15 @@ impl Store {
                 actor,
                 "api-token.create",
                 None,
-                &format!("{id} ({}) for {name:?}", scope.id()),
+                &format!(
+                    "{id} ({}) for {name:?}{}",
+                    scope.id(),
+                    if sensitive {
+                        ": token created with sensitive scope"
+                    } else {
+                        ""
+                    }
+                ),
             )
             .await?;
         tx.commit().await?;
@@ -100,6 +114,7 @@ impl Store {
             id,
             name: name.to_owned(),
             scope,
+            sensitive,
             created_by: actor.0.clone(),
             created_at,
             revoked: false,
@@ -110,7 +125,7 @@ impl Store {
     /// The live (not revoked) token with this secret, if any.
     /// Read on the caller's thread where the store is a file (it is asked on every API call).
     pub async fn api_token_for(&self, secret: &str) -> Result<Option<ApiToken>> {
-        const LIVE: &str = "SELECT id, name, scope, created_by, created_at, revoked_at FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL";
+        const LIVE: &str = "SELECT id, name, scope, created_by, created_at, revoked_at, sensitive FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL";
         let hash = hash_token(secret);
         let quick = self.readers.read(|conn| {
             conn.prepare_cached(LIVE)?
@@ -123,10 +138,12 @@ impl Store {
                         row.get(4)?,
                     );
                     let revoked = row.get::<_, Option<String>>(5)?.is_some();
+                    let sensitive = row.get::<_, bool>(6)?;
                     Ok(parse_scope(&scope).map(|scope| ApiToken {
                         id,
                         name,
                         scope,
+                        sensitive,
                         created_by,
                         created_at,
                         revoked,
@@ -183,6 +200,7 @@ fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ApiToken> {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         scope: parse_scope(&scope)?,
+        sensitive: row.try_get("sensitive")?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
         revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
@@ -207,9 +225,10 @@ mod tests {
     async fn check(store: Store) {
         let admin = Actor::new("admin");
         let (token, secret) = store
-            .create_api_token(&admin, "EHR integration", ApiScope::Read)
+            .create_api_token(&admin, "EHR integration", ApiScope::Read, false)
             .await
             .expect("create");
+        assert!(!token.sensitive);
         assert!(secret.starts_with("hvn_") && secret.len() == 68);
         let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
             .fetch_one(store.pool())
@@ -240,6 +259,46 @@ mod tests {
                 .await
                 .expect("revoke"),
             "already revoked"
+        );
+    }
+
+    /// The sensitive permission is kept with the token, found with it, listed, and its grant
+    /// is in the audit log.
+    #[tokio::test]
+    async fn the_sensitive_scope_is_stored_listed_and_audited() {
+        let store = Store::open_in_memory().await.expect("store");
+        let admin = Actor::new("admin");
+        let (plain, plain_secret) = store
+            .create_api_token(&admin, "EHR", ApiScope::Read, false)
+            .await
+            .expect("create");
+        let (sensitive, secret) = store
+            .create_api_token(&admin, "Therapy service", ApiScope::Read, true)
+            .await
+            .expect("create");
+        assert!(sensitive.sensitive && !plain.sensitive);
+        let found = store.api_token_for(&secret).await.expect("find");
+        assert_eq!(found.map(|t| t.sensitive), Some(true));
+        let found = store.api_token_for(&plain_secret).await.expect("find");
+        assert_eq!(found.map(|t| t.sensitive), Some(false));
+        let listed = store.list_api_tokens().await.expect("list");
+        assert_eq!(
+            listed.iter().map(|t| t.sensitive).collect::<Vec<_>>(),
+            [false, true]
+        );
+        let audit = store.audit_recent(None, 10).await.expect("audit");
+        let created: Vec<_> = audit
+            .iter()
+            .filter(|a| a.action == "api-token.create")
+            .collect();
+        assert_eq!(created.len(), 2);
+        assert_eq!(
+            created
+                .iter()
+                .filter(|a| a.detail.contains("token created with sensitive scope"))
+                .map(|a| a.detail.contains(&sensitive.id))
+                .collect::<Vec<_>>(),
+            [true]
         );
     }
 

@@ -20,6 +20,7 @@ mod directory;
 mod duplicates;
 mod entries;
 mod error;
+pub mod export_jobs;
 mod open;
 mod patients;
 mod population;

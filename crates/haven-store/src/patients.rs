@@ -282,6 +282,15 @@ impl Store {
             .fetch_one(self.pool())
             .await?)
     }
+
+    /// Each named clinician (a username) with how many patients name them, by username.
+    pub async fn patients_per_clinician(&self) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT named_clinician, COUNT(*) FROM patients WHERE named_clinician IS NOT NULL GROUP BY named_clinician ORDER BY named_clinician",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
 }
 
 pub(crate) fn stamp(row: &sqlx::sqlite::SqliteRow) -> Result<VersionStamp> {

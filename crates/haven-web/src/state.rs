@@ -28,7 +28,7 @@ pub struct WebConfig {
 }
 
 impl WebConfig {
-    /// The defaults, with bulk exports written under `export_dir` and every link Haven writes
+    /// The defaults, with bulk exports written under `export_dir` (kept a day once finished) and every link Haven writes
     /// made from `public_url` (never from a request's `Host`): no trusted CDS Hooks issuer,
     /// cookies without `Secure`, the [`Limits`] of a small server.
     pub fn new(export_dir: PathBuf, public_url: &str) -> Self {
@@ -38,6 +38,7 @@ impl WebConfig {
             fhir: FhirConfig {
                 public_url: public_url.clone(),
                 export_dir,
+                export_retention: crate::fhir_api::DEFAULT_EXPORT_RETENTION,
             },
             cds: CdsConfig {
                 public_url,

@@ -224,6 +224,11 @@ pub enum TokenCommand {
         name: String,
         #[arg(long, default_value = "read", value_parser = ["read", "write"])]
         scope: String,
+        /// Let the token see sensitive history (disclosures of torture, sexual violence,
+        /// trafficking) in FHIR read, search and export. Only for a clinical service that
+        /// needs it; the grant is audited and cannot be changed later.
+        #[arg(long)]
+        sensitive: bool,
     },
     /// List tokens (never their secrets).
     List,

@@ -5,7 +5,10 @@
 //!   Bulk Data manifests, `Location`, Bundle links, CDS cards — and the audience a CDS Hooks JWT
 //!   must name); without it, the address the server is bound to. Never a request's `Host`.
 //! - `HAVEN_EXPORT_DIR`: where Bulk Data exports are written; without it, the system's
-//!   temporary directory.
+//!   temporary directory. Servers that share a database must share this directory.
+//! - `HAVEN_EXPORT_RETENTION_HOURS`: how long a finished Bulk Data export and its files are
+//!   kept before they are deleted (default 24). A value that is not a whole number of at least
+//!   1 stops the server from starting, naming the variable.
 //! - `HAVEN_CDS_ISSUERS`: a JSON file of trusted CDS Hooks issuers. One that cannot be read is
 //!   logged and trusts no one: the server still starts, and CDS Hooks accepts API tokens only.
 //!   It needs `HAVEN_PUBLIC_URL`: a JWT's audience is Haven's public address, which the bound
@@ -77,7 +80,17 @@ fn web_config_from(
                 .with_context(|| format!("{name} must be a whole number of at least 1")),
         }
     };
+    let retention = match var("HAVEN_EXPORT_RETENTION_HOURS") {
+        None => haven_web::fhir_api::DEFAULT_EXPORT_RETENTION,
+        Some(value) => {
+            let hours: NonZeroUsize = value.to_string_lossy().trim().parse().with_context(
+                || "HAVEN_EXPORT_RETENTION_HOURS must be a whole number of hours, at least 1",
+            )?;
+            std::time::Duration::from_secs(hours.get() as u64 * 3600)
+        }
+    };
     let mut config = WebConfig::new(export_dir, &public_url);
+    config.fhir.export_retention = retention;
     config.secure_cookies = secure_cookies;
     config.cds = CdsConfig {
         public_url: config.cds.public_url,
@@ -145,6 +158,10 @@ mod tests {
             assert_eq!(config.fhir.public_url, "http://127.0.0.1:8080");
             assert_eq!(config.cds.public_url, "http://127.0.0.1:8080");
             assert_eq!(config.fhir.export_dir, std::env::temp_dir());
+            assert_eq!(
+                config.fhir.export_retention,
+                std::time::Duration::from_secs(24 * 3600)
+            );
             assert!(config.cds.issuers.is_empty());
             assert!(!config.secure_cookies);
             assert_eq!(config.limits, machine());
@@ -172,6 +189,22 @@ mod tests {
             let error = try_check(&[("HAVEN_MAX_CDS_CALLS", bad)]).expect_err(bad);
             assert!(
                 error.to_string().contains("HAVEN_MAX_CDS_CALLS"),
+                "{bad}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_export_retention_is_whole_hours_and_a_bad_value_stops_the_start() {
+        let config = check(&[("HAVEN_EXPORT_RETENTION_HOURS", " 2 ")]);
+        assert_eq!(
+            config.fhir.export_retention,
+            std::time::Duration::from_secs(7200)
+        );
+        for bad in ["0", "-1", "1.5", "a day", ""] {
+            let error = try_check(&[("HAVEN_EXPORT_RETENTION_HOURS", bad)]).expect_err(bad);
+            assert!(
+                error.to_string().contains("HAVEN_EXPORT_RETENTION_HOURS"),
                 "{bad}: {error}"
             );
         }

@@ -427,6 +427,32 @@ fn policy_changes_are_validated_audited_and_change_the_worklist() {
     assert!(h.ok(&["audit", "verify"]).contains("intact"));
 }
 
+/// The sensitive permission is the admin's explicit choice: warned about, listed, and absent
+/// unless asked for.
+#[test]
+fn token_add_grants_the_sensitive_scope_only_when_asked_and_lists_it() {
+    let h = Haven::new();
+    let plain = h.ok(&["token", "add", "EHR", "--scope", "read"]);
+    assert!(!plain.contains("WARNING"), "{plain}");
+    let sensitive = h.ok(&["token", "add", "Therapy service", "--sensitive"]);
+    assert!(
+        sensitive.contains("(read, sensitive)") && sensitive.contains("WARNING"),
+        "{sensitive}"
+    );
+    let list = h.ok(&["token", "list"]);
+    let sensitivity = |name: &str| {
+        let line = list
+            .lines()
+            .find(|l| l.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} in {list}"));
+        line.split_whitespace().nth(2).map(str::to_owned)
+    };
+    assert!(list.contains("SENSITIVE"), "{list}");
+    assert_eq!(sensitivity("EHR").as_deref(), Some("no"));
+    assert_eq!(sensitivity("Therapy service").as_deref(), Some("yes"));
+    assert!(h.ok(&["audit", "verify"]).contains("intact"));
+}
+
 #[test]
 fn backup_and_restore() {
     let h = Haven::new();

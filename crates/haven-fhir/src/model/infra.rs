@@ -176,6 +176,9 @@ pub struct CapabilityResource {
     pub update_create: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub search_param: Vec<CapabilitySearchParam>,
+    /// Operations on the type (Bulk Data `Patient/$export`, `Group/[id]/$export`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operation: Vec<CapabilityOperation>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

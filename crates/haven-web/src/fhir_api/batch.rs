@@ -123,15 +123,43 @@ pub(super) async fn create(
         return Ok(fhir_json(StatusCode::UNPROCESSABLE_ENTITY, &outcome));
     };
     let id = location.split('/').nth(1).unwrap_or_default().to_owned();
-    let (_, resource) = super::read::current(&state.store, &resource_type, &id, true)
-        .await?
-        .ok_or_else(|| FhirError::Internal(format!("{location} was stored but cannot be read")))?;
     let status = if answer.status.starts_with("201") {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    let mut response = write::with_version_headers(fhir_json(status, &resource), &resource);
+    // The resource as stored, as this token may read it: sensitive history it may not read is
+    // stored all the same, and the answer says so instead of showing it.
+    let stored =
+        super::read::current(&state.store, &resource_type, &id, client.token.sensitive).await?;
+    let mut response = match stored {
+        Some((_, resource)) => write::with_version_headers(fhir_json(status, &resource), &resource),
+        None => {
+            let note = OperationOutcome::single(
+                "information",
+                "informational",
+                format!(
+                    "{location} was stored; it is sensitive history, which this token may not read back"
+                ),
+                None,
+            );
+            let mut response = fhir_json(status, &Resource::from(note).to_value());
+            let modified = answer.last_modified.as_deref().and_then(|at| {
+                time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+                    .ok()
+                    .map(write::http_date)
+            });
+            for (name, value) in [
+                (header::ETAG, answer.etag),
+                (header::LAST_MODIFIED, modified),
+            ] {
+                if let Some(value) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            response
+        }
+    };
     if let Ok(value) = HeaderValue::from_str(&format!("{}/fhir/{location}", shared.base())) {
         response.headers_mut().insert(header::LOCATION, value);
     }

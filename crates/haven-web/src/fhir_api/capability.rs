@@ -1,7 +1,8 @@
 //! `GET /fhir/metadata`: a CapabilityStatement that claims exactly what this API does —
 //! read, vread, search and create on the served types (every resource versioned), update
-//! (`If-Match` aware) and conditional create of Patients, batch/transaction, and system-level
-//! `$export`.
+//! (`If-Match` aware) and conditional create of Patients, batch/transaction, and Bulk Data
+//! `$export` at the system, Patient and Group levels, with read and search of the Groups it
+//! exports.
 
 use axum::Extension;
 use axum::extract::State;
@@ -102,8 +103,14 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                 conditional_create: patient.then_some(true),
                 update_create: patient.then_some(true),
                 search_param,
+                operation: if patient {
+                    vec![export_operation("patient-export")]
+                } else {
+                    Vec::new()
+                },
             }
         })
+        .chain([group_resource()])
         .collect();
     // Named clinicians: read and searched, never written over FHIR (they are Haven's users).
     resources.push(CapabilityResource {
@@ -133,7 +140,7 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
             mode: "server".into(),
             security: Some(CapabilitySecurity {
                 description: Some(format!(
-                    "Bearer API tokens issued by a Haven administrator, scope read or write. Sensitive history is returned only with _includeSensitive=true, and every access is audited. Base: {base}/fhir"
+                    "Bearer API tokens issued by a Haven administrator, scope read or write. Sensitive history (disclosures of abuse) is returned only to tokens the administrator made with the sensitive scope, and every access is audited. Base: {base}/fhir"
                 )),
             }),
             resource: resources,
@@ -145,11 +152,36 @@ pub(super) fn statement(base: &str) -> CapabilityStatement {
                     code: "transaction".into(),
                 },
             ],
-            operation: vec![CapabilityOperation {
-                name: "export".into(),
-                definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export".into(),
-            }],
+            operation: vec![export_operation("export")],
         }],
+    }
+}
+
+/// A Bulk Data export operation by the id of its definition in the Bulk Data Access IG
+/// (`export`, `patient-export`, `group-export`: hl7.org/fhir/uv/bulkdata, STU1).
+fn export_operation(definition: &str) -> CapabilityOperation {
+    CapabilityOperation {
+        name: "export".into(),
+        definition: format!("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/{definition}"),
+    }
+}
+
+/// The Groups a Bulk Data client exports (the practice, each named clinician's list): read and
+/// searched by `_id`, without versions (they are made from the patients, not stored).
+fn group_resource() -> CapabilityResource {
+    CapabilityResource {
+        resource_type: "Group".into(),
+        interaction: ["read", "search-type"]
+            .into_iter()
+            .map(|code| CapabilityInteraction { code: code.into() })
+            .collect(),
+        versioning: Some("no-version".into()),
+        search_param: vec![CapabilitySearchParam {
+            name: "_id".into(),
+            param_type: "token".into(),
+        }],
+        operation: vec![export_operation("group-export")],
+        ..CapabilityResource::default()
     }
 }
 
@@ -164,16 +196,14 @@ pub(super) async fn metadata(
 }
 
 /// Parameters every search reads besides the type's own: order, paging (`_cursor` is what
-/// Haven writes in a `next` link), counting, the format, and Haven's switch for sensitive
-/// history.
-const GENERAL_PARAMETERS: [&str; 8] = [
+/// Haven writes in a `next` link), counting and the format.
+const GENERAL_PARAMETERS: [&str; 7] = [
     "_sort",
     "_count",
     "_cursor",
     "_total",
     "_summary",
     "_format",
-    "_includeSensitive",
     "_lastUpdated",
 ];
 
@@ -186,4 +216,14 @@ pub(super) fn is_search_parameter(resource_type: &str, name: &str) -> bool {
         || search_parameters(resource_type)
             .iter()
             .any(|(p, _)| *p == name)
+}
+
+/// Whether `name` may appear in a Bulk Data `_typeFilter` for `resource_type`: a search
+/// parameter Haven reads for the type that selects resources (not one that pages or counts).
+pub(super) fn is_filter_parameter(resource_type: &str, name: &str) -> bool {
+    name != "_count"
+        && ((resource_type != "Patient" && name == "subject")
+            || search_parameters(resource_type)
+                .iter()
+                .any(|(p, _)| *p == name))
 }

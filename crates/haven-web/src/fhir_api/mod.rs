@@ -1,9 +1,11 @@
 //! The FHIR R4 REST API under `/fhir`: `metadata`, read, vread, search, batch/transaction `POST`,
 //! update of a Patient's demographics (`PUT /fhir/Patient/{id}`), and FHIR Bulk Data
-//! `$export`, all as `application/fhir+json` with an OperationOutcome on every error,
-//! authenticated by admin-issued bearer API tokens (`read` or `write` scope).
+//! `$export` (system, Patient and Group, with the Groups it exports), all as
+//! `application/fhir+json` with an OperationOutcome on every error, authenticated by
+//! admin-issued bearer API tokens (`read` or `write` scope; sensitive history only to a token
+//! made with the `sensitive` permission).
 //!
-//! Self-contained: [`router`] brings its own state (export jobs, settings) as a request
+//! Self-contained: [`router`] brings its own state (settings, the export limit) as a request
 //! extension, so it merges into the application beside the UI without touching `AppState`.
 //! Its settings ([`FhirConfig`]) are given by whoever builds it; it reads no environment.
 //!
@@ -25,12 +27,14 @@ mod practitioner;
 mod protocol;
 mod read;
 mod response;
+mod search_filter;
 mod token_search;
 mod update;
 mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -42,6 +46,7 @@ use axum::{Extension, middleware};
 
 pub use auth::{ApiClient, bearer};
 pub use body::FhirBody;
+pub use bulk::tidy as tidy_exports;
 pub use response::{FHIR_JSON, FHIR_NDJSON, FhirError, fhir_json};
 
 use crate::AppState;
@@ -68,28 +73,45 @@ pub struct FhirConfig {
     /// The base address clients reach Haven at, e.g. `https://haven.example.org` (no trailing
     /// slash): every link the API writes starts with it.
     pub public_url: String,
-    /// Where bulk export jobs write their files (each job in a directory of its own).
+    /// Where bulk export jobs write their files (each job in a directory of its own). Servers
+    /// sharing a database must share this directory too.
     pub export_dir: PathBuf,
+    /// How long a finished export and its files are kept before they are deleted.
+    pub export_retention: Duration,
 }
+
+/// The default [`FhirConfig::export_retention`]: a day.
+pub const DEFAULT_EXPORT_RETENTION: Duration = Duration::from_secs(24 * 3600);
 
 /// State of this API that lives beside `AppState`.
 pub(crate) struct Shared {
     config: FhirConfig,
-    jobs: bulk::Jobs,
-    /// Bulk exports running; a job holds its place until it ends.
+    /// Bulk exports running here; a job holds its place until it ends.
     exports: Gate,
 }
 
 pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
     let shared = Arc::new(Shared {
         config,
-        jobs: bulk::Jobs::default(),
         exports: Gate::new(limits.exports),
     });
     let writes = middleware::from_fn_with_state(Gate::new(limits.fhir_writes), admit_write);
     Router::new()
         .route("/fhir/metadata", get(capability::metadata))
-        .route("/fhir/$export", get(bulk::kick_off))
+        .route(
+            "/fhir/$export",
+            get(bulk::system_get).post(bulk::system_post),
+        )
+        .route(
+            "/fhir/Patient/$export",
+            get(bulk::patient_get).post(bulk::patient_post),
+        )
+        .route(
+            "/fhir/Group/{id}/$export",
+            get(bulk::group_get).post(bulk::group_post),
+        )
+        .route("/fhir/Group", get(bulk::group_search))
+        .route("/fhir/Group/{id}", get(bulk::group_read))
         .route(
             "/fhir/$export-status/{job}",
             get(bulk::status).delete(bulk::cancel),

@@ -15,11 +15,12 @@ use haven_store::api_tokens::ApiScope;
 use serde_json::Value;
 
 use super::paging::{Key, Order};
-use super::read::{LastUpdated, Page, last_updated, page_size, search_parameters, searchset};
+use super::read::{Page, page_size, search_parameters, searchset};
+use super::search_filter::{LastUpdated, last_updated};
 use super::{ApiClient, FhirError, Shared, fhir_json, write};
 use crate::AppState;
 
-fn resource(c: NamedClinician) -> Value {
+pub(super) fn resource(c: NamedClinician) -> Value {
     haven_fhir::practitioner(
         &Clinician {
             id: c.id,

@@ -1,6 +1,6 @@
 //! Read (`GET /fhir/{type}/{id}`) and search (`GET /fhir/{type}?…`) over Haven's records,
 //! exported on the fly with haven-fhir so the API shows exactly what an export would. Every
-//! access is audited; sensitive history only with `_includeSensitive=true`. Every resource
+//! access is audited; sensitive history only to a token with the `sensitive` permission. Every resource
 //! carries the version Haven stored as `meta.versionId` and when it stored it as
 //! `meta.lastUpdated` (read alone, also as the `ETag` `W/"<version>"`, which an update names in
 //! `If-Match`, and `Last-Modified`); vread (`GET /fhir/{type}/{id}/_history/{vid}`) serves any
@@ -18,10 +18,9 @@ use haven_fhir::model::{Bundle, BundleEntry, BundleLink, BundleSearch, Resource}
 use haven_store::api_tokens::ApiScope;
 use haven_store::{PatientQuery, RecordStream, Store, StoreError, VersionStamp};
 use serde_json::Value;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::paging::{Key, Order};
+use super::search_filter::ResourceFilter;
 use super::{ApiClient, FhirError, SERVED_TYPES, Shared, fhir_json, write};
 use crate::AppState;
 
@@ -43,12 +42,6 @@ pub(super) fn params(query: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .into_owned()
         .collect()
-}
-
-pub(super) fn include_sensitive(params: &[(String, String)]) -> bool {
-    params
-        .iter()
-        .any(|(k, v)| k == "_includeSensitive" && v == "true")
 }
 
 fn visibility(sensitive: bool) -> Visibility {
@@ -164,11 +157,10 @@ pub(super) async fn read(
     State(state): State<AppState>,
     client: ApiClient,
     Path((resource_type, id)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
-    let sensitive = include_sensitive(&params(query.as_deref()));
+    let sensitive = client.token.sensitive;
     let (patient, resource) = current(&state.store, &resource_type, &id, sensitive)
         .await?
         .ok_or_else(|| FhirError::NotFound(format!("{resource_type}/{id} is not known")))?;
@@ -215,16 +207,15 @@ pub(super) async fn current(
 /// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history
 /// Haven keeps (`patient_history` for a Patient and what is made from its demographics,
 /// `entry_history` for the rest). An entry sensitive in that version or now is served only as
-/// a read would serve it (`_includeSensitive=true`).
+/// a read would serve it (to a token with the `sensitive` permission).
 pub(super) async fn vread(
     State(state): State<AppState>,
     client: ApiClient,
     Path((resource_type, id, vid)): Path<(String, String, String)>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
-    let sensitive = include_sensitive(&params(query.as_deref()));
+    let sensitive = client.token.sensitive;
     let visible = visibility(sensitive);
     let unknown = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
     let no_version = || FhirError::NotFound(format!("{resource_type}/{id} has no version {vid:?}"));
@@ -287,59 +278,6 @@ pub(super) async fn vread(
     ))
 }
 
-/// A `_lastUpdated` test: prefix and the instant range its value covers (a date covers the
-/// whole day; a dateTime its second).
-pub(super) struct LastUpdated {
-    prefix: String,
-    low: OffsetDateTime,
-    high: OffsetDateTime,
-}
-
-impl LastUpdated {
-    pub(super) fn parse(value: &str) -> Result<Self, FhirError> {
-        let (prefix, rest) = match value.get(..2) {
-            Some(p @ ("eq" | "gt" | "ge" | "lt" | "le")) => (p.to_owned(), &value[2..]),
-            _ => ("eq".to_owned(), value),
-        };
-        let bad = || {
-            FhirError::BadRequest(format!(
-                "_lastUpdated {value:?} is not a FHIR date or instant (e.g. ge2026-11-01)"
-            ))
-        };
-        let (low, high) = if rest.len() == 10 {
-            let date = time::Date::parse(
-                rest,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .map_err(|_| bad())?;
-            let low = date.midnight().assume_utc();
-            (low, low + time::Duration::days(1))
-        } else {
-            let at = OffsetDateTime::parse(rest, &Rfc3339).map_err(|_| bad())?;
-            (at, at + time::Duration::seconds(1))
-        };
-        Ok(Self { prefix, low, high })
-    }
-
-    pub(super) fn matches(&self, at: OffsetDateTime) -> bool {
-        match self.prefix.as_str() {
-            "gt" => at >= self.high,
-            "ge" => at >= self.low,
-            "lt" => at < self.low,
-            "le" => at < self.high,
-            _ => self.low <= at && at < self.high,
-        }
-    }
-}
-
-pub(super) fn last_updated(resource: &Value) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(
-        resource.get("meta")?.get("lastUpdated")?.as_str()?,
-        &Rfc3339,
-    )
-    .ok()
-}
-
 pub(super) async fn search(
     State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
@@ -351,7 +289,7 @@ pub(super) async fn search(
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
     let params = search_parameters(&resource_type, query.as_deref(), &headers)?;
-    let sensitive = include_sensitive(&params);
+    let sensitive = client.token.sensitive;
     let get = |name: &str| {
         params
             .iter()
@@ -361,23 +299,7 @@ pub(super) async fn search(
     let count = page_size(&params)?;
     let order = Order::parse(&resource_type, get("_sort"))?;
     let after = get("_cursor").map(|c| order.parse_cursor(c)).transpose()?;
-    let filter = Filter {
-        ids: get("_id")
-            .map(|v| v.split(',').map(str::to_owned).collect())
-            .unwrap_or_default(),
-        updated: params
-            .iter()
-            .filter(|(k, _)| k == "_lastUpdated")
-            .map(|(_, v)| LastUpdated::parse(v))
-            .collect::<Result<Vec<_>, _>>()?,
-        patient: if resource_type == "Patient" {
-            super::patient_search::PatientFilter::parse(&params)?
-        } else {
-            Default::default()
-        },
-        tokens: super::token_search::TokenFilter::parse(&params),
-        dates: super::date_search::DateFilter::parse(&resource_type, &params)?,
-    };
+    let filter = ResourceFilter::parse(&resource_type, &params)?;
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
     let mut found = Found::new(&order, after.as_ref(), &filter);
@@ -401,6 +323,9 @@ pub(super) async fn search(
                 Err(e) => return Err(e.into()),
             }
         }
+    } else if count_only && resource_type == "Patient" && filter.is_empty() {
+        // Every patient is one Patient resource: counted, not read.
+        found.matched = usize::try_from(state.store.count_patients().await?).unwrap_or(0);
     } else if let Some(named) = match filter.patient.name_texts() {
         Some(texts) if resource_type == "Patient" => {
             state.store.patients_with_names_holding(texts).await?
@@ -484,35 +409,12 @@ pub(super) async fn search(
     ))
 }
 
-/// What a search asks of each resource, besides its patient.
-struct Filter {
-    ids: Vec<String>,
-    updated: Vec<LastUpdated>,
-    patient: super::patient_search::PatientFilter,
-    tokens: super::token_search::TokenFilter,
-    dates: super::date_search::DateFilter,
-}
-
-impl Filter {
-    fn matches(&self, v: &Value) -> bool {
-        (self.ids.is_empty()
-            || v.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| self.ids.iter().any(|i| i == id)))
-            && (self.updated.is_empty()
-                || last_updated(v).is_some_and(|at| self.updated.iter().all(|u| u.matches(at))))
-            && (self.patient.is_empty() || self.patient.matches(v))
-            && (self.tokens.is_empty() || self.tokens.matches(v))
-            && (self.dates.is_empty() || self.dates.matches(v))
-    }
-}
-
 /// The results a search has found so far: how many match in all, and those after the cursor
 /// with their keys.
 struct Found<'a> {
     order: &'a Order,
     after: Option<&'a Key>,
-    filter: &'a Filter,
+    filter: &'a ResourceFilter,
     page: Vec<(Key, Value)>,
     matched: usize,
     /// Whether every record was looked at, so `matched` is the total.
@@ -520,7 +422,7 @@ struct Found<'a> {
 }
 
 impl<'a> Found<'a> {
-    fn new(order: &'a Order, after: Option<&'a Key>, filter: &'a Filter) -> Self {
+    fn new(order: &'a Order, after: Option<&'a Key>, filter: &'a ResourceFilter) -> Self {
         Self {
             order,
             after,
@@ -541,7 +443,8 @@ impl<'a> Found<'a> {
         let patient = record.patient.id.as_str();
         for resource in resources_of(record, sensitive, resource_type, Some(stamp)) {
             let value = resource.to_value();
-            if !self.filter.matches(&value) {
+            // The patient, or the identifier, chose the records read; the filter tests the rest.
+            if !self.filter.matches(&value, None) {
                 continue;
             }
             self.matched += 1;

@@ -17,6 +17,7 @@
 pub mod actions;
 pub mod admin;
 pub mod amend;
+pub mod api_tokens;
 pub mod assessments;
 pub mod audit_log;
 pub mod break_glass;
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patient_page::routes())
         .merge(entries::routes())
         .merge(admin::routes())
+        .merge(api_tokens::routes())
         .merge(audit_log::routes())
         .merge(break_glass::routes())
         .merge(duplicates::routes())

@@ -635,6 +635,27 @@ async fn a_create_answers_201_with_where_and_what_was_stored() {
         "{text}"
     );
     assert_eq!(app.store.count_patients().await.expect("count"), 1);
+
+    // Sensitive history is stored whatever the token, and shown back only to a token that may
+    // read it.
+    let mut disclosure = haven_fhir::to_resources(&record(), true)
+        .into_iter()
+        .map(|(_, v)| v)
+        .find(|v| v["resourceType"] == "Condition" && v["meta"]["security"].is_array())
+        .expect("the record holds a disclosure");
+    disclosure["subject"] = serde_json::json!({"reference": "Patient/pat-1"});
+    let res = app.post_json("/fhir/Condition", &write, &disclosure).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(res.headers().contains_key("location") && res.headers().contains_key("etag"));
+    let note: Value = res.json().await.expect("json");
+    assert_eq!(note["resourceType"], "OperationOutcome", "{note}");
+    let sensitive = app.sensitive_token(ApiScope::Write).await;
+    let res = app
+        .post_json("/fhir/Condition", &sensitive, &disclosure)
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let shown: Value = res.json().await.expect("json");
+    assert_eq!(shown["resourceType"], "Condition", "{shown}");
 }
 
 /// UK Core and references that resolve (issue 16 §3): a Patient declares UK Core Patient, and

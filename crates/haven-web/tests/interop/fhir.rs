@@ -137,11 +137,17 @@ async fn transaction_read_search_and_sensitivity() {
     .await;
     assert_eq!(none["total"], 0);
 
-    // Disclosures leave only when asked for, and every access is audited.
+    // Disclosures leave only to a token with the sensitive permission, and every access is
+    // audited; the old query parameter opens nothing.
     assert_eq!(app.get("/fhir/Condition/e1", &read).await.status(), 404);
-    let disclosure = app
-        .get("/fhir/Condition/e1?_includeSensitive=true", &read)
-        .await;
+    assert_eq!(
+        app.get("/fhir/Condition/e1?_includeSensitive=true", &read)
+            .await
+            .status(),
+        404
+    );
+    let sensitive = app.sensitive_token(ApiScope::Read).await;
+    let disclosure = app.get("/fhir/Condition/e1", &sensitive).await;
     assert_eq!(disclosure.status(), 200);
     assert_eq!(body(disclosure).await["meta"]["security"][0]["code"], "R");
     let conditions = body(app.get("/fhir/Condition?patient=pat-17", &read).await).await;
@@ -197,8 +203,9 @@ async fn a_bad_bundle_is_refused_with_an_operation_outcome_and_changes_nothing()
 #[tokio::test]
 async fn bulk_export_end_to_end() {
     let app = spawn_app().await;
+    // A token with the sensitive permission: its exports carry sensitive history.
     let (read, write) = (
-        app.token(ApiScope::Read).await,
+        app.sensitive_token(ApiScope::Read).await,
         app.token(ApiScope::Write).await,
     );
     let original = record();
@@ -216,7 +223,7 @@ async fn bulk_export_end_to_end() {
     );
     let kick = app
         .http
-        .get(app.url("/fhir/$export?_includeSensitive=true"))
+        .get(app.url("/fhir/$export"))
         .bearer_auth(&read)
         .header("prefer", "respond-async")
         .send()
@@ -288,7 +295,7 @@ async fn bulk_export_end_to_end() {
     assert_eq!(
         back[0].entries.len(),
         original.entries.len(),
-        "sensitive entries included on request"
+        "sensitive entries included for a token with the sensitive permission"
     );
     let audit = app.store.audit_recent(None, 50).await.expect("audit");
     assert!(

@@ -2,6 +2,7 @@
 //! Data `$export`, CDS Hooks with signed JWTs, and questionnaire results recorded elsewhere.
 //! Each test starts its own server on port 0 with a throwaway database.
 
+mod bulk;
 mod cds;
 mod conformance;
 mod fhir;

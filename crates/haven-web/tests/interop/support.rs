@@ -20,7 +20,9 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub http: reqwest::Client,
-    _dir: tempfile::TempDir,
+    /// The database and exports, shared with an app restarted over them.
+    dir: std::sync::Arc<tempfile::TempDir>,
+    config: WebConfig,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -39,7 +41,19 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with its settings changed by `adjust` (the public URL is the bound address).
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut WebConfig)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
+    start(dir, |config| {
+        config.cds.issuers = issuers();
+        adjust(config);
+    })
+    .await
+}
+
+/// A server over the database and exports in `dir`, listening on a new port.
+async fn start(
+    dir: std::sync::Arc<tempfile::TempDir>,
+    adjust: impl FnOnce(&mut WebConfig),
+) -> TestApp {
     let store = Store::open(dir.path().join("haven.db").to_str().expect("utf-8"))
         .await
         .expect("store");
@@ -49,9 +63,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut WebConfig)) -> TestApp {
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
     let mut config = WebConfig::new(dir.path().join("exports"), &base);
-    config.cds.issuers = issuers();
     adjust(&mut config);
-    let state = AppState::new(store.clone(), Policy::default(), config);
+    let state = AppState::new(store.clone(), Policy::default(), config.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     // The whole application, as `haven serve` runs it: what a FHIR client meets includes the
     // answers outside the FHIR router (an unknown address under /fhir).
@@ -66,19 +79,48 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut WebConfig)) -> TestApp {
         base,
         store,
         http: reqwest::Client::new(),
-        _dir: dir,
+        dir,
+        config,
         _shutdown: tx,
     }
 }
 
 impl TestApp {
+    /// This app stopped and a new server started over the same database and exports, with
+    /// the same settings (but its own address), as after a restart.
+    pub async fn restart(self) -> TestApp {
+        let (dir, config) = (self.dir.clone(), self.config.clone());
+        self.store.close().await;
+        drop(self);
+        start(dir, |c| {
+            c.cds.issuers = config.cds.issuers;
+            c.fhir.export_retention = config.fhir.export_retention;
+            c.limits = config.limits;
+        })
+        .await
+    }
+
+    /// Where this app writes Bulk Data exports.
+    pub fn export_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("exports")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
     pub async fn token(&self, scope: ApiScope) -> String {
         self.store
-            .create_api_token(&Actor::new("admin"), "test", scope)
+            .create_api_token(&Actor::new("admin"), "test", scope, false)
+            .await
+            .expect("token")
+            .1
+    }
+
+    /// A token the admin made with the `sensitive` permission.
+    pub async fn sensitive_token(&self, scope: ApiScope) -> String {
+        self.store
+            .create_api_token(&Actor::new("admin"), "therapy service", scope, true)
             .await
             .expect("token")
             .1

@@ -166,3 +166,94 @@ async fn an_admin_resets_passwords_and_deactivates_accounts_but_not_their_own() 
         .await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+/// An admin issues API tokens on the page: the secret shown once, sensitive history only when
+/// ticked and confirmed, listed as such, and revocable.
+#[tokio::test]
+async fn an_admin_issues_tokens_and_sensitive_history_needs_an_explicit_confirmed_choice() {
+    let app = spawn_app().await;
+    app.add_user("admin", Role::Admin, None).await;
+    let admin = app.signed_in("admin").await;
+    let secret_on = |page: &str| -> String {
+        let at = page.find("<code>hvn_").expect("the secret is shown") + "<code>".len();
+        page[at..at + page[at..].find('<').expect("end")].to_owned()
+    };
+
+    let plain = admin
+        .post(
+            "/admin/api-tokens",
+            &[("name", "EMIS integration"), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(plain.status(), StatusCode::OK);
+    let secret = secret_on(&body(plain).await);
+    let token = app
+        .store
+        .api_token_for(&secret)
+        .await
+        .expect("find")
+        .expect("token");
+    assert!(!token.sensitive && token.scope == haven_store::api_tokens::ApiScope::Read);
+
+    // Ticked but not confirmed: nothing is issued.
+    let unconfirmed = admin
+        .post(
+            "/admin/api-tokens",
+            &[
+                ("name", "Therapy service"),
+                ("scope", "read"),
+                ("sensitive", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body(unconfirmed)
+            .await
+            .contains("href=\"#sensitive_confirmed\"")
+    );
+    assert_eq!(app.store.list_api_tokens().await.expect("list").len(), 1);
+
+    let confirmed = admin
+        .post(
+            "/admin/api-tokens",
+            &[
+                ("name", "Therapy service"),
+                ("scope", "read"),
+                ("sensitive", "yes"),
+                ("sensitive_confirmed", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let page = body(confirmed).await;
+    let sensitive = app
+        .store
+        .api_token_for(&secret_on(&page))
+        .await
+        .expect("find")
+        .expect("token");
+    assert!(sensitive.sensitive);
+    assert!(page.contains("This token sees sensitive history"));
+    let list = body(admin.get("/admin/api-tokens").await).await;
+    assert!(
+        list.contains("Sees it") && !list.contains("hvn_"),
+        "the secret is never shown again"
+    );
+    let audit = app.store.audit_recent(None, 20).await.expect("audit");
+    assert!(audit.iter().any(|a| a.action == "api-token.create"
+        && a.detail.contains(&sensitive.id)
+        && a.detail.contains("token created with sensitive scope")));
+
+    let revoked = admin
+        .post(&format!("/admin/api-tokens/{}/revoke", sensitive.id), &[])
+        .await;
+    assert_eq!(location(&revoked), "/admin/api-tokens?done=revoked");
+    assert!(
+        app.store
+            .api_token_for(&secret_on(&page))
+            .await
+            .expect("find")
+            .is_none()
+    );
+}

@@ -69,6 +69,7 @@ const ROUTES: &[Case] = &[
         [303, 404, 404, 404, 403],
     ),
     get("/admin/users", [303, 200, 403, 403, 403]),
+    get("/admin/api-tokens", [303, 200, 403, 403, 403]),
     get("/admin/record-health", [303, 200, 403, 403, 403]),
     get("/admin/audit", [303, 200, 403, 403, 403]),
     get("/admin/break-glass", [303, 200, 403, 403, 403]),
@@ -125,6 +126,12 @@ const ROUTES: &[Case] = &[
         [303, 422, 422, 403, 403],
     ),
     post("/admin/users", &[], [303, 422, 403, 403, 403]),
+    post("/admin/api-tokens", &[], [303, 422, 403, 403, 403]),
+    post(
+        "/admin/api-tokens/tok-unknown/revoke",
+        &[],
+        [303, 404, 403, 403, 403],
+    ),
     post(
         "/admin/duplicates/different",
         &[],

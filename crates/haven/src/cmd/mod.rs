@@ -140,8 +140,13 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
             evaluate::run(&files, as_of, json, reading, db.clock.today()).await
         }
         Command::Token {
-            command: TokenCommand::Add { name, scope },
-        } => token::add(db.store().await?, &name, &scope).await,
+            command:
+                TokenCommand::Add {
+                    name,
+                    scope,
+                    sensitive,
+                },
+        } => token::add(db.store().await?, &name, &scope, sensitive).await,
         Command::Token {
             command: TokenCommand::List,
         } => token::list(db.store().await?).await,

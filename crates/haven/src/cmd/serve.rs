@@ -61,6 +61,7 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
     let state = AppState::new(store, policy, config);
     spawn_actions_refresh(state.clone());
     spawn_audit_checkpoints(state.store.clone());
+    spawn_export_tidy(state.clone());
     println!("Haven is ready at http://{addr}/");
     for (username, role, password) in &logins {
         println!(
@@ -90,6 +91,23 @@ fn spawn_audit_checkpoints(store: haven_store::Store) {
             }
             if let Err(e) = store.audit_checkpoint_if_moved().await {
                 tracing::warn!(error = %e, "audit checkpoint failed; retrying in a minute");
+            }
+        }
+    });
+}
+
+/// Keeps Bulk Data exports tidy while serving: at start and then every few minutes, marks
+/// failed the exports whose server stopped (their heartbeat is a minute old) and deletes the
+/// exports, with their files, finished longer ago than `HAVEN_EXPORT_RETENTION_HOURS`.
+fn spawn_export_tidy(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) =
+                haven_web::fhir_api::tidy_exports(&state.store, &state.config.fhir).await
+            {
+                tracing::warn!(error = %e, "tidying bulk exports failed; retrying in five minutes");
             }
         }
     });

@@ -1,6 +1,7 @@
-//! `haven token add NAME --scope read|write`, `haven token list`, `haven token revoke ID`:
-//! bearer API tokens for the FHIR API and CDS Hooks, issued by an admin at the command line.
-//! The secret is printed once and only its hash is stored.
+//! `haven token add NAME --scope read|write [--sensitive]`, `haven token list`, `haven token
+//! revoke ID`: bearer API tokens for the FHIR API and CDS Hooks, issued by an admin at the
+//! command line. The secret is printed once and only its hash is stored. `--sensitive` lets
+//! the token see sensitive history; without it, the token never does.
 //!
 //! Wiring (cli.rs / cmd/mod.rs), suggested:
 //! `Token { #[command(subcommand)] command: TokenCommand }` with
@@ -14,8 +15,8 @@ use haven_store::{Actor, Store};
 
 use crate::output;
 
-/// `pub async fn add(store: &Store, name: &str, scope: &str) -> anyhow::Result<()>`
-pub async fn add(store: &Store, name: &str, scope: &str) -> Result<()> {
+/// `pub async fn add(store: &Store, name: &str, scope: &str, sensitive: bool) -> anyhow::Result<()>`
+pub async fn add(store: &Store, name: &str, scope: &str, sensitive: bool) -> Result<()> {
     let Some(scope) = ApiScope::parse(scope) else {
         bail!("scope {scope:?} is not read or write");
     };
@@ -23,12 +24,18 @@ pub async fn add(store: &Store, name: &str, scope: &str) -> Result<()> {
         bail!("give the token a name that says what it is for, e.g. \"EMIS integration\"");
     }
     let (token, secret) = store
-        .create_api_token(&Actor::cli("token"), name.trim(), scope)
+        .create_api_token(&Actor::cli("token"), name.trim(), scope, sensitive)
         .await?;
+    let warning = if sensitive {
+        "\nWARNING: this token sees sensitive history (disclosures of torture, sexual violence and trafficking) in every FHIR read, search and export. Give it only to a clinical service that needs it; revoke it when it no longer does.\n"
+    } else {
+        ""
+    };
     output::print(&format!(
-        "API token {} ({}) for {:?}:\n\n    {secret}\n\nSend it as 'Authorization: Bearer <token>'. It is shown only now: Haven keeps only its hash.\n",
+        "API token {} ({}{}) for {:?}:\n\n    {secret}\n\nSend it as 'Authorization: Bearer <token>'. It is shown only now: Haven keeps only its hash.\n{warning}",
         token.id,
         scope.id(),
+        if sensitive { ", sensitive" } else { "" },
         token.name
     ))
 }
@@ -37,15 +44,16 @@ pub async fn add(store: &Store, name: &str, scope: &str) -> Result<()> {
 pub async fn list(store: &Store) -> Result<()> {
     let tokens = store.list_api_tokens().await?;
     let mut text = format!(
-        "{:<18} {:<6} {:<8} {:<26} NAME\n",
-        "ID", "SCOPE", "STATE", "CREATED"
+        "{:<18} {:<6} {:<9} {:<8} {:<26} NAME\n",
+        "ID", "SCOPE", "SENSITIVE", "STATE", "CREATED"
     );
     for t in tokens {
         let state = if t.revoked { "revoked" } else { "active" };
         text.push_str(&format!(
-            "{:<18} {:<6} {:<8} {:<26} {}\n",
+            "{:<18} {:<6} {:<9} {:<8} {:<26} {}\n",
             t.id,
             t.scope.id(),
+            if t.sensitive { "yes" } else { "no" },
             state,
             t.created_at,
             t.name

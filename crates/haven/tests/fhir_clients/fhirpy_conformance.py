@@ -5,7 +5,13 @@ Run by crates/haven/tests/fhir_clients.rs against a live `haven serve`:
 Each check prints one line; the first failure raises and exits non-zero. Only synthetic data.
 """
 
+import json
 import sys
+from datetime import datetime
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from fhirpy import SyncFHIRClient
 from fhirpy.base.exceptions import OperationOutcome, ResourceNotFound
@@ -139,5 +145,65 @@ except OperationOutcome as outcome:
 # The CapabilityStatement, as clients read it first.
 metadata = client.execute("metadata", method="get")
 check("metadata", metadata.get("resourceType") == "CapabilityStatement", metadata)
+
+# Bulk Data: fhirpy has no bulk client, so kick-off, poll and download go over plain HTTP
+# (urllib) with the same token, as the Bulk Data specification describes.
+def http(url, method="GET", headers=None, body=None):
+    request = urllib.request.Request(url, method=method, data=body)
+    request.add_header("Authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request) as answer:
+            return answer.status, answer.headers, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def bulk_export(query):
+    status, headers, text = http(
+        f"{base}/$export?{urllib.parse.urlencode(query)}",
+        headers={"Prefer": "respond-async", "Accept": "application/fhir+json"},
+    )
+    check(f"bulk kick-off {query}", status == 202, f"{status} {text}")
+    status_url = headers.get("Content-Location")
+    for _ in range(600):
+        status, headers, text = http(status_url)
+        if status != 202:
+            break
+        time.sleep(min(float(headers.get("Retry-After", "1")), 0.2))
+    check("bulk export finished", status == 200, f"{status} {text}")
+    manifest = json.loads(text)
+    resources = []
+    for output in manifest["output"]:
+        status, _, text = http(output["url"])
+        check(f"bulk file {output['type']}", status == 200, status)
+        lines = [json.loads(line) for line in text.splitlines() if line]
+        check(f"bulk file {output['type']} count", len(lines) == output["count"], manifest)
+        resources.extend(lines)
+    return resources
+
+
+everything = bulk_export({"_type": "Patient,Observation"})
+searched = {p.id for p in client.resources("Patient").fetch_all()}
+check(
+    "bulk export holds every patient a search finds",
+    {r["id"] for r in everything if r["resourceType"] == "Patient"} == searched,
+    everything,
+)
+def instant(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+since = again["meta"]["lastUpdated"]
+changed = bulk_export({"_type": "Patient,Observation", "_since": since})
+check("bulk _since keeps the patient updated since", patient_id in {r["id"] for r in changed}, changed)
+check(
+    "bulk _since leaves out what was stored before",
+    all(instant(r["meta"]["lastUpdated"]) >= instant(since) for r in changed)
+    and len(changed) < len(everything),
+    changed,
+)
+check("bulk _since in the future exports nothing", bulk_export({"_since": "2999-01-01T00:00:00Z"}) == [])
 
 print("fhirpy: all checks passed")
