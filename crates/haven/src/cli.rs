@@ -76,6 +76,13 @@ pub enum Command {
         as_of: Option<Date>,
         #[arg(long)]
         json: bool,
+        /// About the most memory to use (`512M`, `2G`): input larger than fits is read in
+        /// parts through temporary files (in `TMPDIR`).
+        #[arg(long, value_parser = parse_size, default_value = "512M")]
+        memory_limit: u64,
+        /// Read the input in this many parts whatever its size (for tests).
+        #[arg(long, hide = true)]
+        parts: Option<usize>,
     },
     /// Reports for commissioners.
     Report {
@@ -253,4 +260,49 @@ pub enum PolicyCommand {
 pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text, &time::format_description::well_known::Iso8601::DATE)
         .map_err(|_| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+}
+
+/// A size in bytes: a whole number with `K`, `M` or `G` (binary multiples, as memory is sold),
+/// at least what `haven evaluate` needs besides its records.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let (number, unit) = match trimmed.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => trimmed.split_at(at),
+        None => (trimmed, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return Err(format!("{text:?} is not a size such as 512M or 2G")),
+    };
+    let bytes = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("{text:?} is not a size such as 512M or 2G"))?;
+    let least = crate::cmd::MIN_MEMORY_LIMIT;
+    if bytes < least {
+        return Err(format!(
+            "{text:?} is too little: at least {}M is needed",
+            least >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_in_binary_multiples_and_too_little_is_refused() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("1048576k"), Ok(1 << 30));
+        assert!(parse_size("1M").unwrap_err().contains("too little"));
+        assert!(parse_size("lots").unwrap_err().contains("not a size"));
+        assert!(parse_size("1.5G").unwrap_err().contains("not a size"));
+    }
 }

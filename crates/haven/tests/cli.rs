@@ -1000,3 +1000,6 @@ mod audit_trail;
 
 #[path = "cli/reports.rs"]
 mod reports;
+
+#[path = "cli/evaluate_in_parts.rs"]
+mod evaluate_in_parts;

@@ -27,7 +27,9 @@ use super::{Mapped, entries, observation, patient, referral};
 use crate::model::{Reference, Resource};
 
 mod conditions;
+mod parts;
 use conditions::Condition;
+pub use parts::{Shared, part_of, parts_disagree, patient_of_line};
 
 /// A resource that was read but records nothing Haven keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]

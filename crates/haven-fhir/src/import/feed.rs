@@ -28,6 +28,19 @@ fn two_lines(bytes: &[u8]) -> bool {
     false
 }
 
+/// How [`Feed`] reads an input that begins with `start` (its first block, a byte-order mark
+/// included): `Some(true)` as NDJSON, `Some(false)` as a document, `None` while it waits for
+/// more.
+pub fn ndjson_by_its_start(start: &[u8]) -> Option<bool> {
+    if start.len() < SNIFF_BYTES && !two_lines(start) {
+        return None;
+    }
+    let start = start
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(start);
+    Some(looks_like_ndjson(start))
+}
+
 /// How much of `bytes` can be read now: its whole lines, or all of it when it is one line
 /// already longer than the limit (read as far as it goes, to be refused by its number).
 fn readable(bytes: &[u8]) -> usize {
@@ -74,17 +87,13 @@ impl<'a> Feed<'a> {
     pub fn push(&mut self, mut bytes: &[u8]) -> Result<(), ImportError> {
         if self.form == Form::Unknown {
             self.pending.extend_from_slice(bytes);
-            if self.pending.len() < SNIFF_BYTES && !two_lines(&self.pending) {
+            let Some(ndjson) = ndjson_by_its_start(&self.pending) else {
                 return Ok(());
-            }
+            };
             if let Some(rest) = self.pending.strip_prefix(b"\xEF\xBB\xBF".as_slice()) {
                 self.pending = rest.to_vec();
             }
-            self.form = if looks_like_ndjson(&self.pending) {
-                Form::Ndjson
-            } else {
-                Form::Document
-            };
+            self.form = if ndjson { Form::Ndjson } else { Form::Document };
             bytes = &[];
         }
         if self.form != Form::Ndjson {

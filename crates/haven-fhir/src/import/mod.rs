@@ -20,10 +20,11 @@ mod unused;
 mod values;
 
 pub use assemble::{
-    Assembler, Assembly, NotRecorded, PatientGiven, Purpose, Skipped, assemble, assemble_with,
+    Assembler, Assembly, NotRecorded, PatientGiven, Purpose, Shared, Skipped, assemble,
+    assemble_with, part_of, parts_disagree, patient_of_line,
 };
 pub use error::{ImportError, ImportErrorKind, Location, Position};
-pub use feed::Feed;
+pub use feed::{Feed, ndjson_by_its_start};
 pub use observation::{Recorded, read_result};
 pub use parse::{
     ImportedResource, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, OnePass, mentions_patients,

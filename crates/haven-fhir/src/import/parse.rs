@@ -177,27 +177,34 @@ pub(crate) fn each_line(
         if line.trim_ascii().is_empty() {
             continue;
         }
-        let location = source.at(Position::Line(skipped + index + 1));
-        if line.len() > MAX_RESOURCE_BYTES {
-            return Err(too_large(
-                &location,
-                line.len(),
-                MAX_RESOURCE_BYTES,
-                "a resource",
-            ));
-        }
-        let resource = read_resource(&location, line)?;
-        if let Resource::Bundle(_) = resource {
-            return Err(ImportError::new(
-                Kind::Unsupported,
-                &location,
-                "Bundle",
-                "NDJSON holds one resource per line, not Bundles",
-            ));
-        }
-        visit(ImportedResource::single(location, resource))?;
+        visit(one_line(
+            source.at(Position::Line(skipped + index + 1)),
+            line,
+        )?)?;
     }
     Ok(())
+}
+
+/// One non-blank NDJSON line read as a resource, at `location`.
+pub(crate) fn one_line(location: Location, line: &[u8]) -> Result<ImportedResource, ImportError> {
+    if line.len() > MAX_RESOURCE_BYTES {
+        return Err(too_large(
+            &location,
+            line.len(),
+            MAX_RESOURCE_BYTES,
+            "a resource",
+        ));
+    }
+    let resource = read_resource(&location, line)?;
+    if let Resource::Bundle(_) = resource {
+        return Err(ImportError::new(
+            Kind::Unsupported,
+            &location,
+            "Bundle",
+            "NDJSON holds one resource per line, not Bundles",
+        ));
+    }
+    Ok(ImportedResource::single(location, resource))
 }
 
 fn document(bytes: &[u8], whole: &Location) -> Result<Vec<ImportedResource>, ImportError> {

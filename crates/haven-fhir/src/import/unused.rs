@@ -13,7 +13,8 @@ impl UnusedTypes {
         *self.0.entry(resource_type).or_default() += 1;
     }
 
-    pub(crate) fn merge(&mut self, later: UnusedTypes) {
+    /// Adds the counts of another part of the input.
+    pub fn merge(&mut self, later: UnusedTypes) {
         for (resource_type, n) in later.0 {
             *self.0.entry(resource_type).or_default() += n;
         }

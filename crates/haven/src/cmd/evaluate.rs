@@ -4,9 +4,10 @@
 //! the FHIR `Patient.id`.
 //!
 
+use std::io::{ErrorKind, Write};
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::population::{AllActions, Evaluation};
@@ -18,15 +19,113 @@ use super::fhir_input::{Input, report_notes};
 use crate::evaluation;
 use crate::{actions_output, output, progress};
 
-/// Evaluates `files` as of `as_of`, or `today` (the application clock's date).
-pub async fn run(files: &[PathBuf], as_of: Option<Date>, json: bool, today: Date) -> Result<()> {
+mod parts;
+
+pub use parts::MIN_LIMIT;
+
+/// How much memory the input may take.
+pub struct Reading {
+    /// About the most bytes to hold: input larger than fits is read in parts.
+    pub memory_limit: u64,
+    /// The parts to read in, whatever the size (tests).
+    pub parts: Option<usize>,
+}
+
+/// Evaluates `files` as of `as_of`, or `today` (the application clock's date), in about
+/// `reading.memory_limit` bytes at most: input larger than fits is read in parts through
+/// temporary files.
+pub async fn run(
+    files: &[PathBuf],
+    as_of: Option<Date>,
+    json: bool,
+    reading: Reading,
+    today: Date,
+) -> Result<()> {
     let as_of = as_of.unwrap_or(today);
-    // Each file streams through the assembler, which keeps the records, not the resources.
     let inputs = Input::all(files)?;
+    let total = inputs.iter().map(Input::len).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = reading
+        .parts
+        .unwrap_or_else(|| parts::parts_for(total, reading.memory_limit, cores));
+    if parts > 1 && in_parts(&inputs, parts, as_of, today, json)? {
+        return Ok(());
+    }
+    one_pass(&inputs, as_of, json, today)
+}
+
+/// The input read in `parts` through a temporary directory, removed on success, on failure
+/// and on Ctrl-C; `false` when it must be read in one pass instead (see `parts`).
+fn in_parts(inputs: &[Input], parts: usize, as_of: Date, today: Date, json: bool) -> Result<bool> {
+    let dir = tempfile::Builder::new()
+        .prefix("haven-evaluate-")
+        .tempdir()
+        .context("cannot make a temporary directory (TMPDIR names where)")?;
+    remove_on_ctrl_c(dir.path().to_owned())?;
+    let Some(evaluated) = parts::evaluate(inputs, dir.path(), parts, as_of, today, json)? else {
+        return Ok(false);
+    };
+    for s in &evaluated.skipped {
+        eprintln!("note: {}: {} skipped: {}", s.location, s.resource, s.reason);
+    }
+    for n in &evaluated.not_recorded {
+        eprintln!("note: {n}");
+    }
+    if !evaluated.unused.is_empty() {
+        eprintln!("note: {}", evaluated.unused);
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    let written = evaluated
+        .write(as_of, json, &mut out)
+        .and_then(|()| Ok(out.flush()?));
+    match written {
+        // A closed pipe (`| head`) ends output quietly, as `output::print` does.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == ErrorKind::BrokenPipe) =>
+        {
+            Ok(true)
+        }
+        other => other.map(|()| true),
+    }
+}
+
+/// Ctrl-C would end the process without running the temporary directory's guard: from now on
+/// it removes `dir` and ends the process as the interrupt would have (128 + SIGINT). The handler
+/// is in place before this returns, so no Ctrl-C after it is missed.
+fn remove_on_ctrl_c(dir: PathBuf) -> Result<()> {
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("cannot watch for Ctrl-C")?;
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let interrupted = interrupt.recv().await.is_some();
+        #[cfg(not(unix))]
+        let interrupted = tokio::signal::ctrl_c().await.is_ok();
+        if interrupted {
+            // Moved aside first: a worker still making a file in it then fails instead of
+            // adding one after the removal has listed the directory.
+            let aside = dir.with_extension("removing");
+            let doomed = if std::fs::rename(&dir, &aside).is_ok() {
+                aside
+            } else {
+                dir
+            };
+            let _ = std::fs::remove_dir_all(&doomed);
+            std::process::exit(130);
+        }
+    });
+    Ok(())
+}
+
+/// All input read together in memory (a bulk export directory's `Patient.ndjson` and
+/// `Observation.ndjson` make one population).
+fn one_pass(inputs: &[Input], as_of: Date, json: bool, today: Date) -> Result<()> {
+    // Each file streams through the assembler, which keeps the records, not the resources.
     let bar = progress::bytes(inputs.iter().map(Input::len).sum(), "reading");
     let mut assembler = Assembler::default();
     assembler.read_partial_dates_as_of(as_of);
-    for input in &inputs {
+    for input in inputs {
         input.feed(&mut assembler, &bar)?;
     }
     bar.finish_and_clear();

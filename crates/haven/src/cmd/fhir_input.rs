@@ -10,7 +10,7 @@ use haven_fhir::{Assembler, Assembly, Feed};
 use indicatif::ProgressBar;
 
 /// Bytes read and handed on at a time: large enough that every core gets a long run of lines.
-const BLOCK: u64 = 32 << 20;
+pub(super) const BLOCK: u64 = 32 << 20;
 
 /// One input: a file, or standard input read once and kept, so that it can be read again.
 pub enum Input {
@@ -54,7 +54,7 @@ impl Input {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read + Send + '_>> {
+    pub(super) fn open(&self) -> Result<Box<dyn Read + Send + '_>> {
         Ok(match self {
             Input::File(path) => Box::new(
                 std::fs::File::open(path)

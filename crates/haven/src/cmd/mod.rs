@@ -16,6 +16,9 @@ mod token;
 mod user;
 mod worklist;
 
+/// The least `haven evaluate --memory-limit` takes.
+pub const MIN_MEMORY_LIMIT: u64 = evaluate::MIN_LIMIT;
+
 use anyhow::{Context, Result};
 use haven_store::{AuditFiles, Clock, Store};
 
@@ -124,8 +127,18 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
             out,
             include_sensitive,
         } => export::run(db.store().await?, &out, include_sensitive).await,
-        Command::Evaluate { files, as_of, json } => {
-            evaluate::run(&files, as_of, json, db.clock.today()).await
+        Command::Evaluate {
+            files,
+            as_of,
+            json,
+            memory_limit,
+            parts,
+        } => {
+            let reading = evaluate::Reading {
+                memory_limit,
+                parts,
+            };
+            evaluate::run(&files, as_of, json, reading, db.clock.today()).await
         }
         Command::Token {
             command:

@@ -1,0 +1,251 @@
+//! `haven evaluate` read in parts through temporary files (input larger than its memory limit)
+//! answers exactly as one pass: the same output byte for byte, the same notes, the same first
+//! error; and its temporary files are gone after success, failure and Ctrl-C.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use super::Haven;
+
+/// A demo population exported once for every test here: its NDJSON files, and a file of
+/// another system's (types Haven skips, a resource it cannot use).
+fn export() -> &'static [String] {
+    static FILES: OnceLock<Vec<String>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let h = Haven::new();
+        h.ok(&["migrate"]);
+        h.ok(&[
+            "demo",
+            "--patients",
+            "300",
+            "--seed",
+            "5",
+            "--as-of",
+            "2026-11-28",
+        ]);
+        let out = h.dir.path().join("export");
+        let out_arg = out.to_string_lossy().into_owned();
+        h.ok(&["export", "--out", &out_arg, "--include-sensitive"]);
+        let mut files: Vec<String> = std::fs::read_dir(&out)
+            .expect("export dir")
+            .map(|e| e.expect("entry").path().to_string_lossy().into_owned())
+            .filter(|p| p.ends_with(".ndjson"))
+            .collect();
+        files.sort();
+        let other = h.dir.path().join("other-system.ndjson");
+        std::fs::write(&other, super::other_system_ndjson()).expect("write");
+        files.push(other.to_string_lossy().into_owned());
+        // Kept for the whole test run.
+        std::mem::forget(h);
+        files
+    })
+}
+
+/// Runs `haven evaluate` with `TMPDIR` set to `tmp`.
+fn evaluate(tmp: &Path, files: &[String], extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haven"))
+        .arg("--db")
+        .arg(tmp.join("unused.db"))
+        .arg("evaluate")
+        .args(files)
+        .args(["--as-of", "2026-11-28"])
+        .args(extra)
+        .env("TMPDIR", tmp)
+        .env("HAVEN_LOG", "haven=debug")
+        .env_remove("HAVEN_DB")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run haven")
+}
+
+/// Standard error without the debug log, which says how the input was read.
+fn notes(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.contains(" DEBUG "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn read_as(out: &Output, how: &str) -> bool {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .any(|l| l.contains(" DEBUG ") && l.contains(how))
+}
+
+/// What the run left in `tmp` besides the database it was pointed at.
+fn left_behind(tmp: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(tmp)
+        .expect("tmp")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| !p.to_string_lossy().contains("unused.db"))
+        .collect()
+}
+
+#[test]
+fn parts_print_what_one_pass_prints_and_leave_nothing_behind() {
+    let files = export();
+    let tmp = tempfile::tempdir().expect("tmp");
+    for format in [&["--json"][..], &[]] {
+        let whole = evaluate(tmp.path(), files, format);
+        assert!(
+            whole.status.success(),
+            "{}",
+            String::from_utf8_lossy(&whole.stderr)
+        );
+        for parts in ["2", "7"] {
+            let args: Vec<&str> = format.iter().copied().chain(["--parts", parts]).collect();
+            let apart = evaluate(tmp.path(), files, &args);
+            assert!(
+                apart.status.success(),
+                "{}",
+                String::from_utf8_lossy(&apart.stderr)
+            );
+            assert!(
+                whole.stdout == apart.stdout,
+                "{parts} parts, {format:?}: output differs"
+            );
+            assert!(
+                read_as(&apart, &format!("read in {parts} parts")),
+                "{}",
+                String::from_utf8_lossy(&apart.stderr)
+            );
+            assert_eq!(notes(&whole), notes(&apart), "{parts} parts: notes differ");
+            assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+        }
+    }
+    let noted = notes(&evaluate(tmp.path(), files, &["--parts", "3"]));
+    assert!(
+        noted.contains("skipped"),
+        "the other system's file gives notes: {noted}"
+    );
+}
+
+/// The lines of `files`, with `change` applied to the text of the one named, written to `tmp`.
+fn changed(
+    tmp: &Path,
+    files: &[String],
+    name: &str,
+    change: impl Fn(String) -> String,
+) -> Vec<String> {
+    files
+        .iter()
+        .map(|f| {
+            if !f.ends_with(name) {
+                return f.clone();
+            }
+            let text = std::fs::read_to_string(f).expect("read");
+            let out = tmp.join(format!("changed-{name}"));
+            std::fs::write(&out, change(text)).expect("write");
+            out.to_string_lossy().into_owned()
+        })
+        .collect()
+}
+
+const PARTS: usize = 5;
+
+#[test]
+fn parts_name_the_first_error_one_pass_names_and_leave_nothing_behind() {
+    let files = export();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let inputs = tempfile::tempdir().expect("inputs");
+    // A late Patient with an impossible birth date, and before it an Observation id used
+    // again by another patient's Observation (a repeat only seen across parts).
+    let late_patient = changed(inputs.path(), files, "Patient.ndjson", |mut text| {
+        text.push_str(r#"{"resourceType":"Patient","id":"late","birthDate":"2999-01-01"}"#);
+        text.push('\n');
+        text
+    });
+    let repeated = changed(inputs.path(), files, "Observation.ndjson", |text| {
+        let lines: Vec<&str> = text.lines().collect();
+        let first: serde_json::Value = serde_json::from_str(lines[0]).expect("json");
+        let id = first["id"].as_str().expect("id").to_owned();
+        let part = |v: &serde_json::Value| {
+            let reference = v["subject"]["reference"].as_str().expect("subject");
+            let patient = reference.rsplit('/').next().expect("id");
+            haven_fhir::part_of(patient, PARTS)
+        };
+        // The last line of a patient in another part takes the first line's id.
+        let (at, other) = lines
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, l)| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                (part(&v) != part(&first)).then_some((i, v))
+            })
+            .expect("an Observation in another part");
+        let mut other = other;
+        other["id"] = serde_json::Value::String(id);
+        let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        out[at] = other.to_string();
+        out.join("\n") + "\n"
+    });
+    let found = [
+        (late_patient, "a part found an error"),
+        (repeated, "the parts share an id"),
+    ];
+    for (input, how) in found {
+        let whole = evaluate(tmp.path(), &input, &[]);
+        assert_eq!(whole.status.code(), Some(1));
+        let apart = evaluate(tmp.path(), &input, &["--parts", &PARTS.to_string()]);
+        assert_eq!(apart.status.code(), Some(1));
+        assert!(
+            read_as(&apart, how),
+            "{}",
+            String::from_utf8_lossy(&apart.stderr)
+        );
+        assert_eq!(notes(&whole), notes(&apart));
+        assert!(notes(&apart).starts_with("error: "), "{}", notes(&apart));
+        assert!(apart.stdout.is_empty());
+        assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+    }
+}
+
+#[test]
+fn ctrl_c_removes_the_temporary_files() {
+    let files = export();
+    let tmp = tempfile::tempdir().expect("tmp");
+    // Many parts: long enough to be caught mid-way.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .arg("--db")
+        .arg(tmp.path().join("unused.db"))
+        .arg("evaluate")
+        .args(files)
+        .args(["--as-of", "2026-11-28", "--parts", "64"])
+        .env("TMPDIR", tmp.path())
+        .env_remove("HAVEN_DB")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait for the parts to be written.
+    let started = Instant::now();
+    loop {
+        let written = left_behind(tmp.path())
+            .iter()
+            .any(|d| std::fs::read_dir(d).is_ok_and(|mut e| e.next().is_some()));
+        if written {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "finished before its temporary files were seen"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no temporary files"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130), "ended by Ctrl-C");
+    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+}
