@@ -8,16 +8,34 @@ impl Store {
     /// Records `key` as used until `expires_at` (Unix seconds); `false` if it already was. Keys
     /// whose time has passed at `now` are forgotten first.
     pub async fn first_use_of_jti(&self, key: &str, expires_at: u64, now: u64) -> Result<bool> {
+        let first = self
+            .first_uses_of_jtis(&[(key.to_owned(), expires_at)], now)
+            .await?;
+        Ok(first == [true])
+    }
+
+    /// [`Store::first_use_of_jti`] for several keys in one transaction (one write to disk for
+    /// all of them): for each, whether this was its first use. A key twice in `claims` is a
+    /// first use once.
+    pub async fn first_uses_of_jtis(
+        &self,
+        claims: &[(String, u64)],
+        now: u64,
+    ) -> Result<Vec<bool>> {
         let mut tx = self.db().write().await?;
         exec!(conn tx.conn(), c => sqlx::query("DELETE FROM cds_jti WHERE expires_at < $1")
             .bind(now as i64)
             .execute(c).await)?;
-        let inserted = exec!(conn tx.conn(), c => sqlx::query("INSERT INTO cds_jti (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(key)
-            .bind(expires_at as i64)
-            .execute(c).await)?;
+        let mut first = Vec::with_capacity(claims.len());
+        for (key, expires_at) in claims {
+            let inserted = exec!(conn tx.conn(), c => sqlx::query("INSERT INTO cds_jti (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(*expires_at as i64)
+                .execute(c).await)?;
+            first.push(inserted == 1);
+        }
         tx.commit().await?;
-        Ok(inserted == 1)
+        Ok(first)
     }
 }
 
@@ -52,6 +70,27 @@ mod tests {
                 .first_use_of_jti("ehr\u{1f}a", 3_000, 2_000)
                 .await
                 .expect("later")
+        );
+    }
+
+    #[tokio::test]
+    async fn several_jtis_in_one_transaction_are_each_first_used_once() {
+        let store = Store::open_in_memory().await.expect("store");
+        assert!(
+            store
+                .first_use_of_jti("ehr\u{1f}a", 1_000, 500)
+                .await
+                .expect("first")
+        );
+        let claims = [
+            ("ehr\u{1f}a".to_owned(), 1_000),
+            ("ehr\u{1f}b".to_owned(), 1_000),
+            ("ehr\u{1f}b".to_owned(), 1_000),
+            ("ehr\u{1f}c".to_owned(), 1_000),
+        ];
+        assert_eq!(
+            store.first_uses_of_jtis(&claims, 600).await.expect("batch"),
+            [false, true, false, true]
         );
     }
 

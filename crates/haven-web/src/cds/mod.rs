@@ -16,6 +16,7 @@
 
 mod fetch;
 mod jwt;
+mod replay;
 
 pub use jwt::{Caller, IssuerError, JwtError, TrustedIssuer, TrustedKey, verify};
 
@@ -68,6 +69,8 @@ struct Shared {
     http: reqwest::Client,
     /// Seals card uuids; read from the database on first use.
     card_key: tokio::sync::OnceCell<cds::CardKey>,
+    /// Used JWT ids, recorded with group commit; started on first use.
+    replays: tokio::sync::OnceCell<replay::ReplayCache>,
 }
 
 impl Shared {
@@ -86,6 +89,7 @@ pub fn router(config: CdsConfig, limits: &Limits) -> Router<AppState> {
         config,
         http: fetch::client(),
         card_key: tokio::sync::OnceCell::new(),
+        replays: tokio::sync::OnceCell::new(),
     });
     let calls = middleware::from_fn_with_state(Gate::new(limits.cds_calls), admit_call);
     Router::new()
@@ -147,10 +151,13 @@ async fn authenticate(
         let audience = format!("{}{path}", shared.config.public_url);
         let caller = verify(token, &audience, &shared.config.issuers)?;
         let remember_until = caller.exp + jwt::LEEWAY_SECS;
-        if !state
-            .store
-            .first_use_of_jti(
-                &caller.replay_key(),
+        let replays = shared
+            .replays
+            .get_or_init(|| async { replay::ReplayCache::start(state.store.clone()) })
+            .await;
+        if !replays
+            .first_use(
+                caller.replay_key(),
                 remember_until,
                 jsonwebtoken::get_current_timestamp(),
             )

@@ -88,6 +88,26 @@ async fn discovery_lists_both_services_with_prefetch() {
     );
 }
 
+/// Many callers at once, their `jti`s recorded together (group commit): every first use is
+/// answered with cards, and of one token sent several times at once exactly one is.
+#[tokio::test]
+async fn concurrent_signed_calls_are_each_accepted_once() {
+    let app = spawn_app().await;
+    let aud = app.url(SERVICE);
+    let request = patient_view(full_prefetch(), None);
+    let distinct: Vec<String> = (0..16)
+        .map(|_| jwt(Algorithm::ES384, "ehr-es384", EC_PRIVATE, &aud, json!({})))
+        .collect();
+    let statuses =
+        futures_util::future::join_all(distinct.iter().map(|t| call(&app, t, &request))).await;
+    assert!(statuses.iter().all(|r| r.status() == 200));
+    let same = jwt(Algorithm::ES384, "ehr-es384", EC_PRIVATE, &aud, json!({}));
+    let replays = futures_util::future::join_all((0..6).map(|_| call(&app, &same, &request))).await;
+    let accepted = replays.iter().filter(|r| r.status() == 200).count();
+    let refused = replays.iter().filter(|r| r.status() == 401).count();
+    assert_eq!((accepted, refused), (1, 5));
+}
+
 #[tokio::test]
 async fn a_signed_request_gets_cards_and_cannot_be_replayed() {
     let app = spawn_app().await;
