@@ -39,13 +39,16 @@ RULES = [
     "screening.hiv",
     "screening.hepatitis-b",
     "screening.hepatitis-c",
+    "sexual-health.referral",
 ]
 
 H = "https://haven-health.github.io/fhir"
 INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 # The SNOMED CT concept Haven writes for its interpreter flag ("Interpreter needed").
 INTERPRETER_FLAG = ("http://snomed.info/sct", "315594003")
-SCREENING_REOFFER_DAYS = 365  # crates/haven-core/src/policy.rs default
+SCREENING_REOFFER_DAYS = 365  # crates/haven-core/src/policy.rs defaults
+REFERRAL_REOFFER_DAYS = 365
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 
 SQL = f"""
 CREATE TEMP VIEW patient AS
@@ -110,6 +113,63 @@ SELECT t.patient, t.test FROM per_test t LEFT JOIN summary s USING (patient, tes
 WHERE s.patient IS NULL
    OR (NOT s.resulted AND s.latest_status = 'declined'
        AND DATE '@TODAY@' - s.latest_date > {SCREENING_REOFFER_DAYS});
+
+CREATE TEMP TABLE disclosed AS
+SELECT substr(subject.reference, 9) AS patient,
+       max(CAST(left(coalesce(recordedDate, onsetDateTime), 10) AS DATE)) AS disclosed
+FROM read_json('@DIR@/Condition.ndjson', format = 'newline_delimited',
+    columns = {{subject: 'STRUCT(reference VARCHAR)',
+               code: 'STRUCT(coding STRUCT(system VARCHAR, code VARCHAR)[])',
+               verificationStatus: 'STRUCT(coding STRUCT(system VARCHAR, code VARCHAR)[])',
+               recordedDate: 'VARCHAR', onsetDateTime: 'VARCHAR'}})
+WHERE list_filter(code.coding, lambda c: c.system = '{H}/CodeSystem/abuse-history')[1].code
+      = 'sexual-violence'
+  AND coalesce(list_filter(verificationStatus.coding, lambda c: c.system = '{VERIFICATION}')[1].code,
+               '') NOT IN ('entered-in-error', 'refuted')
+  AND CAST(left(coalesce(recordedDate, onsetDateTime), 10) AS DATE) <= DATE '@TODAY@'
+GROUP BY ALL;
+
+-- Each sexual health referral's steps, oldest first: the earlier ones, then the current one.
+CREATE TEMP TABLE sexual_health_referral AS
+WITH r AS (
+  SELECT substr(subject.reference, 9) AS patient,
+         list_transform(list_filter(extension, lambda e: e.url = '{H}/StructureDefinition/referral-step'),
+           lambda e: {{'status': list_filter(e.extension, lambda x: x.url = 'status')[1].valueCode,
+                      'date': CAST(list_filter(e.extension, lambda x: x.url = 'date')[1].valueDate AS DATE)}})
+           AS earlier,
+         coalesce(list_filter(extension, lambda e: e.url = '{H}/StructureDefinition/referral-status')[1].valueCode,
+                  CASE status WHEN 'draft' THEN 'drafted' WHEN 'completed' THEN 'completed'
+                              WHEN 'revoked' THEN 'not-taken-up' ELSE 'sent' END) AS current_status,
+         CAST(coalesce(list_filter(extension,
+                 lambda e: e.url = '{H}/StructureDefinition/referral-status-date')[1].valueDate,
+              authoredOn) AS DATE) AS current_date_
+  FROM read_json('@DIR@/ServiceRequest.ndjson', format = 'newline_delimited',
+      columns = {{status: 'VARCHAR', subject: 'STRUCT(reference VARCHAR)', authoredOn: 'VARCHAR',
+                 category: 'STRUCT(coding STRUCT(system VARCHAR, code VARCHAR)[])[]',
+                 extension: 'STRUCT(url VARCHAR, valueCode VARCHAR, valueDate VARCHAR,
+                     extension STRUCT(url VARCHAR, valueCode VARCHAR, valueDate VARCHAR)[])[]'}})
+  WHERE status <> 'entered-in-error'
+    AND list_filter(category[1].coding, lambda c: c.system = '{H}/CodeSystem/referral-type')[1].code
+        = 'sexual-health'
+), steps AS (
+  SELECT patient,
+         list_append(earlier, {{'status': current_status, 'date': current_date_}}) AS steps
+  FROM r
+)
+SELECT patient, steps[1].date AS started,
+       -- Its status today: the last step dated on or before today (steps never go backwards).
+       list_filter(steps, lambda s: s.date <= DATE '@TODAY@')[-1] AS today_step
+FROM steps
+WHERE steps[1].date <= DATE '@TODAY@';
+
+CREATE TEMP TABLE sexual_health AS
+SELECT d.patient FROM disclosed d
+WHERE NOT EXISTS (
+  SELECT 1 FROM sexual_health_referral r
+  WHERE r.patient = d.patient AND r.started >= d.disclosed AND r.today_step IS NOT NULL
+    AND (r.today_step.status IN ('sent', 'accepted', 'seen', 'completed')
+         OR (r.today_step.status IN ('declined', 'not-taken-up')
+             AND DATE '@TODAY@' - r.today_step.date <= {REFERRAL_REOFFER_DAYS})));
 """
 
 QUERIES = {
@@ -118,6 +178,7 @@ QUERIES = {
     "screening.hiv": "SELECT patient FROM screening_due WHERE test = 'hiv'",
     "screening.hepatitis-b": "SELECT patient FROM screening_due WHERE test = 'hepatitis-b'",
     "screening.hepatitis-c": "SELECT patient FROM screening_due WHERE test = 'hepatitis-c'",
+    "sexual-health.referral": "SELECT patient FROM sexual_health",
 }
 
 
