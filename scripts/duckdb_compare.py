@@ -4,6 +4,7 @@
 Usage (through scripts/duckdb_compare.sh, which makes the venv with `duckdb`):
 
     duckdb_compare.py DIR --as-of 2026-11-28 [--haven target/release/haven] [--runs 3]
+                      [--same-files]
 
 DIR holds a `haven export` (one `<Type>.ndjson` per resource type). The script runs, alternating,
 `haven evaluate DIR/*.ndjson --as-of D --json` (all rules) and this script's own DuckDB query
@@ -20,7 +21,11 @@ says what it does not cover): the rules are
 - interpreter.flag-missing: `patient-interpreterRequired` true and no visible interpreter Flag;
 - screening.hiv, screening.hepatitis-b, screening.hepatitis-c: no visible result of the test,
   and the latest visible offer (by date, then meta.lastUpdated, then id) is missing, or is a
-  decline more than 365 days (the default policy) before the evaluation date.
+  decline more than 365 days (the default policy) before the evaluation date;
+- sexual-health.referral: a visible rape or sexual violence disclosure (abuse-history code
+  `sexual-violence`), and no sexual health referral started on or after the latest one whose
+  status today (its last step dated on or before it) is sent, accepted, seen or completed, or
+  declined or not taken up at most 365 days ago.
 
 "Visible" is Haven's: not entered-in-error and not dated after the evaluation date.
 """
@@ -42,6 +47,14 @@ RULES = [
     "sexual-health.referral",
 ]
 
+# The files the SQL reads.
+READ = [
+    "Patient.ndjson",
+    "Flag.ndjson",
+    "Observation.ndjson",
+    "Condition.ndjson",
+    "ServiceRequest.ndjson",
+]
 H = "https://haven-health.github.io/fhir"
 INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 # The SNOMED CT concept Haven writes for its interpreter flag ("Interpreter needed").
@@ -243,6 +256,11 @@ def main():
     ap.add_argument("--as-of", required=True, help="evaluation date, YYYY-MM-DD")
     ap.add_argument("--haven", default="target/release/haven", help="the haven binary")
     ap.add_argument("--runs", type=int, default=3, help="runs of each, alternating")
+    ap.add_argument(
+        "--same-files",
+        action="store_true",
+        help="give Haven only the files DuckDB reads (by default Haven reads all of DIR)",
+    )
     ap.add_argument("--duckdb-only", metavar="OUT", help=argparse.SUPPRESS)
     args = ap.parse_args()
     directory = os.path.abspath(args.dir)
@@ -251,12 +269,11 @@ def main():
         duckdb_only(directory, args.as_of, args.duckdb_only)
         return
 
-    files = sorted(
-        os.path.join(directory, f) for f in os.listdir(directory) if f.endswith(".ndjson")
-    )
-    for needed in ("Patient.ndjson", "Observation.ndjson", "Flag.ndjson"):
+    for needed in READ:
         if not os.path.exists(os.path.join(directory, needed)):
             sys.exit(f"duckdb_compare: {directory} has no {needed}")
+    names = READ if args.same_files else [f for f in os.listdir(directory) if f.endswith(".ndjson")]
+    files = sorted(os.path.join(directory, f) for f in names)
     haven_cmd = [args.haven, "evaluate", *files, "--as-of", args.as_of, "--json"]
     duck_cmd = [sys.executable, os.path.abspath(__file__), directory, "--as-of", args.as_of]
     results = {"haven": [], "duckdb": []}
@@ -274,6 +291,7 @@ def main():
                 print(f"run {run + 1} {who:6}: {w:6.2f} s wall {c:6.2f} s CPU {m:7.0f} MB peak",
                       flush=True)
             counts = check(haven_out, duck_out)
+    print(f"Haven read {len(files)} files, DuckDB {len(READ)}")
     print("patient sets agree: " + ", ".join(f"{r} {n}" for r, n in counts.items()))
     for who, runs in results.items():
         wall = statistics.median(r[0] for r in runs)
