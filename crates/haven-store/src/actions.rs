@@ -9,9 +9,10 @@ use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action, Urgency};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Row};
 
 use crate::codec::{date_text, in_list};
+use crate::db::{Conn, ReadRow, exec, on};
 use crate::{Result, Store, projection};
 
 const AS_OF_KEY: &str = "actions.as-of";
@@ -72,38 +73,41 @@ fn policy_fingerprint(policy: &Policy) -> String {
 
 /// Replaces one patient's actions inside the caller's transaction.
 pub(crate) async fn replace_for_patient(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     record: &PatientRecord,
     policy: &Policy,
     today: Date,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM actions WHERE patient_id = ?")
+    let mut conn = conn.into();
+    exec!(conn conn.re(), c => sqlx::query("DELETE FROM actions WHERE patient_id = $1")
         .bind(record.patient.id.as_str())
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await)?;
     let actions = rules::evaluate(record, policy, today);
     let rows: Vec<(&PatientRecord, &Action)> = actions.iter().map(|a| (record, a)).collect();
     insert(conn, &rows).await
 }
 
-async fn insert(conn: &mut SqliteConnection, rows: &[(&PatientRecord, &Action)]) -> Result<()> {
+async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Result<()> {
     for chunk in rows.chunks(1_000) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ",
-        );
-        q.push_values(chunk, |mut b, (record, a)| {
-            let p = &record.patient;
-            b.push_bind(p.id.as_str().to_owned())
-                .push_bind(a.rule.id())
-                .push_bind(a.section)
-                .push_bind(urgency_rank(a.urgency))
-                .push_bind(a.due.map(date_text))
-                .push_bind(a.due.map_or_else(|| UNDATED.to_owned(), date_text))
-                .push_bind(a.reason.clone())
-                .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
-                .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()));
-        });
-        q.build().execute(&mut *conn).await?;
+        exec!(conn conn.re(), c => {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ",
+            );
+            q.push_values(chunk, |mut b, (record, a)| {
+                let p = &record.patient;
+                b.push_bind(p.id.as_str().to_owned())
+                    .push_bind(a.rule.id())
+                    .push_bind(a.section)
+                    .push_bind(urgency_rank(a.urgency))
+                    .push_bind(a.due.map(date_text))
+                    .push_bind(a.due.map_or_else(|| UNDATED.to_owned(), date_text))
+                    .push_bind(a.reason.clone())
+                    .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
+                    .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()));
+            });
+            q.build().execute(c).await
+        })?;
     }
     Ok(())
 }
@@ -119,12 +123,13 @@ fn urgency_rank(u: Urgency) -> i64 {
 /// rules view and the patient's actions (as of `today`, the store clock's, and the stored
 /// policy).
 pub(crate) async fn after_patient_change(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     patient_id: &str,
     today: Date,
 ) -> Result<()> {
-    let record = projection::refresh(conn, patient_id).await?;
-    let policy = crate::settings::load_policy(conn).await?;
+    let mut conn = conn.into();
+    let record = projection::refresh(conn.re(), patient_id).await?;
+    let policy = crate::settings::load_policy(conn.re()).await?;
     replace_for_patient(conn, &record, &policy, today).await
 }
 
@@ -143,31 +148,33 @@ impl Store {
         }
         let mut after = 0i64;
         loop {
-            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-            let rows = sqlx::query("SELECT seq, id, rules_view FROM patients WHERE seq > ? AND rules_view IS NOT NULL ORDER BY seq LIMIT ?")
+            let mut tx = self.db().write().await?;
+            let rows: Vec<(i64, String, Vec<u8>)> = on!(conn tx.conn(), c => sqlx::query_as("SELECT seq, id, rules_view FROM patients WHERE seq > $1 AND rules_view IS NOT NULL ORDER BY seq LIMIT $2")
                 .bind(after)
                 .bind(REFRESH_CHUNK)
-                .fetch_all(&mut *tx)
-                .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.try_get("seq")?;
-            let last_id: String = last.try_get("id")?;
-            let first_id: String = rows[0].try_get("id")?;
+                .fetch_all(c)
+                .await)?;
+            let Some((last, last_id, _)) = rows.last() else {
+                break;
+            };
+            after = *last;
+            let last_id = last_id.clone();
+            let first_id = rows[0].1.clone();
             let records = rows
                 .iter()
-                .map(|row| projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?))
+                .map(|(_, _, view)| projection::decode(view))
                 .collect::<Result<Vec<_>>>()?;
             replace_many(&mut tx, &evaluated(records, policy, today)).await?;
             tx.commit().await?;
             tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db().write().await?;
         for (key, value) in [(AS_OF_KEY, date_text(today)), (POLICY_KEY, fingerprint)] {
-            sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            exec!(conn tx.conn(), c => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(key)
-                .bind(value)
-                .execute(&mut *tx)
-                .await?;
+                .bind(&value)
+                .execute(c)
+                .await)?;
         }
         tx.commit().await?;
         Ok(true)
@@ -176,15 +183,19 @@ impl Store {
     /// One page of the stored actions in worklist order (docs/rules.md, *Actions*), and the
     /// counts for the filters.
     pub async fn actions(&self, q: &ActionQuery) -> Result<(Vec<PatientAction>, ActionCounts)> {
-        let mut page: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM actions");
-        push_filters(&mut page, q);
-        page.push(" ORDER BY urgency_rank, due_sort, patient_id, rule LIMIT ")
-            .push_bind(q.limit.clamp(1, 1_000))
-            .push(" OFFSET ")
-            .push_bind(q.offset.max(0));
-        let rows = page.build().fetch_all(self.pool()).await?;
-        let out = rows.iter().filter_map(|r| action_from_row(r).transpose());
-        Ok((out.collect::<Result<_>>()?, self.action_counts(q).await?))
+        let page: Vec<PatientAction> = on!(self.db(), p => {
+            let mut page = QueryBuilder::new("SELECT * FROM actions");
+            push_filters(&mut page, q);
+            page.push(" ORDER BY urgency_rank, due_sort, patient_id, rule LIMIT ")
+                .push_bind(q.limit.clamp(1, 1_000))
+                .push(" OFFSET ")
+                .push_bind(q.offset.max(0));
+            let rows = page.build().fetch_all(p).await?;
+            rows.iter()
+                .filter_map(|r| action_from_row(r).transpose())
+                .collect::<Result<_>>()?
+        });
+        Ok((page, self.action_counts(q).await?))
     }
 
     /// One page of patients with what is due for each under the same filters: patients by
@@ -195,25 +206,27 @@ impl Store {
         q: &ActionQuery,
     ) -> Result<(Vec<PatientActions>, i64, ActionCounts)> {
         // `urgency_rank` is one digit and `due_sort` ISO text, so the text orders as the pair.
-        let mut page: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT patient_id, MIN(urgency_rank || ' ' || due_sort) AS first FROM actions",
-        );
-        push_filters(&mut page, q);
-        page.push(" GROUP BY patient_id ORDER BY first, patient_id LIMIT ")
-            .push_bind(q.limit.clamp(1, 1_000))
-            .push(" OFFSET ")
-            .push_bind(q.offset.max(0));
-        let ids: Vec<String> = page
-            .build()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| r.try_get("patient_id"))
-            .collect::<std::result::Result<_, _>>()?;
-        let mut count: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT COUNT(DISTINCT patient_id) FROM actions");
-        push_filters(&mut count, q);
-        let patients: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+        let (ids, patients): (Vec<String>, i64) = on!(self.db(), p => {
+            let mut page = QueryBuilder::new(
+                "SELECT patient_id, MIN(urgency_rank || ' ' || due_sort) AS first FROM actions",
+            );
+            push_filters(&mut page, q);
+            page.push(" GROUP BY patient_id ORDER BY first, patient_id LIMIT ")
+                .push_bind(q.limit.clamp(1, 1_000))
+                .push(" OFFSET ")
+                .push_bind(q.offset.max(0));
+            let ids = page
+                .build()
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| r.try_get("patient_id"))
+                .collect::<std::result::Result<_, _>>()?;
+            let mut count = QueryBuilder::new("SELECT COUNT(DISTINCT patient_id) FROM actions");
+            push_filters(&mut count, q);
+            let patients = count.build_query_scalar().fetch_one(p).await?;
+            (ids, patients)
+        });
         let mut grouped: Vec<PatientActions> = ids
             .iter()
             .map(|id| PatientActions {
@@ -222,18 +235,23 @@ impl Store {
             })
             .collect();
         if !ids.is_empty() {
-            let mut rows: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM actions");
-            push_filters(&mut rows, q);
-            rows.push(" AND patient_id IN (");
-            let mut list = rows.separated(", ");
-            for id in &ids {
-                list.push_bind(id.as_str());
-            }
-            list.push_unseparated(") ORDER BY urgency_rank, due_sort, rule");
-            for r in rows.build().fetch_all(self.pool()).await? {
-                let Some(action) = action_from_row(&r)? else {
-                    continue;
-                };
+            let actions: Vec<PatientAction> = on!(self.db(), p => {
+                let mut rows = QueryBuilder::new("SELECT * FROM actions");
+                push_filters(&mut rows, q);
+                rows.push(" AND patient_id IN (");
+                let mut list = rows.separated(", ");
+                for id in &ids {
+                    list.push_bind(id.as_str());
+                }
+                list.push_unseparated(") ORDER BY urgency_rank, due_sort, rule");
+                rows.build()
+                    .fetch_all(p)
+                    .await?
+                    .iter()
+                    .filter_map(|r| action_from_row(r).transpose())
+                    .collect::<Result<_>>()?
+            });
+            for action in actions {
                 if let Some(group) = grouped.iter_mut().find(|g| g.patient == action.patient) {
                     group.actions.push(action);
                 }
@@ -246,27 +264,22 @@ impl Store {
     /// in total, from the `action_counts` summary the triggers keep: a few hundred rows
     /// whatever the size of the list.
     async fn action_counts(&self, q: &ActionQuery) -> Result<ActionCounts> {
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT rule, urgency_rank, n FROM action_counts");
-        push_filters(
-            &mut sql,
-            &ActionQuery {
-                urgency: None,
-                rule: None,
-                ..q.clone()
-            },
-        );
-        sql.push(" AND n > 0");
+        let unfiltered = ActionQuery {
+            urgency: None,
+            rule: None,
+            ..q.clone()
+        };
+        let counted: Vec<(String, i64, i64)> = on!(self.db(), p => {
+            let mut sql = QueryBuilder::new("SELECT rule, urgency_rank, n FROM action_counts");
+            push_filters(&mut sql, &unfiltered);
+            sql.push(" AND n > 0");
+            sql.build_query_as().fetch_all(p).await?
+        });
         let wanted_rank = q.urgency.map(urgency_rank);
         let mut by_urgency = vec![0i64; Urgency::ALL.len()];
         let mut by_rule = std::collections::BTreeMap::<String, i64>::new();
         let mut total = 0;
-        for r in sql.build().fetch_all(self.pool()).await? {
-            let (rule, rank, n): (String, i64, i64) = (
-                r.try_get("rule")?,
-                r.try_get("urgency_rank")?,
-                r.try_get("n")?,
-            );
+        for (rule, rank, n) in counted {
             let rule_matches = q.rule.as_deref().is_none_or(|wanted| wanted == rule);
             let rank_matches = wanted_rank.is_none_or(|wanted| wanted == rank);
             if rule_matches && let Some(slot) = by_urgency.get_mut(rank as usize) {
@@ -293,17 +306,17 @@ impl Store {
 }
 
 /// A stored action, or `None` for a rule this build no longer has.
-fn action_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<PatientAction>> {
-    let rule_id: String = r.try_get("rule")?;
+fn action_from_row(r: &impl ReadRow) -> Result<Option<PatientAction>> {
+    let rule_id = r.text("rule")?;
     let Some(rule) = rules::RuleId::parse(&rule_id) else {
         return Ok(None);
     };
-    let rank: i64 = r.try_get("urgency_rank")?;
-    let due: Option<String> = r.try_get("due")?;
+    let rank = r.int("urgency_rank")?;
+    let due = r.opt_text("due")?;
     Ok(Some(PatientAction {
-        patient: r.try_get("patient_id")?,
-        clinician: r.try_get("clinician")?,
-        language: r.try_get("language")?,
+        patient: r.text("patient_id")?,
+        clinician: r.opt_text("clinician")?,
+        language: r.opt_text("language")?,
         action: Action {
             rule,
             section: rule.info().section,
@@ -312,13 +325,18 @@ fn action_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<PatientAction>>
                 .copied()
                 .unwrap_or(Urgency::Info),
             due: due.as_deref().map(crate::codec::parse_date).transpose()?,
-            reason: r.try_get("reason")?,
+            reason: r.text("reason")?,
             resolve: rule.info().resolve,
         },
     }))
 }
 
-fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ActionQuery) {
+fn push_filters<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, f: &ActionQuery)
+where
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     q.push(" WHERE 1 = 1");
     if let Some(c) = &f.clinician {
         q.push(" AND clinician = ").push_bind(c.clone());
@@ -361,9 +379,10 @@ pub(crate) fn evaluated(
 /// Replaces the actions of every patient in `batch` with the ones given (a few statements for
 /// the lot, inside the caller's transaction).
 pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     batch: &[(R, Vec<Action>)],
 ) -> Result<()> {
+    let mut conn = conn.into();
     if batch.is_empty() {
         return Ok(());
     }
@@ -371,23 +390,23 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
         .iter()
         .map(|(r, _)| r.borrow().patient.id.as_str())
         .collect();
-    in_list("DELETE FROM actions WHERE patient_id IN (", &ids)
+    exec!(conn conn.re(), c => in_list("DELETE FROM actions WHERE patient_id IN (", &ids)
         .build()
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await)?;
     add_many(conn, batch).await
 }
 
 /// Adds the actions of patients who have none yet (new ones), in multi-row inserts.
 pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     batch: &[(R, Vec<Action>)],
 ) -> Result<()> {
     let rows: Vec<(&PatientRecord, &Action)> = batch
         .iter()
         .flat_map(|(r, actions)| actions.iter().map(move |a| (r.borrow(), a)))
         .collect();
-    insert(conn, &rows).await
+    insert(conn.into(), &rows).await
 }
 
 #[cfg(test)]

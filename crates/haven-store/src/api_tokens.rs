@@ -4,9 +4,9 @@
 
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use crate::codec::timestamp_text;
+use crate::db::{ReadRow, exec, on};
 use crate::{Actor, Result, Store, StoreError, now};
 
 /// What a token may do; `write` includes `read`.
@@ -81,8 +81,8 @@ impl Store {
         let secret = new_secret();
         let id = format!("tok-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let created_at = timestamp_text(now());
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, sensitive, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let mut tx = self.db().write().await?;
+        exec!(conn tx.conn(), c => sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, sensitive, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&id)
             .bind(name)
             .bind(hash_token(&secret))
@@ -90,8 +90,7 @@ impl Store {
             .bind(sensitive)
             .bind(&actor.0)
             .bind(&created_at)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c).await)?;
         self.audit()
             .append(
                 &mut tx,
@@ -125,7 +124,7 @@ impl Store {
     /// The live (not revoked) token with this secret, if any.
     /// Read on the caller's thread where the store is a file (it is asked on every API call).
     pub async fn api_token_for(&self, secret: &str) -> Result<Option<ApiToken>> {
-        const LIVE: &str = "SELECT id, name, scope, created_by, created_at, revoked_at, sensitive FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL";
+        const LIVE: &str = "SELECT id, name, scope, created_by, created_at, revoked_at, sensitive FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
         let hash = hash_token(secret);
         let quick = self.readers.read(|conn| {
             conn.prepare_cached(LIVE)?
@@ -153,33 +152,33 @@ impl Store {
         });
         match quick {
             Some(found) => found?.transpose(),
-            None => sqlx::query(LIVE)
+            None => on!(self.db(), p => sqlx::query(LIVE)
                 .bind(&hash)
-                .fetch_optional(self.pool())
+                .fetch_optional(p)
                 .await?
                 .as_ref()
                 .map(token_from_row)
-                .transpose(),
+                .transpose()),
         }
     }
 
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
-        let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at, id")
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(token_from_row).collect()
+        on!(self.db(), p => {
+            let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at, id")
+                .fetch_all(p)
+                .await?;
+            rows.iter().map(token_from_row).collect()
+        })
     }
 
     /// Revokes a live token; `false` when there is no live token with that id.
     pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> Result<bool> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let done =
-            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+        let mut tx = self.db().write().await?;
+        let done = exec!(conn tx.conn(), c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(timestamp_text(now()))
                 .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() == 0 {
+                .execute(c).await)?;
+        if done == 0 {
             return Ok(false);
         }
         self.audit()
@@ -194,16 +193,15 @@ fn parse_scope(scope: &str) -> Result<ApiScope> {
     ApiScope::parse(scope).ok_or_else(|| StoreError::Corrupt(format!("API token scope {scope:?}")))
 }
 
-fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ApiToken> {
-    let scope: String = row.try_get("scope")?;
+fn token_from_row(row: &impl ReadRow) -> Result<ApiToken> {
     Ok(ApiToken {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        scope: parse_scope(&scope)?,
-        sensitive: row.try_get("sensitive")?,
-        created_by: row.try_get("created_by")?,
-        created_at: row.try_get("created_at")?,
-        revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+        id: row.text("id")?,
+        name: row.text("name")?,
+        scope: parse_scope(&row.text("scope")?)?,
+        sensitive: row.flag("sensitive")?,
+        created_by: row.text("created_by")?,
+        created_at: row.text("created_at")?,
+        revoked: row.opt_text("revoked_at")?.is_some(),
     })
 }
 

@@ -14,7 +14,7 @@ mod verify;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::QueryBuilder;
 use tokio::sync::Notify;
 
 pub use checkpoint::AuditCheckpoint;
@@ -24,6 +24,7 @@ pub use manifest::manifest_path;
 pub use verify::AuditVerification;
 
 use crate::codec::timestamp_text;
+use crate::db::{Conn, exec, on};
 use crate::open::sqlite_path;
 use crate::{Actor, Result, Store, now};
 use key::AuditKey;
@@ -105,11 +106,12 @@ impl Trail {
         }
     }
 
-    /// Appends one audit row inside the caller's transaction. SQLite serialises writers, and
-    /// every writer begins with `BEGIN IMMEDIATE`, so reading the chain head here cannot race.
+    /// Appends one audit row inside the caller's transaction. Every write transaction holds
+    /// the database's write lock from its start (`BEGIN IMMEDIATE` on SQLite, an advisory lock
+    /// on PostgreSQL: `db.rs`), so reading the chain head here cannot race another writer.
     pub(crate) async fn append(
         &self,
-        conn: &mut SqliteConnection,
+        conn: impl Into<Conn<'_>>,
         actor: &Actor,
         action: &str,
         patient: Option<&str>,
@@ -128,12 +130,12 @@ impl Trail {
     /// written with multi-row inserts: one round trip per few hundred rows instead of two per row.
     pub(crate) async fn append_many<'a>(
         &self,
-        conn: &mut SqliteConnection,
+        conn: impl Into<Conn<'_>>,
         actor: &Actor,
         action: &str,
         rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
     ) -> Result<()> {
-        let written = write_rows(conn, &self.key, actor, action, rows).await?;
+        let written = write_rows(conn.into(), &self.key, actor, action, rows).await?;
         let pending = self.since_checkpoint.fetch_add(written, Ordering::Relaxed) + written;
         if pending >= CHECKPOINT_EVERY {
             self.due.notify_one();
@@ -144,13 +146,15 @@ impl Trail {
 
 /// Seals and inserts rows after the current head; returns how many.
 async fn write_rows<'a>(
-    conn: &mut SqliteConnection,
+    mut conn: Conn<'_>,
     key: &AuditKey,
     actor: &Actor,
     action: &str,
     rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
 ) -> Result<u64> {
-    let (mut seq, mut prev) = head(conn).await?.unwrap_or_else(|| (0, GENESIS.to_owned()));
+    let (mut seq, mut prev) = head(conn.re())
+        .await?
+        .unwrap_or_else(|| (0, GENESIS.to_owned()));
     let at = timestamp_text(now());
     let mut chained = Vec::new();
     for (patient, detail) in rows {
@@ -174,31 +178,32 @@ async fn write_rows<'a>(
     }
     // 8 parameters a row: 500 rows stay far below SQLite's parameter limit.
     for chunk in chained.chunks(500) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO audit_log (seq, at, actor, action, patient_id, detail, prev_hash, hash) ",
-        );
-        q.push_values(chunk, |mut b, (seq, patient, detail, prev, hash)| {
-            b.push_bind(*seq)
-                .push_bind(&at)
-                .push_bind(&actor.0)
-                .push_bind(action)
-                .push_bind(*patient)
-                .push_bind(detail)
-                .push_bind(prev)
-                .push_bind(hash);
-        });
-        q.build().execute(&mut *conn).await?;
+        exec!(conn conn.re(), c => {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO audit_log (seq, at, actor, action, patient_id, detail, prev_hash, hash) ",
+            );
+            q.push_values(chunk, |mut b, (seq, patient, detail, prev, hash)| {
+                b.push_bind(*seq)
+                    .push_bind(&at)
+                    .push_bind(&actor.0)
+                    .push_bind(action)
+                    .push_bind(*patient)
+                    .push_bind(detail)
+                    .push_bind(prev)
+                    .push_bind(hash);
+            });
+            q.build().execute(c).await
+        })?;
     }
     Ok(chained.len() as u64)
 }
 
 /// The newest entry's number and seal.
-async fn head(conn: &mut SqliteConnection) -> Result<Option<(i64, String)>> {
-    let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(conn)
-        .await?;
-    row.map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?)))
-        .transpose()
+async fn head(conn: Conn<'_>) -> Result<Option<(i64, String)>> {
+    Ok(on!(conn conn, c =>
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(c)
+            .await)?)
 }
 
 impl Store {
@@ -210,7 +215,7 @@ impl Store {
         patient: Option<&str>,
         detail: &str,
     ) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db().write().await?;
         self.audit()
             .append(&mut tx, actor, action, patient, detail)
             .await?;
@@ -224,38 +229,42 @@ impl Store {
         // Stamps are RFC 3339 in UTC, so a date compares as the start of that day.
         let from = query.from.map(|d| d.to_string());
         let until = query.to.and_then(|d| d.next_day()).map(|d| d.to_string());
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
-             WHERE (?1 IS NULL OR actor = ?1)
-               AND (?2 IS NULL OR patient_id = ?2)
-               AND (?3 IS NULL OR action = ?3 OR action LIKE ?3 || '.%')
-               AND (?4 IS NULL OR at >= ?4)
-               AND (?5 IS NULL OR at < ?5)
-               AND (?6 IS NULL OR seq < ?6)
-             ORDER BY seq DESC LIMIT ?7",
-        )
-        .bind(query.actor.as_deref())
-        .bind(query.patient.as_deref())
-        .bind(query.action.as_deref())
-        .bind(from)
-        .bind(until)
-        .bind(query.before)
-        .bind(query.limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(row::read_entry).collect()
+        on!(self.db(), p => {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
+                 WHERE (CAST($1 AS TEXT) IS NULL OR actor = $1)
+                   AND (CAST($2 AS TEXT) IS NULL OR patient_id = $2)
+                   AND (CAST($3 AS TEXT) IS NULL OR action = $3 OR action LIKE $3 || '.%')
+                   AND (CAST($4 AS TEXT) IS NULL OR at >= $4)
+                   AND (CAST($5 AS TEXT) IS NULL OR at < $5)
+                   AND (CAST($6 AS BIGINT) IS NULL OR seq < $6)
+                 ORDER BY seq DESC LIMIT $7",
+            )
+            .bind(query.actor.as_deref())
+            .bind(query.patient.as_deref())
+            .bind(query.action.as_deref())
+            .bind(from)
+            .bind(until)
+            .bind(query.before)
+            .bind(query.limit)
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(row::read_entry).collect()
+        })
     }
 
     /// The most recent audit rows, newest first, optionally for one patient.
     pub async fn audit_recent(&self, patient: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
-             WHERE (?1 IS NULL OR patient_id = ?1) ORDER BY seq DESC LIMIT ?2",
-        )
-        .bind(patient)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(row::read_entry).collect()
+        on!(self.db(), p => {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
+                 WHERE (CAST($1 AS TEXT) IS NULL OR patient_id = $1) ORDER BY seq DESC LIMIT $2",
+            )
+            .bind(patient)
+            .bind(limit)
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(row::read_entry).collect()
+        })
     }
 }

@@ -11,14 +11,17 @@ impl Store {
     /// A consistent copy of the live database (`VACUUM INTO`), safe while Haven is serving,
     /// and its manifest ([`crate::manifest_path`]), whose path is returned.
     pub async fn backup_to(&self, actor: &Actor, out: &Path) -> Result<PathBuf> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("haven backup (on PostgreSQL, pg_dump meanwhile)")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         self.audit()
             .append(&mut tx, actor, "backup", None, &out.display().to_string())
             .await?;
         tx.commit().await?;
         sqlx::query("VACUUM INTO ?")
             .bind(out.to_string_lossy().into_owned())
-            .execute(self.pool())
+            .execute(self.sqlite("haven backup (on PostgreSQL, pg_dump meanwhile)")?)
             .await?;
         self.write_backup_manifest(out).await
     }
@@ -34,12 +37,24 @@ impl Store {
         actor: &Actor,
         force: bool,
     ) -> Result<Store> {
+        if crate::open::is_postgres(url) {
+            // Refused before anything is opened: not even the target's schema is touched.
+            return Err(crate::db::not_yet(
+                "haven restore (on PostgreSQL, pg_restore meanwhile)",
+            ));
+        }
         // Opening checks the backup is Haven's, at a schema this build knows; under a throwaway
         // key, so that nothing about the audit key is written beside the backup.
-        Store::open_file(&backup.to_string_lossy(), None, clock, &|_, _| {})
-            .await?
-            .close()
-            .await;
+        Store::open_file(
+            &backup.to_string_lossy(),
+            None,
+            clock,
+            crate::open::PoolSettings::default(),
+            &|_, _| {},
+        )
+        .await?
+        .close()
+        .await;
         check_backup_key(backup, audit).await?;
         let target = Store::open_with(url, audit, clock, &|_, _| {}).await?;
         if !force && !target.is_empty().await? {

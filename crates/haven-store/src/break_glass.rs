@@ -5,6 +5,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::codec::{parse_timestamp, timestamp_text};
+use crate::db::on;
 use crate::{Actor, Result, Store, StoreError};
 
 /// One grant, as administrators review it.
@@ -31,26 +32,24 @@ impl Store {
         now: OffsetDateTime,
         minutes: u32,
     ) -> Result<BreakGlass> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
+        let mut tx = self.db().write().await?;
+        let exists: Option<i32> = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1")
             .bind(patient)
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(c).await)?;
         if exists.is_none() {
             return Err(StoreError::PatientNotFound(patient.to_owned()));
         }
         let expires_at = now + time::Duration::minutes(i64::from(minutes));
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = on!(conn tx.conn(), c => sqlx::query_scalar(
             "INSERT INTO break_glass (username, patient_id, reason, granted_at, expires_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(actor.0.as_str())
         .bind(patient)
         .bind(reason)
         .bind(timestamp_text(now))
         .bind(timestamp_text(expires_at))
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(c).await)?;
         self.audit()
             .append(
                 &mut tx,
@@ -79,14 +78,13 @@ impl Store {
         patient: &str,
         now: OffsetDateTime,
     ) -> Result<Option<OffsetDateTime>> {
-        let latest: Option<(String, String)> = sqlx::query_as(
-            "SELECT granted_at, expires_at FROM break_glass WHERE username = ? AND patient_id = ?
+        let latest: Option<(String, String)> = on!(self.db(), c => sqlx::query_as(
+            "SELECT granted_at, expires_at FROM break_glass WHERE username = $1 AND patient_id = $2
              ORDER BY expires_at DESC LIMIT 1",
         )
         .bind(username)
         .bind(patient)
-        .fetch_optional(self.pool())
-        .await?;
+        .fetch_optional(c).await)?;
         let Some((granted, expires)) = latest else {
             return Ok(None);
         };
@@ -97,33 +95,35 @@ impl Store {
 
     /// The newest grants first, at most `limit`.
     pub async fn break_glass_grants(&self, limit: i64) -> Result<Vec<BreakGlass>> {
-        let rows = sqlx::query(
-            "SELECT id, username, patient_id, reason, granted_at, expires_at, reviewed_by,
-                    reviewed_at
-             FROM break_glass ORDER BY id DESC LIMIT ?",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let reviewed_by: Option<String> = r.try_get("reviewed_by")?;
-                let reviewed_at: Option<String> = r.try_get("reviewed_at")?;
-                let reviewed = match (reviewed_by, reviewed_at) {
-                    (Some(by), Some(at)) => Some((by, parse_timestamp(&at)?)),
-                    _ => None,
-                };
-                Ok(BreakGlass {
-                    id: r.try_get("id")?,
-                    username: r.try_get("username")?,
-                    patient_id: r.try_get("patient_id")?,
-                    reason: r.try_get("reason")?,
-                    granted_at: parse_timestamp(&r.try_get::<String, _>("granted_at")?)?,
-                    expires_at: parse_timestamp(&r.try_get::<String, _>("expires_at")?)?,
-                    reviewed,
+        on!(self.db(), p => {
+            let rows = sqlx::query(
+                "SELECT id, username, patient_id, reason, granted_at, expires_at, reviewed_by,
+                        reviewed_at
+                 FROM break_glass ORDER BY id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let reviewed_by: Option<String> = r.try_get("reviewed_by")?;
+                    let reviewed_at: Option<String> = r.try_get("reviewed_at")?;
+                    let reviewed = match (reviewed_by, reviewed_at) {
+                        (Some(by), Some(at)) => Some((by, parse_timestamp(&at)?)),
+                        _ => None,
+                    };
+                    Ok(BreakGlass {
+                        id: r.try_get("id")?,
+                        username: r.try_get("username")?,
+                        patient_id: r.try_get("patient_id")?,
+                        reason: r.try_get("reason")?,
+                        granted_at: parse_timestamp(&r.try_get::<String, _>("granted_at")?)?,
+                        expires_at: parse_timestamp(&r.try_get::<String, _>("expires_at")?)?,
+                        reviewed,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Marks grant `id` reviewed by `actor` (once: a second review changes nothing).
@@ -133,16 +133,15 @@ impl Store {
         id: i64,
         now: OffsetDateTime,
     ) -> Result<bool> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let patient: Option<String> = sqlx::query_scalar(
-            "UPDATE break_glass SET reviewed_by = ?, reviewed_at = ?
-             WHERE id = ? AND reviewed_by IS NULL RETURNING patient_id",
+        let mut tx = self.db().write().await?;
+        let patient: Option<String> = on!(conn tx.conn(), c => sqlx::query_scalar(
+            "UPDATE break_glass SET reviewed_by = $1, reviewed_at = $2
+             WHERE id = $3 AND reviewed_by IS NULL RETURNING patient_id",
         )
         .bind(actor.0.as_str())
         .bind(timestamp_text(now))
         .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(c).await)?;
         let Some(patient) = patient else {
             return Ok(false);
         };

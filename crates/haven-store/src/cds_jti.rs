@@ -1,23 +1,21 @@
 //! CDS Hooks JWT ids (`jti`) already used: a token is accepted once, across restarts and
 //! across every server on this database.
 
+use crate::db::exec;
 use crate::{Result, Store};
 
 impl Store {
     /// Records `key` as used until `expires_at` (Unix seconds); `false` if it already was. Keys
     /// whose time has passed at `now` are forgotten first.
     pub async fn first_use_of_jti(&self, key: &str, expires_at: u64, now: u64) -> Result<bool> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM cds_jti WHERE expires_at < ?")
+        let mut tx = self.db().write().await?;
+        exec!(conn tx.conn(), c => sqlx::query("DELETE FROM cds_jti WHERE expires_at < $1")
             .bind(now as i64)
-            .execute(&mut *tx)
-            .await?;
-        let inserted = sqlx::query("INSERT OR IGNORE INTO cds_jti (key, expires_at) VALUES (?, ?)")
+            .execute(c).await)?;
+        let inserted = exec!(conn tx.conn(), c => sqlx::query("INSERT INTO cds_jti (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key)
             .bind(expires_at as i64)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .execute(c).await)?;
         tx.commit().await?;
         Ok(inserted == 1)
     }

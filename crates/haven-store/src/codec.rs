@@ -1,10 +1,10 @@
-//! Conversions between domain values and database columns. Dates are ISO 8601 text, which
+//! Conversions between domain values and database columns, the same on both backends. Dates are ISO 8601 text, which
 //! sorts correctly and reads the same in SQLite and PostgreSQL.
 
 use haven_core::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{Database, Encode, QueryBuilder, Type};
 use time::OffsetDateTime;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 
@@ -45,7 +45,10 @@ pub(crate) const IN_LIST_MAX: usize = 10_000;
 
 /// `head` (ending in `IN (`) followed by `ids` bound one by one and the closing parenthesis.
 /// Callers pass at most [`IN_LIST_MAX`] ids.
-pub(crate) fn in_list(head: &str, ids: &[&str]) -> QueryBuilder<Sqlite> {
+pub(crate) fn in_list<DB: Database>(head: &str, ids: &[&str]) -> QueryBuilder<DB>
+where
+    for<'a> &'a str: Encode<'a, DB> + Type<DB>,
+{
     let mut q = QueryBuilder::new(head);
     let mut list = q.separated(", ");
     for id in ids {

@@ -4,9 +4,9 @@
 
 use haven_core::Date;
 use haven_core::record::{Entry, EntryKind, Patient, PatientRecord};
-use sqlx::Row;
 
 use crate::codec::date_text;
+use crate::db::{ReadRow, on};
 use crate::{Result, Store, entries, projection};
 
 /// A planned contact with the patient it is for.
@@ -20,24 +20,26 @@ impl Store {
     /// Every active planned contact dated from `first` to `last` inclusive, by date, then
     /// family and given name, then entry id.
     pub async fn planned_contacts(&self, first: Date, last: Date) -> Result<Vec<DayContact>> {
+        on!(self.db(), p => {
         let rows = sqlx::query(
             "SELECT e.*, p.data AS patient_data FROM entries e JOIN patients p ON p.id = e.patient_id
-             WHERE e.kind = ? AND e.status = 'active' AND e.entry_date >= ? AND e.entry_date <= ?
+             WHERE e.kind = $1 AND e.status = 'active' AND e.entry_date >= $2 AND e.entry_date <= $3
              ORDER BY e.entry_date, p.family_name, p.given_name, e.id",
         )
         .bind(EntryKind::PlannedContact.id())
         .bind(date_text(first))
         .bind(date_text(last))
-        .fetch_all(self.pool())
+        .fetch_all(p)
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(DayContact {
-                    patient: crate::codec::from_json(&r.try_get::<String, _>("patient_data")?)?,
+                    patient: crate::codec::from_json(&r.text("patient_data")?)?,
                     entry: entries::entry_from_row(r)?,
                 })
             })
             .collect()
+        })
     }
 
     /// The rules' view of every patient with an active entry of one of `kinds` (coded entries
@@ -48,17 +50,20 @@ impl Store {
         if kinds.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL AND id IN (SELECT patient_id FROM entries WHERE status = 'active' AND kind IN (",
-        );
-        let mut list = q.separated(", ");
-        for kind in kinds {
-            list.push_bind(kind.id());
-        }
-        list.push_unseparated(")) ORDER BY family_name, given_name, id");
+        let views: Vec<(Vec<u8>,)> = on!(self.db(), p => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL AND id IN (SELECT patient_id FROM entries WHERE status = 'active' AND kind IN (",
+            );
+            let mut list = q.separated(", ");
+            for kind in kinds {
+                list.push_bind(kind.id());
+            }
+            list.push_unseparated(")) ORDER BY family_name, given_name, id");
+            q.build_query_as().fetch_all(p).await?
+        });
         let mut out = Vec::new();
-        for row in q.build().fetch_all(self.pool()).await? {
-            match projection::decode(&row.try_get::<Vec<u8>, _>("rules_view")?) {
+        for (view,) in views {
+            match projection::decode(&view) {
                 Ok(record) => out.push(record),
                 Err(crate::StoreError::StaleView(_)) => {}
                 Err(e) => return Err(e),

@@ -5,8 +5,9 @@
 use haven_core::OrganisationId;
 use haven_core::directory::{HelpKind, Organisation};
 use haven_core::language::LanguageTag;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
+
+use crate::db::{Conn, exec, on};
 
 use crate::codec::timestamp_text;
 use crate::{Actor, Result, Store, StoreError, now};
@@ -33,49 +34,56 @@ macro_rules! columns {
 const SELECT_CURRENT: &str = concat!(
     "SELECT id, version, ",
     columns!(),
-    " FROM directory WHERE id = ?"
+    " FROM directory WHERE id = $1"
 );
 
 impl Store {
     /// Every directory entry at its current version, active or not, by name.
     pub async fn directory(&self) -> Result<Vec<DirectoryEntry>> {
-        let rows = sqlx::query(concat!(
-            "SELECT id, version, ",
-            columns!(),
-            " FROM directory ORDER BY name COLLATE NOCASE, seq"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        on!(self.db(), p => {
+            let rows = sqlx::query(concat!(
+                "SELECT id, version, ",
+                columns!(),
+                // lower() folds ASCII only on SQLite, as NOCASE does: one order on both backends.
+                " FROM directory ORDER BY lower(name), seq"
+            ))
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(entry_from_row).collect()
+        })
     }
 
     /// One directory entry at its current version.
     pub async fn organisation(&self, id: &str) -> Result<DirectoryEntry> {
-        let row = sqlx::query(SELECT_CURRENT)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
-        entry_from_row(&row)
+        on!(self.db(), p => {
+            let row = sqlx::query(SELECT_CURRENT)
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+                .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
+            entry_from_row(&row)
+        })
     }
 
     /// Every version of a directory entry, oldest first (the current one last).
     pub async fn organisation_history(&self, id: &str) -> Result<Vec<DirectoryEntry>> {
         let current = self.organisation(id).await?;
-        let rows = sqlx::query(concat!(
-            "SELECT id, version, ",
-            columns!(),
-            " FROM directory_history WHERE id = ? ORDER BY version"
-        ))
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        let mut out = rows
-            .iter()
-            .map(entry_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        out.push(current);
-        Ok(out)
+        on!(self.db(), p => {
+            let rows = sqlx::query(concat!(
+                "SELECT id, version, ",
+                columns!(),
+                " FROM directory_history WHERE id = $1 ORDER BY version"
+            ))
+            .bind(id)
+            .fetch_all(p)
+            .await?;
+            let mut out = rows
+                .iter()
+                .map(entry_from_row)
+                .collect::<Result<Vec<_>>>()?;
+            out.push(current);
+            Ok(out)
+        })
     }
 
     /// Adds an organisation (checked by the caller with `Organisation::validate`) as
@@ -85,21 +93,21 @@ impl Store {
         actor: &Actor,
         organisation: &Organisation,
     ) -> Result<OrganisationId> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM directory")
-            .fetch_one(&mut *tx)
-            .await?;
+        let mut tx = self.db().write().await?;
+        let seq: i64 = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM directory")
+            .fetch_one(c).await)?;
         let id = format!("org-{seq}");
-        let insert = sqlx::query(concat!(
-            "INSERT INTO directory (id, seq, version, ",
-            columns!(),
-            ") VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(&id)
-        .bind(seq);
-        bind_organisation(insert, organisation, actor)
-            .execute(&mut *tx)
-            .await?;
+        let bound = Bound::of(organisation, actor);
+        exec!(conn tx.conn(), c => {
+            let insert = sqlx::query(concat!(
+                "INSERT INTO directory (id, seq, version, ",
+                columns!(),
+                ") VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            ))
+            .bind(&id)
+            .bind(seq);
+            bind_organisation!(insert, bound).execute(c).await
+        })?;
         self.audit()
             .append(
                 &mut tx,
@@ -123,33 +131,32 @@ impl Store {
         version: u32,
         organisation: &Organisation,
     ) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let current = current_in(&mut tx, id).await?;
+        let mut tx = self.db().write().await?;
+        let current = current_in(tx.conn(), id).await?;
         if current.version != version {
             return Err(StoreError::VersionConflict {
                 current: current.version,
             });
         }
-        sqlx::query(concat!(
+        exec!(conn tx.conn(), c => sqlx::query(concat!(
             "INSERT INTO directory_history (id, version, ",
             columns!(),
             ") SELECT id, version, ",
             columns!(),
-            " FROM directory WHERE id = ?"
+            " FROM directory WHERE id = $1"
         ))
         .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let update = sqlx::query(
-            "UPDATE directory SET version = ?, name = ?, help = ?, area = ?, languages = ?,
-             accepts = ?, how_to_refer = ?, website = ?, active = ?, changed_at = ?, changed_by = ?
-             WHERE id = ?",
-        )
-        .bind(i64::from(version) + 1);
-        bind_organisation(update, organisation, actor)
-            .bind(id.to_owned())
-            .execute(&mut *tx)
-            .await?;
+        .execute(c).await)?;
+        let bound = Bound::of(organisation, actor);
+        exec!(conn tx.conn(), c => {
+            let update = sqlx::query(
+                "UPDATE directory SET version = $1, name = $2, help = $3, area = $4, languages = $5,
+                 accepts = $6, how_to_refer = $7, website = $8, active = $9, changed_at = $10, changed_by = $11
+                 WHERE id = $12",
+            )
+            .bind(i64::from(version) + 1);
+            bind_organisation!(update, bound).bind(id.to_owned()).execute(c).await
+        })?;
         let changed = changed_fields(&current.organisation, organisation);
         self.audit()
             .append(
@@ -165,33 +172,65 @@ impl Store {
     }
 }
 
-async fn current_in(conn: &mut SqliteConnection, id: &str) -> Result<DirectoryEntry> {
-    let row = sqlx::query(SELECT_CURRENT)
+async fn current_in(conn: Conn<'_>, id: &str) -> Result<DirectoryEntry> {
+    on!(conn conn, c => sqlx::query(SELECT_CURRENT)
         .bind(id)
-        .fetch_optional(conn)
+        .fetch_optional(c)
         .await?
-        .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))?;
-    entry_from_row(&row)
+        .ok_or_else(|| StoreError::OrganisationNotFound(id.to_owned()))
+        .and_then(|row| entry_from_row(&row)))
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
-
-/// Binds an organisation's columns in `columns!()` order, stamped with now and the actor.
-fn bind_organisation<'q>(query: Query<'q>, o: &Organisation, actor: &Actor) -> Query<'q> {
-    let help: Vec<&str> = o.help.iter().map(|h| h.id()).collect();
-    let languages: Vec<&str> = o.languages.iter().map(LanguageTag::as_str).collect();
-    query
-        .bind(o.name.clone())
-        .bind(help.join(" "))
-        .bind(o.area.clone())
-        .bind(languages.join(" "))
-        .bind(o.accepts.clone())
-        .bind(o.how_to_refer.clone())
-        .bind(o.website.clone())
-        .bind(o.active)
-        .bind(timestamp_text(now()))
-        .bind(actor.0.clone())
+/// An organisation's columns as bound, in `columns!()` order, stamped with now and the actor.
+struct Bound {
+    name: String,
+    help: String,
+    area: String,
+    languages: String,
+    accepts: String,
+    how_to_refer: String,
+    website: String,
+    active: bool,
+    changed_at: String,
+    changed_by: String,
 }
+
+impl Bound {
+    fn of(o: &Organisation, actor: &Actor) -> Self {
+        let help: Vec<&str> = o.help.iter().map(|h| h.id()).collect();
+        let languages: Vec<&str> = o.languages.iter().map(LanguageTag::as_str).collect();
+        Self {
+            name: o.name.clone(),
+            help: help.join(" "),
+            area: o.area.clone(),
+            languages: languages.join(" "),
+            accepts: o.accepts.clone(),
+            how_to_refer: o.how_to_refer.clone(),
+            website: o.website.clone(),
+            active: o.active,
+            changed_at: timestamp_text(now()),
+            changed_by: actor.0.clone(),
+        }
+    }
+}
+
+/// Binds a [`Bound`] (a macro: the query's type is each backend's own).
+macro_rules! bind_organisation {
+    ($query:expr, $b:expr) => {
+        $query
+            .bind(&$b.name)
+            .bind(&$b.help)
+            .bind(&$b.area)
+            .bind(&$b.languages)
+            .bind(&$b.accepts)
+            .bind(&$b.how_to_refer)
+            .bind(&$b.website)
+            .bind($b.active)
+            .bind(&$b.changed_at)
+            .bind(&$b.changed_by)
+    };
+}
+use bind_organisation;
 
 /// What an audit row says changed: field names, and "marked inactive" / "made active again".
 fn changed_fields(before: &Organisation, after: &Organisation) -> Vec<&'static str> {
@@ -220,7 +259,13 @@ fn changed_fields(before: &Organisation, after: &Organisation) -> Vec<&'static s
     out
 }
 
-fn entry_from_row(row: &SqliteRow) -> Result<DirectoryEntry> {
+fn entry_from_row<R: Row>(row: &R) -> Result<DirectoryEntry>
+where
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+{
     let id: String = row.try_get("id")?;
     let corrupt = |what: &str, value: &str| {
         StoreError::Corrupt(format!("directory entry {id}: {what} {value:?}"))

@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::db::{exec, on};
 use haven_core::duplicates::{DuplicateReason, duplicate_reasons, is_shared_phone, phone_key};
 use haven_core::names::{NameKeys, PersonName};
 use haven_core::record::{Entry, Patient};
-use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::codec::timestamp_text;
 use crate::patients::{PatientSummary, summary};
@@ -168,12 +168,10 @@ impl Store {
         let id = patient.id.as_str();
         let mut phone = patient.phone.as_deref().and_then(phone_key);
         if let Some(key) = &phone {
-            let holders: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM patients WHERE phone_key = ? AND id <> ?")
+            let holders: i64 = on!(self.db(), c => sqlx::query_scalar("SELECT COUNT(*) FROM patients WHERE phone_key = $1 AND id <> $2")
                     .bind(key)
                     .bind(id)
-                    .fetch_one(self.pool())
-                    .await?;
+                    .fetch_one(c).await)?;
             if is_shared_phone(
                 usize::try_from(holders)
                     .unwrap_or(usize::MAX)
@@ -182,33 +180,34 @@ impl Store {
                 phone = None;
             }
         }
-        let rows = sqlx::query(
-            "SELECT data, version FROM patients WHERE rowid IN (
-                 SELECT rowid FROM patients WHERE nhs_number = ?1
-                 UNION SELECT rowid FROM patients WHERE phone_key = ?2
-                 UNION SELECT rowid FROM patients WHERE birth_date = ?3)",
-        )
-        .bind(patient.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(&phone)
-        .bind(patient.birth_date.map(|d| d.to_string()))
-        .fetch_all(self.pool())
-        .await?;
+        let found: Vec<PatientSummary> = on!(self.db(), p => {
+            let rows = sqlx::query(
+                "SELECT data, version FROM patients WHERE id IN (
+                     SELECT id FROM patients WHERE nhs_number = $1
+                     UNION SELECT id FROM patients WHERE phone_key = $2
+                     UNION SELECT id FROM patients WHERE birth_date = $3)",
+            )
+            .bind(patient.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
+            .bind(&phone)
+            .bind(patient.birth_date.map(|d| d.to_string()))
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(summary).collect::<Result<_>>()?
+        });
         let different: HashSet<String> = if id.is_empty() {
             HashSet::new()
         } else {
-            sqlx::query_scalar(
-                "SELECT patient_b FROM distinct_patients WHERE patient_a = ?1
-                 UNION SELECT patient_a FROM distinct_patients WHERE patient_b = ?1",
+            on!(self.db(), c => sqlx::query_scalar(
+                "SELECT patient_b FROM distinct_patients WHERE patient_a = $1
+                 UNION SELECT patient_a FROM distinct_patients WHERE patient_b = $1",
             )
             .bind(id)
-            .fetch_all(self.pool())
-            .await?
+            .fetch_all(c).await)?
             .into_iter()
             .collect()
         };
         let mut out = Vec::new();
-        for row in &rows {
-            let found = summary(row)?;
+        for found in found {
             let other = found.patient.id.as_str();
             if other == id || different.contains(other) {
                 continue;
@@ -240,27 +239,24 @@ impl Store {
             return Err(StoreError::SamePatient(a.to_owned()));
         }
         let (a, b) = ordered(a, b);
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db().write().await?;
         for id in [a, b] {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
+            let exists: Option<i32> = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+                .fetch_optional(c).await)?;
             if exists.is_none() {
                 return Err(StoreError::PatientNotFound(id.to_owned()));
             }
         }
-        let inserted = sqlx::query(
+        let inserted = exec!(conn tx.conn(), c => sqlx::query(
             "INSERT INTO distinct_patients (patient_a, patient_b, marked_by, marked_at)
-             VALUES (?, ?, ?, ?) ON CONFLICT (patient_a, patient_b) DO NOTHING",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (patient_a, patient_b) DO NOTHING",
         )
         .bind(a)
         .bind(b)
         .bind(&actor.0)
         .bind(timestamp_text(now()))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .execute(c).await)?;
         if inserted == 1 {
             let rows = [
                 (Some(a), format!("not the same person as {b}")),
@@ -318,29 +314,32 @@ impl Store {
         .map_err(|e| StoreError::Corrupt(format!("duplicates task: {e}")))?;
         let finder = match on_file {
             Some(finder) => finder?,
+            // In memory, or on PostgreSQL: through the pool.
             None => {
                 let mut finder = PairFinder::default();
                 for (sql, reason) in SAME_VALUE {
-                    for r in sqlx::query(sql).fetch_all(self.pool()).await? {
-                        finder.same_value(reason, r.try_get(0)?, r.try_get(1)?);
+                    let rows: Vec<(String, String)> =
+                        on!(self.db(), p => sqlx::query_as(sql).fetch_all(p).await)?;
+                    for (value, id) in rows {
+                        finder.same_value(reason, value, id);
                     }
                 }
-                for r in sqlx::query(SAME_DAY).fetch_all(self.pool()).await? {
+                let rows: Vec<(String, String, String)> =
+                    on!(self.db(), p => sqlx::query_as(SAME_DAY).fetch_all(p).await)?;
+                for (date, id, data) in rows {
                     finder
-                        .born(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)
+                        .born(date, id, &data)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 }
                 finder
             }
         };
         let pairs = finder.pairs();
-        let different: HashSet<(String, String)> =
-            sqlx::query("SELECT patient_a, patient_b FROM distinct_patients")
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("patient_a")?, r.try_get("patient_b")?)))
-                .collect::<Result<_>>()?;
+        let different: Vec<(String, String)> = on!(self.db(), p =>
+            sqlx::query_as("SELECT patient_a, patient_b FROM distinct_patients")
+                .fetch_all(p)
+                .await)?;
+        let different: HashSet<(String, String)> = different.into_iter().collect();
         let mut pairs: Vec<((String, String), Vec<DuplicateReason>)> = pairs
             .into_iter()
             .filter(|(p, _)| !different.contains(p))
@@ -351,27 +350,18 @@ impl Store {
         pairs.truncate(limit);
 
         // The pairs shown, read whole.
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT data, version FROM patients WHERE id IN (");
-        let mut list = q.separated(", ");
-        let ids: BTreeSet<&str> = pairs
+        let ids: Vec<&str> = pairs
             .iter()
             .flat_map(|((a, b), _)| [a.as_str(), b.as_str()])
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
             .collect();
-        for id in &ids {
-            list.push_bind(*id);
-        }
-        list.push_unseparated(")");
-        let patients: BTreeMap<String, Patient> = if ids.is_empty() {
-            BTreeMap::new()
-        } else {
-            q.build()
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|r| summary(r).map(|s| (s.patient.id.to_string(), s.patient)))
-                .collect::<Result<_>>()?
-        };
+        let patients: BTreeMap<String, Patient> = self
+            .patients(&ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.patient.id.to_string(), s.patient))
+            .collect();
         let mut out = Vec::with_capacity(pairs.len());
         for ((a, b), found) in pairs {
             let (Some(pa), Some(pb)) = (patients.get(&a), patients.get(&b)) else {

@@ -2,9 +2,9 @@
 
 use haven_core::record::{Change, Entry, EntryBody, EntryStatus, PatientRecord, Visibility};
 use haven_core::{EntryId, PartialDate, PatientId, UserId};
-use sqlx::{Row, SqliteConnection};
 
 use crate::codec::{date_text, parse_timestamp, timestamp_text};
+use crate::db::{Conn, ReadRow, exec, on};
 use crate::{Actor, Result, Store, StoreError};
 
 impl Store {
@@ -16,15 +16,16 @@ impl Store {
     /// Adds several new entries in one transaction, each with its audit row: all or none (an
     /// outreach and the appointment it booked are one act).
     pub async fn add_entries(&self, actor: &Actor, entries: &[Entry]) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db().write().await?;
         let mut patients: Vec<&str> = entries.iter().map(|e| e.patient.as_str()).collect();
         patients.sort_unstable();
         patients.dedup();
         for patient in &patients {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
-                .bind(*patient)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let exists: Option<i32> = on!(conn tx.conn(), c =>
+                sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1")
+                    .bind(*patient)
+                    .fetch_optional(c)
+                    .await)?;
             if exists.is_none() {
                 return Err(StoreError::PatientNotFound((*patient).to_owned()));
             }
@@ -53,28 +54,32 @@ impl Store {
     /// Stores the next version of an entry (an amendment or an entered-in-error marking made by
     /// `haven_core::record::Entry`), moving the current version to history.
     pub async fn change_entry(&self, actor: &Actor, next: &Entry) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id = ?")
-            .bind(next.id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::EntryNotFound(next.id.to_string()))?;
-        let current = row.try_get::<i64, _>("version")? as u32;
-        if current + 1 != next.version {
-            return Err(StoreError::VersionConflict { current });
-        }
-        sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(next.id.as_str())
-            .bind(i64::from(current))
-            .bind(row.try_get::<String, _>("status")?)
-            .bind(row.try_get::<String, _>("data")?)
-            .bind(row.try_get::<String, _>("changed_at")?)
-            .bind(row.try_get::<String, _>("changed_by")?)
-            .bind(row.try_get::<String, _>("reason")?)
-            .bind(row.try_get::<Option<String>, _>("partial_date")?)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE entries SET version = ?, status = ?, entry_date = ?, data = ?, changed_at = ?, changed_by = ?, reason = ?, partial_date = ? WHERE id = ?")
+        let mut tx = self.db().write().await?;
+        let current = on!(conn tx.conn(), c => {
+            let row = sqlx::query("SELECT version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id = $1")
+                .bind(next.id.as_str())
+                .fetch_optional(&mut *c)
+                .await?
+                .ok_or_else(|| StoreError::EntryNotFound(next.id.to_string()))?;
+            let current = row.int("version")? as u32;
+            if current + 1 != next.version {
+                return Err(StoreError::VersionConflict { current });
+            }
+            sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(next.id.as_str())
+                .bind(i64::from(current))
+                .bind(row.text("status")?)
+                .bind(row.text("data")?)
+                .bind(row.text("changed_at")?)
+                .bind(row.text("changed_by")?)
+                .bind(row.text("reason")?)
+                .bind(row.opt_text("partial_date")?)
+                .execute(&mut *c)
+                .await?;
+            current
+        });
+        debug_assert_eq!(current + 1, next.version);
+        exec!(conn tx.conn(), c => sqlx::query("UPDATE entries SET version = $1, status = $2, entry_date = $3, data = $4, changed_at = $5, changed_by = $6, reason = $7, partial_date = $8 WHERE id = $9")
             .bind(i64::from(next.version))
             .bind(next.status.id())
             .bind(date_text(next.body.date()))
@@ -84,8 +89,8 @@ impl Store {
             .bind(&next.change.reason)
             .bind(next.partial_date.map(|p| p.to_string()))
             .bind(next.id.as_str())
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await)?;
         let action = if next.status == EntryStatus::EnteredInError {
             "entry.entered-in-error"
         } else {
@@ -107,12 +112,12 @@ impl Store {
     }
 
     pub async fn entry(&self, id: &str) -> Result<Entry> {
-        let row = sqlx::query("SELECT * FROM entries WHERE id = ?")
+        on!(self.db(), p => sqlx::query("SELECT * FROM entries WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(p)
             .await?
-            .ok_or_else(|| StoreError::EntryNotFound(id.to_owned()))?;
-        entry_from_row(&row)
+            .ok_or_else(|| StoreError::EntryNotFound(id.to_owned()))
+            .and_then(|row| entry_from_row(&row)))
     }
 
     /// The current version of each of these entries and when Haven stored it, by entry id; ids
@@ -123,13 +128,15 @@ impl Store {
     ) -> Result<std::collections::HashMap<String, crate::VersionStamp>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(crate::codec::IN_LIST_MAX) {
-            let mut q = crate::codec::in_list(
-                "SELECT id, version, changed_at FROM entries WHERE id IN (",
-                chunk,
-            );
-            for row in q.build().fetch_all(self.pool()).await? {
-                out.insert(row.try_get("id")?, crate::patients::stamp(&row)?);
-            }
+            on!(self.db(), p => {
+                let mut q = crate::codec::in_list(
+                    "SELECT id, version, changed_at FROM entries WHERE id IN (",
+                    chunk,
+                );
+                for row in q.build().fetch_all(p).await? {
+                    out.insert(row.text("id")?, crate::patients::stamp(&row)?);
+                }
+            });
         }
         Ok(out)
     }
@@ -137,22 +144,24 @@ impl Store {
     /// Every version of an entry, oldest first (the current one last).
     pub async fn entry_history(&self, id: &str) -> Result<Vec<Entry>> {
         let current = self.entry(id).await?;
-        let rows = sqlx::query("SELECT * FROM entry_history WHERE entry_id = ? ORDER BY version")
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?;
-        let mut out = Vec::with_capacity(rows.len() + 1);
-        for r in &rows {
-            out.push(Entry {
-                id: current.id.clone(),
-                patient: current.patient.clone(),
-                version: r.try_get::<i64, _>("version")? as u32,
-                status: status(&r.try_get::<String, _>("status")?)?,
-                change: change_from_row(r)?,
-                body: crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
-                partial_date: partial_from_row(r)?,
-            });
-        }
+        let mut out = Vec::new();
+        on!(self.db(), p => {
+            let rows = sqlx::query("SELECT * FROM entry_history WHERE entry_id = $1 ORDER BY version")
+                .bind(id)
+                .fetch_all(p)
+                .await?;
+            for r in &rows {
+                out.push(Entry {
+                    id: current.id.clone(),
+                    patient: current.patient.clone(),
+                    version: r.int("version")? as u32,
+                    status: status(&r.text("status")?)?,
+                    change: change_from_row(r)?,
+                    body: crate::codec::from_json(&r.text("data")?)?,
+                    partial_date: partial_from_row(r)?,
+                });
+            }
+        });
         out.push(current);
         Ok(out)
     }
@@ -161,18 +170,20 @@ impl Store {
     /// the rules skip them), filtered to what `visible` allows.
     pub async fn record(&self, id: &str, visible: Visibility) -> Result<PatientRecord> {
         let patient = self.patient(id).await?.patient;
-        let rows =
-            sqlx::query("SELECT * FROM entries WHERE patient_id = ? ORDER BY entry_date, id")
-                .bind(id)
-                .fetch_all(self.pool())
-                .await?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let e = entry_from_row(r)?;
-            if e.visibility() <= visible {
-                entries.push(e);
+        let mut entries = Vec::new();
+        on!(self.db(), p => {
+            let rows =
+                sqlx::query("SELECT * FROM entries WHERE patient_id = $1 ORDER BY entry_date, id")
+                    .bind(id)
+                    .fetch_all(p)
+                    .await?;
+            for r in &rows {
+                let e = entry_from_row(r)?;
+                if e.visibility() <= visible {
+                    entries.push(e);
+                }
             }
-        }
+        });
         Ok(PatientRecord { patient, entries })
     }
 }
@@ -181,21 +192,21 @@ fn status(text: &str) -> Result<EntryStatus> {
     EntryStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("entry status {text:?}")))
 }
 
-fn change_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Change> {
+fn change_from_row(r: &impl ReadRow) -> Result<Change> {
     Ok(Change {
-        by: UserId::new(r.try_get::<String, _>("changed_by")?),
-        at: parse_timestamp(&r.try_get::<String, _>("changed_at")?)?,
-        reason: r.try_get("reason")?,
+        by: UserId::new(r.text("changed_by")?),
+        at: parse_timestamp(&r.text("changed_at")?)?,
+        reason: r.text("reason")?,
     })
 }
 
-pub(crate) fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
-    let body: EntryBody = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
+pub(crate) fn entry_from_row(r: &impl ReadRow) -> Result<Entry> {
+    let body: EntryBody = crate::codec::from_json(&r.text("data")?)?;
     Ok(Entry {
-        id: EntryId::new(r.try_get::<String, _>("id")?),
-        patient: PatientId::new(r.try_get::<String, _>("patient_id")?),
-        version: r.try_get::<i64, _>("version")? as u32,
-        status: status(&r.try_get::<String, _>("status")?)?,
+        id: EntryId::new(r.text("id")?),
+        patient: PatientId::new(r.text("patient_id")?),
+        version: r.int("version")? as u32,
+        status: status(&r.text("status")?)?,
         change: change_from_row(r)?,
         body,
         partial_date: partial_from_row(r)?,
@@ -203,8 +214,8 @@ pub(crate) fn entry_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
 }
 
 /// The `partial_date` column: the entry's date as its source gave it, when only in part.
-pub(crate) fn partial_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<PartialDate>> {
-    r.try_get::<Option<String>, _>("partial_date")?
+pub(crate) fn partial_from_row(r: &impl ReadRow) -> Result<Option<PartialDate>> {
+    r.opt_text("partial_date")?
         .map(|text| {
             PartialDate::parse(&text)
                 .map_err(|_| StoreError::Corrupt(format!("partial date {text:?}")))
@@ -212,10 +223,10 @@ pub(crate) fn partial_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<Par
         .transpose()
 }
 
-pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result<()> {
-    sqlx::query(
+pub(crate) async fn insert(conn: impl Into<Conn<'_>>, entry: &Entry) -> Result<()> {
+    exec!(conn conn.into(), c => sqlx::query(
         "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(entry.id.as_str())
     .bind(entry.patient.as_str())
@@ -229,7 +240,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, entry: &Entry) -> Result
     .bind(entry.change.by.as_str())
     .bind(&entry.change.reason)
     .bind(entry.partial_date.map(|p| p.to_string()))
-    .execute(conn)
-    .await?;
+    .execute(c)
+    .await)?;
     Ok(())
 }

@@ -16,8 +16,20 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error("unsupported database URL {0:?}: use a SQLite path or sqlite://PATH")]
+    #[error(
+        "unsupported database URL {0:?}: use a SQLite path, sqlite://PATH or postgres://USER@HOST/DATABASE"
+    )]
     UnsupportedUrl(String),
+    #[error(
+        "{0} is not available on PostgreSQL yet (issue #17 brings it over); use a SQLite database for it"
+    )]
+    NotOnPostgres(&'static str),
+    #[error(
+        "a PostgreSQL database needs its audit key file given with --audit-key (HAVEN_AUDIT_KEY) and its checkpoint file with --audit-checkpoints: they are kept outside the database"
+    )]
+    AuditFilesNeeded,
+    #[error("PostgreSQL did not let Haven in: {0}")]
+    Unreachable(String),
     #[error("no patient with id {0}")]
     PatientNotFound(String),
     #[error("a patient ({0}) cannot be marked as a different person from themselves")]
@@ -61,6 +73,9 @@ pub enum StoreError {
     Scan(#[from] rusqlite::Error),
     #[error("population scans need a database file; this store is in memory")]
     NoFile,
+    /// A population scan on PostgreSQL was called outside a Tokio runtime: a fault of the build.
+    #[error("a population scan on PostgreSQL needs to run inside Haven's async runtime")]
+    NoRuntime,
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

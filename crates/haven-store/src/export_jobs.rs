@@ -7,8 +7,8 @@
 //! failed, so a client is told to start again rather than polling for ever. Times are Unix
 //! seconds of the system's clock, given by the caller (row stamps, not clinical dates).
 
+use crate::db::{ReadRow, exec, on};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use crate::codec::{from_json, to_json};
 use crate::{Result, Store, StoreError};
@@ -111,8 +111,8 @@ pub struct ExportJob {
 impl Store {
     pub async fn create_export_job(&self, job: &NewExportJob, now: i64) -> Result<()> {
         let (kind, group) = job.kind.column();
-        sqlx::query(
-            "INSERT INTO export_jobs (id, owner_token, request_url, transaction_time, kind, group_id, parameters, state, total, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+        exec!(self.db(), c => sqlx::query(
+            "INSERT INTO export_jobs (id, owner_token, request_url, transaction_time, kind, group_id, parameters, state, total, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10)",
         )
         .bind(&job.id)
         .bind(&job.owner_token)
@@ -124,33 +124,30 @@ impl Store {
         .bind(job.total as i64)
         .bind(now)
         .bind(now)
-        .execute(self.pool())
-        .await?;
+        .execute(c).await)?;
         Ok(())
     }
 
     pub async fn export_job(&self, id: &str) -> Result<Option<ExportJob>> {
-        sqlx::query("SELECT * FROM export_jobs WHERE id = ?")
+        on!(self.db(), p => sqlx::query("SELECT * FROM export_jobs WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(p)
             .await?
             .as_ref()
             .map(job_from_row)
-            .transpose()
+            .transpose())
     }
 
     /// Records a running job's progress and that it is alive; `false` once the job is no
     /// longer running (cancelled, or failed as stalled), which tells the writer to stop.
     pub async fn export_heartbeat(&self, id: &str, done: u64, now: i64) -> Result<bool> {
-        let changed = sqlx::query(
-            "UPDATE export_jobs SET done = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'",
+        let changed = exec!(self.db(), c => sqlx::query(
+            "UPDATE export_jobs SET done = $1, heartbeat_at = $2 WHERE id = $3 AND state = 'running'",
         )
         .bind(done as i64)
         .bind(now)
         .bind(id)
-        .execute(self.pool())
-        .await?
-        .rows_affected();
+        .execute(c).await)?;
         Ok(changed == 1)
     }
 
@@ -163,7 +160,7 @@ impl Store {
     ) -> Result<bool> {
         self.finish(
             id,
-            "UPDATE export_jobs SET state = 'complete', done = total, output = ?, finished_at = ? WHERE id = ? AND state = 'running'",
+            "UPDATE export_jobs SET state = 'complete', done = total, output = $1, finished_at = $2 WHERE id = $3 AND state = 'running'",
             &to_json(output)?,
             now,
         )
@@ -174,7 +171,7 @@ impl Store {
     pub async fn fail_export_job(&self, id: &str, message: &str, now: i64) -> Result<bool> {
         self.finish(
             id,
-            "UPDATE export_jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ? AND state = 'running'",
+            "UPDATE export_jobs SET state = 'failed', error = $1, finished_at = $2 WHERE id = $3 AND state = 'running'",
             message,
             now,
         )
@@ -184,26 +181,22 @@ impl Store {
     /// Cancels a job of `owner` that is running or finished (its files are the caller's to
     /// delete); `false` when the token has no such job.
     pub async fn cancel_export_job(&self, id: &str, owner: &str, now: i64) -> Result<bool> {
-        let changed = sqlx::query(
-            "UPDATE export_jobs SET state = 'cancelled', output = '[]', finished_at = COALESCE(finished_at, ?) WHERE id = ? AND owner_token = ? AND state IN ('running', 'complete', 'failed')",
+        let changed = exec!(self.db(), c => sqlx::query(
+            "UPDATE export_jobs SET state = 'cancelled', output = '[]', finished_at = COALESCE(finished_at, $1) WHERE id = $2 AND owner_token = $3 AND state IN ('running', 'complete', 'failed')",
         )
         .bind(now)
         .bind(id)
         .bind(owner)
-        .execute(self.pool())
-        .await?
-        .rows_affected();
+        .execute(c).await)?;
         Ok(changed == 1)
     }
 
     async fn finish(&self, id: &str, sql: &'static str, value: &str, now: i64) -> Result<bool> {
-        let changed = sqlx::query(sql)
+        let changed = exec!(self.db(), c => sqlx::query(sql)
             .bind(value)
             .bind(now)
             .bind(id)
-            .execute(self.pool())
-            .await?
-            .rows_affected();
+            .execute(c).await)?;
         Ok(changed == 1)
     }
 
@@ -215,56 +208,52 @@ impl Store {
         message: &str,
         now: i64,
     ) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "UPDATE export_jobs SET state = 'failed', error = ?, finished_at = ? WHERE state = 'running' AND heartbeat_at < ? RETURNING id",
+        Ok(on!(self.db(), c => sqlx::query_scalar(
+            "UPDATE export_jobs SET state = 'failed', error = $1, finished_at = $2 WHERE state = 'running' AND heartbeat_at < $3 RETURNING id",
         )
         .bind(message)
         .bind(now)
         .bind(heartbeat_before)
-        .fetch_all(self.pool())
-        .await?)
+        .fetch_all(c).await)?)
     }
 
     /// Marks expired every job that finished before `finished_before` and is not already
     /// expired, forgetting its files; returns their ids so the caller deletes the files. The
     /// row stays, so a status request can say the export expired.
     pub async fn expire_exports(&self, finished_before: i64) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "UPDATE export_jobs SET state = 'expired', output = '[]' WHERE state IN ('complete', 'failed', 'cancelled') AND finished_at < ? RETURNING id",
+        Ok(on!(self.db(), c => sqlx::query_scalar(
+            "UPDATE export_jobs SET state = 'expired', output = '[]' WHERE state IN ('complete', 'failed', 'cancelled') AND finished_at < $1 RETURNING id",
         )
         .bind(finished_before)
-        .fetch_all(self.pool())
-        .await?)
+        .fetch_all(c).await)?)
     }
 }
 
-fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ExportJob> {
-    let kind = match row.try_get::<String, _>("kind")?.as_str() {
-        "system" => ExportKind::System,
-        "patient" => ExportKind::Patient,
-        "group" => ExportKind::Group(
-            row.try_get::<Option<String>, _>("group_id")?
-                .ok_or_else(|| {
-                    StoreError::Corrupt("a group export job without its group".into())
-                })?,
-        ),
-        other => return Err(StoreError::Corrupt(format!("export job kind {other:?}"))),
-    };
+fn job_from_row(row: &impl ReadRow) -> Result<ExportJob> {
+    let kind =
+        match row.text("kind")?.as_str() {
+            "system" => ExportKind::System,
+            "patient" => ExportKind::Patient,
+            "group" => ExportKind::Group(row.opt_text("group_id")?.ok_or_else(|| {
+                StoreError::Corrupt("a group export job without its group".into())
+            })?),
+            other => return Err(StoreError::Corrupt(format!("export job kind {other:?}"))),
+        };
     Ok(ExportJob {
-        id: row.try_get("id")?,
-        owner_token: row.try_get("owner_token")?,
-        request_url: row.try_get("request_url")?,
-        transaction_time: row.try_get("transaction_time")?,
+        id: row.text("id")?,
+        owner_token: row.text("owner_token")?,
+        request_url: row.text("request_url")?,
+        transaction_time: row.text("transaction_time")?,
         kind,
-        parameters: row.try_get("parameters")?,
-        state: ExportState::parse(&row.try_get::<String, _>("state")?)?,
-        done: row.try_get::<i64, _>("done")?.max(0) as u64,
-        total: row.try_get::<i64, _>("total")?.max(0) as u64,
-        output: from_json(&row.try_get::<String, _>("output")?)?,
-        error: row.try_get("error")?,
-        started_at: row.try_get("started_at")?,
-        heartbeat_at: row.try_get("heartbeat_at")?,
-        finished_at: row.try_get("finished_at")?,
+        parameters: row.text("parameters")?,
+        state: ExportState::parse(&row.text("state")?)?,
+        done: row.int("done")?.max(0) as u64,
+        total: row.int("total")?.max(0) as u64,
+        output: from_json(&row.text("output")?)?,
+        error: row.opt_text("error")?,
+        started_at: row.int("started_at")?,
+        heartbeat_at: row.int("heartbeat_at")?,
+        finished_at: row.opt_int("finished_at")?,
     })
 }
 

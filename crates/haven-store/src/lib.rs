@@ -1,5 +1,7 @@
-//! Haven's storage: one [`Store`] over an embedded SQLite file (the default) — the clinical
-//! record, accounts, sessions, settings and the tamper-evident audit log.
+//! Haven's storage: one [`Store`] over an embedded SQLite file (the default) or a PostgreSQL
+//! database (`postgres://…`) — the clinical record, accounts, sessions, settings and the
+//! tamper-evident audit log. Queries are written once for both (`db.rs`); what is not yet
+//! ported to PostgreSQL is refused there by name ([`StoreError::NotOnPostgres`]).
 //!
 //! Architecture invariants:
 //! - every public write runs in one transaction together with its audit row;
@@ -16,12 +18,14 @@ mod cds_jti;
 mod clock;
 mod codec;
 mod coordination;
+mod db;
 mod directory;
 mod duplicates;
 mod entries;
 mod error;
 pub mod export_jobs;
 mod open;
+mod open_pg;
 mod patients;
 mod population;
 pub mod projection;
@@ -41,9 +45,12 @@ pub use audit::{
 pub use break_glass::BreakGlass;
 pub use clock::Clock;
 pub use coordination::DayContact;
+pub use db::Backend;
 pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
+pub use open::PoolSettings;
+pub use open_pg::without_password as shown_url;
 pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;
@@ -51,13 +58,13 @@ pub use settings::PolicyChangeError;
 pub use users::{NamedClinician, Role, User};
 pub use view_rebuild::{ViewFailure, ViewRebuild};
 
-use sqlx::SqlitePool;
-
 /// The Haven database. Cheap to clone (a connection pool).
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
-    /// The database file, for the population scans' own read-only connections; `None` in memory.
+    /// SQLite or PostgreSQL (`db.rs`).
+    db: db::Pool,
+    /// The SQLite file, for the population scans' own read-only connections; `None` in memory
+    /// and on PostgreSQL.
     path: Option<std::path::PathBuf>,
     /// Read-only connections for point reads on hot paths.
     readers: std::sync::Arc<readers::Readers>,
@@ -84,6 +91,32 @@ impl Actor {
 impl Store {
     pub(crate) fn audit(&self) -> &audit::Trail {
         &self.audit
+    }
+
+    /// The database, for queries written once for both backends (`db::on!`).
+    pub(crate) fn db(&self) -> &db::Pool {
+        &self.db
+    }
+
+    /// Which database this store is on.
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// The SQLite pool, for work not yet available on PostgreSQL: there it is refused,
+    /// naming `what`, before anything is read or written.
+    pub(crate) fn sqlite(&self, what: &'static str) -> Result<&sqlx::SqlitePool> {
+        match &self.db {
+            db::Pool::Sqlite(pool) => Ok(pool),
+            db::Pool::Postgres(_) => Err(db::not_yet(what)),
+        }
+    }
+
+    /// The SQLite pool of a store a test opened on SQLite.
+    #[cfg(test)]
+    pub(crate) fn pool(&self) -> &sqlx::SqlitePool {
+        self.sqlite("a SQLite-only test")
+            .expect("this test opens its store on SQLite")
     }
 }
 

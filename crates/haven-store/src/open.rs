@@ -1,4 +1,6 @@
-//! Opening a database: refuse foreign or newer files before touching them, then migrate.
+//! Opening a database: refuse foreign or newer files (or PostgreSQL schemas) before touching
+//! them, then migrate. The URL chooses the backend: `postgres://…` is PostgreSQL, anything else
+//! a SQLite file.
 
 use std::path::Path;
 
@@ -7,12 +9,30 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Row, SqliteConnection};
+use sqlx::{Connection, SqliteConnection};
 
 use crate::audit::{AuditFiles, Trail};
 use crate::{Clock, Result, Store, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// PostgreSQL's migrations, in lockstep with SQLite's (same versions; a test checks).
+pub(crate) static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The connection pool's size and how long a request waits for a connection before failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(30),
+        }
+    }
+}
 
 /// The newest schema version this build knows.
 /// Each connection's page cache, as SQLite's `cache_size` pragma takes it (negative: KiB).
@@ -21,14 +41,25 @@ pub(crate) const CACHE_SIZE: &str = "-32000";
 /// How long a connection waits for another's write lock before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long [`Store::health`] waits for the database.
+pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
+
 pub fn known_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Whether `--db` names a PostgreSQL database.
+pub(crate) fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Turns `--db` into a file path: a plain path or `sqlite://PATH`.
 pub(crate) fn sqlite_path(url: &str) -> Result<&str> {
     if let Some(rest) = url.strip_prefix("sqlite://") {
         return Ok(rest);
+    }
+    if is_postgres(url) {
+        return Err(StoreError::AuditFilesNeeded);
     }
     if url.contains("://") {
         return Err(StoreError::UnsupportedUrl(url.to_owned()));
@@ -53,7 +84,21 @@ impl Store {
         clock: Clock,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Store> {
-        Self::open_file(url, Some(audit), clock, progress).await
+        Self::open_pooled(url, audit, clock, PoolSettings::default(), progress).await
+    }
+
+    /// [`Store::open_with`] with the connection pool sized and timed by `pool`.
+    pub async fn open_pooled(
+        url: &str,
+        audit: &AuditFiles,
+        clock: Clock,
+        pool: PoolSettings,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Store> {
+        if is_postgres(url) {
+            return crate::open_pg::open(url, audit, clock, pool, progress).await;
+        }
+        Self::open_file(url, Some(audit), clock, pool, progress).await
     }
 
     /// Opens a file; with no audit files, under a throwaway key (a file only inspected, which
@@ -62,6 +107,7 @@ impl Store {
         url: &str,
         audit: Option<&AuditFiles>,
         clock: Clock,
+        settings: PoolSettings,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Store> {
         let path = sqlite_path(url)?;
@@ -79,10 +125,12 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .pragma("cache_size", CACHE_SIZE);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.acquire_timeout)
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        let pool = crate::db::Pool::Sqlite(pool);
         crate::search::refresh_keys(&pool).await?;
         let trail = match audit {
             Some(files) => Trail::open(&pool, files).await?,
@@ -91,7 +139,7 @@ impl Store {
         // The file itself, without any `?option=` sqlx read from the URL.
         let path: Option<std::path::PathBuf> = Some(path.split('?').next().unwrap_or(path).into());
         let store = Store {
-            pool,
+            db: pool,
             readers: std::sync::Arc::new(Readers::new(path.clone())),
             path,
             audit: std::sync::Arc::new(trail),
@@ -110,9 +158,10 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        let pool = crate::db::Pool::Sqlite(pool);
         crate::search::refresh_keys(&pool).await?;
         let store = Store {
-            pool,
+            db: pool,
             path: None,
             readers: Default::default(),
             audit: std::sync::Arc::new(Trail::ephemeral()?),
@@ -122,27 +171,29 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether the database answers within [`HEALTH_TIMEOUT`] (a load balancer asking
+    /// `/healthz` must not wait for the pool's own acquire timeout).
     pub async fn health(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        let answer =
+            async { crate::db::exec!(self.db(), p => sqlx::query("SELECT 1").execute(p).await) };
+        match tokio::time::timeout(HEALTH_TIMEOUT, answer).await {
+            Ok(answered) => answered.map(|_| ()).map_err(StoreError::from),
+            Err(_) => Err(StoreError::Database(sqlx::Error::PoolTimedOut)),
+        }
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        crate::db::on!(self.db(), p => p.close().await);
     }
 
     /// Whether the database holds any patient or user (restore and `serve --demo` ask this).
     pub async fn is_empty(&self) -> Result<bool> {
-        let row = sqlx::query(
+        let n: i64 = crate::db::on!(self.db(), p => sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM patients) + (SELECT COUNT(*) FROM users) AS n",
         )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get::<i64, _>("n")? == 0)
-    }
-
-    pub(crate) fn pool(&self) -> &sqlx::SqlitePool {
-        &self.pool
+        .fetch_one(p)
+        .await)?;
+        Ok(n == 0)
     }
 
     /// The application's clock, which every user of this store reads "today" from.
@@ -213,6 +264,23 @@ async fn inspect_existing(path: &str) -> Result<()> {
     };
     let _ = conn.close().await;
     result
+}
+
+#[cfg(test)]
+mod lockstep_tests {
+    use super::*;
+
+    /// One schema version means the same thing on both backends: every migration exists in
+    /// both folders, so a database of either kind at version N has the same tables.
+    #[test]
+    fn the_sqlite_and_postgres_migrations_are_in_lockstep() {
+        let versions = |m: &sqlx::migrate::Migrator| {
+            m.iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(versions(&MIGRATOR), versions(&PG_MIGRATOR));
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@ use haven_core::duplicates::phone_key;
 use haven_core::record::{Entry, Patient};
 use haven_core::search::PatientSearch;
 use haven_core::{PatientId, text};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::QueryBuilder;
 
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
+use crate::db::{Conn, ReadRow, exec, on};
 use crate::{Actor, Result, Store, StoreError, entries, now};
 
 /// Which version of a patient's demographics, or of an entry, is stored, and when Haven stored
@@ -38,7 +39,7 @@ pub struct PatientQuery {
 impl Store {
     /// The next free `pat-N` id.
     pub async fn next_patient_seq(&self) -> Result<i64> {
-        next_seq(&mut *self.pool().acquire().await?).await
+        on!(self.db(), p => next_seq(&mut *p.acquire().await?).await)
     }
 
     /// Registers a patient with any first entries (for example the interpreter flag), in one
@@ -61,7 +62,7 @@ impl Store {
         first_entries: Vec<Entry>,
         duplicates: Option<&crate::DuplicateOverride>,
     ) -> Result<Patient> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db().write().await?;
         let seq = next_seq(&mut tx).await?;
         if patient.id.as_str().is_empty() {
             let mut from = seq;
@@ -107,20 +108,24 @@ impl Store {
         expected_version: u32,
         reason: &str,
     ) -> Result<u32> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row =
-            sqlx::query("SELECT version, data, changed_at, changed_by FROM patients WHERE id = ?")
-                .bind(patient.id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::PatientNotFound(patient.id.to_string()))?;
-        let current: i64 = row.try_get("version")?;
-        if current != i64::from(expected_version) {
-            return Err(StoreError::VersionConflict {
-                current: current as u32,
-            });
-        }
-        supersede(&mut tx, patient, &row, reason, actor).await?;
+        let mut tx = self.db().write().await?;
+        let current = on!(conn tx.conn(), c => {
+            let row = sqlx::query(
+                "SELECT version, data, changed_at, changed_by FROM patients WHERE id = $1",
+            )
+            .bind(patient.id.as_str())
+            .fetch_optional(&mut *c)
+            .await?
+            .ok_or_else(|| StoreError::PatientNotFound(patient.id.to_string()))?;
+            let current = row.int("version")?;
+            if current != i64::from(expected_version) {
+                return Err(StoreError::VersionConflict {
+                    current: current as u32,
+                });
+            }
+            supersede(c, patient, &Current::read(&row)?, reason, actor).await?;
+            current
+        });
         crate::actions::after_patient_change(&mut tx, patient.id.as_str(), self.clock.today())
             .await?;
         self.audit()
@@ -137,12 +142,12 @@ impl Store {
     }
 
     pub async fn patient(&self, id: &str) -> Result<PatientSummary> {
-        let row = sqlx::query("SELECT data, version FROM patients WHERE id = ?")
+        on!(self.db(), p => sqlx::query("SELECT data, version FROM patients WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(p)
             .await?
-            .ok_or_else(|| StoreError::PatientNotFound(id.to_owned()))?;
-        summary(&row)
+            .ok_or_else(|| StoreError::PatientNotFound(id.to_owned()))
+            .and_then(|row| summary(&row)))
     }
 
     /// Several patients in one query (a worklist page's), in no particular order; ids that
@@ -150,10 +155,12 @@ impl Store {
     pub async fn patients(&self, ids: &[&str]) -> Result<Vec<PatientSummary>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IN_LIST_MAX) {
-            let mut q = in_list("SELECT data, version FROM patients WHERE id IN (", chunk);
-            for row in q.build().fetch_all(self.pool()).await? {
-                out.push(summary(&row)?);
-            }
+            on!(self.db(), p => {
+                let mut q = in_list("SELECT data, version FROM patients WHERE id IN (", chunk);
+                for row in q.build().fetch_all(p).await? {
+                    out.push(summary(&row)?);
+                }
+            });
         }
         Ok(out)
     }
@@ -166,13 +173,15 @@ impl Store {
     ) -> Result<std::collections::HashMap<String, VersionStamp>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(IN_LIST_MAX) {
-            let mut q = in_list(
-                "SELECT id, version, changed_at FROM patients WHERE id IN (",
-                chunk,
-            );
-            for row in q.build().fetch_all(self.pool()).await? {
-                out.insert(row.try_get("id")?, stamp(&row)?);
-            }
+            on!(self.db(), p => {
+                let mut q = in_list(
+                    "SELECT id, version, changed_at FROM patients WHERE id IN (",
+                    chunk,
+                );
+                for row in q.build().fetch_all(p).await? {
+                    out.insert(row.text("id")?, stamp(&row)?);
+                }
+            });
         }
         Ok(out)
     }
@@ -184,22 +193,19 @@ impl Store {
         id: &str,
         version: u32,
     ) -> Result<Option<(Patient, VersionStamp)>> {
-        let row = sqlx::query(
-            "SELECT data, version, changed_at FROM patients WHERE id = ?1 AND version = ?2
-             UNION ALL
-             SELECT data, version, changed_at FROM patient_history WHERE patient_id = ?1 AND version = ?2",
-        )
-        .bind(id)
-        .bind(i64::from(version))
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| {
-            Ok((
-                crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
-                stamp(&r)?,
-            ))
+        on!(self.db(), p => {
+            let row = sqlx::query(
+                "SELECT data, version, changed_at FROM patients WHERE id = $1 AND version = $2
+                 UNION ALL
+                 SELECT data, version, changed_at FROM patient_history WHERE patient_id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(i64::from(version))
+            .fetch_optional(p)
+            .await?;
+            row.map(|r| Ok((crate::codec::from_json(&r.text("data")?)?, stamp(&r)?)))
+                .transpose()
         })
-        .transpose()
     }
 
     /// What an import needs to know of the patients already stored: those with these ids, then
@@ -212,13 +218,15 @@ impl Store {
             .map(|s| s.patient)
             .collect();
         for chunk in nhs_numbers.chunks(IN_LIST_MAX) {
-            let mut q = in_list(
-                "SELECT data, version FROM patients WHERE nhs_number IN (",
-                chunk,
-            );
-            for row in q.build().fetch_all(self.pool()).await? {
-                out.push(summary(&row)?.patient);
-            }
+            on!(self.db(), p => {
+                let mut q = in_list(
+                    "SELECT data, version FROM patients WHERE nhs_number IN (",
+                    chunk,
+                );
+                for row in q.build().fetch_all(p).await? {
+                    out.push(summary(&row)?.patient);
+                }
+            });
         }
         Ok(out)
     }
@@ -228,21 +236,23 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Vec<(u32, Patient, String, String, String)>> {
-        let rows = sqlx::query("SELECT version, data, changed_at, changed_by, reason FROM patient_history WHERE patient_id = ? ORDER BY version DESC")
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<i64, _>("version")? as u32,
-                    crate::codec::from_json(&r.try_get::<String, _>("data")?)?,
-                    r.try_get("changed_at")?,
-                    r.try_get("changed_by")?,
-                    r.try_get("reason")?,
-                ))
-            })
-            .collect()
+        on!(self.db(), p => {
+            let rows = sqlx::query("SELECT version, data, changed_at, changed_by, reason FROM patient_history WHERE patient_id = $1 ORDER BY version DESC")
+                .bind(id)
+                .fetch_all(p)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.int("version")? as u32,
+                        crate::codec::from_json(&r.text("data")?)?,
+                        r.text("changed_at")?,
+                        r.text("changed_by")?,
+                        r.text("reason")?,
+                    ))
+                })
+                .collect()
+        })
     }
 
     /// Searches the patient list. Returns one page and the total number of matches.
@@ -261,74 +271,80 @@ impl Store {
         {
             return self.search_by_name(q, name, text, *birth_date).await;
         }
-        let mut count: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM patients");
-        let mut page: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT data, version FROM patients");
-        // The same filter for both statements (a QueryBuilder owns its binds).
-        push_filter(&mut count, q, search.as_ref());
-        push_filter(&mut page, q, search.as_ref());
-        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
-        page.push(" ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, seq LIMIT ")
-            .push_bind(q.limit.clamp(1, 500))
-            .push(" OFFSET ")
-            .push_bind(q.offset.max(0));
-        let rows = page.build().fetch_all(self.pool()).await?;
-        let page = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
-        Ok((page, total))
+        let order = self.backend().list_order();
+        on!(self.db(), p => {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM patients");
+            let mut page = QueryBuilder::new("SELECT data, version FROM patients");
+            // The same filter for both statements (a QueryBuilder owns its binds).
+            push_filter(&mut count, q, search.as_ref());
+            push_filter(&mut page, q, search.as_ref());
+            let total: i64 = count.build_query_scalar().fetch_one(p).await?;
+            page.push(order)
+                .push(" LIMIT ")
+                .push_bind(q.limit.clamp(1, 500))
+                .push(" OFFSET ")
+                .push_bind(q.offset.max(0));
+            let rows = page.build().fetch_all(p).await?;
+            let page = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
+            Ok((page, total))
+        })
     }
 
     pub async fn count_patients(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM patients")
-            .fetch_one(self.pool())
-            .await?)
+        Ok(
+            on!(self.db(), p => sqlx::query_scalar("SELECT COUNT(*) FROM patients")
+            .fetch_one(p)
+            .await)?,
+        )
     }
 
     /// Each named clinician (a username) with how many patients name them, by username.
     pub async fn patients_per_clinician(&self) -> Result<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
+        Ok(on!(self.db(), p => sqlx::query_as(
             "SELECT named_clinician, COUNT(*) FROM patients WHERE named_clinician IS NOT NULL GROUP BY named_clinician ORDER BY named_clinician",
         )
-        .fetch_all(self.pool())
-        .await?)
+        .fetch_all(p)
+        .await)?)
     }
 }
 
-pub(crate) fn stamp(row: &sqlx::sqlite::SqliteRow) -> Result<VersionStamp> {
+pub(crate) fn stamp(row: &impl ReadRow) -> Result<VersionStamp> {
     Ok(VersionStamp {
-        version: row.try_get::<i64, _>("version")? as u32,
-        changed_at: crate::codec::parse_timestamp(&row.try_get::<String, _>("changed_at")?)?,
+        version: row.int("version")? as u32,
+        changed_at: crate::codec::parse_timestamp(&row.text("changed_at")?)?,
     })
 }
 
-pub(crate) fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<PatientSummary> {
+pub(crate) fn summary(row: &impl ReadRow) -> Result<PatientSummary> {
     Ok(PatientSummary {
-        patient: crate::codec::from_json(&row.try_get::<String, _>("data")?)?,
-        version: row.try_get::<i64, _>("version")? as u32,
+        patient: crate::codec::from_json(&row.text("data")?)?,
+        version: row.int("version")? as u32,
     })
 }
 
-pub(crate) async fn next_seq(conn: &mut SqliteConnection) -> Result<i64> {
-    Ok(
+pub(crate) async fn next_seq(conn: impl Into<Conn<'_>>) -> Result<i64> {
+    Ok(on!(conn conn.into(), c =>
         sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) + 1 FROM patients")
-            .fetch_one(conn)
-            .await?,
-    )
+            .fetch_one(c)
+            .await)?)
 }
 
 /// The first `pat-N` id from `pat-{seq}` on that no stored patient has and `taken` does not
 /// hold (an imported patient's id may look like one of Haven's); `seq` moves past it.
 pub(crate) async fn free_id(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     seq: &mut i64,
     taken: impl Fn(&str) -> bool,
 ) -> Result<PatientId> {
+    let mut conn = conn.into();
     loop {
         let id = format!("pat-{seq}");
         *seq += 1;
-        let stored = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM patients WHERE id = ?")
-            .bind(&id)
-            .fetch_one(&mut *conn)
-            .await?;
+        let stored: i64 = on!(conn conn.re(), c =>
+            sqlx::query_scalar("SELECT count(*) FROM patients WHERE id = $1")
+                .bind(&id)
+                .fetch_one(c)
+                .await)?;
         if stored == 0 && !taken(&id) {
             return Ok(PatientId::new(id));
         }
@@ -370,27 +386,34 @@ impl Columns {
 }
 
 pub(crate) async fn insert_patient(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     patient: &Patient,
     seq: i64,
     actor: &Actor,
 ) -> Result<()> {
-    let c = Columns::of(patient)?;
-    let query = sqlx::query(
-        "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date,
-         nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by)
-         VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(patient.id.as_str())
-    .bind(seq);
-    bind_demographics(query, patient, &c, actor)
-        .execute(conn)
-        .await?;
+    let columns = Columns::of(patient)?;
+    let stamp = timestamp_text(now());
+    exec!(conn conn.into(), c => {
+        let query = sqlx::query(
+            "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date,
+             nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by)
+             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(patient.id.as_str())
+        .bind(seq);
+        bind_demographics!(query, patient, columns, stamp, actor).execute(c).await
+    })?;
     Ok(())
 }
 
 /// Appends the WHERE clause of a patient search without a name to `q`.
-fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, search: Option<&PatientSearch>) {
+fn push_filter<DB: sqlx::Database>(
+    q: &mut QueryBuilder<DB>,
+    query: &PatientQuery,
+    search: Option<&PatientSearch>,
+) where
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     q.push(" WHERE 1 = 1");
     match search {
         Some(PatientSearch::NhsNumber(digits)) => {
@@ -408,7 +431,10 @@ fn push_filter(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery, search: Optio
 }
 
 /// The clinician and language filters, as ` AND …` conditions.
-fn push_list_filters(q: &mut QueryBuilder<Sqlite>, query: &PatientQuery) {
+fn push_list_filters<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, query: &PatientQuery)
+where
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     for (condition, values) in list_filters(query) {
         q.push(" AND ");
         let mut parts = condition.split('?');
@@ -434,61 +460,81 @@ pub(crate) fn list_filters(query: &PatientQuery) -> Vec<(&'static str, Vec<Strin
     out
 }
 
-/// Moves the current demographics (`row`: version, data, changed_at, changed_by) to history and
-/// writes `patient` as the next version. Returns the new version.
+/// The stored demographics a change moves to history.
+pub(crate) struct Current {
+    pub version: i64,
+    pub data: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+impl Current {
+    /// From a row with `version`, `data`, `changed_at` and `changed_by`.
+    pub(crate) fn read(row: &impl ReadRow) -> Result<Self> {
+        Ok(Self {
+            version: row.int("version")?,
+            data: row.text("data")?,
+            changed_at: row.text("changed_at")?,
+            changed_by: row.text("changed_by")?,
+        })
+    }
+}
+
+/// Moves the current demographics to history and writes `patient` as the next version.
+/// Returns the new version.
 pub(crate) async fn supersede(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     patient: &Patient,
-    row: &sqlx::sqlite::SqliteRow,
+    current: &Current,
     reason: &str,
     actor: &Actor,
 ) -> Result<i64> {
-    let version: i64 = row.try_get("version")?;
-    sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)")
+    let mut conn = conn.into();
+    let version = current.version;
+    exec!(conn conn.re(), c => sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(patient.id.as_str())
         .bind(version)
-        .bind(row.try_get::<String, _>("data")?)
-        .bind(row.try_get::<String, _>("changed_at")?)
-        .bind(row.try_get::<String, _>("changed_by")?)
+        .bind(&current.data)
+        .bind(&current.changed_at)
+        .bind(&current.changed_by)
         .bind(reason)
-        .execute(&mut *conn)
-        .await?;
-    let c = Columns::of(patient)?;
-    let query = sqlx::query(
-        "UPDATE patients SET version = ?, search_name = ?, search_key = ?, phone_key = ?, family_name = ?, given_name = ?,
-         birth_date = ?, nhs_number = ?, local_id = ?, main_language = ?, named_clinician = ?, data = ?, changed_at = ?,
-         changed_by = ? WHERE id = ?",
-    )
-    .bind(version + 1);
-    bind_demographics(query, patient, &c, actor)
-        .bind(patient.id.as_str())
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await)?;
+    let columns = Columns::of(patient)?;
+    let stamp = timestamp_text(now());
+    exec!(conn conn.re(), c => {
+        let query = sqlx::query(
+            "UPDATE patients SET version = $1, search_name = $2, search_key = $3, phone_key = $4, family_name = $5, given_name = $6,
+             birth_date = $7, nhs_number = $8, local_id = $9, main_language = $10, named_clinician = $11, data = $12, changed_at = $13,
+             changed_by = $14 WHERE id = $15",
+        )
+        .bind(version + 1);
+        bind_demographics!(query, patient, columns, stamp, actor)
+            .bind(patient.id.as_str())
+            .execute(c)
+            .await
+    })?;
     Ok(version + 1)
 }
 
-type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
-
 /// Binds the demographic columns that INSERT and UPDATE list in the same order, from
-/// `search_name` to `changed_by`.
-fn bind_demographics<'q>(
-    query: SqliteQuery<'q>,
-    patient: &'q Patient,
-    c: &'q Columns,
-    actor: &'q Actor,
-) -> SqliteQuery<'q> {
-    query
-        .bind(&c.search_name)
-        .bind(&c.search_key)
-        .bind(&c.phone_key)
-        .bind(&patient.family_name)
-        .bind(&patient.given_name)
-        .bind(&c.birth_date)
-        .bind(&c.nhs_number)
-        .bind(&patient.local_id)
-        .bind(&c.language)
-        .bind(&c.clinician)
-        .bind(&c.data)
-        .bind(timestamp_text(now()))
-        .bind(&actor.0)
+/// `search_name` to `changed_by` (a macro: the query's type is each backend's own).
+macro_rules! bind_demographics {
+    ($query:expr, $patient:expr, $c:expr, $stamp:expr, $actor:expr) => {
+        $query
+            .bind(&$c.search_name)
+            .bind(&$c.search_key)
+            .bind(&$c.phone_key)
+            .bind(&$patient.family_name)
+            .bind(&$patient.given_name)
+            .bind(&$c.birth_date)
+            .bind(&$c.nhs_number)
+            .bind(&$patient.local_id)
+            .bind(&$c.language)
+            .bind(&$c.clinician)
+            .bind(&$c.data)
+            .bind(&$stamp)
+            .bind(&$actor.0)
+    };
 }
+use bind_demographics;

@@ -1,4 +1,4 @@
-//! Population scans on every core. Each worker thread opens its own read-only connection, takes
+//! Population scans on every core (SQLite; PostgreSQL reads one plain stream for now). Each worker thread opens its own read-only connection, takes
 //! the next range of patients, and hands each rules view (see [`crate::projection`]) straight
 //! to the caller's visitor on that thread: no rows cross threads, nothing is copied out of
 //! SQLite's page, and memory stays bounded by what the visitors keep.
@@ -63,6 +63,9 @@ impl Store {
         V: Fn(&mut S, &[u8]) -> Result<()> + Sync,
         P: Fn(u64) + Sync,
     {
+        if let crate::db::Pool::Postgres(pool) = self.db() {
+            return scan_postgres(pool, filter, &init, &visit, &progress).map(|s| vec![s]);
+        }
         let path = self.path.as_deref().ok_or(StoreError::NoFile)?;
         // The row ids to visit: one patient's, or everyone's.
         let ((first, last), workers) = {
@@ -142,6 +145,53 @@ impl Store {
                 .collect()
         })
     }
+}
+
+/// The scan on PostgreSQL: one plain streaming query in one snapshot (a repeatable-read
+/// transaction), the views decoded on this thread as they arrive. Server-side cursors or
+/// `COPY … TO` on several connections come later, measured (issue #17). Runs the query on the
+/// caller's Tokio runtime from this blocking thread (`spawn_blocking` or `block_in_place`).
+fn scan_postgres<S, I, V, P>(
+    pool: &sqlx::PgPool,
+    filter: &RecordStream,
+    init: &I,
+    visit: &V,
+    progress: &P,
+) -> Result<S>
+where
+    I: Fn() -> S,
+    V: Fn(&mut S, &[u8]) -> Result<()>,
+    P: Fn(u64),
+{
+    use futures_util::TryStreamExt;
+    let runtime = tokio::runtime::Handle::try_current().map_err(|_| StoreError::NoRuntime)?;
+    runtime.block_on(async {
+        let mut state = init();
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let mut rows = sqlx::query_scalar::<_, Vec<u8>>(
+            "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL
+             AND (CAST($1 AS TEXT) IS NULL OR id = $1)
+             AND (CAST($2 AS TEXT) IS NULL OR named_clinician = $2)",
+        )
+        .bind(&filter.patient)
+        .bind(&filter.clinician)
+        .fetch(&mut *tx);
+        let mut n = 0;
+        while let Some(view) = rows.try_next().await? {
+            visit(&mut state, &view)?;
+            n += 1;
+            if n % CHUNK as u64 == 0 {
+                progress(n);
+            }
+        }
+        drop(rows);
+        progress(n);
+        tx.commit().await?;
+        Ok(state)
+    })
 }
 
 pub(crate) fn open_reader(path: &std::path::Path) -> Result<Connection> {

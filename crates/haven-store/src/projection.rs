@@ -11,10 +11,10 @@
 use haven_core::record::{Change, Entry, EntryBody, EntryStatus, Patient, PatientRecord};
 use std::collections::HashMap;
 
-use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 
 use crate::codec::in_list;
+use crate::db::{Conn, ReadRow, exec, on};
 use crate::{Result, StoreError};
 
 /// The version of the stored form. Bump it whenever anything the view encodes changes shape (a
@@ -116,52 +116,53 @@ fn evaluation_entry(body: EntryBody) -> Entry {
 /// (two reads for all, one write each), inside the caller's transaction; returns their
 /// records, in the order of `ids`.
 pub(crate) async fn refresh_many(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     ids: &[&str],
 ) -> Result<Vec<PatientRecord>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut conn = conn.into();
     let mut records: HashMap<String, PatientRecord> = HashMap::with_capacity(ids.len());
-    for row in in_list("SELECT id, data FROM patients WHERE id IN (", ids)
-        .build()
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        let patient: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
-        records.insert(row.try_get("id")?, PatientRecord::new(patient));
-    }
-    let mut entries = in_list(
-        "SELECT * FROM entries WHERE status = 'active' AND patient_id IN (",
-        ids,
-    );
-    entries.push(" ORDER BY patient_id, entry_date, id");
-    for row in entries.build().fetch_all(&mut *conn).await? {
-        let entry = crate::entries::entry_from_row(&row)?;
-        if let Some(record) = records.get_mut(entry.patient.as_str()) {
-            record.entries.push(entry);
+    on!(conn conn.re(), c => {
+        for row in in_list("SELECT id, data FROM patients WHERE id IN (", ids)
+            .build()
+            .fetch_all(&mut *c)
+            .await?
+        {
+            let patient: Patient = crate::codec::from_json(&row.text("data")?)?;
+            records.insert(row.text("id")?, PatientRecord::new(patient));
         }
-    }
+        let mut entries = in_list(
+            "SELECT * FROM entries WHERE status = 'active' AND patient_id IN (",
+            ids,
+        );
+        entries.push(" ORDER BY patient_id, entry_date, id");
+        for row in entries.build().fetch_all(&mut *c).await? {
+            let entry = crate::entries::entry_from_row(&row)?;
+            if let Some(record) = records.get_mut(entry.patient.as_str()) {
+                record.entries.push(entry);
+            }
+        }
+    });
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let record = records
             .remove(*id)
             .ok_or_else(|| StoreError::PatientNotFound((*id).to_owned()))?;
-        sqlx::query("UPDATE patients SET rules_view = ? WHERE id = ?")
-            .bind(encode(&record)?)
+        let view = encode(&record)?;
+        exec!(conn conn.re(), c => sqlx::query("UPDATE patients SET rules_view = $1 WHERE id = $2")
+            .bind(&view)
             .bind(*id)
-            .execute(&mut *conn)
-            .await?;
+            .execute(c)
+            .await)?;
         out.push(record);
     }
     Ok(out)
 }
 
 /// Rebuilds one patient's rules view from the stored rows, inside the caller's transaction.
-pub(crate) async fn refresh(
-    conn: &mut SqliteConnection,
-    patient_id: &str,
-) -> Result<PatientRecord> {
+pub(crate) async fn refresh(conn: impl Into<Conn<'_>>, patient_id: &str) -> Result<PatientRecord> {
     refresh_many(conn, &[patient_id])
         .await?
         .pop()

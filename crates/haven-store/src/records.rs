@@ -7,10 +7,11 @@ use std::ops::ControlFlow;
 use futures_util::TryStreamExt;
 use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
 use sqlx::pool::PoolConnection;
-use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::audit::Trail;
 use crate::codec::{date_text, timestamp_text};
+use crate::db::{Conn, ReadRow, exec, on};
 use crate::entries::entry_from_row;
 use crate::patients::{Columns, next_seq};
 use crate::{Actor, Result, Store, VersionStamp, now};
@@ -45,6 +46,22 @@ impl Store {
     where
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
+        if self.backend() == crate::Backend::Postgres {
+            // No journal to tune: one transaction under the write lock (binary COPY comes
+            // later, measured; ARCHITECTURE.md, *PostgreSQL*).
+            let mut tx = self.db().write().await?;
+            let ids = load_into(
+                tx.conn(),
+                self.audit(),
+                actor,
+                action,
+                batches,
+                &mut progress,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(ids);
+        }
         let (mut conn, journal) = BulkJournal::begin(self).await?;
         let result = load_records(
             &mut conn,
@@ -95,31 +112,32 @@ impl Store {
         visible: Visibility,
         mut visit: impl FnMut(PatientRecord, VersionStamp) -> ControlFlow<()>,
     ) -> Result<u64> {
+        on!(self.db(), p => {
         let mut patients = sqlx::query(
-            "SELECT id, data, version, changed_at FROM patients WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR named_clinician = ?2)
-             AND (?3 IS NULL OR id >= ?3) ORDER BY id",
+            "SELECT id, data, version, changed_at FROM patients WHERE (CAST($1 AS TEXT) IS NULL OR id = $1) AND (CAST($2 AS TEXT) IS NULL OR named_clinician = $2)
+             AND (CAST($3 AS TEXT) IS NULL OR id >= $3) ORDER BY id",
         )
         .bind(&filter.patient)
         .bind(&filter.clinician)
         .bind(&filter.from)
-        .fetch(self.pool());
+        .fetch(p);
         let mut entries = (!filter.demographics_only).then(|| {
             sqlx::query(
-                "SELECT e.* FROM entries e WHERE (?1 IS NULL OR e.patient_id = ?1)
-                 AND (?2 IS NULL OR e.patient_id IN (SELECT id FROM patients WHERE named_clinician = ?2))
-                 AND (?3 OR e.sensitive = 0) AND (?4 IS NULL OR e.patient_id >= ?4)
+                "SELECT e.* FROM entries e WHERE (CAST($1 AS TEXT) IS NULL OR e.patient_id = $1)
+                 AND (CAST($2 AS TEXT) IS NULL OR e.patient_id IN (SELECT id FROM patients WHERE named_clinician = $2))
+                 AND ($3 OR NOT e.sensitive) AND (CAST($4 AS TEXT) IS NULL OR e.patient_id >= $4)
                  ORDER BY e.patient_id, e.entry_date, e.id",
             )
             .bind(&filter.patient)
             .bind(&filter.clinician)
             .bind(visible == Visibility::Sensitive)
             .bind(&filter.from)
-            .fetch(self.pool())
+            .fetch(p)
         });
         let mut pending: Option<Entry> = None;
         let mut count = 0;
         while let Some(row) = patients.try_next().await? {
-            let patient: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
+            let patient: Patient = crate::codec::from_json(&row.text("data")?)?;
             let stamp = crate::patients::stamp(&row)?;
             let mut record = PatientRecord::new(patient);
             while let Some(entries) = entries.as_mut() {
@@ -150,6 +168,7 @@ impl Store {
             }
         }
         Ok(count)
+        })
     }
 }
 
@@ -170,11 +189,12 @@ impl BulkJournal {
     /// A connection set up for a bulk load, the store's others closed first: idle connections
     /// would keep the WAL in use (the pool reopens them on demand).
     pub(crate) async fn begin(store: &Store) -> Result<(PoolConnection<Sqlite>, Self)> {
-        let mut conn = store.pool().acquire().await?;
-        while let Some(idle) = store.pool().try_acquire() {
+        let pool = store.sqlite("bulk load")?;
+        let mut conn = pool.acquire().await?;
+        while let Some(idle) = pool.try_acquire() {
             idle.close().await?;
         }
-        let journal = Self::enter(&mut conn, store.pool().size()).await?;
+        let journal = Self::enter(&mut conn, pool.size()).await?;
         Ok((conn, journal))
     }
 
@@ -231,7 +251,24 @@ where
     I: IntoIterator<Item = Vec<PatientRecord>>,
 {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let mut seq = next_seq(&mut tx).await?;
+    let ids = load_into(Conn::from(&mut tx), audit, actor, action, batches, progress).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Inserts the records inside the caller's transaction.
+async fn load_into<I>(
+    mut conn: Conn<'_>,
+    audit: &Trail,
+    actor: &Actor,
+    action: &str,
+    batches: I,
+    progress: &mut impl FnMut(u64),
+) -> Result<Vec<String>>
+where
+    I: IntoIterator<Item = Vec<PatientRecord>>,
+{
+    let mut seq = next_seq(conn.re()).await?;
     let stamp = timestamp_text(now());
     let mut ids = Vec::new();
     for mut batch in batches {
@@ -246,34 +283,34 @@ where
             seq += 1;
         }
         let first_seq = seq - batch.len() as i64;
-        insert_patients(&mut tx, &batch, first_seq, actor, &stamp).await?;
-        insert_entries(&mut tx, batch.iter().flat_map(|r| r.entries.iter())).await?;
+        insert_patients(conn.re(), &batch, first_seq, actor, &stamp).await?;
+        insert_entries(conn.re(), batch.iter().flat_map(|r| r.entries.iter())).await?;
         let rows = batch.iter().map(|r| {
             (
                 Some(r.patient.id.as_str()),
                 format!("{} entries", r.entries.len()),
             )
         });
-        audit.append_many(&mut tx, actor, action, rows).await?;
+        audit.append_many(conn.re(), actor, action, rows).await?;
         ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
         progress(ids.len() as u64);
     }
     // New patients have no stored actions yet: the next worklist view re-evaluates everyone.
-    sqlx::query("DELETE FROM settings WHERE key = 'actions.as-of'")
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    exec!(conn conn, c => sqlx::query("DELETE FROM settings WHERE key = 'actions.as-of'")
+        .execute(c)
+        .await)?;
     Ok(ids)
 }
 
 /// New patients with their rules views, numbered from `first_seq`, in multi-row inserts.
 pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     records: &[R],
     first_seq: i64,
     actor: &Actor,
     stamp: &str,
 ) -> Result<()> {
+    let mut conn = conn.into();
     for (c, chunk) in records.chunks(CHUNK).enumerate() {
         let cols = chunk
             .iter()
@@ -282,7 +319,8 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
                 Ok((Columns::of(&r.patient)?, crate::projection::encode(r)?))
             })
             .collect::<Result<Vec<_>>>()?;
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        exec!(conn conn.re(), db => {
+        let mut q = QueryBuilder::new(
             "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view) ",
         );
         q.push_values(
@@ -308,22 +346,25 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
                     .push_bind(view);
             },
         );
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(db).await
+        })?;
     }
     Ok(())
 }
 
 pub(crate) async fn insert_entries<'a>(
-    conn: &mut SqliteConnection,
+    conn: impl Into<Conn<'_>>,
     entries: impl Iterator<Item = &'a Entry>,
 ) -> Result<()> {
+    let mut conn = conn.into();
     let all: Vec<&Entry> = entries.collect();
     for chunk in all.chunks(CHUNK) {
         let data = chunk
             .iter()
             .map(|e| crate::codec::to_json(&e.body))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        exec!(conn conn.re(), db => {
+        let mut q = QueryBuilder::new(
             "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date) ",
         );
         q.push_values(chunk.iter().zip(data), |mut b, (e, data)| {
@@ -340,7 +381,8 @@ pub(crate) async fn insert_entries<'a>(
                 .push_bind(e.change.reason.clone())
                 .push_bind(e.partial_date.map(|p| p.to_string()));
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(db).await
+        })?;
     }
     Ok(())
 }

@@ -17,7 +17,9 @@ use haven_core::duplicates::phone_key;
 use haven_core::names::{KEY_VERSION, NameQuery, key_words};
 use haven_core::record::Patient;
 use haven_core::text::fold;
-use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row};
+
+use crate::db::{Backend, Pool, ReadRow, exec, on};
 
 use crate::codec::date_text;
 use crate::patients::{PatientSummary, list_filters};
@@ -118,6 +120,57 @@ impl NameSearch {
         (sql, params)
     }
 
+    /// [`NameSearch::candidates_sql`] on PostgreSQL: the same candidates (a superset of the
+    /// matches, which [`NameSearch::consider`] settles) through `LIKE`, which the pg_trgm
+    /// indexes answer (`migrations/postgres/0004`, `0006`); `seq` stands for SQLite's rowid.
+    fn candidates_sql_pg(
+        &self,
+        q: &PatientQuery,
+        birth_date: Option<Date>,
+    ) -> (String, Vec<String>) {
+        let mut params = vec![self.whole_text.clone()];
+        let mark = |params: &mut Vec<String>, value: String| {
+            params.push(value);
+            format!("${}", params.len())
+        };
+        let mut matches = vec!["local_id = $1".to_owned()];
+        if !self.folded.is_empty() {
+            matches.push(format!(
+                "search_name LIKE {}",
+                mark(&mut params, anywhere(&self.folded))
+            ));
+        }
+        if !self.words.is_empty() {
+            let all: Vec<String> = self
+                .words
+                .iter()
+                .map(|w| format!("search_key LIKE {}", mark(&mut params, anywhere(w))))
+                .collect();
+            matches.push(format!("({})", all.join(" AND ")));
+        }
+        let mut sql = format!(
+            "SELECT seq, family_name, given_name, search_name, search_key,
+             COALESCE(local_id = $1, FALSE) AS by_id
+             FROM patients WHERE ({})",
+            matches.join(" OR ")
+        );
+        if let Some(d) = birth_date {
+            let m = mark(&mut params, date_text(d));
+            sql.push_str(&format!(" AND birth_date = {m}"));
+        }
+        for (condition, values) in list_filters(q) {
+            let mut parts = condition.split('?');
+            sql.push_str(" AND ");
+            sql.push_str(parts.next().unwrap_or_default());
+            for (value, part) in values.into_iter().zip(parts) {
+                let m = mark(&mut params, value);
+                sql.push_str(&m);
+                sql.push_str(part);
+            }
+        }
+        (sql, params)
+    }
+
     /// A candidate, scored, if it matches: the folded text anywhere in its name, or every key
     /// word at the start of one of its key words (exactly what the trigram indexes look up,
     /// and the final word for the short words they cannot).
@@ -209,6 +262,15 @@ fn page_sql(page: &[i64]) -> String {
     format!("SELECT rowid, data, version FROM patients WHERE rowid IN ({marks})")
 }
 
+/// [`page_sql`] on PostgreSQL, by `seq`.
+fn page_sql_pg(page: &[i64]) -> String {
+    let marks: Vec<String> = (1..=page.len()).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT seq, data, version FROM patients WHERE seq IN ({})",
+        marks.join(", ")
+    )
+}
+
 impl Store {
     /// The demographics, with their stored versions, of every patient one of whose names
     /// (given, family, own script), folded, holds one of `texts` somewhere, in id order: found
@@ -223,24 +285,48 @@ impl Store {
         if folded.is_empty() || folded.iter().any(|t| t.chars().count() < TRIGRAM) {
             return Ok(None);
         }
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT data, version, changed_at FROM patients WHERE rowid IN (");
-        for (i, text) in folded.iter().enumerate() {
-            if i > 0 {
-                sql.push(" UNION ");
-            }
-            sql.push("SELECT rowid FROM patient_names WHERE patient_names MATCH ")
-                .push_bind(phrase(text));
-        }
-        sql.push(") ORDER BY id");
-        let rows = sql.build().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                let patient: Patient = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
-                Ok((patient, crate::patients::stamp(r)?))
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(Some)
+        let backend = self.backend();
+        on!(self.db(), p => {
+            let mut sql = match backend {
+                // The FTS5 trigram index (migration 0004).
+                Backend::Sqlite => {
+                    let mut sql = QueryBuilder::new(
+                        "SELECT data, version, changed_at FROM patients WHERE rowid IN (",
+                    );
+                    for (i, text) in folded.iter().enumerate() {
+                        if i > 0 {
+                            sql.push(" UNION ");
+                        }
+                        sql.push("SELECT rowid FROM patient_names WHERE patient_names MATCH ")
+                            .push_bind(phrase(text));
+                    }
+                    sql.push(")");
+                    sql
+                }
+                // `LIKE`, which the pg_trgm index answers (migrations/postgres/0004).
+                Backend::Postgres => {
+                    let mut sql = QueryBuilder::new(
+                        "SELECT data, version, changed_at FROM patients WHERE ",
+                    );
+                    for (i, text) in folded.iter().enumerate() {
+                        if i > 0 {
+                            sql.push(" OR ");
+                        }
+                        sql.push("search_name LIKE ").push_bind(anywhere(text));
+                    }
+                    sql
+                }
+            };
+            sql.push(" ORDER BY id");
+            let rows = sql.build().fetch_all(p).await?;
+            rows.iter()
+                .map(|r| {
+                    let patient: Patient = crate::codec::from_json(&r.text("data")?)?;
+                    Ok((patient, crate::patients::stamp(r)?))
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(Some)
+        })
     }
 
     /// Patients whose name (or local id, `whole_text`) matches `name`, optionally born on
@@ -294,37 +380,54 @@ impl Store {
         .map_err(|e| StoreError::Corrupt(format!("search task: {e}")))?;
         let (page, rows, total) = match on_file {
             Some(result) => result?,
+            // In memory, or on PostgreSQL: through the pool.
             None => {
                 let search = NameSearch::new(name, whole_text);
-                let (sql, params) = search.candidates_sql(q, birth_date);
-                let mut stmt = sqlx::query(AssertSqlSafe(sql));
-                for p in params {
-                    stmt = stmt.bind(p);
-                }
-                let mut found = Vec::new();
-                for r in stmt.fetch_all(self.pool()).await? {
-                    let candidate = Candidate {
-                        rowid: r.try_get(0)?,
-                        family: r.try_get(1)?,
-                        given: r.try_get(2)?,
-                        search_name: r.try_get(3)?,
-                        search_key: r.try_get::<Option<&str>, _>(4)?.unwrap_or_default(),
-                        by_id: r.try_get(5)?,
-                    };
-                    found.extend(search.consider(candidate));
-                }
-                let (page, total) = NameSearch::page(found, q);
-                let mut stmt = sqlx::query(AssertSqlSafe(page_sql(&page)));
-                for rowid in &page {
-                    stmt = stmt.bind(rowid);
-                }
-                let rows = stmt
-                    .fetch_all(self.pool())
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-                    .collect::<Result<Vec<(i64, String, i64)>>>()?;
-                (page, rows, total)
+                let backend = self.backend();
+                let ((sql, params), page_sql) = match backend {
+                    Backend::Sqlite => (
+                        search.candidates_sql(q, birth_date),
+                        page_sql as fn(&[i64]) -> String,
+                    ),
+                    Backend::Postgres => (
+                        search.candidates_sql_pg(q, birth_date),
+                        page_sql_pg as fn(&[i64]) -> String,
+                    ),
+                };
+                on!(self.db(), p => {
+                    let mut stmt = sqlx::query(AssertSqlSafe(sql));
+                    for param in params {
+                        stmt = stmt.bind(param);
+                    }
+                    let mut found = Vec::new();
+                    for r in stmt.fetch_all(p).await? {
+                        let candidate = Candidate {
+                            rowid: r.try_get(0)?,
+                            family: r.try_get(1)?,
+                            given: r.try_get(2)?,
+                            search_name: r.try_get(3)?,
+                            search_key: r.try_get::<Option<&str>, _>(4)?.unwrap_or_default(),
+                            by_id: r.try_get(5)?,
+                        };
+                        found.extend(search.consider(candidate));
+                    }
+                    let (page, total) = NameSearch::page(found, q);
+                    // `IN ()` is no statement on PostgreSQL: an empty page reads nothing.
+                    let mut rows = Vec::new();
+                    if !page.is_empty() {
+                        let mut stmt = sqlx::query(AssertSqlSafe(page_sql(&page)));
+                        for rowid in &page {
+                            stmt = stmt.bind(rowid);
+                        }
+                        rows = stmt
+                            .fetch_all(p)
+                            .await?
+                            .iter()
+                            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                            .collect::<Result<Vec<(i64, String, i64)>>>()?;
+                    }
+                    (page, rows, total)
+                })
             }
         };
         let mut out = Vec::with_capacity(page.len());
@@ -346,18 +449,18 @@ impl Store {
 /// Fills in the name and phone keys of every patient when the database's keys were made by
 /// another version of the key functions, or not at all (a database from before migration
 /// 0006). One transaction; a no-op when the keys are current.
-pub(crate) async fn refresh_keys(pool: &SqlitePool) -> Result<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let stored: Option<String> =
+pub(crate) async fn refresh_keys(pool: &Pool) -> Result<()> {
+    let mut tx = pool.write().await?;
+    let mut conn = tx.conn();
+    let stored: Option<String> = on!(conn conn.re(), c =>
         sqlx::query_scalar("SELECT value FROM haven_meta WHERE key = 'name-keys'")
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(c)
+            .await)?;
     if stored.as_deref() == Some(KEY_VERSION) {
         return Ok(());
     }
-    let rows = sqlx::query("SELECT rowid, data FROM patients")
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows: Vec<(String, String)> = on!(conn conn.re(), c =>
+        sqlx::query_as("SELECT id, data FROM patients").fetch_all(c).await)?;
     if !rows.is_empty() {
         tracing::info!(
             patients = rows.len(),
@@ -365,40 +468,39 @@ pub(crate) async fn refresh_keys(pool: &SqlitePool) -> Result<()> {
         );
     }
     let mut keys = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let p: Patient = crate::codec::from_json(&r.try_get::<String, _>("data")?)?;
+    for (id, data) in rows {
+        let p: Patient = crate::codec::from_json(&data)?;
         let mut names = format!("{} {}", p.given_name, p.family_name);
         if let Some(native) = &p.native_name {
             names.push(' ');
             names.push_str(native);
         }
         keys.push((
-            r.try_get::<i64, _>("rowid")?,
+            id,
             stored_key(&names),
             p.phone.as_deref().and_then(phone_key),
         ));
     }
-    drop(rows);
     for batch in keys.chunks(REFRESH_BATCH) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("WITH k (id, search_key, phone_key) AS (");
-        q.push_values(batch, |mut b, (rowid, key, phone)| {
-            b.push_bind(rowid).push_bind(key).push_bind(phone);
-        });
-        q.push(
-            ") UPDATE patients SET search_key = k.search_key, phone_key = k.phone_key FROM k WHERE patients.rowid = k.id",
-        );
-        q.build().execute(&mut *tx).await?;
+        exec!(conn conn.re(), c => {
+            let mut q = QueryBuilder::new("WITH k (id, search_key, phone_key) AS (");
+            q.push_values(batch, |mut b, (id, key, phone)| {
+                b.push_bind(id).push_bind(key).push_bind(phone);
+            });
+            q.push(
+                ") UPDATE patients SET search_key = k.search_key, phone_key = k.phone_key FROM k WHERE patients.id = k.id",
+            );
+            q.build().execute(c).await
+        })?;
     }
-    sqlx::query(
-        "INSERT INTO haven_meta (key, value) VALUES ('name-keys', ?)
+    exec!(conn conn.re(), c => sqlx::query(
+        "INSERT INTO haven_meta (key, value) VALUES ('name-keys', $1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
     .bind(KEY_VERSION)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .execute(c)
+    .await)?;
+    tx.commit().await
 }
 
 #[cfg(test)]

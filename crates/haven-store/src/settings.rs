@@ -1,29 +1,31 @@
 //! Practice settings (the care-rule policy, safety text): key → text, each change audited with
 //! its old and new value.
 
+use crate::db::{Conn, exec, on};
 use crate::{Actor, Result, Store, StoreError};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-                .bind(key)
-                .fetch_optional(self.pool())
-                .await?,
+            on!(self.db(), p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(p)
+            .await)?,
         )
     }
 
     pub async fn set_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let old: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        let mut tx = self.db().write().await?;
+        let old: Option<String> = on!(conn tx.conn(), c =>
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(c)
+                .await)?;
+        exec!(conn tx.conn(), c => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key)
             .bind(value)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await)?;
         let detail = format!("{key}: {:?} -> {value:?}", old.unwrap_or_default());
         self.audit()
             .append(&mut tx, actor, "setting.change", None, &detail)
@@ -45,11 +47,11 @@ impl Store {
             .flat_map(|u| u.as_bytes().to_vec())
             .map(|b| format!("{b:02x}"))
             .collect();
-        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+        exec!(self.db(), p => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(&key)
             .bind(&fresh)
-            .execute(self.pool())
-            .await?;
+            .execute(p)
+            .await)?;
         let stored = self.setting(&key).await?.unwrap_or_default();
         let mut secret = [0u8; 32];
         hex::decode_to_slice(&stored, &mut secret)
@@ -64,7 +66,7 @@ const POLICY_PREFIX: &str = "policy.";
 impl Store {
     /// The practice policy: defaults with every stored change applied.
     pub async fn policy(&self) -> Result<haven_core::policy::Policy> {
-        load_policy(&mut *self.pool().acquire().await?).await
+        on!(self.db(), p => load_policy(&mut *p.acquire().await?).await)
     }
 
     /// Changes one policy setting after checking it; audited with the old and new value.
@@ -97,13 +99,11 @@ pub enum PolicyChangeError {
 }
 
 /// The stored policy, read on the caller's connection (inside a transaction when there is one).
-pub(crate) async fn load_policy(
-    conn: &mut sqlx::SqliteConnection,
-) -> Result<haven_core::policy::Policy> {
-    let rows: Vec<(String, String)> =
+pub(crate) async fn load_policy(conn: impl Into<Conn<'_>>) -> Result<haven_core::policy::Policy> {
+    let rows: Vec<(String, String)> = on!(conn conn.into(), c =>
         sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'policy.%' ORDER BY key")
-            .fetch_all(conn)
-            .await?;
+            .fetch_all(c)
+            .await)?;
     let pairs = rows
         .iter()
         .map(|(k, v)| (&k[POLICY_PREFIX.len()..], v.as_str()));

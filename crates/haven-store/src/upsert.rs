@@ -14,12 +14,12 @@ use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord, Visibilit
 use haven_core::rules;
 use std::collections::{HashMap, HashSet};
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Connection, Row, SqliteConnection};
+use sqlx::Connection;
 
 use crate::audit::Trail;
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
-use crate::patients::{insert_patient, next_seq};
+use crate::db::{Conn, ReadRow, exec, on};
+use crate::patients::{Current, insert_patient, next_seq};
 use crate::{Actor, Store, StoreError, now};
 
 mod identity;
@@ -140,16 +140,18 @@ impl Store {
         incoming: Vec<Incoming>,
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
-        let mut conn = self.pool().acquire().await?;
-        upsert(
-            &mut conn,
+        let mut tx = self.db().write().await?;
+        let done = upsert(
+            tx.conn(),
             self.audit(),
             actor,
             incoming,
             reason,
             self.clock.today(),
         )
-        .await
+        .await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// [`Store::upsert_incoming`] for a bulk import by a process that has the file to itself
@@ -161,15 +163,24 @@ impl Store {
         incoming: Vec<Incoming>,
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
+        if self.backend() == crate::Backend::Postgres {
+            return self.upsert_incoming(actor, incoming, reason).await;
+        }
         let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
-        let result = upsert(
-            &mut conn,
-            self.audit(),
-            actor,
-            incoming,
-            reason,
-            self.clock.today(),
-        )
+        let result = async {
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            let done = upsert(
+                Conn::from(&mut tx),
+                self.audit(),
+                actor,
+                incoming,
+                reason,
+                self.clock.today(),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(done)
+        }
         .await;
         journal.leave(&mut conn).await?;
         result
@@ -212,39 +223,29 @@ fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
         .collect()
 }
 
-/// The body of both upserts: everything in one transaction on `conn`, the actions as of `today`.
+/// The body of both upserts: everything inside the caller's transaction (`tx`), the actions as
+/// of `today`.
 async fn upsert(
-    conn: &mut SqliteConnection,
+    mut tx: Conn<'_>,
     audit: &Trail,
     actor: &Actor,
     mut incoming: Vec<Incoming>,
     reason: &str,
     today: haven_core::Date,
 ) -> Result<Upserted, UpsertError> {
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let policy = crate::settings::load_policy(&mut tx).await?;
-    assign_new_ids(&mut tx, &mut incoming).await?;
+    let policy = crate::settings::load_policy(tx.re()).await?;
+    assign_new_ids(tx.re(), &mut incoming).await?;
     let mut summary = UpsertSummary::default();
     for chunk in incoming.chunks(CHUNK) {
         let patient_ids: Vec<&str> = chunk.iter().map(|i| i.record.patient.id.as_str()).collect();
-        let stored_patients = rows_by_id(
-            &mut tx,
-            "SELECT id, version, data, changed_at, changed_by FROM patients WHERE id IN (",
-            &patient_ids,
-        )
-        .await?;
+        let stored_patients = stored_patients(tx.re(), &patient_ids).await?;
         let mut entry_ids: Vec<&str> = Vec::new();
         for i in chunk {
             entry_ids.extend(i.record.entries.iter().map(|e| e.id.as_str()));
         }
-        let stored_entries = rows_by_id(
-            &mut tx,
-            "SELECT id, patient_id, kind, version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id IN (",
-            &entry_ids,
-        )
-        .await?;
-        let mut holders = NhsHolders::load(&mut tx, chunk).await?;
-        let mut seq = next_seq(&mut tx).await?;
+        let stored_entries = stored_entries(tx.re(), &entry_ids).await?;
+        let mut holders = NhsHolders::load(tx.re(), chunk).await?;
+        let mut seq = next_seq(tx.re()).await?;
         let mut new_entries: Vec<Entry> = Vec::new();
         let mut pending: HashSet<&str> = HashSet::new();
         let mut touched: Vec<(&str, String)> = Vec::new();
@@ -273,12 +274,12 @@ async fn upsert(
             let before = summary;
             match (demographics, row) {
                 (Demographics::New, _) => {
-                    insert_patient(&mut tx, &record.patient, seq, actor).await?;
+                    insert_patient(tx.re(), &record.patient, seq, actor).await?;
                     seq += 1;
                     summary.patients_added += 1;
                 }
                 (Demographics::Change { next, .. }, Some(row)) => {
-                    crate::patients::supersede(&mut tx, &next, row, reason, actor).await?;
+                    crate::patients::supersede(tx.re(), &next, row, reason, actor).await?;
                     summary.patients_updated += 1;
                 }
                 (Demographics::Change { .. } | Demographics::Keep, _) => {}
@@ -288,10 +289,10 @@ async fn upsert(
                 match stored_entries.get(key) {
                     // The same id twice in one import: store the first, then compare.
                     _ if pending.contains(key) => {
-                        flush(&mut tx, &mut new_entries).await?;
-                        write_new(&mut tx, audit, &mut fresh, &mut seq, actor, reason).await?;
-                        let row = stored_entry(&mut tx, key).await?;
-                        update_entry(&mut tx, actor, id, entry, &row, reason, &mut summary).await?;
+                        flush(tx.re(), &mut new_entries).await?;
+                        write_new(tx.re(), audit, &mut fresh, &mut seq, actor, reason).await?;
+                        let row = stored_entry(tx.re(), key).await?;
+                        update_entry(tx.re(), actor, id, entry, &row, reason, &mut summary).await?;
                     }
                     None => {
                         let mut entry = entry.clone();
@@ -301,7 +302,7 @@ async fn upsert(
                         summary.entries_added += 1;
                     }
                     Some(row) => {
-                        update_entry(&mut tx, actor, id, entry, row, reason, &mut summary).await?;
+                        update_entry(tx.re(), actor, id, entry, row, reason, &mut summary).await?;
                     }
                 }
             }
@@ -317,19 +318,18 @@ async fn upsert(
                 ));
             }
         }
-        flush(&mut tx, &mut new_entries).await?;
-        write_new(&mut tx, audit, &mut fresh, &mut seq, actor, reason).await?;
+        flush(tx.re(), &mut new_entries).await?;
+        write_new(tx.re(), audit, &mut fresh, &mut seq, actor, reason).await?;
         // Patients already stored are read back whole: the chunk holds only what changed.
         let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
-        let records = crate::projection::refresh_many(&mut tx, &ids).await?;
+        let records = crate::projection::refresh_many(tx.re(), &ids).await?;
         let evaluated = crate::actions::evaluated(records, &policy, today);
-        crate::actions::replace_many(&mut tx, &evaluated).await?;
+        crate::actions::replace_many(tx.re(), &evaluated).await?;
         let rows = touched.into_iter().map(|(id, detail)| (Some(id), detail));
         audit
-            .append_many(&mut tx, actor, "fhir.import", rows)
+            .append_many(tx.re(), actor, "fhir.import", rows)
             .await?;
     }
-    tx.commit().await?;
     let ids = incoming.into_iter().map(|i| i.record.patient.id).collect();
     Ok(Upserted { summary, ids })
 }
@@ -337,7 +337,7 @@ async fn upsert(
 /// Writes whole new records (see [`is_new`]): patients with their rules views, entries and
 /// actions in multi-row inserts, the actions from the records in hand rather than read back.
 async fn write_new(
-    conn: &mut SqliteConnection,
+    mut conn: Conn<'_>,
     audit: &Trail,
     fresh: &mut Vec<(&PatientRecord, Vec<rules::Action>)>,
     seq: &mut i64,
@@ -345,10 +345,11 @@ async fn write_new(
     reason: &str,
 ) -> Result<(), UpsertError> {
     let records: Vec<&PatientRecord> = fresh.iter().map(|(r, _)| *r).collect();
-    crate::records::insert_patients(conn, &records, *seq, actor, &timestamp_text(now())).await?;
+    crate::records::insert_patients(conn.re(), &records, *seq, actor, &timestamp_text(now()))
+        .await?;
     *seq += records.len() as i64;
-    crate::records::insert_entries(conn, records.iter().flat_map(|r| &r.entries)).await?;
-    crate::actions::add_many(conn, fresh).await?;
+    crate::records::insert_entries(conn.re(), records.iter().flat_map(|r| &r.entries)).await?;
+    crate::actions::add_many(conn.re(), fresh).await?;
     let rows = records.iter().map(|r| {
         let detail = format!("{reason}: {} entries added, 0 changed", r.entries.len());
         (Some(r.patient.id.as_str()), detail)
@@ -362,8 +363,8 @@ async fn write_new(
 /// whose entries are new, each once, and all its own.
 fn is_new(
     record: &PatientRecord,
-    stored_patients: &HashMap<String, SqliteRow>,
-    stored_entries: &HashMap<String, SqliteRow>,
+    stored_patients: &HashMap<String, Current>,
+    stored_entries: &HashMap<String, StoredEntry>,
     pending: &HashSet<&str>,
 ) -> bool {
     let id = &record.patient.id;
@@ -378,45 +379,98 @@ fn is_new(
         })
 }
 
-/// The rows whose `id` is one of `ids`, by id; `select` ends with `WHERE id IN (`.
-async fn rows_by_id(
-    conn: &mut SqliteConnection,
-    select: &str,
+/// The stored patients among `ids`, by id.
+async fn stored_patients(
+    mut conn: Conn<'_>,
     ids: &[&str],
-) -> Result<HashMap<String, SqliteRow>, UpsertError> {
+) -> Result<HashMap<String, Current>, UpsertError> {
+    let select = "SELECT id, version, data, changed_at, changed_by FROM patients WHERE id IN (";
     let mut out = HashMap::with_capacity(ids.len());
     for part in ids.chunks(IN_LIST_MAX) {
-        for row in in_list(select, part).build().fetch_all(&mut *conn).await? {
-            out.insert(row.try_get("id")?, row);
-        }
+        on!(conn conn.re(), c => {
+            for row in in_list(select, part).build().fetch_all(c).await? {
+                out.insert(row.text("id")?, Current::read(&row)?);
+            }
+        });
     }
     Ok(out)
 }
 
-async fn flush(conn: &mut SqliteConnection, entries: &mut Vec<Entry>) -> Result<(), UpsertError> {
+/// A stored entry an incoming one is compared with.
+struct StoredEntry {
+    patient_id: String,
+    kind: String,
+    version: i64,
+    status: String,
+    data: String,
+    changed_at: String,
+    changed_by: String,
+    reason: String,
+    partial_date: Option<String>,
+}
+
+/// The columns [`StoredEntry::read`] reads.
+const ENTRY_COLUMNS: &str =
+    "id, patient_id, kind, version, status, data, changed_at, changed_by, reason, partial_date";
+
+impl StoredEntry {
+    fn read(row: &impl ReadRow) -> Result<Self, UpsertError> {
+        Ok(Self {
+            patient_id: row.text("patient_id")?,
+            kind: row.text("kind")?,
+            version: row.int("version")?,
+            status: row.text("status")?,
+            data: row.text("data")?,
+            changed_at: row.text("changed_at")?,
+            changed_by: row.text("changed_by")?,
+            reason: row.text("reason")?,
+            partial_date: row.opt_text("partial_date")?,
+        })
+    }
+}
+
+/// The stored entries among `ids`, by id.
+async fn stored_entries(
+    mut conn: Conn<'_>,
+    ids: &[&str],
+) -> Result<HashMap<String, StoredEntry>, UpsertError> {
+    let select = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE id IN (");
+    let mut out = HashMap::with_capacity(ids.len());
+    for part in ids.chunks(IN_LIST_MAX) {
+        on!(conn conn.re(), c => {
+            for row in in_list(&select, part).build().fetch_all(c).await? {
+                out.insert(row.text("id")?, StoredEntry::read(&row)?);
+            }
+        });
+    }
+    Ok(out)
+}
+
+async fn flush(conn: Conn<'_>, entries: &mut Vec<Entry>) -> Result<(), UpsertError> {
     crate::records::insert_entries(conn, entries.iter()).await?;
     entries.clear();
     Ok(())
 }
 
-async fn stored_entry(conn: &mut SqliteConnection, id: &str) -> Result<SqliteRow, UpsertError> {
-    Ok(sqlx::query("SELECT patient_id, kind, version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?)
+async fn stored_entry(conn: Conn<'_>, id: &str) -> Result<StoredEntry, UpsertError> {
+    let select = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1");
+    on!(conn conn, c => {
+        let row = sqlx::query(sqlx::AssertSqlSafe(select)).bind(id).fetch_one(c).await?;
+        StoredEntry::read(&row)
+    })
 }
 
 /// An incoming entry whose id is stored (`row`): unchanged, a new version, or refused.
 async fn update_entry(
-    conn: &mut SqliteConnection,
+    mut conn: Conn<'_>,
     actor: &Actor,
     patient: &str,
     entry: &Entry,
-    row: &SqliteRow,
+    row: &StoredEntry,
     reason: &str,
     summary: &mut UpsertSummary,
 ) -> Result<(), UpsertError> {
-    let stored_patient: String = row.try_get("patient_id")?;
+    let stored_patient = row.patient_id.clone();
     if stored_patient != patient {
         return Err(UpsertError::EntryOfAnotherPatient {
             entry: entry.id.to_string(),
@@ -424,7 +478,7 @@ async fn update_entry(
             incoming: patient.to_owned(),
         });
     }
-    let kind: String = row.try_get("kind")?;
+    let kind = row.kind.clone();
     if kind != entry.body.kind_id() {
         return Err(UpsertError::KindChanged {
             entry: entry.id.to_string(),
@@ -432,12 +486,12 @@ async fn update_entry(
             incoming: entry.body.kind_id(),
         });
     }
-    let status: String = row.try_get("status")?;
-    let stored: &str = row.try_get("data")?;
-    let stored_partial: Option<String> = row.try_get("partial_date")?;
+    let status = &row.status;
+    let stored: &str = &row.data;
+    let stored_partial = &row.partial_date;
     let partial = entry.partial_date.map(|p| p.to_string());
     let mut body = std::borrow::Cow::Borrowed(&entry.body);
-    if partial.is_some() && partial == stored_partial {
+    if partial.is_some() && partial == *stored_partial {
         // The same partial date, read on another day (a late reading is never after the day
         // of the import): the day already stored stands, so a re-import changes nothing.
         let stored_day = crate::codec::from_json::<EntryBody>(stored)?.date();
@@ -450,7 +504,7 @@ async fn update_entry(
     // entries, so that a different but equal serialisation is no change — including a row
     // written before a field was added, which reads back with the field's default.
     let same = stored == data || crate::codec::from_json::<EntryBody>(stored)? == *body;
-    if same && status == entry.status.id() && partial == stored_partial {
+    if same && status == entry.status.id() && partial == *stored_partial {
         summary.entries_unchanged += 1;
         return Ok(());
     }
@@ -459,31 +513,32 @@ async fn update_entry(
             entry: entry.id.to_string(),
         });
     }
-    let version: i64 = row.try_get("version")?;
-    sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    let version = row.version;
+    exec!(conn conn.re(), c => sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(entry.id.as_str())
         .bind(version)
-        .bind(&status)
-        .bind(row.try_get::<String, _>("data")?)
-        .bind(row.try_get::<String, _>("changed_at")?)
-        .bind(row.try_get::<String, _>("changed_by")?)
-        .bind(row.try_get::<String, _>("reason")?)
-        .bind(&stored_partial)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE entries SET version = ?, status = ?, entry_date = ?, sensitive = ?, data = ?, changed_at = ?, changed_by = ?, reason = ?, partial_date = ? WHERE id = ?")
+        .bind(status)
+        .bind(&row.data)
+        .bind(&row.changed_at)
+        .bind(&row.changed_by)
+        .bind(&row.reason)
+        .bind(stored_partial)
+        .execute(c)
+        .await)?;
+    let stamp = timestamp_text(now());
+    exec!(conn conn, c => sqlx::query("UPDATE entries SET version = $1, status = $2, entry_date = $3, sensitive = $4, data = $5, changed_at = $6, changed_by = $7, reason = $8, partial_date = $9 WHERE id = $10")
         .bind(version + 1)
         .bind(entry.status.id())
         .bind(date_text(body.date()))
         .bind(entry.visibility() == Visibility::Sensitive)
-        .bind(data)
-        .bind(timestamp_text(now()))
+        .bind(&data)
+        .bind(&stamp)
         .bind(&actor.0)
         .bind(reason)
         .bind(&partial)
         .bind(entry.id.as_str())
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await)?;
     summary.entries_changed += 1;
     Ok(())
 }

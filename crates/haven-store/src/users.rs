@@ -1,9 +1,8 @@
 //! User accounts. Passwords arrive here already hashed (argon2id, by the caller): the store
 //! never sees a plain-text password.
 
-use sqlx::Row;
-
 use crate::codec::timestamp_text;
+use crate::db::{ReadRow, exec, on};
 use crate::{Actor, Result, Store, StoreError, VersionStamp, now};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -58,23 +57,24 @@ impl std::fmt::Debug for User {
 
 impl Store {
     pub async fn add_user(&self, actor: &Actor, user: &User) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE username = ?")
-            .bind(&user.username)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let mut tx = self.db().write().await?;
+        let exists: Option<i32> = on!(conn tx.conn(), c =>
+            sqlx::query_scalar("SELECT 1 FROM users WHERE username = $1")
+                .bind(&user.username)
+                .fetch_optional(c)
+                .await)?;
         if exists.is_some() {
             return Err(StoreError::DuplicateUser(user.username.clone()));
         }
-        sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        exec!(conn tx.conn(), c => sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&user.username)
             .bind(&user.display_name)
             .bind(user.role.id())
             .bind(&user.password_hash)
             .bind(user.active)
             .bind(timestamp_text(now()))
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await)?;
         self.audit()
             .append(
                 &mut tx,
@@ -89,18 +89,22 @@ impl Store {
     }
 
     pub async fn user(&self, username: &str) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT * FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| user_from_row(&r)).transpose()
+        on!(self.db(), p => {
+            let row = sqlx::query("SELECT * FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(p)
+                .await?;
+            row.map(|r| user_from_row(&r)).transpose()
+        })
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY username")
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(user_from_row).collect()
+        on!(self.db(), p => {
+            let rows = sqlx::query("SELECT * FROM users ORDER BY username")
+                .fetch_all(p)
+                .await?;
+            rows.iter().map(user_from_row).collect()
+        })
     }
 
     /// Sets a new password hash and ends the user's open sessions.
@@ -109,36 +113,37 @@ impl Store {
             actor,
             username,
             "user.password-reset",
-            "UPDATE users SET password_hash = ?1, version = version + 1, changed_at = ?3 WHERE username = ?2",
+            "UPDATE users SET password_hash = $1, version = version + 1, changed_at = $3 WHERE username = $2",
             hash,
         )
         .await?;
-        sqlx::query("DELETE FROM sessions WHERE username = ?")
+        exec!(self.db(), p => sqlx::query("DELETE FROM sessions WHERE username = $1")
             .bind(username)
-            .execute(self.pool())
-            .await?;
+            .execute(p)
+            .await)?;
         Ok(())
     }
 
     pub async fn set_user_active(&self, actor: &Actor, username: &str, active: bool) -> Result<()> {
+        // The flag as text, so that one statement takes it on both backends.
         let (action, value) = if active {
-            ("user.activate", "1")
+            ("user.activate", "true")
         } else {
-            ("user.deactivate", "0")
+            ("user.deactivate", "false")
         };
         self.update_user(
             actor,
             username,
             action,
-            "UPDATE users SET active = CAST(?1 AS INTEGER), version = version + 1, changed_at = ?3 WHERE username = ?2",
+            "UPDATE users SET active = ($1 = 'true'), version = version + 1, changed_at = $3 WHERE username = $2",
             value,
         )
         .await?;
         if !active {
-            sqlx::query("DELETE FROM sessions WHERE username = ?")
+            exec!(self.db(), p => sqlx::query("DELETE FROM sessions WHERE username = $1")
                 .bind(username)
-                .execute(self.pool())
-                .await?;
+                .execute(p)
+                .await)?;
         }
         Ok(())
     }
@@ -153,14 +158,14 @@ impl Store {
         sql: &'static str,
         value: &str,
     ) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let done = sqlx::query(sql)
+        let mut tx = self.db().write().await?;
+        let changed = exec!(conn tx.conn(), c => sqlx::query(sql)
             .bind(value)
             .bind(username)
             .bind(timestamp_text(now()))
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
+            .execute(c)
+            .await)?;
+        if changed == 0 {
             return Err(StoreError::UserNotFound(username.to_owned()));
         }
         self.audit()
@@ -171,14 +176,14 @@ impl Store {
     }
 }
 
-fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<User> {
-    let role: String = r.try_get("role")?;
+fn user_from_row(r: &impl ReadRow) -> Result<User> {
+    let role = r.text("role")?;
     Ok(User {
-        username: r.try_get("username")?,
-        display_name: r.try_get("display_name")?,
+        username: r.text("username")?,
+        display_name: r.text("display_name")?,
         role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
-        password_hash: r.try_get("password_hash")?,
-        active: r.try_get("active")?,
+        password_hash: r.text("password_hash")?,
+        active: r.flag("active")?,
     })
 }
 
@@ -199,31 +204,33 @@ impl Store {
     /// names (from another system), whose version is the first time a patient named it.
     /// `only` narrows to one id.
     pub async fn named_clinicians(&self, only: Option<&str>) -> Result<Vec<NamedClinician>> {
-        let rows = sqlx::query(
-            "SELECT username AS id, display_name AS name, active, version, COALESCE(changed_at, created_at) AS changed_at
-               FROM users
-              WHERE (role = 'clinician' OR username IN (SELECT named_clinician FROM patients))
-                AND (?1 IS NULL OR username = ?1)
-             UNION ALL
-             SELECT named_clinician, NULL, 1, 1, MIN(changed_at)
-               FROM patients
-              WHERE named_clinician IS NOT NULL AND named_clinician NOT IN (SELECT username FROM users)
-                AND (?1 IS NULL OR named_clinician = ?1)
-              GROUP BY named_clinician
-             ORDER BY id",
-        )
-        .bind(only)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(NamedClinician {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    active: r.try_get("active")?,
-                    stamp: crate::patients::stamp(r)?,
+        on!(self.db(), p => {
+            let rows = sqlx::query(
+                "SELECT username AS id, display_name AS name, active, version, COALESCE(changed_at, created_at) AS changed_at
+                   FROM users
+                  WHERE (role = 'clinician' OR username IN (SELECT named_clinician FROM patients))
+                    AND (CAST($1 AS TEXT) IS NULL OR username = $1)
+                 UNION ALL
+                 SELECT named_clinician, NULL, TRUE, 1, MIN(changed_at)
+                   FROM patients
+                  WHERE named_clinician IS NOT NULL AND named_clinician NOT IN (SELECT username FROM users)
+                    AND (CAST($1 AS TEXT) IS NULL OR named_clinician = $1)
+                  GROUP BY named_clinician
+                 ORDER BY id",
+            )
+            .bind(only)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(NamedClinician {
+                        id: r.text("id")?,
+                        name: r.opt_text("name")?,
+                        active: r.flag("active")?,
+                        stamp: crate::patients::stamp(r)?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 }

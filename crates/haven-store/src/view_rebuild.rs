@@ -5,9 +5,10 @@
 //! `rules_view_failures` and shown to administrators and on the worklist, never dropped without a
 //! word.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 use crate::codec::date_text;
+use crate::db::{Conn, exec, on};
 use crate::{Result, Store, actions, projection, settings};
 
 /// The `settings` key holding the format every stored view is in, once all have been rebuilt.
@@ -44,7 +45,7 @@ impl Store {
         } else {
             "SELECT id FROM patients WHERE rules_view IS NULL"
         };
-        let ids: Vec<String> = sqlx::query_scalar(sql).fetch_all(self.pool()).await?;
+        let ids: Vec<String> = on!(self.db(), p => sqlx::query_scalar(sql).fetch_all(p).await)?;
         let total = ids.len() as u64;
         let mut done = ViewRebuild::default();
         for chunk in ids.chunks(CHUNK) {
@@ -66,42 +67,44 @@ impl Store {
             progress(done.rebuilt + done.failed, total);
         }
         if all_stale {
-            sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            exec!(self.db(), p => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(FORMAT_KEY)
                 .bind(&current)
-                .execute(self.pool())
-                .await?;
+                .execute(p)
+                .await)?;
         }
         Ok(done)
     }
 
     /// The patients whose rules view could not be rebuilt, oldest failure first.
     pub async fn rule_view_failures(&self) -> Result<Vec<ViewFailure>> {
-        let rows = sqlx::query(
-            "SELECT patient_id, reason, at FROM rules_view_failures ORDER BY at, patient_id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ViewFailure {
-                    patient_id: r.try_get("patient_id")?,
-                    reason: r.try_get("reason")?,
-                    at: r.try_get("at")?,
+        on!(self.db(), p => {
+            let rows = sqlx::query(
+                "SELECT patient_id, reason, at FROM rules_view_failures ORDER BY at, patient_id",
+            )
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ViewFailure {
+                        patient_id: r.try_get("patient_id")?,
+                        reason: r.try_get("reason")?,
+                        at: r.try_get("at")?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Rebuilds these patients' views and actions in one transaction, clearing any failure
     /// recorded for them.
     async fn rebuild(&self, ids: &[&str]) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.db().write().await?;
         let records = projection::refresh_many(&mut tx, ids).await?;
         let policy = settings::load_policy(&mut tx).await?;
         let batch = actions::evaluated(records, &policy, self.clock.today());
         actions::replace_many(&mut tx, &batch).await?;
-        forget_failures(&mut tx, ids).await?;
+        forget_failures(tx.conn(), ids).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -112,28 +115,31 @@ impl Store {
             patient = %id,
             "the rules view of a patient could not be rebuilt; the patient is missing from worklists until it is mended (Admin, Record health)"
         );
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("UPDATE patients SET rules_view = NULL WHERE id = ?")
+        let mut tx = self.db().write().await?;
+        exec!(conn tx.conn(), c => sqlx::query("UPDATE patients SET rules_view = NULL WHERE id = $1")
             .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO rules_view_failures (patient_id, reason, at) VALUES (?, ?, ?)
+            .execute(c)
+            .await)?;
+        exec!(conn tx.conn(), c => sqlx::query(
+            "INSERT INTO rules_view_failures (patient_id, reason, at) VALUES ($1, $2, $3)
              ON CONFLICT (patient_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
         )
         .bind(id)
         .bind(without_quoted_values(&error.to_string()))
         .bind(date_text(crate::now().date()))
-        .execute(&mut *tx)
-        .await?;
+        .execute(c)
+        .await)?;
         tx.commit().await?;
         Ok(())
     }
 }
 
-async fn forget_failures(conn: &mut SqliteConnection, ids: &[&str]) -> Result<()> {
-    let mut q = crate::codec::in_list("DELETE FROM rules_view_failures WHERE patient_id IN (", ids);
-    q.build().execute(&mut *conn).await?;
+async fn forget_failures(conn: Conn<'_>, ids: &[&str]) -> Result<()> {
+    exec!(conn conn, c => {
+        let mut q =
+            crate::codec::in_list("DELETE FROM rules_view_failures WHERE patient_id IN (", ids);
+        q.build().execute(c).await
+    })?;
     Ok(())
 }
 

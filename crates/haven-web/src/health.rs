@@ -1,5 +1,6 @@
-//! `GET /healthz` for load balancers and monitoring: the version, and whether the database
-//! answers. No authentication, no personal data.
+//! `GET /healthz` for load balancers and monitoring: the version, which database (`sqlite` or
+//! `postgres`), and whether it answers within a few seconds. No authentication, no personal
+//! data.
 
 use axum::Json;
 use axum::Router;
@@ -12,16 +13,19 @@ use crate::AppState;
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let version = env!("CARGO_PKG_VERSION");
+    let backend = state.store.backend().name();
     match state.store.health().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(json!({"status": "ok", "version": version, "database": "ok"})),
+            Json(json!({"status": "ok", "version": version, "database": "ok", "backend": backend})),
         ),
         Err(e) => {
             tracing::error!(error = %e, "health check: database did not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "error", "version": version, "database": "error"})),
+                Json(
+                    json!({"status": "error", "version": version, "database": "error", "backend": backend}),
+                ),
             )
         }
     }

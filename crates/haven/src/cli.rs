@@ -21,7 +21,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "HAVEN_POLICY_FILE")]
     pub policy_file: Option<PathBuf>,
     /// The audit key file, kept outside the database and its backups (default: the database's
-    /// path with `.audit-key` added; created owner-only at first start).
+    /// path with `.audit-key` added; created owner-only at first start). Required, with
+    /// --audit-checkpoints, for a PostgreSQL database.
     #[arg(long, global = true, env = "HAVEN_AUDIT_KEY", value_name = "FILE")]
     pub audit_key: Option<PathBuf>,
     /// Where audit checkpoints are appended (default: the database's path with

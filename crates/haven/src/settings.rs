@@ -18,6 +18,10 @@
 //!   `Retry-After`); without them, limits that fit this machine's cores and memory
 //!   ([`Limits::for_machine`]). A value that is not a whole number of at least 1 stops the
 //!   server from starting, naming the variable.
+//! - `HAVEN_DB_POOL_SIZE`, `HAVEN_DB_ACQUIRE_TIMEOUT`: the database connection pool's size and
+//!   how many seconds a request waits for a connection before it fails (every command; read
+//!   once when the database is first opened). Without them, 8 and 30. A value that is not a
+//!   whole number of at least 1 stops the command, naming the variable.
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
@@ -25,6 +29,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use haven_store::PoolSettings;
 use haven_web::WebConfig;
 use haven_web::cds::{CdsConfig, TrustedIssuer};
 use haven_web::limits::Limits;
@@ -102,6 +107,34 @@ fn web_config_from(
         exports: limit("HAVEN_MAX_EXPORTS", machine.exports)?,
     };
     Ok(config)
+}
+
+/// The database pool's settings from the environment ([`PoolSettings::default`] where unset).
+pub fn pool_settings() -> Result<PoolSettings> {
+    pool_settings_from(|name| std::env::var_os(name))
+}
+
+fn pool_settings_from(var: impl Fn(&str) -> Option<OsString>) -> Result<PoolSettings> {
+    let read = |name: &str| -> Result<Option<u32>> {
+        let Some(value) = var(name) else {
+            return Ok(None);
+        };
+        let n: u32 = value
+            .to_string_lossy()
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n >= 1)
+            .with_context(|| format!("{name} must be a whole number of at least 1"))?;
+        Ok(Some(n))
+    };
+    let defaults = PoolSettings::default();
+    Ok(PoolSettings {
+        max_connections: read("HAVEN_DB_POOL_SIZE")?.unwrap_or(defaults.max_connections),
+        acquire_timeout: read("HAVEN_DB_ACQUIRE_TIMEOUT")?.map_or(defaults.acquire_timeout, |s| {
+            std::time::Duration::from_secs(u64::from(s))
+        }),
+    })
 }
 
 /// This machine's memory in bytes, or the container's limit where that is smaller (Linux);
@@ -191,6 +224,32 @@ mod tests {
                 error.to_string().contains("HAVEN_MAX_CDS_CALLS"),
                 "{bad}: {error}"
             );
+        }
+    }
+
+    #[test]
+    fn the_database_pool_is_sized_and_timed_from_the_environment() {
+        let pool = |vars: &[(&str, &str)]| {
+            pool_settings_from(|name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            })
+        };
+        assert_eq!(pool(&[]).expect("defaults"), PoolSettings::default());
+        let set = pool(&[
+            ("HAVEN_DB_POOL_SIZE", "32"),
+            ("HAVEN_DB_ACQUIRE_TIMEOUT", " 5 "),
+        ])
+        .expect("set");
+        assert_eq!(set.max_connections, 32);
+        assert_eq!(set.acquire_timeout, std::time::Duration::from_secs(5));
+        for (name, bad) in [
+            ("HAVEN_DB_POOL_SIZE", "0"),
+            ("HAVEN_DB_ACQUIRE_TIMEOUT", "soon"),
+        ] {
+            let error = pool(&[(name, bad)]).expect_err(bad);
+            assert!(error.to_string().contains(name), "{bad}: {error}");
         }
     }
 

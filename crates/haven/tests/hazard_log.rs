@@ -33,7 +33,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Every function marked as a test (`#[test]`, `#[tokio::test]`, proptest's `#[test]` inside
-/// `proptest!`), by name.
+/// `proptest!`), and every body of haven-store's `both!` (`async fn NAME(db)`, run once per
+/// database backend), by name.
 fn tests_in(files: &[PathBuf]) -> HashMap<String, Vec<Found>> {
     let mut found: HashMap<String, Vec<Found>> = HashMap::new();
     for file in files {
@@ -58,11 +59,14 @@ fn tests_in(files: &[PathBuf]) -> HashMap<String, Vec<Found>> {
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
-            let marked = lines[..i]
-                .iter()
-                .rev()
-                .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
-                .any(|l| l.starts_with("#[test") || l.starts_with("#[tokio::test"));
+            let on_both_backends =
+                line.starts_with("async fn ") && rest[name.len()..].starts_with("(db) {");
+            let marked = on_both_backends
+                || lines[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+                    .any(|l| l.starts_with("#[test") || l.starts_with("#[tokio::test"));
             if marked {
                 found.entry(name).or_default().push(Found {
                     file: file.clone(),

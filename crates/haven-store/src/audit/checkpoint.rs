@@ -166,11 +166,13 @@ impl Store {
         if trail.checkpoints.is_none() {
             return Ok(None);
         }
-        let mut conn = self.pool().acquire().await?;
-        let Some((seq, head)) = super::head(&mut conn).await? else {
+        let found = crate::db::on!(self.db(), p => {
+            let mut conn = p.acquire().await?;
+            super::head(crate::db::Conn::from(&mut *conn)).await?
+        });
+        let Some((seq, head)) = found else {
             return Ok(None);
         };
-        drop(conn);
         if only_if_moved && seq <= trail.checkpointed.load(Ordering::Relaxed) {
             return Ok(None);
         }

@@ -9,11 +9,12 @@
 use std::path::Path;
 
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, SqliteConnection, SqlitePool};
+use sqlx::{Connection, SqliteConnection};
 
 use super::key::{AuditKey, KeyFileError};
 use super::row::{NEWEST, StoredRow};
 use super::{AuditFiles, Trail, head, write_rows};
+use crate::db::{Conn, Pool, on};
 use crate::{Actor, Result, Store, StoreError};
 
 /// The row that starts the keyed chain of a log begun before Haven had an audit key.
@@ -22,14 +23,17 @@ const KEY_INTRODUCED: &str = "audit.key-introduced";
 impl Trail {
     /// The trail of a database file: its key (created, or introduced, when missing) and its
     /// checkpoint file.
-    pub(crate) async fn open(pool: &SqlitePool, files: &AuditFiles) -> Result<Trail> {
+    pub(crate) async fn open(pool: &Pool, files: &AuditFiles) -> Result<Trail> {
         let (key, introduced) = match AuditKey::read(&files.key) {
             Ok(key) => (key, false),
             Err(KeyFileError::Missing) => introduce(pool, &files.key).await?,
             Err(e) => return Err(key_error(&files.key, e)),
         };
-        let mut conn = pool.acquire().await?;
-        let seq = head(&mut conn).await?.map_or(0, |(seq, _)| seq);
+        let found = on!(pool, p => {
+            let mut conn = p.acquire().await?;
+            head(Conn::from(&mut *conn)).await?
+        });
+        let seq = found.map_or(0, |(seq, _)| seq);
         // A key just introduced is anchored by the next checkpoint, whatever else happens.
         let checkpointed = if introduced { 0 } else { seq };
         Ok(Trail::new(
@@ -53,15 +57,15 @@ impl Trail {
 /// Creates the key under the write lock; when the log already holds rows, they must be the
 /// unkeyed chain of an earlier Haven, and a row sealed with the new key re-anchors them. Says
 /// whether this process made the key.
-async fn introduce(pool: &SqlitePool, path: &Path) -> Result<(AuditKey, bool)> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+async fn introduce(pool: &Pool, path: &Path) -> Result<(AuditKey, bool)> {
+    let mut tx = pool.write().await?;
     // Another process may have made it while this one waited for the lock.
     match AuditKey::read(path) {
         Ok(key) => return Ok((key, false)),
         Err(KeyFileError::Missing) => {}
         Err(e) => return Err(key_error(path, e)),
     }
-    let last = last_row(&mut tx).await?;
+    let last = last_row(tx.conn()).await?;
     if last.as_ref().is_some_and(|row| !row.is_unkeyed()) {
         return Err(StoreError::AuditKeyMissing {
             path: path.display().to_string(),
@@ -71,7 +75,7 @@ async fn introduce(pool: &SqlitePool, path: &Path) -> Result<(AuditKey, bool)> {
     let sealed = async {
         if let Some(last) = &last {
             write_rows(
-                &mut tx,
+                tx.conn(),
                 &key,
                 &Actor::new("haven"),
                 KEY_INTRODUCED,
@@ -112,12 +116,12 @@ fn key_error(path: &Path, e: KeyFileError) -> StoreError {
     }
 }
 
-async fn last_row(conn: &mut SqliteConnection) -> Result<Option<StoredRow>> {
-    sqlx::query(NEWEST)
-        .fetch_optional(conn)
+async fn last_row(conn: impl Into<Conn<'_>>) -> Result<Option<StoredRow>> {
+    on!(conn conn.into(), c => sqlx::query(NEWEST)
+        .fetch_optional(c)
         .await?
         .map(|r| StoredRow::read(&r))
-        .transpose()
+        .transpose())
 }
 
 /// Before a restore replaces anything: the backup's log must be sealed with the key this
@@ -146,7 +150,10 @@ impl Store {
     /// After a restore: a log from a backup made before Haven had an audit key is re-anchored
     /// with this database's key, as at first start.
     pub(crate) async fn seal_restored_log(&self) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self
+            .sqlite("seal_restored_log")?
+            .begin_with("BEGIN IMMEDIATE")
+            .await?;
         let Some(last) = last_row(&mut tx).await? else {
             return Ok(());
         };

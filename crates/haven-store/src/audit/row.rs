@@ -1,13 +1,11 @@
 //! An audit row as stored: its entry and the two chain columns, read the same way wherever a
 //! seal is checked.
 
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
-
 use super::AuditEntry;
 use super::key::AuditKey;
 use super::seal::RowFields;
 use crate::Result;
+use crate::db::ReadRow;
 
 /// A `SELECT` of every column [`StoredRow::read`] reads.
 macro_rules! select_rows {
@@ -31,11 +29,11 @@ pub(crate) struct StoredRow {
 }
 
 impl StoredRow {
-    pub(crate) fn read(r: &SqliteRow) -> Result<Self> {
+    pub(crate) fn read(r: &impl ReadRow) -> Result<Self> {
         Ok(Self {
             entry: read_entry(r)?,
-            prev_hash: r.try_get("prev_hash")?,
-            hash: r.try_get("hash")?,
+            prev_hash: r.text("prev_hash")?,
+            hash: r.text("hash")?,
         })
     }
 
@@ -61,13 +59,13 @@ impl StoredRow {
     }
 }
 
-pub(crate) fn read_entry(r: &SqliteRow) -> Result<AuditEntry> {
+pub(crate) fn read_entry(r: &impl ReadRow) -> Result<AuditEntry> {
     Ok(AuditEntry {
-        seq: r.try_get("seq")?,
-        at: r.try_get("at")?,
-        actor: r.try_get("actor")?,
-        action: r.try_get("action")?,
-        patient: r.try_get("patient_id")?,
-        detail: r.try_get("detail")?,
+        seq: r.int("seq")?,
+        at: r.text("at")?,
+        actor: r.text("actor")?,
+        action: r.text("action")?,
+        patient: r.opt_text("patient_id")?,
+        detail: r.text("detail")?,
     })
 }

@@ -8,6 +8,7 @@ use futures_util::TryStreamExt;
 use super::checkpoint::{AuditCheckpoint, Listed, file_error, read_file};
 use super::row::{IN_ORDER, StoredRow};
 use super::seal::GENESIS;
+use crate::db::on;
 use crate::{Result, Store};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,50 +50,64 @@ impl Store {
             Err(bad) => return Ok(bad),
         };
         let key = &self.audit().key;
-        let mut rows = sqlx::query(IN_ORDER).fetch(self.pool());
         let mut pending = anchors.iter().peekable();
         let mut prev = GENESIS.to_owned();
         let mut last = 0;
         let mut unkeyed = 0;
         let mut keyed = false;
-        while let Some(r) = rows.try_next().await? {
-            let row = StoredRow::read(&r)?;
-            let seq = row.entry.seq;
-            let expected = last + 1;
-            if seq != expected {
-                return Ok(broken(expected, format!("entry {expected} is missing")));
-            }
-            if row.prev_hash != prev {
-                return Ok(broken(
-                    seq,
-                    "its link to the previous entry does not match".into(),
-                ));
-            }
-            // Unkeyed rows may only precede the keyed ones: after the first keyed row, every
-            // row must carry the key's seal.
-            if !keyed && row.is_unkeyed() {
-                unkeyed += 1;
-            } else if row.sealed_by(key) {
-                keyed = true;
-            } else {
-                return Ok(broken(
-                    seq,
-                    "its content does not match its seal (HMAC-SHA-256 with the audit key)".into(),
-                ));
-            }
-            while let Some(anchor) = pending.next_if(|a| a.checkpoint.seq == seq) {
-                if anchor.checkpoint.head != row.hash {
-                    return Ok(broken(
+        // Streamed, one row at a time, on either backend: the log may hold millions.
+        let walked = on!(self.db(), p => {
+            let mut rows = sqlx::query(IN_ORDER).fetch(p);
+            let mut outcome = None;
+            while let Some(r) = rows.try_next().await? {
+                let row = StoredRow::read(&r)?;
+                let seq = row.entry.seq;
+                let expected = last + 1;
+                let fault = if seq != expected {
+                    Some(broken(expected, format!("entry {expected} is missing")))
+                } else if row.prev_hash != prev {
+                    Some(broken(seq, "its link to the previous entry does not match".into()))
+                } else if !keyed && row.is_unkeyed() {
+                    // Unkeyed rows may only precede the keyed ones: after the first keyed row,
+                    // every row must carry the key's seal.
+                    unkeyed += 1;
+                    None
+                } else if row.sealed_by(key) {
+                    keyed = true;
+                    None
+                } else {
+                    Some(broken(
                         seq,
-                        format!(
-                            "it differs from the checkpoint written at {} ({})",
-                            anchor.checkpoint.at, anchor.source
-                        ),
-                    ));
+                        "its content does not match its seal (HMAC-SHA-256 with the audit key)"
+                            .into(),
+                    ))
+                };
+                let fault = fault.or_else(|| {
+                    let mut differs = None;
+                    while let Some(anchor) = pending.next_if(|a| a.checkpoint.seq == seq) {
+                        if differs.is_none() && anchor.checkpoint.head != row.hash {
+                            differs = Some(broken(
+                                seq,
+                                format!(
+                                    "it differs from the checkpoint written at {} ({})",
+                                    anchor.checkpoint.at, anchor.source
+                                ),
+                            ));
+                        }
+                    }
+                    differs
+                });
+                if fault.is_some() {
+                    outcome = fault;
+                    break;
                 }
+                prev = row.hash;
+                last = seq;
             }
-            prev = row.hash;
-            last = seq;
+            outcome
+        });
+        if let Some(fault) = walked {
+            return Ok(fault);
         }
         // The newest checkpoint beyond the end says how much is gone.
         if let Some(anchor) = pending.last() {

@@ -5,9 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::db::{Conn, ReadRow, on};
+use crate::patients::Current;
 use haven_core::record::{Patient, same_identity};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 
 use super::{Incoming, PatientWrite, UpsertError};
 use crate::StoreError;
@@ -32,7 +32,7 @@ pub(super) enum Demographics {
 /// written; a conflict of identity or version refuses the whole write.
 pub(super) fn demographics(
     incoming: &Incoming,
-    row: Option<&SqliteRow>,
+    row: Option<&Current>,
 ) -> Result<Demographics, UpsertError> {
     let patient = &incoming.record.patient;
     let id = || patient.id.to_string();
@@ -43,7 +43,7 @@ pub(super) fn demographics(
             PatientWrite::Refer => Err(StoreError::PatientNotFound(id()).into()),
         };
     };
-    let stored: Patient = crate::codec::from_json(&row.try_get::<String, _>("data")?)?;
+    let stored: Patient = crate::codec::from_json(&row.data)?;
     let next = match incoming.write {
         PatientWrite::Create => return Err(UpsertError::IdTaken { id: id() }),
         PatientWrite::Upsert => {
@@ -66,7 +66,7 @@ pub(super) fn demographics(
             }
         }
         PatientWrite::UpdateAt(expected) => {
-            let current = row.try_get::<i64, _>("version")? as u32;
+            let current = row.version as u32;
             if current != expected {
                 return Err(UpsertError::VersionMismatch {
                     id: id(),
@@ -99,10 +99,8 @@ pub(super) struct NhsHolders {
 }
 
 impl NhsHolders {
-    pub(super) async fn load(
-        conn: &mut SqliteConnection,
-        chunk: &[Incoming],
-    ) -> Result<Self, UpsertError> {
+    pub(super) async fn load(conn: Conn<'_>, chunk: &[Incoming]) -> Result<Self, UpsertError> {
+        let mut conn = conn;
         let numbers: Vec<&str> = chunk
             .iter()
             .filter(|i| i.write != PatientWrite::Refer)
@@ -112,11 +110,15 @@ impl NhsHolders {
         let mut stored: HashMap<String, Vec<String>> = HashMap::new();
         for part in numbers.chunks(IN_LIST_MAX) {
             let select = "SELECT id, nhs_number FROM patients WHERE nhs_number IN (";
-            for row in in_list(select, part).build().fetch_all(&mut *conn).await? {
-                stored
-                    .entry(row.try_get("nhs_number")?)
-                    .or_default()
-                    .push(row.try_get("id")?);
+            let rows: Vec<(String, String)> = on!(conn conn.re(), c => {
+                let mut found = Vec::new();
+                for row in in_list(select, part).build().fetch_all(c).await? {
+                    found.push((row.text("nhs_number")?, row.text("id")?));
+                }
+                found
+            });
+            for (number, id) in rows {
+                stored.entry(number).or_default().push(id);
             }
         }
         Ok(Self {
@@ -159,7 +161,7 @@ impl NhsHolders {
 /// ids already stored or held by other records of the input (an id from elsewhere may look
 /// like one of Haven's).
 pub(super) async fn assign_new_ids(
-    conn: &mut SqliteConnection,
+    mut conn: Conn<'_>,
     incoming: &mut [Incoming],
 ) -> Result<(), UpsertError> {
     if !incoming.iter().any(|i| i.write == PatientWrite::Create) {
@@ -170,12 +172,12 @@ pub(super) async fn assign_new_ids(
         .filter(|i| i.write != PatientWrite::Create)
         .map(|i| i.record.patient.id.to_string())
         .collect();
-    let mut seq = next_seq(&mut *conn).await?;
+    let mut seq = next_seq(conn.re()).await?;
     for i in incoming
         .iter_mut()
         .filter(|i| i.write == PatientWrite::Create)
     {
-        let id = crate::patients::free_id(&mut *conn, &mut seq, |id| taken.contains(id)).await?;
+        let id = crate::patients::free_id(conn.re(), &mut seq, |id| taken.contains(id)).await?;
         i.record.patient.id = id.clone();
         for entry in &mut i.record.entries {
             entry.patient = id.clone();

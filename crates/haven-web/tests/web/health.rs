@@ -14,6 +14,7 @@ async fn healthz_reports_version_and_database() {
     let json: Value = res.json().await.expect("json");
     assert_eq!(json["status"], "ok");
     assert_eq!(json["database"], "ok");
+    assert_eq!(json["backend"], "sqlite");
     assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
 
     app.store.close().await;

@@ -27,10 +27,21 @@ impl Database {
         }
     }
 
-    /// The audit files as given, each defaulting to its file beside the database.
+    /// The audit files as given, each defaulting to its file beside the database (a
+    /// PostgreSQL database has no "beside": both must be given).
     pub fn audit_files(&self) -> Result<AuditFiles> {
-        let beside = AuditFiles::beside(&self.url)
-            .with_context(|| format!("cannot open the database {}", self.url))?;
+        if let (Some(key), Some(checkpoints)) = (&self.audit_key, &self.audit_checkpoints) {
+            return Ok(AuditFiles {
+                key: key.clone(),
+                checkpoints: checkpoints.clone(),
+            });
+        }
+        let beside = AuditFiles::beside(&self.url).with_context(|| {
+            format!(
+                "cannot open the database {}",
+                haven_store::shown_url(&self.url)
+            )
+        })?;
         Ok(AuditFiles {
             key: self.audit_key.clone().unwrap_or(beside.key),
             checkpoints: self.audit_checkpoints.clone().unwrap_or(beside.checkpoints),

@@ -36,9 +36,10 @@ async fn open(db: &str, audit: &AuditFiles, clock: Clock) -> Result<Store> {
         bar.get_or_init(|| crate::progress::bar(total, "rebuilding"))
             .set_position(done);
     };
-    let store = Store::open_with(db, audit, clock, &progress)
+    let pool = crate::settings::pool_settings()?;
+    let store = Store::open_pooled(db, audit, clock, pool, &progress)
         .await
-        .with_context(|| format!("cannot open the database {db}"))?;
+        .with_context(|| format!("cannot open the database {}", haven_store::shown_url(db)))?;
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }

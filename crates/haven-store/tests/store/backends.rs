@@ -1,0 +1,235 @@
+//! One test body, two backends: [`both!`] turns each test into a SQLite test and a PostgreSQL
+//! test. Each PostgreSQL test gets a database of its own, dropped when the test ends (even when
+//! it fails). Without a reachable PostgreSQL the PostgreSQL tests pass and say, once, that they
+//! were skipped and why; with `CI=true` they fail instead.
+
+use std::io::Write;
+use std::sync::OnceLock;
+
+use haven_store::{AuditFiles, Clock, Store};
+use sqlx::Connection;
+
+/// Where the PostgreSQL tests make their databases (a server allowing `CREATE DATABASE`).
+const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// A store on a fresh database of its own, with its audit files in a temporary directory.
+pub struct Db {
+    pub kind: Kind,
+    /// The URL the store was opened with (a file path on SQLite).
+    pub url: String,
+    pub audit: AuditFiles,
+    pub store: Store,
+    _scratch: Option<Scratch>,
+    _dir: tempfile::TempDir,
+}
+
+impl Db {
+    /// A store on a fresh SQLite file, or on a fresh PostgreSQL database; `None` when
+    /// PostgreSQL is not reachable and the test may be skipped.
+    pub async fn fresh(kind: Kind) -> Option<Db> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, scratch) = match kind {
+            Kind::Sqlite => (
+                dir.path().join("haven.db").to_string_lossy().into_owned(),
+                None,
+            ),
+            Kind::Postgres => {
+                let scratch = Scratch::create().await?;
+                (scratch.url.clone(), Some(scratch))
+            }
+        };
+        let audit = AuditFiles {
+            key: dir.path().join("audit-key"),
+            checkpoints: dir.path().join("audit-checkpoints"),
+        };
+        let store = Store::open_with(&url, &audit, Clock::system(), &|_, _| {})
+            .await
+            .expect("open");
+        Some(Db {
+            kind,
+            url,
+            audit,
+            store,
+            _scratch: scratch,
+            _dir: dir,
+        })
+    }
+
+    /// A directory of the test's own, removed with it.
+    pub fn _dir_path(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// The same database opened again, as a restarted Haven would.
+    pub async fn reopen(&self) -> Store {
+        Store::open_with(&self.url, &self.audit, Clock::system(), &|_, _| {})
+            .await
+            .expect("reopen")
+    }
+
+    /// Runs a statement on a connection of its own, as someone with access to the database
+    /// but not through Haven would.
+    pub async fn sql(&self, statement: &str) -> Result<(), sqlx::Error> {
+        let statement = sqlx::AssertSqlSafe(statement.to_owned());
+        match self.kind {
+            Kind::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url).await?;
+                sqlx::query(statement).execute(&mut c).await?;
+            }
+            Kind::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url).await?;
+                sqlx::query(statement).execute(&mut c).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The `(text, integer)` pairs a query reads, on a connection of its own.
+    pub async fn pairs(&self, query: &str) -> Vec<(String, i64)> {
+        let query = sqlx::AssertSqlSafe(query.to_owned());
+        match self.kind {
+            Kind::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect("connect");
+                sqlx::query_as(query)
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("query")
+            }
+            Kind::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .expect("connect");
+                sqlx::query_as(query)
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("query")
+            }
+        }
+    }
+
+    /// Drops a trigger (on PostgreSQL a trigger belongs to its table).
+    pub async fn drop_trigger(&self, trigger: &str, table: &str) {
+        let statement = match self.kind {
+            Kind::Sqlite => format!("DROP TRIGGER {trigger}"),
+            Kind::Postgres => format!("DROP TRIGGER {trigger} ON {table}"),
+        };
+        self.sql(&statement).await.expect("drop trigger");
+    }
+}
+
+/// Defines each test twice, `NAME::sqlite` and `NAME::postgres`, with `db` a fresh [`Db`].
+macro_rules! both {
+    ($($(#[$meta:meta])* async fn $name:ident($db:ident) $body:block)*) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($db: Db) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                body(Db::fresh(Kind::Sqlite).await.expect("a SQLite file")).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = Db::fresh(Kind::Postgres).await {
+                    body(db).await;
+                }
+            }
+        }
+    )*};
+}
+pub(crate) use both;
+
+/// A database of its own on the test server, dropped with this value.
+struct Scratch {
+    server: String,
+    name: String,
+    url: String,
+}
+
+impl Scratch {
+    async fn create() -> Option<Scratch> {
+        let server = std::env::var("HAVEN_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_SERVER.into());
+        let mut admin = match sqlx::PgConnection::connect(&server).await {
+            Ok(c) => c,
+            Err(e) => {
+                skipped(&server, &e);
+                return None;
+            }
+        };
+        let name = format!("haven_test_{}", uuid::Uuid::now_v7().simple());
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create a test database");
+        let _ = admin.close().await;
+        let (base, _) = server
+            .rsplit_once('/')
+            .expect("a server URL ends in /DATABASE");
+        Some(Scratch {
+            url: format!("{base}/{name}"),
+            server,
+            name,
+        })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        // Drop runs outside async code (and while unwinding from a failed test): a thread of
+        // its own with its own runtime, joined, so the database is gone when the test ends.
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&server).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await
+                .map(|_| ())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "haven-store tests: could not drop the test database {}",
+                self.name
+            );
+        }
+    }
+}
+
+/// Without PostgreSQL the tests on it pass, saying why (once, past the test harness's output
+/// capture); under CI they must run, so there it is a failure.
+fn skipped(server: &str, error: &sqlx::Error) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "CI=true and PostgreSQL is unreachable at {server} ({error}): the PostgreSQL tests must run in CI"
+        );
+    }
+    static SAID: OnceLock<()> = OnceLock::new();
+    SAID.get_or_init(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "haven-store: the PostgreSQL tests were SKIPPED: no PostgreSQL at {server} ({error}). \
+             Start one, or set HAVEN_TEST_POSTGRES to a server URL; CI=true makes them required."
+        );
+    });
+}
