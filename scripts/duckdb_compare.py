@@ -31,6 +31,7 @@ says what it does not cover): the rules are
 """
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -263,6 +264,13 @@ def main():
     )
     ap.add_argument("--duckdb-only", metavar="OUT", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    try:
+        # Checked here because the SQL takes it as a literal.
+        args.as_of = datetime.date.fromisoformat(args.as_of).isoformat()
+    except ValueError:
+        sys.exit(f"duckdb_compare: --as-of {args.as_of!r} is not a date (YYYY-MM-DD)")
+    if args.runs < 1:
+        sys.exit(f"duckdb_compare: --runs {args.runs} must be at least 1")
     directory = os.path.abspath(args.dir)
 
     if args.duckdb_only:
