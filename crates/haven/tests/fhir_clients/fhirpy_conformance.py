@@ -206,4 +206,41 @@ check(
 )
 check("bulk _since in the future exports nothing", bulk_export({"_since": "2999-01-01T00:00:00Z"}) == [])
 
+
+# vread and ETag: the update above made version 2; version 1 is still there to read, and a
+# stale If-Match is refused with 412 instead of overwriting.
+status, headers, text = http(f"{base}/Patient/{patient_id}")
+etag = headers.get("ETag")
+check("read carries an ETag", etag is not None and etag.startswith('W/"'), etag)
+first = client.execute(f"Patient/{patient_id}/_history/1", method="get")
+check("vread of version 1", first["meta"]["versionId"] == "1", first.get("meta"))
+stale = json.dumps({**dict(first), "birthDate": "1991-02-04"}).encode()
+status, _, text = http(
+    f"{base}/Patient/{patient_id}",
+    method="PUT",
+    headers={"If-Match": 'W/"1"', "Content-Type": "application/fhir+json"},
+    body=stale,
+)
+check("a stale If-Match is refused with 412", status == 412, f"{status} {text}")
+
+# A batch: each entry stands alone, so a bad one is answered on its own and the good one stored.
+batch = {
+    "resourceType": "Bundle",
+    "type": "batch",
+    "entry": [
+        {
+            "resource": {"resourceType": "Patient", "name": [{"family": "Batched"}], "birthDate": "1999-09-09"},
+            "request": {"method": "POST", "url": "Patient"},
+        },
+        {
+            "resource": {"resourceType": "Patient", "name": [{"family": "Broken"}], "birthDate": "not a date"},
+            "request": {"method": "POST", "url": "Patient"},
+        },
+    ],
+}
+answer = client.execute("/", method="post", data=batch)
+statuses = [e["response"]["status"] for e in answer.get("entry", [])]
+check("batch answers each entry on its own", answer.get("type") == "batch-response" and statuses[0].startswith("201") and not statuses[1].startswith("2"), answer)
+check("the good batch entry is stored", client.resources("Patient").search(family="batched").fetch() != [])
+
 print("fhirpy: all checks passed")
