@@ -100,15 +100,15 @@ pub fn router(config: FhirConfig, limits: &Limits) -> Router<AppState> {
         .route("/fhir/metadata", get(capability::metadata))
         .route(
             "/fhir/$export",
-            get(bulk::system_get).post(bulk::system_post),
+            get(bulk::kick_off_request).post(bulk::kick_off_request),
         )
         .route(
             "/fhir/Patient/$export",
-            get(bulk::patient_get).post(bulk::patient_post),
+            get(bulk::kick_off_request).post(bulk::kick_off_request),
         )
         .route(
             "/fhir/Group/{id}/$export",
-            get(bulk::group_get).post(bulk::group_post),
+            get(bulk::kick_off_request).post(bulk::kick_off_request),
         )
         .route("/fhir/Group", get(bulk::group_search))
         .route("/fhir/Group/{id}", get(bulk::group_read))
@@ -152,6 +152,16 @@ pub(crate) fn not_found(path: &str) -> FhirError {
             "there is no {path} in Haven's FHIR API; /fhir/metadata lists what there is"
         ),
     }
+}
+
+/// Whether the client's `Prefer` headers ask for `preference` (`respond-async`,
+/// `handling=strict`).
+pub(crate) fn prefers(headers: &axum::http::HeaderMap, preference: &str) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split([',', ';']).any(|p| p.trim() == preference))
 }
 
 /// Admits a write if fewer than the limit are running; otherwise refuses it at once.

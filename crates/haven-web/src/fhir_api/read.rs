@@ -105,15 +105,12 @@ pub(super) fn search_parameters(
     let (known, unknown): (Vec<_>, Vec<_>) = params(query)
         .into_iter()
         .partition(|(k, _)| super::capability::is_search_parameter(resource_type, k));
-    let strict = headers
-        .get_all("prefer")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split([';', ',']).any(|p| p.trim() == "handling=strict"));
     match unknown.first() {
-        Some((name, _)) if strict => Err(FhirError::NotSupported(format!(
-            "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
-        ))),
+        Some((name, _)) if super::prefers(headers, "handling=strict") => {
+            Err(FhirError::NotSupported(format!(
+                "{name} is not a search parameter of {resource_type} in Haven (see /fhir/metadata)"
+            )))
+        }
         _ => Ok(known),
     }
 }

@@ -155,6 +155,22 @@ async fn people(
         .collect())
 }
 
+/// One audit row for a list shown, printed or exported: its criteria and how many patients.
+async fn audit(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    chosen: &[Criterion],
+    patients: usize,
+) -> Result<(), haven_store::StoreError> {
+    let criteria: Vec<String> = chosen.iter().map(|c| c.id()).collect();
+    let detail = format!("coded list {}: {patients} patients", criteria.join(" + "));
+    state
+        .store
+        .audit_read(&user.actor(), action, None, &detail)
+        .await
+}
+
 fn row(p: &Patient, found: &[Date]) -> Row {
     Row {
         href: patient_href(p.id.as_str()),
@@ -188,27 +204,12 @@ async fn show(
         people(&state, &chosen, today).await?
     };
     if !chosen.is_empty() {
-        state
-            .store
-            .audit_read(
-                &user.actor(),
-                if printing {
-                    "patient-list.print"
-                } else {
-                    "patient-list.view"
-                },
-                None,
-                &format!(
-                    "coded list {}: {} patients",
-                    chosen
-                        .iter()
-                        .map(|c| c.id())
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                    found.len()
-                ),
-            )
-            .await?;
+        let action = if printing {
+            "patient-list.print"
+        } else {
+            "patient-list.view"
+        };
+        audit(&state, &user, action, &chosen, found.len()).await?;
     }
     let q = query_of(&chosen);
     let title = if chosen.is_empty() {
@@ -292,23 +293,7 @@ async fn export(
     }
     let today = state.today();
     let found = people(&state, &chosen, today).await?;
-    state
-        .store
-        .audit_read(
-            &user.actor(),
-            "patient-list.export",
-            None,
-            &format!(
-                "coded list {}: {} patients",
-                chosen
-                    .iter()
-                    .map(|c| c.id())
-                    .collect::<Vec<_>>()
-                    .join(" + "),
-                found.len()
-            ),
-        )
-        .await?;
+    audit(&state, &user, "patient-list.export", &chosen, found.len()).await?;
     let mut out = String::new();
     let mut head = vec![
         "Name".to_owned(),

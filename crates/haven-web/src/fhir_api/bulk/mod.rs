@@ -23,8 +23,8 @@ use std::time::Duration;
 
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Path, RawPathParams, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use haven_core::record::Visibility;
 use haven_fhir::ndjson::{NdjsonFile, NdjsonFiles};
@@ -38,7 +38,7 @@ use tokio::io::AsyncReadExt;
 
 use self::request::{ExportRequest, PRACTITIONER};
 use super::read::params;
-use super::{ApiClient, FHIR_NDJSON, FhirBody, FhirConfig, FhirError, Shared};
+use super::{ApiClient, FHIR_NDJSON, FhirBody, FhirConfig, FhirError, Shared, prefers};
 use crate::AppState;
 
 pub(super) use group::{read as group_read, search as group_search};
@@ -92,83 +92,32 @@ async fn remove_files(dir: &FilePath) {
     }
 }
 
-/// `GET /fhir/$export`.
-pub(super) async fn system_get(
+/// A kick-off at any level — `$export`, `Patient/$export`, `Group/{id}/$export` — by `GET`
+/// (parameters in the query) or `POST` (a `Parameters` body).
+pub(super) async fn kick_off_request(
     State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
+    method: Method,
     headers: HeaderMap,
     uri: Uri,
-) -> Result<Response, FhirError> {
-    let params = params(uri.query());
-    kick_off(&state, &shared, &client, &headers, &uri, None, params).await
-}
-
-/// `POST /fhir/$export` with a `Parameters` body.
-pub(super) async fn system_post(
-    State(state): State<AppState>,
-    Extension(shared): Extension<Arc<Shared>>,
-    client: ApiClient,
-    headers: HeaderMap,
-    uri: Uri,
+    path: RawPathParams,
     FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
-    let params = request::from_parameters(&body)?;
-    kick_off(&state, &shared, &client, &headers, &uri, None, params).await
-}
-
-/// `GET /fhir/Patient/$export`: every patient's resources (all of Haven's are in the patient
-/// compartment, so the same as the system level).
-pub(super) async fn patient_get(
-    State(state): State<AppState>,
-    Extension(shared): Extension<Arc<Shared>>,
-    client: ApiClient,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, FhirError> {
-    let params = params(uri.query());
-    let level = Some(Level::Patient);
-    kick_off(&state, &shared, &client, &headers, &uri, level, params).await
-}
-
-pub(super) async fn patient_post(
-    State(state): State<AppState>,
-    Extension(shared): Extension<Arc<Shared>>,
-    client: ApiClient,
-    headers: HeaderMap,
-    uri: Uri,
-    FhirBody(body): FhirBody,
-) -> Result<Response, FhirError> {
-    let params = request::from_parameters(&body)?;
-    let level = Some(Level::Patient);
-    kick_off(&state, &shared, &client, &headers, &uri, level, params).await
-}
-
-/// `GET /fhir/Group/{id}/$export`.
-pub(super) async fn group_get(
-    State(state): State<AppState>,
-    Extension(shared): Extension<Arc<Shared>>,
-    client: ApiClient,
-    headers: HeaderMap,
-    uri: Uri,
-    Path(id): Path<String>,
-) -> Result<Response, FhirError> {
-    let params = params(uri.query());
-    let level = Some(Level::Group(id));
-    kick_off(&state, &shared, &client, &headers, &uri, level, params).await
-}
-
-pub(super) async fn group_post(
-    State(state): State<AppState>,
-    Extension(shared): Extension<Arc<Shared>>,
-    client: ApiClient,
-    headers: HeaderMap,
-    uri: Uri,
-    Path(id): Path<String>,
-    FhirBody(body): FhirBody,
-) -> Result<Response, FhirError> {
-    let params = request::from_parameters(&body)?;
-    let level = Some(Level::Group(id));
+    let params = if method == Method::POST {
+        request::from_parameters(&body)?
+    } else {
+        params(uri.query())
+    };
+    let group = path
+        .iter()
+        .find(|(name, _)| *name == "id")
+        .map(|(_, id)| id.to_owned());
+    let level = match group {
+        Some(id) => Some(Level::Group(id)),
+        None if uri.path().starts_with("/fhir/Patient/") => Some(Level::Patient),
+        None => None,
+    };
     kick_off(&state, &shared, &client, &headers, &uri, level, params).await
 }
 
@@ -176,14 +125,6 @@ pub(super) async fn group_post(
 enum Level {
     Patient,
     Group(String),
-}
-
-fn prefers(headers: &HeaderMap, preference: &str) -> bool {
-    headers
-        .get_all("prefer")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split([',', ';']).any(|p| p.trim() == preference))
 }
 
 fn status_url(base: &str, id: &str) -> String {
