@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::{Path, RawPathParams, State};
+use axum::extract::{FromRequest, Path, RawPathParams, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use haven_core::record::Visibility;
@@ -98,12 +98,15 @@ pub(super) async fn kick_off_request(
     State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
-    method: Method,
-    headers: HeaderMap,
-    uri: Uri,
     path: RawPathParams,
-    FhirBody(body): FhirBody,
+    req: axum::extract::Request,
 ) -> Result<Response, FhirError> {
+    let (method, headers, uri) = (
+        req.method().clone(),
+        req.headers().clone(),
+        req.uri().clone(),
+    );
+    let FhirBody(body) = FhirBody::from_request(req, &()).await?;
     let params = if method == Method::POST {
         request::from_parameters(&body)?
     } else {
