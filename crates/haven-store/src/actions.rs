@@ -92,7 +92,7 @@ async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Resul
     for chunk in rows.chunks(1_000) {
         exec!(conn conn.re(), c => {
             let mut q = QueryBuilder::new(
-                "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language) ",
+                "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language, org) ",
             );
             q.push_values(chunk, |mut b, (record, a)| {
                 let p = &record.patient;
@@ -104,7 +104,10 @@ async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Resul
                     .push_bind(a.due.map_or_else(|| UNDATED.to_owned(), date_text))
                     .push_bind(a.reason.clone())
                     .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
-                    .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()));
+                    .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()))
+                    .push_unseparated(", (SELECT org FROM patients WHERE id = ")
+                    .push_bind_unseparated(p.id.as_str().to_owned())
+                    .push_unseparated(")");
             });
             q.build().execute(c).await
         })?;
@@ -185,7 +188,7 @@ impl Store {
     pub async fn actions(&self, q: &ActionQuery) -> Result<(Vec<PatientAction>, ActionCounts)> {
         let page: Vec<PatientAction> = on!(self.db(), p => {
             let mut page = QueryBuilder::new("SELECT * FROM actions");
-            push_filters(&mut page, q);
+            push_filters(&mut page, q, self.org_param());
             page.push(" ORDER BY urgency_rank, due_sort, patient_id, rule LIMIT ")
                 .push_bind(q.limit.clamp(1, 1_000))
                 .push(" OFFSET ")
@@ -210,7 +213,7 @@ impl Store {
             let mut page = QueryBuilder::new(
                 "SELECT patient_id, MIN(urgency_rank || ' ' || due_sort) AS first FROM actions",
             );
-            push_filters(&mut page, q);
+            push_filters(&mut page, q, self.org_param());
             page.push(" GROUP BY patient_id ORDER BY first, patient_id LIMIT ")
                 .push_bind(q.limit.clamp(1, 1_000))
                 .push(" OFFSET ")
@@ -223,7 +226,7 @@ impl Store {
                 .map(|r| r.try_get("patient_id"))
                 .collect::<std::result::Result<_, _>>()?;
             let mut count = QueryBuilder::new("SELECT COUNT(DISTINCT patient_id) FROM actions");
-            push_filters(&mut count, q);
+            push_filters(&mut count, q, self.org_param());
             let patients = count.build_query_scalar().fetch_one(p).await?;
             (ids, patients)
         });
@@ -237,7 +240,7 @@ impl Store {
         if !ids.is_empty() {
             let actions: Vec<PatientAction> = on!(self.db(), p => {
                 let mut rows = QueryBuilder::new("SELECT * FROM actions");
-                push_filters(&mut rows, q);
+                push_filters(&mut rows, q, self.org_param());
                 rows.push(" AND patient_id IN (");
                 let mut list = rows.separated(", ");
                 for id in &ids {
@@ -271,7 +274,7 @@ impl Store {
         };
         let counted: Vec<(String, i64, i64)> = on!(self.db(), p => {
             let mut sql = QueryBuilder::new("SELECT rule, urgency_rank, n FROM action_counts");
-            push_filters(&mut sql, &unfiltered);
+            push_filters(&mut sql, &unfiltered, self.org_param());
             sql.push(" AND n > 0");
             sql.build_query_as().fetch_all(p).await?
         });
@@ -331,13 +334,15 @@ fn action_from_row(r: &impl ReadRow) -> Result<Option<PatientAction>> {
     }))
 }
 
-fn push_filters<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, f: &ActionQuery)
+fn push_filters<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, f: &ActionQuery, org: Option<i64>)
 where
     for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     q.push(" WHERE 1 = 1");
+    // A store confined to one practice sees its actions and counts only.
+    crate::organisations::push_org(q, "org", org);
     if let Some(c) = &f.clinician {
         q.push(" AND clinician = ").push_bind(c.clone());
     }

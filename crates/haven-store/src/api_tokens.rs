@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::codec::timestamp_text;
 use crate::db::{ReadRow, exec, on};
-use crate::{Actor, Result, Store, StoreError, now};
+use crate::{Actor, OrgId, Result, Store, StoreError, now};
 
 /// What a token may do; `write` includes `read`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,6 +51,8 @@ pub struct ApiToken {
     pub created_by: String,
     pub created_at: String,
     pub revoked: bool,
+    /// The practice whose patients the token reads and writes (and no other's).
+    pub org: OrgId,
 }
 
 /// The stored form of a token: hex SHA-256.
@@ -81,8 +83,9 @@ impl Store {
         let secret = new_secret();
         let id = format!("tok-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let created_at = timestamp_text(now());
+        let org = self.acting_org().await?;
         let mut tx = self.db().write().await?;
-        exec!(conn tx.conn(), c => sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, sensitive, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        exec!(conn tx.conn(), c => sqlx::query("INSERT INTO api_tokens (id, name, token_hash, scope, sensitive, created_by, created_at, org) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&id)
             .bind(name)
             .bind(hash_token(&secret))
@@ -90,6 +93,7 @@ impl Store {
             .bind(sensitive)
             .bind(&actor.0)
             .bind(&created_at)
+            .bind(org.0)
             .execute(c).await)?;
         self.audit()
             .append(
@@ -98,7 +102,7 @@ impl Store {
                 "api-token.create",
                 None,
                 &format!(
-                    "{id} ({}) for {name:?}{}",
+                    "{id} ({}) for {name:?} in organisation {org}{}",
                     scope.id(),
                     if sensitive {
                         ": token created with sensitive scope"
@@ -117,6 +121,7 @@ impl Store {
             created_by: actor.0.clone(),
             created_at,
             revoked: false,
+            org,
         };
         Ok((token, secret))
     }
@@ -124,7 +129,7 @@ impl Store {
     /// The live (not revoked) token with this secret, if any.
     /// Read on the caller's thread where the store is a file (it is asked on every API call).
     pub async fn api_token_for(&self, secret: &str) -> Result<Option<ApiToken>> {
-        const LIVE: &str = "SELECT id, name, scope, created_by, created_at, revoked_at, sensitive FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+        const LIVE: &str = "SELECT id, name, scope, created_by, created_at, revoked_at, sensitive, org FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
         let hash = hash_token(secret);
         let quick = self.readers.read(|conn| {
             conn.prepare_cached(LIVE)?
@@ -138,6 +143,7 @@ impl Store {
                     );
                     let revoked = row.get::<_, Option<String>>(5)?.is_some();
                     let sensitive = row.get::<_, bool>(6)?;
+                    let org = OrgId(row.get::<_, i64>(7)?);
                     Ok(parse_scope(&scope).map(|scope| ApiToken {
                         id,
                         name,
@@ -146,6 +152,7 @@ impl Store {
                         created_by,
                         created_at,
                         revoked,
+                        org,
                     }))
                 })
                 .optional()
@@ -164,7 +171,8 @@ impl Store {
 
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
         on!(self.db(), p => {
-            let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at, id")
+            let rows = sqlx::query("SELECT * FROM api_tokens WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 ORDER BY created_at, id")
+                .bind(self.org_param())
                 .fetch_all(p)
                 .await?;
             rows.iter().map(token_from_row).collect()
@@ -174,9 +182,10 @@ impl Store {
     /// Revokes a live token; `false` when there is no live token with that id.
     pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> Result<bool> {
         let mut tx = self.db().write().await?;
-        let done = exec!(conn tx.conn(), c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        let done = exec!(conn tx.conn(), c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND (CAST($3 AS BIGINT) IS NULL OR org = $3)")
                 .bind(timestamp_text(now()))
                 .bind(id)
+                .bind(self.org_param())
                 .execute(c).await)?;
         if done == 0 {
             return Ok(false);
@@ -202,6 +211,7 @@ fn token_from_row(row: &impl ReadRow) -> Result<ApiToken> {
         created_by: row.text("created_by")?,
         created_at: row.text("created_at")?,
         revoked: row.opt_text("revoked_at")?.is_some(),
+        org: OrgId(row.int("org")?),
     })
 }
 

@@ -26,7 +26,7 @@ pub use verify::AuditVerification;
 use crate::codec::timestamp_text;
 use crate::db::{Conn, exec, on};
 use crate::open::sqlite_path;
-use crate::{Actor, Result, Store, now};
+use crate::{Actor, OrgId, Result, Store, now};
 use key::AuditKey;
 use seal::{GENESIS, RowFields};
 
@@ -106,9 +106,42 @@ impl Trail {
         }
     }
 
-    /// Appends one audit row inside the caller's transaction. Every write transaction holds
+    /// Appends rows inside the caller's transaction, chained in memory and written with
+    /// multi-row inserts (one round trip per few hundred rows). Every write transaction holds
     /// the database's write lock from its start (`BEGIN IMMEDIATE` on SQLite, an advisory lock
     /// on PostgreSQL: `db.rs`), so reading the chain head here cannot race another writer.
+    async fn append_many_in<'a>(
+        &self,
+        conn: impl Into<Conn<'_>>,
+        org: Option<OrgId>,
+        actor: &Actor,
+        action: &str,
+        rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
+    ) -> Result<()> {
+        let written = write_rows(conn.into(), &self.key, org, actor, action, rows).await?;
+        let pending = self.since_checkpoint.fetch_add(written, Ordering::Relaxed) + written;
+        if pending >= CHECKPOINT_EVERY {
+            self.due.notify_one();
+        }
+        Ok(())
+    }
+}
+
+/// The trail as one store writes it: its rows name the store's organisation.
+pub(crate) struct Scoped<'t> {
+    pub(crate) trail: &'t Trail,
+    pub(crate) org: Option<OrgId>,
+}
+
+impl std::ops::Deref for Scoped<'_> {
+    type Target = Trail;
+    fn deref(&self) -> &Trail {
+        self.trail
+    }
+}
+
+impl Scoped<'_> {
+    /// [`Trail::append`], the row naming this store's organisation.
     pub(crate) async fn append(
         &self,
         conn: impl Into<Conn<'_>>,
@@ -126,8 +159,7 @@ impl Trail {
         .await
     }
 
-    /// Appends many rows sharing an actor and action (a bulk load), chained in memory and
-    /// written with multi-row inserts: one round trip per few hundred rows instead of two per row.
+    /// [`Trail::append_many`], the rows naming this store's organisation.
     pub(crate) async fn append_many<'a>(
         &self,
         conn: impl Into<Conn<'_>>,
@@ -135,19 +167,19 @@ impl Trail {
         action: &str,
         rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
     ) -> Result<()> {
-        let written = write_rows(conn.into(), &self.key, actor, action, rows).await?;
-        let pending = self.since_checkpoint.fetch_add(written, Ordering::Relaxed) + written;
-        if pending >= CHECKPOINT_EVERY {
-            self.due.notify_one();
-        }
-        Ok(())
+        self.trail
+            .append_many_in(conn, self.org, actor, action, rows)
+            .await
     }
 }
 
-/// Seals and inserts rows after the current head; returns how many.
+/// Seals and inserts rows after the current head; returns how many. A row's organisation is
+/// `org`, else that of the patient it names; it is not part of the seal (the seal's fields are
+/// those of every earlier row), and like every column the append-only triggers keep it.
 async fn write_rows<'a>(
     mut conn: Conn<'_>,
     key: &AuditKey,
+    org: Option<OrgId>,
     actor: &Actor,
     action: &str,
     rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
@@ -176,11 +208,12 @@ async fn write_rows<'a>(
             sealed,
         ));
     }
-    // 8 parameters a row: 500 rows stay far below SQLite's parameter limit.
+    let org = org.map(|o| o.0);
+    // 10 parameters a row: 500 rows stay far below SQLite's parameter limit.
     for chunk in chained.chunks(500) {
         exec!(conn conn.re(), c => {
             let mut q = QueryBuilder::new(
-                "INSERT INTO audit_log (seq, at, actor, action, patient_id, detail, prev_hash, hash) ",
+                "INSERT INTO audit_log (seq, at, actor, action, patient_id, detail, prev_hash, hash, org) ",
             );
             q.push_values(chunk, |mut b, (seq, patient, detail, prev, hash)| {
                 b.push_bind(*seq)
@@ -190,7 +223,12 @@ async fn write_rows<'a>(
                     .push_bind(*patient)
                     .push_bind(detail)
                     .push_bind(prev)
-                    .push_bind(hash);
+                    .push_bind(hash)
+                    .push_unseparated(", COALESCE(CAST(")
+                    .push_bind_unseparated(org)
+                    .push_unseparated(" AS BIGINT), (SELECT org FROM patients WHERE id = ")
+                    .push_bind_unseparated(*patient)
+                    .push_unseparated("))");
             });
             q.build().execute(c).await
         })?;
@@ -223,7 +261,8 @@ impl Store {
         Ok(())
     }
 
-    /// Audit rows matching `query`, newest first: at most `query.limit`, and only rows older
+    /// Audit rows matching `query`, newest first (on a store confined to an organisation, that
+    /// organisation's rows only): at most `query.limit`, and only rows older
     /// than `query.before` when it is set (the next page).
     pub async fn audit_search(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         // Stamps are RFC 3339 in UTC, so a date compares as the start of that day.
@@ -238,6 +277,7 @@ impl Store {
                    AND (CAST($4 AS TEXT) IS NULL OR at >= $4)
                    AND (CAST($5 AS TEXT) IS NULL OR at < $5)
                    AND (CAST($6 AS BIGINT) IS NULL OR seq < $6)
+                   AND (CAST($8 AS BIGINT) IS NULL OR org = $8)
                  ORDER BY seq DESC LIMIT $7",
             )
             .bind(query.actor.as_deref())
@@ -247,6 +287,7 @@ impl Store {
             .bind(until)
             .bind(query.before)
             .bind(query.limit)
+            .bind(self.org_param())
             .fetch_all(p)
             .await?;
             rows.iter().map(row::read_entry).collect()
@@ -258,10 +299,13 @@ impl Store {
         on!(self.db(), p => {
             let rows = sqlx::query(
                 "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
-                 WHERE (CAST($1 AS TEXT) IS NULL OR patient_id = $1) ORDER BY seq DESC LIMIT $2",
+                 WHERE (CAST($1 AS TEXT) IS NULL OR patient_id = $1)
+                   AND (CAST($3 AS BIGINT) IS NULL OR org = $3)
+                 ORDER BY seq DESC LIMIT $2",
             )
             .bind(patient)
             .bind(limit)
+            .bind(self.org_param())
             .fetch_all(p)
             .await?;
             rows.iter().map(row::read_entry).collect()

@@ -33,16 +33,17 @@ impl Store {
         minutes: u32,
     ) -> Result<BreakGlass> {
         let mut tx = self.db().write().await?;
-        let exists: Option<i32> = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1")
+        let exists: Option<i32> = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)")
             .bind(patient)
+            .bind(self.org_param())
             .fetch_optional(c).await)?;
         if exists.is_none() {
             return Err(StoreError::PatientNotFound(patient.to_owned()));
         }
         let expires_at = now + time::Duration::minutes(i64::from(minutes));
         let id: i64 = on!(conn tx.conn(), c => sqlx::query_scalar(
-            "INSERT INTO break_glass (username, patient_id, reason, granted_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO break_glass (username, patient_id, reason, granted_at, expires_at, org)
+             VALUES ($1, $2, $3, $4, $5, (SELECT org FROM patients WHERE id = $2)) RETURNING id",
         )
         .bind(actor.0.as_str())
         .bind(patient)
@@ -99,9 +100,11 @@ impl Store {
             let rows = sqlx::query(
                 "SELECT id, username, patient_id, reason, granted_at, expires_at, reviewed_by,
                         reviewed_at
-                 FROM break_glass ORDER BY id DESC LIMIT $1",
+                 FROM break_glass WHERE CAST($2 AS BIGINT) IS NULL OR org = $2
+                 ORDER BY id DESC LIMIT $1",
             )
             .bind(limit)
+            .bind(self.org_param())
             .fetch_all(p)
             .await?;
             rows.iter()

@@ -24,11 +24,13 @@ impl Store {
         let rows = sqlx::query(
             "SELECT e.*, p.data AS patient_data FROM entries e JOIN patients p ON p.id = e.patient_id
              WHERE e.kind = $1 AND e.status = 'active' AND e.entry_date >= $2 AND e.entry_date <= $3
+               AND (CAST($4 AS BIGINT) IS NULL OR e.org = $4)
              ORDER BY e.entry_date, p.family_name, p.given_name, e.id",
         )
         .bind(EntryKind::PlannedContact.id())
         .bind(date_text(first))
         .bind(date_text(last))
+        .bind(self.org_param())
         .fetch_all(p)
         .await?;
         rows.iter()
@@ -58,7 +60,9 @@ impl Store {
             for kind in kinds {
                 list.push_bind(kind.id());
             }
-            list.push_unseparated(")) ORDER BY family_name, given_name, id");
+            list.push_unseparated("))");
+            crate::organisations::push_org(&mut q, "org", self.org_param());
+            q.push(" ORDER BY family_name, given_name, id");
             q.build_query_as().fetch_all(p).await?
         });
         let mut out = Vec::new();

@@ -168,9 +168,10 @@ impl Store {
         let id = patient.id.as_str();
         let mut phone = patient.phone.as_deref().and_then(phone_key);
         if let Some(key) = &phone {
-            let holders: i64 = on!(self.db(), c => sqlx::query_scalar("SELECT COUNT(*) FROM patients WHERE phone_key = $1 AND id <> $2")
+            let holders: i64 = on!(self.db(), c => sqlx::query_scalar("SELECT COUNT(*) FROM patients WHERE phone_key = $1 AND id <> $2 AND (CAST($3 AS BIGINT) IS NULL OR org = $3)")
                     .bind(key)
                     .bind(id)
+                    .bind(self.org_param())
                     .fetch_one(c).await)?;
             if is_shared_phone(
                 usize::try_from(holders)
@@ -185,11 +186,13 @@ impl Store {
                 "SELECT data, version FROM patients WHERE id IN (
                      SELECT id FROM patients WHERE nhs_number = $1
                      UNION SELECT id FROM patients WHERE phone_key = $2
-                     UNION SELECT id FROM patients WHERE birth_date = $3)",
+                     UNION SELECT id FROM patients WHERE birth_date = $3)
+                 AND (CAST($4 AS BIGINT) IS NULL OR org = $4)",
             )
             .bind(patient.nhs_number.as_ref().map(|n| n.as_str().to_owned()))
             .bind(&phone)
             .bind(patient.birth_date.map(|d| d.to_string()))
+            .bind(self.org_param())
             .fetch_all(p)
             .await?;
             rows.iter().map(summary).collect::<Result<_>>()?
@@ -241,16 +244,17 @@ impl Store {
         let (a, b) = ordered(a, b);
         let mut tx = self.db().write().await?;
         for id in [a, b] {
-            let exists: Option<i32> = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1")
+            let exists: Option<i32> = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)")
                 .bind(id)
+                .bind(self.org_param())
                 .fetch_optional(c).await)?;
             if exists.is_none() {
                 return Err(StoreError::PatientNotFound(id.to_owned()));
             }
         }
         let inserted = exec!(conn tx.conn(), c => sqlx::query(
-            "INSERT INTO distinct_patients (patient_a, patient_b, marked_by, marked_at)
-             VALUES ($1, $2, $3, $4) ON CONFLICT (patient_a, patient_b) DO NOTHING",
+            "INSERT INTO distinct_patients (patient_a, patient_b, marked_by, marked_at, org)
+             VALUES ($1, $2, $3, $4, (SELECT org FROM patients WHERE id = $1)) ON CONFLICT (patient_a, patient_b) DO NOTHING",
         )
         .bind(a)
         .bind(b)
@@ -340,9 +344,25 @@ impl Store {
                 .fetch_all(p)
                 .await)?;
         let different: HashSet<(String, String)> = different.into_iter().collect();
+        // A store confined to one practice lists pairs of its own patients only.
+        let mine: Option<HashSet<String>> = match self.org_param() {
+            None => None,
+            Some(org) => Some(
+                on!(self.db(), p => sqlx::query_scalar("SELECT id FROM patients WHERE org = $1")
+                    .bind(org)
+                    .fetch_all(p)
+                    .await)?
+                .into_iter()
+                .collect(),
+            ),
+        };
         let mut pairs: Vec<((String, String), Vec<DuplicateReason>)> = pairs
             .into_iter()
             .filter(|(p, _)| !different.contains(p))
+            .filter(|((a, b), _)| {
+                mine.as_ref()
+                    .is_none_or(|mine| mine.contains(a) && mine.contains(b))
+            })
             .map(|(p, reasons)| (p, reasons.into_iter().collect()))
             .collect();
         let total = pairs.len();

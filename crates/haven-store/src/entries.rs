@@ -22,8 +22,9 @@ impl Store {
         patients.dedup();
         for patient in &patients {
             let exists: Option<i32> = on!(conn tx.conn(), c =>
-                sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1")
+                sqlx::query_scalar("SELECT 1 FROM patients WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)")
                     .bind(*patient)
+                    .bind(self.org_param())
                     .fetch_optional(c)
                     .await)?;
             if exists.is_none() {
@@ -56,8 +57,9 @@ impl Store {
     pub async fn change_entry(&self, actor: &Actor, next: &Entry) -> Result<()> {
         let mut tx = self.db().write().await?;
         let current = on!(conn tx.conn(), c => {
-            let row = sqlx::query("SELECT version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id = $1")
+            let row = sqlx::query("SELECT version, status, data, changed_at, changed_by, reason, partial_date FROM entries WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)")
                 .bind(next.id.as_str())
+                .bind(self.org_param())
                 .fetch_optional(&mut *c)
                 .await?
                 .ok_or_else(|| StoreError::EntryNotFound(next.id.to_string()))?;
@@ -65,7 +67,7 @@ impl Store {
             if current + 1 != next.version {
                 return Err(StoreError::VersionConflict { current });
             }
-            sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date, patient_id, org) SELECT $1, $2, $3, $4, $5, $6, $7, $8, patient_id, org FROM entries WHERE id = $1")
                 .bind(next.id.as_str())
                 .bind(i64::from(current))
                 .bind(row.text("status")?)
@@ -112,8 +114,9 @@ impl Store {
     }
 
     pub async fn entry(&self, id: &str) -> Result<Entry> {
-        on!(self.db(), p => sqlx::query("SELECT * FROM entries WHERE id = $1")
+        on!(self.db(), p => sqlx::query("SELECT * FROM entries WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)")
             .bind(id)
+            .bind(self.org_param())
             .fetch_optional(p)
             .await?
             .ok_or_else(|| StoreError::EntryNotFound(id.to_owned()))
@@ -133,6 +136,7 @@ impl Store {
                     "SELECT id, version, changed_at FROM entries WHERE id IN (",
                     chunk,
                 );
+                crate::organisations::push_org(&mut q, "org", self.org_param());
                 for row in q.build().fetch_all(p).await? {
                     out.insert(row.text("id")?, crate::patients::stamp(&row)?);
                 }
@@ -167,7 +171,8 @@ impl Store {
     }
 
     /// A patient's record with every current entry (entered-in-error ones included, marked;
-    /// the rules skip them), filtered to what `visible` allows.
+    /// the rules skip them), filtered to what `visible` allows. A patient of another
+    /// organisation than the store's is not found.
     pub async fn record(&self, id: &str, visible: Visibility) -> Result<PatientRecord> {
         let patient = self.patient(id).await?.patient;
         let mut entries = Vec::new();
@@ -225,8 +230,8 @@ pub(crate) fn partial_from_row(r: &impl ReadRow) -> Result<Option<PartialDate>> 
 
 pub(crate) async fn insert(conn: impl Into<Conn<'_>>, entry: &Entry) -> Result<()> {
     exec!(conn conn.into(), c => sqlx::query(
-        "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date, org)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT org FROM patients WHERE id = $2))",
     )
     .bind(entry.id.as_str())
     .bind(entry.patient.as_str())

@@ -38,6 +38,18 @@ pub enum StoreError {
     EntryNotFound(String),
     #[error("no organisation with id {0} in the directory")]
     OrganisationNotFound(String),
+    #[error("no practice {0:?} in this deployment (give its number or ODS code: haven org list)")]
+    PracticeNotFound(String),
+    #[error(
+        "this deployment has several practices ({0}): say which one with --org (its number or ODS code)"
+    )]
+    PracticeAmbiguous(String),
+    #[error("the ODS code {0} is already another practice's")]
+    PracticeCodeTaken(String),
+    #[error("a practice needs a name")]
+    PracticeName,
+    #[error(transparent)]
+    OdsCode(#[from] crate::OdsCodeError),
     #[error("the entry was changed by someone else (now version {current}); reload and try again")]
     VersionConflict { current: u32 },
     #[error("a user named {0:?} already exists")]

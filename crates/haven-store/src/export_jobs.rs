@@ -112,7 +112,7 @@ impl Store {
     pub async fn create_export_job(&self, job: &NewExportJob, now: i64) -> Result<()> {
         let (kind, group) = job.kind.column();
         exec!(self.db(), c => sqlx::query(
-            "INSERT INTO export_jobs (id, owner_token, request_url, transaction_time, kind, group_id, parameters, state, total, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10)",
+            "INSERT INTO export_jobs (id, owner_token, request_url, transaction_time, kind, group_id, parameters, state, total, started_at, heartbeat_at, org) VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, (SELECT org FROM api_tokens WHERE id = $2))",
         )
         .bind(&job.id)
         .bind(&job.owner_token)

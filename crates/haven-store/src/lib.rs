@@ -26,6 +26,7 @@ mod error;
 pub mod export_jobs;
 mod open;
 mod open_pg;
+mod organisations;
 mod patients;
 mod population;
 pub mod projection;
@@ -51,6 +52,7 @@ pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use open::PoolSettings;
 pub use open_pg::without_password as shown_url;
+pub use organisations::{OdsCode, OdsCodeError, OrgId, Practice};
 pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;
@@ -72,6 +74,9 @@ pub struct Store {
     audit: std::sync::Arc<audit::Trail>,
     /// What the actions refreshed with each write are evaluated as of.
     clock: Clock,
+    /// The organisation whose patients this store sees (`Store::within`), or the whole
+    /// deployment (`None`: the command line, the server's own jobs, cross-practice reports).
+    scope: Option<OrgId>,
 }
 
 /// Who is acting, for the audit log and the `changed_by` of every write.
@@ -89,8 +94,13 @@ impl Actor {
 }
 
 impl Store {
-    pub(crate) fn audit(&self) -> &audit::Trail {
-        &self.audit
+    /// The audit trail, writing rows that name this store's organisation (or, on a store for
+    /// the whole deployment, the organisation of the patient a row names).
+    pub(crate) fn audit(&self) -> audit::Scoped<'_> {
+        audit::Scoped {
+            trail: &self.audit,
+            org: self.scope,
+        }
     }
 
     /// The database, for queries written once for both backends (`db::on!`).

@@ -144,6 +144,7 @@ impl Store {
             path,
             audit: std::sync::Arc::new(trail),
             clock,
+            scope: None,
         };
         store.rebuild_stale_rule_views(progress).await?;
         Ok(store)
@@ -166,6 +167,7 @@ impl Store {
             readers: Default::default(),
             audit: std::sync::Arc::new(Trail::ephemeral()?),
             clock: Clock::system(),
+            scope: None,
         };
         store.rebuild_stale_rule_views(&|_, _| {}).await?;
         Ok(store)

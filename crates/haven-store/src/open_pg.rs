@@ -44,6 +44,7 @@ pub(crate) async fn open(
         readers: std::sync::Arc::new(Readers::new(None)),
         audit: std::sync::Arc::new(trail),
         clock,
+        scope: None,
     };
     store.rebuild_stale_rule_views(progress).await?;
     Ok(store)

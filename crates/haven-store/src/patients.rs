@@ -8,7 +8,8 @@ use sqlx::QueryBuilder;
 
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::db::{Conn, ReadRow, exec, on};
-use crate::{Actor, Result, Store, StoreError, entries, now};
+use crate::organisations::push_org;
+use crate::{Actor, OrgId, Result, Store, StoreError, entries, now};
 
 /// Which version of a patient's demographics, or of an entry, is stored, and when Haven stored
 /// it.
@@ -62,13 +63,14 @@ impl Store {
         first_entries: Vec<Entry>,
         duplicates: Option<&crate::DuplicateOverride>,
     ) -> Result<Patient> {
+        let org = self.acting_org().await?;
         let mut tx = self.db().write().await?;
         let seq = next_seq(&mut tx).await?;
         if patient.id.as_str().is_empty() {
             let mut from = seq;
             patient.id = free_id(&mut tx, &mut from, |_| false).await?;
         }
-        insert_patient(&mut tx, &patient, seq, actor).await?;
+        insert_patient(&mut tx, &patient, seq, actor, org).await?;
         for mut entry in first_entries {
             entry.patient = patient.id.clone();
             entries::insert(&mut tx, &entry).await?;
@@ -111,9 +113,11 @@ impl Store {
         let mut tx = self.db().write().await?;
         let current = on!(conn tx.conn(), c => {
             let row = sqlx::query(
-                "SELECT version, data, changed_at, changed_by FROM patients WHERE id = $1",
+                "SELECT version, data, changed_at, changed_by FROM patients
+                 WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)",
             )
             .bind(patient.id.as_str())
+            .bind(self.org_param())
             .fetch_optional(&mut *c)
             .await?
             .ok_or_else(|| StoreError::PatientNotFound(patient.id.to_string()))?;
@@ -142,8 +146,9 @@ impl Store {
     }
 
     pub async fn patient(&self, id: &str) -> Result<PatientSummary> {
-        on!(self.db(), p => sqlx::query("SELECT data, version FROM patients WHERE id = $1")
+        on!(self.db(), p => sqlx::query("SELECT data, version FROM patients WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)")
             .bind(id)
+            .bind(self.org_param())
             .fetch_optional(p)
             .await?
             .ok_or_else(|| StoreError::PatientNotFound(id.to_owned()))
@@ -157,6 +162,7 @@ impl Store {
         for chunk in ids.chunks(IN_LIST_MAX) {
             on!(self.db(), p => {
                 let mut q = in_list("SELECT data, version FROM patients WHERE id IN (", chunk);
+                push_org(&mut q, "org", self.org_param());
                 for row in q.build().fetch_all(p).await? {
                     out.push(summary(&row)?);
                 }
@@ -178,6 +184,7 @@ impl Store {
                     "SELECT id, version, changed_at FROM patients WHERE id IN (",
                     chunk,
                 );
+                push_org(&mut q, "org", self.org_param());
                 for row in q.build().fetch_all(p).await? {
                     out.insert(row.text("id")?, stamp(&row)?);
                 }
@@ -195,12 +202,15 @@ impl Store {
     ) -> Result<Option<(Patient, VersionStamp)>> {
         on!(self.db(), p => {
             let row = sqlx::query(
-                "SELECT data, version, changed_at FROM patients WHERE id = $1 AND version = $2
+                "SELECT data, version, changed_at FROM (
+                 SELECT data, version, changed_at FROM patients WHERE id = $1 AND version = $2
                  UNION ALL
-                 SELECT data, version, changed_at FROM patient_history WHERE patient_id = $1 AND version = $2",
+                 SELECT data, version, changed_at FROM patient_history WHERE patient_id = $1 AND version = $2
+                 ) AS v WHERE EXISTS (SELECT 1 FROM patients WHERE id = $1 AND (CAST($3 AS BIGINT) IS NULL OR org = $3))",
             )
             .bind(id)
             .bind(i64::from(version))
+            .bind(self.org_param())
             .fetch_optional(p)
             .await?;
             row.map(|r| Ok((crate::codec::from_json(&r.text("data")?)?, stamp(&r)?)))
@@ -223,6 +233,7 @@ impl Store {
                     "SELECT data, version FROM patients WHERE nhs_number IN (",
                     chunk,
                 );
+                push_org(&mut q, "org", self.org_param());
                 for row in q.build().fetch_all(p).await? {
                     out.push(summary(&row)?.patient);
                 }
@@ -237,8 +248,9 @@ impl Store {
         id: &str,
     ) -> Result<Vec<(u32, Patient, String, String, String)>> {
         on!(self.db(), p => {
-            let rows = sqlx::query("SELECT version, data, changed_at, changed_by, reason FROM patient_history WHERE patient_id = $1 ORDER BY version DESC")
+            let rows = sqlx::query("SELECT version, data, changed_at, changed_by, reason FROM patient_history WHERE patient_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2) ORDER BY version DESC")
                 .bind(id)
+                .bind(self.org_param())
                 .fetch_all(p)
                 .await?;
             rows.iter()
@@ -276,8 +288,8 @@ impl Store {
             let mut count = QueryBuilder::new("SELECT COUNT(*) FROM patients");
             let mut page = QueryBuilder::new("SELECT data, version FROM patients");
             // The same filter for both statements (a QueryBuilder owns its binds).
-            push_filter(&mut count, q, search.as_ref());
-            push_filter(&mut page, q, search.as_ref());
+            push_filter(&mut count, q, search.as_ref(), self.org_param());
+            push_filter(&mut page, q, search.as_ref(), self.org_param());
             let total: i64 = count.build_query_scalar().fetch_one(p).await?;
             page.push(order)
                 .push(" LIMIT ")
@@ -292,7 +304,8 @@ impl Store {
 
     pub async fn count_patients(&self) -> Result<i64> {
         Ok(
-            on!(self.db(), p => sqlx::query_scalar("SELECT COUNT(*) FROM patients")
+            on!(self.db(), p => sqlx::query_scalar("SELECT COUNT(*) FROM patients WHERE CAST($1 AS BIGINT) IS NULL OR org = $1")
+            .bind(self.org_param())
             .fetch_one(p)
             .await)?,
         )
@@ -301,8 +314,10 @@ impl Store {
     /// Each named clinician (a username) with how many patients name them, by username.
     pub async fn patients_per_clinician(&self) -> Result<Vec<(String, i64)>> {
         Ok(on!(self.db(), p => sqlx::query_as(
-            "SELECT named_clinician, COUNT(*) FROM patients WHERE named_clinician IS NOT NULL GROUP BY named_clinician ORDER BY named_clinician",
+            "SELECT named_clinician, COUNT(*) FROM patients WHERE named_clinician IS NOT NULL
+             AND (CAST($1 AS BIGINT) IS NULL OR org = $1) GROUP BY named_clinician ORDER BY named_clinician",
         )
+        .bind(self.org_param())
         .fetch_all(p)
         .await)?)
     }
@@ -390,18 +405,22 @@ pub(crate) async fn insert_patient(
     patient: &Patient,
     seq: i64,
     actor: &Actor,
+    org: OrgId,
 ) -> Result<()> {
     let columns = Columns::of(patient)?;
     let stamp = timestamp_text(now());
     exec!(conn conn.into(), c => {
         let query = sqlx::query(
             "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date,
-             nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by)
-             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, org)
+             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(patient.id.as_str())
         .bind(seq);
-        bind_demographics!(query, patient, columns, stamp, actor).execute(c).await
+        bind_demographics!(query, patient, columns, stamp, actor)
+            .bind(org.0)
+            .execute(c)
+            .await
     })?;
     Ok(())
 }
@@ -411,8 +430,10 @@ fn push_filter<DB: sqlx::Database>(
     q: &mut QueryBuilder<DB>,
     query: &PatientQuery,
     search: Option<&PatientSearch>,
+    org: Option<i64>,
 ) where
     for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     q.push(" WHERE 1 = 1");
     match search {
@@ -427,15 +448,18 @@ fn push_filter<DB: sqlx::Database>(
         }
         _ => {}
     }
-    push_list_filters(q, query);
+    push_list_filters(q, query, org);
 }
 
 /// The clinician and language filters, as ` AND …` conditions.
-fn push_list_filters<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, query: &PatientQuery)
-where
+fn push_list_filters<DB: sqlx::Database>(
+    q: &mut QueryBuilder<DB>,
+    query: &PatientQuery,
+    org: Option<i64>,
+) where
     for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    for (condition, values) in list_filters(query) {
+    for (condition, values) in list_filters(query, org) {
         q.push(" AND ");
         let mut parts = condition.split('?');
         q.push(parts.next().unwrap_or_default());
@@ -445,9 +469,16 @@ where
     }
 }
 
-/// The clinician and language filters: each a condition with `?` placeholders and its values.
-pub(crate) fn list_filters(query: &PatientQuery) -> Vec<(&'static str, Vec<String>)> {
+/// The clinician and language filters, and the store's organisation when it is confined to
+/// one: each a condition with `?` placeholders and its values.
+pub(crate) fn list_filters(
+    query: &PatientQuery,
+    org: Option<i64>,
+) -> Vec<(&'static str, Vec<String>)> {
     let mut out = Vec::new();
+    if let Some(org) = org {
+        out.push(("org = CAST(? AS BIGINT)", vec![org.to_string()]));
+    }
     if let Some(c) = &query.clinician {
         out.push(("named_clinician = ?", vec![c.clone()]));
     }
@@ -491,7 +522,7 @@ pub(crate) async fn supersede(
 ) -> Result<i64> {
     let mut conn = conn.into();
     let version = current.version;
-    exec!(conn conn.re(), c => sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+    exec!(conn conn.re(), c => sqlx::query("INSERT INTO patient_history (patient_id, version, data, changed_at, changed_by, reason, org) VALUES ($1, $2, $3, $4, $5, $6, (SELECT org FROM patients WHERE id = $1))")
         .bind(patient.id.as_str())
         .bind(version)
         .bind(&current.data)

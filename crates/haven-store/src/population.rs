@@ -20,7 +20,8 @@ use crate::{RecordStream, Result, Store, StoreError};
 const CHUNK: i64 = 4_096;
 
 impl Store {
-    /// Adds every matching patient's record to a tally, on every core: each worker decodes the
+    /// Adds every matching patient's record (of the store's organisation, or of the whole
+    /// deployment) to a tally, on every core: each worker decodes the
     /// rules views it reads into its own `init()`, and the workers' shares are merged. The
     /// record is the rules' view of it (no free text). `progress` and the snapshot are as for
     /// [`Store::scan_rule_views_parallel`]. Synchronous; call it from a blocking context.
@@ -64,7 +65,8 @@ impl Store {
         P: Fn(u64) + Sync,
     {
         if let crate::db::Pool::Postgres(pool) = self.db() {
-            return scan_postgres(pool, filter, &init, &visit, &progress).map(|s| vec![s]);
+            return scan_postgres(pool, filter, self.org_param(), &init, &visit, &progress)
+                .map(|s| vec![s]);
         }
         let path = self.path.as_deref().ok_or(StoreError::NoFile)?;
         // The row ids to visit: one patient's, or everyone's.
@@ -86,6 +88,7 @@ impl Store {
         let (Some(first), Some(last)) = (first, last) else {
             return Ok(Vec::new());
         };
+        let org = self.org_param();
         let next = AtomicI64::new(first);
         let visited = AtomicU64::new(0);
         let stop = std::sync::atomic::AtomicBool::new(false);
@@ -97,7 +100,8 @@ impl Store {
                 let mut chunk = tx.prepare(
                     "SELECT rules_view FROM patients WHERE rowid >= ?1 AND rowid < ?2
                      AND rules_view IS NOT NULL AND (?3 IS NULL OR id = ?3)
-                     AND (?4 IS NULL OR named_clinician = ?4)",
+                     AND (?4 IS NULL OR named_clinician = ?4)
+                     AND (?5 IS NULL OR org = ?5)",
                 )?;
                 while !stop.load(Ordering::Relaxed) {
                     let start = next.fetch_add(CHUNK, Ordering::Relaxed);
@@ -108,7 +112,8 @@ impl Store {
                         start,
                         start + CHUNK,
                         filter.patient,
-                        filter.clinician
+                        filter.clinician,
+                        org
                     ])?;
                     let mut n = 0;
                     while let Some(row) = rows.next()? {
@@ -154,6 +159,7 @@ impl Store {
 fn scan_postgres<S, I, V, P>(
     pool: &sqlx::PgPool,
     filter: &RecordStream,
+    org: Option<i64>,
     init: &I,
     visit: &V,
     progress: &P,
@@ -174,10 +180,12 @@ where
         let mut rows = sqlx::query_scalar::<_, Vec<u8>>(
             "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL
              AND (CAST($1 AS TEXT) IS NULL OR id = $1)
-             AND (CAST($2 AS TEXT) IS NULL OR named_clinician = $2)",
+             AND (CAST($2 AS TEXT) IS NULL OR named_clinician = $2)
+             AND (CAST($3 AS BIGINT) IS NULL OR org = $3)",
         )
         .bind(&filter.patient)
         .bind(&filter.clinician)
+        .bind(org)
         .fetch(&mut *tx);
         let mut n = 0;
         while let Some(view) = rows.try_next().await? {

@@ -9,12 +9,12 @@ use haven_core::record::{Entry, Patient, PatientRecord, Visibility};
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection};
 
-use crate::audit::Trail;
+use crate::audit::Scoped;
 use crate::codec::{date_text, timestamp_text};
 use crate::db::{Conn, ReadRow, exec, on};
 use crate::entries::entry_from_row;
 use crate::patients::{Columns, next_seq};
-use crate::{Actor, Result, Store, VersionStamp, now};
+use crate::{Actor, OrgId, Result, Store, VersionStamp, now};
 
 /// Which records a scan visits.
 #[derive(Clone, Debug, Default)]
@@ -46,13 +46,15 @@ impl Store {
     where
         I: IntoIterator<Item = Vec<PatientRecord>>,
     {
+        let org = self.acting_org().await?;
         if self.backend() == crate::Backend::Postgres {
             // No journal to tune: one transaction under the write lock (binary COPY comes
             // later, measured; ARCHITECTURE.md, *PostgreSQL*).
             let mut tx = self.db().write().await?;
             let ids = load_into(
                 tx.conn(),
-                self.audit(),
+                &self.audit(),
+                org,
                 actor,
                 action,
                 batches,
@@ -65,7 +67,8 @@ impl Store {
         let (mut conn, journal) = BulkJournal::begin(self).await?;
         let result = load_records(
             &mut conn,
-            self.audit(),
+            &self.audit(),
+            org,
             actor,
             action,
             batches,
@@ -76,7 +79,8 @@ impl Store {
         result
     }
 
-    /// Visits every matching record in patient-id order, one at a time, with at most one
+    /// Visits every matching record of the store's organisation (of every one on a store for
+    /// the whole deployment) in patient-id order, one at a time, with at most one
     /// record in memory: two ordered cursors (patients, entries) merged on the patient id.
     /// Entries entered-in-error are included (marked); sensitive ones only when `visible` allows.
     pub async fn scan_records(
@@ -115,23 +119,26 @@ impl Store {
         on!(self.db(), p => {
         let mut patients = sqlx::query(
             "SELECT id, data, version, changed_at FROM patients WHERE (CAST($1 AS TEXT) IS NULL OR id = $1) AND (CAST($2 AS TEXT) IS NULL OR named_clinician = $2)
-             AND (CAST($3 AS TEXT) IS NULL OR id >= $3) ORDER BY id",
+             AND (CAST($3 AS TEXT) IS NULL OR id >= $3) AND (CAST($4 AS BIGINT) IS NULL OR org = $4) ORDER BY id",
         )
         .bind(&filter.patient)
         .bind(&filter.clinician)
         .bind(&filter.from)
+        .bind(self.org_param())
         .fetch(p);
         let mut entries = (!filter.demographics_only).then(|| {
             sqlx::query(
                 "SELECT e.* FROM entries e WHERE (CAST($1 AS TEXT) IS NULL OR e.patient_id = $1)
                  AND (CAST($2 AS TEXT) IS NULL OR e.patient_id IN (SELECT id FROM patients WHERE named_clinician = $2))
                  AND ($3 OR NOT e.sensitive) AND (CAST($4 AS TEXT) IS NULL OR e.patient_id >= $4)
+                 AND (CAST($5 AS BIGINT) IS NULL OR e.org = $5)
                  ORDER BY e.patient_id, e.entry_date, e.id",
             )
             .bind(&filter.patient)
             .bind(&filter.clinician)
             .bind(visible == Visibility::Sensitive)
             .bind(&filter.from)
+            .bind(self.org_param())
             .fetch(p)
         });
         let mut pending: Option<Entry> = None;
@@ -241,7 +248,8 @@ impl BulkJournal {
 /// The body of [`Store::insert_records`]: everything in one transaction on `conn`.
 async fn load_records<I>(
     conn: &mut SqliteConnection,
-    audit: &Trail,
+    audit: &Scoped<'_>,
+    org: OrgId,
     actor: &Actor,
     action: &str,
     batches: I,
@@ -251,7 +259,16 @@ where
     I: IntoIterator<Item = Vec<PatientRecord>>,
 {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let ids = load_into(Conn::from(&mut tx), audit, actor, action, batches, progress).await?;
+    let ids = load_into(
+        Conn::from(&mut tx),
+        audit,
+        org,
+        actor,
+        action,
+        batches,
+        progress,
+    )
+    .await?;
     tx.commit().await?;
     Ok(ids)
 }
@@ -259,7 +276,8 @@ where
 /// Inserts the records inside the caller's transaction.
 async fn load_into<I>(
     mut conn: Conn<'_>,
-    audit: &Trail,
+    audit: &Scoped<'_>,
+    org: OrgId,
     actor: &Actor,
     action: &str,
     batches: I,
@@ -283,7 +301,7 @@ where
             seq += 1;
         }
         let first_seq = seq - batch.len() as i64;
-        insert_patients(conn.re(), &batch, first_seq, actor, &stamp).await?;
+        insert_patients(conn.re(), &batch, first_seq, actor, &stamp, org).await?;
         insert_entries(conn.re(), batch.iter().flat_map(|r| r.entries.iter())).await?;
         let rows = batch.iter().map(|r| {
             (
@@ -302,13 +320,15 @@ where
     Ok(ids)
 }
 
-/// New patients with their rules views, numbered from `first_seq`, in multi-row inserts.
+/// New patients of `org` with their rules views, numbered from `first_seq`, in multi-row
+/// inserts.
 pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
     conn: impl Into<Conn<'_>>,
     records: &[R],
     first_seq: i64,
     actor: &Actor,
     stamp: &str,
+    org: OrgId,
 ) -> Result<()> {
     let mut conn = conn.into();
     for (c, chunk) in records.chunks(CHUNK).enumerate() {
@@ -321,7 +341,7 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
             .collect::<Result<Vec<_>>>()?;
         exec!(conn conn.re(), db => {
         let mut q = QueryBuilder::new(
-            "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view) ",
+            "INSERT INTO patients (id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view, org) ",
         );
         q.push_values(
             chunk.iter().zip(cols).enumerate(),
@@ -343,7 +363,8 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
                     .push_bind(col.data)
                     .push_bind(stamp.to_owned())
                     .push_bind(actor.0.clone())
-                    .push_bind(view);
+                    .push_bind(view)
+                    .push_bind(org.0);
             },
         );
         q.build().execute(db).await
@@ -365,7 +386,7 @@ pub(crate) async fn insert_entries<'a>(
             .collect::<Result<Vec<_>, _>>()?;
         exec!(conn conn.re(), db => {
         let mut q = QueryBuilder::new(
-            "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date) ",
+            "INSERT INTO entries (id, patient_id, kind, version, status, entry_date, sensitive, data, changed_at, changed_by, reason, partial_date, org) ",
         );
         q.push_values(chunk.iter().zip(data), |mut b, (e, data)| {
             b.push_bind(e.id.as_str().to_owned())
@@ -379,7 +400,10 @@ pub(crate) async fn insert_entries<'a>(
                 .push_bind(timestamp_text(e.change.at))
                 .push_bind(e.change.by.as_str().to_owned())
                 .push_bind(e.change.reason.clone())
-                .push_bind(e.partial_date.map(|p| p.to_string()));
+                .push_bind(e.partial_date.map(|p| p.to_string()))
+                .push_unseparated(", (SELECT org FROM patients WHERE id = ")
+                .push_bind_unseparated(e.patient.as_str().to_owned())
+                .push_unseparated(")");
         });
         q.build().execute(db).await
         })?;

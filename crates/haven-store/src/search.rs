@@ -75,7 +75,12 @@ impl NameSearch {
     /// two-letter words, which [`NameSearch::matches`] then settles), with its parameters in
     /// order. Only the indexes are searched: local ids, the two trigram indexes, and for the
     /// filters the birth date, clinician and language indexes.
-    fn candidates_sql(&self, q: &PatientQuery, birth_date: Option<Date>) -> (String, Vec<String>) {
+    fn candidates_sql(
+        &self,
+        q: &PatientQuery,
+        birth_date: Option<Date>,
+        org: Option<i64>,
+    ) -> (String, Vec<String>) {
         let mut sql = String::from(
             "SELECT id, family_name, given_name, search_name, search_key,
              id IN (SELECT rowid FROM patients WHERE local_id = ?) AS by_id
@@ -111,7 +116,7 @@ impl NameSearch {
             sql.push_str(" AND id IN (SELECT rowid FROM patients WHERE birth_date = ?)");
             params.push(date_text(d));
         }
-        for (condition, values) in list_filters(q) {
+        for (condition, values) in list_filters(q, org) {
             sql.push_str(" AND id IN (SELECT rowid FROM patients WHERE ");
             sql.push_str(condition);
             sql.push(')');
@@ -127,6 +132,7 @@ impl NameSearch {
         &self,
         q: &PatientQuery,
         birth_date: Option<Date>,
+        org: Option<i64>,
     ) -> (String, Vec<String>) {
         let mut params = vec![self.whole_text.clone()];
         let mark = |params: &mut Vec<String>, value: String| {
@@ -158,7 +164,7 @@ impl NameSearch {
             let m = mark(&mut params, date_text(d));
             sql.push_str(&format!(" AND birth_date = {m}"));
         }
-        for (condition, values) in list_filters(q) {
+        for (condition, values) in list_filters(q, org) {
             let mut parts = condition.split('?');
             sql.push_str(" AND ");
             sql.push_str(parts.next().unwrap_or_default());
@@ -306,7 +312,7 @@ impl Store {
                 // `LIKE`, which the pg_trgm index answers (migrations/postgres/0004).
                 Backend::Postgres => {
                     let mut sql = QueryBuilder::new(
-                        "SELECT data, version, changed_at FROM patients WHERE ",
+                        "SELECT data, version, changed_at FROM patients WHERE (",
                     );
                     for (i, text) in folded.iter().enumerate() {
                         if i > 0 {
@@ -314,9 +320,11 @@ impl Store {
                         }
                         sql.push("search_name LIKE ").push_bind(anywhere(text));
                     }
+                    sql.push(")");
                     sql
                 }
             };
+            crate::organisations::push_org(&mut sql, "org", self.org_param());
             sql.push(" ORDER BY id");
             let rows = sql.build().fetch_all(p).await?;
             rows.iter()
@@ -343,7 +351,8 @@ impl Store {
         birth_date: Option<Date>,
     ) -> Result<(Vec<PatientSummary>, i64)> {
         let search = NameSearch::new(name, whole_text);
-        let (sql, params) = search.candidates_sql(q, birth_date);
+        let org = self.org_param();
+        let (sql, params) = search.candidates_sql(q, birth_date, org);
         let readers = self.readers.clone();
         let query = q.clone();
         let on_file = tokio::task::spawn_blocking(move || {
@@ -386,11 +395,11 @@ impl Store {
                 let backend = self.backend();
                 let ((sql, params), page_sql) = match backend {
                     Backend::Sqlite => (
-                        search.candidates_sql(q, birth_date),
+                        search.candidates_sql(q, birth_date, org),
                         page_sql as fn(&[i64]) -> String,
                     ),
                     Backend::Postgres => (
-                        search.candidates_sql_pg(q, birth_date),
+                        search.candidates_sql_pg(q, birth_date, org),
                         page_sql_pg as fn(&[i64]) -> String,
                     ),
                 };

@@ -16,11 +16,11 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::Connection;
 
-use crate::audit::Trail;
+use crate::audit::Scoped;
 use crate::codec::{IN_LIST_MAX, date_text, in_list, timestamp_text};
 use crate::db::{Conn, ReadRow, exec, on};
 use crate::patients::{Current, insert_patient, next_seq};
-use crate::{Actor, Store, StoreError, now};
+use crate::{Actor, OrgId, Store, StoreError, now};
 
 mod identity;
 use identity::{Demographics, NhsHolders, assign_new_ids, demographics};
@@ -140,10 +140,12 @@ impl Store {
         incoming: Vec<Incoming>,
         reason: &str,
     ) -> Result<Upserted, UpsertError> {
+        let org = self.acting_org().await?;
         let mut tx = self.db().write().await?;
         let done = upsert(
             tx.conn(),
-            self.audit(),
+            &self.audit(),
+            org,
             actor,
             incoming,
             reason,
@@ -166,12 +168,14 @@ impl Store {
         if self.backend() == crate::Backend::Postgres {
             return self.upsert_incoming(actor, incoming, reason).await;
         }
+        let org = self.acting_org().await?;
         let (mut conn, journal) = crate::records::BulkJournal::begin(self).await?;
         let result = async {
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
             let done = upsert(
                 Conn::from(&mut tx),
-                self.audit(),
+                &self.audit(),
+                org,
                 actor,
                 incoming,
                 reason,
@@ -224,10 +228,12 @@ fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
 }
 
 /// The body of both upserts: everything inside the caller's transaction (`tx`), the actions as
-/// of `today`.
+/// of `today`, new patients filed under `org`.
+#[allow(clippy::too_many_arguments)]
 async fn upsert(
     mut tx: Conn<'_>,
-    audit: &Trail,
+    audit: &Scoped<'_>,
+    org: OrgId,
     actor: &Actor,
     mut incoming: Vec<Incoming>,
     reason: &str,
@@ -238,11 +244,12 @@ async fn upsert(
     let mut summary = UpsertSummary::default();
     for chunk in incoming.chunks(CHUNK) {
         let patient_ids: Vec<&str> = chunk.iter().map(|i| i.record.patient.id.as_str()).collect();
-        let stored_patients = stored_patients(tx.re(), &patient_ids).await?;
         let mut entry_ids: Vec<&str> = Vec::new();
         for i in chunk {
             entry_ids.extend(i.record.entries.iter().map(|e| e.id.as_str()));
         }
+        refuse_other_practices(tx.re(), org, &patient_ids, &entry_ids).await?;
+        let stored_patients = stored_patients(tx.re(), &patient_ids).await?;
         let stored_entries = stored_entries(tx.re(), &entry_ids).await?;
         let mut holders = NhsHolders::load(tx.re(), chunk).await?;
         let mut seq = next_seq(tx.re()).await?;
@@ -274,7 +281,7 @@ async fn upsert(
             let before = summary;
             match (demographics, row) {
                 (Demographics::New, _) => {
-                    insert_patient(tx.re(), &record.patient, seq, actor).await?;
+                    insert_patient(tx.re(), &record.patient, seq, actor, org).await?;
                     seq += 1;
                     summary.patients_added += 1;
                 }
@@ -290,7 +297,8 @@ async fn upsert(
                     // The same id twice in one import: store the first, then compare.
                     _ if pending.contains(key) => {
                         flush(tx.re(), &mut new_entries).await?;
-                        write_new(tx.re(), audit, &mut fresh, &mut seq, actor, reason).await?;
+                        write_new(tx.re(), audit, org, &mut fresh, &mut seq, actor, reason)
+                            .await?;
                         let row = stored_entry(tx.re(), key).await?;
                         update_entry(tx.re(), actor, id, entry, &row, reason, &mut summary).await?;
                     }
@@ -319,7 +327,7 @@ async fn upsert(
             }
         }
         flush(tx.re(), &mut new_entries).await?;
-        write_new(tx.re(), audit, &mut fresh, &mut seq, actor, reason).await?;
+        write_new(tx.re(), audit, org, &mut fresh, &mut seq, actor, reason).await?;
         // Patients already stored are read back whole: the chunk holds only what changed.
         let ids: Vec<&str> = touched.iter().map(|(id, _)| *id).collect();
         let records = crate::projection::refresh_many(tx.re(), &ids).await?;
@@ -334,19 +342,58 @@ async fn upsert(
     Ok(Upserted { summary, ids })
 }
 
+/// Refuses, as not found, a write naming a patient or an entry another practice holds: an
+/// organisation's writes can neither change another's record nor learn that an id is in use
+/// there (the same answer as for an id that does not exist).
+async fn refuse_other_practices(
+    mut conn: Conn<'_>,
+    org: OrgId,
+    patients: &[&str],
+    entries: &[&str],
+) -> Result<(), UpsertError> {
+    for (table, ids) in [("patients", patients), ("entries", entries)] {
+        for chunk in ids.chunks(crate::codec::IN_LIST_MAX) {
+            let foreign: Option<String> = on!(conn conn.re(), c => {
+                let mut q = crate::codec::in_list(
+                    &format!("SELECT id FROM {table} WHERE id IN ("),
+                    chunk,
+                );
+                q.push(" AND org <> ").push_bind(org.0).push(" LIMIT 1");
+                q.build_query_scalar().fetch_optional(c).await
+            })?;
+            if let Some(id) = foreign {
+                return Err(UpsertError::Store(if table == "patients" {
+                    StoreError::PatientNotFound(id)
+                } else {
+                    StoreError::EntryNotFound(id)
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes whole new records (see [`is_new`]): patients with their rules views, entries and
 /// actions in multi-row inserts, the actions from the records in hand rather than read back.
 async fn write_new(
     mut conn: Conn<'_>,
-    audit: &Trail,
+    audit: &Scoped<'_>,
+    org: OrgId,
     fresh: &mut Vec<(&PatientRecord, Vec<rules::Action>)>,
     seq: &mut i64,
     actor: &Actor,
     reason: &str,
 ) -> Result<(), UpsertError> {
     let records: Vec<&PatientRecord> = fresh.iter().map(|(r, _)| *r).collect();
-    crate::records::insert_patients(conn.re(), &records, *seq, actor, &timestamp_text(now()))
-        .await?;
+    crate::records::insert_patients(
+        conn.re(),
+        &records,
+        *seq,
+        actor,
+        &timestamp_text(now()),
+        org,
+    )
+    .await?;
     *seq += records.len() as i64;
     crate::records::insert_entries(conn.re(), records.iter().flat_map(|r| &r.entries)).await?;
     crate::actions::add_many(conn.re(), fresh).await?;
@@ -514,7 +561,7 @@ async fn update_entry(
         });
     }
     let version = row.version;
-    exec!(conn conn.re(), c => sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    exec!(conn conn.re(), c => sqlx::query("INSERT INTO entry_history (entry_id, version, status, data, changed_at, changed_by, reason, partial_date, patient_id, org) SELECT $1, $2, $3, $4, $5, $6, $7, $8, patient_id, org FROM entries WHERE id = $1")
         .bind(entry.id.as_str())
         .bind(version)
         .bind(status)

@@ -3,7 +3,7 @@
 
 use crate::codec::timestamp_text;
 use crate::db::{ReadRow, exec, on};
-use crate::{Actor, Result, Store, StoreError, VersionStamp, now};
+use crate::{Actor, OrgId, Result, Store, StoreError, VersionStamp, now};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -56,7 +56,10 @@ impl std::fmt::Debug for User {
 }
 
 impl Store {
+    /// Adds a user to the store's organisation ([`Store::acting_org`]: the deployment's only
+    /// practice when the store is not confined to one).
     pub async fn add_user(&self, actor: &Actor, user: &User) -> Result<()> {
+        let org = self.acting_org().await?;
         let mut tx = self.db().write().await?;
         let exists: Option<i32> = on!(conn tx.conn(), c =>
             sqlx::query_scalar("SELECT 1 FROM users WHERE username = $1")
@@ -66,13 +69,14 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::DuplicateUser(user.username.clone()));
         }
-        exec!(conn tx.conn(), c => sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        exec!(conn tx.conn(), c => sqlx::query("INSERT INTO users (username, display_name, role, password_hash, active, created_at, org) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&user.username)
             .bind(&user.display_name)
             .bind(user.role.id())
             .bind(&user.password_hash)
             .bind(user.active)
             .bind(timestamp_text(now()))
+            .bind(org.0)
             .execute(c)
             .await)?;
         self.audit()
@@ -81,7 +85,7 @@ impl Store {
                 actor,
                 "user.add",
                 None,
-                &format!("{} as {}", user.username, user.role.id()),
+                &format!("{} as {} in organisation {org}", user.username, user.role.id()),
             )
             .await?;
         tx.commit().await?;
@@ -98,9 +102,21 @@ impl Store {
         })
     }
 
+    /// The organisation a user belongs to; `None` for no such user.
+    pub async fn user_org(&self, username: &str) -> Result<Option<OrgId>> {
+        let org: Option<i64> = on!(self.db(), p => sqlx::query_scalar("SELECT org FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(p)
+            .await)?;
+        Ok(org.map(OrgId))
+    }
+
+    /// The users of the store's organisation (of every one on a store for the whole
+    /// deployment).
     pub async fn users(&self) -> Result<Vec<User>> {
         on!(self.db(), p => {
-            let rows = sqlx::query("SELECT * FROM users ORDER BY username")
+            let rows = sqlx::query("SELECT * FROM users WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 ORDER BY username")
+                .bind(self.org_param())
                 .fetch_all(p)
                 .await?;
             rows.iter().map(user_from_row).collect()
@@ -159,6 +175,15 @@ impl Store {
         value: &str,
     ) -> Result<()> {
         let mut tx = self.db().write().await?;
+        // Another practice's user is not found, as if there were none.
+        let mine: Option<i32> = on!(conn tx.conn(), c => sqlx::query_scalar("SELECT 1 FROM users WHERE username = $1 AND (CAST($2 AS BIGINT) IS NULL OR org = $2)")
+            .bind(username)
+            .bind(self.org_param())
+            .fetch_optional(c)
+            .await)?;
+        if mine.is_none() {
+            return Err(StoreError::UserNotFound(username.to_owned()));
+        }
         let changed = exec!(conn tx.conn(), c => sqlx::query(sql)
             .bind(value)
             .bind(username)
@@ -210,15 +235,18 @@ impl Store {
                    FROM users
                   WHERE (role = 'clinician' OR username IN (SELECT named_clinician FROM patients))
                     AND (CAST($1 AS TEXT) IS NULL OR username = $1)
+                    AND (CAST($2 AS BIGINT) IS NULL OR org = $2)
                  UNION ALL
                  SELECT named_clinician, NULL, TRUE, 1, MIN(changed_at)
                    FROM patients
                   WHERE named_clinician IS NOT NULL AND named_clinician NOT IN (SELECT username FROM users)
                     AND (CAST($1 AS TEXT) IS NULL OR named_clinician = $1)
+                    AND (CAST($2 AS BIGINT) IS NULL OR org = $2)
                   GROUP BY named_clinician
                  ORDER BY id",
             )
             .bind(only)
+            .bind(self.org_param())
             .fetch_all(p)
             .await?;
             rows.iter()

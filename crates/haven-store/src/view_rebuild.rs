@@ -121,7 +121,8 @@ impl Store {
             .execute(c)
             .await)?;
         exec!(conn tx.conn(), c => sqlx::query(
-            "INSERT INTO rules_view_failures (patient_id, reason, at) VALUES ($1, $2, $3)
+            "INSERT INTO rules_view_failures (patient_id, reason, at, org)
+             VALUES ($1, $2, $3, (SELECT org FROM patients WHERE id = $1))
              ON CONFLICT (patient_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
         )
         .bind(id)

@@ -77,6 +77,7 @@ async fn introduce(pool: &Pool, path: &Path) -> Result<(AuditKey, bool)> {
             write_rows(
                 tx.conn(),
                 &key,
+                None,
                 &Actor::new("haven"),
                 KEY_INTRODUCED,
                 [(None, introduction(&key, last.entry.seq))],
