@@ -41,6 +41,9 @@ pub struct AuditEntry {
     pub action: String,
     pub patient: Option<String>,
     pub detail: String,
+    /// The practice of whoever acted, or of the patient the row names; `None` for the
+    /// deployment's own rows (migration 0017; not part of the seal).
+    pub org: Option<OrgId>,
 }
 
 /// What to look for in the audit log; every field left `None` matches all rows.
@@ -270,7 +273,7 @@ impl Store {
         let until = query.to.and_then(|d| d.next_day()).map(|d| d.to_string());
         on!(self.db(), p => {
             let rows = sqlx::query(
-                "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
+                "SELECT seq, at, actor, action, patient_id, detail, org FROM audit_log
                  WHERE (CAST($1 AS TEXT) IS NULL OR actor = $1)
                    AND (CAST($2 AS TEXT) IS NULL OR patient_id = $2)
                    AND (CAST($3 AS TEXT) IS NULL OR action = $3 OR action LIKE $3 || '.%')
@@ -298,7 +301,7 @@ impl Store {
     pub async fn audit_recent(&self, patient: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
         on!(self.db(), p => {
             let rows = sqlx::query(
-                "SELECT seq, at, actor, action, patient_id, detail FROM audit_log
+                "SELECT seq, at, actor, action, patient_id, detail, org FROM audit_log
                  WHERE (CAST($1 AS TEXT) IS NULL OR patient_id = $1)
                    AND (CAST($3 AS BIGINT) IS NULL OR org = $3)
                  ORDER BY seq DESC LIMIT $2",

@@ -1349,6 +1349,9 @@ mod views;
 #[path = "store/coordination.rs"]
 mod coordination;
 
+#[path = "store/practices.rs"]
+mod practices;
+
 // Practitioners and FHIR name search, on both backends.
 both! {
     /// The clinicians a patient may name: clinician users, any user named, and an id from another

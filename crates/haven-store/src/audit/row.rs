@@ -11,7 +11,7 @@ use crate::db::ReadRow;
 macro_rules! select_rows {
     ($rest:literal) => {
         concat!(
-            "SELECT seq, at, actor, action, patient_id, detail, prev_hash, hash FROM audit_log ",
+            "SELECT seq, at, actor, action, patient_id, detail, prev_hash, hash, org FROM audit_log ",
             $rest
         )
     };
@@ -67,5 +67,6 @@ pub(crate) fn read_entry(r: &impl ReadRow) -> Result<AuditEntry> {
         action: r.text("action")?,
         patient: r.opt_text("patient_id")?,
         detail: r.text("detail")?,
+        org: r.opt_int("org")?.map(crate::OrgId),
     })
 }
