@@ -33,6 +33,9 @@ pub struct CurrentUser {
     pub(crate) token_hash: String,
     /// The code of the confirmation this request carries (see `ui::flash`), to show once.
     pub flash: Option<String>,
+    /// The store confined to the user's practice: every patient read and write of a page goes
+    /// through it, so no page can show or change another practice's patient (H-66).
+    pub store: Store,
 }
 
 impl std::fmt::Debug for CurrentUser {
@@ -147,7 +150,11 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
     if idle > time::Duration::seconds(TOUCH_EVERY_SECONDS) {
         state.store.touch_session(&hash, now).await?;
     }
+    let Some(org) = state.store.user_org(&user.username).await? else {
+        return Ok(SessionContext::None);
+    };
     Ok(SessionContext::Active(CurrentUser {
+        store: state.store.within(org),
         username: user.username,
         display_name: user.display_name,
         role: user.role,

@@ -129,6 +129,10 @@ async fn discovery() -> Response {
 struct Authenticated {
     actor: Actor,
     fhir_servers: Vec<String>,
+    /// The store its audit rows go through: a token's practice's; the deployment's for a
+    /// trusted issuer (CDS Hooks evaluates the record the caller sends and reads no stored
+    /// patient, so no practice's records are at stake).
+    store: haven_store::Store,
 }
 
 /// The caller, by JWT (three dot-separated parts) or by Haven API token.
@@ -168,6 +172,7 @@ async fn authenticate(
         return Ok(Authenticated {
             actor: Actor::new(format!("cds:{}", caller.iss)),
             fhir_servers: caller.fhir_servers,
+            store: state.store.clone(),
         });
     }
     let api = state
@@ -181,6 +186,7 @@ async fn authenticate(
     Ok(Authenticated {
         actor: Actor::new(format!("api:{}", api.id)),
         fhir_servers: Vec::new(),
+        store: state.store.within(api.org),
     })
 }
 
@@ -273,14 +279,14 @@ async fn feedback(
             "there is no CDS service {id:?}"
         )));
     }
-    let actor = authenticate(
+    let caller = authenticate(
         &state,
         &shared,
         &headers,
         &format!("/cds-services/{id}/feedback"),
     )
-    .await?
-    .actor;
+    .await?;
+    let actor = caller.actor;
     let feedback: Feedback = serde_json::from_slice(&body)
         .map_err(|e| FhirError::BadRequest(format!("not CDS Hooks feedback: {e}")))?;
     // Feedback on a card Haven never issued is refused whole, before any is recorded.
@@ -294,7 +300,7 @@ async fn feedback(
     for item in &feedback.feedback {
         // Card and outcome only: a clinician's override comment may hold personal data.
         let detail = format!("{id}: card {} {}", item.card, item.outcome);
-        state
+        caller
             .store
             .audit_read(&actor, "cds.feedback", None, &detail)
             .await?;

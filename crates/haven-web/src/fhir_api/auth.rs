@@ -15,6 +15,9 @@ use crate::AppState;
 #[derive(Clone, Debug)]
 pub struct ApiClient {
     pub token: ApiToken,
+    /// The store confined to the token's practice: every FHIR read, search, write and export
+    /// goes through it (H-66).
+    pub store: haven_store::Store,
 }
 
 impl ApiClient {
@@ -54,7 +57,10 @@ impl FromRequestParts<AppState> for ApiClient {
     ) -> Result<Self, Self::Rejection> {
         let secret = bearer(parts).ok_or(FhirError::Unauthenticated)?;
         match state.store.api_token_for(secret).await? {
-            Some(token) => Ok(ApiClient { token }),
+            Some(token) => Ok(ApiClient {
+                store: state.store.within(token.org),
+                token,
+            }),
             None => Err(FhirError::BadToken),
         }
     }

@@ -131,7 +131,7 @@ pub(super) async fn create(
     // The resource as stored, as this token may read it: sensitive history it may not read is
     // stored all the same, and the answer says so instead of showing it.
     let stored =
-        super::read::current(&state.store, &resource_type, &id, client.token.sensitive).await?;
+        super::read::current(&client.store, &resource_type, &id, client.token.sensitive).await?;
     let mut response = match stored {
         Some((_, resource)) => write::with_version_headers(fhir_json(status, &resource), &resource),
         None => {
@@ -318,7 +318,7 @@ async fn apply(
     assembler.stored_at(time::OffsetDateTime::now_utc());
     bundle.assemble_into(&mut assembler)?;
     drop(bundle);
-    let known = write::known(&state.store, &assembler).await?;
+    let known = write::known(&client.store, &assembler).await?;
     let today = state.today();
     let Assembly {
         records,
@@ -338,7 +338,7 @@ async fn apply(
     let found: HashSet<String> = patient_ids.keys().cloned().collect();
     let grouped: Vec<String> = records.iter().map(|r| r.patient.id.to_string()).collect();
     let incoming = write::incoming(records, &given, |id| created_patients.contains(id));
-    let upserted = state
+    let upserted = client
         .store
         .upsert_incoming(&client.actor(), incoming, "FHIR API batch")
         .await?;
@@ -355,7 +355,7 @@ async fn apply(
         .map(patient_id)
         .collect();
     let stored_ids: Vec<&str> = stored_ids.iter().map(String::as_str).collect();
-    let patient_stamps = state.store.patient_stamps(&stored_ids).await?;
+    let patient_stamps = client.store.patient_stamps(&stored_ids).await?;
     // Entries are stored under their ids; a QuestionnaireResponse under its result's.
     let entry_ids: Vec<&str> = labels
         .iter()
@@ -363,7 +363,7 @@ async fn apply(
         .filter_map(|l| l.id.as_deref())
         .map(|id| id.strip_suffix("-response").unwrap_or(id))
         .collect();
-    let entry_stamps = state.store.entry_stamps(&entry_ids).await?;
+    let entry_stamps = client.store.entry_stamps(&entry_ids).await?;
     // The version an entry's resource is stored at: an entry's own, or for the
     // country-of-origin Observation, its patient's demographics'.
     let stamp_of = |resource_type: &str, id: &str| -> Option<VersionStamp> {

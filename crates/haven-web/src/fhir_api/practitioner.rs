@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use haven_fhir::{Clinician, StoredVersion};
@@ -18,7 +18,6 @@ use super::paging::{Key, Order};
 use super::read::{Page, page_size, search_parameters, searchset};
 use super::search_filter::{LastUpdated, last_updated};
 use super::{ApiClient, FhirError, Shared, fhir_json, write};
-use crate::AppState;
 
 pub(super) fn resource(c: NamedClinician) -> Value {
     haven_fhir::practitioner(
@@ -35,12 +34,11 @@ pub(super) fn resource(c: NamedClinician) -> Value {
 }
 
 pub(super) async fn read(
-    State(state): State<AppState>,
     client: ApiClient,
     Path(id): Path<String>,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
-    let clinician = current(&state, &id).await?;
+    let clinician = current(&client.store, &id).await?;
     let value = resource(clinician);
     Ok(write::with_version_headers(
         fhir_json(StatusCode::OK, &value),
@@ -50,12 +48,11 @@ pub(super) async fn read(
 
 /// vread: Haven keeps no history of its users, so only the current version is served.
 pub(super) async fn vread(
-    State(state): State<AppState>,
     client: ApiClient,
     Path((id, vid)): Path<(String, String)>,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
-    let clinician = current(&state, &id).await?;
+    let clinician = current(&client.store, &id).await?;
     if vid != clinician.stamp.version.to_string() {
         return Err(FhirError::NotFound(format!(
             "Practitioner/{id} is at version {}; Haven keeps no earlier ones",
@@ -69,9 +66,8 @@ pub(super) async fn vread(
     ))
 }
 
-async fn current(state: &AppState, id: &str) -> Result<NamedClinician, FhirError> {
-    state
-        .store
+async fn current(store: &haven_store::Store, id: &str) -> Result<NamedClinician, FhirError> {
+    store
         .named_clinicians(Some(id))
         .await?
         .into_iter()
@@ -147,7 +143,6 @@ impl Filter {
 }
 
 pub(super) async fn search(
-    State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
     headers: HeaderMap,
@@ -167,7 +162,7 @@ pub(super) async fn search(
         .iter()
         .any(|(k, v)| (k == "_summary" && v == "count") || (k == "_count" && v == "0"));
     // In id order, as the store gives them.
-    let mut matching: Vec<(Key, Value)> = state
+    let mut matching: Vec<(Key, Value)> = client
         .store
         .named_clinicians(None)
         .await?

@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_core::record::{PatientRecord, Visibility};
@@ -22,7 +22,6 @@ use serde_json::Value;
 use super::paging::{Key, Order};
 use super::search_filter::ResourceFilter;
 use super::{ApiClient, FhirError, SERVED_TYPES, Shared, fhir_json, write};
-use crate::AppState;
 
 const DEFAULT_COUNT: usize = 50;
 const MAX_COUNT: usize = 500;
@@ -151,17 +150,16 @@ async fn stamped_record(
 }
 
 pub(super) async fn read(
-    State(state): State<AppState>,
     client: ApiClient,
     Path((resource_type, id)): Path<(String, String)>,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
     let sensitive = client.token.sensitive;
-    let (patient, resource) = current(&state.store, &resource_type, &id, sensitive)
+    let (patient, resource) = current(&client.store, &resource_type, &id, sensitive)
         .await?
         .ok_or_else(|| FhirError::NotFound(format!("{resource_type}/{id} is not known")))?;
-    state
+    client
         .store
         .audit_read(
             &client.actor(),
@@ -206,7 +204,6 @@ pub(super) async fn current(
 /// `entry_history` for the rest). An entry sensitive in that version or now is served only as
 /// a read would serve it (to a token with the `sensitive` permission).
 pub(super) async fn vread(
-    State(state): State<AppState>,
     client: ApiClient,
     Path((resource_type, id, vid)): Path<(String, String, String)>,
 ) -> Result<Response, FhirError> {
@@ -216,27 +213,27 @@ pub(super) async fn vread(
     let visible = visibility(sensitive);
     let unknown = || FhirError::NotFound(format!("{resource_type}/{id} is not known"));
     let no_version = || FhirError::NotFound(format!("{resource_type}/{id} has no version {vid:?}"));
-    let patient = owner(&state.store, &resource_type, &id)
+    let patient = owner(&client.store, &resource_type, &id)
         .await?
         .ok_or_else(unknown)?;
     let version: u32 = vid.parse().map_err(|_| no_version())?;
     let demographics = resource_type == "Patient" || id == haven_fhir::country_id(&patient);
     let (record, stamp) = if demographics {
-        let (p, stamp) = state
+        let (p, stamp) = client
             .store
             .patient_version(&patient, version)
             .await?
             .ok_or_else(no_version)?;
         (PatientRecord::new(p), Some(stamp))
     } else {
-        let entry_id = match state.store.entry(&id).await {
+        let entry_id = match client.store.entry(&id).await {
             Ok(_) => id.as_str(),
             Err(StoreError::EntryNotFound(_)) => {
                 id.strip_suffix("-response").ok_or_else(unknown)?
             }
             Err(e) => return Err(e.into()),
         };
-        let history = state.store.entry_history(entry_id).await?;
+        let history = client.store.entry_history(entry_id).await?;
         if history.iter().any(|e| e.visibility() > visible) {
             return Err(unknown());
         }
@@ -244,7 +241,7 @@ pub(super) async fn vread(
             .into_iter()
             .find(|e| e.version == version)
             .ok_or_else(no_version)?;
-        let mut record = PatientRecord::new(state.store.patient(&patient).await?.patient);
+        let mut record = PatientRecord::new(client.store.patient(&patient).await?.patient);
         record.entries.push(entry);
         (record, None)
     };
@@ -252,7 +249,7 @@ pub(super) async fn vread(
         .into_iter()
         .find(|r| r.id() == Some(id.as_str()))
         .ok_or_else(unknown)?;
-    state
+    client
         .store
         .audit_read(
             &client.actor(),
@@ -276,7 +273,6 @@ pub(super) async fn vread(
 }
 
 pub(super) async fn search(
-    State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
     Path(resource_type): Path<String>,
@@ -305,7 +301,7 @@ pub(super) async fn search(
         .or(get("subject"))
         .map(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
     if let Some(patient) = &patient {
-        match stamped_record(&state.store, patient, visibility(sensitive)).await {
+        match stamped_record(&client.store, patient, visibility(sensitive)).await {
             Ok((record, stamp)) => found.add(&record, sensitive, &resource_type, stamp),
             Err(StoreError::PatientNotFound(_)) => {}
             Err(e) => return Err(e.into()),
@@ -313,8 +309,8 @@ pub(super) async fn search(
     } else if resource_type == "Patient"
         && let Some(identifier) = get("identifier")
     {
-        for id in by_identifier(&state.store, identifier).await? {
-            match stamped_record(&state.store, &id, Visibility::Clinical).await {
+        for id in by_identifier(&client.store, identifier).await? {
+            match stamped_record(&client.store, &id, Visibility::Clinical).await {
                 Ok((record, stamp)) => found.add(&record, false, "Patient", stamp),
                 Err(StoreError::PatientNotFound(_)) => {}
                 Err(e) => return Err(e.into()),
@@ -322,10 +318,10 @@ pub(super) async fn search(
         }
     } else if count_only && resource_type == "Patient" && filter.is_empty() {
         // Every patient is one Patient resource: counted, not read.
-        found.matched = usize::try_from(state.store.count_patients().await?).unwrap_or(0);
+        found.matched = usize::try_from(client.store.count_patients().await?).unwrap_or(0);
     } else if let Some(named) = match filter.patient.name_texts() {
         Some(texts) if resource_type == "Patient" => {
-            state.store.patients_with_names_holding(texts).await?
+            client.store.patients_with_names_holding(texts).await?
         }
         _ => None,
     } {
@@ -342,7 +338,7 @@ pub(super) async fn search(
             demographics_only: resource_type == "Patient",
             ..RecordStream::default()
         };
-        state
+        client
             .store
             .scan_stamped_records_until(&stream, visibility(sensitive), |record, stamp| {
                 found.add(&record, sensitive, &resource_type, stamp);
@@ -381,7 +377,7 @@ pub(super) async fn search(
         ([], Some(asked)) => Some(asked.as_str()),
         _ => None,
     };
-    state
+    client
         .store
         .audit_read(&client.actor(), "fhir.search", audited_patient, &detail)
         .await?;

@@ -80,7 +80,7 @@ pub(super) async fn update(
     let mut assembler = Assembler::default();
     assembler.stored_at(time::OffsetDateTime::now_utc());
     assembler.add_all(resources)?;
-    let known = write::known(&state.store, &assembler).await?;
+    let known = write::known(&client.store, &assembler).await?;
     let today = state.today();
     let assembly = assembler.finish(today, &known, Purpose::Store)?;
     let write = match if_match {
@@ -92,18 +92,18 @@ pub(super) async fn update(
         .into_iter()
         .map(|record| Incoming { record, write })
         .collect();
-    let upserted = state
+    let upserted = client
         .store
         .upsert_incoming(&client.actor(), incoming, "FHIR API update")
         .await?;
     let gone = || FhirError::NotFound(format!("Patient/{id} is not known"));
-    let current = state
+    let current = client
         .store
         .patient_stamps(&[id.as_str()])
         .await?
         .remove(&id)
         .ok_or_else(gone)?;
-    let (patient, stamp) = state
+    let (patient, stamp) = client
         .store
         .patient_version(&id, current.version)
         .await?

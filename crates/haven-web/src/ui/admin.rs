@@ -2,7 +2,7 @@
 //! password, deactivate or reactivate. Every change is audited by the store.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -76,7 +76,6 @@ fn notice(done: &str) -> &'static str {
 
 /// The users page, with the new-user form holding `shown` (a password is never shown again).
 async fn render(
-    state: &AppState,
     user: &CurrentUser,
     shown: Shown<AddUserForm>,
     notice: &'static str,
@@ -86,7 +85,7 @@ async fn render(
         form,
         errors,
     } = shown;
-    let users = state.store.users().await?;
+    let users = user.store.users().await?;
     let rows = users.into_iter().map(|u: User| {
         let base = format!("/admin/users/{}", encode_segment(&u.username));
         UserRow {
@@ -122,14 +121,11 @@ async fn render(
 }
 
 async fn list(
-    State(state): State<AppState>,
     user: CurrentUser,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    render(
-        &state,
-        &user,
+    render(&user,
         Shown::new(AddUserForm::default()),
         notice(&done.done),
     )
@@ -141,7 +137,6 @@ async fn hash(password: String) -> Result<String, AppError> {
 }
 
 async fn add(
-    State(state): State<AppState>,
     user: CurrentUser,
     Form(form): Form<AddUserForm>,
 ) -> Result<Response, AppError> {
@@ -170,7 +165,7 @@ async fn add(
         );
     }
     let (Some(role), true) = (role, errors.is_empty()) else {
-        return render(&state, &user, Shown::invalid(form, errors), "").await;
+        return render(&user, Shown::invalid(form, errors), "").await;
     };
     let password_hash = hash(form.password.clone()).await?;
     let new = User {
@@ -180,11 +175,11 @@ async fn add(
         password_hash,
         active: true,
     };
-    match state.store.add_user(&user.actor(), &new).await {
+    match user.store.add_user(&user.actor(), &new).await {
         Ok(()) => Ok(see_other("/admin/users?done=added")),
         Err(StoreError::DuplicateUser(_)) => {
             errors.add("username", "There is already an account with this username");
-            render(&state, &user, Shown::invalid(form, errors), "").await
+            render(&user, Shown::invalid(form, errors), "").await
         }
         Err(e) => Err(e.into()),
     }
@@ -197,13 +192,12 @@ struct PasswordForm {
 }
 
 async fn reset_password(
-    State(state): State<AppState>,
     user: CurrentUser,
     Path(username): Path<String>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    if state.store.user(&username).await?.is_none() {
+    if user.store.user(&username).await?.is_none() {
         return Err(AppError::NotFound);
     }
     if auth::check_new_password(&form.password).is_err() {
@@ -212,16 +206,14 @@ async fn reset_password(
             format!("password-{username}"),
             format!("Enter a new password of at least {MIN_PASSWORD_LEN} characters"),
         );
-        return render(
-            &state,
-            &user,
+        return render(&user,
             Shown::invalid(AddUserForm::default(), errors),
             "",
         )
         .await;
     }
     let password_hash = hash(form.password).await?;
-    state
+    user
         .store
         .set_password_hash(&user.actor(), &username, &password_hash)
         .await?;
@@ -235,7 +227,6 @@ struct ActiveForm {
 }
 
 async fn set_active(
-    State(state): State<AppState>,
     user: CurrentUser,
     Path(username): Path<String>,
     Form(form): Form<ActiveForm>,
@@ -253,15 +244,13 @@ async fn set_active(
             format!("password-{username}"),
             "You cannot deactivate your own account; ask another administrator",
         );
-        return render(
-            &state,
-            &user,
+        return render(&user,
             Shown::invalid(AddUserForm::default(), errors),
             "",
         )
         .await;
     }
-    state
+    user
         .store
         .set_user_active(&user.actor(), &username, active)
         .await?;

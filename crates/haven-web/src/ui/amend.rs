@@ -27,13 +27,12 @@ pub fn routes() -> Router<AppState> {
 /// The current version of an entry, after checking that it belongs to this patient (404
 /// otherwise, so ids cannot be probed across patients) and that this user may change it.
 async fn changeable_entry(
-    state: &AppState,
     user: &CurrentUser,
     id: &str,
     entry_id: &str,
 ) -> Result<Entry, AppError> {
     user.require(PATIENT_ROLES)?;
-    let entry = state.store.entry(entry_id).await?;
+    let entry = user.store.entry(entry_id).await?;
     if entry.patient.as_str() != id {
         return Err(AppError::NotFound);
     }
@@ -48,7 +47,7 @@ async fn amend_form(
     user: CurrentUser,
     Path((id, entry_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let entry = changeable_entry(&state, &user, &id, &entry_id).await?;
+    let entry = changeable_entry(&user, &id, &entry_id).await?;
     if entry.status == EntryStatus::EnteredInError {
         return Ok(see_other(&entry_href(&id, &entry_id)));
     }
@@ -64,7 +63,7 @@ async fn amend(
     Path((id, entry_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let entry = changeable_entry(&state, &user, &id, &entry_id).await?;
+    let entry = changeable_entry(&user, &id, &entry_id).await?;
     if entry.status == EntryStatus::EnteredInError {
         return Ok(see_other(&entry_href(&id, &entry_id)));
     }

@@ -4,7 +4,7 @@
 //! audits every issue ("token created with sensitive scope") and revocation.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -66,7 +66,6 @@ struct Done {
 }
 
 async fn render(
-    state: &AppState,
     user: &CurrentUser,
     shown: Shown<AddTokenForm>,
     notice: &'static str,
@@ -77,7 +76,7 @@ async fn render(
         form,
         errors,
     } = shown;
-    let tokens = state
+    let tokens = user
         .store
         .list_api_tokens()
         .await?
@@ -112,7 +111,6 @@ async fn render(
 }
 
 async fn list(
-    State(state): State<AppState>,
     user: CurrentUser,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
@@ -122,11 +120,10 @@ async fn list(
         _ => "",
     };
     let form = Shown::new(AddTokenForm::default());
-    render(&state, &user, form, notice, None).await
+    render(&user, form, notice, None).await
 }
 
 async fn add(
-    State(state): State<AppState>,
     user: CurrentUser,
     Form(form): Form<AddTokenForm>,
 ) -> Result<Response, AppError> {
@@ -149,9 +146,9 @@ async fn add(
         );
     }
     let (Some(scope), true) = (scope, errors.is_empty()) else {
-        return render(&state, &user, Shown::invalid(form, errors), "", None).await;
+        return render(&user, Shown::invalid(form, errors), "", None).await;
     };
-    let (token, secret) = state
+    let (token, secret) = user
         .store
         .create_api_token(&user.actor(), &name, scope, sensitive)
         .await?;
@@ -161,16 +158,15 @@ async fn add(
         sensitive,
     };
     let form = Shown::new(AddTokenForm::default());
-    render(&state, &user, form, "", Some(issued)).await
+    render(&user, form, "", Some(issued)).await
 }
 
 async fn revoke(
-    State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    if !state.store.revoke_api_token(&user.actor(), &id).await? {
+    if !user.store.revoke_api_token(&user.actor(), &id).await? {
         return Err(AppError::NotFound);
     }
     Ok(see_other("/admin/api-tokens?done=revoked"))

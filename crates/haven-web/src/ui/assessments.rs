@@ -364,7 +364,7 @@ async fn submit(
         user.user_id(),
         state.now(),
     );
-    state.store.add_entry(&user.actor(), &entry).await?;
+    user.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, instrument = instrument.id(), "questionnaire recorded");
     Ok(saved(
         &state,
@@ -461,7 +461,7 @@ pub async fn amend_save(
             state.now(),
             &reason,
         ) {
-            Ok(next) => match state.store.change_entry(&user.actor(), &next).await {
+            Ok(next) => match user.store.change_entry(&user.actor(), &next).await {
                 Ok(()) => {
                     return Ok(saved(
                         state,
@@ -478,7 +478,7 @@ pub async fn amend_save(
             Err(e) => errors.add("reason", sentence(&e.to_string())),
         }
     }
-    let current = state.store.entry(entry.id.as_str()).await?.version;
+    let current = user.store.entry(entry.id.as_str()).await?.version;
     render(
         state,
         user,
@@ -522,7 +522,7 @@ async fn result(
     Path((id, entry_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
-    let entry = state.store.entry(&entry_id).await?;
+    let entry = user.store.entry(&entry_id).await?;
     let EntryBody::Questionnaire(q) = &entry.body else {
         return Err(AppError::NotFound);
     };
@@ -530,7 +530,7 @@ async fn result(
         return Err(AppError::NotFound);
     }
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    state
+    user
         .store
         .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
         .await?;

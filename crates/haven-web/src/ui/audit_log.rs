@@ -164,8 +164,8 @@ async fn patient_log(
 ) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     // The patient must exist: a log page for a made-up id would only ever be empty.
-    state.store.patient(&id).await?;
-    state
+    user.store.patient(&id).await?;
+    user
         .store
         .audit_read(
             &user.actor(),
@@ -174,7 +174,7 @@ async fn patient_log(
             "who has seen this record",
         )
         .await?;
-    let entries = state
+    let entries = user
         .store
         .audit_search(&AuditQuery {
             patient: Some(id.clone()),
@@ -258,7 +258,7 @@ async fn search(
     .into_iter()
     .filter_map(|(name, on)| on.then_some(name))
     .collect();
-    state
+    user
         .store
         .audit_read(
             &user.actor(),
@@ -274,7 +274,7 @@ async fn search(
             ),
         )
         .await?;
-    let rows = rows(&state, state.store.audit_search(&query).await?).await?;
+    let rows = rows(&state, user.store.audit_search(&query).await?).await?;
     let base = format!(
         "/admin/audit?user={}&patient={}&action={}&from={}&to={}",
         encode_segment(form.user.trim()),

@@ -113,7 +113,7 @@ async fn grant(
         let shown = Shown::invalid(form.reason, errors);
         return render_ask(&state, &user, &id, shown).await;
     }
-    state
+    user
         .store
         .grant_break_glass(
             &user.actor(),
@@ -150,8 +150,8 @@ async fn review_list(
     user: CurrentUser,
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    let grants = state.store.break_glass_grants(LISTED).await?;
-    state
+    let grants = user.store.break_glass_grants(LISTED).await?;
+    user
         .store
         .audit_read(
             &user.actor(),
@@ -193,7 +193,7 @@ async fn reviewed(
     Path(grant): Path<i64>,
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    state
+    user
         .store
         .review_break_glass(&user.actor(), grant, state.now())
         .await?;

@@ -142,13 +142,13 @@ fn pickers(user: &CurrentUser, chosen: &[Criterion]) -> Vec<Picker> {
 
 /// The people on the list on `today`, by family then given name.
 async fn people(
-    state: &AppState,
+    store: &haven_store::Store,
     criteria: &[Criterion],
     today: Date,
 ) -> Result<Vec<(Patient, Vec<Date>)>, AppError> {
     let mut kinds: Vec<EntryKind> = criteria.iter().map(|c| c.kind()).collect();
     kinds.dedup();
-    let records = state.store.records_with_entries_of(&kinds).await?;
+    let records = store.records_with_entries_of(&kinds).await?;
     Ok(records
         .into_iter()
         .filter_map(|r| matches_all(criteria, &r, today).map(|dates| (r.patient, dates)))
@@ -157,7 +157,6 @@ async fn people(
 
 /// One audit row for a list shown, printed or exported: its criteria and how many patients.
 async fn audit(
-    state: &AppState,
     user: &CurrentUser,
     action: &str,
     chosen: &[Criterion],
@@ -165,7 +164,7 @@ async fn audit(
 ) -> Result<(), haven_store::StoreError> {
     let criteria: Vec<String> = chosen.iter().map(|c| c.id()).collect();
     let detail = format!("coded list {}: {patients} patients", criteria.join(" + "));
-    state
+    user
         .store
         .audit_read(&user.actor(), action, None, &detail)
         .await
@@ -201,7 +200,7 @@ async fn show(
     let found = if chosen.is_empty() {
         Vec::new()
     } else {
-        people(&state, &chosen, today).await?
+        people(&user.store, &chosen, today).await?
     };
     if !chosen.is_empty() {
         let action = if printing {
@@ -209,7 +208,7 @@ async fn show(
         } else {
             "patient-list.view"
         };
-        audit(&state, &user, action, &chosen, found.len()).await?;
+        audit(&user, action, &chosen, found.len()).await?;
     }
     let q = query_of(&chosen);
     let title = if chosen.is_empty() {
@@ -292,8 +291,8 @@ async fn export(
         return Err(AppError::BadRequest("choose a fact to list by"));
     }
     let today = state.today();
-    let found = people(&state, &chosen, today).await?;
-    audit(&state, &user, "patient-list.export", &chosen, found.len()).await?;
+    let found = people(&user.store, &chosen, today).await?;
+    audit(&user, "patient-list.export", &chosen, found.len()).await?;
     let mut out = String::new();
     let mut head = vec![
         "Name".to_owned(),

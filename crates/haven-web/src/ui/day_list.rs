@@ -177,8 +177,8 @@ async fn list(
     let second = first.next_day().unwrap_or(first);
     let only_needing = q.interpreter == "needed";
     let here = href(first, only_needing);
-    let contacts = state.store.planned_contacts(first, second).await?;
-    state
+    let contacts = user.store.planned_contacts(first, second).await?;
+    user
         .store
         .audit_read(
             &user.actor(),
@@ -245,7 +245,7 @@ async fn mark(
         return Err(AppError::Forbidden);
     }
     let form = FormData::parse(&body);
-    let entry = state.store.entry(&entry_id).await?;
+    let entry = user.store.entry(&entry_id).await?;
     let Some(contact) = entry.body.as_planned_contact() else {
         return Err(AppError::NotFound);
     };
@@ -291,7 +291,7 @@ async fn mark(
             reason,
         )
         .map_err(|_| AppError::BadRequest("this entry can no longer be changed"))?;
-    match state.store.change_entry(&user.actor(), &next).await {
+    match user.store.change_entry(&user.actor(), &next).await {
         Ok(()) => {}
         Err(StoreError::VersionConflict { .. }) => {
             return Err(AppError::BadRequest(

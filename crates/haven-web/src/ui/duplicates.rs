@@ -5,7 +5,7 @@
 //! records is not part of Haven yet.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -81,12 +81,11 @@ struct Done {
 }
 
 async fn list(
-    State(state): State<AppState>,
     user: CurrentUser,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    let (pairs, total) = state.store.possible_duplicate_pairs(SHOWN).await?;
+    let (pairs, total) = user.store.possible_duplicate_pairs(SHOWN).await?;
     let pairs = pairs
         .iter()
         .map(|p| Pair {
@@ -116,7 +115,6 @@ struct PairForm {
 }
 
 async fn mark_different(
-    State(state): State<AppState>,
     user: CurrentUser,
     Form(form): Form<PairForm>,
 ) -> Result<Response, AppError> {
@@ -125,7 +123,7 @@ async fn mark_different(
     if a.is_empty() || b.is_empty() || a == b {
         return Err(AppError::BadRequest("choose two different patients"));
     }
-    state
+    user
         .store
         .mark_different_people(&user.actor(), a, b)
         .await?;

@@ -72,7 +72,7 @@ async fn load_versions(
     entry_id: &str,
 ) -> Result<Vec<Entry>, AppError> {
     user.require(PATIENT_ROLES)?;
-    let versions = state.store.entry_history(entry_id).await?;
+    let versions = user.store.entry_history(entry_id).await?;
     let current = versions.last().ok_or(AppError::NotFound)?;
     if current.patient.as_str() != id {
         return Err(AppError::NotFound);
@@ -147,7 +147,7 @@ async fn history(
     Path((id, entry_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let versions = load_versions(&state, &user, &id, &entry_id).await?;
-    state
+    user
         .store
         .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
         .await?;
@@ -202,7 +202,7 @@ async fn mark_in_error(
             return render(&state, &user, &id, versions, shown).await;
         }
     };
-    match state.store.change_entry(&user.actor(), &next).await {
+    match user.store.change_entry(&user.actor(), &next).await {
         Ok(()) => Ok(saved(
             &state,
             &entry_href(&id, &entry_id),

@@ -218,7 +218,7 @@ async fn create(
         user.user_id(),
         state.now(),
     );
-    state.store.add_entry(&user.actor(), &entry).await?;
+    user.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = kind.id(), "entry recorded");
     // A referral goes on to its own page, where its letter is printed and its answer recorded.
     if let Some(href) = kinds::follow_href(&entry) {
@@ -281,7 +281,7 @@ pub async fn amend_save(
         _ => None,
     };
     if let Some(next) = next {
-        match state.store.change_entry(&user.actor(), &next).await {
+        match user.store.change_entry(&user.actor(), &next).await {
             Ok(()) => {
                 return Ok(saved(
                     state,
@@ -297,7 +297,7 @@ pub async fn amend_save(
         }
     }
     // Shown again with the version now current, so a deliberate second save goes through.
-    let current = state.store.entry(entry_id).await?.version;
+    let current = user.store.entry(entry_id).await?.version;
     let target = Target {
         kind: entry.body.kind(),
         form,

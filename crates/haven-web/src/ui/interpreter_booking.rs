@@ -195,8 +195,8 @@ fn form_context(ctx: &PatientContext) -> FormContext<'_> {
 }
 
 /// The planned contact `entry_id`, checked to be this patient's and still active.
-async fn contact(state: &AppState, id: &str, entry_id: &str) -> Result<Entry, AppError> {
-    let entry = state.store.entry(entry_id).await?;
+async fn contact(store: &haven_store::Store, id: &str, entry_id: &str) -> Result<Entry, AppError> {
+    let entry = store.entry(entry_id).await?;
     if entry.patient.as_str() != id || entry.body.as_planned_contact().is_none() {
         return Err(AppError::NotFound);
     }
@@ -210,7 +210,7 @@ async fn form(
     Query(back): Query<Back>,
 ) -> Result<Response, AppError> {
     check_role(&user)?;
-    let entry = contact(&state, &id, &entry_id).await?;
+    let entry = contact(&user.store, &id, &entry_id).await?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let data = booking_start(&form_context(&ctx), &entry.body);
     render(
@@ -236,7 +236,7 @@ async fn save(
     body: Bytes,
 ) -> Result<Response, AppError> {
     check_role(&user)?;
-    let entry = contact(&state, &id, &entry_id).await?;
+    let entry = contact(&user.store, &id, &entry_id).await?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
     let data = FormData::parse(&body);
     let back = data.get("back").to_owned();
@@ -275,7 +275,7 @@ async fn save(
         let next = entry
             .amend(body, user.user_id(), state.now(), &reason)
             .map_err(|_| AppError::BadRequest("this entry can no longer be changed"))?;
-        match state.store.change_entry(&user.actor(), &next).await {
+        match user.store.change_entry(&user.actor(), &next).await {
             Ok(()) => {
                 tracing::info!(patient = %id, entry = %entry_id, "interpreter booked");
                 let date = next.body.date();
@@ -293,7 +293,7 @@ async fn save(
         }
     }
     // Shown again at the version now current, so a deliberate second save goes through.
-    let latest = state.store.entry(&entry_id).await?;
+    let latest = user.store.entry(&entry_id).await?;
     render(
         &user,
         ctx,

@@ -233,7 +233,7 @@ async fn save(
     };
     let mut entries = vec![entry(outreach)];
     entries.extend(next.map(entry));
-    state.store.add_entries(&user.actor(), &entries).await?;
+    user.store.add_entries(&user.actor(), &entries).await?;
     tracing::info!(patient = %id, booked = entries.len() > 1, "outreach recorded");
     let booked = entries.get(1);
     let flash = Flash::Outreach(booked.map(|e| e.body.date()));

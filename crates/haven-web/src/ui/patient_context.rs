@@ -144,7 +144,7 @@ pub async fn record_access(
     if user.is_clinical() || !user.may_see(Visibility::Administrative) {
         return Ok((user.visibility(), None));
     }
-    let until = state
+    let until = user
         .store
         .break_glass_until(&user.username, patient, state.now())
         .await?;
@@ -158,7 +158,7 @@ impl PatientContext {
     pub async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<Self, AppError> {
         user.require(PATIENT_ROLES)?;
         let (visibility, emergency_until) = record_access(state, user, id).await?;
-        let record = state.store.record(id, visibility).await?;
+        let record = user.store.record(id, visibility).await?;
         let names = super::user_names(state).await?;
         let policy = state.policy();
         let today = state.today();

@@ -168,7 +168,7 @@ async fn suggestions(
     {
         return Ok(Vec::new());
     }
-    let directory: Vec<(String, haven_core::directory::Organisation)> = state
+    let directory: Vec<(String, haven_core::directory::Organisation)> = user
         .store
         .directory()
         .await?
@@ -252,7 +252,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    state
+    user
         .store
         .audit_read(&user.actor(), "patient.view", Some(&id), "")
         .await?;
@@ -266,7 +266,7 @@ async fn show(
             due_items(
                 &state,
                 &user,
-                &state.store.record(&id, Visibility::Sensitive).await?,
+                &user.store.record(&id, Visibility::Sensitive).await?,
                 ctx.today,
             )
         },

@@ -137,10 +137,10 @@ async fn list(
         offset: (page_no - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
     };
-    let (found, total) = state.store.search_patients(&query).await?;
+    let (found, total) = user.store.search_patients(&query).await?;
     // Names and NHS numbers are about to be shown: one audit row per page served, with the
     // kind of search and never what was typed.
-    state
+    user
         .store
         .audit_read(
             &user.actor(),
@@ -149,7 +149,7 @@ async fn list(
             &audit_detail(&text, &q, page_no, found.len(), total),
         )
         .await?;
-    let users = state.store.users().await?;
+    let users = user.store.users().await?;
     let names: HashMap<&str, &str> = users
         .iter()
         .map(|u| (u.username.as_str(), u.display_name.as_str()))

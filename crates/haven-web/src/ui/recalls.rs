@@ -150,7 +150,7 @@ async fn list(
     Query(filters): Query<Filters>,
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    state
+    user
         .store
         .refresh_actions_if_stale(&state.policy(), state.today())
         .await?;
@@ -162,18 +162,18 @@ async fn list(
         limit: PAGE_SIZE,
         ..ActionQuery::default()
     };
-    let (found, counts) = state.store.actions(&query).await?;
+    let (found, counts) = user.store.actions(&query).await?;
     let mut ids: Vec<&str> = found.iter().map(|a| a.patient.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let people: HashMap<String, Patient> = state
+    let people: HashMap<String, Patient> = user
         .store
         .patients(&ids)
         .await?
         .into_iter()
         .map(|s| (s.patient.id.to_string(), s.patient))
         .collect();
-    state
+    user
         .store
         .audit_read(
             &user.actor(),

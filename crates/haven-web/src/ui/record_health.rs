@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use haven_store::ViewFailure;
@@ -32,10 +31,10 @@ struct RecordHealthPage {
     failures: Vec<FailureRow>,
 }
 
-async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+async fn show(user: CurrentUser) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    let failures = state.store.rule_view_failures().await?;
-    state
+    let failures = user.store.rule_view_failures().await?;
+    user
         .store
         .audit_read(
             &user.actor(),

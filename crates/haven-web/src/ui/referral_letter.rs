@@ -128,8 +128,8 @@ pub async fn letter(
     if data.ticked("print") {
         match compose(&ctx.record, referral, &choice) {
             Ok(letter) => {
-                let practice = state.store.setting(LETTERHEAD_KEY).await?;
-                state
+                let practice = user.store.setting(LETTERHEAD_KEY).await?;
+                user
                     .store
                     .audit_read(
                         &user.actor(),
@@ -157,7 +157,7 @@ pub async fn letter(
                     }
                 }
                 let to_website = match &referral.directory {
-                    Some(org) => state
+                    Some(org) => user
                         .store
                         .organisation(org.as_str())
                         .await
@@ -196,7 +196,7 @@ pub async fn letter(
             Err(e) => errors.add(field_of(&e), super::forms::fields::sentence(&e.to_string())),
         }
     }
-    state
+    user
         .store
         .audit_read(&user.actor(), "referral.view", Some(&id), &entry_id)
         .await?;

@@ -136,7 +136,7 @@ async fn list(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let ctx = context(&state, &user, &id).await?;
-    state
+    user
         .store
         .audit_read(&user.actor(), "referral.list", Some(&id), "")
         .await?;
@@ -237,7 +237,7 @@ async fn choose(
     let mut search = query.search.search(false);
     search.needs = needs;
     let language = ctx.record.patient.main_language.clone();
-    let directory = state.store.directory().await?;
+    let directory = user.store.directory().await?;
     let mut results: Vec<OrgView> = found(&directory, &search)
         .into_iter()
         .map(|card| {
@@ -287,7 +287,7 @@ async fn new_from_directory(
     if !user.may_record(EntryKind::Referral) {
         return Err(AppError::Forbidden);
     }
-    let entry = match state.store.organisation(query.org.trim()).await {
+    let entry = match user.store.organisation(query.org.trim()).await {
         Ok(entry) => entry,
         Err(StoreError::OrganisationNotFound(_)) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
@@ -451,7 +451,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let ctx = context(&state, &user, &id).await?;
     let entry = referral_entry(&ctx, &entry_id)?;
-    state
+    user
         .store
         .audit_read(&user.actor(), "referral.view", Some(&id), &entry_id)
         .await?;
@@ -511,7 +511,7 @@ async fn save(
                 let next = entry
                     .amend(body, user.user_id(), state.now(), &reason)
                     .map_err(|_| AppError::BadRequest("the referral could not be amended"))?;
-                match state.store.change_entry(&user.actor(), &next).await {
+                match user.store.change_entry(&user.actor(), &next).await {
                     Ok(()) => {
                         tracing::info!(patient = %id, entry = %entry.id, "referral changed");
                         let href = referral_href(&id, entry.id.as_str());

@@ -165,9 +165,9 @@ fn render(
     )
 }
 
-async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+async fn new_form(user: CurrentUser) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    let clinicians = clinician_options(&state.store).await?;
+    let clinicians = clinician_options(&user.store).await?;
     let form = PatientForm {
         interpreter_required: String::new(),
         ..Default::default()
@@ -194,7 +194,7 @@ async fn create(
     Form(form): Form<PatientForm>,
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    let clinicians = clinician_options(&state.store).await?;
+    let clinicians = clinician_options(&user.store).await?;
     let patient = match form.to_patient(PatientId::new(""), &clinicians, state.today()) {
         Ok(p) => p,
         Err(errors) => {
@@ -211,9 +211,9 @@ async fn create(
     } else {
         Vec::new()
     };
-    let candidates = state.store.possible_duplicates(&patient).await?;
+    let candidates = user.store.possible_duplicates(&patient).await?;
     let saved = if candidates.is_empty() {
-        state
+        user
             .store
             .create_patient(&user.actor(), patient, first_entries)
             .await?
@@ -254,7 +254,7 @@ async fn create(
             candidates: ids,
             reason,
         };
-        let saved = state
+        let saved = user
             .store
             .create_patient_despite_duplicates(&user.actor(), patient, first_entries, &decision)
             .await?;
@@ -274,13 +274,12 @@ async fn create(
 }
 
 async fn edit_form(
-    State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    let current = state.store.patient(&id).await?;
-    let clinicians = clinician_options(&state.store).await?;
+    let current = user.store.patient(&id).await?;
+    let clinicians = clinician_options(&user.store).await?;
     let form = PatientForm::from_patient(&current.patient, current.version);
     render(&user, &clinicians, Purpose::Edit(id), Shown::new(form))
 }
@@ -292,9 +291,9 @@ async fn update(
     Form(form): Form<PatientForm>,
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    let clinicians = clinician_options(&state.store).await?;
+    let clinicians = clinician_options(&user.store).await?;
     // Ensures the patient exists (404 otherwise) before anything else.
-    let stored = state.store.patient(&id).await?;
+    let stored = user.store.patient(&id).await?;
     let mut errors = FormErrors::default();
     let reason = errors.required(
         &form.reason,
@@ -325,7 +324,7 @@ async fn update(
             Shown::invalid(form, errors),
         );
     };
-    match state
+    match user
         .store
         .update_patient(&user.actor(), &patient, version, &reason)
         .await
@@ -343,12 +342,12 @@ async fn update(
         Err(e) => return Err(e.into()),
     }
     if patient.interpreter_required == Some(true) {
-        let record = state.store.record(&id, Visibility::Administrative).await?;
+        let record = user.store.record(&id, Visibility::Administrative).await?;
         let flagged = record
             .bodies(EntryBody::as_flag)
             .any(|f| f.kind == FlagKind::InterpreterNeeded);
         if !flagged {
-            state
+            user
                 .store
                 .add_entry(
                     &user.actor(),

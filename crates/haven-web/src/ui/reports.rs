@@ -191,11 +191,11 @@ fn period(form: &PeriodForm, today: Date) -> Result<(Date, Date), FormErrors> {
 
 /// The interpreter report's tables, tallied over every patient off the async threads.
 async fn interpreter_tables(
-    state: &AppState,
+    store: &haven_store::Store,
     from: Date,
     to: Date,
 ) -> Result<Vec<Table>, AppError> {
-    let store = state.store.clone();
+    let store = store.clone();
     let report = tokio::task::spawn_blocking(move || {
         store.tally(
             &RecordStream::default(),
@@ -299,8 +299,8 @@ async fn interpreters(
             );
         }
     };
-    let tables = interpreter_tables(&state, from, to).await?;
-    state
+    let tables = interpreter_tables(&user.store, from, to).await?;
+    user
         .store
         .audit_read(
             &user.actor(),
@@ -347,8 +347,8 @@ async fn interpreters_print(
             "the period is not two dates, the first on or before the last",
         ));
     };
-    let tables = interpreter_tables(&state, from, to).await?;
-    state
+    let tables = interpreter_tables(&user.store, from, to).await?;
+    user
         .store
         .audit_read(
             &user.actor(),
@@ -394,7 +394,7 @@ async fn population(
     user.require(REPORT_ROLES)?;
     let as_of = state.today();
     let policy = state.policy();
-    let store = state.store.clone();
+    let store = user.store.clone();
     let tables = tokio::task::spawn_blocking(move || {
         store
             .tally(
@@ -405,7 +405,7 @@ async fn population(
             .map(PopulationReport::tables)
     })
     .await??;
-    state
+    user
         .store
         .audit_read(
             &user.actor(),

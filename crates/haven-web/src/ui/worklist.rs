@@ -185,14 +185,13 @@ fn href(base: &str, f: &Filters) -> String {
 
 /// Names and languages of the patients on one page, in one query.
 async fn people(
-    state: &AppState,
+    store: &haven_store::Store,
     rows: &[PatientAction],
 ) -> Result<HashMap<String, (String, String)>, AppError> {
     let mut ids: Vec<&str> = rows.iter().map(|r| r.patient.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    Ok(state
-        .store
+    Ok(store
         .patients(&ids)
         .await?
         .into_iter()
@@ -271,7 +270,7 @@ async fn render(
             .collect()
     });
     let started = std::time::Instant::now();
-    let refreshed = state
+    let refreshed = user
         .store
         .refresh_actions_if_stale(&state.policy(), state.today())
         .await?;
@@ -281,17 +280,17 @@ async fn render(
     let by_patient = filters.by_patient() && !counts_only;
     // Either one page of tasks, or one page of people with their tasks.
     let (found, people_total, c) = if by_patient {
-        let (groups, people, c) = state.store.actions_by_patient(&q).await?;
+        let (groups, people, c) = user.store.actions_by_patient(&q).await?;
         let found: Vec<PatientAction> = groups.into_iter().flat_map(|g| g.actions).collect();
         (found, Some(people), c)
     } else {
-        let (found, c) = state.store.actions(&q).await?;
+        let (found, c) = user.store.actions(&q).await?;
         (found, None, c)
     };
     let found = if counts_only { Vec::new() } else { found };
     let query_ms = started.elapsed().as_millis() as u64;
-    let names = people(state, &found).await?;
-    let unevaluated = state.store.rule_view_failures().await?.len();
+    let names = people(&user.store, &found).await?;
+    let unevaluated = user.store.rule_view_failures().await?.len();
     // Timings only (no patient data), to watch the worklist against its 50 ms target.
     tracing::info!(
         refreshed,
@@ -301,7 +300,7 @@ async fn render(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "worklist read"
     );
-    state
+    user
         .store
         .audit_read(
             &user.actor(),

@@ -3,7 +3,7 @@
 //! group per named clinician, their list. Served as FHIR R4 Group resources (`type` person,
 //! `actual` true, `quantity`) without a member list: the members are what the export exports.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
 use haven_store::api_tokens::ApiScope;
@@ -12,7 +12,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::super::{ApiClient, FhirError, fhir_json};
-use crate::AppState;
 
 pub(super) const PRACTICE: &str = "practice";
 
@@ -122,20 +121,18 @@ pub(super) async fn find(store: &Store, id: &str) -> Result<Group, FhirError> {
 
 /// `GET /fhir/Group/{id}`.
 pub(in super::super) async fn read(
-    State(state): State<AppState>,
     client: ApiClient,
     Path(id): Path<String>,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     Ok(fhir_json(
         StatusCode::OK,
-        &find(&state.store, &id).await?.to_value(),
+        &find(&client.store, &id).await?.to_value(),
     ))
 }
 
 /// `GET /fhir/Group`, optionally `_id`: every group in one searchset Bundle (there are few).
 pub(in super::super) async fn search(
-    State(state): State<AppState>,
     axum::Extension(shared): axum::Extension<std::sync::Arc<super::super::Shared>>,
     client: ApiClient,
     RawQuery(query): RawQuery,
@@ -148,7 +145,7 @@ pub(in super::super) async fn search(
         .flat_map(|(_, v)| v.split(','))
         .collect();
     let base = shared.base();
-    let entry: Vec<serde_json::Value> = all(&state.store)
+    let entry: Vec<serde_json::Value> = all(&client.store)
         .await?
         .into_iter()
         .filter(|g| ids.is_empty() || ids.contains(&g.id.as_str()))

@@ -152,7 +152,7 @@ async fn kick_off(
     let strict = prefers(headers, "handling=strict");
     let request = ExportRequest::parse(&params, strict, client.token.sensitive)?;
     let filters = request.filters()?;
-    let store = &state.store;
+    let store = &client.store;
     let (kind, records, total) = match level {
         None => (ExportKind::System, RecordStream::default(), None),
         Some(Level::Patient) => (ExportKind::Patient, RecordStream::default(), None),
@@ -228,7 +228,7 @@ async fn kick_off(
     // unknown to `tidy`.
     if let Err(e) = std::fs::create_dir_all(&dir) {
         let now = unix_now();
-        state.store.fail_export_job(&id, WRITE_FAILED, now).await?;
+        client.store.fail_export_job(&id, WRITE_FAILED, now).await?;
         return Err(FhirError::Internal(format!(
             "cannot create the export directory: {e}"
         )));
@@ -465,14 +465,13 @@ fn gone(job: &ExportJob, config: &FhirConfig) -> FhirError {
 }
 
 pub(super) async fn status(
-    State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
     Path(id): Path<String>,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     let base = shared.base();
-    let job = owned_job(&state.store, &shared.config, &client, &id).await?;
+    let job = owned_job(&client.store, &shared.config, &client, &id).await?;
     match job.state {
         ExportState::Running => {
             let mut response = StatusCode::ACCEPTED.into_response();
@@ -517,14 +516,13 @@ pub(super) async fn status(
 }
 
 pub(super) async fn cancel(
-    State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
     Path(id): Path<String>,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
-    let job = owned_job(&state.store, &shared.config, &client, &id).await?;
-    if !state
+    let job = owned_job(&client.store, &shared.config, &client, &id).await?;
+    if !client
         .store
         .cancel_export_job(&id, &client.token.id, unix_now())
         .await?
@@ -538,13 +536,12 @@ pub(super) async fn cancel(
 }
 
 pub(super) async fn file(
-    State(state): State<AppState>,
     Extension(shared): Extension<Arc<Shared>>,
     client: ApiClient,
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
-    let job = owned_job(&state.store, &shared.config, &client, &id).await?;
+    let job = owned_job(&client.store, &shared.config, &client, &id).await?;
     if matches!(job.state, ExportState::Cancelled | ExportState::Expired) {
         return Err(gone(&job, &shared.config));
     }

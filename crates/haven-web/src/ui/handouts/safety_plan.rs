@@ -99,7 +99,7 @@ pub async fn print(
     Query(query): Query<LanguageQuery>,
 ) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
-    let entry = state.store.entry(&entry_id).await?;
+    let entry = user.store.entry(&entry_id).await?;
     if entry.patient.as_str() != id || entry.status != EntryStatus::Active {
         return Err(AppError::NotFound);
     }
@@ -107,7 +107,7 @@ pub async fn print(
         return Err(AppError::NotFound);
     };
     let h = PatientHandout::load(&state, &user, &id, &query, "safety-plan").await?;
-    state
+    user
         .store
         .audit_read(&user.actor(), "entry.print", Some(&id), &entry_id)
         .await?;

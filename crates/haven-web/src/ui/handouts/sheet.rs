@@ -255,7 +255,7 @@ impl PatientHandout {
         let ctx = PatientContext::load(state, user, id).await?;
         let wanted = chosen.or_else(|| ctx.record.patient.main_language.clone());
         let languages = Languages::for_tag(wanted.as_ref())?;
-        state
+        user
             .store
             .audit_read(
                 &user.actor(),

@@ -191,7 +191,7 @@ pub async fn record_given(
         user.user_id(),
         state.now(),
     );
-    state.store.add_entry(&user.actor(), &entry).await?;
+    user.store.add_entry(&user.actor(), &entry).await?;
     tracing::info!(patient = %id, kind = "advice", "wellbeing handout recorded as given");
     Ok(saved(
         &state,
