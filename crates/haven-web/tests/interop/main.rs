@@ -9,6 +9,7 @@ mod fhir;
 mod identity;
 mod limits;
 mod ordinary;
+mod practices;
 mod recorded;
 mod support;
 mod versions;

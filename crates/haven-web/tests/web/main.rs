@@ -17,6 +17,7 @@ mod health;
 mod patient_page;
 mod patients;
 mod policy;
+mod practices;
 mod referrals;
 mod registration;
 mod reports;
