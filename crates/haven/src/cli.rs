@@ -34,6 +34,12 @@ pub struct Cli {
         value_name = "FILE"
     )]
     pub audit_checkpoints: Option<PathBuf>,
+    /// The practice the command acts for, by number or ODS code (see `haven org list`): users
+    /// and tokens are added to it, imports and demo patients filed under it, and worklists,
+    /// exports and reports cover its patients only. Needed for those commands when the
+    /// deployment has several practices; with one, that one.
+    #[arg(long, global = true, env = "HAVEN_ORG", value_name = "ORG")]
+    pub org: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -103,6 +109,11 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// The practices (organisations, by ODS code) of this deployment.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
     },
     /// Consistent online backup to a file.
     Backup {
@@ -203,6 +214,10 @@ pub enum ReportCommand {
         csv: bool,
         #[arg(long)]
         json: bool,
+        /// Each practice's tables (small numbers suppressed in each), then the tables across
+        /// practices, added up from the figures shown for each (text or JSON).
+        #[arg(long, conflicts_with = "csv")]
+        by_org: bool,
     },
     /// Open actions by rule and urgency, screening uptake, referrals, asylum situations and
     /// languages: aggregates only, counts of 1 to 4 shown as <5.
@@ -214,6 +229,10 @@ pub enum ReportCommand {
         csv: bool,
         #[arg(long)]
         json: bool,
+        /// Each practice's tables (small numbers suppressed in each), then the tables across
+        /// practices, added up from the figures shown for each (text or JSON).
+        #[arg(long, conflicts_with = "csv")]
+        by_org: bool,
     },
 }
 
@@ -235,6 +254,31 @@ pub enum TokenCommand {
     List,
     /// Revoke a token by id.
     Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// List the practices with their numbers, ODS codes and names.
+    List,
+    /// Add a practice.
+    Add {
+        /// Its ODS code (e.g. A81001).
+        #[arg(long)]
+        ods: String,
+        /// Its name as staff know it.
+        #[arg(long)]
+        name: String,
+    },
+    /// Give a practice its ODS code and name (the practice a single-practice database was
+    /// migrated into has none until then), or correct them.
+    Rename {
+        /// The practice's number or current ODS code.
+        org: String,
+        #[arg(long)]
+        ods: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -278,10 +278,142 @@ impl Table {
     }
 }
 
+/// One table across several practices, from each practice's *published* table of the same
+/// report (hazard H-67): every figure is the sum of the figures shown for each practice, so a
+/// count shown as `<5` in one practice's table adds nothing anywhere, and no practice's small
+/// number can be worked out by subtracting the other practices' figures from the whole. A
+/// figure is marked as leaving out small counts (its total's `excludes_small`) whenever any
+/// practice's figure behind it was `<5`. `None` when there is no table, or when the tables are
+/// not the same table of the same report (a fault of the caller).
+pub fn across(practices: &[Table]) -> Option<Table> {
+    let first = practices.first()?;
+    if practices
+        .iter()
+        .any(|t| t.id != first.id || t.columns != first.columns)
+    {
+        return None;
+    }
+    let width = first.columns.len();
+    let mut headings: Vec<Heading> = Vec::new();
+    for t in practices {
+        for line in &t.rows {
+            if !headings.iter().any(|h| h.id == line.heading.id) {
+                headings.push(line.heading.clone());
+            }
+        }
+    }
+    // Per row and column: the sum of the shown figures, and whether any was `<5`.
+    let summed = |heading: &Heading, c: usize| -> (u64, bool) {
+        practices
+            .iter()
+            .filter_map(|t| t.rows.iter().find(|l| l.heading.id == heading.id))
+            .map(|l| l.cells[c])
+            .fold((0, false), |(n, small), cell| {
+                (n + cell.shown(), small || cell.is_small())
+            })
+    };
+    let row_totals = first.has_row_totals();
+    let rows: Vec<Line> = headings
+        .iter()
+        .map(|heading| {
+            let sums: Vec<(u64, bool)> = (0..width).map(|c| summed(heading, c)).collect();
+            Line {
+                heading: heading.clone(),
+                cells: sums.iter().map(|(n, _)| Cell::Count(*n)).collect(),
+                total: row_totals.then(|| Total {
+                    value: sums.iter().map(|(n, _)| n).sum(),
+                    excludes_small: sums.iter().any(|(_, small)| *small),
+                }),
+            }
+        })
+        .collect();
+    let totals = first.totals.as_ref().map(|_| {
+        let cells: Vec<Total> = (0..width)
+            .map(|c| {
+                let parts: Vec<(u64, bool)> = headings.iter().map(|h| summed(h, c)).collect();
+                Total {
+                    value: parts.iter().map(|(n, _)| n).sum(),
+                    excludes_small: parts.iter().any(|(_, small)| *small),
+                }
+            })
+            .collect();
+        ColumnTotals {
+            total: row_totals.then(|| Total {
+                value: cells.iter().map(|t| t.value).sum(),
+                excludes_small: cells.iter().any(|t| t.excludes_small),
+            }),
+            cells,
+        }
+    });
+    Some(Table {
+        id: first.id,
+        title: format!("{} (all practices)", first.title),
+        row_heading: first.row_heading.clone(),
+        columns: first.columns.clone(),
+        rows,
+        totals,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// H-67: across practices, a practice's count shown as `<5` changes nothing published
+    /// across them, whatever it is from 1 to 4, and no figure across practices is `<5`.
+    #[test]
+    fn nothing_across_practices_depends_on_a_practices_small_count() {
+        let table = |rows: &[Vec<u64>]| counts(rows, true, true).publish();
+        let with = |small: u64| {
+            across(&[
+                table(&[vec![small, 12], vec![7, 0]]),
+                table(&[vec![10, 3], vec![5, 9]]),
+            ])
+            .unwrap()
+        };
+        let one = with(1);
+        for small in 2..=4 {
+            assert_eq!(with(small), one);
+        }
+        assert_eq!(one.cell("r0", "c0"), Some(Cell::Count(10)));
+        assert_eq!(one.cell("r0", "c1"), Some(Cell::Count(12)));
+        assert!(!one.has_small());
+        let total = one.column_total("c0").unwrap();
+        assert_eq!(total.value, 22);
+        assert!(total.excludes_small);
+        assert_eq!(
+            one.rows()[1].total,
+            Some(Total {
+                value: 21,
+                excludes_small: false
+            })
+        );
+        // Different tables cannot be added up.
+        let other = Counts::new("u", "U", "Row", vec![]).publish();
+        assert_eq!(across(&[table(&[vec![1]]), other]), None);
+        assert_eq!(across(&[]), None);
+    }
+
+    proptest! {
+        /// Every figure across practices is a function of the practices' shown figures.
+        #[test]
+        fn across_practices_reads_only_shown_figures(
+            a in proptest::collection::vec(proptest::collection::vec(0u64..40, 3), 1..5),
+            b in proptest::collection::vec(proptest::collection::vec(0u64..40, 3), 1..5),
+            bump in 1u64..4,
+        ) {
+            let publish = |rows: &[Vec<u64>]| counts(rows, true, true).publish();
+            let before = across(&[publish(&a), publish(&b)]).unwrap();
+            // Move every small count of practice A to another small count.
+            let moved: Vec<Vec<u64>> = a
+                .iter()
+                .map(|r| r.iter().map(|&n| if (1..THRESHOLD).contains(&n) { (n + bump - 1) % 4 + 1 } else { n }).collect())
+                .collect();
+            let after = across(&[publish(&moved), publish(&b)]).unwrap();
+            prop_assert_eq!(before, after);
+        }
+    }
 
     fn counts(values: &[Vec<u64>], row_totals: bool, column_totals: bool) -> Counts {
         let columns = (0..values.first().map_or(0, Vec::len))

@@ -8,6 +8,7 @@ mod evaluate;
 mod export;
 mod fhir_input;
 mod import;
+mod org;
 mod policy;
 mod report;
 mod score;
@@ -66,10 +67,22 @@ pub async fn run(cli: Cli, clock: Clock) -> Result<()> {
     outcome.and(closed)
 }
 
+/// The store confined to the practice `--org` names, or the whole deployment without one
+/// (where adding a user, a token or patients then means its only practice, and several
+/// practices are refused as ambiguous by the store).
+async fn scoped(db: &Database, org: &Option<String>) -> Result<haven_store::Store> {
+    let store = db.store().await?;
+    Ok(match org {
+        Some(which) => store.within(store.practice(which).await?.id),
+        None => store.clone(),
+    })
+}
+
 async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
     if let Some(path) = &cli.policy_file {
         policy::apply_file(db.store().await?, path).await?;
     }
+    let org = cli.org.clone();
     match cli.command {
         Command::Migrate => {
             db.store().await?;
@@ -77,7 +90,7 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve::run(db, args).await,
-        Command::Demo(args) => demo::run(db.store().await?, &args).await.map(|_| ()),
+        Command::Demo(args) => demo::run(&scoped(db, &org).await?, &args).await.map(|_| ()),
         Command::User {
             command:
                 UserCommand::Add {
@@ -88,7 +101,7 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
                 },
         } => {
             user::add(
-                db.store().await?,
+                &scoped(db, &org).await?,
                 &name,
                 &role,
                 display_name,
@@ -102,31 +115,31 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
                     name,
                     password_stdin,
                 },
-        } => user::passwd(db.store().await?, &name, password_stdin).await,
+        } => user::passwd(&scoped(db, &org).await?, &name, password_stdin).await,
         Command::User {
             command: UserCommand::List,
-        } => user::list(db.store().await?).await,
+        } => user::list(&scoped(db, &org).await?).await,
         Command::Audit {
             command: AuditCommand::Verify { checkpoint },
-        } => audit::verify(db.store().await?, &checkpoint).await,
+        } => audit::verify(&scoped(db, &org).await?, &checkpoint).await,
         Command::Audit {
             command: AuditCommand::Checkpoint,
         } => audit::checkpoint(db).await,
-        Command::Backup { out } => backup::backup(db.store().await?, &out).await,
+        Command::Backup { out } => backup::backup(&scoped(db, &org).await?, &out).await,
         Command::Restore { file, force } => backup::restore(db, &file, force).await,
-        Command::Worklist(args) => worklist::run(db.store().await?, &args).await,
+        Command::Worklist(args) => worklist::run(&scoped(db, &org).await?, &args).await,
         Command::Score(args) => score::run(&args),
         Command::Policy {
             command: PolicyCommand::Show,
-        } => policy::show(db.store().await?).await,
+        } => policy::show(&scoped(db, &org).await?).await,
         Command::Policy {
             command: PolicyCommand::Set { key, value },
-        } => policy::set(db.store().await?, &key, &value).await,
-        Command::Import { files } => import::run(db.store().await?, &files).await,
+        } => policy::set(&scoped(db, &org).await?, &key, &value).await,
+        Command::Import { files } => import::run(&scoped(db, &org).await?, &files).await,
         Command::Export {
             out,
             include_sensitive,
-        } => export::run(db.store().await?, &out, include_sensitive).await,
+        } => export::run(&scoped(db, &org).await?, &out, include_sensitive).await,
         Command::Evaluate {
             files,
             as_of,
@@ -147,13 +160,13 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
                     scope,
                     sensitive,
                 },
-        } => token::add(db.store().await?, &name, &scope, sensitive).await,
+        } => token::add(&scoped(db, &org).await?, &name, &scope, sensitive).await,
         Command::Token {
             command: TokenCommand::List,
-        } => token::list(db.store().await?).await,
+        } => token::list(&scoped(db, &org).await?).await,
         Command::Token {
             command: TokenCommand::Revoke { id },
-        } => token::revoke(db.store().await?, &id).await,
+        } => token::revoke(&scoped(db, &org).await?, &id).await,
         Command::Report {
             command:
                 ReportCommand::Interpreters {
@@ -161,12 +174,35 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
                     to,
                     csv,
                     json,
+                    by_org,
                 },
         } => {
-            report::interpreters(db.store().await?, from, to, report::Format::new(csv, json)).await
+            report::interpreters(
+                &scoped(db, &org).await?,
+                from,
+                to,
+                report::Format::new(csv, json),
+                by_org,
+            )
+            .await
         }
+        Command::Org { command } => org::run(db.store().await?, command).await,
         Command::Report {
-            command: ReportCommand::Population { as_of, csv, json },
-        } => report::population(db.store().await?, as_of, report::Format::new(csv, json)).await,
+            command:
+                ReportCommand::Population {
+                    as_of,
+                    csv,
+                    json,
+                    by_org,
+                },
+        } => {
+            report::population(
+                &scoped(db, &org).await?,
+                as_of,
+                report::Format::new(csv, json),
+                by_org,
+            )
+            .await
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use anyhow::{Result, bail};
 use haven_core::Date;
-use haven_core::reports::{InterpreterReport, PopulationReport};
+use haven_core::reports::{InterpreterReport, PopulationReport, Table};
 use haven_store::{Actor, RecordStream, Store};
 
 use crate::output;
@@ -31,18 +31,27 @@ impl Format {
 pub const INTERPRETERS_TITLE: &str = "Interpreters: need, provision and unmet need";
 pub const POPULATION_TITLE: &str = "Population report";
 
-pub async fn interpreters(store: &Store, from: Date, to: Date, format: Format) -> Result<()> {
+pub async fn interpreters(
+    store: &Store,
+    from: Date,
+    to: Date,
+    format: Format,
+    by_org: bool,
+) -> Result<()> {
     if to < from {
         bail!("--to ({to}) is before --from ({from})");
     }
-    let tables = tokio::task::block_in_place(|| {
-        store.tally(
-            &RecordStream::default(),
-            || InterpreterReport::new(from, to),
-            |_| {},
-        )
-    })?
-    .tables();
+    let tally = |store: &Store| -> Result<Vec<Table>> {
+        Ok(tokio::task::block_in_place(|| {
+            store.tally(
+                &RecordStream::default(),
+                || InterpreterReport::new(from, to),
+                |_| {},
+            )
+        })?
+        .tables())
+    };
+    let sections = sections(store, by_org, tally).await?;
     store
         .audit_read(
             &Actor::cli("report"),
@@ -57,20 +66,28 @@ pub async fn interpreters(store: &Store, from: Date, to: Date, format: Format) -
         period: vec![("from", from.to_string()), ("to", to.to_string())],
     };
     let title = format!("{INTERPRETERS_TITLE}, {from} to {to}");
-    print(&header, &title, &tables, format)
+    print_sections(&header, &title, &sections, format)
 }
 
-pub async fn population(store: &Store, as_of: Option<Date>, format: Format) -> Result<()> {
+pub async fn population(
+    store: &Store,
+    as_of: Option<Date>,
+    format: Format,
+    by_org: bool,
+) -> Result<()> {
     let as_of = as_of.unwrap_or_else(|| store.clock().today());
     let policy = store.policy().await?;
-    let tables = tokio::task::block_in_place(|| {
-        store.tally(
-            &RecordStream::default(),
-            || PopulationReport::new(&policy, as_of),
-            |_| {},
-        )
-    })?
-    .tables();
+    let tally = |store: &Store| -> Result<Vec<Table>> {
+        Ok(tokio::task::block_in_place(|| {
+            store.tally(
+                &RecordStream::default(),
+                || PopulationReport::new(&policy, as_of),
+                |_| {},
+            )
+        })?
+        .tables())
+    };
+    let sections = sections(store, by_org, tally).await?;
     store
         .audit_read(
             &Actor::cli("report"),
@@ -85,7 +102,69 @@ pub async fn population(store: &Store, as_of: Option<Date>, format: Format) -> R
         period: vec![("as_of", as_of.to_string())],
     };
     let title = format!("{POPULATION_TITLE} as of {as_of}");
-    print(&header, &title, &tables, format)
+    print_sections(&header, &title, &sections, format)
+}
+
+/// The report's tables: the store's own (one practice with `--org`, else the whole
+/// deployment), or with `by_org` each practice's, published apart, then the same tables across
+/// practices added up from those published figures only (`haven_core::reports::across`).
+async fn sections(
+    store: &Store,
+    by_org: bool,
+    tally: impl Fn(&Store) -> Result<Vec<Table>>,
+) -> Result<Vec<(Option<String>, Vec<Table>)>> {
+    if !by_org {
+        return Ok(vec![(None, tally(store)?)]);
+    }
+    let practices = match store.scope() {
+        Some(org) => vec![store.practice(&org.to_string()).await?],
+        None => store.practices().await?,
+    };
+    let mut out = Vec::new();
+    for practice in &practices {
+        out.push((Some(practice.label()), tally(&store.within(practice.id))?));
+    }
+    let count = out.first().map_or(0, |(_, t)| t.len());
+    let across: Vec<Table> = (0..count)
+        .filter_map(|i| {
+            let same: Vec<Table> = out.iter().map(|(_, t)| t[i].clone()).collect();
+            haven_core::reports::across(&same)
+        })
+        .collect();
+    out.push((Some("All practices".to_owned()), across));
+    Ok(out)
+}
+
+fn print_sections(
+    header: &Header<'_>,
+    title: &str,
+    sections: &[(Option<String>, Vec<Table>)],
+    format: Format,
+) -> Result<()> {
+    if let [(None, tables)] = sections {
+        return print(header, title, tables, format);
+    }
+    let text = match format {
+        Format::Json => {
+            let mut parts = Vec::new();
+            for (practice, tables) in sections {
+                let report: serde_json::Value =
+                    serde_json::from_str(&report_output::to_json(header, tables)?)?;
+                parts.push(serde_json::json!({"practice": practice, "report": report}));
+            }
+            serde_json::to_string_pretty(&parts)?
+        }
+        Format::Csv => bail!("--by-org prints text or JSON; CSV holds one table set (use --org)"),
+        Format::Text => sections
+            .iter()
+            .map(|(practice, tables)| {
+                let title = format!("{title} — {}", practice.as_deref().unwrap_or(""));
+                report_output::to_text(&title, tables)
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    output::print(&text)
 }
 
 fn print(
