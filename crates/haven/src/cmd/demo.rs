@@ -65,8 +65,8 @@ pub async fn run(store: &Store, args: &DemoArgs) -> Result<Vec<String>> {
     Ok(ids)
 }
 
-/// Active clinicians' user names; creates the demo clinicians (with unusable random passwords)
-/// when there are none.
+/// Active clinicians' user names (of the practice the demo is for); creates the demo clinicians
+/// (with unusable random passwords) when there are none.
 async fn ensure_clinicians(store: &Store) -> Result<Vec<UserId>> {
     let mut names: Vec<UserId> = store
         .users()
@@ -77,10 +77,16 @@ async fn ensure_clinicians(store: &Store) -> Result<Vec<UserId>> {
         .collect();
     if names.is_empty() {
         for (username, display) in DEMO_CLINICIANS {
+            // A second practice's demo (`--org`) gets clinicians of its own: user names are
+            // the deployment's, so the practice's number tells them apart.
+            let username = match store.user(username).await? {
+                None => username.to_owned(),
+                Some(_) => format!("{username}.{}", store.acting_org().await?),
+            };
             super::user::create(
                 store,
                 &Actor::cli("demo"),
-                username,
+                &username,
                 display,
                 Role::Clinician,
                 &random_password(),
