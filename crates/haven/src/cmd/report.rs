@@ -105,21 +105,24 @@ pub async fn population(
     print_sections(&header, &title, &sections, format)
 }
 
-/// The report's tables: the store's own (one practice with `--org`, else the whole
-/// deployment), or with `by_org` each practice's, published apart, then the same tables across
-/// practices added up from those published figures only (`haven_core::reports::across`).
+/// The report's tables: the store's own (one practice with `--org`, or a single-practice
+/// deployment's); with several practices, each practice's published apart and the tables
+/// across practices added up from those published figures only
+/// (`haven_core::reports::across`, H-67) — all of them with `by_org`, else only those across
+/// practices. The whole deployment is never tallied as one, which would publish totals a
+/// practice's suppressed count could be worked out from.
 async fn sections(
     store: &Store,
     by_org: bool,
     tally: impl Fn(&Store) -> Result<Vec<Table>>,
 ) -> Result<Vec<(Option<String>, Vec<Table>)>> {
-    if !by_org {
-        return Ok(vec![(None, tally(store)?)]);
-    }
     let practices = match store.scope() {
         Some(org) => vec![store.practice(&org.to_string()).await?],
         None => store.practices().await?,
     };
+    if !by_org && practices.len() == 1 {
+        return Ok(vec![(None, tally(store)?)]);
+    }
     let mut out = Vec::new();
     for practice in &practices {
         out.push((Some(practice.label()), tally(&store.within(practice.id))?));
@@ -131,6 +134,9 @@ async fn sections(
             haven_core::reports::across(&same)
         })
         .collect();
+    if !by_org {
+        return Ok(vec![(None, across)]);
+    }
     out.push((Some("All practices".to_owned()), across));
     Ok(out)
 }

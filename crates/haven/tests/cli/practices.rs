@@ -38,6 +38,11 @@ fn practices_are_added_named_and_chosen_with_org() {
     let all = h.ok(&["report", "population", "--json"]);
     assert_ne!(hill, all);
     let by_org = h.ok(&["report", "population", "--by-org", "--json"]);
+    // Without --by-org the deployment's report is the one across practices, never a tally of
+    // everyone at once (H-67).
+    let across: serde_json::Value = serde_json::from_str(&all).expect("json");
+    let parts_json: serde_json::Value = serde_json::from_str(&by_org).expect("json");
+    assert_eq!(across["tables"], parts_json[2]["report"]["tables"]);
     let parts: serde_json::Value = serde_json::from_str(&by_org).expect("json");
     let names: Vec<&str> = parts
         .as_array()
