@@ -177,13 +177,21 @@ impl Store {
         match all.as_slice() {
             [only] => Ok(only.id),
             _ => Err(StoreError::PracticeAmbiguous(
-                all.iter().map(Practice::label).collect::<Vec<_>>().join(", "),
+                all.iter()
+                    .map(Practice::label)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             )),
         }
     }
 
     /// Adds a practice with its ODS code and name, audited.
-    pub async fn add_practice(&self, actor: &Actor, code: &OdsCode, name: &str) -> Result<Practice> {
+    pub async fn add_practice(
+        &self,
+        actor: &Actor,
+        code: &OdsCode,
+        name: &str,
+    ) -> Result<Practice> {
         let name = checked_name(name)?;
         let created_at = timestamp_text(now());
         let mut tx = self.db().write().await?;
@@ -261,7 +269,9 @@ async fn refuse_taken_code(conn: Conn<'_>, code: &OdsCode, except: Option<OrgId>
             .fetch_optional(c)
             .await)?;
     match holder {
-        Some(id) if Some(OrgId(id)) != except => Err(StoreError::PracticeCodeTaken(code.to_string())),
+        Some(id) if Some(OrgId(id)) != except => {
+            Err(StoreError::PracticeCodeTaken(code.to_string()))
+        }
         _ => Ok(()),
     }
 }
@@ -300,7 +310,11 @@ mod tests {
             .await
             .unwrap();
         let second = store
-            .add_practice(&admin, &OdsCode::parse("Y05678").unwrap(), "Hillside Practice")
+            .add_practice(
+                &admin,
+                &OdsCode::parse("Y05678").unwrap(),
+                "Hillside Practice",
+            )
             .await
             .unwrap();
         assert_eq!(second.id, OrgId(2));
@@ -308,7 +322,10 @@ mod tests {
             store.acting_org().await,
             Err(StoreError::PracticeAmbiguous(_))
         ));
-        assert_eq!(store.within(second.id).acting_org().await.unwrap(), OrgId(2));
+        assert_eq!(
+            store.within(second.id).acting_org().await.unwrap(),
+            OrgId(2)
+        );
         assert_eq!(store.practice("y01234").await.unwrap().id, OrgId(1));
         assert_eq!(store.practice("2").await.unwrap().name, "Hillside Practice");
         assert!(matches!(

@@ -297,8 +297,7 @@ async fn upsert(
                     // The same id twice in one import: store the first, then compare.
                     _ if pending.contains(key) => {
                         flush(tx.re(), &mut new_entries).await?;
-                        write_new(tx.re(), audit, org, &mut fresh, &mut seq, actor, reason)
-                            .await?;
+                        write_new(tx.re(), audit, org, &mut fresh, &mut seq, actor, reason).await?;
                         let row = stored_entry(tx.re(), key).await?;
                         update_entry(tx.re(), actor, id, entry, &row, reason, &mut summary).await?;
                     }

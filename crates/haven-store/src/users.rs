@@ -85,7 +85,11 @@ impl Store {
                 actor,
                 "user.add",
                 None,
-                &format!("{} as {} in organisation {org}", user.username, user.role.id()),
+                &format!(
+                    "{} as {} in organisation {org}",
+                    user.username,
+                    user.role.id()
+                ),
             )
             .await?;
         tx.commit().await?;

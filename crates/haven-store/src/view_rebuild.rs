@@ -76,12 +76,15 @@ impl Store {
         Ok(done)
     }
 
-    /// The patients whose rules view could not be rebuilt, oldest failure first.
+    /// The patients (of the store's practice) whose rules view could not be rebuilt, oldest
+    /// failure first.
     pub async fn rule_view_failures(&self) -> Result<Vec<ViewFailure>> {
         on!(self.db(), p => {
             let rows = sqlx::query(
-                "SELECT patient_id, reason, at FROM rules_view_failures ORDER BY at, patient_id",
+                "SELECT patient_id, reason, at FROM rules_view_failures
+                 WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 ORDER BY at, patient_id",
             )
+            .bind(self.org_param())
             .fetch_all(p)
             .await?;
             rows.iter()

@@ -48,12 +48,7 @@ async fn two_practices(store: &Store) -> TwoPractices {
             .await
             .expect("entry");
     }
-    TwoPractices {
-        a,
-        b,
-        ours,
-        theirs,
-    }
+    TwoPractices { a, b, ours, theirs }
 }
 
 fn not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) -> bool {

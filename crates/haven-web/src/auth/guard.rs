@@ -106,7 +106,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<SessionContext>() {
-            Some(SessionContext::Active(user)) => Ok(user.clone()),
+            Some(SessionContext::Active(user)) => Ok((**user).clone()),
             Some(SessionContext::Expired) => Err(login_redirect(&parts.method, &parts.uri, true)),
             _ => Err(login_redirect(&parts.method, &parts.uri, false)),
         }

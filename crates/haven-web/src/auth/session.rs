@@ -54,7 +54,8 @@ pub enum SessionContext {
     None,
     /// There was a session, but it had been idle too long (the login page says so).
     Expired,
-    Active(CurrentUser),
+    /// Boxed: a user carries their practice's store.
+    Active(Box<CurrentUser>),
 }
 
 /// A freshly created session: the token goes in the cookie, the CSRF token in forms.
@@ -153,7 +154,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
     let Some(org) = state.store.user_org(&user.username).await? else {
         return Ok(SessionContext::None);
     };
-    Ok(SessionContext::Active(CurrentUser {
+    Ok(SessionContext::Active(Box::new(CurrentUser {
         store: state.store.within(org),
         username: user.username,
         display_name: user.display_name,
@@ -163,7 +164,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
         flash: cookie(headers, FLASH_COOKIE)
             .filter(|c| !c.is_empty())
             .map(str::to_owned),
-    }))
+    })))
 }
 
 #[cfg(test)]

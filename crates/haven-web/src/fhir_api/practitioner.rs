@@ -33,10 +33,7 @@ pub(super) fn resource(c: NamedClinician) -> Value {
     )
 }
 
-pub(super) async fn read(
-    client: ApiClient,
-    Path(id): Path<String>,
-) -> Result<Response, FhirError> {
+pub(super) async fn read(client: ApiClient, Path(id): Path<String>) -> Result<Response, FhirError> {
     client.require(ApiScope::Read)?;
     let clinician = current(&client.store, &id).await?;
     let value = resource(clinician);

@@ -120,12 +120,10 @@ async fn render(
     page_status(status, &page)
 }
 
-async fn list(
-    user: CurrentUser,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
+async fn list(user: CurrentUser, Query(done): Query<Done>) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    render(&user,
+    render(
+        &user,
         Shown::new(AddUserForm::default()),
         notice(&done.done),
     )
@@ -136,10 +134,7 @@ async fn hash(password: String) -> Result<String, AppError> {
     Ok(tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??)
 }
 
-async fn add(
-    user: CurrentUser,
-    Form(form): Form<AddUserForm>,
-) -> Result<Response, AppError> {
+async fn add(user: CurrentUser, Form(form): Form<AddUserForm>) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let mut errors = FormErrors::default();
     let username = form.username.trim().to_owned();
@@ -206,15 +201,10 @@ async fn reset_password(
             format!("password-{username}"),
             format!("Enter a new password of at least {MIN_PASSWORD_LEN} characters"),
         );
-        return render(&user,
-            Shown::invalid(AddUserForm::default(), errors),
-            "",
-        )
-        .await;
+        return render(&user, Shown::invalid(AddUserForm::default(), errors), "").await;
     }
     let password_hash = hash(form.password).await?;
-    user
-        .store
+    user.store
         .set_password_hash(&user.actor(), &username, &password_hash)
         .await?;
     Ok(see_other("/admin/users?done=password"))
@@ -244,14 +234,9 @@ async fn set_active(
             format!("password-{username}"),
             "You cannot deactivate your own account; ask another administrator",
         );
-        return render(&user,
-            Shown::invalid(AddUserForm::default(), errors),
-            "",
-        )
-        .await;
+        return render(&user, Shown::invalid(AddUserForm::default(), errors), "").await;
     }
-    user
-        .store
+    user.store
         .set_user_active(&user.actor(), &username, active)
         .await?;
     Ok(see_other(if active {

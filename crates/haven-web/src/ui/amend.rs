@@ -26,11 +26,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The current version of an entry, after checking that it belongs to this patient (404
 /// otherwise, so ids cannot be probed across patients) and that this user may change it.
-async fn changeable_entry(
-    user: &CurrentUser,
-    id: &str,
-    entry_id: &str,
-) -> Result<Entry, AppError> {
+async fn changeable_entry(user: &CurrentUser, id: &str, entry_id: &str) -> Result<Entry, AppError> {
     user.require(PATIENT_ROLES)?;
     let entry = user.store.entry(entry_id).await?;
     if entry.patient.as_str() != id {

@@ -110,10 +110,7 @@ async fn render(
     page_status(status, &page)
 }
 
-async fn list(
-    user: CurrentUser,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
+async fn list(user: CurrentUser, Query(done): Query<Done>) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let notice = match done.done.as_str() {
         "revoked" => "The token was revoked: it no longer opens anything.",
@@ -123,10 +120,7 @@ async fn list(
     render(&user, form, notice, None).await
 }
 
-async fn add(
-    user: CurrentUser,
-    Form(form): Form<AddTokenForm>,
-) -> Result<Response, AppError> {
+async fn add(user: CurrentUser, Form(form): Form<AddTokenForm>) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let mut errors = FormErrors::default();
     let name = errors.required(
@@ -161,10 +155,7 @@ async fn add(
     render(&user, form, "", Some(issued)).await
 }
 
-async fn revoke(
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
+async fn revoke(user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     if !user.store.revoke_api_token(&user.actor(), &id).await? {
         return Err(AppError::NotFound);

@@ -530,8 +530,7 @@ async fn result(
         return Err(AppError::NotFound);
     }
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
         .await?;
     let score = q

@@ -165,8 +165,7 @@ async fn patient_log(
     user.require(CLINICAL_ROLES)?;
     // The patient must exist: a log page for a made-up id would only ever be empty.
     user.store.patient(&id).await?;
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "audit.view",
@@ -258,8 +257,7 @@ async fn search(
     .into_iter()
     .filter_map(|(name, on)| on.then_some(name))
     .collect();
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "audit.search",

@@ -113,8 +113,7 @@ async fn grant(
         let shown = Shown::invalid(form.reason, errors);
         return render_ask(&state, &user, &id, shown).await;
     }
-    user
-        .store
+    user.store
         .grant_break_glass(
             &user.actor(),
             &id,
@@ -151,8 +150,7 @@ async fn review_list(
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let grants = user.store.break_glass_grants(LISTED).await?;
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "access.break-glass-list",
@@ -193,8 +191,7 @@ async fn reviewed(
     Path(grant): Path<i64>,
 ) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
-    user
-        .store
+    user.store
         .review_break_glass(&user.actor(), grant, state.now())
         .await?;
     Ok(see_other("/admin/break-glass"))

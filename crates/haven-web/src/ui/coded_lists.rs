@@ -164,8 +164,7 @@ async fn audit(
 ) -> Result<(), haven_store::StoreError> {
     let criteria: Vec<String> = chosen.iter().map(|c| c.id()).collect();
     let detail = format!("coded list {}: {patients} patients", criteria.join(" + "));
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), action, None, &detail)
         .await
 }

@@ -178,8 +178,7 @@ async fn list(
     let only_needing = q.interpreter == "needed";
     let here = href(first, only_needing);
     let contacts = user.store.planned_contacts(first, second).await?;
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "day-list.view",

@@ -80,10 +80,7 @@ struct Done {
     done: String,
 }
 
-async fn list(
-    user: CurrentUser,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
+async fn list(user: CurrentUser, Query(done): Query<Done>) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let (pairs, total) = user.store.possible_duplicate_pairs(SHOWN).await?;
     let pairs = pairs
@@ -123,8 +120,7 @@ async fn mark_different(
     if a.is_empty() || b.is_empty() || a == b {
         return Err(AppError::BadRequest("choose two different patients"));
     }
-    user
-        .store
+    user.store
         .mark_different_people(&user.actor(), a, b)
         .await?;
     tracing::info!(a, b, "patients marked as different people");

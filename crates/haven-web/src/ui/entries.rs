@@ -147,8 +147,7 @@ async fn history(
     Path((id, entry_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let versions = load_versions(&state, &user, &id, &entry_id).await?;
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "entry.view", Some(&id), &entry_id)
         .await?;
     render(&state, &user, &id, versions, Shown::new(String::new())).await

@@ -252,8 +252,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "patient.view", Some(&id), "")
         .await?;
     let page_data = PatientPage {

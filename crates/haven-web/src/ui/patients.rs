@@ -140,8 +140,7 @@ async fn list(
     let (found, total) = user.store.search_patients(&query).await?;
     // Names and NHS numbers are about to be shown: one audit row per page served, with the
     // kind of search and never what was typed.
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "patient.list",

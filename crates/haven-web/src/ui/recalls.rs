@@ -150,8 +150,7 @@ async fn list(
     Query(filters): Query<Filters>,
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    user
-        .store
+    user.store
         .refresh_actions_if_stale(&state.policy(), state.today())
         .await?;
     let page_no = filters.page_no();
@@ -173,8 +172,7 @@ async fn list(
         .into_iter()
         .map(|s| (s.patient.id.to_string(), s.patient))
         .collect();
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "recalls.view",

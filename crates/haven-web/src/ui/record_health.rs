@@ -34,8 +34,7 @@ struct RecordHealthPage {
 async fn show(user: CurrentUser) -> Result<Response, AppError> {
     user.require(ADMIN_ROLES)?;
     let failures = user.store.rule_view_failures().await?;
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "record-health.view",

@@ -129,8 +129,7 @@ pub async fn letter(
         match compose(&ctx.record, referral, &choice) {
             Ok(letter) => {
                 let practice = user.store.setting(LETTERHEAD_KEY).await?;
-                user
-                    .store
+                user.store
                     .audit_read(
                         &user.actor(),
                         "referral.letter",
@@ -196,8 +195,7 @@ pub async fn letter(
             Err(e) => errors.add(field_of(&e), super::forms::fields::sentence(&e.to_string())),
         }
     }
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "referral.view", Some(&id), &entry_id)
         .await?;
     let offered: Vec<Offered> = offered(&ctx.record)

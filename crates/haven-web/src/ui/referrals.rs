@@ -136,8 +136,7 @@ async fn list(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let ctx = context(&state, &user, &id).await?;
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "referral.list", Some(&id), "")
         .await?;
     let mut rows: Vec<(haven_core::Date, ReferralRow)> = ctx
@@ -451,8 +450,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let ctx = context(&state, &user, &id).await?;
     let entry = referral_entry(&ctx, &entry_id)?;
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "referral.view", Some(&id), &entry_id)
         .await?;
     let saved = match q.saved.as_str() {

@@ -213,8 +213,7 @@ async fn create(
     };
     let candidates = user.store.possible_duplicates(&patient).await?;
     let saved = if candidates.is_empty() {
-        user
-            .store
+        user.store
             .create_patient(&user.actor(), patient, first_entries)
             .await?
     } else {
@@ -273,10 +272,7 @@ async fn create(
     ))
 }
 
-async fn edit_form(
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
+async fn edit_form(user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
     let current = user.store.patient(&id).await?;
     let clinicians = clinician_options(&user.store).await?;
@@ -347,8 +343,7 @@ async fn update(
             .bodies(EntryBody::as_flag)
             .any(|f| f.kind == FlagKind::InterpreterNeeded);
         if !flagged {
-            user
-                .store
+            user.store
                 .add_entry(
                     &user.actor(),
                     &interpreter_flag(&patient, user.user_id(), state.now()),

@@ -300,8 +300,7 @@ async fn interpreters(
         }
     };
     let tables = interpreter_tables(&user.store, from, to).await?;
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "report.interpreters.view",
@@ -348,8 +347,7 @@ async fn interpreters_print(
         ));
     };
     let tables = interpreter_tables(&user.store, from, to).await?;
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "report.interpreters.print",
@@ -405,8 +403,7 @@ async fn population(
             .map(PopulationReport::tables)
     })
     .await??;
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "report.population.view",

@@ -335,8 +335,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     user.require(CLINICAL_ROLES)?;
     let ctx = PatientContext::load(&state, &user, &id).await?;
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "patient.trends", Some(&id), "")
         .await?;
     let charts = charts(

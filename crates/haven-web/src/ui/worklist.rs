@@ -300,8 +300,7 @@ async fn render(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "worklist read"
     );
-    user
-        .store
+    user.store
         .audit_read(
             &user.actor(),
             "worklist.view",

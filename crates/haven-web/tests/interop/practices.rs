@@ -32,7 +32,11 @@ async fn two_practices(app: &TestApp) -> Practices {
         let p = app
             .store
             .within(org)
-            .create_patient(&admin, Patient::new(PatientId::new(""), "Amina", "Haddad"), vec![])
+            .create_patient(
+                &admin,
+                Patient::new(PatientId::new(""), "Amina", "Haddad"),
+                vec![],
+            )
             .await
             .expect("patient");
         ids.push(p.id.to_string());
@@ -77,7 +81,12 @@ fn bundle_ids(bundle: &Value) -> Vec<String> {
 async fn a_token_reads_and_searches_only_its_practices_patients() {
     let app = spawn_app().await;
     let t = two_practices(&app).await;
-    assert_eq!(app.get(&format!("/fhir/Patient/{}", t.ours), &t.read).await.status(), 200);
+    assert_eq!(
+        app.get(&format!("/fhir/Patient/{}", t.ours), &t.read)
+            .await
+            .status(),
+        200
+    );
     for path in [
         format!("/fhir/Patient/{}", t.theirs),
         format!("/fhir/Patient/{}/_history/1", t.theirs),
@@ -87,13 +96,23 @@ async fn a_token_reads_and_searches_only_its_practices_patients() {
         let res = app.get(&path, &t.read).await;
         let status = res.status().as_u16();
         let text = res.text().await.unwrap_or_default();
-        assert!(!text.contains(&format!("\"id\":\"{}\"", t.theirs)), "{path}: {text}");
+        assert!(
+            !text.contains(&format!("\"id\":\"{}\"", t.theirs)),
+            "{path}: {text}"
+        );
         assert!(status == 404 || status == 200, "{path}: {status}");
         if !path.contains('?') && !path.contains('$') {
-            assert_eq!(status, 404, "{path}: a read by id is not found, never forbidden");
+            assert_eq!(
+                status, 404,
+                "{path}: a read by id is not found, never forbidden"
+            );
         }
     }
-    for search in ["/fhir/Patient?name=Amina", "/fhir/Patient", "/fhir/Patient?family=Haddad"] {
+    for search in [
+        "/fhir/Patient?name=Amina",
+        "/fhir/Patient",
+        "/fhir/Patient?family=Haddad",
+    ] {
         let bundle = json_of(app.get(search, &t.read).await).await;
         assert_eq!(bundle_ids(&bundle), vec![t.ours.clone()], "{search}");
     }
@@ -112,10 +131,19 @@ async fn a_bulk_export_holds_only_the_tokens_practice() {
         .await
         .expect("kick-off");
     assert_eq!(kick.status(), 202);
-    let status_url = kick.headers()["content-location"].to_str().unwrap().to_owned();
+    let status_url = kick.headers()["content-location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let mut manifest = Value::Null;
     for _ in 0..400 {
-        let poll = app.http.get(&status_url).bearer_auth(&t.read).send().await.unwrap();
+        let poll = app
+            .http
+            .get(&status_url)
+            .bearer_auth(&t.read)
+            .send()
+            .await
+            .unwrap();
         if poll.status() == 202 {
             tokio::time::sleep(Duration::from_millis(25)).await;
             continue;
@@ -148,7 +176,11 @@ async fn a_bulk_export_holds_only_the_tokens_practice() {
 async fn a_token_cannot_write_to_another_practices_patient() {
     let app = spawn_app().await;
     let t = two_practices(&app).await;
-    let before = app.store.record(&t.theirs, Visibility::Sensitive).await.unwrap();
+    let before = app
+        .store
+        .record(&t.theirs, Visibility::Sensitive)
+        .await
+        .unwrap();
     let mut renamed = before.patient.clone();
     renamed.given_name = "Changed".into();
     let bundle = transaction(&PatientRecord::new(renamed));
@@ -162,11 +194,23 @@ async fn a_token_cannot_write_to_another_practices_patient() {
         .bearer_auth(&t.write)
         .header("content-type", "application/fhir+json")
         .header("if-match", "W/\"1\"")
-        .body(json!({"resourceType": "Patient", "id": t.theirs, "name": [{"family": "Changed"}]}).to_string())
+        .body(
+            json!({"resourceType": "Patient", "id": t.theirs, "name": [{"family": "Changed"}]})
+                .to_string(),
+        )
         .send()
         .await
         .unwrap();
-    assert_eq!(put.status(), 404, "{}", put.text().await.unwrap_or_default());
-    let after = app.store.record(&t.theirs, Visibility::Sensitive).await.unwrap();
+    assert_eq!(
+        put.status(),
+        404,
+        "{}",
+        put.text().await.unwrap_or_default()
+    );
+    let after = app
+        .store
+        .record(&t.theirs, Visibility::Sensitive)
+        .await
+        .unwrap();
     assert_eq!(before, after);
 }

@@ -41,7 +41,10 @@ async fn another_practices_patient_is_not_found_listed_or_written() {
     let rivers = app.signed_in("dr.rivers").await;
 
     // Their own clinician sees the patient; the other practice's gets 404, as for no patient.
-    assert_eq!(hills.get(&format!("/patients/{theirs}")).await.status(), StatusCode::OK);
+    assert_eq!(
+        hills.get(&format!("/patients/{theirs}")).await.status(),
+        StatusCode::OK
+    );
     for path in [
         format!("/patients/{theirs}"),
         format!("/patients/{theirs}/entries/e-event"),
@@ -70,7 +73,11 @@ async fn another_practices_patient_is_not_found_listed_or_written() {
     assert!(html.contains("Haddad"));
 
     // A write by direct id changes nothing.
-    let before = app.store.record(&theirs, haven_core::record::Visibility::Sensitive).await.unwrap();
+    let before = app
+        .store
+        .record(&theirs, haven_core::record::Visibility::Sensitive)
+        .await
+        .unwrap();
     let res = rivers
         .post(
             &format!("/patients/{theirs}/entries/e-event/error"),
@@ -78,6 +85,10 @@ async fn another_practices_patient_is_not_found_listed_or_written() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let after = app.store.record(&theirs, haven_core::record::Visibility::Sensitive).await.unwrap();
+    let after = app
+        .store
+        .record(&theirs, haven_core::record::Visibility::Sensitive)
+        .await
+        .unwrap();
     assert_eq!(before, after);
 }

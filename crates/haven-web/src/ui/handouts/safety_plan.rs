@@ -107,8 +107,7 @@ pub async fn print(
         return Err(AppError::NotFound);
     };
     let h = PatientHandout::load(&state, &user, &id, &query, "safety-plan").await?;
-    user
-        .store
+    user.store
         .audit_read(&user.actor(), "entry.print", Some(&id), &entry_id)
         .await?;
     let languages = &h.languages;

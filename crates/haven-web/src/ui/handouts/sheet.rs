@@ -255,8 +255,7 @@ impl PatientHandout {
         let ctx = PatientContext::load(state, user, id).await?;
         let wanted = chosen.or_else(|| ctx.record.patient.main_language.clone());
         let languages = Languages::for_tag(wanted.as_ref())?;
-        user
-            .store
+        user.store
             .audit_read(
                 &user.actor(),
                 "handout.view",
