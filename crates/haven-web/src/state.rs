@@ -61,8 +61,6 @@ pub struct AppState {
     /// The care-rule policy, reloaded when an admin changes a setting.
     pub policy: Arc<RwLock<Policy>>,
     pub config: Arc<WebConfig>,
-    /// Failed sign-in attempts per username and address (in memory, per instance).
-    pub login_throttle: Arc<crate::auth::LoginThrottle>,
 }
 
 impl AppState {
@@ -71,7 +69,6 @@ impl AppState {
             store,
             policy: Arc::new(RwLock::new(policy)),
             config: Arc::new(config),
-            login_throttle: Arc::new(crate::auth::LoginThrottle::new()),
         }
     }
 

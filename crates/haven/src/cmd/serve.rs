@@ -58,6 +58,9 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
         exports = config.limits.exports,
         "heavy requests allowed at once"
     );
+    // Listen for the signals before saying ready: a SIGTERM sent as soon as the server is
+    // ready must stop it gracefully, not kill it the default way.
+    let stop = stop_requested()?;
     let state = AppState::new(store, policy, config);
     spawn_actions_refresh(state.clone());
     spawn_audit_checkpoints(state.store.clone());
@@ -70,13 +73,34 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
         );
     }
     tracing::info!(%addr, "serving");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    haven_web::serve(listener, state, shutdown)
+    haven_web::serve(listener, state, stop)
         .await
-        .context("the server stopped with an error")
-    // `Database::close` writes the shutdown checkpoint.
+        .context("the server stopped with an error")?;
+    tracing::info!("every request in flight answered; closing the database");
+    // `Database::close` writes the shutdown checkpoint and closes the pool's connections.
+    Ok(())
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT), or SIGTERM, which service
+/// managers and container runtimes send. The server then takes no new connection, answers
+/// every request already received, and returns, so that the database is closed cleanly.
+fn stop_requested() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        #[cfg(unix)]
+        let term = async move {
+            term.recv().await;
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        let signal = tokio::select! {
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+            () = term => "SIGTERM",
+        };
+        tracing::info!(signal, "stopping: finishing the requests in flight");
+    })
 }
 
 /// Anchors the audit log while serving: a checkpoint every minute when entries were added,
