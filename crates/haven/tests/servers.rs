@@ -215,6 +215,59 @@ async fn shows_entry_note(http: &reqwest::Client, base: &str, patient: &str, not
     false
 }
 
+/// The fields a page's form sends as a browser would: inputs with their values (checkboxes and
+/// radio buttons only when checked), each select's selected option, each textarea's text.
+fn form_fields(page: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| {
+        let marker = format!(" {name}=\"");
+        tag.find(&marker).map(|at| {
+            let rest = &tag[at + marker.len()..];
+            rest[..rest.find('"').unwrap_or(rest.len())].to_owned()
+        })
+    };
+    let unescape = |v: String| v.replace("&#38;", "&").replace("&amp;", "&").replace("&#34;", "\"").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">");
+    let mut fields = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if tag.starts_with("<input") {
+            let kind = attr(tag, "type").unwrap_or_default();
+            let checkable = kind == "checkbox" || kind == "radio";
+            if let Some(name) = attr(tag, "name")
+                && kind != "submit"
+                && (!checkable || tag.contains(" checked"))
+            {
+                fields.push((name, unescape(attr(tag, "value").unwrap_or_default())));
+            }
+        } else if tag.starts_with("<select") {
+            let close = rest.find("</select>").unwrap_or(rest.len());
+            let options = &rest[..close];
+            if let Some(name) = attr(tag, "name") {
+                let selected = options
+                    .split("<option")
+                    .skip(1)
+                    .find(|o| o[..o.find('>').unwrap_or(o.len())].contains(" selected"))
+                    .and_then(|o| attr(o, "value"))
+                    .unwrap_or_default();
+                fields.push((name, unescape(selected)));
+            }
+        } else if tag.starts_with("<textarea") {
+            let close = rest.find("</textarea>").unwrap_or(rest.len());
+            if let Some(name) = attr(tag, "name") {
+                fields.push((name, unescape(rest[end + 1..close].to_owned())));
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+        if rest.len() <= 1 {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    fields
+}
+
 // ---------------------------------------------------------------------------------------------
 // SIGTERM
 
@@ -312,6 +365,12 @@ async fn sigterm_finishes_the_request_in_flight_and_closes_postgresql_cleanly() 
 // ---------------------------------------------------------------------------------------------
 // Two servers, one PostgreSQL database
 
+/// The address both servers are known by, as behind one load balancer: every link Haven writes
+/// and the audience of CDS Hooks JWTs. Tests send each request to one server or the other.
+const PUBLIC_URL: &str = "http://haven.example";
+const ISSUER: &str = "https://ehr.example.org";
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../haven-web/tests/interop/keys");
+
 /// Two `haven serve` processes on one fresh PostgreSQL database with clinicians and demo
 /// patients; `None` when PostgreSQL is not reachable (the test is skipped).
 async fn two_servers() -> Option<(Deployment, Server, Server)> {
@@ -321,9 +380,122 @@ async fn two_servers() -> Option<(Deployment, Server, Server)> {
         deployment.add_user(name, "clinician");
     }
     deployment.ok(&["demo", "--patients", "3", "--seed", "5"], "");
-    let a = Server::spawn(deployment.haven("a"));
-    let b = Server::spawn(deployment.haven("b"));
+    let jwks = std::fs::read_to_string(format!("{KEYS}/ec384-jwks.json")).expect("test jwks");
+    let issuers = deployment.dir.path().join("cds-issuers.json");
+    let config = format!("{{\"issuers\": [{{\"iss\": \"{ISSUER}\", \"jwks\": {jwks}}}]}}");
+    std::fs::write(&issuers, config).expect("write issuers");
+    let server = |who: &str| {
+        let mut cmd = deployment.haven(who);
+        cmd.env("HAVEN_PUBLIC_URL", PUBLIC_URL)
+            .env("HAVEN_CDS_ISSUERS", &issuers);
+        Server::spawn(cmd)
+    };
+    let (a, b) = (server("a"), server("b"));
     Some((deployment, a, b))
+}
+
+/// `url` (under [`PUBLIC_URL`]) sent to the server at `base` instead.
+fn via(base: &str, url: &str) -> String {
+    format!("{base}{}", url.strip_prefix(PUBLIC_URL).unwrap_or(url))
+}
+
+#[tokio::test]
+async fn a_bulk_export_started_on_one_server_is_polled_and_downloaded_on_the_other() {
+    let Some((deployment, a, b)) = two_servers().await else {
+        return;
+    };
+    let printed = deployment.ok(&["token", "add", "exporter", "--scope", "read"], "");
+    let token = printed
+        .split_whitespace()
+        .find(|w| w.starts_with("hvn_"))
+        .expect("the token is printed")
+        .to_owned();
+    let http = reqwest::Client::new();
+    let kick = http
+        .get(format!("{}/fhir/$export?_type=Patient", a.base))
+        .bearer_auth(&token)
+        .header("prefer", "respond-async")
+        .send()
+        .await
+        .expect("kick-off on A");
+    assert_eq!(kick.status(), 202);
+    let status_url = kick.headers()["content-location"]
+        .to_str()
+        .expect("status url")
+        .to_owned();
+    let mut manifest = serde_json::Value::Null;
+    for _ in 0..400 {
+        let poll = http
+            .get(via(&b.base, &status_url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("poll on B");
+        if poll.status() == 202 {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+            continue;
+        }
+        assert_eq!(poll.status(), 200, "B answers for the job A started");
+        manifest = poll.json().await.expect("manifest");
+        break;
+    }
+    let output = manifest["output"].as_array().expect("a finished export");
+    assert_eq!(output.len(), 1, "{manifest}");
+    let file = http
+        .get(via(&b.base, output[0]["url"].as_str().expect("url")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("download on B");
+    assert_eq!(file.status(), 200, "B serves the file A wrote");
+    let patients = file.text().await.expect("ndjson").lines().count();
+    assert_eq!(patients, 3, "every demo patient exported");
+}
+
+#[tokio::test]
+async fn a_cds_hooks_jwt_used_on_one_server_is_refused_as_a_replay_on_the_other() {
+    let Some((_deployment, a, b)) = two_servers().await else {
+        return;
+    };
+    let service = "/cds-services/haven-patient-view";
+    let now = jsonwebtoken::get_current_timestamp();
+    let claims = serde_json::json!({
+        "iss": ISSUER, "sub": "ehr-client", "aud": format!("{PUBLIC_URL}{service}"),
+        "exp": now + 300, "iat": now, "jti": uuid::Uuid::new_v4().to_string()
+    });
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES384);
+    header.kid = Some("ehr-es384".into());
+    let pem = std::fs::read(format!("{KEYS}/ec384-private.pem")).expect("test key");
+    let key = jsonwebtoken::EncodingKey::from_ec_pem(&pem).expect("key");
+    let jwt = jsonwebtoken::encode(&header, &claims, &key).expect("sign");
+    // Everything Haven asks to be prefetched: the patient, and empty searches for the rest.
+    let mut prefetch = serde_json::json!({"patient": {"resourceType": "Patient", "id": "ehr-1", "birthDate": "1990-01-01"}});
+    for (key, _) in haven_fhir::cds::PREFETCH.iter().filter(|(k, _)| *k != "patient") {
+        prefetch[*key] = serde_json::json!({"resourceType": "Bundle", "type": "searchset", "entry": []});
+    }
+    let request = serde_json::json!({
+        "hookInstance": "6c0a6b5e-8d4e-4a43-9f1a-2b7f3a0c9d11",
+        "hook": "patient-view",
+        "context": {"userId": "Practitioner/example", "patientId": "ehr-1"},
+        "prefetch": prefetch
+    });
+    let call = |base: String| {
+        let (jwt, request) = (jwt.clone(), request.clone());
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}{service}"))
+                .bearer_auth(jwt)
+                .json(&request)
+                .send()
+                .await
+                .expect("call")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(call(a.base.clone()).await, 200, "the first use, on A");
+    assert_eq!(call(b.base.clone()).await, 401, "the same JWT on B is a replay");
+    assert_eq!(call(a.base.clone()).await, 401);
 }
 
 #[tokio::test]
@@ -438,39 +610,39 @@ async fn two_clinicians_saving_one_patient_on_two_servers_lose_no_update() {
     // Both open the same patient's details form.
     let (_, form_a) = page(&first, &a.base, "/patients/pat-2/edit").await;
     let (_, form_b) = page(&second, &b.base, "/patients/pat-2/edit").await;
-    let value = |form: &str, name: &str| {
-        let marker = format!("name=\"{name}\" value=\"");
-        let at = form.find(&marker).map(|i| i + marker.len());
-        at.map(|i| form[i..].split('"').next().unwrap_or_default().to_owned())
-            .unwrap_or_default()
+    let version = |form: &str| {
+        form_fields(form)
+            .into_iter()
+            .find(|(k, _)| k == "version")
+            .map(|(_, v)| v)
     };
-    let version = value(&form_a, "version");
-    assert_eq!(version, value(&form_b, "version"));
-    let save = |phone: &'static str, reason: &'static str, form: String| {
-        let version = version.clone();
-        async move {
-            vec![
-                ("csrf".to_owned(), csrf(&form)),
-                ("given_name".to_owned(), value(&form, "given_name")),
-                ("family_name".to_owned(), value(&form, "family_name")),
-                ("version".to_owned(), version),
-                ("phone".to_owned(), phone.to_owned()),
-                ("reason".to_owned(), reason.to_owned()),
-            ]
+    assert!(version(&form_a).is_some());
+    assert_eq!(version(&form_a), version(&form_b));
+    // Each submits the whole form as the browser would, changing the phone.
+    let filled = |form: &str, phone: &str, reason: &str| -> Vec<(String, String)> {
+        let mut fields = form_fields(form);
+        for (k, v) in &mut fields {
+            match k.as_str() {
+                "phone" => *v = phone.to_owned(),
+                "reason" => *v = reason.to_owned(),
+                _ => {}
+            }
         }
+        fields
     };
-    let fields_b = save("07700 900111", "new phone given at reception", form_b).await;
+    let as_pairs = |f: &[(String, String)]| -> Vec<(String, String)> { f.to_vec() };
+    let fields_b = as_pairs(&filled(&form_b, "07700 900111", "new phone given at reception"));
     let fields_b: Vec<(&str, &str)> = fields_b.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (status, _) = post_form(&second, &b.base, "/patients/pat-2/edit", &fields_b).await;
     assert_eq!(status, 303, "the first save, on B, is kept");
 
-    let fields_a = save("07700 900222", "phone corrected", form_a).await;
+    let fields_a = filled(&form_a, "07700 900222", "phone corrected");
     let fields_a: Vec<(&str, &str)> = fields_a.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (status, answer) = post_form(&first, &a.base, "/patients/pat-2/edit", &fields_a).await;
     assert_eq!(status, 409, "the second save, on A, is refused");
     assert!(answer.contains("Someone else changed these details"), "{answer}");
     assert!(
-        answer.contains("while you were editing: phone ("),
+        answer.contains("while you were editing: phone (they are now at version"),
         "the refusal says what changed: {answer}"
     );
     let (_, record) = page(&first, &a.base, "/patients/pat-2").await;
