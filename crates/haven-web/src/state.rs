@@ -83,6 +83,18 @@ impl AppState {
         self.store.clock().now()
     }
 
+    /// Replaces the running policy with the stored one: after an admin's change here, and
+    /// every few seconds while serving, so that every server on one database follows a change
+    /// made on any of them.
+    pub async fn reload_policy(&self) -> Result<(), haven_store::StoreError> {
+        let fresh = self.store.policy().await?;
+        match self.policy.write() {
+            Ok(mut p) => *p = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
     /// A snapshot of the current policy (cheap to clone; rules run on the copy).
     pub fn policy(&self) -> Policy {
         match self.policy.read() {

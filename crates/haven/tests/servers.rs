@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use haven_testdb::{Backend, Scratch};
 
+// Each test crate uses part of the shared harness.
+#[allow(dead_code)]
 #[path = "support/server.rs"]
 mod server;
 

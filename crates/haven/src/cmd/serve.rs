@@ -62,6 +62,7 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
     // ready must stop it gracefully, not kill it the default way.
     let stop = stop_requested()?;
     let state = AppState::new(store, policy, config);
+    spawn_policy_reload(state.clone());
     spawn_actions_refresh(state.clone());
     spawn_audit_checkpoints(state.store.clone());
     spawn_export_tidy(state.clone());
@@ -158,6 +159,23 @@ async fn print_existing_logins(store: &haven_store::Store) -> Result<()> {
     Ok(())
 }
 
+/// How often a server rereads the practice policy, so that a change an admin makes on another
+/// server on the same database is followed here within this time.
+const POLICY_RELOAD: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Rereads the stored policy every [`POLICY_RELOAD`].
+fn spawn_policy_reload(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(POLICY_RELOAD);
+        loop {
+            tick.tick().await;
+            if let Err(e) = state.reload_policy().await {
+                tracing::warn!(error = %e, "rereading the policy failed; keeping the last one read");
+            }
+        }
+    });
+}
+
 /// Keeps the stored actions current: at start and then every few minutes, re-evaluates everyone
 /// when the date, the policy or a rule's version has changed (a no-op otherwise), so no
 /// clinician waits for the first worklist of the day or after an upgrade.
@@ -166,6 +184,11 @@ fn spawn_actions_refresh(state: AppState) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
+            // The stored policy, not this server's copy: evaluating everyone with a policy
+            // another server's admin has since changed would undo that server's refresh.
+            if let Err(e) = state.reload_policy().await {
+                tracing::warn!(error = %e, "reading the policy failed; refreshing with the last one read");
+            }
             let started = std::time::Instant::now();
             match state
                 .store
