@@ -78,10 +78,12 @@ impl Store {
                 .bind(&value)
                 .execute(c)
                 .await)?,
-                None => exec!(conn tx.conn(), c => sqlx::query("DELETE FROM settings WHERE key = $1")
+                None => {
+                    exec!(conn tx.conn(), c => sqlx::query("DELETE FROM settings WHERE key = $1")
                     .bind(&key)
                     .execute(c)
-                    .await)?,
+                    .await)?
+                }
             };
         }
         tx.commit().await?;

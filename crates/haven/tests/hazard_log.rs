@@ -61,8 +61,7 @@ fn tests_in(files: &[PathBuf]) -> HashMap<String, Vec<Found>> {
                 .collect();
             let on_both_backends = line.starts_with("async fn ")
                 && (rest[name.len()..].starts_with("(db) {")
-                    || (rest[name.len()..].starts_with("() {")
-                        && in_shared_both(&lines[..i])));
+                    || (rest[name.len()..].starts_with("() {") && in_shared_both(&lines[..i])));
             let marked = on_both_backends
                 || lines[..i]
                     .iter()

@@ -96,7 +96,9 @@ impl Deployment {
         let mut args = vec!["audit".to_owned(), "verify".to_owned()];
         for who in servers {
             args.push("--checkpoint".into());
-            args.push(path_text(&self.dir.path().join(format!("checkpoints-{who}"))));
+            args.push(path_text(
+                &self.dir.path().join(format!("checkpoints-{who}")),
+            ));
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.ok(&args, "")
@@ -150,11 +152,7 @@ async fn sign_in(http: &reqwest::Client, base: &str, username: &str, password: &
 }
 
 async fn page(http: &reqwest::Client, base: &str, path: &str) -> (u16, String) {
-    let res = http
-        .get(format!("{base}{path}"))
-        .send()
-        .await
-        .expect("GET");
+    let res = http.get(format!("{base}{path}")).send().await.expect("GET");
     let status = res.status().as_u16();
     (status, res.text().await.expect("body"))
 }
@@ -227,7 +225,16 @@ fn form_fields(page: &str) -> Vec<(String, String)> {
             rest[..rest.find('"').unwrap_or(rest.len())].to_owned()
         })
     };
-    let unescape = |v: String| v.replace("&#38;", "&").replace("&amp;", "&").replace("&#34;", "\"").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">");
+    let unescape = |v: String| {
+        v.replace("&#38;", "&")
+            .replace("&amp;", "&")
+            .replace("&#34;", "\"")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+    };
     let mut fields = Vec::new();
     let mut rest = page;
     while let Some(at) = rest.find('<') {
@@ -275,7 +282,11 @@ fn form_fields(page: &str) -> Vec<(String, String)> {
 
 /// Sends the start of a sign-in (headers and half the form) to `base` on a raw connection,
 /// and returns the connection and the rest of the form.
-fn start_slow_sign_in(http_base: &str, login_page: &str, cookie: &str) -> (std::net::TcpStream, Vec<u8>) {
+fn start_slow_sign_in(
+    http_base: &str,
+    login_page: &str,
+    cookie: &str,
+) -> (std::net::TcpStream, Vec<u8>) {
     let addr = http_base.trim_start_matches("http://");
     let form = format!(
         "csrf={}&username=dr.term&password={}&next=%2F",
@@ -305,7 +316,9 @@ async fn sigterm_finishes_the_request_in_flight_and_closes_the_database(backend:
     let mut server = Server::spawn(deployment.haven("a"));
     let base = server.base.clone();
     // The sign-in form's token and its cookie, then a sign-in whose form is half sent.
-    let res = reqwest::get(format!("{base}/login")).await.expect("login page");
+    let res = reqwest::get(format!("{base}/login"))
+        .await
+        .expect("login page");
     let cookie = res
         .headers()
         .get_all("set-cookie")
@@ -334,7 +347,10 @@ async fn sigterm_finishes_the_request_in_flight_and_closes_the_database(backend:
     assert!(answer.contains("haven_session="), "{answer}");
 
     let status = server.wait_for_exit(Duration::from_secs(20));
-    assert!(status.success(), "haven serve exited {status} after SIGTERM");
+    assert!(
+        status.success(),
+        "haven serve exited {status} after SIGTERM"
+    );
     // Closed cleanly: the sign-in's audit row was anchored by the shutdown checkpoint, and on
     // SQLite the last connection's close folded the write-ahead log into the file.
     let checkpoints = std::fs::read_to_string(deployment.dir.path().join("checkpoints-a"))
@@ -371,7 +387,10 @@ async fn sigterm_finishes_the_request_in_flight_and_closes_postgresql_cleanly() 
 /// and the audience of CDS Hooks JWTs. Tests send each request to one server or the other.
 const PUBLIC_URL: &str = "http://haven.example";
 const ISSUER: &str = "https://ehr.example.org";
-const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../haven-web/tests/interop/keys");
+const KEYS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../haven-web/tests/interop/keys"
+);
 
 /// Two `haven serve` processes on one fresh PostgreSQL database with clinicians and demo
 /// patients; `None` when PostgreSQL is not reachable (the test is skipped).
@@ -472,8 +491,12 @@ async fn a_cds_hooks_jwt_used_on_one_server_is_refused_as_a_replay_on_the_other(
     let jwt = jsonwebtoken::encode(&header, &claims, &key).expect("sign");
     // Everything Haven asks to be prefetched: the patient, and empty searches for the rest.
     let mut prefetch = serde_json::json!({"patient": {"resourceType": "Patient", "id": "ehr-1", "birthDate": "1990-01-01"}});
-    for (key, _) in haven_fhir::cds::PREFETCH.iter().filter(|(k, _)| *k != "patient") {
-        prefetch[*key] = serde_json::json!({"resourceType": "Bundle", "type": "searchset", "entry": []});
+    for (key, _) in haven_fhir::cds::PREFETCH
+        .iter()
+        .filter(|(k, _)| *k != "patient")
+    {
+        prefetch[*key] =
+            serde_json::json!({"resourceType": "Bundle", "type": "searchset", "entry": []});
     }
     let request = serde_json::json!({
         "hookInstance": "6c0a6b5e-8d4e-4a43-9f1a-2b7f3a0c9d11",
@@ -496,7 +519,11 @@ async fn a_cds_hooks_jwt_used_on_one_server_is_refused_as_a_replay_on_the_other(
         }
     };
     assert_eq!(call(a.base.clone()).await, 200, "the first use, on A");
-    assert_eq!(call(b.base.clone()).await, 401, "the same JWT on B is a replay");
+    assert_eq!(
+        call(b.base.clone()).await,
+        401,
+        "the same JWT on B is a replay"
+    );
     assert_eq!(call(a.base.clone()).await, 401);
 }
 
@@ -511,7 +538,14 @@ async fn a_session_and_its_form_token_made_on_one_server_work_on_the_other() {
     assert_eq!(status, 200, "B knows the session A made");
     let token = csrf(&patients);
     assert_eq!(
-        record_event(&http, &b.base, &token, "pat-1", "saved on B with the token of A").await,
+        record_event(
+            &http,
+            &b.base,
+            &token,
+            "pat-1",
+            "saved on B with the token of A"
+        )
+        .await,
         303,
         "B accepts the form token of the session A made"
     );
@@ -537,7 +571,11 @@ async fn failed_sign_ins_are_counted_across_both_servers() {
     // than the five that start the delay.
     for n in 0..5 {
         let base = if n % 2 == 0 { &a.base } else { &b.base };
-        assert_eq!(sign_in(&http, base, "dr.guess", "wrong").await, 401, "guess {n}");
+        assert_eq!(
+            sign_in(&http, base, "dr.guess", "wrong").await,
+            401,
+            "guess {n}"
+        );
     }
     assert_eq!(
         sign_in(&http, &b.base, "dr.guess", PASSWORD).await,
@@ -568,7 +606,10 @@ async fn an_entry_saved_on_one_server_shows_in_the_others_worklist_and_both_writ
             let mut saved = 0;
             for n in 0..writes {
                 let patient = format!("pat-{}", 1 + n % 3);
-                saved += u32::from(record_event(&on_a, &a.base, &token_a, &patient, &format!("from A {n}")).await == 303);
+                saved += u32::from(
+                    record_event(&on_a, &a.base, &token_a, &patient, &format!("from A {n}")).await
+                        == 303,
+                );
             }
             saved
         },
@@ -576,12 +617,19 @@ async fn an_entry_saved_on_one_server_shows_in_the_others_worklist_and_both_writ
             let mut saved = 0;
             for n in 0..writes {
                 let patient = format!("pat-{}", 1 + (n + 1) % 3);
-                saved += u32::from(record_event(&on_b, &b.base, &token_b, &patient, &format!("from B {n}")).await == 303);
+                saved += u32::from(
+                    record_event(&on_b, &b.base, &token_b, &patient, &format!("from B {n}")).await
+                        == 303,
+                );
             }
             saved
         }
     );
-    assert_eq!((from_a, from_b), (writes, writes), "every write acknowledged");
+    assert_eq!(
+        (from_a, from_b),
+        (writes, writes),
+        "every write acknowledged"
+    );
 
     // What A saved is on B's pages, and the worklists agree.
     assert!(
@@ -593,7 +641,10 @@ async fn an_entry_saved_on_one_server_shows_in_the_others_worklist_and_both_writ
     page(&on_a, &a.base, "/patients").await;
     let (_, list_a) = page(&on_a, &a.base, "/worklist/practice").await;
     let (_, list_b) = page(&on_a, &b.base, "/worklist/practice").await;
-    assert!(list_a.contains("/patients/pat-1/entries/new/risk-review"), "{list_a}");
+    assert!(
+        list_a.contains("/patients/pat-1/entries/new/risk-review"),
+        "{list_a}"
+    );
     assert_eq!(list_a, list_b, "one worklist, whichever server shows it");
 
     drop((a, b));
@@ -633,21 +684,37 @@ async fn two_clinicians_saving_one_patient_on_two_servers_lose_no_update() {
         fields
     };
     let as_pairs = |f: &[(String, String)]| -> Vec<(String, String)> { f.to_vec() };
-    let fields_b = as_pairs(&filled(&form_b, "07700 900111", "new phone given at reception"));
-    let fields_b: Vec<(&str, &str)> = fields_b.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let fields_b = as_pairs(&filled(
+        &form_b,
+        "07700 900111",
+        "new phone given at reception",
+    ));
+    let fields_b: Vec<(&str, &str)> = fields_b
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let (status, _) = post_form(&second, &b.base, "/patients/pat-2/edit", &fields_b).await;
     assert_eq!(status, 303, "the first save, on B, is kept");
 
     let fields_a = filled(&form_a, "07700 900222", "phone corrected");
-    let fields_a: Vec<(&str, &str)> = fields_a.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let fields_a: Vec<(&str, &str)> = fields_a
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let (status, answer) = post_form(&first, &a.base, "/patients/pat-2/edit", &fields_a).await;
     assert_eq!(status, 409, "the second save, on A, is refused");
-    assert!(answer.contains("Someone else changed these details"), "{answer}");
+    assert!(
+        answer.contains("Someone else changed these details"),
+        "{answer}"
+    );
     assert!(
         answer.contains("while you were editing: phone (they are now at version"),
         "the refusal says what changed: {answer}"
     );
     let (_, record) = page(&first, &a.base, "/patients/pat-2").await;
-    assert!(record.contains("07700 900111"), "B's save was not overwritten");
+    assert!(
+        record.contains("07700 900111"),
+        "B's save was not overwritten"
+    );
     assert!(!record.contains("07700 900222"));
 }

@@ -112,23 +112,44 @@ impl Patient {
         [
             ("given name", self.given_name == other.given_name),
             ("family name", self.family_name == other.family_name),
-            ("name in their own script", self.native_name == other.native_name),
+            (
+                "name in their own script",
+                self.native_name == other.native_name,
+            ),
             ("date of birth", self.birth_date == other.birth_date),
             ("sex", self.sex == other.sex),
             ("NHS number", self.nhs_number == other.nhs_number),
             ("local id", self.local_id == other.local_id),
-            ("country of origin", self.country_of_origin == other.country_of_origin),
+            (
+                "country of origin",
+                self.country_of_origin == other.country_of_origin,
+            ),
             ("main language", self.main_language == other.main_language),
-            ("other languages", self.other_languages == other.other_languages),
-            ("interpreter needed", self.interpreter_required == other.interpreter_required),
-            ("interpreter gender", self.interpreter_gender == other.interpreter_gender),
+            (
+                "other languages",
+                self.other_languages == other.other_languages,
+            ),
+            (
+                "interpreter needed",
+                self.interpreter_required == other.interpreter_required,
+            ),
+            (
+                "interpreter gender",
+                self.interpreter_gender == other.interpreter_gender,
+            ),
             ("dialect", self.dialect == other.dialect),
             ("accommodation", self.accommodation == other.accommodation),
-            ("named clinician", self.named_clinician == other.named_clinician),
+            (
+                "named clinician",
+                self.named_clinician == other.named_clinician,
+            ),
             ("phone", self.phone == other.phone),
             ("email", self.email == other.email),
             ("address", self.address == other.address),
-            ("support contacts", self.support_contacts == other.support_contacts),
+            (
+                "support contacts",
+                self.support_contacts == other.support_contacts,
+            ),
         ]
         .into_iter()
         .filter(|(_, same)| !same)

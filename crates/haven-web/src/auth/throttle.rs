@@ -92,7 +92,10 @@ impl Failures {
     /// When nothing in this record can matter any more: its lock has run out and its newest
     /// failure is too old for [`Failures::record`] to keep.
     fn stale_after(&self) -> Millis {
-        let last = self.times.last().map_or(0, |t| t + ms(WINDOW + LONGEST_DELAY));
+        let last = self
+            .times
+            .last()
+            .map_or(0, |t| t + ms(WINDOW + LONGEST_DELAY));
         last.max(self.locked_until.unwrap_or(0))
     }
 
@@ -386,7 +389,10 @@ mod tests {
         };
         assert_eq!(Failures::decode(&f.encode()), f);
         let stale = f.encode()[..haven_store::THROTTLE_STAMP_DIGITS].to_owned();
-        assert_eq!(stale.parse::<u64>().ok(), Some(START + 5 + ms(WINDOW + LONGEST_DELAY)));
+        assert_eq!(
+            stale.parse::<u64>().ok(),
+            Some(START + 5 + ms(WINDOW + LONGEST_DELAY))
+        );
         assert_eq!(Failures::decode("not a record"), Failures::default());
     }
 

@@ -369,7 +369,10 @@ async fn update(
 /// ": phone, address", or nothing when that version is not in the history.
 async fn changed_since(state: &AppState, id: &str, version: u32) -> Result<String, AppError> {
     let history = state.store.patient_history(id).await?;
-    let then = history.iter().find(|(v, ..)| *v == version).map(|(_, p, ..)| p);
+    let then = history
+        .iter()
+        .find(|(v, ..)| *v == version)
+        .map(|(_, p, ..)| p);
     let now = state.store.patient(id).await?.patient;
     Ok(match then {
         Some(then) => {

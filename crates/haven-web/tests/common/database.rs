@@ -24,7 +24,11 @@ pub async fn fresh(dir: &Path) -> TestDatabase {
     };
     match haven_testdb::backend() {
         Backend::Sqlite => TestDatabase {
-            url: dir.join("haven.db").to_str().expect("utf-8 path").to_owned(),
+            url: dir
+                .join("haven.db")
+                .to_str()
+                .expect("utf-8 path")
+                .to_owned(),
             audit,
             scratch: None,
         },

@@ -103,11 +103,8 @@ impl TestApp {
     /// This app stopped and a new server started over the same database and exports, with
     /// the same settings (but its own address), as after a restart.
     pub async fn restart(self) -> TestApp {
-        let (dir, database, config) = (
-            self.dir.clone(),
-            self.database.clone(),
-            self.config.clone(),
-        );
+        let (dir, database, config) =
+            (self.dir.clone(), self.database.clone(), self.config.clone());
         self.store.close().await;
         drop(self);
         start(dir, database, |c| {
