@@ -35,6 +35,8 @@ mod records;
 mod search;
 mod sessions;
 mod settings;
+mod throttle;
+pub use throttle::STAMP_DIGITS as THROTTLE_STAMP_DIGITS;
 pub mod upsert;
 mod users;
 mod view_rebuild;

@@ -61,8 +61,6 @@ pub struct AppState {
     /// The care-rule policy, reloaded when an admin changes a setting.
     pub policy: Arc<RwLock<Policy>>,
     pub config: Arc<WebConfig>,
-    /// Failed sign-in attempts per username and address (in memory, per instance).
-    pub login_throttle: Arc<crate::auth::LoginThrottle>,
 }
 
 impl AppState {
@@ -71,7 +69,6 @@ impl AppState {
             store,
             policy: Arc::new(RwLock::new(policy)),
             config: Arc::new(config),
-            login_throttle: Arc::new(crate::auth::LoginThrottle::new()),
         }
     }
 
@@ -84,6 +81,18 @@ impl AppState {
     /// Now on the application's clock: the time of new entries, amendments and sessions.
     pub fn now(&self) -> OffsetDateTime {
         self.store.clock().now()
+    }
+
+    /// Replaces the running policy with the stored one: after an admin's change here, and
+    /// every few seconds while serving, so that every server on one database follows a change
+    /// made on any of them.
+    pub async fn reload_policy(&self) -> Result<(), haven_store::StoreError> {
+        let fresh = self.store.policy().await?;
+        match self.policy.write() {
+            Ok(mut p) => *p = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
     }
 
     /// A snapshot of the current policy (cheap to clone; rules run on the copy).

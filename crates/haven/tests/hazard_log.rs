@@ -33,8 +33,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Every function marked as a test (`#[test]`, `#[tokio::test]`, proptest's `#[test]` inside
-/// `proptest!`), and every body of haven-store's `both!` (`async fn NAME(db)`, run once per
-/// database backend), by name.
+/// `proptest!`), every body of haven-store's `both!` (`async fn NAME(db)`, run once per
+/// database backend) and of `haven_testdb::both!` (`async fn NAME()`), by name.
 fn tests_in(files: &[PathBuf]) -> HashMap<String, Vec<Found>> {
     let mut found: HashMap<String, Vec<Found>> = HashMap::new();
     for file in files {
@@ -59,8 +59,9 @@ fn tests_in(files: &[PathBuf]) -> HashMap<String, Vec<Found>> {
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
-            let on_both_backends =
-                line.starts_with("async fn ") && rest[name.len()..].starts_with("(db) {");
+            let on_both_backends = line.starts_with("async fn ")
+                && (rest[name.len()..].starts_with("(db) {")
+                    || (rest[name.len()..].starts_with("() {") && in_shared_both(&lines[..i])));
             let marked = on_both_backends
                 || lines[..i]
                     .iter()
@@ -76,6 +77,16 @@ fn tests_in(files: &[PathBuf]) -> HashMap<String, Vec<Found>> {
         }
     }
     found
+}
+
+/// Whether the test whose lines come after `before` is the body of `haven_testdb::both!`
+/// (its doc comments and attributes, then the macro's opening line, come before it).
+fn in_shared_both(before: &[&str]) -> bool {
+    before
+        .iter()
+        .rev()
+        .find(|l| !(l.starts_with("#[") || l.starts_with("///")))
+        .is_some_and(|l| *l == "haven_testdb::both! {")
 }
 
 /// The test names a hazard log cites: every backticked name in its `- **Tests:**` items (an

@@ -105,6 +105,58 @@ pub struct Patient {
 }
 
 impl Patient {
+    /// The details that differ between `self` and `other`, named as the registration form
+    /// names them: what to tell someone whose save was refused because another person changed
+    /// the record meanwhile.
+    pub fn changed_fields(&self, other: &Patient) -> Vec<&'static str> {
+        [
+            ("given name", self.given_name == other.given_name),
+            ("family name", self.family_name == other.family_name),
+            (
+                "name in their own script",
+                self.native_name == other.native_name,
+            ),
+            ("date of birth", self.birth_date == other.birth_date),
+            ("sex", self.sex == other.sex),
+            ("NHS number", self.nhs_number == other.nhs_number),
+            ("local id", self.local_id == other.local_id),
+            (
+                "country of origin",
+                self.country_of_origin == other.country_of_origin,
+            ),
+            ("main language", self.main_language == other.main_language),
+            (
+                "other languages",
+                self.other_languages == other.other_languages,
+            ),
+            (
+                "interpreter needed",
+                self.interpreter_required == other.interpreter_required,
+            ),
+            (
+                "interpreter gender",
+                self.interpreter_gender == other.interpreter_gender,
+            ),
+            ("dialect", self.dialect == other.dialect),
+            ("accommodation", self.accommodation == other.accommodation),
+            (
+                "named clinician",
+                self.named_clinician == other.named_clinician,
+            ),
+            ("phone", self.phone == other.phone),
+            ("email", self.email == other.email),
+            ("address", self.address == other.address),
+            (
+                "support contacts",
+                self.support_contacts == other.support_contacts,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(field, _)| field)
+        .collect()
+    }
+
     /// A patient with only the required fields set.
     pub fn new(
         id: PatientId,
@@ -164,5 +216,20 @@ impl Patient {
                 format!("{youngest} or {oldest}")
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_fields_name_what_differs_and_only_that() {
+        let before = Patient::new(PatientId::new("pat-1"), "Amina", "Haddad");
+        let mut after = before.clone();
+        assert!(before.changed_fields(&after).is_empty());
+        after.phone = Some("07700 900111".into());
+        after.family_name = "Hadad".into();
+        assert_eq!(before.changed_fields(&after), ["family name", "phone"]);
     }
 }

@@ -1,16 +1,12 @@
 //! One test body, two backends: [`both!`] turns each test into a SQLite test and a PostgreSQL
-//! test. Each PostgreSQL test gets a database of its own, dropped when the test ends (even when
-//! it fails). Without a reachable PostgreSQL the PostgreSQL tests pass and say, once, that they
-//! were skipped and why; with `CI=true` they fail instead.
-
-use std::io::Write;
-use std::sync::OnceLock;
+//! test. Each PostgreSQL test gets an empty database of its own (`haven_testdb::Scratch`, the
+//! one implementation every crate's tests share), dropped when the test ends (even when it
+//! fails). Without a reachable PostgreSQL the PostgreSQL tests pass and say, once, that they
+//! were skipped and why; with `CI=true` they fail instead (`haven_testdb::reachable`).
 
 use haven_store::{AuditFiles, Clock, Store};
+use haven_testdb::Scratch;
 use sqlx::Connection;
-
-/// Where the PostgreSQL tests make their databases (a server allowing `CREATE DATABASE`).
-const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -40,8 +36,10 @@ impl Db {
                 None,
             ),
             Kind::Postgres => {
-                let scratch = Scratch::create().await?;
-                (scratch.url.clone(), Some(scratch))
+                // Empty, not from a migrated template: these tests are also about what opening
+                // does to a database.
+                let scratch = Scratch::empty().await?;
+                (scratch.url().to_owned(), Some(scratch))
             }
         };
         let audit = AuditFiles {
@@ -150,86 +148,3 @@ macro_rules! both {
     )*};
 }
 pub(crate) use both;
-
-/// A database of its own on the test server, dropped with this value.
-struct Scratch {
-    server: String,
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    async fn create() -> Option<Scratch> {
-        let server = std::env::var("HAVEN_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_SERVER.into());
-        let mut admin = match sqlx::PgConnection::connect(&server).await {
-            Ok(c) => c,
-            Err(e) => {
-                skipped(&server, &e);
-                return None;
-            }
-        };
-        let name = format!("haven_test_{}", uuid::Uuid::now_v7().simple());
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut admin)
-            .await
-            .expect("create a test database");
-        let _ = admin.close().await;
-        let (base, _) = server
-            .rsplit_once('/')
-            .expect("a server URL ends in /DATABASE");
-        Some(Scratch {
-            url: format!("{base}/{name}"),
-            server,
-            name,
-        })
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        // Drop runs outside async code (and while unwinding from a failed test): a thread of
-        // its own with its own runtime, joined, so the database is gone when the test ends.
-        let (server, name) = (self.server.clone(), self.name.clone());
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&server).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut admin)
-                .await
-                .map(|_| ())
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            let _ = writeln!(
-                std::io::stderr(),
-                "haven-store tests: could not drop the test database {}",
-                self.name
-            );
-        }
-    }
-}
-
-/// Without PostgreSQL the tests on it pass, saying why (once, past the test harness's output
-/// capture); under CI they must run, so there it is a failure.
-fn skipped(server: &str, error: &sqlx::Error) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "CI=true and PostgreSQL is unreachable at {server} ({error}): the PostgreSQL tests must run in CI"
-        );
-    }
-    static SAID: OnceLock<()> = OnceLock::new();
-    SAID.get_or_init(|| {
-        let _ = writeln!(
-            std::io::stderr(),
-            "haven-store: the PostgreSQL tests were SKIPPED: no PostgreSQL at {server} ({error}). \
-             Start one, or set HAVEN_TEST_POSTGRES to a server URL; CI=true makes them required."
-        );
-    });
-}

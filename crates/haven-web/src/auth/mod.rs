@@ -9,7 +9,7 @@ mod guard;
 mod password;
 mod roles;
 mod session;
-mod throttle;
+pub mod throttle;
 
 pub use csrf::{CSRF_FIELD, tokens_match};
 pub use guard::{LOGIN_PATH, safe_next, session_layer};
@@ -23,7 +23,7 @@ pub use session::{
     CurrentUser, FLASH_COOKIE, LOGIN_CSRF_COOKIE, NewSession, SESSION_COOKIE, SessionContext,
     cookie, create_session, set_cookie, token_hash,
 };
-pub use throttle::{Attempt, LoginThrottle, minutes_text};
+pub use throttle::{Attempt, minutes_text};
 
 /// A new random token (login form double-submit cookie).
 pub fn new_token() -> String {

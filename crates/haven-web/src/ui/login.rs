@@ -1,9 +1,9 @@
 //! Signing in and out. Failed attempts are counted per username and client address together,
-//! and per address ([`crate::auth::LoginThrottle`]); the message never says which of username or password was
+//! and per address ([`crate::auth::throttle`], kept in the database); the message never says which of username or password was
 //! wrong, or whether the account exists or is deactivated.
 
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::SystemTime;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
@@ -137,7 +137,7 @@ async fn login(
         &username,
         connect.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()),
     );
-    if let Some(wait) = state.login_throttle.wait(&attempt, Instant::now()) {
+    if let Some(wait) = auth::throttle::wait(&state.store, &attempt, SystemTime::now()).await? {
         tracing::warn!("login refused: too many failed attempts");
         errors.add(
             "username",
@@ -165,9 +165,7 @@ async fn login(
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
-            state
-                .login_throttle
-                .record_failure(&attempt, Instant::now());
+            auth::throttle::record_failure(&state.store, &attempt, SystemTime::now()).await?;
             tracing::info!("login refused: wrong credentials or inactive account");
             errors.add(
                 "username",
@@ -178,7 +176,7 @@ async fn login(
             return render_login(&state, shown, "");
         }
     };
-    state.login_throttle.record_success(&attempt);
+    auth::throttle::record_success(&state.store, &attempt, SystemTime::now()).await?;
 
     // A new session on every sign-in (never reuse a token the browser already had).
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {

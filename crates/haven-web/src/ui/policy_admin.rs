@@ -273,11 +273,7 @@ async fn show(
 
 /// Replaces the running policy with the stored one, so every request after a change uses it.
 async fn reload(state: &AppState) -> Result<(), AppError> {
-    let fresh = state.store.policy().await?;
-    match state.policy.write() {
-        Ok(mut p) => *p = fresh,
-        Err(poisoned) => *poisoned.into_inner() = fresh,
-    }
+    state.reload_policy().await?;
     Ok(())
 }
 

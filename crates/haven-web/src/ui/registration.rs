@@ -327,7 +327,8 @@ async fn update(
     {
         Ok(_) => {}
         Err(StoreError::VersionConflict { current }) => {
-            errors.add("reason", format!("Someone else changed these details while you were editing (they are now at version {current}). Open the patient again to see their change, then make yours."));
+            let changed = changed_since(&state, &id, version).await?;
+            errors.add("reason", format!("Someone else changed these details while you were editing{changed} (they are now at version {current}). Open the patient again to see their change, then make yours."));
             return render(
                 &user,
                 &clinicians,
@@ -356,4 +357,26 @@ async fn update(
         &patient_href(&id),
         Flash::DetailsChanged,
     ))
+}
+
+/// What changed in a patient's details since `version` (the one a refused form was opened at):
+/// ": phone, address", or nothing when that version is not in the history.
+async fn changed_since(state: &AppState, id: &str, version: u32) -> Result<String, AppError> {
+    let history = state.store.patient_history(id).await?;
+    let then = history
+        .iter()
+        .find(|(v, ..)| *v == version)
+        .map(|(_, p, ..)| p);
+    let now = state.store.patient(id).await?.patient;
+    Ok(match then {
+        Some(then) => {
+            let fields = then.changed_fields(&now);
+            if fields.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", fields.join(", "))
+            }
+        }
+        None => String::new(),
+    })
 }

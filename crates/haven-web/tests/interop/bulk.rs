@@ -140,341 +140,346 @@ fn parameters(pairs: &[(&str, &str)]) -> Value {
     json!({"resourceType": "Parameters", "parameter": parameter})
 }
 
-#[tokio::test]
-async fn groups_are_discoverable_and_patient_and_group_exports_cover_their_patients() {
-    let app = spawn_app().await;
-    load(&app).await;
-    let read = app.token(ApiScope::Read).await;
+haven_testdb::both! {
+    async fn groups_are_discoverable_and_patient_and_group_exports_cover_their_patients() {
+        let app = spawn_app().await;
+        load(&app).await;
+        let read = app.token(ApiScope::Read).await;
 
-    let groups = body(app.get("/fhir/Group", &read).await).await;
-    assert_eq!(groups["resourceType"], "Bundle");
-    assert_eq!(groups["total"], 2);
-    let practice = &groups["entry"][0]["resource"];
-    assert_eq!(
-        (
-            &practice["id"],
-            &practice["quantity"],
-            &practice["type"],
-            &practice["actual"]
-        ),
-        (
-            &json!("practice"),
-            &json!(2),
-            &json!("person"),
-            &json!(true)
-        )
-    );
-    let mine = body(app.get("/fhir/Group/clinician-dr.a", &read).await).await;
-    assert_eq!(
-        (&mine["resourceType"], &mine["quantity"]),
-        (&json!("Group"), &json!(1))
-    );
-    let unknown = app.get("/fhir/Group/clinician-nobody", &read).await;
-    assert_eq!(unknown.status(), 404);
-    assert_eq!(body(unknown).await["resourceType"], "OperationOutcome");
-    let statement = body(app.get("/fhir/metadata", &read).await).await;
-    let declared: Vec<&str> = statement["rest"][0]["resource"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .filter_map(|r| r["type"].as_str())
-        .collect();
-    assert!(declared.contains(&"Group"), "{declared:?}");
-
-    // A clinician's list holds only their patients; the practice, and the Patient level, all.
-    let url = started(
-        &app,
-        &read,
-        "/fhir/Group/clinician-dr.a/$export?_type=Patient",
-        None,
-    )
-    .await;
-    let mine = download(&app, &read, &url).await;
-    assert_eq!(ids(mine.get("Patient")), ["pat-17"]);
-    assert_eq!(mine.len(), 1, "only the types asked for");
-    let url = started(
-        &app,
-        &read,
-        "/fhir/Group/practice/$export",
-        Some(parameters(&[
-            ("_type", "Patient"),
-            ("_outputFormat", "application/fhir+ndjson"),
-        ])),
-    )
-    .await;
-    assert_eq!(
-        ids(download(&app, &read, &url).await.get("Patient")),
-        ["pat-17", "pat-18"]
-    );
-    let url = started(&app, &read, "/fhir/Patient/$export", None).await;
-    let everything = download(&app, &read, &url).await;
-    assert_eq!(ids(everything.get("Patient")), ["pat-17", "pat-18"]);
-    assert!(everything.contains_key("Observation"));
-    // The named clinician a Patient's generalPractitioner references is exported beside it.
-    assert_eq!(ids(everything.get("Practitioner")), ["dr.a"]);
-
-    // POST kick-off at the system level, with `_since` after everything was stored: nothing.
-    let later = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("instant");
-    let url = started(
-        &app,
-        &read,
-        "/fhir/$export",
-        Some(parameters(&[("_since", &later)])),
-    )
-    .await;
-    assert!(download(&app, &read, &url).await.is_empty());
-
-    let unknown = kick(
-        &app,
-        &read,
-        "/fhir/Group/nobody/$export",
-        None,
-        "respond-async",
-    )
-    .await;
-    assert_eq!(unknown.status(), 404);
-    let audit = app.store.audit_recent(None, 50).await.expect("audit");
-    assert!(
-        audit
+        let groups = body(app.get("/fhir/Group", &read).await).await;
+        assert_eq!(groups["resourceType"], "Bundle");
+        assert_eq!(groups["total"], 2);
+        let practice = &groups["entry"][0]["resource"];
+        assert_eq!(
+            (
+                &practice["id"],
+                &practice["quantity"],
+                &practice["type"],
+                &practice["actual"]
+            ),
+            (
+                &json!("practice"),
+                &json!(2),
+                &json!("person"),
+                &json!(true)
+            )
+        );
+        let mine = body(app.get("/fhir/Group/clinician-dr.a", &read).await).await;
+        assert_eq!(
+            (&mine["resourceType"], &mine["quantity"]),
+            (&json!("Group"), &json!(1))
+        );
+        let unknown = app.get("/fhir/Group/clinician-nobody", &read).await;
+        assert_eq!(unknown.status(), 404);
+        assert_eq!(body(unknown).await["resourceType"], "OperationOutcome");
+        let statement = body(app.get("/fhir/metadata", &read).await).await;
+        let declared: Vec<&str> = statement["rest"][0]["resource"]
+            .as_array()
+            .expect("resources")
             .iter()
-            .any(|a| a.action == "fhir.export"
-                && a.detail.contains("(Group/clinician-dr.a): Patient"))
-    );
-}
+            .filter_map(|r| r["type"].as_str())
+            .collect();
+        assert!(declared.contains(&"Group"), "{declared:?}");
 
-#[tokio::test]
-async fn a_type_filter_keeps_what_the_search_finds_or_refuses_the_export() {
-    let app = spawn_app().await;
-    load(&app).await;
-    let read = app.token(ApiScope::Read).await;
-    let observations = body(app.get("/fhir/Observation?patient=pat-17", &read).await).await;
-    let coding = &observations["entry"][0]["resource"]["code"]["coding"][0];
-    let code = format!(
-        "{}|{}",
-        coding["system"].as_str().expect("system"),
-        coding["code"].as_str().expect("code")
-    );
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("code", &code)
-        .finish();
-    let searched = body(app.get(&format!("/fhir/Observation?{query}"), &read).await).await;
-    let expected: Vec<Value> = searched["entry"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .map(|e| e["resource"].clone())
-        .collect();
-    assert!(
-        !expected.is_empty()
-            && expected.len() < observations["total"].as_u64().expect("n") as usize
-    );
+        // A clinician's list holds only their patients; the practice, and the Patient level, all.
+        let url = started(
+            &app,
+            &read,
+            "/fhir/Group/clinician-dr.a/$export?_type=Patient",
+            None,
+        )
+        .await;
+        let mine = download(&app, &read, &url).await;
+        assert_eq!(ids(mine.get("Patient")), ["pat-17"]);
+        assert_eq!(mine.len(), 1, "only the types asked for");
+        let url = started(
+            &app,
+            &read,
+            "/fhir/Group/practice/$export",
+            Some(parameters(&[
+                ("_type", "Patient"),
+                ("_outputFormat", "application/fhir+ndjson"),
+            ])),
+        )
+        .await;
+        assert_eq!(
+            ids(download(&app, &read, &url).await.get("Patient")),
+            ["pat-17", "pat-18"]
+        );
+        let url = started(&app, &read, "/fhir/Patient/$export", None).await;
+        let everything = download(&app, &read, &url).await;
+        assert_eq!(ids(everything.get("Patient")), ["pat-17", "pat-18"]);
+        assert!(everything.contains_key("Observation"));
+        // The named clinician a Patient's generalPractitioner references is exported beside it.
+        assert_eq!(ids(everything.get("Practitioner")), ["dr.a"]);
 
-    let filter = format!("Observation?{query}");
-    let export_query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("_type", "Observation,Patient")
-        .append_pair("_typeFilter", &filter)
-        .append_pair("_typeFilter", "Patient?family=karimi")
-        .finish();
-    let url = started(&app, &read, &format!("/fhir/$export?{export_query}"), None).await;
-    let exported = download(&app, &read, &url).await;
-    assert_eq!(ids(exported.get("Observation")), ids(Some(&expected)));
-    assert_eq!(ids(exported.get("Patient")), ["pat-18"]);
-
-    // The same by POST, at the Patient level.
-    let url = started(
-        &app,
-        &read,
-        "/fhir/Patient/$export",
-        Some(parameters(&[
-            ("_type", "Observation"),
-            ("_typeFilter", &filter),
-        ])),
-    )
-    .await;
-    assert_eq!(
-        ids(download(&app, &read, &url).await.get("Observation")),
-        ids(Some(&expected))
-    );
-
-    // A parameter the search cannot apply refuses the whole kick-off, naming it.
-    let before = app
-        .store
-        .audit_recent(None, 500)
-        .await
-        .expect("audit")
-        .len();
-    for (filter, named) in [
-        ("Observation?value-quantity=5", "value-quantity"),
-        ("Observation?_includeSensitive=true", "_includeSensitive"),
-        ("Patient?code=x", "code"),
-    ] {
-        let refused = kick(
+        // POST kick-off at the system level, with `_since` after everything was stored: nothing.
+        let later = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("instant");
+        let url = started(
             &app,
             &read,
             "/fhir/$export",
-            Some(parameters(&[("_typeFilter", filter)])),
+            Some(parameters(&[("_since", &later)])),
+        )
+        .await;
+        assert!(download(&app, &read, &url).await.is_empty());
+
+        let unknown = kick(
+            &app,
+            &read,
+            "/fhir/Group/nobody/$export",
+            None,
             "respond-async",
         )
         .await;
-        assert_eq!(refused.status(), 400, "{filter}");
-        let outcome = body(refused).await;
-        assert_eq!(outcome["resourceType"], "OperationOutcome");
-        let text = outcome["issue"][0]["diagnostics"].as_str().expect("text");
-        assert!(text.contains(named), "{text}");
+        assert_eq!(unknown.status(), 404);
+        let audit = app.store.audit_recent(None, 50).await.expect("audit");
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == "fhir.export"
+                    && a.detail.contains("(Group/clinician-dr.a): Patient"))
+        );
     }
-    let after = app
-        .store
-        .audit_recent(None, 500)
-        .await
-        .expect("audit")
-        .len();
-    assert_eq!(before, after, "no export was started");
 }
 
-#[tokio::test]
-async fn finished_exports_expire_their_files_are_deleted_and_the_status_says_so() {
-    // A retention of nothing: an export expires as soon as a second has passed since it ended.
-    let app = spawn_app_with(|c| c.fhir.export_retention = Duration::ZERO).await;
-    load(&app).await;
-    let read = app.token(ApiScope::Read).await;
-    let url = started(&app, &read, "/fhir/$export?_type=Patient", None).await;
-    let id = url.rsplit('/').next().expect("id").to_owned();
-    let (status, _) = finished(&app, &read, &url).await;
-    assert!(status == 200 || status == 404, "{status}");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    let expired = app.get(&format!("/fhir/$export-status/{id}"), &read).await;
-    assert_eq!(expired.status(), 404);
-    let text = body(expired).await["issue"][0]["diagnostics"].to_string();
-    assert!(text.contains("expired"), "{text}");
-    assert!(!app.export_dir().join(format!("haven-export-{id}")).exists());
-    let file = app
-        .get(&format!("/fhir/$export-file/{id}/Patient.ndjson"), &read)
+haven_testdb::both! {
+    async fn a_type_filter_keeps_what_the_search_finds_or_refuses_the_export() {
+        let app = spawn_app().await;
+        load(&app).await;
+        let read = app.token(ApiScope::Read).await;
+        let observations = body(app.get("/fhir/Observation?patient=pat-17", &read).await).await;
+        let coding = &observations["entry"][0]["resource"]["code"]["coding"][0];
+        let code = format!(
+            "{}|{}",
+            coding["system"].as_str().expect("system"),
+            coding["code"].as_str().expect("code")
+        );
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("code", &code)
+            .finish();
+        let searched = body(app.get(&format!("/fhir/Observation?{query}"), &read).await).await;
+        let expected: Vec<Value> = searched["entry"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["resource"].clone())
+            .collect();
+        assert!(
+            !expected.is_empty()
+                && expected.len() < observations["total"].as_u64().expect("n") as usize
+        );
+
+        let filter = format!("Observation?{query}");
+        let export_query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("_type", "Observation,Patient")
+            .append_pair("_typeFilter", &filter)
+            .append_pair("_typeFilter", "Patient?family=karimi")
+            .finish();
+        let url = started(&app, &read, &format!("/fhir/$export?{export_query}"), None).await;
+        let exported = download(&app, &read, &url).await;
+        assert_eq!(ids(exported.get("Observation")), ids(Some(&expected)));
+        assert_eq!(ids(exported.get("Patient")), ["pat-18"]);
+
+        // The same by POST, at the Patient level.
+        let url = started(
+            &app,
+            &read,
+            "/fhir/Patient/$export",
+            Some(parameters(&[
+                ("_type", "Observation"),
+                ("_typeFilter", &filter),
+            ])),
+        )
         .await;
-    assert_eq!(file.status(), 404);
-}
+        assert_eq!(
+            ids(download(&app, &read, &url).await.get("Observation")),
+            ids(Some(&expected))
+        );
 
-#[tokio::test]
-async fn export_jobs_survive_a_restart_and_one_left_running_is_failed() {
-    let app = spawn_app().await;
-    load(&app).await;
-    let read = app.token(ApiScope::Read).await;
-    let url = started(&app, &read, "/fhir/$export?_type=Patient", None).await;
-    let id = url.rsplit('/').next().expect("id").to_owned();
-    let before = download(&app, &read, &url).await;
-    let token = app.store.list_api_tokens().await.expect("tokens")[0]
-        .id
-        .clone();
-
-    let app = app.restart().await;
-    let url = app.url(&format!("/fhir/$export-status/{id}"));
-    assert_eq!(download(&app, &read, &url).await, before);
-
-    // A job whose server died while it ran: its heartbeat stopped two minutes ago.
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    app.store
-        .create_export_job(
-            &NewExportJob {
-                id: "left-running".into(),
-                owner_token: token,
-                request_url: app.url("/fhir/$export"),
-                transaction_time: "2026-12-06T10:00:00Z".into(),
-                kind: ExportKind::System,
-                parameters: "{}".into(),
-                total: 2,
-            },
-            now - 120,
-        )
-        .await
-        .expect("job");
-    let (status, outcome) =
-        finished(&app, &read, &app.url("/fhir/$export-status/left-running")).await;
-    assert_eq!(status, 500);
-    let text = outcome["issue"][0]["diagnostics"].as_str().expect("text");
-    assert!(
-        text.contains("interrupted") && text.contains("start a new export"),
-        "{text}"
-    );
-}
-
-#[tokio::test]
-async fn sensitive_history_follows_the_tokens_permission_in_read_search_and_export() {
-    let app = spawn_app().await;
-    load(&app).await;
-    let plain = app.token(ApiScope::Read).await;
-    let sensitive = app.sensitive_token(ApiScope::Read).await;
-
-    // The disclosure (Condition e1) never reaches a token without the permission, asked or not.
-    for path in [
-        "/fhir/Condition/e1",
-        "/fhir/Condition/e1?_includeSensitive=true",
-    ] {
-        assert_eq!(app.get(path, &plain).await.status(), 404, "{path}");
+        // A parameter the search cannot apply refuses the whole kick-off, naming it.
+        let before = app
+            .store
+            .audit_recent(None, 500)
+            .await
+            .expect("audit")
+            .len();
+        for (filter, named) in [
+            ("Observation?value-quantity=5", "value-quantity"),
+            ("Observation?_includeSensitive=true", "_includeSensitive"),
+            ("Patient?code=x", "code"),
+        ] {
+            let refused = kick(
+                &app,
+                &read,
+                "/fhir/$export",
+                Some(parameters(&[("_typeFilter", filter)])),
+                "respond-async",
+            )
+            .await;
+            assert_eq!(refused.status(), 400, "{filter}");
+            let outcome = body(refused).await;
+            assert_eq!(outcome["resourceType"], "OperationOutcome");
+            let text = outcome["issue"][0]["diagnostics"].as_str().expect("text");
+            assert!(text.contains(named), "{text}");
+        }
+        let after = app
+            .store
+            .audit_recent(None, 500)
+            .await
+            .expect("audit")
+            .len();
+        assert_eq!(before, after, "no export was started");
     }
-    let found = body(
-        app.get(
-            "/fhir/Condition?patient=pat-17&_includeSensitive=true",
-            &plain,
+}
+
+haven_testdb::both! {
+    async fn finished_exports_expire_their_files_are_deleted_and_the_status_says_so() {
+        // A retention of nothing: an export expires as soon as a second has passed since it ended.
+        let app = spawn_app_with(|c| c.fhir.export_retention = Duration::ZERO).await;
+        load(&app).await;
+        let read = app.token(ApiScope::Read).await;
+        let url = started(&app, &read, "/fhir/$export?_type=Patient", None).await;
+        let id = url.rsplit('/').next().expect("id").to_owned();
+        let (status, _) = finished(&app, &read, &url).await;
+        assert!(status == 200 || status == 404, "{status}");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let expired = app.get(&format!("/fhir/$export-status/{id}"), &read).await;
+        assert_eq!(expired.status(), 404);
+        let text = body(expired).await["issue"][0]["diagnostics"].to_string();
+        assert!(text.contains("expired"), "{text}");
+        assert!(!app.export_dir().join(format!("haven-export-{id}")).exists());
+        let file = app
+            .get(&format!("/fhir/$export-file/{id}/Patient.ndjson"), &read)
+            .await;
+        assert_eq!(file.status(), 404);
+    }
+}
+
+haven_testdb::both! {
+    async fn export_jobs_survive_a_restart_and_one_left_running_is_failed() {
+        let app = spawn_app().await;
+        load(&app).await;
+        let read = app.token(ApiScope::Read).await;
+        let url = started(&app, &read, "/fhir/$export?_type=Patient", None).await;
+        let id = url.rsplit('/').next().expect("id").to_owned();
+        let before = download(&app, &read, &url).await;
+        let token = app.store.list_api_tokens().await.expect("tokens")[0]
+            .id
+            .clone();
+
+        let app = app.restart().await;
+        let url = app.url(&format!("/fhir/$export-status/{id}"));
+        assert_eq!(download(&app, &read, &url).await, before);
+
+        // A job whose server died while it ran: its heartbeat stopped two minutes ago.
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        app.store
+            .create_export_job(
+                &NewExportJob {
+                    id: "left-running".into(),
+                    owner_token: token,
+                    request_url: app.url("/fhir/$export"),
+                    transaction_time: "2026-12-06T10:00:00Z".into(),
+                    kind: ExportKind::System,
+                    parameters: "{}".into(),
+                    total: 2,
+                },
+                now - 120,
+            )
+            .await
+            .expect("job");
+        let (status, outcome) =
+            finished(&app, &read, &app.url("/fhir/$export-status/left-running")).await;
+        assert_eq!(status, 500);
+        let text = outcome["issue"][0]["diagnostics"].as_str().expect("text");
+        assert!(
+            text.contains("interrupted") && text.contains("start a new export"),
+            "{text}"
+        );
+    }
+}
+
+haven_testdb::both! {
+    async fn sensitive_history_follows_the_tokens_permission_in_read_search_and_export() {
+        let app = spawn_app().await;
+        load(&app).await;
+        let plain = app.token(ApiScope::Read).await;
+        let sensitive = app.sensitive_token(ApiScope::Read).await;
+
+        // The disclosure (Condition e1) never reaches a token without the permission, asked or not.
+        for path in [
+            "/fhir/Condition/e1",
+            "/fhir/Condition/e1?_includeSensitive=true",
+        ] {
+            assert_eq!(app.get(path, &plain).await.status(), 404, "{path}");
+        }
+        let found = body(
+            app.get(
+                "/fhir/Condition?patient=pat-17&_includeSensitive=true",
+                &plain,
+            )
+            .await,
         )
-        .await,
-    )
-    .await;
-    assert_eq!(found["total"], 0);
-    let strict = app
-        .http
-        .get(app.url("/fhir/Condition?patient=pat-17&_includeSensitive=true"))
-        .bearer_auth(&plain)
-        .header("prefer", "handling=strict")
-        .send()
-        .await
-        .expect("search");
-    assert_eq!(
-        strict.status(),
-        400,
-        "an unknown parameter under strict handling"
-    );
-    let refused = kick(
-        &app,
-        &plain,
-        "/fhir/$export?_includeSensitive=true",
-        None,
-        "respond-async, handling=strict",
-    )
-    .await;
-    assert_eq!(refused.status(), 400);
-    let url = started(&app, &plain, "/fhir/$export?_includeSensitive=true", None).await;
-    assert!(!download(&app, &plain, &url).await.contains_key("Condition"));
+        .await;
+        assert_eq!(found["total"], 0);
+        let strict = app
+            .http
+            .get(app.url("/fhir/Condition?patient=pat-17&_includeSensitive=true"))
+            .bearer_auth(&plain)
+            .header("prefer", "handling=strict")
+            .send()
+            .await
+            .expect("search");
+        assert_eq!(
+            strict.status(),
+            400,
+            "an unknown parameter under strict handling"
+        );
+        let refused = kick(
+            &app,
+            &plain,
+            "/fhir/$export?_includeSensitive=true",
+            None,
+            "respond-async, handling=strict",
+        )
+        .await;
+        assert_eq!(refused.status(), 400);
+        let url = started(&app, &plain, "/fhir/$export?_includeSensitive=true", None).await;
+        assert!(!download(&app, &plain, &url).await.contains_key("Condition"));
 
-    // A token with the permission always sees it.
-    assert_eq!(
-        app.get("/fhir/Condition/e1", &sensitive).await.status(),
-        200
-    );
-    let found = body(app.get("/fhir/Condition?patient=pat-17", &sensitive).await).await;
-    assert_eq!(found["total"], 1);
-    let url = started(&app, &sensitive, "/fhir/$export?_type=Condition", None).await;
-    assert_eq!(
-        ids(download(&app, &sensitive, &url).await.get("Condition")),
-        ["e1"]
-    );
+        // A token with the permission always sees it.
+        assert_eq!(
+            app.get("/fhir/Condition/e1", &sensitive).await.status(),
+            200
+        );
+        let found = body(app.get("/fhir/Condition?patient=pat-17", &sensitive).await).await;
+        assert_eq!(found["total"], 1);
+        let url = started(&app, &sensitive, "/fhir/$export?_type=Condition", None).await;
+        assert_eq!(
+            ids(download(&app, &sensitive, &url).await.get("Condition")),
+            ["e1"]
+        );
 
-    let audit = app.store.audit_recent(None, 100).await.expect("audit");
-    assert!(
-        audit
-            .iter()
-            .any(|a| a.action == "fhir.export" && a.detail.contains("with sensitive history"))
-    );
-    assert!(
-        audit
-            .iter()
-            .any(|a| a.action == "fhir.export" && a.detail.contains("without sensitive history"))
-    );
-    assert!(
-        audit
-            .iter()
-            .any(|a| a.action == "fhir.read" && a.detail.contains("sensitive included"))
-    );
-    assert!(audit.iter().any(|a| a.action == "api-token.create"
-        && a.detail.contains("token created with sensitive scope")));
+        let audit = app.store.audit_recent(None, 100).await.expect("audit");
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == "fhir.export" && a.detail.contains("with sensitive history"))
+        );
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == "fhir.export" && a.detail.contains("without sensitive history"))
+        );
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == "fhir.read" && a.detail.contains("sensitive included"))
+        );
+        assert!(audit.iter().any(|a| a.action == "api-token.create"
+            && a.detail.contains("token created with sensitive scope")));
+    }
 }

@@ -3,6 +3,7 @@
 //! and a record to load.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use haven_core::policy::Policy;
 use haven_store::api_tokens::ApiScope;
@@ -16,12 +17,17 @@ pub const EC_PRIVATE: &str = include_str!("keys/ec384-private.pem");
 pub const EC_UNTRUSTED: &str = include_str!("keys/ec384-untrusted.pem");
 pub const RSA_PRIVATE: &str = include_str!("keys/rsa-private.pem");
 
+#[path = "../common/database.rs"]
+mod database;
+
 pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub http: reqwest::Client,
-    /// The database and exports, shared with an app restarted over them.
-    dir: std::sync::Arc<tempfile::TempDir>,
+    /// The database (a file here on SQLite), audit files and exports, shared with an app
+    /// restarted over them.
+    dir: Arc<tempfile::TempDir>,
+    database: Arc<database::TestDatabase>,
     config: WebConfig,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -41,22 +47,29 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with its settings changed by `adjust` (the public URL is the bound address).
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut WebConfig)) -> TestApp {
-    let dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
-    start(dir, |config| {
+    let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    let database = Arc::new(database::fresh(dir.path()).await);
+    start(dir, database, |config| {
         config.cds.issuers = issuers();
         adjust(config);
     })
     .await
 }
 
-/// A server over the database and exports in `dir`, listening on a new port.
+/// A server over `database` and the exports in `dir`, listening on a new port.
 async fn start(
-    dir: std::sync::Arc<tempfile::TempDir>,
+    dir: Arc<tempfile::TempDir>,
+    database: Arc<database::TestDatabase>,
     adjust: impl FnOnce(&mut WebConfig),
 ) -> TestApp {
-    let store = Store::open(dir.path().join("haven.db").to_str().expect("utf-8"))
-        .await
-        .expect("store");
+    let store = Store::open_with(
+        &database.url,
+        &database.audit,
+        haven_store::Clock::system(),
+        &|_, _| {},
+    )
+    .await
+    .expect("store");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -80,6 +93,7 @@ async fn start(
         store,
         http: reqwest::Client::new(),
         dir,
+        database,
         config,
         _shutdown: tx,
     }
@@ -89,10 +103,11 @@ impl TestApp {
     /// This app stopped and a new server started over the same database and exports, with
     /// the same settings (but its own address), as after a restart.
     pub async fn restart(self) -> TestApp {
-        let (dir, config) = (self.dir.clone(), self.config.clone());
+        let (dir, database, config) =
+            (self.dir.clone(), self.database.clone(), self.config.clone());
         self.store.close().await;
         drop(self);
-        start(dir, |c| {
+        start(dir, database, |c| {
             c.cds.issuers = config.cds.issuers;
             c.fhir.export_retention = config.fhir.export_retention;
             c.limits = config.limits;

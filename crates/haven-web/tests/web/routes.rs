@@ -411,73 +411,74 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{other_user}", "other.user")
 }
 
-#[tokio::test]
-async fn every_route_answers_every_role_as_the_table_says() {
-    let app: TestApp = spawn_app().await;
-    for role in Role::ALL {
-        app.add_user(role.id(), role, None).await;
-    }
-    app.add_user("other.user", Role::Clinician, None).await;
-    let fixture = seed_patient(&app.store, Some("clinician")).await;
+haven_testdb::both! {
+    async fn every_route_answers_every_role_as_the_table_says() {
+        let app: TestApp = spawn_app().await;
+        for role in Role::ALL {
+            app.add_user(role.id(), role, None).await;
+        }
+        app.add_user("other.user", Role::Clinician, None).await;
+        let fixture = seed_patient(&app.store, Some("clinician")).await;
 
-    let mut failures = Vec::new();
-    for case in ROUTES {
-        let path = fill(case.path, &fixture);
-        for (role, expected) in ROLES.iter().zip(case.expect) {
-            // A fresh session per request: the logout row must not end the next row's session.
-            let browser = match role {
-                Some(r) => app.signed_in(r.id()).await,
-                None => app.anonymous(),
-            };
-            let res = match case.method {
-                "GET" => browser.get(&path).await,
-                _ => browser.post(&path, case.form).await,
-            };
-            let got = res.status().as_u16();
-            if got != expected {
-                failures.push(format!(
-                    "{} {path} as {}: expected {expected}, got {got}",
-                    case.method,
-                    role.map_or("anonymous", Role::id)
-                ));
+        let mut failures = Vec::new();
+        for case in ROUTES {
+            let path = fill(case.path, &fixture);
+            for (role, expected) in ROLES.iter().zip(case.expect) {
+                // A fresh session per request: the logout row must not end the next row's session.
+                let browser = match role {
+                    Some(r) => app.signed_in(r.id()).await,
+                    None => app.anonymous(),
+                };
+                let res = match case.method {
+                    "GET" => browser.get(&path).await,
+                    _ => browser.post(&path, case.form).await,
+                };
+                let got = res.status().as_u16();
+                if got != expected {
+                    failures.push(format!(
+                        "{} {path} as {}: expected {expected}, got {got}",
+                        case.method,
+                        role.map_or("anonymous", Role::id)
+                    ));
+                }
             }
         }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+        assert!(
+            failures.is_empty(),
+            "{} mismatches:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
 
-    // None of the refused or incomplete POSTs changed anything.
-    assert_eq!(app.store.count_patients().await.expect("count"), 1);
-    let history = app
-        .store
-        .entry_history(&fixture.clinical_entry)
-        .await
-        .expect("history");
-    assert_eq!(history.len(), 1, "no entry was marked in error");
-    assert!(
-        app.store
-            .user("other.user")
+        // None of the refused or incomplete POSTs changed anything.
+        assert_eq!(app.store.count_patients().await.expect("count"), 1);
+        let history = app
+            .store
+            .entry_history(&fixture.clinical_entry)
             .await
-            .expect("user")
-            .is_some_and(|u| u.active)
-    );
-    let record = app
-        .store
-        .record(&fixture.patient, haven_core::record::Visibility::Sensitive)
-        .await
-        .expect("record");
-    assert_eq!(record.entries.len(), 4, "no entry was added");
-    assert!(
-        record.entries.iter().all(|e| e.version == 1),
-        "no entry was amended"
-    );
-    assert_eq!(
-        app.store.policy().await.expect("policy"),
-        haven_core::policy::Policy::default(),
-        "no policy setting changed"
-    );
+            .expect("history");
+        assert_eq!(history.len(), 1, "no entry was marked in error");
+        assert!(
+            app.store
+                .user("other.user")
+                .await
+                .expect("user")
+                .is_some_and(|u| u.active)
+        );
+        let record = app
+            .store
+            .record(&fixture.patient, haven_core::record::Visibility::Sensitive)
+            .await
+            .expect("record");
+        assert_eq!(record.entries.len(), 4, "no entry was added");
+        assert!(
+            record.entries.iter().all(|e| e.version == 1),
+            "no entry was amended"
+        );
+        assert_eq!(
+            app.store.policy().await.expect("policy"),
+            haven_core::policy::Policy::default(),
+            "no policy setting changed"
+        );
+    }
 }

@@ -1,5 +1,6 @@
-//! Test harness: `spawn_app()` starts Haven on an ephemeral port with its own database;
-//! `Browser` is a signed-in (or anonymous) client that sends forms the way the pages do.
+//! Test harness: `spawn_app()` starts Haven on an ephemeral port with its own database, on the
+//! test's backend (SQLite, or PostgreSQL inside `haven_testdb::both!`); `Browser` is a
+//! signed-in (or anonymous) client that sends forms the way the pages do.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,10 +18,15 @@ use reqwest::redirect::Policy as RedirectPolicy;
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
 
+#[path = "../common/database.rs"]
+mod database;
+
 pub struct TestApp {
     pub base: String,
     pub store: Store,
     _dir: tempfile::TempDir,
+    /// Dropped after the server: the PostgreSQL database of the test, if on PostgreSQL.
+    _database: Option<Arc<haven_testdb::Scratch>>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -41,10 +47,8 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
 /// The app on `clock`, which the store, the pages and the forms all read "today" from.
 pub async fn spawn_app_on(config: WebConfig, clock: Clock) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("haven.db");
-    let url = path.to_str().expect("utf-8 path");
-    let audit = haven_store::AuditFiles::beside(url).expect("audit files");
-    let store = Store::open_with(url, &audit, clock, &|_, _| {})
+    let database = database::fresh(dir.path()).await;
+    let store = Store::open_with(&database.url, &database.audit, clock, &|_, _| {})
         .await
         .expect("open store");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -67,6 +71,7 @@ pub async fn spawn_app_on(config: WebConfig, clock: Clock) -> TestApp {
         base: format!("http://{addr}"),
         store,
         _dir: dir,
+        _database: database.scratch,
         _shutdown: tx,
     }
 }
@@ -80,8 +85,13 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    /// The database file, for tests that must damage it the way only hand edits could.
+    /// The database file, for tests that must damage it the way only hand edits could (on
+    /// SQLite only).
     pub fn db_path(&self) -> std::path::PathBuf {
+        assert!(
+            self._database.is_none(),
+            "db_path is the SQLite file: this test must not run on PostgreSQL"
+        );
         self._dir.path().join("haven.db")
     }
 

@@ -26,168 +26,170 @@ fn contact_without_interpreter(in_days: i64) -> EntryBody {
     })
 }
 
-#[tokio::test]
-async fn a_clinicians_worklist_lists_their_patients_with_filters_and_counts() {
-    let app = spawn_app().await;
-    app.add_user("dr.amal", Role::Clinician, None).await;
-    app.add_user("dr.other", Role::Clinician, None).await;
-    let mine = patient_with(
-        &app.store,
-        "Mariam",
-        "ar",
-        Some("dr.amal"),
-        vec![refusal(1)],
-    )
-    .await;
-    patient_with(
-        &app.store,
-        "Notmine",
-        "fa",
-        Some("dr.other"),
-        vec![refusal(1)],
-    )
-    .await;
-    let browser = app.signed_in("dr.amal").await;
-
-    let page = body(browser.get("/worklist").await).await;
-    assert!(page.contains("My worklist"));
-    assert!(
-        page.contains(&format!("href=\"/patients/{mine}\">Mariam Testperson</a>")),
-        "each row links to the patient"
-    );
-    assert!(
-        !page.contains("Notmine"),
-        "only the clinician's own patients"
-    );
-    assert!(page.contains("risk.reassess-after-event"));
-    assert!(
-        page.contains("Showing 1–"),
-        "{}",
-        between(&page, "result-count", "</p>")
-    );
-    assert!(
-        page.contains("<span class=\"tag tag--urgent\">Urgent</span> <strong>1</strong>"),
-        "count per urgency"
-    );
-    assert!(!page.contains("private note"), "reasons never quote notes");
-
-    let urgent = body(
-        browser
-            .get("/worklist?urgency=urgent&rule=&language=")
-            .await,
-    )
-    .await;
-    let rows = between(&urgent, "<tbody>", "</tbody>");
-    assert!(
-        rows.contains("risk.reassess-after-event") && !rows.contains("tag--routine"),
-        "{rows}"
-    );
-    let farsi = body(browser.get("/worklist?language=fa").await).await;
-    assert!(farsi.contains("0 tasks match the filters.") && farsi.contains("Nothing is due"));
-
-    let practice = body(browser.get("/worklist/practice").await).await;
-    assert!(
-        practice.contains("Mariam") && practice.contains("Notmine"),
-        "the practice list has everyone"
-    );
-
-    // Freshness: a risk review saved now clears the task on the next view.
-    let d = today().to_string();
-    let res = browser
-        .post(
-            &format!("/patients/{mine}/entries/new/risk-review"),
-            &[
-                ("date", d.as_str()),
-                ("suicidal_thoughts", "none"),
-                ("plans_or_intent", "no"),
-                ("recent_self_harm", "no"),
-                ("formulation", "Coping; reviewed."),
-            ],
+haven_testdb::both! {
+    async fn a_clinicians_worklist_lists_their_patients_with_filters_and_counts() {
+        let app = spawn_app().await;
+        app.add_user("dr.amal", Role::Clinician, None).await;
+        app.add_user("dr.other", Role::Clinician, None).await;
+        let mine = patient_with(
+            &app.store,
+            "Mariam",
+            "ar",
+            Some("dr.amal"),
+            vec![refusal(1)],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let page = body(
-        browser
-            .get("/worklist?rule=risk.reassess-after-event")
-            .await,
-    )
-    .await;
-    assert!(
-        page.contains("Nothing is due with these filters"),
-        "{}",
-        between(&page, "result-count", "</p>")
-    );
-    let audit = app.store.audit_recent(None, 5).await.expect("audit");
-    assert!(
-        audit
-            .iter()
-            .any(|a| a.action == "worklist.view" && a.actor == "dr.amal")
-    );
-}
-
-#[tokio::test]
-async fn receptionists_see_administrative_tasks_and_analysts_counts_only() {
-    let app = spawn_app().await;
-    app.add_user("desk", Role::Receptionist, None).await;
-    app.add_user("analyst", Role::Analyst, None).await;
-    let mut needs_interpreter =
-        haven_core::record::Patient::new(haven_core::PatientId::new(""), "Tigist", "Alemu");
-    needs_interpreter.main_language = Some(haven_core::LanguageTag::parse("am").expect("tag"));
-    needs_interpreter.interpreter_required = Some(true);
-    let entry = haven_core::record::Entry::new(
-        haven_core::EntryId::new("c1"),
-        haven_core::PatientId::new(""),
-        contact_without_interpreter(3),
-        haven_core::UserId::new("seed"),
-        time::OffsetDateTime::now_utc(),
-    );
-    let refused = haven_core::record::Entry::new(
-        haven_core::EntryId::new("c2"),
-        haven_core::PatientId::new(""),
-        refusal(2),
-        haven_core::UserId::new("seed"),
-        time::OffsetDateTime::now_utc(),
-    );
-    app.store
-        .create_patient(
-            &haven_store::Actor::cli("test"),
-            needs_interpreter,
-            vec![entry, refused],
+        patient_with(
+            &app.store,
+            "Notmine",
+            "fa",
+            Some("dr.other"),
+            vec![refusal(1)],
         )
-        .await
-        .expect("patient");
+        .await;
+        let browser = app.signed_in("dr.amal").await;
 
-    let desk = app.signed_in("desk").await;
-    let res = desk.get("/worklist").await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(location(&res).starts_with("/worklist/practice"));
-    let page = body(desk.get("/worklist/practice").await).await;
-    assert!(
-        page.contains("Tigist Alemu") && page.contains("interpreter.book"),
-        "administrative tasks are listed"
-    );
-    for clinical in [
-        "risk.",
-        "screening.",
-        "followup.overdue",
-        "Asylum claim refused",
-    ] {
+        let page = body(browser.get("/worklist").await).await;
+        assert!(page.contains("My worklist"));
         assert!(
-            !page.contains(clinical),
-            "receptionist worklist shows {clinical:?}"
+            page.contains(&format!("href=\"/patients/{mine}\">Mariam Testperson</a>")),
+            "each row links to the patient"
+        );
+        assert!(
+            !page.contains("Notmine"),
+            "only the clinician's own patients"
+        );
+        assert!(page.contains("risk.reassess-after-event"));
+        assert!(
+            page.contains("Showing 1–"),
+            "{}",
+            between(&page, "result-count", "</p>")
+        );
+        assert!(
+            page.contains("<span class=\"tag tag--urgent\">Urgent</span> <strong>1</strong>"),
+            "count per urgency"
+        );
+        assert!(!page.contains("private note"), "reasons never quote notes");
+
+        let urgent = body(
+            browser
+                .get("/worklist?urgency=urgent&rule=&language=")
+                .await,
+        )
+        .await;
+        let rows = between(&urgent, "<tbody>", "</tbody>");
+        assert!(
+            rows.contains("risk.reassess-after-event") && !rows.contains("tag--routine"),
+            "{rows}"
+        );
+        let farsi = body(browser.get("/worklist?language=fa").await).await;
+        assert!(farsi.contains("0 tasks match the filters.") && farsi.contains("Nothing is due"));
+
+        let practice = body(browser.get("/worklist/practice").await).await;
+        assert!(
+            practice.contains("Mariam") && practice.contains("Notmine"),
+            "the practice list has everyone"
+        );
+
+        // Freshness: a risk review saved now clears the task on the next view.
+        let d = today().to_string();
+        let res = browser
+            .post(
+                &format!("/patients/{mine}/entries/new/risk-review"),
+                &[
+                    ("date", d.as_str()),
+                    ("suicidal_thoughts", "none"),
+                    ("plans_or_intent", "no"),
+                    ("recent_self_harm", "no"),
+                    ("formulation", "Coping; reviewed."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let page = body(
+            browser
+                .get("/worklist?rule=risk.reassess-after-event")
+                .await,
+        )
+        .await;
+        assert!(
+            page.contains("Nothing is due with these filters"),
+            "{}",
+            between(&page, "result-count", "</p>")
+        );
+        let audit = app.store.audit_recent(None, 5).await.expect("audit");
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == "worklist.view" && a.actor == "dr.amal")
         );
     }
+}
 
-    let analyst = app.signed_in("analyst").await;
-    let page = body(analyst.get("/worklist/practice").await).await;
-    assert!(
-        page.contains("risk.reassess-after-event") && page.contains("interpreter.book"),
-        "counts of every rule"
-    );
-    assert!(
-        !page.contains("Tigist") && !page.contains("/patients/"),
-        "no patient is named or linked"
-    );
+haven_testdb::both! {
+    async fn receptionists_see_administrative_tasks_and_analysts_counts_only() {
+        let app = spawn_app().await;
+        app.add_user("desk", Role::Receptionist, None).await;
+        app.add_user("analyst", Role::Analyst, None).await;
+        let mut needs_interpreter =
+            haven_core::record::Patient::new(haven_core::PatientId::new(""), "Tigist", "Alemu");
+        needs_interpreter.main_language = Some(haven_core::LanguageTag::parse("am").expect("tag"));
+        needs_interpreter.interpreter_required = Some(true);
+        let entry = haven_core::record::Entry::new(
+            haven_core::EntryId::new("c1"),
+            haven_core::PatientId::new(""),
+            contact_without_interpreter(3),
+            haven_core::UserId::new("seed"),
+            time::OffsetDateTime::now_utc(),
+        );
+        let refused = haven_core::record::Entry::new(
+            haven_core::EntryId::new("c2"),
+            haven_core::PatientId::new(""),
+            refusal(2),
+            haven_core::UserId::new("seed"),
+            time::OffsetDateTime::now_utc(),
+        );
+        app.store
+            .create_patient(
+                &haven_store::Actor::cli("test"),
+                needs_interpreter,
+                vec![entry, refused],
+            )
+            .await
+            .expect("patient");
+
+        let desk = app.signed_in("desk").await;
+        let res = desk.get("/worklist").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(location(&res).starts_with("/worklist/practice"));
+        let page = body(desk.get("/worklist/practice").await).await;
+        assert!(
+            page.contains("Tigist Alemu") && page.contains("interpreter.book"),
+            "administrative tasks are listed"
+        );
+        for clinical in [
+            "risk.",
+            "screening.",
+            "followup.overdue",
+            "Asylum claim refused",
+        ] {
+            assert!(
+                !page.contains(clinical),
+                "receptionist worklist shows {clinical:?}"
+            );
+        }
+
+        let analyst = app.signed_in("analyst").await;
+        let page = body(analyst.get("/worklist/practice").await).await;
+        assert!(
+            page.contains("risk.reassess-after-event") && page.contains("interpreter.book"),
+            "counts of every rule"
+        );
+        assert!(
+            !page.contains("Tigist") && !page.contains("/patients/"),
+            "no patient is named or linked"
+        );
+    }
 }
 
 #[tokio::test]

@@ -58,7 +58,11 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
         exports = config.limits.exports,
         "heavy requests allowed at once"
     );
+    // Listen for the signals before saying ready: a SIGTERM sent as soon as the server is
+    // ready must stop it gracefully, not kill it the default way.
+    let stop = stop_requested()?;
     let state = AppState::new(store, policy, config);
+    spawn_policy_reload(state.clone());
     spawn_actions_refresh(state.clone());
     spawn_audit_checkpoints(state.store.clone());
     spawn_export_tidy(state.clone());
@@ -70,13 +74,34 @@ pub async fn run(db: &super::Database, args: ServeArgs) -> Result<()> {
         );
     }
     tracing::info!(%addr, "serving");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    haven_web::serve(listener, state, shutdown)
+    haven_web::serve(listener, state, stop)
         .await
-        .context("the server stopped with an error")
-    // `Database::close` writes the shutdown checkpoint.
+        .context("the server stopped with an error")?;
+    tracing::info!("every request in flight answered; closing the database");
+    // `Database::close` writes the shutdown checkpoint and closes the pool's connections.
+    Ok(())
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT), or SIGTERM, which service
+/// managers and container runtimes send. The server then takes no new connection, answers
+/// every request already received, and returns, so that the database is closed cleanly.
+fn stop_requested() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        #[cfg(unix)]
+        let term = async move {
+            term.recv().await;
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        let signal = tokio::select! {
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+            () = term => "SIGTERM",
+        };
+        tracing::info!(signal, "stopping: finishing the requests in flight");
+    })
 }
 
 /// Anchors the audit log while serving: a checkpoint every minute when entries were added,
@@ -134,6 +159,23 @@ async fn print_existing_logins(store: &haven_store::Store) -> Result<()> {
     Ok(())
 }
 
+/// How often a server rereads the practice policy, so that a change an admin makes on another
+/// server on the same database is followed here within this time.
+const POLICY_RELOAD: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Rereads the stored policy every [`POLICY_RELOAD`].
+fn spawn_policy_reload(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(POLICY_RELOAD);
+        loop {
+            tick.tick().await;
+            if let Err(e) = state.reload_policy().await {
+                tracing::warn!(error = %e, "rereading the policy failed; keeping the last one read");
+            }
+        }
+    });
+}
+
 /// Keeps the stored actions current: at start and then every few minutes, re-evaluates everyone
 /// when the date, the policy or a rule's version has changed (a no-op otherwise), so no
 /// clinician waits for the first worklist of the day or after an upgrade.
@@ -142,6 +184,11 @@ fn spawn_actions_refresh(state: AppState) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
+            // The stored policy, not this server's copy: evaluating everyone with a policy
+            // another server's admin has since changed would undo that server's refresh.
+            if let Err(e) = state.reload_policy().await {
+                tracing::warn!(error = %e, "reading the policy failed; refreshing with the last one read");
+            }
             let started = std::time::Instant::now();
             match state
                 .store

@@ -2,14 +2,16 @@
 //! and `haven serve` on a free port. Shared by `resilience.rs` and `fhir_clients.rs`
 //! (`#[path]`-included, so each test crate takes what it uses).
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
-/// The binary under test: this build's, or `HAVEN_LOAD_BIN` (a release build, for the figures
-/// in BENCHMARKS.md). Settings from the caller's environment are left out.
-pub fn haven(db: &Path) -> Command {
+/// The binary under test on the database `db` (a SQLite file or a `postgres://` URL): this
+/// build's, or `HAVEN_LOAD_BIN` (a release build, for the figures in BENCHMARKS.md). Settings
+/// from the caller's environment are left out.
+pub fn haven(db: impl AsRef<OsStr>) -> Command {
     let bin = std::env::var_os("HAVEN_LOAD_BIN")
         .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_haven")), PathBuf::from);
     let mut cmd = Command::new(bin);
@@ -32,8 +34,14 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(db: &Path) -> Self {
-        let mut child = haven(db)
+    pub fn start(db: impl AsRef<OsStr>) -> Self {
+        Self::spawn(haven(db))
+    }
+
+    /// `haven serve` on a free port, run as `command` (from [`haven`], with any global
+    /// arguments and settings of the test's own).
+    pub fn spawn(mut command: Command) -> Self {
+        let mut child = command
             .args(["serve", "--addr", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -60,6 +68,38 @@ impl Server {
         let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
         let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kib / 1024)
+    }
+
+    /// The server's process id.
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Asks the server to stop with SIGTERM, as a service manager does.
+    #[allow(dead_code)]
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "SIGTERM sent to haven serve");
+    }
+
+    /// Waits for the server to exit (after [`Server::terminate`]), at most `limit`.
+    #[allow(dead_code)]
+    pub fn wait_for_exit(&mut self, limit: Duration) -> ExitStatus {
+        let until = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for haven serve") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < until,
+                "haven serve did not exit within {limit:?} of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// SIGKILL: no shutdown hook runs, as in a crash or a power cut of the process.
