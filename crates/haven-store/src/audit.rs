@@ -106,6 +106,12 @@ impl Trail {
         }
     }
 
+    /// The same key without a checkpoint file: for checking a copy's chain (a backup of a
+    /// PostgreSQL database) by its seals alone.
+    pub(crate) fn key_only(&self) -> Trail {
+        Trail::new(self.key.clone(), None, 0)
+    }
+
     /// Appends one audit row inside the caller's transaction. Every write transaction holds
     /// the database's write lock from its start (`BEGIN IMMEDIATE` on SQLite, an advisory lock
     /// on PostgreSQL: `db.rs`), so reading the chain head here cannot race another writer.

@@ -8,6 +8,7 @@ mod evaluate;
 mod export;
 mod fhir_input;
 mod import;
+mod migrate_db;
 mod policy;
 mod report;
 mod score;
@@ -114,6 +115,7 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
         } => audit::checkpoint(db).await,
         Command::Backup { out } => backup::backup(db.store().await?, &out).await,
         Command::Restore { file, force } => backup::restore(db, &file, force).await,
+        Command::MigrateDb(args) => migrate_db::run(db, &args).await,
         Command::Worklist(args) => worklist::run(db.store().await?, &args).await,
         Command::Score(args) => score::run(&args),
         Command::Policy {
