@@ -16,9 +16,12 @@ use indicatif::ProgressBar;
 
 use crate::cli::MigrateDbArgs;
 
+fn postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 pub async fn run(db: &super::Database, args: &MigrateDbArgs) -> Result<()> {
     let (from, to) = (args.from.as_str(), args.to.as_str());
-    let postgres = |url: &str| url.starts_with("postgres://") || url.starts_with("postgresql://");
     if postgres(from) == postgres(to) {
         bail!(
             "--from {} and --to {} are on the same backend: migrate-db copies from SQLite to PostgreSQL or back",
@@ -81,14 +84,11 @@ pub async fn run(db: &super::Database, args: &MigrateDbArgs) -> Result<()> {
 fn audit_files(url: &str, key: &Path, given: Option<&Path>, flag: &str) -> Result<AuditFiles> {
     let checkpoints = match given {
         Some(file) => file.to_owned(),
-        None => AuditFiles::beside(url)
-            .with_context(|| {
-                format!(
-                    "{flag} {} is PostgreSQL: give its audit checkpoint file with {flag}-checkpoints",
-                    shown_url(url)
-                )
-            })?
-            .checkpoints,
+        None if postgres(url) => bail!(
+            "{flag} {} is PostgreSQL: give its audit checkpoint file with {flag}-checkpoints (it is kept outside the database)",
+            shown_url(url)
+        ),
+        None => AuditFiles::beside(url)?.checkpoints,
     };
     Ok(AuditFiles {
         key: key.to_owned(),
