@@ -44,14 +44,8 @@ impl Store {
             });
         }
         let url = out.to_string_lossy().into_owned();
-        let file = Store::open_file(
-            &url,
-            None,
-            self.clock,
-            PoolSettings::default(),
-            &|_, _| {},
-        )
-        .await?;
+        let file =
+            Store::open_file(&url, None, self.clock, PoolSettings::default(), &|_, _| {}).await?;
         let copied = self.copy_into(&file, &url, &|_, _, _| {}).await;
         let checked = match copied {
             Ok(_) => {

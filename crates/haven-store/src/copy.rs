@@ -126,8 +126,8 @@ pub async fn schema_version(url: &str) -> Result<Option<i64>, StoreError> {
     if !std::path::Path::new(path).exists() {
         return Ok(None);
     }
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
-        .read_only(true);
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?.read_only(true);
     let mut conn = sqlx::SqliteConnection::connect_with(&options)
         .await
         .map_err(|_| StoreError::NotSqlite {

@@ -203,7 +203,9 @@ fn a_row_altered_after_the_copy_fails_verification_naming_table_and_key() {
     let p = Practice::with_demo();
     let moved = p.migrate_to(&pg.url);
     assert!(moved.status.success(), "{}", text(&moved));
-    pg.execute("UPDATE entries SET entry_date = '1999-01-01' WHERE id = (SELECT MIN(id) FROM entries)");
+    pg.execute(
+        "UPDATE entries SET entry_date = '1999-01-01' WHERE id = (SELECT MIN(id) FROM entries)",
+    );
     let first: String = pg.text("SELECT MIN(id) FROM entries");
 
     let err = p.fails(&[
@@ -219,7 +221,9 @@ fn a_row_altered_after_the_copy_fails_verification_naming_table_and_key() {
         &p.path("pg.checkpoints").to_string_lossy(),
     ]);
     assert!(
-        err.contains(&format!("table entries, key {first}: column entry_date differs")),
+        err.contains(&format!(
+            "table entries, key {first}: column entry_date differs"
+        )),
         "{err}"
     );
 }
@@ -243,7 +247,10 @@ fn a_source_at_another_schema_version_is_refused_saying_which() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("the source"), "{err}");
     assert!(err.contains("schema version 9999"), "{err}");
-    assert_eq!(pg.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'"), 0);
+    assert_eq!(
+        pg.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'"),
+        0
+    );
 }
 
 #[test]
@@ -266,7 +273,11 @@ fn a_postgres_practice_backs_up_to_a_file_and_restores_into_an_empty_postgres() 
     assert!(backup.exists());
 
     let restored_checkpoints = p.path("restored.checkpoints");
-    let args = p.on(&restored.url, &restored_checkpoints, &["restore", &backup_text]);
+    let args = p.on(
+        &restored.url,
+        &restored_checkpoints,
+        &["restore", &backup_text],
+    );
     p.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let manifest = format!("{backup_text}.manifest");
     let args = p.on(
@@ -282,7 +293,11 @@ fn a_postgres_practice_backs_up_to_a_file_and_restores_into_an_empty_postgres() 
     );
     // A second restore over it is refused, and it stays as it was.
     let before = restored.rows("SELECT COUNT(*) FROM audit_log");
-    let args = p.on(&restored.url, &restored_checkpoints, &["restore", &backup_text]);
+    let args = p.on(
+        &restored.url,
+        &restored_checkpoints,
+        &["restore", &backup_text],
+    );
     let err = p.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(err.contains("already holds data"), "{err}");
     assert_eq!(restored.rows("SELECT COUNT(*) FROM audit_log"), before);
@@ -334,7 +349,9 @@ mod scratch {
                 skipped(&server, &e);
                 return None;
             }
-            let (base, _) = server.rsplit_once('/').expect("a server URL ends in /DATABASE");
+            let (base, _) = server
+                .rsplit_once('/')
+                .expect("a server URL ends in /DATABASE");
             Some(Scratch {
                 url: format!("{base}/{name}"),
                 server,

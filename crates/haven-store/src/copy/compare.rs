@@ -112,7 +112,9 @@ async fn table_rows(
     loop {
         match (ours.try_next().await?, theirs.try_next().await?) {
             (None, None) => return Ok(n),
-            (Some(a), None) => return Err(differs(&a, "the row is missing from the target".into())),
+            (Some(a), None) => {
+                return Err(differs(&a, "the row is missing from the target".into()));
+            }
             (None, Some(b)) => {
                 return Err(differs(
                     &b,
@@ -144,7 +146,7 @@ async fn table_rows(
                     ));
                 }
                 n += 1;
-                if n % 10_000 == 0 {
+                if n.is_multiple_of(10_000) {
                     progress(n);
                 }
             }
@@ -165,7 +167,10 @@ fn shown(value: &Value) -> String {
 /// migrated database leaves empty, or a row under a key such a database does not have. The
 /// comparison is with a new in-memory database of this build (seeded rows carry the time they
 /// were seeded, so only their keys are compared).
-pub(crate) async fn holds_data(target: &Store, plan: &Plan) -> Result<Option<Difference>, CopyError> {
+pub(crate) async fn holds_data(
+    target: &Store,
+    plan: &Plan,
+) -> Result<Option<Difference>, CopyError> {
     let reference = Store::open_in_memory().await?;
     let mut fresh = Held::of(reference.db()).await?;
     let mut held = Held::of(target.db()).await?;

@@ -74,7 +74,8 @@ pub(crate) fn rows<'a>(
 
 pub(crate) async fn count(conn: Conn<'_>, table: &Table) -> Result<u64, CopyError> {
     let sql = format!("SELECT COUNT(*) FROM {}", quoted(&table.name));
-    let n: i64 = crate::db::on!(conn conn, c => sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(c).await)?;
+    let n: i64 =
+        crate::db::on!(conn conn, c => sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(c).await)?;
     Ok(n.max(0) as u64)
 }
 
@@ -139,11 +140,9 @@ async fn copy_into_pg(
     let mut n = 0;
     let sent: Result<(), CopyError> = async {
         while let Some(row) = rows.try_next().await? {
-            copy_line(&mut buffer, &row, &table.columns).map_err(|why| {
-                CopyError::Unstorable {
-                    table: table.name.clone(),
-                    why,
-                }
+            copy_line(&mut buffer, &row, &table.columns).map_err(|why| CopyError::Unstorable {
+                table: table.name.clone(),
+                why,
             })?;
             n += 1;
             if buffer.len() >= COPY_CHUNK {

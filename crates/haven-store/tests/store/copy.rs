@@ -136,7 +136,11 @@ async fn a_practice_moves_to_postgres_and_back_with_every_row_view_and_the_audit
 
     // And back: PostgreSQL into a new SQLite file compares equal to the PostgreSQL database.
     let back_dir = tempfile::tempdir().expect("dir");
-    let back_url = back_dir.path().join("back.db").to_string_lossy().into_owned();
+    let back_url = back_dir
+        .path()
+        .join("back.db")
+        .to_string_lossy()
+        .into_owned();
     let back = Store::open_with(
         &back_url,
         &AuditFiles {
@@ -159,12 +163,20 @@ async fn a_practice_moves_to_postgres_and_back_with_every_row_view_and_the_audit
         })
         .await
         .expect("search");
-    assert!(found.1 >= 1, "name search works on the copy's own search tables");
+    assert!(
+        found.1 >= 1,
+        "name search works on the copy's own search tables"
+    );
     target.close().await;
 }
 
 async fn source_name(store: &Store) -> String {
-    store.patient("pat-1").await.expect("pat-1").patient.family_name
+    store
+        .patient("pat-1")
+        .await
+        .expect("pat-1")
+        .patient
+        .family_name
 }
 
 #[tokio::test]
@@ -194,7 +206,11 @@ async fn a_target_holding_data_is_refused_by_table_and_key_and_left_unchanged() 
     // The first table in copy order holding a row a new database has not (here the worklist
     // counts the new patient's actions made), by its key.
     assert!(!found.table.is_empty() && !found.key.is_empty(), "{err}");
-    assert!(err.to_string().contains(&format!("table {}, key ", found.table)), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("table {}, key ", found.table)),
+        "{err}"
+    );
     assert!(err.to_string().contains("left it untouched"), "{err}");
     assert_eq!(target.count_patients().await.expect("count"), 1);
     assert_eq!(target.audit_head().await.expect("head"), before);
@@ -299,7 +315,7 @@ async fn a_postgres_backup_is_a_verified_sqlite_file_that_restores_into_an_empty
     assert_eq!(restored.count_patients().await.expect("count"), 40);
     assert!(matches!(
         restored
-            .audit_verify_against(&[manifest.clone()])
+            .audit_verify_against(std::slice::from_ref(&manifest))
             .await
             .expect("verify"),
         AuditVerification::Intact { .. }

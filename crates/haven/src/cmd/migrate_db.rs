@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result, bail};
 use haven_store::copy::{Progress, Step};
 use haven_store::{
-    AuditFiles, AuditVerification, Clock, CopyError, Copied, Store, known_schema_version,
+    AuditFiles, AuditVerification, Clock, Copied, CopyError, Store, known_schema_version,
     schema_version, shown_url,
 };
 use indicatif::ProgressBar;
