@@ -46,7 +46,7 @@ impl Store {
         let url = out.to_string_lossy().into_owned();
         let file =
             Store::open_file(&url, None, self.clock, PoolSettings::default(), &|_, _| {}).await?;
-        let copied = self.copy_into(&file, &url, &|_, _, _| {}).await;
+        let copied = self.copy_into(&file, &url, None, &|_, _, _| {}).await;
         let checked = match copied {
             Ok(_) => {
                 // The chain as copied, checked by its seals under this database's key.
@@ -144,7 +144,7 @@ async fn restore_into_postgres(
         .into());
     }
     let target = Store::open_with(url, audit, clock, &|_, _| {}).await?;
-    if let Err(e) = file.copy_into(&target, url, &|_, _, _| {}).await {
+    if let Err(e) = file.copy_into(&target, url, None, &|_, _, _| {}).await {
         target.close().await;
         return Err(e.into());
     }

@@ -187,19 +187,24 @@ impl Store {
     /// Copies this database into `target` (the other backend), which must hold nothing but
     /// what its migrations put there; then compares every table of the target with the source
     /// snapshot it was copied from, and rebuilds and compares every patient's rules view.
-    /// `target_url` names the target in messages. The source is only read.
+    /// `target_url` names the target in messages. With `actor`, the copy is audited in this
+    /// database's log first (`database.copy`, naming the target), so the copy holds that row
+    /// too; otherwise nothing is written to the source.
     pub async fn copy_into(
         &self,
         target: &Store,
         target_url: &str,
+        actor: Option<&crate::Actor>,
         progress: Progress<'_>,
     ) -> Result<Copied, CopyError> {
         let plan = plan_between(self, target).await?;
+        let shown = crate::open_pg::without_password(target_url);
         if let Some(found) = compare::holds_data(target, &plan).await? {
-            return Err(CopyError::TargetNotEmpty {
-                url: crate::open_pg::without_password(target_url),
-                found,
-            });
+            return Err(CopyError::TargetNotEmpty { url: shown, found });
+        }
+        if let Some(actor) = actor {
+            self.audit_read(actor, "database.copy", None, &format!("to {shown}"))
+                .await?;
         }
         let mut snapshot = transfer::Snapshot::of(self.db()).await?;
         let counts = transfer::copy(&mut snapshot, target, &plan, progress).await?;

@@ -123,7 +123,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct MigrateDbArgs {
-    /// The database to copy from: sqlite://PATH (or a path) or postgres://…; only read.
+    /// The database to copy from: sqlite://PATH (or a path) or postgres://…. It is read, and
+    /// gains one audit row naming the copy (before the snapshot, so the copy holds it too).
     #[arg(long, value_name = "URL")]
     pub from: String,
     /// The database to copy into, on the other backend: new or empty.

@@ -78,7 +78,7 @@ async fn a_practice_moves_to_postgres_and_back_with_every_row_view_and_the_audit
 
     let copied = source
         .store
-        .copy_into(&target, &pg.url, &|_, _, _| {})
+        .copy_into(&target, &pg.url, Some(&actor()), &|_, _, _| {})
         .await
         .expect("copy");
     let rows = |table: &str| {
@@ -94,6 +94,12 @@ async fn a_practice_moves_to_postgres_and_back_with_every_row_view_and_the_audit
     assert!(rows("entries").is_some_and(|n| n > 40), "{copied:?}");
     assert_eq!(rows("patient_search"), None, "SQLite's own search table");
     assert_eq!(copied.views, 40);
+    // The copy is audited in the source's log before its snapshot, so the copy holds it too.
+    for store in [&source.store, &target] {
+        let newest = store.audit_recent(None, 1).await.expect("audit");
+        assert_eq!(newest[0].action, "database.copy");
+        assert!(newest[0].detail.starts_with("to postgres://"), "{newest:?}");
+    }
 
     // The chain verifies on PostgreSQL with the same head, against the source's checkpoints.
     source.store.audit_checkpoint().await.expect("checkpoint");
@@ -153,7 +159,7 @@ async fn a_practice_moves_to_postgres_and_back_with_every_row_view_and_the_audit
     .await
     .expect("open");
     target
-        .copy_into(&back, &back_url, &|_, _, _| {})
+        .copy_into(&back, &back_url, None, &|_, _, _| {})
         .await
         .expect("copy back");
     let found = back
@@ -197,7 +203,7 @@ async fn a_target_holding_data_is_refused_by_table_and_key_and_left_unchanged() 
     let before = target.audit_head().await.expect("head");
     let err = source
         .store
-        .copy_into(&target, &pg.url, &|_, _, _| {})
+        .copy_into(&target, &pg.url, Some(&actor()), &|_, _, _| {})
         .await
         .expect_err("refused");
     let CopyError::TargetNotEmpty { found, .. } = &err else {
@@ -225,7 +231,7 @@ async fn a_row_changed_after_the_copy_is_named_by_table_key_and_column() {
     let (target, _) = with_key(&pg, &source.audit.key).await;
     source
         .store
-        .copy_into(&target, &pg.url, &|_, _, _| {})
+        .copy_into(&target, &pg.url, Some(&actor()), &|_, _, _| {})
         .await
         .expect("copy");
     pg.sql("UPDATE patients SET family_name = 'Altered' WHERE id = 'pat-7'")
@@ -268,7 +274,7 @@ async fn a_postgres_backup_is_a_verified_sqlite_file_that_restores_into_an_empty
     let (live, live_files) = with_key(&pg, &source.audit.key).await;
     source
         .store
-        .copy_into(&live, &pg.url, &|_, _, _| {})
+        .copy_into(&live, &pg.url, None, &|_, _, _| {})
         .await
         .expect("copy");
 

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result, bail};
 use haven_store::copy::{Progress, Step};
 use haven_store::{
-    AuditFiles, AuditVerification, Clock, Copied, CopyError, Store, known_schema_version,
+    Actor, AuditFiles, AuditVerification, Clock, Copied, CopyError, Store, known_schema_version,
     schema_version, shown_url,
 };
 use indicatif::ProgressBar;
@@ -113,7 +113,9 @@ async fn copy_and_verify(
     let copied = if args.verify_only {
         source.compare_with(target, progress).await
     } else {
-        source.copy_into(target, &args.to, progress).await
+        source
+            .copy_into(target, &args.to, Some(&Actor::cli("migrate-db")), progress)
+            .await
     };
     bars.finish();
     let copied = copied?;
