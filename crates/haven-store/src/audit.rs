@@ -109,6 +109,12 @@ impl Trail {
         }
     }
 
+    /// The same key without a checkpoint file: for checking a copy's chain (a backup of a
+    /// PostgreSQL database) by its seals alone.
+    pub(crate) fn key_only(&self) -> Trail {
+        Trail::new(self.key.clone(), None, 0)
+    }
+
     /// Appends rows inside the caller's transaction, chained in memory and written with
     /// multi-row inserts (one round trip per few hundred rows). Every write transaction holds
     /// the database's write lock from its start (`BEGIN IMMEDIATE` on SQLite, an advisory lock

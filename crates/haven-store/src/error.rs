@@ -59,6 +59,15 @@ pub enum StoreError {
     #[error("restore refused: the target database already holds data (use --force to overwrite)")]
     RestoreTargetNotEmpty,
     #[error(
+        "restore --force is refused on PostgreSQL: a restore goes only into an empty database there; drop and create the database, then restore into it"
+    )]
+    ForceOnPostgres,
+    /// Copying between the backends (a PostgreSQL backup or restore) failed or did not verify.
+    #[error(transparent)]
+    Copy(Box<crate::copy::CopyError>),
+    #[error("the audit log of {what} does not verify: {why}")]
+    AuditBroken { what: String, why: String },
+    #[error(
         "the audit log is sealed with a key that is not at {path}: give its file with --audit-key (HAVEN_AUDIT_KEY), or restore it from its backup; Haven does not make a new key for a log written with another"
     )]
     AuditKeyMissing { path: String },
@@ -90,4 +99,13 @@ pub enum StoreError {
     NoRuntime,
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<crate::copy::CopyError> for StoreError {
+    fn from(e: crate::copy::CopyError) -> Self {
+        match e {
+            crate::copy::CopyError::Store(e) => e,
+            e => StoreError::Copy(Box::new(e)),
+        }
+    }
 }

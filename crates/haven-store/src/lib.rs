@@ -1,7 +1,8 @@
 //! Haven's storage: one [`Store`] over an embedded SQLite file (the default) or a PostgreSQL
 //! database (`postgres://…`) — the clinical record, accounts, sessions, settings and the
 //! tamper-evident audit log. Queries are written once for both (`db.rs`); what is not yet
-//! ported to PostgreSQL is refused there by name ([`StoreError::NotOnPostgres`]).
+//! ported to PostgreSQL is refused there by name ([`StoreError::NotOnPostgres`]). A whole
+//! database moves between the backends through [`copy`] (`haven migrate-db`, PostgreSQL backups).
 //!
 //! Architecture invariants:
 //! - every public write runs in one transaction together with its audit row;
@@ -18,6 +19,7 @@ mod cds_jti;
 mod clock;
 mod codec;
 mod coordination;
+pub mod copy;
 mod db;
 mod directory;
 mod duplicates;
@@ -48,11 +50,12 @@ pub use audit::{
 pub use break_glass::BreakGlass;
 pub use clock::Clock;
 pub use coordination::DayContact;
+pub use copy::{Copied, CopyError, Difference, schema_version};
 pub use db::Backend;
 pub use directory::DirectoryEntry;
 pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
-pub use open::PoolSettings;
+pub use open::{PoolSettings, known_schema_version};
 pub use open_pg::without_password as shown_url;
 pub use organisations::{OdsCode, OdsCodeError, OrgId, Practice};
 pub use patients::{PatientQuery, PatientSummary, VersionStamp};

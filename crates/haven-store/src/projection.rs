@@ -119,6 +119,26 @@ pub(crate) async fn refresh_many(
     conn: impl Into<Conn<'_>>,
     ids: &[&str],
 ) -> Result<Vec<PatientRecord>> {
+    let mut conn = conn.into();
+    let out = read_records(conn.re(), ids).await?;
+    for (id, record) in ids.iter().zip(&out) {
+        let view = encode(record)?;
+        exec!(conn conn.re(), c => sqlx::query("UPDATE patients SET rules_view = $1 WHERE id = $2")
+            .bind(&view)
+            .bind(*id)
+            .execute(c)
+            .await)?;
+    }
+    Ok(out)
+}
+
+/// The records the rules views of `ids` are made from (each patient and their active
+/// entries), read in two statements, in the order of `ids`. A copy between databases rebuilds
+/// views through it to check them (`copy/compare.rs`).
+pub(crate) async fn read_records(
+    conn: impl Into<Conn<'_>>,
+    ids: &[&str],
+) -> Result<Vec<PatientRecord>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -145,20 +165,13 @@ pub(crate) async fn refresh_many(
             }
         }
     });
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let record = records
-            .remove(*id)
-            .ok_or_else(|| StoreError::PatientNotFound((*id).to_owned()))?;
-        let view = encode(&record)?;
-        exec!(conn conn.re(), c => sqlx::query("UPDATE patients SET rules_view = $1 WHERE id = $2")
-            .bind(&view)
-            .bind(*id)
-            .execute(c)
-            .await)?;
-        out.push(record);
-    }
-    Ok(out)
+    ids.iter()
+        .map(|id| {
+            records
+                .remove(*id)
+                .ok_or_else(|| StoreError::PatientNotFound((*id).to_owned()))
+        })
+        .collect()
 }
 
 /// Rebuilds one patient's rules view from the stored rows, inside the caller's transaction.

@@ -647,26 +647,6 @@ both! {
 }
 
 #[tokio::test]
-async fn what_is_not_yet_on_postgres_is_refused_by_name_and_changes_nothing() {
-    let Some(db) = Db::fresh(Kind::Postgres).await else {
-        return;
-    };
-    let out = db._dir_path().join("backup.db");
-    let err = db
-        .store
-        .backup_to(&actor(), &out)
-        .await
-        .expect_err("a file backup is not yet on PostgreSQL");
-    assert!(matches!(err, StoreError::NotOnPostgres(_)), "{err}");
-    assert!(
-        err.to_string().contains("not available on PostgreSQL yet"),
-        "{err}"
-    );
-    assert!(!out.exists());
-    assert_eq!(db.store.audit_recent(None, 10).await.expect("audit"), []);
-}
-
-#[tokio::test]
 async fn refuses_foreign_and_newer_databases_without_touching_them() {
     let dir = tempfile::tempdir().expect("dir");
     let text = dir.path().join("notes.txt");
@@ -1351,6 +1331,9 @@ mod coordination;
 
 #[path = "store/practices.rs"]
 mod practices;
+
+#[path = "store/copy.rs"]
+mod copy;
 
 // Practitioners and FHIR name search, on both backends.
 both! {

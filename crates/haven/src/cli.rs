@@ -126,6 +126,32 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Move a practice between SQLite and PostgreSQL: copy every table into an empty database
+    /// in one transaction, then verify the copy (every row, every patient's rules view, the
+    /// audit chain). Exits 1 naming the first difference. Stop Haven on the source first.
+    MigrateDb(MigrateDbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateDbArgs {
+    /// The database to copy from: sqlite://PATH (or a path) or postgres://…. It is read, and
+    /// gains one audit row naming the copy (before the snapshot, so the copy holds it too).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The database to copy into, on the other backend: new or empty.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The source's audit checkpoint file (default: beside a SQLite source; required for a
+    /// PostgreSQL source). The copy's audit chain is verified against it.
+    #[arg(long, value_name = "FILE")]
+    pub from_checkpoints: Option<PathBuf>,
+    /// The target's audit checkpoint file (default: beside a SQLite target; required for a
+    /// PostgreSQL target, and given to every `haven serve` on it as --audit-checkpoints).
+    #[arg(long, value_name = "FILE")]
+    pub to_checkpoints: Option<PathBuf>,
+    /// Compare the two databases only, as after a copy, changing neither.
+    #[arg(long)]
+    pub verify_only: bool,
 }
 
 #[derive(Debug, Args)]

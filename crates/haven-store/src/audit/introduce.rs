@@ -151,11 +151,8 @@ impl Store {
     /// After a restore: a log from a backup made before Haven had an audit key is re-anchored
     /// with this database's key, as at first start.
     pub(crate) async fn seal_restored_log(&self) -> Result<()> {
-        let mut tx = self
-            .sqlite("seal_restored_log")?
-            .begin_with("BEGIN IMMEDIATE")
-            .await?;
-        let Some(last) = last_row(&mut tx).await? else {
+        let mut tx = self.db().write().await?;
+        let Some(last) = last_row(tx.conn()).await? else {
             return Ok(());
         };
         if last.is_unkeyed() {

@@ -48,6 +48,11 @@ impl Database {
         })
     }
 
+    /// The audit key file given with --audit-key, if any.
+    pub fn audit_key(&self) -> Option<&std::path::Path> {
+        self.audit_key.as_deref()
+    }
+
     pub async fn store(&self) -> Result<&Store> {
         self.store
             .get_or_try_init(|| async {

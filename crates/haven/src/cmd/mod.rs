@@ -9,6 +9,7 @@ mod export;
 mod fhir_input;
 mod import;
 mod org;
+mod migrate_db;
 mod policy;
 mod report;
 mod score;
@@ -127,6 +128,7 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
         } => audit::checkpoint(db).await,
         Command::Backup { out } => backup::backup(&scoped(db, &org).await?, &out).await,
         Command::Restore { file, force } => backup::restore(db, &file, force).await,
+        Command::MigrateDb(args) => migrate_db::run(db, &args).await,
         Command::Worklist(args) => worklist::run(&scoped(db, &org).await?, &args).await,
         Command::Score(args) => score::run(&args),
         Command::Policy {
