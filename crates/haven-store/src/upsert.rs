@@ -251,7 +251,7 @@ async fn upsert(
         refuse_other_practices(tx.re(), org, &patient_ids, &entry_ids).await?;
         let stored_patients = stored_patients(tx.re(), &patient_ids).await?;
         let stored_entries = stored_entries(tx.re(), &entry_ids).await?;
-        let mut holders = NhsHolders::load(tx.re(), chunk).await?;
+        let mut holders = NhsHolders::load(tx.re(), chunk, org).await?;
         let mut seq = next_seq(tx.re()).await?;
         let mut new_entries: Vec<Entry> = Vec::new();
         let mut pending: HashSet<&str> = HashSet::new();

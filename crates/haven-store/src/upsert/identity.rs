@@ -91,6 +91,9 @@ pub(super) fn demographics(
     })
 }
 
+/// How a refusal names a holder of an NHS number in another practice.
+const ANOTHER_PRACTICE: &str = "of another practice";
+
 /// Who holds the NHS numbers a chunk writes: patients stored before it, and those the chunk
 /// has claimed so far. A number is never given to a second patient.
 pub(super) struct NhsHolders {
@@ -99,7 +102,14 @@ pub(super) struct NhsHolders {
 }
 
 impl NhsHolders {
-    pub(super) async fn load(conn: Conn<'_>, chunk: &[Incoming]) -> Result<Self, UpsertError> {
+    /// The holders of the chunk's numbers; one held in another practice than `org` is named
+    /// only as that (an NHS number stays unique in the deployment, but the refusal must not
+    /// give away another practice's patient id: H-66).
+    pub(super) async fn load(
+        conn: Conn<'_>,
+        chunk: &[Incoming],
+        org: crate::OrgId,
+    ) -> Result<Self, UpsertError> {
         let mut conn = conn;
         let numbers: Vec<&str> = chunk
             .iter()
@@ -109,11 +119,16 @@ impl NhsHolders {
             .collect();
         let mut stored: HashMap<String, Vec<String>> = HashMap::new();
         for part in numbers.chunks(IN_LIST_MAX) {
-            let select = "SELECT id, nhs_number FROM patients WHERE nhs_number IN (";
+            let select = "SELECT id, nhs_number, org FROM patients WHERE nhs_number IN (";
             let rows: Vec<(String, String)> = on!(conn conn.re(), c => {
                 let mut found = Vec::new();
                 for row in in_list(select, part).build().fetch_all(c).await? {
-                    found.push((row.text("nhs_number")?, row.text("id")?));
+                    let holder = if row.int("org")? == org.0 {
+                        row.text("id")?
+                    } else {
+                        ANOTHER_PRACTICE.to_owned()
+                    };
+                    found.push((row.text("nhs_number")?, holder));
                 }
                 found
             });

@@ -194,6 +194,21 @@ both! {
             matches!(err, haven_store::upsert::UpsertError::Store(StoreError::PatientNotFound(_))),
             "{err}"
         );
+        // An NHS number stays unique in the deployment, but the refusal names no patient of
+        // the other practice.
+        let mut twin = patient("Amina", "Haddad");
+        twin.id = PatientId::new("ehr-twin");
+        twin.nhs_number = t.ours.nhs_number.clone();
+        let err = t
+            .b
+            .upsert_records(&actor(), &[PatientRecord::new(twin)], "import")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, haven_store::upsert::UpsertError::DuplicateNhsNumber { .. }),
+            "{err}"
+        );
+        assert!(!err.to_string().contains(t.ours.id.as_str()), "{err}");
         let kept = db.store.record(theirs.id.as_str(), Visibility::Sensitive).await.unwrap();
         assert_eq!(kept.patient.given_name, "Amina");
         assert_eq!(kept.entries.len(), 1);
