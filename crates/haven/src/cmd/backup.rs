@@ -1,5 +1,6 @@
-//! `haven backup` / `haven restore`: a consistent online copy (SQLite `VACUUM INTO`) with its
-//! manifest, and its careful return.
+//! `haven backup` / `haven restore`: a consistent online copy with its manifest, and its careful
+//! return. On both backends a backup is a Haven SQLite file (SQLite's `VACUUM INTO`, or
+//! PostgreSQL's snapshot copied and verified: haven-store `backup.rs`).
 
 use std::path::Path;
 
