@@ -303,19 +303,11 @@ fn a_postgres_practice_backs_up_to_a_file_and_restores_into_an_empty_postgres() 
     assert_eq!(restored.rows("SELECT COUNT(*) FROM audit_log"), before);
 }
 
-/// The smallest piece of haven-store's `tests/store/backends.rs` these tests need: a scratch
-/// PostgreSQL database per test, and the skip-or-fail rule for a missing server.
+/// The test's scratch PostgreSQL database (`haven_testdb`, with its rule for a missing server),
+/// driven from these blocking tests.
 mod scratch {
-    use std::io::Write;
-    use std::sync::OnceLock;
-
-    use sqlx::Connection;
-
-    const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
     pub struct Scratch {
-        server: String,
-        name: String,
+        db: haven_testdb::Scratch,
         pub url: String,
     }
 
@@ -328,107 +320,48 @@ mod scratch {
 
     impl Scratch {
         pub fn create() -> Option<Scratch> {
-            let server =
-                std::env::var("HAVEN_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_SERVER.into());
-            let name = format!(
-                "haven_test_{}_{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .expect("clock")
-                    .as_nanos()
-            );
-            let made = runtime().block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&server).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut admin)
-                    .await?;
-                admin.close().await
-            });
-            if let Err(e) = made {
-                skipped(&server, &e);
-                return None;
-            }
-            let (base, _) = server
-                .rsplit_once('/')
-                .expect("a server URL ends in /DATABASE");
+            let db = runtime().block_on(haven_testdb::Scratch::empty())?;
             Some(Scratch {
-                url: format!("{base}/{name}"),
-                server,
-                name,
+                url: db.url().to_owned(),
+                db,
             })
         }
 
+        async fn connect(&self) -> sqlx::PgConnection {
+            use sqlx::Connection;
+            sqlx::PgConnection::connect(self.db.url())
+                .await
+                .expect("connect to the scratch database")
+        }
+
         pub fn execute(&self, statement: &str) {
-            runtime()
-                .block_on(async {
-                    let mut c = sqlx::PgConnection::connect(&self.url).await?;
-                    sqlx::query(sqlx::AssertSqlSafe(statement.to_owned()))
-                        .execute(&mut c)
-                        .await?;
-                    c.close().await
-                })
-                .expect("statement");
+            runtime().block_on(async {
+                let mut c = self.connect().await;
+                sqlx::query(sqlx::AssertSqlSafe(statement.to_owned()))
+                    .execute(&mut c)
+                    .await
+                    .expect("statement");
+            });
         }
 
         pub fn rows(&self, query: &str) -> i64 {
-            runtime()
-                .block_on(async {
-                    let mut c = sqlx::PgConnection::connect(&self.url).await?;
-                    sqlx::query_scalar(sqlx::AssertSqlSafe(query.to_owned()))
-                        .fetch_one(&mut c)
-                        .await
-                })
-                .expect("query")
+            runtime().block_on(async {
+                let mut c = self.connect().await;
+                sqlx::query_scalar(sqlx::AssertSqlSafe(query.to_owned()))
+                    .fetch_one(&mut c)
+                    .await
+                    .expect("query")
+            })
         }
 
         pub fn text(&self, query: &str) -> String {
-            runtime()
-                .block_on(async {
-                    let mut c = sqlx::PgConnection::connect(&self.url).await?;
-                    sqlx::query_scalar(sqlx::AssertSqlSafe(query.to_owned()))
-                        .fetch_one(&mut c)
-                        .await
-                })
-                .expect("query")
+            runtime().block_on(async {
+                let mut c = self.connect().await;
+                sqlx::query_scalar(sqlx::AssertSqlSafe(query.to_owned()))
+                    .fetch_one(&mut c)
+                    .await
+                    .expect("query")
+            })
         }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let dropped = runtime().block_on(async {
-                let mut admin = sqlx::PgConnection::connect(&self.server).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                )))
-                .execute(&mut admin)
-                .await
-                .map(|_| ())
-            });
-            if dropped.is_err() {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "haven tests: could not drop the test database {}",
-                    self.name
-                );
-            }
-        }
-    }
-
-    fn skipped(server: &str, error: &sqlx::Error) {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "CI=true and PostgreSQL is unreachable at {server} ({error}): the PostgreSQL tests must run in CI"
-            );
-        }
-        static SAID: OnceLock<()> = OnceLock::new();
-        SAID.get_or_init(|| {
-            let _ = writeln!(
-                std::io::stderr(),
-                "haven migrate-db tests: SKIPPED, no PostgreSQL at {server} ({error}). \
-                 Start one, or set HAVEN_TEST_POSTGRES to a server URL; CI=true makes them required."
-            );
-        });
     }
 }
