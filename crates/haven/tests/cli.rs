@@ -1003,3 +1003,6 @@ mod reports;
 
 #[path = "cli/evaluate_in_parts.rs"]
 mod evaluate_in_parts;
+
+#[path = "cli/import_in_parts.rs"]
+mod import_in_parts;

@@ -8,6 +8,7 @@ mod evaluate;
 mod export;
 mod fhir_input;
 mod import;
+mod parts;
 mod policy;
 mod report;
 mod score;
@@ -16,8 +17,8 @@ mod token;
 mod user;
 mod worklist;
 
-/// The least `haven evaluate --memory-limit` takes.
-pub const MIN_MEMORY_LIMIT: u64 = evaluate::MIN_LIMIT;
+/// The least `--memory-limit` (`haven evaluate`, `haven import`) takes.
+pub const MIN_MEMORY_LIMIT: u64 = parts::MIN_LIMIT;
 
 use anyhow::{Context, Result};
 use haven_store::{AuditFiles, Clock, Store};
@@ -122,7 +123,17 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
         Command::Policy {
             command: PolicyCommand::Set { key, value },
         } => policy::set(db.store().await?, &key, &value).await,
-        Command::Import { files } => import::run(db.store().await?, &files).await,
+        Command::Import {
+            files,
+            memory_limit,
+            parts,
+        } => {
+            let reading = parts::Reading {
+                memory_limit,
+                parts,
+            };
+            import::run(db.store().await?, &files, reading).await
+        }
         Command::Export {
             out,
             include_sensitive,
@@ -134,7 +145,7 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
             memory_limit,
             parts,
         } => {
-            let reading = evaluate::Reading {
+            let reading = parts::Reading {
                 memory_limit,
                 parts,
             };
