@@ -16,9 +16,14 @@ use haven_store::{Actor, AuditFiles, Clock, Store};
 
 async fn open(path: &str, day: Date) -> Store {
     let audit = AuditFiles::beside(path).expect("audit files");
-    Store::open_with(path, &audit, Clock::fixed(day.midnight().assume_utc()), &|_, _| {})
-        .await
-        .expect("open")
+    Store::open_with(
+        path,
+        &audit,
+        Clock::fixed(day.midnight().assume_utc()),
+        &|_, _| {},
+    )
+    .await
+    .expect("open")
 }
 
 fn seconds(t: Instant) -> String {

@@ -327,11 +327,12 @@ pub(crate) async fn known_patients_in(
     for (sql, chunk) in ids
         .chunks(IN_LIST_MAX)
         .map(|c| ("SELECT data, version FROM patients WHERE id IN (", c))
-        .chain(
-            nhs_numbers
-                .chunks(IN_LIST_MAX)
-                .map(|c| ("SELECT data, version FROM patients WHERE nhs_number IN (", c)),
-        )
+        .chain(nhs_numbers.chunks(IN_LIST_MAX).map(|c| {
+            (
+                "SELECT data, version FROM patients WHERE nhs_number IN (",
+                c,
+            )
+        }))
     {
         on!(conn conn.re(), c => {
             let mut q = in_list(sql, chunk);

@@ -210,9 +210,11 @@ impl BulkJournal {
     }
 
     async fn enter(conn: &mut SqliteConnection, pool_size: u32, cache_kib: u64) -> Result<Self> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{cache_kib}")))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA cache_size = -{cache_kib}"
+        )))
+        .execute(&mut *conn)
+        .await?;
         let mut rollback_journal = false;
         if pool_size == 1 {
             // Leaving WAL needs every other connection gone; do not wait for one that is not.

@@ -304,10 +304,7 @@ impl BulkImport<'_> {
     pub async fn commit(self) -> Result<UpsertSummary, StoreError> {
         let summary = self.summary;
         match self.conn {
-            BulkConn::Sqlite {
-                mut conn,
-                journal,
-            } => {
+            BulkConn::Sqlite { mut conn, journal } => {
                 sqlx::query("COMMIT").execute(&mut *conn).await?;
                 journal.leave(&mut conn).await?;
             }
@@ -319,10 +316,7 @@ impl BulkImport<'_> {
     /// Leaves the database exactly as it was before the import began.
     pub async fn rollback(self) -> Result<(), StoreError> {
         match self.conn {
-            BulkConn::Sqlite {
-                mut conn,
-                journal,
-            } => {
+            BulkConn::Sqlite { mut conn, journal } => {
                 sqlx::query("ROLLBACK").execute(&mut *conn).await?;
                 journal.leave(&mut conn).await?;
             }
@@ -665,10 +659,10 @@ async fn update_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use haven_core::rules;
     use haven_core::record::{
         EntryBody, LifeEvent, LifeEventKind, Patient, Screening, ScreeningStatus, ScreeningTest,
     };
+    use haven_core::rules;
     use time::macros::{date, datetime};
 
     fn record(kind: LifeEventKind) -> PatientRecord {

@@ -302,7 +302,12 @@ impl<'a> Context<'a> {
 
     /// The status `referral` had today (it moves on at its next step's day).
     pub fn status_today(&self, referral: &crate::record::Referral) -> Option<ReferralStep> {
-        if let Some(next) = referral.steps().map(|s| s.date).filter(|&d| d > self.today).min() {
+        if let Some(next) = referral
+            .steps()
+            .map(|s| s.date)
+            .filter(|&d| d > self.today)
+            .min()
+        {
             self.changes_on(next);
         }
         referral.status_on(self.today)

@@ -189,7 +189,8 @@ pub(super) fn overdue(ctx: &Context<'_>) -> Option<Action> {
             ),
         },
     };
-    ctx.has_come(due).then(|| ctx.action(RuleId::FollowupOverdue, Some(due), reason))
+    ctx.has_come(due)
+        .then(|| ctx.action(RuleId::FollowupOverdue, Some(due), reason))
 }
 
 /// `followup.dna-outreach`

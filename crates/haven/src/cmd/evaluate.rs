@@ -22,7 +22,6 @@ use crate::{actions_output, output, progress};
 
 mod parts;
 
-
 /// Evaluates `files` as of `as_of`, or `today` (the application clock's date), in about
 /// `reading.memory_limit` bytes at most: input larger than fits is read in parts through
 /// temporary files.

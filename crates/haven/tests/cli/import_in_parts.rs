@@ -100,7 +100,11 @@ fn exported(db: &Path) -> Vec<(String, Vec<u8>)> {
         .expect("out")
         .map(|e| {
             let path = e.expect("entry").path();
-            let name = path.file_name().expect("name").to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read(&path).expect("read"))
         })
         .collect();
@@ -109,7 +113,11 @@ fn exported(db: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn ok(out: &Output) {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -135,7 +143,10 @@ fn parts_store_what_one_pass_stores_and_leave_nothing_behind() {
         assert_eq!(whole.stdout, apart.stdout, "{parts} parts: the summary");
         assert_eq!(notes(&whole), notes(&apart), "{parts} parts: the notes");
         assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
-        assert!(exported(&db) == stored, "{parts} parts store what one pass stores");
+        assert!(
+            exported(&db) == stored,
+            "{parts} parts store what one pass stores"
+        );
         // Again: nothing changes, as one pass says.
         let again_whole = import(&whole_db, tmp.path(), files, &[]);
         let again = import(&db, tmp.path(), files, &["--parts", parts]);
@@ -193,7 +204,12 @@ fn a_refusal_in_the_last_part_stores_nothing_and_says_what_one_pass_says() {
     ok(&import(&db, tmp.path(), &[first.clone()], &[]));
     ok(&import(&copy, tmp.path(), &[first], &[]));
     let before = exported(&db);
-    let apart = import(&db, tmp.path(), &[all.clone()], &["--parts", &PARTS.to_string()]);
+    let apart = import(
+        &db,
+        tmp.path(),
+        &[all.clone()],
+        &["--parts", &PARTS.to_string()],
+    );
     let whole = import(&copy, tmp.path(), &[all], &[]);
     assert_eq!(whole.status.code(), Some(1));
     assert_eq!(apart.status.code(), Some(1));
@@ -204,7 +220,10 @@ fn a_refusal_in_the_last_part_stores_nothing_and_says_what_one_pass_says() {
     );
     let error = notes(&apart);
     assert_eq!(notes(&whole), error);
-    assert!(error.contains(&id) && error.contains("all.ndjson"), "{error}");
+    assert!(
+        error.contains(&id) && error.contains("all.ndjson"),
+        "{error}"
+    );
     assert!(exported(&db) == before, "the database is exactly as it was");
     assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
 }
@@ -219,7 +238,12 @@ fn a_bad_line_is_named_as_one_pass_names_it() {
     text.push_str(r#"{"resourceType":"Patient","id":"late","birthDate":"2999-01-01"}"#);
     text.push('\n');
     std::fs::write(&all, text).expect("write");
-    let whole = import(&dir.path().join("whole.db"), tmp.path(), &[all.clone()], &[]);
+    let whole = import(
+        &dir.path().join("whole.db"),
+        tmp.path(),
+        &[all.clone()],
+        &[],
+    );
     let parts_db = dir.path().join("parts.db");
     let apart = import(&parts_db, tmp.path(), &[all], &["--parts", "3"]);
     assert_eq!(apart.status.code(), Some(1));

@@ -27,7 +27,7 @@ use indicatif::ProgressBar;
 
 use super::super::fhir_input::{BLOCK, Input};
 use super::super::parts::{
-    Keys, Notes, PART_BUFFER, cores, create, field, lock, locations, open, read_part, route,
+    Keys, Notes, PART_BUFFER, cores, create, field, locations, lock, open, read_part, route,
     size_of,
 };
 use crate::{actions_output, progress};

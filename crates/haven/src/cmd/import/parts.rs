@@ -26,8 +26,7 @@ use indicatif::ProgressBar;
 
 use super::super::fhir_input::{BLOCK, Input};
 use super::super::parts::{
-    Keys, Notes, Reading, cores, locations, parts_for, read_part, route, size_of,
-    temporary_dir,
+    Keys, Notes, Reading, cores, locations, parts_for, read_part, route, size_of, temporary_dir,
 };
 use super::{Imported, incoming, names, reason};
 use crate::progress;
@@ -37,7 +36,12 @@ pub(super) fn count(inputs: &[Input], reading: &Reading) -> usize {
     reading.parts.unwrap_or_else(|| {
         let total = inputs.iter().map(Input::len).sum();
         // A part per reader and the one being stored; SQLite's page cache besides.
-        parts_for(total, reading.memory_limit, readers() + 1, BULK_IMPORT_CACHE)
+        parts_for(
+            total,
+            reading.memory_limit,
+            readers() + 1,
+            BULK_IMPORT_CACHE,
+        )
     })
 }
 
@@ -59,8 +63,7 @@ pub(super) async fn import(
     let dir = temporary_dir("import")?;
     let total: u64 = inputs.iter().map(Input::len).sum();
     let bar = progress::bytes(total, "1/2 sorting");
-    let routed =
-        tokio::task::block_in_place(|| route(inputs, dir.path(), parts, BLOCK, &bar))?;
+    let routed = tokio::task::block_in_place(|| route(inputs, dir.path(), parts, BLOCK, &bar))?;
     bar.finish_and_clear();
     let Some(files) = routed else {
         tracing::debug!("an input is not NDJSON, or holds a line too long: one pass");
