@@ -258,6 +258,64 @@ fn a_bad_line_is_named_as_one_pass_names_it() {
     assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
 }
 
+/// An Observation id used again by a patient of another part: one pass refuses the repeat;
+/// the parts, which cannot see it within any one of them, must too (their keys or the store
+/// tell), and store nothing.
+#[test]
+fn an_id_repeated_across_parts_is_refused_as_one_pass_refuses_it() {
+    let files = export();
+    let dir = tempfile::tempdir().expect("dir");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let all = concatenated(dir.path(), files);
+    let text = std::fs::read_to_string(&all).expect("all");
+    let lines: Vec<&str> = text.lines().collect();
+    let part = |v: &serde_json::Value| {
+        let reference = v["subject"]["reference"].as_str()?;
+        Some(haven_fhir::part_of(reference.rsplit('/').next()?, PARTS))
+    };
+    let observations: Vec<(usize, serde_json::Value)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| Some((i, serde_json::from_str::<serde_json::Value>(l).ok()?)))
+        .filter(|(_, v)| v["resourceType"] == "Observation" && part(v).is_some())
+        .collect();
+    let (_, first) = &observations[0];
+    let (at, other) = observations
+        .iter()
+        .rev()
+        .find(|(_, v)| part(v) != part(first))
+        .expect("an Observation in another part");
+    let mut other = other.clone();
+    other["id"] = first["id"].clone();
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out[*at] = other.to_string();
+    std::fs::write(&all, out.join("\n") + "\n").expect("write");
+    let whole = import(
+        &dir.path().join("whole.db"),
+        tmp.path(),
+        &[all.clone()],
+        &[],
+    );
+    let parts_db = dir.path().join("parts.db");
+    let apart = import(
+        &parts_db,
+        tmp.path(),
+        &[all],
+        &["--parts", &PARTS.to_string()],
+    );
+    assert_eq!(whole.status.code(), Some(1));
+    assert_eq!(apart.status.code(), Some(1));
+    assert_eq!(notes(&whole), notes(&apart));
+    assert!(notes(&apart).contains("used twice"), "{}", notes(&apart));
+    assert!(
+        exported(&parts_db)
+            .iter()
+            .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
+        "nothing stored"
+    );
+    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+}
+
 #[test]
 fn ctrl_c_removes_the_temporary_files_and_stores_nothing() {
     let files = export();

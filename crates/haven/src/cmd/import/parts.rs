@@ -101,9 +101,15 @@ pub(super) async fn import(
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
     }
     bar.finish_and_clear();
+    // The keys are compared before anything is committed; an error comparing them rolls back
+    // as any other does.
+    let stored = match stored {
+        Ok(Some(notes)) => keys.disagree().map(|shared| (notes, shared)).map(Some),
+        other => other.map(|none| none.map(|notes| (notes, false))),
+    };
     let notes = match stored {
-        Ok(Some(notes)) if !keys.disagree()? => notes,
-        Ok(Some(_)) => {
+        Ok(Some((notes, false))) => notes,
+        Ok(Some((_, true))) => {
             tracing::debug!("the parts share an id or a named response: one pass");
             bulk.rollback().await?;
             return Ok(None);
