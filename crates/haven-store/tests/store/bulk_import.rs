@@ -9,7 +9,7 @@ use super::*;
 /// Patient `bulk-{i}` with one life event of their own.
 fn record(i: usize, given: &str) -> Incoming {
     let mut p = patient(given, "Bulk");
-    p.id = PatientId::new(&format!("bulk-{i}"));
+    p.id = PatientId::new(format!("bulk-{i}"));
     let mut record = PatientRecord::new(p);
     record
         .entries

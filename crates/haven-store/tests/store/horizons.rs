@@ -34,7 +34,7 @@ fn demo_patient(index: u64, day: haven_core::Date) -> PatientRecord {
     let mut record = haven_demo::patient(&options, index);
     // Entered in error, an entry can no longer change: a later day's version would be refused.
     record.entries.retain(|e| e.status == EntryStatus::Active);
-    let id = PatientId::new(&format!("horizon-{index}"));
+    let id = PatientId::new(format!("horizon-{index}"));
     record.patient.id = id.clone();
     for entry in &mut record.entries {
         entry.patient = id.clone();

@@ -201,13 +201,13 @@ fn a_refusal_in_the_last_part_stores_nothing_and_says_what_one_pass_says() {
     let first = first.to_string_lossy().into_owned();
     let db = dir.path().join("parts.db");
     let copy = dir.path().join("whole.db");
-    ok(&import(&db, tmp.path(), &[first.clone()], &[]));
+    ok(&import(&db, tmp.path(), std::slice::from_ref(&first), &[]));
     ok(&import(&copy, tmp.path(), &[first], &[]));
     let before = exported(&db);
     let apart = import(
         &db,
         tmp.path(),
-        &[all.clone()],
+        std::slice::from_ref(&all),
         &["--parts", &PARTS.to_string()],
     );
     let whole = import(&copy, tmp.path(), &[all], &[]);
@@ -241,7 +241,7 @@ fn a_bad_line_is_named_as_one_pass_names_it() {
     let whole = import(
         &dir.path().join("whole.db"),
         tmp.path(),
-        &[all.clone()],
+        std::slice::from_ref(&all),
         &[],
     );
     let parts_db = dir.path().join("parts.db");
@@ -293,7 +293,7 @@ fn an_id_repeated_across_parts_is_refused_as_one_pass_refuses_it() {
     let whole = import(
         &dir.path().join("whole.db"),
         tmp.path(),
-        &[all.clone()],
+        std::slice::from_ref(&all),
         &[],
     );
     let parts_db = dir.path().join("parts.db");
