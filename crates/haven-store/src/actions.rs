@@ -1,7 +1,8 @@
 //! The population's current actions: the care rules' output kept in a table so worklists are a
 //! query, not an evaluation of everyone. Refreshed for one patient in the same transaction as
-//! any change to their record, and for everyone when the date, the policy or a rule's version
-//! has changed since the last full evaluation (`refresh_actions_if_stale`).
+//! any change to their record; when the policy or a rule's version has changed, for everyone
+//! (`refresh_actions_if_stale`); when only the date has, for the patients whose actions the
+//! new date can change (their horizon, `rules::evaluate_until`, kept in `action_horizons`).
 
 use std::borrow::Borrow;
 
@@ -71,6 +72,24 @@ fn policy_fingerprint(policy: &Policy) -> String {
     values.chain(rules).collect::<Vec<_>>().join(";")
 }
 
+/// A patient's actions as of a day, and the first day after it they may differ on.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Evaluated {
+    pub actions: Vec<Action>,
+    pub as_of: Date,
+    pub until: Option<Date>,
+}
+
+/// The rules over `record` as of `today`, with how long their answer stands.
+pub(crate) fn evaluate(record: &PatientRecord, policy: &Policy, today: Date) -> Evaluated {
+    let (actions, until) = rules::evaluate_until(record, policy, today);
+    Evaluated {
+        actions,
+        as_of: today,
+        until,
+    }
+}
+
 /// Replaces one patient's actions inside the caller's transaction.
 pub(crate) async fn replace_for_patient(
     conn: impl Into<Conn<'_>>,
@@ -78,14 +97,8 @@ pub(crate) async fn replace_for_patient(
     policy: &Policy,
     today: Date,
 ) -> Result<()> {
-    let mut conn = conn.into();
-    exec!(conn conn.re(), c => sqlx::query("DELETE FROM actions WHERE patient_id = $1")
-        .bind(record.patient.id.as_str())
-        .execute(c)
-        .await)?;
-    let actions = rules::evaluate(record, policy, today);
-    let rows: Vec<(&PatientRecord, &Action)> = actions.iter().map(|a| (record, a)).collect();
-    insert(conn, &rows).await
+    let batch = [(record, evaluate(record, policy, today))];
+    replace_many(conn, &batch).await
 }
 
 async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Result<()> {
@@ -137,32 +150,76 @@ pub(crate) async fn after_patient_change(
 }
 
 impl Store {
-    /// Re-evaluates everyone when the stored actions are from another day, policy or rule
-    /// version. Returns whether a refresh ran. Works in short transactions of a few thousand
-    /// patients, each reading the rules views it evaluates, so writers (a login, a saved entry)
-    /// never wait long and a patient changed meanwhile is never overwritten with an older
-    /// evaluation.
+    /// Brings the stored actions up to `today` and `policy`. Returns whether a refresh ran.
+    /// Under another policy or rule version (or when the last refresh is unknown, after a bulk
+    /// load) everyone is re-evaluated ([`Store::refresh_all_actions`]); when only the date
+    /// moved, only the patients whose actions it can change
+    /// ([`Store::refresh_actions_incrementally`]), which gives exactly what re-evaluating
+    /// everyone would.
     pub async fn refresh_actions_if_stale(&self, policy: &Policy, today: Date) -> Result<bool> {
         let fingerprint = policy_fingerprint(policy);
-        if self.setting(AS_OF_KEY).await?.as_deref() == Some(&date_text(today))
-            && self.setting(POLICY_KEY).await?.as_deref() == Some(&fingerprint)
-        {
+        let as_of = self.setting(AS_OF_KEY).await?;
+        let same_policy = self.setting(POLICY_KEY).await?.as_deref() == Some(&fingerprint);
+        if same_policy && as_of.as_deref() == Some(&date_text(today)) {
             return Ok(false);
         }
+        if same_policy && as_of.is_some() {
+            self.refresh_actions_incrementally(policy, today).await?;
+        } else {
+            self.refresh_all_actions(policy, today).await?;
+        }
+        Ok(true)
+    }
+
+    /// Re-evaluates everyone as of `today` under `policy` (a policy change, a new rule version).
+    /// Works in short transactions of a few thousand patients, each reading the rules views it
+    /// evaluates, so writers (a login, a saved entry) never wait long and a patient changed
+    /// meanwhile is never overwritten with an older evaluation.
+    /// Returns the number of patients evaluated.
+    pub async fn refresh_all_actions(&self, policy: &Policy, today: Date) -> Result<usize> {
+        self.refresh_where(policy, today, false).await
+    }
+
+    /// Re-evaluates as of `today` only the patients whose stored actions may differ on it:
+    /// those whose horizon has come, who were evaluated on a later day, or who have none
+    /// stored. Every other patient's actions are what the rules give today already (see
+    /// `rules::evaluate_until`), so the list is the one a full refresh would write.
+    /// Returns the number of patients evaluated.
+    pub async fn refresh_actions_incrementally(
+        &self,
+        policy: &Policy,
+        today: Date,
+    ) -> Result<usize> {
+        self.refresh_where(policy, today, true).await
+    }
+
+    async fn refresh_where(&self, policy: &Policy, today: Date, only_due: bool) -> Result<usize> {
+        let day = date_text(today);
         let mut after = 0i64;
+        let mut refreshed = 0usize;
         loop {
             let mut tx = self.db().write().await?;
-            let rows: Vec<(i64, String, Vec<u8>)> = on!(conn tx.conn(), c => sqlx::query_as("SELECT seq, id, rules_view FROM patients WHERE seq > $1 AND rules_view IS NOT NULL ORDER BY seq LIMIT $2")
-                .bind(after)
-                .bind(REFRESH_CHUNK)
-                .fetch_all(c)
-                .await)?;
+            let rows: Vec<(i64, String, Vec<u8>)> = if only_due {
+                on!(conn tx.conn(), c => sqlx::query_as("SELECT p.seq, p.id, p.rules_view FROM patients p LEFT JOIN action_horizons h ON h.patient_id = p.id WHERE p.seq > $1 AND p.rules_view IS NOT NULL AND (h.patient_id IS NULL OR h.as_of > $3 OR h.until <= $3) ORDER BY p.seq LIMIT $2")
+                    .bind(after)
+                    .bind(REFRESH_CHUNK)
+                    .bind(&day)
+                    .fetch_all(c)
+                    .await)?
+            } else {
+                on!(conn tx.conn(), c => sqlx::query_as("SELECT seq, id, rules_view FROM patients WHERE seq > $1 AND rules_view IS NOT NULL ORDER BY seq LIMIT $2")
+                    .bind(after)
+                    .bind(REFRESH_CHUNK)
+                    .fetch_all(c)
+                    .await)?
+            };
             let Some((last, last_id, _)) = rows.last() else {
                 break;
             };
             after = *last;
             let last_id = last_id.clone();
             let first_id = rows[0].1.clone();
+            refreshed += rows.len();
             let records = rows
                 .iter()
                 .map(|(_, _, view)| projection::decode(view))
@@ -171,8 +228,9 @@ impl Store {
             tx.commit().await?;
             tracing::debug!(first = %first_id, last = %last_id, "actions refreshed for a chunk");
         }
+        tracing::debug!(refreshed, only_due, "actions refreshed");
         let mut tx = self.db().write().await?;
-        for (key, value) in [(AS_OF_KEY, date_text(today)), (POLICY_KEY, fingerprint)] {
+        for (key, value) in [(AS_OF_KEY, day), (POLICY_KEY, policy_fingerprint(policy))] {
             exec!(conn tx.conn(), c => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(key)
                 .bind(&value)
@@ -180,7 +238,7 @@ impl Store {
                 .await)?;
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(refreshed)
     }
 
     /// One page of the stored actions in worklist order (docs/rules.md, *Actions*), and the
@@ -371,12 +429,12 @@ pub(crate) fn evaluated(
     records: Vec<PatientRecord>,
     policy: &Policy,
     today: Date,
-) -> Vec<(PatientRecord, Vec<Action>)> {
+) -> Vec<(PatientRecord, Evaluated)> {
     records
         .into_iter()
         .map(|record| {
-            let actions = rules::evaluate(&record, policy, today);
-            (record, actions)
+            let evaluated = evaluate(&record, policy, today);
+            (record, evaluated)
         })
         .collect()
 }
@@ -385,7 +443,7 @@ pub(crate) fn evaluated(
 /// the lot, inside the caller's transaction).
 pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     conn: impl Into<Conn<'_>>,
-    batch: &[(R, Vec<Action>)],
+    batch: &[(R, Evaluated)],
 ) -> Result<()> {
     let mut conn = conn.into();
     if batch.is_empty() {
@@ -402,16 +460,35 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     add_many(conn, batch).await
 }
 
-/// Adds the actions of patients who have none yet (new ones), in multi-row inserts.
+/// Adds the actions of patients who have none yet (new ones), in multi-row inserts, and
+/// writes how long each patient's stand.
 pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
     conn: impl Into<Conn<'_>>,
-    batch: &[(R, Vec<Action>)],
+    batch: &[(R, Evaluated)],
 ) -> Result<()> {
+    let mut conn = conn.into();
     let rows: Vec<(&PatientRecord, &Action)> = batch
         .iter()
-        .flat_map(|(r, actions)| actions.iter().map(move |a| (r.borrow(), a)))
+        .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)))
         .collect();
-    insert(conn.into(), &rows).await
+    insert(conn.re(), &rows).await?;
+    for chunk in batch.chunks(1_000) {
+        exec!(conn conn.re(), c => {
+            let mut q = QueryBuilder::new("INSERT INTO action_horizons (patient_id, as_of, until, org) ");
+            q.push_values(chunk, |mut b, (record, e)| {
+                let id = record.borrow().patient.id.as_str();
+                b.push_bind(id.to_owned())
+                    .push_bind(date_text(e.as_of))
+                    .push_bind(e.until.map(date_text))
+                    .push_unseparated(", (SELECT org FROM patients WHERE id = ")
+                    .push_bind_unseparated(id.to_owned())
+                    .push_unseparated(")");
+            });
+            q.push(" ON CONFLICT (patient_id) DO UPDATE SET as_of = excluded.as_of, until = excluded.until");
+            q.build().execute(c).await
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -330,6 +330,37 @@ pub(crate) fn stamp(row: &impl ReadRow) -> Result<VersionStamp> {
     })
 }
 
+/// [`Store::known_patients`] inside the caller's transaction (a bulk import in parts, whose
+/// connection holds the database while it reads), within practice `org` when given.
+pub(crate) async fn known_patients_in(
+    conn: impl Into<Conn<'_>>,
+    org: Option<i64>,
+    ids: &[&str],
+    nhs_numbers: &[&str],
+) -> Result<Vec<Patient>> {
+    let mut conn = conn.into();
+    let mut out = Vec::with_capacity(ids.len());
+    for (sql, chunk) in ids
+        .chunks(IN_LIST_MAX)
+        .map(|c| ("SELECT data, version FROM patients WHERE id IN (", c))
+        .chain(nhs_numbers.chunks(IN_LIST_MAX).map(|c| {
+            (
+                "SELECT data, version FROM patients WHERE nhs_number IN (",
+                c,
+            )
+        }))
+    {
+        on!(conn conn.re(), c => {
+            let mut q = in_list(sql, chunk);
+            push_org(&mut q, "org", org);
+            for row in q.build().fetch_all(c).await? {
+                out.push(summary(&row)?.patient);
+            }
+        });
+    }
+    Ok(out)
+}
+
 pub(crate) fn summary(row: &impl ReadRow) -> Result<PatientSummary> {
     Ok(PatientSummary {
         patient: crate::codec::from_json(&row.text("data")?)?,

@@ -192,23 +192,36 @@ pub(crate) struct BulkJournal {
     rollback_journal: bool,
 }
 
+/// The page cache of a bulk load (256 MiB): new pages are written once, not spilled early.
+const BULK_CACHE_KIB: u64 = 256 << 10;
+
 impl BulkJournal {
     /// A connection set up for a bulk load, the store's others closed first: idle connections
     /// would keep the WAL in use (the pool reopens them on demand).
     pub(crate) async fn begin(store: &Store) -> Result<(PoolConnection<Sqlite>, Self)> {
+        Self::begin_with_cache(store, BULK_CACHE_KIB).await
+    }
+
+    /// [`BulkJournal::begin`] with a page cache of `cache_kib` KiB.
+    pub(crate) async fn begin_with_cache(
+        store: &Store,
+        cache_kib: u64,
+    ) -> Result<(PoolConnection<Sqlite>, Self)> {
         let pool = store.sqlite("bulk load")?;
         let mut conn = pool.acquire().await?;
         while let Some(idle) = pool.try_acquire() {
             idle.close().await?;
         }
-        let journal = Self::enter(&mut conn, pool.size()).await?;
+        let journal = Self::enter(&mut conn, pool.size(), cache_kib).await?;
         Ok((conn, journal))
     }
 
-    async fn enter(conn: &mut SqliteConnection, pool_size: u32) -> Result<Self> {
-        sqlx::query("PRAGMA cache_size = -262144")
-            .execute(&mut *conn)
-            .await?;
+    async fn enter(conn: &mut SqliteConnection, pool_size: u32, cache_kib: u64) -> Result<Self> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA cache_size = -{cache_kib}"
+        )))
+        .execute(&mut *conn)
+        .await?;
         let mut rollback_journal = false;
         if pool_size == 1 {
             // Leaving WAL needs every other connection gone; do not wait for one that is not.

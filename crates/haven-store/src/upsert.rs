@@ -11,7 +11,6 @@
 
 use haven_core::PatientId;
 use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord, Visibility};
-use haven_core::rules;
 use std::collections::{HashMap, HashSet};
 
 use sqlx::Connection;
@@ -217,6 +216,135 @@ impl Store {
     }
 }
 
+/// The page cache a [`BulkImport`] holds on SQLite, in bytes: a bounded-memory import counts
+/// it in its budget. (A bulk load of everything at once takes 256 MiB.)
+pub const BULK_IMPORT_CACHE: u64 = 64 << 20;
+
+/// An import written a batch at a time inside one transaction (`haven import` reading its
+/// input in parts): what [`Store::bulk_upsert_incoming`] does with all of its records at once,
+/// done with a part's records at a time, so that the input never needs to be in memory whole,
+/// and still all or nothing. Batches see what earlier ones wrote, so storing records in
+/// batches stores exactly what storing them together would.
+///
+/// Ends with [`BulkImport::commit`] or [`BulkImport::rollback`]; dropped without either (a
+/// panic, an abandoned future), its connection is closed, which rolls the transaction back.
+pub struct BulkImport<'s> {
+    store: &'s Store,
+    /// The practice new patients are filed under, fixed when the import begins.
+    org: OrgId,
+    conn: BulkConn,
+    summary: UpsertSummary,
+}
+
+enum BulkConn {
+    Sqlite {
+        conn: sqlx::pool::PoolConnection<sqlx::Sqlite>,
+        journal: crate::records::BulkJournal,
+    },
+    Postgres(crate::db::Tx),
+}
+
+impl Store {
+    /// Begins a [`BulkImport`]: the database's write lock is held until it ends, so on SQLite
+    /// the process should have the file to itself (as for [`Store::bulk_upsert_incoming`]).
+    pub async fn begin_bulk_import(&self) -> Result<BulkImport<'_>, StoreError> {
+        let org = self.acting_org().await?;
+        let conn = if self.backend() == crate::Backend::Postgres {
+            BulkConn::Postgres(self.db().write().await?)
+        } else {
+            let (mut conn, journal) =
+                crate::records::BulkJournal::begin_with_cache(self, BULK_IMPORT_CACHE >> 10)
+                    .await?;
+            conn.close_on_drop();
+            if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+                journal.leave(&mut conn).await?;
+                return Err(e.into());
+            }
+            BulkConn::Sqlite { conn, journal }
+        };
+        Ok(BulkImport {
+            store: self,
+            org,
+            conn,
+            summary: UpsertSummary::default(),
+        })
+    }
+}
+
+impl BulkImport<'_> {
+    fn conn(&mut self) -> Conn<'_> {
+        match &mut self.conn {
+            BulkConn::Sqlite { conn, .. } => Conn::from(conn),
+            BulkConn::Postgres(tx) => tx.conn(),
+        }
+    }
+
+    /// [`Store::known_patients`], read inside the import's transaction.
+    pub async fn known_patients(
+        &mut self,
+        ids: &[&str],
+        nhs_numbers: &[&str],
+    ) -> Result<Vec<haven_core::record::Patient>, StoreError> {
+        let org = self.store.org_param();
+        crate::patients::known_patients_in(self.conn(), org, ids, nhs_numbers).await
+    }
+
+    /// Stores one batch as [`Store::upsert_incoming`] would. After an error the import can
+    /// only be rolled back.
+    pub async fn add(
+        &mut self,
+        actor: &Actor,
+        incoming: Vec<Incoming>,
+        reason: &str,
+    ) -> Result<(), UpsertError> {
+        let store = self.store;
+        let today = store.clock.today();
+        let org = self.org;
+        let done = upsert(
+            self.conn(),
+            &store.audit(),
+            org,
+            actor,
+            incoming,
+            reason,
+            today,
+        )
+        .await?;
+        let (s, d) = (&mut self.summary, done.summary);
+        s.patients_added += d.patients_added;
+        s.patients_updated += d.patients_updated;
+        s.entries_added += d.entries_added;
+        s.entries_changed += d.entries_changed;
+        s.entries_unchanged += d.entries_unchanged;
+        Ok(())
+    }
+
+    /// Makes every batch stored; returns what they did together.
+    pub async fn commit(self) -> Result<UpsertSummary, StoreError> {
+        let summary = self.summary;
+        match self.conn {
+            BulkConn::Sqlite { mut conn, journal } => {
+                sqlx::query("COMMIT").execute(&mut *conn).await?;
+                journal.leave(&mut conn).await?;
+            }
+            BulkConn::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(summary)
+    }
+
+    /// Leaves the database exactly as it was before the import began.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self.conn {
+            BulkConn::Sqlite { mut conn, journal } => {
+                sqlx::query("ROLLBACK").execute(&mut *conn).await?;
+                journal.leave(&mut conn).await?;
+            }
+            BulkConn::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
 fn upserts(records: &[PatientRecord]) -> Vec<Incoming> {
     records
         .iter()
@@ -256,7 +384,7 @@ async fn upsert(
         let mut new_entries: Vec<Entry> = Vec::new();
         let mut pending: HashSet<&str> = HashSet::new();
         let mut touched: Vec<(&str, String)> = Vec::new();
-        let mut fresh: Vec<(&PatientRecord, Vec<rules::Action>)> = Vec::new();
+        let mut fresh: Vec<(&PatientRecord, crate::actions::Evaluated)> = Vec::new();
         for incoming in chunk {
             let record = &incoming.record;
             let id = record.patient.id.as_str();
@@ -275,7 +403,7 @@ async fn upsert(
                 pending.extend(record.entries.iter().map(|e| e.id.as_str()));
                 summary.patients_added += 1;
                 summary.entries_added += record.entries.len() as u64;
-                fresh.push((record, rules::evaluate(record, &policy, today)));
+                fresh.push((record, crate::actions::evaluate(record, &policy, today)));
                 continue;
             }
             let before = summary;
@@ -378,7 +506,7 @@ async fn write_new(
     mut conn: Conn<'_>,
     audit: &Scoped<'_>,
     org: OrgId,
-    fresh: &mut Vec<(&PatientRecord, Vec<rules::Action>)>,
+    fresh: &mut Vec<(&PatientRecord, crate::actions::Evaluated)>,
     seq: &mut i64,
     actor: &Actor,
     reason: &str,
@@ -595,6 +723,7 @@ mod tests {
     use haven_core::record::{
         EntryBody, LifeEvent, LifeEventKind, Patient, Screening, ScreeningStatus, ScreeningTest,
     };
+    use haven_core::rules;
     use time::macros::{date, datetime};
 
     fn record(kind: LifeEventKind) -> PatientRecord {

@@ -1335,6 +1335,12 @@ mod practices;
 #[path = "store/copy.rs"]
 mod copy;
 
+#[path = "store/horizons.rs"]
+mod horizons;
+
+#[path = "store/bulk_import.rs"]
+mod bulk_import;
+
 // Practitioners and FHIR name search, on both backends.
 both! {
     /// The clinicians a patient may name: clinician users, any user named, and an id from another

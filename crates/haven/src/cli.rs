@@ -65,6 +65,14 @@ pub enum Command {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// About the most memory to use (`512M`, `2G`): NDJSON input larger than fits is read
+        /// in parts by patient through temporary files (in `TMPDIR`), still stored in one
+        /// transaction.
+        #[arg(long, value_parser = parse_size, default_value = "512M")]
+        memory_limit: u64,
+        /// Read the input in this many parts whatever its size (for tests).
+        #[arg(long, hide = true)]
+        parts: Option<usize>,
     },
     /// Bulk NDJSON export, one file per resource type.
     Export {

@@ -1006,3 +1006,6 @@ mod evaluate_in_parts;
 
 #[path = "cli/practices.rs"]
 mod practices;
+
+#[path = "cli/import_in_parts.rs"]
+mod import_in_parts;

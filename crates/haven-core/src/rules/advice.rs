@@ -28,7 +28,7 @@ pub(super) fn wellbeing_not_given(ctx: &Context<'_>) -> Option<Action> {
 /// `advice.wellbeing-reinforce`
 pub(super) fn wellbeing_reinforce(ctx: &Context<'_>) -> Option<Action> {
     let last = last_wellbeing_advice(ctx)?;
-    if ctx.days_since(last) <= i64::from(ctx.policy.advice_reinforce_days) {
+    if ctx.at_most_days_since(last, ctx.policy.advice_reinforce_days) {
         return None;
     }
     let problem = ctx

@@ -6,6 +6,8 @@
 //! Scoring is the expensive part (about a microsecond each), so old questionnaires that no
 //! rule looks at are not scored at all.
 
+use std::cell::Cell;
+
 use time::{Duration, OffsetDateTime};
 
 use super::events::{self, NegativeEvent};
@@ -74,6 +76,9 @@ pub(crate) struct Context<'a> {
     /// Every negative life event, oldest first: life-event entries and the events asylum
     /// situations stand for (see [`events`]). Rules read events only from here.
     pub negative_events: Vec<NegativeEvent>,
+    /// The first day after `today` on which a comparison made with `today` so far would
+    /// answer differently (see [`Context::changes_on`]); `None` while none would.
+    horizon: Cell<Option<Date>>,
 }
 
 /// The order of entries in time: clinical date, then when it was recorded, then entry id. It
@@ -164,7 +169,18 @@ impl<'a> Context<'a> {
             asylum: None,
             last_encounter: None,
             negative_events,
+            horizon: Cell::new(None),
         };
+        // An entry dated ahead becomes visible on its day (a planned contact is visible
+        // already, and its day is when it stops lying ahead).
+        if let Some(ahead) = record
+            .active()
+            .map(|e| e.body.date())
+            .filter(|&d| d > today)
+            .min()
+        {
+            ctx.changes_on(ahead);
+        }
         ctx.latest_review = ctx.latest(EntryBody::as_risk_review).map(|(_, r)| r);
         let rhs15 = policy.rhs15_enabled();
         ctx.questionnaires = ctx
@@ -235,14 +251,73 @@ impl<'a> Context<'a> {
             .find_map(|&e| pick(&e.body).map(|b| (e, b)))
     }
 
+    /// Notes that an answer given on `today` may differ from `date` on: every comparison
+    /// with `today` that the rules make goes through a method that tells the day it would
+    /// flip, so that [`super::evaluate_until`] knows how long its actions stand. A day not
+    /// after `today` changes nothing (today only moves forward from an evaluation).
+    pub fn changes_on(&self, date: Date) {
+        if date > self.today && self.horizon.get().is_none_or(|h| date < h) {
+            self.horizon.set(Some(date));
+        }
+    }
+
+    /// The first day after `today` on which an answer given so far may differ.
+    pub fn horizon(&self) -> Option<Date> {
+        self.horizon.get()
+    }
+
+    /// Whether `date` is after today (it stops being so on `date`).
+    pub fn is_ahead(&self, date: Date) -> bool {
+        self.changes_on(date);
+        date > self.today
+    }
+
+    /// Whether `date` is today or past (it becomes so on `date`).
+    pub fn has_come(&self, date: Date) -> bool {
+        !self.is_ahead(date)
+    }
+
     /// Whether `date` lies in the last `days` days: on or after `today - days`, up to today.
     pub fn within_last(&self, date: Date, days: u32) -> bool {
+        // Ahead: it enters the window on its day; inside: it leaves `days + 1` days after.
+        self.changes_on(date);
+        self.changes_on(add_days(date, days.saturating_add(1)));
         date <= self.today && date >= sub_days(self.today, days)
     }
 
-    /// Whole days from `date` to today.
-    pub fn days_since(&self, date: Date) -> i64 {
-        (self.today - date).whole_days()
+    /// Whether no more than `days` whole days have passed since `date` (a date ahead counts as
+    /// none): true until `days + 1` days after it.
+    pub fn at_most_days_since(&self, date: Date, days: u32) -> bool {
+        self.changes_on(add_days(date, days.saturating_add(1)));
+        (self.today - date).whole_days() <= i64::from(days)
+    }
+
+    /// Whether `today` lies in `first..=last` (it enters on `first`, leaves the day after
+    /// `last`).
+    pub fn today_within(&self, first: Date, last: Date) -> bool {
+        self.changes_on(first);
+        self.changes_on(add_days(last, 1));
+        (first..=last).contains(&self.today)
+    }
+
+    /// The status `referral` had today (it moves on at its next step's day).
+    pub fn status_today(&self, referral: &crate::record::Referral) -> Option<ReferralStep> {
+        if let Some(next) = referral
+            .steps()
+            .map(|s| s.date)
+            .filter(|&d| d > self.today)
+            .min()
+        {
+            self.changes_on(next);
+        }
+        referral.status_on(self.today)
+    }
+
+    /// An answer that names today itself (a due date of today, a window counted back from
+    /// today): it differs tomorrow.
+    pub fn names_today(&self) -> Date {
+        self.changes_on(add_days(self.today, 1));
+        self.today
     }
 
     /// Whether an encounter is recorded strictly after `date`.
@@ -257,9 +332,8 @@ impl<'a> Context<'a> {
 
     /// Problems current today: not resolved, or resolved after today.
     pub fn current_problems(&self) -> impl Iterator<Item = &'a Problem> + '_ {
-        let today = self.today;
         self.bodies(EntryBody::as_problem)
-            .filter(move |p| p.resolved.is_none_or(|end| end > today))
+            .filter(move |p| p.resolved.is_none_or(|end| self.is_ahead(end)))
     }
 
     /// The latest score with a result (a total, or an ITQ diagnosis) of each instrument.
@@ -295,7 +369,7 @@ impl<'a> Context<'a> {
     ) -> impl Iterator<Item = ReferralStep> + '_ {
         self.bodies(EntryBody::as_referral)
             .filter(move |r| kind(r.kind) && since.is_none_or(|s| r.started() >= s))
-            .filter_map(|r| r.status_on(self.today))
+            .filter_map(|r| self.status_today(r))
     }
 
     /// Whether a referral of a matching type resolves a rule triggered on `since` (any date
@@ -311,7 +385,7 @@ impl<'a> Context<'a> {
             | ReferralStatus::Seen
             | ReferralStatus::Completed => true,
             ReferralStatus::Declined | ReferralStatus::NotTakenUp => {
-                self.days_since(step.date) <= i64::from(reoffer)
+                self.at_most_days_since(step.date, reoffer)
             }
             ReferralStatus::Drafted | ReferralStatus::ServiceDeclined => false,
         })

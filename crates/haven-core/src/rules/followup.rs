@@ -80,7 +80,7 @@ pub(super) fn interval(ctx: &Context<'_>) -> ReviewInterval {
     if let Some(r) = review
         && let Some(next) = r.next_review
     {
-        if next > ctx.today {
+        if ctx.is_ahead(next) {
             return ReviewInterval::Agreed {
                 review: r.date,
                 next,
@@ -176,17 +176,21 @@ pub(super) fn overdue(ctx: &Context<'_>) -> Option<Action> {
         None => match ctx
             .visible()
             .map(|e| e.body.date())
-            .filter(|&d| d <= ctx.today)
+            .filter(|&d| ctx.has_come(d))
             .min()
         {
             Some(first) => (
                 add_days(first, days),
                 format!("No contact recorded since the first entry on {first}; {every}."),
             ),
-            None => (ctx.today, format!("No contact recorded yet; {every}.")),
+            None => (
+                ctx.names_today(),
+                format!("No contact recorded yet; {every}."),
+            ),
         },
     };
-    (due <= ctx.today).then(|| ctx.action(RuleId::FollowupOverdue, Some(due), reason))
+    ctx.has_come(due)
+        .then(|| ctx.action(RuleId::FollowupOverdue, Some(due), reason))
 }
 
 /// `followup.dna-outreach`
@@ -194,7 +198,7 @@ pub(super) fn dna_outreach(ctx: &Context<'_>) -> Option<Action> {
     let (_, latest) = ctx.latest(EntryBody::as_planned_contact)?;
     let missed = latest.date;
     if latest.status != ContactStatus::DidNotAttend
-        || missed > ctx.today
+        || ctx.is_ahead(missed)
         || ctx.encounter_since(missed)
     {
         return None;

@@ -1,7 +1,7 @@
 //! §2 Interpreters: knowing the language and the need, booking interpreters for appointments
 //! ahead, and flagging the need on the record.
 
-use super::context::{Context, add_days, sub_days};
+use super::context::{Context, sub_days};
 use super::{Action, RuleId};
 use crate::Date;
 use crate::policy::Policy;
@@ -41,14 +41,13 @@ fn unbooked<'a>(ctx: &Context<'a>) -> Vec<&'a Entry> {
     if !needs_interpreter(ctx) {
         return Vec::new();
     }
-    let last_day = add_days(ctx.today, ctx.policy.booking_window_days);
     // `visible` is in time order already, so the first is the earliest.
     ctx.visible()
         .filter(|e| {
             e.body.as_planned_contact().is_some_and(|c| {
                 c.status == ContactStatus::Booked
                     && !c.interpreter_booked
-                    && (ctx.today..=last_day).contains(&c.date)
+                    && ctx.today_within(sub_days(c.date, ctx.policy.booking_window_days), c.date)
             })
         })
         .collect()

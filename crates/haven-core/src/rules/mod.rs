@@ -225,6 +225,19 @@ pub fn sort_population<P: Ord>(actions: &mut [(P, Action)]) {
 
 /// Every enabled rule over one patient's record as of `today`, in priority order.
 pub fn evaluate(record: &PatientRecord, policy: &Policy, today: Date) -> Vec<Action> {
+    evaluate_until(record, policy, today).0
+}
+
+/// [`evaluate`], and the first day after `today` on which the actions could be different with
+/// the same record and policy (`None`: never, by the date alone). Every comparison a rule makes
+/// with `today` tells the context the day it would answer otherwise (`Context::changes_on`), so
+/// the actions are those of every day from `today` until that one: a stored list needs
+/// evaluating again only when its day has come (`haven-store`'s incremental refresh).
+pub fn evaluate_until(
+    record: &PatientRecord,
+    policy: &Policy,
+    today: Date,
+) -> (Vec<Action>, Option<Date>) {
     let ctx = Context::new(record, policy, today);
     let mut actions: Vec<Action> = RuleId::ALL
         .iter()
@@ -232,7 +245,7 @@ pub fn evaluate(record: &PatientRecord, policy: &Policy, today: Date) -> Vec<Act
         .filter_map(|&rule| run(&ctx, rule))
         .collect();
     actions.sort_by(Action::cmp_priority);
-    actions
+    (actions, ctx.horizon())
 }
 
 /// One rule over one record; `None` when it does not fire or the policy switches it off.

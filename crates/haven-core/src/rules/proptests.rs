@@ -8,7 +8,7 @@ use proptest::sample::select;
 use time::Duration;
 
 use super::test_support::{Builder, d};
-use super::{Action, evaluate};
+use super::{Action, evaluate, evaluate_until};
 use crate::instruments::Instrument;
 use crate::policy::Policy;
 use crate::record::*;
@@ -282,5 +282,26 @@ proptest! {
         policy.set_enabled(rule, false);
         let expected: Vec<Action> = on.into_iter().filter(|a| a.rule != rule).collect();
         prop_assert_eq!(evaluate(&rec, &policy, today), expected);
+    }
+
+    /// The horizon is never late: on every day from the evaluation up to the day before the
+    /// horizon, the rules give exactly the same actions (hazard H-65: a stored list left
+    /// stale because its day was missed).
+    #[test]
+    fn actions_stand_until_their_horizon(rec in record(), today in today()) {
+        let policy = Policy::default();
+        let (actions, until) = evaluate_until(&rec, &policy, today);
+        prop_assert_eq!(&actions, &evaluate(&rec, &policy, today));
+        if let Some(until) = until {
+            prop_assert!(until > today, "the horizon lies ahead");
+        }
+        // Past the last date the generator makes, plus the longest policy window.
+        let last = base() + Duration::days(600 + 800);
+        let end = until.unwrap_or(last).min(last);
+        let mut day = today;
+        while day < end {
+            prop_assert_eq!(&evaluate(&rec, &policy, day), &actions, "on {} (horizon {:?})", day, until);
+            day = day.next_day().expect("a real day");
+        }
     }
 }

@@ -113,10 +113,9 @@ pub(super) fn medication_followup(ctx: &Context<'_>) -> Option<Action> {
 
 /// `psych.medication-without-therapy`
 pub(super) fn medication_without_therapy(ctx: &Context<'_>) -> Option<Action> {
-    let today = ctx.today;
     let active_since = ctx
         .bodies(EntryBody::as_medication)
-        .filter(|m| m.stopped.is_none_or(|end| end > today))
+        .filter(|m| m.stopped.is_none_or(|end| ctx.is_ahead(end)))
         .map(|m| m.started)
         .max()?;
     if ctx.referral_resolves(psychological, None) {

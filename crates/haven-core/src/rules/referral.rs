@@ -13,10 +13,10 @@ pub(super) fn no_response(ctx: &Context<'_>) -> Option<Action> {
     let mut waiting: Vec<(Date, &str)> = ctx
         .bodies(EntryBody::as_referral)
         .filter_map(|r| {
-            let now = r.status_on(ctx.today)?;
+            let now = ctx.status_today(r)?;
             (now.status == ReferralStatus::Sent).then(|| (now.date, r.kind.label()))
         })
-        .filter(|&(sent, _)| add_days(sent, days) <= ctx.today)
+        .filter(|&(sent, _)| ctx.has_come(add_days(sent, days)))
         .collect();
     waiting.sort();
     let &(sent, to) = waiting.first()?;

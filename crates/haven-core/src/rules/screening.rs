@@ -39,7 +39,7 @@ fn offer(ctx: &Context<'_>, rule: RuleId, test: ScreeningTest) -> Option<Action>
         None => format!("No {name} test offer or result is recorded."),
         Some((_, s)) if s.status == ScreeningStatus::Declined => {
             let reoffer = ctx.policy.screening_reoffer_days;
-            if ctx.days_since(s.date) <= i64::from(reoffer) {
+            if ctx.at_most_days_since(s.date, reoffer) {
                 return None;
             }
             format!(

@@ -31,7 +31,7 @@ pub(super) fn explore_psychological(ctx: &Context<'_>) -> Option<Action> {
     if questionnaire || enquiry {
         return None;
     }
-    let since = sub_days(ctx.today, window);
+    let since = sub_days(ctx.names_today(), window);
     Some(ctx.action(
         RuleId::SomaticExplorePsychological,
         None,

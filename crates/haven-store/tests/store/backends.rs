@@ -71,6 +71,13 @@ impl Db {
             .expect("reopen")
     }
 
+    /// The same database opened on `clock` (a day of the test's choosing).
+    pub async fn reopen_on(&self, clock: Clock) -> Store {
+        Store::open_with(&self.url, &self.audit, clock, &|_, _| {})
+            .await
+            .expect("reopen")
+    }
+
     /// Runs a statement on a connection of its own, as someone with access to the database
     /// but not through Haven would.
     pub async fn sql(&self, statement: &str) -> Result<(), sqlx::Error> {

@@ -7,7 +7,7 @@
 use std::io::{ErrorKind, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::population::{AllActions, Evaluation};
@@ -16,20 +16,11 @@ use haven_core::rules::{self, Action};
 use haven_fhir::{Assembler, Purpose};
 
 use super::fhir_input::{Input, report_notes};
+use super::parts::Reading;
 use crate::evaluation;
 use crate::{actions_output, output, progress};
 
 mod parts;
-
-pub use parts::MIN_LIMIT;
-
-/// How much memory the input may take.
-pub struct Reading {
-    /// About the most bytes to hold: input larger than fits is read in parts.
-    pub memory_limit: u64,
-    /// The parts to read in, whatever the size (tests).
-    pub parts: Option<usize>,
-}
 
 /// Evaluates `files` as of `as_of`, or `today` (the application clock's date), in about
 /// `reading.memory_limit` bytes at most: input larger than fits is read in parts through
@@ -57,22 +48,13 @@ pub async fn run(
 /// The input read in `parts` through a temporary directory, removed on success, on failure
 /// and on Ctrl-C; `false` when it must be read in one pass instead (see `parts`).
 fn in_parts(inputs: &[Input], parts: usize, as_of: Date, today: Date, json: bool) -> Result<bool> {
-    let dir = tempfile::Builder::new()
-        .prefix("haven-evaluate-")
-        .tempdir()
-        .context("cannot make a temporary directory (TMPDIR names where)")?;
-    remove_on_ctrl_c(dir.path().to_owned())?;
+    let dir = super::parts::temporary_dir("evaluate")?;
     let Some(evaluated) = parts::evaluate(inputs, dir.path(), parts, as_of, today, json)? else {
         return Ok(false);
     };
-    for s in &evaluated.skipped {
-        eprintln!("note: {}: {} skipped: {}", s.location, s.resource, s.reason);
-    }
-    for n in &evaluated.not_recorded {
-        eprintln!("note: {n}");
-    }
-    if !evaluated.unused.is_empty() {
-        eprintln!("note: {}", evaluated.unused);
+    evaluated.notes.report();
+    if !evaluated.notes.unused.is_empty() {
+        eprintln!("note: {}", evaluated.notes.unused);
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let written = evaluated
@@ -88,34 +70,6 @@ fn in_parts(inputs: &[Input], parts: usize, as_of: Date, today: Date, json: bool
         }
         other => other.map(|()| true),
     }
-}
-
-/// Ctrl-C would end the process without running the temporary directory's guard: from now on
-/// it removes `dir` and ends the process as the interrupt would have (128 + SIGINT). The handler
-/// is in place before this returns, so no Ctrl-C after it is missed.
-fn remove_on_ctrl_c(dir: PathBuf) -> Result<()> {
-    #[cfg(unix)]
-    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-        .context("cannot watch for Ctrl-C")?;
-    tokio::spawn(async move {
-        #[cfg(unix)]
-        let interrupted = interrupt.recv().await.is_some();
-        #[cfg(not(unix))]
-        let interrupted = tokio::signal::ctrl_c().await.is_ok();
-        if interrupted {
-            // Moved aside first: a worker still making a file in it then fails instead of
-            // adding one after the removal has listed the directory.
-            let aside = dir.with_extension("removing");
-            let doomed = if std::fs::rename(&dir, &aside).is_ok() {
-                aside
-            } else {
-                dir
-            };
-            let _ = std::fs::remove_dir_all(&doomed);
-            std::process::exit(130);
-        }
-    });
-    Ok(())
 }
 
 /// All input read together in memory (a bulk export directory's `Patient.ndjson` and

@@ -7,6 +7,11 @@
 //! it spans. If that fails, the files are imported one at a time instead, so that the error
 //! names its file and every good file is still stored.
 //!
+//! NDJSON larger than `--memory-limit` is read in parts by patient instead (`import/parts.rs`,
+//! ARCHITECTURE.md *Evaluating a population larger than memory*), each part's records stored
+//! as a batch of one transaction; input the parts cannot answer exactly as this one pass does
+//! (any error, an id two parts share) is imported by this one pass after all.
+//!
 //! An import keeps the ids of the system it came from, so an id may equal a stored patient's
 //! by chance: a Patient updates the stored one only when the identity agrees (or its Bundle
 //! entry's `ifMatch` names the stored version), a new Patient with an NHS number already on
@@ -17,16 +22,30 @@ use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
 use haven_core::NhsNumber;
+use haven_core::record::PatientRecord;
 use haven_fhir::{Assembler, PatientGiven, Purpose, UnusedTypes};
 use haven_store::upsert::{Incoming, PatientWrite, UpsertSummary};
 use haven_store::{Actor, Store};
 
 use super::fhir_input::{Input, report_notes};
+use super::parts::Reading;
 use crate::{output, progress};
 
-/// `pub async fn run(store: &Store, files: &[PathBuf]) -> anyhow::Result<()>`
-pub async fn run(store: &Store, files: &[PathBuf]) -> Result<()> {
+mod parts;
+
+/// Imports `files`, in about `reading.memory_limit` bytes when they are NDJSON.
+pub async fn run(store: &Store, files: &[PathBuf], reading: Reading) -> Result<()> {
     let inputs = Input::all(files)?;
+    let count = parts::count(&inputs, &reading);
+    if count > 1
+        && let Some(done) = parts::import(store, &inputs, count).await?
+    {
+        let what = match &inputs[..] {
+            [one] => one.name(),
+            _ => format!("{} files", inputs.len()),
+        };
+        return output::print(&format!("{what}: {}\n", describe(&done)));
+    }
     if inputs.len() > 1 {
         let bar = progress::bytes(inputs.iter().map(Input::len).sum(), "reading");
         let together = import(store, &inputs, &bar).await;
@@ -90,7 +109,7 @@ async fn one_at_a_time(store: &Store, inputs: Vec<Input>) -> Result<()> {
 }
 
 /// What one import stored, and what it passed over.
-struct Imported {
+pub(super) struct Imported {
     stored: UpsertSummary,
     unused: UnusedTypes,
 }
@@ -115,10 +134,23 @@ async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -
     let assembly = assembler.finish(store.clock().today(), &known, Purpose::Store)?;
     report_notes(&assembly);
     let unused = assembly.unused;
-    let incoming = assembly
-        .records
+    let incoming = incoming(assembly.records, &assembly.given);
+    let names = names(inputs);
+    let upserted = store
+        .bulk_upsert_incoming(&Actor::cli("import"), incoming, &reason(&names))
+        .await
+        .map_err(|e| anyhow!("{names}: {e}"))?;
+    Ok(Imported {
+        stored: upserted.summary,
+        unused,
+    })
+}
+
+/// What each record may do to its patient, as the input gave the patient.
+fn incoming(records: Vec<PatientRecord>, given: &[PatientGiven]) -> Vec<Incoming> {
+    records
         .into_iter()
-        .zip(&assembly.given)
+        .zip(given)
         .map(|(record, given)| Incoming {
             record,
             write: match given {
@@ -129,24 +161,21 @@ async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -
                 PatientGiven::Referred | PatientGiven::Found { .. } => PatientWrite::Refer,
             },
         })
-        .collect();
-    let names = inputs
+        .collect()
+}
+
+/// The inputs' names, as errors and the audit log give them.
+fn names(inputs: &[Input]) -> String {
+    inputs
         .iter()
         .map(Input::name)
         .collect::<Vec<_>>()
-        .join(", ");
-    let upserted = store
-        .bulk_upsert_incoming(
-            &Actor::cli("import"),
-            incoming,
-            &format!("FHIR import from {names}"),
-        )
-        .await
-        .map_err(|e| anyhow!("{names}: {e}"))?;
-    Ok(Imported {
-        stored: upserted.summary,
-        unused,
-    })
+        .join(", ")
+}
+
+/// Why the entries changed, in the audit log and each changed entry's history.
+fn reason(names: &str) -> String {
+    format!("FHIR import from {names}")
 }
 
 /// One line: what was stored, then what was skipped for its type (`…; 37 resources of 4

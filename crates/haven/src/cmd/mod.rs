@@ -8,8 +8,9 @@ mod evaluate;
 mod export;
 mod fhir_input;
 mod import;
-mod org;
 mod migrate_db;
+mod org;
+mod parts;
 mod policy;
 mod report;
 mod score;
@@ -18,8 +19,8 @@ mod token;
 mod user;
 mod worklist;
 
-/// The least `haven evaluate --memory-limit` takes.
-pub const MIN_MEMORY_LIMIT: u64 = evaluate::MIN_LIMIT;
+/// The least `--memory-limit` (`haven evaluate`, `haven import`) takes.
+pub const MIN_MEMORY_LIMIT: u64 = parts::MIN_LIMIT;
 
 use anyhow::{Context, Result};
 use haven_store::{AuditFiles, Clock, Store};
@@ -137,7 +138,17 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
         Command::Policy {
             command: PolicyCommand::Set { key, value },
         } => policy::set(&scoped(db, &org).await?, &key, &value).await,
-        Command::Import { files } => import::run(&scoped(db, &org).await?, &files).await,
+        Command::Import {
+            files,
+            memory_limit,
+            parts,
+        } => {
+            let reading = parts::Reading {
+                memory_limit,
+                parts,
+            };
+            import::run(&scoped(db, &org).await?, &files, reading).await
+        }
         Command::Export {
             out,
             include_sensitive,
@@ -149,7 +160,7 @@ async fn dispatch(cli: Cli, db: &Database) -> Result<()> {
             memory_limit,
             parts,
         } => {
-            let reading = evaluate::Reading {
+            let reading = parts::Reading {
                 memory_limit,
                 parts,
             };

@@ -12,9 +12,7 @@
 //! parts share, input that is not NDJSON — is answered by reading the input again in one
 //! pass, so errors and their order are the one-pass reader's own.
 
-use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufReader, BufWriter, ErrorKind, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -24,48 +22,28 @@ use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::population::{AllActions, Evaluation, Tally};
 use haven_core::rules;
-use haven_fhir::{
-    Assembler, Location, NotRecorded, Position, Purpose, Shared, Skipped, UnusedTypes,
-};
+use haven_fhir::{Assembler, Location, Purpose};
 use indicatif::ProgressBar;
 
 use super::super::fhir_input::{BLOCK, Input};
+use super::super::parts::{
+    Keys, Notes, PART_BUFFER, cores, create, field, locations, lock, open, read_part, route,
+    size_of,
+};
 use crate::{actions_output, progress};
 
 mod merge;
-mod route;
 
 use merge::write_action;
-use route::route;
 
-/// Memory held whatever the input: the binary, a block of input and its line cut in two, the
-/// parts' write buffers.
-const BASE_BYTES: u64 = 160 << 20;
-/// Resident memory of a part being evaluated, per byte of its NDJSON (records, maps of ids,
-/// actions), measured on the demo export with some room: see BENCHMARKS.md, issue 18.
-const MEMORY_PER_INPUT_BYTE: f64 = 1.25;
-/// Buffer of each part's file while lines are sent to it.
-const PART_BUFFER: usize = 256 << 10;
-
-/// How many parts `input` bytes are read in so that `workers` parts at a time stay under
-/// `limit` bytes; 1 when the input fits whole, and is read in one pass.
+/// How many parts `input` bytes are read in so that a part per core stays under `limit`.
 pub fn parts_for(input: u64, limit: u64, workers: usize) -> usize {
-    let room = limit.saturating_sub(BASE_BYTES).max(1) as f64;
-    let whole = input as f64 * MEMORY_PER_INPUT_BYTE;
-    if whole <= room {
-        return 1;
-    }
-    ((whole * workers as f64 / room).ceil() as usize).max(2)
+    super::super::parts::parts_for(input, limit, workers, 0)
 }
-
-/// The smallest `--memory-limit` taken: below it nothing is left for the records.
-pub const MIN_LIMIT: u64 = BASE_BYTES + (64 << 20);
 
 /// What the parts gave, when they could answer exactly as one pass.
 pub struct Evaluated {
-    pub skipped: Vec<Skipped>,
-    pub not_recorded: Vec<NotRecorded>,
-    pub unused: UnusedTypes,
+    pub notes: Notes,
     actions: Vec<PathBuf>,
     count: usize,
 }
@@ -82,10 +60,7 @@ pub fn evaluate(
     today: Date,
     json: bool,
 ) -> Result<Option<Evaluated>> {
-    let names: Vec<Location> = inputs
-        .iter()
-        .map(|i| Location::new(&i.name(), Position::Document))
-        .collect();
+    let names = locations(inputs);
     let total: u64 = inputs.iter().map(Input::len).sum();
     let bar = progress::bytes(total, "1/2 sorting");
     let Some(files) = route(inputs, dir, parts, BLOCK, &bar)? else {
@@ -95,11 +70,7 @@ pub fn evaluate(
     };
     bar.finish_and_clear();
     tracing::debug!("every line sent to one of {parts} parts");
-    let written: u64 = files
-        .iter()
-        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
-        .sum();
-    let bar = progress::bytes(written, "2/2 evaluating");
+    let bar = progress::bytes(size_of(&files), "2/2 evaluating");
     let keys = Keys::create(dir, parts)?;
     let pass = Pass {
         names: &names,
@@ -124,16 +95,6 @@ pub fn evaluate(
     Ok(Some(gather(results, &names)))
 }
 
-fn create(path: &Path) -> Result<File> {
-    File::create(path).with_context(|| format!("cannot create {}", path.display()))
-}
-
-/// The cores to work on, asked of the system once.
-fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 /// Pass 2, shared by its workers.
 struct Pass<'a> {
     /// Each input's name, as the location its lines are read at.
@@ -149,9 +110,7 @@ struct Pass<'a> {
 
 /// What one part gave besides its actions.
 struct PartResult {
-    skipped: Vec<Skipped>,
-    not_recorded: Vec<NotRecorded>,
-    unused: UnusedTypes,
+    notes: Notes,
     actions: PathBuf,
     count: usize,
 }
@@ -176,8 +135,6 @@ impl Pass<'_> {
                                 Some(result) => lock(&done).push((part, result)),
                                 None => self.failed.store(true, Ordering::Relaxed),
                             }
-                            // Its lines are read: the disk space goes back at once.
-                            std::fs::remove_file(&files[part]).ok();
                         }
                     })
                 })
@@ -197,36 +154,12 @@ impl Pass<'_> {
     /// One part: its lines assembled in input order as the one-pass reader would, its keys
     /// written, its records evaluated and its actions written sorted to `out`.
     fn one(&self, lines: &Path, out: &Path) -> Result<Option<PartResult>> {
-        let mut reader = BufReader::with_capacity(1 << 20, open(lines)?);
         let mut assembler = Assembler::default();
         assembler.read_partial_dates_as_of(self.as_of);
-        let mut text = Vec::new();
-        let mut head = [0u8; 16];
-        loop {
-            match reader.read_exact(&mut head) {
-                Err(e) if e.kind() == ErrorKind::UnexpectedEof => break,
-                other => other.context("cannot read a temporary file")?,
-            }
-            let file = u32::from_le_bytes(field(&head[0..4])) as usize;
-            let line = u64::from_le_bytes(field(&head[4..12])) as usize;
-            let len = u32::from_le_bytes(field(&head[12..16])) as usize;
-            text.resize(len, 0);
-            reader
-                .read_exact(&mut text)
-                .context("cannot read a temporary file")?;
-            let location = self.names[file].at(Position::Line(line));
-            if assembler.add_line(location, &text).is_err() {
-                return Ok(None);
-            }
-            self.bar.inc((head.len() + len) as u64);
-            if self.failed.load(Ordering::Relaxed) {
-                return Ok(None);
-            }
+        if !read_part(lines, self.names, &mut assembler, self.bar, &self.failed)? {
+            return Ok(None);
         }
-        let mut keys = Vec::new();
-        assembler.shared_keys(|hash, shared| keys.push((hash, shared)));
-        self.keys.add(&keys)?;
-        drop(keys);
+        self.keys.add_from(&assembler)?;
         // Data is checked against the real date, the rules look at the record on `as_of`.
         let Ok(assembly) = assembler.finish(self.today.max(self.as_of), &[], Purpose::Evaluate)
         else {
@@ -250,146 +183,30 @@ impl Pass<'_> {
         }
         writer.flush().context("cannot write a temporary file")?;
         Ok(Some(PartResult {
-            skipped: assembly.skipped,
-            not_recorded: assembly.not_recorded,
-            unused: assembly.unused,
+            notes: Notes {
+                skipped: assembly.skipped,
+                not_recorded: assembly.not_recorded,
+                unused: assembly.unused,
+            },
             actions: out.to_owned(),
             count: actions.len(),
         }))
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn field<const N: usize>(bytes: &[u8]) -> [u8; N] {
-    let mut out = [0; N];
-    out.copy_from_slice(bytes);
-    out
-}
-
-fn open(path: &Path) -> Result<File> {
-    File::open(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// The keys parts could share, written by hash to as many files as there are parts, so that
-/// each is compared in a part's share of memory.
-struct Keys {
-    paths: Vec<PathBuf>,
-    files: Mutex<Vec<BufWriter<File>>>,
-}
-
-impl Keys {
-    fn create(dir: &Path, shares: usize) -> Result<Keys> {
-        let paths: Vec<PathBuf> = (0..shares).map(|s| dir.join(format!("keys-{s}"))).collect();
-        let files = paths
-            .iter()
-            .map(|p| Ok(BufWriter::with_capacity(64 << 10, create(p)?)))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Keys {
-            paths,
-            files: Mutex::new(files),
-        })
-    }
-
-    fn add(&self, keys: &[(u64, Shared)]) -> Result<()> {
-        let mut files = lock(&self.files);
-        let shares = files.len() as u64;
-        for &(hash, shared) in keys {
-            let file = &mut files[(hash % shares) as usize];
-            file.write_all(&hash.to_le_bytes())
-                .and_then(|()| file.write_all(&[shared as u8]))
-                .context("cannot write a temporary file")?;
-        }
-        Ok(())
-    }
-
-    /// Whether any key ties two parts together (see [`haven_fhir::parts_disagree`]).
-    fn disagree(&self) -> Result<bool> {
-        for file in lock(&self.files).iter_mut() {
-            file.flush().context("cannot write a temporary file")?;
-        }
-        for path in &self.paths {
-            let mut bytes = Vec::new();
-            open(path)?
-                .read_to_end(&mut bytes)
-                .context("cannot read a temporary file")?;
-            let mut keys: Vec<(u64, Shared)> = bytes
-                .chunks_exact(9)
-                .map(|k| {
-                    let shared = match k[8] {
-                        0 => Shared::Id,
-                        1 => Shared::Named,
-                        _ => Shared::Unnamed,
-                    };
-                    (u64::from_le_bytes(field(&k[..8])), shared)
-                })
-                .collect();
-            drop(bytes);
-            keys.sort_unstable();
-            if haven_fhir::parts_disagree(&keys) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-}
-
-/// The parts' notes in input order, as one pass gives them: a resource's notes come where it
-/// was read; QuestionnaireResponses are placed after every other resource, at the end.
+/// The parts' notes in input order, as one pass gives them, and their actions.
 fn gather(results: Vec<PartResult>, names: &[Location]) -> Evaluated {
-    let index: HashMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (&*l.source, i))
-        .collect();
-    let at = |l: &Location| {
-        let line = match l.position {
-            Position::Line(n) => n,
-            Position::Document | Position::Entry(_) => 0,
-        };
-        (index.get(&*l.source).copied().unwrap_or(0), line)
-    };
-    let mut skipped = Vec::new();
-    let mut not_recorded = Vec::new();
-    let mut unused = UnusedTypes::default();
+    let mut notes = Notes::default();
     let mut actions = Vec::new();
     let mut count = 0;
     for r in results {
-        skipped.extend(r.skipped);
-        not_recorded.extend(r.not_recorded);
-        unused.merge(r.unused);
+        notes.extend(r.notes);
         actions.push(r.actions);
         count += r.count;
     }
-    // Stable: a resource's several notes keep their order.
-    skipped.sort_by_key(|s| {
-        let late = s.resource.starts_with("QuestionnaireResponse/");
-        (late, at(&s.location))
-    });
-    not_recorded.sort_by_key(|n| at(&n.location));
     Evaluated {
-        skipped,
-        not_recorded,
-        unused,
+        notes: notes.in_input_order(names),
         actions,
         count,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn input_that_fits_is_read_whole_and_parts_grow_with_it() {
-        let limit = 512 << 20;
-        assert_eq!(parts_for(100 << 20, limit, 2), 1);
-        let tenk = parts_for(532 << 20, limit, 2);
-        let hundredk = parts_for(5_300 << 20, limit, 2);
-        assert!(tenk >= 2 && hundredk > 8 * tenk, "{tenk} {hundredk}");
-        // More memory, fewer parts.
-        assert!(parts_for(5_300 << 20, 2 << 30, 2) < hundredk);
     }
 }

@@ -119,7 +119,6 @@ mod tests {
     use super::super::create;
     use super::*;
     use haven_core::rules::{self, RuleId};
-    use haven_fhir::UnusedTypes;
     use time::macros::date;
 
     #[test]
@@ -165,9 +164,7 @@ mod tests {
                 paths.push(path);
             }
             let evaluated = Evaluated {
-                skipped: Vec::new(),
-                not_recorded: Vec::new(),
-                unused: UnusedTypes::default(),
+                notes: super::super::Notes::default(),
                 actions: paths,
                 count: all.len(),
             };

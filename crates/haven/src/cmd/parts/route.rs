@@ -1,4 +1,4 @@
-//! Pass 1 of `haven evaluate` in parts: every NDJSON line to its patient's part, written
+//! Pass 1 of reading in parts (`haven evaluate`, `haven import`): every NDJSON line to its patient's part, written
 //! length-prefixed with its file and line number, in input order.
 
 use std::fs::File;
@@ -9,12 +9,12 @@ use anyhow::{Context, Result};
 use haven_fhir::MAX_RESOURCE_BYTES;
 use indicatif::ProgressBar;
 
-use super::super::super::fhir_input::Input;
+use super::super::fhir_input::Input;
 use super::{PART_BUFFER, cores, create};
 
 /// Pass 1: every line to its patient's part. `None` when an input is not NDJSON or has a line
 /// too long to be a resource (both for the one-pass reader to refuse or read).
-pub(super) fn route(
+pub fn route(
     inputs: &[Input],
     dir: &Path,
     parts: usize,

@@ -1,0 +1,369 @@
+//! `haven import` read in parts through temporary files (input larger than its memory limit)
+//! stores exactly what one pass stores, says the same, refuses with the same error, leaves
+//! the database exactly as it was when any part fails, and leaves no temporary file behind
+//! after success, failure or Ctrl-C.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use super::Haven;
+
+/// A demo population exported once for every test here: its NDJSON files, and a file of
+/// another system's (types Haven skips, a resource it cannot use).
+fn export() -> &'static [String] {
+    static FILES: OnceLock<Vec<String>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let h = Haven::new();
+        h.ok(&["migrate"]);
+        h.ok(&[
+            "demo",
+            "--patients",
+            "300",
+            "--seed",
+            "7",
+            "--as-of",
+            "2026-11-28",
+        ]);
+        let out = h.dir.path().join("export");
+        let out_arg = out.to_string_lossy().into_owned();
+        h.ok(&["export", "--out", &out_arg, "--include-sensitive"]);
+        let mut files: Vec<String> = std::fs::read_dir(&out)
+            .expect("export dir")
+            .map(|e| e.expect("entry").path().to_string_lossy().into_owned())
+            .filter(|p| p.ends_with(".ndjson"))
+            .collect();
+        files.sort();
+        let other = h.dir.path().join("other-system.ndjson");
+        std::fs::write(&other, super::other_system_ndjson()).expect("write");
+        files.push(other.to_string_lossy().into_owned());
+        // Kept for the whole test run.
+        std::mem::forget(h);
+        files
+    })
+}
+
+/// Runs `haven import` into `db` with `TMPDIR` set to `tmp`.
+fn import(db: &Path, tmp: &Path, files: &[String], extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haven"))
+        .arg("--db")
+        .arg(db)
+        .arg("import")
+        .args(files)
+        .args(extra)
+        .env("TMPDIR", tmp)
+        .env("HAVEN_LOG", "haven=debug")
+        .env_remove("HAVEN_DB")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run haven")
+}
+
+/// Standard error without the debug log, which says how the input was read.
+fn notes(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.contains(" DEBUG "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn read_as(out: &Output, how: &str) -> bool {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .any(|l| l.contains(" DEBUG ") && l.contains(how))
+}
+
+/// What a run left in `tmp`.
+fn left_behind(tmp: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(tmp)
+        .expect("tmp")
+        .map(|e| e.expect("entry").path())
+        .collect()
+}
+
+/// Everything `db` holds, as `haven export` writes it: file name and bytes.
+fn exported(db: &Path) -> Vec<(String, Vec<u8>)> {
+    let out = tempfile::tempdir().expect("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .arg("--db")
+        .arg(db)
+        .args(["export", "--include-sensitive", "--out"])
+        .arg(out.path())
+        .env_remove("HAVEN_DB")
+        .stdout(Stdio::null())
+        .status()
+        .expect("export");
+    assert!(status.success());
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out.path())
+        .expect("out")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn parts_store_what_one_pass_stores_and_leave_nothing_behind() {
+    let files = export();
+    let dbs = tempfile::tempdir().expect("dbs");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let whole_db = dbs.path().join("whole.db");
+    let whole = import(&whole_db, tmp.path(), files, &[]);
+    ok(&whole);
+    assert!(!read_as(&whole, "imported in"), "small input: one pass");
+    let stored = exported(&whole_db);
+    assert!(stored.iter().any(|(name, _)| name == "Patient.ndjson"));
+    for parts in ["2", "7"] {
+        let db = dbs.path().join(format!("parts-{parts}.db"));
+        let apart = import(&db, tmp.path(), files, &["--parts", parts]);
+        ok(&apart);
+        assert!(
+            read_as(&apart, &format!("imported in {parts} parts")),
+            "{}",
+            String::from_utf8_lossy(&apart.stderr)
+        );
+        assert_eq!(whole.stdout, apart.stdout, "{parts} parts: the summary");
+        assert_eq!(notes(&whole), notes(&apart), "{parts} parts: the notes");
+        assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+        assert!(
+            exported(&db) == stored,
+            "{parts} parts store what one pass stores"
+        );
+        // Again: nothing changes, as one pass says.
+        let again_whole = import(&whole_db, tmp.path(), files, &[]);
+        let again = import(&db, tmp.path(), files, &["--parts", parts]);
+        ok(&again);
+        assert_eq!(again_whole.stdout, again.stdout);
+        assert!(String::from_utf8_lossy(&again.stdout).contains("0 entries added, 0 changed"));
+    }
+}
+
+/// Every line of `files` in one NDJSON file (so that one pass imports it as one file).
+fn concatenated(dir: &Path, files: &[String]) -> String {
+    let mut text = String::new();
+    for f in files {
+        text.push_str(&std::fs::read_to_string(f).expect("read"));
+    }
+    let path = dir.join("all.ndjson");
+    std::fs::write(&path, text).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+const PARTS: usize = 7;
+
+#[test]
+fn a_refusal_in_the_last_part_stores_nothing_and_says_what_one_pass_says() {
+    let files = export();
+    let dir = tempfile::tempdir().expect("dir");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let all = concatenated(dir.path(), files);
+    // A patient of the last part is already stored as someone else: the store refuses it,
+    // after the six parts before it were written in the import's transaction.
+    let text = std::fs::read_to_string(&all).expect("all");
+    let last_part = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| {
+            v["resourceType"] == "Patient"
+                && v["id"]
+                    .as_str()
+                    .is_some_and(|id| haven_fhir::part_of(id, PARTS) == PARTS - 1)
+        })
+        .expect("a patient of the last part");
+    let id = last_part["id"].as_str().expect("id").to_owned();
+    let mut someone_else = last_part.clone();
+    someone_else["name"] = serde_json::json!([{"family": "Other", "given": ["Someone"]}]);
+    someone_else["birthDate"] = serde_json::json!("1950-02-03");
+    someone_else
+        .as_object_mut()
+        .expect("object")
+        .remove("identifier");
+    let first = dir.path().join("someone-else.json");
+    std::fs::write(&first, someone_else.to_string()).expect("write");
+    let first = first.to_string_lossy().into_owned();
+    let db = dir.path().join("parts.db");
+    let copy = dir.path().join("whole.db");
+    ok(&import(&db, tmp.path(), std::slice::from_ref(&first), &[]));
+    ok(&import(&copy, tmp.path(), &[first], &[]));
+    let before = exported(&db);
+    let apart = import(
+        &db,
+        tmp.path(),
+        std::slice::from_ref(&all),
+        &["--parts", &PARTS.to_string()],
+    );
+    let whole = import(&copy, tmp.path(), &[all], &[]);
+    assert_eq!(whole.status.code(), Some(1));
+    assert_eq!(apart.status.code(), Some(1));
+    assert!(
+        read_as(&apart, "cannot be read or stored apart"),
+        "{}",
+        String::from_utf8_lossy(&apart.stderr)
+    );
+    let error = notes(&apart);
+    assert_eq!(notes(&whole), error);
+    assert!(
+        error.contains(&id) && error.contains("all.ndjson"),
+        "{error}"
+    );
+    assert!(exported(&db) == before, "the database is exactly as it was");
+    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_bad_line_is_named_as_one_pass_names_it() {
+    let files = export();
+    let dir = tempfile::tempdir().expect("dir");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let all = concatenated(dir.path(), files);
+    let mut text = std::fs::read_to_string(&all).expect("all");
+    text.push_str(r#"{"resourceType":"Patient","id":"late","birthDate":"2999-01-01"}"#);
+    text.push('\n');
+    std::fs::write(&all, text).expect("write");
+    let whole = import(
+        &dir.path().join("whole.db"),
+        tmp.path(),
+        std::slice::from_ref(&all),
+        &[],
+    );
+    let parts_db = dir.path().join("parts.db");
+    let apart = import(&parts_db, tmp.path(), &[all], &["--parts", "3"]);
+    assert_eq!(apart.status.code(), Some(1));
+    assert_eq!(notes(&whole), notes(&apart));
+    assert!(notes(&apart).contains("all.ndjson:"), "{}", notes(&apart));
+    assert!(
+        exported(&parts_db)
+            .iter()
+            .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
+        "nothing stored"
+    );
+    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+}
+
+/// An Observation id used again by a patient of another part: one pass refuses the repeat;
+/// the parts, which cannot see it within any one of them, must too (their keys or the store
+/// tell), and store nothing.
+#[test]
+fn an_id_repeated_across_parts_is_refused_as_one_pass_refuses_it() {
+    let files = export();
+    let dir = tempfile::tempdir().expect("dir");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let all = concatenated(dir.path(), files);
+    let text = std::fs::read_to_string(&all).expect("all");
+    let lines: Vec<&str> = text.lines().collect();
+    let part = |v: &serde_json::Value| {
+        let reference = v["subject"]["reference"].as_str()?;
+        Some(haven_fhir::part_of(reference.rsplit('/').next()?, PARTS))
+    };
+    let observations: Vec<(usize, serde_json::Value)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| Some((i, serde_json::from_str::<serde_json::Value>(l).ok()?)))
+        .filter(|(_, v)| v["resourceType"] == "Observation" && part(v).is_some())
+        .collect();
+    let (_, first) = &observations[0];
+    let (at, other) = observations
+        .iter()
+        .rev()
+        .find(|(_, v)| part(v) != part(first))
+        .expect("an Observation in another part");
+    let mut other = other.clone();
+    other["id"] = first["id"].clone();
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out[*at] = other.to_string();
+    std::fs::write(&all, out.join("\n") + "\n").expect("write");
+    let whole = import(
+        &dir.path().join("whole.db"),
+        tmp.path(),
+        std::slice::from_ref(&all),
+        &[],
+    );
+    let parts_db = dir.path().join("parts.db");
+    let apart = import(
+        &parts_db,
+        tmp.path(),
+        &[all],
+        &["--parts", &PARTS.to_string()],
+    );
+    assert_eq!(whole.status.code(), Some(1));
+    assert_eq!(apart.status.code(), Some(1));
+    assert_eq!(notes(&whole), notes(&apart));
+    assert!(notes(&apart).contains("used twice"), "{}", notes(&apart));
+    assert!(
+        exported(&parts_db)
+            .iter()
+            .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
+        "nothing stored"
+    );
+    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn ctrl_c_removes_the_temporary_files_and_stores_nothing() {
+    let files = export();
+    let dir = tempfile::tempdir().expect("dir");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("haven.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .args(files)
+        .args(["--parts", "64"])
+        .env("TMPDIR", tmp.path())
+        .env_remove("HAVEN_DB")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    loop {
+        let written = left_behind(tmp.path())
+            .iter()
+            .any(|d| std::fs::read_dir(d).is_ok_and(|mut e| e.next().is_some()));
+        if written {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "finished before its temporary files were seen"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no temporary files"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130), "ended by Ctrl-C");
+    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+    assert!(
+        exported(&db)
+            .iter()
+            .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
+        "nothing stored"
+    );
+}
