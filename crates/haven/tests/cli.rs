@@ -1001,6 +1001,9 @@ mod audit_trail;
 #[path = "cli/reports.rs"]
 mod reports;
 
+#[path = "cli/parts.rs"]
+mod parts;
+
 #[path = "cli/evaluate_in_parts.rs"]
 mod evaluate_in_parts;
 

@@ -3,85 +3,26 @@
 //! error; and its temporary files are gone after success, failure and Ctrl-C.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
-use super::Haven;
+use super::parts::{
+    demo_export, haven, interrupt_while_parts_are_written, left_behind, notes, read_as,
+};
 
-/// A demo population exported once for every test here: its NDJSON files, and a file of
-/// another system's (types Haven skips, a resource it cannot use).
+/// The demo export every test here reads.
 fn export() -> &'static [String] {
     static FILES: OnceLock<Vec<String>> = OnceLock::new();
-    FILES.get_or_init(|| {
-        let h = Haven::new();
-        h.ok(&["migrate"]);
-        h.ok(&[
-            "demo",
-            "--patients",
-            "300",
-            "--seed",
-            "5",
-            "--as-of",
-            "2026-11-28",
-        ]);
-        let out = h.dir.path().join("export");
-        let out_arg = out.to_string_lossy().into_owned();
-        h.ok(&["export", "--out", &out_arg, "--include-sensitive"]);
-        let mut files: Vec<String> = std::fs::read_dir(&out)
-            .expect("export dir")
-            .map(|e| e.expect("entry").path().to_string_lossy().into_owned())
-            .filter(|p| p.ends_with(".ndjson"))
-            .collect();
-        files.sort();
-        let other = h.dir.path().join("other-system.ndjson");
-        std::fs::write(&other, super::other_system_ndjson()).expect("write");
-        files.push(other.to_string_lossy().into_owned());
-        // Kept for the whole test run.
-        std::mem::forget(h);
-        files
-    })
+    FILES.get_or_init(|| demo_export("5"))
 }
 
-/// Runs `haven evaluate` with `TMPDIR` set to `tmp`.
+/// Runs `haven evaluate` as of 2026-11-28 with `TMPDIR` set to `tmp`.
 fn evaluate(tmp: &Path, files: &[String], extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_haven"))
-        .arg("--db")
-        .arg(tmp.join("unused.db"))
-        .arg("evaluate")
-        .args(files)
-        .args(["--as-of", "2026-11-28"])
-        .args(extra)
-        .env("TMPDIR", tmp)
-        .env("HAVEN_LOG", "haven=debug")
-        .env_remove("HAVEN_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run haven")
-}
-
-/// Standard error without the debug log, which says how the input was read.
-fn notes(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| !l.contains(" DEBUG "))
-        .map(|l| format!("{l}\n"))
-        .collect()
-}
-
-fn read_as(out: &Output, how: &str) -> bool {
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .any(|l| l.contains(" DEBUG ") && l.contains(how))
-}
-
-/// What the run left in `tmp` besides the database it was pointed at.
-fn left_behind(tmp: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(tmp)
-        .expect("tmp")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| !p.to_string_lossy().contains("unused.db"))
-        .collect()
+    let args: Vec<&str> = ["--as-of", "2026-11-28"]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+    haven(&tmp.join("unused.db"), tmp, "evaluate", files, &args)
 }
 
 #[test]
@@ -206,46 +147,13 @@ fn parts_name_the_first_error_one_pass_names_and_leave_nothing_behind() {
 
 #[test]
 fn ctrl_c_removes_the_temporary_files() {
-    let files = export();
     let tmp = tempfile::tempdir().expect("tmp");
-    // Many parts: long enough to be caught mid-way.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_haven"));
+    command
         .arg("--db")
         .arg(tmp.path().join("unused.db"))
         .arg("evaluate")
-        .args(files)
-        .args(["--as-of", "2026-11-28", "--parts", "64"])
-        .env("TMPDIR", tmp.path())
-        .env_remove("HAVEN_DB")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    // Wait for the parts to be written.
-    let started = Instant::now();
-    loop {
-        let written = left_behind(tmp.path())
-            .iter()
-            .any(|d| std::fs::read_dir(d).is_ok_and(|mut e| e.next().is_some()));
-        if written {
-            break;
-        }
-        assert!(
-            child.try_wait().expect("wait").is_none(),
-            "finished before its temporary files were seen"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no temporary files"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(130), "ended by Ctrl-C");
-    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+        .args(export())
+        .args(["--as-of", "2026-11-28", "--parts", "64"]);
+    interrupt_while_parts_are_written(command, tmp.path());
 }

@@ -6,81 +6,20 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
-use super::Haven;
+use super::parts::{
+    demo_export, haven, interrupt_while_parts_are_written, left_behind, notes, read_as,
+};
 
-/// A demo population exported once for every test here: its NDJSON files, and a file of
-/// another system's (types Haven skips, a resource it cannot use).
+/// The demo export every test here reads.
 fn export() -> &'static [String] {
     static FILES: OnceLock<Vec<String>> = OnceLock::new();
-    FILES.get_or_init(|| {
-        let h = Haven::new();
-        h.ok(&["migrate"]);
-        h.ok(&[
-            "demo",
-            "--patients",
-            "300",
-            "--seed",
-            "7",
-            "--as-of",
-            "2026-11-28",
-        ]);
-        let out = h.dir.path().join("export");
-        let out_arg = out.to_string_lossy().into_owned();
-        h.ok(&["export", "--out", &out_arg, "--include-sensitive"]);
-        let mut files: Vec<String> = std::fs::read_dir(&out)
-            .expect("export dir")
-            .map(|e| e.expect("entry").path().to_string_lossy().into_owned())
-            .filter(|p| p.ends_with(".ndjson"))
-            .collect();
-        files.sort();
-        let other = h.dir.path().join("other-system.ndjson");
-        std::fs::write(&other, super::other_system_ndjson()).expect("write");
-        files.push(other.to_string_lossy().into_owned());
-        // Kept for the whole test run.
-        std::mem::forget(h);
-        files
-    })
+    FILES.get_or_init(|| demo_export("7"))
 }
 
 /// Runs `haven import` into `db` with `TMPDIR` set to `tmp`.
 fn import(db: &Path, tmp: &Path, files: &[String], extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_haven"))
-        .arg("--db")
-        .arg(db)
-        .arg("import")
-        .args(files)
-        .args(extra)
-        .env("TMPDIR", tmp)
-        .env("HAVEN_LOG", "haven=debug")
-        .env_remove("HAVEN_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run haven")
-}
-
-/// Standard error without the debug log, which says how the input was read.
-fn notes(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| !l.contains(" DEBUG "))
-        .map(|l| format!("{l}\n"))
-        .collect()
-}
-
-fn read_as(out: &Output, how: &str) -> bool {
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .any(|l| l.contains(" DEBUG ") && l.contains(how))
-}
-
-/// What a run left in `tmp`.
-fn left_behind(tmp: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(tmp)
-        .expect("tmp")
-        .map(|e| e.expect("entry").path())
-        .collect()
+    haven(db, tmp, "import", files, extra)
 }
 
 /// Everything `db` holds, as `haven export` writes it: file name and bytes.
@@ -318,48 +257,17 @@ fn an_id_repeated_across_parts_is_refused_as_one_pass_refuses_it() {
 
 #[test]
 fn ctrl_c_removes_the_temporary_files_and_stores_nothing() {
-    let files = export();
     let dir = tempfile::tempdir().expect("dir");
     let tmp = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("haven.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_haven"));
+    command
         .arg("--db")
         .arg(&db)
         .arg("import")
-        .args(files)
-        .args(["--parts", "64"])
-        .env("TMPDIR", tmp.path())
-        .env_remove("HAVEN_DB")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let started = Instant::now();
-    loop {
-        let written = left_behind(tmp.path())
-            .iter()
-            .any(|d| std::fs::read_dir(d).is_ok_and(|mut e| e.next().is_some()));
-        if written {
-            break;
-        }
-        assert!(
-            child.try_wait().expect("wait").is_none(),
-            "finished before its temporary files were seen"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no temporary files"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(130), "ended by Ctrl-C");
-    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+        .args(export())
+        .args(["--parts", "64"]);
+    interrupt_while_parts_are_written(command, tmp.path());
     assert!(
         exported(&db)
             .iter()
