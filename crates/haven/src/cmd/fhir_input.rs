@@ -3,6 +3,7 @@
 //! every error.
 
 use std::io::Read;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -12,10 +13,31 @@ use indicatif::ProgressBar;
 /// Bytes read and handed on at a time: large enough that every core gets a long run of lines.
 pub(super) const BLOCK: u64 = 32 << 20;
 
-/// One input: a file, or standard input read once and kept, so that it can be read again.
+/// One input: a file, or standard input, which is read more than once (whether it names a
+/// patient, then its lines, perhaps in parts and again in one pass).
 pub enum Input {
     File(PathBuf),
+    /// Standard input copied once to an unnamed temporary file: held on disk, not in memory,
+    /// and gone when Haven exits, however it exits.
+    Spooled(std::fs::File),
+    /// Bytes given whole (the tests' inputs).
+    #[cfg(test)]
     Kept(Vec<u8>),
+}
+
+/// Reads a shared file from its start, at an offset of its own (so readers never move each
+/// other's position).
+struct FromStart<'f> {
+    file: &'f std::fs::File,
+    at: u64,
+}
+
+impl Read for FromStart<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read_at(buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
 }
 
 impl Input {
@@ -25,12 +47,11 @@ impl Input {
             .iter()
             .map(|path| {
                 if path == Path::new("-") {
-                    let mut buf = Vec::new();
-                    std::io::stdin()
-                        .lock()
-                        .read_to_end(&mut buf)
+                    let mut spool = tempfile::tempfile()
+                        .context("cannot make a temporary file for standard input")?;
+                    std::io::copy(&mut std::io::stdin().lock(), &mut spool)
                         .context("cannot read standard input")?;
-                    Ok(Input::Kept(buf))
+                    Ok(Input::Spooled(spool))
                 } else {
                     Ok(Input::File(path.clone()))
                 }
@@ -42,6 +63,8 @@ impl Input {
     pub fn name(&self) -> String {
         match self {
             Input::File(path) => path.display().to_string(),
+            Input::Spooled(_) => "stdin".to_owned(),
+            #[cfg(test)]
             Input::Kept(_) => "stdin".to_owned(),
         }
     }
@@ -50,6 +73,8 @@ impl Input {
     pub fn len(&self) -> u64 {
         match self {
             Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Input::Spooled(file) => file.metadata().map_or(0, |m| m.len()),
+            #[cfg(test)]
             Input::Kept(bytes) => bytes.len() as u64,
         }
     }
@@ -60,6 +85,8 @@ impl Input {
                 std::fs::File::open(path)
                     .with_context(|| format!("cannot read {}", self.name()))?,
             ),
+            Input::Spooled(file) => Box::new(FromStart { file, at: 0 }),
+            #[cfg(test)]
             Input::Kept(bytes) => Box::new(bytes.as_slice()),
         })
     }

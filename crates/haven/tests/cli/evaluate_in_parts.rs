@@ -7,7 +7,8 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use super::parts::{
-    demo_export, haven, interrupt_while_parts_are_written, left_behind, notes, read_as,
+    concatenated, demo_export, haven, interrupt_while_parts_are_written, left_behind, notes,
+    read_as,
 };
 
 /// The demo export every test here reads.
@@ -156,4 +157,42 @@ fn ctrl_c_removes_the_temporary_files() {
         .args(export())
         .args(["--as-of", "2026-11-28", "--parts", "64"]);
     interrupt_while_parts_are_written(command, tmp.path());
+}
+
+#[test]
+fn standard_input_is_read_in_parts_from_disk_as_a_file_is() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let all = concatenated(tmp.path(), export());
+    let from_file = evaluate(tmp.path(), &[all.clone()], &["--json"]);
+    assert!(from_file.status.success(), "{}", notes(&from_file));
+    std::fs::rename(&all, tmp.path().join("unused.db-input")).expect("move");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_haven"));
+    let from_stdin = command
+        .arg("--db")
+        .arg(tmp.path().join("unused.db"))
+        .args([
+            "evaluate",
+            "-",
+            "--as-of",
+            "2026-11-28",
+            "--json",
+            "--parts",
+            "3",
+        ])
+        .env("TMPDIR", tmp.path())
+        .env("HAVEN_LOG", "haven=debug")
+        .env_remove("HAVEN_DB")
+        .stdin(std::fs::File::open(tmp.path().join("unused.db-input")).expect("input"))
+        .output()
+        .expect("run haven");
+    assert!(from_stdin.status.success(), "{}", notes(&from_stdin));
+    assert!(
+        read_as(&from_stdin, "read in 3 parts"),
+        "{}",
+        String::from_utf8_lossy(&from_stdin.stderr)
+    );
+    assert!(from_file.stdout == from_stdin.stdout, "output differs");
+    assert_eq!(notes(&from_file).replace(&all, "stdin"), notes(&from_stdin));
+    std::fs::remove_file(tmp.path().join("unused.db-input")).expect("remove");
+    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
 }

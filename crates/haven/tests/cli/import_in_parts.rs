@@ -8,7 +8,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use super::parts::{
-    demo_export, haven, interrupt_while_parts_are_written, left_behind, notes, read_as,
+    concatenated, demo_export, haven, interrupt_while_parts_are_written, left_behind, notes,
+    read_as,
 };
 
 /// The demo export every test here reads.
@@ -93,17 +94,6 @@ fn parts_store_what_one_pass_stores_and_leave_nothing_behind() {
         assert_eq!(again_whole.stdout, again.stdout);
         assert!(String::from_utf8_lossy(&again.stdout).contains("0 entries added, 0 changed"));
     }
-}
-
-/// Every line of `files` in one NDJSON file (so that one pass imports it as one file).
-fn concatenated(dir: &Path, files: &[String]) -> String {
-    let mut text = String::new();
-    for f in files {
-        text.push_str(&std::fs::read_to_string(f).expect("read"));
-    }
-    let path = dir.join("all.ndjson");
-    std::fs::write(&path, text).expect("write");
-    path.to_string_lossy().into_owned()
 }
 
 const PARTS: usize = 7;

@@ -38,6 +38,17 @@ pub fn demo_export(seed: &str) -> Vec<String> {
     files
 }
 
+/// `files` written one after another to `dir/all.ndjson`; its path.
+pub fn concatenated(dir: &Path, files: &[String]) -> String {
+    let mut text = String::new();
+    for f in files {
+        text.push_str(&std::fs::read_to_string(f).expect("read"));
+    }
+    let path = dir.join("all.ndjson");
+    std::fs::write(&path, text).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
 /// `haven --db DB COMMAND FILES… ARGS…`, with `TMPDIR` set to `tmp` and the debug log on (it
 /// says how the input was read).
 pub fn haven(db: &Path, tmp: &Path, command: &str, files: &[String], args: &[&str]) -> Output {
