@@ -163,7 +163,7 @@ fn ctrl_c_removes_the_temporary_files() {
 fn standard_input_is_read_in_parts_from_disk_as_a_file_is() {
     let tmp = tempfile::tempdir().expect("tmp");
     let all = concatenated(tmp.path(), export());
-    let from_file = evaluate(tmp.path(), &[all.clone()], &["--json"]);
+    let from_file = evaluate(tmp.path(), std::slice::from_ref(&all), &["--json"]);
     assert!(from_file.status.success(), "{}", notes(&from_file));
     std::fs::rename(&all, tmp.path().join("unused.db-input")).expect("move");
     let mut command = Command::new(env!("CARGO_BIN_EXE_haven"));
