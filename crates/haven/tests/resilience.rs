@@ -27,28 +27,9 @@ const PATIENTS: u32 = 60;
 
 /// Runs a command to completion, failing the test with its output when it fails.
 fn ok(db: &Path, args: &[&str], stdin: &str) -> String {
-    use std::io::Write;
-    let mut child = haven(db)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run haven");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("haven output");
-    assert!(
-        out.status.success(),
-        "haven {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let mut cmd = haven(db);
+    cmd.args(args);
+    server::succeed(cmd, stdin)
 }
 
 /// A database with clinicians and demo patients, and the patients' ids.

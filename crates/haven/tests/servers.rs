@@ -8,7 +8,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use haven_testdb::{Backend, Scratch};
@@ -62,28 +62,9 @@ impl Deployment {
 
     /// Runs a command to completion; its stdout, or the test fails with its output.
     fn ok(&self, args: &[&str], stdin: &str) -> String {
-        let mut child = self
-            .haven("operator")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run haven");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write stdin");
-        let out = child.wait_with_output().expect("haven output");
-        assert!(
-            out.status.success(),
-            "haven {args:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let mut cmd = self.haven("operator");
+        cmd.args(args);
+        server::succeed(cmd, stdin)
     }
 
     fn add_user(&self, name: &str, role: &str) {

@@ -27,6 +27,34 @@ pub fn haven(db: impl AsRef<OsStr>) -> Command {
     cmd
 }
 
+/// Runs `cmd` to completion with `stdin` written to it; its stdout, or the test fails with its
+/// output.
+#[allow(dead_code)] // not every test crate including this runs commands this way
+pub fn succeed(mut cmd: Command, stdin: &str) -> String {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run haven");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("haven output");
+    assert!(
+        out.status.success(),
+        "haven {:?} failed:\n{}{}",
+        cmd.get_args().collect::<Vec<_>>(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// `haven serve` on a free port, killed (SIGKILL) when dropped unless stopped first.
 pub struct Server {
     child: Child,
