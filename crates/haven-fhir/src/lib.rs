@@ -20,12 +20,14 @@ mod import;
 pub mod instrument_codes;
 pub mod model;
 pub mod ndjson;
+mod practice;
 pub mod uris;
 
 pub use export::{
     Clinician, StoredVersion, country_id, instant, practitioner, resource_type_of, response_id,
     result_observation, to_patient, to_resources, to_resources_stored, to_typed, to_typed_stored,
 };
+pub use practice::Practice;
 pub use import::{
     Assembler, Assembly, BundleText, EntryHead, Feed, ImportError, ImportErrorKind,
     ImportedResource, Location, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, PatientGiven,

@@ -6,6 +6,9 @@ use haven_core::terminology::{Code, HAVEN_BASE};
 pub use haven_core::terminology::{LOINC, SNOMED};
 
 pub const NHS_NUMBER: &str = "https://fhir.nhs.uk/Id/nhs-number";
+/// The NHS ODS organisation code (UK Core `Organization.identifier:odsOrganisationCode`;
+/// MAPPING.md, *Practices*): how a Patient's `managingOrganization` names its practice.
+pub const ODS_ORGANIZATION_CODE: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
 pub const BCP47: &str = "urn:ietf:bcp:47";
 pub const ISO3166: &str = "urn:iso:std:iso:3166";
 pub const INTERPRETER_REQUIRED: &str =

@@ -57,7 +57,7 @@ pub use duplicates::{DuplicateCandidate, DuplicateOverride, DuplicatePair};
 pub use error::StoreError;
 pub use open::{PoolSettings, known_schema_version};
 pub use open_pg::without_password as shown_url;
-pub use organisations::{OdsCode, OdsCodeError, OrgId, Practice};
+pub use organisations::{OdsCode, OdsCodeError, OrgId, Practice, PracticeSummary};
 pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;

@@ -226,7 +226,8 @@ impl Store {
     }
 
     /// Gives a practice its ODS code and name (the migrated placeholder, or a correction),
-    /// audited with both before and after.
+    /// audited with both before and after. A store confined to one practice renames that
+    /// practice only: another is not found, as if there were none.
     pub async fn rename_practice(
         &self,
         actor: &Actor,
@@ -235,6 +236,9 @@ impl Store {
         name: &str,
     ) -> Result<Practice> {
         let name = checked_name(name)?;
+        if self.scope.is_some_and(|own| own != org) {
+            return Err(StoreError::PracticeNotFound(org.to_string()));
+        }
         let before = self.practice(&org.0.to_string()).await?;
         let mut tx = self.db().write().await?;
         refuse_taken_code(tx.conn(), code, Some(org)).await?;
@@ -259,6 +263,90 @@ impl Store {
             name,
             ..before
         })
+    }
+}
+
+/// A practice with how many patients and user accounts it holds (the practices page).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PracticeSummary {
+    pub practice: Practice,
+    pub patients: i64,
+    pub users: i64,
+}
+
+impl Store {
+    /// The practices this store sees: its own when it is confined to one, else every one.
+    pub async fn practices_in_scope(&self) -> Result<Vec<Practice>> {
+        let all = self.practices().await?;
+        Ok(match self.scope {
+            Some(own) => all.into_iter().filter(|p| p.id == own).collect(),
+            None => all,
+        })
+    }
+
+    /// [`Store::practices_in_scope`], each with its count of patients and of users: a
+    /// confined store counts nothing of another practice.
+    pub async fn practice_summaries(&self) -> Result<Vec<PracticeSummary>> {
+        let count = |table: &'static str| async move {
+            let sql = match table {
+                "patients" => "SELECT org, COUNT(*) FROM patients WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org",
+                _ => "SELECT org, COUNT(*) FROM users WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org",
+            };
+            let rows: Vec<(i64, i64)> = on!(self.db(), p => sqlx::query_as(sql)
+                .bind(self.org_param())
+                .fetch_all(p)
+                .await)?;
+            Ok::<_, StoreError>(rows)
+        };
+        let (patients, users) = (count("patients").await?, count("users").await?);
+        let of = |rows: &[(i64, i64)], org: OrgId| {
+            rows.iter().find(|(o, _)| *o == org.0).map_or(0, |(_, n)| *n)
+        };
+        Ok(self
+            .practices_in_scope()
+            .await?
+            .into_iter()
+            .map(|practice| PracticeSummary {
+                patients: of(&patients, practice.id),
+                users: of(&users, practice.id),
+                practice,
+            })
+            .collect())
+    }
+
+    /// Whether a user holds the deployment-wide grant (migration 0019): an administrator
+    /// who may see and manage every practice, a reader of the reports across practices.
+    /// `false` for no such user.
+    pub async fn spans_practices(&self, username: &str) -> Result<bool> {
+        let granted: Option<bool> = on!(self.db(), p => sqlx::query_scalar("SELECT spans_practices FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(p)
+            .await)?;
+        Ok(granted.unwrap_or(false))
+    }
+
+    /// Grants or withdraws the deployment-wide grant, audited (`user.grant-practices`,
+    /// `user.revoke-practices`). Only the command line calls it: no web page widens anyone's
+    /// access, their own least of all.
+    pub async fn set_spans_practices(
+        &self,
+        actor: &Actor,
+        username: &str,
+        granted: bool,
+    ) -> Result<()> {
+        let (action, value) = if granted {
+            ("user.grant-practices", "true")
+        } else {
+            ("user.revoke-practices", "false")
+        };
+        self.update_user(
+            actor,
+            username,
+            action,
+            "UPDATE users SET spans_practices = ($1 = 'true'), version = version + 1, changed_at = $3 WHERE username = $2",
+            value,
+        )
+        .await
     }
 }
 
@@ -336,5 +424,67 @@ mod tests {
             store.practice("Z99999").await,
             Err(StoreError::PracticeNotFound(_))
         ));
+    }
+
+    /// H-69: the grant of every practice is the deployment's, audited; a store confined to one
+    /// practice counts and renames that practice only.
+    #[tokio::test]
+    async fn the_practices_grant_is_audited_and_confined_stores_rename_their_own_practice_only() {
+        let store = Store::open_in_memory().await.unwrap();
+        let cli = Actor::cli("org");
+        let hill = store
+            .add_practice(&cli, &OdsCode::parse("Y05678").unwrap(), "Hillside")
+            .await
+            .unwrap();
+        let user = crate::User {
+            username: "analyst".into(),
+            display_name: "Analyst".into(),
+            role: crate::Role::Analyst,
+            password_hash: "x".into(),
+            active: true,
+        };
+        store.within(OrgId(1)).add_user(&cli, &user).await.unwrap();
+        assert!(!store.spans_practices("analyst").await.unwrap());
+        store
+            .set_spans_practices(&cli, "analyst", true)
+            .await
+            .unwrap();
+        assert!(store.spans_practices("analyst").await.unwrap());
+        assert!(!store.spans_practices("nobody").await.unwrap());
+        // Hillside's confined store cannot grant a Riverside user.
+        assert!(matches!(
+            store.within(hill.id).set_spans_practices(&cli, "analyst", false).await,
+            Err(StoreError::UserNotFound(_))
+        ));
+        let audit = store
+            .audit_search(&crate::AuditQuery {
+                action: Some("user.grant-practices".into()),
+                limit: 10,
+                ..crate::AuditQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].detail, "analyst");
+
+        let own = store.within(OrgId(1)).practice_summaries().await.unwrap();
+        assert_eq!(own.len(), 1);
+        assert_eq!((own[0].practice.id, own[0].users), (OrgId(1), 1));
+        let all = store.practice_summaries().await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[1].practice.id, all[1].users, all[1].patients), (hill.id, 0, 0));
+
+        let code = OdsCode::parse("Z99999").unwrap();
+        assert!(matches!(
+            store.within(OrgId(1)).rename_practice(&cli, hill.id, &code, "Taken").await,
+            Err(StoreError::PracticeNotFound(_))
+        ));
+        assert_eq!(store.practice("Y05678").await.unwrap().name, "Hillside");
+        store
+            .within(hill.id)
+            .rename_practice(&cli, hill.id, &code, "Hillside Medical Centre")
+            .await
+            .unwrap();
+        assert_eq!(store.practice("Z99999").await.unwrap().id, hill.id);
     }
 }

@@ -170,7 +170,7 @@ impl Store {
 
     /// One change to a user: `sql` sets `?1` for user `?2`, and stamps the row's next version
     /// with `?3` (now), as its Practitioner is served.
-    async fn update_user(
+    pub(crate) async fn update_user(
         &self,
         actor: &Actor,
         username: &str,

@@ -313,6 +313,15 @@ pub enum OrgCommand {
         #[arg(long)]
         name: String,
     },
+    /// Grant a user the whole deployment: an administrator then sees and manages every
+    /// practice on the web (/admin/practices), an analyst or administrator sees the reports
+    /// across practices (/reports/practices). Patient records stay their own practice's.
+    Grant {
+        /// The user's username.
+        username: String,
+    },
+    /// Withdraw that grant: the user sees their own practice only again.
+    Revoke { username: String },
 }
 
 #[derive(Debug, Subcommand)]

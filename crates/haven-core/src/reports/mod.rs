@@ -11,4 +11,4 @@ pub mod table;
 
 pub use interpreters::InterpreterReport;
 pub use population::PopulationReport;
-pub use table::{Cell, Table, across};
+pub use table::{Cell, Table, across, across_each};

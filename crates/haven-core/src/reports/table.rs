@@ -355,6 +355,23 @@ pub fn across(practices: &[Table]) -> Option<Table> {
     })
 }
 
+/// A whole report across practices: each practice's report is its published tables in the
+/// report's order, and the result holds, for each position, [`across`] of that table of every
+/// practice. What `haven report --by-org` and the web's report across practices both publish
+/// as "All practices", so the two show exactly the same figures.
+pub fn across_each(practices: &[Vec<Table>]) -> Vec<Table> {
+    let count = practices.first().map_or(0, Vec::len);
+    (0..count)
+        .filter_map(|i| {
+            let same: Vec<Table> = practices
+                .iter()
+                .filter_map(|tables| tables.get(i).cloned())
+                .collect();
+            across(&same)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

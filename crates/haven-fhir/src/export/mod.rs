@@ -16,6 +16,7 @@ use haven_core::record::{Entry, EntryBody, EntryStatus, PatientRecord};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 
+use crate::Practice;
 use crate::model::{Annotation, CodeableConcept, Coding, Extension, Meta, Reference, Resource};
 use crate::uris::{self, ext};
 
@@ -28,9 +29,15 @@ pub fn to_resources(record: &PatientRecord, include_sensitive: bool) -> Vec<(&'s
         .collect()
 }
 
-/// The Patient resource of a patient's demographics (the first of [`to_typed`]).
-pub fn to_patient(patient: &haven_core::record::Patient) -> crate::model::Patient {
-    patient::patient(patient)
+/// The Patient resource of a patient's demographics (the first of [`to_typed`]), naming
+/// `practice` as its `managingOrganization` when it has an ODS code.
+pub fn to_patient(
+    patient: &haven_core::record::Patient,
+    practice: Option<&Practice>,
+) -> crate::model::Patient {
+    let mut out = patient::patient(patient);
+    out.managing_organization = practice.and_then(Practice::reference);
+    out
 }
 
 /// Which version of a patient's demographics Haven holds, and when it stored it: the
@@ -44,27 +51,30 @@ pub struct StoredVersion {
 
 /// [`to_resources`] before serialisation.
 pub fn to_typed(record: &PatientRecord, include_sensitive: bool) -> Vec<Resource> {
-    to_typed_stored(record, include_sensitive, None)
+    to_typed_stored(record, include_sensitive, None, None)
 }
 
 /// [`to_resources`] with the Patient's stored version (see [`StoredVersion`]), as the FHIR
-/// API and exports serve them; without it the demographics' resources carry no version.
+/// API and exports serve them; without it the demographics' resources carry no version. The
+/// Patient names `practice` as its `managingOrganization` when the practice has an ODS code.
 pub fn to_resources_stored(
     record: &PatientRecord,
     include_sensitive: bool,
     stored: Option<StoredVersion>,
+    practice: Option<&Practice>,
 ) -> Vec<(&'static str, Value)> {
-    to_typed_stored(record, include_sensitive, stored)
+    to_typed_stored(record, include_sensitive, stored, practice)
         .into_iter()
         .map(|r| (r.resource_type(), r.to_value()))
         .collect()
 }
 
-/// [`to_typed`] with the Patient's stored version (see [`StoredVersion`]).
+/// [`to_typed`] with the Patient's stored version (see [`StoredVersion`]) and practice.
 pub fn to_typed_stored(
     record: &PatientRecord,
     include_sensitive: bool,
     stored: Option<StoredVersion>,
+    practice: Option<&Practice>,
 ) -> Vec<Resource> {
     let demographics_meta = || {
         stored.map(|s| Meta {
@@ -73,7 +83,7 @@ pub fn to_typed_stored(
             ..Meta::default()
         })
     };
-    let mut patient = patient::patient(&record.patient);
+    let mut patient = to_patient(&record.patient, practice);
     patient.meta = Some(Meta {
         profile: vec![uris::UKCORE_PATIENT.into()],
         ..demographics_meta().unwrap_or_default()

@@ -118,6 +118,8 @@ pub(super) fn patient(p: &Patient) -> crate::model::Patient {
             .iter()
             .map(|c| Reference::to("Practitioner", c.as_str()))
             .collect(),
+        // The practice is not part of the demographics: `to_typed_stored` names it.
+        managing_organization: None,
     }
 }
 

@@ -25,6 +25,8 @@ use super::unused::UnusedTypes;
 use super::values::{Ctx, change, is_fhir_id};
 use super::{Mapped, entries, observation, patient, referral};
 use crate::model::{Reference, Resource};
+use crate::practice::{self, Practice};
+use crate::uris;
 
 mod conditions;
 mod parts;
@@ -145,6 +147,8 @@ pub struct Assembler {
     responses: Vec<Response>,
     /// Conditional creates, looked for among the known patients by [`Assembler::finish`].
     conditions: Vec<Condition>,
+    /// The practice a stored import files its patients under (see [`Assembler::files_under`]).
+    filing: Option<Practice>,
 }
 
 /// Entries share one id space whatever their resource type; patients and practitioners each
@@ -230,6 +234,16 @@ impl Assembler {
                 })?;
                 refuse_modifiers(&r.location, &r.resource)?;
                 let mut unrecorded = Vec::new();
+                let named = practice::named(p.managing_organization.as_ref());
+                if named == practice::Named::Unreadable {
+                    unrecorded.push((
+                        "Patient.managingOrganization".to_owned(),
+                        format!(
+                            "names no practice by ODS code (identifier system {}); the patient is filed under the importing practice",
+                            uris::ODS_ORGANIZATION_CODE
+                        ),
+                    ));
+                }
                 let patient = patient::patient(
                     &ctx,
                     id,
@@ -247,6 +261,10 @@ impl Assembler {
                 let slot = self.slot(id, || None);
                 let built = &mut self.records[slot];
                 built.record.patient = patient;
+                built.practice = match named {
+                    practice::Named::Ods(code) => Some(code),
+                    _ => None,
+                };
                 built.patient_source = Some(r.location.clone());
                 built.if_match = if_match;
                 if let Some(nhs) = if_none_exist {
@@ -529,6 +547,9 @@ impl Assembler {
         known: &[Patient],
         purpose: Purpose,
     ) -> Result<Assembly, ImportError> {
+        if purpose == Purpose::Store {
+            self.check_practices()?;
+        }
         for response in std::mem::take(&mut self.responses) {
             if !self.derived.contains(&response.id)
                 && let Some(read) = response.read?
@@ -585,6 +606,38 @@ impl Assembler {
         })
     }
 
+    /// Says which practice a stored import files its patients under: a Patient whose
+    /// `managingOrganization` names another practice by ODS code is refused by
+    /// [`Assembler::finish`] (hazard H-70). Without it, any Patient naming a practice is
+    /// refused, since nothing says it is this one. Evaluation (`Purpose::Evaluate`) stores
+    /// nothing and checks nothing of it.
+    pub fn files_under(&mut self, practice: Practice) {
+        self.filing = Some(practice);
+    }
+
+    /// The first Patient, in input order, naming a practice the import does not file under.
+    fn check_practices(&self) -> Result<(), ImportError> {
+        let refused = self
+            .records
+            .iter()
+            .filter_map(|b| {
+                let code = b.practice.as_deref()?;
+                let location = b.patient_source.as_ref()?;
+                let why = practice::refusal(code, self.filing.as_ref())?;
+                Some((location, b.record.patient.id.as_str(), why))
+            })
+            .min_by(|a, b| a.0.cmp(b.0));
+        match refused {
+            None => Ok(()),
+            Some((location, id, why)) => Err(ImportError::new(
+                Kind::Invalid,
+                location,
+                "Patient.managingOrganization.identifier.value",
+                format!("Patient/{id} {why}"),
+            )),
+        }
+    }
+
     /// Validates every record, on every core for a large population; the error reported is
     /// the first in record order.
     fn validate(&self, today: Date, purpose: Purpose) -> Result<(), ImportError> {
@@ -635,6 +688,8 @@ struct Built {
     if_match: Option<u32>,
     /// The id the input gave a conditional create that found this stored patient.
     found: Option<String>,
+    /// The ODS code of the practice the Patient's `managingOrganization` names.
+    practice: Option<String>,
     /// The first resource that referred to the patient, for the error if the patient is
     /// neither in the input nor known.
     first_mention: Option<Mention>,
@@ -651,6 +706,7 @@ impl Built {
             patient_source: None,
             if_match: None,
             found: None,
+            practice: None,
             first_mention,
             countries: Vec::new(),
             country_source: None,
@@ -662,6 +718,7 @@ impl Built {
     fn absorb(&mut self, later: Built) {
         if later.patient_source.is_some() {
             self.record.patient = later.record.patient;
+            self.practice = later.practice;
             self.patient_source = later.patient_source;
             self.if_match = later.if_match;
         }

@@ -51,6 +51,9 @@ pub struct Patient {
     pub communication: Vec<PatientCommunication>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub general_practitioner: Vec<Reference>,
+    /// The practice whose patient this is, by ODS code (MAPPING.md, *Practices*).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managing_organization: Option<Reference>,
 }
 
 /// Read only so that references to a practitioner inside a Bundle resolve to its id.

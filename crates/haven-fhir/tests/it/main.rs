@@ -6,6 +6,7 @@ mod cds;
 mod creates;
 mod examples;
 mod ordinary;
+mod practices;
 mod recorded;
 mod refusals;
 mod round_trip;

@@ -18,6 +18,31 @@ pub struct ApiClient {
     /// The store confined to the token's practice: every FHIR read, search, write and export
     /// goes through it (H-66).
     pub store: haven_store::Store,
+    /// The token's practice, as every Patient it reads names it (`managingOrganization`) and
+    /// every Patient it writes must (H-70).
+    pub practice: haven_fhir::Practice,
+}
+
+/// A practice as FHIR names it: a Patient's `managingOrganization`, the practice an import
+/// files under.
+pub fn fhir_practice(p: &haven_store::Practice) -> haven_fhir::Practice {
+    haven_fhir::Practice {
+        ods_code: p.ods_code.as_ref().map(|c| c.to_string()),
+        name: p.name.clone(),
+    }
+}
+
+/// The practice a store is confined to (a token's), as FHIR names it; `None` for the whole
+/// deployment's store.
+pub async fn practice_of(
+    store: &haven_store::Store,
+) -> Result<Option<haven_fhir::Practice>, haven_store::StoreError> {
+    match store.scope() {
+        Some(org) => Ok(Some(fhir_practice(
+            &store.practice(&org.to_string()).await?,
+        ))),
+        None => Ok(None),
+    }
 }
 
 impl ApiClient {
@@ -57,10 +82,14 @@ impl FromRequestParts<AppState> for ApiClient {
     ) -> Result<Self, Self::Rejection> {
         let secret = bearer(parts).ok_or(FhirError::Unauthenticated)?;
         match state.store.api_token_for(secret).await? {
-            Some(token) => Ok(ApiClient {
-                store: state.store.within(token.org),
-                token,
-            }),
+            Some(token) => {
+                let practice = fhir_practice(&state.store.practice(&token.org.to_string()).await?);
+                Ok(ApiClient {
+                    store: state.store.within(token.org),
+                    token,
+                    practice,
+                })
+            }
             None => Err(FhirError::BadToken),
         }
     }

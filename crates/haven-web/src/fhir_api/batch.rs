@@ -131,7 +131,7 @@ pub(super) async fn create(
     // The resource as stored, as this token may read it: sensitive history it may not read is
     // stored all the same, and the answer says so instead of showing it.
     let stored =
-        super::read::current(&client.store, &resource_type, &id, client.token.sensitive).await?;
+        super::read::current(&client, &resource_type, &id).await?;
     let mut response = match stored {
         Some((_, resource)) => write::with_version_headers(fhir_json(status, &resource), &resource),
         None => {
@@ -316,6 +316,8 @@ async fn apply(
     let mut assembler = Assembler::default();
     // What does not say when its version was stored is stored now.
     assembler.stored_at(time::OffsetDateTime::now_utc());
+    // A Patient naming another practice is refused, never filed under this one (H-70).
+    assembler.files_under(client.practice.clone());
     bundle.assemble_into(&mut assembler)?;
     drop(bundle);
     let known = write::known(&client.store, &assembler).await?;

@@ -86,8 +86,9 @@ fn resources_of(
     sensitive: bool,
     resource_type: &str,
     stamp: Option<VersionStamp>,
+    practice: &haven_fhir::Practice,
 ) -> Vec<Resource> {
-    haven_fhir::to_typed_stored(record, sensitive, stamp.map(write::stored))
+    haven_fhir::to_typed_stored(record, sensitive, stamp.map(write::stored), Some(practice))
         .into_iter()
         .filter(|r| r.resource_type() == resource_type)
         .collect()
@@ -156,7 +157,7 @@ pub(super) async fn read(
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
     let sensitive = client.token.sensitive;
-    let (patient, resource) = current(&client.store, &resource_type, &id, sensitive)
+    let (patient, resource) = current(&client, &resource_type, &id)
         .await?
         .ok_or_else(|| FhirError::NotFound(format!("{resource_type}/{id} is not known")))?;
     client
@@ -184,16 +185,22 @@ pub(super) async fn read(
 /// The current version of `resource_type/id` and the patient whose record holds it, if it is
 /// known (and visible).
 pub(super) async fn current(
-    store: &Store,
+    client: &ApiClient,
     resource_type: &str,
     id: &str,
-    sensitive: bool,
 ) -> Result<Option<(String, Value)>, FhirError> {
+    let (store, sensitive) = (&client.store, client.token.sensitive);
     let Some(patient) = owner(store, resource_type, id).await? else {
         return Ok(None);
     };
     let (record, stamp) = stamped_record(store, &patient, visibility(sensitive)).await?;
-    Ok(resources_of(&record, sensitive, resource_type, Some(stamp))
+    Ok(resources_of(
+        &record,
+        sensitive,
+        resource_type,
+        Some(stamp),
+        &client.practice,
+    )
         .into_iter()
         .find(|r| r.id() == Some(id))
         .map(|r| (patient, r.to_value())))
@@ -245,7 +252,7 @@ pub(super) async fn vread(
         record.entries.push(entry);
         (record, None)
     };
-    let resource = resources_of(&record, sensitive, &resource_type, stamp)
+    let resource = resources_of(&record, sensitive, &resource_type, stamp, &client.practice)
         .into_iter()
         .find(|r| r.id() == Some(id.as_str()))
         .ok_or_else(unknown)?;
@@ -295,7 +302,7 @@ pub(super) async fn search(
     let filter = ResourceFilter::parse(&resource_type, &params)?;
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
-    let mut found = Found::new(&order, after.as_ref(), &filter);
+    let mut found = Found::new(&order, after.as_ref(), &filter, &client.practice);
 
     let patient = get("patient")
         .or(get("subject"))
@@ -408,6 +415,7 @@ struct Found<'a> {
     order: &'a Order,
     after: Option<&'a Key>,
     filter: &'a ResourceFilter,
+    practice: &'a haven_fhir::Practice,
     page: Vec<(Key, Value)>,
     matched: usize,
     /// Whether every record was looked at, so `matched` is the total.
@@ -415,11 +423,17 @@ struct Found<'a> {
 }
 
 impl<'a> Found<'a> {
-    fn new(order: &'a Order, after: Option<&'a Key>, filter: &'a ResourceFilter) -> Self {
+    fn new(
+        order: &'a Order,
+        after: Option<&'a Key>,
+        filter: &'a ResourceFilter,
+        practice: &'a haven_fhir::Practice,
+    ) -> Self {
         Self {
             order,
             after,
             filter,
+            practice,
             page: Vec::new(),
             matched: 0,
             complete: true,
@@ -434,7 +448,7 @@ impl<'a> Found<'a> {
         stamp: VersionStamp,
     ) {
         let patient = record.patient.id.as_str();
-        for resource in resources_of(record, sensitive, resource_type, Some(stamp)) {
+        for resource in resources_of(record, sensitive, resource_type, Some(stamp), self.practice) {
             let value = resource.to_value();
             // The patient, or the identifier, chose the records read; the filter tests the rest.
             if !self.filter.matches(&value, None) {

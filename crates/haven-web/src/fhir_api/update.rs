@@ -79,6 +79,8 @@ pub(super) async fn update(
     }
     let mut assembler = Assembler::default();
     assembler.stored_at(time::OffsetDateTime::now_utc());
+    // A Patient naming another practice is refused, never filed under this one (H-70).
+    assembler.files_under(client.practice.clone());
     assembler.add_all(resources)?;
     let known = write::known(&client.store, &assembler).await?;
     let today = state.today();
@@ -114,7 +116,7 @@ pub(super) async fn update(
     } else {
         StatusCode::OK
     };
-    let resource = write::patient_resource(&patient, stamp).to_value();
+    let resource = write::patient_resource(&patient, stamp, &client.practice).to_value();
     let mut response = write::with_version_headers(fhir_json(status, &resource), &resource);
     if created {
         let location = format!(

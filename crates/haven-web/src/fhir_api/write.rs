@@ -57,8 +57,12 @@ pub(super) fn incoming(
 }
 
 /// The FHIR Patient of a stored patient at the version `stamp` names.
-pub(super) fn patient_resource(patient: &Patient, stamp: VersionStamp) -> Resource {
-    let mut patient = haven_fhir::to_patient(patient);
+pub(super) fn patient_resource(
+    patient: &Patient,
+    stamp: VersionStamp,
+    practice: &haven_fhir::Practice,
+) -> Resource {
+    let mut patient = haven_fhir::to_patient(patient, Some(practice));
     patient.meta = Some(Meta {
         version_id: Some(stamp.version.to_string()),
         last_updated: Some(haven_fhir::instant(stamp.changed_at)),

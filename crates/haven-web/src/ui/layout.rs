@@ -21,6 +21,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/guidance", "Guidance", ALL_ROLES),
     ("/reports", "Reports", REPORT_ROLES),
     ("/admin/users", "Users", ADMIN_ROLES),
+    ("/admin/practices", "Practices", ADMIN_ROLES),
     ("/admin/api-tokens", "API tokens", ADMIN_ROLES),
     ("/admin/duplicates", "Possible duplicates", ADMIN_ROLES),
     ("/admin/policy", "Policy", ADMIN_ROLES),

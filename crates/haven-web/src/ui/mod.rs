@@ -45,12 +45,14 @@ pub mod patient_form;
 pub mod patient_page;
 pub mod patients;
 pub mod policy_admin;
+pub mod practices_admin;
 pub mod recalls;
 pub mod record_health;
 pub mod referral_letter;
 pub mod referrals;
 pub mod registration;
 pub mod report_chart;
+pub mod report_practices;
 pub mod reports;
 pub mod safety_text;
 pub mod step;
@@ -87,8 +89,10 @@ pub fn routes() -> Router<AppState> {
         .merge(trends::routes())
         .merge(worklist::routes())
         .merge(reports::routes())
+        .merge(report_practices::routes())
         .merge(guidance::routes())
         .merge(policy_admin::routes())
+        .merge(practices_admin::routes())
         .merge(record_health::routes())
         .merge(interpreter_booking::routes())
         .merge(outreach::routes())

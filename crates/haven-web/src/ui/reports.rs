@@ -58,6 +58,9 @@ pub struct RowView {
 /// A published table, ready for `reports/table.html`.
 pub struct TableView {
     pub id: &'static str,
+    /// The table's HTML id: `table-{id}`, prefixed by its section where a page holds the same
+    /// table more than once (the reports across practices).
+    pub anchor: String,
     pub title: String,
     pub row_heading: String,
     pub columns: Vec<String>,
@@ -115,6 +118,7 @@ impl From<&Table> for TableView {
         });
         Self {
             id: t.id(),
+            anchor: format!("table-{}", t.id()),
             title: t.title().to_owned(),
             row_heading: t.row_heading().to_owned(),
             columns: t.columns().iter().map(|c| c.label.clone()).collect(),
@@ -126,7 +130,7 @@ impl From<&Table> for TableView {
     }
 }
 
-fn views(tables: &[Table]) -> Vec<TableView> {
+pub(super) fn views(tables: &[Table]) -> Vec<TableView> {
     tables.iter().map(TableView::from).collect()
 }
 
@@ -134,12 +138,15 @@ fn views(tables: &[Table]) -> Vec<TableView> {
 #[template(path = "reports/index.html")]
 struct IndexPage {
     layout: Layout,
+    /// The deployment granted this user the reports across practices.
+    across_practices: bool,
 }
 
-async fn index(user: CurrentUser) -> Result<Response, AppError> {
+async fn index(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     user.require(REPORT_ROLES)?;
     page(&IndexPage {
         layout: Layout::new(&user, "Reports", "/reports"),
+        across_practices: state.store.spans_practices(&user.username).await?,
     })
 }
 
@@ -170,7 +177,7 @@ fn default_period(today: Date) -> (Date, Date) {
 }
 
 /// The period asked for, or the errors to show beside the fields.
-fn period(form: &PeriodForm, today: Date) -> Result<(Date, Date), FormErrors> {
+pub(super) fn period(form: &PeriodForm, today: Date) -> Result<(Date, Date), FormErrors> {
     let mut errors = FormErrors::default();
     let (default_from, default_to) = default_period(today);
     let from = errors.optional_date(&form.from, "from", "The first day");
@@ -190,7 +197,7 @@ fn period(form: &PeriodForm, today: Date) -> Result<(Date, Date), FormErrors> {
 }
 
 /// The interpreter report's tables, tallied over every patient off the async threads.
-async fn interpreter_tables(
+pub(super) async fn interpreter_tables(
     store: &haven_store::Store,
     from: Date,
     to: Date,
@@ -376,6 +383,26 @@ async fn interpreters_print(
     })
 }
 
+/// The population report's tables for `store`'s patients, tallied off the async threads.
+pub(super) async fn population_tables(
+    state: &AppState,
+    store: &haven_store::Store,
+    as_of: Date,
+) -> Result<Vec<Table>, AppError> {
+    let policy = state.policy();
+    let store = store.clone();
+    Ok(tokio::task::spawn_blocking(move || {
+        store
+            .tally(
+                &RecordStream::default(),
+                || PopulationReport::new(&policy, as_of),
+                |_| {},
+            )
+            .map(PopulationReport::tables)
+    })
+    .await??)
+}
+
 #[derive(Template)]
 #[template(path = "reports/population.html")]
 struct PopulationPage {
@@ -391,18 +418,7 @@ async fn population(
 ) -> Result<Response, AppError> {
     user.require(REPORT_ROLES)?;
     let as_of = state.today();
-    let policy = state.policy();
-    let store = user.store.clone();
-    let tables = tokio::task::spawn_blocking(move || {
-        store
-            .tally(
-                &RecordStream::default(),
-                || PopulationReport::new(&policy, as_of),
-                |_| {},
-            )
-            .map(PopulationReport::tables)
-    })
-    .await??;
+    let tables = population_tables(&state, &user.store, as_of).await?;
     user.store
         .audit_read(
             &user.actor(),

@@ -8,6 +8,7 @@ mod conformance;
 mod fhir;
 mod identity;
 mod limits;
+mod managing_org;
 mod ordinary;
 mod practices;
 mod recorded;

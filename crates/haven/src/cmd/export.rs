@@ -6,7 +6,8 @@
 //! A migration format: `haven import` of it gives back a store whose export is byte-identical.
 //! Entries carry their versions (an import keeps them); Patients do not, since an import
 //! stores each patient as a new version 1 (the FHIR API's reads and Bulk `$export` do carry the
-//! Patient's stored version).
+//! Patient's stored version). Each Patient names its practice by ODS code
+//! (`managingOrganization`), which `haven import` checks against the practice it files under.
 //!
 //! Wiring (cmd/mod.rs): `mod export;` and
 //! `Command::Export { out, include_sensitive } => export::run(&open(&cli.db).await?, &out, include_sensitive).await`.
@@ -55,20 +56,27 @@ pub async fn write(store: &Store, out: &Path, include_sensitive: bool) -> Result
     let bar = progress::bar(store.count_patients().await?.max(0) as u64, "patients");
     let mut files = NdjsonFiles::new(out);
     let mut failure: Option<std::io::Error> = None;
-    store
-        .scan_records(&RecordStream::default(), visible, |record| {
-            bar.inc(1);
-            if failure.is_some() {
-                return;
-            }
-            for (resource_type, value) in haven_fhir::to_resources(&record, include_sensitive) {
-                if let Err(e) = files.write(resource_type, &value) {
-                    failure = Some(e);
+    // Practice by practice, so that each Patient names its own (`managingOrganization`).
+    for practice in store.practices_in_scope().await? {
+        let named = haven_web::fhir_api::fhir_practice(&practice);
+        store
+            .within(practice.id)
+            .scan_records(&RecordStream::default(), visible, |record| {
+                bar.inc(1);
+                if failure.is_some() {
                     return;
                 }
-            }
-        })
-        .await?;
+                for (resource_type, value) in
+                    haven_fhir::to_resources_stored(&record, include_sensitive, None, Some(&named))
+                {
+                    if let Err(e) = files.write(resource_type, &value) {
+                        failure = Some(e);
+                        return;
+                    }
+                }
+            })
+            .await?;
+    }
     bar.finish_and_clear();
     if let Some(e) = failure {
         return Err(e).with_context(|| format!("cannot write the export into {}", out.display()));

@@ -1,4 +1,5 @@
-//! `haven org list|add|rename`: the practices of a deployment (migration 0017).
+//! `haven org list|add|rename|grant|revoke`: the practices of a deployment (migration 0017), and
+//! who may see all of them on the web (migration 0019).
 
 use anyhow::Result;
 use haven_store::{Actor, OdsCode, Store};
@@ -31,6 +32,18 @@ pub async fn run(store: &Store, command: OrgCommand) -> Result<()> {
                 .rename_practice(&Actor::cli("org rename"), practice.id, &code, &name)
                 .await?;
             println!("practice {} is now {}", renamed.id, renamed.label());
+        }
+        OrgCommand::Grant { username } => {
+            store
+                .set_spans_practices(&Actor::cli("org grant"), &username, true)
+                .await?;
+            println!("{username} now sees every practice's reports (and manages every practice, if an administrator)");
+        }
+        OrgCommand::Revoke { username } => {
+            store
+                .set_spans_practices(&Actor::cli("org revoke"), &username, false)
+                .await?;
+            println!("{username} now sees their own practice only");
         }
     }
     Ok(())

@@ -108,7 +108,7 @@ pub async fn population(
 /// The report's tables: the store's own (one practice with `--org`, or a single-practice
 /// deployment's); with several practices, each practice's published apart and the tables
 /// across practices added up from those published figures only
-/// (`haven_core::reports::across`, H-67) — all of them with `by_org`, else only those across
+/// (`haven_core::reports::across_each`, H-67, the web's too) — all of them with `by_org`, else only those across
 /// practices. The whole deployment is never tallied as one, which would publish totals a
 /// practice's suppressed count could be worked out from.
 async fn sections(
@@ -127,13 +127,8 @@ async fn sections(
     for practice in &practices {
         out.push((Some(practice.label()), tally(&store.within(practice.id))?));
     }
-    let count = out.first().map_or(0, |(_, t)| t.len());
-    let across: Vec<Table> = (0..count)
-        .filter_map(|i| {
-            let same: Vec<Table> = out.iter().map(|(_, t)| t[i].clone()).collect();
-            haven_core::reports::across(&same)
-        })
-        .collect();
+    let each: Vec<Vec<Table>> = out.iter().map(|(_, t)| t.clone()).collect();
+    let across = haven_core::reports::across_each(&each);
     if !by_org {
         return Ok(vec![(None, across)]);
     }

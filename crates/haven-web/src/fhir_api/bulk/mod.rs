@@ -345,6 +345,7 @@ async fn write(
         Visibility::Clinical
     };
     let since = request.since();
+    let practice = super::practice_of(store).await.map_err(|e| e.to_string())?;
     let mut files = NdjsonFiles::new(dir);
     let mut failure: Option<std::io::Error> = None;
     // The named clinicians of the patients exported, so their `generalPractitioner` resolves.
@@ -361,7 +362,7 @@ async fn write(
             let patient = record.patient.id.to_string();
             let stored = Some(super::write::stored(stamp));
             for (resource_type, value) in
-                haven_fhir::to_resources_stored(&record, request.sensitive, stored)
+                haven_fhir::to_resources_stored(&record, request.sensitive, stored, practice.as_ref())
             {
                 if !request.wants(resource_type) {
                     continue;
