@@ -201,7 +201,7 @@ haven_testdb::both! {
         assert!(added.iter().any(|e| e.actor == "admin.rivers"));
 
         // The grant widens practice management, not patient records.
-        let hills_patient = body(rivers.get("/patients?q=Haddad").await).await;
+        let hills_patient = body(rivers.get("/patients?q=Amina").await).await;
         assert!(!hills_patient.contains("Haddad"));
         // Withdrawn: back to their own practice only.
         app.store
