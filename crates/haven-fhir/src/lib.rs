@@ -27,7 +27,6 @@ pub use export::{
     Clinician, StoredVersion, country_id, instant, practitioner, resource_type_of, response_id,
     result_observation, to_patient, to_resources, to_resources_stored, to_typed, to_typed_stored,
 };
-pub use practice::Practice;
 pub use import::{
     Assembler, Assembly, BundleText, EntryHead, Feed, ImportError, ImportErrorKind,
     ImportedResource, Location, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, PatientGiven,
@@ -36,3 +35,4 @@ pub use import::{
     parse_input, parse_json, parse_value, part_of, parts_disagree, patient_of_line, read_result,
     version_of_etag,
 };
+pub use practice::Practice;

@@ -75,7 +75,11 @@ pub(crate) fn refusal(code: &str, filing: Option<&Practice>) -> Option<String> {
             ods_code: Some(own),
             ..
         }) if own.eq_ignore_ascii_case(code) => None,
-        Some(p @ Practice { ods_code: Some(_), .. }) => Some(format!(
+        Some(
+            p @ Practice {
+                ods_code: Some(_), ..
+            },
+        ) => Some(format!(
             "names practice {code}, but this import files patients under {}: import it into practice {code} (haven --org {code} import), or remove managingOrganization to file it here",
             p.label()
         )),

@@ -289,8 +289,12 @@ impl Store {
     pub async fn practice_summaries(&self) -> Result<Vec<PracticeSummary>> {
         let count = |table: &'static str| async move {
             let sql = match table {
-                "patients" => "SELECT org, COUNT(*) FROM patients WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org",
-                _ => "SELECT org, COUNT(*) FROM users WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org",
+                "patients" => {
+                    "SELECT org, COUNT(*) FROM patients WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org"
+                }
+                _ => {
+                    "SELECT org, COUNT(*) FROM users WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org"
+                }
             };
             let rows: Vec<(i64, i64)> = on!(self.db(), p => sqlx::query_as(sql)
                 .bind(self.org_param())
@@ -300,7 +304,9 @@ impl Store {
         };
         let (patients, users) = (count("patients").await?, count("users").await?);
         let of = |rows: &[(i64, i64)], org: OrgId| {
-            rows.iter().find(|(o, _)| *o == org.0).map_or(0, |(_, n)| *n)
+            rows.iter()
+                .find(|(o, _)| *o == org.0)
+                .map_or(0, |(_, n)| *n)
         };
         Ok(self
             .practices_in_scope()
@@ -453,7 +459,10 @@ mod tests {
         assert!(!store.spans_practices("nobody").await.unwrap());
         // Hillside's confined store cannot grant a Riverside user.
         assert!(matches!(
-            store.within(hill.id).set_spans_practices(&cli, "analyst", false).await,
+            store
+                .within(hill.id)
+                .set_spans_practices(&cli, "analyst", false)
+                .await,
             Err(StoreError::UserNotFound(_))
         ));
         let audit = store
@@ -472,11 +481,17 @@ mod tests {
         assert_eq!((own[0].practice.id, own[0].users), (OrgId(1), 1));
         let all = store.practice_summaries().await.unwrap();
         assert_eq!(all.len(), 2);
-        assert_eq!((all[1].practice.id, all[1].users, all[1].patients), (hill.id, 0, 0));
+        assert_eq!(
+            (all[1].practice.id, all[1].users, all[1].patients),
+            (hill.id, 0, 0)
+        );
 
         let code = OdsCode::parse("Z99999").unwrap();
         assert!(matches!(
-            store.within(OrgId(1)).rename_practice(&cli, hill.id, &code, "Taken").await,
+            store
+                .within(OrgId(1))
+                .rename_practice(&cli, hill.id, &code, "Taken")
+                .await,
             Err(StoreError::PracticeNotFound(_))
         ));
         assert_eq!(store.practice("Y05678").await.unwrap().name, "Hillside");

@@ -24,16 +24,18 @@ fn hillside() -> Practice {
 
 /// The NDJSON `haven export` writes for one practice's record.
 fn exported(practice: Option<&Practice>) -> String {
-    let values: Vec<Value> =
-        haven_fhir::to_resources_stored(&full_record(), true, None, practice)
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
+    let values: Vec<Value> = haven_fhir::to_resources_stored(&full_record(), true, None, practice)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
     haven_fhir::ndjson::to_ndjson(&values)
 }
 
 /// Imports NDJSON for storing, filing under `filing` when given.
-fn import(text: &str, filing: Option<Practice>) -> Result<haven_fhir::Assembly, haven_fhir::ImportError> {
+fn import(
+    text: &str,
+    filing: Option<Practice>,
+) -> Result<haven_fhir::Assembly, haven_fhir::ImportError> {
     let mut assembler = Assembler::default();
     if let Some(practice) = filing {
         assembler.files_under(practice);

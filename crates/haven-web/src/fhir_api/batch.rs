@@ -130,8 +130,7 @@ pub(super) async fn create(
     };
     // The resource as stored, as this token may read it: sensitive history it may not read is
     // stored all the same, and the answer says so instead of showing it.
-    let stored =
-        super::read::current(&client, &resource_type, &id).await?;
+    let stored = super::read::current(&client, &resource_type, &id).await?;
     let mut response = match stored {
         Some((_, resource)) => write::with_version_headers(fhir_json(status, &resource), &resource),
         None => {

@@ -201,9 +201,9 @@ pub(super) async fn current(
         Some(stamp),
         &client.practice,
     )
-        .into_iter()
-        .find(|r| r.id() == Some(id))
-        .map(|r| (patient, r.to_value())))
+    .into_iter()
+    .find(|r| r.id() == Some(id))
+    .map(|r| (patient, r.to_value())))
 }
 
 /// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history

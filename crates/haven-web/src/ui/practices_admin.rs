@@ -125,7 +125,11 @@ async fn render(
         .into_iter()
         .map(|s: PracticeSummary| {
             let p = s.practice;
-            let ods_code = p.ods_code.as_ref().map(|c| c.to_string()).unwrap_or_default();
+            let ods_code = p
+                .ods_code
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default();
             let (ods_value, name_value) = match &refused {
                 Refused::Rename(id, form) if *id == p.id => (form.ods.clone(), form.name.clone()),
                 _ => (ods_code.clone(), p.name.clone()),
@@ -236,7 +240,12 @@ async fn rename(
     let (store, all) = managed(&state, &user).await?;
     let org = OrgId(id);
     // Another practice is not found, as one that does not exist: its number tells nothing.
-    if !store.practices_in_scope().await?.iter().any(|p| p.id == org) {
+    if !store
+        .practices_in_scope()
+        .await?
+        .iter()
+        .any(|p| p.id == org)
+    {
         return Err(AppError::NotFound);
     }
     let (ods, name) = (ods_field(org), name_field(org));

@@ -60,7 +60,12 @@ async fn kick(
 }
 
 /// The status URL of an export that was accepted.
-pub(crate) async fn started(app: &TestApp, token: &str, path: &str, parameters: Option<Value>) -> String {
+pub(crate) async fn started(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    parameters: Option<Value>,
+) -> String {
     let response = kick(app, token, path, parameters, "respond-async").await;
     let status = response.status();
     assert_eq!(
@@ -95,7 +100,11 @@ async fn finished(app: &TestApp, token: &str, status_url: &str) -> (u16, Value) 
 }
 
 /// The resources of a finished export, by type.
-pub(crate) async fn download(app: &TestApp, token: &str, status_url: &str) -> BTreeMap<String, Vec<Value>> {
+pub(crate) async fn download(
+    app: &TestApp,
+    token: &str,
+    status_url: &str,
+) -> BTreeMap<String, Vec<Value>> {
     let (status, manifest) = finished(app, token, status_url).await;
     assert_eq!(status, 200, "{manifest}");
     let mut out = BTreeMap::new();

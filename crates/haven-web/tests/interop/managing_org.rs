@@ -35,7 +35,10 @@ fn managing() -> Value {
 async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.expect("text");
-    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+    )
 }
 
 /// What `haven export` writes for a store: each Patient naming its practice.
@@ -76,7 +79,9 @@ haven_testdb::both! {
         let files = download(&app, &token, &status_url).await;
         assert_eq!(files["Patient"][0]["managingOrganization"], managing());
     }
+}
 
+haven_testdb::both! {
     async fn a_transaction_naming_another_practice_is_refused_and_stores_nothing() {
         let app = spawn_app().await;
         riverside(&app).await;
@@ -110,7 +115,9 @@ haven_testdb::both! {
         assert_eq!(status, 200, "{body}");
         assert_eq!(app.store.count_patients().await.unwrap(), 2);
     }
+}
 
+haven_testdb::both! {
     async fn export_then_import_on_a_fresh_database_gives_the_same_bytes() {
         let first = spawn_app().await;
         riverside(&first).await;

@@ -14,7 +14,11 @@ async fn two_practices(app: &TestApp) -> Practice {
     let cli = Actor::cli("org");
     let hill = app
         .store
-        .add_practice(&cli, &OdsCode::parse("Y05678").unwrap(), "Hillside Practice")
+        .add_practice(
+            &cli,
+            &OdsCode::parse("Y05678").unwrap(),
+            "Hillside Practice",
+        )
         .await
         .expect("practice");
     for (org, username) in [(OrgId(1), "admin.rivers"), (hill.id, "admin.hills")] {
@@ -45,7 +49,11 @@ fn row(html: &str, id: OrgId) -> Option<&str> {
 fn cell(row: &str, field: &str) -> String {
     let marker = format!("data-field=\"{field}\">");
     let start = row.find(&marker).expect(field) + marker.len();
-    row[start..].split('<').next().unwrap_or_default().to_owned()
+    row[start..]
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 haven_testdb::both! {
@@ -90,7 +98,9 @@ haven_testdb::both! {
         assert_eq!(cell(theirs, "ods"), "Y05678");
         assert!(row(&html, OrgId(1)).is_none() && !html.contains("This practice"));
     }
+}
 
+haven_testdb::both! {
     async fn an_admin_renames_their_practice_with_the_command_lines_checks() {
         let app = spawn_app().await;
         two_practices(&app).await;
@@ -159,7 +169,9 @@ haven_testdb::both! {
         let html = body(rivers.get("/admin/practices?done=renamed").await).await;
         assert!(html.contains("Riverside Surgery") && html.contains("were saved"));
     }
+}
 
+haven_testdb::both! {
     async fn an_admin_the_deployment_granted_every_practice_manages_them_all() {
         let app = spawn_app().await;
         let hill = two_practices(&app).await;

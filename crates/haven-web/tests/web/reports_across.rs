@@ -6,7 +6,9 @@
 
 use haven_core::policy::Policy;
 use haven_core::reports::{InterpreterReport, PopulationReport, Table, across_each};
-use haven_store::{Actor, AuditQuery, Clock, OdsCode, OrgId, Practice, RecordStream, Role, Store, User};
+use haven_store::{
+    Actor, AuditQuery, Clock, OdsCode, OrgId, Practice, RecordStream, Role, Store, User,
+};
 use reqwest::StatusCode;
 use time::macros::{date, datetime};
 
@@ -18,7 +20,12 @@ use crate::support::{TestApp, body, config, display_name, seed_patient, spawn_ap
 async fn two_practices(app: &TestApp) -> Practice {
     let cli = Actor::cli("org");
     app.store
-        .rename_practice(&cli, OrgId(1), &OdsCode::parse("Y01234").unwrap(), "Riverside")
+        .rename_practice(
+            &cli,
+            OrgId(1),
+            &OdsCode::parse("Y01234").unwrap(),
+            "Riverside",
+        )
         .await
         .unwrap();
     let hill = app
@@ -34,7 +41,11 @@ async fn two_practices(app: &TestApp) -> Practice {
             password_hash: "not-a-password-hash".into(),
             active: true,
         };
-        app.store.within(OrgId(1)).add_user(&cli, &user).await.unwrap();
+        app.store
+            .within(OrgId(1))
+            .add_user(&cli, &user)
+            .await
+            .unwrap();
     }
     seed_tigrinya(&app.store.within(OrgId(1)), 7).await;
     seed_patient(&app.store.within(hill.id), None).await;
@@ -98,13 +109,23 @@ fn figures(tables: &[Table]) -> Vec<String> {
 /// The figures (`data-value`) of one section of the page, by its heading.
 fn shown(html: &str, heading: &str) -> Vec<String> {
     let marker = format!("data-practice=\"{heading}\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("section {heading}"));
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("section {heading}"));
     let rest = &html[start..];
-    let end = rest[1..].find("class=\"report-practice\"").map_or(rest.len(), |e| e + 1);
+    let end = rest[1..]
+        .find("class=\"report-practice\"")
+        .map_or(rest.len(), |e| e + 1);
     rest[..end]
         .split("data-value=\"")
         .skip(1)
-        .map(|s| s.split('"').next().unwrap_or_default().replace("&lt;", "<").replace("&#60;", "<"))
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap_or_default()
+                .replace("&lt;", "<")
+                .replace("&#60;", "<")
+        })
         .collect()
 }
 
@@ -170,7 +191,9 @@ haven_testdb::both! {
         assert_eq!(audit[0].patient, None);
         assert_eq!(audit[0].actor, "analyst");
     }
+}
 
+haven_testdb::both! {
     async fn an_ordinary_analyst_gets_no_figure_of_another_practice() {
         let app = app().await;
         let hill = two_practices(&app).await;

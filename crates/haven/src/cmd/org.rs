@@ -37,7 +37,9 @@ pub async fn run(store: &Store, command: OrgCommand) -> Result<()> {
             store
                 .set_spans_practices(&Actor::cli("org grant"), &username, true)
                 .await?;
-            println!("{username} now sees every practice's reports (and manages every practice, if an administrator)");
+            println!(
+                "{username} now sees every practice's reports (and manages every practice, if an administrator)"
+            );
         }
         OrgCommand::Revoke { username } => {
             store

@@ -361,9 +361,12 @@ async fn write(
             }
             let patient = record.patient.id.to_string();
             let stored = Some(super::write::stored(stamp));
-            for (resource_type, value) in
-                haven_fhir::to_resources_stored(&record, request.sensitive, stored, practice.as_ref())
-            {
+            for (resource_type, value) in haven_fhir::to_resources_stored(
+                &record,
+                request.sensitive,
+                stored,
+                practice.as_ref(),
+            ) {
                 if !request.wants(resource_type) {
                     continue;
                 }
