@@ -7,6 +7,7 @@
 //! Not to be confused with the directory's organisations (`directory.rs`): those are services
 //! patients are referred to, and hold no patient data.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::codec::timestamp_text;
@@ -287,37 +288,27 @@ impl Store {
     /// [`Store::practices_in_scope`], each with its count of patients and of users: a
     /// confined store counts nothing of another practice.
     pub async fn practice_summaries(&self) -> Result<Vec<PracticeSummary>> {
-        let count = |table: &'static str| async move {
-            let sql = match table {
-                "patients" => {
-                    "SELECT org, COUNT(*) FROM patients WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org"
-                }
-                _ => {
-                    "SELECT org, COUNT(*) FROM users WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org"
-                }
-            };
-            let rows: Vec<(i64, i64)> = on!(self.db(), p => sqlx::query_as(sql)
-                .bind(self.org_param())
-                .fetch_all(p)
-                .await)?;
-            Ok::<_, StoreError>(rows)
-        };
-        let (patients, users) = (count("patients").await?, count("users").await?);
-        let of = |rows: &[(i64, i64)], org: OrgId| {
-            rows.iter()
-                .find(|(o, _)| *o == org.0)
-                .map_or(0, |(_, n)| *n)
-        };
+        let patients = self.count_by_org("SELECT org, COUNT(*) FROM patients WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org").await?;
+        let users = self.count_by_org("SELECT org, COUNT(*) FROM users WHERE CAST($1 AS BIGINT) IS NULL OR org = $1 GROUP BY org").await?;
         Ok(self
             .practices_in_scope()
             .await?
             .into_iter()
             .map(|practice| PracticeSummary {
-                patients: of(&patients, practice.id),
-                users: of(&users, practice.id),
+                patients: patients.get(&practice.id.0).copied().unwrap_or(0),
+                users: users.get(&practice.id.0).copied().unwrap_or(0),
                 practice,
             })
             .collect())
+    }
+
+    /// `(org, count)` rows of `sql`, which reads the store's scope as `$1`.
+    async fn count_by_org(&self, sql: &'static str) -> Result<HashMap<i64, i64>> {
+        let rows: Vec<(i64, i64)> = on!(self.db(), p => sqlx::query_as(sql)
+            .bind(self.org_param())
+            .fetch_all(p)
+            .await)?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Whether a user holds the deployment-wide grant (migration 0019): an administrator
@@ -332,8 +323,8 @@ impl Store {
     }
 
     /// Grants or withdraws the deployment-wide grant, audited (`user.grant-practices`,
-    /// `user.revoke-practices`). Only the command line calls it: no web page widens anyone's
-    /// access, their own least of all.
+    /// `user.revoke-practices`; the account's version goes up, as for any change to it). Only
+    /// the command line calls it: no web page widens anyone's access, their own least of all.
     pub async fn set_spans_practices(
         &self,
         actor: &Actor,

@@ -11,13 +11,14 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use haven_store::{OdsCode, OrgId, PracticeSummary, Store, StoreError};
 use serde::Deserialize;
 
-use super::form::{FormErrors, Shown, capitalise};
+use super::form::{FormErrors, capitalise};
 use super::layout::Layout;
 use super::{page_status, see_other};
 use crate::AppState;
@@ -92,7 +93,7 @@ fn notice(done: &str) -> &'static str {
 
 /// What was refused of a form, as the page shows it: the add form's, or one row's rename.
 enum Refused {
-    None,
+    Nothing,
     Add(PracticeForm),
     Rename(OrgId, PracticeForm),
 }
@@ -113,10 +114,11 @@ async fn render(
     errors: FormErrors,
     notice: &'static str,
 ) -> Result<Response, AppError> {
+    // A refused form comes back as 422, with what was typed and the messages beside it.
     let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
+        StatusCode::OK
     } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     let own = user.store.scope();
     let rows = store
@@ -153,16 +155,15 @@ async fn render(
         Refused::Add(form) => form,
         _ => PracticeForm::default(),
     };
-    let shown = Shown::with_status(status, form, errors);
     let page = PracticesPage {
         layout: Layout::new(user, "Practices", "/admin/practices"),
         practices: rows,
         all,
-        form: shown.form,
-        errors: shown.errors,
+        form,
+        errors,
         notice,
     };
-    page_status(shown.status, &page)
+    page_status(status, &page)
 }
 
 async fn list(
@@ -175,7 +176,7 @@ async fn list(
         &user,
         &store,
         all,
-        Refused::None,
+        Refused::Nothing,
         FormErrors::default(),
         notice(&done.done),
     )
