@@ -172,3 +172,62 @@ haven_testdb::both! {
         assert!(err.to_string().contains("names practice Y01234"), "{err}");
     }
 }
+
+/// The Python that has fhirpy (`HAVEN_FHIRPY_PYTHON`, made by `.ci/run`), or why there is none.
+fn fhirpy_python() -> Result<String, String> {
+    let python = std::env::var("HAVEN_FHIRPY_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let found = std::process::Command::new(&python)
+        .args(["-c", "import fhirpy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        Ok(python)
+    } else {
+        Err(format!(
+            "{python} cannot import fhirpy (set HAVEN_FHIRPY_PYTHON to a Python that has it; .ci/run makes one)"
+        ))
+    }
+}
+
+haven_testdb::both! {
+    /// A FHIR client nobody here wrote reads `managingOrganization` and has a Patient of
+    /// another practice refused (clients/fhirpy_practice.py).
+    async fn fhirpy_reads_the_practice_and_is_refused_another_practices_patient() {
+        let python = match fhirpy_python() {
+            Ok(python) => python,
+            Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("CI=true needs the fhirpy client: {why}")
+            }
+            Err(why) => {
+                eprintln!("SKIPPED: fhirpy managingOrganization test: {why}");
+                return;
+            }
+        };
+        let app = spawn_app().await;
+        riverside(&app).await;
+        app.store
+            .insert_records(&Actor::new("admin"), "test", [vec![record()]], |_| {})
+            .await
+            .expect("records");
+        let token = app.token(ApiScope::Write).await;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/clients/fhirpy_practice.py");
+        let base = app.url("/fhir");
+        // The server runs on this test's runtime: the client waits on a blocking thread.
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(python)
+                .args([script, &base, &token, "pat-17"])
+                .output()
+                .expect("python runs")
+        })
+        .await
+        .expect("client");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), 5, "{stdout}");
+        assert_eq!(app.store.count_patients().await.unwrap(), 2);
+    }
+}
