@@ -32,6 +32,16 @@ pub fn fhir_practice(p: &haven_store::Practice) -> haven_fhir::Practice {
     }
 }
 
+/// The practice an import through `store` files its patients under (its own, or the
+/// deployment's only one; with several and no scope, `PracticeAmbiguous`), as
+/// `haven_fhir::Assembler::files_under` wants it (`haven import`, H-70).
+pub async fn filing_practice(
+    store: &haven_store::Store,
+) -> Result<haven_fhir::Practice, haven_store::StoreError> {
+    let org = store.acting_org().await?;
+    Ok(fhir_practice(&store.practice(&org.to_string()).await?))
+}
+
 /// The practice a store is confined to (a token's), as FHIR names it; `None` for the whole
 /// deployment's store.
 pub async fn practice_of(

@@ -15,7 +15,7 @@
 //! from the configured public URL, never from the request's `Host`.
 
 mod auth;
-pub use auth::{fhir_practice, practice_of};
+pub use auth::{fhir_practice, filing_practice, practice_of};
 mod batch;
 mod body;
 mod bulk;

@@ -133,9 +133,11 @@ haven_testdb::both! {
         // does once told its practice.
         let second = spawn_app().await;
         riverside(&second).await;
-        let practice = second.store.practice("1").await.unwrap();
         let mut assembler = haven_fhir::Assembler::default();
-        assembler.files_under(haven_web::fhir_api::fhir_practice(&practice));
+        let filing = haven_web::fhir_api::filing_practice(&second.store)
+            .await
+            .unwrap();
+        assembler.files_under(filing);
         assembler
             .add_all(haven_fhir::parse_input(bytes.as_bytes(), "export").expect("parse"))
             .expect("add");
