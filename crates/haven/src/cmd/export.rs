@@ -58,6 +58,9 @@ pub async fn write(store: &Store, out: &Path, include_sensitive: bool) -> Result
     let mut failure: Option<std::io::Error> = None;
     // Practice by practice, so that each Patient names its own (`managingOrganization`).
     for practice in store.practices_in_scope().await? {
+        if failure.is_some() {
+            break;
+        }
         let named = haven_web::fhir_api::fhir_practice(&practice);
         store
             .within(practice.id)
