@@ -117,6 +117,7 @@ pub(super) struct Imported {
 /// Reads `inputs` into records and stores them in one transaction.
 async fn import(store: &Store, inputs: &[Input], bar: &indicatif::ProgressBar) -> Result<Imported> {
     let mut assembler = Assembler::default();
+    assembler.files_under(haven_web::fhir_api::filing_practice(store).await?);
     bar.set_message("reading");
     for input in inputs {
         input.feed(&mut assembler, bar)?;

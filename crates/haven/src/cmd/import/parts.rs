@@ -90,8 +90,10 @@ pub(super) async fn import(
             std::thread::spawn(move || reader_side.every_part(reader, tx))
         })
         .collect();
+    // Read before the bulk transaction takes SQLite's write lock.
+    let practice = haven_web::fhir_api::filing_practice(store).await?;
     let mut bulk = store.begin_bulk_import().await?;
-    let stored = store_parts(store, &mut bulk, inputs, &receivers, parts).await;
+    let stored = store_parts(store, &mut bulk, &practice, inputs, &receivers, parts).await;
     // The readers stop at their next part, or at once when waiting to hand one over.
     stop.store(true, Ordering::Relaxed);
     drop(receivers);
@@ -139,6 +141,7 @@ pub(super) async fn import(
 async fn store_parts(
     store: &Store,
     bulk: &mut BulkImport<'_>,
+    practice: &haven_fhir::Practice,
     inputs: &[Input],
     receivers: &[Receiver<Handed>],
     parts: usize,
@@ -152,9 +155,10 @@ async fn store_parts(
         // A reader ends early only after handing over what stopped it.
         let handed = tokio::task::block_in_place(|| from.recv())
             .with_context(|| format!("the reader of part {part} ended without it"))?;
-        let Some(assembler) = handed? else {
+        let Some(mut assembler) = handed? else {
             return Ok(None);
         };
+        assembler.files_under(practice.clone());
         let wanted: Vec<&str> = assembler.patient_ids().collect();
         let numbers: Vec<&str> = assembler
             .conditional_nhs_numbers()
