@@ -62,10 +62,6 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(db: impl AsRef<OsStr>) -> Self {
-        Self::spawn(haven(db))
-    }
-
     /// `haven serve` on a free port, run as `command` (from [`haven`], with any global
     /// arguments and settings of the test's own).
     pub fn spawn(mut command: Command) -> Self {
