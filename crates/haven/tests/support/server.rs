@@ -18,6 +18,9 @@ pub fn haven(db: impl AsRef<OsStr>) -> Command {
     cmd.arg("--db").arg(db);
     for name in [
         "HAVEN_DB",
+        "HAVEN_AUDIT_KEY",
+        "HAVEN_AUDIT_CHECKPOINTS",
+        "HAVEN_ORG",
         "HAVEN_POLICY_FILE",
         "HAVEN_CDS_ISSUERS",
         "HAVEN_PUBLIC_URL",
