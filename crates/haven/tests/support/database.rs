@@ -78,31 +78,11 @@ impl TestDb {
     /// it but not to Haven would.
     #[allow(dead_code)] // not every test crate including this writes to the database
     pub async fn execute(&self, sql: &str) {
-        match self.backend {
-            Backend::Sqlite => {
-                let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", self.url))
-                    .await
-                    .expect("open the SQLite file");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut db)
-                    .await
-                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
-                db.close().await.expect("close");
-            }
-            Backend::Postgres => {
-                let mut db = sqlx::PgConnection::connect(&self.url)
-                    .await
-                    .expect("connect to the test database");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut db)
-                    .await
-                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
-                db.close().await.expect("close");
-            }
-        }
+        self.rows(sql).await;
     }
 
-    /// The rows a query selects, every column read as text (the query casts what is not).
+    /// The rows SQL (one or more statements) selects, every column read as text (the query
+    /// casts what is not).
     #[allow(dead_code)] // not every test crate including this reads the database
     pub async fn rows(&self, sql: &str) -> Vec<Vec<String>> {
         fn texts<R: Row>(row: &R) -> Vec<String>
@@ -114,12 +94,12 @@ impl TestDb {
                 .map(|i| row.try_get::<String, _>(i).expect("a text column"))
                 .collect()
         }
+        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
         match self.backend {
             Backend::Sqlite => {
-                let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", self.url))
-                    .await
-                    .expect("open the SQLite file");
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                let url = format!("sqlite://{}", self.url);
+                let mut db = sqlx::SqliteConnection::connect(&url).await.expect("open");
+                let rows = query
                     .fetch_all(&mut db)
                     .await
                     .unwrap_or_else(|e| panic!("{sql}: {e}"));
@@ -129,8 +109,8 @@ impl TestDb {
             Backend::Postgres => {
                 let mut db = sqlx::PgConnection::connect(&self.url)
                     .await
-                    .expect("connect to the test database");
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .expect("connect");
+                let rows = query
                     .fetch_all(&mut db)
                     .await
                     .unwrap_or_else(|e| panic!("{sql}: {e}"));
