@@ -63,9 +63,12 @@ pub async fn run(backend: Backend, body: impl Future<Output = ()>) {
 ///     }
 /// }
 /// ```
+///
+/// A body that needs another runtime than Tokio's default names it first, in the words of
+/// `#[tokio::test(…)]`: `both! { tokio(flavor = "multi_thread", worker_threads = 4) async fn … }`.
 #[macro_export]
 macro_rules! both {
-    ($($(#[$meta:meta])* async fn $name:ident() $body:block)*) => {$(
+    (tokio $runtime:tt $($(#[$meta:meta])* async fn $name:ident() $body:block)*) => {$(
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
@@ -73,17 +76,20 @@ macro_rules! both {
 
             async fn test_body() $body
 
-            #[::tokio::test]
+            #[::tokio::test $runtime]
             async fn sqlite() {
                 $crate::run($crate::Backend::Sqlite, test_body()).await;
             }
 
-            #[::tokio::test]
+            #[::tokio::test $runtime]
             async fn postgres() {
                 $crate::run($crate::Backend::Postgres, test_body()).await;
             }
         }
     )*};
+    ($($(#[$meta:meta])* async fn $name:ident() $body:block)*) => {
+        $crate::both! { tokio() $($(#[$meta])* async fn $name() $body)* }
+    };
 }
 
 /// The test server's URL.

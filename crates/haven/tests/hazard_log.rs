@@ -80,12 +80,13 @@ fn tests_in(files: &[PathBuf]) -> HashMap<String, Vec<Found>> {
 }
 
 /// Whether the test whose lines come after `before` is the body of `haven_testdb::both!`
-/// (its doc comments and attributes, then the macro's opening line, come before it).
+/// (its doc comments and attributes, then any runtime it asks for, `tokio(…)`, then the
+/// macro's opening line, come before it).
 fn in_shared_both(before: &[&str]) -> bool {
     before
         .iter()
         .rev()
-        .find(|l| !(l.starts_with("#[") || l.starts_with("///")))
+        .find(|l| !(l.starts_with("#[") || l.starts_with("///") || l.starts_with("tokio(")))
         .is_some_and(|l| *l == "haven_testdb::both! {")
 }
 

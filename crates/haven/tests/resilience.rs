@@ -1,14 +1,14 @@
 //! Fault and load tests of the real binary: a hundred signed-in clients reading and writing at
 //! once, the server killed (SIGKILL) under that load, a backup taken while it writes, and an
 //! import killed part-way. Nothing acknowledged may be lost, nothing half-written may show,
-//! and the audit log must verify afterwards.
+//! and the audit log must verify afterwards. Each on SQLite and on PostgreSQL
+//! (`haven_testdb::both!`).
 //!
 //! The load runs for `HAVEN_LOAD_SECONDS` (default 3, a CI-sized run) and prints its latency
 //! percentiles and the server's peak memory; BENCHMARKS.md records a longer run of a release
 //! build (`HAVEN_LOAD_BIN=target/release/haven`). Nothing here
 //! asserts a time: the figures are for reading, the assertions are about correctness.
 
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +18,11 @@ use tokio::sync::Mutex;
 #[path = "support/server.rs"]
 mod server;
 
-use server::{Server, haven};
+#[path = "support/database.rs"]
+mod database;
+
+use database::TestDb;
+use server::Server;
 
 const PASSWORD: &str = "load test passphrase";
 const CLIENTS: usize = 100;
@@ -26,16 +30,15 @@ const USERS: usize = 10;
 const PATIENTS: u32 = 60;
 
 /// Runs a command to completion, failing the test with its output when it fails.
-fn ok(db: &Path, args: &[&str], stdin: &str) -> String {
-    let mut cmd = haven(db);
+fn ok(db: &TestDb, args: &[&str], stdin: &str) -> String {
+    let mut cmd = db.haven();
     cmd.args(args);
     server::succeed(cmd, stdin)
 }
 
-/// A database with clinicians and demo patients, and the patients' ids.
-fn prepared(dir: &Path) -> (PathBuf, Vec<String>) {
-    let db = dir.join("haven.db");
-    ok(&db, &["migrate"], "");
+/// Clinicians and demo patients in `db`; the patients' ids.
+async fn prepare(db: &TestDb) -> Vec<String> {
+    ok(db, &["migrate"], "");
     for u in 0..USERS {
         let name = format!("dr.load{u}");
         let add = [
@@ -46,21 +49,19 @@ fn prepared(dir: &Path) -> (PathBuf, Vec<String>) {
             "clinician",
             "--password-stdin",
         ];
-        ok(&db, &add, &format!("{PASSWORD}\n"));
+        ok(db, &add, &format!("{PASSWORD}\n"));
     }
     let patients = PATIENTS.to_string();
     let demo = ["demo", "--patients", &patients, "--seed", "3"];
-    ok(&db, &demo, "");
-    let conn = rusqlite::Connection::open(&db).expect("open");
-    let ids = conn
-        .prepare("SELECT id FROM patients ORDER BY id")
-        .expect("prepare")
-        .query_map([], |r| r.get::<_, String>(0))
-        .expect("query")
-        .collect::<Result<Vec<_>, _>>()
-        .expect("ids");
+    ok(db, &demo, "");
+    let ids: Vec<String> = db
+        .rows("SELECT id FROM patients ORDER BY id")
+        .await
+        .into_iter()
+        .map(|row| row[0].clone())
+        .collect();
     assert_eq!(ids.len(), PATIENTS as usize);
-    (db, ids)
+    ids
 }
 
 /// The value of the first hidden `csrf` field on a page.
@@ -228,15 +229,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// The notes of every stored life event written by the load.
-fn stored_notes(db: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).expect("open");
-    let mut stmt = conn
-        .prepare("SELECT data FROM entries WHERE kind = 'life-event' AND data LIKE '%load-%'")
-        .expect("prepare");
-    stmt.query_map([], |r| r.get::<_, String>(0))
-        .expect("query")
-        .map(|d| {
-            let data: serde_json::Value = serde_json::from_str(&d.expect("row")).expect("json");
+async fn stored_notes(db: &TestDb) -> Vec<String> {
+    db.rows("SELECT data FROM entries WHERE kind = 'life-event' AND data LIKE '%load-%'")
+        .await
+        .into_iter()
+        .map(|row| {
+            let data: serde_json::Value = serde_json::from_str(&row[0]).expect("json");
             data.pointer("/life-event/note")
                 .or_else(|| data.get("note"))
                 .and_then(|n| n.as_str())
@@ -253,141 +251,144 @@ fn seconds() -> u64 {
         .unwrap_or(3)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_hundred_clients_read_and_write_and_a_killed_server_loses_nothing_acknowledged() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (db, patients) = prepared(dir.path());
-    let server = Server::start(&db);
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    let run = Duration::from_secs(seconds());
+haven_testdb::both! {
+    tokio(flavor = "multi_thread", worker_threads = 4)
+    async fn a_hundred_clients_read_and_write_and_a_killed_server_loses_nothing_acknowledged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = TestDb::fresh(dir.path()).await;
+        let patients = prepare(&db).await;
+        let server = Server::spawn(db.haven());
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let run = Duration::from_secs(seconds());
 
-    // A backup taken while the clients write must be a consistent, verifiable database.
-    let backup = dir.path().join("during.db");
-    let mut backup_job = None;
-    load(&server.base, &patients, run, tally.clone(), || {
-        let db = db.clone();
-        let backup = backup.clone();
-        backup_job = Some(tokio::task::spawn_blocking(move || {
-            std::thread::sleep(run / 2);
-            ok(
-                &db,
-                &["backup", "--out", backup.to_str().expect("path")],
-                "",
-            )
-        }));
-    })
-    .await;
-    backup_job
-        .expect("the load started")
-        .await
-        .expect("backup job");
-    let peak = server.peak_mib();
-    // Killed at once after the last answer: what was acknowledged must already be on disk.
-    server.kill();
+        // A backup taken while the clients write must be a consistent, verifiable database.
+        let backup = dir.path().join("during.db");
+        let mut backup_job = None;
+        let mut backup_command = db.haven();
+        backup_command.args(["backup", "--out", backup.to_str().expect("path")]);
+        load(&server.base, &patients, run, tally.clone(), || {
+            backup_job = Some(tokio::task::spawn_blocking(move || {
+                std::thread::sleep(run / 2);
+                server::succeed(backup_command, "")
+            }));
+        })
+        .await;
+        backup_job
+            .expect("the load started")
+            .await
+            .expect("backup job");
+        let peak = server.peak_mib();
+        // Killed at once after the last answer: what was acknowledged must already be on disk.
+        server.kill();
 
-    let tally = std::mem::take(&mut *tally.lock().await);
-    assert!(tally.errors.is_empty(), "errors: {:?}", tally.errors);
-    assert!(
-        tally.acknowledged.len() >= CLIENTS,
-        "every client saved at least once ({} saves)",
-        tally.acknowledged.len()
-    );
-    let mut stored = stored_notes(&db);
-    stored.sort();
-    let mut acknowledged = tally.acknowledged.clone();
-    acknowledged.sort();
-    let missing: Vec<_> = acknowledged
-        .iter()
-        .filter(|n| stored.binary_search(n).is_err())
-        .collect();
-    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
-    let verify = ok(&db, &["audit", "verify"], "");
-    assert!(verify.contains("intact"), "{verify}");
-
-    let restored = dir.path().join("restored.db");
-    let key = format!("{}.audit-key", db.display());
-    let restore = [
-        "--audit-key",
-        &key,
-        "restore",
-        backup.to_str().expect("path"),
-    ];
-    ok(&restored, &restore, "");
-    let verify = ok(&restored, &["--audit-key", &key, "audit", "verify"], "");
-    assert!(
-        verify.contains("intact"),
-        "the backup's log verifies: {verify}"
-    );
-
-    eprintln!(
-        "load: {CLIENTS} clients, {} s, {} saves, server peak {} MiB",
-        run.as_secs(),
-        acknowledged.len(),
-        peak.map_or_else(|| "unknown".to_owned(), |m| m.to_string()),
-    );
-    for kind in ["all", "patient page", "worklist", "save"] {
-        let mut times: Vec<Duration> = tally
-            .latencies
-            .iter()
-            .filter(|(what, _)| kind == "all" || *what == kind)
-            .map(|&(_, took)| took)
-            .collect();
-        times.sort();
-        eprintln!(
-            "load: {kind:<12} {:>5} requests, p50 {:?}, p99 {:?}",
-            times.len(),
-            percentile(&times, 0.50),
-            percentile(&times, 0.99),
+        let tally = std::mem::take(&mut *tally.lock().await);
+        assert!(tally.errors.is_empty(), "errors: {:?}", tally.errors);
+        assert!(
+            tally.acknowledged.len() >= CLIENTS,
+            "every client saved at least once ({} saves)",
+            tally.acknowledged.len()
         );
+        let mut stored = stored_notes(&db).await;
+        stored.sort();
+        let mut acknowledged = tally.acknowledged.clone();
+        acknowledged.sort();
+        let missing: Vec<_> = acknowledged
+            .iter()
+            .filter(|n| stored.binary_search(n).is_err())
+            .collect();
+        assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+        let verify = ok(&db, &["audit", "verify"], "");
+        assert!(verify.contains("intact"), "{verify}");
+
+        // On both backends a backup is a SQLite file: restored as one.
+        let restored = TestDb::sqlite(dir.path(), "restored.db");
+        let key = db.audit_key.to_str().expect("utf-8 path");
+        let restore = [
+            "--audit-key",
+            key,
+            "restore",
+            backup.to_str().expect("path"),
+        ];
+        ok(&restored, &restore, "");
+        let verify = ok(&restored, &["--audit-key", key, "audit", "verify"], "");
+        assert!(
+            verify.contains("intact"),
+            "the backup's log verifies: {verify}"
+        );
+
+        eprintln!(
+            "load: {CLIENTS} clients, {} s, {} saves, server peak {} MiB",
+            run.as_secs(),
+            acknowledged.len(),
+            peak.map_or_else(|| "unknown".to_owned(), |m| m.to_string()),
+        );
+        for kind in ["all", "patient page", "worklist", "save"] {
+            let mut times: Vec<Duration> = tally
+                .latencies
+                .iter()
+                .filter(|(what, _)| kind == "all" || *what == kind)
+                .map(|&(_, took)| took)
+                .collect();
+            times.sort();
+            eprintln!(
+                "load: {kind:<12} {:>5} requests, p50 {:?}, p99 {:?}",
+                times.len(),
+                percentile(&times, 0.50),
+                percentile(&times, 0.99),
+            );
+        }
     }
 }
 
-#[test]
-fn an_import_killed_part_way_leaves_all_or_nothing_and_a_verifiable_log() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let source = dir.path().join("source.db");
-    ok(&source, &["demo", "--patients", "400", "--seed", "5"], "");
-    let export = dir.path().join("export");
-    ok(
-        &source,
-        &["export", "--out", export.to_str().expect("path")],
-        "",
-    );
-    let files: Vec<String> = std::fs::read_dir(&export)
-        .expect("export dir")
-        .map(|e| e.expect("entry").path().display().to_string())
-        .collect();
-
-    // Killed at growing points of its run: each time all of it or none of it is stored.
-    for delay_ms in [50u64, 200, 600] {
-        let db = dir.path().join(format!("target-{delay_ms}.db"));
-        ok(&db, &["migrate"], "");
-        let mut child = haven(&db)
-            .arg("import")
-            .args(&files)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start import");
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let finished = child.wait().expect("wait").success();
-        let conn = rusqlite::Connection::open(&db).expect("open");
-        let count: i64 = conn
-            .query_row("SELECT count(*) FROM patients", [], |r| r.get(0))
-            .expect("count");
-        drop(conn);
-        assert!(
-            count == 0 || count == 400,
-            "killed after {delay_ms} ms (finished: {finished}): {count} of 400 patients stored"
+haven_testdb::both! {
+    async fn an_import_killed_part_way_leaves_all_or_nothing_and_a_verifiable_log() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // The input, the same on both backends: made on SQLite.
+        let source = TestDb::sqlite(dir.path(), "source.db");
+        ok(&source, &["demo", "--patients", "400", "--seed", "5"], "");
+        let export = dir.path().join("export");
+        ok(
+            &source,
+            &["export", "--out", export.to_str().expect("path")],
+            "",
         );
-        let verify = ok(&db, &["audit", "verify"], "");
-        assert!(verify.contains("intact"), "{verify}");
-        // The database still takes the whole import afterwards.
-        let mut args = vec!["import"];
-        args.extend(files.iter().map(String::as_str));
-        if count == 0 {
-            ok(&db, &args, "");
+        let files: Vec<String> = std::fs::read_dir(&export)
+            .expect("export dir")
+            .map(|e| e.expect("entry").path().display().to_string())
+            .collect();
+
+        // Killed at growing points of its run: each time all of it or none of it is stored.
+        for delay_ms in [50u64, 200, 600] {
+            let db = TestDb::named(dir.path(), &format!("target-{delay_ms}.db")).await;
+            ok(&db, &["migrate"], "");
+            let mut child = db
+                .haven()
+                .arg("import")
+                .args(&files)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start import");
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            let _ = child.kill();
+            let finished = child.wait().expect("wait").success();
+            let count: i64 = db
+                .one("SELECT CAST(count(*) AS TEXT) FROM patients")
+                .await
+                .parse()
+                .expect("a count");
+            assert!(
+                count == 0 || count == 400,
+                "killed after {delay_ms} ms (finished: {finished}): {count} of 400 patients stored"
+            );
+            let verify = ok(&db, &["audit", "verify"], "");
+            assert!(verify.contains("intact"), "{verify}");
+            // The database still takes the whole import afterwards.
+            let mut args = vec!["import"];
+            args.extend(files.iter().map(String::as_str));
+            if count == 0 {
+                ok(&db, &args, "");
+            }
         }
     }
 }

@@ -75,69 +75,71 @@ fn skip_link_works(b: &Browser) {
     );
 }
 
-#[test]
-fn every_page_has_the_accessibility_basics_and_arabic_reads_right_to_left() {
-    let Some(tools) = tools_or_skip() else {
-        return;
-    };
-    let haven = Haven::start(&Setup {
-        users: &[("dr.amal", "clinician")],
-        ..Setup::default()
-    });
-    let b = Browser::launch(&tools, &haven);
-    audit(&b, "/login");
-    skip_link_works(&b);
-    b.sign_in("dr.amal");
-    let patient = register_arabic_patient(&b);
-    record_life_event(&b, &patient, "bad-news-from-home", yesterday(), "");
-    b.follow("Bad news from home");
-    let entry = b.path();
+haven_testdb::both! {
+    async fn every_page_has_the_accessibility_basics_and_arabic_reads_right_to_left() {
+        let Some(tools) = tools_or_skip() else {
+            return;
+        };
+        let haven = Haven::start(&Setup {
+            users: &[("dr.amal", "clinician")],
+            ..Setup::default()
+        })
+        .await;
+        let b = Browser::launch(&tools, &haven);
+        audit(&b, "/login");
+        skip_link_works(&b);
+        b.sign_in("dr.amal");
+        let patient = register_arabic_patient(&b);
+        record_life_event(&b, &patient, "bad-news-from-home", yesterday(), "");
+        b.follow("Bad news from home");
+        let entry = b.path();
 
-    for path in [
-        "/".to_owned(),
-        "/patients".to_owned(),
-        "/patients/new".to_owned(),
-        patient.clone(),
-        format!("{patient}/edit"),
-        format!("{patient}/entries/new/life-event"),
-        format!("{patient}/entries/new/planned-contact"),
-        entry.clone(),
-        format!("{entry}/amend"),
-        "/worklist".to_owned(),
-        "/worklist/practice".to_owned(),
-        "/guidance".to_owned(),
-        "/guidance/6".to_owned(),
-    ] {
-        audit(&b, &path);
-    }
-    b.open(&patient);
-    skip_link_works(&b);
+        for path in [
+            "/".to_owned(),
+            "/patients".to_owned(),
+            "/patients/new".to_owned(),
+            patient.clone(),
+            format!("{patient}/edit"),
+            format!("{patient}/entries/new/life-event"),
+            format!("{patient}/entries/new/planned-contact"),
+            entry.clone(),
+            format!("{entry}/amend"),
+            "/worklist".to_owned(),
+            "/worklist/practice".to_owned(),
+            "/guidance".to_owned(),
+            "/guidance/6".to_owned(),
+        ] {
+            audit(&b, &path);
+        }
+        b.open(&patient);
+        skip_link_works(&b);
 
-    // The Arabic name: marked as Arabic, right to left, and laid out so by the browser.
-    for (path, css) in [
-        (patient.as_str(), ".banner__native"),
-        ("/patients", ".native-name"),
-    ] {
-        b.open(path);
-        let name = b.session.find(css).expect("the name in Arabic script");
-        assert_eq!(name.text().expect("text"), "أمينة حداد");
-        assert_eq!(
-            name.attr("dir").expect("dir").as_deref(),
-            Some("rtl"),
-            "{path}"
-        );
-        assert_eq!(
-            name.attr("lang").expect("lang").as_deref(),
-            Some("ar"),
-            "{path}"
-        );
-        let direction = b
-            .session
-            .execute(
-                "return getComputedStyle(arguments[0]).direction;",
-                vec![name.json()],
-            )
-            .expect("computed direction");
-        assert_eq!(direction, "rtl", "{path}");
+        // The Arabic name: marked as Arabic, right to left, and laid out so by the browser.
+        for (path, css) in [
+            (patient.as_str(), ".banner__native"),
+            ("/patients", ".native-name"),
+        ] {
+            b.open(path);
+            let name = b.session.find(css).expect("the name in Arabic script");
+            assert_eq!(name.text().expect("text"), "أمينة حداد");
+            assert_eq!(
+                name.attr("dir").expect("dir").as_deref(),
+                Some("rtl"),
+                "{path}"
+            );
+            assert_eq!(
+                name.attr("lang").expect("lang").as_deref(),
+                Some("ar"),
+                "{path}"
+            );
+            let direction = b
+                .session
+                .execute(
+                    "return getComputedStyle(arguments[0]).direction;",
+                    vec![name.json()],
+                )
+                .expect("computed direction");
+            assert_eq!(direction, "rtl", "{path}");
+        }
     }
 }

@@ -54,42 +54,44 @@ pub fn assert_left_to_right(b: &Browser, scope: &str, number: &str) {
     );
 }
 
-#[test]
-fn phone_numbers_on_an_arabic_safety_plan_print_in_dialling_order() {
-    let Some(tools) = tools_or_skip() else {
-        return;
-    };
-    let haven = Haven::start(&Setup {
-        users: &[("dr.noor", "admin")],
-        ..Setup::default()
-    });
-    let b = Browser::launch(&tools, &haven);
-    b.sign_in("dr.noor");
+haven_testdb::both! {
+    async fn phone_numbers_on_an_arabic_safety_plan_print_in_dialling_order() {
+        let Some(tools) = tools_or_skip() else {
+            return;
+        };
+        let haven = Haven::start(&Setup {
+            users: &[("dr.noor", "admin")],
+            ..Setup::default()
+        })
+        .await;
+        let b = Browser::launch(&tools, &haven);
+        b.sign_in("dr.noor");
 
-    // The practice's Arabic crisis text.
-    b.open("/admin/policy");
-    b.choose("language", "ar");
-    b.fill("text", CRISIS_TEXT);
-    b.press("Save crisis text");
-    assert!(
-        b.main_text().contains("116 123"),
-        "saved: {}",
-        b.main_text()
-    );
-    assert_left_to_right(&b, "main dd[lang=\"ar\"]", "116 123");
+        // The practice's Arabic crisis text.
+        b.open("/admin/policy");
+        b.choose("language", "ar");
+        b.fill("text", CRISIS_TEXT);
+        b.press("Save crisis text");
+        assert!(
+            b.main_text().contains("116 123"),
+            "saved: {}",
+            b.main_text()
+        );
+        assert_left_to_right(&b, "main dd[lang=\"ar\"]", "116 123");
 
-    // A safety plan in Arabic with the doctor's number, printed.
-    let patient = register_arabic_patient(&b);
-    b.open(&format!("{patient}/entries/new/safety-plan"));
-    b.set_date("date", &today().to_string());
-    b.fill("professionals_and_crisis", PLAN_CONTACTS);
-    b.press("Save");
-    assert_eq!(b.path(), patient, "saved: {}", b.main_text());
-    let history = b.link_href("//main", "Safety plan agreed");
-    b.open(&history);
-    assert_left_to_right(&b, "main", "0161 000 0000");
-    b.follow("Print for the person");
-    assert!(b.has(".print-sheet[dir=\"rtl\"]"), "laid out right to left");
-    assert_left_to_right(&b, ".print-sheet__part", "0161 000 0000");
-    assert_left_to_right(&b, ".print-sheet__crisis", "116 123");
+        // A safety plan in Arabic with the doctor's number, printed.
+        let patient = register_arabic_patient(&b);
+        b.open(&format!("{patient}/entries/new/safety-plan"));
+        b.set_date("date", &today().to_string());
+        b.fill("professionals_and_crisis", PLAN_CONTACTS);
+        b.press("Save");
+        assert_eq!(b.path(), patient, "saved: {}", b.main_text());
+        let history = b.link_href("//main", "Safety plan agreed");
+        b.open(&history);
+        assert_left_to_right(&b, "main", "0161 000 0000");
+        b.follow("Print for the person");
+        assert!(b.has(".print-sheet[dir=\"rtl\"]"), "laid out right to left");
+        assert_left_to_right(&b, ".print-sheet__part", "0161 000 0000");
+        assert_left_to_right(&b, ".print-sheet__crisis", "116 123");
+    }
 }

@@ -143,85 +143,89 @@ pub fn record_plan_and_contact(b: &Browser, patient: &str) {
     assert_eq!(b.path(), patient, "contact saved: {}", b.main_text());
 }
 
-#[test]
-fn every_handout_prints_in_every_shipped_language_in_fonts_that_hold_every_character() {
-    let Some(tools) = tools_or_skip() else {
-        return;
-    };
-    let haven = Haven::start(&Setup {
-        users: &[("dr.amal", "clinician")],
-        ..Setup::default()
-    });
-    let b = Browser::launch(&tools, &haven);
-    b.sign_in("dr.amal");
-    let patient = register_arabic_patient(&b);
-    record_plan_and_contact(&b, &patient);
-    let handouts = handout_paths(&b, &patient);
-    let fonts = InstalledFonts::scan();
-    for handout in &handouts {
-        audit(&b, handout);
-    }
-    let shipped = haven_web::l10n::catalogue().expect("the translations load");
-    assert_eq!(shipped.iter().count(), 10, "English and nine translations");
-    for locale in shipped.iter() {
-        let (code, dir) = (locale.code(), locale.dir());
+haven_testdb::both! {
+    async fn every_handout_prints_in_every_shipped_language_in_fonts_that_hold_every_character() {
+        let Some(tools) = tools_or_skip() else {
+            return;
+        };
+        let haven = Haven::start(&Setup {
+            users: &[("dr.amal", "clinician")],
+            ..Setup::default()
+        })
+        .await;
+        let b = Browser::launch(&tools, &haven);
+        b.sign_in("dr.amal");
+        let patient = register_arabic_patient(&b);
+        record_plan_and_contact(&b, &patient);
+        let handouts = handout_paths(&b, &patient);
+        let fonts = InstalledFonts::scan();
         for handout in &handouts {
-            let what = format!("{handout} in {code}");
-            b.open(&format!("{handout}?lang={code}"));
-            assert_eq!(
-                attribute(&b, "return document.documentElement.lang;"),
-                code,
-                "{what}"
-            );
-            assert_eq!(
-                attribute(&b, "return document.documentElement.dir;"),
-                dir,
-                "{what}"
-            );
-            assert!(
-                b.has(&format!(".print-sheet[lang=\"{code}\"][dir=\"{dir}\"]")),
-                "{what}"
-            );
-            let marks = b.texts(".handout__draft");
-            if code == "en" {
-                assert!(marks.is_empty(), "{what}: English is reviewed: {marks:?}");
-            } else {
-                assert!(
-                    marks.iter().any(|m| m.contains(DRAFT_MARK)),
-                    "{what}: the draft mark is shown: {marks:?}"
+            audit(&b, handout);
+        }
+        let shipped = haven_web::l10n::catalogue().expect("the translations load");
+        assert_eq!(shipped.iter().count(), 10, "English and nine translations");
+        for locale in shipped.iter() {
+            let (code, dir) = (locale.code(), locale.dir());
+            for handout in &handouts {
+                let what = format!("{handout} in {code}");
+                b.open(&format!("{handout}?lang={code}"));
+                assert_eq!(
+                    attribute(&b, "return document.documentElement.lang;"),
+                    code,
+                    "{what}"
                 );
-            }
-            assert_fonts_hold_every_character(&b, &fonts, &what);
-            if handout.ends_with("/print") && dir == "rtl" {
-                assert_left_to_right(&b, ".print-sheet__crisis", "116 123");
-                assert_left_to_right(&b, ".print-sheet", "0161 000 0000");
+                assert_eq!(
+                    attribute(&b, "return document.documentElement.dir;"),
+                    dir,
+                    "{what}"
+                );
+                assert!(
+                    b.has(&format!(".print-sheet[lang=\"{code}\"][dir=\"{dir}\"]")),
+                    "{what}"
+                );
+                let marks = b.texts(".handout__draft");
+                if code == "en" {
+                    assert!(marks.is_empty(), "{what}: English is reviewed: {marks:?}");
+                } else {
+                    assert!(
+                        marks.iter().any(|m| m.contains(DRAFT_MARK)),
+                        "{what}: the draft mark is shown: {marks:?}"
+                    );
+                }
+                assert_fonts_hold_every_character(&b, &fonts, &what);
+                if handout.ends_with("/print") && dir == "rtl" {
+                    assert_left_to_right(&b, ".print-sheet__crisis", "116 123");
+                    assert_left_to_right(&b, ".print-sheet", "0161 000 0000");
+                }
             }
         }
     }
 }
 
-#[test]
-fn a_language_without_a_translation_prints_in_english_asking_for_an_interpreter() {
-    let Some(tools) = tools_or_skip() else {
-        return;
-    };
-    let haven = Haven::start(&Setup {
-        users: &[("front.desk", "receptionist")],
-        ..Setup::default()
-    });
-    let b = Browser::launch(&tools, &haven);
-    b.sign_in("front.desk");
-    let patient = register_arabic_patient(&b);
-    b.open(&format!("{patient}/handouts/wellbeing?lang=am"));
-    assert_eq!(attribute(&b, "return document.documentElement.lang;"), "en");
-    assert_eq!(attribute(&b, "return document.documentElement.dir;"), "ltr");
-    assert_eq!(
-        b.texts(".handout__draft"),
-        [
-            "There is no translation in Amharic (አማርኛ) yet. Ask an interpreter to read this with the patient."
-        ]
-    );
-    assert_eq!(b.text("h1"), "Looking after your wellbeing");
-    let fonts = InstalledFonts::scan();
-    assert_fonts_hold_every_character(&b, &fonts, "wellbeing for Amharic");
+haven_testdb::both! {
+    async fn a_language_without_a_translation_prints_in_english_asking_for_an_interpreter() {
+        let Some(tools) = tools_or_skip() else {
+            return;
+        };
+        let haven = Haven::start(&Setup {
+            users: &[("front.desk", "receptionist")],
+            ..Setup::default()
+        })
+        .await;
+        let b = Browser::launch(&tools, &haven);
+        b.sign_in("front.desk");
+        let patient = register_arabic_patient(&b);
+        b.open(&format!("{patient}/handouts/wellbeing?lang=am"));
+        assert_eq!(attribute(&b, "return document.documentElement.lang;"), "en");
+        assert_eq!(attribute(&b, "return document.documentElement.dir;"), "ltr");
+        assert_eq!(
+            b.texts(".handout__draft"),
+            [
+                "There is no translation in Amharic (አማርኛ) yet. Ask an interpreter to read this with the patient."
+            ]
+        );
+        assert_eq!(b.text("h1"), "Looking after your wellbeing");
+        let fonts = InstalledFonts::scan();
+        assert_fonts_hold_every_character(&b, &fonts, "wellbeing for Amharic");
+    }
 }

@@ -1,6 +1,7 @@
-//! Starts what each browser test needs, all its own: the real `haven` binary on a fresh SQLite
-//! file and port, a chromedriver on a free port, and headless Chromium with a fresh profile.
-//! Everything is stopped when the values are dropped.
+//! Starts what each browser test needs, all its own: the real `haven` binary on a fresh
+//! database of the test's backend (a SQLite file, or a PostgreSQL database: `support/`) and a
+//! free port, a chromedriver on a free port, and headless Chromium with a fresh profile.
+//! Everything is stopped (and the PostgreSQL database dropped) when the values are dropped.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tempfile::TempDir;
 
+use crate::database::TestDb;
 use crate::webdriver::{Session, http};
 
 /// Every account the tests create signs in with this (Haven requires at least 12 characters).
@@ -125,8 +127,9 @@ impl Drop for Process {
 /// The real `haven` binary serving its own database.
 pub struct Haven {
     pub base: String,
-    // Declared before the directory so the server stops before its database is deleted.
+    // Declared before the database and its directory so the server stops before they go.
     _server: Process,
+    _database: TestDb,
     dir: TempDir,
 }
 
@@ -140,9 +143,10 @@ pub struct Setup<'a> {
 }
 
 impl Haven {
-    pub fn start(setup: &Setup<'_>) -> Self {
+    /// Prepares a database on the running test's backend and serves it.
+    pub async fn start(setup: &Setup<'_>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("haven.db");
+        let db = TestDb::fresh(dir.path()).await;
         run_cli(&db, &["migrate"], "");
         for (name, role) in setup.users {
             run_cli(
@@ -178,6 +182,7 @@ impl Haven {
         Self {
             base,
             _server: server,
+            _database: db,
             dir,
         }
     }
@@ -198,18 +203,13 @@ impl Drop for Haven {
     }
 }
 
-fn haven_command(db: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_haven"));
-    cmd.arg("--db")
-        .arg(db)
-        .env_remove("HAVEN_DB")
-        .env_remove("HAVEN_ADDR")
-        .env_remove("HAVEN_POLICY_FILE")
-        .env("HAVEN_LOG", "warn");
+fn haven_command(db: &TestDb) -> Command {
+    let mut cmd = db.haven();
+    cmd.env_remove("HAVEN_ADDR").env("HAVEN_LOG", "warn");
     cmd
 }
 
-fn run_cli(db: &Path, args: &[&str], stdin: &str) {
+fn run_cli(db: &TestDb, args: &[&str], stdin: &str) {
     let mut child = haven_command(db)
         .args(args)
         .stdin(Stdio::piped())

@@ -68,73 +68,75 @@ fn patient_with_chart(b: &Browser) -> Option<String> {
     best.map(|(_, p)| p)
 }
 
-#[test]
-fn the_main_pages_are_captured_at_a_fixed_size() {
-    let Some(tools) = tools_or_skip() else {
-        return;
-    };
-    let haven = Haven::start(&Setup {
-        users: &[("dr.amal", "clinician")],
-        demo_patients: Some(20),
-    });
-    let dir = output_dir(&haven);
-    std::fs::create_dir_all(&dir).expect("screenshot directory");
-    let b = Browser::launch(&tools, &haven);
+haven_testdb::both! {
+    async fn the_main_pages_are_captured_at_a_fixed_size() {
+        let Some(tools) = tools_or_skip() else {
+            return;
+        };
+        let haven = Haven::start(&Setup {
+            users: &[("dr.amal", "clinician")],
+            demo_patients: Some(20),
+        })
+        .await;
+        let dir = output_dir(&haven);
+        std::fs::create_dir_all(&dir).expect("screenshot directory");
+        let b = Browser::launch(&tools, &haven);
 
-    b.open("/login");
-    shoot(&b, &dir, "login");
-    b.sign_in("dr.amal");
-    let patient = register_arabic_patient(&b);
-    record_life_event(
-        &b,
-        &patient,
-        "asylum-refused",
-        yesterday(),
-        "Refusal letter received",
-    );
-    shoot(&b, &dir, "patient");
+        b.open("/login");
+        shoot(&b, &dir, "login");
+        b.sign_in("dr.amal");
+        let patient = register_arabic_patient(&b);
+        record_life_event(
+            &b,
+            &patient,
+            "asylum-refused",
+            yesterday(),
+            "Refusal letter received",
+        );
+        shoot(&b, &dir, "patient");
 
-    b.open("/patients");
-    assert!(b.has("main table"), "the demo patients are listed");
-    shoot(&b, &dir, "patients");
+        b.open("/patients");
+        assert!(b.has("main table"), "the demo patients are listed");
+        shoot(&b, &dir, "patients");
 
-    // A form sent with nothing chosen comes back with its errors.
-    b.open(&format!("{patient}/entries/new/life-event"));
-    b.press("Save");
-    assert!(b.has(".error-summary"));
-    shoot(&b, &dir, "entry-form-error");
+        // A form sent with nothing chosen comes back with its errors.
+        b.open(&format!("{patient}/entries/new/life-event"));
+        b.press("Save");
+        assert!(b.has(".error-summary"));
+        shoot(&b, &dir, "entry-form-error");
 
-    b.open("/worklist");
-    assert!(b.has("main table.worklist"), "{}", b.main_text());
-    shoot(&b, &dir, "worklist");
+        b.open("/worklist");
+        assert!(b.has("main table.worklist"), "{}", b.main_text());
+        shoot(&b, &dir, "worklist");
 
-    b.open("/guidance/6");
-    shoot(&b, &dir, "guidance");
+        b.open("/guidance/6");
+        shoot(&b, &dir, "guidance");
 
-    // Handouts: the safety plan printed in Arabic, the wellbeing advice in Tigrinya.
-    record_plan_and_contact(&b, &patient);
-    b.open(&format!("{patient}/handouts"));
-    b.follow("Safety plan (§6)");
-    assert!(b.has(".print-sheet[lang=\"ar\"][dir=\"rtl\"]"));
-    // The sheet itself, from its draft mark to the crisis box, without the staff bar above.
-    b.session
-        .execute(
-            "document.querySelector('.print-sheet').scrollIntoView();",
-            vec![],
-        )
-        .expect("scroll to the sheet");
-    shoot(&b, &dir, "handout-ar");
-    b.open(&format!("{patient}/handouts/wellbeing?lang=ti"));
-    assert!(b.has(".print-sheet[lang=\"ti\"]"));
-    shoot(&b, &dir, "handout-ti");
+        // Handouts: the safety plan printed in Arabic, the wellbeing advice in Tigrinya.
+        record_plan_and_contact(&b, &patient);
+        b.open(&format!("{patient}/handouts"));
+        b.follow("Safety plan (§6)");
+        assert!(b.has(".print-sheet[lang=\"ar\"][dir=\"rtl\"]"));
+        // The sheet itself, from its draft mark to the crisis box, without the staff bar above.
+        b.session
+            .execute(
+                "document.querySelector('.print-sheet').scrollIntoView();",
+                vec![],
+            )
+            .expect("scroll to the sheet");
+        shoot(&b, &dir, "handout-ar");
+        b.open(&format!("{patient}/handouts/wellbeing?lang=ti"));
+        assert!(b.has(".print-sheet[lang=\"ti\"]"));
+        shoot(&b, &dir, "handout-ti");
 
-    match patient_with_chart(&b) {
-        Some(p) => {
-            b.open(&format!("{p}/trends"));
-            shoot(&b, &dir, "trends");
-            println!("trends chart from {p}");
+        match patient_with_chart(&b) {
+            Some(p) => {
+                b.open(&format!("{p}/trends"));
+                shoot(&b, &dir, "trends");
+                println!("trends chart from {p}");
+            }
+            None => println!("no demo patient has a questionnaire chart: trends not captured"),
         }
-        None => println!("no demo patient has a questionnaire chart: trends not captured"),
+        println!("screenshots in {}", dir.display());
     }
-    println!("screenshots in {}", dir.display());
 }

@@ -1,9 +1,10 @@
 //! `haven evaluate` read in parts through temporary files (input larger than its memory limit)
 //! answers exactly as one pass: the same output byte for byte, the same notes, the same first
-//! error; and its temporary files are gone after success, failure and Ctrl-C.
+//! error; and its temporary files are gone after success, failure and Ctrl-C. `haven
+//! evaluate` opens no database, so these run once, not once per backend.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use super::parts::{
@@ -23,7 +24,13 @@ fn evaluate(tmp: &Path, files: &[String], extra: &[&str]) -> Output {
         .into_iter()
         .chain(extra.iter().copied())
         .collect();
-    haven(&tmp.join("unused.db"), tmp, "evaluate", files, &args)
+    haven(
+        crate::server::haven(tmp.join("unused.db")),
+        tmp,
+        "evaluate",
+        files,
+        &args,
+    )
 }
 
 #[test]
@@ -149,10 +156,8 @@ fn parts_name_the_first_error_one_pass_names_and_leave_nothing_behind() {
 #[test]
 fn ctrl_c_removes_the_temporary_files() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_haven"));
+    let mut command = crate::server::haven(tmp.path().join("unused.db"));
     command
-        .arg("--db")
-        .arg(tmp.path().join("unused.db"))
         .arg("evaluate")
         .args(export())
         .args(["--as-of", "2026-11-28", "--parts", "64"]);
@@ -166,10 +171,8 @@ fn standard_input_is_read_in_parts_from_disk_as_a_file_is() {
     let from_file = evaluate(tmp.path(), std::slice::from_ref(&all), &["--json"]);
     assert!(from_file.status.success(), "{}", notes(&from_file));
     std::fs::rename(&all, tmp.path().join("unused.db-input")).expect("move");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_haven"));
+    let mut command = crate::server::haven(tmp.path().join("unused.db"));
     let from_stdin = command
-        .arg("--db")
-        .arg(tmp.path().join("unused.db"))
         .args([
             "evaluate",
             "-",
@@ -181,7 +184,6 @@ fn standard_input_is_read_in_parts_from_disk_as_a_file_is() {
         ])
         .env("TMPDIR", tmp.path())
         .env("HAVEN_LOG", "haven=debug")
-        .env_remove("HAVEN_DB")
         .stdin(std::fs::File::open(tmp.path().join("unused.db-input")).expect("input"))
         .output()
         .expect("run haven");

@@ -1,11 +1,13 @@
 //! `haven import` read in parts through temporary files (input larger than its memory limit)
 //! stores exactly what one pass stores, says the same, refuses with the same error, leaves
 //! the database exactly as it was when any part fails, and leaves no temporary file behind
-//! after success, failure or Ctrl-C.
+//! after success, failure or Ctrl-C. On both backends.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::OnceLock;
+
+use crate::database::TestDb;
 
 use super::parts::{
     concatenated, demo_export, haven, interrupt_while_parts_are_written, left_behind, notes,
@@ -19,19 +21,17 @@ fn export() -> &'static [String] {
 }
 
 /// Runs `haven import` into `db` with `TMPDIR` set to `tmp`.
-fn import(db: &Path, tmp: &Path, files: &[String], extra: &[&str]) -> Output {
-    haven(db, tmp, "import", files, extra)
+fn import(db: &TestDb, tmp: &Path, files: &[String], extra: &[&str]) -> Output {
+    haven(db.haven(), tmp, "import", files, extra)
 }
 
 /// Everything `db` holds, as `haven export` writes it: file name and bytes.
-fn exported(db: &Path) -> Vec<(String, Vec<u8>)> {
+fn exported(db: &TestDb) -> Vec<(String, Vec<u8>)> {
     let out = tempfile::tempdir().expect("out");
-    let status = Command::new(env!("CARGO_BIN_EXE_haven"))
-        .arg("--db")
-        .arg(db)
+    let status = db
+        .haven()
         .args(["export", "--include-sensitive", "--out"])
         .arg(out.path())
-        .env_remove("HAVEN_DB")
         .stdout(Stdio::null())
         .status()
         .expect("export");
@@ -60,208 +60,211 @@ fn ok(out: &Output) {
     );
 }
 
-#[test]
-fn parts_store_what_one_pass_stores_and_leave_nothing_behind() {
-    let files = export();
-    let dbs = tempfile::tempdir().expect("dbs");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let whole_db = dbs.path().join("whole.db");
-    let whole = import(&whole_db, tmp.path(), files, &[]);
-    ok(&whole);
-    assert!(!read_as(&whole, "imported in"), "small input: one pass");
-    let stored = exported(&whole_db);
-    assert!(stored.iter().any(|(name, _)| name == "Patient.ndjson"));
-    for parts in ["2", "7"] {
-        let db = dbs.path().join(format!("parts-{parts}.db"));
-        let apart = import(&db, tmp.path(), files, &["--parts", parts]);
-        ok(&apart);
-        assert!(
-            read_as(&apart, &format!("imported in {parts} parts")),
-            "{}",
-            String::from_utf8_lossy(&apart.stderr)
-        );
-        assert_eq!(whole.stdout, apart.stdout, "{parts} parts: the summary");
-        assert_eq!(notes(&whole), notes(&apart), "{parts} parts: the notes");
-        assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
-        assert!(
-            exported(&db) == stored,
-            "{parts} parts store what one pass stores"
-        );
-        // Again: nothing changes, as one pass says.
-        let again_whole = import(&whole_db, tmp.path(), files, &[]);
-        let again = import(&db, tmp.path(), files, &["--parts", parts]);
-        ok(&again);
-        assert_eq!(again_whole.stdout, again.stdout);
-        assert!(String::from_utf8_lossy(&again.stdout).contains("0 entries added, 0 changed"));
+haven_testdb::both! {
+    async fn parts_store_what_one_pass_stores_and_leave_nothing_behind() {
+        let files = export();
+        let dbs = tempfile::tempdir().expect("dbs");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let whole_db = TestDb::named(dbs.path(), "whole.db").await;
+        let whole = import(&whole_db, tmp.path(), files, &[]);
+        ok(&whole);
+        assert!(!read_as(&whole, "imported in"), "small input: one pass");
+        let stored = exported(&whole_db);
+        assert!(stored.iter().any(|(name, _)| name == "Patient.ndjson"));
+        for parts in ["2", "7"] {
+            let db = TestDb::named(dbs.path(), &format!("parts-{parts}.db")).await;
+            let apart = import(&db, tmp.path(), files, &["--parts", parts]);
+            ok(&apart);
+            assert!(
+                read_as(&apart, &format!("imported in {parts} parts")),
+                "{}",
+                String::from_utf8_lossy(&apart.stderr)
+            );
+            assert_eq!(whole.stdout, apart.stdout, "{parts} parts: the summary");
+            assert_eq!(notes(&whole), notes(&apart), "{parts} parts: the notes");
+            assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+            assert!(
+                exported(&db) == stored,
+                "{parts} parts store what one pass stores"
+            );
+            // Again: nothing changes, as one pass says.
+            let again_whole = import(&whole_db, tmp.path(), files, &[]);
+            let again = import(&db, tmp.path(), files, &["--parts", parts]);
+            ok(&again);
+            assert_eq!(again_whole.stdout, again.stdout);
+            assert!(String::from_utf8_lossy(&again.stdout).contains("0 entries added, 0 changed"));
+        }
     }
 }
 
 const PARTS: usize = 7;
 
-#[test]
-fn a_refusal_in_the_last_part_stores_nothing_and_says_what_one_pass_says() {
-    let files = export();
-    let dir = tempfile::tempdir().expect("dir");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let all = concatenated(dir.path(), files);
-    // A patient of the last part is already stored as someone else: the store refuses it,
-    // after the six parts before it were written in the import's transaction.
-    let text = std::fs::read_to_string(&all).expect("all");
-    let last_part = text
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .find(|v| {
-            v["resourceType"] == "Patient"
-                && v["id"]
-                    .as_str()
-                    .is_some_and(|id| haven_fhir::part_of(id, PARTS) == PARTS - 1)
-        })
-        .expect("a patient of the last part");
-    let id = last_part["id"].as_str().expect("id").to_owned();
-    let mut someone_else = last_part.clone();
-    someone_else["name"] = serde_json::json!([{"family": "Other", "given": ["Someone"]}]);
-    someone_else["birthDate"] = serde_json::json!("1950-02-03");
-    someone_else
-        .as_object_mut()
-        .expect("object")
-        .remove("identifier");
-    let first = dir.path().join("someone-else.json");
-    std::fs::write(&first, someone_else.to_string()).expect("write");
-    let first = first.to_string_lossy().into_owned();
-    let db = dir.path().join("parts.db");
-    let copy = dir.path().join("whole.db");
-    ok(&import(&db, tmp.path(), std::slice::from_ref(&first), &[]));
-    ok(&import(&copy, tmp.path(), &[first], &[]));
-    let before = exported(&db);
-    let apart = import(
-        &db,
-        tmp.path(),
-        std::slice::from_ref(&all),
-        &["--parts", &PARTS.to_string()],
-    );
-    let whole = import(&copy, tmp.path(), &[all], &[]);
-    assert_eq!(whole.status.code(), Some(1));
-    assert_eq!(apart.status.code(), Some(1));
-    assert!(
-        read_as(&apart, "cannot be read or stored apart"),
-        "{}",
-        String::from_utf8_lossy(&apart.stderr)
-    );
-    let error = notes(&apart);
-    assert_eq!(notes(&whole), error);
-    assert!(
-        error.contains(&id) && error.contains("all.ndjson"),
-        "{error}"
-    );
-    assert!(exported(&db) == before, "the database is exactly as it was");
-    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+haven_testdb::both! {
+    async fn a_refusal_in_the_last_part_stores_nothing_and_says_what_one_pass_says() {
+        let files = export();
+        let dir = tempfile::tempdir().expect("dir");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let all = concatenated(dir.path(), files);
+        // A patient of the last part is already stored as someone else: the store refuses it,
+        // after the six parts before it were written in the import's transaction.
+        let text = std::fs::read_to_string(&all).expect("all");
+        let last_part = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| {
+                v["resourceType"] == "Patient"
+                    && v["id"]
+                        .as_str()
+                        .is_some_and(|id| haven_fhir::part_of(id, PARTS) == PARTS - 1)
+            })
+            .expect("a patient of the last part");
+        let id = last_part["id"].as_str().expect("id").to_owned();
+        let mut someone_else = last_part.clone();
+        someone_else["name"] = serde_json::json!([{"family": "Other", "given": ["Someone"]}]);
+        someone_else["birthDate"] = serde_json::json!("1950-02-03");
+        someone_else
+            .as_object_mut()
+            .expect("object")
+            .remove("identifier");
+        let first = dir.path().join("someone-else.json");
+        std::fs::write(&first, someone_else.to_string()).expect("write");
+        let first = first.to_string_lossy().into_owned();
+        let db = TestDb::named(dir.path(), "parts.db").await;
+        let copy = TestDb::named(dir.path(), "whole.db").await;
+        ok(&import(&db, tmp.path(), std::slice::from_ref(&first), &[]));
+        ok(&import(&copy, tmp.path(), &[first], &[]));
+        let before = exported(&db);
+        let apart = import(
+            &db,
+            tmp.path(),
+            std::slice::from_ref(&all),
+            &["--parts", &PARTS.to_string()],
+        );
+        let whole = import(&copy, tmp.path(), &[all], &[]);
+        assert_eq!(whole.status.code(), Some(1));
+        assert_eq!(apart.status.code(), Some(1));
+        assert!(
+            read_as(&apart, "cannot be read or stored apart"),
+            "{}",
+            String::from_utf8_lossy(&apart.stderr)
+        );
+        let error = notes(&apart);
+        assert_eq!(notes(&whole), error);
+        assert!(
+            error.contains(&id) && error.contains("all.ndjson"),
+            "{error}"
+        );
+        assert!(exported(&db) == before, "the database is exactly as it was");
+        assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+    }
 }
 
-#[test]
-fn a_bad_line_is_named_as_one_pass_names_it() {
-    let files = export();
-    let dir = tempfile::tempdir().expect("dir");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let all = concatenated(dir.path(), files);
-    let mut text = std::fs::read_to_string(&all).expect("all");
-    text.push_str(r#"{"resourceType":"Patient","id":"late","birthDate":"2999-01-01"}"#);
-    text.push('\n');
-    std::fs::write(&all, text).expect("write");
-    let whole = import(
-        &dir.path().join("whole.db"),
-        tmp.path(),
-        std::slice::from_ref(&all),
-        &[],
-    );
-    let parts_db = dir.path().join("parts.db");
-    let apart = import(&parts_db, tmp.path(), &[all], &["--parts", "3"]);
-    assert_eq!(apart.status.code(), Some(1));
-    assert_eq!(notes(&whole), notes(&apart));
-    assert!(notes(&apart).contains("all.ndjson:"), "{}", notes(&apart));
-    assert!(
-        exported(&parts_db)
-            .iter()
-            .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
-        "nothing stored"
-    );
-    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+haven_testdb::both! {
+    async fn a_bad_line_is_named_as_one_pass_names_it() {
+        let files = export();
+        let dir = tempfile::tempdir().expect("dir");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let all = concatenated(dir.path(), files);
+        let mut text = std::fs::read_to_string(&all).expect("all");
+        text.push_str(r#"{"resourceType":"Patient","id":"late","birthDate":"2999-01-01"}"#);
+        text.push('\n');
+        std::fs::write(&all, text).expect("write");
+        let whole = import(
+            &TestDb::named(dir.path(), "whole.db").await,
+            tmp.path(),
+            std::slice::from_ref(&all),
+            &[],
+        );
+        let parts_db = TestDb::named(dir.path(), "parts.db").await;
+        let apart = import(&parts_db, tmp.path(), &[all], &["--parts", "3"]);
+        assert_eq!(apart.status.code(), Some(1));
+        assert_eq!(notes(&whole), notes(&apart));
+        assert!(notes(&apart).contains("all.ndjson:"), "{}", notes(&apart));
+        assert!(
+            exported(&parts_db)
+                .iter()
+                .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
+            "nothing stored"
+        );
+        assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+    }
 }
 
-/// An Observation id used again by a patient of another part: one pass refuses the repeat;
-/// the parts, which cannot see it within any one of them, must too (their keys or the store
-/// tell), and store nothing.
-#[test]
-fn an_id_repeated_across_parts_is_refused_as_one_pass_refuses_it() {
-    let files = export();
-    let dir = tempfile::tempdir().expect("dir");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let all = concatenated(dir.path(), files);
-    let text = std::fs::read_to_string(&all).expect("all");
-    let lines: Vec<&str> = text.lines().collect();
-    let part = |v: &serde_json::Value| {
-        let reference = v["subject"]["reference"].as_str()?;
-        Some(haven_fhir::part_of(reference.rsplit('/').next()?, PARTS))
-    };
-    let observations: Vec<(usize, serde_json::Value)> = lines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| Some((i, serde_json::from_str::<serde_json::Value>(l).ok()?)))
-        .filter(|(_, v)| v["resourceType"] == "Observation" && part(v).is_some())
-        .collect();
-    let (_, first) = &observations[0];
-    let (at, other) = observations
-        .iter()
-        .rev()
-        .find(|(_, v)| part(v) != part(first))
-        .expect("an Observation in another part");
-    let mut other = other.clone();
-    other["id"] = first["id"].clone();
-    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
-    out[*at] = other.to_string();
-    std::fs::write(&all, out.join("\n") + "\n").expect("write");
-    let whole = import(
-        &dir.path().join("whole.db"),
-        tmp.path(),
-        std::slice::from_ref(&all),
-        &[],
-    );
-    let parts_db = dir.path().join("parts.db");
-    let apart = import(
-        &parts_db,
-        tmp.path(),
-        &[all],
-        &["--parts", &PARTS.to_string()],
-    );
-    assert_eq!(whole.status.code(), Some(1));
-    assert_eq!(apart.status.code(), Some(1));
-    assert_eq!(notes(&whole), notes(&apart));
-    assert!(notes(&apart).contains("used twice"), "{}", notes(&apart));
-    assert!(
-        exported(&parts_db)
+haven_testdb::both! {
+    /// An Observation id used again by a patient of another part: one pass refuses the repeat;
+    /// the parts, which cannot see it within any one of them, must too (their keys or the store
+    /// tell), and store nothing.
+    async fn an_id_repeated_across_parts_is_refused_as_one_pass_refuses_it() {
+        let files = export();
+        let dir = tempfile::tempdir().expect("dir");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let all = concatenated(dir.path(), files);
+        let text = std::fs::read_to_string(&all).expect("all");
+        let lines: Vec<&str> = text.lines().collect();
+        let part = |v: &serde_json::Value| {
+            let reference = v["subject"]["reference"].as_str()?;
+            Some(haven_fhir::part_of(reference.rsplit('/').next()?, PARTS))
+        };
+        let observations: Vec<(usize, serde_json::Value)> = lines
             .iter()
-            .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
-        "nothing stored"
-    );
-    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+            .enumerate()
+            .filter_map(|(i, l)| Some((i, serde_json::from_str::<serde_json::Value>(l).ok()?)))
+            .filter(|(_, v)| v["resourceType"] == "Observation" && part(v).is_some())
+            .collect();
+        let (_, first) = &observations[0];
+        let (at, other) = observations
+            .iter()
+            .rev()
+            .find(|(_, v)| part(v) != part(first))
+            .expect("an Observation in another part");
+        let mut other = other.clone();
+        other["id"] = first["id"].clone();
+        let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        out[*at] = other.to_string();
+        std::fs::write(&all, out.join("\n") + "\n").expect("write");
+        let whole = import(
+            &TestDb::named(dir.path(), "whole.db").await,
+            tmp.path(),
+            std::slice::from_ref(&all),
+            &[],
+        );
+        let parts_db = TestDb::named(dir.path(), "parts.db").await;
+        let apart = import(
+            &parts_db,
+            tmp.path(),
+            &[all],
+            &["--parts", &PARTS.to_string()],
+        );
+        assert_eq!(whole.status.code(), Some(1));
+        assert_eq!(apart.status.code(), Some(1));
+        assert_eq!(notes(&whole), notes(&apart));
+        assert!(notes(&apart).contains("used twice"), "{}", notes(&apart));
+        assert!(
+            exported(&parts_db)
+                .iter()
+                .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
+            "nothing stored"
+        );
+        assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+    }
 }
 
-#[test]
-fn ctrl_c_removes_the_temporary_files_and_stores_nothing() {
-    let dir = tempfile::tempdir().expect("dir");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("haven.db");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_haven"));
-    command
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .args(export())
-        .args(["--parts", "64"]);
-    interrupt_while_parts_are_written(command, tmp.path());
-    assert!(
-        exported(&db)
-            .iter()
-            .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
-        "nothing stored"
-    );
+haven_testdb::both! {
+    async fn ctrl_c_removes_the_temporary_files_and_stores_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let db = TestDb::fresh(dir.path()).await;
+        let mut command = db.haven();
+        command
+            .arg("import")
+            .args(export())
+            .args(["--parts", "64"]);
+        interrupt_while_parts_are_written(command, tmp.path());
+        assert!(
+            exported(&db)
+                .iter()
+                .all(|(name, bytes)| name != "Patient.ndjson" || bytes.is_empty()),
+            "nothing stored"
+        );
+    }
 }

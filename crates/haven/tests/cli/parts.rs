@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 use super::Haven;
 
 /// A 300-patient demo population of `seed`, exported: its NDJSON files, and a file of another
-/// system's (types Haven skips, a resource it cannot use). Kept for the whole test run.
+/// system's (types Haven skips, a resource it cannot use). Kept for the whole test run. Input
+/// for the tests, so made on SQLite whatever their backend.
 pub fn demo_export(seed: &str) -> Vec<String> {
-    let h = Haven::new();
+    let h = Haven::sqlite();
     h.ok(&["migrate"]);
     h.ok(&[
         "demo",
@@ -49,18 +50,21 @@ pub fn concatenated(dir: &Path, files: &[String]) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// `haven --db DB COMMAND FILES… ARGS…`, with `TMPDIR` set to `tmp` and the debug log on (it
-/// says how the input was read).
-pub fn haven(db: &Path, tmp: &Path, command: &str, files: &[String], args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_haven"))
-        .arg("--db")
-        .arg(db)
+/// `haven` (`--db DB`, from `support/`) `COMMAND FILES… ARGS…`, with `TMPDIR` set to `tmp`
+/// and the debug log on (it says how the input was read).
+pub fn haven(
+    mut haven: Command,
+    tmp: &Path,
+    command: &str,
+    files: &[String],
+    args: &[&str],
+) -> Output {
+    haven
         .arg(command)
         .args(files)
         .args(args)
         .env("TMPDIR", tmp)
         .env("HAVEN_LOG", "haven=debug")
-        .env_remove("HAVEN_DB")
         .stdin(Stdio::null())
         .output()
         .expect("run haven")
@@ -97,7 +101,6 @@ pub fn left_behind(tmp: &Path) -> Vec<PathBuf> {
 pub fn interrupt_while_parts_are_written(mut haven: Command, tmp: &Path) {
     let mut child = haven
         .env("TMPDIR", tmp)
-        .env_remove("HAVEN_DB")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -1,5 +1,5 @@
 //! The reports reproduce: on one seeded population, `haven report … --json`, `--csv` and the
-//! `/reports` pages (served over the same database file) publish exactly the same figures,
+//! `/reports` pages (served over the same database) publish exactly the same figures,
 //! and none of them prints a count from 1 to 4.
 
 use std::collections::BTreeSet;
@@ -11,6 +11,7 @@ use serde_json::Value;
 use time::macros::datetime;
 
 use super::Haven;
+use crate::database::TestDb;
 
 /// One published figure: (table, row, column, value as printed).
 type Figure = (String, String, String, String);
@@ -132,10 +133,13 @@ fn from_page(html: &str) -> BTreeSet<Figure> {
 }
 
 /// The pages of a server opened on the CLI's database, as an analyst sees them.
-async fn pages(db: &str, paths: &[&str]) -> Vec<String> {
-    let audit = AuditFiles::beside(db).expect("audit files");
+async fn pages(db: &TestDb, paths: &[&str]) -> Vec<String> {
+    let audit = AuditFiles {
+        key: db.audit_key.clone(),
+        checkpoints: db.audit_checkpoints.clone(),
+    };
     let clock = Clock::fixed(datetime!(2026-11-28 12:00 UTC));
-    let store = Store::open_with(db, &audit, clock, &|_, _| {})
+    let store = Store::open_with(&db.url, &audit, clock, &|_, _| {})
         .await
         .expect("open the CLI's database");
     store
@@ -198,35 +202,36 @@ fn assert_published(figures: &BTreeSet<Figure>) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_pages_the_json_and_the_csv_publish_the_same_figures() {
-    let h = Haven::new();
-    h.ok(&["demo", "--patients", "120", "--as-of", "2026-11-28"]);
-    let period = ["--from", "2026-01-01", "--to", "2026-11-28"];
-    let cli = |args: &[&str]| h.ok(args);
-    let interpreters_json = cli(&[&["report", "interpreters"][..], &period, &["--json"]].concat());
-    let interpreters_csv = cli(&[&["report", "interpreters"][..], &period, &["--csv"]].concat());
-    let population_json = cli(&["report", "population", "--as-of", "2026-11-28", "--json"]);
-    let population_csv = cli(&["report", "population", "--as-of", "2026-11-28", "--csv"]);
-    let db = h.db();
-    let pages = pages(
-        &db,
-        &[
-            "/reports/interpreters?from=2026-01-01&to=2026-11-28",
-            "/reports/population",
-        ],
-    )
-    .await;
+haven_testdb::both! {
+    tokio(flavor = "multi_thread")
+    async fn the_pages_the_json_and_the_csv_publish_the_same_figures() {
+        let h = Haven::new().await;
+        h.ok(&["demo", "--patients", "120", "--as-of", "2026-11-28"]);
+        let period = ["--from", "2026-01-01", "--to", "2026-11-28"];
+        let cli = |args: &[&str]| h.ok(args);
+        let interpreters_json = cli(&[&["report", "interpreters"][..], &period, &["--json"]].concat());
+        let interpreters_csv = cli(&[&["report", "interpreters"][..], &period, &["--csv"]].concat());
+        let population_json = cli(&["report", "population", "--as-of", "2026-11-28", "--json"]);
+        let population_csv = cli(&["report", "population", "--as-of", "2026-11-28", "--csv"]);
+        let pages = pages(
+            &h.database,
+            &[
+                "/reports/interpreters?from=2026-01-01&to=2026-11-28",
+                "/reports/population",
+            ],
+        )
+        .await;
 
-    let page = from_page(&pages[0]);
-    assert_eq!(page.iter().map(|f| &f.0).collect::<BTreeSet<_>>().len(), 4);
-    assert_eq!(from_json(&interpreters_json), page);
-    assert_eq!(from_csv(&interpreters_csv), page);
-    assert_published(&page);
+        let page = from_page(&pages[0]);
+        assert_eq!(page.iter().map(|f| &f.0).collect::<BTreeSet<_>>().len(), 4);
+        assert_eq!(from_json(&interpreters_json), page);
+        assert_eq!(from_csv(&interpreters_csv), page);
+        assert_published(&page);
 
-    let page = from_page(&pages[1]);
-    assert_eq!(page.iter().map(|f| &f.0).collect::<BTreeSet<_>>().len(), 5);
-    assert_eq!(from_json(&population_json), page);
-    assert_eq!(from_csv(&population_csv), page);
-    assert_published(&page);
+        let page = from_page(&pages[1]);
+        assert_eq!(page.iter().map(|f| &f.0).collect::<BTreeSet<_>>().len(), 5);
+        assert_eq!(from_json(&population_json), page);
+        assert_eq!(from_csv(&population_csv), page);
+        assert_published(&page);
+    }
 }

@@ -18,6 +18,9 @@ pub fn haven(db: impl AsRef<OsStr>) -> Command {
     cmd.arg("--db").arg(db);
     for name in [
         "HAVEN_DB",
+        "HAVEN_AUDIT_KEY",
+        "HAVEN_AUDIT_CHECKPOINTS",
+        "HAVEN_ORG",
         "HAVEN_POLICY_FILE",
         "HAVEN_CDS_ISSUERS",
         "HAVEN_PUBLIC_URL",
@@ -62,10 +65,6 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(db: impl AsRef<OsStr>) -> Self {
-        Self::spawn(haven(db))
-    }
-
     /// `haven serve` on a free port, run as `command` (from [`haven`], with any global
     /// arguments and settings of the test's own).
     pub fn spawn(mut command: Command) -> Self {
