@@ -112,3 +112,82 @@ haven_testdb::both! {
         assert!(h.ok(&["audit", "verify"]).contains("intact"));
     }
 }
+
+haven_testdb::both! {
+    /// H-70 through the binary: `haven import` files under its practice, refuses a Patient
+    /// another practice exported (naming it, storing nothing), and a practice's own export
+    /// comes back byte for byte.
+    async fn import_files_under_its_practice_and_refuses_another_practices_patients() {
+        let h = Haven::new().await;
+        h.ok(&["migrate"]);
+        h.ok(&["org", "rename", "1", "--ods", "Y01234", "--name", "Riverside Surgery"]);
+        h.ok(&["org", "add", "--ods", "Y05678", "--name", "Hillside Practice"]);
+        h.ok(&["--org", "Y01234", "demo", "--patients", "6", "--seed", "4"]);
+        let out = h.dir.path().join("riverside");
+        let out_arg = out.to_str().expect("utf-8 path");
+        h.ok(&["--org", "Y01234", "export", "--out", out_arg, "--include-sensitive"]);
+        let patients = std::fs::read_to_string(out.join("Patient.ndjson")).expect("Patient.ndjson");
+        assert!(
+            patients.lines().count() == 6
+                && patients.lines().all(|l| l.contains("\"managingOrganization\"") && l.contains("Y01234")),
+            "{patients}"
+        );
+        let files: Vec<String> = std::fs::read_dir(&out)
+            .expect("export dir")
+            .map(|e| e.expect("entry").path().to_string_lossy().into_owned())
+            .collect();
+        let import = |org: &str| {
+            let mut args = vec!["--org", org, "import"];
+            args.extend(files.iter().map(String::as_str));
+            args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+        };
+        let args = import("Y05678");
+        let refused = h.fails(&args.iter().map(String::as_str).collect::<Vec<_>>(), 1);
+        assert!(
+            refused.contains("Patient.managingOrganization.identifier.value")
+                && refused.contains("Y01234")
+                && refused.contains("Y05678"),
+            "{refused}"
+        );
+        let hillside = "SELECT CAST(count(*) AS TEXT) FROM patients p JOIN organisations o ON o.id = p.org WHERE o.ods_code = 'Y05678'";
+        assert_eq!(h.database.one(hillside).await, "0");
+
+        // Into the same practice of another deployment: the same bytes come back.
+        let other = Haven::new().await;
+        other.ok(&["migrate"]);
+        other.ok(&["org", "rename", "1", "--ods", "Y01234", "--name", "Riverside Surgery"]);
+        let args = import("Y01234");
+        other.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let again = other.dir.path().join("again");
+        other.ok(&["export", "--out", again.to_str().expect("utf-8 path"), "--include-sensitive"]);
+        for file in std::fs::read_dir(&out).expect("export dir") {
+            let file = file.expect("entry");
+            let back = std::fs::read(again.join(file.file_name())).expect("exported again");
+            assert!(back == std::fs::read(file.path()).expect("exported"), "{:?} differs", file.file_name());
+        }
+    }
+}
+
+haven_testdb::both! {
+    /// `haven org grant` and `revoke` change one user's reach, are audited, and name a user
+    /// that does not exist rather than doing nothing.
+    async fn a_grant_across_practices_is_set_revoked_and_audited() {
+        let h = Haven::new().await;
+        h.ok(&["migrate"]);
+        let added = h.run_with_stdin(
+            &["user", "add", "ana", "--role", "analyst", "--password-stdin"],
+            "a long enough passphrase\n",
+        );
+        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+        let unknown = h.fails(&["org", "grant", "nobody"], 1);
+        assert!(unknown.contains("nobody"), "{unknown}");
+        let spans = "SELECT CASE WHEN spans_practices THEN 'yes' ELSE 'no' END FROM users WHERE username = 'ana'";
+        h.ok(&["org", "grant", "ana"]);
+        assert_eq!(h.database.one(spans).await, "yes");
+        h.ok(&["org", "revoke", "ana"]);
+        assert_eq!(h.database.one(spans).await, "no");
+        let audited = "SELECT CAST(count(*) AS TEXT) FROM audit_log WHERE action IN ('user.grant-practices', 'user.revoke-practices')";
+        assert_eq!(h.database.one(audited).await, "2");
+        assert!(h.ok(&["audit", "verify"]).contains("intact"));
+    }
+}
