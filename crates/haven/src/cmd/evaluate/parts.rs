@@ -283,6 +283,10 @@ mod tests {
         Missing,
         /// A date in the future: met when the records are validated.
         Future,
+        /// Read as it is found (a subject that is not a Patient, a birth date that is no date).
+        Unreadable,
+        /// A repeated id and another fault of the line itself: the repeat is met first.
+        RepeatAndUnreadable(usize, usize),
     }
 
     fn fault() -> impl Strategy<Value = Fault> {
@@ -292,6 +296,8 @@ mod tests {
             (any::<usize>(), any::<usize>()).prop_map(|(f, l)| Fault::Repeat(f, l)),
             Just(Fault::Missing),
             Just(Fault::Future),
+            Just(Fault::Unreadable),
+            (any::<usize>(), any::<usize>()).prop_map(|(f, l)| Fault::RepeatAndUnreadable(f, l)),
         ]
     }
 
@@ -301,6 +307,11 @@ mod tests {
             return;
         }
         let line = line % files[file].len();
+        if let Fault::RepeatAndUnreadable(from, other) = fault {
+            place(files, Fault::Repeat(from, other), file, line);
+            place(files, Fault::Unreadable, file, line);
+            return;
+        }
         let text = files[file][line].clone();
         let is_patient = text.contains(r#""resourceType":"Patient""#);
         files[file][line] = match fault {
@@ -329,6 +340,9 @@ mod tests {
             }
             Fault::Future if is_patient => text.replace("1990-01-01", "2999-01-01"),
             Fault::Future => text.replace("2026-01-01", "2999-01-01"),
+            Fault::Unreadable if is_patient => text.replace("1990-01-01", "1990-13-45"),
+            Fault::Unreadable => text.replacen("Patient/", "Group/", 1),
+            Fault::RepeatAndUnreadable(..) => return,
         };
     }
 

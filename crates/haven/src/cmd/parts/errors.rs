@@ -23,9 +23,18 @@ use super::{At, Keys, lock, places};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum When {
     /// At a line: a repeated id before any other error of the same line.
-    Line { at: At, repeat: bool },
+    Line { at: At, check: Check },
     /// In `finish`, once every line has read.
     Finish { stage: Stage, late: bool, at: At },
+}
+
+/// What of a line is checked, in the order one reader checks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Check {
+    /// Its id against the ids before it.
+    Id,
+    /// Everything else.
+    Rest,
 }
 
 /// What the parts could tell.
@@ -79,7 +88,7 @@ impl Errors {
         self.note(
             When::Line {
                 at,
-                repeat: false,
+                check: Check::Rest,
             },
             error,
         );
@@ -122,7 +131,7 @@ impl Errors {
         let repeat = compared.first_repeat.map(|(again, first)| {
             let when = When::Line {
                 at: again,
-                repeat: true,
+                check: Check::Id,
             };
             (when, first)
         });
@@ -213,19 +222,19 @@ mod tests {
 
     #[test]
     fn a_repeat_comes_before_the_other_error_of_its_line_and_lines_before_finishing() {
-        let line = |file, line, repeat| When::Line {
+        let line = |file, line, check| When::Line {
             at: (file, line),
-            repeat,
+            check,
         };
-        assert!(line(0, 5, true) < line(0, 5, false));
-        assert!(line(0, 5, false) < line(0, 6, true));
-        assert!(line(0, 9, false) < line(1, 1, false));
+        assert!(line(0, 5, Check::Id) < line(0, 5, Check::Rest));
+        assert!(line(0, 5, Check::Rest) < line(0, 6, Check::Id));
+        assert!(line(0, 9, Check::Rest) < line(1, 1, Check::Rest));
         let finish = When::Finish {
             stage: Stage::Responses,
             late: false,
             at: (0, 1),
         };
-        assert!(line(9, 9, false) < finish);
+        assert!(line(9, 9, Check::Rest) < finish);
         assert!(pack((0, 9)) < pack((1, 1)));
     }
 }
