@@ -28,10 +28,9 @@ pub use export::{
 };
 pub use import::{
     Assembler, Assembly, BundleText, EntryHead, Feed, FinishError, ImportError, ImportErrorKind,
-    Rank, Stage, repeated_id,
     ImportedResource, Location, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, PatientGiven,
-    Position, Purpose, Recorded, Shared, Skipped, Target, UnusedTypes, assemble, assemble_with,
-    assign_new_ids, batch_entries, etag, is_stored, mentions_patients, ndjson_by_its_start,
-    parse_input, parse_json, parse_value, part_of, parts_disagree, patient_of_line, read_result,
-    version_of_etag,
+    Position, Purpose, Rank, Recorded, Shared, Skipped, Stage, Target, UnusedTypes, assemble,
+    assemble_with, assign_new_ids, batch_entries, etag, is_stored, mentions_patients,
+    ndjson_by_its_start, parse_input, parse_json, parse_value, part_of, parts_disagree,
+    patient_of_line, read_result, repeated_id, version_of_etag,
 };

@@ -635,9 +635,10 @@ impl Assembler {
     fn validate(&self, today: Date, purpose: Purpose) -> Result<(), (usize, ImportError)> {
         let share = self.records.len().div_ceil(cores()).max(4_096);
         let check = |first: usize, chunk: &[Built]| {
-            chunk.iter().enumerate().try_for_each(|(i, b)| {
-                b.validate(today, purpose).map_err(|e| (first + i, e))
-            })
+            chunk
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, b)| b.validate(today, purpose).map_err(|e| (first + i, e)))
         };
         if self.records.len() <= share {
             // One share (a CDS Hooks call, a Bundle): no thread to start.
@@ -701,10 +702,7 @@ impl FinishError {
 /// The error one reader gives the line `second` when it repeats the id of the line `first`
 /// (each with its text and location); `None` when their ids are not the same (another
 /// resource type's space, or two ids whose hashed keys merely collided).
-pub fn repeated_id(
-    first: (&[u8], Location),
-    second: (&[u8], Location),
-) -> Option<ImportError> {
+pub fn repeated_id(first: (&[u8], Location), second: (&[u8], Location)) -> Option<ImportError> {
     let key = |line: &[u8], at: Location| {
         let r = super::parse::one_line(at, line).ok()?;
         let id = r.id.clone()?;

@@ -318,7 +318,9 @@ impl Keys {
                     .map(|&(_, _, at)| at)
                     .collect();
                 if let [first, again, ..] = ids[..]
-                    && out.first_repeat.is_none_or(|(earliest, _)| again < earliest)
+                    && out
+                        .first_repeat
+                        .is_none_or(|(earliest, _)| again < earliest)
                 {
                     out.first_repeat = Some((again, first));
                 }

@@ -317,7 +317,9 @@ fn a_bad_line_in_one_of_several_files_is_named_and_nothing_is_stored() {
         )
     );
     assert!(
-        exported(&parts_db).iter().all(|(_, bytes)| bytes.is_empty()),
+        exported(&parts_db)
+            .iter()
+            .all(|(_, bytes)| bytes.is_empty()),
         "nothing stored"
     );
     assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());

@@ -330,13 +330,21 @@ mod tests {
                 let (Some(theirs), Some(mine)) = (id(other), id(&text)) else {
                     return;
                 };
-                text.replacen(&format!(r#""id":"{mine}""#), &format!(r#""id":"{theirs}""#), 1)
+                text.replacen(
+                    &format!(r#""id":"{mine}""#),
+                    &format!(r#""id":"{theirs}""#),
+                    1,
+                )
             }
             Fault::Missing if is_patient => return,
             Fault::Missing => {
                 let v: serde_json::Value = serde_json::from_str(&text).expect("json");
                 let id = v["id"].as_str().expect("id");
-                event(id[1..].parse().expect("number"), &format!("gone{line}"), "2026-01-01")
+                event(
+                    id[1..].parse().expect("number"),
+                    &format!("gone{line}"),
+                    "2026-01-01",
+                )
             }
             Fault::Future if is_patient => text.replace("1990-01-01", "2999-01-01"),
             Fault::Future => text.replace("2026-01-01", "2999-01-01"),

@@ -30,8 +30,8 @@ use indicatif::ProgressBar;
 
 use super::super::fhir_input::{BLOCK, Input};
 use super::super::parts::{
-    Errors, Keys, Notes, Reading, Verdict, cores, locations, parts_for, read_part, route,
-    size_of, temporary_dir,
+    Errors, Keys, Notes, Reading, Verdict, cores, locations, parts_for, read_part, route, size_of,
+    temporary_dir,
 };
 use super::{Imported, incoming, names, reason};
 use crate::progress;
@@ -115,7 +115,10 @@ pub(super) async fn import(
     let errors = Arc::into_inner(errors).context("a reader still holds the errors")?;
     let verdict = match stored {
         Ok(Some(notes)) => errors.verdict(&keys, inputs, &names).map(|v| (notes, v)),
-        Ok(None) => Ok((Notes::default(), Verdict::OnePass("a part was refused by the store"))),
+        Ok(None) => Ok((
+            Notes::default(),
+            Verdict::OnePass("a part was refused by the store"),
+        )),
         Err(e) => Err(e),
     };
     let notes = match verdict {

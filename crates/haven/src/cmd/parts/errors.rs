@@ -124,10 +124,7 @@ impl Errors {
     /// them all; or that there is none, or that the parts cannot tell.
     pub fn verdict(self, keys: &Keys, inputs: &[Input], names: &[Location]) -> Result<Verdict> {
         let compared = keys.compare()?;
-        let first = self
-            .first
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner());
+        let first = self.first.into_inner().unwrap_or_else(|p| p.into_inner());
         let repeat = compared.first_repeat.map(|(again, first)| {
             let when = When::Line {
                 at: again,
@@ -149,11 +146,10 @@ impl Errors {
                     Ok::<_, anyhow::Error>((text, location))
                 };
                 let (earlier, again) = (line_at(earlier)?, line_at(again)?);
-                Ok(haven_fhir::repeated_id(
-                    (&earlier.0, earlier.1),
-                    (&again.0, again.1),
+                Ok(
+                    haven_fhir::repeated_id((&earlier.0, earlier.1), (&again.0, again.1))
+                        .map_or(Verdict::OnePass("two ids' keys collided"), Verdict::Error),
                 )
-                .map_or(Verdict::OnePass("two ids' keys collided"), Verdict::Error))
             }
             (Some((When::Line { .. }, error)), _) => Ok(Verdict::Error(error)),
             _ if compared.tied => Ok(Verdict::OnePass(

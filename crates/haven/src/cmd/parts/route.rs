@@ -253,7 +253,8 @@ mod tests {
         // Not NDJSON, or a line too long to be a resource (cut across blocks; one inside a block
         // is refused by its part): left to the one-pass reader.
         let dir = tempfile::tempdir().expect("dir");
-        let document = [Input::Kept("stdin".into(), 
+        let document = [Input::Kept(
+            "stdin".into(),
             br#"{"resourceType":"Bundle","type":"collection"}"#.to_vec(),
         )];
         assert!(
