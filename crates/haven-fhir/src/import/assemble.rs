@@ -548,7 +548,7 @@ impl Assembler {
         today: Date,
         known: &[Patient],
         purpose: Purpose,
-    ) -> Result<Assembly, FinishError> {
+    ) -> Result<Assembly, Box<FinishError>> {
         // Records made before the responses are placed, in the order of the lines that made
         // them; the responses' records come after, in the responses' order.
         let made_by_lines = self.records.len();
@@ -603,7 +603,7 @@ impl Assembler {
                         format!("Patient/{id} is not in this input"),
                     );
                     let rank = rank_of(&self.records, slot);
-                    return Err(FinishError { rank, error });
+                    return Err(Box::new(FinishError { rank, error }));
                 }
             }
             built.apply_countries();
@@ -617,7 +617,7 @@ impl Assembler {
         self.validate(today, purpose).map_err(|(slot, error)| {
             let mut rank = rank_of(&self.records, slot);
             rank.stage = Stage::Validation;
-            FinishError { rank, error }
+            Box::new(FinishError { rank, error })
         })?;
         let given = self.records.iter().map(Built::given).collect();
         Ok(Assembly {
@@ -689,13 +689,13 @@ pub struct FinishError {
 }
 
 impl FinishError {
-    fn at(stage: Stage, at: Location, error: ImportError) -> Self {
+    fn at(stage: Stage, at: Location, error: ImportError) -> Box<Self> {
         let rank = Rank {
             stage,
             late: false,
             at,
         };
-        FinishError { rank, error }
+        Box::new(FinishError { rank, error })
     }
 }
 

@@ -179,7 +179,7 @@ impl Pass<'_> {
             match assembler.finish_ranked(self.today.max(self.as_of), &[], Purpose::Evaluate) {
                 Ok(assembly) => assembly,
                 Err(e) => {
-                    self.errors.finish(e);
+                    self.errors.finish(*e);
                     return Ok(None);
                 }
             };

@@ -203,7 +203,7 @@ async fn store_parts(
         let assembly = match finished {
             Ok(assembly) => assembly,
             Err(e) => {
-                errors.finish(e);
+                errors.finish(*e);
                 continue;
             }
         };
