@@ -220,5 +220,19 @@ mod tests {
             err.to_string(),
             "big.ndjson: line 26001: Observation.id: id \"e3000\" is used twice (first at big.ndjson: line 5001)"
         );
+        // A broken line after the repeat, in the same later run: the repeat is still met first,
+        // as one reader meets it.
+        text.push_str("\n{\"resourceType\":\n");
+        let mut assembler = Assembler::default();
+        let mut feed = Feed::new(&mut assembler, "big.ndjson");
+        let err = feed
+            .push(text.as_bytes())
+            .and_then(|()| feed.finish())
+            .expect_err("repeat");
+        assert!(
+            err.to_string()
+                .starts_with("big.ndjson: line 26001: Observation.id: id \"e3000\""),
+            "{err}"
+        );
     }
 }
