@@ -4,7 +4,7 @@
 Usage (through scripts/duckdb_compare.sh, which makes the venv with `duckdb`):
 
     duckdb_compare.py DIR --as-of 2026-11-28 [--haven target/release/haven] [--runs 3]
-                      [--same-files]
+                      [--same-files] [--before OTHER_HAVEN]
 
 DIR holds a `haven export` (one `<Type>.ndjson` per resource type). The script runs, alternating,
 `haven evaluate DIR/*.ndjson --as-of D --json` (all rules) and this script's own DuckDB query
@@ -28,6 +28,10 @@ says what it does not cover): the rules are
   declined or not taken up at most 365 days ago.
 
 "Visible" is Haven's: not entered-in-error and not dated after the evaluation date.
+
+With `--before OTHER_HAVEN` (a build of another commit, say main's), that binary runs too, in the
+same rotation, and every run of the two must print the same bytes: the JSON, standard error, and
+(once, after the timed runs) the table without `--json`; the script exits naming what differs.
 """
 
 import argparse
@@ -211,15 +215,25 @@ def duckdb_only(directory, today, out):
         json.dump(answers, f)
 
 
-def timed(cmd, stdout_path):
+def timed(cmd, stdout_path, stderr_path=os.devnull):
     """Run `cmd` under /usr/bin/time; return (wall s, CPU s, peak RSS MB)."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as t, open(stdout_path, "w") as out:
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as t, open(stdout_path, "w") as out, \
+            open(stderr_path, "w") as err:
         fmt = "%e %U %S %M"
-        proc = subprocess.run(["/usr/bin/time", "-o", t.name, "-f", fmt, *cmd], stdout=out)
+        proc = subprocess.run(["/usr/bin/time", "-o", t.name, "-f", fmt, *cmd], stdout=out,
+                              stderr=err)
         if proc.returncode != 0:
             sys.exit(f"duckdb_compare: {' '.join(cmd)} failed with status {proc.returncode}")
         wall, user, sys_, rss = t.read().split()[-4:]
     return float(wall), float(user) + float(sys_), int(rss) / 1024
+
+
+def same_bytes(out, err, what):
+    """Exit unless the two havens printed the same bytes (output and standard error)."""
+    for kind, paths in ((what, out), ("standard error", err)):
+        with open(paths["haven"], "rb") as a, open(paths["before"], "rb") as b:
+            if a.read() != b.read():
+                sys.exit(f"duckdb_compare: before and after differ in their {kind}")
 
 
 def haven_sets(path):
@@ -262,6 +276,7 @@ def main():
         action="store_true",
         help="give Haven only the files DuckDB reads (by default Haven reads all of DIR)",
     )
+    ap.add_argument("--before", help="another haven binary, timed alongside and compared byte for byte")
     ap.add_argument("--duckdb-only", metavar="OUT", help=argparse.SUPPRESS)
     args = ap.parse_args()
     try:
@@ -282,23 +297,35 @@ def main():
             sys.exit(f"duckdb_compare: {directory} has no {needed}")
     names = READ if args.same_files else [f for f in os.listdir(directory) if f.endswith(".ndjson")]
     files = sorted(os.path.join(directory, f) for f in names)
-    haven_cmd = [args.haven, "evaluate", *files, "--as-of", args.as_of, "--json"]
+    evaluate = ["evaluate", *files, "--as-of", args.as_of]
+    havens = {"haven": args.haven}
+    if args.before:
+        havens["before"] = args.before
     duck_cmd = [sys.executable, os.path.abspath(__file__), directory, "--as-of", args.as_of]
-    results = {"haven": [], "duckdb": []}
+    results = {who: [] for who in [*havens, "duckdb"]}
     with tempfile.TemporaryDirectory() as tmp:
-        haven_out, duck_out = os.path.join(tmp, "haven.json"), os.path.join(tmp, "duck.json")
+        out = {who: os.path.join(tmp, f"{who}.json") for who in results}
+        err = {who: os.path.join(tmp, f"{who}.err") for who in havens}
         for run in range(args.runs):
-            # Alternate which goes first, so neither always meets a warmer page cache.
-            order = ["haven", "duckdb"] if run % 2 == 0 else ["duckdb", "haven"]
+            # Rotate which goes first, so none always meets a warmer page cache.
+            order = list(results)
+            order = order[run % len(order):] + order[:run % len(order)]
             for who in order:
-                if who == "haven":
-                    results[who].append(timed(haven_cmd, haven_out))
+                if who in havens:
+                    results[who].append(timed([havens[who], *evaluate, "--json"], out[who], err[who]))
                 else:
-                    results[who].append(timed([*duck_cmd, "--duckdb-only", duck_out], os.devnull))
+                    results[who].append(timed([*duck_cmd, "--duckdb-only", out[who]], os.devnull))
                 w, c, m = results[who][-1]
                 print(f"run {run + 1} {who:6}: {w:6.2f} s wall {c:6.2f} s CPU {m:7.0f} MB peak",
                       flush=True)
-            counts = check(haven_out, duck_out)
+            counts = check(out["haven"], out["duckdb"])
+            if args.before:
+                same_bytes(out, err, "JSON")
+        if args.before:
+            for who in havens:
+                timed([havens[who], *evaluate], out[who], err[who])
+            same_bytes(out, err, "table")
+            print("before and after: the same JSON, table and standard error, byte for byte")
     print(f"Haven read {len(files)} files, DuckDB {len(READ)}")
     print("patient sets agree: " + ", ".join(f"{r} {n}" for r, n in counts.items()))
     for who, runs in results.items():

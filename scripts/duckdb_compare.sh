@@ -2,6 +2,7 @@
 # Compare `haven evaluate` with DuckDB on a `haven export` directory (scripts/duckdb_compare.py).
 # Makes the venv with the `duckdb` package under target/duckdb-venv on first use.
 #   scripts/duckdb_compare.sh DIR --as-of 2026-11-28 [--haven target/release/haven] [--runs 3]
+#                             [--same-files] [--before OTHER_HAVEN]
 set -eu
 cd "$(dirname "$0")/.."
 venv=target/duckdb-venv

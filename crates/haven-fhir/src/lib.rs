@@ -28,11 +28,11 @@ pub use export::{
     result_observation, to_patient, to_resources, to_resources_stored, to_typed, to_typed_stored,
 };
 pub use import::{
-    Assembler, Assembly, BundleText, EntryHead, Feed, ImportError, ImportErrorKind,
+    Assembler, Assembly, BundleText, EntryHead, Feed, FinishError, ImportError, ImportErrorKind,
     ImportedResource, Location, MAX_DOCUMENT_BYTES, MAX_RESOURCE_BYTES, NotRecorded, PatientGiven,
-    Position, Purpose, Recorded, Shared, Skipped, Target, UnusedTypes, assemble, assemble_with,
-    assign_new_ids, batch_entries, etag, is_stored, mentions_patients, ndjson_by_its_start,
-    parse_input, parse_json, parse_value, part_of, parts_disagree, patient_of_line, read_result,
-    version_of_etag,
+    Position, Purpose, Rank, Recorded, Shared, Skipped, Stage, Target, UnusedTypes, assemble,
+    assemble_with, assign_new_ids, batch_entries, etag, is_stored, mentions_patients,
+    ndjson_by_its_start, parse_input, parse_json, parse_value, part_of, parts_disagree,
+    patient_of_line, read_result, repeated_id, version_of_etag,
 };
 pub use practice::Practice;

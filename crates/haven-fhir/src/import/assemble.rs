@@ -258,7 +258,7 @@ impl Assembler {
                         path,
                         reason,
                     }));
-                let slot = self.slot(id, || None);
+                let slot = self.slot(id, &r.location, || None);
                 let built = &mut self.records[slot];
                 built.record.patient = patient;
                 built.practice = match named {
@@ -403,7 +403,7 @@ impl Assembler {
                 element: read.subject_path,
             })
         };
-        let slot = self.slot(&read.patient, mention);
+        let slot = self.slot(&read.patient, &read.location, mention);
         let built = &mut self.records[slot];
         match read.placed {
             Placed::Entry { entry, date_path } => {
@@ -420,7 +420,12 @@ impl Assembler {
         }
     }
 
-    fn slot(&mut self, patient: &str, mention: impl FnOnce() -> Option<Mention>) -> usize {
+    fn slot(
+        &mut self,
+        patient: &str,
+        at: &Location,
+        mention: impl FnOnce() -> Option<Mention>,
+    ) -> usize {
         if let Some(&slot) = self.index.get(patient) {
             let built = &mut self.records[slot];
             if built.first_mention.is_none() {
@@ -429,7 +434,9 @@ impl Assembler {
             return slot;
         }
         self.index.insert(patient.to_owned(), self.records.len());
-        self.records.push(Built::new(patient, mention()));
+        let mut built = Built::new(patient, mention());
+        built.made_at = Some(at.clone());
+        self.records.push(built);
         self.records.len() - 1
     }
 
@@ -542,24 +549,58 @@ impl Assembler {
     /// with the [`Assembler::conditional_nhs_numbers`]: a conditional create that finds one
     /// becomes that patient ([`PatientGiven::Found`]); one that finds several is refused.
     pub fn finish(
-        mut self,
+        self,
         today: Date,
         known: &[Patient],
         purpose: Purpose,
     ) -> Result<Assembly, ImportError> {
+        self.finish_ranked(today, known, purpose)
+            .map_err(|ranked| ranked.error)
+    }
+
+    /// As [`Assembler::finish`], the error ranked by when one reader of the whole input would
+    /// have met it (see [`FinishError`]), so that parts of an input finished apart can tell
+    /// which of their errors is the whole input's first.
+    pub fn finish_ranked(
+        mut self,
+        today: Date,
+        known: &[Patient],
+        purpose: Purpose,
+    ) -> Result<Assembly, Box<FinishError>> {
+        // Records made before the responses are placed, in the order of the lines that made
+        // them; the responses' records come after, in the responses' order.
+        let made_by_lines = self.records.len();
         if purpose == Purpose::Store {
-            self.check_practices()?;
+            self.check_practices().map_err(|error| {
+                let at = error.location.clone();
+                FinishError::at(Stage::Practices, at, error)
+            })?;
         }
+        let rank_of = |records: &[Built], slot: usize| Rank {
+            stage: Stage::Records,
+            late: slot >= made_by_lines,
+            at: records[slot].made_at(),
+        };
         for response in std::mem::take(&mut self.responses) {
-            if !self.derived.contains(&response.id)
-                && let Some(read) = response.read?
-            {
-                self.place(read);
+            if self.derived.contains(&response.id) {
+                continue;
+            }
+            match response.read {
+                Ok(Some(read)) => self.place(read),
+                Ok(None) => {}
+                Err(error) => {
+                    let at = error.location.clone();
+                    return Err(FinishError::at(Stage::Responses, at, error));
+                }
             }
         }
-        self.apply_conditions(known)?;
+        self.apply_conditions(known).map_err(|error| {
+            let at = error.location.clone();
+            FinishError::at(Stage::Conditions, at, error)
+        })?;
         let known: HashMap<&str, &Patient> = known.iter().map(|p| (p.id.as_str(), p)).collect();
-        for built in &mut self.records {
+        for slot in 0..self.records.len() {
+            let built = &mut self.records[slot];
             let before = known.get(built.record.patient.id.as_str());
             match (&built.patient_source, before) {
                 (Some(_), Some(before)) if built.countries.is_empty() => {
@@ -579,12 +620,14 @@ impl Assembler {
                     let Some(mention) = &built.first_mention else {
                         unreachable!("a record is made by its Patient or by a mention")
                     };
-                    return Err(ImportError::new(
+                    let error = ImportError::new(
                         Kind::Reference,
                         &mention.location,
                         format!("{}.{}", mention.rtype, mention.element),
                         format!("Patient/{id} is not in this input"),
-                    ));
+                    );
+                    let rank = rank_of(&self.records, slot);
+                    return Err(Box::new(FinishError { rank, error }));
                 }
             }
             built.apply_countries();
@@ -595,7 +638,11 @@ impl Assembler {
                 }
             }
         }
-        self.validate(today, purpose)?;
+        self.validate(today, purpose).map_err(|(slot, error)| {
+            let mut rank = rank_of(&self.records, slot);
+            rank.stage = Stage::Validation;
+            Box::new(FinishError { rank, error })
+        })?;
         let given = self.records.iter().map(Built::given).collect();
         Ok(Assembly {
             records: self.records.into_iter().map(|b| b.record).collect(),
@@ -640,26 +687,95 @@ impl Assembler {
 
     /// Validates every record, on every core for a large population; the error reported is
     /// the first in record order.
-    fn validate(&self, today: Date, purpose: Purpose) -> Result<(), ImportError> {
+    /// The failing record's place, with its error.
+    fn validate(&self, today: Date, purpose: Purpose) -> Result<(), (usize, ImportError)> {
         let share = self.records.len().div_ceil(cores()).max(4_096);
+        let check = |first: usize, chunk: &[Built]| {
+            chunk
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, b)| b.validate(today, purpose).map_err(|e| (first + i, e)))
+        };
         if self.records.len() <= share {
             // One share (a CDS Hooks call, a Bundle): no thread to start.
-            return self
-                .records
-                .iter()
-                .try_for_each(|b| b.validate(today, purpose));
+            return check(0, &self.records);
         }
         std::thread::scope(|scope| {
             let handles: Vec<_> = self
                 .records
                 .chunks(share)
-                .map(|chunk| {
-                    scope.spawn(move || chunk.iter().try_for_each(|b| b.validate(today, purpose)))
-                })
+                .enumerate()
+                .map(|(n, chunk)| scope.spawn(move || check(n * share, chunk)))
                 .collect();
             handles.into_iter().try_for_each(joined)
         })
     }
+}
+
+/// The stages of [`Assembler::finish`], in the order it meets their errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// A Patient naming another practice than the import files under (a stored import only),
+    /// the first in input order.
+    Practices,
+    /// QuestionnaireResponses that no Observation named, in input order.
+    Responses,
+    /// Conditional creates, in input order.
+    Conditions,
+    /// A patient neither in the input nor known, in record order.
+    Records,
+    /// Validation, in record order.
+    Validation,
+}
+
+/// When one reader of the whole input meets an error of [`Assembler::finish`]: by stage, then
+/// (records) those the lines made before those the responses made, then by the line that made
+/// the record (or, for responses and conditions, the line of the error), in input order: the
+/// caller orders `at` by its inputs' order. The records of parts that hold every line of their
+/// patients keep one pass's order by this.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rank {
+    pub stage: Stage,
+    pub late: bool,
+    pub at: Location,
+}
+
+/// An error of [`Assembler::finish_ranked`], with its [`Rank`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinishError {
+    pub rank: Rank,
+    pub error: ImportError,
+}
+
+impl FinishError {
+    fn at(stage: Stage, at: Location, error: ImportError) -> Box<Self> {
+        let rank = Rank {
+            stage,
+            late: false,
+            at,
+        };
+        Box::new(FinishError { rank, error })
+    }
+}
+
+/// The error one reader gives the line `second` when it repeats the id of the line `first`
+/// (each with its text and location); `None` when their ids are not the same (another
+/// resource type's space, or two ids whose hashed keys merely collided).
+pub fn repeated_id(first: (&[u8], Location), second: (&[u8], Location)) -> Option<ImportError> {
+    let key = |line: &[u8], at: Location| {
+        let r = super::parse::one_line(at, line).ok()?;
+        let id = r.id.clone()?;
+        let space = match r.resource {
+            Resource::Patient(_) => IdSpace::Patient,
+            Resource::Practitioner(_) => IdSpace::Practitioner,
+            Resource::Unread(_) => return None,
+            _ => IdSpace::Entry,
+        };
+        Some((space, id, r.resource.resource_type(), r.location))
+    };
+    let (space, id, _, first_at) = key(first.0, first.1)?;
+    let (again_space, again, rtype, at) = key(second.0, second.1)?;
+    (space == again_space && id == again).then(|| used_twice(&id, rtype, &at, &first_at))
 }
 
 fn used_twice(id: &str, rtype: &str, location: &Location, first: &Location) -> ImportError {
@@ -697,9 +813,19 @@ struct Built {
     countries: Vec<(String, Option<Date>, Location)>,
     country_source: Option<Location>,
     sources: Vec<(Location, &'static str, &'static str)>,
+    /// The line that made the record (see [`Rank`]).
+    made_at: Option<Location>,
 }
 
 impl Built {
+    /// The line that made this record: its Patient's, or the first that named the patient,
+    /// whichever came first.
+    fn made_at(&self) -> Location {
+        self.made_at
+            .clone()
+            .unwrap_or_else(|| Location::new("", super::error::Position::Document))
+    }
+
     fn new(patient: &str, first_mention: Option<Mention>) -> Self {
         Self {
             record: PatientRecord::new(Patient::new(PatientId::new(patient), "", "")),
@@ -711,6 +837,7 @@ impl Built {
             countries: Vec::new(),
             country_source: None,
             sources: Vec::new(),
+            made_at: None,
         }
     }
 

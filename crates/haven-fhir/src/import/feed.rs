@@ -149,7 +149,8 @@ fn read_lines(
             .map(|&(run, skipped)| {
                 scope.spawn(move || {
                     let mut part = Assembler::default();
-                    each_line(run, source, skipped, |r| part.add_one(r)).map(|()| part)
+                    let read = each_line(run, source, skipped, |r| part.add_one(r));
+                    (part, read)
                 })
             })
             .collect();
@@ -158,9 +159,12 @@ fn read_lines(
         (first, handles.into_iter().map(joined).collect::<Vec<_>>())
     });
     first?;
-    parts
-        .into_iter()
-        .try_for_each(|part| assembler.merge(part?))
+    // A run that stopped at an error is merged as far as it read first: an id it repeats from
+    // an earlier run, on an earlier line, is the error one reader would have met first.
+    parts.into_iter().try_for_each(|(part, read)| {
+        assembler.merge(part)?;
+        read
+    })
 }
 
 #[cfg(test)]
@@ -215,6 +219,20 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "big.ndjson: line 26001: Observation.id: id \"e3000\" is used twice (first at big.ndjson: line 5001)"
+        );
+        // A broken line after the repeat, in the same later run: the repeat is still met first,
+        // as one reader meets it.
+        text.push_str("\n{\"resourceType\":\n");
+        let mut assembler = Assembler::default();
+        let mut feed = Feed::new(&mut assembler, "big.ndjson");
+        let err = feed
+            .push(text.as_bytes())
+            .and_then(|()| feed.finish())
+            .expect_err("repeat");
+        assert!(
+            err.to_string()
+                .starts_with("big.ndjson: line 26001: Observation.id: id \"e3000\""),
+            "{err}"
         );
     }
 }

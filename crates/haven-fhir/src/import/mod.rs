@@ -20,8 +20,8 @@ mod unused;
 mod values;
 
 pub use assemble::{
-    Assembler, Assembly, NotRecorded, PatientGiven, Purpose, Shared, Skipped, assemble,
-    assemble_with, part_of, parts_disagree, patient_of_line,
+    Assembler, Assembly, FinishError, NotRecorded, PatientGiven, Purpose, Rank, Shared, Skipped,
+    Stage, assemble, assemble_with, part_of, parts_disagree, patient_of_line, repeated_id,
 };
 pub use error::{ImportError, ImportErrorKind, Location, Position};
 pub use feed::{Feed, ndjson_by_its_start};

@@ -20,9 +20,9 @@ pub enum Input {
     /// Standard input copied once to an unnamed temporary file: held on disk, not in memory,
     /// and gone when Haven exits, however it exits.
     Spooled(std::fs::File),
-    /// Bytes given whole (the tests' inputs).
+    /// Bytes given whole, with a name (the tests' inputs).
     #[cfg(test)]
-    Kept(Vec<u8>),
+    Kept(String, Vec<u8>),
 }
 
 /// Reads a shared file from its start, at an offset of its own (so readers never move each
@@ -65,7 +65,7 @@ impl Input {
             Input::File(path) => path.display().to_string(),
             Input::Spooled(_) => "stdin".to_owned(),
             #[cfg(test)]
-            Input::Kept(_) => "stdin".to_owned(),
+            Input::Kept(name, _) => name.clone(),
         }
     }
 
@@ -75,7 +75,7 @@ impl Input {
             Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
             Input::Spooled(file) => file.metadata().map_or(0, |m| m.len()),
             #[cfg(test)]
-            Input::Kept(bytes) => bytes.len() as u64,
+            Input::Kept(_, bytes) => bytes.len() as u64,
         }
     }
 
@@ -87,7 +87,7 @@ impl Input {
             ),
             Input::Spooled(file) => Box::new(FromStart { file, at: 0 }),
             #[cfg(test)]
-            Input::Kept(bytes) => Box::new(bytes.as_slice()),
+            Input::Kept(_, bytes) => Box::new(bytes.as_slice()),
         })
     }
 

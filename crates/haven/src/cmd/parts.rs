@@ -7,9 +7,12 @@
 //!    ([`read_part`]: the one-pass reader's code, with the same locations), writes the keys
 //!    that could tie parts together to [`Keys`], and does its work with the part's records.
 //!
-//! [`Keys::disagree`] then tells whether the parts read apart give what one pass would; when
-//! they cannot (any error, a shared key, input that is not NDJSON) the caller reads the input
-//! again in one pass, so errors and their order are the one-pass reader's own.
+//! Each part notes its first error with when one reader of the whole input would meet it
+//! ([`Errors`]); [`Errors::verdict`] then takes the earliest of the parts' errors and of the ids
+//! the parts' [`Keys`] show repeated across parts, so that the error named is one pass's own,
+//! without reading the input again. Only what the parts cannot answer exactly (a response
+//! named across parts, a patient's lines in two parts, input that is not NDJSON) is read again
+//! in one pass.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -23,8 +26,10 @@ use haven_fhir::{Assembler, Location, NotRecorded, Position, Shared, Skipped, Un
 use indicatif::ProgressBar;
 use tempfile::TempDir;
 
+mod errors;
 mod route;
 
+pub use errors::{Errors, Verdict};
 pub use route::route;
 
 /// How much memory the input may take.
@@ -139,113 +144,199 @@ pub fn size_of(files: &[PathBuf]) -> u64 {
         .sum()
 }
 
+/// Where a line was read: its input's place in the argument order, and its line number.
+pub type At = (u32, u64);
+
 /// Reads the part at `lines` into `assembler` in input order, as the one-pass reader would,
-/// and deletes its file (the disk space goes back at once). `false` when a line does not read
-/// or `stop` was set meanwhile: the caller then answers in one pass.
+/// and deletes its file (the disk space goes back at once). `false` when it stopped early: at
+/// a line that does not read (noted in `errors`), past a line error another part found (no
+/// later error can be the first), or because `stop` was set.
 pub fn read_part(
     lines: &Path,
     names: &[Location],
     assembler: &mut Assembler,
     bar: &ProgressBar,
+    errors: &Errors,
     stop: &AtomicBool,
 ) -> Result<bool> {
     let mut reader = BufReader::with_capacity(1 << 20, open(lines)?);
     let mut text = Vec::new();
     let mut head = [0u8; 16];
+    let mut complete = true;
     loop {
         match reader.read_exact(&mut head) {
             Err(e) if e.kind() == ErrorKind::UnexpectedEof => break,
             other => other.context("cannot read a temporary file")?,
         }
-        let file = u32::from_le_bytes(field(&head[0..4])) as usize;
-        let line = u64::from_le_bytes(field(&head[4..12])) as usize;
+        let file = u32::from_le_bytes(field(&head[0..4]));
+        let line = u64::from_le_bytes(field(&head[4..12]));
         let len = u32::from_le_bytes(field(&head[12..16])) as usize;
+        if errors.past((file, line)) || stop.load(Ordering::Relaxed) {
+            complete = false;
+            break;
+        }
         text.resize(len, 0);
         reader
             .read_exact(&mut text)
             .context("cannot read a temporary file")?;
-        let location = names[file].at(Position::Line(line));
-        if assembler.add_line(location, &text).is_err() {
-            return Ok(false);
+        let location = names[file as usize].at(Position::Line(line as usize));
+        if let Err(error) = assembler.add_line(location, &text) {
+            errors.line((file, line), error);
+            complete = false;
+            break;
         }
         bar.inc((head.len() + len) as u64);
-        if stop.load(Ordering::Relaxed) {
-            return Ok(false);
-        }
     }
     drop(reader);
     std::fs::remove_file(lines).ok();
-    Ok(true)
+    Ok(complete)
+}
+
+/// Each input's place in the argument order, by the name its locations carry; `None` when two
+/// inputs share a name (then a location does not tell which it is).
+pub fn places(names: &[Location]) -> Option<HashMap<&str, u32>> {
+    let mut places = HashMap::new();
+    for (i, l) in names.iter().enumerate() {
+        if places.insert(&*l.source, i as u32).is_some() {
+            return None;
+        }
+    }
+    Some(places)
 }
 
 /// The keys parts could share, written by hash to as many files as there are parts, so that
-/// each is compared in a part's share of memory.
+/// each is compared in a part's share of memory. An id is written with where it was read.
 pub struct Keys {
     paths: Vec<PathBuf>,
     files: Mutex<Vec<BufWriter<File>>>,
+    /// Each input's place, by its name (see [`places`]).
+    places: HashMap<String, u32>,
+}
+
+/// A key's bytes: its hash, what it stands for, and (ids) the input and line it was read at.
+const KEY_BYTES: usize = 8 + 1 + 4 + 8;
+
+/// What the keys of every part show.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// The earliest line whose id an earlier line of another part holds: (that line, the
+    /// earlier one).
+    pub first_repeat: Option<(At, At)>,
+    /// A response named in one part and held unnamed in another, or a patient's records in two
+    /// parts: the parts did not read what one pass reads.
+    pub tied: bool,
 }
 
 impl Keys {
-    pub fn create(dir: &Path, shares: usize) -> Result<Keys> {
+    pub fn create(dir: &Path, shares: usize, names: &[Location]) -> Result<Keys> {
         let paths: Vec<PathBuf> = (0..shares).map(|s| dir.join(format!("keys-{s}"))).collect();
         let files = paths
             .iter()
             .map(|p| Ok(BufWriter::with_capacity(64 << 10, create(p)?)))
             .collect::<Result<Vec<_>>>()?;
+        let places = places(names)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, at)| (name.to_owned(), at))
+            .collect();
         Ok(Keys {
             paths,
             files: Mutex::new(files),
+            places,
         })
     }
 
-    /// Writes the keys of a part whose lines are all read (before `finish`).
+    /// Writes the keys of a part whose lines are all read, or read up to an error (before
+    /// `finish`).
     pub fn add_from(&self, assembler: &Assembler) -> Result<()> {
         let mut keys = Vec::new();
-        assembler.shared_keys(|hash, shared| keys.push((hash, shared)));
+        assembler.shared_keys_at(|hash, shared, at| {
+            let at = at.map_or((0, 0), |l| self.at(l));
+            keys.push((hash, shared, at));
+        });
         self.add(&keys)
     }
 
-    fn add(&self, keys: &[(u64, Shared)]) -> Result<()> {
+    /// Where `location` is, in input order.
+    pub fn at(&self, location: &Location) -> At {
+        at(&self.places, location)
+    }
+
+    fn add(&self, keys: &[(u64, Shared, At)]) -> Result<()> {
         let mut files = lock(&self.files);
         let shares = files.len() as u64;
-        for &(hash, shared) in keys {
-            let file = &mut files[(hash % shares) as usize];
-            file.write_all(&hash.to_le_bytes())
-                .and_then(|()| file.write_all(&[shared as u8]))
+        let mut bytes = [0u8; KEY_BYTES];
+        for &(hash, shared, (file, line)) in keys {
+            bytes[..8].copy_from_slice(&hash.to_le_bytes());
+            bytes[8] = shared as u8;
+            bytes[9..13].copy_from_slice(&file.to_le_bytes());
+            bytes[13..].copy_from_slice(&line.to_le_bytes());
+            files[(hash % shares) as usize]
+                .write_all(&bytes)
                 .context("cannot write a temporary file")?;
         }
         Ok(())
     }
 
-    /// Whether any key ties two parts together (see [`haven_fhir::parts_disagree`]).
-    pub fn disagree(&self) -> Result<bool> {
+    /// Compares the keys of every part, a share at a time.
+    pub fn compare(&self) -> Result<Comparison> {
         for file in lock(&self.files).iter_mut() {
             file.flush().context("cannot write a temporary file")?;
         }
+        let mut out = Comparison::default();
         for path in &self.paths {
             let mut bytes = Vec::new();
             open(path)?
                 .read_to_end(&mut bytes)
                 .context("cannot read a temporary file")?;
-            let mut keys: Vec<(u64, Shared)> = bytes
-                .chunks_exact(9)
+            let mut keys: Vec<(u64, Shared, At)> = bytes
+                .chunks_exact(KEY_BYTES)
                 .map(|k| {
                     let shared = match k[8] {
                         0 => Shared::Id,
                         1 => Shared::Named,
-                        _ => Shared::Unnamed,
+                        2 => Shared::Unnamed,
+                        _ => Shared::Record,
                     };
-                    (u64::from_le_bytes(field(&k[..8])), shared)
+                    let at = (
+                        u32::from_le_bytes(field(&k[9..13])),
+                        u64::from_le_bytes(field(&k[13..])),
+                    );
+                    (u64::from_le_bytes(field(&k[..8])), shared, at)
                 })
                 .collect();
             drop(bytes);
             keys.sort_unstable();
-            if haven_fhir::parts_disagree(&keys) {
-                return Ok(true);
+            for same in keys.chunk_by(|a, b| a.0 == b.0) {
+                let count = |kind: Shared| same.iter().filter(|(_, s, _)| *s == kind).count();
+                out.tied |= count(Shared::Record) > 1
+                    || (count(Shared::Named) > 0 && count(Shared::Unnamed) > 0);
+                // Sorted: the ids of one hash come in input order.
+                let ids: Vec<At> = same
+                    .iter()
+                    .filter(|(_, s, _)| *s == Shared::Id)
+                    .map(|&(_, _, at)| at)
+                    .collect();
+                if let [first, again, ..] = ids[..]
+                    && out
+                        .first_repeat
+                        .is_none_or(|(earliest, _)| again < earliest)
+                {
+                    out.first_repeat = Some((again, first));
+                }
             }
         }
-        Ok(false)
+        Ok(out)
     }
+}
+
+/// Where `location` is among the inputs `places` names, in input order.
+fn at(places: &HashMap<String, u32>, location: &Location) -> At {
+    let line = match location.position {
+        Position::Line(n) => n as u64,
+        Position::Document | Position::Entry(_) => 0,
+    };
+    (places.get(&*location.source).copied().unwrap_or(0), line)
 }
 
 /// What a part's reading noted besides its records.

@@ -25,6 +25,9 @@ pub enum Shared {
     /// A QuestionnaireResponse here that no Observation here names. Named in another part, one
     /// pass would have read it from that Observation instead.
     Unnamed,
+    /// A patient this part holds a record of: in two parts, some line was sent apart from its
+    /// patient, and the parts' records (and errors) may not be one pass's.
+    Record,
 }
 
 /// The same hash in every process and run: keys are written by one part and compared with
@@ -124,10 +127,31 @@ impl Assembler {
     /// Gives every key this assembler shares with others reading the rest of the input (see
     /// [`Shared`]): call it after the last line and before [`Assembler::finish`].
     pub fn shared_keys(&self, mut each: impl FnMut(u64, Shared)) {
+        self.shared_keys_at(|hash, shared, _| each(hash, shared));
+    }
+
+    /// As [`Assembler::shared_keys`], each id with where it was read, so that a repeat across
+    /// parts can be named as one pass names it (see [`crate::repeated_id`]).
+    pub fn shared_keys_at(&self, mut each: impl FnMut(u64, Shared, Option<&Location>)) {
         let hash = hasher();
-        for key in self.ids.keys() {
-            each(hash.hash_one(key), Shared::Id);
+        for (key, (at, _)) in &self.ids {
+            each(hash.hash_one(key), Shared::Id, Some(at));
         }
+        let record = |patient: &str| hash.hash_one(("record", patient));
+        for patient in self.index.keys() {
+            each(record(patient), Shared::Record, None);
+        }
+        let mut late = std::collections::HashSet::new();
+        for response in &self.responses {
+            if let Ok(Some(read)) = &response.read
+                && !self.derived.contains(&response.id)
+                && !self.index.contains_key(&read.patient)
+                && late.insert(read.patient.as_str())
+            {
+                each(record(&read.patient), Shared::Record, None);
+            }
+        }
+        let mut each = |hash, shared| each(hash, shared, None);
         for name in &self.derived {
             let held = self
                 .ids
@@ -146,13 +170,15 @@ impl Assembler {
 }
 
 /// Whether sorted keys from every part show that the parts read apart differ from one pass: an
-/// id in two parts, or a QuestionnaireResponse one part holds unnamed and another names.
+/// id in two parts, a patient's records in two, or a QuestionnaireResponse one part holds
+/// unnamed and another names.
 pub fn parts_disagree(sorted: &[(u64, Shared)]) -> bool {
     sorted.chunk_by(|a, b| a.0 == b.0).any(|same| {
         let ids = same.iter().filter(|(_, s)| *s == Shared::Id).count();
         let named = same.iter().any(|(_, s)| *s == Shared::Named);
         let unnamed = same.iter().any(|(_, s)| *s == Shared::Unnamed);
-        ids > 1 || (named && unnamed)
+        let records = same.iter().filter(|(_, s)| *s == Shared::Record).count();
+        ids > 1 || records > 1 || (named && unnamed)
     })
 }
 
@@ -247,7 +273,11 @@ mod tests {
         assert!(apart(&[P1, NAMES_QR], &[P2, QR]));
         // Together in one part, the response is read from the Observation: no key to compare.
         let together = keys(&[P1, P2, NAMES_QR, QR]);
-        assert!(!together.iter().any(|(_, s)| *s != Shared::Id));
+        assert!(
+            !together
+                .iter()
+                .any(|(_, s)| !matches!(s, Shared::Id | Shared::Record))
+        );
         assert!(!apart(&[P1, P2, NAMES_QR, QR], &[]));
     }
 

@@ -7,11 +7,15 @@
 //!    finishes the records and stores them as one batch of a single [`BulkImport`]
 //!    transaction. At most a part per reader and the one being stored are held.
 //!
-//! Then the parts' keys are compared: only when no id or named response ties two parts
-//! together is the transaction committed. Anything the parts cannot answer exactly as one pass
-//! — any error, reading or storing, a key two parts share, input that is not NDJSON — rolls the
-//! transaction back (the database is exactly as it was) and returns `None`, for the caller to
-//! import in one pass, whose errors name their file and line as they always have.
+//! Then the parts' keys are compared: only when nothing ties two parts together and no part
+//! found an error is the transaction committed. An error rolls it back (the database is
+//! exactly as it was) and is named as one pass over the files together names it: the earliest
+//! of the parts' first errors and of the ids repeated across parts ([`Errors::verdict`]); after
+//! the first, parts are still read to find their errors, but no longer stored. What the parts
+//! cannot answer exactly — a record the store refuses (which of several refusals one pass meets
+//! first depends on the whole input), a response named across parts, a patient's lines in two
+//! parts, input that is not NDJSON — rolls back and returns `None`, for the caller to import in
+//! one pass.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,7 +30,8 @@ use indicatif::ProgressBar;
 
 use super::super::fhir_input::{BLOCK, Input};
 use super::super::parts::{
-    Keys, Notes, Reading, cores, locations, parts_for, read_part, route, size_of, temporary_dir,
+    Errors, Keys, Notes, Reading, Verdict, cores, locations, parts_for, read_part, route, size_of,
+    temporary_dir,
 };
 use super::{Imported, incoming, names, reason};
 use crate::progress;
@@ -50,11 +55,13 @@ fn readers() -> usize {
     cores().saturating_sub(1).max(1)
 }
 
-/// What a reader hands over: a part read whole, or `None` when it cannot be read apart.
+/// What a reader hands over: a part read whole, or `None` when it stopped at an error (noted
+/// in the shared [`Errors`]).
 type Handed = Result<Option<Assembler>>;
 
 /// Imports `inputs` read in `parts`; `None`, with nothing stored, when they must be imported
-/// in one pass instead (see the module comment).
+/// in one pass instead (see the module comment). An error is one pass's first, with nothing
+/// stored.
 pub(super) async fn import(
     store: &Store,
     inputs: &[Input],
@@ -70,9 +77,10 @@ pub(super) async fn import(
         return Ok(None);
     };
     let bar = progress::bytes(size_of(&files), "2/2 storing");
-    let keys = Arc::new(Keys::create(dir.path(), parts)?);
-    let stop = Arc::new(AtomicBool::new(false));
     let names = Arc::new(locations(inputs));
+    let keys = Arc::new(Keys::create(dir.path(), parts, &names)?);
+    let errors = Arc::new(Errors::new(&names));
+    let stop = Arc::new(AtomicBool::new(false));
     // One channel per reader, without room: a reader waits with its part until it is taken.
     let (senders, receivers): (Vec<SyncSender<Handed>>, Vec<Receiver<Handed>>) =
         (0..readers()).map(|_| sync_channel(0)).unzip();
@@ -84,6 +92,7 @@ pub(super) async fn import(
                 files: files.clone(),
                 names: Arc::clone(&names),
                 keys: Arc::clone(&keys),
+                errors: Arc::clone(&errors),
                 stop: Arc::clone(&stop),
                 bar: bar.clone(),
             };
@@ -93,7 +102,10 @@ pub(super) async fn import(
     // Read before the bulk transaction takes SQLite's write lock.
     let practice = haven_web::fhir_api::filing_practice(store).await?;
     let mut bulk = store.begin_bulk_import().await?;
-    let stored = store_parts(store, &mut bulk, &practice, inputs, &receivers, parts).await;
+    let stored = store_parts(
+        store, &mut bulk, &practice, inputs, &receivers, &errors, parts,
+    )
+    .await;
     // The readers stop at their next part, or at once when waiting to hand one over.
     stop.store(true, Ordering::Relaxed);
     drop(receivers);
@@ -105,19 +117,24 @@ pub(super) async fn import(
     bar.finish_and_clear();
     // The keys are compared before anything is committed; an error comparing them rolls back
     // as any other does.
-    let stored = match stored {
-        Ok(Some(notes)) => keys.disagree().map(|shared| (notes, shared)).map(Some),
-        other => other.map(|none| none.map(|notes| (notes, false))),
+    let errors = Arc::into_inner(errors).context("a reader still holds the errors")?;
+    let verdict = match stored {
+        Ok(Some(notes)) => errors.verdict(&keys, inputs, &names).map(|v| (notes, v)),
+        Ok(None) => Ok((
+            Notes::default(),
+            Verdict::OnePass("a part was refused by the store"),
+        )),
+        Err(e) => Err(e),
     };
-    let notes = match stored {
-        Ok(Some((notes, false))) => notes,
-        Ok(Some((_, true))) => {
-            tracing::debug!("the parts share an id or a named response: one pass");
+    let notes = match verdict {
+        Ok((notes, Verdict::Agree)) => notes,
+        Ok((_, Verdict::Error(e))) => {
+            tracing::debug!("a part found the first error: nothing stored");
             bulk.rollback().await?;
-            return Ok(None);
+            return Err(first_error(inputs, e));
         }
-        Ok(None) => {
-            tracing::debug!("a part cannot be read or stored apart: one pass, which names why");
+        Ok((_, Verdict::OnePass(why))) => {
+            tracing::debug!("{why}: one pass");
             bulk.rollback().await?;
             return Ok(None);
         }
@@ -136,14 +153,32 @@ pub(super) async fn import(
     }))
 }
 
+/// The error of input read together, as the one-pass import gives it: for several files, each
+/// file's error is told and then that none was stored; here every file was read together, so
+/// the first error is told, and that nothing of any file was stored.
+fn first_error(inputs: &[Input], e: haven_fhir::ImportError) -> anyhow::Error {
+    if inputs.len() == 1 {
+        return e.into();
+    }
+    eprintln!("error: {e}");
+    anyhow::anyhow!(
+        "{n} of {n} files were not imported and nothing from them was stored: {}",
+        names(inputs),
+        n = inputs.len()
+    )
+}
+
 /// Pass 2's store side: every part in order, as its reader hands it over, finished against the
-/// patients already stored and stored as one batch. `None` as soon as one cannot be.
+/// patients already stored and stored as one batch. Once a part has an error (noted in
+/// `errors`) the rest are still finished, for theirs, but not stored. `None` when the store
+/// refuses a part.
 async fn store_parts(
     store: &Store,
     bulk: &mut BulkImport<'_>,
     practice: &haven_fhir::Practice,
     inputs: &[Input],
     receivers: &[Receiver<Handed>],
+    errors: &Errors,
     parts: usize,
 ) -> Result<Option<Notes>> {
     let actor = Actor::cli("import");
@@ -156,8 +191,12 @@ async fn store_parts(
         let handed = tokio::task::block_in_place(|| from.recv())
             .with_context(|| format!("the reader of part {part} ended without it"))?;
         let Some(mut assembler) = handed? else {
-            return Ok(None);
+            continue;
         };
+        if errors.any_line() {
+            // No error of finishing can come before a line's.
+            continue;
+        }
         assembler.files_under(practice.clone());
         let wanted: Vec<&str> = assembler.patient_ids().collect();
         let numbers: Vec<&str> = assembler
@@ -167,10 +206,17 @@ async fn store_parts(
         let known = bulk.known_patients(&wanted, &numbers).await?;
         drop((wanted, numbers));
         let finished =
-            tokio::task::block_in_place(|| assembler.finish(today, &known, Purpose::Store));
-        let Ok(assembly) = finished else {
-            return Ok(None);
+            tokio::task::block_in_place(|| assembler.finish_ranked(today, &known, Purpose::Store));
+        let assembly = match finished {
+            Ok(assembly) => assembly,
+            Err(e) => {
+                errors.finish(*e);
+                continue;
+            }
         };
+        if errors.any() {
+            continue;
+        }
         let batch = incoming(assembly.records, &assembly.given);
         if let Err(e) = bulk.add(&actor, batch, &reason).await {
             tracing::debug!("part {part} was not stored ({e})");
@@ -190,19 +236,21 @@ struct PartReader {
     files: Vec<PathBuf>,
     names: Arc<Vec<Location>>,
     keys: Arc<Keys>,
+    errors: Arc<Errors>,
     stop: Arc<AtomicBool>,
     bar: ProgressBar,
 }
 
 impl PartReader {
-    /// Reads parts `reader`, `reader + readers`, … in turn, handing each over read whole.
+    /// Reads parts `reader`, `reader + readers`, … in turn, handing each over read whole (or
+    /// as `None`, stopped at an error: the parts after it are still read, for theirs).
     fn every_part(self, reader: usize, tx: SyncSender<Handed>) {
         for part in (reader..self.files.len()).step_by(readers()) {
             if self.stop.load(Ordering::Relaxed) {
                 return;
             }
             let handed = self.one(part);
-            let failed = !matches!(handed, Ok(Some(_)));
+            let failed = handed.is_err();
             // The store side has stopped taking parts: nothing more to do.
             if tx.send(handed).is_err() || failed {
                 return;
@@ -212,18 +260,17 @@ impl PartReader {
 
     fn one(&self, part: usize) -> Handed {
         let mut assembler = Assembler::default();
-        if !read_part(
+        let read = read_part(
             &self.files[part],
             &self.names,
             &mut assembler,
             &self.bar,
+            &self.errors,
             &self.stop,
         )
-        .with_context(|| format!("part {part}"))?
-        {
-            return Ok(None);
-        }
+        .with_context(|| format!("part {part}"))?;
+        // Written even for a part stopped by an error: an id repeated before it may come first.
         self.keys.add_from(&assembler)?;
-        Ok(Some(assembler))
+        Ok(read.then_some(assembler))
     }
 }

@@ -237,7 +237,7 @@ mod tests {
         .collect();
         for block in [3, 17, 64, 4096] {
             let dir = tempfile::tempdir().expect("dir");
-            let inputs = [Input::Kept(text.clone().into_bytes())];
+            let inputs = [Input::Kept("stdin".into(), text.clone().into_bytes())];
             let files = route(&inputs, dir.path(), 3, block, &ProgressBar::hidden())
                 .expect("route")
                 .expect("NDJSON");
@@ -254,6 +254,7 @@ mod tests {
         // is refused by its part): left to the one-pass reader.
         let dir = tempfile::tempdir().expect("dir");
         let document = [Input::Kept(
+            "stdin".into(),
             br#"{"resourceType":"Bundle","type":"collection"}"#.to_vec(),
         )];
         assert!(
@@ -267,7 +268,7 @@ mod tests {
             patient("b"),
             "x".repeat(2 * MAX_RESOURCE_BYTES)
         );
-        let long = [Input::Kept(long.into_bytes())];
+        let long = [Input::Kept("stdin".into(), long.into_bytes())];
         assert!(
             route(&long, dir.path(), 2, 4096, &ProgressBar::hidden())
                 .expect("route")
