@@ -25,8 +25,8 @@ pub use verify::AuditVerification;
 
 use crate::codec::timestamp_text;
 use crate::db::{Conn, exec, on};
-use crate::open::sqlite_path;
 use crate::load_pg::AuditRow;
+use crate::open::sqlite_path;
 use crate::{Actor, OrgId, Result, Store, now};
 use key::AuditKey;
 use seal::{GENESIS, RowFields};

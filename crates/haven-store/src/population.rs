@@ -249,10 +249,7 @@ impl PgScan<'_> {
             .await?;
         // An identifier such as `00000003-0000001B-1`: SET takes no parameters, so it is
         // checked before it is written into the statement.
-        if !snapshot
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || c == '-')
-        {
+        if !snapshot.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
             return Err(StoreError::Corrupt(format!(
                 "PostgreSQL named its snapshot {snapshot:?}"
             )));

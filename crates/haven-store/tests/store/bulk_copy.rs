@@ -40,12 +40,20 @@ async fn texts(db: &Db, sql: &str) -> Vec<String> {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
     match db.kind {
         Kind::Sqlite => {
-            let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("connect");
-            sqlx::query_scalar(sql).fetch_all(&mut c).await.expect("rows")
+            let mut c = sqlx::SqliteConnection::connect(&db.url)
+                .await
+                .expect("connect");
+            sqlx::query_scalar(sql)
+                .fetch_all(&mut c)
+                .await
+                .expect("rows")
         }
         Kind::Postgres => {
             let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
-            sqlx::query_scalar(sql).fetch_all(&mut c).await.expect("rows")
+            sqlx::query_scalar(sql)
+                .fetch_all(&mut c)
+                .await
+                .expect("rows")
         }
     }
 }
@@ -58,10 +66,22 @@ async fn stored(db: &Db, action: &str) -> Vec<(&'static str, Vec<String>)> {
         (
             "patients",
             vec![
-                Text("id"), Int("seq"), Int("version"), Text("search_name"), Text("search_key"),
-                Text("phone_key"), Text("family_name"), Text("given_name"), Text("birth_date"),
-                Text("nhs_number"), Text("local_id"), Text("main_language"),
-                Text("named_clinician"), Text("data"), Text("changed_by"), Bytes("rules_view"),
+                Text("id"),
+                Int("seq"),
+                Int("version"),
+                Text("search_name"),
+                Text("search_key"),
+                Text("phone_key"),
+                Text("family_name"),
+                Text("given_name"),
+                Text("birth_date"),
+                Text("nhs_number"),
+                Text("local_id"),
+                Text("main_language"),
+                Text("named_clinician"),
+                Text("data"),
+                Text("changed_by"),
+                Bytes("rules_view"),
                 Int("org"),
             ],
             String::new(),
@@ -70,9 +90,19 @@ async fn stored(db: &Db, action: &str) -> Vec<(&'static str, Vec<String>)> {
         (
             "entries",
             vec![
-                Text("id"), Text("patient_id"), Text("kind"), Int("version"), Text("status"),
-                Text("entry_date"), Flag("sensitive"), Text("data"), Text("changed_at"),
-                Text("changed_by"), Text("reason"), Text("partial_date"), Int("org"),
+                Text("id"),
+                Text("patient_id"),
+                Text("kind"),
+                Int("version"),
+                Text("status"),
+                Text("entry_date"),
+                Flag("sensitive"),
+                Text("data"),
+                Text("changed_at"),
+                Text("changed_by"),
+                Text("reason"),
+                Text("partial_date"),
+                Int("org"),
             ],
             String::new(),
             "id",
@@ -80,9 +110,16 @@ async fn stored(db: &Db, action: &str) -> Vec<(&'static str, Vec<String>)> {
         (
             "actions",
             vec![
-                Text("patient_id"), Text("rule"), Text("section"), Int("urgency_rank"),
-                Text("due"), Text("due_sort"), Text("reason"), Text("clinician"),
-                Text("language"), Int("org"),
+                Text("patient_id"),
+                Text("rule"),
+                Text("section"),
+                Int("urgency_rank"),
+                Text("due"),
+                Text("due_sort"),
+                Text("reason"),
+                Text("clinician"),
+                Text("language"),
+                Int("org"),
             ],
             String::new(),
             "patient_id, rule",
@@ -95,14 +132,23 @@ async fn stored(db: &Db, action: &str) -> Vec<(&'static str, Vec<String>)> {
         ),
         (
             "audit_log",
-            vec![Text("actor"), Text("action"), Text("patient_id"), Text("detail"), Int("org")],
+            vec![
+                Text("actor"),
+                Text("action"),
+                Text("patient_id"),
+                Text("detail"),
+                Int("org"),
+            ],
             format!("WHERE action = '{action}'"),
             "seq",
         ),
     ];
     let mut out = Vec::new();
     for (table, cols, filter, order) in tables {
-        out.push((table, texts(db, &select(db.kind, table, &cols, &filter, order)).await));
+        out.push((
+            table,
+            texts(db, &select(db.kind, table, &cols, &filter, order)).await,
+        ));
     }
     out
 }
@@ -117,7 +163,10 @@ async fn assert_same(lite: &Db, pg: &Db, action: &str) {
         }
     }
     assert!(
-        matches!(pg.store.audit_verify().await.expect("verify"), AuditVerification::Intact { .. }),
+        matches!(
+            pg.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact { .. }
+        ),
         "the rows sent by COPY continue the audit chain"
     );
 }
@@ -220,11 +269,19 @@ async fn an_import_by_copy_stores_awkward_values_exactly() {
         .await
         .expect("again");
     assert_eq!(
-        (again.patients_added, again.entries_added, again.entries_changed),
+        (
+            again.patients_added,
+            again.entries_added,
+            again.entries_changed
+        ),
         (0, 0, 0)
     );
     assert_eq!(again.entries_unchanged, 4_012);
-    let back = pg.store.record("odd-3", Visibility::Sensitive).await.expect("record");
+    let back = pg
+        .store
+        .record("odd-3", Visibility::Sensitive)
+        .await
+        .expect("record");
     assert_eq!(back, records[3]);
 }
 
