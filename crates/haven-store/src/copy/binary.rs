@@ -112,45 +112,38 @@ impl Rows {
     }
 }
 
-/// One `COPY … FROM STDIN (FORMAT binary)` on the caller's connection (and so inside its
-/// transaction): rows are encoded into [`Load::rows`] and sent whenever a chunk is full.
-pub(crate) struct Load<'c> {
+/// One `COPY … FROM STDIN` in progress on the caller's connection (and so inside its
+/// transaction), in either format: this one's, or the text of `copy/value.rs` (migrate-db).
+pub(crate) struct CopyIn<'c> {
     copy: PgCopyIn<&'c mut PgConnection>,
-    pub(crate) rows: Rows,
 }
 
-impl<'c> Load<'c> {
-    /// Starts copying into `table`'s `columns` (a list as SQL writes it).
+impl<'c> CopyIn<'c> {
     pub(crate) async fn begin(
         conn: &'c mut PgConnection,
-        table: &str,
-        columns: &str,
-    ) -> Result<Load<'c>> {
-        let statement = format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)");
-        let copy = conn.copy_in_raw(&statement).await?;
-        Ok(Load {
-            copy,
-            rows: Rows::new(),
+        statement: &str,
+    ) -> sqlx::Result<CopyIn<'c>> {
+        Ok(CopyIn {
+            copy: conn.copy_in_raw(statement).await?,
         })
     }
 
-    /// Sends what is encoded once a chunk's worth has gathered; call between rows.
-    pub(crate) async fn flush_if_full(&mut self) -> Result<()> {
-        if self.rows.len() >= COPY_CHUNK {
-            self.copy.send(self.rows.take()).await?;
-        }
+    /// Sends a piece of the stream (about [`COPY_CHUNK`] at a time).
+    pub(crate) async fn send(&mut self, piece: Vec<u8>) -> sqlx::Result<()> {
+        self.copy.send(piece).await?;
         Ok(())
     }
 
     /// Sends the rest and ends the copy; returns the rows the server stored.
-    pub(crate) async fn finish(self) -> Result<u64> {
-        let Load { mut copy, rows } = self;
-        copy.send(rows.finish()).await?;
-        Ok(copy.finish().await?)
+    pub(crate) async fn finish(mut self, rest: Vec<u8>) -> sqlx::Result<u64> {
+        if !rest.is_empty() {
+            self.copy.send(rest).await?;
+        }
+        self.copy.finish().await
     }
 
-    /// Leaves COPY mode after a failure while encoding, so the connection can go on to roll
-    /// its transaction back; `why` is the server's record of it.
+    /// Leaves COPY mode after a failure on this side, so the connection can go on to roll its
+    /// transaction back; `why` is the server's record of it.
     pub(crate) async fn abort(self, why: &str) {
         // The caller's own error is the one to report; the server answers an abort with one.
         let _ = self.copy.abort(why).await;
@@ -171,21 +164,23 @@ pub(crate) async fn load<T>(
     if items.peek().is_none() {
         return Ok(0);
     }
-    let mut load = Load::begin(conn, table, columns).await?;
+    let statement = format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)");
+    let mut copy = CopyIn::begin(conn, &statement).await?;
+    let mut rows = Rows::new();
     let mut sent = Ok(());
     for item in items {
-        sent = encode(&mut load.rows, item);
-        if sent.is_ok() {
-            sent = load.flush_if_full().await;
+        sent = encode(&mut rows, item);
+        if sent.is_ok() && rows.len() >= COPY_CHUNK {
+            sent = copy.send(rows.take()).await.map_err(StoreError::from);
         }
         if sent.is_err() {
             break;
         }
     }
     match sent {
-        Ok(()) => load.finish().await,
+        Ok(()) => Ok(copy.finish(rows.finish()).await?),
         Err(e) => {
-            load.abort(&e.to_string()).await;
+            copy.abort(&e.to_string()).await;
             Err(e)
         }
     }
