@@ -188,7 +188,7 @@ struct PgScan<'f> {
 type PgReader = sqlx::Transaction<'static, sqlx::Postgres>;
 
 impl PgScan<'_> {
-    /// The scan on PostgreSQL: `workers` connections (at most the pool's size) in one snapshot,
+    /// The scan on PostgreSQL: `workers` connections (at most half the pool) in one snapshot,
     /// each visiting ranges of `seq` on a thread of its own. Runs the queries on the caller's
     /// Tokio runtime from these blocking threads.
     fn run<S, I, V, P>(
@@ -208,7 +208,11 @@ impl PgScan<'_> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| StoreError::NoRuntime)?;
         let workers = match self.filter.patient {
             Some(_) => 1,
-            None => workers.clamp(1, pool.options().get_max_connections().max(1) as usize),
+            // At most half the pool: a server's pages go on being answered during a report.
+            None => workers.clamp(
+                1,
+                (pool.options().get_max_connections() as usize / 2).max(1),
+            ),
         };
         let Some((readers, first, last)) = runtime.block_on(self.begin(pool, workers))? else {
             return Ok(Vec::new());
