@@ -12,6 +12,7 @@
 use std::borrow::Borrow;
 
 use haven_core::record::{Entry, PatientRecord, Visibility};
+use haven_core::rules::Action;
 use sqlx::PgConnection;
 
 use crate::actions::Evaluated;
@@ -33,9 +34,12 @@ pub(crate) async fn patients<R: Borrow<PatientRecord>>(
         conn,
         "patients",
         "id, seq, version, search_name, search_key, phone_key, family_name, given_name, birth_date, nhs_number, local_id, main_language, named_clinician, data, changed_at, changed_by, rules_view, org",
-        records.iter().zip(first_seq..),
-        |rows, (record, seq)| {
-            let record = record.borrow();
+        &records
+            .iter()
+            .map(Borrow::borrow)
+            .zip(first_seq..)
+            .collect::<Vec<(&PatientRecord, i64)>>(),
+        |rows, &(record, seq)| {
             let p = &record.patient;
             let col = Columns::of(p)?;
             let view = crate::projection::encode(record)?;
@@ -66,11 +70,7 @@ pub(crate) async fn patients<R: Borrow<PatientRecord>>(
 }
 
 /// New entries of patients of `org`, each stored as given (its version and last change).
-pub(crate) async fn entries<'a>(
-    conn: &mut PgConnection,
-    entries: impl IntoIterator<Item = &'a Entry>,
-    org: OrgId,
-) -> Result<()> {
+pub(crate) async fn entries(conn: &mut PgConnection, entries: &[&Entry], org: OrgId) -> Result<()> {
     load(
         conn,
         "entries",
@@ -106,15 +106,16 @@ pub(crate) async fn actions<R: Borrow<PatientRecord>>(
     batch: &[(R, Evaluated)],
     org: OrgId,
 ) -> Result<()> {
-    let rows = batch
+    let rows: Vec<(&PatientRecord, &Action)> = batch
         .iter()
-        .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)));
+        .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)))
+        .collect();
     load(
         conn,
         "actions",
         "patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language, org",
-        rows,
-        |rows, (record, a)| {
+        &rows,
+        |rows, &(record, a)| {
             let p = &record.patient;
             rows.row(10)
                 .text(p.id.as_str())?
@@ -134,14 +135,16 @@ pub(crate) async fn actions<R: Borrow<PatientRecord>>(
     // `action_horizons.org` is an INTEGER (migration 0018).
     let org4 = i32::try_from(org.0)
         .map_err(|_| crate::StoreError::Corrupt(format!("organisation number {org}")))?;
+    let horizons: Vec<(&PatientRecord, &Evaluated)> =
+        batch.iter().map(|(r, e)| (r.borrow(), e)).collect();
     load(
         conn,
         "action_horizons",
         "patient_id, as_of, until, org",
-        batch,
-        |rows, (record, e)| {
+        &horizons,
+        |rows, &(record, e)| {
             rows.row(4)
-                .text(record.borrow().patient.id.as_str())?
+                .text(record.patient.id.as_str())?
                 .text(&date_text(e.as_of))?
                 .opt_text(e.until.map(date_text).as_deref())?
                 .int4(org4);

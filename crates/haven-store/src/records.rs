@@ -399,7 +399,10 @@ pub(crate) async fn insert_new_entries<'a>(
     org: OrgId,
 ) -> Result<()> {
     match conn.into() {
-        Conn::Postgres(c) => crate::load_pg::entries(c, entries, org).await,
+        Conn::Postgres(c) => {
+            let entries: Vec<&Entry> = entries.collect();
+            crate::load_pg::entries(c, &entries, org).await
+        }
         conn => insert_entries(conn, entries).await,
     }
 }

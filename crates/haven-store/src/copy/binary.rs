@@ -152,16 +152,16 @@ impl<'c> CopyIn<'c> {
 
 /// Runs `encode` for each item into a binary copy of `table`, sending as it goes; a failure
 /// while encoding aborts the copy (the caller's transaction then rolls back). No items, no
-/// statement.
-pub(crate) async fn load<T>(
+/// statement. The items come as a slice, not an iterator: an iterator of borrowing closures
+/// held across the awaits would make the caller's future not `Send`.
+pub(crate) async fn load<T: Sync>(
     conn: &mut PgConnection,
     table: &str,
     columns: &str,
-    items: impl IntoIterator<Item = T>,
-    mut encode: impl FnMut(&mut Rows, T) -> Result<()>,
+    items: &[T],
+    mut encode: impl FnMut(&mut Rows, &T) -> Result<()>,
 ) -> Result<u64> {
-    let mut items = items.into_iter().peekable();
-    if items.peek().is_none() {
+    if items.is_empty() {
         return Ok(0);
     }
     let statement = format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)");
