@@ -731,6 +731,16 @@ mod tests {
     use haven_core::rules;
     use time::macros::{date, datetime};
 
+    /// The write futures a server awaits on its worker threads must be `Send` (axum's handlers
+    /// are): checked when the crate compiles, since nothing else in it needs them to be.
+    #[allow(dead_code)]
+    fn writes_are_send(store: &Store, actor: &Actor, records: &[PatientRecord]) {
+        fn send<T: Send>(_: &T) {}
+        send(&store.upsert_incoming(actor, upserts(records), ""));
+        send(&store.bulk_upsert_records(actor, records, ""));
+        send(&store.insert_records(actor, "", [records.to_vec()], |_| {}));
+    }
+
     fn record(kind: LifeEventKind) -> PatientRecord {
         let mut r = PatientRecord::new(Patient::new("ehr-1".into(), "Selam", "Tesfaye"));
         let body = EntryBody::LifeEvent(LifeEvent {
@@ -1022,15 +1032,4 @@ mod tests {
         );
         assert!(actions > 0);
     }
-}
-
-/// The write futures a server awaits on its worker threads must be `Send` (axum's handlers
-/// are): checked when the crate compiles, since nothing else in it needs them to be.
-#[cfg(test)]
-#[allow(dead_code)]
-fn writes_are_send(store: &Store, actor: &Actor, records: &[PatientRecord]) {
-    fn send<T: Send>(_: &T) {}
-    send(&store.upsert_incoming(actor, upserts(records), ""));
-    send(&store.bulk_upsert_records(actor, records, ""));
-    send(&store.insert_records(actor, "", [records.to_vec()], |_| {}));
 }
