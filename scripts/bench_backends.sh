@@ -11,6 +11,7 @@
 # step runs with both binaries, one after the other, the order alternating from step to step;
 # SQLite runs with HAVEN_BIN alone. The import input is one export (SQLite's, by HAVEN_BIN), so
 # every import reads the same files. The load average is printed before each step.
+# BENCH_IMPORT=0 leaves out the export and the imports (the longest steps at large sizes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}
@@ -71,14 +72,16 @@ order; for name in "${ORDER[@]}"; do
     cmd "$name" "${URL[$name]}" "$name"
     t "${CMD[@]}" report population --as-of $AS_OF >"$WORK/$name.report"
 done
-echo "== sqlite: export"; load
-cmd sqlite "${URL[sqlite]}" sqlite
-t "${CMD[@]}" export --out "$WORK/export" --include-sensitive >/dev/null
-order; for name in "${ORDER[@]}"; do
-    echo "== $name: import of the export into an empty database"; load
-    cmd "$name" "${IMPORT[$name]}" "$name-import"
-    t "${CMD[@]}" import "$WORK/export"/*.ndjson >/dev/null
-done
+if [ "${BENCH_IMPORT:-1}" != 0 ]; then
+    echo "== sqlite: export"; load
+    cmd sqlite "${URL[sqlite]}" sqlite
+    t "${CMD[@]}" export --out "$WORK/export" --include-sensitive >/dev/null
+    order; for name in "${ORDER[@]}"; do
+        echo "== $name: import of the export into an empty database"; load
+        cmd "$name" "${IMPORT[$name]}" "$name-import"
+        t "${CMD[@]}" import "$WORK/export"/*.ndjson >/dev/null
+    done
+fi
 echo "== the worklists and reports agree with SQLite's"
 for name in "${PG[@]}"; do
     for what in counts report; do
