@@ -114,7 +114,7 @@ async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Resul
                     .push_bind(a.section)
                     .push_bind(urgency_rank(a.urgency))
                     .push_bind(a.due.map(date_text))
-                    .push_bind(a.due.map_or_else(|| UNDATED.to_owned(), date_text))
+                    .push_bind(due_sort(a.due))
                     .push_bind(a.reason.clone())
                     .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
                     .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()))
@@ -128,7 +128,12 @@ async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Resul
     Ok(())
 }
 
-fn urgency_rank(u: Urgency) -> i64 {
+/// `due` as the worklist sorts it: undated actions last.
+pub(crate) fn due_sort(due: Option<Date>) -> String {
+    due.map_or_else(|| UNDATED.to_owned(), date_text)
+}
+
+pub(crate) fn urgency_rank(u: Urgency) -> i64 {
     Urgency::ALL
         .iter()
         .position(|x| *x == u)
@@ -458,6 +463,19 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
         .execute(c)
         .await)?;
     add_many(conn, batch).await
+}
+
+/// [`add_many`] for patients of `org` that have no actions or horizon stored yet (new ones a
+/// bulk import has just written): on PostgreSQL by binary `COPY` (`load_pg.rs`).
+pub(crate) async fn add_new<R: Borrow<PatientRecord>>(
+    conn: impl Into<Conn<'_>>,
+    batch: &[(R, Evaluated)],
+    org: crate::OrgId,
+) -> Result<()> {
+    match conn.into() {
+        Conn::Postgres(c) => crate::load_pg::actions(c, batch, org).await,
+        conn => add_many(conn, batch).await,
+    }
 }
 
 /// Adds the actions of patients who have none yet (new ones), in multi-row inserts, and

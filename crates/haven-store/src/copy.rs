@@ -8,6 +8,7 @@
 //! The tables and columns come from the schemas (`schema.rs`), so a migration that adds one is
 //! copied and compared without a change here.
 
+pub(crate) mod binary;
 mod compare;
 mod schema;
 mod transfer;

@@ -99,6 +99,9 @@ pub enum StoreError {
     NoRuntime,
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// PostgreSQL stores at most 1 GiB in one value.
+    #[error("a value of {0} bytes is larger than PostgreSQL stores in one field (1 GiB)")]
+    ValueTooLarge(usize),
 }
 
 impl From<crate::copy::CopyError> for StoreError {

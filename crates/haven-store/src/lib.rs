@@ -26,6 +26,7 @@ mod duplicates;
 mod entries;
 mod error;
 pub mod export_jobs;
+mod load_pg;
 mod open;
 mod open_pg;
 mod organisations;

@@ -1,14 +1,20 @@
-//! Population scans on every core (SQLite; PostgreSQL reads one plain stream for now). Each worker thread opens its own read-only connection, takes
-//! the next range of patients, and hands each rules view (see [`crate::projection`]) straight
-//! to the caller's visitor on that thread: no rows cross threads, nothing is copied out of
-//! SQLite's page, and memory stays bounded by what the visitors keep.
+//! Population scans on every core. Each worker thread takes the next range of patients and
+//! hands each rules view (see [`crate::projection`]) straight to the caller's visitor on that
+//! thread: no rows cross threads, and memory stays bounded by what the visitors keep.
 //!
-//! The async pool is the wrong tool here: its rows arrive one by one through a channel from
-//! the connection's own thread, and at a million patients that hand-off cost more than the
-//! rules themselves (BENCHMARKS.md, issue 4). This path is synchronous; call it from a blocking
-//! context.
+//! On SQLite each worker opens its own read-only connection and reads the views without copying
+//! them out of SQLite's page. On PostgreSQL each worker holds a connection of the pool in a
+//! read-only repeatable-read transaction, all of them in the one snapshot the first exported
+//! (`pg_export_snapshot()`, `SET TRANSACTION SNAPSHOT`), and takes ranges of the patients'
+//! `seq` (their registration number, uniquely indexed).
+//!
+//! The async pool's streams are the wrong tool on SQLite: its rows arrive one by one through a
+//! channel from the connection's own thread, and at a million patients that hand-off cost more
+//! than the rules themselves (BENCHMARKS.md, issue 4). This path is synchronous; call it from a
+//! blocking context (on PostgreSQL, one inside Haven's Tokio runtime: `spawn_blocking` or
+//! `block_in_place`).
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 use haven_core::population::Tally;
 use rusqlite::{Connection, OpenFlags, params};
@@ -49,7 +55,8 @@ impl Store {
     /// to merge. Order across patients is not defined. `progress` is called with the running
     /// count of patients visited. Each worker reads in one read transaction, so it sees one
     /// consistent snapshot; two workers may start a write apart, which suits a count or report
-    /// of "now" but not an audit of one instant. The first error stops every worker and is returned.
+    /// of "now" but not an audit of one instant (on PostgreSQL all workers share one snapshot).
+    /// The first error stops every worker and is returned.
     pub fn scan_rule_views_parallel<S, I, V, P>(
         &self,
         filter: &RecordStream,
@@ -65,8 +72,11 @@ impl Store {
         P: Fn(u64) + Sync,
     {
         if let crate::db::Pool::Postgres(pool) = self.db() {
-            return scan_postgres(pool, filter, self.org_param(), &init, &visit, &progress)
-                .map(|s| vec![s]);
+            let scan = PgScan {
+                filter,
+                org: self.org_param(),
+            };
+            return scan.run(pool, workers, &init, &visit, &progress);
         }
         let path = self.path.as_deref().ok_or(StoreError::NoFile)?;
         // The row ids to visit: one patient's, or everyone's.
@@ -91,8 +101,8 @@ impl Store {
         let org = self.org_param();
         let next = AtomicI64::new(first);
         let visited = AtomicU64::new(0);
-        let stop = std::sync::atomic::AtomicBool::new(false);
-        let worker = || -> Result<S> {
+        let stop = AtomicBool::new(false);
+        let worker = |()| -> Result<S> {
             let mut state = init();
             let mut conn = open_reader(path)?;
             let tx = conn.transaction()?;
@@ -129,77 +139,180 @@ impl Store {
             tx.finish()?;
             Ok(state)
         };
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let result = worker();
-                        if result.is_err() {
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                        result
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
+        on_threads(vec![(); workers], &stop, worker)
     }
 }
 
-/// The scan on PostgreSQL: one plain streaming query in one snapshot (a repeatable-read
-/// transaction), the views decoded on this thread as they arrive. Server-side cursors or
-/// `COPY … TO` on several connections come later, measured (issue #17). Runs the query on the
-/// caller's Tokio runtime from this blocking thread (`spawn_blocking` or `block_in_place`).
-fn scan_postgres<S, I, V, P>(
-    pool: &sqlx::PgPool,
-    filter: &RecordStream,
-    org: Option<i64>,
-    init: &I,
-    visit: &V,
-    progress: &P,
-) -> Result<S>
+/// Runs `work` on a thread of its own for each input; the first error sets `stop` (which the
+/// workers check between ranges) and is returned once every thread has ended.
+fn on_threads<W, S>(
+    inputs: Vec<W>,
+    stop: &AtomicBool,
+    work: impl Fn(W) -> Result<S> + Sync,
+) -> Result<Vec<S>>
 where
-    I: Fn() -> S,
-    V: Fn(&mut S, &[u8]) -> Result<()>,
-    P: Fn(u64),
+    W: Send,
+    S: Send,
 {
-    use futures_util::TryStreamExt;
-    let runtime = tokio::runtime::Handle::try_current().map_err(|_| StoreError::NoRuntime)?;
-    runtime.block_on(async {
-        let mut state = init();
-        let mut tx = pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-        let mut rows = sqlx::query_scalar::<_, Vec<u8>>(
-            "SELECT rules_view FROM patients WHERE rules_view IS NOT NULL
-             AND (CAST($1 AS TEXT) IS NULL OR id = $1)
-             AND (CAST($2 AS TEXT) IS NULL OR named_clinician = $2)
-             AND (CAST($3 AS BIGINT) IS NULL OR org = $3)",
-        )
-        .bind(&filter.patient)
-        .bind(&filter.clinician)
-        .bind(org)
-        .fetch(&mut *tx);
-        let mut n = 0;
-        while let Some(view) = rows.try_next().await? {
-            visit(&mut state, &view)?;
-            n += 1;
-            if n % CHUNK as u64 == 0 {
-                progress(n);
-            }
-        }
-        drop(rows);
-        progress(n);
-        tx.commit().await?;
-        Ok(state)
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .into_iter()
+            .map(|input| {
+                let work = &work;
+                scope.spawn(move || {
+                    let result = work(input);
+                    if result.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    result
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
     })
+}
+
+/// Which patients a PostgreSQL scan visits.
+struct PgScan<'f> {
+    filter: &'f RecordStream,
+    org: Option<i64>,
+}
+
+/// A worker's read transaction, in the scan's shared snapshot.
+type PgReader = sqlx::Transaction<'static, sqlx::Postgres>;
+
+impl PgScan<'_> {
+    /// The scan on PostgreSQL: `workers` connections (at most half the pool) in one snapshot,
+    /// each visiting ranges of `seq` on a thread of its own. Runs the queries on the caller's
+    /// Tokio runtime from these blocking threads.
+    fn run<S, I, V, P>(
+        &self,
+        pool: &sqlx::PgPool,
+        workers: usize,
+        init: &I,
+        visit: &V,
+        progress: &P,
+    ) -> Result<Vec<S>>
+    where
+        S: Send,
+        I: Fn() -> S + Sync,
+        V: Fn(&mut S, &[u8]) -> Result<()> + Sync,
+        P: Fn(u64) + Sync,
+    {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| StoreError::NoRuntime)?;
+        let workers = match self.filter.patient {
+            Some(_) => 1,
+            // At most half the pool: a server's pages go on being answered during a report.
+            None => workers.clamp(
+                1,
+                (pool.options().get_max_connections() as usize / 2).max(1),
+            ),
+        };
+        let Some((readers, first, last)) = runtime.block_on(self.begin(pool, workers))? else {
+            return Ok(Vec::new());
+        };
+        let next = AtomicI64::new(first);
+        let visited = AtomicU64::new(0);
+        let stop = AtomicBool::new(false);
+        let worker = |mut tx: PgReader| -> Result<S> {
+            runtime.block_on(async {
+                let mut state = init();
+                while !stop.load(Ordering::Relaxed) {
+                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                    if start > last {
+                        break;
+                    }
+                    let n = self.visit_range(&mut tx, start, &mut state, visit).await?;
+                    progress(visited.fetch_add(n, Ordering::Relaxed) + n);
+                }
+                tx.commit().await?;
+                Ok(state)
+            })
+        };
+        on_threads(readers, &stop, worker)
+    }
+
+    /// Opens every worker's transaction before any work starts (an exported snapshot can be
+    /// taken up only while the transaction that exported it is open), and reads the range of
+    /// `seq` to visit; `None` when no patient matches.
+    async fn begin(
+        &self,
+        pool: &sqlx::PgPool,
+        workers: usize,
+    ) -> Result<Option<(Vec<PgReader>, i64, i64)>> {
+        const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+        let mut first = pool.begin_with(BEGIN).await?;
+        let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+            .fetch_one(&mut *first)
+            .await?;
+        // An identifier such as `00000003-0000001B-1`: SET takes no parameters, so it is
+        // checked before it is written into the statement.
+        if !snapshot.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::Corrupt(format!(
+                "PostgreSQL named its snapshot {snapshot:?}"
+            )));
+        }
+        let (low, high): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT min(seq), max(seq) FROM patients WHERE (CAST($1 AS TEXT) IS NULL OR id = $1)
+             AND (CAST($2 AS BIGINT) IS NULL OR org = $2)",
+        )
+        .bind(&self.filter.patient)
+        .bind(self.org)
+        .fetch_one(&mut *first)
+        .await?;
+        let (Some(low), Some(high)) = (low, high) else {
+            first.commit().await?;
+            return Ok(None);
+        };
+        let mut readers = vec![first];
+        let take_up = format!("SET TRANSACTION SNAPSHOT '{snapshot}'");
+        for _ in 1..workers {
+            let mut tx = pool.begin_with(BEGIN).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(take_up.clone()))
+                .execute(&mut *tx)
+                .await?;
+            readers.push(tx);
+        }
+        Ok(Some((readers, low, high)))
+    }
+
+    /// Visits the matching views of patients with `seq` in `start..start + CHUNK` as they
+    /// arrive; returns how many.
+    async fn visit_range<S>(
+        &self,
+        tx: &mut PgReader,
+        start: i64,
+        state: &mut S,
+        visit: &(impl Fn(&mut S, &[u8]) -> Result<()> + ?Sized),
+    ) -> Result<u64> {
+        use futures_util::TryStreamExt;
+        use sqlx::Row;
+        let mut rows = sqlx::query(
+            "SELECT rules_view FROM patients WHERE seq >= $1 AND seq < $2
+             AND rules_view IS NOT NULL
+             AND (CAST($3 AS TEXT) IS NULL OR id = $3)
+             AND (CAST($4 AS TEXT) IS NULL OR named_clinician = $4)
+             AND (CAST($5 AS BIGINT) IS NULL OR org = $5)",
+        )
+        .bind(start)
+        .bind(start + CHUNK)
+        .bind(&self.filter.patient)
+        .bind(&self.filter.clinician)
+        .bind(self.org)
+        .fetch(&mut **tx);
+        let mut n = 0;
+        while let Some(row) = rows.try_next().await? {
+            visit(state, row.try_get::<&[u8], _>(0)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
 }
 
 pub(crate) fn open_reader(path: &std::path::Path) -> Result<Connection> {

@@ -48,8 +48,8 @@ impl Store {
     {
         let org = self.acting_org().await?;
         if self.backend() == crate::Backend::Postgres {
-            // No journal to tune: one transaction under the write lock (binary COPY comes
-            // later, measured; ARCHITECTURE.md, *PostgreSQL*).
+            // No journal to tune: one transaction under the write lock, the rows sent by
+            // binary COPY (`load_pg.rs`; ARCHITECTURE.md, *PostgreSQL*).
             let mut tx = self.db().write().await?;
             let ids = load_into(
                 tx.conn(),
@@ -315,14 +315,16 @@ where
         }
         let first_seq = seq - batch.len() as i64;
         insert_patients(conn.re(), &batch, first_seq, actor, &stamp, org).await?;
-        insert_entries(conn.re(), batch.iter().flat_map(|r| r.entries.iter())).await?;
+        insert_new_entries(conn.re(), batch.iter().flat_map(|r| r.entries.iter()), org).await?;
         let rows = batch.iter().map(|r| {
             (
                 Some(r.patient.id.as_str()),
                 format!("{} entries", r.entries.len()),
             )
         });
-        audit.append_many(conn.re(), actor, action, rows).await?;
+        audit
+            .append_many_of(conn.re(), org, actor, action, rows)
+            .await?;
         ids.extend(batch.iter().map(|r| r.patient.id.to_string()));
         progress(ids.len() as u64);
     }
@@ -333,8 +335,8 @@ where
     Ok(ids)
 }
 
-/// New patients of `org` with their rules views, numbered from `first_seq`, in multi-row
-/// inserts.
+/// New patients of `org` with their rules views, numbered from `first_seq`: in multi-row
+/// inserts on SQLite, by binary `COPY` on PostgreSQL.
 pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
     conn: impl Into<Conn<'_>>,
     records: &[R],
@@ -344,6 +346,9 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
     org: OrgId,
 ) -> Result<()> {
     let mut conn = conn.into();
+    if let Conn::Postgres(c) = conn {
+        return crate::load_pg::patients(c, records, first_seq, actor, stamp, org).await;
+    }
     for (c, chunk) in records.chunks(CHUNK).enumerate() {
         let cols = chunk
             .iter()
@@ -386,6 +391,23 @@ pub(crate) async fn insert_patients<R: Borrow<PatientRecord>>(
     Ok(())
 }
 
+/// New entries of patients of `org` (patients a bulk load has just stored): [`insert_entries`]
+/// on SQLite, binary `COPY` on PostgreSQL.
+pub(crate) async fn insert_new_entries<'a>(
+    conn: impl Into<Conn<'_>>,
+    entries: impl Iterator<Item = &'a Entry>,
+    org: OrgId,
+) -> Result<()> {
+    match conn.into() {
+        Conn::Postgres(c) => {
+            let entries: Vec<&Entry> = entries.collect();
+            crate::load_pg::entries(c, &entries, org).await
+        }
+        conn => insert_entries(conn, entries).await,
+    }
+}
+
+/// New entries, each of its patient's organisation, in multi-row inserts.
 pub(crate) async fn insert_entries<'a>(
     conn: impl Into<Conn<'_>>,
     entries: impl Iterator<Item = &'a Entry>,

@@ -501,7 +501,9 @@ async fn refuse_other_practices(
 }
 
 /// Writes whole new records (see [`is_new`]): patients with their rules views, entries and
-/// actions in multi-row inserts, the actions from the records in hand rather than read back.
+/// actions, the actions from the records in hand rather than read back. Multi-row inserts on
+/// SQLite; binary `COPY` straight into the tables on PostgreSQL (`load_pg.rs`): these rows were
+/// found absent under the write lock, so there is nothing to merge and no staging table.
 async fn write_new(
     mut conn: Conn<'_>,
     audit: &Scoped<'_>,
@@ -522,13 +524,16 @@ async fn write_new(
     )
     .await?;
     *seq += records.len() as i64;
-    crate::records::insert_entries(conn.re(), records.iter().flat_map(|r| &r.entries)).await?;
-    crate::actions::add_many(conn.re(), fresh).await?;
+    let entries = records.iter().flat_map(|r| &r.entries);
+    crate::records::insert_new_entries(conn.re(), entries, org).await?;
+    crate::actions::add_new(conn.re(), fresh, org).await?;
     let rows = records.iter().map(|r| {
         let detail = format!("{reason}: {} entries added, 0 changed", r.entries.len());
         (Some(r.patient.id.as_str()), detail)
     });
-    audit.append_many(conn, actor, "fhir.import", rows).await?;
+    audit
+        .append_many_of(conn, org, actor, "fhir.import", rows)
+        .await?;
     fresh.clear();
     Ok(())
 }
@@ -725,6 +730,16 @@ mod tests {
     };
     use haven_core::rules;
     use time::macros::{date, datetime};
+
+    /// The write futures a server awaits on its worker threads must be `Send` (axum's handlers
+    /// are): checked when the crate compiles, since nothing else in it needs them to be.
+    #[allow(dead_code)]
+    fn writes_are_send(store: &Store, actor: &Actor, records: &[PatientRecord]) {
+        fn send<T: Send>(_: &T) {}
+        send(&store.upsert_incoming(actor, upserts(records), ""));
+        send(&store.bulk_upsert_records(actor, records, ""));
+        send(&store.insert_records(actor, "", [records.to_vec()], |_| {}));
+    }
 
     fn record(kind: LifeEventKind) -> PatientRecord {
         let mut r = PatientRecord::new(Patient::new("ehr-1".into(), "Selam", "Tesfaye"));

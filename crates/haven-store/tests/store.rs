@@ -1341,6 +1341,9 @@ mod horizons;
 #[path = "store/bulk_import.rs"]
 mod bulk_import;
 
+#[path = "store/bulk_copy.rs"]
+mod bulk_copy;
+
 // Practitioners and FHIR name search, on both backends.
 both! {
     /// The clinicians a patient may name: clinician users, any user named, and an id from another

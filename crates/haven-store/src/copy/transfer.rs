@@ -6,6 +6,7 @@
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder, Sqlite, SqliteConnection};
 
+use super::binary::{COPY_CHUNK, CopyIn};
 use super::schema::{Plan, Table, quoted};
 use super::value::{ReadValues, Value, copy_line};
 use super::{CopyError, Progress, Step};
@@ -120,9 +121,6 @@ pub(crate) async fn copy(
     Ok(copied)
 }
 
-/// About a mebibyte of `COPY` text per message to the server.
-const COPY_CHUNK: usize = 1 << 20;
-
 async fn copy_into_pg(
     source: Conn<'_>,
     target: &mut PgConnection,
@@ -134,7 +132,7 @@ async fn copy_into_pg(
         quoted(&table.name),
         table.column_list()
     );
-    let mut copy = target.copy_in_raw(&statement).await?;
+    let mut copy = CopyIn::begin(target, &statement).await?;
     let mut rows = rows(source, table);
     let mut buffer = String::with_capacity(COPY_CHUNK + 64 * 1024);
     let mut n = 0;
@@ -151,21 +149,18 @@ async fn copy_into_pg(
                 progress(n);
             }
         }
-        if !buffer.is_empty() {
-            copy.send(buffer.into_bytes()).await?;
-        }
         Ok(())
     }
     .await;
     match sent {
         Ok(()) => {
-            copy.finish().await?;
+            copy.finish(buffer.into_bytes()).await?;
             progress(n);
             Ok(n)
         }
         Err(e) => {
             // The connection must leave COPY mode; the transaction is rolled back anyway.
-            let _ = copy.abort(e.to_string()).await;
+            copy.abort(&e.to_string()).await;
             Err(e)
         }
     }
