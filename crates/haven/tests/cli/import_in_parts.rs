@@ -269,61 +269,63 @@ haven_testdb::both! {
     }
 }
 
-/// Files given apart, a line late in one of them broken: the parts name it as one pass names
-/// that file's error, without reading the input again, and store nothing of any file (one
-/// pass would have stored the good files one at a time, at one pass's memory).
-#[test]
-fn a_bad_line_in_one_of_several_files_is_named_and_nothing_is_stored() {
-    let files = export();
-    let dir = tempfile::tempdir().expect("dir");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let observations = files
-        .iter()
-        .position(|f| f.ends_with("Observation.ndjson"))
-        .expect("Observation.ndjson");
-    let mut broken = files.to_vec();
-    let text = std::fs::read_to_string(&files[observations]).expect("read");
-    let lines = text.lines().count();
-    let changed = dir.path().join("Observation.ndjson");
-    std::fs::write(&changed, format!("{text}{{\"resourceType\":\n")).expect("write");
-    broken[observations] = changed.to_string_lossy().into_owned();
-    let whole = import(&dir.path().join("whole.db"), tmp.path(), &broken, &[]);
-    let parts_db = dir.path().join("parts.db");
-    let apart = import(&parts_db, tmp.path(), &broken, &["--parts", "7"]);
-    assert_eq!(apart.status.code(), Some(1));
-    assert!(
-        read_as(&apart, "a part found the first error"),
-        "{}",
-        String::from_utf8_lossy(&apart.stderr)
-    );
-    let said = notes(&apart);
-    let mut said_lines = said.lines();
-    let first = said_lines.next().expect("an error");
-    assert!(
-        first.starts_with(&format!(
-            "error: {}: line {}: ",
-            changed.display(),
-            lines + 1
-        )),
-        "{said}"
-    );
-    assert!(notes(&whole).contains(first), "one pass names it alike");
-    assert_eq!(
-        said_lines.next(),
-        Some(
-            format!(
-                "error: {n} of {n} files were not imported and nothing from them was stored: {}",
-                broken.join(", "),
-                n = broken.len()
-            )
-            .as_str()
-        )
-    );
-    assert!(
-        exported(&parts_db)
+haven_testdb::both! {
+    /// Files given apart, a line late in one of them broken: the parts name it as one pass
+    /// names that file's error, without reading the input again, and store nothing of any
+    /// file (one pass would have stored the good files one at a time, at one pass's memory).
+    async fn a_bad_line_in_one_of_several_files_is_named_and_nothing_is_stored() {
+        let files = export();
+        let dir = tempfile::tempdir().expect("dir");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let observations = files
             .iter()
-            .all(|(_, bytes)| bytes.is_empty()),
-        "nothing stored"
-    );
-    assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+            .position(|f| f.ends_with("Observation.ndjson"))
+            .expect("Observation.ndjson");
+        let mut broken = files.to_vec();
+        let text = std::fs::read_to_string(&files[observations]).expect("read");
+        let lines = text.lines().count();
+        let changed = dir.path().join("Observation.ndjson");
+        std::fs::write(&changed, format!("{text}{{\"resourceType\":\n")).expect("write");
+        broken[observations] = changed.to_string_lossy().into_owned();
+        let whole_db = TestDb::named(dir.path(), "whole.db").await;
+        let parts_db = TestDb::named(dir.path(), "parts.db").await;
+        let whole = import(&whole_db, tmp.path(), &broken, &[]);
+        let apart = import(&parts_db, tmp.path(), &broken, &["--parts", "7"]);
+        assert_eq!(apart.status.code(), Some(1));
+        assert!(
+            read_as(&apart, "a part found the first error"),
+            "{}",
+            String::from_utf8_lossy(&apart.stderr)
+        );
+        let said = notes(&apart);
+        let mut said_lines = said.lines();
+        let first = said_lines.next().expect("an error");
+        assert!(
+            first.starts_with(&format!(
+                "error: {}: line {}: ",
+                changed.display(),
+                lines + 1
+            )),
+            "{said}"
+        );
+        assert!(notes(&whole).contains(first), "one pass names it alike");
+        assert_eq!(
+            said_lines.next(),
+            Some(
+                format!(
+                    "error: {n} of {n} files were not imported and nothing from them was stored: {}",
+                    broken.join(", "),
+                    n = broken.len()
+                )
+                .as_str()
+            )
+        );
+        assert!(
+            exported(&parts_db)
+                .iter()
+                .all(|(_, bytes)| bytes.is_empty()),
+            "nothing stored"
+        );
+        assert_eq!(left_behind(tmp.path()), Vec::<PathBuf>::new());
+    }
 }
