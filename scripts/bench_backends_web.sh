@@ -77,8 +77,20 @@ for i in "${!DBS[@]}"; do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "haven serve on ${DBS[$i]} did not start" >&2; exit 1; }
     COOKIE[$i]=$(python3 scripts/bench_login.py "http://127.0.0.1:$port" bench bench-password-123)
 done
-# Each server evaluates the population as it starts; let that finish before measuring.
-sleep "${SETTLE:-45}"
+# Each server brings the stored actions up to today as it starts (from the demo's as-of date,
+# that is every patient whose horizon has come since): wait for that, since until then the
+# worklist refreshes on view and every page competes with it.
+for i in "${!DBS[@]}"; do
+    port=$((18091 + i))
+    for n in $(seq "${SETTLE_MAX:-180}"); do # 5 s each; nothing is logged if nothing was stale
+        grep -q "actions refreshed for the population\|actions refresh failed" "$WORK/serve-$i.log" && break
+        [ $((n % 6)) -eq 0 ] && curl -sf -m 3 -o /dev/null -H "Cookie: ${COOKIE[$i]}" \
+            "http://127.0.0.1:$port/worklist/practice" && break
+        sleep 5
+    done
+    echo "-- ${DBS[$i]##*/}: $(grep -o 'actions refresh.*' "$WORK/serve-$i.log" || echo "no refresh logged; the worklist answers")"
+done
+sleep "${SETTLE:-10}"
 for i in "${!DBS[@]}"; do
     cat >"$WORK/cds-$i.lua" <<LUA
 wrk.method = "POST"
@@ -121,15 +133,20 @@ for r in "${!REQUESTS[@]}"; do
         fi
         line="$r $i $(figures "$out")"
         echo "$line" >>"$WORK/results.txt"
-        echo "-- ${DBS[$i]##*/} $req: p50/p90/p99 ms, req/s, non-2xx: ${line#* * } (load average $before)"
+        found=""
+        if [[ $req == "/patients?q="* ]]; then # what the search finds, the same on every backend
+            found=" [$(curl -s -H "Cookie: ${COOKIE[$i]}" "http://127.0.0.1:$port$req" | grep -o 'of [0-9]* patients*\.\|No patients found' | head -n 1 || true)]"
+        fi
+        echo "-- ${DBS[$i]##*/} $req$found: p50/p90/p99 ms, req/s, non-2xx: ${line#* * } (load average $before)"
     done
 done
 for i in "${!DBS[@]}"; do echo "-- server $i (${DBS[$i]##*/}) resident memory: $(ps -o rss= -p "${SERVERS[$i]}") KB"; done
 
 echo "== summary (ratios: database over the first)"
-python3 - "$WORK/results.txt" "${#DBS[@]}" "${REQUESTS[@]}" <<'PY'
+python3 - "$WORK/results.txt" "${#DBS[@]}" "${DBS[@]##*/}" "${REQUESTS[@]}" <<'PY'
 import sys
-path, n, requests = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+path, n = sys.argv[1], int(sys.argv[2])
+names, requests = sys.argv[3:3 + n], sys.argv[3 + n:]
 rows = {}
 for line in open(path):
     r, i, p50, p90, p99, rate, bad = line.split()[:7]
@@ -138,7 +155,7 @@ for r, req in enumerate(requests):
     cells = []
     for i in range(n):
         p50, p99, rate, bad = rows[r, i]
-        cell = f"db{i}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, {rate:,.0f} req/s"
+        cell = f"{names[i]}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, {rate:,.0f} req/s"
         if bad:
             cell += f", {bad} non-2xx"
         if i:
