@@ -254,7 +254,8 @@ impl BulkJournal {
         )))
         .execute(&mut *conn)
         .await?;
-        Ok(())
+        // A load may have multiplied a table's rows: the planner's statistics follow.
+        crate::open::refresh_statistics(conn).await
     }
 }
 
