@@ -118,6 +118,13 @@ async fn orgs_of(mut conn: Conn<'_>, ids: &[&str]) -> Result<HashMap<String, i64
     Ok(orgs)
 }
 
+fn ids_of<R: Borrow<PatientRecord>>(batch: &[(R, Evaluated)]) -> Vec<&str> {
+    batch
+        .iter()
+        .map(|(r, _)| r.borrow().patient.id.as_str())
+        .collect()
+}
+
 fn org_of(orgs: &HashMap<String, i64>, id: &str) -> Result<i64> {
     orgs.get(id)
         .copied()
@@ -486,10 +493,7 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     if batch.is_empty() {
         return Ok(());
     }
-    let ids: Vec<&str> = batch
-        .iter()
-        .map(|(r, _)| r.borrow().patient.id.as_str())
-        .collect();
+    let ids = ids_of(batch);
     let orgs = orgs_of(conn.re(), &ids).await?;
     let stored = stored_rows(conn.re(), &ids).await?;
     let mut changed: Vec<&(R, Evaluated)> = Vec::new();
@@ -518,8 +522,8 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     write_horizons(conn, batch, &orgs).await
 }
 
-/// One stored action as compared with a fresh evaluation: every column the store writes, the
-/// practice.
+/// One stored action as compared with a fresh evaluation: every column the store writes,
+/// the practice included.
 #[derive(Debug, PartialEq)]
 struct StoredRow {
     rule: String,
@@ -620,10 +624,7 @@ pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
         .iter()
         .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)))
         .collect();
-    let ids: Vec<&str> = batch
-        .iter()
-        .map(|(r, _)| r.borrow().patient.id.as_str())
-        .collect();
+    let ids = ids_of(batch);
     let orgs = orgs_of(conn.re(), &ids).await?;
     insert(conn.re(), &rows, &orgs).await?;
     write_horizons(conn, batch, &orgs).await
