@@ -5,6 +5,7 @@
 //! new date can change (their horizon, `rules::evaluate_until`, kept in `action_horizons`).
 
 use std::borrow::Borrow;
+use std::collections::HashMap;
 
 use haven_core::Date;
 use haven_core::policy::Policy;
@@ -101,13 +102,50 @@ pub(crate) async fn replace_for_patient(
     replace_many(conn, &batch).await
 }
 
-async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Result<()> {
+/// Each of these patients' practice, so a multi-row insert binds it: a subquery per row made
+/// SQLite open a cursor per row of one statement, each open walking all the others (a 1,000-row
+/// statement took 40 times as long; BENCHMARKS.md, issue 18, *the full refresh's cost*).
+async fn orgs_of(mut conn: Conn<'_>, ids: &[&str]) -> Result<HashMap<String, i64>> {
+    let mut orgs = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        let rows: Vec<(String, i64)> = on!(conn conn.re(), c =>
+            in_list("SELECT id, org FROM patients WHERE id IN (", chunk)
+                .build_query_as()
+                .fetch_all(c)
+                .await)?;
+        orgs.extend(rows);
+    }
+    Ok(orgs)
+}
+
+fn ids_of<R: Borrow<PatientRecord>>(batch: &[(R, Evaluated)]) -> Vec<&str> {
+    batch
+        .iter()
+        .map(|(r, _)| r.borrow().patient.id.as_str())
+        .collect()
+}
+
+fn org_of(orgs: &HashMap<String, i64>, id: &str) -> Result<i64> {
+    orgs.get(id)
+        .copied()
+        .ok_or_else(|| crate::StoreError::PatientNotFound(id.to_owned()))
+}
+
+async fn insert(
+    mut conn: Conn<'_>,
+    rows: &[(&PatientRecord, &Action)],
+    orgs: &HashMap<String, i64>,
+) -> Result<()> {
     for chunk in rows.chunks(1_000) {
+        let chunk_orgs = chunk
+            .iter()
+            .map(|(record, _)| org_of(orgs, record.patient.id.as_str()))
+            .collect::<Result<Vec<_>>>()?;
         exec!(conn conn.re(), c => {
             let mut q = QueryBuilder::new(
                 "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language, org) ",
             );
-            q.push_values(chunk, |mut b, (record, a)| {
+            q.push_values(chunk.iter().zip(&chunk_orgs), |mut b, ((record, a), org)| {
                 let p = &record.patient;
                 b.push_bind(p.id.as_str().to_owned())
                     .push_bind(a.rule.id())
@@ -118,9 +156,7 @@ async fn insert(mut conn: Conn<'_>, rows: &[(&PatientRecord, &Action)]) -> Resul
                     .push_bind(a.reason.clone())
                     .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
                     .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()))
-                    .push_unseparated(", (SELECT org FROM patients WHERE id = ")
-                    .push_bind_unseparated(p.id.as_str().to_owned())
-                    .push_unseparated(")");
+                    .push_bind(*org);
             });
             q.build().execute(c).await
         })?;
@@ -445,7 +481,10 @@ pub(crate) fn evaluated(
 }
 
 /// Replaces the actions of every patient in `batch` with the ones given (a few statements for
-/// the lot, inside the caller's transaction).
+/// the lot, inside the caller's transaction). A patient whose stored actions are already
+/// exactly these keeps their rows: rewriting an unchanged row costs a delete and an insert in
+/// the table, each of its seven indexes and the counts' trigger, and most of a refresh's
+/// patients are unchanged (BENCHMARKS.md, issue 18, *the full refresh's cost*).
 pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     conn: impl Into<Conn<'_>>,
     batch: &[(R, Evaluated)],
@@ -454,15 +493,111 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     if batch.is_empty() {
         return Ok(());
     }
-    let ids: Vec<&str> = batch
+    let ids = ids_of(batch);
+    let orgs = orgs_of(conn.re(), &ids).await?;
+    let stored = stored_rows(conn.re(), &ids).await?;
+    let mut changed: Vec<&(R, Evaluated)> = Vec::new();
+    for item in batch {
+        let record = item.0.borrow();
+        let org = org_of(&orgs, record.patient.id.as_str())?;
+        if stored.get(record.patient.id.as_str()) != Some(&rows_of(record, &item.1.actions, org)) {
+            changed.push(item);
+        }
+    }
+    let changed_ids: Vec<&str> = changed
         .iter()
         .map(|(r, _)| r.borrow().patient.id.as_str())
         .collect();
-    exec!(conn conn.re(), c => in_list("DELETE FROM actions WHERE patient_id IN (", &ids)
-        .build()
-        .execute(c)
-        .await)?;
-    add_many(conn, batch).await
+    for chunk in changed_ids.chunks(1_000) {
+        exec!(conn conn.re(), c => in_list("DELETE FROM actions WHERE patient_id IN (", chunk)
+            .build()
+            .execute(c)
+            .await)?;
+    }
+    let rows: Vec<(&PatientRecord, &Action)> = changed
+        .iter()
+        .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)))
+        .collect();
+    insert(conn.re(), &rows, &orgs).await?;
+    write_horizons(conn, batch, &orgs).await
+}
+
+/// One stored action as compared with a fresh evaluation: every column the store writes,
+/// the practice included.
+#[derive(Debug, PartialEq)]
+struct StoredRow {
+    rule: String,
+    section: String,
+    urgency_rank: i64,
+    due: Option<String>,
+    due_sort: String,
+    reason: String,
+    clinician: Option<String>,
+    language: Option<String>,
+    org: i64,
+}
+
+/// The rows [`insert`] would write for `record`'s `actions`, in rule order.
+fn rows_of(record: &PatientRecord, actions: &[Action], org: i64) -> Vec<StoredRow> {
+    let p = &record.patient;
+    let mut rows: Vec<StoredRow> = actions
+        .iter()
+        .map(|a| StoredRow {
+            rule: a.rule.id().to_owned(),
+            section: a.section.to_owned(),
+            urgency_rank: urgency_rank(a.urgency),
+            due: a.due.map(date_text),
+            due_sort: due_sort(a.due),
+            reason: a.reason.clone(),
+            clinician: p.named_clinician.as_ref().map(|c| c.as_str().to_owned()),
+            language: p.main_language.as_ref().map(|l| l.primary().to_owned()),
+            org,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.rule.cmp(&b.rule));
+    rows
+}
+
+/// The stored actions of these patients by patient, each patient's in rule order (patients
+/// with none are absent).
+async fn stored_rows(mut conn: Conn<'_>, ids: &[&str]) -> Result<HashMap<String, Vec<StoredRow>>> {
+    let mut stored = HashMap::<String, Vec<StoredRow>>::new();
+    for chunk in ids.chunks(1_000) {
+        let rows = on!(conn conn.re(), c => {
+            let rows = in_list(
+                "SELECT a.patient_id, a.rule, a.section, a.urgency_rank, a.due, a.due_sort, a.reason, a.clinician, a.language, a.org FROM actions a WHERE a.patient_id IN (",
+                chunk,
+            )
+            .build()
+            .fetch_all(c)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.text("patient_id")?,
+                        StoredRow {
+                            rule: r.text("rule")?,
+                            section: r.text("section")?,
+                            urgency_rank: r.int("urgency_rank")?,
+                            due: r.opt_text("due")?,
+                            due_sort: r.text("due_sort")?,
+                            reason: r.text("reason")?,
+                            clinician: r.opt_text("clinician")?,
+                            language: r.opt_text("language")?,
+                            org: r.int("org")?,
+                        },
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        for (patient, row) in rows {
+            stored.entry(patient).or_default().push(row);
+        }
+    }
+    for rows in stored.values_mut() {
+        rows.sort_by(|a, b| a.rule.cmp(&b.rule));
+    }
+    Ok(stored)
 }
 
 /// [`add_many`] for patients of `org` that have no actions or horizon stored yet (new ones a
@@ -489,20 +624,32 @@ pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
         .iter()
         .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)))
         .collect();
-    insert(conn.re(), &rows).await?;
+    let ids = ids_of(batch);
+    let orgs = orgs_of(conn.re(), &ids).await?;
+    insert(conn.re(), &rows, &orgs).await?;
+    write_horizons(conn, batch, &orgs).await
+}
+
+/// Writes how long each patient's actions in `batch` stand, leaving a row that says so already.
+async fn write_horizons<R: Borrow<PatientRecord>>(
+    mut conn: Conn<'_>,
+    batch: &[(R, Evaluated)],
+    orgs: &HashMap<String, i64>,
+) -> Result<()> {
     for chunk in batch.chunks(1_000) {
+        let chunk_orgs = chunk
+            .iter()
+            .map(|(record, _)| org_of(orgs, record.borrow().patient.id.as_str()))
+            .collect::<Result<Vec<_>>>()?;
         exec!(conn conn.re(), c => {
             let mut q = QueryBuilder::new("INSERT INTO action_horizons (patient_id, as_of, until, org) ");
-            q.push_values(chunk, |mut b, (record, e)| {
-                let id = record.borrow().patient.id.as_str();
-                b.push_bind(id.to_owned())
+            q.push_values(chunk.iter().zip(&chunk_orgs), |mut b, ((record, e), org)| {
+                b.push_bind(record.borrow().patient.id.as_str().to_owned())
                     .push_bind(date_text(e.as_of))
                     .push_bind(e.until.map(date_text))
-                    .push_unseparated(", (SELECT org FROM patients WHERE id = ")
-                    .push_bind_unseparated(id.to_owned())
-                    .push_unseparated(")");
+                    .push_bind(*org);
             });
-            q.push(" ON CONFLICT (patient_id) DO UPDATE SET as_of = excluded.as_of, until = excluded.until");
+            q.push(" ON CONFLICT (patient_id) DO UPDATE SET as_of = excluded.as_of, until = excluded.until WHERE action_horizons.as_of <> excluded.as_of OR action_horizons.until IS DISTINCT FROM excluded.until");
             q.build().execute(c).await
         })?;
     }
