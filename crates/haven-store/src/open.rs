@@ -369,14 +369,7 @@ mod statistics_tests {
         let url = path.to_string_lossy().into_owned();
         let store = Store::open(&url).await.expect("open");
         let mut conn = store.pool().acquire().await.expect("connection");
-        sqlx::query(
-            "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
-             INSERT INTO organisations (id, ods_code, name, created_at)
-             SELECT i, 'Y' || i, 'Practice ' || i, '2026-12-07T00:00:00Z' FROM n",
-        )
-        .execute(&mut *conn)
-        .await
-        .expect("rows");
+        add_practices(&mut conn, 2..=3_000).await;
         sqlx::query("DELETE FROM sqlite_stat1")
             .execute(&mut *conn)
             .await
@@ -394,14 +387,7 @@ mod statistics_tests {
         let (mut conn, journal) = crate::records::BulkJournal::begin(&store)
             .await
             .expect("bulk");
-        sqlx::query(
-            "WITH RECURSIVE n(i) AS (SELECT 3001 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
-             INSERT INTO organisations (id, ods_code, name, created_at)
-             SELECT i, 'Y' || i, 'Practice ' || i, '2026-12-07T00:00:00Z' FROM n",
-        )
-        .execute(&mut *conn)
-        .await
-        .expect("a load's rows");
+        add_practices(&mut conn, 3_001..=150_000).await;
         journal.leave(&mut conn).await.expect("leave");
         drop(conn);
         let after = rows_estimated(&store, "organisations").await;
@@ -409,6 +395,20 @@ mod statistics_tests {
             before < 5_000 && after > 100_000,
             "statistics follow a bulk load: {before} rows estimated before, {after} after"
         );
+    }
+
+    /// Many rows in one statement: practices numbered `ids`.
+    async fn add_practices(conn: &mut SqliteConnection, ids: std::ops::RangeInclusive<i64>) {
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+             INSERT INTO organisations (id, ods_code, name, created_at)
+             SELECT i, 'Y' || i, 'Practice ' || i, '2026-12-07T00:00:00Z' FROM n",
+        )
+        .bind(ids.start())
+        .bind(ids.end())
+        .execute(&mut *conn)
+        .await
+        .expect("rows");
     }
 
     /// The row count SQLite's statistics give a table (the first figure of its `stat`).
