@@ -167,6 +167,19 @@ impl Store {
             .ok_or_else(|| StoreError::PracticeNotFound(which.trim().to_owned()))
     }
 
+    /// The practice of [`Store::acting_org`], read in one query.
+    pub async fn acting_practice(&self) -> Result<Practice> {
+        let mut all = self.practices().await?;
+        match self.scope {
+            Some(org) => all
+                .into_iter()
+                .find(|p| p.id == org)
+                .ok_or_else(|| StoreError::PracticeNotFound(org.to_string())),
+            None if all.len() == 1 => Ok(all.remove(0)),
+            None => Err(ambiguous(&all)),
+        }
+    }
+
     /// The organisation a new user, token or patient belongs to when nobody said: this store's
     /// own when it is confined to one; otherwise the deployment's only practice. With several
     /// practices an unconfined store refuses to guess.
@@ -177,12 +190,7 @@ impl Store {
         let all = self.practices().await?;
         match all.as_slice() {
             [only] => Ok(only.id),
-            _ => Err(StoreError::PracticeAmbiguous(
-                all.iter()
-                    .map(Practice::label)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )),
+            _ => Err(ambiguous(&all)),
         }
     }
 
@@ -345,6 +353,16 @@ impl Store {
         )
         .await
     }
+}
+
+/// The refusal of a store that serves several practices and was not told which.
+fn ambiguous(all: &[Practice]) -> StoreError {
+    StoreError::PracticeAmbiguous(
+        all.iter()
+            .map(Practice::label)
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 async fn refuse_taken_code(conn: Conn<'_>, code: &OdsCode, except: Option<OrgId>) -> Result<()> {

@@ -18,9 +18,6 @@ pub struct ApiClient {
     /// The store confined to the token's practice: every FHIR read, search, write and export
     /// goes through it (H-66).
     pub store: haven_store::Store,
-    /// The token's practice, as every Patient it reads names it (`managingOrganization`) and
-    /// every Patient it writes must (H-70).
-    pub practice: haven_fhir::Practice,
 }
 
 /// A practice as FHIR names it: a Patient's `managingOrganization`, the practice an import
@@ -38,8 +35,7 @@ pub fn fhir_practice(p: &haven_store::Practice) -> haven_fhir::Practice {
 pub async fn filing_practice(
     store: &haven_store::Store,
 ) -> Result<haven_fhir::Practice, haven_store::StoreError> {
-    let org = store.acting_org().await?;
-    Ok(fhir_practice(&store.practice(&org.to_string()).await?))
+    Ok(fhir_practice(&store.acting_practice().await?))
 }
 
 /// The practice a store is confined to (a token's), as FHIR names it; `None` for the whole
@@ -48,9 +44,7 @@ pub async fn practice_of(
     store: &haven_store::Store,
 ) -> Result<Option<haven_fhir::Practice>, haven_store::StoreError> {
     match store.scope() {
-        Some(org) => Ok(Some(fhir_practice(
-            &store.practice(&org.to_string()).await?,
-        ))),
+        Some(_) => filing_practice(store).await.map(Some),
         None => Ok(None),
     }
 }
@@ -65,6 +59,13 @@ impl ApiClient {
                 ApiScope::Write => "writing (ask an admin for a write token)",
             }))
         }
+    }
+
+    /// The token's practice, as every Patient it reads names it (`managingOrganization`) and
+    /// every Patient it writes must (H-70). Read by the requests that need it, not by every
+    /// request (status polls, downloads).
+    pub async fn practice(&self) -> Result<haven_fhir::Practice, FhirError> {
+        Ok(filing_practice(&self.store).await?)
     }
 
     /// Who to name in the audit log and as the author of imported changes.
@@ -92,14 +93,10 @@ impl FromRequestParts<AppState> for ApiClient {
     ) -> Result<Self, Self::Rejection> {
         let secret = bearer(parts).ok_or(FhirError::Unauthenticated)?;
         match state.store.api_token_for(secret).await? {
-            Some(token) => {
-                let practice = fhir_practice(&state.store.practice(&token.org.to_string()).await?);
-                Ok(ApiClient {
-                    store: state.store.within(token.org),
-                    token,
-                    practice,
-                })
-            }
+            Some(token) => Ok(ApiClient {
+                store: state.store.within(token.org),
+                token,
+            }),
             None => Err(FhirError::BadToken),
         }
     }

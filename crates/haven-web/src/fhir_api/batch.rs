@@ -46,15 +46,19 @@ pub(super) async fn batch(
     FhirBody(body): FhirBody,
 ) -> Result<Response, FhirError> {
     client.require(ApiScope::Write)?;
+    let practice = client.practice().await?;
     let (response_type, entry) = match haven_fhir::batch_entries(&body) {
         Some(parts) => {
             drop(body);
             (
                 "batch-response",
-                each_on_its_own(&state, &client, parts).await,
+                each_on_its_own(&state, &client, &practice, parts).await,
             )
         }
-        None => ("transaction-response", apply(&state, &client, &body).await?),
+        None => (
+            "transaction-response",
+            apply(&state, &client, &practice, &body).await?,
+        ),
     };
     let bundle = Bundle {
         bundle_type: response_type.into(),
@@ -104,7 +108,8 @@ pub(super) async fn create(
         r#"{{"resourceType":"Bundle","type":"transaction","entry":[{{"resource":{text},"request":{request}}}]}}"#
     );
     drop(body);
-    let answer = apply(&state, &client, bundle.as_bytes())
+    let practice = client.practice().await?;
+    let answer = apply(&state, &client, &practice, bundle.as_bytes())
         .await
         .map_err(|error| match error {
             // The error is about the body itself, not an entry of a Bundle the client never sent.
@@ -130,7 +135,7 @@ pub(super) async fn create(
     };
     // The resource as stored, as this token may read it: sensitive history it may not read is
     // stored all the same, and the answer says so instead of showing it.
-    let stored = super::read::current(&client, &resource_type, &id).await?;
+    let stored = super::read::current(&client, &practice, &resource_type, &id).await?;
     let mut response = match stored {
         Some((_, resource)) => write::with_version_headers(fhir_json(status, &resource), &resource),
         None => {
@@ -172,13 +177,14 @@ pub(super) async fn create(
 async fn each_on_its_own(
     state: &AppState,
     client: &ApiClient,
+    practice: &haven_fhir::Practice,
     parts: Vec<String>,
 ) -> Vec<BundleEntry> {
     let mut stored: HashMap<String, String> = HashMap::new();
     let mut answers = Vec::with_capacity(parts.len());
     for (index, part) in parts.into_iter().enumerate() {
         let (part, names) = follow_references(&part, &stored);
-        match apply(state, client, part.as_bytes()).await {
+        match apply(state, client, practice, part.as_bytes()).await {
             Ok(entries) => {
                 let at = entries
                     .iter()
@@ -288,6 +294,7 @@ fn answer(status: String, location: Option<String>, outcome: Option<Value>) -> B
 async fn apply(
     state: &AppState,
     client: &ApiClient,
+    practice: &haven_fhir::Practice,
     body: &[u8],
 ) -> Result<Vec<BundleEntry>, FhirError> {
     // Each entry's resource is read from the text when it is assembled and let go: a 64 MiB
@@ -316,7 +323,7 @@ async fn apply(
     // What does not say when its version was stored is stored now.
     assembler.stored_at(time::OffsetDateTime::now_utc());
     // A Patient naming another practice is refused, never filed under this one (H-70).
-    assembler.files_under(client.practice.clone());
+    assembler.files_under(practice.clone());
     bundle.assemble_into(&mut assembler)?;
     drop(bundle);
     let known = write::known(&client.store, &assembler).await?;

@@ -157,7 +157,7 @@ pub(super) async fn read(
     client.require(ApiScope::Read)?;
     check_type(&resource_type)?;
     let sensitive = client.token.sensitive;
-    let (patient, resource) = current(&client, &resource_type, &id)
+    let (patient, resource) = current(&client, &client.practice().await?, &resource_type, &id)
         .await?
         .ok_or_else(|| FhirError::NotFound(format!("{resource_type}/{id} is not known")))?;
     client
@@ -186,6 +186,7 @@ pub(super) async fn read(
 /// known (and visible).
 pub(super) async fn current(
     client: &ApiClient,
+    practice: &haven_fhir::Practice,
     resource_type: &str,
     id: &str,
 ) -> Result<Option<(String, Value)>, FhirError> {
@@ -194,16 +195,12 @@ pub(super) async fn current(
         return Ok(None);
     };
     let (record, stamp) = stamped_record(store, &patient, visibility(sensitive)).await?;
-    Ok(resources_of(
-        &record,
-        sensitive,
-        resource_type,
-        Some(stamp),
-        &client.practice,
+    Ok(
+        resources_of(&record, sensitive, resource_type, Some(stamp), practice)
+            .into_iter()
+            .find(|r| r.id() == Some(id))
+            .map(|r| (patient, r.to_value())),
     )
-    .into_iter()
-    .find(|r| r.id() == Some(id))
-    .map(|r| (patient, r.to_value())))
 }
 
 /// vread: `GET /fhir/{type}/{id}/_history/{vid}`, one version of a resource from the history
@@ -252,7 +249,8 @@ pub(super) async fn vread(
         record.entries.push(entry);
         (record, None)
     };
-    let resource = resources_of(&record, sensitive, &resource_type, stamp, &client.practice)
+    let practice = client.practice().await?;
+    let resource = resources_of(&record, sensitive, &resource_type, stamp, &practice)
         .into_iter()
         .find(|r| r.id() == Some(id.as_str()))
         .ok_or_else(unknown)?;
@@ -302,7 +300,8 @@ pub(super) async fn search(
     let filter = ResourceFilter::parse(&resource_type, &params)?;
     // `_summary=count` or `_count=0`: the number of matches, no resources.
     let count_only = get("_summary") == Some("count") || get("_count") == Some("0");
-    let mut found = Found::new(&order, after.as_ref(), &filter, &client.practice);
+    let practice = client.practice().await?;
+    let mut found = Found::new(&order, after.as_ref(), &filter, &practice);
 
     let patient = get("patient")
         .or(get("subject"))

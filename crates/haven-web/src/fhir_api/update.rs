@@ -80,7 +80,8 @@ pub(super) async fn update(
     let mut assembler = Assembler::default();
     assembler.stored_at(time::OffsetDateTime::now_utc());
     // A Patient naming another practice is refused, never filed under this one (H-70).
-    assembler.files_under(client.practice.clone());
+    let practice = client.practice().await?;
+    assembler.files_under(practice.clone());
     assembler.add_all(resources)?;
     let known = write::known(&client.store, &assembler).await?;
     let today = state.today();
@@ -116,7 +117,7 @@ pub(super) async fn update(
     } else {
         StatusCode::OK
     };
-    let resource = write::patient_resource(&patient, stamp, &client.practice).to_value();
+    let resource = write::patient_resource(&patient, stamp, &practice).to_value();
     let mut response = write::with_version_headers(fhir_json(status, &resource), &resource);
     if created {
         let location = format!(
