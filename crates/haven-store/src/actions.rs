@@ -131,32 +131,24 @@ fn org_of(orgs: &HashMap<String, i64>, id: &str) -> Result<i64> {
         .ok_or_else(|| crate::StoreError::PatientNotFound(id.to_owned()))
 }
 
-async fn insert(
-    mut conn: Conn<'_>,
-    rows: &[(&PatientRecord, &Action)],
-    orgs: &HashMap<String, i64>,
-) -> Result<()> {
+/// Writes `rows`, each a patient's id with one action row [`rows_of`] made.
+async fn insert(mut conn: Conn<'_>, rows: &[(&str, StoredRow)]) -> Result<()> {
     for chunk in rows.chunks(1_000) {
-        let chunk_orgs = chunk
-            .iter()
-            .map(|(record, _)| org_of(orgs, record.patient.id.as_str()))
-            .collect::<Result<Vec<_>>>()?;
         exec!(conn conn.re(), c => {
             let mut q = QueryBuilder::new(
                 "INSERT INTO actions (patient_id, rule, section, urgency_rank, due, due_sort, reason, clinician, language, org) ",
             );
-            q.push_values(chunk.iter().zip(&chunk_orgs), |mut b, ((record, a), org)| {
-                let p = &record.patient;
-                b.push_bind(p.id.as_str().to_owned())
-                    .push_bind(a.rule.id())
-                    .push_bind(a.section)
-                    .push_bind(urgency_rank(a.urgency))
-                    .push_bind(a.due.map(date_text))
-                    .push_bind(due_sort(a.due))
-                    .push_bind(a.reason.clone())
-                    .push_bind(p.named_clinician.as_ref().map(|c| c.as_str().to_owned()))
-                    .push_bind(p.main_language.as_ref().map(|l| l.primary().to_owned()))
-                    .push_bind(*org);
+            q.push_values(chunk, |mut b, (patient, row)| {
+                b.push_bind(patient.to_string())
+                    .push_bind(row.rule.clone())
+                    .push_bind(row.section.clone())
+                    .push_bind(row.urgency_rank)
+                    .push_bind(row.due.clone())
+                    .push_bind(row.due_sort.clone())
+                    .push_bind(row.reason.clone())
+                    .push_bind(row.clinician.clone())
+                    .push_bind(row.language.clone())
+                    .push_bind(row.org);
             });
             q.build().execute(c).await
         })?;
@@ -496,34 +488,28 @@ pub(crate) async fn replace_many<R: Borrow<PatientRecord>>(
     let ids = ids_of(batch);
     let orgs = orgs_of(conn.re(), &ids).await?;
     let stored = stored_rows(conn.re(), &ids).await?;
-    let mut changed: Vec<&(R, Evaluated)> = Vec::new();
-    for item in batch {
-        let record = item.0.borrow();
-        let org = org_of(&orgs, record.patient.id.as_str())?;
-        if stored.get(record.patient.id.as_str()) != Some(&rows_of(record, &item.1.actions, org)) {
-            changed.push(item);
+    let mut changed_ids: Vec<&str> = Vec::new();
+    let mut rows: Vec<(&str, StoredRow)> = Vec::new();
+    for (record, evaluated) in batch {
+        let id = record.borrow().patient.id.as_str();
+        let fresh = rows_of(record.borrow(), &evaluated.actions, org_of(&orgs, id)?);
+        if stored.get(id) != Some(&fresh) {
+            changed_ids.push(id);
+            rows.extend(fresh.into_iter().map(|row| (id, row)));
         }
     }
-    let changed_ids: Vec<&str> = changed
-        .iter()
-        .map(|(r, _)| r.borrow().patient.id.as_str())
-        .collect();
     for chunk in changed_ids.chunks(1_000) {
         exec!(conn conn.re(), c => in_list("DELETE FROM actions WHERE patient_id IN (", chunk)
             .build()
             .execute(c)
             .await)?;
     }
-    let rows: Vec<(&PatientRecord, &Action)> = changed
-        .iter()
-        .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)))
-        .collect();
-    insert(conn.re(), &rows, &orgs).await?;
+    insert(conn.re(), &rows).await?;
     write_horizons(conn, batch, &orgs).await
 }
 
-/// One stored action as compared with a fresh evaluation: every column the store writes,
-/// the practice included.
+/// One stored action, as written and as compared with a fresh evaluation: every column the
+/// store writes, the practice included.
 #[derive(Debug, PartialEq)]
 struct StoredRow {
     rule: String,
@@ -620,13 +606,14 @@ pub(crate) async fn add_many<R: Borrow<PatientRecord>>(
     batch: &[(R, Evaluated)],
 ) -> Result<()> {
     let mut conn = conn.into();
-    let rows: Vec<(&PatientRecord, &Action)> = batch
-        .iter()
-        .flat_map(|(r, e)| e.actions.iter().map(move |a| (r.borrow(), a)))
-        .collect();
     let ids = ids_of(batch);
     let orgs = orgs_of(conn.re(), &ids).await?;
-    insert(conn.re(), &rows, &orgs).await?;
+    let mut rows: Vec<(&str, StoredRow)> = Vec::new();
+    for ((record, evaluated), id) in batch.iter().zip(&ids) {
+        let fresh = rows_of(record.borrow(), &evaluated.actions, org_of(&orgs, id)?);
+        rows.extend(fresh.into_iter().map(|row| (*id, row)));
+    }
+    insert(conn.re(), &rows).await?;
     write_horizons(conn, batch, &orgs).await
 }
 
