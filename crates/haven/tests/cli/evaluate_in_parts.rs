@@ -288,8 +288,12 @@ fn a_fault_anywhere_is_named_by_the_parts_as_one_pass_names_it() {
             prop_assert_eq!(notes(&whole), notes(&apart));
             prop_assert!(whole.stdout == apart.stdout, "output differs");
             if whole.status.code() == Some(1) {
+                // A line cut short can make a small file read as something other than NDJSON:
+                // that input is read in one pass by design (ARCHITECTURE.md), and still named
+                // alike (above).
                 prop_assert!(
-                    read_as(&apart, "a part found the first error"),
+                    read_as(&apart, "a part found the first error")
+                        || read_as(&apart, "an input is not NDJSON"),
                     "{}",
                     String::from_utf8_lossy(&apart.stderr)
                 );
