@@ -7,6 +7,7 @@ mod checkpoint;
 mod introduce;
 mod key;
 mod manifest;
+mod reads;
 mod row;
 mod seal;
 mod verify;
@@ -97,6 +98,8 @@ pub(crate) struct Trail {
     /// Rows appended since the last checkpoint, counted before they commit.
     since_checkpoint: AtomicU64,
     due: Notify,
+    /// Reads' rows waiting to be committed in a group (`reads.rs`).
+    reads: reads::ReadQueue,
 }
 
 impl Trail {
@@ -107,6 +110,7 @@ impl Trail {
             checkpointed: AtomicI64::new(head),
             since_checkpoint: AtomicU64::new(0),
             due: Notify::new(),
+            reads: reads::ReadQueue::default(),
         }
     }
 
@@ -128,12 +132,30 @@ impl Trail {
         action: &str,
         rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
     ) -> Result<()> {
-        let written = write_rows(conn.into(), &self.key, org, actor, action, rows).await?;
+        // Collected before the first await: a closure held across it would make the future
+        // not `Send` for callers whose rows borrow (rustc's higher-ranked lifetime limits).
+        let lines: Vec<Line<'_>> = rows
+            .into_iter()
+            .map(|(patient, detail)| Line {
+                org,
+                actor: &actor.0,
+                action,
+                patient,
+                detail,
+            })
+            .collect();
+        let written = write_rows(conn.into(), &self.key, lines).await?;
+        self.count(written);
+        Ok(())
+    }
+
+    /// Counts rows appended since the last checkpoint, and wakes the checkpoint writer when
+    /// enough have been.
+    fn count(&self, written: u64) {
         let pending = self.since_checkpoint.fetch_add(written, Ordering::Relaxed) + written;
         if pending >= CHECKPOINT_EVERY {
             self.due.notify_one();
         }
-        Ok(())
     }
 }
 
@@ -200,48 +222,55 @@ impl Scoped<'_> {
     }
 }
 
+/// One row to append, before it is sealed: who did what, to which patient.
+pub(crate) struct Line<'a> {
+    /// The row's organisation; `None` takes that of the patient it names.
+    pub org: Option<OrgId>,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub patient: Option<&'a str>,
+    pub detail: String,
+}
+
 /// Seals and inserts rows after the current head; returns how many. A row's organisation is
-/// `org`, else that of the patient it names; it is not part of the seal (the seal's fields are
-/// those of every earlier row), and like every column the append-only triggers keep it.
+/// its own, else that of the patient it names; it is not part of the seal (the seal's fields
+/// are those of every earlier row), and like every column the append-only triggers keep it.
 async fn write_rows<'a>(
     mut conn: Conn<'_>,
     key: &AuditKey,
-    org: Option<OrgId>,
-    actor: &Actor,
-    action: &str,
-    rows: impl IntoIterator<Item = (Option<&'a str>, String)>,
+    lines: impl IntoIterator<Item = Line<'a>>,
 ) -> Result<u64> {
     let (mut seq, mut prev) = head(conn.re())
         .await?
         .unwrap_or_else(|| (0, GENESIS.to_owned()));
     let at = timestamp_text(now());
     let mut chained = Vec::new();
-    for (patient, detail) in rows {
+    for line in lines {
         seq += 1;
         let fields = RowFields {
             seq,
             at: &at,
-            actor: &actor.0,
-            action,
-            patient,
-            detail: &detail,
+            actor: line.actor,
+            action: line.action,
+            patient: line.patient,
+            detail: &line.detail,
         };
         let hash = fields.seal(key, &prev);
         chained.push(AuditRow {
             seq,
-            patient,
-            detail,
+            line,
             prev: std::mem::replace(&mut prev, hash.clone()),
             hash,
         });
     }
-    if let (Conn::Postgres(c), Some(org)) = (&mut conn, org)
+    // COPY cannot look a patient's organisation up, so only rows that name their own go by it.
+    if let Conn::Postgres(c) = &mut conn
         && chained.len() >= COPY_FROM
+        && chained.iter().all(|r| r.line.org.is_some())
     {
-        crate::load_pg::audit_rows(c, &at, actor, action, &chained, org).await?;
+        crate::load_pg::audit_rows(c, &at, &chained).await?;
         return Ok(chained.len() as u64);
     }
-    let org = org.map(|o| o.0);
     // 10 parameters a row: 500 rows stay far below SQLite's parameter limit.
     for chunk in chained.chunks(500) {
         exec!(conn conn.re(), c => {
@@ -251,16 +280,16 @@ async fn write_rows<'a>(
             q.push_values(chunk, |mut b, r| {
                 b.push_bind(r.seq)
                     .push_bind(&at)
-                    .push_bind(&actor.0)
-                    .push_bind(action)
-                    .push_bind(r.patient)
-                    .push_bind(&r.detail)
+                    .push_bind(r.line.actor)
+                    .push_bind(r.line.action)
+                    .push_bind(r.line.patient)
+                    .push_bind(&r.line.detail)
                     .push_bind(&r.prev)
                     .push_bind(&r.hash)
                     .push_unseparated(", COALESCE(CAST(")
-                    .push_bind_unseparated(org)
+                    .push_bind_unseparated(r.line.org.map(|o| o.0))
                     .push_unseparated(" AS BIGINT), (SELECT org FROM patients WHERE id = ")
-                    .push_bind_unseparated(r.patient)
+                    .push_bind_unseparated(r.line.patient)
                     .push_unseparated("))");
             });
             q.build().execute(c).await
@@ -291,12 +320,16 @@ impl Store {
         patient: Option<&str>,
         detail: &str,
     ) -> Result<()> {
-        let mut tx = self.db().write().await?;
-        self.audit()
-            .append(&mut tx, actor, action, patient, detail)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        reads::append(
+            self.db(),
+            &self.audit,
+            self.scope,
+            actor,
+            action,
+            patient,
+            detail,
+        )
+        .await
     }
 
     /// Audit rows matching `query`, newest first (on a store confined to an organisation, that

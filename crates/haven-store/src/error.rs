@@ -72,6 +72,10 @@ pub enum StoreError {
     )]
     AuditKeyMissing { path: String },
     #[error(
+        "the audit writer stopped before it stored this read's audit row (the server is shutting down): try again"
+    )]
+    AuditWriterGone,
+    #[error(
         "the audit log in {backup} is sealed with another key than the one at {key}: give that backup's key with --audit-key"
     )]
     AuditKeyMismatch { backup: String, key: String },

@@ -158,20 +158,17 @@ pub(crate) async fn actions<R: Borrow<PatientRecord>>(
 /// One sealed audit row, as `audit.rs` chains it.
 pub(crate) struct AuditRow<'a> {
     pub seq: i64,
-    pub patient: Option<&'a str>,
-    pub detail: String,
+    pub line: crate::audit::Line<'a>,
     pub prev: String,
     pub hash: String,
 }
 
-/// Sealed audit rows of one actor and action, all of organisation `org`.
+/// Sealed audit rows, stamped `at`, each of the organisation it names (`audit.rs` sends rows
+/// here only when every one names it).
 pub(crate) async fn audit_rows(
     conn: &mut PgConnection,
     at: &str,
-    actor: &Actor,
-    action: &str,
     rows: &[AuditRow<'_>],
-    org: OrgId,
 ) -> Result<()> {
     load(
         conn,
@@ -182,13 +179,13 @@ pub(crate) async fn audit_rows(
             out.row(9)
                 .int8(r.seq)
                 .text(at)?
-                .text(&actor.0)?
-                .text(action)?
-                .opt_text(r.patient)?
-                .text(&r.detail)?
+                .text(r.line.actor)?
+                .text(r.line.action)?
+                .opt_text(r.line.patient)?
+                .text(&r.line.detail)?
                 .text(&r.prev)?
                 .text(&r.hash)?
-                .int8(org.0);
+                .opt_int8(r.line.org.map(|o| o.0));
             Ok(())
         },
     )

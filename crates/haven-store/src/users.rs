@@ -108,11 +108,20 @@ impl Store {
 
     /// The organisation a user belongs to; `None` for no such user.
     pub async fn user_org(&self, username: &str) -> Result<Option<OrgId>> {
-        let org: Option<i64> = on!(self.db(), p => sqlx::query_scalar("SELECT org FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(p)
-            .await)?;
-        Ok(org.map(OrgId))
+        Ok(self.user_with_org(username).await?.map(|(_, org)| org))
+    }
+
+    /// A user and the organisation they belong to, in one read (every signed-in request needs
+    /// both).
+    pub async fn user_with_org(&self, username: &str) -> Result<Option<(User, OrgId)>> {
+        on!(self.db(), p => {
+            let row = sqlx::query("SELECT * FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(p)
+                .await?;
+            row.map(|r| Ok((user_from_row(&r)?, OrgId(r.int("org")?))))
+                .transpose()
+        })
     }
 
     /// The users of the store's organisation (of every one on a store for the whole

@@ -291,6 +291,56 @@ both! {
         assert_eq!(db.store.count_patients().await.expect("count"), 30);
     }
 
+    async fn reads_waiting_together_are_committed_as_one_group_in_one_unbroken_chain(db) {
+        let p = db
+            .store
+            .create_patient(&actor(), patient("Nadia", "Rahimi"), vec![])
+            .await
+            .expect("create");
+        // All forty are queued before the writer runs (one thread): they share one commit,
+        // so one stamp, and each is answered only after it.
+        let reads = (0..40).map(|i| {
+            let (store, id) = (&db.store, p.id.as_str());
+            async move {
+                let who = Actor::new(format!("dr.{}", i % 3));
+                store.audit_read(&who, "patient.view", Some(id), &i.to_string()).await
+            }
+        });
+        for outcome in futures_util::future::join_all(reads).await {
+            outcome.expect("read");
+        }
+        let rows = db.store.audit_recent(Some(p.id.as_str()), 100).await.expect("audit");
+        let views: Vec<_> = rows.iter().filter(|r| r.action == "patient.view").collect();
+        assert_eq!(views.len(), 40);
+        assert!(views.iter().all(|r| r.at == views[0].at), "one group, one stamp");
+        let mut details: Vec<usize> = views.iter().map(|r| r.detail.parse().expect("n")).collect();
+        details.sort_unstable();
+        assert_eq!(details, (0..40).collect::<Vec<_>>(), "each read has its own row");
+        assert!(views.iter().all(|r| r.actor == format!("dr.{}", r.detail.parse::<usize>().expect("n") % 3)));
+        assert_eq!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact { entries: 41, unkeyed: 0, checkpoints: 0 }
+        );
+    }
+
+    async fn a_read_whose_row_the_database_refuses_costs_the_others_in_its_group_nothing(db) {
+        // PostgreSQL refuses a NUL in text; SQLite keeps it. Either way the other two reads in
+        // the group are stored, and the refused one is told.
+        let details = ["first", "bad\0detail", "third"];
+        let who = actor();
+        let reads = details.iter().map(|d| db.store.audit_read(&who, "report.view", None, d));
+        let outcomes = futures_util::future::join_all(reads).await;
+        assert!(outcomes[0].is_ok() && outcomes[2].is_ok(), "{outcomes:?}");
+        let refused = db.store.backend() == haven_store::Backend::Postgres;
+        assert_eq!(outcomes[1].is_err(), refused, "{outcomes:?}");
+        let stored = db.store.audit_recent(None, 10).await.expect("audit");
+        assert_eq!(stored.len(), if refused { 2 } else { 3 });
+        assert!(matches!(
+            db.store.audit_verify().await.expect("verify"),
+            AuditVerification::Intact { unkeyed: 0, .. }
+        ));
+    }
+
     async fn two_clinicians_saving_the_same_entry_one_is_told_it_changed(db) {
         let p = db
             .store

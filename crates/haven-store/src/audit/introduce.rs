@@ -13,7 +13,7 @@ use sqlx::{Connection, SqliteConnection};
 
 use super::key::{AuditKey, KeyFileError};
 use super::row::{NEWEST, StoredRow};
-use super::{AuditFiles, Trail, head, write_rows};
+use super::{AuditFiles, Line, Trail, head, write_rows};
 use crate::db::{Conn, Pool, on};
 use crate::{Actor, Result, Store, StoreError};
 
@@ -77,10 +77,13 @@ async fn introduce(pool: &Pool, path: &Path) -> Result<(AuditKey, bool)> {
             write_rows(
                 tx.conn(),
                 &key,
-                None,
-                &Actor::new("haven"),
-                KEY_INTRODUCED,
-                [(None, introduction(&key, last.entry.seq))],
+                [Line {
+                    org: None,
+                    actor: "haven",
+                    action: KEY_INTRODUCED,
+                    patient: None,
+                    detail: introduction(&key, last.entry.seq),
+                }],
             )
             .await?;
         }

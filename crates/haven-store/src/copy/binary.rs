@@ -64,6 +64,13 @@ impl Rows {
         self
     }
 
+    pub(crate) fn opt_int8(&mut self, value: Option<i64>) -> &mut Self {
+        match value {
+            Some(v) => self.int8(v),
+            None => self.null(),
+        }
+    }
+
     /// An `INTEGER`.
     pub(crate) fn int4(&mut self, value: i32) -> &mut Self {
         self.buf.extend_from_slice(&4i32.to_be_bytes());

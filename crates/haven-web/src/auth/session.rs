@@ -141,8 +141,8 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
         state.store.delete_session(&hash).await?;
         return Ok(SessionContext::Expired);
     }
-    let user = match state.store.user(&session.username).await? {
-        Some(u) if u.active => u,
+    let (user, org) = match state.store.user_with_org(&session.username).await? {
+        Some((u, org)) if u.active => (u, org),
         _ => {
             state.store.delete_session(&hash).await?;
             return Ok(SessionContext::None);
@@ -151,9 +151,6 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<SessionCon
     if idle > time::Duration::seconds(TOUCH_EVERY_SECONDS) {
         state.store.touch_session(&hash, now).await?;
     }
-    let Some(org) = state.store.user_org(&user.username).await? else {
-        return Ok(SessionContext::None);
-    };
     Ok(SessionContext::Active(Box::new(CurrentUser {
         store: state.store.within(org),
         username: user.username,
