@@ -13,7 +13,10 @@
 # them). The CDS body is made once from an export of the first database and kept in $BENCH_DIR.
 # Audit key and checkpoint files of each database are kept in $BENCH_DIR (default
 # /tmp/haven-bench-web) as db1.*, db2.* …: run with the same BENCH_DIR and --db order after a
-# --demo run. HAVEN_BIN names the binary (default: build this checkout's release binary).
+# --demo run. HAVEN_BIN names the binary (default: build this checkout's release binary);
+# `--bin PATH` before a `--db` serves that database with another binary instead, and the same
+# URL may be named twice: one run then compares two builds on one database (two servers on it,
+# one audit key: the files are named after the URL's first --db).
 # Prints each figure as it comes, then a table: p50, p99, requests/s per database, and each
 # database's p99 and throughput over the first's.
 set -euo pipefail
@@ -22,12 +25,15 @@ N=10000
 SECS=15
 DEMO=0
 DBS=()
+BINS=()
+NEXT_BIN=""
 while [ $# -gt 0 ]; do
     case $1 in
         --patients) N=$2; shift 2 ;;
         --seconds) SECS=$2; shift 2 ;;
         --demo) DEMO=1; shift ;;
-        --db) DBS+=("$2"); shift 2 ;;
+        --bin) NEXT_BIN=$2; shift 2 ;;
+        --db) DBS+=("$2"); BINS+=("$NEXT_BIN"); NEXT_BIN=""; shift 2 ;;
         *) echo "bench_backends_web.sh: unknown argument $1 (see the comment at the top)" >&2; exit 2 ;;
     esac
 done
@@ -40,18 +46,32 @@ if [ -z "${HAVEN_BIN:-}" ]; then
 fi
 AS_OF=2026-11-28
 PID=pat-$(( N >= 10000 ? 5000 : (N + 1) / 2 ))
-haven() { # INDEX ARGS…: the binary on database INDEX with its own audit files
+NAMES=() # how the figures name each server: its database, and its binary when they differ
+for i in "${!DBS[@]}"; do
+    BINS[$i]=${BINS[$i]:-$HAVEN_BIN}
+    NAMES[$i]=${DBS[$i]##*/}
+done
+if [ "$(printf '%s\n' "${BINS[@]}" | sort -u | wc -l)" -gt 1 ]; then
+    for i in "${!DBS[@]}"; do NAMES[$i]="${NAMES[$i]}[${BINS[$i]##*/}]"; done
+fi
+files() { # INDEX: the audit files' stem, that of the first --db naming the same URL
+    local j
+    for j in "${!DBS[@]}"; do [ "${DBS[$j]}" = "${DBS[$1]}" ] && { echo "$WORK/db$j"; return; }; done
+}
+haven() { # INDEX ARGS…: database INDEX's binary on it, with its audit files
     local i=$1; shift
-    "$HAVEN_BIN" --db "${DBS[$i]}" --audit-key "$WORK/db$i.key" --audit-checkpoints "$WORK/db$i.checkpoints" "$@"
+    "${BINS[$i]}" --db "${DBS[$i]}" --audit-key "$(files "$i").key" --audit-checkpoints "$(files "$i").checkpoints" "$@"
 }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 if [ "$DEMO" = 1 ]; then
     echo "== demo, $N patients, into each database side by side (not timed); load average $(loadavg)"
     LOADS=()
-    for i in "${!DBS[@]}"; do haven "$i" demo --patients "$N" --seed 1 --as-of $AS_OF >"$WORK/db$i.demo.log" 2>&1 & LOADS+=($!); done
+    FIRSTS=() # each database once
+    for i in "${!DBS[@]}"; do [ "$(files "$i")" = "$WORK/db$i" ] && FIRSTS+=("$i"); done
+    for i in "${FIRSTS[@]}"; do haven "$i" demo --patients "$N" --seed 1 --as-of $AS_OF >"$WORK/db$i.demo.log" 2>&1 & LOADS+=($!); done
     for p in "${LOADS[@]}"; do wait "$p"; done
-    for i in "${!DBS[@]}"; do
+    for i in "${FIRSTS[@]}"; do
         printf 'bench-password-123\n' | haven "$i" user add bench --role clinician --password-stdin >/dev/null
     done
 fi
@@ -70,8 +90,7 @@ declare -A COOKIE TOKEN
 for i in "${!DBS[@]}"; do
     TOKEN[$i]=$(haven "$i" token add "bench-web-$$" --scope read | awk 'NF==1 {print $1}' | head -n 1)
     port=$((18091 + i))
-    "$HAVEN_BIN" --db "${DBS[$i]}" --audit-key "$WORK/db$i.key" --audit-checkpoints "$WORK/db$i.checkpoints" \
-        serve --addr "127.0.0.1:$port" >"$WORK/serve-$i.log" 2>&1 &
+    haven "$i" serve --addr "127.0.0.1:$port" >"$WORK/serve-$i.log" 2>&1 &
     SERVERS+=($!)
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "haven serve on ${DBS[$i]} did not start" >&2; exit 1; }
@@ -137,13 +156,13 @@ for r in "${!REQUESTS[@]}"; do
         if [[ $req == "/patients?q="* ]]; then # what the search finds, the same on every backend
             found=" [$(curl -s -H "Cookie: ${COOKIE[$i]}" "http://127.0.0.1:$port$req" | grep -o 'of [0-9]* patients*\.\|No patients found' | head -n 1 || true)]"
         fi
-        echo "-- ${DBS[$i]##*/} $req$found: p50/p90/p99 ms, req/s, non-2xx: ${line#* * } (load average $before)"
+        echo "-- ${NAMES[$i]} $req$found: p50/p90/p99 ms, req/s, non-2xx: ${line#* * } (load average $before)"
     done
 done
-for i in "${!DBS[@]}"; do echo "-- server $i (${DBS[$i]##*/}) resident memory: $(ps -o rss= -p "${SERVERS[$i]}") KB"; done
+for i in "${!DBS[@]}"; do echo "-- server $i (${NAMES[$i]}) resident memory: $(ps -o rss= -p "${SERVERS[$i]}") KB"; done
 
 echo "== summary (ratios: database over the first)"
-python3 - "$WORK/results.txt" "${#DBS[@]}" "${DBS[@]##*/}" "${REQUESTS[@]}" <<'PY'
+python3 - "$WORK/results.txt" "${#DBS[@]}" "${NAMES[@]}" "${REQUESTS[@]}" <<'PY'
 import sys
 path, n = sys.argv[1], int(sys.argv[2])
 names, requests = sys.argv[3:3 + n], sys.argv[3 + n:]
