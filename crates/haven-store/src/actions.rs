@@ -13,7 +13,7 @@ use haven_core::record::PatientRecord;
 use haven_core::rules::{self, Action, Urgency};
 use sqlx::{QueryBuilder, Row};
 
-use crate::codec::{date_text, in_list};
+use crate::codec::{date_text, in_list, parse_date};
 use crate::db::{Conn, ReadRow, exec, on};
 use crate::{Result, Store, projection};
 
@@ -190,9 +190,7 @@ impl Store {
     /// ([`Store::refresh_actions_incrementally`]), which gives exactly what re-evaluating
     /// everyone would.
     pub async fn refresh_actions_if_stale(&self, policy: &Policy, today: Date) -> Result<bool> {
-        let fingerprint = policy_fingerprint(policy);
-        let as_of = self.setting(AS_OF_KEY).await?;
-        let same_policy = self.setting(POLICY_KEY).await?.as_deref() == Some(&fingerprint);
+        let (as_of, same_policy) = self.actions_stored_for(policy).await?;
         if same_policy && as_of.as_deref() == Some(&date_text(today)) {
             return Ok(false);
         }
@@ -202,6 +200,32 @@ impl Store {
             self.refresh_all_actions(policy, today).await?;
         }
         Ok(true)
+    }
+
+    /// The day the stored actions were last brought up to for everyone, when known (never
+    /// after a bulk load until the next refresh): what a list shown before today's refresh
+    /// finishes is as of.
+    pub async fn actions_as_of(&self) -> Result<Option<Date>> {
+        self.setting(AS_OF_KEY)
+            .await?
+            .map(|text| parse_date(&text))
+            .transpose()
+    }
+
+    /// Whether the stored actions are those of `today` under `policy`: a refresh would do
+    /// nothing.
+    pub async fn actions_current(&self, policy: &Policy, today: Date) -> Result<bool> {
+        let (as_of, same_policy) = self.actions_stored_for(policy).await?;
+        Ok(same_policy && as_of.as_deref() == Some(&date_text(today)))
+    }
+
+    /// The stored actions' day (as stored) and whether they were evaluated under `policy`
+    /// and this build's rule versions.
+    async fn actions_stored_for(&self, policy: &Policy) -> Result<(Option<String>, bool)> {
+        let as_of = self.setting(AS_OF_KEY).await?;
+        let same_policy =
+            self.setting(POLICY_KEY).await?.as_deref() == Some(&policy_fingerprint(policy));
+        Ok((as_of, same_policy))
     }
 
     /// Re-evaluates everyone as of `today` under `policy` (a policy change, a new rule version).

@@ -10,6 +10,8 @@
 //! - [`error`]: [`AppError`], the one error type, rendered as a safe page and logged once;
 //! - [`reference`]: country and language tables for forms;
 //! - [`l10n`]: Fluent translations of the patient handouts, with their review status;
+//! - [`actions_refresh`]: one population refresh of the stored actions at a time, which the
+//!   worklist and recall pages wait for only briefly;
 //! - [`limits`]: how many heavy requests (FHIR writes, CDS Hooks calls, bulk exports) run at
 //!   once, the rest refused at once with 503 and `Retry-After`;
 //! - `assets`, `health`, `layers`: the stylesheet, `/healthz`, security headers and tracing;
@@ -17,6 +19,7 @@
 //!   order inside right-to-left text;
 //! - `dates`: dates as NHS pages write them ("4 April 2026"), and the `nhs` template filter.
 
+pub mod actions_refresh;
 pub mod auth;
 pub mod cds;
 pub mod error;

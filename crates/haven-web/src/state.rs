@@ -9,6 +9,7 @@ use haven_core::policy::Policy;
 use haven_store::Store;
 use time::OffsetDateTime;
 
+use crate::actions_refresh::ActionsRefresher;
 use crate::cds::CdsConfig;
 use crate::fhir_api::FhirConfig;
 use crate::limits::Limits;
@@ -61,11 +62,15 @@ pub struct AppState {
     /// The care-rule policy, reloaded when an admin changes a setting.
     pub policy: Arc<RwLock<Policy>>,
     pub config: Arc<WebConfig>,
+    /// The population refresh of the stored actions, one at a time for the pages and the
+    /// server's periodic refresh alike.
+    pub refresher: ActionsRefresher,
 }
 
 impl AppState {
     pub fn new(store: Store, policy: Policy, config: WebConfig) -> Self {
         Self {
+            refresher: ActionsRefresher::new(store.clone()),
             store,
             policy: Arc::new(RwLock::new(policy)),
             config: Arc::new(config),

@@ -159,7 +159,13 @@ both! {
             .count();
         assert!(due < records.len(), "some answers stand past tomorrow");
         // The first refresh knows of no earlier one: everyone.
+        assert_eq!(store.actions_as_of().await.expect("as of"), None);
+        assert!(!store.actions_current(&policy, day).await.expect("current"));
         assert!(store.refresh_actions_if_stale(&policy, day).await.expect("first"));
+        // What a list shown before the next day's refresh says it is as of.
+        assert_eq!(store.actions_as_of().await.expect("as of"), Some(day));
+        assert!(store.actions_current(&policy, day).await.expect("current"));
+        assert!(!store.actions_current(&policy, tomorrow).await.expect("current"));
         let store = db.reopen_on(at(tomorrow)).await;
         let refreshed = store
             .refresh_actions_incrementally(&policy, tomorrow)

@@ -1,7 +1,8 @@
 //! The recall list (`/recalls`): who is due or overdue for contact, with the reason, most
 //! overdue first — people who missed an appointment and have not been reached
 //! (`followup.dna-outreach`), and people whose follow-up contact is due
-//! (`followup.overdue`). Read from the stored actions, like the worklist.
+//! (`followup.overdue`). Read from the stored actions, like the worklist, with the same
+//! notice while they are being brought up to date for today (`worklist::CatchingUp`).
 //!
 //! Reception books recalls, so receptionists see the list too, with administrative facts only:
 //! the reason of `followup.overdue` names risk reviews and life events (the interval it counts
@@ -24,7 +25,7 @@ use super::actions::resolve_href;
 use super::interpreter_booking::with_back;
 use super::kinds::new_href;
 use super::layout::Layout;
-use super::worklist::overdue_text;
+use super::worklist::{CatchingUp, overdue_text};
 use super::{encode_query, page, patient_href};
 use crate::AppState;
 use crate::auth::{CurrentUser, PATIENT_ROLES};
@@ -95,6 +96,8 @@ struct RecallPage {
     rows: Vec<Row>,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// Set while the stored actions are not yet today's.
+    catching_up: Option<CatchingUp>,
 }
 
 /// What resolves a recall, for this user: the outreach page after a missed contact, otherwise
@@ -150,8 +153,9 @@ async fn list(
     Query(filters): Query<Filters>,
 ) -> Result<Response, AppError> {
     user.require(PATIENT_ROLES)?;
-    user.store
-        .refresh_actions_if_stale(&state.policy(), state.today())
+    let freshness = state
+        .refresher
+        .for_page(&state.policy(), state.today())
         .await?;
     let page_no = filters.page_no();
     let query = ActionQuery {
@@ -192,6 +196,7 @@ async fn list(
         total: counts.total,
         prev_href: (page_no > 1).then(|| filters.href(page_no - 1)),
         next_href: (shown < counts.total).then(|| filters.href(page_no + 1)),
+        catching_up: CatchingUp::of(freshness),
         rows,
     };
     page(&page_data)

@@ -6,8 +6,12 @@
 //!
 //! The rows come from the store's actions table (`store.actions`), which holds the care
 //! rules' output for every patient: rewritten for a patient in the same transaction as any
-//! change to their record (so a saved entry shows at once), and for everyone on the first
-//! view after the date, the policy or a rule's version changed (`refresh_actions_if_stale`).
+//! change to their record (so a saved entry shows at once), and for everyone after the date,
+//! the policy or a rule's version changed (`refresh_actions_if_stale`, run by the server at
+//! start and every five minutes, and asked for by each view). A view waits for that refresh
+//! only briefly (`actions_refresh::PAGE_WAIT`): after a date change a large practice's refresh
+//! takes minutes, so the page then shows the stored list with a notice ([`CatchingUp`]) that
+//! tasks which fell due since may be missing.
 //! Evaluating the population at view time instead (`scan_records` + `rules::evaluate`) took
 //! about a minute for one clinician's 30,000 of 100,000 demo patients; the table answers in
 //! milliseconds.
@@ -34,6 +38,7 @@ use super::form::{Choice, choices_with_blank};
 use super::layout::Layout;
 use super::{encode_query, page, patient_href, see_other};
 use crate::AppState;
+use crate::actions_refresh::Freshness;
 use crate::auth::{ALL_ROLES, CLINICAL_ROLES, CurrentUser};
 use crate::dates;
 use crate::error::AppError;
@@ -101,6 +106,27 @@ pub fn query(
     }
 }
 
+/// The notice of a list read from stored actions that are not yet today's
+/// (`templates/worklist/_catching_up.html`): the refresh is still running, or failed.
+pub struct CatchingUp {
+    /// The day the shown actions were evaluated for ("27 November 2026"); empty when unknown.
+    pub as_of: String,
+    pub failed: bool,
+}
+
+impl CatchingUp {
+    /// The notice for a list read with this freshness; none when it is today's.
+    pub fn of(freshness: Freshness) -> Option<Self> {
+        match freshness {
+            Freshness::Current { .. } => None,
+            Freshness::Behind { as_of, failed } => Some(Self {
+                as_of: as_of.map(dates::long).unwrap_or_default(),
+                failed,
+            }),
+        }
+    }
+}
+
 pub struct Row {
     pub href: String,
     pub name: String,
@@ -165,6 +191,8 @@ struct WorklistPage {
     other_href: Option<(&'static str, &'static str)>,
     /// Patients whose rules view could not be rebuilt: their tasks are missing from this list.
     unevaluated: usize,
+    /// Set while the stored actions are not yet today's.
+    catching_up: Option<CatchingUp>,
 }
 
 fn href(base: &str, f: &Filters) -> String {
@@ -270,9 +298,9 @@ async fn render(
             .collect()
     });
     let started = std::time::Instant::now();
-    let refreshed = user
-        .store
-        .refresh_actions_if_stale(&state.policy(), state.today())
+    let freshness = state
+        .refresher
+        .for_page(&state.policy(), state.today())
         .await?;
     let refresh_ms = started.elapsed().as_millis() as u64;
     let limit = if counts_only { 1 } else { PAGE_SIZE };
@@ -293,7 +321,8 @@ async fn render(
     let unevaluated = user.store.rule_view_failures().await?.len();
     // Timings only (no patient data), to watch the worklist against its 50 ms target.
     tracing::info!(
-        refreshed,
+        refreshed = matches!(freshness, Freshness::Current { refreshed: true }),
+        up_to_date = matches!(freshness, Freshness::Current { .. }),
         tasks = c.total,
         refresh_ms,
         query_ms,
@@ -381,6 +410,7 @@ async fn render(
         heading: heading.to_owned(),
         intro: intro.to_owned(),
         unevaluated,
+        catching_up: CatchingUp::of(freshness),
         action: base,
         counts_only,
         total,

@@ -24,6 +24,8 @@ mod database;
 pub struct TestApp {
     pub base: String,
     pub store: Store,
+    /// The app's refresher of the stored actions, for tests that hold it busy.
+    pub refresher: haven_web::actions_refresh::ActionsRefresher,
     _dir: tempfile::TempDir,
     /// Dropped after the server: the PostgreSQL database of the test, if on PostgreSQL.
     _database: Option<Arc<haven_testdb::Scratch>>,
@@ -59,6 +61,7 @@ pub async fn spawn_app_on(config: WebConfig, clock: Clock) -> TestApp {
     config.fhir.public_url = haven_web::bound_url(addr);
     config.cds.public_url = haven_web::bound_url(addr);
     let state = AppState::new(store.clone(), Policy::default(), config);
+    let refresher = state.refresher.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         haven_web::serve(listener, state, async {
@@ -70,6 +73,7 @@ pub async fn spawn_app_on(config: WebConfig, clock: Clock) -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         store,
+        refresher,
         _dir: dir,
         _database: database.scratch,
         _shutdown: tx,

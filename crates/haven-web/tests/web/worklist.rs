@@ -1,12 +1,15 @@
-//! Worklists: a clinician's own patients, filters and counts, freshness after a save, and what
-//! receptionists and analysts may see.
+//! Worklists: a clinician's own patients, filters and counts, freshness after a save, what
+//! receptionists and analysts may see, and the stored list shown (with a notice) while the
+//! day's refresh runs.
 
+use haven_core::policy::Policy;
 use haven_core::record::{ContactStatus, EntryBody, LifeEvent, LifeEventKind, PlannedContact};
-use haven_store::Role;
+use haven_store::{Clock, Role};
 use reqwest::StatusCode;
+use time::macros::{date, datetime};
 
 use crate::clinical::{between, days_from_today, patient_with, today};
-use crate::support::{body, location, spawn_app};
+use crate::support::{body, config, location, spawn_app, spawn_app_on};
 
 fn refusal(days_ago: i64) -> EntryBody {
     EntryBody::LifeEvent(LifeEvent {
@@ -243,4 +246,92 @@ async fn a_patient_the_rules_cannot_see_is_reported_on_the_worklist_and_to_admin
         clinician.get("/admin/record-health").await.status(),
         StatusCode::FORBIDDEN
     );
+}
+
+/// A patient who needs an interpreter, with an appointment on `on` booked without one.
+async fn needs_interpreter_on(store: &haven_store::Store, on: haven_core::Date) -> String {
+    let mut p =
+        haven_core::record::Patient::new(haven_core::PatientId::new(""), "Dawit", "Tesfaye");
+    p.main_language = Some(haven_core::LanguageTag::parse("ti").expect("tag"));
+    p.interpreter_required = Some(true);
+    p.named_clinician = Some(haven_core::UserId::new("dr.amal"));
+    let contact = haven_core::record::Entry::new(
+        haven_core::EntryId::new("c1"),
+        haven_core::PatientId::new(""),
+        EntryBody::PlannedContact(PlannedContact {
+            date: on,
+            status: ContactStatus::Booked,
+            interpreter_booked: false,
+            interpreter: None,
+            purpose: String::new(),
+        }),
+        haven_core::UserId::new("seed"),
+        datetime!(2026-11-01 10:00 UTC),
+    );
+    store
+        .create_patient(&haven_store::Actor::cli("test"), p, vec![contact])
+        .await
+        .expect("patient")
+        .id
+        .to_string()
+}
+
+haven_testdb::both! {
+    async fn while_the_refresh_runs_lists_show_the_stored_actions_with_a_notice() {
+        let at = datetime!(2026-11-28 10:00 UTC);
+        let (yesterday, today) = (date!(2026 - 11 - 27), at.date());
+        let policy = Policy::default();
+        let app = spawn_app_on(config(), Clock::fixed(at)).await;
+        app.add_user("dr.amal", Role::Clinician, None).await;
+        // An appointment a fortnight from today: today it enters the booking window, so
+        // booking its interpreter falls due (on 10 December); yesterday it had not.
+        let patient = needs_interpreter_on(&app.store, date!(2026 - 12 - 12)).await;
+        app.store
+            .refresh_all_actions(&policy, yesterday)
+            .await
+            .expect("yesterday's refresh");
+        let browser = app.signed_in_at("dr.amal", at).await;
+        let task_due = "10 December 2026";
+
+        // Today's refresh is held: every list answers from yesterday's actions and says so.
+        let hold = app.refresher.hold().await;
+        let (mine, practice, recalls) = tokio::join!(
+            browser.get("/worklist"),
+            browser.get("/worklist/practice"),
+            browser.get("/recalls"),
+        );
+        for page in [body(mine).await, body(practice).await] {
+            let notice = between(&page, "id=\"catching-up\"", "</div>");
+            assert!(
+                notice.contains("being brought up to date for today")
+                    && notice.contains("worked out for 27 November 2026")
+                    && notice.contains("may be missing")
+                    && notice.contains("Reload the page"),
+                "{notice}"
+            );
+            assert!(!page.contains(task_due), "yesterday's list: {page}");
+        }
+        let recalls = body(recalls).await;
+        assert!(recalls.contains("id=\"catching-up\""), "{recalls}");
+        assert_eq!(
+            app.refresher.started(),
+            1,
+            "three views while it runs start one refresh"
+        );
+        // The patient's own page is evaluated as it opens, whatever the stored list says.
+        let own = body(browser.get(&format!("/patients/{patient}")).await).await;
+        assert!(own.contains("Book an interpreter"), "{own}");
+
+        // Released: the refresh the views started finishes, and the next view is today's.
+        let mut joined = std::pin::pin!(app.refresher.refresh(&policy, today));
+        assert!(futures_util::poll!(joined.as_mut()).is_pending());
+        drop(hold);
+        assert!(joined.await.expect("refresh"), "the held refresh ran");
+        assert_eq!(app.refresher.started(), 1, "and was the only one");
+        let page = body(browser.get("/worklist").await).await;
+        assert!(!page.contains("catching-up"), "{page}");
+        assert!(page.contains(task_due), "{page}");
+        let recalls = body(browser.get("/recalls").await).await;
+        assert!(!recalls.contains("catching-up"), "{recalls}");
+    }
 }

@@ -178,7 +178,9 @@ fn spawn_policy_reload(state: AppState) {
 
 /// Keeps the stored actions current: at start and then every few minutes, re-evaluates everyone
 /// when the date, the policy or a rule's version has changed (a no-op otherwise), so no
-/// clinician waits for the first worklist of the day or after an upgrade.
+/// clinician waits for the first worklist of the day or after an upgrade. Through the pages'
+/// refresher, so a page asking meanwhile joins this refresh rather than starting another; the
+/// refresher logs how it ended.
 fn spawn_actions_refresh(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -189,21 +191,11 @@ fn spawn_actions_refresh(state: AppState) {
             if let Err(e) = state.reload_policy().await {
                 tracing::warn!(error = %e, "reading the policy failed; refreshing with the last one read");
             }
-            let started = std::time::Instant::now();
-            match state
-                .store
-                .refresh_actions_if_stale(&state.policy(), state.today())
-                .await
-            {
-                Ok(true) => tracing::info!(
-                    ms = started.elapsed().as_millis() as u64,
-                    "actions refreshed for the population"
-                ),
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "actions refresh failed; worklists refresh on view")
-                }
-            }
+            // A failure is logged by the refresher; the next tick or page view tries again.
+            let _ = state
+                .refresher
+                .refresh(&state.policy(), state.today())
+                .await;
         }
     });
 }
