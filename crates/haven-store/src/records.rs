@@ -62,6 +62,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
+            self.db().refresh_statistics_after_load().await?;
             return Ok(ids);
         }
         let (mut conn, journal) = BulkJournal::begin(self).await?;

@@ -327,7 +327,10 @@ impl BulkImport<'_> {
                 sqlx::query("COMMIT").execute(&mut *conn).await?;
                 journal.leave(&mut conn).await?;
             }
-            BulkConn::Postgres(tx) => tx.commit().await?,
+            BulkConn::Postgres(tx) => {
+                tx.commit().await?;
+                self.store.db().refresh_statistics_after_load().await?;
+            }
         }
         Ok(summary)
     }

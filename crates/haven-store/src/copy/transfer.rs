@@ -117,6 +117,7 @@ pub(crate) async fn copy(
         advance_identities(tx, plan).await?;
     }
     tx.commit().await?;
+    target.db().refresh_statistics_after_load().await?;
     progress(Step::Copying, total, total);
     Ok(copied)
 }

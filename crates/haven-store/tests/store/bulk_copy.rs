@@ -285,6 +285,40 @@ async fn an_import_by_copy_stores_awkward_values_exactly() {
     assert_eq!(back, records[3]);
 }
 
+/// A bulk load leaves PostgreSQL's planner statistics for what it wrote (`ANALYZE`), as
+/// SQLite's do (`the_planner_has_statistics_after_an_open_and_after_a_bulk_load`): without
+/// them the planner guessed thousands of entries a patient and read the patient page's by a
+/// parallel scan. `reltuples` is -1 for a table never analysed.
+#[tokio::test]
+async fn a_bulk_load_leaves_postgresql_with_statistics_for_what_it_wrote() {
+    let Some(pg) = Db::fresh(Kind::Postgres).await else {
+        return;
+    };
+    let estimated = |table: &'static str| {
+        let pg = &pg;
+        async move {
+            let sql = format!(
+                "SELECT relname::text, CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = '{table}'"
+            );
+            pg.pairs(&sql).await[0].1
+        }
+    };
+    assert_eq!(estimated("entries").await, -1, "a fresh database has none");
+    let options = haven_demo::DemoOptions {
+        seed: 5,
+        today: date!(2026 - 11 - 28),
+        clinicians: vec!["dr.test".into()],
+    };
+    let batch: Vec<_> = haven_demo::generate(&options, 0..200).collect();
+    let entries: usize = batch.iter().map(|r| r.entries.len()).sum();
+    pg.store
+        .insert_records(&actor(), "demo.create", [batch], |_| {})
+        .await
+        .expect("demo");
+    assert_eq!(estimated("patients").await, 200);
+    assert_eq!(estimated("entries").await, entries as i64);
+}
+
 /// `n` patients without entries, `name` given, in one load.
 async fn load(store: &Store, n: usize, given: &str) {
     let batch: Vec<PatientRecord> = (0..n)
