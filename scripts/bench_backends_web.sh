@@ -6,8 +6,11 @@
 #   the worklist page, a patient page, four kinds of patient search (wrk, 2 threads,
 #   4 connections), and CDS Hooks patient-view with full prefetch (wrk, 50 connections).
 #
-#   scripts/bench_backends_web.sh [--patients N] [--seconds S] [--demo] --db URL [--db URL …]
-#       defaults: 10000 patients (which patient and CDS body to use), 15 s a request.
+#   scripts/bench_backends_web.sh [--patients N] [--seconds S] [--demo] [--connections C]
+#                                 [--request PATH …] --db URL [--db URL …]
+#       defaults: 10000 patients (which patient and CDS body to use), 15 s a request, 4 wrk
+#       connections for the pages and searches, every request below (--request names one of
+#       them, "CDS" for CDS Hooks; repeat it for several).
 # --demo loads the demo practice (N patients, seed 1, as of 2026-11-28) into each database first
 # (they must be empty; the loads run side by side and are not timed here: bench_backends.sh times
 # them). The CDS body is made once from an export of the first database and kept in $BENCH_DIR.
@@ -24,6 +27,8 @@ cd "$(dirname "$0")/.."
 N=10000
 SECS=15
 DEMO=0
+CONNECTIONS=4
+ONLY=()
 DBS=()
 BINS=()
 NEXT_BIN=""
@@ -32,6 +37,8 @@ while [ $# -gt 0 ]; do
         --patients) N=$2; shift 2 ;;
         --seconds) SECS=$2; shift 2 ;;
         --demo) DEMO=1; shift ;;
+        --connections) CONNECTIONS=$2; shift 2 ;;
+        --request) ONLY+=("$2"); shift 2 ;;
         --bin) NEXT_BIN=$2; shift 2 ;;
         --db) DBS+=("$2"); BINS+=("$NEXT_BIN"); NEXT_BIN=""; shift 2 ;;
         *) echo "bench_backends_web.sh: unknown argument $1 (see the comment at the top)" >&2; exit 2 ;;
@@ -121,6 +128,14 @@ done
 
 REQUESTS=("/worklist/practice" "/patients/$PID" "/patients?q=rahimi" "/patients?q=ahmad"
     "/patients?q=%D8%A7%D8%AD%D9%85%D8%AF" "/patients?q=1990-01-01" "CDS patient-view $PID")
+if [ ${#ONLY[@]} -gt 0 ]; then
+    CHOSEN=()
+    for req in "${REQUESTS[@]}"; do
+        for want in "${ONLY[@]}"; do [ "$req" = "$want" ] || [ "${req%% *}" = "$want" ] && CHOSEN+=("$req"); done
+    done
+    [ ${#CHOSEN[@]} -gt 0 ] || { echo "bench_backends_web.sh: --request names none of: ${REQUESTS[*]}" >&2; exit 2; }
+    REQUESTS=("${CHOSEN[@]}")
+fi
 # wrk's output → "p50_ms p90_ms p99_ms requests_per_s non_2xx"
 figures() {
     python3 - "$1" <<'PY'
@@ -148,7 +163,7 @@ for r in "${!REQUESTS[@]}"; do
             wrk -t2 -c50 -d"${SECS}s" --latency -s "$WORK/cds-$i.lua" \
                 "http://127.0.0.1:$port/cds-services/haven-patient-view" >"$out"
         else
-            wrk -t2 -c4 -d"${SECS}s" --latency -H "Cookie: ${COOKIE[$i]}" "http://127.0.0.1:$port$req" >"$out"
+            wrk -t2 -c"$CONNECTIONS" -d"${SECS}s" --latency -H "Cookie: ${COOKIE[$i]}" "http://127.0.0.1:$port$req" >"$out"
         fi
         line="$r $i $(figures "$out")"
         echo "$line" >>"$WORK/results.txt"
