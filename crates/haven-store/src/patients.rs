@@ -221,25 +221,10 @@ impl Store {
     /// What an import needs to know of the patients already stored: those with these ids, then
     /// those holding any of these NHS numbers (ten digits; a conditional create looks for them).
     pub async fn known_patients(&self, ids: &[&str], nhs_numbers: &[&str]) -> Result<Vec<Patient>> {
-        let mut out: Vec<Patient> = self
-            .patients(ids)
-            .await?
-            .into_iter()
-            .map(|s| s.patient)
-            .collect();
-        for chunk in nhs_numbers.chunks(IN_LIST_MAX) {
-            on!(self.db(), p => {
-                let mut q = in_list(
-                    "SELECT data, version FROM patients WHERE nhs_number IN (",
-                    chunk,
-                );
-                push_org(&mut q, "org", self.org_param());
-                for row in q.build().fetch_all(p).await? {
-                    out.push(summary(&row)?.patient);
-                }
-            });
-        }
-        Ok(out)
+        on!(self.db(), p => {
+            let mut conn = p.acquire().await?;
+            known_patients_in(&mut *conn, self.org_param(), ids, nhs_numbers).await
+        })
     }
 
     /// Earlier versions of a patient's demographics, newest first, with who changed them and why.
