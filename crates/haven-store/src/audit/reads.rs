@@ -3,10 +3,10 @@
 //! Every page view, FHIR read and export appends an audit row, and an append holds the write
 //! lock across a durable commit: one at a time, each reader would wait for every earlier one's
 //! flush (at 100 connections on PostgreSQL, 866 patient pages a second; grouped, 1,833:
-//! BENCHMARKS.md). Instead each process hands its reads' rows
-//! to one writer task, which appends whatever has queued while it was busy in one transaction —
-//! one lock, one head read, one commit. The chain is the same as if they had been appended one
-//! by one, and a reader still waits until its own row is committed before it is shown anything.
+//! BENCHMARKS.md). Instead each process hands its reads' rows to one writer task, which
+//! appends whatever has queued while it was busy in one transaction — one lock, one head read,
+//! one commit. The chain is the same as if they had been appended one by one, and a reader
+//! still waits until its own row is committed before it is shown anything.
 //!
 //! The task is spawned on the first read (and again if the runtime it ran on has gone); it ends
 //! when the store's last handle is dropped.
