@@ -3,7 +3,7 @@
 //! safety plan, which clears it and prints in the person's right-to-left layout.
 
 use crate::flows::{register_arabic_patient, today};
-use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+use crate::harness::{Browser, signed_in};
 
 fn urgent_rules(b: &Browser) -> String {
     b.texts("#due .due__item--urgent").join("\n")
@@ -11,16 +11,9 @@ fn urgent_rules(b: &Browser) -> String {
 
 haven_testdb::both! {
     async fn item_nine_raises_a_risk_review_which_leads_to_a_printable_safety_plan() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("dr.amal", "clinician").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("dr.amal", "clinician")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("dr.amal");
         let patient = register_arabic_patient(&b);
 
         // PHQ-9 answered item by item: total 10 (moderate), item 9 = 1.

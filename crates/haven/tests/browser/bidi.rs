@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::flows::{register_arabic_patient, today};
-use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+use crate::harness::{Browser, signed_in};
 
 const PLAN_CONTACTS: &str = "اتصل بالطبيب على 0161 000 0000 في النهار";
 const CRISIS_TEXT: &str = "اتصل بالرقم 116 123 في أي وقت، ليلا أو نهارا";
@@ -56,16 +56,9 @@ pub fn assert_left_to_right(b: &Browser, scope: &str, number: &str) {
 
 haven_testdb::both! {
     async fn phone_numbers_on_an_arabic_safety_plan_print_in_dialling_order() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("dr.noor", "admin").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("dr.noor", "admin")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("dr.noor");
 
         // The practice's Arabic crisis text.
         b.open("/admin/policy");

@@ -3,20 +3,13 @@
 //! finally marks it entered in error.
 
 use crate::flows::{DIALECT, record_life_event, register_arabic_patient, yesterday};
-use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+use crate::harness::signed_in;
 
 haven_testdb::both! {
     async fn a_clinician_registers_records_amends_and_marks_an_entry_in_error() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("dr.amal", "clinician").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("dr.amal", "clinician")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("dr.amal");
 
         // Registration: the banner shows the language and the interpreter need with preferences.
         let patient = register_arabic_patient(&b);

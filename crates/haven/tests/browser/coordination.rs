@@ -4,7 +4,7 @@
 //! recall list.
 
 use crate::flows::{register_arabic_patient, today};
-use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+use crate::harness::{Browser, signed_in};
 
 fn book_contact(b: &Browser, patient: &str, date: time::Date, purpose: &str) {
     b.open(&format!("{patient}/entries/new/planned-contact"));
@@ -21,16 +21,9 @@ fn flash(b: &Browser) -> String {
 
 haven_testdb::both! {
     async fn a_receptionist_books_an_interpreter_from_the_action_in_one_step() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("desk", "receptionist").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("desk", "receptionist")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("desk");
         let patient = register_arabic_patient(&b);
         assert!(
             flash(&b).contains("Patient registered."),
@@ -75,16 +68,9 @@ haven_testdb::both! {
 
 haven_testdb::both! {
     async fn a_receptionist_records_a_missed_contact_and_the_outreach() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("desk", "receptionist").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("desk", "receptionist")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("desk");
         let patient = register_arabic_patient(&b);
         book_contact(&b, &patient, today(), "Review");
 

@@ -12,7 +12,7 @@ use crate::accessibility::audit;
 use crate::bidi::assert_left_to_right;
 use crate::flows::{register_arabic_patient, today};
 use crate::fonts::{InstalledFonts, is_drawn, named_families};
-use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+use crate::harness::{Browser, signed_in};
 
 const DRAFT_MARK: &str = "Draft translation — check with an interpreter";
 
@@ -145,16 +145,9 @@ pub fn record_plan_and_contact(b: &Browser, patient: &str) {
 
 haven_testdb::both! {
     async fn every_handout_prints_in_every_shipped_language_in_fonts_that_hold_every_character() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("dr.amal", "clinician").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("dr.amal", "clinician")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("dr.amal");
         let patient = register_arabic_patient(&b);
         record_plan_and_contact(&b, &patient);
         let handouts = handout_paths(&b, &patient);
@@ -204,16 +197,9 @@ haven_testdb::both! {
 
 haven_testdb::both! {
     async fn a_language_without_a_translation_prints_in_english_asking_for_an_interpreter() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("front.desk", "receptionist").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("front.desk", "receptionist")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("front.desk");
         let patient = register_arabic_patient(&b);
         b.open(&format!("{patient}/handouts/wellbeing?lang=am"));
         assert_eq!(attribute(&b, "return document.documentElement.lang;"), "en");

@@ -54,6 +54,20 @@ fn availability(
     }
 }
 
+/// A Haven with one user and a browser signed in as them: most browser tests start so.
+/// `None` where [`tools_or_skip`] skips (no Chromium outside CI).
+pub async fn signed_in(username: &str, role: &str) -> Option<(Haven, Browser)> {
+    let tools = tools_or_skip()?;
+    let haven = Haven::start(&Setup {
+        users: &[(username, role)],
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::launch(&tools, &haven);
+    browser.sign_in(username);
+    Some((haven, browser))
+}
+
 /// The browser tools, or `None` after saying the test is skipped. On CI (`CI=true`) a missing
 /// browser fails the test instead.
 pub fn tools_or_skip() -> Option<Tools> {

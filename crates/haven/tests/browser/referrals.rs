@@ -3,20 +3,13 @@
 //! its letter with the history they chose — sensitive history left out.
 
 use crate::flows::{DIALECT, record_life_event, register_arabic_patient, today, yesterday};
-use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+use crate::harness::signed_in;
 
 haven_testdb::both! {
     async fn a_clinician_finds_an_organisation_refers_with_consent_and_prints_the_letter() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("dr.amal", "clinician").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("dr.amal", "clinician")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("dr.amal");
         let patient = register_arabic_patient(&b);
         record_life_event(&b, &patient, "asylum-refused", yesterday(), "");
 

@@ -2,23 +2,16 @@
 //! the field and in the error summary (whose link moves focus to the field), keeps everything
 //! typed, and no patient is created.
 
-use crate::harness::{Browser, Haven, Setup, tools_or_skip};
+use crate::harness::signed_in;
 
 /// Ten digits whose check digit is wrong.
 const BAD_NHS_NUMBER: &str = "900 000 0008";
 
 haven_testdb::both! {
     async fn an_invalid_nhs_number_is_explained_beside_the_field_and_nothing_is_created() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("desk", "receptionist").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("desk", "receptionist")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("desk");
 
         b.open("/patients/new");
         b.fill("given_name", "Yonas");
@@ -83,16 +76,9 @@ haven_testdb::both! {
     /// existing record instead of saving, and registering anyway needs a reason, asked for beside
     /// its field.
     async fn a_second_registration_under_another_spelling_is_caught_before_saving() {
-        let Some(tools) = tools_or_skip() else {
+        let Some((_haven, b)) = signed_in("desk", "receptionist").await else {
             return;
         };
-        let haven = Haven::start(&Setup {
-            users: &[("desk", "receptionist")],
-            ..Setup::default()
-        })
-        .await;
-        let b = Browser::launch(&tools, &haven);
-        b.sign_in("desk");
         let first = crate::flows::register_arabic_patient(&b);
 
         b.open("/patients/new");
