@@ -97,6 +97,9 @@ pub fn server() -> String {
     std::env::var("HAVEN_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_SERVER.into())
 }
 
+mod fhirpy;
+pub use fhirpy::fhirpy_or_skip;
+
 /// Whether CI requires the PostgreSQL tests to run (`CI=true`).
 pub fn required() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")

@@ -4,7 +4,7 @@
 //! `HAVEN_FHIRPY_PYTHON`; without it the test says it was skipped, except under `CI=true`,
 //! where it must run.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 #[path = "support/server.rs"]
 #[allow(dead_code)] // the load test's figures are not read here
@@ -16,35 +16,10 @@ mod database;
 use database::TestDb;
 use server::Server;
 
-/// The Python that has fhirpy, or `None` (with the reason) when this machine has none.
-fn fhirpy_python() -> Result<String, String> {
-    let python = std::env::var("HAVEN_FHIRPY_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let found = Command::new(&python)
-        .args(["-c", "import fhirpy"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if found {
-        Ok(python)
-    } else {
-        Err(format!(
-            "{python} cannot import fhirpy (set HAVEN_FHIRPY_PYTHON to a Python that has it; .ci/run makes one)"
-        ))
-    }
-}
-
 haven_testdb::both! {
     async fn fhirpy_reads_searches_writes_and_understands_haven_s_errors() {
-        let python = match fhirpy_python() {
-            Ok(python) => python,
-            Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("CI=true needs the fhirpy client: {why}")
-            }
-            Err(why) => {
-                eprintln!("SKIPPED: fhirpy conformance test: {why}");
-                return;
-            }
+        let Some(python) = haven_testdb::fhirpy_or_skip("fhirpy conformance test") else {
+            return;
         };
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::fresh(dir.path()).await;

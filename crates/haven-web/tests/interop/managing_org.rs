@@ -175,35 +175,12 @@ haven_testdb::both! {
     }
 }
 
-/// The Python that has fhirpy (`HAVEN_FHIRPY_PYTHON`, made by `.ci/run`), or why there is none.
-fn fhirpy_python() -> Result<String, String> {
-    let python = std::env::var("HAVEN_FHIRPY_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let found = std::process::Command::new(&python)
-        .args(["-c", "import fhirpy"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
-        Ok(python)
-    } else {
-        Err(format!(
-            "{python} cannot import fhirpy (set HAVEN_FHIRPY_PYTHON to a Python that has it; .ci/run makes one)"
-        ))
-    }
-}
-
 haven_testdb::both! {
     /// A FHIR client nobody here wrote reads `managingOrganization` and has a Patient of
     /// another practice refused (clients/fhirpy_practice.py).
     async fn fhirpy_reads_the_practice_and_is_refused_another_practices_patient() {
-        let python = match fhirpy_python() {
-            Ok(python) => python,
-            Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("CI=true needs the fhirpy client: {why}")
-            }
-            Err(why) => {
-                eprintln!("SKIPPED: fhirpy managingOrganization test: {why}");
-                return;
-            }
+        let Some(python) = haven_testdb::fhirpy_or_skip("fhirpy managingOrganization test") else {
+            return;
         };
         let app = spawn_app().await;
         riverside(&app).await;
