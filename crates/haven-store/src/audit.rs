@@ -141,7 +141,7 @@ impl Trail {
                 actor: &actor.0,
                 action,
                 patient,
-                detail,
+                detail: detail.into(),
             })
             .collect();
         let written = write_rows(conn.into(), &self.key, lines).await?;
@@ -229,7 +229,8 @@ pub(crate) struct Line<'a> {
     pub actor: &'a str,
     pub action: &'a str,
     pub patient: Option<&'a str>,
-    pub detail: String,
+    /// Owned where the caller made it, borrowed where it is kept anyway (a queued read's).
+    pub detail: std::borrow::Cow<'a, str>,
 }
 
 /// Seals and inserts rows after the current head; returns how many. A row's organisation is
@@ -253,7 +254,7 @@ async fn write_rows<'a>(
             actor: line.actor,
             action: line.action,
             patient: line.patient,
-            detail: &line.detail,
+            detail: line.detail.as_ref(),
         };
         let hash = fields.seal(key, &prev);
         chained.push(AuditRow {
@@ -283,7 +284,7 @@ async fn write_rows<'a>(
                     .push_bind(r.line.actor)
                     .push_bind(r.line.action)
                     .push_bind(r.line.patient)
-                    .push_bind(&r.line.detail)
+                    .push_bind(r.line.detail.as_ref())
                     .push_bind(&r.prev)
                     .push_bind(&r.hash)
                     .push_unseparated(", COALESCE(CAST(")

@@ -182,7 +182,7 @@ pub(crate) async fn audit_rows(
                 .text(r.line.actor)?
                 .text(r.line.action)?
                 .opt_text(r.line.patient)?
-                .text(&r.line.detail)?
+                .text(r.line.detail.as_ref())?
                 .text(&r.prev)?
                 .text(&r.hash)?
                 .opt_int8(r.line.org.map(|o| o.0));

@@ -82,7 +82,7 @@ async fn introduce(pool: &Pool, path: &Path) -> Result<(AuditKey, bool)> {
                     actor: "haven",
                     action: KEY_INTRODUCED,
                     patient: None,
-                    detail: introduction(&key, last.entry.seq),
+                    detail: introduction(&key, last.entry.seq).into(),
                 }],
             )
             .await?;

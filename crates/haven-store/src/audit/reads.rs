@@ -41,7 +41,7 @@ impl Pending {
             actor: &self.actor.0,
             action: &self.action,
             patient: self.patient.as_deref(),
-            detail: self.detail.clone(),
+            detail: self.detail.as_str().into(),
         }
     }
 }
