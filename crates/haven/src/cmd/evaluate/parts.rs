@@ -397,10 +397,17 @@ mod tests {
             }
             let inputs = inputs(&files);
             let whole = one_pass(&inputs);
+            // A file whose first line is broken is a document to one pass, and the parts
+            // leave it to one pass.
+            let documents = inputs.iter().any(|input| match input {
+                Input::Kept(_, bytes) => haven_fhir::ndjson_by_its_start(bytes) != Some(true),
+                _ => false,
+            });
             let dir = tempfile::tempdir().expect("dir");
             let apart = evaluate(&inputs, dir.path(), parts, AS_OF, AS_OF, true);
             match (whole, apart) {
                 (None, Ok(Some(_))) => {}
+                (Some(_), Ok(None)) if documents => {}
                 (Some(whole), Err(apart)) => prop_assert_eq!(whole, format!("{apart:#}")),
                 (whole, apart) => prop_assert!(
                     false,
