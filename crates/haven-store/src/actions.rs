@@ -188,8 +188,20 @@ impl Store {
     /// load) everyone is re-evaluated ([`Store::refresh_all_actions`]); when only the date
     /// moved, only the patients whose actions it can change
     /// ([`Store::refresh_actions_incrementally`]), which gives exactly what re-evaluating
-    /// everyone would.
+    /// everyone would. Servers sharing a PostgreSQL database take turns: one that waited for
+    /// another's refresh of the same day and policy finds nothing left to do.
     pub async fn refresh_actions_if_stale(&self, policy: &Policy, today: Date) -> Result<bool> {
+        // Asked on every worklist view: a current list costs no turn (a connection of its own).
+        if self.actions_current(policy, today).await? {
+            return Ok(false);
+        }
+        let turn = self.db().refresh_turn().await?;
+        let refreshed = self.refresh_in_turn(policy, today).await;
+        turn.end().await;
+        refreshed
+    }
+
+    async fn refresh_in_turn(&self, policy: &Policy, today: Date) -> Result<bool> {
         let (as_of, same_policy) = self.actions_stored_for(policy).await?;
         if same_policy && as_of.as_deref() == Some(&date_text(today)) {
             return Ok(false);

@@ -9,7 +9,7 @@
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::sqlite::{SqliteConnection, SqlitePool, SqliteRow};
-use sqlx::{Postgres, Row, Sqlite, Transaction};
+use sqlx::{Connection, Postgres, Row, Sqlite, Transaction};
 
 use crate::{Result, StoreError};
 
@@ -83,6 +83,31 @@ pub(crate) enum Tx {
 /// number and a version check are read by one writer at a time. (Its value spells "haven".)
 const WRITE_LOCK: i64 = 0x0068_6176_656e;
 
+/// The advisory lock a population refresh holds on PostgreSQL for as long as it runs (its value
+/// spells "refrsh"): servers sharing a database take turns, and the one that waited finds the
+/// stored actions already brought up to date.
+const REFRESH_LOCK: i64 = 0x7265_6672_7368;
+
+/// A turn to refresh the population's stored actions ([`Pool::refresh_turn`]), until
+/// [`RefreshTurn::end`] or until dropped.
+pub(crate) enum RefreshTurn {
+    /// SQLite: one server a file, whose refreshes already take turns in the process.
+    Alone,
+    /// A connection of its own, outside the pool, holding [`REFRESH_LOCK`]: dropped (a
+    /// cancelled refresh), its socket closes and the server releases the lock.
+    Postgres(PgConnection),
+}
+
+impl RefreshTurn {
+    /// Gives the turn up at once.
+    pub(crate) async fn end(self) {
+        if let RefreshTurn::Postgres(conn) = self {
+            // Closing releases the lock too; an error here changes nothing.
+            let _ = conn.close().await;
+        }
+    }
+}
+
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
@@ -121,6 +146,23 @@ impl Pool {
                     .execute(&mut *tx)
                     .await?;
                 Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// Waits for this database's turn to refresh the population (see [`RefreshTurn`]). On
+    /// PostgreSQL the lock is held by a connection opened for it, so a refresh that runs for
+    /// minutes takes no connection from the pool's requests.
+    pub(crate) async fn refresh_turn(&self) -> Result<RefreshTurn> {
+        Ok(match self {
+            Pool::Sqlite(_) => RefreshTurn::Alone,
+            Pool::Postgres(pool) => {
+                let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(REFRESH_LOCK)
+                    .execute(&mut conn)
+                    .await?;
+                RefreshTurn::Postgres(conn)
             }
         })
     }
