@@ -1613,3 +1613,6 @@ both! {
         assert!(db.store.list_api_tokens().await.expect("tokens")[0].sensitive);
     }
 }
+
+#[path = "store/file_locks.rs"]
+mod file_locks;

@@ -100,24 +100,6 @@ fn append(path: &Path, checkpoint: &AuditCheckpoint) -> std::io::Result<()> {
     file.sync_data()
 }
 
-/// Makes every committed transaction durable before a checkpoint names it. With
-/// `synchronous = NORMAL` a commit in WAL mode reaches the disk at the next WAL checkpoint,
-/// so a power cut could otherwise leave the log shorter than a checkpoint already on disk,
-/// which `haven audit verify` would rightly call missing entries. `fsync` applies to the file,
-/// whichever descriptor asks.
-fn make_commits_durable(database: &Path) -> std::io::Result<()> {
-    let mut wal = database.as_os_str().to_owned();
-    wal.push("-wal");
-    for file in [PathBuf::from(wal), database.to_owned()] {
-        match std::fs::File::open(&file) {
-            Ok(f) => f.sync_all()?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
 /// Before a restore: the checkpoints of the log being replaced vouch for entries the restored
 /// log never had, so they are kept under another name (evidence of what the restore replaced)
 /// and the restored log starts a file of its own.
@@ -181,23 +163,21 @@ impl Store {
     }
 
     /// Signs a head (this log's, or a backup's, which is an earlier head of the same log) and
-    /// appends it to the checkpoint file, once every commit up to it is durable.
+    /// appends it to the checkpoint file. Every commit it names is on disk already: SQLite
+    /// commits with `synchronous = FULL` (the WAL is flushed before a commit returns) and
+    /// PostgreSQL with a durable `COMMIT`, so nothing is flushed here. Above all the database
+    /// file is never opened here: SQLite's locks on it are POSIX locks, which closing any other
+    /// descriptor of the file in this process releases (hazard H-74).
     pub(crate) async fn sign_and_keep(&self, seq: i64, head: String) -> Result<AuditCheckpoint> {
         let trail = self.audit();
         let checkpoint = AuditCheckpoint::sign(&trail.key, seq, head);
         let Some(file) = trail.checkpoints.clone() else {
             return Ok(checkpoint);
         };
-        let database = self.path.clone();
         let line = checkpoint.clone();
-        tokio::task::spawn_blocking(move || {
-            if let Some(database) = &database {
-                make_commits_durable(database).map_err(|e| file_error(database, e))?;
-            }
-            append(&file, &line).map_err(|e| file_error(&file, e))
-        })
-        .await
-        .map_err(|e| StoreError::Corrupt(format!("writing an audit checkpoint: {e}")))??;
+        tokio::task::spawn_blocking(move || append(&file, &line).map_err(|e| file_error(&file, e)))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("writing an audit checkpoint: {e}")))??;
         trail.checkpointed.fetch_max(seq, Ordering::Relaxed);
         Ok(checkpoint)
     }
