@@ -41,6 +41,7 @@ mod settings;
 mod throttle;
 pub use throttle::STAMP_DIGITS as THROTTLE_STAMP_DIGITS;
 pub mod upsert;
+mod user_names;
 mod users;
 mod view_rebuild;
 
@@ -63,6 +64,7 @@ pub use patients::{PatientQuery, PatientSummary, VersionStamp};
 pub use records::RecordStream;
 pub use sessions::Session;
 pub use settings::PolicyChangeError;
+pub use user_names::DisplayNames;
 pub use users::{NamedClinician, Role, User};
 pub use view_rebuild::{ViewFailure, ViewRebuild};
 
@@ -83,6 +85,8 @@ pub struct Store {
     /// The organisation whose patients this store sees (`Store::within`), or the whole
     /// deployment (`None`: the command line, the server's own jobs, cross-practice reports).
     scope: Option<OrgId>,
+    /// Users' display names as last read, for pages (`user_names.rs`).
+    names: std::sync::Arc<user_names::NamesKept>,
 }
 
 /// Who is acting, for the audit log and the `changed_by` of every write.

@@ -163,6 +163,7 @@ impl Store {
             audit: std::sync::Arc::new(trail),
             clock,
             scope: None,
+            names: Default::default(),
         };
         store.rebuild_stale_rule_views(progress).await?;
         Ok(store)
@@ -186,6 +187,7 @@ impl Store {
             audit: std::sync::Arc::new(Trail::ephemeral()?),
             clock: Clock::system(),
             scope: None,
+            names: Default::default(),
         };
         store.rebuild_stale_rule_views(&|_, _| {}).await?;
         Ok(store)

@@ -45,6 +45,7 @@ pub(crate) async fn open(
         audit: std::sync::Arc::new(trail),
         clock,
         scope: None,
+        names: Default::default(),
     };
     store.rebuild_stale_rule_views(progress).await?;
     Ok(store)

@@ -93,6 +93,7 @@ impl Store {
             )
             .await?;
         tx.commit().await?;
+        self.names.forget();
         Ok(())
     }
 

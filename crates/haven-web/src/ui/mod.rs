@@ -60,11 +60,14 @@ pub mod summary;
 pub mod trends;
 pub mod worklist;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use haven_core::EntryId;
+use haven_store::DisplayNames;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -118,17 +121,10 @@ pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
 }
 
-/// Username → display name of every account, for "changed by", "who" and "named clinician".
-pub async fn user_names(
-    state: &AppState,
-) -> Result<std::collections::HashMap<String, String>, AppError> {
-    Ok(state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| (u.username, u.display_name))
-        .collect())
+/// Username → display name of every account, for "changed by", "who" and "named clinician"
+/// (kept a few seconds by the store: `Store::display_names`).
+pub async fn user_names(state: &AppState) -> Result<Arc<DisplayNames>, AppError> {
+    Ok(state.store.display_names().await?)
 }
 
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.

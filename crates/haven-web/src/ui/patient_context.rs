@@ -3,10 +3,12 @@
 //! and the names of the users who appear on it. Pages load it with [`PatientContext::load`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use haven_core::Date;
 use haven_core::policy::Policy;
 use haven_core::record::{InterpreterGender, PatientRecord, Visibility};
+use haven_store::DisplayNames;
 use time::OffsetDateTime;
 
 use super::actions::{UrgentAction, urgent_actions};
@@ -116,14 +118,14 @@ impl Banner {
     }
 }
 
-/// The record, banner and user names every patient-level page needs, loaded in three queries
-/// at the user's visibility, and the practice policy they were evaluated under. Callers check
-/// the role first.
+/// The record, banner and user names every patient-level page needs, the record read at the
+/// user's visibility (the names are the store's kept ones: `Store::display_names`), and the
+/// practice policy they were evaluated under. Callers check the role first.
 pub struct PatientContext {
     pub record: PatientRecord,
     pub banner: Banner,
     /// Username → display name, for "named clinician" and "changed by".
-    pub names: HashMap<String, String>,
+    pub names: Arc<DisplayNames>,
     pub policy: Policy,
     /// The application's today, which the banner, the rules and the forms read.
     pub today: Date,
