@@ -65,9 +65,10 @@ files() { # INDEX: the audit files' stem, that of the first --db naming the same
     local j
     for j in "${!DBS[@]}"; do [ "${DBS[$j]}" = "${DBS[$1]}" ] && { echo "$WORK/db$j"; return; }; done
 }
-haven() { # INDEX ARGS…: database INDEX's binary on it, with its audit files
+haven() { # INDEX ARGS…: database INDEX's binary on it, with its audit files (EXEC=1: in place
+    # of the shell, so that a server started in the background has the pid the trap signals)
     local i=$1; shift
-    "${BINS[$i]}" --db "${DBS[$i]}" --audit-key "$(files "$i").key" --audit-checkpoints "$(files "$i").checkpoints" "$@"
+    ${EXEC:+exec} "${BINS[$i]}" --db "${DBS[$i]}" --audit-key "$(files "$i").key" --audit-checkpoints "$(files "$i").checkpoints" "$@"
 }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -97,10 +98,12 @@ declare -A COOKIE TOKEN
 for i in "${!DBS[@]}"; do
     TOKEN[$i]=$(haven "$i" token add "bench-web-$$" --scope read | awk 'NF==1 {print $1}' | head -n 1)
     port=$((18091 + i))
-    haven "$i" serve --addr "127.0.0.1:$port" >"$WORK/serve-$i.log" 2>&1 &
+    EXEC=1 haven "$i" serve --addr "127.0.0.1:$port" >"$WORK/serve-$i.log" 2>&1 &
     SERVERS+=($!)
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "haven serve on ${DBS[$i]} did not start" >&2; exit 1; }
+    # A server left from another run answers on the port while this one could not bind it.
+    kill -0 "${SERVERS[-1]}" 2>/dev/null || { echo "haven serve on ${DBS[$i]} exited: $(head -n 1 "$WORK/serve-$i.log")" >&2; exit 1; }
     COOKIE[$i]=$(python3 scripts/bench_login.py "http://127.0.0.1:$port" bench bench-password-123)
 done
 # Each server brings the stored actions up to today as it starts (from the demo's as-of date,
