@@ -32,6 +32,26 @@ fn actor() -> Actor {
     Actor::new("dr.test")
 }
 
+/// `patients` stored by one bulk load, every other one (the first included) with an asylum
+/// refusal on record.
+async fn load_every_other_refused(db: &Db, patients: impl Iterator<Item = Patient>) {
+    let records: Vec<PatientRecord> = patients
+        .enumerate()
+        .map(|(i, p)| {
+            let mut r = PatientRecord::new(p);
+            if i % 2 == 0 {
+                r.entries
+                    .push(life_event(&format!("ev-{i}"), &PatientId::new("")));
+            }
+            r
+        })
+        .collect();
+    db.store
+        .insert_records(&actor(), "test.load", vec![records], |_| {})
+        .await
+        .expect("load");
+}
+
 fn patient(given: &str, family: &str) -> Patient {
     let mut p = Patient::new(PatientId::new(""), given, family);
     p.birth_date = Some(date!(1990 - 01 - 01).into());
@@ -1269,20 +1289,7 @@ both! {
     async fn servers_sharing_a_database_refresh_the_population_once(db) {
         use haven_core::policy::Policy;
         use haven_store::ActionQuery;
-        let records: Vec<PatientRecord> = (0..40)
-            .map(|i| {
-                let mut r = PatientRecord::new(patient(&format!("T{i}"), "Turns"));
-                if i % 2 == 0 {
-                    r.entries
-                        .push(life_event(&format!("ev-{i}"), &PatientId::new("")));
-                }
-                r
-            })
-            .collect();
-        db.store
-            .insert_records(&actor(), "test.load", vec![records], |_| {})
-            .await
-            .expect("load");
+        load_every_other_refused(&db, (0..40).map(|i| patient(&format!("T{i}"), "Turns"))).await;
         let listed = |store: Store| async move {
             let q = ActionQuery {
                 limit: 1_000,
@@ -1321,23 +1328,13 @@ both! {
         use haven_core::policy::Policy;
         use haven_core::rules::Urgency;
         use haven_store::ActionQuery;
-        let records: Vec<PatientRecord> = (0..12)
-            .map(|i| {
-                let mut p = patient(&format!("P{i}"), "Counted");
-                p.named_clinician = (i % 3 != 0).then(|| format!("dr.{}", i % 3).as_str().into());
-                p.main_language = LanguageTag::parse(["ar", "fa", "ti"][i % 3]).ok();
-                let mut r = PatientRecord::new(p);
-                if i % 2 == 0 {
-                    r.entries
-                        .push(life_event(&format!("ev-{i}"), &PatientId::new("")));
-                }
-                r
-            })
-            .collect();
-        db.store
-            .insert_records(&actor(), "test.load", vec![records], |_| {})
-            .await
-            .expect("load");
+        let patients = (0..12).map(|i| {
+            let mut p = patient(&format!("P{i}"), "Counted");
+            p.named_clinician = (i % 3 != 0).then(|| format!("dr.{}", i % 3).as_str().into());
+            p.main_language = LanguageTag::parse(["ar", "fa", "ti"][i % 3]).ok();
+            p
+        });
+        load_every_other_refused(&db, patients).await;
         let today = time::OffsetDateTime::now_utc().date();
         db.store
             .refresh_actions_if_stale(&Policy::default(), today)
