@@ -6,6 +6,7 @@
 //! store is read at once.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -22,7 +23,12 @@ pub type DisplayNames = HashMap<String, String>;
 
 /// The names last read, and when; shared by every clone of a store.
 #[derive(Default)]
-pub(crate) struct NamesKept(RwLock<Option<(Instant, Arc<DisplayNames>)>>);
+pub(crate) struct NamesKept {
+    kept: RwLock<Option<(Instant, Arc<DisplayNames>)>>,
+    /// How many times the names were forgotten: a read begun before a user was added is not
+    /// kept, since it may lack them.
+    forgotten: AtomicU64,
+}
 
 impl std::fmt::Debug for NamesKept {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32,19 +38,26 @@ impl std::fmt::Debug for NamesKept {
 
 impl NamesKept {
     fn fresh(&self) -> Option<Arc<DisplayNames>> {
-        let kept = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        let kept = self.kept.read().unwrap_or_else(PoisonError::into_inner);
         kept.as_ref()
             .filter(|(read, _)| read.elapsed() < KEPT_FOR)
             .map(|(_, names)| Arc::clone(names))
     }
 
-    fn keep(&self, read: Instant, names: &Arc<DisplayNames>) {
-        *self.0.write().unwrap_or_else(PoisonError::into_inner) = Some((read, Arc::clone(names)));
+    /// Keeps names read from `read` on, unless they were forgotten since (`forgotten` is
+    /// what it was when the read began).
+    fn keep(&self, read: Instant, forgotten: u64, names: &Arc<DisplayNames>) {
+        let mut kept = self.kept.write().unwrap_or_else(PoisonError::into_inner);
+        if self.forgotten.load(Ordering::SeqCst) == forgotten {
+            *kept = Some((read, Arc::clone(names)));
+        }
     }
 
     /// After a user is added here: the next ask reads the names again.
     pub(crate) fn forget(&self) {
-        *self.0.write().unwrap_or_else(PoisonError::into_inner) = None;
+        let mut kept = self.kept.write().unwrap_or_else(PoisonError::into_inner);
+        self.forgotten.fetch_add(1, Ordering::SeqCst);
+        *kept = None;
     }
 }
 
@@ -55,12 +68,13 @@ impl Store {
             return Ok(names);
         }
         let read = Instant::now();
+        let forgotten = self.names.forgotten.load(Ordering::SeqCst);
         let rows: Vec<(String, String)> = on!(self.db(), p =>
             sqlx::query_as("SELECT username, display_name FROM users")
                 .fetch_all(p)
                 .await?);
         let names = Arc::new(rows.into_iter().collect::<DisplayNames>());
-        self.names.keep(read, &names);
+        self.names.keep(read, forgotten, &names);
         Ok(names)
     }
 }
@@ -110,11 +124,20 @@ mod tests {
     fn a_read_older_than_its_time_is_not_served() {
         let kept = NamesKept::default();
         let names = Arc::new(DisplayNames::new());
-        kept.keep(Instant::now(), &names);
+        kept.keep(Instant::now(), 0, &names);
         assert!(kept.fresh().is_some());
         if let Some(old) = Instant::now().checked_sub(KEPT_FOR) {
-            kept.keep(old, &names);
+            kept.keep(old, 0, &names);
             assert!(kept.fresh().is_none());
         }
+    }
+
+    #[test]
+    fn a_read_begun_before_a_user_was_added_is_not_kept() {
+        let kept = NamesKept::default();
+        let begun = kept.forgotten.load(Ordering::SeqCst);
+        kept.forget();
+        kept.keep(Instant::now(), begun, &Arc::new(DisplayNames::new()));
+        assert!(kept.fresh().is_none());
     }
 }
