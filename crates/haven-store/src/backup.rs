@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use sqlx::Connection;
+
 use crate::audit::{AuditFiles, AuditVerification, check_backup_key, set_aside_checkpoints};
 use crate::db::Pool;
 use crate::open::{PoolSettings, is_postgres, known_schema_version, sqlite_path};
@@ -108,6 +110,10 @@ impl Store {
         }
         target.close().await;
         let path = sqlite_path(url)?;
+        // Replacing a file a server has open would leave it writing where nobody reads again.
+        if open_elsewhere(path).await? {
+            return Err(StoreError::RestoreTargetInUse(url.to_owned()));
+        }
         let staging = format!("{path}.restoring");
         std::fs::copy(backup, &staging)
             .map_err(|e| StoreError::Corrupt(format!("cannot copy the backup: {e}")))?;
@@ -119,6 +125,23 @@ impl Store {
         let store = Store::open_with(url, audit, clock, &|_, _| {}).await?;
         finish_restore(store, backup, audit, actor).await
     }
+}
+
+/// Whether another connection has the SQLite file at `path` open (a running `haven serve`, a
+/// command), asked on a connection of its own once this process has closed its others: the
+/// attempt to leave WAL mode is the test, undone at once. Sound only because Haven keeps
+/// SQLite's locks on its files (hazard H-74).
+async fn open_elsewhere(path: &str) -> Result<bool> {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
+    let alone = crate::records::leave_wal_if_alone(&mut conn).await?;
+    if alone {
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
+    Ok(!alone)
 }
 
 /// Copies the opened backup `file` into the empty PostgreSQL database at `url` and verifies

@@ -59,6 +59,10 @@ pub enum StoreError {
     #[error("restore refused: the target database already holds data (use --force to overwrite)")]
     RestoreTargetNotEmpty,
     #[error(
+        "restore refused: {0} is open in another process (is `haven serve` running on it?); stop it, then restore"
+    )]
+    RestoreTargetInUse(String),
+    #[error(
         "restore --force is refused on PostgreSQL: a restore goes only into an empty database there; drop and create the database, then restore into it"
     )]
     ForceOnPostgres,

@@ -193,6 +193,25 @@ pub(crate) struct BulkJournal {
     rollback_journal: bool,
 }
 
+/// Switches the file to a rollback journal if `conn` is the only connection to it, in this
+/// process or any other: leaving WAL needs every other connection gone, and one that is not
+/// is not waited for. Returns whether it left WAL.
+pub(crate) async fn leave_wal_if_alone(conn: &mut SqliteConnection) -> Result<bool> {
+    sqlx::query("PRAGMA busy_timeout = 0")
+        .execute(&mut *conn)
+        .await?;
+    let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+        .fetch_one(&mut *conn)
+        .await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA busy_timeout = {}",
+        crate::open::BUSY_TIMEOUT.as_millis()
+    )))
+    .execute(&mut *conn)
+    .await?;
+    Ok(matches!(mode.as_deref(), Ok("delete")))
+}
+
 /// The page cache of a bulk load (256 MiB): new pages are written once, not spilled early.
 const BULK_CACHE_KIB: u64 = 256 << 10;
 
@@ -223,23 +242,7 @@ impl BulkJournal {
         )))
         .execute(&mut *conn)
         .await?;
-        let mut rollback_journal = false;
-        if pool_size == 1 {
-            // Leaving WAL needs every other connection gone; do not wait for one that is not.
-            sqlx::query("PRAGMA busy_timeout = 0")
-                .execute(&mut *conn)
-                .await?;
-            let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
-                .fetch_one(&mut *conn)
-                .await;
-            rollback_journal = matches!(mode.as_deref(), Ok("delete"));
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "PRAGMA busy_timeout = {}",
-                crate::open::BUSY_TIMEOUT.as_millis()
-            )))
-            .execute(&mut *conn)
-            .await?;
-        }
+        let rollback_journal = pool_size == 1 && leave_wal_if_alone(conn).await?;
         Ok(Self { rollback_journal })
     }
 

@@ -858,6 +858,47 @@ async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
     );
 }
 
+/// A restore replaces the file: over a database a server still has open, the server would go
+/// on writing to the file that was replaced, and what it saved would be lost.
+#[tokio::test]
+async fn a_restore_refuses_a_database_another_haven_has_open() {
+    let (db, backup, _) = backed_up().await;
+    let audit = AuditFiles::beside(&db.path).expect("files");
+    let refused = Store::restore(
+        &db.path,
+        &backup,
+        &audit,
+        haven_store::Clock::system(),
+        &actor(),
+        true,
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(StoreError::RestoreTargetInUse(path)) if *path == db.path),
+        "{:?}",
+        refused.map(|_| ())
+    );
+    // Nothing was changed, and the open store goes on as before.
+    db.store
+        .create_patient(&actor(), patient("Leila", "Nasser"), vec![])
+        .await
+        .expect("a write after the refusal");
+    assert_eq!(db.store.count_patients().await.expect("count"), 2);
+    // Once it is closed, the same restore goes ahead.
+    db.store.close().await;
+    let restored = Store::restore(
+        &db.path,
+        &backup,
+        &audit,
+        haven_store::Clock::system(),
+        &actor(),
+        true,
+    )
+    .await
+    .expect("restore");
+    assert_eq!(restored.count_patients().await.expect("count"), 1);
+}
+
 #[tokio::test]
 async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the_manifest() {
     let (db, backup, manifest) = backed_up().await;
