@@ -794,6 +794,24 @@ async fn journal_mode(path: &str) -> String {
         .expect("journal mode")
 }
 
+/// `Store::restore` on the system clock, by the tests' actor.
+async fn restore(
+    target: &str,
+    backup: &std::path::Path,
+    audit: &AuditFiles,
+    force: bool,
+) -> Result<Store, StoreError> {
+    Store::restore(
+        target,
+        backup,
+        audit,
+        haven_store::Clock::system(),
+        &actor(),
+        force,
+    )
+    .await
+}
+
 /// A database with one patient and a backup of it; the backup's path and its manifest's.
 async fn backed_up() -> (FileDb, std::path::PathBuf, std::path::PathBuf) {
     let db = db().await;
@@ -820,42 +838,16 @@ async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
         key: AuditFiles::beside(&db.path).expect("files").key,
         ..AuditFiles::beside(&target).expect("files")
     };
-    let restored = Store::restore(
-        &target,
-        &backup,
-        &audit,
-        haven_store::Clock::system(),
-        &actor(),
-        false,
-    )
-    .await
-    .expect("restore");
+    let restored = restore(&target, &backup, &audit, false)
+        .await
+        .expect("restore");
     assert_eq!(restored.count_patients().await.expect("count"), 1);
     restored.close().await;
     assert!(matches!(
-        Store::restore(
-            &target,
-            &backup,
-            &audit,
-            haven_store::Clock::system(),
-            &actor(),
-            false
-        )
-        .await,
+        restore(&target, &backup, &audit, false).await,
         Err(StoreError::RestoreTargetNotEmpty)
     ));
-    assert!(
-        Store::restore(
-            &target,
-            &backup,
-            &audit,
-            haven_store::Clock::system(),
-            &actor(),
-            true
-        )
-        .await
-        .is_ok()
-    );
+    assert!(restore(&target, &backup, &audit, true).await.is_ok());
 }
 
 /// A restore replaces the file: over a database a server still has open, the server would go
@@ -864,15 +856,7 @@ async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
 async fn a_restore_refuses_a_database_another_haven_has_open() {
     let (db, backup, _) = backed_up().await;
     let audit = AuditFiles::beside(&db.path).expect("files");
-    let refused = Store::restore(
-        &db.path,
-        &backup,
-        &audit,
-        haven_store::Clock::system(),
-        &actor(),
-        true,
-    )
-    .await;
+    let refused = restore(&db.path, &backup, &audit, true).await;
     assert!(
         matches!(&refused, Err(StoreError::RestoreTargetInUse(path)) if *path == db.path),
         "{:?}",
@@ -886,16 +870,9 @@ async fn a_restore_refuses_a_database_another_haven_has_open() {
     assert_eq!(db.store.count_patients().await.expect("count"), 2);
     // Once it is closed, the same restore goes ahead.
     db.store.close().await;
-    let restored = Store::restore(
-        &db.path,
-        &backup,
-        &audit,
-        haven_store::Clock::system(),
-        &actor(),
-        true,
-    )
-    .await
-    .expect("restore");
+    let restored = restore(&db.path, &backup, &audit, true)
+        .await
+        .expect("restore");
     assert_eq!(restored.count_patients().await.expect("count"), 1);
 }
 
@@ -907,15 +884,7 @@ async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the
     let target = target.to_str().expect("utf-8");
     let beside_target = AuditFiles::beside(target).expect("files");
     assert!(matches!(
-        Store::restore(
-            target,
-            &backup,
-            &beside_target,
-            haven_store::Clock::system(),
-            &actor(),
-            false
-        )
-        .await,
+        restore(target, &backup, &beside_target, false).await,
         Err(StoreError::AuditKeyMissing { .. })
     ));
     // Another database's key does not open this backup's log either.
@@ -932,15 +901,7 @@ async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the
         ..beside_target.clone()
     };
     assert!(matches!(
-        Store::restore(
-            target,
-            &backup,
-            &with_other_key,
-            haven_store::Clock::system(),
-            &actor(),
-            false
-        )
-        .await,
+        restore(target, &backup, &with_other_key, false).await,
         Err(StoreError::AuditKeyMismatch { .. })
     ));
     assert!(
@@ -951,16 +912,9 @@ async fn a_restore_needs_the_backup_s_audit_key_and_its_log_verifies_against_the
         key: AuditFiles::beside(&db.path).expect("files").key,
         ..beside_target
     };
-    let restored = Store::restore(
-        target,
-        &backup,
-        &with_key,
-        haven_store::Clock::system(),
-        &actor(),
-        false,
-    )
-    .await
-    .expect("restore");
+    let restored = restore(target, &backup, &with_key, false)
+        .await
+        .expect("restore");
     assert!(matches!(
         restored
             .audit_verify_against(&[manifest])
