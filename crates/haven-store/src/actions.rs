@@ -233,11 +233,17 @@ impl Store {
 
     /// The stored actions' day (as stored) and whether they were evaluated under `policy`
     /// and this build's rule versions.
+    /// One query: every worklist and recall view asks this.
     async fn actions_stored_for(&self, policy: &Policy) -> Result<(Option<String>, bool)> {
-        let as_of = self.setting(AS_OF_KEY).await?;
-        let same_policy =
-            self.setting(POLICY_KEY).await?.as_deref() == Some(&policy_fingerprint(policy));
-        Ok((as_of, same_policy))
+        let rows: Vec<(String, String)> = on!(self.db(), p =>
+            sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2)")
+                .bind(AS_OF_KEY)
+                .bind(POLICY_KEY)
+                .fetch_all(p)
+                .await?);
+        let stored = |key: &str| rows.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let same_policy = stored(POLICY_KEY) == Some(&policy_fingerprint(policy));
+        Ok((stored(AS_OF_KEY).map(str::to_owned), same_policy))
     }
 
     /// Re-evaluates everyone as of `today` under `policy` (a policy change, a new rule version).
