@@ -120,7 +120,7 @@ fn action_words(action: &str) -> &'static str {
 }
 
 async fn rows(state: &AppState, entries: Vec<AuditEntry>) -> Result<Vec<AuditRow>, AppError> {
-    let names = super::user_names(state).await?;
+    let names = state.store.display_names().await?;
     Ok(entries
         .into_iter()
         .map(|e| AuditRow {

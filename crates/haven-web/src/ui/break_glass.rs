@@ -18,7 +18,7 @@ use super::form::{FormErrors, Shown};
 use super::layout::Layout;
 use super::patient_context::{Banner, PatientContext};
 use super::patient_page::time_text;
-use super::{page_status, patient_href, see_other, user_names};
+use super::{page_status, patient_href, see_other};
 use crate::AppState;
 use crate::auth::{ADMIN_ROLES, CurrentUser};
 use crate::dates::moment;
@@ -158,7 +158,7 @@ async fn review_list(
             &format!("{} grants listed", grants.len()),
         )
         .await?;
-    let names = user_names(&state).await?;
+    let names = state.store.display_names().await?;
     let name = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_owned());
     let rows: Vec<GrantRow> = grants
         .into_iter()

@@ -60,14 +60,11 @@ pub mod summary;
 pub mod trends;
 pub mod worklist;
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use haven_core::EntryId;
-use haven_store::DisplayNames;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -119,12 +116,6 @@ pub fn page_status(status: StatusCode, template: &impl Template) -> Result<Respo
 /// 303 See Other: where a successful POST sends the browser (so reload does not resubmit).
 pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
-}
-
-/// Username → display name of every account, for "changed by", "who" and "named clinician"
-/// (kept a few seconds by the store: `Store::display_names`).
-pub async fn user_names(state: &AppState) -> Result<Arc<DisplayNames>, AppError> {
-    Ok(state.store.display_names().await?)
 }
 
 /// A new entry id: a UUIDv7, so ids sort by creation time and are valid FHIR ids.

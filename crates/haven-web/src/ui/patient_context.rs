@@ -161,7 +161,7 @@ impl PatientContext {
         user.require(PATIENT_ROLES)?;
         let (visibility, emergency_until) = record_access(state, user, id).await?;
         let record = user.store.record(id, visibility).await?;
-        let names = super::user_names(state).await?;
+        let names = state.store.display_names().await?;
         let policy = state.policy();
         let today = state.today();
         let mut banner = Banner::build(&record, user, &names, today);

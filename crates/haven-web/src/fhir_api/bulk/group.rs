@@ -83,12 +83,7 @@ fn clinician_id(username: &str) -> String {
 
 /// Every group, the practice first.
 pub(super) async fn all(store: &Store) -> Result<Vec<Group>, FhirError> {
-    let names: std::collections::HashMap<String, String> = store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| (u.username, u.display_name))
-        .collect();
+    let names = store.display_names().await?;
     let mut groups = vec![Group {
         id: PRACTICE.into(),
         clinician: None,
